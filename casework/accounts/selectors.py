@@ -1,0 +1,109 @@
+"""Reads about users and organisations; `actor_for` is what every policy asks first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from casework.accounts.choices import CASEWORK_ROLES, EDITING_ROLES, Role
+from casework.accounts.models import Initiative, Membership, Organisation, Team, User
+
+
+@dataclass(frozen=True)
+class Actor:
+    """What one user is, resolved once per request: organisations, roles, teams, initiatives."""
+
+    user_id: int | None
+    organisation_ids: frozenset[int] = frozenset()
+    initiative_ids: frozenset[int] = frozenset()
+    # Initiatives whose lead organisation the user belongs to, with that organisation's id.
+    lead_organisation_by_initiative: dict[int, int] = field(default_factory=dict)
+    team_ids: frozenset[int] = frozenset()
+    roles_by_organisation: dict[int, frozenset[str]] = field(default_factory=dict)
+    primary_organisation_id: int | None = None
+
+    @property
+    def lead_of_initiative_ids(self) -> frozenset[int]:
+        return frozenset(self.lead_organisation_by_initiative)
+
+    def has_lead_role(self, role: Role | str, initiative_id: int) -> bool:
+        """Whether the user holds the role in the lead organisation of the initiative."""
+        lead = self.lead_organisation_by_initiative.get(initiative_id)
+        return lead is not None and self.has_role(role, lead)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(r for roles in self.roles_by_organisation.values() for r in roles)
+
+    def has_role(self, role: Role | str, organisation_id: int | None = None) -> bool:
+        if organisation_id is None:
+            return str(role) in self.roles
+        return str(role) in self.roles_by_organisation.get(organisation_id, frozenset())
+
+    def organisations_with_role(self, *roles: Role | str) -> frozenset[int]:
+        wanted = {str(r) for r in roles}
+        return frozenset(org for org, held in self.roles_by_organisation.items() if held & wanted)
+
+    @property
+    def casework_organisation_ids(self) -> frozenset[int]:
+        """Organisations in which the user does casework (and so may see people's records)."""
+        return self.organisations_with_role(*CASEWORK_ROLES)
+
+    @property
+    def editing_organisation_ids(self) -> frozenset[int]:
+        return self.organisations_with_role(*EDITING_ROLES)
+
+    @property
+    def auditing_organisation_ids(self) -> frozenset[int]:
+        return self.organisations_with_role(Role.AUDITOR)
+
+
+def actor_for(user: User) -> Actor:
+    """The user's resolved memberships, cached on the user object for the rest of the request."""
+    cached = getattr(user, "_casework_actor", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        actor = Actor(user_id=None)
+    else:
+        rows = list(
+            Membership.objects.filter(user_id=user.pk, is_active=True)
+            .order_by("id")
+            .values_list("organisation_id", "role", "team_id", "organisation__initiative_id")
+        )
+        roles: dict[int, set[str]] = {}
+        for org_id, role, _team, _init in rows:
+            roles.setdefault(org_id, set()).add(role)
+        initiative_ids = frozenset(init for *_rest, init in rows if init is not None)
+        lead_of = dict(
+            Initiative.objects.filter(lead_organisation_id__in=roles.keys()).values_list("id", "lead_organisation_id")
+        ) if roles else {}
+        actor = Actor(
+            user_id=user.pk,
+            organisation_ids=frozenset(roles),
+            initiative_ids=initiative_ids,
+            lead_organisation_by_initiative=lead_of,
+            team_ids=frozenset(team for _o, _r, team, _i in rows if team is not None),
+            roles_by_organisation={org: frozenset(r) for org, r in roles.items()},
+            primary_organisation_id=rows[0][0] if rows else None,
+        )
+    user._casework_actor = actor
+    return actor
+
+
+def organisation_get_primary(*, user: User) -> Organisation | None:
+    org_id = actor_for(user).primary_organisation_id
+    return Organisation.objects.filter(pk=org_id).first() if org_id else None
+
+
+def user_list_in_organisation(*, organisation_id: int) -> QuerySet[User]:
+    return (
+        User.objects.filter(memberships__organisation_id=organisation_id, memberships__is_active=True, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+def team_list_for_organisation(*, organisation_id: int) -> QuerySet[Team]:
+    return Team.objects.filter(organisation_id=organisation_id).order_by("name")

@@ -1,0 +1,101 @@
+"""Team worklists and the case index: filtered, sorted and scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from casework.accounts.choices import Role
+from casework.accounts.selectors import actor_for
+from casework.allocation.models import AllocationPolicy, AllocationRule, NamedArea
+from casework.cases.choices import OPEN_STATUSES, CaseStage
+from casework.cases.models import Case
+from casework.cases.selectors import case_list_index
+
+SORTS = {
+    "priority": ("-priority", "raised_at", "id"),  # urgent > normal > low, oldest first
+    "oldest": ("raised_at", "id"),
+    "newest": ("-raised_at", "-id"),
+    "risk": ("risk_category__rank", "-priority", "raised_at", "id"),
+    "area": ("area", "-priority", "raised_at", "id"),
+}
+
+
+@dataclass(frozen=True)
+class WorklistFilters:
+    priority: str = ""
+    risk_category_id: int | None = None
+    area: str = ""
+    raised_from: datetime.date | None = None
+    raised_to: datetime.date | None = None
+    team_id: int | None = None
+    sort: str = "priority"
+
+
+def apply_filters(qs: QuerySet[Case], filters: WorklistFilters) -> QuerySet[Case]:
+    if filters.priority:
+        qs = qs.filter(priority=filters.priority)
+    if filters.risk_category_id:
+        qs = qs.filter(risk_category_id=filters.risk_category_id)
+    if filters.area:
+        qs = qs.filter(area=filters.area.strip().upper())
+    if filters.raised_from:
+        qs = qs.filter(raised_at__date__gte=filters.raised_from)
+    if filters.raised_to:
+        qs = qs.filter(raised_at__date__lte=filters.raised_to)
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["priority"]))
+
+
+def worklist_organisation_ids(*, user) -> frozenset[int]:
+    """Organisations whose team worklists the user works from: as practitioner or team manager."""
+    return actor_for(user).organisations_with_role(Role.PRACTITIONER, Role.TEAM_MANAGER)
+
+
+def team_worklist(*, user, filters: WorklistFilters = WorklistFilters()) -> QuerySet[Case]:
+    """Unallocated cases that have cleared intake and belong to the user's organisation, for accepting.
+
+    A case allocated to a team shows only on that team's list; one with no team shows to the whole
+    organisation. Team managers see every team's cases; filtering by team narrows that.
+    """
+    actor = actor_for(user)
+    orgs = worklist_organisation_ids(user=user)
+    if not orgs:
+        return Case.objects.none()
+    managing = actor.organisations_with_role(Role.TEAM_MANAGER)
+    team_scope = Q(allocated_team__isnull=True) | Q(allocated_team_id__in=actor.team_ids) | Q(
+        responsible_organisation_id__in=managing)
+    qs = Case.objects.filter(
+        responsible_organisation_id__in=orgs, stage=CaseStage.AWAITING_ALLOCATION, primary_worker__isnull=True,
+        status__in=OPEN_STATUSES,
+    ).filter(team_scope)
+    if filters.team_id:
+        qs = qs.filter(allocated_team_id=filters.team_id)
+    return apply_filters(qs, filters).select_related("person", "household", "risk_category", "allocated_team")
+
+
+def case_index(*, user, filters: WorklistFilters = WorklistFilters(), status: str = "",
+               unallocated_only: bool = False) -> QuerySet[Case]:
+    """The case index: who is responsible, status, stage, risk category and dates, for each case."""
+    qs = case_list_index(user=user)
+    if status:
+        qs = qs.filter(status=status)
+    if unallocated_only:
+        qs = qs.filter(responsible_organisation__isnull=True, status__in=OPEN_STATUSES)
+    return apply_filters(qs, filters).select_related("risk_category", "responsible_organisation", "allocated_team",
+                                              "primary_worker")
+
+
+def allocation_rules_for(*, initiative_id: int) -> QuerySet[AllocationRule]:
+    return (AllocationRule.objects.filter(initiative_id=initiative_id).select_related("organisation")
+            .prefetch_related("risk_categories").order_by("position", "id"))
+
+
+def allocation_policy_for(*, initiative_id: int) -> AllocationPolicy | None:
+    return AllocationPolicy.objects.filter(initiative_id=initiative_id).select_related(
+        "fallback_organisation").first()
+
+
+def named_areas_for(*, initiative_id: int) -> QuerySet[NamedArea]:
+    return NamedArea.objects.filter(initiative_id=initiative_id).order_by("name")

@@ -1,0 +1,78 @@
+"""Append-only, hash-chained records of every change (AuditEvent) and every view of personal data (AccessEvent)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only: they cannot be updated.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only: they cannot be deleted.")
+
+
+class ChainedEvent(models.Model):
+    sequence = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verb = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    # The person the event is about, when there is one: the key for "who has seen or changed this record".
+    person_id = models.BigIntegerField(null=True, blank=True)
+    # The case the event belongs to, when there is one: the key for the case timeline.
+    case_id = models.BigIntegerField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    channel = models.CharField(max_length=16, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Audit events are append-only: they cannot be changed once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only: they cannot be deleted.")
+
+
+class AuditEvent(ChainedEvent):
+    """A create, change or state change: who, on behalf of which organisation, what, before and after, why."""
+
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [
+            models.Index(fields=["person_id", "sequence"]),
+            models.Index(fields=["case_id", "sequence"]),
+            models.Index(fields=["object_type", "object_id", "sequence"]),
+        ]
+
+
+class AccessEvent(ChainedEvent):
+    """A view of personal data: a full record, an index card, a search, an API read."""
+
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["person_id", "sequence"]), models.Index(fields=["actor", "sequence"])]
+
+
+class ChainHead(models.Model):
+    """The last link of each chain; locked while an event is appended so the chain never forks."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    last_sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)

@@ -1,0 +1,58 @@
+"""Walk a hash chain and report the first event that does not match what was written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from casework.audit.chain import GENESIS_HASH, event_hash
+from casework.audit.models import AccessEvent, AuditEvent, ChainedEvent, ChainHead
+from casework.audit.services import _CHAINS, hashed_fields
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    chain: str
+    sequence: int
+    event_id: int | None
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.chain} chain: event {self.sequence} (id {self.event_id}): {self.problem}"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    chain: str
+    checked: int
+    problem: ChainProblem | None
+
+
+def chain_verify(model: type[ChainedEvent], *, progress=None) -> ChainReport:
+    name = _CHAINS[model]
+    expected_prev = GENESIS_HASH
+    expected_sequence = 1
+    checked = 0
+    for event in model.objects.order_by("sequence").iterator(chunk_size=2000):
+        if event.sequence != expected_sequence:
+            return ChainReport(name, checked, ChainProblem(
+                name, expected_sequence, None, f"missing: the next event found is {event.sequence}"))
+        if event.prev_hash != expected_prev:
+            return ChainReport(name, checked, ChainProblem(
+                name, event.sequence, event.pk, "its link to the event before does not match"))
+        if event_hash(prev_hash=event.prev_hash, fields=hashed_fields(event)) != event.hash:
+            return ChainReport(name, checked, ChainProblem(
+                name, event.sequence, event.pk, "its content has changed since it was written"))
+        expected_prev = event.hash
+        expected_sequence += 1
+        checked += 1
+        if progress is not None:
+            progress(checked)
+    head = ChainHead.objects.filter(name=name).first()
+    if head is not None and (head.last_sequence != checked or head.last_hash != expected_prev):
+        return ChainReport(name, checked, ChainProblem(
+            name, checked + 1, None, f"the chain should end at event {head.last_sequence}: later events are missing"))
+    return ChainReport(name, checked, None)
+
+
+def audit_verify_all(*, progress=None) -> list[ChainReport]:
+    return [chain_verify(AuditEvent, progress=progress), chain_verify(AccessEvent, progress=progress)]

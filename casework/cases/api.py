@@ -1,0 +1,348 @@
+"""Cases in the API: lists as the worklists show them, the case, raising, and every action as a POST."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from casework.accounts.models import Organisation, User
+from casework.allocation import selectors as allocation_selectors
+from casework.allocation import services as allocation
+from casework.allocation.selectors import WorklistFilters
+from casework.audit.services import access_record
+from casework.cases import selectors, services
+from casework.cases.models import Case, RiskCategory
+from casework.cases.policies import can_view_case
+from casework.core.api import PageParams, etag, expected_version, paginate
+from casework.core.errors import ValidationFailed
+from casework.people import selectors as people_selectors
+
+router = Router(tags=["cases"])
+
+
+class CaseIndexOut(Schema):
+    """What the case index shows: no personal details beyond the case itself."""
+
+    id: int
+    reference: str
+    status: str
+    stage: str
+    priority: str
+    origin: str
+    risk_category: str | None
+    area: str
+    raised_at: datetime.datetime
+    allocated_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    responsible_organisation_id: int | None
+    responsible_organisation: str | None
+    allocated_team_id: int | None
+    allocated_team: str | None
+    primary_worker_id: int | None
+    primary_worker: str | None
+
+    @staticmethod
+    def resolve_risk_category(case):
+        return case.risk_category.label if case.risk_category_id else None
+
+    @staticmethod
+    def resolve_responsible_organisation(case):
+        return case.responsible_organisation.name if case.responsible_organisation_id else None
+
+    @staticmethod
+    def resolve_allocated_team(case):
+        return case.allocated_team.name if case.allocated_team_id else None
+
+    @staticmethod
+    def resolve_primary_worker(case):
+        return case.primary_worker.display_name if case.primary_worker_id else None
+
+
+class CaseOut(CaseIndexOut):
+    version: int
+    person_id: int | None
+    household_id: int | None
+    subject_name: str
+    summary: str
+    raised_by_organisation_id: int
+    allocation_rule_id: int | None
+    allocation_explanation: str
+
+    @staticmethod
+    def resolve_subject_name(case):
+        return case.subject_name
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    count: int
+    page: int
+    page_size: int
+    has_next: bool
+
+
+class CaseIndexPage(Schema):
+    items: list[CaseIndexOut]
+    count: int
+    page: int
+    page_size: int
+    has_next: bool
+
+
+class CaseListParams(PageParams):
+    scope: Literal["worklist", "mine", "visible"] = Field(
+        "visible", description="worklist: your team's unallocated cases; mine: your open cases; "
+                               "visible: every case you can open")
+    priority: str = ""
+    risk_category_id: int | None = None
+    area: str = ""
+    status: str = ""
+    stage: str = ""
+    raised_from: datetime.date | None = None
+    raised_to: datetime.date | None = None
+    team_id: int | None = None
+    sort: Literal["priority", "oldest", "newest", "risk", "area"] = "priority"
+
+
+class IndexParams(PageParams):
+    priority: str = ""
+    risk_category_id: int | None = None
+    area: str = ""
+    status: str = ""
+    unallocated_only: bool = False
+    raised_from: datetime.date | None = None
+    raised_to: datetime.date | None = None
+    sort: Literal["priority", "oldest", "newest", "risk", "area"] = "newest"
+
+
+def _filters(params) -> WorklistFilters:
+    return WorklistFilters(priority=params.priority, risk_category_id=params.risk_category_id, area=params.area,
+                           raised_from=params.raised_from, raised_to=params.raised_to,
+                           team_id=getattr(params, "team_id", None), sort=params.sort)
+
+
+@router.get("", response=CasePage, summary="Cases you can open, as the worklists filter and sort them")
+def list_cases(request, params: Query[CaseListParams]):
+    user = request.user
+    filters = _filters(params)
+    if params.scope == "worklist":
+        qs = allocation_selectors.team_worklist(user=user, filters=filters)
+    else:
+        base = selectors.my_cases(user=user) if params.scope == "mine" else selectors.case_list_visible(user=user)
+        qs = allocation_selectors.apply_filters(base, filters)
+    if params.status:
+        qs = qs.filter(status=params.status)
+    if params.stage:
+        qs = qs.filter(stage=params.stage)
+    qs = qs.select_related("person", "household", "risk_category", "responsible_organisation", "allocated_team",
+                           "primary_worker")
+    rows, meta = paginate(qs, params)
+    access_record(user=user, verb="cases.list_read_by_api", details={"scope": params.scope,
+                                                                    "cases": [c.pk for c in rows]})
+    return {"items": rows, **meta}
+
+
+@router.get("/index", response=CaseIndexPage, summary="The case index: who is responsible for each case")
+def case_index(request, params: Query[IndexParams]):
+    qs = allocation_selectors.case_index(user=request.user, filters=_filters(params), status=params.status,
+                                         unallocated_only=params.unallocated_only)
+    rows, meta = paginate(qs, params)
+    return {"items": rows, **meta}
+
+
+def _case(request, case_id: int) -> Case:
+    return selectors.case_get_for_user(user=request.user, case_id=case_id, purpose="read_by_api")
+
+
+def _case_for_action(request, case_id: int) -> Case:
+    """The case for an action: 404 unless the user may see it at least on the index."""
+    case = Case.objects.select_related("person", "household", "risk_category").filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    if not can_view_case(request.user, case):
+        selectors.case_index_get_for_user(user=request.user, case_id=case_id)  # 404 if not on their index
+    return case
+
+
+def _done(request, case: Case, response: HttpResponse):
+    case = selectors.case_get_for_user(user=request.user, case_id=case.pk, purpose="read_by_api") \
+        if can_view_case(request.user, case) else selectors.case_index_get_for_user(user=request.user,
+                                                                                     case_id=case.pk)
+    response["ETag"] = etag(case.version)
+    return case
+
+
+@router.get("/{case_id}", response=CaseOut, summary="A case")
+def get_case(request, case_id: int, response: HttpResponse):
+    case = _case(request, case_id)
+    response["ETag"] = etag(case.version)
+    return case
+
+
+class CaseRaiseIn(Schema):
+    person_id: int | None = None
+    household_id: int | None = None
+    origin: str
+    risk_category_id: int | None = None
+    priority: Literal["urgent", "normal", "low"] = "normal"
+    summary: str = ""
+    responsible_now: bool = False
+
+
+@router.post("", response={201: CaseOut}, summary="Raise a case about a person or household")
+def raise_case(request, payload: CaseRaiseIn, response: HttpResponse):
+    person = household = None
+    if payload.person_id:
+        person = people_selectors.person_get_for_user(user=request.user, person_id=payload.person_id)
+    if payload.household_id:
+        household = people_selectors.household_get_for_user(user=request.user, household_id=payload.household_id)
+    risk = None
+    if payload.risk_category_id:
+        risk = RiskCategory.objects.filter(pk=payload.risk_category_id).first()
+        if risk is None:
+            raise ValidationFailed("No such risk category", field="risk_category_id")
+    case = services.case_raise(user=request.user, person=person, household=household, origin=payload.origin,
+                               risk_category=risk, priority=payload.priority, summary=payload.summary,
+                               responsible_now=payload.responsible_now)
+    return Status(201, _done(request, case, response))
+
+
+class VersionIn(Schema):
+    version: int | None = Field(None, description="The version you read; or send If-Match")
+
+
+class WorkerIn(VersionIn):
+    worker_id: int
+
+
+class ReassignIn(WorkerIn):
+    reason: str
+
+
+class StageIn(VersionIn):
+    stage: str
+    note: str = ""
+
+
+class RestartIn(VersionIn):
+    stage: str
+    reason: str
+
+
+class StatusIn(VersionIn):
+    status: str
+    reason: str = ""
+
+
+class AddWorkerIn(Schema):
+    user_id: int
+    role: Literal["secondary", "case_manager"] = "secondary"
+
+
+class RemoveWorkerIn(Schema):
+    user_id: int
+    reason: str = ""
+
+
+class TransferIn(VersionIn):
+    organisation_id: int
+    reason: str
+
+
+class AllocateAllOut(Schema):
+    allocated: int
+    skipped: int
+
+
+def _user(user_id: int) -> User:
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise ValidationFailed("No such user", field="worker_id")
+    return user
+
+
+@router.post("/allocate-unallocated", response=AllocateAllOut, summary="Allocate every unallocated case")
+def allocate_all(request, initiative_id: int):
+    return allocation.cases_allocate_unallocated(user=request.user, initiative_id=initiative_id)
+
+
+@router.post("/{case_id}/allocate", response=CaseIndexOut, summary="Apply the allocation rules to the case")
+def allocate(request, case_id: int, payload: VersionIn, response: HttpResponse):
+    case = _case_for_action(request, case_id)
+    allocation.case_allocate(user=request.user, case=case, version=expected_version(request, payload.version))
+    return _done(request, case, response)
+
+
+@router.post("/{case_id}/accept", response=CaseOut, summary="Accept an unallocated case as its primary worker")
+def accept(request, case_id: int, payload: VersionIn, response: HttpResponse):
+    case = _case(request, case_id)
+    allocation.case_accept(user=request.user, case=case, version=expected_version(request, payload.version))
+    return _done(request, case, response)
+
+
+@router.post("/{case_id}/assign", response=CaseOut, summary="Assign the case to a worker (team managers)")
+def assign(request, case_id: int, payload: WorkerIn, response: HttpResponse):
+    case = _case(request, case_id)
+    allocation.case_assign_worker(user=request.user, case=case, worker=_user(payload.worker_id),
+                                  version=expected_version(request, payload.version))
+    return _done(request, case, response)
+
+
+@router.post("/{case_id}/reassign", response=CaseOut, summary="Give the case a new primary worker, with a reason")
+def reassign(request, case_id: int, payload: ReassignIn, response: HttpResponse):
+    case = _case(request, case_id)
+    allocation.case_reassign_worker(user=request.user, case=case, worker=_user(payload.worker_id),
+                                    reason=payload.reason, version=expected_version(request, payload.version))
+    return _done(request, case, response)
+
+
+@router.post("/{case_id}/stage", response=CaseOut, summary="Move the case to another stage, forward or back")
+def move_stage(request, case_id: int, payload: StageIn, response: HttpResponse):
+    case = _case(request, case_id)
+    services.case_move_stage(user=request.user, case=case, stage=payload.stage, note=payload.note,
+                             version=expected_version(request, payload.version))
+    return _done(request, case, response)
+
+
+@router.post("/{case_id}/restart", response=CaseOut, summary="Restart the work from a stage")
+def restart(request, case_id: int, payload: RestartIn, response: HttpResponse):
+    case = _case(request, case_id)
+    services.case_restart_from(user=request.user, case=case, stage=payload.stage, reason=payload.reason,
+                               version=expected_version(request, payload.version))
+    return _done(request, case, response)
+
+
+@router.post("/{case_id}/status", response=CaseOut, summary="Put on hold, resume, cancel or finish the case")
+def change_status(request, case_id: int, payload: StatusIn, response: HttpResponse):
+    case = _case(request, case_id)
+    services.case_change_status(user=request.user, case=case, status=payload.status, reason=payload.reason,
+                                version=expected_version(request, payload.version))
+    return _done(request, case, response)
+
+
+@router.post("/{case_id}/workers", response=CaseOut, summary="Add a secondary worker or a case manager")
+def add_worker(request, case_id: int, payload: AddWorkerIn, response: HttpResponse):
+    case = _case(request, case_id)
+    services.case_add_worker(user=request.user, case=case, worker=_user(payload.user_id), role=payload.role)
+    return _done(request, case, response)
+
+
+@router.post("/{case_id}/workers/remove", response=CaseOut, summary="Remove a secondary worker or case manager")
+def remove_worker(request, case_id: int, payload: RemoveWorkerIn, response: HttpResponse):
+    case = _case(request, case_id)
+    services.case_remove_worker(user=request.user, case=case, worker=_user(payload.user_id), reason=payload.reason)
+    return _done(request, case, response)
+
+
+@router.post("/{case_id}/transfer", response=CaseIndexOut, summary="Change the responsible organisation")
+def transfer(request, case_id: int, payload: TransferIn, response: HttpResponse):
+    case = _case_for_action(request, case_id)
+    organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
+    allocation.case_transfer(user=request.user, case=case, organisation=organisation, reason=payload.reason,
+                             version=expected_version(request, payload.version))
+    return _done(request, case, response)

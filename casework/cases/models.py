@@ -1,0 +1,146 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from casework.cases.choices import AssignmentRole, CaseOrigin, CaseStage, CaseStatus, Priority
+from casework.core.models import TimeStampedModel, VersionedModel
+
+
+class RiskCategory(models.Model):
+    """A risk category of an initiative's stratification policy (SAVVI: local, defined in the policy)."""
+
+    initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="risk_categories")
+    code = models.SlugField(max_length=40)
+    label = models.CharField(max_length=100)
+    rank = models.PositiveSmallIntegerField(default=0, help_text="Lower is more at risk; used for sorting")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["initiative_id", "rank", "label"]
+        constraints = [models.UniqueConstraint(fields=["initiative", "code"], name="risk_category_code_unique")]
+        verbose_name_plural = "risk categories"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Case(TimeStampedModel, VersionedModel):
+    """A discrete episode of work about one person or one household."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="cases")
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    household = models.ForeignKey("people.Household", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="cases")
+    raised_by_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    origin = models.CharField(max_length=32, choices=CaseOrigin.choices)
+    risk_category = models.ForeignKey(RiskCategory, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="cases")
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    summary = models.TextField(blank=True, help_text="Why the case was raised")
+    status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.PLANNED)
+    stage = models.CharField(max_length=24, choices=CaseStage.choices, default=CaseStage.INTAKE)
+    # Postcode district of the subject when the case was raised: the area used by allocation and worklists.
+    area = models.CharField(max_length=8, blank=True)
+    raised_at = models.DateTimeField()
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    responsible_organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True,
+                                                 on_delete=models.PROTECT, related_name="responsible_cases")
+    allocated_team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="cases")
+    primary_worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="primary_cases")
+    allocation_rule = models.ForeignKey("allocation.AllocationRule", null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="cases")
+    allocation_explanation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(household__isnull=True))
+                | (Q(person__isnull=True) & Q(household__isnull=False)),
+                name="case_has_one_subject",
+            ),
+        ]
+        indexes = [
+            # Team worklists: unallocated cases of an organisation at a stage, by priority and age.
+            models.Index(fields=["responsible_organisation", "stage", "priority", "raised_at"],
+                         name="case_worklist_idx"),
+            models.Index(fields=["primary_worker", "status"], name="case_primary_idx"),
+            models.Index(fields=["initiative", "status", "raised_at"], name="case_index_idx"),
+            models.Index(fields=["person", "raised_at"], name="case_person_idx"),
+            models.Index(fields=["household", "raised_at"], name="case_household_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case_detail", args=[self.pk])
+
+    @property
+    def subject_name(self) -> str:
+        return self.person.full_name if self.person_id else str(self.household)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (CaseStatus.PLANNED, CaseStatus.ACTIVE, CaseStatus.ON_HOLD)
+
+
+class CaseAssignment(TimeStampedModel):
+    """A worker on a case: the primary worker, a secondary worker, or a case manager for oversight."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments")
+    role = models.CharField(max_length=16, choices=AssignmentRole.choices)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], condition=Q(ended_at__isnull=True),
+                                    name="one_current_assignment_per_user"),
+            models.UniqueConstraint(fields=["case"], condition=Q(ended_at__isnull=True, role="primary"),
+                                    name="one_current_primary_worker"),
+        ]
+        indexes = [models.Index(fields=["user", "ended_at"], name="assignment_user_idx")]
+
+
+class StageProgress(models.Model):
+    """Work on one stage of a case. Restarting from a stage resets later progress; rows are never deleted."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stage_progress")
+    stage = models.CharField(max_length=24, choices=CaseStage.choices)
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    notes = models.TextField(blank=True)
+    reset_at = models.DateTimeField(null=True, blank=True)
+    reset_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    reset_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "stage"], condition=Q(reset_at__isnull=True),
+                                    name="one_live_progress_per_stage"),
+        ]
+
+
+class CaseNote(TimeStampedModel):
+    """A worker's note on a case, often about the stage being amended."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    stage = models.CharField(max_length=24, choices=CaseStage.choices)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

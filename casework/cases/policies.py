@@ -1,0 +1,131 @@
+"""Who may see and work on cases. Predicates here; their queryset twins are in selectors.py.
+
+The organisation holding a case is its responsible organisation, or the organisation that raised it
+until one is allocated. Users doing casework there see the full case and person. The lead organisation of
+the initiative sees the case index (who is responsible, status, stage, risk category, dates) for all its
+cases. Assigned primary and secondary workers and the holding organisation's team managers act on an open
+case; case managers read it. Nobody else sees anything.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from casework.accounts.choices import Role
+from casework.accounts.selectors import actor_for
+from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseStage
+from casework.cases.models import Case, CaseAssignment
+from casework.core.permissions import register
+from casework.people.policies import RelationshipSource
+
+
+def holding_organisation_id(case: Case) -> int:
+    return case.responsible_organisation_id or case.raised_by_organisation_id
+
+
+def holder_q(org_ids, prefix: str = "") -> Q:
+    """Cases held by one of the organisations (responsible, or raised by them while unallocated)."""
+    return Q(**{f"{prefix}responsible_organisation_id__in": org_ids}) | Q(
+        **{f"{prefix}responsible_organisation__isnull": True, f"{prefix}raised_by_organisation_id__in": org_ids})
+
+
+def _person_q(org_ids) -> Q:
+    held = Case.objects.filter(holder_q(org_ids))
+    return Q(Exists(held.filter(person_id=OuterRef("pk")))) | Q(Exists(held.filter(
+        household__memberships__person_id=OuterRef("pk"), household__memberships__end_date__isnull=True)))
+
+
+def _person_holds(person, org_ids) -> bool:
+    held = Case.objects.filter(holder_q(org_ids))
+    return held.filter(Q(person_id=person.pk) | Q(household__memberships__person_id=person.pk,
+                                                  household__memberships__end_date__isnull=True)).exists()
+
+
+CASE_RELATIONSHIP = RelationshipSource("holds a case", person_q=_person_q, holds=_person_holds)
+
+
+def current_assignment_role(user, case: Case) -> str | None:
+    cache = getattr(case, "_assignment_roles", None)
+    if cache is None:
+        cache = dict(CaseAssignment.objects.filter(case=case, ended_at__isnull=True).values_list("user_id", "role"))
+        case._assignment_roles = cache
+    return cache.get(user.pk)
+
+
+@register("cases.view_case")
+def can_view_case(user, case: Case) -> bool:
+    actor = actor_for(user)
+    return case.initiative_id in actor.initiative_ids and holding_organisation_id(case) in (
+        actor.casework_organisation_ids | actor.auditing_organisation_ids)
+
+
+@register("cases.view_case_index")
+def can_view_case_index(user, case: Case) -> bool:
+    actor = actor_for(user)
+    return case.initiative_id in actor.lead_of_initiative_ids or can_view_case(user, case)
+
+
+@register("cases.work_case")
+def can_work_case(user, case: Case) -> bool:
+    """Change the case: move stages, record notes. Assigned workers and the holder's team managers."""
+    if case.status not in OPEN_STATUSES or not can_view_case(user, case):
+        return False
+    actor = actor_for(user)
+    if actor.has_role(Role.TEAM_MANAGER, holding_organisation_id(case)):
+        return True
+    if not actor.editing_organisation_ids:
+        return False
+    return current_assignment_role(user, case) in (AssignmentRole.PRIMARY, AssignmentRole.SECONDARY)
+
+
+@register("cases.raise_case")
+def can_raise_case(user) -> bool:
+    return bool(actor_for(user).editing_organisation_ids)
+
+
+@register("cases.accept_case")
+def can_accept_case(user, case: Case) -> bool:
+    """Take an unallocated case from the team worklist: practitioners and team managers of the organisation."""
+    org = case.responsible_organisation_id
+    if case.stage != CaseStage.AWAITING_ALLOCATION or case.primary_worker_id is not None or org is None:
+        return False
+    actor = actor_for(user)
+    return actor.has_role(Role.PRACTITIONER, org) or actor.has_role(Role.TEAM_MANAGER, org)
+
+
+@register("cases.assign_case")
+def can_assign_case(user, case: Case) -> bool:
+    """Assign or reassign workers: team managers of the responsible organisation."""
+    return (case.status in OPEN_STATUSES and case.responsible_organisation_id is not None
+            and actor_for(user).has_role(Role.TEAM_MANAGER, case.responsible_organisation_id))
+
+
+@register("cases.manage_workers_case")
+def can_manage_workers(user, case: Case) -> bool:
+    """Add or remove secondary workers and case managers: the primary worker and team managers."""
+    return can_assign_case(user, case) or (
+        case.status in OPEN_STATUSES and can_view_case(user, case)
+        and current_assignment_role(user, case) == AssignmentRole.PRIMARY)
+
+
+@register("cases.allocate_case")
+def can_allocate_case(user, case: Case) -> bool:
+    """Apply the allocation rules: the lead organisation's initiative admins, before a worker has the case."""
+    return (actor_for(user).has_lead_role(Role.INITIATIVE_ADMIN, case.initiative_id)
+            and case.primary_worker_id is None and case.status in OPEN_STATUSES)
+
+
+@register("cases.transfer_case")
+def can_transfer_case(user, case: Case) -> bool:
+    """Change the responsible organisation: the lead's initiative admins, or a team manager handing over."""
+    if case.status not in OPEN_STATUSES or case.responsible_organisation_id is None:
+        return False
+    actor = actor_for(user)
+    return actor.has_lead_role(Role.INITIATIVE_ADMIN, case.initiative_id) or actor.has_role(Role.TEAM_MANAGER, case.responsible_organisation_id)
+
+
+@register("cases.manage_allocation_rules")
+def can_manage_allocation_rules(user) -> bool:
+    actor = actor_for(user)
+    return any(actor.has_lead_role(Role.INITIATIVE_ADMIN, i) for i in actor.lead_of_initiative_ids)
+

@@ -1,0 +1,175 @@
+"""Reads of cases, scoped to what the user may see (the queryset twins of policies.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from casework.accounts.choices import Role
+from casework.accounts.selectors import actor_for
+from casework.audit.models import AuditEvent
+from casework.audit.services import access_record
+from casework.cases import lifecycle
+from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseStatus
+from casework.cases.models import Case, CaseAssignment, RiskCategory, StageProgress
+from casework.cases.policies import holder_q
+
+
+def case_list_visible(*, user) -> QuerySet[Case]:
+    """Cases whose full record the user may open (twin of policies.can_view_case)."""
+    actor = actor_for(user)
+    readers = actor.casework_organisation_ids | actor.auditing_organisation_ids
+    if not readers:
+        return Case.objects.none()
+    return Case.objects.filter(Q(initiative_id__in=actor.initiative_ids) & holder_q(readers))
+
+
+def case_list_index(*, user) -> QuerySet[Case]:
+    """Cases the user may see on the case index (twin of policies.can_view_case_index)."""
+    actor = actor_for(user)
+    visible = case_list_visible(user=user)
+    if not actor.lead_of_initiative_ids:
+        return visible
+    return Case.objects.filter(Q(initiative_id__in=actor.lead_of_initiative_ids) | Q(pk__in=visible.values("pk")))
+
+
+def case_list_workable(*, user) -> QuerySet[Case]:
+    """Open cases the user may change (twin of policies.can_work_case)."""
+    actor = actor_for(user)
+    managing = actor.organisations_with_role(Role.TEAM_MANAGER)
+    assigned = CaseAssignment.objects.filter(
+        case=OuterRef("pk"), user_id=user.pk, ended_at__isnull=True,
+        role__in=[AssignmentRole.PRIMARY, AssignmentRole.SECONDARY])
+    q = Q(pk__in=[])
+    if managing:
+        q |= holder_q(managing)
+    if actor.editing_organisation_ids:
+        q |= Q(Exists(assigned))
+    return case_list_visible(user=user).filter(status__in=OPEN_STATUSES).filter(q)
+
+
+def _with_people(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("person", "household", "risk_category", "responsible_organisation",
+                             "allocated_team", "primary_worker")
+
+
+def case_get_for_user(*, user, case_id: int, purpose: str = "viewed") -> Case:
+    """The case if the user may open it, else Http404. Writes an AccessEvent."""
+    case = _with_people(case_list_visible(user=user)).select_related(
+        "raised_by_organisation", "allocation_rule").filter(pk=case_id).first()
+    if case is None:
+        raise Http404("No case found")
+    access_record(user=user, verb=f"cases.case_{purpose}", obj=case, case_id=case.pk, person_id=case.person_id)
+    return case
+
+
+def case_index_get_for_user(*, user, case_id: int) -> Case:
+    """A case as the case index shows it (no personal detail beyond the reference), else Http404."""
+    case = case_list_index(user=user).select_related(
+        "risk_category", "responsible_organisation", "allocated_team", "primary_worker").filter(pk=case_id).first()
+    if case is None:
+        raise Http404("No case found")
+    return case
+
+
+def risk_categories_for(*, initiative_id: int) -> QuerySet[RiskCategory]:
+    return RiskCategory.objects.filter(initiative_id=initiative_id, is_active=True).order_by("rank", "label")
+
+
+@dataclass(frozen=True)
+class StageStep:
+    stage: str
+    label: str
+    state: str  # completed, current, in_progress, not_started
+    next_step: str
+
+
+def case_stage_steps(*, case: Case) -> list[StageStep]:
+    """The stages as a task list: completed, current, or not started, from the live progress rows."""
+    live = {p.stage: p for p in StageProgress.objects.filter(case=case, reset_at__isnull=True)}
+    steps = []
+    for stage in lifecycle.STAGE_ORDER:
+        progress = live.get(stage)
+        if stage == case.stage and case.status != CaseStatus.FINISHED:
+            state = "current"
+        elif progress and progress.completed_at:
+            state = "completed"
+        elif progress:
+            state = "in_progress"
+        else:
+            state = "not_started"
+        steps.append(StageStep(stage, lifecycle.label(stage), state, lifecycle.NEXT_STEP[stage]))
+    return steps
+
+
+def case_completed_stages(*, case: Case) -> set[str]:
+    return set(StageProgress.objects.filter(case=case, reset_at__isnull=True, completed_at__isnull=False)
+               .values_list("stage", flat=True))
+
+
+def case_reset_history(*, case: Case) -> list[StageProgress]:
+    return list(StageProgress.objects.filter(case=case, reset_at__isnull=False)
+                .select_related("reset_by").order_by("-reset_at", "stage"))
+
+
+def case_assignments(*, case: Case, current: bool = True) -> list[CaseAssignment]:
+    qs = CaseAssignment.objects.filter(case=case).select_related("user")
+    qs = qs.filter(ended_at__isnull=True) if current else qs.filter(ended_at__isnull=False)
+    return list(qs.order_by("role", "started_at"))
+
+
+def case_timeline(*, case: Case, limit: int = 200) -> list[AuditEvent]:
+    """Every recorded change to the case, newest first, built from the audit trail."""
+    return list(AuditEvent.objects.filter(case_id=case.pk).select_related("actor", "organisation")
+                .order_by("-sequence")[:limit])
+
+
+def case_history_for_subject(*, user, case: Case) -> list[Case]:
+    """The subject's other cases that the user may see (assistance history), newest first."""
+    qs = case_list_visible(user=user).exclude(pk=case.pk)
+    qs = qs.filter(person_id=case.person_id) if case.person_id else qs.filter(household_id=case.household_id)
+    return list(qs.select_related("responsible_organisation", "primary_worker", "risk_category")
+                .order_by("-raised_at")[:50])
+
+
+def my_cases(*, user) -> QuerySet[Case]:
+    """Open cases the user is primary or secondary worker on, dormant (on hold) ones included."""
+    mine = CaseAssignment.objects.filter(case=OuterRef("pk"), user_id=user.pk, ended_at__isnull=True,
+                                         role__in=[AssignmentRole.PRIMARY, AssignmentRole.SECONDARY])
+    return (_with_people(case_list_visible(user=user)).filter(status__in=OPEN_STATUSES).filter(Exists(mine))
+            .order_by("status", "-raised_at"))
+
+
+def case_secondary_roles(*, user, case_ids: list[int]) -> dict[int, str]:
+    return dict(CaseAssignment.objects.filter(case_id__in=case_ids, user_id=user.pk, ended_at__isnull=True)
+                .values_list("case_id", "role"))
+
+
+def cases_for_routing(*, person_ids: list[int]) -> dict[int, list[Case]]:
+    """Open cases about each person, with who is responsible: for index cards and the duty desk."""
+    cases = (Case.objects.filter(person_id__in=person_ids, status__in=OPEN_STATUSES)
+             .select_related("responsible_organisation", "allocated_team", "primary_worker",
+                             "raised_by_organisation").order_by("-raised_at"))
+    found: dict[int, list[Case]] = {}
+    for case in cases:
+        found.setdefault(case.person_id, []).append(case)
+    return found
+
+
+
+
+def routing_lines(person_ids: list[int]) -> dict[int, list[str]]:
+    """For index cards: one line per open case saying who is responsible and who the worker is."""
+    lines: dict[int, list[str]] = {}
+    for person_id, cases in cases_for_routing(person_ids=person_ids).items():
+        for case in cases:
+            parts = [case.responsible_organisation.name if case.responsible_organisation_id
+                     else f"Not yet allocated (raised by {case.raised_by_organisation.name})"]
+            if case.allocated_team_id:
+                parts.append(case.allocated_team.name)
+            if case.primary_worker_id:
+                parts.append(case.primary_worker.get_full_name() or case.primary_worker.username)
+            lines.setdefault(person_id, []).append(f"{case.reference}: " + ", ".join(parts))
+    return lines

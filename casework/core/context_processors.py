@@ -1,0 +1,29 @@
+from django.urls import reverse
+
+from casework.accounts.models import Organisation
+from casework.accounts.selectors import actor_for
+from casework.core.permissions import has_perm
+
+
+def casework(request):
+    """The navigation and the acting organisation for the layout."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"casework_nav": [], "acting_organisation": None}
+    actor = actor_for(user)
+    items = [("Home", reverse("core:home"))]
+    if has_perm(user, "people.search_index"):
+        items.append(("Find a person", reverse("people:person_search")))
+    if has_perm(user, "people.create_person"):
+        items.append(("Add a person", reverse("people:person_create")))
+    if actor.auditing_organisation_ids:
+        items.append(("Break-glass review", reverse("audit:break_glass_review_list")))
+    # The current item is the one whose URL is the longest prefix of the path.
+    path = request.path
+    matches = [url for _label, url in items if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len) if matches else None
+    nav = [{"label": label, "url": url, "active": url == current} for label, url in items]
+    organisation = None
+    if actor.primary_organisation_id:
+        organisation = Organisation.objects.filter(pk=actor.primary_organisation_id).only("name").first()
+    return {"casework_nav": nav, "acting_organisation": organisation}

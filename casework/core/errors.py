@@ -1,0 +1,32 @@
+"""Domain errors: each carries a message a person can act on."""
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the action. The message is shown to the user as it is."""
+
+    status_code = 409
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationFailed(DomainError):
+    """Input broke a rule; nothing was changed."""
+
+    status_code = 422
+
+
+class ConflictError(DomainError):
+    """Somebody else changed the record since it was read; nothing was changed."""
+
+    status_code = 409
+
+
+class PermissionRefused(Exception):
+    """The user may see the record but may not do this to it (403)."""
+
+    def __init__(self, message: str = "You do not have permission to do that."):
+        super().__init__(message)
+        self.message = message

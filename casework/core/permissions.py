@@ -1,0 +1,39 @@
+"""The registry of permission predicates, named "<app>.<verb>_<entity>". Each app registers its own in policies.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from casework.core.errors import PermissionRefused
+
+Predicate = Callable[..., bool]
+_REGISTRY: dict[str, Predicate] = {}
+
+
+def register(name: str) -> Callable[[Predicate], Predicate]:
+    def decorator(func: Predicate) -> Predicate:
+        if name in _REGISTRY and _REGISTRY[name] is not func:
+            raise ValueError(f"Permission {name} is registered twice")
+        _REGISTRY[name] = func
+        return func
+
+    return decorator
+
+
+def has_perm(user, name: str, obj: Any = None) -> bool:
+    try:
+        predicate = _REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"Unknown permission {name!r}") from None
+    return predicate(user) if obj is None else predicate(user, obj)
+
+
+def require_perm(user, name: str, obj: Any = None, message: str | None = None) -> None:
+    """Raise PermissionRefused (403) unless the user holds the permission."""
+    if not has_perm(user, name, obj):
+        raise PermissionRefused(message or "You do not have permission to do that.")
+
+
+def registered_permissions() -> dict[str, Predicate]:
+    return dict(_REGISTRY)

@@ -1,0 +1,360 @@
+"""Reads of people and households, scoped to what the user may see (the queryset twins of policies.py)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from casework.accounts.choices import Role
+from casework.accounts.selectors import actor_for
+from casework.audit.models import AccessEvent, AuditEvent
+from casework.audit.services import access_record
+from casework.core import clock
+from casework.core.errors import ValidationFailed
+from casework.people import policies
+from casework.people.identifiers import name_key, name_similarity, normalise_nhs_number, normalise_postcode
+from casework.people.models import BreakGlassGrant, Household, HouseholdMembership, Person, PersonRestrictedAccess
+
+
+def _named_on(user) -> Exists:
+    return Exists(PersonRestrictedAccess.objects.filter(person=OuterRef("pk"), user_id=user.pk))
+
+
+def person_list_visible(*, user) -> QuerySet[Person]:
+    """Every person whose full record the user may open (twin of policies.can_view_person)."""
+    actor = actor_for(user)
+    readers = policies.reading_organisation_ids(user)
+    if not actor.initiative_ids or not readers:
+        return Person.objects.none()
+    unrestricted = policies.relationship_q(readers)
+    if actor.casework_organisation_ids:
+        unrestricted |= Exists(
+            BreakGlassGrant.objects.filter(person=OuterRef("pk"), user_id=user.pk, expires_at__gt=clock.now())
+        )
+    return Person.objects.filter(
+        Q(initiative_id__in=actor.initiative_ids)
+        & ((Q(is_restricted=False) & unrestricted) | (Q(is_restricted=True) & _named_on(user)))
+    )
+
+
+def person_list_changeable(*, user) -> QuerySet[Person]:
+    """Every person whose record the user may change (twin of policies.can_change_person)."""
+    actor = actor_for(user)
+    editing = actor.editing_organisation_ids
+    if not editing or not actor.initiative_ids:
+        return Person.objects.none()
+    return Person.objects.filter(
+        Q(initiative_id__in=actor.initiative_ids)
+        & ((Q(is_restricted=False) & policies.relationship_q(editing)) | (Q(is_restricted=True) & _named_on(user)))
+    )
+
+
+def person_get_for_user(*, user, person_id: int, purpose: str = "viewed") -> Person:
+    """The person if the user may open the full record, else Http404 (the same as for no such person).
+
+    Writes an AccessEvent "people.record_<purpose>".
+    """
+    person = person_list_visible(user=user).select_related("created_by_organisation").filter(pk=person_id).first()
+    if person is None:
+        raise Http404("No person found")
+    grant = None
+    if not policies.organisations_hold_relationship(person, policies.reading_organisation_ids(user)):
+        grant = BreakGlassGrant.objects.filter(person=person, user_id=user.pk, expires_at__gt=clock.now()).first()
+    access_record(
+        user=user, verb=f"people.record_{purpose}", obj=person, person_id=person.pk,
+        details={"break_glass_grant": grant.pk} if grant else {},
+        reason=f"Break-glass: {grant.reason}" if grant else "",
+    )
+    person.break_glass_grant = grant
+    return person
+
+
+def person_get_for_change(*, user, person_id: int) -> Person:
+    """The person if the user may change it, else 404 if they may not see it and PermissionRefused if read only."""
+    person = person_get_for_user(user=user, person_id=person_id, purpose="opened_for_change")
+    from casework.core.permissions import require_perm
+
+    require_perm(user, "people.change_person", person, "You can read this record but not change it.")
+    return person
+
+
+# Index cards: the minimum needed to route a contact.
+
+@dataclass(frozen=True)
+class IndexCard:
+    person_id: int
+    name: str
+    birth_year: int | None
+    postcode_district: str
+    is_restricted: bool
+    known_to: str
+    can_open: bool
+    score: int = 0
+    # Who is responsible now, one line per open case: "CW-2026-000001: County Council, Team North, Jo Bloggs".
+    responsible: tuple[str, ...] = ()
+
+
+# Other apps add who is responsible for a person (cases: responsible organisation, team and worker).
+ROUTING_SOURCES: list[Callable[[list[int]], dict[int, list[str]]]] = []
+
+
+def register_routing_source(source: Callable[[list[int]], dict[int, list[str]]]) -> None:
+    if source not in ROUTING_SOURCES:
+        ROUTING_SOURCES.append(source)
+
+
+def _cards(user, people: list[Person], scores: dict[int, int] | None = None) -> list[IndexCard]:
+    ids = [p.pk for p in people]
+    visible = set(person_list_visible(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+    routing: dict[int, list[str]] = {}
+    for source in ROUTING_SOURCES:
+        for person_id, lines in source(ids).items():
+            routing.setdefault(person_id, []).extend(lines)
+    cards = []
+    for person in people:
+        cards.append(IndexCard(
+            person_id=person.pk,
+            name=person.full_name,
+            birth_year=person.birth_year,
+            # A restricted person's whereabouts are not given away on the index.
+            postcode_district="" if person.is_restricted else person.postcode_district,
+            is_restricted=person.is_restricted,
+            known_to=person.created_by_organisation.name,
+            can_open=person.pk in visible,
+            score=(scores or {}).get(person.pk, 0),
+            responsible=tuple(routing.get(person.pk, ())),
+        ))
+    return cards
+
+
+def _require_index(user) -> None:
+    if not policies.can_search_index(user):
+        from casework.core.errors import PermissionRefused
+
+        raise PermissionRefused("Only people doing casework in the initiative can search the index.")
+
+
+def person_index_search(*, user, nhs_number: str = "", family_name: str = "", given_name: str = "",
+                        date_of_birth: datetime.date | None = None, limit: int = 20) -> list[IndexCard]:
+    """Find whether a person is known, by NHS number or by family name plus date of birth. Audited.
+
+    Raises ValidationFailed when neither full criterion is given (no browsing the index).
+    """
+    _require_index(user)
+    actor = actor_for(user)
+    base = Person.objects.filter(initiative_id__in=actor.initiative_ids).select_related("created_by_organisation")
+    if nhs_number:
+        try:
+            nhs = normalise_nhs_number(nhs_number)
+        except Exception as error:  # noqa: BLE001 - ValidationError carries the message
+            raise ValidationFailed(error.messages[0], field="nhs_number") from None
+        people = list(base.filter(nhs_number=nhs)[:limit])
+        criteria = {"nhs_number": nhs}
+        scores = {p.pk: 100 for p in people}
+    else:
+        if not family_name.strip():
+            raise ValidationFailed("Enter a family name, or search by NHS number", field="family_name")
+        if date_of_birth is None:
+            raise ValidationFailed("Enter a date of birth, or search by NHS number", field="date_of_birth")
+        key = name_key(family_name)
+        people = list(
+            base.filter(date_of_birth=date_of_birth)
+            .filter(Q(family_name_key=key) | Q(family_name__iexact=family_name.strip()))[: limit * 2]
+        )
+        scores = {
+            p.pk: int(60 * name_similarity(p.family_name, family_name)
+                      + (40 * name_similarity(p.given_name, given_name) if given_name else 20))
+            for p in people
+        }
+        people = sorted(people, key=lambda p: -scores[p.pk])[:limit]
+        criteria = {"family_name": family_name.strip(), "given_name": given_name.strip(),
+                    "date_of_birth": date_of_birth.isoformat()}
+    access_record(user=user, verb="people.index_searched",
+                  details={"criteria": criteria, "results": [p.pk for p in people]})
+    return _cards(user, people, scores)
+
+
+def person_index_card_get(*, user, person_id: int) -> IndexCard:
+    """One person's index card. Audited; 404 outside the user's initiatives."""
+    _require_index(user)
+    person = (
+        Person.objects.filter(pk=person_id, initiative_id__in=actor_for(user).initiative_ids)
+        .select_related("created_by_organisation").first()
+    )
+    if person is None:
+        raise Http404("No person found")
+    access_record(user=user, verb="people.index_card_viewed", obj=person, person_id=person.pk)
+    return _cards(user, [person])[0]
+
+
+@dataclass(frozen=True)
+class MatchCriteria:
+    given_name: str = ""
+    family_name: str = ""
+    date_of_birth: datetime.date | None = None
+    postcode: str = ""
+    nhs_number: str = ""
+
+
+def _match_score(person: Person, criteria: MatchCriteria, postcode: str, family_key: str, given_key: str,
+                 tolerance: datetime.timedelta) -> int:
+    """How alike two descriptions of a person are; 60 or more is a likely match."""
+    score = 0
+    if criteria.nhs_number and person.nhs_number == criteria.nhs_number:
+        score += 100
+    if criteria.date_of_birth and person.date_of_birth:
+        dob, theirs = criteria.date_of_birth, person.date_of_birth
+        if theirs == dob:
+            score += 40
+        elif abs((theirs - dob).days) <= 7 or (theirs.year == dob.year and (theirs.day, theirs.month) ==
+                                                (dob.month, dob.day)):
+            score += 25  # a slip of the keyboard or day and month swapped
+        elif abs((theirs - dob).days) <= tolerance.days:
+            score += 10
+    if family_key and person.family_name_key == family_key:
+        score += 20
+    score += int(15 * name_similarity(person.family_name, criteria.family_name))
+    if given_key and person.given_name_key == given_key:
+        score += 15
+    else:
+        score += int(10 * name_similarity(person.given_name, criteria.given_name))
+    if postcode and person.postcode == postcode:
+        score += 15
+    return score
+
+
+def person_find_matches(*, user, criteria: MatchCriteria, limit: int = 10) -> list[IndexCard]:
+    """People in the user's initiatives who are likely the same as the one described, best first. Audited.
+
+    Likely: same NHS number; or a similar-sounding family name with a date of birth within the tolerance;
+    or the same postcode with a similar-sounding family name, or with the same date of birth.
+    """
+    actor = actor_for(user)
+    tolerance = datetime.timedelta(days=settings.DUPLICATE_DOB_TOLERANCE_DAYS)
+    family_key, given_key = name_key(criteria.family_name), name_key(criteria.given_name)
+    postcode = ""
+    if criteria.postcode:
+        try:
+            postcode = normalise_postcode(criteria.postcode)
+        except Exception:  # noqa: BLE001 - a bad postcode just does not help matching
+            postcode = ""
+    q = Q(pk__in=[])
+    if criteria.nhs_number:
+        q |= Q(nhs_number=criteria.nhs_number)
+    if family_key and criteria.date_of_birth:
+        dob = criteria.date_of_birth
+        q |= Q(family_name_key=family_key, date_of_birth__range=(dob - tolerance, dob + tolerance))
+    if postcode and family_key:
+        q |= Q(postcode=postcode, family_name_key=family_key)
+    if postcode and criteria.date_of_birth:
+        q |= Q(postcode=postcode, date_of_birth=criteria.date_of_birth)
+    if given_key and family_key and not criteria.date_of_birth:
+        q |= Q(given_name_key=given_key, family_name_key=family_key)
+    candidates = list(
+        Person.objects.filter(initiative_id__in=actor.initiative_ids).filter(q)
+        .select_related("created_by_organisation")[:200]
+    )
+    scores = {person.pk: _match_score(person, criteria, postcode, family_key, given_key, tolerance)
+              for person in candidates}
+    matches = sorted((p for p in candidates if scores[p.pk] >= 60), key=lambda p: -scores[p.pk])[:limit]
+    if matches:
+        access_record(user=user, verb="people.duplicates_checked",
+                      details={"results": [p.pk for p in matches]})
+    return _cards(user, matches, scores)
+
+
+# Households.
+
+def household_list_visible(*, user) -> QuerySet[Household]:
+    """Households the user may open: created by a reading organisation, or with a current member they may see."""
+    actor = actor_for(user)
+    readers = policies.reading_organisation_ids(user)
+    if not actor.initiative_ids or not readers:
+        return Household.objects.none()
+    visible_members = HouseholdMembership.objects.filter(
+        household=OuterRef("pk"), end_date__isnull=True,
+        person__in=person_list_visible(user=user).values("pk"),
+    )
+    return Household.objects.filter(initiative_id__in=actor.initiative_ids).filter(
+        Q(created_by_organisation_id__in=readers) | Exists(visible_members)
+    )
+
+
+def household_get_for_user(*, user, household_id: int) -> Household:
+    household = household_list_visible(user=user).filter(pk=household_id).first()
+    if household is None:
+        raise Http404("No household found")
+    access_record(user=user, verb="people.household_viewed", obj=household)
+    return household
+
+
+def household_members(*, user, household: Household, current: bool = True):
+    """Memberships with the person, and whether the user may open each person's record."""
+    memberships = list(
+        HouseholdMembership.objects.filter(household=household, end_date__isnull=current)
+        .select_related("person").order_by("start_date", "id")
+    )
+    visible = set(
+        person_list_visible(user=user).filter(pk__in=[m.person_id for m in memberships]).values_list("pk", flat=True)
+    )
+    for membership in memberships:
+        membership.can_open = membership.person_id in visible
+    return memberships
+
+
+def household_memberships_for_person(*, person: Person) -> list[HouseholdMembership]:
+    return list(person.household_memberships.select_related("household").order_by("-start_date", "-id"))
+
+
+def relationships_for_person(*, user, person: Person):
+    rows = list(person.relationships.select_related("related_person").order_by("end_date", "kind"))
+    rows += list(person.relationships_as_related.select_related("person").order_by("end_date", "kind"))
+    visible = set(person_list_visible(user=user).filter(
+        pk__in=[r.related_person_id for r in rows] + [r.person_id for r in rows]).values_list("pk", flat=True))
+    result = []
+    for rel in rows:
+        incoming = rel.related_person_id == person.pk
+        other = rel.person if incoming else rel.related_person
+        result.append({"relationship": rel, "other": other, "incoming": incoming, "can_open": other.pk in visible})
+    return result
+
+
+# Audit views for information governance.
+
+def person_audit_trail(*, user, person: Person, limit: int = 200):
+    """Who has changed and who has viewed the person's record, newest first."""
+    from casework.core.permissions import require_perm
+
+    require_perm(user, "people.view_audit_person", person)
+    changes = list(AuditEvent.objects.filter(person_id=person.pk).select_related("actor", "organisation")
+                   .order_by("-sequence")[:limit])
+    views = list(AccessEvent.objects.filter(person_id=person.pk).select_related("actor", "organisation")
+                 .order_by("-sequence")[:limit])
+    return changes, views
+
+
+def break_glass_list_for_review(*, user, include_reviewed: bool = False) -> QuerySet[BreakGlassGrant]:
+    actor = actor_for(user)
+    qs = BreakGlassGrant.objects.filter(organisation_id__in=actor.organisations_with_role(Role.AUDITOR))
+    if not include_reviewed:
+        qs = qs.filter(reviewed_at__isnull=True)
+    return qs.select_related("person", "user", "organisation").order_by("-opened_at")
+
+
+def restricted_access_list(*, person: Person) -> QuerySet[PersonRestrictedAccess]:
+    return person.restricted_access.select_related("user", "granted_by").order_by("user__first_name")
+
+
+def user_list_nameable_for_person(*, person: Person):
+    """Active users of organisations related to the person: those who may be named on a restricted record."""
+    from casework.accounts.models import Organisation, User
+
+    related = [org.pk for org in Organisation.objects.filter(initiative_id=person.initiative_id).only("pk")
+               if policies.organisations_hold_relationship(person, {org.pk})]
+    return (User.objects.filter(memberships__organisation_id__in=related, memberships__is_active=True,
+                                is_active=True).distinct().order_by("first_name", "last_name"))

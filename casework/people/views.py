@@ -1,0 +1,295 @@
+"""People and household pages. Thin: each reads through selectors and writes through services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from casework.accounts.models import User
+from casework.core.errors import DomainError, PermissionRefused
+from casework.core.permissions import has_perm, require_perm
+from casework.people import selectors, services
+from casework.people.errors import PossibleDuplicates
+from casework.people.forms import (
+    BreakGlassForm,
+    HouseholdEditForm,
+    HouseholdForm,
+    HouseholdMoveForm,
+    NamedUserForm,
+    PersonEditForm,
+    PersonForm,
+    PersonSearchForm,
+    RelationshipForm,
+    RestrictionForm,
+    apply_service_error,
+)
+from casework.people.models import Person, PersonRelationship
+
+
+def _refuse(error: PermissionRefused):
+    raise PermissionDenied(error.message)
+
+
+def person_search(request):
+    try:
+        require_perm(request.user, "people.search_index")
+    except PermissionRefused as error:
+        _refuse(error)
+    form = PersonSearchForm(request.GET or None)
+    cards = None
+    if request.GET and form.is_valid():
+        try:
+            cards = selectors.person_index_search(user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            apply_service_error(form, error)
+    return render(request, "people/person_search.html", {"form": form, "cards": cards})
+
+
+def person_index_card(request, person_id: int):
+    try:
+        card = selectors.person_index_card_get(user=request.user, person_id=person_id)
+    except PermissionRefused as error:
+        _refuse(error)
+    return render(request, "people/person_index_card.html", {"card": card})
+
+
+def person_create(request):
+    if not has_perm(request.user, "people.create_person"):
+        raise PermissionDenied("Only people doing casework can add people.")
+    form = PersonForm(request.POST or None)
+    candidates = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(user=request.user, data=form.cleaned_data,
+                                            confirmed_new=request.POST.get("confirmed_new") == "yes")
+        except PossibleDuplicates as error:
+            candidates = error.candidates
+        except DomainError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, f"{person.full_name} has been added.")
+            return redirect(person)
+    return render(request, "people/person_create.html", {"form": form, "candidates": candidates})
+
+
+def person_detail(request, person_id: int):
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id)
+    user = request.user
+    context = {
+        "person": person,
+        "memberships": selectors.household_memberships_for_person(person=person),
+        "relationships": selectors.relationships_for_person(user=user, person=person),
+        "can_change": has_perm(user, "people.change_person", person),
+        "can_manage_restriction": has_perm(user, "people.manage_restriction_person", person),
+        "can_view_audit": has_perm(user, "people.view_audit_person", person),
+        "named_users": selectors.restricted_access_list(person=person) if person.is_restricted else None,
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+def person_edit(request, person_id: int):
+    try:
+        person = selectors.person_get_for_change(user=request.user, person_id=person_id)
+    except PermissionRefused as error:
+        _refuse(error)
+    initial = {"version": person.version}
+    form = PersonEditForm(request.POST or None, instance=person if not request.POST else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version, reason = data.pop("version"), data.pop("reason", "")
+        try:
+            services.person_update(user=request.user, person=person, version=version, data=data, reason=reason)
+        except DomainError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, "The record has been updated.")
+            return redirect(person)
+    return render(request, "people/person_edit.html", {"person": person, "form": form})
+
+
+def person_break_glass(request, person_id: int):
+    card = selectors.person_index_card_get(user=request.user, person_id=person_id)
+    person = Person.objects.get(pk=card.person_id)
+    if not has_perm(request.user, "people.break_glass_person", person):
+        if card.can_open:
+            return redirect(person)
+        raise PermissionDenied("Break-glass access is not available for this record.")
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.break_glass_open(user=request.user, person=person, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            apply_service_error(form, error)
+        except PermissionRefused as error:
+            _refuse(error)
+        else:
+            messages.success(request, f"You have access to this record until {grant.expires_at:%H:%M}. "
+                                      "Your access is flagged for review.")
+            return redirect(person)
+    return render(request, "people/person_break_glass.html", {"card": card, "form": form})
+
+
+def person_restriction(request, person_id: int):
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None or not has_perm(request.user, "people.manage_restriction_person", person):
+        raise Http404("No person found")
+    form = RestrictionForm(request.POST if request.POST.get("action") == "restriction" else None,
+                           initial={"restricted": "yes" if person.is_restricted else "no"})
+    named_form = NamedUserForm(request.POST if request.POST.get("action") == "name" else None,
+                               users=selectors.user_list_nameable_for_person(person=person))
+    try:
+        if request.method == "POST":
+            action = request.POST.get("action")
+            if action == "restriction" and form.is_valid():
+                services.person_set_restricted(user=request.user, person=person,
+                                               restricted=form.cleaned_data["restricted"],
+                                               reason=form.cleaned_data["reason"])
+                messages.success(request, "The restriction has been updated.")
+                return redirect("people:person_restriction", person_id=person.pk)
+            if action == "name" and named_form.is_valid():
+                services.restricted_access_grant(user=request.user, person=person,
+                                                 grantee=named_form.cleaned_data["user"])
+                messages.success(request, "The user has been named on this record.")
+                return redirect("people:person_restriction", person_id=person.pk)
+            if action == "unname":
+                grantee = User.objects.filter(pk=request.POST.get("user")).first()
+                if grantee is not None:
+                    services.restricted_access_revoke(user=request.user, person=person, grantee=grantee)
+                    messages.success(request, "The user is no longer named on this record.")
+                return redirect("people:person_restriction", person_id=person.pk)
+    except DomainError as error:
+        apply_service_error(form if request.POST.get("action") == "restriction" else named_form, error)
+    except PermissionRefused as error:
+        _refuse(error)
+    return render(request, "people/person_restriction.html", {
+        "person": person, "form": form, "named_form": named_form,
+        "named_users": selectors.restricted_access_list(person=person),
+    })
+
+
+def person_audit(request, person_id: int):
+    person = selectors.person_get_for_user(user=request.user, person_id=person_id, purpose="audit_viewed")
+    try:
+        changes, views = selectors.person_audit_trail(user=request.user, person=person)
+    except PermissionRefused as error:
+        _refuse(error)
+    return render(request, "people/person_audit.html", {"person": person, "changes": changes, "views": views})
+
+
+def person_move_household(request, person_id: int):
+    try:
+        person = selectors.person_get_for_change(user=request.user, person_id=person_id)
+    except PermissionRefused as error:
+        _refuse(error)
+    households = []
+    if person.postcode:
+        households = list(selectors.household_list_visible(user=request.user)
+                          .filter(postcode=person.postcode).order_by("name")[:20])
+    form = HouseholdMoveForm(request.POST or None, households=households)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["household"] == "new":
+                household = services.household_create(user=request.user, data={
+                    "name": f"{person.family_name} household", "address_line_1": person.address_line_1,
+                    "address_line_2": person.address_line_2, "town": person.town, "postcode": person.postcode,
+                    "uprn": person.uprn})
+            else:
+                household = next(h for h in households if str(h.pk) == form.cleaned_data["household"])
+            services.household_move_person(user=request.user, person=person, household=household,
+                                           role=form.cleaned_data["role"],
+                                           start_date=form.cleaned_data["start_date"])
+        except DomainError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, f"{person.full_name} now lives in {household}.")
+            return redirect(person)
+    return render(request, "people/person_move_household.html", {"person": person, "form": form})
+
+
+def person_relationship_add(request, person_id: int):
+    try:
+        person = selectors.person_get_for_change(user=request.user, person_id=person_id)
+    except PermissionRefused as error:
+        _refuse(error)
+    form = RelationshipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        # The related person need only be on the index: the relationship does not open their record.
+        related = Person.objects.filter(pk=form.cleaned_data["related_person"],
+                                        initiative_id=person.initiative_id).first()
+        if related is None:
+            form.add_error("related_person", "There is no person with that Casework ID")
+        else:
+            try:
+                services.relationship_create(user=request.user, person=person, related_person=related,
+                                             kind=form.cleaned_data["kind"],
+                                             description=form.cleaned_data["description"])
+            except DomainError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, "The relationship has been added.")
+                return redirect(person)
+    return render(request, "people/person_relationship_add.html", {"person": person, "form": form})
+
+
+@require_POST
+def relationship_end(request, person_id: int, relationship_id: int):
+    try:
+        person = selectors.person_get_for_change(user=request.user, person_id=person_id)
+    except PermissionRefused as error:
+        _refuse(error)
+    relationship = PersonRelationship.objects.filter(pk=relationship_id, person=person).first()
+    if relationship is None:
+        raise Http404("No relationship found")
+    try:
+        services.relationship_end(user=request.user, relationship=relationship)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The relationship has been ended.")
+    return redirect(person)
+
+
+def household_create(request):
+    if not has_perm(request.user, "people.create_person"):
+        raise PermissionDenied("Only people doing casework can add households.")
+    form = HouseholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(user=request.user, data=form.cleaned_data)
+        except DomainError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, "The household has been added.")
+            return redirect(household)
+    return render(request, "people/household_create.html", {"form": form})
+
+
+def household_detail(request, household_id: int):
+    household = selectors.household_get_for_user(user=request.user, household_id=household_id)
+    return render(request, "people/household_detail.html", {
+        "household": household,
+        "members": selectors.household_members(user=request.user, household=household),
+        "former_members": selectors.household_members(user=request.user, household=household, current=False),
+        "can_change": has_perm(request.user, "people.change_household", household),
+    })
+
+
+def household_edit(request, household_id: int):
+    household = selectors.household_get_for_user(user=request.user, household_id=household_id)
+    if not has_perm(request.user, "people.change_household", household):
+        raise PermissionDenied("You can read this household but not change it.")
+    form = HouseholdEditForm(request.POST or None, instance=household if not request.POST else None,
+                             initial={"version": household.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.household_update(user=request.user, household=household, version=version, data=data)
+        except DomainError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, "The household has been updated.")
+            return redirect(household)
+    return render(request, "people/household_edit.html", {"household": household, "form": form})
+

@@ -1,0 +1,73 @@
+"""The API root: /api/v1, django-ninja. Each app contributes a router from its api.py."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from casework.accounts.tokens import api_token_authenticate
+from casework.core.errors import DomainError, PermissionRefused
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer cw_…` from `manage.py issue_api_token USERNAME`."""
+
+    def authenticate(self, request, token):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Casework API",
+    version="1",
+    description=(
+        "Case management for adult social care and vulnerability support. Authenticate with "
+        "`Authorization: Bearer <token>` (issue one with `python manage.py issue_api_token USERNAME`). "
+        "The same services and access rules as the pages apply: 404 for what you may not know exists, "
+        "403 for an action not allowed on a record you can see, 409 for a conflict or a refused move, "
+        "422 for invalid input with the field named."
+    ),
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api-v1",
+)
+
+
+def _error(request, status: int, message: str, field: str | None = None):
+    errors = [{"field": field, "message": message}] if field else []
+    return api.create_response(request, {"detail": message, "errors": errors}, status=status)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return _error(request, exc.status_code, exc.message, exc.field)
+
+
+@api.exception_handler(PermissionRefused)
+def permission_refused(request, exc: PermissionRefused):
+    return _error(request, 403, exc.message)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _error(request, 404, "Not found")
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return _error(request, 401, "Send a valid token: Authorization: Bearer <token>")
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_input(request, exc: NinjaValidationError):
+    errors = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+        errors.append({"field": ".".join(location) or None, "message": error.get("msg", "Invalid value")})
+    return api.create_response(request, {"detail": "The request has invalid fields", "errors": errors}, status=422)
+
+
+api.add_router("/people", "casework.people.api.router")
+api.add_router("/cases", "casework.cases.api.router")

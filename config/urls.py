@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from casework.core import views as core_views
+from config.api import api
+
+handler400 = "casework.core.views.bad_request"
+handler403 = "casework.core.views.permission_denied"
+handler404 = "casework.core.views.page_not_found"
+handler500 = "casework.core.views.server_error"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("casework.accounts.urls")),
+    path("people/", include("casework.people.urls")),
+    path("audit/", include("casework.audit.urls")),
+    path("", include("casework.core.urls")),
+]

@@ -1,0 +1,80 @@
+"""Named personas shared by every test: who they are decides what they may see.
+
+world.county (lead + responsible), world.district (responsible), world.foodbank (delivery) are in one
+initiative; world.elsewhere is an organisation of another initiative.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from tests.factories import (
+    InitiativeFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+
+def _user(username, organisation, role, team=None):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, organisation=organisation, role=role, team=team)
+    return user
+
+
+@pytest.fixture
+def world(db):
+    initiative = InitiativeFactory(name="Test county initiative", lead_organisation__name="Test County Council")
+    county = initiative.lead_organisation
+    district = OrganisationFactory(name="Test District Council", initiative=initiative, kinds=["responsible"])
+    foodbank = OrganisationFactory(name="Test Foodbank", initiative=initiative, kinds=["delivery"])
+    other_initiative = InitiativeFactory(name="Other initiative", lead_organisation__name="Other Council")
+    elsewhere = other_initiative.lead_organisation
+    team = TeamFactory(organisation=county, name="Locality Team North")
+    safeguarding = TeamFactory(organisation=county, name="Safeguarding Team", is_safeguarding=True)
+    w = SimpleNamespace(
+        initiative=initiative, county=county, district=district, foodbank=foodbank, elsewhere=elsewhere,
+        other_initiative=other_initiative, team=team, safeguarding_team=safeguarding,
+    )
+    w.practitioner = _user("practitioner", county, "practitioner", team)
+    w.practitioner2 = _user("practitioner2", county, "practitioner", team)
+    w.team_manager = _user("team_manager", county, "team_manager", team)
+    w.duty_officer = _user("duty_officer", county, "duty_officer")
+    w.case_manager = _user("case_manager", county, "case_manager")
+    w.auditor = _user("auditor", county, "auditor")
+    w.org_admin = _user("org_admin", county, "org_admin")
+    w.initiative_admin = _user("initiative_admin", county, "initiative_admin")
+    w.district_worker = _user("district_worker", district, "practitioner")
+    w.district_auditor = _user("district_auditor", district, "auditor")
+    w.delivery_worker = _user("delivery_worker", foodbank, "practitioner")
+    w.outsider = _user("outsider", elsewhere, "practitioner")
+    w.no_roles = UserFactory(username="no_roles")
+    w.person = PersonFactory(created_by_organisation=county, given_name="Margaret", family_name="Thornton",
+                             nhs_number="9434765919")
+    w.restricted_person = PersonFactory(created_by_organisation=county, given_name="Alex", family_name="Hidden",
+                                        is_restricted=True)
+    w.restricted_person.restricted_access.create(user=w.practitioner, granted_by=w.team_manager)
+    w.district_person = PersonFactory(created_by_organisation=district, given_name="Dennis", family_name="Marsh")
+    w.elsewhere_person = PersonFactory(created_by_organisation=elsewhere, given_name="Elsie", family_name="Far")
+    return w
+
+
+PERSONAS = ["practitioner", "practitioner2", "team_manager", "duty_officer", "case_manager", "auditor",
+            "org_admin", "initiative_admin", "district_worker", "district_auditor", "delivery_worker",
+            "outsider", "no_roles"]
+
+
+@pytest.fixture(params=PERSONAS)
+def persona(request, world):
+    return request.param, getattr(world, request.param)
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,133 @@
+"""The cases API: lists with filters and fixed query counts, actions, refusals and stale writes."""
+
+import pytest
+
+from casework.allocation import services as allocation
+from casework.audit.models import AccessEvent
+from casework.cases.models import Case
+from tests.factories import CaseFactory, PersonFactory, RiskCategoryFactory
+
+
+@pytest.fixture
+def high(world):
+    return RiskCategoryFactory(initiative=world.initiative, code="high", label="High", rank=1)
+
+
+def _cases(world, n, **kwargs):
+    return [CaseFactory(person=PersonFactory(created_by_organisation=world.county), **kwargs) for _ in range(n)]
+
+
+def test_worklist_scope_lists_unallocated_cases_with_filters(api, world, high):
+    urgent = _cases(world, 2, priority="urgent", risk_category=high)
+    _cases(world, 3, priority="low")
+    client = api(world.practitioner)
+    response = client.get("/cases", {"scope": "worklist"})
+    body = response.json()
+    assert response.status_code == 200
+    assert body["count"] == 5
+    assert [c["priority"] for c in body["items"]][:2] == ["urgent", "urgent"]
+    body = client.get("/cases", {"scope": "worklist", "priority": "urgent"}).json()
+    assert {c["id"] for c in body["items"]} == {c.pk for c in urgent}
+    body = client.get("/cases", {"scope": "worklist", "risk_category_id": high.pk}).json()
+    assert body["count"] == 2
+    assert AccessEvent.objects.filter(verb="cases.list_read_by_api").exists()
+
+
+def test_page_size_is_capped_at_100(api, world):
+    response = api(world.practitioner).get("/cases", {"page_size": 101})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "page_size"
+
+
+def test_list_runs_a_fixed_number_of_queries(api, world, high):
+    client = api(world.practitioner)
+    _cases(world, 2, risk_category=high)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/cases", {"scope": "worklist"})  # warm up: token last-used time, audit chain head
+    with CaptureQueriesContext(connection) as few:
+        client.get("/cases", {"scope": "worklist"})
+    _cases(world, 25, risk_category=high)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/cases", {"scope": "worklist"}).json()["count"] == 27
+    assert len(many) == len(few)
+
+
+def test_other_organisations_see_no_case_and_get_404(api, world):
+    [case] = _cases(world, 1)
+    assert api(world.district_worker).get(f"/cases/{case.pk}").status_code == 404
+    assert api(world.district_worker).get("/cases", {"scope": "visible"}).json()["count"] == 0
+    assert api(world.outsider).post(f"/cases/{case.pk}/accept", {"version": 1}).status_code == 404
+
+
+def test_accept_then_stage_moves_with_versions(api, world):
+    [case] = _cases(world, 1)
+    client = api(world.practitioner)
+    response = client.post(f"/cases/{case.pk}/accept", {}, headers={"If-Match": '"1"'})
+    assert response.status_code == 200
+    assert response.json()["stage"] == "contact"
+    version = int(response["ETag"].strip('"'))
+    response = client.post(f"/cases/{case.pk}/stage", {"stage": "assessment", "version": version})
+    assert response.status_code == 200
+    stale = client.post(f"/cases/{case.pk}/stage", {"stage": "closing", "version": version})
+    assert stale.status_code == 409
+    assert "changed this case" in stale.json()["detail"]
+    refused = client.post(f"/cases/{case.pk}/stage", {"stage": "review", "version": version + 1})
+    assert refused.status_code == 409
+    assert refused.json()["errors"] == [{"field": "stage", "message":
+                                         "A case at Assessment can move on to Planning or Closing, not Review."}]
+
+
+def test_actions_not_allowed_on_a_visible_case_are_403(api, world):
+    [case] = _cases(world, 1)
+    allocation.case_accept(user=world.practitioner, case=case)
+    response = api(world.case_manager).post(f"/cases/{case.pk}/stage", {"stage": "assessment", "version": 2})
+    assert response.status_code == 403
+    response = api(world.practitioner2).post(f"/cases/{case.pk}/assign", {"worker_id": world.practitioner2.pk,
+                                                                          "version": 2})
+    assert response.status_code == 403
+
+
+def test_raise_assign_reassign_and_workers(api, world):
+    manager = api(world.team_manager)
+    response = manager.post("/cases", {"person_id": world.person.pk, "origin": "third_party_concern",
+                                       "priority": "urgent", "responsible_now": True})
+    assert response.status_code == 201
+    case_id = response.json()["id"]
+    response = manager.post(f"/cases/{case_id}/assign", {"worker_id": world.practitioner.pk, "version": 1})
+    assert response.json()["primary_worker_id"] == world.practitioner.pk
+    response = manager.post(f"/cases/{case_id}/reassign", {"worker_id": world.practitioner2.pk, "reason": "",
+                                                           "version": 2})
+    assert response.status_code == 422
+    response = manager.post(f"/cases/{case_id}/reassign", {"worker_id": world.practitioner2.pk,
+                                                           "reason": "Leave", "version": 2})
+    assert response.json()["primary_worker_id"] == world.practitioner2.pk
+    response = api(world.practitioner2).post(f"/cases/{case_id}/workers", {"user_id": world.practitioner.pk})
+    assert response.status_code == 200
+    assert api(world.practitioner).get("/cases", {"scope": "mine"}).json()["count"] == 1
+
+
+def test_raise_bad_origin_is_422(api, world):
+    response = api(world.practitioner).post("/cases", {"person_id": world.person.pk, "origin": "nowhere"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "origin"
+
+
+def test_lead_sees_the_index_and_allocates(api, world):
+    from casework.allocation.services import allocation_policy_set_fallback
+
+    allocation_policy_set_fallback(user=world.initiative_admin, initiative_id=world.initiative.pk,
+                                   organisation=world.district)
+    [case] = _cases(world, 1, responsible_organisation=None, stage="intake")
+    admin = api(world.initiative_admin)
+    assert admin.get(f"/cases/{case.pk}").status_code == 404  # no full case for the lead's admin
+    index = admin.get("/cases/index").json()
+    assert [row["reference"] for row in index["items"]] == [case.reference]
+    assert "subject_name" not in index["items"][0]
+    response = admin.post(f"/cases/{case.pk}/allocate", {"version": 1})
+    assert response.status_code == 200
+    assert response.json()["responsible_organisation_id"] == world.district.pk
+    assert Case.objects.get(pk=case.pk).allocation_explanation.startswith("No rule matched")
+    assert api(world.district_auditor).get("/cases/index").json()["count"] == 1
+    assert api(world.outsider).get("/cases/index").json()["count"] == 0
