@@ -25,6 +25,7 @@ from django.db import transaction
 from faker import Faker
 from nhs_number.constants import Range, Region
 
+from casework.demo.cases import build_cases
 from casework.accounts.choices import Capability, OrganisationKind, OrganisationType, Role
 from casework.accounts.models import Initiative, Membership, Organisation, Team, User
 from casework.audit.services import audit_record
@@ -495,6 +496,8 @@ class _Builder:
         initiative = self._organisations()
         self._users()
         counts = self._people(initiative, people)
+        counts |= build_cases(initiative=initiative, organisations=self.orgs, rng=self.rng,
+                              total=max(10, people // 2))
         counts = {
             "organisations": len(self.orgs),
             "teams": len(self.teams),
@@ -513,7 +516,7 @@ class _Builder:
         self.say(
             f"Built {counts['organisations']} organisations, {counts['teams']} teams, "
             f"{counts['users']} users, {counts['people']} people in {counts['households']} households "
-            f"and {counts['relationships']} relationships."
+            f"and {counts['relationships']} relationships, and {counts['cases']} cases."
         )
         return DemoSummary(initiative=initiative, counts=counts)
 

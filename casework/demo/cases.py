@@ -1,0 +1,171 @@
+"""Demo cases: risk categories, named areas, allocation rules and about 150 cases with real histories.
+
+Every case is made through the same services as the pages, with the clock moved into the past, so each one
+has a true timeline in the audit trail (raised, allocated, accepted, stages, holds, closures).
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from casework.accounts.models import Initiative, Organisation, User
+from casework.allocation import services as allocation
+from casework.allocation.models import NamedArea
+from casework.cases import services as cases
+from casework.cases.choices import CaseOrigin, Priority
+from casework.cases.models import Case, RiskCategory
+from casework.core import clock
+from casework.core.errors import DomainError
+from casework.people.models import Person
+
+RISK_CATEGORIES = [("high", "High", 1), ("medium", "Medium", 2), ("low", "Low", 3)]
+NAMED_AREAS = {
+    "Casterbridge and Sandbourne": ["RG1", "RG2", "RG4", "RG5", "RG6"],
+    "Kingsbere and Weatherbury": ["RG40", "RG41", "RG42", "RG45"],
+    "Shaston, Melchester and Anglebury": ["RG10", "RG12", "RG14"],
+}
+# How the demo's cases end up: (how many, the last step their history reaches).
+PLAN = [
+    (20, "intake"), (25, "awaiting_allocation"), (15, "contact"), (14, "assessment"), (10, "planning"),
+    (10, "support"), (5, "review"), (5, "closing"), (10, "on_hold"), (26, "finished"), (10, "cancelled"),
+]
+WORK_PATH = ["contact", "assessment", "planning", "support", "review", "closing"]
+ORIGIN_WEIGHTS = {CaseOrigin.RISK_INDEX: 45, CaseOrigin.SELF_REFERRAL: 15, CaseOrigin.THIRD_PARTY_CONCERN: 15,
+                  CaseOrigin.PROFESSIONAL_REFERRAL: 12, CaseOrigin.HOSPITAL_DISCHARGE: 8, CaseOrigin.REVIEW: 5}
+SUMMARIES = [
+    "Identified on the cost-of-living risk index: fuel debt and prepayment meter.",
+    "Lives alone; neighbour worried that she has not been seen for a week.",
+    "Discharged from hospital after a fall; needs help with shopping and meals.",
+    "Rent arrears and an eviction notice; asks for help with benefits.",
+    "Carer for his wife with dementia, finding it hard to cope.",
+    "Called the council asking for help with bathing and getting upstairs.",
+    "GP surgery referral: low mood, isolated, missed appointments.",
+    "Councillor raised a concern about damp and cold in the home.",
+]
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def build_cases(*, initiative: Initiative, organisations: dict[str, Organisation], rng: random.Random,
+                total: int = 150) -> dict[str, int]:
+    """Configure allocation for the initiative and build about `total` cases across every status and stage."""
+    admin, duty, manager = _user("initiativeadmin"), _user("duty"), _user("manager")
+    county_workers = [_user("worker"), _user("worker2")]
+    partner_worker = {
+        organisations["district"].pk: _user("kingsbere.housing"),
+        organisations["housing"].pk: _user("partner"),
+        organisations["charity"].pk: _user("trust.support"),
+    }
+    risks = {code: RiskCategory.objects.create(initiative=initiative, code=code, label=label, rank=rank)
+             for code, label, rank in RISK_CATEGORIES}
+    for name, districts in NAMED_AREAS.items():
+        NamedArea.objects.create(initiative=initiative, name=name, postcode_districts=districts)
+    allocation.allocation_policy_set_fallback(user=admin, initiative_id=initiative.pk,
+                                              organisation=organisations["county"])
+    for data in [
+        {"name": "Keep with the organisation that already knows them", "use_existing_relationship": True,
+         "recent_days": 180},
+        {"name": "High risk needs home visits from the county", "risk_categories": [risks["high"]],
+         "required_capabilities": ["home_visits"], "organisation": organisations["county"]},
+        {"name": "Medium risk in Kingsbere and Weatherbury: district council by phone",
+         "risk_categories": [risks["medium"]], "areas": ["Kingsbere and Weatherbury"],
+         "required_capabilities": ["phone"], "organisation": organisations["district"]},
+        {"name": "Medium risk in Casterbridge and Sandbourne: housing association",
+         "risk_categories": [risks["medium"]], "areas": ["Casterbridge and Sandbourne"],
+         "organisation": organisations["housing"]},
+        {"name": "Low risk: the community trust covering the area, by phone", "risk_categories": [risks["low"]],
+         "required_capabilities": ["phone"]},
+    ]:
+        allocation.allocation_rule_save(user=admin, initiative_id=initiative.pk, data=data)
+
+    people = list(Person.objects.filter(initiative=initiative, is_restricted=False, date_of_death__isnull=True)
+                  .order_by("pk"))
+    rng.shuffle(people)
+    now = timezone.now()
+    counts: dict[str, int] = {}
+    made = 0
+    scale = total / sum(n for n, _ in PLAN)
+    for how_many, reaches in PLAN:
+        for _ in range(max(1, round(how_many * scale))):
+            person = people[made % len(people)]
+            made += 1
+            days_ago = {"intake": 3, "awaiting_allocation": 20}.get(reaches, 200)
+            start = now - datetime.timedelta(days=rng.randint(1, days_ago), hours=rng.randint(0, 8))
+            _build_one(person=person, reaches=reaches, start=start, rng=rng, risks=risks, duty=duty, admin=admin,
+                       manager=manager, county_workers=county_workers, partner_worker=partner_worker,
+                       county=organisations["county"])
+            counts[reaches] = counts.get(reaches, 0) + 1
+    return {"cases": Case.objects.filter(initiative=initiative).count(), **counts}
+
+
+def _build_one(*, person, reaches, start, rng, risks, duty, admin, manager, county_workers, partner_worker,
+               county) -> None:
+    moment = start
+
+    def later(low_days: float = 0.5, high_days: float = 6) -> datetime.datetime:
+        nonlocal moment
+        moment = min(moment + datetime.timedelta(hours=rng.uniform(low_days * 24, high_days * 24)),
+                     timezone.now() - datetime.timedelta(minutes=5))
+        return moment
+
+    origin = rng.choices(list(ORIGIN_WEIGHTS), weights=list(ORIGIN_WEIGHTS.values()))[0]
+    risk = rng.choices(list(risks.values()), weights=[25, 45, 30])[0]
+    priority = rng.choices([Priority.URGENT, Priority.NORMAL, Priority.LOW], weights=[15, 65, 20])[0]
+    with clock.frozen_at(moment):
+        case = cases.case_raise(user=duty, person=person, origin=origin, risk_category=risk, priority=priority,
+                                summary=rng.choice(SUMMARIES))
+    if reaches == "intake":
+        return
+    if reaches == "cancelled" and rng.random() < 0.5:
+        with clock.frozen_at(later(0.1, 2)):
+            cases.case_change_status(user=manager, case=case, status="cancelled",
+                                     reason="Raised twice by mistake: the person already has a case.")
+        return
+    with clock.frozen_at(later(0.1, 2)):
+        allocation.case_allocate(user=admin, case=case)
+    if reaches == "awaiting_allocation":
+        return
+    worker = (rng.choice(county_workers) if case.responsible_organisation_id == county.pk
+              else partner_worker[case.responsible_organisation_id])
+    with clock.frozen_at(later(0.5, 5)):
+        if worker in county_workers and rng.random() < 0.4:
+            allocation.case_assign_worker(user=manager, case=case, worker=worker)
+        else:
+            allocation.case_accept(user=worker, case=case)
+    if case.responsible_organisation_id == county.pk and rng.random() < 0.25:
+        other = next(w for w in county_workers if w != worker)
+        with clock.frozen_at(later(0.1, 2)):
+            cases.case_add_worker(user=worker, case=case, worker=other)
+    if reaches == "cancelled":
+        with clock.frozen_at(later()):
+            cases.case_change_status(user=worker, case=case, status="cancelled",
+                                     reason="The person declined any contact.")
+        return
+    target = {"on_hold": rng.choice(WORK_PATH[:4]), "finished": "closing"}.get(reaches, reaches)
+    for stage in WORK_PATH[1:WORK_PATH.index(target) + 1]:
+        with clock.frozen_at(later(1, 12)):
+            try:
+                cases.case_move_stage(user=worker, case=case, stage=stage)
+            except DomainError:
+                break
+        if stage == "planning" and rng.random() < 0.2:
+            with clock.frozen_at(later(0.2, 2)):
+                cases.case_move_stage(user=worker, case=case, stage="assessment",
+                                      note="Went back to add a need the person mentioned on the phone.")
+            with clock.frozen_at(later(0.2, 2)):
+                cases.case_move_stage(user=worker, case=case, stage="planning")
+    if reaches == "on_hold":
+        with clock.frozen_at(later()):
+            cases.case_change_status(user=worker, case=case, status="on_hold",
+                                     reason=rng.choice(["Admitted to hospital.", "Away staying with family.",
+                                                        "Waiting for a housing decision."]))
+    elif reaches == "finished":
+        with clock.frozen_at(later()):
+            cases.case_change_status(user=worker, case=case, status="finished")
+
+
