@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "casework.people",
     "casework.cases",
     "casework.allocation",
+    "casework.contacts",
+    "casework.reporting",
     "casework.demo",
 ]
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("casework.accounts.urls")),
     path("people/", include("casework.people.urls")),
     path("audit/", include("casework.audit.urls")),
+    path("reports/", include("casework.reporting.urls")),
     path("", include("casework.core.urls")),
 ]

@@ -155,6 +155,19 @@ def case_index(request, params: Query[IndexParams]):
     return {"items": rows, **meta}
 
 
+@router.get("/snapshot", summary="The case index you may see, streamed as JSON Lines (one case per line)",
+            response={200: None})
+def snapshot(request, scope: Literal["organisation", "initiative"] = "organisation"):
+    from django.http import StreamingHttpResponse
+
+    from casework.reporting.exports import stream_jsonl
+
+    response = StreamingHttpResponse(stream_jsonl(user=request.user, scope=scope),
+                                     content_type="application/x-ndjson")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _case(request, case_id: int) -> Case:
     return selectors.case_get_for_user(user=request.user, case_id=case_id, purpose="read_by_api")
 

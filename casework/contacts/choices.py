@@ -1,0 +1,40 @@
+from django.db import models
+
+
+class Direction(models.TextChoices):
+    """SAVVI ContactDirection: initiated by the subject (inbound) or by a support organisation (outbound)."""
+
+    INBOUND = "inbound", "Inbound"
+    OUTBOUND = "outbound", "Outbound"
+
+
+class ContactMethod(models.TextChoices):
+    """SAVVI ContactMethod."""
+
+    PHONE = "phone", "Phone"
+    HOME_VISIT = "home_visit", "Home visit"
+    LETTER = "letter", "Letter"
+    TEXT = "text", "Text message"
+    WEB_FORM = "web_form", "Web form"
+    EMAIL = "email", "Email"
+    FACE_TO_FACE = "face_to_face", "Face to face"
+
+
+class ContactRole(models.TextChoices):
+    """SAVVI ContactRole: who is providing information about the case."""
+
+    PERSON = "person", "The person"
+    RELATIVE = "relative", "Relative"
+    PUBLIC = "public", "Member of the public"
+    PROFESSIONAL = "professional", "Professional"
+    COMMUNITY_GROUP = "community_group", "Community group"
+    ELECTED_REPRESENTATIVE = "elected_representative", "Elected representative"
+    WORKER = "worker", "Our worker"
+
+
+class ContactOutcome(models.TextChoices):
+    REACHED = "reached", "Reached the person"
+    NO_ANSWER = "no_answer", "No answer"
+    MESSAGE_LEFT = "message_left", "Message left"
+    LETTER_SENT = "letter_sent", "Letter sent"
+    VISIT_NO_REPLY = "visit_no_reply", "Visited, no reply"

@@ -1,0 +1,36 @@
+from django.db import models
+from django.db.models import Q
+
+from casework.contacts.choices import ContactMethod, ContactOutcome, ContactRole, Direction
+from casework.core.models import TimeStampedModel
+
+
+class ContactEvent(TimeStampedModel):
+    """A contact with or about a person (SAVVI Contact Event), on a case or on the person alone.
+
+    Attempts to reach someone to arrange a visit are contact events with `is_scheduling_attempt`: together
+    they are the case's scheduling log.
+    """
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts")
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="contacts")
+    occurred_at = models.DateTimeField()
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    method = models.CharField(max_length=16, choices=ContactMethod.choices)
+    contact_role = models.CharField(max_length=24, choices=ContactRole.choices)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_details = models.CharField(max_length=300, blank=True)
+    outcome = models.CharField(max_length=16, choices=ContactOutcome.choices)
+    summary = models.TextField(blank=True)
+    is_scheduling_attempt = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(case__isnull=False) | Q(person__isnull=False),
+                                              name="contact_is_about_someone")]
+        indexes = [
+            models.Index(fields=["case", "occurred_at"], name="contact_case_idx"),
+            models.Index(fields=["person", "occurred_at"], name="contact_person_idx"),
+        ]
