@@ -8,11 +8,13 @@ HOST ?= 127.0.0.1
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: setup run serve migrate demo test test-postgres test-e2e lint bench clean help
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casework_bench
 
 help:
 	@echo "make run            set up, migrate, load demo data on a new database, serve http://$(HOST):$(PORT)"
 	@echo "make test           set up and run the whole test suite on SQLite"
 	@echo "make test-postgres  the suite on PostgreSQL (DATABASE_URL, default $(POSTGRES_URL))"
+	@echo "make bench          benchmarks at council scale on PostgreSQL (DATABASE_URL, default $(BENCH_DATABASE_URL))"
 	@echo "make lint           ruff"
 
 $(VENV)/.installed: pyproject.toml
@@ -48,6 +50,9 @@ test-postgres: setup
 
 test-e2e: setup
 	$(PY) -m pytest -q tests/e2e
+
+bench: setup
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) bench/run.py
 
 lint: setup
 	$(VENV)/bin/ruff check casework config tests

@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("casework.accounts.urls")),
     path("people/", include("casework.people.urls")),
+    path("cases/", include("casework.cases.urls")),
+    path("allocation/", include("casework.allocation.urls")),
     path("audit/", include("casework.audit.urls")),
     path("reports/", include("casework.reporting.urls")),
     path("", include("casework.core.urls")),

@@ -46,8 +46,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    # Plain names that never collide with the people in the tests' records.
+    first_name = factory.Sequence(lambda n: f"Staff{n}")
+    last_name = factory.LazyAttribute(lambda u: u.username.replace("_", " ").title().replace(" ", ""))
     password = factory.PostGenerationMethodCall("set_password", settings.DEMO_PASSWORD)
 
     @factory.post_generation

@@ -107,3 +107,19 @@ def user_list_in_organisation(*, organisation_id: int) -> QuerySet[User]:
 
 def team_list_for_organisation(*, organisation_id: int) -> QuerySet[Team]:
     return Team.objects.filter(organisation_id=organisation_id).order_by("name")
+
+
+def organisation_list_responsible(*, initiative_id: int, exclude_id: int | None = None) -> list[Organisation]:
+    """The initiative's responsible organisations, by name. (`kinds` is a JSON list: filtered here, not in SQL,
+    so that SQLite and PostgreSQL agree; an initiative has a handful of organisations.)"""
+    return [org for org in Organisation.objects.filter(initiative_id=initiative_id).order_by("name")
+            if "responsible" in org.kinds and org.pk != exclude_id]
+
+
+def user_list_assignable(*, organisation_id: int) -> QuerySet[User]:
+    """Active users who do casework that changes records in the organisation: who may be given a case."""
+    return (
+        User.objects.filter(memberships__organisation_id=organisation_id, memberships__is_active=True,
+                            memberships__role__in=[str(r) for r in EDITING_ROLES], is_active=True)
+        .distinct().order_by("first_name", "last_name")
+    )

@@ -6,9 +6,10 @@ from django.shortcuts import redirect, render
 
 from casework.accounts.selectors import actor_for
 from casework.core.errors import DomainError
+from casework.core.forms import apply_service_error
 from casework.people import selectors as people_selectors
 from casework.people import services as people_services
-from casework.people.forms import ReviewForm, apply_service_error
+from casework.people.forms import ReviewForm
 
 
 def break_glass_review_list(request):

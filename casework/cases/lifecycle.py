@@ -90,11 +90,13 @@ def status_move_problem(current: str, target: str) -> str | None:
             f"not {label(target).lower()}.")
 
 
-def stage_move_problem(current: str, target: str, *, status: str, completed: Iterable[str] = ()) -> str | None:
+def stage_move_problem(current: str, target: str, *, status: str, completed: Iterable[str] = (),
+                       visited: Iterable[str] | None = None) -> str | None:
     """None if moving the case from stage `current` to `target` is allowed, else why not.
 
     Forward moves follow STAGE_FORWARD; after going back to amend, a case may move forward again to any
-    stage whose earlier work stages are all completed. Going back is to an earlier work stage.
+    stage whose earlier work stages are all completed. Going back is to an earlier work stage the case has
+    been at (`visited`; every earlier stage when not given): there is nothing to amend in one it skipped.
     """
     if current == target:
         return f"The case is already at {label(current)}."
@@ -105,6 +107,8 @@ def stage_move_problem(current: str, target: str, *, status: str, completed: Ite
     if status == S.ACTIVE and target not in WORK_STAGES:
         return f"An active case cannot go back to {label(target)}: reassign it instead."
     if stage_index(target) < stage_index(current):
+        if visited is not None and target not in set(visited):
+            return f"The case never reached {label(target)}, so there is nothing there to amend."
         return None
     if target in STAGE_FORWARD[current]:
         return None

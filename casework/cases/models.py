@@ -66,8 +66,9 @@ class Case(TimeStampedModel, VersionedModel):
             ),
         ]
         indexes = [
-            # Team worklists: unallocated cases of an organisation at a stage, by priority and age.
-            models.Index(fields=["responsible_organisation", "stage", "priority", "raised_at"],
+            # Team worklists: an organisation's cases awaiting a worker, most urgent and oldest first.
+            models.Index(fields=["responsible_organisation", "-priority", "raised_at", "id"],
+                         condition=Q(primary_worker__isnull=True, stage="awaiting_allocation"),
                          name="case_worklist_idx"),
             models.Index(fields=["primary_worker", "status"], name="case_primary_idx"),
             models.Index(fields=["initiative", "status", "raised_at"], name="case_index_idx"),

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from casework.accounts.choices import Role
 from casework.accounts.selectors import actor_for
-from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseStage
+from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseStage, CaseStatus
 from casework.cases.models import Case, CaseAssignment
 from casework.core.permissions import register
 from casework.people.policies import RelationshipSource
@@ -87,7 +87,8 @@ def can_raise_case(user) -> bool:
 def can_accept_case(user, case: Case) -> bool:
     """Take an unallocated case from the team worklist: practitioners and team managers of the organisation."""
     org = case.responsible_organisation_id
-    if case.stage != CaseStage.AWAITING_ALLOCATION or case.primary_worker_id is not None or org is None:
+    if (case.status != CaseStatus.PLANNED or case.stage != CaseStage.AWAITING_ALLOCATION
+            or case.primary_worker_id is not None or org is None):
         return False
     actor = actor_for(user)
     return actor.has_role(Role.PRACTITIONER, org) or actor.has_role(Role.TEAM_MANAGER, org)

@@ -104,9 +104,19 @@ def case_stage_steps(*, case: Case) -> list[StageStep]:
     return steps
 
 
-def case_completed_stages(*, case: Case) -> set[str]:
-    return set(StageProgress.objects.filter(case=case, reset_at__isnull=True, completed_at__isnull=False)
-               .values_list("stage", flat=True))
+def case_progress(*, case: Case) -> tuple[set[str], set[str]]:
+    """The stages the case has completed and the stages it has been at (live progress, not reset)."""
+    live = dict(StageProgress.objects.filter(case=case, reset_at__isnull=True).values_list("stage", "completed_at"))
+    return {stage for stage, done in live.items() if done is not None}, set(live)
+
+
+def case_stage_moves(*, case: Case) -> list[tuple[str, bool]]:
+    """The stages the case may move to now as (stage, going back), in stage order."""
+    completed, visited = case_progress(case=case)
+    return [(stage, lifecycle.stage_index(stage) < lifecycle.stage_index(case.stage))
+            for stage in lifecycle.STAGE_ORDER
+            if lifecycle.stage_move_problem(case.stage, stage, status=case.status, completed=completed,
+                                            visited=visited) is None]
 
 
 def case_reset_history(*, case: Case) -> list[StageProgress]:
@@ -142,11 +152,6 @@ def my_cases(*, user) -> QuerySet[Case]:
             .order_by("status", "-raised_at"))
 
 
-def case_secondary_roles(*, user, case_ids: list[int]) -> dict[int, str]:
-    return dict(CaseAssignment.objects.filter(case_id__in=case_ids, user_id=user.pk, ended_at__isnull=True)
-                .values_list("case_id", "role"))
-
-
 def cases_for_routing(*, person_ids: list[int]) -> dict[int, list[Case]]:
     """Open cases about each person, with who is responsible: for index cards and the duty desk."""
     cases = (Case.objects.filter(person_id__in=person_ids, status__in=OPEN_STATUSES)
@@ -173,3 +178,12 @@ def routing_lines(person_ids: list[int]) -> dict[int, list[str]]:
                 parts.append(case.primary_worker.get_full_name() or case.primary_worker.username)
             lines.setdefault(person_id, []).append(f"{case.reference}: " + ", ".join(parts))
     return lines
+
+
+def cases_for_person(*, user, person_id: int) -> list[Case]:
+    """The cases about a person (or their current household) that the user may open, newest first."""
+    return list(case_list_visible(user=user).filter(
+        Q(person_id=person_id) | Q(household__memberships__person_id=person_id,
+                                   household__memberships__end_date__isnull=True))
+        .select_related("responsible_organisation", "primary_worker", "risk_category")
+        .order_by("-raised_at").distinct()[:50])

@@ -134,9 +134,11 @@ def case_move_stage(*, user, case: Case, stage: str, version: int | None = None,
     _require_work(user, case)
     if stage not in CaseStage.values:
         raise ValidationFailed("Select a stage", field="stage")
-    completed = set(StageProgress.objects.filter(case=case, reset_at__isnull=True, completed_at__isnull=False)
-                    .values_list("stage", flat=True))
-    problem = lifecycle.stage_move_problem(case.stage, stage, status=case.status, completed=completed)
+    from casework.cases.selectors import case_progress
+
+    completed, visited = case_progress(case=case)
+    problem = lifecycle.stage_move_problem(case.stage, stage, status=case.status, completed=completed,
+                                           visited=visited)
     if problem:
         raise LifecycleRefused(problem, field="stage")
     now = clock.now()
@@ -177,9 +179,9 @@ def case_restart_from(*, user, case: Case, stage: str, reason: str, version: int
 
 def case_change_status(*, user, case: Case, status: str, reason: str = "", version: int | None = None) -> Case:
     """Put on hold, resume, cancel or finish a case, as the lifecycle table allows."""
+    _require_work(user, case)
     if status == CaseStatus.ACTIVE and case.status == CaseStatus.PLANNED:
         raise LifecycleRefused("A planned case becomes active when a worker accepts it.", field="status")
-    _require_work(user, case)
     if status not in CaseStatus.values:
         raise ValidationFailed("Select a status", field="status")
     problem = lifecycle.status_move_problem(case.status, status)

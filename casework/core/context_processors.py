@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from casework.accounts.choices import Role
 from casework.accounts.models import Organisation
 from casework.accounts.selectors import actor_for
 from casework.core.permissions import has_perm
@@ -16,6 +17,13 @@ def casework(request):
         items.append(("Find a person", reverse("people:person_search")))
     if has_perm(user, "people.create_person"):
         items.append(("Add a person", reverse("people:person_create")))
+    if actor.organisations_with_role(Role.PRACTITIONER, Role.TEAM_MANAGER):
+        items.append(("My cases", reverse("cases:my_cases")))
+        items.append(("Team worklist", reverse("cases:worklist")))
+    if actor.lead_of_initiative_ids or actor.casework_organisation_ids or actor.auditing_organisation_ids:
+        items.append(("Case index", reverse("cases:case_index")))
+    if has_perm(user, "cases.manage_allocation_rules"):
+        items.append(("Allocation rules", reverse("allocation:rules")))
     if actor.auditing_organisation_ids:
         items.append(("Break-glass review", reverse("audit:break_glass_review_list")))
     # The current item is the one whose URL is the longest prefix of the path.

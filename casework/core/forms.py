@@ -246,3 +246,9 @@ class GovukDateField(forms.Field):
 
     def prepare_value(self, value):
         return value
+
+
+def apply_service_error(form: forms.Form, error) -> None:
+    """Put a DomainError's message on its field when the form has it, else at the top of the form."""
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else None, ValidationError(str(error)))

@@ -25,12 +25,12 @@ from django.db import transaction
 from faker import Faker
 from nhs_number.constants import Range, Region
 
-from casework.demo.cases import build_cases
 from casework.accounts.choices import Capability, OrganisationKind, OrganisationType, Role
 from casework.accounts.models import Initiative, Membership, Organisation, Team, User
 from casework.audit.services import audit_record
 from casework.core import clock
 from casework.core.progress import ProgressBar
+from casework.demo.cases import build_cases
 from casework.people.choices import (
     AccessibleFormat,
     ContactMethod,

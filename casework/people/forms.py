@@ -1,5 +1,5 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from casework.core.forms import GovukDateField
 from casework.people.choices import HouseholdRole, RelationshipKind
@@ -9,6 +9,16 @@ from casework.people.services import HOUSEHOLD_FIELDS, PERSON_FIELDS
 
 
 class PostcodeCleanMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # GOV.UK: no maxlength on text inputs (it cuts what people type without telling them); the service
+        # rejects a postcode that is too long with a message instead.
+        if "postcode" in self.fields:
+            field = self.fields["postcode"]
+            field.widget.attrs.pop("maxlength", None)
+            field.max_length = None
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+
     def clean_postcode(self):
         value = self.cleaned_data.get("postcode", "")
         return normalise_postcode(value) if value else ""
@@ -148,9 +158,3 @@ class RelationshipForm(forms.Form):
 class ReviewForm(forms.Form):
     note = forms.CharField(label="Review note", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": "Enter what you found when reviewing this access"})
-
-
-def apply_service_error(form: forms.Form, error) -> None:
-    """Put a DomainError's message on its field when the form has it, else at the top of the form."""
-    field = getattr(error, "field", None)
-    form.add_error(field if field in form.fields else None, ValidationError(str(error)))

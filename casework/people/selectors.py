@@ -18,7 +18,13 @@ from casework.core import clock
 from casework.core.errors import ValidationFailed
 from casework.people import policies
 from casework.people.identifiers import name_key, name_similarity, normalise_nhs_number, normalise_postcode
-from casework.people.models import BreakGlassGrant, Household, HouseholdMembership, Person, PersonRestrictedAccess
+from casework.people.models import (
+    BreakGlassGrant,
+    Household,
+    HouseholdMembership,
+    Person,
+    PersonRestrictedAccess,
+)
 
 
 def _named_on(user) -> Exists:

@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from casework.accounts.models import User
+from casework.cases.selectors import cases_for_person
 from casework.core.errors import DomainError, PermissionRefused
+from casework.core.forms import apply_service_error
 from casework.core.permissions import has_perm, require_perm
 from casework.people import selectors, services
 from casework.people.errors import PossibleDuplicates
@@ -22,7 +24,6 @@ from casework.people.forms import (
     PersonSearchForm,
     RelationshipForm,
     RestrictionForm,
-    apply_service_error,
 )
 from casework.people.models import Person, PersonRelationship
 
@@ -84,6 +85,8 @@ def person_detail(request, person_id: int):
         "can_manage_restriction": has_perm(user, "people.manage_restriction_person", person),
         "can_view_audit": has_perm(user, "people.view_audit_person", person),
         "named_users": selectors.restricted_access_list(person=person) if person.is_restricted else None,
+        "cases": cases_for_person(user=user, person_id=person.pk),
+        "can_raise_case": has_perm(user, "cases.raise_case"),
     }
     return render(request, "people/person_detail.html", context)
 
@@ -272,6 +275,7 @@ def household_detail(request, household_id: int):
         "members": selectors.household_members(user=request.user, household=household),
         "former_members": selectors.household_members(user=request.user, household=household, current=False),
         "can_change": has_perm(request.user, "people.change_household", household),
+        "can_raise_case": has_perm(request.user, "cases.raise_case"),
     })
 
 

@@ -31,7 +31,7 @@ def test_no_relationship_gets_the_same_404_as_no_such_record(login, world, who):
     refused = client.get(reverse("people:person_detail", args=[world.person.pk]))
     missing = client.get(reverse("people:person_detail", args=[999999]))
     assert refused.status_code == missing.status_code == 404
-    assert b"Margaret" not in refused.content
+    assert b"943 476 5919" not in refused.content and b"Casework ID" not in refused.content
 
 
 def test_restricted_record_is_hidden_from_colleagues_not_named(login, world):
@@ -232,3 +232,32 @@ def test_restriction_page(login, world):
     world.person.refresh_from_db()
     assert world.person.is_restricted
     assert login(world.practitioner2).get(url).status_code == 404
+
+
+def test_index_card_shows_who_is_responsible_for_open_cases(login, world):
+    from casework.allocation.services import case_accept
+    from tests.factories import CaseFactory
+
+    case = case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
+    response = login(world.district_worker).get(reverse("people:person_search"), {"nhs_number": "9434765919"})
+    content = response.content.decode()
+    assert f"{case.reference}: Test County Council, Locality Team North, {world.practitioner.get_full_name()}" \
+        in content
+
+
+def test_person_page_lists_cases_and_offers_to_raise_one(login, world):
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(person=world.person)
+    response = login(world.practitioner).get(world.person.get_absolute_url())
+    assert case.reference.encode() in response.content
+    assert b"Raise a case" in response.content
+
+
+def test_a_long_bad_postcode_gets_the_postcode_message_not_a_length_one(login, world):
+    response = login(world.practitioner).post(reverse("people:person_create"),
+                                              _person_post(postcode="NOT A POSTCODE AT ALL"))
+    content = response.content.decode()
+    assert "Enter a real postcode" in content
+    assert "at most 8 characters" not in content
+    assert 'maxlength="8"' not in content

@@ -1,0 +1,308 @@
+#!/usr/bin/env python
+"""Casework benchmarks at council scale (make bench). Prints a table and writes bench/results.json."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/casework_bench")
+SCALE = {"people": int(os.environ.get("BENCH_PEOPLE", 1_000_000)),
+         "cases": int(os.environ.get("BENCH_CASES", 1_000_000)),
+         "contacts": int(os.environ.get("BENCH_CONTACTS", 10_000_000))}
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "300"))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "30"))
+
+# The app runs as in production: DEBUG off, a real secret, plain HTTP on loopback.
+ENV = {**os.environ, "DATABASE_URL": DATABASE_URL, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(48),
+       "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_COOKIES": "0", "CONN_MAX_AGE": "600",
+       "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "config.settings"}
+os.environ.update(ENV)
+sys.path.insert(0, str(ROOT))
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def stats(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {"mean": statistics.fmean(ordered), "p50": ordered[len(ordered) // 2],
+            "p95": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]}
+
+
+def ensure_database() -> None:
+    """Create the benchmark database if it does not exist yet."""
+    import psycopg
+
+    parts = urllib.parse.urlparse(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    maintenance = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            say(f"Creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def ensure_data() -> dict[str, int]:
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL) as conn:
+        cases = conn.execute("SELECT count(*) FROM cases_case").fetchone()[0]
+        people = conn.execute("SELECT count(*) FROM people_person").fetchone()[0]
+        contacts = conn.execute("SELECT count(*) FROM contacts_contactevent").fetchone()[0]
+    if cases < SCALE["cases"] * 0.99:
+        missing = {k: max(SCALE[k] - have, 0) for k, have in
+                   (("people", people), ("cases", cases), ("contacts", contacts))}
+        say(f"Generating {missing} (this takes a few minutes at full scale)")
+        subprocess.run([PY, "manage.py", "generate_scale_data", "--people", str(max(missing["people"], 1)),
+                        "--cases", str(missing["cases"]), "--contacts", str(missing["contacts"])],
+                       cwd=ROOT, env={**ENV, "DEBUG": "1"}, check=True)
+        people, cases, contacts = (people + max(missing["people"], 1), cases + missing["cases"],
+                                   contacts + missing["contacts"])
+    return {"people": people, "cases": cases, "contacts": contacts}
+
+
+class Server:
+    """gunicorn with 2 workers on loopback, in production mode."""
+
+    def __enter__(self):
+        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True)
+        self.process = subprocess.Popen(
+            [str(Path(PY).parent / "gunicorn"), "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}",
+             "--log-level", "warning", "--timeout", "120"], cwd=ROOT, env=ENV)
+        for _ in range(100):
+            try:
+                if request("GET", "/healthz")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("The server did not start")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def request(method: str, path: str, headers: dict | None = None, body: str | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    conn.request(method, path, body=body, headers=headers or {})
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, data, response
+
+
+def timed(path: str, headers: dict, n: int = SAMPLES) -> list[float]:
+    request("GET", path, headers)  # warm up
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        status, _data, _r = request("GET", path, headers)
+        samples.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+    return samples
+
+
+def sign_in(username: str) -> dict:
+    """A session cookie for the pages, through the real sign-in form."""
+    _status, body, response = request("GET", "/accounts/login/")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "username": username,
+                                   "password": os.environ.get("DEMO_PASSWORD", "casework-demo")})
+    status, _body, response = request("POST", "/accounts/login/", {
+        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded", "Referer": "http://127.0.0.1/"},
+        form)
+    if status != 302:
+        raise RuntimeError(f"Could not sign in as {username} ({status})")
+    session = [c.split(";")[0] for c in response.getheader("Set-Cookie").split(", ") if "sessionid" in c]
+    return {"Cookie": session[0]}
+
+
+def wrk_throughput(path: str, headers: dict) -> float:
+    if not shutil.which("wrk"):
+        say("Installing wrk (Debian package) for the load test")
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
+    args = ["-t2", "-c16", f"-d{LOAD_SECONDS}s"] + [f"-H{k}: {v}" for k, v in headers.items()]
+    if shutil.which("wrk"):
+        out = subprocess.run(["wrk", *args, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True,
+                             check=True).stdout
+        non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        if non2xx:
+            raise RuntimeError(f"wrk saw {non2xx.group(1)} failed responses")
+        return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    say("wrk is not available: using a threaded Python load generator instead")
+    import threading
+
+    done = [0]
+    stop = time.monotonic() + LOAD_SECONDS
+
+    def worker():
+        while time.monotonic() < stop:
+            request("GET", path, headers)
+            done[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done[0] / LOAD_SECONDS
+
+
+def main() -> int:
+    if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
+        say("make bench runs against PostgreSQL: set DATABASE_URL")
+        return 2
+    ensure_database()
+    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True)
+    scale = ensure_data()
+
+    import django
+
+    django.setup()
+    import psycopg
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from casework.accounts.models import User
+    from casework.accounts.tokens import api_token_issue
+    from casework.allocation.selectors import WorklistFilters, team_worklist
+    from casework.cases.selectors import my_cases
+    from casework.people.models import Person
+
+    worker = User.objects.get(username="bench.worker")
+    token = api_token_issue(user=worker, name="bench", days=1)
+    duty_token = api_token_issue(user=User.objects.get(username="bench.duty"), name="bench", days=1)
+    api_headers = {"Authorization": f"Bearer {token}"}
+    measures: list[dict] = []
+
+    def measure(name, value, unit, target=None, better="lower"):
+        measures.append({"name": name, "value": round(value, 2), "unit": unit, "target": target, "better": better})
+
+    # The worklist as raw SQL through psycopg: the same rows query and count the API runs.
+    qs = team_worklist(user=worker, filters=WorklistFilters(sort="priority"))
+    rows_sql, rows_params = qs[:50].query.sql_with_params()
+    count_sql, count_params = qs.order_by().values("id").query.sql_with_params()
+    raw_samples = []
+    with psycopg.connect(DATABASE_URL) as raw:
+        for i in range(SAMPLES + 1):
+            started = time.perf_counter()
+            raw.execute(rows_sql, rows_params).fetchall()
+            raw.execute(f"SELECT count(*) FROM ({count_sql}) AS c", count_params).fetchone()
+            if i:
+                raw_samples.append((time.perf_counter() - started) * 1000)
+    raw_stats = stats(raw_samples)
+
+    my_case = my_cases(user=worker).first()
+    people_sample = list(Person.objects.filter(initiative__name__startswith="Scale County")
+                         .exclude(nhs_number=None).order_by("?")[:SAMPLES]
+                         if scale["people"] < 200_000 else
+                         Person.objects.filter(id__in=random.sample(range(1, scale["people"]), SAMPLES * 2))
+                         .exclude(nhs_number=None)[:SAMPLES])
+
+    with Server():
+        say("Measuring the team worklist through the API")
+        api = stats(timed("/api/v1/cases?scope=worklist&page_size=50&sort=priority", api_headers))
+        measure("worklist_sql_mean_ms", raw_stats["mean"], "ms")
+        measure("worklist_api_mean_ms", api["mean"], "ms")
+        measure("worklist_api_p50_ms", api["p50"], "ms")
+        measure("worklist_api_p95_ms", api["p95"], "ms", 50)
+        measure("worklist_api_mean_ratio_to_sql", api["mean"] / raw_stats["mean"], "x", 10)
+        session = sign_in("bench.worker")
+        say("Measuring the team worklist page")
+        page = stats(timed("/cases/worklist", session))
+        measure("worklist_page_mean_ms", page["mean"], "ms")
+        measure("worklist_page_p50_ms", page["p50"], "ms")
+        measure("worklist_page_p95_ms", page["p95"], "ms", 50)
+        measure("worklist_page_mean_ratio_to_sql", page["mean"] / raw_stats["mean"], "x", 10)
+        say(f"Load test: {LOAD_SECONDS} s of the worklist API with 2 server workers")
+        measure("worklist_api_throughput_rps",
+                wrk_throughput("/api/v1/cases?scope=worklist&page_size=50&sort=priority", api_headers),
+                "req/s", 500, "higher")
+        say("Measuring my cases and the case page")
+        mine = stats(timed("/cases/mine", session))
+        measure("my_cases_page_p50_ms", mine["p50"], "ms")
+        measure("my_cases_page_p95_ms", mine["p95"], "ms", 50)
+        if my_case is not None:
+            case_page = stats(timed(f"/cases/{my_case.pk}/", session))
+            measure("case_page_p50_ms", case_page["p50"], "ms")
+            measure("case_page_p95_ms", case_page["p95"], "ms", 50)
+        say("Measuring person search")
+        by_name, by_nhs = [], []
+        duty = {"Authorization": f"Bearer {duty_token}"}
+        for person in people_sample:
+            query = urllib.parse.urlencode({"family_name": person.family_name,
+                                            "date_of_birth": person.date_of_birth.isoformat()})
+            by_name += timed(f"/api/v1/people/search?{query}", duty, n=1)
+            by_nhs += timed(f"/api/v1/people/search?nhs_number={person.nhs_number}", duty, n=1)
+        measure("person_search_name_dob_p95_ms", stats(by_name)["p95"], "ms", 100)
+        measure("person_search_nhs_p95_ms", stats(by_nhs)["p95"], "ms", 100)
+
+    say("Counting queries in-process")
+    client = Client()
+    client.force_login(worker)
+    for name, url, rows in [("worklist_page_queries", "/cases/worklist", None),
+                            ("my_cases_page_queries", "/cases/mine", None)] + (
+            [("case_page_queries", f"/cases/{my_case.pk}/", None)] if my_case else []):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        measure(name, len(queries), "queries", 25)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/v1/cases?scope=worklist&page_size=100", HTTP_AUTHORIZATION=f"Bearer {token}")
+    measure("worklist_api_queries_100_rows", len(queries), "queries", 25)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/v1/cases?scope=worklist&page_size=5", HTTP_AUTHORIZATION=f"Bearer {token}")
+    measure("worklist_api_queries_5_rows", len(queries), "queries", 25)
+
+    say("Exporting the case index snapshot for the whole initiative")
+    out = subprocess.run([PY, str(ROOT / "bench" / "export_probe.py"), "bench.lead", "initiative"], cwd=ROOT,
+                         env=ENV, capture_output=True, text=True, check=True)
+    probe = json.loads(out.stdout)
+    measure("snapshot_export_rows", probe["rows"], "rows", None, "higher")
+    measure("snapshot_export_seconds", probe["seconds"], "s", 30)
+    measure("snapshot_export_peak_mb", probe["peak_mb"], "MB", 200)
+
+    with psycopg.connect(DATABASE_URL) as raw:
+        pg_version = raw.execute("SHOW server_version").fetchone()[0]
+    results = {
+        "machine": f"{platform.node()}: {os.cpu_count()} cores, "
+                   f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
+                   f"{platform.machine()}, Python {platform.python_version()}, PostgreSQL {pg_version}",
+        "scale": scale, "measures": measures,
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nCasework at {scale['people']:,} people, {scale['cases']:,} cases, {scale['contacts']:,} contacts")
+    print(f"{results['machine']}\n")
+    print(f"{'measure':40} {'value':>12} {'target':>10}  ok")
+    for m in measures:
+        target = m["target"]
+        ok = "" if target is None else ("yes" if (m["value"] <= target if m["better"] == "lower"
+                                                 else m["value"] >= target) else "NO")
+        shown = "" if target is None else f"{'<=' if m['better'] == 'lower' else '>='}{target}"
+        print(f"{m['name']:40} {m['value']:>10} {m['unit']:<5} {shown:>8}  {ok}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

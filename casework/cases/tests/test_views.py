@@ -1,0 +1,684 @@
+"""Case pages: the happy path and the refusal for each, bad input and stale versions changing nothing,
+the worklist filters and htmx partial, and list query counts that do not grow with the rows."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from casework.allocation import services as allocation
+from casework.allocation.selectors import SORTS
+from casework.audit.models import AuditEvent
+from casework.cases import services
+from casework.cases.forms import SORT_CHOICES
+from casework.cases.models import Case, CaseAssignment
+from tests.factories import CaseFactory, HouseholdFactory, PersonFactory
+
+
+def _cases(world, n, **kwargs):
+    return [
+        CaseFactory(person=PersonFactory(created_by_organisation=world.county), **kwargs) for _ in range(n)
+    ]
+
+
+def _reload(case):
+    return Case.objects.get(pk=case.pk)
+
+
+def _url(name, case, *args):
+    return reverse(f"cases:{name}", args=[case.pk, *args])
+
+
+def _count_queries(client, url, **params):
+    client.get(url, params)  # warm up: sessions, the audit chain head
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_sort_choices_are_the_selector_sorts():
+    assert {value for value, _label in SORT_CHOICES} == set(SORTS)
+
+
+# My cases.
+
+
+def test_my_cases_lists_open_cases_with_what_is_next(login, world, active_case):
+    on_hold = allocation.case_accept(user=world.practitioner, case=_cases(world, 1)[0])
+    services.case_change_status(user=world.practitioner, case=on_hold, status="on_hold", reason="In hospital")
+    response = login(world.practitioner).get(reverse("cases:my_cases"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert active_case.reference in content
+    assert "Margaret Thornton" in content
+    assert "Make contact with the person" in content
+    assert "Dormant – on hold" in content
+    assert "Showing 1 to 2 of 2 cases" in content
+
+
+def test_my_cases_shows_only_the_users_own_cases(login, world, active_case):
+    response = login(world.practitioner2).get(reverse("cases:my_cases"))
+    assert response.status_code == 200
+    assert active_case.reference not in response.content.decode()
+    assert b"You have no open cases" in response.content
+
+
+def test_my_cases_refused_without_a_casework_role(login, world):
+    assert login(world.no_roles).get(reverse("cases:my_cases")).status_code == 403
+    assert login(world.auditor).get(reverse("cases:my_cases")).status_code == 403
+
+
+def test_my_cases_is_paginated_by_25(login, world):
+    for case in _cases(world, 27):
+        allocation.case_accept(user=world.practitioner, case=case)
+    client = login(world.practitioner)
+    first = client.get(reverse("cases:my_cases")).content.decode()
+    assert "Showing 1 to 25 of 27 cases" in first
+    assert 'class="govuk-pagination"' in first
+    second = client.get(reverse("cases:my_cases"), {"page": 2}).content.decode()
+    assert "Showing 26 to 27 of 27 cases" in second
+
+
+def test_my_cases_query_count_does_not_grow_with_rows(login, world, risk):
+    client = login(world.practitioner)
+    for case in _cases(world, 3, risk_category=risk["high"]):
+        allocation.case_accept(user=world.practitioner, case=case)
+    few = _count_queries(client, reverse("cases:my_cases"))
+    for case in _cases(world, 17, risk_category=risk["low"]):
+        allocation.case_accept(user=world.practitioner, case=case)
+    assert _count_queries(client, reverse("cases:my_cases")) == few
+
+
+# Team worklist.
+
+
+def test_worklist_lists_unallocated_cases_with_accept_buttons(login, world, unallocated):
+    response = login(world.practitioner).get(reverse("cases:worklist"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert unallocated.reference in content
+    assert "Margaret Thornton" in content
+    assert "RG40" in content
+    assert f'Accept<span class="govuk-visually-hidden"> case {unallocated.reference}</span>' in content
+    assert "Showing 1 to 1 of 1 case" in content
+
+
+def test_worklist_is_refused_to_people_who_do_not_take_cases(login, world):
+    for who in ("case_manager", "auditor", "no_roles", "initiative_admin"):
+        assert login(getattr(world, who)).get(reverse("cases:worklist")).status_code == 403
+
+
+def test_worklist_does_not_show_other_organisations_cases(login, world, unallocated):
+    response = login(world.district_worker).get(reverse("cases:worklist"))
+    assert response.status_code == 200
+    assert unallocated.reference not in response.content.decode()
+
+
+def test_worklist_filters_by_priority_risk_and_area(login, world, risk):
+    urgent = _cases(world, 1, priority="urgent", risk_category=risk["high"])[0]
+    low = _cases(world, 1, priority="low", risk_category=risk["low"])[0]
+    away = CaseFactory(
+        person=PersonFactory(created_by_organisation=world.county, postcode="RG41 2BD"),
+        risk_category=risk["medium"],
+    )
+    client = login(world.practitioner)
+    url = reverse("cases:worklist")
+
+    def shown(**params):
+        content = client.get(url, params).content.decode()
+        return {case.reference for case in (urgent, low, away) if case.reference in content}
+
+    assert shown() == {urgent.reference, low.reference, away.reference}
+    assert shown(priority="urgent") == {urgent.reference}
+    assert shown(risk_category=risk["low"].pk) == {low.reference}
+    assert shown(area="rg41") == {away.reference}
+    assert shown(priority="low", area="RG41") == set()
+
+
+def test_worklist_filters_by_raised_dates(login, world):
+    old = _cases(world, 1, raised_at=datetime.datetime(2026, 1, 5, 10, tzinfo=datetime.UTC))[0]
+    new = _cases(world, 1, raised_at=datetime.datetime(2026, 3, 5, 10, tzinfo=datetime.UTC))[0]
+    content = (
+        login(world.practitioner)
+        .get(reverse("cases:worklist"), {"raised_from_0": "1", "raised_from_1": "3", "raised_from_2": "2026"})
+        .content.decode()
+    )
+    assert new.reference in content and old.reference not in content
+
+
+def test_worklist_sorts(login, world):
+    older = _cases(world, 1, priority="low", raised_at=datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC))[0]
+    newer = _cases(world, 1, priority="urgent", raised_at=datetime.datetime(2026, 3, 5, tzinfo=datetime.UTC))[
+        0
+    ]
+    client = login(world.practitioner)
+
+    def first(sort):
+        content = client.get(reverse("cases:worklist"), {"sort": sort}).content.decode()
+        return min((content.index(c.reference), c.reference) for c in (older, newer))[1]
+
+    assert first("priority") == newer.reference
+    assert first("oldest") == older.reference
+    assert first("newest") == newer.reference
+
+
+def test_worklist_bad_date_shows_the_error_summary(login, world, unallocated):
+    response = login(world.practitioner).get(
+        reverse("cases:worklist"), {"raised_from_0": "31", "raised_from_1": "2", "raised_from_2": "2026"}
+    )
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert b"Raised on or after must be a real date" in response.content
+
+
+def test_worklist_team_filter_is_for_team_managers(login, world):
+    assert b'name="team"' not in login(world.practitioner).get(reverse("cases:worklist")).content
+    other_team = world.county.teams.create(name="Locality Team South")
+    south = _cases(world, 1, allocated_team=other_team)[0]
+    north = _cases(world, 1, allocated_team=world.team)[0]
+    client = login(world.team_manager)
+    content = client.get(reverse("cases:worklist")).content.decode()
+    assert 'name="team"' in content
+    assert south.reference in content and north.reference in content
+    content = client.get(reverse("cases:worklist"), {"team": other_team.pk}).content.decode()
+    assert south.reference in content and north.reference not in content
+
+
+def test_worklist_htmx_request_gets_the_results_only(login, world, unallocated):
+    response = login(world.practitioner).get(
+        reverse("cases:worklist"), {"priority": "normal"}, headers={"HX-Request": "true"}
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert unallocated.reference in content
+    assert "<html" not in content
+    assert "Filter cases" not in content
+    assert "<table" in content
+    assert "HX-Request" in response["Vary"]
+    page = login(world.practitioner).get(reverse("cases:worklist")).content.decode()
+    assert 'hx-get="/cases/worklist"' in page and 'hx-target="#worklist-results"' in page
+    assert 'id="worklist-results"' in page
+
+
+def test_worklist_history_restore_gets_the_whole_page(login, world, unallocated):
+    response = login(world.practitioner).get(
+        reverse("cases:worklist"), headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert b"<html" in response.content
+
+
+def test_worklist_is_paginated_with_counts(login, world):
+    _cases(world, 27)
+    content = login(world.practitioner).get(reverse("cases:worklist"), {"page": 2}).content.decode()
+    assert "Showing 26 to 27 of 27 cases" in content
+
+
+def test_worklist_query_count_does_not_grow_with_rows(login, world, risk):
+    client = login(world.team_manager)
+    _cases(world, 3, risk_category=risk["high"], allocated_team=world.team)
+    few = _count_queries(client, reverse("cases:worklist"))
+    _cases(world, 17, risk_category=risk["medium"])
+    assert _count_queries(client, reverse("cases:worklist")) == few
+
+
+# Accepting.
+
+
+def test_accept_from_the_worklist(login, world, unallocated):
+    response = login(world.practitioner).post(
+        _url("case_accept", unallocated), {"version": unallocated.version, "return_to": "worklist"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == unallocated.get_absolute_url()
+    case = _reload(unallocated)
+    assert (case.primary_worker, case.status, case.stage) == (world.practitioner, "active", "contact")
+
+
+def test_a_stale_accept_is_refused_with_the_message(login, world, unallocated):
+    Case.objects.filter(pk=unallocated.pk).update(version=7)
+    client = login(world.practitioner)
+    response = client.post(
+        _url("case_accept", unallocated), {"version": 1, "return_to": "worklist"}, follow=True
+    )
+    assert b"Somebody else changed this case" in response.content
+    assert response.redirect_chain[-1][0] == reverse("cases:worklist")
+    assert _reload(unallocated).primary_worker is None
+
+
+def test_accept_refused_to_read_only_roles_and_hidden_from_others(login, world, unallocated):
+    assert login(world.case_manager).post(_url("case_accept", unallocated), {"version": 1}).status_code == 403
+    assert (
+        login(world.district_worker).post(_url("case_accept", unallocated), {"version": 1}).status_code == 404
+    )
+    assert _reload(unallocated).primary_worker is None
+
+
+# The case page.
+
+
+def test_case_page_shows_the_case(login, world, active_case):
+    response = login(world.practitioner).get(active_case.get_absolute_url())
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert active_case.reference in content
+    assert f'href="{world.person.get_absolute_url()}"' in content
+    assert "Test County Council" in content
+    assert world.practitioner.display_name in content
+    assert "govuk-task-list" in content
+    assert "Move to Assessment" in content and "Move to Closing" in content
+    assert "Accepted" in content  # the timeline, in plain English
+    assert "Put on hold" in content
+
+
+@pytest.mark.parametrize("who", ["district_worker", "outsider", "initiative_admin", "no_roles"])
+def test_case_page_is_404_for_people_who_may_not_open_it(login, world, active_case, who):
+    client = login(getattr(world, who))
+    assert client.get(active_case.get_absolute_url()).status_code == 404
+    assert client.get(reverse("cases:case_detail", args=[999999])).status_code == 404
+
+
+def test_case_page_offers_no_changes_to_a_case_manager(login, world, active_case):
+    content = login(world.case_manager).get(active_case.get_absolute_url()).content.decode()
+    assert "Move the case" not in content
+    assert "Put on hold" not in content
+
+
+def test_case_page_shows_the_assistance_history(login, world, active_case):
+    earlier = _cases(world, 1)[0]
+    Case.objects.filter(pk=earlier.pk).update(person=world.person)
+    content = login(world.practitioner).get(active_case.get_absolute_url()).content.decode()
+    assert "Assistance history" in content
+    assert earlier.reference in content
+
+
+# Moving between stages.
+
+
+def test_move_stage_forward_then_go_back_to_amend(login, world, active_case):
+    client = login(world.practitioner)
+    response = client.post(
+        _url("case_move_stage", active_case),
+        {"stage": "assessment", "version": active_case.version, "note": "Spoke on the phone"},
+    )
+    assert response.status_code == 302
+    case = _reload(active_case)
+    assert case.stage == "assessment"
+    content = client.get(case.get_absolute_url()).content.decode()
+    assert "Go back to amend Contact" in content
+    assert "Moved to Assessment" in content
+    response = client.post(_url("case_move_stage", case), {"stage": "contact", "version": case.version})
+    assert response.status_code == 302
+    assert _reload(case).stage == "contact"
+
+
+def test_move_stage_refused_to_a_case_manager(login, world, active_case):
+    client = login(world.case_manager)
+    assert client.get(_url("case_move_stage", active_case)).status_code == 403
+    response = client.post(_url("case_move_stage", active_case), {"stage": "assessment", "version": 2})
+    assert response.status_code == 403
+    assert _reload(active_case).stage == "contact"
+
+
+def test_move_stage_is_404_for_other_organisations(login, world, active_case):
+    assert (
+        login(world.district_worker)
+        .post(_url("case_move_stage", active_case), {"stage": "assessment", "version": 2})
+        .status_code
+        == 404
+    )
+
+
+def test_move_stage_to_a_stage_not_allowed_shows_the_problem(login, world, active_case):
+    response = login(world.practitioner).post(
+        _url("case_move_stage", active_case), {"stage": "review", "version": active_case.version}
+    )
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert _reload(active_case).stage == "contact"
+
+
+def test_a_stale_stage_move_is_refused_with_the_message(login, world, active_case):
+    version = active_case.version
+    services.case_add_note(user=world.practitioner, case=active_case, text="Called")
+    Case.objects.filter(pk=active_case.pk).update(version=version + 1)
+    response = login(world.practitioner).post(
+        _url("case_move_stage", active_case), {"stage": "assessment", "version": version}
+    )
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert b"Somebody else changed this case" in response.content
+    assert _reload(active_case).stage == "contact"
+
+
+# Restarting.
+
+
+def test_restart_from_a_stage_needs_a_reason(login, world, active_case):
+    client = login(world.practitioner)
+    case = services.case_move_stage(user=world.practitioner, case=active_case, stage="assessment")
+    url = _url("case_restart", case)
+    page = client.get(url).content.decode()
+    assert "govuk-warning-text" in page
+    response = client.post(url, {"stage": "contact", "reason": "", "version": case.version})
+    assert b"Enter why the case must restart" in response.content
+    assert _reload(case).stage == "assessment"
+    response = client.post(url, {"stage": "contact", "reason": "Wrong address used", "version": case.version})
+    assert response.status_code == 302
+    assert _reload(case).stage == "contact"
+    content = client.get(case.get_absolute_url()).content.decode()
+    assert "Stages reset when the work restarted" in content
+    assert "Wrong address used" in content
+
+
+def test_restart_refused_to_a_case_manager(login, world, active_case):
+    assert login(world.case_manager).get(_url("case_restart", active_case)).status_code == 403
+
+
+# Status.
+
+
+def test_put_on_hold_needs_a_reason_then_resume(login, world, active_case):
+    client = login(world.practitioner)
+    url = _url("case_change_status", active_case, "on_hold")
+    response = client.post(url, {"version": active_case.version, "reason": ""})
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert b"Enter the reason" in response.content
+    assert _reload(active_case).status == "active"
+    response = client.post(url, {"version": active_case.version, "reason": "In hospital"})
+    assert response.status_code == 302
+    case = _reload(active_case)
+    assert case.status == "on_hold"
+    assert "Resume" in client.get(case.get_absolute_url()).content.decode()
+    client.post(_url("case_change_status", case, "active"), {"version": case.version})
+    assert _reload(case).status == "active"
+
+
+def test_a_stale_status_change_is_refused(login, world, active_case):
+    Case.objects.filter(pk=active_case.pk).update(version=active_case.version + 3)
+    response = login(world.practitioner).post(
+        _url("case_change_status", active_case, "cancelled"),
+        {"version": active_case.version, "reason": "Moved away"},
+    )
+    assert b"Somebody else changed this case" in response.content
+    assert _reload(active_case).status == "active"
+
+
+def test_finish_only_at_closing(login, world, active_case):
+    client = login(world.practitioner)
+    assert "Finish the case" not in client.get(active_case.get_absolute_url()).content.decode()
+    case = services.case_move_stage(user=world.practitioner, case=active_case, stage="closing")
+    assert "Finish the case" in client.get(case.get_absolute_url()).content.decode()
+    response = client.post(
+        _url("case_change_status", case, "finished"), {"version": case.version, "reason": ""}
+    )
+    assert response.status_code == 302
+    assert _reload(case).status == "finished"
+
+
+def test_status_change_refused_to_a_case_manager(login, world, active_case):
+    response = login(world.case_manager).post(
+        _url("case_change_status", active_case, "on_hold"), {"version": active_case.version, "reason": "x"}
+    )
+    assert response.status_code == 403
+
+
+def test_unknown_status_is_404(login, world, active_case):
+    assert login(world.practitioner).get(_url("case_change_status", active_case, "closed")).status_code == 404
+
+
+# Workers.
+
+
+def test_primary_worker_adds_and_removes_a_secondary_worker(login, world, active_case):
+    client = login(world.practitioner)
+    response = client.post(
+        _url("case_worker_add", active_case),
+        {"user": world.practitioner2.pk, "role": "secondary", "version": active_case.version},
+    )
+    assert response.status_code == 302
+    assert CaseAssignment.objects.filter(
+        case=active_case, user=world.practitioner2, ended_at__isnull=True
+    ).exists()
+    content = client.get(active_case.get_absolute_url()).content.decode()
+    assert f'Remove<span class="govuk-visually-hidden"> {world.practitioner2.display_name}</span>' in content
+    response = client.post(
+        _url("case_worker_remove", active_case, world.practitioner2.pk), {"version": active_case.version}
+    )
+    assert response.status_code == 302
+    assert not CaseAssignment.objects.filter(
+        case=active_case, user=world.practitioner2, ended_at__isnull=True
+    ).exists()
+    assert "Who worked on the case before" in client.get(active_case.get_absolute_url()).content.decode()
+
+
+def test_adding_a_worker_from_another_organisation_shows_the_problem(login, world, active_case):
+    response = login(world.practitioner).post(
+        _url("case_worker_add", active_case),
+        {"user": world.district_worker.pk, "role": "secondary", "version": active_case.version},
+    )
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert not CaseAssignment.objects.filter(user=world.district_worker).exists()
+
+
+def test_workers_cannot_be_managed_by_a_case_manager(login, world, active_case):
+    response = login(world.case_manager).post(
+        _url("case_worker_add", active_case),
+        {"user": world.practitioner2.pk, "role": "secondary", "version": 2},
+    )
+    assert response.status_code == 403
+
+
+# Assign, reassign, transfer, allocate.
+
+
+def test_team_manager_assigns_an_unallocated_case(login, world, unallocated):
+    client = login(world.team_manager)
+    assert "Assign a worker" in client.get(unallocated.get_absolute_url()).content.decode()
+    response = client.post(
+        _url("case_assign", unallocated), {"worker": world.practitioner2.pk, "version": unallocated.version}
+    )
+    assert response.status_code == 302
+    assert _reload(unallocated).primary_worker == world.practitioner2
+    assert AuditEvent.objects.filter(verb="cases.worker_assigned", case_id=unallocated.pk).exists()
+
+
+def test_assign_refused_to_practitioners(login, world, unallocated):
+    client = login(world.practitioner)
+    assert client.get(_url("case_assign", unallocated)).status_code == 403
+    response = client.post(_url("case_assign", unallocated), {"worker": world.practitioner2.pk, "version": 1})
+    assert response.status_code == 403
+    assert _reload(unallocated).primary_worker is None
+
+
+def test_reassign_needs_a_reason(login, world, active_case):
+    client = login(world.team_manager)
+    url = _url("case_reassign", active_case)
+    response = client.post(
+        url, {"worker": world.practitioner2.pk, "version": active_case.version, "reason": ""}
+    )
+    assert b"There is a problem" in response.content
+    assert _reload(active_case).primary_worker == world.practitioner
+    response = client.post(
+        url,
+        {"worker": world.practitioner2.pk, "version": active_case.version, "reason": "Practitioner on leave"},
+    )
+    assert response.status_code == 302
+    assert _reload(active_case).primary_worker == world.practitioner2
+
+
+def test_a_stale_reassign_is_refused(login, world, active_case):
+    Case.objects.filter(pk=active_case.pk).update(version=active_case.version + 1)
+    response = login(world.team_manager).post(
+        _url("case_reassign", active_case),
+        {"worker": world.practitioner2.pk, "version": active_case.version, "reason": "Leave"},
+    )
+    assert b"Somebody else changed this case" in response.content
+    assert _reload(active_case).primary_worker == world.practitioner
+
+
+def test_team_manager_transfers_the_case_to_another_organisation(login, world, active_case):
+    client = login(world.team_manager)
+    page = client.get(_url("case_transfer", active_case)).content.decode()
+    assert "Test District Council" in page
+    assert "Other Council" not in page
+    response = client.post(
+        _url("case_transfer", active_case),
+        {
+            "organisation": world.district.pk,
+            "reason": "Lives in the district",
+            "version": active_case.version,
+        },
+    )
+    assert response.status_code == 302
+    case = _reload(active_case)
+    assert case.responsible_organisation == world.district
+    assert case.primary_worker is None
+    # The county no longer holds the case, so the team manager goes to the index, not a 404.
+    assert response["Location"] == reverse("cases:case_index")
+
+
+def test_transfer_needs_a_reason_and_is_refused_to_practitioners(login, world, active_case):
+    response = login(world.team_manager).post(
+        _url("case_transfer", active_case),
+        {"organisation": world.district.pk, "reason": "", "version": active_case.version},
+    )
+    assert b"There is a problem" in response.content
+    assert _reload(active_case).responsible_organisation == world.county
+    assert login(world.practitioner).get(_url("case_transfer", active_case)).status_code == 403
+    assert login(world.outsider).get(_url("case_transfer", active_case)).status_code == 404
+
+
+def test_initiative_admin_allocates_from_the_index(login, world):
+    allocation.allocation_policy_set_fallback(
+        user=world.initiative_admin, initiative_id=world.initiative.pk, organisation=world.district
+    )
+    case = _cases(world, 1, responsible_organisation=None, stage="intake")[0]
+    client = login(world.initiative_admin)
+    index = client.get(reverse("cases:case_index")).content.decode()
+    assert f'Allocate<span class="govuk-visually-hidden"> case {case.reference}</span>' in index
+    response = client.post(
+        _url("case_allocate", case), {"version": case.version, "return_to": "index"}, follow=True
+    )
+    assert b"fallback organisation" in response.content
+    assert _reload(case).responsible_organisation == world.district
+
+
+def test_allocate_refused_to_practitioners(login, world):
+    case = _cases(world, 1, responsible_organisation=None, stage="intake")[0]
+    assert login(world.practitioner).post(_url("case_allocate", case), {"version": 1}).status_code == 403
+
+
+# Raising a case.
+
+
+def test_raise_a_case_about_a_person(login, world, risk):
+    client = login(world.practitioner)
+    url = reverse("cases:case_raise") + f"?person={world.person.pk}"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"Margaret Thornton" in page.content
+    response = client.post(
+        url,
+        {
+            "origin": "third_party_concern",
+            "risk_category": risk["high"].pk,
+            "priority": "urgent",
+            "summary": "Neighbour worried",
+            "responsible_now": "on",
+        },
+    )
+    case = Case.objects.get(person=world.person)
+    assert response.status_code == 302
+    assert response["Location"] == case.get_absolute_url()
+    assert (case.priority, case.stage, case.responsible_organisation) == (
+        "urgent",
+        "awaiting_allocation",
+        world.county,
+    )
+
+
+def test_raise_a_case_about_a_household(login, world):
+    household = HouseholdFactory(created_by_organisation=world.county)
+    url = reverse("cases:case_raise") + f"?household={household.pk}"
+    response = login(world.practitioner).post(
+        url, {"origin": "risk_index", "priority": "normal", "summary": "Arrears"}
+    )
+    assert response.status_code == 302
+    assert Case.objects.get(household=household).person is None
+
+
+def test_raise_with_bad_input_shows_the_problem_and_raises_nothing(login, world):
+    url = reverse("cases:case_raise") + f"?person={world.person.pk}"
+    response = login(world.practitioner).post(url, {"priority": "normal", "summary": ""})
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert b"Select where the case came from" in response.content
+    assert not Case.objects.exists()
+
+
+def test_raise_refused(login, world):
+    url = reverse("cases:case_raise") + f"?person={world.person.pk}"
+    assert login(world.district_worker).get(url).status_code == 404
+    assert login(world.case_manager).get(url).status_code == 403
+    assert login(world.practitioner).get(reverse("cases:case_raise")).status_code == 302
+
+
+# The case index.
+
+
+def test_case_index_for_the_lead_shows_no_names_and_no_links(login, world, active_case):
+    response = login(world.initiative_admin).get(reverse("cases:case_index"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert active_case.reference in content
+    assert "Margaret" not in content
+    assert f'href="{active_case.get_absolute_url()}"' not in content
+    assert "Allocate all unallocated cases" in content
+
+
+def test_case_index_links_cases_the_user_may_open(login, world, active_case):
+    content = login(world.practitioner).get(reverse("cases:case_index")).content.decode()
+    assert f'href="{active_case.get_absolute_url()}"' in content
+    assert "Allocate all unallocated cases" not in content
+
+
+def test_case_index_refused_without_a_role(login, world):
+    assert login(world.no_roles).get(reverse("cases:case_index")).status_code == 403
+
+
+def test_case_index_hides_other_initiatives(login, world, active_case):
+    content = login(world.outsider).get(reverse("cases:case_index")).content.decode()
+    assert active_case.reference not in content
+
+
+def test_case_index_filters_by_status_and_unallocated(login, world, active_case):
+    waiting = _cases(world, 1, responsible_organisation=None, stage="intake")[0]
+    client = login(world.initiative_admin)
+    content = client.get(reverse("cases:case_index"), {"status": "active"}).content.decode()
+    assert active_case.reference in content and waiting.reference not in content
+    content = client.get(reverse("cases:case_index"), {"unallocated_only": "on"}).content.decode()
+    assert waiting.reference in content and active_case.reference not in content
+    assert "Not allocated" in content
+
+
+def test_case_index_htmx_request_gets_the_results_only(login, world, active_case):
+    response = login(world.initiative_admin).get(reverse("cases:case_index"), headers={"HX-Request": "true"})
+    content = response.content.decode()
+    assert active_case.reference in content
+    assert "<html" not in content and "Filter cases" not in content
+
+
+def test_case_index_query_count_does_not_grow_with_rows(login, world, risk):
+    client = login(world.initiative_admin)
+    for case in _cases(world, 3, risk_category=risk["high"]):
+        allocation.case_accept(user=world.practitioner, case=case)
+    few = _count_queries(client, reverse("cases:case_index"))
+    for case in _cases(world, 17, risk_category=risk["low"]):
+        allocation.case_accept(user=world.practitioner, case=case)
+    _cases(world, 3, responsible_organisation=None, stage="intake")
+    assert _count_queries(client, reverse("cases:case_index")) == few

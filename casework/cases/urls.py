@@ -1,0 +1,22 @@
+from django.urls import path
+
+from casework.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("mine", views.my_cases, name="my_cases"),
+    path("worklist", views.worklist, name="worklist"),
+    path("index", views.case_index, name="case_index"),
+    path("new", views.case_raise, name="case_raise"),
+    path("<int:case_id>/", views.case_detail, name="case_detail"),
+    path("<int:case_id>/stage", views.case_move_stage, name="case_move_stage"),
+    path("<int:case_id>/restart", views.case_restart, name="case_restart"),
+    path("<int:case_id>/status/<slug:status>", views.case_change_status, name="case_change_status"),
+    path("<int:case_id>/accept", views.case_accept, name="case_accept"),
+    path("<int:case_id>/allocate", views.case_allocate, name="case_allocate"),
+    path("<int:case_id>/assign", views.case_assign, name="case_assign"),
+    path("<int:case_id>/reassign", views.case_reassign, name="case_reassign"),
+    path("<int:case_id>/transfer", views.case_transfer, name="case_transfer"),
+    path("<int:case_id>/workers/add", views.case_worker_add, name="case_worker_add"),
+    path("<int:case_id>/workers/<int:user_id>/remove", views.case_worker_remove, name="case_worker_remove"),
+]

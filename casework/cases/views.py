@@ -1,0 +1,753 @@
+"""Case pages: my cases, the team worklist, the case index, the case and its actions, raising a case.
+
+Thin: each page reads through selectors, writes through services and asks the policies what to offer.
+A DomainError is shown to the user (error summary or notification); a refused permission is a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+
+from casework.accounts.choices import Role
+from casework.accounts.selectors import (
+    actor_for,
+    organisation_list_responsible,
+    team_list_for_organisation,
+    user_list_assignable,
+)
+from casework.allocation import selectors as allocation_selectors
+from casework.allocation import services as allocation_services
+from casework.cases import lifecycle, selectors, services
+from casework.cases.choices import CaseStage, CaseStatus
+from casework.cases.forms import (
+    AssignForm,
+    CaseIndexFilterForm,
+    CaseRaiseForm,
+    ReassignForm,
+    RestartForm,
+    StageMoveForm,
+    StatusChangeForm,
+    TransferForm,
+    VersionForm,
+    WorkerAddForm,
+    WorklistFilterForm,
+)
+from casework.cases.models import Case
+from casework.cases.policies import holding_organisation_id
+from casework.core.errors import DomainError, PermissionRefused
+from casework.core.forms import apply_service_error
+from casework.core.permissions import has_perm, require_perm
+from casework.people import selectors as people_selectors
+
+MY_CASES_PAGE_SIZE = 25
+WORKLIST_PAGE_SIZE = 25
+INDEX_PAGE_SIZE = 50
+
+# Where a button on a list sends the user back to when the action cannot be done.
+RETURN_TO = {"worklist": "cases:worklist", "index": "cases:case_index", "mine": "cases:my_cases"}
+
+# The audit verbs of a case in plain English, for the timeline.
+EVENT_WORDS = {
+    "cases.case_raised": "Raised",
+    "cases.case_allocated": "Allocated to a responsible organisation",
+    "cases.case_accepted": "Accepted",
+    "cases.worker_assigned": "Worker assigned",
+    "cases.worker_reassigned": "Worker reassigned",
+    "cases.responsibility_transferred": "Transferred to another organisation",
+    "cases.stage_moved": "Moved on",
+    "cases.stage_went_back": "Went back to amend",
+    "cases.restarted": "Restarted",
+    "cases.status_active": "Resumed",
+    "cases.status_on_hold": "Put on hold",
+    "cases.status_finished": "Finished",
+    "cases.status_cancelled": "Cancelled",
+    "cases.worker_added": "Worker added",
+    "cases.worker_removed": "Worker removed",
+    "cases.note_added": "Note added",
+}
+
+# The status actions: the page each one has, and what it says.
+STATUS_PAGES: dict[str, dict[str, str]] = {
+    CaseStatus.ON_HOLD: {
+        "action": "Put on hold",
+        "heading": "Put the case on hold",
+        "submit": "Put the case on hold",
+        "reason_label": "Why is the case on hold?",
+        "reason_hint": "For example, the person is in hospital. The case shows as dormant on your list.",
+        "success": "The case is on hold.",
+    },
+    CaseStatus.ACTIVE: {
+        "action": "Resume",
+        "heading": "Resume the case",
+        "submit": "Resume the case",
+        "reason_label": "Note (optional)",
+        "reason_hint": "",
+        "success": "The case is active again.",
+    },
+    CaseStatus.FINISHED: {
+        "action": "Finish the case",
+        "heading": "Finish the case",
+        "submit": "Finish the case",
+        "reason_label": "Outcome (optional)",
+        "reason_hint": "For example, support is in place and working.",
+        "warning": "A finished case cannot be reopened. If more work is needed later, raise a new case.",
+        "success": "The case is finished.",
+    },
+    CaseStatus.CANCELLED: {
+        "action": "Cancel the case",
+        "heading": "Cancel the case",
+        "submit": "Cancel the case",
+        "reason_label": "Why is the case being cancelled?",
+        "reason_hint": "",
+        "warning": "A cancelled case cannot be reopened. If more work is needed later, raise a new case.",
+        "button_class": "govuk-button--warning",
+        "success": "The case is cancelled.",
+    },
+}
+
+
+# Helpers: refusals, pagination, and what the user may do.
+
+
+def _require(user, name: str, obj: Any = None, message: str | None = None) -> None:
+    try:
+        require_perm(user, name, obj, message)
+    except PermissionRefused as error:
+        raise PermissionDenied(error.message) from None
+
+
+def _paginate(request, queryset, per_page: int):
+    paginator = Paginator(queryset, per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    page_range = (
+        list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+        if paginator.num_pages > 1
+        else []
+    )
+    return page, page_range
+
+
+def _risk_categories(user) -> list:
+    actor = actor_for(user)
+    return [
+        category
+        for initiative_id in sorted(actor.initiative_ids | actor.lead_of_initiative_ids)
+        for category in selectors.risk_categories_for(initiative_id=initiative_id)
+    ]
+
+
+def _teams_managed(user) -> list | None:
+    """The teams a team manager may filter the worklist by; None for everyone else."""
+    managing = actor_for(user).organisations_with_role(Role.TEAM_MANAGER)
+    if not managing:
+        return None
+    return [
+        team
+        for organisation_id in sorted(managing)
+        for team in team_list_for_organisation(organisation_id=organisation_id)
+    ]
+
+
+def _filter_data(request, default_sort: str):
+    data = request.GET.copy()
+    if not data.get("sort"):
+        data["sort"] = default_sort
+    return data
+
+
+def _list_response(request, template: str, partial: str, context: dict):
+    """The whole page, or only the results when htmx asks (the filter form updates the results in place)."""
+    # A history restore (the back button after hx-push-url, cache missed) wants the whole page.
+    is_htmx = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    response = render(request, partial if is_htmx else template, {**context, "is_htmx": is_htmx})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _after(request, case: Case, return_to: str | None = None):
+    """Where to go after an action: the list it came from, the case, or the index once it is out of sight."""
+    if return_to in RETURN_TO:
+        return redirect(RETURN_TO[return_to])
+    if has_perm(request.user, "cases.view_case", case):
+        return redirect(case)
+    if has_perm(request.user, "cases.view_case_index", case):
+        return redirect("cases:case_index")
+    return redirect("core:home")
+
+
+def _case(request, case_id: int, purpose: str = "viewed") -> Case:
+    return selectors.case_get_for_user(user=request.user, case_id=case_id, purpose=purpose)
+
+
+def _run(request, form, call: Callable[[dict], Any], success: str | Callable[[], str]) -> bool:
+    """Call the service with the form's data; put a refusal on the form. True when it worked."""
+    try:
+        call(form.cleaned_data)
+    except DomainError as error:
+        apply_service_error(form, error)
+        return False
+    except PermissionRefused as error:
+        raise PermissionDenied(error.message) from None
+    messages.success(request, success() if callable(success) else success)
+    return True
+
+
+def _action_page(request, case: Case, form, **context):
+    context.setdefault("submit_label", "Continue")
+    return render(request, "cases/case_action.html", {"case": case, "form": form, **context})
+
+
+def _button(request, case: Case, call: Callable[[int], Any], success: str | Callable[[], str]) -> bool:
+    """A one-button action: the posted version goes to the service; a refusal becomes a notification."""
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The page was out of date. Check the case and try again.")
+        return False
+    try:
+        call(form.cleaned_data["version"])
+    except DomainError as error:
+        messages.error(request, str(error))
+        return False
+    except PermissionRefused as error:
+        raise PermissionDenied(error.message) from None
+    messages.success(request, success() if callable(success) else success)
+    return True
+
+
+def _stage_choices(case: Case) -> list[tuple[str, str]]:
+    """The stages the case may move to now, forward or back, labelled for the radios."""
+    return [(stage, f"{'Go back to amend' if back else 'Move to'} {lifecycle.label(stage)}")
+            for stage, back in selectors.case_stage_moves(case=case)]
+
+
+def _restart_choices(case: Case) -> list[tuple[str, str]]:
+    return [
+        (stage, lifecycle.label(stage))
+        for stage in lifecycle.WORK_STAGES
+        if lifecycle.restart_problem(case.stage, stage) is None
+    ]
+
+
+def _status_actions(case: Case) -> list[dict[str, str]]:
+    """The status changes the lifecycle allows from here, for a user who may work the case."""
+    actions = []
+    for status, page in STATUS_PAGES.items():
+        if lifecycle.status_move_problem(case.status, status):
+            continue
+        if status == CaseStatus.ACTIVE and case.status == CaseStatus.PLANNED:
+            continue  # a planned case becomes active when a worker accepts it
+        if status == CaseStatus.FINISHED and case.stage != CaseStage.CLOSING:
+            continue
+        # Resuming needs no reason, so it is one button; the others ask for a reason on their own page.
+        actions.append({"status": status, "label": page["action"], "inline": status == CaseStatus.ACTIVE})
+    return actions
+
+
+def _event_words(event) -> str:
+    words = EVENT_WORDS.get(event.verb) or event.verb.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+    stage = (event.changes or {}).get("stage", {}).get("after") if isinstance(event.changes, dict) else None
+    if event.verb in ("cases.stage_moved", "cases.stage_went_back", "cases.restarted") and stage:
+        words = {
+            "cases.stage_moved": "Moved to",
+            "cases.stage_went_back": "Went back to amend",
+            "cases.restarted": "Restarted from",
+        }[event.verb] + f" {lifecycle.label(stage)}"
+    return words
+
+
+# Lists.
+
+
+def my_cases(request):
+    if not actor_for(request.user).editing_organisation_ids:
+        raise PermissionDenied("My cases is for people who work on cases.")
+    page, page_range = _paginate(request, selectors.my_cases(user=request.user), MY_CASES_PAGE_SIZE)
+    for case in page:
+        case.next_step = lifecycle.NEXT_STEP[case.stage]
+    return render(request, "cases/my_cases.html", {"page": page, "page_range": page_range})
+
+
+def worklist(request):
+    user = request.user
+    if not allocation_selectors.worklist_organisation_ids(user=user):
+        raise PermissionDenied("The team worklist is for practitioners and team managers.")
+    form = WorklistFilterForm(
+        _filter_data(request, "priority"), risk_categories=_risk_categories(user), teams=_teams_managed(user)
+    )
+    form.is_valid()
+    cases = allocation_selectors.team_worklist(user=user, filters=form.filters())
+    page, page_range = _paginate(request, cases, WORKLIST_PAGE_SIZE)
+    for case in page:
+        case.can_accept = has_perm(user, "cases.accept_case", case)
+    return _list_response(
+        request,
+        "cases/worklist.html",
+        "cases/_worklist_results.html",
+        {"form": form, "page": page, "page_range": page_range},
+    )
+
+
+def case_index(request):
+    user = request.user
+    actor = actor_for(user)
+    if not (
+        actor.lead_of_initiative_ids or actor.casework_organisation_ids or actor.auditing_organisation_ids
+    ):
+        raise PermissionDenied("The case index is for the lead organisation and people who work on cases.")
+    form = CaseIndexFilterForm(_filter_data(request, "newest"), risk_categories=_risk_categories(user))
+    form.is_valid()
+    data = form.cleaned_data
+    cases = allocation_selectors.case_index(
+        user=user,
+        filters=form.filters(default_sort="newest"),
+        status=data.get("status") or "",
+        unallocated_only=bool(data.get("unallocated_only")),
+    )
+    page, page_range = _paginate(request, cases, INDEX_PAGE_SIZE)
+    for case in page:
+        case.can_view = has_perm(user, "cases.view_case", case)
+        # The index offers allocation for unallocated cases only; the case page offers allocating again.
+        case.can_allocate = case.responsible_organisation_id is None and has_perm(
+            user, "cases.allocate_case", case
+        )
+        case.can_transfer = has_perm(user, "cases.transfer_case", case)
+    return _list_response(
+        request,
+        "cases/case_index.html",
+        "cases/_case_index_results.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": page_range,
+            "can_allocate_all": has_perm(user, "cases.manage_allocation_rules"),
+        },
+    )
+
+
+# One case.
+
+
+def case_detail(request, case_id: int):
+    user = request.user
+    case = _case(request, case_id)
+    can_work = has_perm(user, "cases.work_case", case)
+    can_assign = has_perm(user, "cases.assign_case", case)
+    can_manage_workers = has_perm(user, "cases.manage_workers_case", case)
+    stages = _stage_choices(case) if can_work else []
+    current_workers = selectors.case_assignments(case=case)
+    worker_form = None
+    if can_manage_workers:
+        users = user_list_assignable(organisation_id=holding_organisation_id(case)).exclude(
+            pk__in=[assignment.user_id for assignment in current_workers]
+        )
+        worker_form = WorkerAddForm(initial={"version": case.version}, users=users, auto_id="worker-%s")
+    timeline = selectors.case_timeline(case=case)
+    for event in timeline:
+        event.words = _event_words(event)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "next_step": lifecycle.NEXT_STEP[case.stage],
+            "steps": selectors.case_stage_steps(case=case),
+            "move_form": StageMoveForm(initial={"version": case.version}, stages=stages, auto_id="move-%s")
+            if stages
+            else None,
+            "can_work": can_work,
+            "can_restart": can_work and case.status == CaseStatus.ACTIVE and bool(_restart_choices(case)),
+            "status_actions": _status_actions(case) if can_work else [],
+            "resets": selectors.case_reset_history(case=case),
+            "current_workers": current_workers,
+            "past_workers": selectors.case_assignments(case=case, current=False),
+            "can_manage_workers": can_manage_workers,
+            "worker_form": worker_form,
+            "can_accept": has_perm(user, "cases.accept_case", case),
+            "can_assign": can_assign
+            and case.primary_worker_id is None
+            and case.stage == CaseStage.AWAITING_ALLOCATION,
+            "can_reassign": can_assign and case.primary_worker_id is not None,
+            "can_transfer": has_perm(user, "cases.transfer_case", case),
+            "can_allocate": has_perm(user, "cases.allocate_case", case),
+            "history": selectors.case_history_for_subject(user=user, case=case),
+            "timeline": timeline,
+        },
+    )
+
+
+def case_move_stage(request, case_id: int):
+    case = _case(request, case_id, purpose="opened_for_change")
+    _require(
+        request.user, "cases.work_case", case, "Only the case's workers and team managers can change it."
+    )
+    stages = _stage_choices(case)
+    form = StageMoveForm(
+        request.POST or None,
+        stages=stages,
+        initial={"version": case.version, "stage": request.GET.get("stage")},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda d: services.case_move_stage(
+                user=request.user, case=case, stage=d["stage"], note=d["note"], version=d["version"]
+            ),
+            lambda: f"The case is now at {lifecycle.label(case.stage)}.",
+        )
+    ):
+        return redirect(case)
+    return _action_page(
+        request,
+        case,
+        form,
+        heading="Move the case to another stage",
+        submit_label="Move the case",
+        intro=f"The case is at {lifecycle.label(case.stage)}."
+        if stages
+        else "The case cannot move to another stage now.",
+    )
+
+
+def case_restart(request, case_id: int):
+    case = _case(request, case_id, purpose="opened_for_change")
+    _require(
+        request.user, "cases.work_case", case, "Only the case's workers and team managers can change it."
+    )
+    form = RestartForm(request.POST or None, stages=_restart_choices(case), initial={"version": case.version})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda d: services.case_restart_from(
+                user=request.user, case=case, stage=d["stage"], reason=d["reason"], version=d["version"]
+            ),
+            lambda: f"The work restarts from {lifecycle.label(case.stage)}.",
+        )
+    ):
+        return redirect(case)
+    return _action_page(
+        request,
+        case,
+        form,
+        heading="Restart from a stage",
+        submit_label="Restart the work",
+        button_class="govuk-button--warning",
+        warning="The progress recorded at that stage and every later stage will be reset. "
+        "It stays on the record, but the work must be done again.",
+    )
+
+
+def case_change_status(request, case_id: int, status: str):
+    page = STATUS_PAGES.get(status)
+    if page is None:
+        raise Http404("No such status")
+    case = _case(request, case_id, purpose="opened_for_change")
+    _require(
+        request.user, "cases.work_case", case, "Only the case's workers and team managers can change it."
+    )
+    form = StatusChangeForm(
+        request.POST or None,
+        initial={"version": case.version},
+        reason_label=page["reason_label"],
+        reason_hint=page.get("reason_hint", ""),
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda d: services.case_change_status(
+                user=request.user, case=case, status=status, reason=d["reason"], version=d["version"]
+            ),
+            page["success"],
+        )
+    ):
+        return redirect(case)
+    return _action_page(
+        request,
+        case,
+        form,
+        heading=page["heading"],
+        submit_label=page["submit"],
+        warning=page.get("warning", ""),
+        button_class=page.get("button_class", ""),
+    )
+
+
+def case_worker_add(request, case_id: int):
+    case = _case(request, case_id, purpose="opened_for_change")
+    _require(
+        request.user,
+        "cases.manage_workers_case",
+        case,
+        "Only the primary worker and team managers can add workers.",
+    )
+    current = selectors.case_assignments(case=case)
+    users = user_list_assignable(organisation_id=holding_organisation_id(case)).exclude(
+        pk__in=[assignment.user_id for assignment in current]
+    )
+    form = WorkerAddForm(request.POST or None, users=users, initial={"version": case.version})
+    # case_add_worker takes no version: adding twice is refused by the service, so a stale page is harmless.
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda d: services.case_add_worker(
+                user=request.user, case=case, worker=d["user"], role=d["role"]
+            ),
+            lambda: f"{form.cleaned_data['user'].display_name} has been added to the case.",
+        )
+    ):
+        return redirect(case)
+    return _action_page(request, case, form, heading="Add a worker", submit_label="Add the worker")
+
+
+@require_POST
+def case_worker_remove(request, case_id: int, user_id: int):
+    case = _case(request, case_id, purpose="opened_for_change")
+    _require(
+        request.user,
+        "cases.manage_workers_case",
+        case,
+        "Only the primary worker and team managers can remove workers.",
+    )
+    assignment = next((a for a in selectors.case_assignments(case=case) if a.user_id == user_id), None)
+    if assignment is None:
+        raise Http404("That person is not working on this case")
+    _button(
+        request,
+        case,
+        lambda _version: services.case_remove_worker(
+            user=request.user, case=case, worker=assignment.user, reason=request.POST.get("reason", "")
+        ),
+        f"{assignment.user.display_name} has been removed from the case.",
+    )
+    return redirect(case)
+
+
+@require_POST
+def case_accept(request, case_id: int):
+    case = _case(request, case_id, purpose="opened_for_change")
+    return_to = request.POST.get("return_to")
+    if _button(
+        request,
+        case,
+        lambda version: allocation_services.case_accept(user=request.user, case=case, version=version),
+        lambda: f"You have accepted case {case.reference}. {lifecycle.NEXT_STEP[case.stage]}.",
+    ):
+        return redirect(case)
+    return _after(request, case, return_to)
+
+
+@require_POST
+def case_allocate(request, case_id: int):
+    # The lead's initiative admins allocate from the case index, where they may not open the case itself.
+    case = selectors.case_index_get_for_user(user=request.user, case_id=case_id)
+    _require(
+        request.user, "cases.allocate_case", case, "Only the lead organisation's initiative admins allocate."
+    )
+    decisions = []
+    _button(
+        request,
+        case,
+        lambda version: decisions.append(
+            allocation_services.case_allocate(user=request.user, case=case, version=version)
+        ),
+        lambda: f"Case {case.reference} allocated. {decisions[0].explanation}",
+    )
+    return _after(request, case, request.POST.get("return_to"))
+
+
+def case_assign(request, case_id: int):
+    case = _case(request, case_id, purpose="opened_for_change")
+    _require(
+        request.user, "cases.assign_case", case, "Only team managers of the responsible organisation assign."
+    )
+    users = user_list_assignable(organisation_id=case.responsible_organisation_id)
+    form = AssignForm(request.POST or None, users=users, initial={"version": case.version})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda d: allocation_services.case_assign_worker(
+                user=request.user, case=case, worker=d["worker"], version=d["version"]
+            ),
+            lambda: f"Case {case.reference} is assigned to {case.primary_worker.display_name}.",
+        )
+    ):
+        return redirect(case)
+    return _action_page(
+        request,
+        case,
+        form,
+        heading="Assign the case",
+        submit_label="Assign the case",
+        intro="The worker becomes the case's primary worker and the work starts at Contact.",
+    )
+
+
+def case_reassign(request, case_id: int):
+    case = _case(request, case_id, purpose="opened_for_change")
+    _require(
+        request.user,
+        "cases.assign_case",
+        case,
+        "Only team managers of the responsible organisation reassign.",
+    )
+    users = user_list_assignable(organisation_id=case.responsible_organisation_id).exclude(
+        pk=case.primary_worker_id
+    )
+    form = ReassignForm(request.POST or None, users=users, initial={"version": case.version})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda d: allocation_services.case_reassign_worker(
+                user=request.user, case=case, worker=d["worker"], reason=d["reason"], version=d["version"]
+            ),
+            lambda: f"Case {case.reference} is reassigned to {case.primary_worker.display_name}.",
+        )
+    ):
+        return redirect(case)
+    current = case.primary_worker.display_name if case.primary_worker_id else "nobody"
+    return _action_page(
+        request,
+        case,
+        form,
+        heading="Reassign the case",
+        submit_label="Reassign the case",
+        intro=f"The primary worker is {current}. They stop working on the case; "
+        "what they recorded stays on it.",
+    )
+
+
+def case_transfer(request, case_id: int):
+    # The lead's initiative admins transfer from the case index, so the case is loaded as the index shows it.
+    case = selectors.case_index_get_for_user(user=request.user, case_id=case_id)
+    _require(
+        request.user,
+        "cases.transfer_case",
+        case,
+        "Only the lead organisation or the responsible organisation's team managers can do this.",
+    )
+    organisations = organisation_list_responsible(
+        initiative_id=case.initiative_id, exclude_id=case.responsible_organisation_id
+    )
+    form = TransferForm(request.POST or None, organisations=organisations, initial={"version": case.version})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda d: allocation_services.case_transfer(
+                user=request.user,
+                case=case,
+                organisation=d["organisation"],
+                reason=d["reason"],
+                version=d["version"],
+            ),
+            lambda: (
+                f"Case {case.reference} is now the responsibility of "
+                f"{form.cleaned_data['organisation'].name}."
+            ),
+        )
+    ):
+        return _after(request, case)
+    return _action_page(
+        request,
+        case,
+        form,
+        heading="Transfer to another organisation",
+        submit_label="Transfer the case",
+        back_url=case.get_absolute_url()
+        if has_perm(request.user, "cases.view_case", case)
+        else reverse("cases:case_index"),
+        warning="The case goes back to the new organisation's team worklist. Its workers stop working on it; "
+        "what they recorded stays on the case.",
+        intro=f"{case.responsible_organisation.name} is responsible for the case now.",
+    )
+
+
+# Raising a case.
+
+
+def _subject(request):
+    """The person or household the case is about, from ?person= or ?household=; 404 if not visible."""
+    for key, load in (
+        ("person", people_selectors.person_get_for_user),
+        ("household", people_selectors.household_get_for_user),
+    ):
+        value = request.GET.get(key, "")
+        if value:
+            if not value.isdigit():
+                raise Http404(f"No {key} found")
+            if key == "person":
+                return load(user=request.user, person_id=int(value), purpose="opened_for_case"), None
+            return None, load(user=request.user, household_id=int(value))
+    return None, None
+
+
+def case_raise(request):
+    _require(request.user, "cases.raise_case", message="You need a casework role to raise cases.")
+    person, household = _subject(request)
+    subject = person or household
+    if subject is None:
+        messages.info(request, "Find the person first, then raise a case from their record.")
+        return redirect("people:person_search")
+    form = CaseRaiseForm(
+        request.POST or None,
+        risk_categories=selectors.risk_categories_for(initiative_id=subject.initiative_id),
+    )
+    raised = []
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda d: raised.append(
+                services.case_raise(
+                    user=request.user,
+                    person=person,
+                    household=household,
+                    origin=d["origin"],
+                    risk_category=d["risk_category"],
+                    priority=d["priority"],
+                    summary=d["summary"],
+                    responsible_now=d["responsible_now"],
+                )
+            ),
+            lambda: f"Case {raised[0].reference} has been raised.",
+        )
+    ):
+        return redirect(raised[0])
+    return render(
+        request,
+        "cases/case_raise.html",
+        {"form": form, "subject": subject, "person": person, "household": household},
+    )
