@@ -258,7 +258,7 @@ def main() -> int:
         measure("person_search_nhs_p95_ms", stats(by_nhs)["p95"], "ms", 100)
 
     say("Counting queries in-process")
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")  # production mode: only the allowed hosts
     client.force_login(worker)
     for name, url, rows in [("worklist_page_queries", "/cases/worklist", None),
                             ("my_cases_page_queries", "/cases/mine", None)] + (

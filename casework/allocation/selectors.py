@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from casework.accounts.choices import Role
 from casework.accounts.selectors import actor_for
 from casework.allocation.models import AllocationPolicy, AllocationRule, NamedArea
-from casework.cases.choices import OPEN_STATUSES, CaseStage
+from casework.cases.choices import OPEN_STATUSES, CaseStage, CaseStatus
 from casework.cases.models import Case
 from casework.cases.selectors import case_list_index
 
@@ -68,7 +68,7 @@ def team_worklist(*, user, filters: WorklistFilters = WorklistFilters()) -> Quer
         responsible_organisation_id__in=managing)
     qs = Case.objects.filter(
         responsible_organisation_id__in=orgs, stage=CaseStage.AWAITING_ALLOCATION, primary_worker__isnull=True,
-        status__in=OPEN_STATUSES,
+        status=CaseStatus.PLANNED,
     ).filter(team_scope)
     if filters.team_id:
         qs = qs.filter(allocated_team_id=filters.team_id)

@@ -67,8 +67,10 @@ class Case(TimeStampedModel, VersionedModel):
         ]
         indexes = [
             # Team worklists: an organisation's cases awaiting a worker, most urgent and oldest first.
+            # It covers the team filter too, so counting a team's list reads the index alone.
             models.Index(fields=["responsible_organisation", "-priority", "raised_at", "id"],
-                         condition=Q(primary_worker__isnull=True, stage="awaiting_allocation"),
+                         include=["allocated_team"],
+                         condition=Q(primary_worker__isnull=True, stage="awaiting_allocation", status="planned"),
                          name="case_worklist_idx"),
             models.Index(fields=["primary_worker", "status"], name="case_primary_idx"),
             models.Index(fields=["initiative", "status", "raised_at"], name="case_index_idx"),

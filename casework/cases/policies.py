@@ -16,6 +16,7 @@ from casework.accounts.selectors import actor_for
 from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseStage, CaseStatus
 from casework.cases.models import Case, CaseAssignment
 from casework.core.permissions import register
+from casework.people.models import HouseholdMembership
 from casework.people.policies import RelationshipSource
 
 
@@ -31,14 +32,20 @@ def holder_q(org_ids, prefix: str = "") -> Q:
 
 def _person_q(org_ids) -> Q:
     held = Case.objects.filter(holder_q(org_ids))
-    return Q(Exists(held.filter(person_id=OuterRef("pk")))) | Q(Exists(held.filter(
-        household__memberships__person_id=OuterRef("pk"), household__memberships__end_date__isnull=True)))
+    # Driven from the person's own current household membership, so each check is two index lookups.
+    household_held = HouseholdMembership.objects.filter(
+        person_id=OuterRef("pk"), end_date__isnull=True,
+    ).filter(Exists(held.filter(household_id=OuterRef("household_id"))))
+    return Q(Exists(held.filter(person_id=OuterRef("pk")))) | Q(Exists(household_held))
 
 
 def _person_holds(person, org_ids) -> bool:
     held = Case.objects.filter(holder_q(org_ids))
-    return held.filter(Q(person_id=person.pk) | Q(household__memberships__person_id=person.pk,
-                                                  household__memberships__end_date__isnull=True)).exists()
+    if held.filter(person_id=person.pk).exists():
+        return True
+    households = HouseholdMembership.objects.filter(person_id=person.pk, end_date__isnull=True).values(
+        "household_id")
+    return held.filter(household_id__in=households).exists()
 
 
 CASE_RELATIONSHIP = RelationshipSource("holds a case", person_q=_person_q, holds=_person_holds)

@@ -332,6 +332,8 @@ def case_index(request):
             "page": page,
             "page_range": page_range,
             "can_allocate_all": has_perm(user, "cases.manage_allocation_rules"),
+            "can_export_organisation": has_perm(user, "reporting.export_case_snapshot", "organisation"),
+            "can_export_initiative": has_perm(user, "reporting.export_case_snapshot", "initiative"),
         },
     )
 

@@ -17,6 +17,8 @@ MAX_PAGE_SIZE = 100
 class PageParams(Schema):
     page: int = Field(1, ge=1)
     page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
+    with_count: bool = Field(False, description="Also count every matching row (costs a query); has_next is "
+                                                "always given")
 
 
 class Page(Schema, Generic[T]):
@@ -28,11 +30,12 @@ class Page(Schema, Generic[T]):
 
 
 def paginate(qs: QuerySet, params: PageParams) -> tuple[list, dict]:
-    """One page of a queryset (rows plus the numbers the client needs to fetch the next)."""
+    """One page of a queryset, and whether there is a next; the total only when asked for (it costs a count)."""
     start = (params.page - 1) * params.page_size
     rows = list(qs[start:start + params.page_size + 1])
     has_next = len(rows) > params.page_size
-    return rows[: params.page_size], {"count": qs.count(), "page": params.page, "page_size": params.page_size,
+    count = qs.count() if params.with_count else None
+    return rows[: params.page_size], {"count": count, "page": params.page, "page_size": params.page_size,
                                       "has_next": has_next}
 
 

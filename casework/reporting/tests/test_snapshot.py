@@ -105,3 +105,12 @@ def test_names_with_quotes_and_backslashes_survive(client, world):
     client.force_login(world.practitioner)
     [row] = _csv(client.get(reverse("reporting:case_snapshot_csv")))
     assert row["name"] == 'Jo "JJ" O\'Neil\\Smith'
+
+
+def test_case_index_page_offers_the_downloads_the_user_may_make(client, world, cases):
+    client.force_login(world.initiative_admin)
+    content = client.get(reverse("cases:case_index")).content.decode()
+    assert "scope=initiative" in content and "scope=organisation" not in content
+    client.force_login(world.practitioner)
+    content = client.get(reverse("cases:case_index")).content.decode()
+    assert "scope=organisation" in content and "scope=initiative" not in content
