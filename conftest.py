@@ -78,3 +78,16 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def api(client):
+    """An API client for a user: a fresh bearer token, JSON bodies, paths under /api/v1."""
+    from tests.api.conftest import ApiClient
+
+    from casework.accounts.tokens import api_token_issue
+
+    def _for(user):
+        return ApiClient(client, api_token_issue(user=user))
+
+    return _for

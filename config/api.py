@@ -71,3 +71,4 @@ def invalid_input(request, exc: NinjaValidationError):
 
 api.add_router("/people", "casework.people.api.router")
 api.add_router("/cases", "casework.cases.api.router")
+api.add_router("/contacts", "casework.contacts.api.router")

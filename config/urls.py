@@ -17,5 +17,6 @@ urlpatterns = [
     path("allocation/", include("casework.allocation.urls")),
     path("audit/", include("casework.audit.urls")),
     path("reports/", include("casework.reporting.urls")),
+    path("contacts/", include("casework.contacts.urls")),
     path("", include("casework.core.urls")),
 ]

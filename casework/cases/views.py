@@ -45,6 +45,7 @@ from casework.cases.forms import (
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.core.errors import DomainError, PermissionRefused
+from casework.contacts import selectors as contact_selectors
 from casework.core.forms import apply_service_error
 from casework.core.permissions import has_perm, require_perm
 from casework.people import selectors as people_selectors
@@ -384,6 +385,10 @@ def case_detail(request, case_id: int):
             "can_transfer": has_perm(user, "cases.transfer_case", case),
             "can_allocate": has_perm(user, "cases.allocate_case", case),
             "history": selectors.case_history_for_subject(user=user, case=case),
+            "contacts": list(contact_selectors.contacts_for_case(case=case)[:50]),
+            "scheduling": contact_selectors.scheduling_log(case=case),
+            "strategy": contact_selectors.contact_strategy_for(case=case),
+            "can_record_contact": has_perm(user, "contacts.record_contact_case", case),
             "timeline": timeline,
         },
     )

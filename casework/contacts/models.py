@@ -25,6 +25,8 @@ class ContactEvent(TimeStampedModel):
     outcome = models.CharField(max_length=16, choices=ContactOutcome.choices)
     summary = models.TextField(blank=True)
     is_scheduling_attempt = models.BooleanField(default=False)
+    # For a scheduling attempt: when the next attempt to reach the person is planned.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -34,3 +36,19 @@ class ContactEvent(TimeStampedModel):
             models.Index(fields=["case", "occurred_at"], name="contact_case_idx"),
             models.Index(fields=["person", "occurred_at"], name="contact_person_idx"),
         ]
+
+
+class ContactStrategy(models.Model):
+    """How an initiative first contacts the people of a risk category (SAVVI: visit, phone, letter)."""
+
+    initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="contact_strategies")
+    risk_category = models.ForeignKey("cases.RiskCategory", on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=16, choices=ContactMethod.choices)
+    guidance = models.CharField(max_length=300, blank=True, help_text="What the first contact should do")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["initiative", "risk_category"],
+                                               name="one_strategy_per_risk_category")]
+
+    def __str__(self) -> str:
+        return f"{self.risk_category}: {self.get_method_display()}"

@@ -17,6 +17,8 @@ from casework.allocation.models import NamedArea
 from casework.cases import services as cases
 from casework.cases.choices import CaseOrigin, Priority
 from casework.cases.models import Case, RiskCategory
+from casework.contacts.models import ContactStrategy
+from casework.contacts.services import contact_record
 from casework.core import clock
 from casework.core.errors import DomainError
 from casework.people.models import Person
@@ -63,6 +65,12 @@ def build_cases(*, initiative: Initiative, organisations: dict[str, Organisation
     }
     risks = {code: RiskCategory.objects.create(initiative=initiative, code=code, label=label, rank=rank)
              for code, label, rank in RISK_CATEGORIES}
+    for code, method, guidance in [
+            ("high", "home_visit", "Visit within two working days; go in pairs if there is a known risk."),
+            ("medium", "phone", "Phone at different times of day; leave a message with a call-back number."),
+            ("low", "letter", "Send the letter inviting the person to make contact.")]:
+        ContactStrategy.objects.create(initiative=initiative, risk_category=risks[code], method=method,
+                                       guidance=guidance)
     for name, districts in NAMED_AREAS.items():
         NamedArea.objects.create(initiative=initiative, name=name, postcode_districts=districts)
     allocation.allocation_policy_set_fallback(user=admin, initiative_id=initiative.pk,
@@ -132,6 +140,18 @@ def _build_one(*, person, reaches, start, rng, risks, duty, admin, manager, coun
         return
     worker = (rng.choice(county_workers) if case.responsible_organisation_id == county.pk
               else partner_worker[case.responsible_organisation_id])
+    # Before accepting, the worker tries to reach the person to arrange a visit: the scheduling log.
+    for attempt in range(rng.choice([0, 1, 1, 2, 3])):
+        at = later(0.1, 2)
+        reached = attempt > 0 and rng.random() < 0.5
+        with clock.frozen_at(at):
+            contact_record(user=worker, case=case, occurred_at=at, direction="outbound",
+                           method=rng.choice(["phone", "phone", "home_visit", "letter"]), contact_role="worker",
+                           outcome="reached" if reached else rng.choice(["no_answer", "message_left"]),
+                           summary="Tried to arrange a first visit.", is_scheduling_attempt=True,
+                           next_attempt_at=None if reached else at + datetime.timedelta(days=2))
+        if reached:
+            break
     with clock.frozen_at(later(0.5, 5)):
         if worker in county_workers and rng.random() < 0.4:
             allocation.case_assign_worker(user=manager, case=case, worker=worker)

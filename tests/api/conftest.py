@@ -1,8 +1,5 @@
 import json
 
-import pytest
-
-from casework.accounts.tokens import api_token_issue
 
 
 class ApiClient:
@@ -25,11 +22,3 @@ class ApiClient:
     def patch(self, path, body=None, headers=None):
         return self.client.patch(f"/api/v1{path}", json.dumps(body or {}), content_type="application/json",
                                  **self._headers(headers))
-
-
-@pytest.fixture
-def api(client):
-    def _for(user):
-        return ApiClient(client, api_token_issue(user=user))
-
-    return _for

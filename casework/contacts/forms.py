@@ -1,0 +1,66 @@
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from casework.contacts.choices import ContactMethod, ContactOutcome, ContactRole, Direction
+from casework.core.forms import GovukDateField
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def _time(value: str, label: str) -> datetime.time:
+    match = _TIME.match(value or "")
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValidationError(f"{label} must be a real time, like 14:30")
+    return datetime.time(int(match.group(1)), int(match.group(2)))
+
+
+class ContactForm(forms.Form):
+    date = GovukDateField(label="Date of the contact", help_text="For example, 23 11 2026")
+    time = forms.CharField(label="Time", max_length=5, help_text="For example, 14:30",
+                           error_messages={"required": "Enter the time of the contact"})
+    direction = forms.ChoiceField(label="Who started the contact?", widget=forms.RadioSelect, choices=[
+        (Direction.OUTBOUND, "We contacted them (outbound)"), (Direction.INBOUND, "They contacted us (inbound)")],
+        error_messages={"required": "Select who started the contact"})
+    method = forms.ChoiceField(label="How", choices=ContactMethod.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "Select how the contact was made"})
+    contact_role = forms.ChoiceField(label="Who was it with or from?", choices=ContactRole.choices,
+                                     widget=forms.RadioSelect, error_messages={"required": "Select who it was"})
+    contact_name = forms.CharField(label="Their name (if not the person or our worker)", required=False,
+                                   max_length=200)
+    contact_details = forms.CharField(label="Their contact details (optional)", required=False, max_length=300)
+    outcome = forms.ChoiceField(label="Did it reach the person?", choices=ContactOutcome.choices,
+                                widget=forms.RadioSelect, error_messages={"required": "Select the outcome"})
+    summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    is_scheduling_attempt = forms.BooleanField(label="This was an attempt to reach them to arrange a visit",
+                                               required=False)
+    next_attempt_date = GovukDateField(label="Next attempt planned for (optional)", required=False)
+    next_attempt_time = forms.CharField(label="Next attempt time (optional)", required=False, max_length=5,
+                                        help_text="For example, 10:00")
+
+    def clean_time(self):
+        return _time(self.cleaned_data["time"], "Time")
+
+    def clean_next_attempt_time(self):
+        value = self.cleaned_data.get("next_attempt_time")
+        return _time(value, "Next attempt time") if value else None
+
+    def clean(self):
+        data = super().clean()
+        tz = timezone.get_current_timezone()
+        if data.get("date") and data.get("time"):
+            data["occurred_at"] = datetime.datetime.combine(data["date"], data["time"], tzinfo=tz)
+        data["next_attempt_at"] = None
+        if data.get("next_attempt_date"):
+            data["next_attempt_at"] = datetime.datetime.combine(
+                data["next_attempt_date"], data.get("next_attempt_time") or datetime.time(9, 0), tzinfo=tz)
+        return data
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {name: data[name] for name in (
+            "occurred_at", "direction", "method", "contact_role", "contact_name", "contact_details", "outcome",
+            "summary", "is_scheduling_attempt", "next_attempt_at")}

@@ -1,0 +1,83 @@
+"""Recording contact events (SAVVI), including attempts to reach someone: the scheduling log."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from casework.accounts.selectors import actor_for
+from casework.audit.services import audit_record, to_json_safe
+from casework.cases.models import Case
+from casework.cases.policies import holding_organisation_id
+from casework.contacts.choices import ContactMethod, ContactOutcome, ContactRole, Direction
+from casework.contacts.errors import ContactInvalid
+from casework.contacts.models import ContactEvent
+from casework.core import clock
+from casework.core.errors import ValidationFailed
+from casework.core.permissions import require_perm
+from casework.people.models import Person
+
+# A clock a few minutes fast on a phone or laptop should not stop someone recording a call they just made.
+FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
+
+
+def _check_choice(value: str, choices, field: str, message: str) -> None:
+    if value not in choices.values:
+        raise ValidationFailed(message, field=field)
+
+
+def contact_record(*, user, occurred_at: datetime.datetime, direction: str, method: str, contact_role: str,
+                   outcome: str, case: Case | None = None, person: Person | None = None, contact_name: str = "",
+                   contact_details: str = "", summary: str = "", is_scheduling_attempt: bool = False,
+                   next_attempt_at: datetime.datetime | None = None) -> ContactEvent:
+    """Record a contact on a case (and its person) or on a person alone. Audited as "contacts.contact_recorded".
+
+    Raises PermissionRefused, ValidationFailed (naming the field) for a contact that cannot be as described.
+    """
+    if case is None and person is None:
+        raise ValidationFailed("Record the contact on a case or a person", field="case")
+    if case is not None:
+        require_perm(user, "contacts.record_contact_case", case,
+                     "Only people doing casework in the organisation holding this open case can record contacts.")
+        person = person or case.person
+        organisation_id = holding_organisation_id(case)
+    else:
+        require_perm(user, "contacts.record_contact_person", person,
+                     "You cannot record contacts about this person.")
+        actor = actor_for(user)
+        organisation_id = (actor.primary_organisation_id if actor.primary_organisation_id in
+                           actor.editing_organisation_ids else min(actor.editing_organisation_ids))
+    _check_choice(direction, Direction, "direction", "Select whether the contact was inbound or outbound")
+    _check_choice(method, ContactMethod, "method", "Select how the contact was made")
+    _check_choice(contact_role, ContactRole, "contact_role", "Select who made the contact")
+    _check_choice(outcome, ContactOutcome, "outcome", "Select whether the contact reached the person")
+    now = clock.now()
+    if occurred_at > now + FUTURE_TOLERANCE:
+        raise ContactInvalid("The date and time of the contact must be in the past", field="occurred_at")
+    if is_scheduling_attempt:
+        if case is None:
+            raise ContactInvalid("An attempt to arrange a visit is recorded on a case", field="is_scheduling_attempt")
+        if direction != Direction.OUTBOUND:
+            raise ContactInvalid("An attempt to reach the person is an outbound contact", field="direction")
+    if next_attempt_at is not None:
+        if not is_scheduling_attempt:
+            raise ContactInvalid("Only an attempt to reach the person has a next attempt", field="next_attempt_at")
+        if next_attempt_at <= occurred_at:
+            raise ContactInvalid("The next attempt must be after this one", field="next_attempt_at")
+    if contact_role != ContactRole.PERSON and contact_role != ContactRole.WORKER and not contact_name.strip():
+        raise ValidationFailed("Enter the name of the person who made the contact", field="contact_name")
+    with transaction.atomic():
+        event = ContactEvent.objects.create(
+            organisation_id=organisation_id, case=case, person=person, occurred_at=occurred_at,
+            direction=direction, method=method, contact_role=contact_role, contact_name=contact_name.strip(),
+            contact_details=contact_details.strip(), outcome=outcome, summary=summary.strip(),
+            is_scheduling_attempt=is_scheduling_attempt, next_attempt_at=next_attempt_at,
+            created_by=user, modified_by=user)
+        audit_record(user=user, verb="contacts.contact_recorded", obj=event, case_id=case.pk if case else None,
+                     person_id=person.pk if person else None, organisation_id=organisation_id,
+                     changes=to_json_safe({"direction": {"before": None, "after": direction},
+                                           "method": {"before": None, "after": method},
+                                           "outcome": {"before": None, "after": outcome},
+                                           "scheduling_attempt": {"before": None, "after": is_scheduling_attempt}}))
+    return event
