@@ -38,3 +38,17 @@ class ContactOutcome(models.TextChoices):
     MESSAGE_LEFT = "message_left", "Message left"
     LETTER_SENT = "letter_sent", "Letter sent"
     VISIT_NO_REPLY = "visit_no_reply", "Visited, no reply"
+
+
+class AbsenceKind(models.TextChoices):
+    LEAVE = "leave", "Annual leave"
+    TRAINING = "training", "Training"
+    SICK = "sick", "Off sick"
+    OTHER = "other", "Other"
+
+
+class PriorityDecision(models.TextChoices):
+    """What the duty officer decided about a case's priority after a concern was raised."""
+
+    RAISE = "raise", "Raise the priority"
+    LEAVE = "leave", "Leave the priority as it is"

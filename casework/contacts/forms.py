@@ -64,3 +64,51 @@ class ContactForm(forms.Form):
         return {name: data[name] for name in (
             "occurred_at", "direction", "method", "contact_role", "contact_name", "contact_details", "outcome",
             "summary", "is_scheduling_attempt", "next_attempt_at")}
+
+
+class DutyCallForm(forms.Form):
+    """A call or written contact taken at the duty desk about a person."""
+
+    who = forms.ChoiceField(label="Who is contacting us?", widget=forms.RadioSelect, choices=[
+        ("person", "The person themselves"), ("other", "Someone else, with a concern about the person")],
+        error_messages={"required": "Select who is contacting us"})
+    contact_role = forms.ChoiceField(label="If someone else, who are they?", required=False, choices=[
+        ("", "Select")] + [c for c in ContactRole.choices if c[0] not in ("person", "worker")])
+    contact_name = forms.CharField(label="Their name", required=False, max_length=200)
+    contact_details = forms.CharField(label="Their phone number or email (optional)", required=False, max_length=300)
+    method = forms.ChoiceField(label="How did they contact us?", choices=ContactMethod.choices,
+                               initial=ContactMethod.PHONE)
+    summary = forms.CharField(label="What they said and what was done", widget=forms.Textarea(attrs={"rows": 5}),
+                              error_messages={"required": "Enter what they said and what was done"})
+    decision = forms.ChoiceField(label="If the person has a case: does this change its priority?", required=False,
+                                 widget=forms.RadioSelect, choices=[("raise", "Raise the priority"),
+                                                                    ("leave", "Leave the priority as it is")])
+    reason = forms.CharField(label="Reason for the priority decision", required=False, max_length=500)
+    raise_case = forms.BooleanField(label="If the person has no case: raise one for this concern", required=False)
+    priority = forms.ChoiceField(label="Priority of a new case", required=False, widget=forms.RadioSelect,
+                                 choices=[("urgent", "Urgent"), ("normal", "Normal"), ("low", "Low")],
+                                 initial="normal")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("who") == "other":
+            if not data.get("contact_role"):
+                self.add_error("contact_role", "Select who raised the concern")
+            if not data.get("contact_name"):
+                self.add_error("contact_name", "Enter the name of the person raising the concern")
+        return data
+
+    def contact(self) -> dict:
+        data = self.cleaned_data
+        return {"occurred_at": timezone.now(), "method": data["method"], "outcome": "reached",
+                "summary": data["summary"], "contact_name": data.get("contact_name", ""),
+                "contact_details": data.get("contact_details", ""),
+                "contact_role": data.get("contact_role") if data["who"] == "other" else "person"}
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 5}),
+                           help_text="The contact, and anything you did about it",
+                           error_messages={"required": "Enter the message"})
+    told_person = forms.CharField(label="What the person was told about when to expect a call back",
+                                  max_length=300, error_messages={"required": "Enter what the person was told"})

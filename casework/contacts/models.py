@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
-from casework.contacts.choices import ContactMethod, ContactOutcome, ContactRole, Direction
+from casework.contacts.choices import AbsenceKind, ContactMethod, ContactOutcome, ContactRole, Direction
 from casework.core.models import TimeStampedModel
 
 
@@ -52,3 +52,40 @@ class ContactStrategy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.risk_category}: {self.get_method_display()}"
+
+
+class WorkerAbsence(TimeStampedModel):
+    """A worker away from work: the duty desk shows who is available today and when someone is back."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="absences")
+    kind = models.CharField(max_length=16, choices=AbsenceKind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start_date"]
+        constraints = [models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")),
+                                              name="absence_ends_after_it_starts")]
+        indexes = [models.Index(fields=["user", "end_date"], name="absence_user_idx")]
+
+
+class Message(models.Model):
+    """A message to a worker, usually left by the duty desk about a contact they could not take."""
+
+    to_user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="messages_received")
+    from_user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="messages_sent")
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="messages")
+    contact = models.ForeignKey(ContactEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField()
+    told_person = models.CharField(max_length=300, blank=True,
+                                   help_text="What the person was told about when to expect a call back")
+    sent_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["to_user", "read_at"], name="message_inbox_idx")]

@@ -18,3 +18,9 @@ def can_record_contact_on_case(user, case: Case) -> bool:
 @register("contacts.record_contact_person")
 def can_record_contact_on_person(user, person: Person) -> bool:
     return bool(actor_for(user).editing_organisation_ids) and can_view_person(user, person)
+
+
+@register("contacts.use_duty_desk")
+def can_use_duty_desk(user) -> bool:
+    """Duty officers, practitioners and team managers take contacts at the duty desk."""
+    return bool(actor_for(user).editing_organisation_ids)

@@ -55,3 +55,17 @@ def contact_strategy_for(*, case: Case) -> ContactStrategy | None:
         return None
     return ContactStrategy.objects.filter(initiative_id=case.initiative_id,
                                           risk_category_id=case.risk_category_id).first()
+
+
+def messages_for(*, user, limit: int = 100):
+    """The user's messages, unread first then newest, with the case and sender."""
+    from casework.contacts.models import Message
+
+    return list(Message.objects.filter(to_user_id=user.pk).select_related("from_user", "case", "person")
+                .order_by("read_at", "-sent_at")[:limit])
+
+
+def unread_message_count(*, user) -> int:
+    from casework.contacts.models import Message
+
+    return Message.objects.filter(to_user_id=user.pk, read_at__isnull=True).count()

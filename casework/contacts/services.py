@@ -81,3 +81,54 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
                                            "outcome": {"before": None, "after": outcome},
                                            "scheduling_attempt": {"before": None, "after": is_scheduling_attempt}}))
     return event
+
+
+def absence_record(*, user, worker, kind: str, start_date: datetime.date, end_date: datetime.date,
+                   note: str = "") -> "WorkerAbsence":
+    """Record a worker's absence: their own, or a team member's by their team manager."""
+    from casework.accounts.choices import Role
+    from casework.contacts.choices import AbsenceKind
+    from casework.contacts.models import WorkerAbsence
+    from casework.core.errors import PermissionRefused
+
+    actor = actor_for(user)
+    if worker.pk != user.pk:
+        managed = actor.organisations_with_role(Role.TEAM_MANAGER)
+        if not managed & actor_for(worker).organisation_ids:
+            raise PermissionRefused("You can record absences for yourself and the people you manage.")
+    _check_choice(kind, AbsenceKind, "kind", "Select the kind of absence")
+    if end_date < start_date:
+        raise ValidationFailed("The last day must be the same as or after the first day", field="end_date")
+    with transaction.atomic():
+        absence = WorkerAbsence.objects.create(user=worker, kind=kind, start_date=start_date, end_date=end_date,
+                                               note=note.strip(), created_by=user, modified_by=user)
+        audit_record(user=user, verb="contacts.absence_recorded", obj=absence,
+                     changes=to_json_safe({"worker": {"before": None, "after": worker.pk},
+                                           "dates": {"before": None, "after": [start_date, end_date]}}))
+    return absence
+
+
+def message_send(*, user, to_user, body: str, told_person: str = "", case: Case | None = None,
+                 person: Person | None = None, contact: ContactEvent | None = None) -> "Message":
+    """Leave a worker a message about a contact: what happened, what was done, what the person was told."""
+    from casework.contacts.models import Message
+
+    if not body.strip():
+        raise ValidationFailed("Enter the message", field="body")
+    with transaction.atomic():
+        message = Message.objects.create(to_user=to_user, from_user=user, case=case, person=person or (
+            case.person if case else None), contact=contact, body=body.strip(), told_person=told_person.strip(),
+            sent_at=clock.now())
+        audit_record(user=user, verb="contacts.message_sent", obj=message, case_id=case.pk if case else None,
+                     person_id=message.person_id, changes={"to": {"before": None, "after": to_user.pk}})
+    return message
+
+
+def message_mark_read(*, user, message) -> None:
+    from casework.contacts.models import Message
+    from casework.core.errors import PermissionRefused
+
+    if message.to_user_id != user.pk:
+        raise PermissionRefused("Only the person a message is for can mark it read.")
+    if message.read_at is None:
+        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=clock.now())

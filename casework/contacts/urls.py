@@ -3,4 +3,10 @@ from django.urls import path
 from casework.contacts import views
 
 app_name = "contacts"
-urlpatterns = [path("new", views.contact_record, name="contact_record")]
+urlpatterns = [
+    path("new", views.contact_record, name="contact_record"),
+    path("duty", views.duty_desk, name="duty_desk"),
+    path("duty/people/<int:person_id>/call", views.duty_call, name="duty_call"),
+    path("cases/<int:case_id>/message/<int:user_id>", views.message_leave, name="message_leave"),
+    path("messages", views.inbox, name="inbox"),
+]

@@ -40,3 +40,114 @@ def contact_record(request):
             return redirect(case or person)
     return render(request, "contacts/contact_record.html", {"form": form, "case": case, "person": person,
                                                             "attempt": attempt})
+
+
+def _require_duty(request):
+    from casework.core.permissions import has_perm
+
+    if not has_perm(request.user, "contacts.use_duty_desk"):
+        raise PermissionDenied("The duty desk is for duty officers and practitioners.")
+
+
+def duty_desk(request):
+    """Find the person, see whether they are known, who is responsible and whether their worker is in."""
+    from casework.contacts.duty import duty_route, named_request_check
+    from casework.people.forms import PersonSearchForm
+    from casework.people.models import Person
+    from casework.people.selectors import person_index_search
+
+    _require_duty(request)
+    form = PersonSearchForm(request.GET or None)
+    results = None
+    if request.GET and form.is_valid():
+        try:
+            cards = person_index_search(user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            apply_service_error(form, error)
+        else:
+            people = Person.objects.in_bulk([c.person_id for c in cards])
+            results = [(card, duty_route(person=people[card.person_id])) for card in cards]
+    named = None
+    if request.GET.get("named_person", "").isdigit() and request.GET.get("named_worker", "").isdigit():
+        from casework.accounts.models import User
+        from casework.people.selectors import person_index_card_get
+
+        card = person_index_card_get(user=request.user, person_id=int(request.GET["named_person"]))
+        worker = User.objects.filter(pk=int(request.GET["named_worker"])).first()
+        if worker is not None:
+            named = named_request_check(person=Person.objects.get(pk=card.person_id), worker=worker)
+    return render(request, "contacts/duty_desk.html", {"form": form, "results": results, "named": named})
+
+
+def duty_call(request, person_id: int):
+    """Record a call or written contact from the person, or a concern from someone else."""
+    from casework.contacts.duty import duty_concern, duty_route, duty_self_contact
+    from casework.contacts.forms import DutyCallForm
+    from casework.people.models import Person
+    from casework.people.selectors import person_index_card_get
+
+    _require_duty(request)
+    card = person_index_card_get(user=request.user, person_id=person_id)
+    person = Person.objects.get(pk=card.person_id)
+    routes = duty_route(person=person)
+    form = DutyCallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["who"] == "person":
+                outcome = duty_self_contact(user=request.user, person=person, contact=form.contact())
+            else:
+                outcome = duty_concern(user=request.user, person=person, contact=form.contact(),
+                                       decision=data.get("decision", ""), reason=data.get("reason", ""),
+                                       raise_case=data.get("raise_case", False),
+                                       priority=data.get("priority") or "normal")
+        except DomainError as error:
+            apply_service_error(form, error)
+        except PermissionRefused as error:
+            form.add_error(None, error.message)
+        else:
+            if outcome is None:
+                messages.success(request, "The concern has been recorded on the person.")
+                return redirect("contacts:duty_desk")
+            note = "A new case has been raised: your organisation is responsible." if outcome.raised_new_case \
+                else "The contact has been recorded on the person's case."
+            messages.success(request, note)
+            return redirect(outcome.case)
+    return render(request, "contacts/duty_call.html", {"card": card, "routes": routes, "form": form})
+
+
+def message_leave(request, case_id: int, user_id: int):
+    """Leave the allocated worker a message about a contact."""
+    from casework.accounts.models import User
+    from casework.contacts.forms import MessageForm
+    _require_duty(request)
+    case = case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
+    worker = User.objects.filter(pk=user_id, case_assignments__case=case,
+                                 case_assignments__ended_at__isnull=True).distinct().first()
+    if worker is None:
+        raise Http404("That worker is not on this case")
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_send(user=request.user, to_user=worker, case=case, **form.cleaned_data)
+        except DomainError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, f"Your message has been left for {worker.display_name}.")
+            return redirect(case)
+    return render(request, "contacts/message_leave.html", {"case": case, "worker": worker, "form": form})
+
+
+def inbox(request):
+    """The user's messages, unread first; opening the page does not mark them read."""
+    from casework.contacts.selectors import messages_for
+
+    if request.method == "POST" and request.POST.get("message", "").isdigit():
+        from casework.contacts.models import Message
+
+        message = Message.objects.filter(pk=int(request.POST["message"]), to_user=request.user).first()
+        if message is None:
+            raise Http404("No such message")
+        services.message_mark_read(user=request.user, message=message)
+        return redirect("contacts:inbox")
+    return render(request, "contacts/inbox.html", {"inbox": messages_for(user=request.user)})

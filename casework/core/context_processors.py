@@ -3,6 +3,7 @@ from django.urls import reverse
 from casework.accounts.choices import Role
 from casework.accounts.models import Organisation
 from casework.accounts.selectors import actor_for
+from casework.contacts.selectors import unread_message_count
 from casework.core.permissions import has_perm
 
 
@@ -20,12 +21,17 @@ def casework(request):
     if actor.organisations_with_role(Role.PRACTITIONER, Role.TEAM_MANAGER):
         items.append(("My cases", reverse("cases:my_cases")))
         items.append(("Team worklist", reverse("cases:worklist")))
+    if has_perm(user, "contacts.use_duty_desk"):
+        items.append(("Duty desk", reverse("contacts:duty_desk")))
     if actor.lead_of_initiative_ids or actor.casework_organisation_ids or actor.auditing_organisation_ids:
         items.append(("Case index", reverse("cases:case_index")))
     if has_perm(user, "cases.manage_allocation_rules"):
         items.append(("Allocation rules", reverse("allocation:rules")))
     if actor.auditing_organisation_ids:
         items.append(("Break-glass review", reverse("audit:break_glass_review_list")))
+    if actor.casework_organisation_ids:
+        unread = unread_message_count(user=user)
+        items.append((f"Messages ({unread} unread)" if unread else "Messages", reverse("contacts:inbox")))
     # The current item is the one whose URL is the longest prefix of the path.
     path = request.path
     matches = [url for _label, url in items if path == url or (url != "/" and path.startswith(url))]

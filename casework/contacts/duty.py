@@ -1,0 +1,161 @@
+"""The duty desk: route a contact to the allocated worker, or take it when they are away (Wokingham duty
+procedure); a person contacting us themselves, or a concern raised by someone else (SAVVI)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from casework.accounts.models import Team, User
+from casework.audit.services import audit_record
+from casework.cases import services as case_services
+from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseOrigin, Priority
+from casework.cases.models import Case, CaseAssignment
+from casework.contacts.choices import ContactRole, PriorityDecision
+from casework.contacts.models import ContactEvent, WorkerAbsence
+from casework.contacts.services import contact_record
+from casework.core import clock
+from casework.core.errors import ValidationFailed
+from casework.people.models import Person
+
+RAISED_PRIORITY = {Priority.LOW: Priority.NORMAL, Priority.NORMAL: Priority.URGENT, Priority.URGENT: Priority.URGENT}
+
+
+@dataclass(frozen=True)
+class Availability:
+    available: bool
+    away_until: datetime.date | None = None  # last day away
+    kind: str = ""
+
+    @property
+    def back_on(self) -> datetime.date | None:
+        return self.away_until + datetime.timedelta(days=1) if self.away_until else None
+
+
+def availability_on(*, user_ids, day: datetime.date) -> dict[int, Availability]:
+    """Whether each worker is at work on the day, and when an absent one is back. One query."""
+    result = {uid: Availability(True) for uid in user_ids}
+    for absence in WorkerAbsence.objects.filter(user_id__in=list(user_ids), start_date__lte=day,
+                                                end_date__gte=day).order_by("-end_date"):
+        current = result.get(absence.user_id)
+        if current and current.available:
+            result[absence.user_id] = Availability(False, absence.end_date, absence.get_kind_display())
+    return result
+
+
+@dataclass
+class RouteCase:
+    case: Case
+    workers: list[tuple[User, str, Availability]] = field(default_factory=list)  # (user, role, availability)
+
+
+def duty_route(*, person: Person) -> list[RouteCase]:
+    """The person's open cases with who is responsible and whether the allocated workers are in today.
+
+    The person's index card has already been shown to the duty officer; this adds availability, not detail.
+    """
+    cases = list(Case.objects.filter(person=person, status__in=OPEN_STATUSES)
+                 .select_related("responsible_organisation", "allocated_team", "primary_worker")
+                 .order_by("-raised_at"))
+    assignments = list(CaseAssignment.objects.filter(case__in=cases, ended_at__isnull=True,
+                                                     role__in=[AssignmentRole.PRIMARY, AssignmentRole.SECONDARY])
+                       .select_related("user").order_by("role"))
+    availability = availability_on(user_ids={a.user_id for a in assignments}, day=clock.today())
+    routes = {case.pk: RouteCase(case) for case in cases}
+    for assignment in assignments:
+        routes[assignment.case_id].workers.append(
+            (assignment.user, assignment.get_role_display(), availability[assignment.user_id]))
+    return list(routes.values())
+
+
+@dataclass(frozen=True)
+class NamedRequest:
+    allowed: bool
+    message: str
+    offer: list[str]
+
+
+def named_request_check(*, person: Person, worker: User | None = None, team: Team | None = None) -> NamedRequest:
+    """May a contact asking for a named worker or team be passed to them? Only when that worker is allocated
+    to the person, or that team is responsible; otherwise say so and offer who is (Wokingham duty procedure)."""
+    routes = duty_route(person=person)
+    allocated = {u.pk: u for r in routes for u, _role, _a in r.workers}
+    teams = {r.case.allocated_team_id for r in routes if r.case.allocated_team_id}
+    offer = [f"{u.display_name} ({role.lower()}, {r.case.reference})" for r in routes for u, role, _a in r.workers]
+    offer += [f"{r.case.allocated_team.name} ({r.case.reference})" for r in routes if r.case.allocated_team_id]
+    if worker is not None:
+        if worker.pk in allocated:
+            return NamedRequest(True, f"{worker.display_name} is allocated to this person: pass the contact on.", [])
+        return NamedRequest(False, f"{worker.display_name} is not allocated to this person, so do not pass the "
+                                   "contact to them." + (" Offer the allocated worker or team instead."
+                                                         if offer else " Nobody is allocated: take the contact."),
+                            offer)
+    if team is not None:
+        if team.pk in teams:
+            return NamedRequest(True, f"{team.name} is responsible for this person: pass the contact on.", [])
+        return NamedRequest(False, f"{team.name} is not responsible for this person." + (
+            " Offer the allocated worker or team instead." if offer else " Nobody is allocated: take the contact."),
+            offer)
+    raise ValidationFailed("Choose the worker or team asked for", field="worker")
+
+
+@dataclass(frozen=True)
+class DutyOutcome:
+    case: Case
+    contact: ContactEvent
+    raised_new_case: bool
+    priority_changed: bool = False
+
+
+def duty_self_contact(*, user, person: Person, contact: dict) -> DutyOutcome:
+    """A person contacts us themselves. With an open case the contact goes on it; without one, a new case is
+    raised with origin self-referral and the receiving organisation becomes responsible (SAVVI)."""
+    with transaction.atomic():
+        case = Case.objects.filter(person=person, status__in=OPEN_STATUSES).order_by("-raised_at").first()
+        raised = case is None
+        if raised:
+            case = case_services.case_raise(user=user, person=person, origin=CaseOrigin.SELF_REFERRAL,
+                                            summary=contact.get("summary", ""), responsible_now=True)
+        event = contact_record(user=user, case=case, **{**contact, "direction": "inbound",
+                                                       "contact_role": ContactRole.PERSON})
+    return DutyOutcome(case=case, contact=event, raised_new_case=raised)
+
+
+def duty_concern(*, user, person: Person, contact: dict, decision: str = "", reason: str = "",
+                 raise_case: bool = False, priority: str = Priority.NORMAL) -> DutyOutcome | None:
+    """A concern about a person from someone else (professional, relative, neighbour, elected representative).
+
+    With an open case the concern goes on it and its priority is looked at again: raised with a reason, or
+    left, and either way recorded. Without one, the duty officer may raise a new case (third-party concern).
+    Returns None when there is no case and none was raised (the contact is recorded on the person).
+    """
+    if contact.get("contact_role") in (None, "", ContactRole.PERSON, ContactRole.WORKER):
+        raise ValidationFailed("Select who raised the concern", field="contact_role")
+    with transaction.atomic():
+        case = Case.objects.filter(person=person, status__in=OPEN_STATUSES).order_by("-raised_at").first()
+        if case is None:
+            if not raise_case:
+                contact_record(user=user, person=person, **{**contact, "direction": "inbound"})
+                return None
+            case = case_services.case_raise(user=user, person=person, origin=CaseOrigin.THIRD_PARTY_CONCERN,
+                                            priority=priority, summary=contact.get("summary", ""),
+                                            responsible_now=True)
+            event = contact_record(user=user, case=case, **{**contact, "direction": "inbound"})
+            return DutyOutcome(case=case, contact=event, raised_new_case=True)
+        if decision not in PriorityDecision.values:
+            raise ValidationFailed("Decide whether the concern changes the case's priority", field="decision")
+        if not reason.strip():
+            raise ValidationFailed("Enter the reason for the priority decision", field="reason")
+        event = contact_record(user=user, case=case, **{**contact, "direction": "inbound"})
+        new_priority = RAISED_PRIORITY[case.priority] if decision == PriorityDecision.RAISE else case.priority
+        changed = new_priority != case.priority
+        if changed:
+            case_services.update_case(user=user, case=case, version=None, fields={"priority": new_priority},
+                                      verb="cases.priority_raised", reason=reason.strip())
+        else:
+            audit_record(user=user, verb="cases.priority_reviewed", obj=case, case_id=case.pk,
+                         person_id=person.pk, changes={"priority": {"before": case.priority, "after": case.priority}},
+                         reason=reason.strip())
+    return DutyOutcome(case=case, contact=event, raised_new_case=False, priority_changed=changed)

@@ -1,0 +1,157 @@
+"""The duty desk: routing to the allocated worker, absences, self-referrals, concerns, messages."""
+
+import datetime
+
+import pytest
+
+from casework.allocation.services import case_accept
+from casework.audit.models import AuditEvent
+from casework.cases.models import Case
+from casework.contacts import duty, services
+from casework.contacts.models import Message
+from casework.core import clock
+from casework.core.errors import PermissionRefused, ValidationFailed
+from tests.factories import CaseFactory, PersonFactory
+
+
+def _contact(**extra):
+    return {"occurred_at": clock.now(), "method": "phone", "outcome": "reached", "summary": "Called in",
+            "contact_role": "person", **extra}
+
+
+@pytest.fixture
+def allocated(world):
+    return case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
+
+
+def test_route_shows_the_allocated_worker_and_whether_they_are_in(world, allocated):
+    today = clock.today()
+    services.absence_record(user=world.practitioner, worker=world.practitioner, kind="leave",
+                            start_date=today - datetime.timedelta(days=1), end_date=today + datetime.timedelta(days=2))
+    [route] = duty.duty_route(person=world.person)
+    [(worker, role, availability)] = route.workers
+    assert worker == world.practitioner and role == "Primary worker"
+    assert not availability.available
+    assert availability.back_on == today + datetime.timedelta(days=3)
+
+
+def test_only_managers_record_absences_for_others(world):
+    today = clock.today()
+    with pytest.raises(PermissionRefused):
+        services.absence_record(user=world.practitioner2, worker=world.practitioner, kind="sick", start_date=today,
+                                end_date=today)
+    services.absence_record(user=world.team_manager, worker=world.practitioner, kind="sick", start_date=today,
+                            end_date=today)
+    with pytest.raises(ValidationFailed):
+        services.absence_record(user=world.practitioner, worker=world.practitioner, kind="leave", start_date=today,
+                                end_date=today - datetime.timedelta(days=1))
+
+
+def test_a_named_worker_request_passes_only_to_the_allocated_worker(world, allocated):
+    assert duty.named_request_check(person=world.person, worker=world.practitioner).allowed
+    refused = duty.named_request_check(person=world.person, worker=world.practitioner2)
+    assert not refused.allowed
+    assert "not allocated" in refused.message
+    assert any(world.practitioner.display_name in offer for offer in refused.offer)
+    assert duty.named_request_check(person=world.person, team=world.team).allowed
+    assert not duty.named_request_check(person=world.person, team=world.safeguarding_team).allowed
+
+
+def test_self_contact_goes_on_the_open_case(world, allocated):
+    outcome = duty.duty_self_contact(user=world.duty_officer, person=world.person, contact=_contact())
+    assert outcome.case == allocated and not outcome.raised_new_case
+    assert outcome.contact.direction == "inbound"
+
+
+def test_self_contact_without_a_case_raises_a_self_referral_held_by_the_receiving_organisation(world):
+    person = PersonFactory(created_by_organisation=world.county)
+    outcome = duty.duty_self_contact(user=world.duty_officer, person=person, contact=_contact())
+    assert outcome.raised_new_case
+    assert outcome.case.origin == "self_referral"
+    assert outcome.case.responsible_organisation == world.county
+    assert outcome.case.stage == "awaiting_allocation"
+
+
+def test_a_concern_on_a_case_is_recorded_with_the_priority_decision(world, allocated):
+    with pytest.raises(ValidationFailed):
+        duty.duty_concern(user=world.duty_officer, person=world.person,
+                          contact=_contact(contact_role="public", contact_name="A neighbour"))
+    outcome = duty.duty_concern(user=world.duty_officer, person=world.person,
+                                contact=_contact(contact_role="public", contact_name="A neighbour"),
+                                decision="raise", reason="No heating and she sounded confused")
+    assert outcome.priority_changed
+    assert Case.objects.get(pk=allocated.pk).priority == "urgent"
+    duty.duty_concern(user=world.duty_officer, person=world.person,
+                      contact=_contact(contact_role="relative", contact_name="Her son"), decision="leave",
+                      reason="Son is staying with her this week")
+    assert AuditEvent.objects.filter(verb="cases.priority_reviewed", case_id=allocated.pk).exists()
+
+
+def test_a_concern_about_someone_without_a_case(world):
+    person = PersonFactory(created_by_organisation=world.county)
+    contact = _contact(contact_role="elected_representative", contact_name="Cllr Jones")
+    assert duty.duty_concern(user=world.duty_officer, person=person, contact=contact) is None
+    assert not Case.objects.filter(person=person).exists()
+    outcome = duty.duty_concern(user=world.duty_officer, person=person, contact=contact, raise_case=True,
+                                priority="urgent")
+    assert outcome.case.origin == "third_party_concern" and outcome.case.priority == "urgent"
+
+
+def test_a_concern_must_come_from_someone_else(world, allocated):
+    with pytest.raises(ValidationFailed):
+        duty.duty_concern(user=world.duty_officer, person=world.person, contact=_contact(), decision="leave",
+                          reason="x")
+
+
+def test_messages_to_the_allocated_worker(world, allocated):
+    message = services.message_send(user=world.duty_officer, to_user=world.practitioner, case=allocated,
+                                    body="Margaret rang about her heating", told_person="A call back tomorrow")
+    assert message.person == world.person
+    with pytest.raises(PermissionRefused):
+        services.message_mark_read(user=world.duty_officer, message=message)
+    services.message_mark_read(user=world.practitioner, message=message)
+    assert Message.objects.get().read_at is not None
+
+
+def test_duty_desk_page_routes_and_records(login, world, allocated):
+    from django.urls import reverse
+
+    client = login(world.duty_officer)
+    today = clock.today()
+    services.absence_record(user=world.team_manager, worker=world.practitioner, kind="training", start_date=today,
+                            end_date=today)
+    page = client.get(reverse("contacts:duty_desk"), {"nhs_number": "9434765919"}).content.decode()
+    assert "Away: training" in page and allocated.reference in page
+    page = client.get(reverse("contacts:duty_desk"), {"nhs_number": "9434765919",
+                                                      "named_person": world.person.pk,
+                                                      "named_worker": world.practitioner2.pk}).content.decode()
+    assert "is not allocated to this person" in page
+    url = reverse("contacts:duty_call", args=[world.person.pk])
+    response = client.post(url, {"who": "other", "method": "phone", "summary": "Neighbour worried"})
+    assert "Select who raised the concern" in response.content.decode()
+    response = client.post(url, {"who": "other", "contact_role": "public", "contact_name": "Mr Next Door",
+                                 "method": "phone", "summary": "No lights on for two days", "decision": "raise",
+                                 "reason": "Not seen for two days"})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=allocated.pk).priority == "urgent"
+    response = client.post(reverse("contacts:message_leave", args=[allocated.pk, world.practitioner.pk]),
+                           {"body": "Neighbour concerned, priority raised", "told_person": "Worker back tomorrow"})
+    assert response.status_code == 302
+    inbox = login(world.practitioner).get(reverse("contacts:inbox")).content.decode()
+    assert "Neighbour concerned" in inbox and "Unread" in inbox
+    assert "Messages (1 unread)" in inbox
+
+
+def test_duty_desk_refused_to_read_only_roles(login, world):
+    from django.urls import reverse
+
+    assert login(world.case_manager).get(reverse("contacts:duty_desk")).status_code == 403
+    assert login(world.org_admin).get(reverse("contacts:duty_desk")).status_code == 403
+
+
+def test_message_only_to_a_worker_on_the_case(login, world, allocated):
+    from django.urls import reverse
+
+    client = login(world.duty_officer)
+    url = reverse("contacts:message_leave", args=[allocated.pk, world.practitioner2.pk])
+    assert client.get(url).status_code == 404
