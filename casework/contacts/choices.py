@@ -52,3 +52,12 @@ class PriorityDecision(models.TextChoices):
 
     RAISE = "raise", "Raise the priority"
     LEAVE = "leave", "Leave the priority as it is"
+
+
+class OnBehalfKind(models.TextChoices):
+    """Actions the duty desk may take for an unavailable allocated worker (Wokingham duty procedure)."""
+
+    SUSPEND_SERVICE = "suspend_service", "Suspend a service (for example on hospital admission)"
+    RESTART_SERVICE = "restart_service", "Restart a service (for example on discharge)"
+    ARRANGE_RESPITE = "arrange_respite", "Arrange respite already agreed in the plan"
+    MAKE_REFERRAL = "make_referral", "Make a referral to another team or organisation"

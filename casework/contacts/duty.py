@@ -159,3 +159,36 @@ def duty_concern(*, user, person: Person, contact: dict, decision: str = "", rea
                          person_id=person.pk, changes={"priority": {"before": case.priority, "after": case.priority}},
                          reason=reason.strip())
     return DutyOutcome(case=case, contact=event, raised_new_case=False, priority_changed=changed)
+
+
+def action_on_behalf(*, user, case: Case, kind: str, details: str, effective_on: datetime.date | None = None):
+    """Act for the case's primary worker (suspend or restart a service, arrange agreed respite, make a
+    referral), record it, and alert the worker with a message. Audited as "contacts.acted_on_behalf"."""
+    from casework.contacts.choices import OnBehalfKind
+    from casework.contacts.models import OnBehalfAction
+    from casework.contacts.services import message_send
+    from casework.core.errors import DomainError
+    from casework.core.permissions import require_perm
+
+    require_perm(user, "contacts.record_contact_case", case,
+                 "Only the duty desk of the organisation holding this open case can act on it.")
+    if kind not in OnBehalfKind.values:
+        raise ValidationFailed("Select what you did", field="kind")
+    if not details.strip():
+        raise ValidationFailed("Enter what you did and why", field="details")
+    if case.primary_worker_id is None:
+        raise DomainError("This case has no allocated worker to act for: work on it directly.")
+    if case.primary_worker_id == user.pk:
+        raise DomainError("You are the allocated worker: record this on the case yourself.")
+    worker = case.primary_worker
+    with transaction.atomic():
+        action = OnBehalfAction.objects.create(case=case, kind=kind, details=details.strip(), for_worker=worker,
+                                               effective_on=effective_on or clock.today(), created_by=user,
+                                               modified_by=user)
+        audit_record(user=user, verb="contacts.acted_on_behalf", obj=action, case_id=case.pk,
+                     person_id=case.person_id, changes={"kind": {"before": None, "after": kind},
+                                                        "for_worker": {"before": None, "after": worker.pk}},
+                     reason=details.strip())
+        message_send(user=user, to_user=worker, case=case,
+                     body=f"Done on your behalf: {OnBehalfKind(kind).label}. {details.strip()}")
+    return action

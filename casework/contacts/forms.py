@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from casework.contacts.choices import ContactMethod, ContactOutcome, ContactRole, Direction
+from casework.contacts.choices import ContactMethod, ContactOutcome, ContactRole, Direction, OnBehalfKind
 from casework.core.forms import GovukDateField
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -112,3 +112,13 @@ class MessageForm(forms.Form):
                            error_messages={"required": "Enter the message"})
     told_person = forms.CharField(label="What the person was told about when to expect a call back",
                                   max_length=300, error_messages={"required": "Enter what the person was told"})
+
+
+class OnBehalfForm(forms.Form):
+    kind = forms.ChoiceField(label="What did you do?", widget=forms.RadioSelect,
+                             choices=[(k, label) for k, label in OnBehalfKind.choices],
+                             error_messages={"required": "Select what you did"})
+    details = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text="What, with whom, from when, and why it could not wait",
+                              error_messages={"required": "Enter what you did and why"})
+    effective_on = GovukDateField(label="From (optional)", required=False, help_text="Leave blank for today")

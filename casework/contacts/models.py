@@ -1,7 +1,14 @@
 from django.db import models
 from django.db.models import Q
 
-from casework.contacts.choices import AbsenceKind, ContactMethod, ContactOutcome, ContactRole, Direction
+from casework.contacts.choices import (
+    AbsenceKind,
+    ContactMethod,
+    ContactOutcome,
+    ContactRole,
+    Direction,
+    OnBehalfKind,
+)
 from casework.core.models import TimeStampedModel
 
 
@@ -89,3 +96,20 @@ class Message(models.Model):
     class Meta:
         ordering = ["-sent_at", "-id"]
         indexes = [models.Index(fields=["to_user", "read_at"], name="message_inbox_idx")]
+
+
+class OnBehalfAction(TimeStampedModel):
+    """Something done for the allocated worker while they were away; they are alerted by a message.
+
+    Until support plans exist, suspending or restarting a service and arranging respite are recorded as
+    requests with their details, for the worker to confirm.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="actions_on_behalf")
+    kind = models.CharField(max_length=24, choices=OnBehalfKind.choices)
+    details = models.TextField()
+    for_worker = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    effective_on = models.DateField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -151,3 +151,24 @@ def inbox(request):
         services.message_mark_read(user=request.user, message=message)
         return redirect("contacts:inbox")
     return render(request, "contacts/inbox.html", {"inbox": messages_for(user=request.user)})
+
+
+def act_on_behalf(request, case_id: int):
+    """Do something for the allocated worker while they are away; they get a message about it."""
+    from casework.contacts.duty import action_on_behalf
+    from casework.contacts.forms import OnBehalfForm
+
+    _require_duty(request)
+    case = case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
+    form = OnBehalfForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_on_behalf(user=request.user, case=case, **form.cleaned_data)
+        except DomainError as error:
+            apply_service_error(form, error)
+        except PermissionRefused as error:
+            raise PermissionDenied(error.message) from None
+        else:
+            messages.success(request, "Recorded, and the allocated worker has been sent a message.")
+            return redirect(case)
+    return render(request, "contacts/act_on_behalf.html", {"case": case, "form": form})

@@ -155,3 +155,37 @@ def test_message_only_to_a_worker_on_the_case(login, world, allocated):
     client = login(world.duty_officer)
     url = reverse("contacts:message_leave", args=[allocated.pk, world.practitioner2.pk])
     assert client.get(url).status_code == 404
+
+
+def test_acting_on_behalf_is_recorded_and_alerts_the_worker(world, allocated):
+    from casework.contacts.models import OnBehalfAction
+
+    with pytest.raises(ValidationFailed):
+        duty.action_on_behalf(user=world.duty_officer, case=allocated, kind="suspend_service", details="")
+    action = duty.action_on_behalf(user=world.duty_officer, case=allocated, kind="suspend_service",
+                                   details="Admitted to hospital today: home care suspended from tomorrow")
+    assert action.for_worker == world.practitioner
+    message = Message.objects.get(to_user=world.practitioner)
+    assert "Suspend a service" in message.body and message.case == allocated
+    assert AuditEvent.objects.filter(verb="contacts.acted_on_behalf", case_id=allocated.pk).exists()
+    for kind in ("restart_service", "arrange_respite", "make_referral"):
+        duty.action_on_behalf(user=world.duty_officer, case=allocated, kind=kind, details="Done as agreed")
+    assert OnBehalfAction.objects.count() == 4
+    assert Message.objects.filter(to_user=world.practitioner).count() == 4
+
+
+def test_acting_on_behalf_refused_outside_the_holding_organisation(world, allocated):
+    with pytest.raises(PermissionRefused):
+        duty.action_on_behalf(user=world.district_worker, case=allocated, kind="make_referral", details="x")
+
+
+def test_act_on_behalf_page(login, world, allocated):
+    from django.urls import reverse
+
+    client = login(world.duty_officer)
+    url = reverse("contacts:act_on_behalf", args=[allocated.pk])
+    assert "Act for the allocated worker" in client.get(allocated.get_absolute_url()).content.decode()
+    response = client.post(url, {"kind": "arrange_respite", "details": "Carer in hospital: respite from the plan"})
+    assert response.status_code == 302
+    assert Message.objects.filter(to_user=world.practitioner).exists()
+    assert login(world.case_manager).get(url).status_code == 403
