@@ -465,5 +465,6 @@ def generate_scale_data(*, people: int, cases: int, contacts: int, seed: int = 1
         _reset_sequences([Person, Case, CaseAssignment, StageProgress, ContactEvent, AuditEvent])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")  # sets the visibility map too, for index-only counts
+            # VACUUM also sets the visibility map, for index-only counts; it cannot run inside a transaction.
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
     return {"people": people, **counts}

@@ -1,0 +1,459 @@
+"""Writes to tasks: create (the one way any flow makes a task), complete, reassign, reschedule, cancel.
+
+Each is atomic and audited with the task's case and person, so the case timeline and the person's audit
+trail show them. `user=None` is a background job: no permission is checked and the audit event has no actor.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from casework.accounts.models import Organisation, Team, User
+from casework.accounts.selectors import actor_for
+from casework.audit.services import audit_record, to_json_safe
+from casework.cases.models import Case
+from casework.cases.policies import can_view_case, holding_organisation_id
+from casework.core import clock
+from casework.core.errors import ConflictError, DomainError, PermissionRefused, ValidationFailed
+from casework.core.permissions import require_perm
+from casework.people.models import HouseholdMembership, Person
+from casework.people.policies import can_view_person, organisations_hold_relationship
+from casework.tasks.choices import URGENT_KINDS, TaskKind, TaskStatus
+from casework.tasks.errors import TaskClosed
+from casework.tasks.models import Task
+
+STALE = (
+    "Somebody else changed this task while you were working on it. "
+    "Nothing has been saved: check the task and try again."
+)
+TITLE_MAX = 200
+
+
+def _organisation_name(organisation_id: int) -> str:
+    return (
+        Organisation.objects.filter(pk=organisation_id).values_list("name", flat=True).first()
+        or "the organisation"
+    )
+
+
+def owning_organisation_id(
+    *, user, case: Case | None, team: Team | None, assignee: User | None, organisation: Organisation | None
+) -> int | None:
+    """Whose work the task is: as given, else the case's holder, else the team's, else the creator's."""
+    if organisation is not None:
+        return organisation.pk
+    if case is not None:
+        return holding_organisation_id(case)
+    if team is not None and (
+        user is None or team.organisation_id in actor_for(user).editing_organisation_ids
+    ):
+        return team.organisation_id
+    if user is not None:
+        actor = actor_for(user)
+        candidates = actor.editing_organisation_ids
+        if assignee is not None:
+            # A user in two organisations adding a task for a colleague: the organisation they share.
+            candidates = (candidates & actor_for(assignee).editing_organisation_ids) or candidates
+        if not candidates:
+            return None
+        return (
+            actor.primary_organisation_id if actor.primary_organisation_id in candidates else min(candidates)
+        )
+    if assignee is not None:
+        return actor_for(assignee).primary_organisation_id
+    return None
+
+
+def _check_subject(case: Case | None, person: Person | None) -> None:
+    if case is None or person is None:
+        return
+    if case.person_id is not None:
+        if person.pk != case.person_id:
+            raise ValidationFailed(
+                f"Case {case.reference} is about someone else: choose the case's person or "
+                "leave the person out",
+                field="person",
+            )
+    elif not HouseholdMembership.objects.filter(
+        household_id=case.household_id, person_id=person.pk, end_date__isnull=True
+    ).exists():
+        raise ValidationFailed(
+            f"{person.full_name} is not in the household that case {case.reference} is about", field="person"
+        )
+
+
+def _check_assignee(
+    *,
+    organisation_id: int,
+    to_user: User | None,
+    to_team: Team | None,
+    case: Case | None,
+    person: Person | None,
+) -> None:
+    """The assignee works in the task's organisation and could see what the task is about."""
+    if (to_user is None) == (to_team is None):
+        raise ValidationFailed("Give the task to one worker or to one team", field="assigned_to")
+    if to_team is not None:
+        if to_team.organisation_id != organisation_id:
+            raise ValidationFailed(
+                f"{to_team.name} is not a team of {_organisation_name(organisation_id)}: give the "
+                "task to one of its teams",
+                field="assigned_to",
+            )
+        if person is not None and person.is_restricted:
+            raise ValidationFailed(
+                f"{person.full_name}'s record is restricted, so a team could not see the task: "
+                "give it to a worker named on the record",
+                field="assigned_to",
+            )
+        if person is not None and not organisations_hold_relationship(person, {organisation_id}):
+            raise ValidationFailed(
+                f"{to_team.name} could not see {person.full_name}'s record: give the task to "
+                "a team of an organisation working with them",
+                field="assigned_to",
+            )
+        return
+    assert to_user is not None
+    if not to_user.is_active or organisation_id not in actor_for(to_user).editing_organisation_ids:
+        raise ValidationFailed(
+            f"{to_user.display_name} does not do casework at "
+            f"{_organisation_name(organisation_id)}: give the task to someone who does",
+            field="assigned_to",
+        )
+    if case is not None and not can_view_case(to_user, case):
+        raise ValidationFailed(
+            f"{to_user.display_name} cannot see case {case.reference}, so they could not see the task",
+            field="assigned_to",
+        )
+    if person is not None and not can_view_person(to_user, person):
+        raise ValidationFailed(
+            f"{to_user.display_name} cannot see {person.full_name}'s record, so they could not see the task",
+            field="assigned_to",
+        )
+
+
+def _check_due_date(due_date: datetime.date | None, kind: str) -> None:
+    if due_date is None:
+        raise ValidationFailed("Enter the date the task is due", field="due_date")
+    if due_date < clock.today() and kind not in URGENT_KINDS:
+        raise ValidationFailed("The due date must be today or in the future", field="due_date")
+
+
+def _check_reason(reason: str, message: str) -> str:
+    if not reason or not reason.strip():
+        raise ValidationFailed(message, field="reason")
+    return reason.strip()
+
+
+def _subject_person_id(task: Task) -> int | None:
+    if task.person_id is not None:
+        return task.person_id
+    return task.case.person_id if task.case_id else None
+
+
+def _day(moment: datetime.datetime) -> str:
+    moment = timezone.localtime(moment)
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def _require_open(task: Task) -> None:
+    if task.status == TaskStatus.DONE:
+        who = f" by {task.completed_by.display_name}" if task.completed_by_id else ""
+        raise TaskClosed(
+            f"This task was already completed on {_day(task.completed_at)}{who}. Nothing has been changed."
+        )
+    if task.status == TaskStatus.CANCELLED:
+        raise TaskClosed(f"This task was cancelled on {_day(task.cancelled_at)}. Nothing has been changed.")
+
+
+def task_create(
+    *,
+    user: User | None,
+    title: str,
+    due_date: datetime.date,
+    assigned_to_user: User | None = None,
+    assigned_to_team: Team | None = None,
+    case: Case | None = None,
+    person: Person | None = None,
+    kind: str = TaskKind.OTHER,
+    details: str = "",
+    source: str = "",
+    effect_key: str | None = None,
+    organisation: Organisation | None = None,
+) -> Task:
+    """Make a task; the one way any flow (a page, the API, a background job) does.
+
+    With `effect_key`, a task already made with that key is returned as it is, so a job that runs twice
+    makes one task. A case's person becomes the task's person. Audited as "tasks.task_created".
+    Raises PermissionRefused when the user may not add tasks about the case or person, ValidationFailed
+    (naming the field) for a task that could not be done as described.
+    """
+    if effect_key is not None:
+        effect_key = effect_key.strip()
+        if not effect_key:
+            raise ValidationFailed("An effect key cannot be blank", field="effect_key")
+        existing = Task.objects.filter(effect_key=effect_key).first()
+        if existing is not None:
+            return existing
+    if user is not None:
+        if case is not None:
+            require_perm(
+                user,
+                "tasks.add_task_case",
+                case,
+                "Only people who work on cases at the organisation holding this case can add tasks to it.",
+            )
+        if person is not None:
+            require_perm(user, "tasks.add_task_person", person, "You cannot add tasks about this person.")
+        require_perm(user, "tasks.add_task", message="You need a casework role to add tasks.")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed("Enter what needs to be done", field="title")
+    if len(title) > TITLE_MAX:
+        raise ValidationFailed(
+            f"What needs to be done must be {TITLE_MAX} characters or fewer", field="title"
+        )
+    if kind not in TaskKind.values:
+        raise ValidationFailed("Select the kind of task", field="kind")
+    _check_subject(case, person)
+    if case is not None and person is None and case.person_id is not None:
+        person = case.person
+    if case is None and person is None and assigned_to_team is None:
+        raise ValidationFailed(
+            "A task about nobody in particular is a team's to-do: give it to a team, or say "
+            "which case or person it is about",
+            field="assigned_to",
+        )
+    organisation_id = owning_organisation_id(
+        user=user, case=case, team=assigned_to_team, assignee=assigned_to_user, organisation=organisation
+    )
+    if organisation_id is None:
+        raise ValidationFailed("Say which organisation the task belongs to", field="organisation")
+    if case is not None and organisation_id != holding_organisation_id(case):
+        raise ValidationFailed(
+            f"A task about case {case.reference} belongs to the organisation holding it, "
+            f"{_organisation_name(holding_organisation_id(case))}",
+            field="organisation",
+        )
+    if user is not None and organisation_id not in actor_for(user).editing_organisation_ids:
+        raise PermissionRefused("You can only add tasks for an organisation you do casework in.")
+    _check_assignee(
+        organisation_id=organisation_id,
+        to_user=assigned_to_user,
+        to_team=assigned_to_team,
+        case=case,
+        person=person,
+    )
+    _check_due_date(due_date, kind)
+    try:
+        with transaction.atomic():
+            task = Task.objects.create(
+                organisation_id=organisation_id,
+                title=title,
+                details=(details or "").strip(),
+                case=case,
+                person=person,
+                assigned_to_user=assigned_to_user,
+                assigned_to_team=assigned_to_team,
+                due_date=due_date,
+                status=TaskStatus.OPEN,
+                kind=kind,
+                source=(source or "").strip()[:120],
+                effect_key=effect_key,
+                created_by=user,
+                modified_by=user,
+            )
+            audit_record(
+                user=user,
+                verb="tasks.task_created",
+                obj=task,
+                case_id=task.case_id,
+                person_id=_subject_person_id(task),
+                organisation_id=organisation_id,
+                changes=to_json_safe(
+                    {
+                        "title": {"before": None, "after": title},
+                        "kind": {"before": None, "after": kind},
+                        "due_date": {"before": None, "after": due_date},
+                        "assigned_to_user": {"before": None, "after": task.assigned_to_user_id},
+                        "assigned_to_team": {"before": None, "after": task.assigned_to_team_id},
+                        "source": {"before": None, "after": task.source},
+                    }
+                ),
+            )
+    except IntegrityError:
+        # Another run of the same job made it between our look-up and our insert.
+        existing = Task.objects.filter(effect_key=effect_key).first() if effect_key else None
+        if existing is None:
+            raise
+        return existing
+    return task
+
+
+def _update(*, user, task: Task, version: int, fields: dict[str, Any], verb: str, reason: str = "") -> Task:
+    """Write `fields` if the task is still at `version`, bump it and audit the change; else ConflictError."""
+    changes = {name: {"before": getattr(task, name), "after": value} for name, value in fields.items()}
+    now = clock.now()
+    with transaction.atomic():
+        updated = Task.objects.filter(pk=task.pk, version=version).update(
+            **fields, version=F("version") + 1, modified_by=user, modified_at=now
+        )
+        if not updated:
+            raise ConflictError(STALE)
+        audit_record(
+            user=user,
+            verb=verb,
+            obj=task,
+            case_id=task.case_id,
+            person_id=_subject_person_id(task),
+            organisation_id=task.organisation_id,
+            changes=to_json_safe(changes),
+            reason=reason,
+        )
+    for name, value in fields.items():
+        setattr(task, name, value)
+    task.version = version + 1
+    task.modified_at = now
+    return task
+
+
+def _check(user, permission: str, task: Task, message: str) -> None:
+    if user is not None:
+        require_perm(user, permission, task, message)
+    _require_open(task)
+
+
+def task_complete(*, user: User | None, task: Task, note: str = "", version: int) -> Task:
+    """Mark the task done, recording who, when and an optional note. Audited as "tasks.task_completed".
+
+    Raises PermissionRefused, TaskClosed when it is done or cancelled already, ConflictError when stale.
+    """
+    _check(
+        user,
+        "tasks.complete_task",
+        task,
+        "Only the people the task is given to and their team managers can complete it.",
+    )
+    note = (note or "").strip()
+    _update(
+        user=user,
+        task=task,
+        version=version,
+        verb="tasks.task_completed",
+        reason=note,
+        fields={
+            "status": TaskStatus.DONE,
+            "completed_at": clock.now(),
+            "completed_by_id": user.pk if user else None,
+            "completion_note": note,
+        },
+    )
+    task.completed_by = user
+    return task
+
+
+def task_reassign(
+    *,
+    user: User | None,
+    task: Task,
+    to_user: User | None = None,
+    to_team: Team | None = None,
+    version: int,
+    reason: str,
+) -> Task:
+    """Give the task to another worker or team of its organisation. Audited as "tasks.task_reassigned".
+
+    Raises PermissionRefused, TaskClosed, ValidationFailed (the reason, or an assignee who could not do it),
+    DomainError when it is with them already, ConflictError when stale.
+    """
+    _check(
+        user,
+        "tasks.reassign_task",
+        task,
+        "Only the people the task is given to and their team managers can reassign it.",
+    )
+    reason = _check_reason(reason, "Enter why the task is being reassigned")
+    if (to_user is not None and to_user.pk == task.assigned_to_user_id) or (
+        to_team is not None and to_team.pk == task.assigned_to_team_id
+    ):
+        raise DomainError(f"The task is already with {task.assignee_name}.", field="assigned_to")
+    _check_assignee(
+        organisation_id=task.organisation_id,
+        to_user=to_user,
+        to_team=to_team,
+        case=task.case,
+        person=task.person,
+    )
+    _update(
+        user=user,
+        task=task,
+        version=version,
+        verb="tasks.task_reassigned",
+        reason=reason,
+        fields={
+            "assigned_to_user_id": to_user.pk if to_user else None,
+            "assigned_to_team_id": to_team.pk if to_team else None,
+        },
+    )
+    task.assigned_to_user, task.assigned_to_team = to_user, to_team
+    return task
+
+
+def task_update_due(
+    *, user: User | None, task: Task, due_date: datetime.date, version: int, reason: str
+) -> Task:
+    """Move the task's due date, with a reason. Audited as "tasks.due_date_changed".
+
+    Raises PermissionRefused, TaskClosed, ValidationFailed (a date in the past, the same date, no reason),
+    ConflictError when stale.
+    """
+    _check(
+        user,
+        "tasks.reschedule_task",
+        task,
+        "Only the people the task is given to and their team managers can change when it is due.",
+    )
+    _check_due_date(due_date, task.kind)
+    if due_date == task.due_date:
+        raise ValidationFailed("The task is already due on that date", field="due_date")
+    reason = _check_reason(reason, "Enter why the due date is changing")
+    return _update(
+        user=user,
+        task=task,
+        version=version,
+        verb="tasks.due_date_changed",
+        reason=reason,
+        fields={"due_date": due_date},
+    )
+
+
+def task_cancel(*, user: User | None, task: Task, reason: str, version: int) -> Task:
+    """Cancel a task that no longer needs doing, with a reason. Audited as "tasks.task_cancelled".
+
+    Raises PermissionRefused (only team managers and whoever added it), TaskClosed, ValidationFailed (no
+    reason), ConflictError when stale.
+    """
+    _check(
+        user, "tasks.cancel_task", task, "Only a team manager or the person who added the task can cancel it."
+    )
+    reason = _check_reason(reason, "Enter why the task no longer needs doing")
+    _update(
+        user=user,
+        task=task,
+        version=version,
+        verb="tasks.task_cancelled",
+        reason=reason,
+        fields={
+            "status": TaskStatus.CANCELLED,
+            "cancelled_at": clock.now(),
+            "cancelled_by_id": user.pk if user else None,
+            "cancellation_reason": reason,
+        },
+    )
+    task.cancelled_by = user
+    return task
