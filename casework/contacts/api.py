@@ -29,6 +29,10 @@ class ContactOut(Schema):
     summary: str
     is_scheduling_attempt: bool
     next_attempt_at: datetime.datetime | None
+    advice_given: str
+    signposted: list[dict]
+    resolved_at_first_contact: bool
+    financial_information_given: bool
     recorded_by_id: int | None = Field(None, alias="created_by_id")
 
 
@@ -52,6 +56,10 @@ class ContactIn(Schema):
     summary: str = ""
     is_scheduling_attempt: bool = False
     next_attempt_at: datetime.datetime | None = None
+    advice_given: str = ""
+    signposted: list[dict] = Field(default_factory=list, description="[{service_id, name, contact}]")
+    resolved_at_first_contact: bool = False
+    financial_information_given: bool = False
 
 
 @router.get("/cases/{case_id}", response=list[ContactOut], summary="A case's contacts, newest first")

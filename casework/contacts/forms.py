@@ -35,6 +35,12 @@ class ContactForm(forms.Form):
     outcome = forms.ChoiceField(label="Did it reach the person?", choices=ContactOutcome.choices,
                                 widget=forms.RadioSelect, error_messages={"required": "Select the outcome"})
     summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    advice_given = forms.CharField(label="Information and advice given (optional)", required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}))
+    resolved_at_first_contact = forms.BooleanField(label="This resolved what they contacted us about",
+                                                   required=False)
+    financial_information_given = forms.BooleanField(label="Information about charging for care was given",
+                                                     required=False)
     is_scheduling_attempt = forms.BooleanField(label="This was an attempt to reach them to arrange a visit",
                                                required=False)
     next_attempt_date = GovukDateField(label="Next attempt planned for (optional)", required=False)
@@ -63,7 +69,8 @@ class ContactForm(forms.Form):
         data = self.cleaned_data
         return {name: data[name] for name in (
             "occurred_at", "direction", "method", "contact_role", "contact_name", "contact_details", "outcome",
-            "summary", "is_scheduling_attempt", "next_attempt_at")}
+            "summary", "is_scheduling_attempt", "next_attempt_at", "advice_given", "resolved_at_first_contact",
+            "financial_information_given")}
 
 
 class DutyCallForm(forms.Form):

@@ -34,6 +34,13 @@ class ContactEvent(TimeStampedModel):
     is_scheduling_attempt = models.BooleanField(default=False)
     # For a scheduling attempt: when the next attempt to reach the person is planned.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Information and advice (TLAP): what was given, which services were signposted (a snapshot of each,
+    # as Open Referral UK advises, because directories change), and whether that resolved the contact.
+    advice_given = models.TextField(blank=True)
+    signposted = models.JSONField(default=list, blank=True)
+    resolved_at_first_contact = models.BooleanField(default=False)
+    # The duty to explain charging early (Care Act; Wokingham procedure).
+    financial_information_given = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

@@ -30,7 +30,9 @@ def _check_choice(value: str, choices, field: str, message: str) -> None:
 def contact_record(*, user, occurred_at: datetime.datetime, direction: str, method: str, contact_role: str,
                    outcome: str, case: Case | None = None, person: Person | None = None, contact_name: str = "",
                    contact_details: str = "", summary: str = "", is_scheduling_attempt: bool = False,
-                   next_attempt_at: datetime.datetime | None = None) -> ContactEvent:
+                   next_attempt_at: datetime.datetime | None = None, advice_given: str = "",
+                   signposted: list[dict] | None = None, resolved_at_first_contact: bool = False,
+                   financial_information_given: bool = False) -> ContactEvent:
     """Record a contact on a case (and its person) or on a person alone. Audited as "contacts.contact_recorded".
 
     Raises PermissionRefused, ValidationFailed (naming the field) for a contact that cannot be as described.
@@ -67,8 +69,16 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
             raise ContactInvalid("The next attempt must be after this one", field="next_attempt_at")
     if contact_role != ContactRole.PERSON and contact_role != ContactRole.WORKER and not contact_name.strip():
         raise ValidationFailed("Enter the name of the person who made the contact", field="contact_name")
+    signposted = [{"service_id": str(s.get("service_id", "")), "name": str(s.get("name", ""))[:200],
+                   "contact": str(s.get("contact", ""))[:300]} for s in (signposted or [])]
+    if resolved_at_first_contact and not (advice_given.strip() or signposted):
+        raise ValidationFailed("Record the information, advice or services that resolved the contact",
+                               field="advice_given")
     with transaction.atomic():
         event = ContactEvent.objects.create(
+            advice_given=advice_given.strip(), signposted=signposted,
+            resolved_at_first_contact=resolved_at_first_contact,
+            financial_information_given=financial_information_given,
             organisation_id=organisation_id, case=case, person=person, occurred_at=occurred_at,
             direction=direction, method=method, contact_role=contact_role, contact_name=contact_name.strip(),
             contact_details=contact_details.strip(), outcome=outcome, summary=summary.strip(),
@@ -79,7 +89,11 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
                      changes=to_json_safe({"direction": {"before": None, "after": direction},
                                            "method": {"before": None, "after": method},
                                            "outcome": {"before": None, "after": outcome},
-                                           "scheduling_attempt": {"before": None, "after": is_scheduling_attempt}}))
+                                           "scheduling_attempt": {"before": None, "after": is_scheduling_attempt},
+                                           "resolved_at_first_contact": {"before": None,
+                                                                         "after": resolved_at_first_contact},
+                                           "financial_information_given": {
+                                               "before": None, "after": financial_information_given}}))
     return event
 
 

@@ -13,6 +13,7 @@ import uuid
 
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from casework.directory.choices import AddressType, LocationType, ServiceStatus
 
@@ -94,9 +95,24 @@ class Service(FeedRecord):
         return self.name
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("directory:service_detail", args=[self.pk])
+
+    @property
+    def age_range(self) -> str:
+        """Who the service is for by age, in words: "18 and over", "Up to 25", "16 to 25", or "" for any age."""
+        low = f"{self.minimum_age:g}" if self.minimum_age else None  # a minimum of 0 is no minimum
+        high = f"{self.maximum_age:g}" if self.maximum_age is not None else None
+        if low and high:
+            return f"{low} to {high}"
+        if low:
+            return f"{low} and over"
+        if high:
+            return f"Up to {high}"
+        return ""
+
+    @property
+    def is_temporarily_closed(self) -> bool:
+        return self.status == ServiceStatus.TEMPORARILY_CLOSED
 
 
 class Location(FeedRecord):

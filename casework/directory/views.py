@@ -19,7 +19,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from casework.directory import oruk, selectors
 from casework.directory.choices import OPEN_STATUSES
@@ -39,7 +39,7 @@ ORUK_METHODS = "GET, HEAD, OPTIONS"
 # ---------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def service_search(request):
     form = ServiceSearchForm(request.GET or None)
     page = page_range = None
@@ -60,7 +60,7 @@ def service_search(request):
     return response
 
 
-@require_GET
+@require_safe
 def service_detail(request, service_id: uuid.UUID):
     service = selectors.service_get(service_id=service_id)
     return render(request, "directory/service_detail.html", {"service": service})

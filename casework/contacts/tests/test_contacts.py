@@ -141,3 +141,19 @@ def test_after_acceptance_the_worker_keeps_recording(world, case):
     case_accept(user=world.practitioner, case=case)
     _attempt(world.practitioner, case, outcome="reached", next_in_days=0)
     assert selectors.scheduling_log(case=case).reached
+
+
+def test_information_and_advice_resolving_a_contact(world, case):
+    with pytest.raises(ValidationFailed) as error:
+        services.contact_record(user=world.duty_officer, case=case, occurred_at=clock.now(), direction="inbound",
+                                method="phone", contact_role="person", outcome="reached",
+                                resolved_at_first_contact=True)
+    assert error.value.field == "advice_given"
+    event = services.contact_record(
+        user=world.duty_officer, case=case, occurred_at=clock.now(), direction="inbound", method="phone",
+        contact_role="person", outcome="reached", advice_given="Explained the warm home discount",
+        signposted=[{"service_id": "a1", "name": "Casterbridge Foodbank", "contact": "0118 496 0000",
+                     "extra": "dropped"}],
+        resolved_at_first_contact=True, financial_information_given=True)
+    assert event.signposted == [{"service_id": "a1", "name": "Casterbridge Foodbank", "contact": "0118 496 0000"}]
+    assert event.resolved_at_first_contact and event.financial_information_given
