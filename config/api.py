@@ -72,3 +72,4 @@ def invalid_input(request, exc: NinjaValidationError):
 api.add_router("/people", "casework.people.api.router")
 api.add_router("/cases", "casework.cases.api.router")
 api.add_router("/contacts", "casework.contacts.api.router")
+api.add_router("/tasks", "casework.tasks.api.router")

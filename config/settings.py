@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "casework.allocation",
     "casework.contacts",
     "casework.reporting",
+    "casework.tasks",
+    "casework.safeguarding",
     "casework.demo",
 ]
 

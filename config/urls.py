@@ -18,5 +18,7 @@ urlpatterns = [
     path("audit/", include("casework.audit.urls")),
     path("reports/", include("casework.reporting.urls")),
     path("contacts/", include("casework.contacts.urls")),
+    path("tasks/", include("casework.tasks.urls")),
+    path("safeguarding/", include("casework.safeguarding.urls")),
     path("", include("casework.core.urls")),
 ]

@@ -46,6 +46,7 @@ from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.core.errors import DomainError, PermissionRefused
 from casework.contacts import selectors as contact_selectors
+from casework.safeguarding import selectors as safeguarding_selectors
 from casework.core.forms import apply_service_error
 from casework.core.permissions import has_perm, require_perm
 from casework.people import selectors as people_selectors
@@ -389,6 +390,9 @@ def case_detail(request, case_id: int):
             "scheduling": contact_selectors.scheduling_log(case=case),
             "strategy": contact_selectors.contact_strategy_for(case=case),
             "can_record_contact": has_perm(user, "contacts.record_contact_case", case),
+            "safeguarding_flag": safeguarding_selectors.case_has_concern(case=case),
+            "safeguarding_concerns": safeguarding_selectors.concerns_for_case(user=user, case=case),
+            "can_raise_concern": case.person_id is not None and has_perm(user, "safeguarding.raise_concern"),
             "timeline": timeline,
         },
     )

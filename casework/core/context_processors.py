@@ -21,6 +21,8 @@ def casework(request):
     if actor.organisations_with_role(Role.PRACTITIONER, Role.TEAM_MANAGER):
         items.append(("My cases", reverse("cases:my_cases")))
         items.append(("Team worklist", reverse("cases:worklist")))
+    if actor.casework_organisation_ids:
+        items.append(("Tasks", reverse("tasks:my_tasks")))
     if has_perm(user, "contacts.use_duty_desk"):
         items.append(("Duty desk", reverse("contacts:duty_desk")))
     if actor.lead_of_initiative_ids or actor.casework_organisation_ids or actor.auditing_organisation_ids:

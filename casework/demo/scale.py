@@ -360,7 +360,8 @@ class Generator:
     def _contacts(self, plan, total: int) -> int:
         columns = ["created_at", "modified_at", "organisation_id", "case_id", "person_id", "occurred_at",
                    "direction", "method", "contact_role", "contact_name", "contact_details", "outcome", "summary",
-                   "is_scheduling_attempt"]
+                   "is_scheduling_attempt", "advice_given", "signposted", "resolved_at_first_contact",
+                   "financial_information_given"]
         rng, now = self.rng, self.now
         methods = list(ContactMethod.values)
         outcomes = list(ContactOutcome.values)
@@ -377,7 +378,7 @@ class Generator:
             return (at, at, org or fallback_org, case_id, person_id, at,
                     Direction.INBOUND if inbound else Direction.OUTBOUND, rng.choice(methods),
                     rng.choice(roles) if inbound else ContactRole.WORKER, "", "", rng.choice(outcomes),
-                    "Generated contact.", first and not inbound)
+                    "Generated contact.", first and not inbound, "", "[]", False, False)
 
         def rows():
             written = 0

@@ -71,8 +71,11 @@ class TaskPage(Schema):
 
 
 class TaskListParams(PageParams):
-    scope: Literal["mine", "team"] = Field("mine", description="mine: given to you; team: given to your teams "
-                                                               "(and, for team managers, to their members)")
+    scope: Literal["mine", "team"] = Field(
+        "mine",
+        description="mine: given to you; team: given to your teams "
+        "(and, for team managers, to their members)",
+    )
     status: Literal["open", "done", "cancelled", "all"] = "open"
     team_id: int | None = Field(None, description="With scope=team: one of your teams")
 
@@ -85,8 +88,11 @@ def list_tasks(request, params: Query[TaskListParams]):
     else:
         qs = selectors.my_tasks(user=user, status=params.status)
     rows, meta = paginate(qs, params)
-    access_record(user=user, verb="tasks.list_read_by_api", details={"scope": params.scope,
-                                                                    "tasks": [task.pk for task in rows]})
+    access_record(
+        user=user,
+        verb="tasks.list_read_by_api",
+        details={"scope": params.scope, "tasks": [task.pk for task in rows]},
+    )
     return {"items": rows, **meta}
 
 
@@ -137,14 +143,22 @@ def _team(team_id: int | None, field: str) -> Team | None:
 def create_task(request, payload: TaskCreateIn, response: HttpResponse):
     case = person = None
     if payload.case_id is not None:
-        case = case_selectors.case_get_for_user(user=request.user, case_id=payload.case_id,
-                                                purpose="opened_for_task")
+        case = case_selectors.case_get_for_user(
+            user=request.user, case_id=payload.case_id, purpose="opened_for_task"
+        )
     if payload.person_id is not None:
-        person = people_selectors.person_get_for_user(user=request.user, person_id=payload.person_id,
-                                                      purpose="opened_for_task")
+        person = people_selectors.person_get_for_user(
+            user=request.user, person_id=payload.person_id, purpose="opened_for_task"
+        )
     task = services.task_create(
-        user=request.user, title=payload.title, details=payload.details, kind=payload.kind,
-        due_date=payload.due_date, case=case, person=person, source="api",
+        user=request.user,
+        title=payload.title,
+        details=payload.details,
+        kind=payload.kind,
+        due_date=payload.due_date,
+        case=case,
+        person=person,
+        source="api",
         assigned_to_user=_user(payload.assigned_to_user_id, "assigned_to_user_id"),
         assigned_to_team=_team(payload.assigned_to_team_id, "assigned_to_team_id"),
     )
@@ -177,31 +191,46 @@ class CancelIn(VersionIn):
 @router.post("/{task_id}/complete", response=TaskOut, summary="Mark the task done")
 def complete(request, task_id: int, payload: CompleteIn, response: HttpResponse):
     task = _task(request, task_id, purpose="opened_for_change")
-    services.task_complete(user=request.user, task=task, note=payload.note,
-                           version=expected_version(request, payload.version))
+    services.task_complete(
+        user=request.user, task=task, note=payload.note, version=expected_version(request, payload.version)
+    )
     return _done(task, response)
 
 
 @router.post("/{task_id}/reassign", response=TaskOut, summary="Give the task to another worker or team")
 def reassign(request, task_id: int, payload: ReassignIn, response: HttpResponse):
     task = _task(request, task_id, purpose="opened_for_change")
-    services.task_reassign(user=request.user, task=task, to_user=_user(payload.to_user_id, "to_user_id"),
-                           to_team=_team(payload.to_team_id, "to_team_id"), reason=payload.reason,
-                           version=expected_version(request, payload.version))
+    services.task_reassign(
+        user=request.user,
+        task=task,
+        to_user=_user(payload.to_user_id, "to_user_id"),
+        to_team=_team(payload.to_team_id, "to_team_id"),
+        reason=payload.reason,
+        version=expected_version(request, payload.version),
+    )
     return _done(task, response)
 
 
 @router.post("/{task_id}/due", response=TaskOut, summary="Change when the task is due")
 def change_due(request, task_id: int, payload: DueIn, response: HttpResponse):
     task = _task(request, task_id, purpose="opened_for_change")
-    services.task_update_due(user=request.user, task=task, due_date=payload.due_date, reason=payload.reason,
-                             version=expected_version(request, payload.version))
+    services.task_update_due(
+        user=request.user,
+        task=task,
+        due_date=payload.due_date,
+        reason=payload.reason,
+        version=expected_version(request, payload.version),
+    )
     return _done(task, response)
 
 
 @router.post("/{task_id}/cancel", response=TaskOut, summary="Cancel a task that no longer needs doing")
 def cancel(request, task_id: int, payload: CancelIn, response: HttpResponse):
     task = _task(request, task_id, purpose="opened_for_change")
-    services.task_cancel(user=request.user, task=task, reason=payload.reason,
-                         version=expected_version(request, payload.version))
+    services.task_cancel(
+        user=request.user,
+        task=task,
+        reason=payload.reason,
+        version=expected_version(request, payload.version),
+    )
     return _done(task, response)

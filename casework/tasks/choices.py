@@ -8,7 +8,7 @@ class TaskStatus(models.TextChoices):
 
 
 class TaskKind(models.TextChoices):
-    FOLLOW_UP = "follow_up", "Follow-up agreed in a contact"
+    FOLLOW_UP = "follow_up", "Follow-up"
     REVIEW_REQUEST = "review_request", "Review requested"
     ADVICE_CHECK = "advice_check", "Check the advice worked"
     SAFEGUARDING = "safeguarding", "Safeguarding concern"

@@ -63,13 +63,11 @@ class TaskListFilterForm(forms.Form):
         else:
             self.fields["team"].choices = [("", "All your teams")] + [(team.pk, team.name) for team in teams]
 
-    @property
-    def status(self) -> str:
-        data = getattr(self, "cleaned_data", {})
-        return data.get("status") or "open"
+    def chosen_status(self) -> str:
+        """The status to list, from whatever input was valid (open when none was)."""
+        return getattr(self, "cleaned_data", {}).get("status") or "open"
 
-    @property
-    def team_id(self) -> int | None:
+    def chosen_team_id(self) -> int | None:
         return getattr(self, "cleaned_data", {}).get("team")
 
 

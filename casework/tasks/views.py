@@ -89,11 +89,17 @@ def my_tasks(request):
     _require(request.user, "tasks.view_my_tasks", message="My tasks is for people who work on cases.")
     form = TaskListFilterForm(request.GET)
     form.is_valid()
-    page, page_range = _paginate(request, selectors.my_tasks(user=request.user, status=form.status))
+    page, page_range = _paginate(request, selectors.my_tasks(user=request.user, status=form.chosen_status()))
     return render(
         request,
         "tasks/my_tasks.html",
-        {"form": form, "page": page, "page_range": page_range, "today": clock.today(), "status": form.status},
+        {
+            "form": form,
+            "page": page,
+            "page_range": page_range,
+            "today": clock.today(),
+            "status": form.chosen_status(),
+        },
     )
 
 
@@ -103,7 +109,7 @@ def team_tasks(request):
     teams = selectors.team_list_for_tasks(user=user)
     form = TaskListFilterForm(request.GET, teams=teams)
     form.is_valid()
-    tasks = selectors.team_tasks(user=user, team_id=form.team_id, status=form.status)
+    tasks = selectors.team_tasks(user=user, team_id=form.chosen_team_id(), status=form.chosen_status())
     page, page_range = _paginate(request, tasks)
     return render(
         request,
@@ -113,7 +119,7 @@ def team_tasks(request):
             "page": page,
             "page_range": page_range,
             "today": clock.today(),
-            "status": form.status,
+            "status": form.chosen_status(),
             "can_add": has_perm(user, "tasks.add_task"),
         },
     )
@@ -165,7 +171,9 @@ def _action_page(request, task: Task, form, **context):
 
 def task_complete(request, task_id: int):
     task = _task(request, task_id, purpose="opened_for_change")
-    _require(request.user, "tasks.complete_task", task, "Only the people the task is given to can complete it.")
+    _require(
+        request.user, "tasks.complete_task", task, "Only the people the task is given to can complete it."
+    )
     form = TaskCompleteForm(request.POST or None, initial={"version": task.version})
     if (
         request.method == "POST"
@@ -173,17 +181,23 @@ def task_complete(request, task_id: int):
         and _run(
             request,
             form,
-            lambda d: services.task_complete(user=request.user, task=task, note=d["note"], version=d["version"]),
+            lambda d: services.task_complete(
+                user=request.user, task=task, note=d["note"], version=d["version"]
+            ),
             f"‘{task.title}’ is done.",
         )
     ):
-        return redirect("tasks:my_tasks" if task.assigned_to_user_id == request.user.pk else "tasks:team_tasks")
+        return redirect(
+            "tasks:my_tasks" if task.assigned_to_user_id == request.user.pk else "tasks:team_tasks"
+        )
     return _action_page(request, task, form, heading="Complete the task", submit_label="Mark as done")
 
 
 def task_reassign(request, task_id: int):
     task = _task(request, task_id, purpose="opened_for_change")
-    _require(request.user, "tasks.reassign_task", task, "Only the people the task is given to can reassign it.")
+    _require(
+        request.user, "tasks.reassign_task", task, "Only the people the task is given to can reassign it."
+    )
     form = TaskReassignForm(request.POST or None, initial={"version": task.version}, **_assignees(task))
     if (
         request.method == "POST"
@@ -215,7 +229,9 @@ def task_reassign(request, task_id: int):
 
 def task_change_due(request, task_id: int):
     task = _task(request, task_id, purpose="opened_for_change")
-    _require(request.user, "tasks.reschedule_task", task, "Only the people the task is given to can change it.")
+    _require(
+        request.user, "tasks.reschedule_task", task, "Only the people the task is given to can change it."
+    )
     form = TaskDueForm(request.POST or None, initial={"version": task.version, "due_date": task.due_date})
     if (
         request.method == "POST"
@@ -230,13 +246,18 @@ def task_change_due(request, task_id: int):
         )
     ):
         return redirect(task)
-    return _action_page(request, task, form, heading="Change the due date", submit_label="Change the due date")
+    return _action_page(
+        request, task, form, heading="Change the due date", submit_label="Change the due date"
+    )
 
 
 def task_cancel(request, task_id: int):
     task = _task(request, task_id, purpose="opened_for_change")
     _require(
-        request.user, "tasks.cancel_task", task, "Only a team manager or the person who added the task can cancel it."
+        request.user,
+        "tasks.cancel_task",
+        task,
+        "Only a team manager or the person who added the task can cancel it.",
     )
     form = TaskCancelForm(request.POST or None, initial={"version": task.version})
     if (
@@ -245,7 +266,9 @@ def task_cancel(request, task_id: int):
         and _run(
             request,
             form,
-            lambda d: services.task_cancel(user=request.user, task=task, reason=d["reason"], version=d["version"]),
+            lambda d: services.task_cancel(
+                user=request.user, task=task, reason=d["reason"], version=d["version"]
+            ),
             f"‘{task.title}’ is cancelled.",
         )
     ):
@@ -270,8 +293,12 @@ def _subject(request):
     if case_id:
         if not case_id.isdigit():
             raise Http404("No case found")
-        case = case_selectors.case_get_for_user(user=request.user, case_id=int(case_id), purpose="opened_for_task")
-        _require(request.user, "tasks.add_task_case", case, "Only people working on the case can add tasks to it.")
+        case = case_selectors.case_get_for_user(
+            user=request.user, case_id=int(case_id), purpose="opened_for_task"
+        )
+        _require(
+            request.user, "tasks.add_task_case", case, "Only people working on the case can add tasks to it."
+        )
         return case, None
     if person_id:
         if not person_id.isdigit():

@@ -12,11 +12,20 @@ from casework.tasks.api import router
 from config import api as root
 from config.urls import urlpatterns as project_urlpatterns
 
-api = NinjaAPI(title="Tasks (tests)", version="test", auth=[root.BearerToken(), root.django_auth],
-               urls_namespace="tasks-api-test", docs_url=None)
-for exc_class, handler in ((DomainError, root.domain_error), (PermissionRefused, root.permission_refused),
-                           (Http404, root.not_found), (AuthenticationError, root.unauthenticated),
-                           (NinjaValidationError, root.invalid_input)):
+api = NinjaAPI(
+    title="Tasks (tests)",
+    version="test",
+    auth=[root.BearerToken(), root.django_auth],
+    urls_namespace="tasks-api-test",
+    docs_url=None,
+)
+for exc_class, handler in (
+    (DomainError, root.domain_error),
+    (PermissionRefused, root.permission_refused),
+    (Http404, root.not_found),
+    (AuthenticationError, root.unauthenticated),
+    (NinjaValidationError, root.invalid_input),
+):
     api.add_exception_handler(exc_class, handler)
 api.add_router("/tasks", router)
 
