@@ -192,3 +192,16 @@ def action_on_behalf(*, user, case: Case, kind: str, details: str, effective_on:
         message_send(user=user, to_user=worker, case=case,
                      body=f"Done on your behalf: {OnBehalfKind(kind).label}. {details.strip()}")
     return action
+
+
+def review_request(*, user, case: Case, details: str):
+    """A review asked for at the duty desk: a task for the allocated worker, else the responsible team."""
+    from casework.core.errors import DomainError
+    from casework.tasks.services import task_create
+
+    if case.primary_worker_id is None and case.allocated_team_id is None:
+        raise DomainError("Nobody is allocated to this case yet: the request is on the case for whoever takes it.")
+    return task_create(user=user, title=f"Review requested by {case.subject_name}", due_date=clock.today() +
+                       datetime.timedelta(days=5), assigned_to_user=case.primary_worker,
+                       assigned_to_team=None if case.primary_worker_id else case.allocated_team, case=case,
+                       kind="review_request", details=details[:2000], source=f"duty:{case.pk}")

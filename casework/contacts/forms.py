@@ -41,6 +41,9 @@ class ContactForm(forms.Form):
                                                    required=False)
     financial_information_given = forms.BooleanField(label="Information about charging for care was given",
                                                      required=False)
+    follow_up = forms.CharField(label="Follow-up agreed with them (optional)", required=False, max_length=200,
+                                help_text="It becomes a task for the allocated worker, due on the day agreed")
+    follow_up_due = GovukDateField(label="Follow-up due", required=False)
     is_scheduling_attempt = forms.BooleanField(label="This was an attempt to reach them to arrange a visit",
                                                required=False)
     next_attempt_date = GovukDateField(label="Next attempt planned for (optional)", required=False)
@@ -70,7 +73,7 @@ class ContactForm(forms.Form):
         return {name: data[name] for name in (
             "occurred_at", "direction", "method", "contact_role", "contact_name", "contact_details", "outcome",
             "summary", "is_scheduling_attempt", "next_attempt_at", "advice_given", "resolved_at_first_contact",
-            "financial_information_given")}
+            "financial_information_given", "follow_up", "follow_up_due")}
 
 
 class DutyCallForm(forms.Form):
@@ -91,6 +94,8 @@ class DutyCallForm(forms.Form):
                                  widget=forms.RadioSelect, choices=[("raise", "Raise the priority"),
                                                                     ("leave", "Leave the priority as it is")])
     reason = forms.CharField(label="Reason for the priority decision", required=False, max_length=500)
+    review_requested = forms.BooleanField(label="They asked for a review of their support", required=False,
+                                          help_text="A task goes to the allocated worker or responsible team")
     raise_case = forms.BooleanField(label="If the person has no case: raise one for this concern", required=False)
     priority = forms.ChoiceField(label="Priority of a new case", required=False, widget=forms.RadioSelect,
                                  choices=[("urgent", "Urgent"), ("normal", "Normal"), ("low", "Low")],

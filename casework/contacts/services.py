@@ -32,8 +32,13 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
                    contact_details: str = "", summary: str = "", is_scheduling_attempt: bool = False,
                    next_attempt_at: datetime.datetime | None = None, advice_given: str = "",
                    signposted: list[dict] | None = None, resolved_at_first_contact: bool = False,
-                   financial_information_given: bool = False) -> ContactEvent:
+                   financial_information_given: bool = False, follow_up: str = "",
+                   follow_up_due: datetime.date | None = None) -> ContactEvent:
     """Record a contact on a case (and its person) or on a person alone. Audited as "contacts.contact_recorded".
+
+    Information or advice given makes a task to check whether it helped, due sooner the higher the risk; a
+    follow-up agreed with the person makes a task due on the agreed day. Both go to the allocated worker, or
+    else the case's team, or else the recorder.
 
     Raises PermissionRefused, ValidationFailed (naming the field) for a contact that cannot be as described.
     """
@@ -74,6 +79,10 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
     if resolved_at_first_contact and not (advice_given.strip() or signposted):
         raise ValidationFailed("Record the information, advice or services that resolved the contact",
                                field="advice_given")
+    if follow_up.strip() and follow_up_due is None:
+        raise ValidationFailed("Enter when the follow-up is due", field="follow_up_due")
+    if follow_up_due is not None and follow_up_due < clock.today():
+        raise ValidationFailed("The follow-up must be due today or later", field="follow_up_due")
     with transaction.atomic():
         event = ContactEvent.objects.create(
             advice_given=advice_given.strip(), signposted=signposted,
@@ -94,7 +103,41 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
                                                                          "after": resolved_at_first_contact},
                                            "financial_information_given": {
                                                "before": None, "after": financial_information_given}}))
+        if advice_given.strip() or signposted:
+            _follow_up_task(user=user, event=event, case=case, person=person, kind="advice_check",
+                            title=f"Check whether the advice helped {person.full_name if person else 'them'}",
+                            due=clock.today() + datetime.timedelta(days=_advice_check_days(case)))
+        if follow_up.strip():
+            _follow_up_task(user=user, event=event, case=case, person=person, kind="follow_up",
+                            title=follow_up.strip()[:200], due=follow_up_due)
     return event
+
+
+# How soon to check that advice helped, by risk category (a higher risk is checked sooner).
+ADVICE_CHECK_DAYS = {"high": 2, "medium": 5, "low": 10}
+ADVICE_CHECK_DEFAULT_DAYS = 7
+
+
+def _advice_check_days(case: Case | None) -> int:
+    if case is None or case.risk_category_id is None:
+        return ADVICE_CHECK_DEFAULT_DAYS
+    return ADVICE_CHECK_DAYS.get(case.risk_category.code, ADVICE_CHECK_DEFAULT_DAYS)
+
+
+def _follow_up_task(*, user, event: ContactEvent, case: Case | None, person: Person | None, kind: str, title: str,
+                    due: datetime.date):
+    """A task from a contact, for the allocated worker, else the case's team, else the person who recorded it."""
+    from casework.tasks.services import task_create
+
+    assignee, team = user, None
+    if case is not None and case.primary_worker_id:
+        assignee = case.primary_worker
+    elif case is not None and case.allocated_team_id:
+        assignee, team = None, case.allocated_team
+    return task_create(user=user, title=title, due_date=due, assigned_to_user=assignee, assigned_to_team=team,
+                       case=case, person=person if case is None else None, kind=kind,
+                       details=f"From the contact on {event.occurred_at:%d %B %Y}: {event.summary}"[:2000],
+                       source=f"contact:{event.pk}", effect_key=f"contact:{event.pk}:{kind}")
 
 
 def absence_record(*, user, worker, kind: str, start_date: datetime.date, end_date: datetime.date,

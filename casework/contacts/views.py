@@ -106,6 +106,13 @@ def duty_call(request, person_id: int):
         except PermissionRefused as error:
             form.add_error(None, error.message)
         else:
+            if outcome is not None and data.get("review_requested"):
+                from casework.contacts.duty import review_request
+
+                try:
+                    review_request(user=request.user, case=outcome.case, details=data["summary"])
+                except DomainError as error:
+                    messages.info(request, str(error))
             if outcome is None:
                 messages.success(request, "The concern has been recorded on the person.")
                 return redirect("contacts:duty_desk")

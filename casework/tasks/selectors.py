@@ -22,8 +22,6 @@ from casework.tasks.models import Task
 # What a list row shows: the subject (person, or the case's person or household) and the assignee.
 LIST_RELATED = ("case", "case__person", "case__household", "person", "assigned_to_user", "assigned_to_team")
 
-STATUS_FILTERS = ("open", "done", "cancelled", "all")
-
 
 def _responsible_q(user) -> Q:
     actor = actor_for(user)

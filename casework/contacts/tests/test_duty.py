@@ -189,3 +189,42 @@ def test_act_on_behalf_page(login, world, allocated):
     assert response.status_code == 302
     assert Message.objects.filter(to_user=world.practitioner).exists()
     assert login(world.case_manager).get(url).status_code == 403
+
+
+def test_advice_makes_a_check_task_for_the_allocated_worker_sooner_for_high_risk(world, allocated):
+    from casework.tasks.models import Task
+    from tests.factories import RiskCategoryFactory
+
+    allocated.risk_category = RiskCategoryFactory(initiative=world.initiative, code="high", label="High")
+    allocated.save()
+    event = services.contact_record(user=world.duty_officer, case=allocated, occurred_at=clock.now(),
+                                    direction="inbound", method="phone", contact_role="person", outcome="reached",
+                                    advice_given="Told her about the warm home discount")
+    task = Task.objects.get(kind="advice_check")
+    assert task.assigned_to_user == world.practitioner
+    assert task.due_date == clock.today() + datetime.timedelta(days=2)
+    assert task.source == f"contact:{event.pk}"
+
+
+def test_an_agreed_follow_up_becomes_a_task_on_the_agreed_day(world, allocated):
+    from casework.tasks.models import Task
+
+    due = clock.today() + datetime.timedelta(days=3)
+    with pytest.raises(ValidationFailed):
+        services.contact_record(user=world.duty_officer, case=allocated, occurred_at=clock.now(),
+                                direction="inbound", method="phone", contact_role="person", outcome="reached",
+                                follow_up="Call back about the grab rail")
+    services.contact_record(user=world.duty_officer, case=allocated, occurred_at=clock.now(), direction="inbound",
+                            method="phone", contact_role="person", outcome="reached",
+                            follow_up="Call back about the grab rail", follow_up_due=due)
+    task = Task.objects.get(kind="follow_up")
+    assert (task.title, task.due_date, task.assigned_to_user) == ("Call back about the grab rail", due,
+                                                                  world.practitioner)
+
+
+def test_a_review_requested_at_the_duty_desk_is_a_task_for_the_worker(world, allocated):
+    from casework.tasks.models import Task
+
+    duty.review_request(user=world.duty_officer, case=allocated, details="Wants her care hours looked at")
+    task = Task.objects.get(kind="review_request")
+    assert task.assigned_to_user == world.practitioner and task.case == allocated
