@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "casework.reporting",
     "casework.tasks",
     "casework.safeguarding",
+    "casework.directory",
     "casework.demo",
 ]
 

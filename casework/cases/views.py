@@ -47,6 +47,7 @@ from casework.cases.policies import holding_organisation_id
 from casework.core.errors import DomainError, PermissionRefused
 from casework.contacts import selectors as contact_selectors
 from casework.safeguarding import selectors as safeguarding_selectors
+from casework.tasks import selectors as task_selectors
 from casework.core.forms import apply_service_error
 from casework.core.permissions import has_perm, require_perm
 from casework.people import selectors as people_selectors
@@ -390,6 +391,9 @@ def case_detail(request, case_id: int):
             "scheduling": contact_selectors.scheduling_log(case=case),
             "strategy": contact_selectors.contact_strategy_for(case=case),
             "can_record_contact": has_perm(user, "contacts.record_contact_case", case),
+            "tasks": list(task_selectors.tasks_for_case(user=user, case=case)[:20]),
+            "task_add_url": f"{reverse('tasks:task_add')}?case={case.pk}"
+            if has_perm(user, "tasks.add_task_case", case) else "",
             "safeguarding_flag": safeguarding_selectors.case_has_concern(case=case),
             "safeguarding_concerns": safeguarding_selectors.concerns_for_case(user=user, case=case),
             "can_raise_concern": case.person_id is not None and has_perm(user, "safeguarding.raise_concern"),

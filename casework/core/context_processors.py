@@ -21,7 +21,8 @@ def casework(request):
     if actor.organisations_with_role(Role.PRACTITIONER, Role.TEAM_MANAGER):
         items.append(("My cases", reverse("cases:my_cases")))
         items.append(("Team worklist", reverse("cases:worklist")))
-    if actor.casework_organisation_ids:
+    items.append(("Find a service", reverse("directory:service_search")))
+    if has_perm(user, "tasks.view_my_tasks"):
         items.append(("Tasks", reverse("tasks:my_tasks")))
     if has_perm(user, "contacts.use_duty_desk"):
         items.append(("Duty desk", reverse("contacts:duty_desk")))

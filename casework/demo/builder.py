@@ -30,6 +30,7 @@ from casework.accounts.models import Initiative, Membership, Organisation, Team,
 from casework.audit.services import audit_record
 from casework.core import clock
 from casework.core.progress import ProgressBar
+from casework.directory.demo import build_directory_demo
 from casework.demo.cases import build_cases
 from casework.people.choices import (
     AccessibleFormat,
@@ -498,6 +499,7 @@ class _Builder:
         counts = self._people(initiative, people)
         counts |= build_cases(initiative=initiative, organisations=self.orgs, rng=self.rng,
                               total=max(10, people // 2))
+        build_directory_demo(stdout=self.stdout)
         counts = {
             "organisations": len(self.orgs),
             "teams": len(self.teams),

@@ -1,4 +1,4 @@
-"""Code lists of the service directory: the Open Referral UK 3.0 enumerations, and the needs Casework searches by."""
+"""Code lists of the directory: Open Referral UK 3.0 enumerations, and the needs Casework searches by."""
 
 import uuid
 
@@ -30,7 +30,7 @@ class AddressType(models.TextChoices):
 
 
 class Need(models.TextChoices):
-    """The "Casework needs" vocabulary: a service's needs are attributes linking it to these taxonomy terms."""
+    """The "Casework needs" vocabulary: a service's needs are attributes linking it to these terms."""
 
     ACCESS_TO_SHOPPING = "access_to_shopping", "Access to shopping"
     BENEFITS = "benefits", "Benefits"
@@ -46,12 +46,12 @@ class Need(models.TextChoices):
     TRANSPORT = "transport", "Transport"
 
 
-# The needs taxonomy has fixed ids, so that every Casework directory (and every feed built for one) agrees on them.
+# The needs taxonomy has fixed ids, so every Casework directory (and every feed built for one) agrees on them.
 _NEEDS_NAMESPACE = uuid.UUID("6c1f8a52-3a0e-4d1b-9c55-0b7d4f2e9a11")
 NEEDS_TAXONOMY_ID = uuid.uuid5(_NEEDS_NAMESPACE, "taxonomy")
 NEEDS_TAXONOMY_NAME = "Casework needs"
 
 
 def need_term_id(code: str) -> uuid.UUID:
-    """The fixed taxonomy term id of a need (or of a narrower term under one) in the Casework needs taxonomy."""
+    """The fixed term id of a need (or of a narrower term under one) in the Casework needs taxonomy."""
     return uuid.uuid5(_NEEDS_NAMESPACE, f"term/{code}")

@@ -7,18 +7,24 @@ from casework.directory.choices import Need
 
 class ServiceSearchForm(forms.Form):
     q = forms.CharField(
-        label="What are you looking for?", required=False, max_length=200,
+        label="What are you looking for?",
+        required=False,
+        max_length=200,
         help_text="Words about the service, for example lunch club, debt or wheelchair",
     )
     need = forms.ChoiceField(label="Need", required=False, choices=[("", "Any need"), *Need.choices])
     area = forms.CharField(
-        label="Postcode or area", required=False, max_length=60,
-        help_text="A postcode, a postcode district or a town, for example RG40 1AA, RG40 or Casterbridge. "
-                  "Services that cover the whole county are always included.",
+        label="Postcode or area",
+        required=False,
+        max_length=60,
+        help_text="For example RG40 1AA, RG40 or Casterbridge",
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "spellcheck": "false"}),
     )
     age = forms.IntegerField(
-        label="Age of the person (optional)", required=False, min_value=0, max_value=120,
+        label="Age of the person (optional)",
+        required=False,
+        min_value=0,
+        max_value=120,
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "invalid": "Age must be a whole number of years, like 67",

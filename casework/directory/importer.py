@@ -1,10 +1,10 @@
 """Reading Open Referral UK 3.0 JSON: fetch a file or URL, recognise each record, check it, plan the rows.
 
-Accepts what ORUK directories publish: a single record (service, organization, service_at_location, taxonomy or
-taxonomy_term, nested as the standard's examples are) or a page of them ({"contents": [...]}); an http(s) feed is
-followed page by page. Each record is validated against the official ORUK 3.0 schemas (copied in oruk_schema/)
-and against the directory (dates, ages, references to records that exist). Nothing here writes: the plan goes
-to services.directory_import, which saves it all or, if any record is bad, nothing.
+Accepts what ORUK directories publish: a single record (service, organization, service_at_location,
+taxonomy or taxonomy_term, nested as the standard's examples are) or a page of them ({"contents": [...]});
+an http(s) feed is followed page by page. Each record is validated against the official ORUK 3.0 schemas
+(copied in oruk_schema/) and against the directory (dates, ages, references to records that exist). Nothing
+here writes: the plan goes to services.directory_import, which saves it all or, if any record is bad, nothing.
 """
 
 from __future__ import annotations
@@ -158,13 +158,15 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        place = ", ".join(part for part in (self.where, f"id {self.record_id}" if self.record_id else "") if part)
+        place = ", ".join(
+            part for part in (self.where, f"id {self.record_id}" if self.record_id else "") if part
+        )
         head = f"Record {self.record}" + (f" ({place})" if place else "")
         return f"{head}: {self.path + ': ' if self.path else ''}{self.reason}"
 
 
 def records_of(documents: Iterable[Any]) -> list[RawRecord]:
-    """The records of the documents, numbered in order. Raises FeedUnreadable for a document of no known shape."""
+    """The records of the documents, numbered. Raises FeedUnreadable for a document of no known shape."""
     documents = list(documents)
     records: list[RawRecord] = []
     for page_number, document in enumerate(documents, start=1):
@@ -179,7 +181,9 @@ def records_of(documents: Iterable[Any]) -> list[RawRecord]:
         elif isinstance(document, dict):
             items = [(prefix.rstrip(", "), document)]
         else:
-            raise FeedUnreadable("The feed must be an Open Referral UK record, or a page of them with contents")
+            raise FeedUnreadable(
+                "The feed must be an Open Referral UK record, or a page of them with contents"
+            )
         for where, item in items:
             records.append(RawRecord(number=len(records) + 1, where=where, data=item))
     return records
@@ -190,10 +194,28 @@ def detect_kind(record: dict) -> str | None:
     keys = set(record)
     if keys & {"location", "location_id"}:
         return "service_at_location"
-    if keys & {"status", "service_at_locations", "organization", "organization_id", "schedules", "service_areas",
-               "fees", "accreditations", "minimum_age", "maximum_age", "assured_date", "assurer_email", "alert",
-               "last_modified", "contacts", "cost_options", "funding", "languages", "url",
-               "eligibility_description"}:
+    if keys & {
+        "status",
+        "service_at_locations",
+        "organization",
+        "organization_id",
+        "schedules",
+        "service_areas",
+        "fees",
+        "accreditations",
+        "minimum_age",
+        "maximum_age",
+        "assured_date",
+        "assurer_email",
+        "alert",
+        "last_modified",
+        "contacts",
+        "cost_options",
+        "funding",
+        "languages",
+        "url",
+        "eligibility_description",
+    }:
         return "service"
     if keys & {"services", "organization_identifiers", "website", "logo", "parent_organization_id", "email"}:
         return "organization"
@@ -221,7 +243,7 @@ def _registry() -> Registry:
 
 @functools.cache
 def schema_validator(entity: str) -> Draft202012Validator:
-    """A validator for one ORUK 3.0 entity schema (service, phone, ...), with formats (uuid, email) checked."""
+    """A validator for one ORUK 3.0 entity schema (service, phone, ...), checking formats (uuid, email)."""
     schema = _registry().contents(f"{entity}.json")
     return Draft202012Validator(
         schema, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
@@ -250,7 +272,8 @@ def _reason(error) -> str:
         article = "an" if str(expected)[0] in "aeiou" else "a"
         return f"must be {article} {expected}, not {_show(error.instance)}"
     if error.validator == "enum":
-        return f"must be one of {', '.join(_show(v) for v in error.validator_value)}, not {_show(error.instance)}"
+        allowed = ", ".join(_show(v) for v in error.validator_value)
+        return f"must be one of {allowed}, not {_show(error.instance)}"
     if error.validator == "format":
         return f"must be a valid {error.validator_value}, not {_show(error.instance)}"
     return error.message if len(error.message) <= 200 else error.message[:197] + "..."
@@ -287,7 +310,9 @@ def schema_problems(entity: str, data: Any, base: str = "") -> list[tuple[str, s
         for index, sal in each("service_at_locations"):
             if isinstance(sal, dict) and isinstance(sal.get("location"), dict):
                 problems.extend(
-                    _extras_of_location(sal["location"], _json_path(base, ["service_at_locations", index, "location"]))
+                    _extras_of_location(
+                        sal["location"], _json_path(base, ["service_at_locations", index, "location"])
+                    )
                 )
     elif entity == "organization":
         if "services" in data and not isinstance(data["services"], list):
@@ -331,20 +356,30 @@ def _phones(data: dict, base: str) -> list[tuple[str, str]]:
 
 # The order rows are written in, so that every foreign key points at a row already there.
 WRITE_ORDER: tuple[type[models.Model], ...] = (
-    Organization, Taxonomy, TaxonomyTerm, Location, Address, Service, ServiceAtLocation, Contact, Phone,
+    Organization,
+    Taxonomy,
+    TaxonomyTerm,
+    Location,
+    Address,
+    Service,
+    ServiceAtLocation,
+    Contact,
+    Phone,
     ServiceAttribute,
 )
 
 
 @dataclass
 class Plan:
-    """What a valid feed asks for: rows by model and id, and which children of a parent the feed lists in full."""
+    """What a valid feed asks for: rows by model and id, and the children of a parent it lists in full."""
 
     rows: dict[type[models.Model], dict[uuid.UUID, dict[str, Any]]] = field(
         default_factory=lambda: defaultdict(dict)
     )
     # (child model, foreign key attname, parent id) -> the ids of the children the feed gave; others go.
-    complete_children: dict[tuple[type[models.Model], str, uuid.UUID], set[uuid.UUID]] = field(default_factory=dict)
+    complete_children: dict[tuple[type[models.Model], str, uuid.UUID], set[uuid.UUID]] = field(
+        default_factory=dict
+    )
     problems: list[Problem] = field(default_factory=list)
     records: int = 0
 
@@ -359,14 +394,17 @@ class _Reference:
 
 
 _MODEL_WORDS = {
-    Organization: "organization", Location: "location", Service: "service", TaxonomyTerm: "taxonomy term",
+    Organization: "organization",
+    Location: "location",
+    Service: "service",
+    TaxonomyTerm: "taxonomy term",
 }
 
 
 def plan_feed(
     records: list[RawRecord], *, kind: str | None = None, progress: Callable[[int], Any] | None = None
 ) -> Plan:
-    """Check every record and plan its rows. Every problem is kept in plan.problems, with its record and place."""
+    """Check every record and plan its rows; every problem goes in plan.problems with its record and place."""
     if kind is not None and kind not in KINDS:
         raise ValidationFailed(f"The kind must be one of {', '.join(KINDS)}", field="kind")
     reader = _Reader()
@@ -418,11 +456,18 @@ class _Reader:
 
     def problem(self, path: str, reason: str) -> None:
         assert self.record is not None
-        self.plan.problems.append(Problem(record=self.record.number, where=self.record.where,
-                                          record_id=self.record_id, path=path, reason=reason))
+        self.plan.problems.append(
+            Problem(
+                record=self.record.number,
+                where=self.record.where,
+                record_id=self.record_id,
+                path=path,
+                reason=reason,
+            )
+        )
 
     def put(self, model: type[models.Model], pk: uuid.UUID, row: dict[str, Any]) -> None:
-        """Add a row; when the feed has the same record twice, later values win, but an empty one clears nothing."""
+        """Add a row; if a feed has a record twice, later values win, but an empty one clears nothing."""
         current = self.plan.rows[model].get(pk)
         if current is None:
             self.plan.rows[model][pk] = row
@@ -443,14 +488,19 @@ class _Reader:
     def read(self, record: RawRecord, kind: str | None) -> None:
         self.record = record
         data = record.data
-        self.record_id = data.get("id", "") if isinstance(data, dict) and isinstance(data.get("id"), str) else ""
+        self.record_id = (
+            data.get("id", "") if isinstance(data, dict) and isinstance(data.get("id"), str) else ""
+        )
         if not isinstance(data, dict):
             self.problem("", f"must be a JSON object, not {_show(data)}")
             return
         kind = kind or detect_kind(data)
         if kind is None:
-            self.problem("", "cannot tell which kind of Open Referral record this is (service, organization, "
-                             "service_at_location, taxonomy or taxonomy_term); name it with --kind")
+            self.problem(
+                "",
+                "cannot tell which kind of Open Referral record this is (service, organization, "
+                "service_at_location, taxonomy or taxonomy_term); name it with --kind",
+            )
             return
         problems = schema_problems(kind, data)
         if problems:
@@ -461,8 +511,13 @@ class _Reader:
         getattr(self, kind)(data, "")
 
     def declare(self, kind: str, data: dict) -> None:
-        model = {"service": Service, "organization": Organization, "service_at_location": ServiceAtLocation,
-                 "taxonomy": Taxonomy, "taxonomy_term": TaxonomyTerm}[kind]
+        model = {
+            "service": Service,
+            "organization": Organization,
+            "service_at_location": ServiceAtLocation,
+            "taxonomy": Taxonomy,
+            "taxonomy_term": TaxonomyTerm,
+        }[kind]
         try:
             self.declared[model].add(uuid.UUID(data.get("id")))
         except (TypeError, ValueError, AttributeError):
@@ -471,31 +526,48 @@ class _Reader:
     def check_references(self) -> None:
         missing: dict[type[models.Model], set[uuid.UUID]] = defaultdict(set)
         for reference in self.references:
-            if reference.id not in self.plan.rows[reference.model] and reference.id not in self.declared[reference.model]:
+            if (
+                reference.id not in self.plan.rows[reference.model]
+                and reference.id not in self.declared[reference.model]
+            ):
                 missing[reference.model].add(reference.id)
         known: dict[type[models.Model], set[uuid.UUID]] = {}
         for model, ids in missing.items():
             known[model] = set()
             id_list = list(ids)
             for start in range(0, len(id_list), 500):
-                known[model].update(model.objects.filter(pk__in=id_list[start:start + 500]).values_list("pk", flat=True))
+                known[model].update(
+                    model.objects.filter(pk__in=id_list[start : start + 500]).values_list("pk", flat=True)
+                )
         for reference in self.references:
-            if reference.id in missing.get(reference.model, ()) and reference.id not in known[reference.model]:
+            if (
+                reference.id in missing.get(reference.model, ())
+                and reference.id not in known[reference.model]
+            ):
                 self.record, self.record_id = reference.record, reference.record_id
-                self.problem(reference.path, f"names {_MODEL_WORDS[reference.model]} {reference.id}, which is "
-                                             "neither in this feed nor in the directory")
+                self.problem(
+                    reference.path,
+                    f"names {_MODEL_WORDS[reference.model]} {reference.id}, which is "
+                    "neither in this feed nor in the directory",
+                )
 
     # -- entities (each given schema-valid data) ----------------------------
 
     def organization(self, data: dict, path: str) -> uuid.UUID:
         pk = uuid.UUID(data["id"])
         row: dict[str, Any] = {
-            "name": data["name"], "description": _text(data, "description"), "email": _text(data, "email"),
-            "website": _text(data, "website"), "logo": _text(data, "logo"), "uri": _text(data, "uri"),
+            "name": data["name"],
+            "description": _text(data, "description"),
+            "email": _text(data, "email"),
+            "website": _text(data, "website"),
+            "logo": _text(data, "logo"),
+            "uri": _text(data, "uri"),
             "parent_organization_id": _uuid(data.get("parent_organization_id")),
         }
         if row["parent_organization_id"] == pk:
-            self.problem(_json_path(path, ["parent_organization_id"]), "an organization cannot be its own parent")
+            self.problem(
+                _json_path(path, ["parent_organization_id"]), "an organization cannot be its own parent"
+            )
         for key in ("organization_identifiers", "attributes"):
             if key in data:
                 row[key] = data[key]
@@ -507,15 +579,22 @@ class _Reader:
 
     def service(self, data: dict, path: str, organization_id: uuid.UUID | None = None) -> uuid.UUID:
         pk = uuid.UUID(data["id"])
-        nested = self.organization(data["organization"], _json_path(path, ["organization"])) \
-            if "organization" in data else None
+        nested = (
+            self.organization(data["organization"], _json_path(path, ["organization"]))
+            if "organization" in data
+            else None
+        )
         given = _uuid(data.get("organization_id"))
         if given and nested and given != nested:
-            self.problem(_json_path(path, ["organization_id"]), f"is {given}, but the organization given is {nested}")
+            self.problem(
+                _json_path(path, ["organization_id"]), f"is {given}, but the organization given is {nested}"
+            )
         own = nested or given
         if organization_id and own and own != organization_id:
-            self.problem(_json_path(path, ["organization_id"]),
-                         f"is {own}, but the service is listed under organization {organization_id}")
+            self.problem(
+                _json_path(path, ["organization_id"]),
+                f"is {own}, but the service is listed under organization {organization_id}",
+            )
         if own is None:
             own = organization_id
         elif nested is None and organization_id is None:
@@ -526,16 +605,25 @@ class _Reader:
             if value is not None and value < 0:
                 self.problem(_json_path(path, [key]), f"must be 0 or more, not {_show(data[key])}")
         if minimum is not None and maximum is not None and minimum > maximum:
-            self.problem(_json_path(path, ["minimum_age"]),
-                         f"is {_show(data['minimum_age'])}, more than maximum_age {_show(data['maximum_age'])}")
+            self.problem(
+                _json_path(path, ["minimum_age"]),
+                f"is {_show(data['minimum_age'])}, more than maximum_age {_show(data['maximum_age'])}",
+            )
         row: dict[str, Any] = {
-            "organization_id": own, "name": data["name"], "description": _text(data, "description"),
-            "url": _text(data, "url"), "email": _text(data, "email"), "status": data["status"],
-            "fees": _text(data, "fees"), "accreditations": _text(data, "accreditations"),
+            "organization_id": own,
+            "name": data["name"],
+            "description": _text(data, "description"),
+            "url": _text(data, "url"),
+            "email": _text(data, "email"),
+            "status": data["status"],
+            "fees": _text(data, "fees"),
+            "accreditations": _text(data, "accreditations"),
             "eligibility_description": _text(data, "eligibility_description"),
-            "minimum_age": minimum, "maximum_age": maximum,
+            "minimum_age": minimum,
+            "maximum_age": maximum,
             "assured_date": self.date(data, "assured_date", path),
-            "assurer_email": _text(data, "assurer_email"), "alert": _text(data, "alert"),
+            "assurer_email": _text(data, "assurer_email"),
+            "alert": _text(data, "alert"),
             "last_modified": self.datetime(data, "last_modified", path),
         }
         for key in ("schedules", "service_areas", "languages", "funding", "cost_options"):
@@ -544,18 +632,26 @@ class _Reader:
         self.put(Service, pk, row)
 
         if "service_at_locations" in data:
-            ids = {self.service_at_location(item, _json_path(path, ["service_at_locations", index]), service_id=pk)
-                   for index, item in enumerate(data["service_at_locations"])}
+            ids = {
+                self.service_at_location(
+                    item, _json_path(path, ["service_at_locations", index]), service_id=pk
+                )
+                for index, item in enumerate(data["service_at_locations"])
+            }
             self.complete(ServiceAtLocation, "service_id", pk, ids)
         if "contacts" in data:
-            ids = {self.contact(item, _json_path(path, ["contacts", index]), service_id=pk)
-                   for index, item in enumerate(data["contacts"])}
+            ids = {
+                self.contact(item, _json_path(path, ["contacts", index]), service_id=pk)
+                for index, item in enumerate(data["contacts"])
+            }
             self.complete(Contact, "service_id", pk, ids)
         if "phones" in data:
             self.phones(data, owner="service_id", owner_id=pk)
         if "attributes" in data:
-            ids = {self.service_attribute(item, _json_path(path, ["attributes", index]), service_id=pk)
-                   for index, item in enumerate(data["attributes"])}
+            ids = {
+                self.service_attribute(item, _json_path(path, ["attributes", index]), service_id=pk)
+                for index, item in enumerate(data["attributes"])
+            }
             self.complete(ServiceAttribute, "service_id", pk, ids)
         return pk
 
@@ -565,7 +661,9 @@ class _Reader:
         if "location" in data:
             nested = self.location(data["location"], _json_path(path, ["location"]))
             if location_id and location_id != nested:
-                self.problem(_json_path(path, ["location_id"]), f"is {location_id}, but the location given is {nested}")
+                self.problem(
+                    _json_path(path, ["location_id"]), f"is {location_id}, but the location given is {nested}"
+                )
             location_id = nested
         elif location_id:
             self.refer(Location, location_id, _json_path(path, ["location_id"]))
@@ -575,13 +673,17 @@ class _Reader:
         own_service = _uuid(data.get("service_id"))
         if service_id is not None:
             if own_service and own_service != service_id:
-                self.problem(_json_path(path, ["service_id"]), f"is {own_service}, but it is listed under service "
-                                                               f"{service_id}")
+                self.problem(
+                    _json_path(path, ["service_id"]),
+                    f"is {own_service}, but it is listed under service {service_id}",
+                )
             own_service = service_id
         elif "service" in data:
             nested = self.service(data["service"], _json_path(path, ["service"]))
             if own_service and own_service != nested:
-                self.problem(_json_path(path, ["service_id"]), f"is {own_service}, but the service given is {nested}")
+                self.problem(
+                    _json_path(path, ["service_id"]), f"is {own_service}, but the service given is {nested}"
+                )
             own_service = nested
         elif own_service:
             self.refer(Service, own_service, _json_path(path, ["service_id"]))
@@ -594,9 +696,12 @@ class _Reader:
     def location(self, data: dict, path: str) -> uuid.UUID:
         pk = uuid.UUID(data["id"])
         row: dict[str, Any] = {
-            "location_type": data["location_type"], "name": _text(data, "name"),
-            "description": _text(data, "description"), "latitude": _number(data, "latitude"),
-            "longitude": _number(data, "longitude"), "external_identifier": _text(data, "external_identifier"),
+            "location_type": data["location_type"],
+            "name": _text(data, "name"),
+            "description": _text(data, "description"),
+            "latitude": _number(data, "latitude"),
+            "longitude": _number(data, "longitude"),
+            "external_identifier": _text(data, "external_identifier"),
             "external_identifier_type": _text(data, "external_identifier_type"),
         }
         for key in ("accessibility", "attributes"):
@@ -605,8 +710,10 @@ class _Reader:
         self.json_attribute_terms(data, path)
         self.put(Location, pk, row)
         if "addresses" in data:
-            ids = {self.address(item, _json_path(path, ["addresses", index]), location_id=pk)
-                   for index, item in enumerate(data["addresses"])}
+            ids = {
+                self.address(item, _json_path(path, ["addresses", index]), location_id=pk)
+                for index, item in enumerate(data["addresses"])
+            }
             self.complete(Address, "location_id", pk, ids)
         if "phones" in data:
             self.phones(data, owner="location_id", owner_id=pk)
@@ -616,13 +723,21 @@ class _Reader:
         pk = uuid.UUID(data["id"])
         given = _uuid(data.get("location_id"))
         if given and given != location_id:
-            self.problem(_json_path(path, ["location_id"]), f"is {given}, but the address is listed under location "
-                                                            f"{location_id}")
+            self.problem(
+                _json_path(path, ["location_id"]),
+                f"is {given}, but the address is listed under location {location_id}",
+            )
         postal_code, district = _postcode(data["postal_code"])
         row: dict[str, Any] = {
-            "location_id": location_id, "attention": _text(data, "attention"), "address_1": data["address_1"],
-            "city": data["city"], "region": _text(data, "region"), "state_province": data["state_province"],
-            "postal_code": postal_code, "postcode_district": district, "country": data["country"],
+            "location_id": location_id,
+            "attention": _text(data, "attention"),
+            "address_1": data["address_1"],
+            "city": data["city"],
+            "region": _text(data, "region"),
+            "state_province": data["state_province"],
+            "postal_code": postal_code,
+            "postcode_district": district,
+            "country": data["country"],
             "address_type": data["address_type"],
         }
         if "attributes" in data:
@@ -635,10 +750,16 @@ class _Reader:
         pk = uuid.UUID(data["id"])
         given = _uuid(data.get("service_id"))
         if given and given != service_id:
-            self.problem(_json_path(path, ["service_id"]), f"is {given}, but the contact is listed under service "
-                                                           f"{service_id}")
-        row: dict[str, Any] = {"service_id": service_id, "name": _text(data, "name"), "title": _text(data, "title"),
-                               "email": _text(data, "email")}
+            self.problem(
+                _json_path(path, ["service_id"]),
+                f"is {given}, but the contact is listed under service {service_id}",
+            )
+        row: dict[str, Any] = {
+            "service_id": service_id,
+            "name": _text(data, "name"),
+            "title": _text(data, "title"),
+            "email": _text(data, "email"),
+        }
         if "attributes" in data:
             row["attributes"] = data["attributes"]
         self.json_attribute_terms(data, path)
@@ -651,8 +772,14 @@ class _Reader:
         ids = set()
         for phone in data["phones"]:
             pk = uuid.UUID(phone["id"])
-            row: dict[str, Any] = {"service_id": None, "contact_id": None, "location_id": None, owner: owner_id,
-                                   "number": phone["number"], "description": _text(phone, "description")}
+            row: dict[str, Any] = {
+                "service_id": None,
+                "contact_id": None,
+                "location_id": None,
+                owner: owner_id,
+                "number": phone["number"],
+                "description": _text(phone, "description"),
+            }
             if "languages" in phone:
                 row["languages"] = phone["languages"]
             self.put(Phone, pk, row)
@@ -665,28 +792,43 @@ class _Reader:
         if isinstance(data.get("taxonomy_term"), dict):
             nested = self.taxonomy_term(data["taxonomy_term"], _json_path(path, ["taxonomy_term"]))
             if term_id and term_id != nested:
-                self.problem(_json_path(path, ["taxonomy_term_id"]),
-                             f"is {term_id}, but the taxonomy term given is {nested}")
+                self.problem(
+                    _json_path(path, ["taxonomy_term_id"]),
+                    f"is {term_id}, but the taxonomy term given is {nested}",
+                )
             term_id = nested
         elif term_id:
             self.refer(TaxonomyTerm, term_id, _json_path(path, ["taxonomy_term_id"]))
         else:
             self.problem(path, "needs a taxonomy term (taxonomy_term or taxonomy_term_id)")
             return pk
-        self.put(ServiceAttribute, pk, {"service_id": service_id, "taxonomy_term_id": term_id,
-                                        "link_type": _text(data, "link_type")})
+        self.put(
+            ServiceAttribute,
+            pk,
+            {"service_id": service_id, "taxonomy_term_id": term_id, "link_type": _text(data, "link_type")},
+        )
         return pk
 
     def json_attribute_terms(self, data: dict, path: str) -> None:
         """Terms nested in the attributes of anything but a service: kept as terms of the directory too."""
         for index, attribute in enumerate(data.get("attributes") or []):
             if isinstance(attribute.get("taxonomy_term"), dict):
-                self.taxonomy_term(attribute["taxonomy_term"], _json_path(path, ["attributes", index, "taxonomy_term"]))
+                self.taxonomy_term(
+                    attribute["taxonomy_term"], _json_path(path, ["attributes", index, "taxonomy_term"])
+                )
 
     def taxonomy(self, data: dict, path: str) -> uuid.UUID:
         pk = uuid.UUID(data["id"])
-        self.put(Taxonomy, pk, {"name": data["name"], "description": data["description"],
-                                "uri": _text(data, "uri"), "version": _text(data, "version")})
+        self.put(
+            Taxonomy,
+            pk,
+            {
+                "name": data["name"],
+                "description": data["description"],
+                "uri": _text(data, "uri"),
+                "version": _text(data, "version"),
+            },
+        )
         for index, term in enumerate(data.get("taxonomy_terms") or []):
             self.taxonomy_term(term, _json_path(path, ["taxonomy_terms", index]), taxonomy_id=pk)
         return pk
@@ -695,16 +837,26 @@ class _Reader:
         pk = uuid.UUID(data["id"])
         given = _uuid(data.get("taxonomy_id"))
         if given and taxonomy_id and given != taxonomy_id:
-            self.problem(_json_path(path, ["taxonomy_id"]), f"is {given}, but the term is listed under taxonomy "
-                                                            f"{taxonomy_id}")
+            self.problem(
+                _json_path(path, ["taxonomy_id"]),
+                f"is {given}, but the term is listed under taxonomy {taxonomy_id}",
+            )
         parent = _uuid(data.get("parent_id"))
         if parent == pk:
             self.problem(_json_path(path, ["parent_id"]), "a term cannot be its own parent")
-        self.put(TaxonomyTerm, pk, {
-            "name": data["name"], "description": data["description"], "term": _text(data, "term"),
-            "term_uri": _text(data, "term_uri"), "taxonomy_name": _text(data, "taxonomy"),
-            "taxonomy_id": given or taxonomy_id, "parent_id": parent,
-        })
+        self.put(
+            TaxonomyTerm,
+            pk,
+            {
+                "name": data["name"],
+                "description": data["description"],
+                "term": _text(data, "term"),
+                "term_uri": _text(data, "term_uri"),
+                "taxonomy_name": _text(data, "taxonomy"),
+                "taxonomy_id": given or taxonomy_id,
+                "parent_id": parent,
+            },
+        )
         return pk
 
     # -- values -------------------------------------------------------------
@@ -726,7 +878,9 @@ class _Reader:
         try:
             parsed = datetime.datetime.fromisoformat(value)
         except ValueError:
-            self.problem(_json_path(path, [key]),
-                         f"must be a date and time like 2024-03-31T10:30:00Z, not {_show(value)}")
+            self.problem(
+                _json_path(path, [key]),
+                f"must be a date and time like 2024-03-31T10:30:00Z, not {_show(value)}",
+            )
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)

@@ -29,6 +29,8 @@ class FeedRecord(models.Model):
 
 
 class Organization(FeedRecord):
+    """An organisation that runs services (ORUK's spelling, to keep it apart from accounts.Organisation)."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.TextField()
     description = models.TextField(blank=True)
@@ -82,10 +84,12 @@ class Service(FeedRecord):
                 condition=Q(status__in=ServiceStatus.values), name="directory_service_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(minimum_age__isnull=True) | Q(minimum_age__gte=0), name="directory_service_min_age_ok"
+                condition=Q(minimum_age__isnull=True) | Q(minimum_age__gte=0),
+                name="directory_service_min_age_ok",
             ),
             models.CheckConstraint(
-                condition=Q(minimum_age__isnull=True) | Q(maximum_age__isnull=True)
+                condition=Q(minimum_age__isnull=True)
+                | Q(maximum_age__isnull=True)
                 | Q(minimum_age__lte=F("maximum_age")),
                 name="directory_service_age_range_ok",
             ),
@@ -99,7 +103,7 @@ class Service(FeedRecord):
 
     @property
     def age_range(self) -> str:
-        """Who the service is for by age, in words: "18 and over", "Up to 25", "16 to 25", or "" for any age."""
+        """The ages the service is for, in words: "18 and over", "Up to 25", "16 to 25", or "" for any."""
         low = f"{self.minimum_age:g}" if self.minimum_age else None  # a minimum of 0 is no minimum
         high = f"{self.maximum_age:g}" if self.maximum_age is not None else None
         if low and high:
@@ -111,13 +115,20 @@ class Service(FeedRecord):
         return ""
 
     @property
+    def web_url(self) -> str:
+        """The service's website if it is an http(s) address; a feed's `javascript:` link is never shown."""
+        return self.url if self.url.lower().startswith(("https://", "http://")) else ""
+
+    @property
     def is_temporarily_closed(self) -> bool:
         return self.status == ServiceStatus.TEMPORARILY_CLOSED
 
 
 class Location(FeedRecord):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    location_type = models.CharField(max_length=10, choices=LocationType.choices, default=LocationType.PHYSICAL)
+    location_type = models.CharField(
+        max_length=10, choices=LocationType.choices, default=LocationType.PHYSICAL
+    )
     name = models.TextField(blank=True)
     description = models.TextField(blank=True)
     latitude = models.FloatField(null=True, blank=True)
@@ -157,6 +168,7 @@ class Address(models.Model):
 
     class Meta:
         ordering = ["address_1", "id"]
+        verbose_name_plural = "addresses"
         constraints = [
             models.CheckConstraint(
                 condition=Q(address_type__in=AddressType.values), name="directory_address_type_valid"
@@ -174,6 +186,11 @@ class ServiceAtLocation(FeedRecord):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = "service at location"
+        verbose_name_plural = "services at locations"
+
+    def __str__(self) -> str:
+        return f"{self.service_id} at {self.location_id}"
 
 
 class Contact(models.Model):
@@ -192,12 +209,18 @@ class Contact(models.Model):
 
 
 class Phone(models.Model):
-    """A phone number of a service, a contact or a location (HSDS 3.0 places; ORUK 3.0 has the entity only)."""
+    """A phone number of a service, a contact or a location (as in HSDS 3.0; ORUK 3.0 has the entity)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
     number = models.TextField()
     description = models.TextField(blank=True)
     languages = models.JSONField(default=list, blank=True)
@@ -254,9 +277,14 @@ class ServiceAttribute(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="attributes")
-    taxonomy_term = models.ForeignKey(TaxonomyTerm, on_delete=models.PROTECT, related_name="service_attributes")
+    taxonomy_term = models.ForeignKey(
+        TaxonomyTerm, on_delete=models.PROTECT, related_name="service_attributes"
+    )
     link_type = models.TextField(blank=True)
 
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["taxonomy_term", "service"], name="directory_attribute_term")]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.link_type or 'tagged'} {self.taxonomy_term_id}"

@@ -58,8 +58,9 @@ def api_info() -> dict[str, Any]:
     return {"version": ORUK_VERSION, "profile": PROFILE_URL, "openapi_url": OPENAPI_URL}
 
 
-def page(rows: Iterable[Any], serialise: Callable[[Any], dict], *, total: int, page_number: int,
-         per_page: int) -> dict[str, Any]:
+def page(
+    rows: Iterable[Any], serialise: Callable[[Any], dict], *, total: int, page_number: int, per_page: int
+) -> dict[str, Any]:
     """The ORUK page: counts, where this page is, and its contents."""
     contents = [serialise(row) for row in rows]
     total_pages = math.ceil(total / per_page) if total else 0
@@ -77,8 +78,14 @@ def page(rows: Iterable[Any], serialise: Callable[[Any], dict], *, total: int, p
 
 def organization(org: Organization, *, full: bool = True) -> dict[str, Any]:
     out = {"id": str(org.pk), "name": org.name, "description": org.description}
-    _put(out, email=org.email, website=org.website, logo=org.logo, uri=org.uri,
-         parent_organization_id=_id(org.parent_organization_id))
+    _put(
+        out,
+        email=org.email,
+        website=org.website,
+        logo=org.logo,
+        uri=org.uri,
+        parent_organization_id=_id(org.parent_organization_id),
+    )
     if full:
         out["organization_identifiers"] = org.organization_identifiers
         out["attributes"] = org.attributes
@@ -87,8 +94,14 @@ def organization(org: Organization, *, full: bool = True) -> dict[str, Any]:
 
 def taxonomy_term(term: TaxonomyTerm) -> dict[str, Any]:
     out = {"id": str(term.pk), "name": term.name, "description": term.description}
-    return _put(out, parent_id=_id(term.parent_id), taxonomy=term.taxonomy_name, taxonomy_id=_id(term.taxonomy_id),
-                term_uri=term.term_uri, term=term.term)
+    return _put(
+        out,
+        parent_id=_id(term.parent_id),
+        taxonomy=term.taxonomy_name,
+        taxonomy_id=_id(term.taxonomy_id),
+        term_uri=term.term_uri,
+        term=term.term,
+    )
 
 
 def taxonomy(tax: Taxonomy, terms: Iterable[TaxonomyTerm] | None = None) -> dict[str, Any]:
@@ -116,9 +129,15 @@ def contact(item: Contact) -> dict[str, Any]:
 
 
 def address(item: Address) -> dict[str, Any]:
-    out = {"id": str(item.pk), "address_1": item.address_1, "city": item.city,
-           "state_province": item.state_province, "postal_code": item.postal_code, "country": item.country,
-           "address_type": item.address_type}
+    out = {
+        "id": str(item.pk),
+        "address_1": item.address_1,
+        "city": item.city,
+        "state_province": item.state_province,
+        "postal_code": item.postal_code,
+        "country": item.country,
+        "address_type": item.address_type,
+    }
     _put(out, attention=item.attention, region=item.region)
     if item.attributes:
         out["attributes"] = item.attributes
@@ -127,9 +146,15 @@ def address(item: Address) -> dict[str, Any]:
 
 def location(item: Location, *, full: bool = True) -> dict[str, Any]:
     out = {"id": str(item.pk), "location_type": item.location_type}
-    _put(out, name=item.name, description=item.description, latitude=_number(item.latitude),
-         longitude=_number(item.longitude), external_identifier=item.external_identifier,
-         external_identifier_type=item.external_identifier_type)
+    _put(
+        out,
+        name=item.name,
+        description=item.description,
+        latitude=_number(item.latitude),
+        longitude=_number(item.longitude),
+        external_identifier=item.external_identifier,
+        external_identifier_type=item.external_identifier_type,
+    )
     if full:
         out["addresses"] = [address(a) for a in item.addresses.all()]
         out["phones"] = [phone(p) for p in item.phones.all()]
@@ -148,12 +173,22 @@ def attribute(item: ServiceAttribute) -> dict[str, Any]:
 def service(item: Service, *, full: bool = True, with_locations: bool = True) -> dict[str, Any]:
     """A service: its one-to-one fields and organisation (a list row), or fully nested (`full`)."""
     out = {"id": str(item.pk), "name": item.name, "status": item.status}
-    _put(out, organization_id=_id(item.organization_id), description=item.description, url=item.url,
-         email=item.email, fees=item.fees, accreditations=item.accreditations,
-         eligibility_description=item.eligibility_description,
-         minimum_age=_number(item.minimum_age), maximum_age=_number(item.maximum_age),
-         assured_date=item.assured_date.isoformat() if item.assured_date else None,
-         assurer_email=item.assurer_email, alert=item.alert, last_modified=_datetime(item.last_modified))
+    _put(
+        out,
+        organization_id=_id(item.organization_id),
+        description=item.description,
+        url=item.url,
+        email=item.email,
+        fees=item.fees,
+        accreditations=item.accreditations,
+        eligibility_description=item.eligibility_description,
+        minimum_age=_number(item.minimum_age),
+        maximum_age=_number(item.maximum_age),
+        assured_date=item.assured_date.isoformat() if item.assured_date else None,
+        assurer_email=item.assurer_email,
+        alert=item.alert,
+        last_modified=_datetime(item.last_modified),
+    )
     if item.organization_id:
         out["organization"] = organization(item.organization, full=full)
     if not full:

@@ -60,16 +60,22 @@ class ServiceFilters:
 CARD_RELATED = (
     "phones",
     Prefetch("contacts", queryset=Contact.objects.prefetch_related("phones")),
-    Prefetch("service_at_locations",
-             queryset=ServiceAtLocation.objects.select_related("location").prefetch_related("location__addresses")),
+    Prefetch(
+        "service_at_locations",
+        queryset=ServiceAtLocation.objects.select_related("location").prefetch_related("location__addresses"),
+    ),
     Prefetch("attributes", queryset=ServiceAttribute.objects.select_related("taxonomy_term")),
 )
 # A service in full, as /services/{id} nests it.
 FULL_RELATED = (
     "phones",
     Prefetch("contacts", queryset=Contact.objects.prefetch_related("phones")),
-    Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location")
-             .prefetch_related("location__addresses", "location__phones")),
+    Prefetch(
+        "service_at_locations",
+        queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+            "location__addresses", "location__phones"
+        ),
+    ),
     Prefetch("attributes", queryset=ServiceAttribute.objects.select_related("taxonomy_term")),
 )
 
@@ -95,24 +101,30 @@ def term_ids_with_narrower(ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         if not frontier:
             break
         frontier = set(
-            TaxonomyTerm.objects.filter(parent_id__in=frontier).exclude(pk__in=found).values_list("pk", flat=True)
+            TaxonomyTerm.objects.filter(parent_id__in=frontier)
+            .exclude(pk__in=found)
+            .values_list("pk", flat=True)
         )
         found |= frontier
     return found
 
 
 def taxonomy_term_ids_for(value: str) -> set[uuid.UUID]:
-    """The terms a taxonomy_term filter means: by id, else by code in any taxonomy, with their narrower terms."""
+    """The terms a taxonomy_term filter means: by id, else by code in any taxonomy, and narrower terms."""
     value = (value or "").strip()
     try:
         ids = {uuid.UUID(value)}
     except ValueError:
-        ids = set(TaxonomyTerm.objects.filter(term__iexact=value).values_list("pk", flat=True)) if value else set()
+        ids = (
+            set(TaxonomyTerm.objects.filter(term__iexact=value).values_list("pk", flat=True))
+            if value
+            else set()
+        )
     return term_ids_with_narrower(ids) if ids else set()
 
 
 def need_term_ids(need: str) -> set[uuid.UUID]:
-    """The Casework needs term for a need code, with its narrower terms; empty when it is not in the directory."""
+    """The Casework needs term of a need code and its narrower terms; empty when it is not imported."""
     ids = set(
         TaxonomyTerm.objects.filter(taxonomy_id=NEEDS_TAXONOMY_ID, term=need).values_list("pk", flat=True)
     )
@@ -134,22 +146,33 @@ def service_search(*, filters: ServiceFilters) -> QuerySet[Service]:
         qs = qs.filter(status__in=filters.statuses)
     for word in filters.text.split()[:MAX_SEARCH_WORDS]:
         qs = qs.filter(
-            Q(name__icontains=word) | Q(description__icontains=word) | Q(eligibility_description__icontains=word)
+            Q(name__icontains=word)
+            | Q(description__icontains=word)
+            | Q(eligibility_description__icontains=word)
             | Q(organization__name__icontains=word)
-            | Exists(ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term__name__icontains=word))
+            | Exists(
+                ServiceAttribute.objects.filter(service=OuterRef("pk"), taxonomy_term__name__icontains=word)
+            )
         )
     if filters.need:
         qs = qs.filter(_with_term(need_term_ids(filters.need)))
     if filters.taxonomy_term:
         qs = qs.filter(_with_term(taxonomy_term_ids_for(filters.taxonomy_term)))
     if filters.taxonomy_id:
-        qs = qs.filter(Exists(ServiceAttribute.objects.filter(
-            service=OuterRef("pk"), taxonomy_term__taxonomy_id=filters.taxonomy_id)))
+        qs = qs.filter(
+            Exists(
+                ServiceAttribute.objects.filter(
+                    service=OuterRef("pk"), taxonomy_term__taxonomy_id=filters.taxonomy_id
+                )
+            )
+        )
     if filters.organization_id:
         qs = qs.filter(organization_id=filters.organization_id)
     if filters.age is not None:
-        qs = qs.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=filters.age),
-                       Q(maximum_age__isnull=True) | Q(maximum_age__gte=filters.age))
+        qs = qs.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=filters.age),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=filters.age),
+        )
     if filters.minimum_age is not None:
         qs = qs.filter(minimum_age__gte=filters.minimum_age)
     if filters.maximum_age is not None:
@@ -174,27 +197,43 @@ def service_list_for_cards(qs: QuerySet[Service]) -> QuerySet[Service]:
 def service_get(*, service_id: uuid.UUID | str) -> Service:
     """A service with everything /services/{id} nests, or Http404."""
     try:
-        return Service.objects.select_related("organization").prefetch_related(*FULL_RELATED).get(pk=service_id)
+        return (
+            Service.objects.select_related("organization").prefetch_related(*FULL_RELATED).get(pk=service_id)
+        )
     except (Service.DoesNotExist, ValidationError, ValueError):
         raise Http404("No service found") from None
 
 
-def service_at_location_search(*, filters: ServiceFilters, district: str | None = None) -> QuerySet[ServiceAtLocation]:
-    """Services at locations: the services that match, at locations in the postcode district if one is given."""
+def service_at_location_search(
+    *, filters: ServiceFilters, district: str | None = None
+) -> QuerySet[ServiceAtLocation]:
+    """Services at locations: the services that match, at locations in the postcode district if given."""
     qs = ServiceAtLocation.objects.filter(service__in=service_search(filters=filters).order_by().values("pk"))
     if district:
-        qs = qs.filter(Exists(Address.objects.filter(location=OuterRef("location_id"), postcode_district=district)))
-    return qs.select_related("service__organization", "location").order_by("service__name", "location__name", "id")
+        qs = qs.filter(
+            Exists(Address.objects.filter(location=OuterRef("location_id"), postcode_district=district))
+        )
+    return qs.select_related("service__organization", "location").order_by(
+        "service__name", "location__name", "id"
+    )
 
 
 def service_at_location_get(*, service_at_location_id: uuid.UUID | str) -> ServiceAtLocation:
     """A service at a location with its location and service in full, or Http404."""
     try:
-        return ServiceAtLocation.objects.select_related("service__organization", "location").prefetch_related(
-            "location__addresses", "location__phones", "service__phones",
-            Prefetch("service__contacts", queryset=Contact.objects.prefetch_related("phones")),
-            Prefetch("service__attributes", queryset=ServiceAttribute.objects.select_related("taxonomy_term")),
-        ).get(pk=service_at_location_id)
+        return (
+            ServiceAtLocation.objects.select_related("service__organization", "location")
+            .prefetch_related(
+                "location__addresses",
+                "location__phones",
+                "service__phones",
+                Prefetch("service__contacts", queryset=Contact.objects.prefetch_related("phones")),
+                Prefetch(
+                    "service__attributes", queryset=ServiceAttribute.objects.select_related("taxonomy_term")
+                ),
+            )
+            .get(pk=service_at_location_id)
+        )
     except (ServiceAtLocation.DoesNotExist, ValidationError, ValueError):
         raise Http404("No service at location found") from None
 
@@ -212,8 +251,9 @@ def taxonomy_get(*, taxonomy_id: uuid.UUID | str) -> tuple[Taxonomy, list[Taxono
     return taxonomy, list(TaxonomyTerm.objects.filter(taxonomy_id=taxonomy.pk).order_by("name", "id"))
 
 
-def taxonomy_term_list(*, taxonomy_id: uuid.UUID | None = None, parent_id: uuid.UUID | None = None,
-                       search: str = "") -> QuerySet[TaxonomyTerm]:
+def taxonomy_term_list(
+    *, taxonomy_id: uuid.UUID | None = None, parent_id: uuid.UUID | None = None, search: str = ""
+) -> QuerySet[TaxonomyTerm]:
     qs = TaxonomyTerm.objects.order_by("name", "id")
     if taxonomy_id:
         qs = qs.filter(taxonomy_id=taxonomy_id)
@@ -234,3 +274,28 @@ def taxonomy_term_get(*, term_id: uuid.UUID | str) -> TaxonomyTerm:
 def locations_of(service: Service) -> list[Location]:
     """The service's locations, from its prefetched services at locations."""
     return [sal.location for sal in service.service_at_locations.all()]
+
+
+def service_signpost_snapshot(*, service_id: uuid.UUID | str) -> dict[str, str]:
+    """What a contact record keeps of a service it signposted, as it is now (feeds change; records must not).
+
+    {"service_id", "name", "organisation", "contact" (phone and email), "address" (or "Countywide"), "feed"}.
+    Raises Http404 for no such service.
+    """
+    service = service_get(service_id=service_id)
+    phones = [p.number for p in service.phones.all()] + [
+        p.number for contact in service.contacts.all() for p in contact.phones.all()
+    ]
+    addresses = [
+        ", ".join(part for part in (address.address_1, address.city, address.postal_code) if part)
+        for location in locations_of(service)
+        for address in location.addresses.all()
+    ]
+    return {
+        "service_id": str(service.pk),
+        "name": service.name,
+        "organisation": service.organization.name if service.organization_id else "",
+        "contact": " / ".join(filter(None, [phones[0] if phones else "", service.email])),
+        "address": addresses[0] if addresses else "Countywide",
+        "feed": service.feed,
+    }

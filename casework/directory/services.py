@@ -55,8 +55,11 @@ class ImportResult:
     def summary(self) -> list[str]:
         verb = "would be imported (dry run: nothing was saved)" if self.dry_run else "imported"
         lines = [f"{self.records} record{'s' if self.records != 1 else ''} from {self.feed} {verb}."]
-        lines += [f"  {label}: {counts}" for label, counts in self.counts.items()
-                  if counts.created or counts.updated or counts.unchanged or counts.removed]
+        lines += [
+            f"  {label}: {counts}"
+            for label, counts in self.counts.items()
+            if counts.created or counts.updated or counts.unchanged or counts.removed
+        ]
         return lines
 
 
@@ -80,13 +83,22 @@ def directory_import(
         plan = importer.plan_feed(records, kind=kind, progress=progress)
         if plan.problems:
             raise FeedRejected(plan.problems)
-        result = ImportResult(feed=feed, records=plan.records, dry_run=dry_run, counts=_write(plan, feed=feed))
+        result = ImportResult(
+            feed=feed, records=plan.records, dry_run=dry_run, counts=_write(plan, feed=feed)
+        )
         if dry_run:
             transaction.set_rollback(True)
         else:
-            audit_record(user=user, verb="directory.feed_imported", reason=feed,
-                         changes={"feed": feed, "records": plan.records,
-                                  "counts": {label: vars(counts) for label, counts in result.counts.items()}})
+            audit_record(
+                user=user,
+                verb="directory.feed_imported",
+                reason=feed,
+                changes={
+                    "feed": feed,
+                    "records": plan.records,
+                    "counts": {label: vars(counts) for label, counts in result.counts.items()},
+                },
+            )
     return result
 
 
@@ -94,7 +106,9 @@ def _write(plan: Plan, *, feed: str) -> dict[str, Counts]:
     now = clock.now()
     counts: dict[str, Counts] = {}
     for model in WRITE_ORDER:
-        counts[str(model._meta.verbose_name_plural)] = _upsert(model, plan.rows.get(model, {}), feed=feed, now=now)
+        counts[str(model._meta.verbose_name_plural)] = _upsert(
+            model, plan.rows.get(model, {}), feed=feed, now=now
+        )
     removed = _remove_unlisted_children(plan)
     for model, number in removed.items():
         counts[str(model._meta.verbose_name_plural)].removed += number
@@ -110,7 +124,7 @@ def _upsert(model: type[models.Model], rows: dict[uuid.UUID, dict[str, Any]], *,
     existing: dict[uuid.UUID, models.Model] = {}
     ids = list(rows)
     for start in range(0, len(ids), BATCH_SIZE):
-        existing.update({obj.pk: obj for obj in model.objects.filter(pk__in=ids[start:start + BATCH_SIZE])})
+        existing.update({obj.pk: obj for obj in model.objects.filter(pk__in=ids[start : start + BATCH_SIZE])})
     to_create, to_update, changed_fields = [], [], set()
     for pk, row in rows.items():
         values = {**row, **provenance}
@@ -146,9 +160,11 @@ def _remove_unlisted_children(plan: Plan) -> dict[type[models.Model], int]:
         parent_ids = list(parents)
         stale = []
         for start in range(0, len(parent_ids), BATCH_SIZE):
-            rows = model.objects.filter(**{f"{fk}__in": parent_ids[start:start + BATCH_SIZE]}).values_list("pk", fk)
+            rows = model.objects.filter(**{f"{fk}__in": parent_ids[start : start + BATCH_SIZE]}).values_list(
+                "pk", fk
+            )
             stale += [pk for pk, parent in rows if pk not in parents[parent]]
         for start in range(0, len(stale), BATCH_SIZE):
-            model.objects.filter(pk__in=stale[start:start + BATCH_SIZE]).delete()
+            model.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
         removed[model] += len(stale)
     return removed

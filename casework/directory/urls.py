@@ -13,7 +13,9 @@ urlpatterns = [
     re_path(r"^services/?$", views.oruk_service_list, name="services"),
     re_path(rf"^services/{_ID}/?$", views.oruk_service_detail, name="service"),
     re_path(r"^service_at_locations/?$", views.oruk_service_at_location_list, name="service_at_locations"),
-    re_path(rf"^service_at_locations/{_ID}/?$", views.oruk_service_at_location_detail, name="service_at_location"),
+    re_path(
+        rf"^service_at_locations/{_ID}/?$", views.oruk_service_at_location_detail, name="service_at_location"
+    ),
     re_path(r"^taxonomies/?$", views.oruk_taxonomy_list, name="taxonomies"),
     re_path(rf"^taxonomies/{_ID}/?$", views.oruk_taxonomy_detail, name="taxonomy"),
     re_path(r"^taxonomy_terms/?$", views.oruk_taxonomy_term_list, name="taxonomy_terms"),

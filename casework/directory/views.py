@@ -45,17 +45,27 @@ def service_search(request):
     page = page_range = None
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
-        filters = ServiceFilters(text=data.get("q", ""), need=data.get("need", ""), area=data.get("area", ""),
-                                 age=data.get("age"), statuses=OPEN_STATUSES)
+        filters = ServiceFilters(
+            text=data.get("q", ""),
+            need=data.get("need", ""),
+            area=data.get("area", ""),
+            age=data.get("age"),
+            statuses=OPEN_STATUSES,
+        )
         services = selectors.service_list_for_cards(selectors.service_search(filters=filters))
         paginator = Paginator(services, SEARCH_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         if paginator.num_pages > 1:
             page_range = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
-    is_htmx = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+    is_htmx = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
     template = "directory/_service_results.html" if is_htmx else "directory/service_search.html"
-    response = render(request, template, {"form": form, "page": page, "page_range": page_range,
-                                          "searched": form.is_bound})
+    response = render(
+        request,
+        template,
+        {"form": form, "page": page, "page_range": page_range, "searched": form.is_bound, "is_htmx": is_htmx},
+    )
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -82,7 +92,7 @@ def _json_error(status: int, detail: str, errors: list[dict[str, str]] | None = 
 
 
 def oruk_endpoint(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
-    """Open, read-only and CORS-enabled: GET and HEAD answer, OPTIONS is a preflight, anything else is a 405."""
+    """Open, read-only, CORS-enabled: GET and HEAD answer, OPTIONS is a preflight, anything else a 405."""
 
     @csrf_exempt  # nothing here changes anything; a 405 is the right answer to a POST, not a CSRF 403
     @functools.wraps(view)
@@ -128,7 +138,7 @@ class _Params:
     def text(self, name: str) -> str:
         return " ".join(self.query.get(name, "").split())
 
-    def integer(self, name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
+    def integer(self, name: str, default: int, *, minimum: int) -> int:
         raw = self.query.get(name, "").strip()
         if not raw:
             return default
@@ -137,9 +147,8 @@ class _Params:
         except ValueError:
             self._fail(name, f"{name} must be a whole number")
             return default
-        if value < minimum or (maximum is not None and value > maximum):
-            limit = f"from {minimum} to {maximum}" if maximum is not None else f"{minimum} or more"
-            self._fail(name, f"{name} must be {limit}")
+        if value < minimum:
+            self._fail(name, f"{name} must be {minimum} or more")
             return default
         return value
 
@@ -173,15 +182,21 @@ class _Params:
         return district
 
     def paging(self) -> tuple[int, int]:
-        return (self.integer("page", 1, minimum=1),
-                self.integer("per_page", ORUK_DEFAULT_PER_PAGE, minimum=1, maximum=ORUK_MAX_PER_PAGE))
+        return (
+            self.integer("page", 1, minimum=1),
+            # More than the most is served as the most: the page's size and total_pages say what was done.
+            min(self.integer("per_page", ORUK_DEFAULT_PER_PAGE, minimum=1), ORUK_MAX_PER_PAGE),
+        )
 
     def service_filters(self) -> ServiceFilters:
-        # start_time, end_time and day are accepted and not applied: opening times are kept as the feed's text.
+        # start_time, end_time and day are accepted, not applied: opening times are kept as the feed's text.
         return ServiceFilters(
-            text=self.text("search"), taxonomy_term=self.text("taxonomy_term_id"),
-            taxonomy_id=self.uuid("taxonomy_id"), organization_id=self.uuid("organization_id"),
-            minimum_age=self.number("minimum_age"), maximum_age=self.number("maximum_age"),
+            text=self.text("search"),
+            taxonomy_term=self.text("taxonomy_term_id"),
+            taxonomy_id=self.uuid("taxonomy_id"),
+            organization_id=self.uuid("organization_id"),
+            minimum_age=self.number("minimum_age"),
+            maximum_age=self.number("maximum_age"),
         )
 
     def check(self) -> None:
@@ -192,7 +207,7 @@ class _Params:
 def _page(qs, serialise, page_number: int, per_page: int) -> dict[str, Any]:
     total = qs.count()
     start = (page_number - 1) * per_page
-    rows = list(qs[start:start + per_page]) if start < total else []
+    rows = list(qs[start : start + per_page]) if start < total else []
     return oruk.page(rows, serialise, total=total, page_number=page_number, per_page=per_page)
 
 
@@ -207,8 +222,12 @@ def oruk_service_list(request):
     filters = params.service_filters()
     page_number, per_page = params.paging()
     params.check()
-    return _page(selectors.service_search(filters=filters),
-                 functools.partial(oruk.service, full=False), page_number, per_page)
+    return _page(
+        selectors.service_search(filters=filters),
+        functools.partial(oruk.service, full=False),
+        page_number,
+        per_page,
+    )
 
 
 @oruk_endpoint
@@ -221,11 +240,17 @@ def oruk_service_at_location_list(request):
     params = _Params(request)
     filters = params.service_filters()
     district = params.district("postcode")
-    params.number("proximity")  # accepted, not applied: the directory has no postcode centroids to measure from
+    params.number(
+        "proximity"
+    )  # accepted, not applied: the directory has no postcode centroids to measure from
     page_number, per_page = params.paging()
     params.check()
-    return _page(selectors.service_at_location_search(filters=filters, district=district),
-                 functools.partial(oruk.service_at_location, full=False), page_number, per_page)
+    return _page(
+        selectors.service_at_location_search(filters=filters, district=district),
+        functools.partial(oruk.service_at_location, full=False),
+        page_number,
+        per_page,
+    )
 
 
 @oruk_endpoint

@@ -87,6 +87,9 @@ def person_detail(request, person_id: int):
         "named_users": selectors.restricted_access_list(person=person) if person.is_restricted else None,
         "cases": cases_for_person(user=user, person_id=person.pk),
         "can_raise_case": has_perm(user, "cases.raise_case"),
+        "can_add_task": has_perm(user, "tasks.add_task_person", person),
+        "can_raise_concern": has_perm(user, "safeguarding.raise_concern"),
+        "can_record_contact": has_perm(user, "contacts.record_contact_person", person),
     }
     return render(request, "people/person_detail.html", context)
 

@@ -55,9 +55,12 @@ def concern_raise(*, user, person: Person, at_risk: str, what_happened: str, imm
             at_risk_name=at_risk_name.strip(), what_happened=what_happened.strip(),
             immediate_danger=immediate_danger, called_999=called_999, abuse_types=abuse_types,
             routed_to_team=team, raised_at=clock.now(), created_by=user, modified_by=user)
-        task_create(user=None, title=f"Safeguarding concern about {person.full_name}: decide the response",
-                    due_date=clock.today(), assigned_to_team=team, case=case, person=person, kind="safeguarding",
-                    details="A safeguarding concern was raised. Open it from the case or person record.",
+        # The task names no one and points at the concern, so it reaches the team even when they could not
+        # open the person's record (restricted, or no relationship yet): raising a concern is never blocked.
+        task_create(user=None, title=f"Safeguarding concern {concern.pk}: decide the response today",
+                    due_date=clock.today(), assigned_to_team=team, kind="safeguarding",
+                    details=f"A safeguarding concern was raised{' on case ' + case.reference if case else ''}. "
+                            f"Open it at /safeguarding/{concern.pk}/.",
                     source=f"safeguarding:{concern.pk}", effect_key=f"safeguarding:concern:{concern.pk}",
                     organisation=team.organisation)
         # The audit records that a concern was raised, not what it says: the detail stays with the concern.

@@ -84,3 +84,16 @@ def test_the_case_flag_shows_to_colleagues_without_the_detail(login, world, case
     page = login(world.practitioner2).get(case.get_absolute_url()).content.decode()
     assert "Safeguarding concern raised" in page
     assert "Bruises" not in page
+
+
+@pytest.mark.parametrize("who", ["restricted_person", "district_person"])
+def test_a_concern_is_never_blocked_by_who_can_open_the_record(world, who):
+    person = getattr(world, who)
+    user = world.practitioner if who == "restricted_person" else world.district_worker
+    if who == "district_person":
+        from tests.factories import TeamFactory
+
+        TeamFactory(organisation=world.district, name="District safeguarding", is_safeguarding=True)
+    concern = services.concern_raise(user=user, person=person, at_risk="adult", what_happened="Seen with bruises",
+                                     immediate_danger=False)
+    assert Task.objects.filter(kind="safeguarding", source=f"safeguarding:{concern.pk}").exists()
