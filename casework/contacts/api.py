@@ -85,3 +85,85 @@ def record(request, payload: ContactIn):
         person = person_get_for_user(user=request.user, person_id=payload.person_id, purpose="opened_for_change")
     data = payload.dict(exclude={"case_id", "person_id"})
     return Status(201, services.contact_record(user=request.user, case=case, person=person, **data))
+
+
+class AbsenceIn(Schema):
+    worker_id: int | None = Field(None, description="Yourself if not given")
+    kind: str
+    start_date: datetime.date
+    end_date: datetime.date
+    note: str = Field("", max_length=200)
+
+
+class AbsenceOut(Schema):
+    id: int
+    user_id: int
+    kind: str
+    start_date: datetime.date
+    end_date: datetime.date
+    note: str
+
+
+class MessageIn(Schema):
+    case_id: int
+    to_user_id: int
+    body: str
+    told_person: str = Field("", max_length=300)
+
+
+class MessageOut(Schema):
+    id: int
+    to_user_id: int
+    from_user_id: int | None
+    case_id: int | None
+    person_id: int | None
+    body: str
+    told_person: str
+    sent_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+
+@router.post("/absences", response={201: AbsenceOut}, summary="Record an absence (yours, or your team's)")
+def record_absence(request, payload: AbsenceIn):
+    from casework.accounts.models import User
+    from casework.core.errors import ValidationFailed
+
+    worker = request.user
+    if payload.worker_id:
+        worker = User.objects.filter(pk=payload.worker_id, is_active=True).first()
+        if worker is None:
+            raise ValidationFailed("No such worker", field="worker_id")
+    return Status(201, services.absence_record(user=request.user, worker=worker, kind=payload.kind,
+                                               start_date=payload.start_date, end_date=payload.end_date,
+                                               note=payload.note))
+
+
+@router.get("/messages", response=list[MessageOut], summary="Your messages, unread first")
+def my_messages(request):
+    return selectors.messages_for(user=request.user)
+
+
+@router.post("/messages", response={201: MessageOut}, summary="Leave a message for a worker on a case")
+def leave_message(request, payload: MessageIn):
+    from django.http import Http404
+
+    from casework.accounts.models import User
+
+    case = case_get_for_user(user=request.user, case_id=payload.case_id, purpose="opened_for_change")
+    worker = User.objects.filter(pk=payload.to_user_id, case_assignments__case=case,
+                                 case_assignments__ended_at__isnull=True).distinct().first()
+    if worker is None:
+        raise Http404
+    return Status(201, services.message_send(user=request.user, to_user=worker, case=case, body=payload.body,
+                                             told_person=payload.told_person))
+
+
+@router.post("/messages/{message_id}/read", response={204: None}, summary="Mark one of your messages read")
+def read_message(request, message_id: int):
+    from django.shortcuts import get_object_or_404
+
+    from casework.contacts.models import Message
+
+    services.message_mark_read(user=request.user, message=get_object_or_404(Message, pk=message_id,
+                                                                              to_user=request.user))
+    return Status(204, None)

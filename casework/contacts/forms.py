@@ -134,3 +134,18 @@ class OnBehalfForm(forms.Form):
                               help_text="What, with whom, from when, and why it could not wait",
                               error_messages={"required": "Enter what you did and why"})
     effective_on = GovukDateField(label="From (optional)", required=False, help_text="Leave blank for today")
+
+
+class AbsenceForm(forms.Form):
+    worker = forms.ModelChoiceField(label="Who is away", queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label="Why", widget=forms.RadioSelect, choices=[
+        ("leave", "Annual leave"), ("training", "Training"), ("sick", "Off sick"), ("other", "Other")],
+        error_messages={"required": "Select why they are away"})
+    start_date = GovukDateField(label="First day away")
+    end_date = GovukDateField(label="Last day away")
+    note = forms.CharField(label="Note (optional)", required=False, max_length=200)
+
+    def __init__(self, *args, workers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = workers
+        self.fields["worker"].label_from_instance = lambda u: u.display_name

@@ -9,5 +9,6 @@ urlpatterns = [
     path("duty/people/<int:person_id>/call", views.duty_call, name="duty_call"),
     path("cases/<int:case_id>/message/<int:user_id>", views.message_leave, name="message_leave"),
     path("messages", views.inbox, name="inbox"),
+    path("absences", views.absences, name="absences"),
     path("cases/<int:case_id>/on-behalf", views.act_on_behalf, name="act_on_behalf"),
 ]

@@ -179,3 +179,39 @@ def act_on_behalf(request, case_id: int):
             messages.success(request, "Recorded, and the allocated worker has been sent a message.")
             return redirect(case)
     return render(request, "contacts/act_on_behalf.html", {"case": case, "form": form})
+
+
+def absences(request):
+    """Record absences (your own, or your team's as a team manager) and see who is away."""
+    import datetime
+
+    from casework.accounts.choices import Role
+    from casework.accounts.models import User
+    from casework.accounts.selectors import actor_for
+    from casework.contacts.forms import AbsenceForm
+    from casework.contacts.models import WorkerAbsence
+    from casework.core import clock
+
+    _require_duty(request)
+    actor = actor_for(request.user)
+    managed = actor.organisations_with_role(Role.TEAM_MANAGER)
+    workers = User.objects.filter(pk=request.user.pk)
+    if managed:
+        workers = User.objects.filter(memberships__organisation_id__in=managed, memberships__is_active=True,
+                                      is_active=True).distinct().order_by("first_name", "last_name")
+    form = AbsenceForm(request.POST or None, workers=workers, initial={"worker": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.absence_record(user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            apply_service_error(form, error)
+        except PermissionRefused as error:
+            raise PermissionDenied(error.message) from None
+        else:
+            messages.success(request, "The absence has been recorded.")
+            return redirect("contacts:absences")
+    today = clock.today()
+    upcoming = (WorkerAbsence.objects.filter(user__memberships__organisation_id__in=actor.organisation_ids,
+                                             end_date__gte=today, start_date__lte=today + datetime.timedelta(days=60))
+                .select_related("user").distinct().order_by("start_date")[:100])
+    return render(request, "contacts/absences.html", {"form": form, "upcoming": upcoming, "today": today})

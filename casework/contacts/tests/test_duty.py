@@ -228,3 +228,22 @@ def test_a_review_requested_at_the_duty_desk_is_a_task_for_the_worker(world, all
     duty.review_request(user=world.duty_officer, case=allocated, details="Wants her care hours looked at")
     task = Task.objects.get(kind="review_request")
     assert task.assigned_to_user == world.practitioner and task.case == allocated
+
+
+def test_absences_page(login, world):
+    from django.urls import reverse
+
+    from casework.contacts.models import WorkerAbsence
+
+    today = clock.today()
+    client = login(world.team_manager)
+    response = client.post(reverse("contacts:absences"), {
+        "worker": world.practitioner.pk, "kind": "training", "start_date_0": today.day,
+        "start_date_1": today.month, "start_date_2": today.year, "end_date_0": today.day,
+        "end_date_1": today.month, "end_date_2": today.year})
+    assert response.status_code == 302
+    assert WorkerAbsence.objects.get().user == world.practitioner
+    assert "Away now" in client.get(reverse("contacts:absences")).content.decode()
+    # A practitioner can only record their own.
+    page = login(world.practitioner2).get(reverse("contacts:absences")).content.decode()
+    assert world.practitioner.display_name not in page.split("Away now")[0].split("Who is away")[1]
