@@ -168,8 +168,14 @@ def absence_record(*, user, worker, kind: str, start_date: datetime.date, end_da
 def message_send(*, user, to_user, body: str, told_person: str = "", case: Case | None = None,
                  person: Person | None = None, contact: ContactEvent | None = None) -> "Message":
     """Leave a worker a message about a contact: what happened, what was done, what the person was told."""
+    from casework.cases.policies import can_view_case
     from casework.contacts.models import Message
 
+    if case is not None:
+        require_perm(user, "contacts.record_contact_case", case,
+                     "Only the organisation holding this open case can leave messages about it.")
+        if not can_view_case(to_user, case):
+            raise ValidationFailed("That worker cannot see this case", field="to_user")
     if not body.strip():
         raise ValidationFailed("Enter the message", field="body")
     with transaction.atomic():
@@ -188,4 +194,7 @@ def message_mark_read(*, user, message) -> None:
     if message.to_user_id != user.pk:
         raise PermissionRefused("Only the person a message is for can mark it read.")
     if message.read_at is None:
-        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=clock.now())
+        with transaction.atomic():
+            Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=clock.now())
+            audit_record(user=user, verb="contacts.message_read", obj=message, case_id=message.case_id,
+                         person_id=message.person_id, changes={"read": {"before": False, "after": True}})

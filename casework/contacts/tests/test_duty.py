@@ -247,3 +247,10 @@ def test_absences_page(login, world):
     # A practitioner can only record their own.
     page = login(world.practitioner2).get(reverse("contacts:absences")).content.decode()
     assert world.practitioner.display_name not in page.split("Away now")[0].split("Who is away")[1]
+
+
+def test_messages_only_from_the_holding_organisation_to_someone_who_can_see_the_case(world, allocated):
+    with pytest.raises(PermissionRefused):
+        services.message_send(user=world.district_worker, to_user=world.practitioner, case=allocated, body="Hi")
+    with pytest.raises(ValidationFailed):
+        services.message_send(user=world.duty_officer, to_user=world.district_worker, case=allocated, body="Hi")
