@@ -8,7 +8,8 @@ from typing import Literal
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from django.db.models import F
+from pydantic import BaseModel, Field
 
 from casework.accounts.models import Organisation, User
 from casework.allocation import selectors as allocation_selectors
@@ -78,8 +79,68 @@ class CaseOut(CaseIndexOut):
         return case.subject_name
 
 
+class CaseRow(BaseModel):
+    """A case as a list row: the same fields as CaseOut, built from values() without model instances."""
+
+    id: int
+    reference: str
+    status: str
+    stage: str
+    priority: str
+    origin: str
+    risk_category: str | None
+    area: str
+    raised_at: datetime.datetime
+    allocated_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    responsible_organisation_id: int | None
+    responsible_organisation: str | None
+    allocated_team_id: int | None
+    allocated_team: str | None
+    primary_worker_id: int | None
+    primary_worker: str | None
+    version: int
+    person_id: int | None
+    household_id: int | None
+    subject_name: str
+    summary: str
+    raised_by_organisation_id: int
+    allocation_rule_id: int | None
+    allocation_explanation: str
+
+
+ROW_VALUES = (
+    "id", "reference", "status", "stage", "priority", "origin", "area", "raised_at", "allocated_at", "closed_at",
+    "responsible_organisation_id", "allocated_team_id", "primary_worker_id", "version", "person_id", "household_id",
+    "summary", "raised_by_organisation_id", "allocation_rule_id", "allocation_explanation",
+)
+
+
+def case_rows(qs) -> list[dict]:
+    """List rows as plain dicts: one query, names joined in SQL, no model instances (the API's hot path)."""
+    rows = list(qs.values(
+        *ROW_VALUES, risk_category_label=F("risk_category__label"),
+        organisation_name=F("responsible_organisation__name"), team_name=F("allocated_team__name"),
+        worker_first=F("primary_worker__first_name"), worker_last=F("primary_worker__last_name"),
+        worker_username=F("primary_worker__username"), given=F("person__given_name"),
+        family=F("person__family_name"), household_name=F("household__name"),
+        household_line=F("household__address_line_1")))
+    for row in rows:
+        worker = f"{row.pop('worker_first') or ''} {row.pop('worker_last') or ''}".strip()
+        username = row.pop("worker_username")
+        row["primary_worker"] = (worker or username) if row["primary_worker_id"] else None
+        row["risk_category"] = row.pop("risk_category_label")
+        row["responsible_organisation"] = row.pop("organisation_name")
+        row["allocated_team"] = row.pop("team_name")
+        given, family = row.pop("given"), row.pop("family")
+        household_name, household_line = row.pop("household_name"), row.pop("household_line")
+        row["subject_name"] = (f"{given} {family}".strip() if row["person_id"]
+                               else household_name or household_line or f"Household {row['household_id']}")
+    return rows
+
+
 class CasePage(Schema):
-    items: list[CaseOut]
+    items: list[CaseRow]
     count: int | None
     page: int
     page_size: int
@@ -126,17 +187,6 @@ def _filters(params) -> WorklistFilters:
                            team_id=getattr(params, "team_id", None), sort=params.sort)
 
 
-# What a list row needs, so a page of 100 does not fetch every column of seven tables.
-LIST_FIELDS = (
-    "id", "version", "reference", "status", "stage", "priority", "origin", "area", "summary", "raised_at",
-    "allocated_at", "closed_at", "person_id", "household_id", "raised_by_organisation_id", "allocation_rule_id",
-    "allocation_explanation", "risk_category__label", "responsible_organisation__name", "allocated_team__name",
-    "primary_worker__first_name", "primary_worker__last_name", "primary_worker__username",
-    "person__given_name", "person__family_name", "household__name", "household__address_line_1",
-    "household__address_line_2", "household__town", "household__postcode",
-)
-
-
 @router.get("", response=CasePage, summary="Cases you can open, as the worklists filter and sort them")
 def list_cases(request, params: Query[CaseListParams]):
     user = request.user
@@ -150,11 +200,13 @@ def list_cases(request, params: Query[CaseListParams]):
         qs = qs.filter(status=params.status)
     if params.stage:
         qs = qs.filter(stage=params.stage)
-    qs = qs.select_related("person", "household", "risk_category", "responsible_organisation", "allocated_team",
-                           "primary_worker").only(*LIST_FIELDS)
-    rows, meta = paginate(qs, params)
+    start = (params.page - 1) * params.page_size
+    rows = case_rows(qs[start:start + params.page_size + 1])
+    meta = {"count": qs.count() if params.with_count else None, "page": params.page,
+            "page_size": params.page_size, "has_next": len(rows) > params.page_size}
+    rows = rows[: params.page_size]
     access_record(user=user, verb="cases.list_read_by_api", details={"scope": params.scope,
-                                                                    "cases": [c.pk for c in rows]})
+                                                                    "cases": [c["id"] for c in rows]})
     return {"items": rows, **meta}
 
 

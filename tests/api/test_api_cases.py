@@ -139,3 +139,11 @@ def test_the_total_is_counted_only_when_asked(api, world):
     body = client.get("/cases", {"scope": "worklist", "page_size": 2}).json()
     assert (body["count"], body["has_next"], len(body["items"])) == (None, True, 2)
     assert client.get("/cases", {"scope": "worklist", "with_count": True}).json()["count"] == 3
+
+
+def test_list_rows_have_the_same_shape_as_the_case(api, world):
+    [case] = _cases(world, 1)
+    client = api(world.practitioner)
+    [row] = client.get("/cases", {"scope": "worklist"}).json()["items"]
+    full = client.get(f"/cases/{case.pk}").json()
+    assert row == full
