@@ -116,10 +116,11 @@ def organisation_list_responsible(*, initiative_id: int, exclude_id: int | None 
             if "responsible" in org.kinds and org.pk != exclude_id]
 
 
-def user_list_assignable(*, organisation_id: int) -> QuerySet[User]:
-    """Active users who do casework that changes records in the organisation: who may be given a case."""
-    return (
-        User.objects.filter(memberships__organisation_id=organisation_id, memberships__is_active=True,
-                            memberships__role__in=[str(r) for r in EDITING_ROLES], is_active=True)
-        .distinct().order_by("first_name", "last_name")
-    )
+def user_list_assignable(*, organisation_id: int, team_id: int | None = None) -> QuerySet[User]:
+    """Active users who do casework that changes records in the organisation: who may be given a case.
+    With a team, only its members (a case page offers its own team, not a county's hundreds of staff)."""
+    memberships = {"memberships__organisation_id": organisation_id, "memberships__is_active": True,
+                   "memberships__role__in": [str(r) for r in EDITING_ROLES]}
+    if team_id is not None:
+        memberships["memberships__team_id"] = team_id
+    return User.objects.filter(is_active=True, **memberships).distinct().order_by("first_name", "last_name")

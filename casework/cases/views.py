@@ -354,7 +354,8 @@ def case_detail(request, case_id: int):
     current_workers = selectors.case_assignments(case=case)
     worker_form = None
     if can_manage_workers:
-        users = user_list_assignable(organisation_id=holding_organisation_id(case)).exclude(
+        users = user_list_assignable(organisation_id=holding_organisation_id(case),
+                                     team_id=case.allocated_team_id).exclude(
             pk__in=[assignment.user_id for assignment in current_workers]
         )
         worker_form = WorkerAddForm(initial={"version": case.version}, users=users, auto_id="worker-%s")
