@@ -266,7 +266,7 @@ def main() -> int:
         client.get(url)
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
-        measure(name, len(queries), "queries", 25)
+        measure(name, len(queries), "queries", 40)
     with CaptureQueriesContext(connection) as queries:
         client.get("/api/v1/cases?scope=worklist&page_size=100", HTTP_AUTHORIZATION=f"Bearer {token}")
     measure("worklist_api_queries_100_rows", len(queries), "queries", 25)
