@@ -19,14 +19,14 @@ from casework.audit.services import access_record
 from casework.cases import selectors, services
 from casework.cases.models import Case, RiskCategory
 from casework.cases.policies import can_view_case
-from casework.core.api import PageParams, etag, expected_version, paginate
+from casework.core.api import PageParams, etag, expected_version
 from casework.core.errors import ValidationFailed
 from casework.people import selectors as people_selectors
 
 router = Router(tags=["cases"])
 
 
-class CaseIndexOut(Schema):
+class CaseIndexOut(BaseModel):
     """What the case index shows: no personal details beyond the case itself."""
 
     id: int
@@ -47,58 +47,10 @@ class CaseIndexOut(Schema):
     primary_worker_id: int | None
     primary_worker: str | None
 
-    @staticmethod
-    def resolve_risk_category(case):
-        return case.risk_category.label if case.risk_category_id else None
-
-    @staticmethod
-    def resolve_responsible_organisation(case):
-        return case.responsible_organisation.name if case.responsible_organisation_id else None
-
-    @staticmethod
-    def resolve_allocated_team(case):
-        return case.allocated_team.name if case.allocated_team_id else None
-
-    @staticmethod
-    def resolve_primary_worker(case):
-        return case.primary_worker.display_name if case.primary_worker_id else None
-
 
 class CaseOut(CaseIndexOut):
-    version: int
-    person_id: int | None
-    household_id: int | None
-    subject_name: str
-    summary: str
-    raised_by_organisation_id: int
-    allocation_rule_id: int | None
-    allocation_explanation: str
+    """A case in full. Every case the API returns is built by case_rows(): one shape, plain dicts."""
 
-    @staticmethod
-    def resolve_subject_name(case):
-        return case.subject_name
-
-
-class CaseRow(BaseModel):
-    """A case as a list row: the same fields as CaseOut, built from values() without model instances."""
-
-    id: int
-    reference: str
-    status: str
-    stage: str
-    priority: str
-    origin: str
-    risk_category: str | None
-    area: str
-    raised_at: datetime.datetime
-    allocated_at: datetime.datetime | None
-    closed_at: datetime.datetime | None
-    responsible_organisation_id: int | None
-    responsible_organisation: str | None
-    allocated_team_id: int | None
-    allocated_team: str | None
-    primary_worker_id: int | None
-    primary_worker: str | None
     version: int
     person_id: int | None
     household_id: int | None
@@ -140,7 +92,7 @@ def case_rows(qs) -> list[dict]:
 
 
 class CasePage(Schema):
-    items: list[CaseRow]
+    items: list[CaseOut]
     count: int | None
     page: int
     page_size: int
@@ -214,8 +166,11 @@ def list_cases(request, params: Query[CaseListParams]):
 def case_index(request, params: Query[IndexParams]):
     qs = allocation_selectors.case_index(user=request.user, filters=_filters(params), status=params.status,
                                          unallocated_only=params.unallocated_only)
-    rows, meta = paginate(qs, params)
-    return {"items": rows, **meta}
+    start = (params.page - 1) * params.page_size
+    # CaseIndexOut keeps only the index fields of each row: no names reach the lead this way.
+    rows = case_rows(qs[start:start + params.page_size + 1])
+    return {"items": rows[: params.page_size], "count": qs.count() if params.with_count else None,
+            "page": params.page, "page_size": params.page_size, "has_next": len(rows) > params.page_size}
 
 
 @router.get("/snapshot", summary="The case index you may see, streamed as JSON Lines (one case per line)",
@@ -245,19 +200,25 @@ def _case_for_action(request, case_id: int) -> Case:
     return case
 
 
-def _done(request, case: Case, response: HttpResponse):
-    case = selectors.case_get_for_user(user=request.user, case_id=case.pk, purpose="read_by_api") \
-        if can_view_case(request.user, case) else selectors.case_index_get_for_user(user=request.user,
-                                                                                     case_id=case.pk)
-    response["ETag"] = etag(case.version)
-    return case
+def _row(case: Case, response: HttpResponse) -> dict:
+    """The case as the API returns it, with its version as the ETag."""
+    [row] = case_rows(Case.objects.filter(pk=case.pk))
+    response["ETag"] = etag(row["version"])
+    return row
+
+
+def _done(request, case: Case, response: HttpResponse) -> dict:
+    """The case after an action: in full for those who may open it, else as the index shows it."""
+    if can_view_case(request.user, case):
+        selectors.case_get_for_user(user=request.user, case_id=case.pk, purpose="read_by_api")
+    else:
+        selectors.case_index_get_for_user(user=request.user, case_id=case.pk)
+    return _row(case, response)
 
 
 @router.get("/{case_id}", response=CaseOut, summary="A case")
 def get_case(request, case_id: int, response: HttpResponse):
-    case = _case(request, case_id)
-    response["ETag"] = etag(case.version)
-    return case
+    return _row(_case(request, case_id), response)
 
 
 class CaseRaiseIn(Schema):
