@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,13 +43,15 @@ from casework.cases.forms import (
 )
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
-from casework.core.errors import DomainError, PermissionRefused
 from casework.contacts import selectors as contact_selectors
+from casework.core.errors import DomainError, PermissionRefused
+from casework.core.pages import paginate as _paginate
+from casework.core.pages import require_page_perm as _require
+from casework.core.pages import run_form_service as _run
+from casework.core.permissions import has_perm
+from casework.people import selectors as people_selectors
 from casework.safeguarding import selectors as safeguarding_selectors
 from casework.tasks import selectors as task_selectors
-from casework.core.forms import apply_service_error
-from casework.core.permissions import has_perm, require_perm
-from casework.people import selectors as people_selectors
 
 MY_CASES_PAGE_SIZE = 25
 WORKLIST_PAGE_SIZE = 25
@@ -122,22 +123,8 @@ STATUS_PAGES: dict[str, dict[str, str]] = {
 # Helpers: refusals, pagination, and what the user may do.
 
 
-def _require(user, name: str, obj: Any = None, message: str | None = None) -> None:
-    try:
-        require_perm(user, name, obj, message)
-    except PermissionRefused as error:
-        raise PermissionDenied(error.message) from None
 
 
-def _paginate(request, queryset, per_page: int):
-    paginator = Paginator(queryset, per_page)
-    page = paginator.get_page(request.GET.get("page"))
-    page_range = (
-        list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
-        if paginator.num_pages > 1
-        else []
-    )
-    return page, page_range
 
 
 def _risk_categories(user) -> list:
@@ -194,17 +181,6 @@ def _case(request, case_id: int, purpose: str = "viewed") -> Case:
     return selectors.case_get_for_user(user=request.user, case_id=case_id, purpose=purpose)
 
 
-def _run(request, form, call: Callable[[dict], Any], success: str | Callable[[], str]) -> bool:
-    """Call the service with the form's data; put a refusal on the form. True when it worked."""
-    try:
-        call(form.cleaned_data)
-    except DomainError as error:
-        apply_service_error(form, error)
-        return False
-    except PermissionRefused as error:
-        raise PermissionDenied(error.message) from None
-    messages.success(request, success() if callable(success) else success)
-    return True
 
 
 def _action_page(request, case: Case, form, **context):

@@ -7,12 +7,7 @@ may not see is a 404.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -20,9 +15,10 @@ from casework.accounts.selectors import team_list_for_organisation, user_list_as
 from casework.audit.models import AuditEvent
 from casework.cases import selectors as case_selectors
 from casework.core import clock
-from casework.core.errors import DomainError, PermissionRefused
-from casework.core.forms import apply_service_error
-from casework.core.permissions import has_perm, require_perm
+from casework.core.pages import paginate as _paginate
+from casework.core.pages import require_page_perm as _require
+from casework.core.pages import run_form_service as _run
+from casework.core.permissions import has_perm
 from casework.people import selectors as people_selectors
 from casework.tasks import selectors, services
 from casework.tasks.forms import (
@@ -47,35 +43,10 @@ EVENT_WORDS = {
 }
 
 
-def _require(user, name: str, obj: Any = None, message: str | None = None) -> None:
-    try:
-        require_perm(user, name, obj, message)
-    except PermissionRefused as error:
-        raise PermissionDenied(error.message) from None
 
 
-def _paginate(request, queryset):
-    paginator = Paginator(queryset, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    page_range = (
-        list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
-        if paginator.num_pages > 1
-        else []
-    )
-    return page, page_range
 
 
-def _run(request, form, call: Callable[[dict], Any], success: str | Callable[[], str]) -> bool:
-    """Call the service with the form's data; put a refusal on the form. True when it worked."""
-    try:
-        call(form.cleaned_data)
-    except DomainError as error:
-        apply_service_error(form, error)
-        return False
-    except PermissionRefused as error:
-        raise PermissionDenied(error.message) from None
-    messages.success(request, success() if callable(success) else success)
-    return True
 
 
 def _task(request, task_id: int, purpose: str = "viewed") -> Task:

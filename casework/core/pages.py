@@ -1,0 +1,47 @@
+"""What every page view does the same way: refuse with a 403, paginate a list, run a service from a form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+
+from casework.core.errors import DomainError, PermissionRefused
+from casework.core.forms import apply_service_error
+from casework.core.permissions import require_perm
+
+
+def require_page_perm(user, name: str, obj: Any = None, message: str | None = None) -> None:
+    """require_perm for a page: a refusal becomes Django's 403 page with the message."""
+    try:
+        require_perm(user, name, obj, message)
+    except PermissionRefused as error:
+        raise PermissionDenied(error.message) from None
+
+
+def paginate(request, queryset, per_page: int = 25) -> tuple[Page, list]:
+    """The requested page, and the GOV.UK elided page range (empty when there is one page)."""
+    paginator = Paginator(queryset, per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    page_range = (
+        list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+        if paginator.num_pages > 1
+        else []
+    )
+    return page, page_range
+
+
+def run_form_service(request, form, call: Callable[[dict], Any], success: str | Callable[[], str]) -> bool:
+    """Call the service with the form's data; put a refusal on the form. True when it worked."""
+    try:
+        call(form.cleaned_data)
+    except DomainError as error:
+        apply_service_error(form, error)
+        return False
+    except PermissionRefused as error:
+        raise PermissionDenied(error.message) from None
+    messages.success(request, success() if callable(success) else success)
+    return True
