@@ -27,6 +27,7 @@ from casework.cases.services import complete_stage, start_stage, update_case
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
+from casework.tasks.services import tasks_hand_over_for_transfer
 
 
 class AllocationContext:
@@ -213,6 +214,7 @@ def case_transfer(*, user, case: Case, organisation: Organisation, reason: str,
     if not reason.strip():
         raise ValidationFailed("Enter the reason for the change", field="reason")
     now = clock.now()
+    from_organisation_id = case.responsible_organisation_id
     fields = {"responsible_organisation_id": organisation.pk, "allocated_team_id": None, "primary_worker_id": None,
               "allocation_rule_id": None,
               "allocation_explanation": f"Transferred from another organisation: {reason.strip()}"}
@@ -225,6 +227,8 @@ def case_transfer(*, user, case: Case, organisation: Organisation, reason: str,
             start_stage(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
         update_case(user=user, case=case, version=version, fields=fields, verb="cases.responsibility_transferred",
                     reason=reason.strip())
+        tasks_hand_over_for_transfer(user=user, case=case, from_organisation_id=from_organisation_id,
+                                     to_organisation=organisation)
     case.__dict__.pop("_assignment_roles", None)
     return case
 

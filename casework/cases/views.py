@@ -368,6 +368,7 @@ def case_detail(request, case_id: int):
             "scheduling": contact_selectors.scheduling_log(case=case),
             "strategy": contact_selectors.contact_strategy_for(case=case),
             "can_record_contact": has_perm(user, "contacts.record_contact_case", case),
+            "unread_messages": contact_selectors.unread_message_count(user=user, case=case),
             "tasks": list(task_selectors.tasks_for_case(user=user, case=case)[:20]),
             "task_add_url": f"{reverse('tasks:task_add')}?case={case.pk}"
             if has_perm(user, "tasks.add_task_case", case) else "",

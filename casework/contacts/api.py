@@ -33,6 +33,7 @@ class ContactOut(Schema):
     signposted: list[dict]
     resolved_at_first_contact: bool
     financial_information_given: bool
+    original_held_at: str
     recorded_by_id: int | None = Field(None, alias="created_by_id")
 
 
@@ -57,9 +58,14 @@ class ContactIn(Schema):
     is_scheduling_attempt: bool = False
     next_attempt_at: datetime.datetime | None = None
     advice_given: str = ""
-    signposted: list[dict] = Field(default_factory=list, description="[{service_id, name, contact}]")
+    signposted_service_ids: list[str] = Field(
+        default_factory=list, description="Directory services signposted (ids from /api/v1/directory); each is "
+        "kept as a snapshot of the service as it is now")
+    signposted: list[dict] = Field(default_factory=list,
+                                   description="Services outside the directory: [{name, contact}]")
     resolved_at_first_contact: bool = False
     financial_information_given: bool = False
+    original_held_at: str = Field("", max_length=300, description="Required for a letter or email received")
 
 
 @router.get("/cases/{case_id}", response=list[ContactOut], summary="A case's contacts, newest first")

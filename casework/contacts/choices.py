@@ -20,6 +20,10 @@ class ContactMethod(models.TextChoices):
     FACE_TO_FACE = "face_to_face", "Face to face"
 
 
+# Contacts that arrive as a document: the record says where the original is held.
+WRITTEN_METHODS = frozenset({ContactMethod.LETTER, ContactMethod.EMAIL})
+
+
 class ContactRole(models.TextChoices):
     """SAVVI ContactRole: who is providing information about the case."""
 

@@ -19,6 +19,8 @@ def _time(value: str, label: str) -> datetime.time:
 
 
 class ContactForm(forms.Form):
+    """A contact event. service_choices: the directory services it may signpost (chosen, then found)."""
+
     date = GovukDateField(label="Date of the contact", help_text="For example, 23 11 2026")
     time = forms.CharField(label="Time", max_length=5, help_text="For example, 14:30",
                            error_messages={"required": "Enter the time of the contact"})
@@ -32,11 +34,20 @@ class ContactForm(forms.Form):
     contact_name = forms.CharField(label="Their name (if not the person or our worker)", required=False,
                                    max_length=200)
     contact_details = forms.CharField(label="Their contact details (optional)", required=False, max_length=300)
+    original_held_at = forms.CharField(label="If it was a letter or email to us: where the original is held",
+                                       required=False, max_length=300,
+                                       help_text="For example, scanned to the case file, or the team mailbox")
     outcome = forms.ChoiceField(label="Did it reach the person?", choices=ContactOutcome.choices,
                                 widget=forms.RadioSelect, error_messages={"required": "Select the outcome"})
     summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     advice_given = forms.CharField(label="Information and advice given (optional)", required=False,
                                    widget=forms.Textarea(attrs={"rows": 3}))
+    signpost_search = forms.CharField(label="Find a service to signpost them to", required=False, max_length=100,
+                                      help_text="A need or a name, for example foodbank, debt or lunch club")
+    signposted_service_ids = forms.MultipleChoiceField(
+        label="Services signposted", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Select each service you told them about",
+        error_messages={"invalid_choice": "A service you chose is no longer in the directory: search again"})
     resolved_at_first_contact = forms.BooleanField(label="This resolved what they contacted us about",
                                                    required=False)
     financial_information_given = forms.BooleanField(label="Information about charging for care was given",
@@ -49,6 +60,16 @@ class ContactForm(forms.Form):
     next_attempt_date = GovukDateField(label="Next attempt planned for (optional)", required=False)
     next_attempt_time = forms.CharField(label="Next attempt time (optional)", required=False, max_length=5,
                                         help_text="For example, 10:00")
+
+    def __init__(self, *args, service_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signposted_service_ids"].choices = list(service_choices)
+
+    def without_errors(self) -> "ContactForm":
+        """Keep what was typed but show no errors: the officer is still filling it in (a service search)."""
+        self.is_valid()
+        self.errors.clear()
+        return self
 
     def clean_time(self):
         return _time(self.cleaned_data["time"], "Time")
@@ -73,7 +94,7 @@ class ContactForm(forms.Form):
         return {name: data[name] for name in (
             "occurred_at", "direction", "method", "contact_role", "contact_name", "contact_details", "outcome",
             "summary", "is_scheduling_attempt", "next_attempt_at", "advice_given", "resolved_at_first_contact",
-            "financial_information_given", "follow_up", "follow_up_due")}
+            "financial_information_given", "follow_up", "follow_up_due", "signposted_service_ids", "original_held_at")}
 
 
 class DutyCallForm(forms.Form):
@@ -88,6 +109,9 @@ class DutyCallForm(forms.Form):
     contact_details = forms.CharField(label="Their phone number or email (optional)", required=False, max_length=300)
     method = forms.ChoiceField(label="How did they contact us?", choices=ContactMethod.choices,
                                initial=ContactMethod.PHONE)
+    original_held_at = forms.CharField(label="If they wrote to us: where the original letter or email is held",
+                                       required=False, max_length=300,
+                                       help_text="For example, scanned to the case file, or the team mailbox")
     summary = forms.CharField(label="What they said and what was done", widget=forms.Textarea(attrs={"rows": 5}),
                               error_messages={"required": "Enter what they said and what was done"})
     decision = forms.ChoiceField(label="If the person has a case: does this change its priority?", required=False,
@@ -114,7 +138,7 @@ class DutyCallForm(forms.Form):
         data = self.cleaned_data
         return {"occurred_at": timezone.now(), "method": data["method"], "outcome": "reached",
                 "summary": data["summary"], "contact_name": data.get("contact_name", ""),
-                "contact_details": data.get("contact_details", ""),
+                "contact_details": data.get("contact_details", ""), "original_held_at": data.get("original_held_at", ""),
                 "contact_role": data.get("contact_role") if data["who"] == "other" else "person"}
 
 

@@ -41,6 +41,8 @@ class ContactEvent(TimeStampedModel):
     resolved_at_first_contact = models.BooleanField(default=False)
     # The duty to explain charging early (Care Act; Wokingham procedure).
     financial_information_given = models.BooleanField(default=False)
+    # A letter or email received: where the original is kept (the record is a proportionate summary of it).
+    original_held_at = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

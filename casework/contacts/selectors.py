@@ -65,7 +65,16 @@ def messages_for(*, user, limit: int = 100):
                 .order_by("read_at", "-sent_at")[:limit])
 
 
-def unread_message_count(*, user) -> int:
+def unread_message_count(*, user, case: Case | None = None) -> int:
+    """How many of the user's messages are unread: all of them, or those about one case."""
     from casework.contacts.models import Message
 
-    return Message.objects.filter(to_user_id=user.pk, read_at__isnull=True).count()
+    qs = Message.objects.filter(to_user_id=user.pk, read_at__isnull=True)
+    return (qs.filter(case_id=case.pk) if case is not None else qs).count()
+
+
+def actions_on_behalf_for_case(*, case: Case) -> QuerySet:
+    """What others did for the allocated worker on this case, newest first, with who did it and for whom."""
+    from casework.contacts.models import OnBehalfAction
+
+    return OnBehalfAction.objects.filter(case=case).select_related("created_by", "for_worker")

@@ -10,7 +10,7 @@ from casework.accounts.selectors import actor_for
 from casework.audit.services import audit_record, to_json_safe
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
-from casework.contacts.choices import ContactMethod, ContactOutcome, ContactRole, Direction
+from casework.contacts.choices import WRITTEN_METHODS, ContactMethod, ContactOutcome, ContactRole, Direction
 from casework.contacts.errors import ContactInvalid
 from casework.contacts.models import ContactEvent
 from casework.core import clock
@@ -31,11 +31,14 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
                    outcome: str, case: Case | None = None, person: Person | None = None, contact_name: str = "",
                    contact_details: str = "", summary: str = "", is_scheduling_attempt: bool = False,
                    next_attempt_at: datetime.datetime | None = None, advice_given: str = "",
-                   signposted: list[dict] | None = None, resolved_at_first_contact: bool = False,
+                   signposted: list[dict] | None = None, signposted_service_ids: list | None = None,
+                   resolved_at_first_contact: bool = False,
                    financial_information_given: bool = False, follow_up: str = "",
-                   follow_up_due: datetime.date | None = None) -> ContactEvent:
+                   follow_up_due: datetime.date | None = None, original_held_at: str = "") -> ContactEvent:
     """Record a contact on a case (and its person) or on a person alone. Audited as "contacts.contact_recorded".
 
+    signposted_service_ids name directory services: each is kept as a snapshot of the service as it is today
+    (feeds change, records must not); signposted takes services outside the directory as {name, contact}.
     Information or advice given makes a task to check whether it helped, due sooner the higher the risk; a
     follow-up agreed with the person makes a task due on the agreed day. Both go to the allocated worker, or
     else the case's team, or else the recorder.
@@ -74,11 +77,15 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
             raise ContactInvalid("The next attempt must be after this one", field="next_attempt_at")
     if contact_role != ContactRole.PERSON and contact_role != ContactRole.WORKER and not contact_name.strip():
         raise ValidationFailed("Enter the name of the person who made the contact", field="contact_name")
-    signposted = [{"service_id": str(s.get("service_id", "")), "name": str(s.get("name", ""))[:200],
-                   "contact": str(s.get("contact", ""))[:300]} for s in (signposted or [])]
+    signposted = _signposted_snapshots(signposted_service_ids or []) + [
+        {"service_id": str(s.get("service_id", "")), "name": str(s.get("name", ""))[:200],
+         "contact": str(s.get("contact", ""))[:300]} for s in (signposted or [])]
     if resolved_at_first_contact and not (advice_given.strip() or signposted):
         raise ValidationFailed("Record the information, advice or services that resolved the contact",
                                field="advice_given")
+    if direction == Direction.INBOUND and method in WRITTEN_METHODS and not original_held_at.strip():
+        raise ValidationFailed("Say where the original letter or email is held, for example the case file or "
+                               "the team mailbox", field="original_held_at")
     if follow_up.strip() and follow_up_due is None:
         raise ValidationFailed("Enter when the follow-up is due", field="follow_up_due")
     if follow_up_due is not None and follow_up_due < clock.today():
@@ -87,7 +94,7 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
         event = ContactEvent.objects.create(
             advice_given=advice_given.strip(), signposted=signposted,
             resolved_at_first_contact=resolved_at_first_contact,
-            financial_information_given=financial_information_given,
+            financial_information_given=financial_information_given, original_held_at=original_held_at.strip(),
             organisation_id=organisation_id, case=case, person=person, occurred_at=occurred_at,
             direction=direction, method=method, contact_role=contact_role, contact_name=contact_name.strip(),
             contact_details=contact_details.strip(), outcome=outcome, summary=summary.strip(),
@@ -111,6 +118,21 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
             _follow_up_task(user=user, event=event, case=case, person=person, kind="follow_up",
                             title=follow_up.strip()[:200], due=follow_up_due)
     return event
+
+
+def _signposted_snapshots(service_ids: list) -> list[dict]:
+    from django.http import Http404
+
+    from casework.directory.selectors import service_signpost_snapshot
+
+    snapshots = []
+    for service_id in dict.fromkeys(str(s) for s in service_ids):
+        try:
+            snapshots.append(service_signpost_snapshot(service_id=service_id))
+        except Http404:
+            raise ValidationFailed("A service you chose is no longer in the directory: search again",
+                                   field="signposted_service_ids") from None
+    return snapshots
 
 
 # How soon to check that advice helped, by risk category (a higher risk is checked sooner).

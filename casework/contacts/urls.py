@@ -11,4 +11,5 @@ urlpatterns = [
     path("messages", views.inbox, name="inbox"),
     path("absences", views.absences, name="absences"),
     path("cases/<int:case_id>/on-behalf", views.act_on_behalf, name="act_on_behalf"),
+    path("cases/<int:case_id>/on-behalf/actions", views.actions_on_behalf, name="actions_on_behalf"),
 ]

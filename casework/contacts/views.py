@@ -27,8 +27,18 @@ def contact_record(request):
     initial = {"date": now.date(), "time": now.strftime("%H:%M"), "is_scheduling_attempt": attempt}
     if attempt:
         initial |= {"direction": "outbound", "contact_role": "worker"}
-    form = ContactForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    from casework.directory.selectors import service_choices_for_signposting
+
+    subject = person or case.person
+    search = request.POST.get("signpost_search", "")
+    choices = service_choices_for_signposting(
+        chosen_ids=request.POST.getlist("signposted_service_ids"), text=search,
+        area=subject.postcode_district if subject and subject.postcode else "") if request.method == "POST" else []
+    form = ContactForm(request.POST or None, initial=initial, service_choices=choices)
+    finding = "find_services" in request.POST or request.headers.get("HX-Trigger-Name") == "find_services"
+    if finding:
+        form.without_errors()
+    elif request.method == "POST" and form.is_valid():
         try:
             services.contact_record(user=request.user, case=case, person=person, **form.service_fields())
         except DomainError as error:
@@ -39,7 +49,8 @@ def contact_record(request):
             messages.success(request, "The contact has been recorded.")
             return redirect(case or person)
     return render(request, "contacts/contact_record.html", {"form": form, "case": case, "person": person,
-                                                            "attempt": attempt})
+                                                            "attempt": attempt, "finding": finding,
+                                                            "searched": search.strip()})
 
 
 def _require_duty(request):
@@ -215,3 +226,14 @@ def absences(request):
                                              end_date__gte=today, start_date__lte=today + datetime.timedelta(days=60))
                 .select_related("user").distinct().order_by("start_date")[:100])
     return render(request, "contacts/absences.html", {"form": form, "upcoming": upcoming, "today": today})
+
+
+def actions_on_behalf(request, case_id: int):
+    """The case's actions on behalf of the allocated worker: service changes, respite, referrals, for review."""
+    from casework.contacts.selectors import actions_on_behalf_for_case
+    from casework.core.pages import paginate
+
+    case = case_get_for_user(user=request.user, case_id=case_id)
+    page, page_range = paginate(request, actions_on_behalf_for_case(case=case))
+    return render(request, "contacts/actions_on_behalf.html", {"case": case, "page": page,
+                                                               "page_range": page_range})

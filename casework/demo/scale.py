@@ -27,7 +27,7 @@ from casework.audit.models import AuditEvent, ChainHead
 from casework.cases.choices import AssignmentRole, CaseOrigin, CaseStage, CaseStatus
 from casework.cases.lifecycle import STAGE_ORDER
 from casework.cases.models import Case, CaseAssignment, RiskCategory, StageProgress
-from casework.contacts.choices import ContactMethod, ContactOutcome, ContactRole, Direction
+from casework.contacts.choices import WRITTEN_METHODS, ContactMethod, ContactOutcome, ContactRole, Direction
 from casework.contacts.models import ContactEvent
 from casework.core.progress import ProgressBar
 from casework.people.identifiers import name_key
@@ -361,7 +361,7 @@ class Generator:
         columns = ["created_at", "modified_at", "organisation_id", "case_id", "person_id", "occurred_at",
                    "direction", "method", "contact_role", "contact_name", "contact_details", "outcome", "summary",
                    "is_scheduling_attempt", "advice_given", "signposted", "resolved_at_first_contact",
-                   "financial_information_given"]
+                   "financial_information_given", "original_held_at"]
         rng, now = self.rng, self.now
         methods = list(ContactMethod.values)
         outcomes = list(ContactOutcome.values)
@@ -375,10 +375,12 @@ class Generator:
             span = max(((closed or now) - raised).total_seconds(), 60)
             at = raised + datetime.timedelta(seconds=rng.random() * span)
             inbound = rng.random() < 0.35
+            method = rng.choice(methods)
             return (at, at, org or fallback_org, case_id, person_id, at,
-                    Direction.INBOUND if inbound else Direction.OUTBOUND, rng.choice(methods),
+                    Direction.INBOUND if inbound else Direction.OUTBOUND, method,
                     rng.choice(roles) if inbound else ContactRole.WORKER, "", "", rng.choice(outcomes),
-                    "Generated contact.", first and not inbound, "", "[]", False, False)
+                    "Generated contact.", first and not inbound, "", "[]", False, False,
+                    "Case file" if inbound and method in WRITTEN_METHODS else "")
 
         def rows():
             written = 0

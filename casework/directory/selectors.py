@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from casework.directory.choices import NEEDS_TAXONOMY_ID, Need
+from casework.directory.choices import NEEDS_TAXONOMY_ID, OPEN_STATUSES, Need
 from casework.directory.models import (
     Address,
     Contact,
@@ -299,3 +299,38 @@ def service_signpost_snapshot(*, service_id: uuid.UUID | str) -> dict[str, str]:
         "address": addresses[0] if addresses else "Countywide",
         "feed": service.feed,
     }
+
+
+SIGNPOST_RESULTS = 8
+
+
+def service_choices_for_signposting(*, chosen_ids: Iterable[str], text: str = "",
+                                    area: str = "") -> list[tuple[str, str]]:
+    """Checkbox choices for the contact form: the services already chosen, then up to 8 open services found.
+
+    Services covering the area come first; if fewer than 8 do, services elsewhere fill the list (someone may
+    travel, or the person's postcode may be out of date). A chosen id that is not a directory service is left
+    out, so the form refuses it. Runs at most three queries.
+    """
+    valid: list[uuid.UUID] = []
+    for value in chosen_ids:
+        try:
+            valid.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+
+    def label(service: Service) -> str:
+        organisation = service.organization.name if service.organization_id else ""
+        return f"{service.name}{f' ({organisation})' if organisation and organisation != service.name else ''}"
+
+    chosen = Service.objects.filter(pk__in=valid).select_related("organization").order_by("name")
+    choices = [(str(s.pk), label(s)) for s in chosen]
+    if text.strip():
+        found: list[Service] = []
+        for where in dict.fromkeys([area, ""]):
+            if len(found) < SIGNPOST_RESULTS:
+                found += (service_search(filters=ServiceFilters(text=text.strip(), area=where, statuses=OPEN_STATUSES))
+                          .exclude(pk__in=valid + [s.pk for s in found]).select_related("organization")
+                          [:SIGNPOST_RESULTS - len(found)])
+        choices += [(str(s.pk), label(s)) for s in found]
+    return choices

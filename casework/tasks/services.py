@@ -457,3 +457,29 @@ def task_cancel(*, user: User | None, task: Task, reason: str, version: int) -> 
     )
     task.cancelled_by = user
     return task
+
+
+def tasks_hand_over_for_transfer(*, user: User | None, case: Case, from_organisation_id: int,
+                                 to_organisation: Organisation) -> list[Task]:
+    """Hand a transferred case's open tasks to the receiving organisation's first casework team.
+
+    Called by the case transfer, inside its transaction, after the case has moved. Safeguarding tasks stay
+    with the organisation that received the concern: its duty to act on it does not end with the transfer.
+    Each task moved is audited as "tasks.task_handed_over" with the reason.
+    Raises ValidationFailed when the receiving organisation has no team to take open tasks.
+    """
+    tasks = list(Task.objects.filter(case=case, organisation_id=from_organisation_id, status=TaskStatus.OPEN)
+                 .exclude(kind=TaskKind.SAFEGUARDING))
+    if not tasks:
+        return []
+    team = (Team.objects.filter(organisation=to_organisation, is_safeguarding=False).order_by("name", "id")
+            .first())
+    if team is None:
+        raise ValidationFailed(
+            f"{to_organisation.name} has no team to take over the case's {len(tasks)} open "
+            f"task{'s' if len(tasks) != 1 else ''}: add a team there first", field="organisation")
+    reason = f"Case {case.reference} transferred to {to_organisation.name}"
+    return [_update(user=user, task=task, version=task.version, verb="tasks.task_handed_over", reason=reason,
+                    fields={"organisation_id": to_organisation.pk, "assigned_to_user_id": None,
+                            "assigned_to_team_id": team.pk})
+            for task in tasks]

@@ -73,7 +73,17 @@ def route_card(page, case):
         has=page.get_by_role("heading", name=re.compile(rf"^Case {re.escape(case.reference)}:")))
 
 
-def test_duty_officer_takes_a_call_for_an_absent_worker(page, world, away_case):
+@pytest.fixture
+def directory(settings):
+    """The demo service directory (it refuses to load outside development mode)."""
+    from casework.directory.demo import build_directory_demo
+
+    settings.DEBUG = True
+    build_directory_demo()
+    settings.DEBUG = False
+
+
+def test_duty_officer_takes_a_call_for_an_absent_worker(page, world, away_case, directory):
     worker = world.practitioner.display_name
     reference = away_case.reference
     back_on = govuk_date(clock.today() + datetime.timedelta(days=3))
@@ -146,18 +156,30 @@ def test_duty_officer_takes_a_call_for_an_absent_worker(page, world, away_case):
     page.get_by_label("Follow-up agreed with them (optional)").fill(FOLLOW_UP)
     due = today + datetime.timedelta(days=4)
     fill_date(page, "Follow-up due", due)
+    # Signposting: the directory search updates the page in place and keeps what was typed.
+    page.get_by_label("Find a service to signpost them to").fill("debt")
+    page.get_by_role("button", name="Search the directory").click()
+    services = page.get_by_role("group", name="Services signposted")
+    services.get_by_label("Debt advice appointments (Casterbridge Money Advice)").check()
+    expect(page.get_by_label("Summary", exact=True)).to_have_value(
+        "She rang back: the engineer is booked for Thursday.")
+    assert_accessible(page)
     page.get_by_role("button", name="Record contact").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(reference)
     expect_success(page, "The contact has been recorded.")
-    expect(contacts.get_by_role("row").filter(has_text="engineer is booked")).to_contain_text(
-        "Inbound phone, the person")
+    booked = contacts.get_by_role("row").filter(has_text="engineer is booked")
+    expect(booked).to_contain_text("Inbound phone, the person")
+    expect(booked).to_contain_text("Signposted: Debt advice appointments (Casterbridge Money Advice)")
     assert_accessible(page)
 
     calls = ContactEvent.objects.filter(case=away_case, direction="inbound", contact_role="person")
     assert calls.count() == 2
     task = Task.objects.get(case=away_case, kind="follow_up")
     assert (task.title, task.due_date, task.assigned_to_user) == (FOLLOW_UP, due, world.practitioner)
+    signposted = calls.get(summary__contains="engineer is booked").signposted
+    assert [s["name"] for s in signposted] == ["Debt advice appointments"]
+    assert Task.objects.filter(case=away_case, kind="advice_check").exists()
 
 
 def test_neighbours_concern_about_an_unknown_person_raises_a_case(page, world):

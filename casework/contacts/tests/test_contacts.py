@@ -157,3 +157,29 @@ def test_information_and_advice_resolving_a_contact(world, case):
         resolved_at_first_contact=True, financial_information_given=True)
     assert event.signposted == [{"service_id": "a1", "name": "Casterbridge Foodbank", "contact": "0118 496 0000"}]
     assert event.resolved_at_first_contact and event.financial_information_given
+
+
+@pytest.mark.parametrize("method", ["letter", "email"])
+def test_a_letter_or_email_received_says_where_the_original_is_held(world, case, method):
+    fields = {"user": world.duty_officer, "case": case, "occurred_at": clock.now(), "direction": "inbound",
+              "method": method, "contact_role": "relative", "contact_name": "Ann Thornton", "outcome": "reached",
+              "summary": "Wrote to ask for a review"}
+    with pytest.raises(ValidationFailed) as error:
+        services.contact_record(**fields)
+    assert error.value.field == "original_held_at"
+    assert not ContactEvent.objects.exists()
+    event = services.contact_record(**fields, original_held_at="  Scanned to the case file  ")
+    assert event.original_held_at == "Scanned to the case file"
+    # An outbound letter is ours: nothing to file.
+    services.contact_record(**{**fields, "direction": "outbound", "contact_role": "worker"})
+
+
+def test_the_duty_call_page_asks_where_a_written_contact_is_held(login, world, case):
+    url = reverse("contacts:duty_call", args=[world.person.pk])
+    client = login(world.duty_officer)
+    body = {"who": "person", "method": "letter", "summary": "Her letter asks for a call about her care"}
+    page = client.post(url, body).content.decode()
+    assert "Say where the original letter or email is held" in page
+    assert not ContactEvent.objects.exists()
+    assert client.post(url, {**body, "original_held_at": "Team post tray, then the case file"}).status_code == 302
+    assert ContactEvent.objects.get().original_held_at == "Team post tray, then the case file"

@@ -191,6 +191,33 @@ def test_act_on_behalf_page(login, world, allocated):
     assert login(world.case_manager).get(url).status_code == 403
 
 
+def test_the_worker_sees_unread_messages_on_the_case(login, world, allocated):
+    services.message_send(user=world.duty_officer, to_user=world.practitioner, case=allocated,
+                          body="Mrs Thornton rang about her heating", told_person="A call back tomorrow")
+    client = login(world.practitioner)
+    assert "1 unread message about this case" in client.get(allocated.get_absolute_url()).content.decode()
+    assert "unread message" not in login(world.practitioner2).get(allocated.get_absolute_url()).content.decode()
+    message = Message.objects.get()
+    services.message_mark_read(user=world.practitioner, message=message)
+    assert "unread message" not in client.get(allocated.get_absolute_url()).content.decode()
+
+
+def test_actions_on_behalf_are_listed_for_the_case(login, world, allocated, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    for kind in ("suspend_service", "arrange_respite", "make_referral"):
+        duty.action_on_behalf(user=world.duty_officer, case=allocated, kind=kind, details=f"Did {kind}")
+    url = reverse("contacts:actions_on_behalf", args=[allocated.pk])
+    client = login(world.practitioner)
+    assert url in client.get(allocated.get_absolute_url()).content.decode()
+    with django_assert_max_num_queries(20):
+        page = client.get(url).content.decode()
+    assert "Did arrange_respite" in page and "Arrange respite already agreed in the plan" in page
+    assert page.count("for " + world.practitioner.display_name) == 3
+    # The list reads the case, so the case's own access rules apply.
+    assert login(world.district_worker).get(url).status_code == 404
+
+
 def test_advice_makes_a_check_task_for_the_allocated_worker_sooner_for_high_risk(world, allocated):
     from casework.tasks.models import Task
     from tests.factories import RiskCategoryFactory

@@ -12,7 +12,7 @@ from casework.core.errors import ConflictError, DomainError, PermissionRefused, 
 from casework.tasks import selectors, services
 from casework.tasks.errors import TaskClosed
 from casework.tasks.models import Task
-from tests.factories import CaseFactory, HouseholdFactory, TeamFactory
+from tests.factories import CaseFactory, HouseholdFactory, MembershipFactory, TeamFactory, UserFactory
 
 
 def _reload(task):
@@ -391,3 +391,48 @@ def test_case_task_assignee_is_the_primary_worker_else_the_team(world, case):
     waiting = CaseFactory(person=world.person, allocated_team=world.team)
     assert selectors.case_task_assignee(case=waiting) == (None, world.team)
     assert selectors.case_task_assignee(case=CaseFactory(person=world.person)) == (None, None)
+
+
+# Handing over on transfer.
+
+
+def test_a_transferred_cases_open_tasks_go_to_the_new_organisations_team(world, case, today):
+    from casework.allocation.services import case_transfer
+
+    district_team = TeamFactory(organisation=world.district, name="Housing Team")
+    TeamFactory(organisation=world.district, name="A Safeguarding Team", is_safeguarding=True)
+    open_task = services.task_create(user=world.practitioner, case=case, title="Ring the GP",
+                                     due_date=today, assigned_to_user=world.practitioner, kind="follow_up")
+    done = services.task_create(user=world.practitioner, case=case, title="Done already",
+                                due_date=today, assigned_to_user=world.practitioner, kind="follow_up")
+    services.task_complete(user=world.practitioner, task=done, version=done.version)
+    concern = services.task_create(user=world.practitioner, case=case, title="Safeguarding concern",
+                                   due_date=today, assigned_to_team=world.safeguarding_team, kind="safeguarding")
+
+    case_transfer(user=world.team_manager, case=case, organisation=world.district,
+                  reason="They hold the tenancy")
+
+    moved = _reload(open_task)
+    assert (moved.organisation, moved.assigned_to_team, moved.assigned_to_user) == (
+        world.district, district_team, None)
+    assert _reload(done).organisation == world.county
+    assert (_reload(concern).organisation, _reload(concern).assigned_to_team) == (world.county,
+                                                                                 world.safeguarding_team)
+    [event] = _events("tasks.task_handed_over")
+    assert event.object_id == str(open_task.pk) and "transferred to Test District Council" in event.reason
+    housing_worker = UserFactory(username="housing_worker")
+    MembershipFactory(user=housing_worker, organisation=world.district, role="practitioner", team=district_team)
+    assert moved in selectors.team_tasks(user=housing_worker)
+    assert open_task not in selectors.my_tasks(user=world.practitioner)
+
+
+def test_transfer_is_refused_when_nobody_there_could_take_the_open_tasks(world, case, today):
+    from casework.allocation.services import case_transfer
+    from casework.cases.models import Case
+
+    services.task_create(user=world.practitioner, case=case, title="Ring the GP", due_date=today,
+                         assigned_to_user=world.practitioner, kind="follow_up")
+    with pytest.raises(ValidationFailed, match="no team to take over"):
+        case_transfer(user=world.team_manager, case=case, organisation=world.district, reason="Tenancy")
+    assert Case.objects.get(pk=case.pk).responsible_organisation == world.county
+    assert not _events("tasks.task_handed_over")
