@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "casework.tasks",
     "casework.safeguarding",
     "casework.directory",
+    "casework.assessments",
     "casework.demo",
 ]
 

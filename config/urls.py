@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", include("casework.people.urls")),
     path("cases/", include("casework.cases.urls")),
     path("allocation/", include("casework.allocation.urls")),
+    path("assessments/", include("casework.assessments.urls")),
     path("audit/", include("casework.audit.urls")),
     path("reports/", include("casework.reporting.urls")),
     path("contacts/", include("casework.contacts.urls")),

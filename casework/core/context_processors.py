@@ -30,6 +30,8 @@ def casework(request):
         items.append(("Case index", reverse("cases:case_index")))
     if has_perm(user, "cases.manage_allocation_rules"):
         items.append(("Allocation rules", reverse("allocation:rules")))
+    if has_perm(user, "assessments.manage_need_definitions"):
+        items.append(("Need definitions", reverse("assessments:need_definitions")))
     if actor.auditing_organisation_ids:
         items.append(("Break-glass review", reverse("audit:break_glass_review_list")))
     if actor.casework_organisation_ids:

@@ -25,6 +25,7 @@ from django.db import transaction
 from faker import Faker
 from nhs_number.constants import Range, Region
 
+from casework.assessments.demo import build_need_definitions
 from casework.accounts.choices import Capability, OrganisationKind, OrganisationType, Role
 from casework.accounts.models import Initiative, Membership, Organisation, Team, User
 from casework.audit.services import audit_record
@@ -500,11 +501,13 @@ class _Builder:
         counts |= build_cases(initiative=initiative, organisations=self.orgs, rng=self.rng,
                               total=max(10, people // 2))
         build_directory_demo(stdout=self.stdout)
+        needs = build_need_definitions(user=self.users["initiativeadmin"], initiative_id=initiative.pk)
         counts = {
             "organisations": len(self.orgs),
             "teams": len(self.teams),
             "users": len(self.users),
             "memberships": Membership.objects.filter(organisation__initiative=initiative).count(),
+            "need_definitions": needs,
             **counts,
         }
         audit_record(
