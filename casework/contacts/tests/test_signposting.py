@@ -109,3 +109,16 @@ def test_the_api_signposts_by_directory_id(api, world, case, directory):
     response = api(world.duty_officer).post("/contacts", body)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "signposted_service_ids"
+
+
+def test_services_near_the_person_come_first_and_others_fill_the_list(directory):
+    from casework.directory.selectors import service_choices_for_signposting
+
+    near = service_choices_for_signposting(chosen_ids=[], text="food", area="RG4")
+    names = [label for _id, label in near]
+    assert names[:2] == ["Food bank (Sandbourne Food Bank)", "Food parcel delivery (Sandbourne Food Bank)"]
+    assert "Community larder (Kingsbere Community Larder)" in names[2:]
+    chosen = directory["Community larder"]
+    again = service_choices_for_signposting(chosen_ids=[str(chosen.pk), "junk"], text="food", area="RG4")
+    assert again[0] == (str(chosen.pk), "Community larder (Kingsbere Community Larder)")
+    assert [i for i, _label in again].count(str(chosen.pk)) == 1 and len(again) == len(near)
