@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
-from django.db.models import F
 
 from casework.assessments.choices import NeedCategory
 from casework.assessments.models import NeedDefinition
 from casework.audit.services import audit_record, to_json_safe
 from casework.core import clock
-from casework.core.errors import ConflictError, DomainError, ValidationFailed
+from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
 
 REFUSED = "Only the lead organisation's initiative admins keep the need definitions."
@@ -57,17 +56,10 @@ def need_definition_create(*, user, initiative_id: int, code: str, name: str, ca
 
 
 def _update(*, user, definition: NeedDefinition, version: int, fields: dict, verb: str) -> NeedDefinition:
-    changes = {k: {"before": getattr(definition, k), "after": v} for k, v in fields.items()
-               if getattr(definition, k) != v}
-    now = clock.now()
     with transaction.atomic():
-        if not NeedDefinition.objects.filter(pk=definition.pk, version=version).update(
-                **fields, version=F("version") + 1, modified_by=user, modified_at=now):
-            raise ConflictError(STALE)
-        audit_record(user=user, verb=verb, obj=definition, changes=to_json_safe(changes))
-    for name, value in fields.items():
-        setattr(definition, name, value)
-    definition.version, definition.modified_at = version + 1, now
+        changes = definition.write_if_version(version=version, fields=fields, user=user, stale_message=STALE)
+        audit_record(user=user, verb=verb, obj=definition, changes=to_json_safe(
+            {name: change for name, change in changes.items() if change["before"] != change["after"]}))
     return definition
 
 

@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 
 from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
@@ -17,7 +16,7 @@ from casework.cases.errors import LifecycleRefused
 from casework.cases.models import Case, CaseAssignment, CaseNote, RiskCategory, StageProgress
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
-from casework.core.errors import ConflictError, DomainError, PermissionRefused, ValidationFailed
+from casework.core.errors import DomainError, PermissionRefused, ValidationFailed
 from casework.core.permissions import require_perm
 from casework.core.references import next_reference
 from casework.people.identifiers import postcode_district
@@ -34,19 +33,10 @@ def update_case(*, user, case: Case, version: int | None, fields: dict[str, Any]
     Raises ConflictError when someone else changed the case first. Call inside a transaction.
     """
     # Foreign keys are given by attname (responsible_organisation_id), so before and after are both ids.
-    changes = {name: {"before": getattr(case, name), "after": value} for name, value in fields.items()}
-    expected = case.version if version is None else version
-    now = clock.now()
-    updated = Case.objects.filter(pk=case.pk, version=expected).update(
-        **fields, version=F("version") + 1, modified_by=user, modified_at=now)
-    if not updated:
-        raise ConflictError(STALE)
+    changes = case.write_if_version(version=case.version if version is None else version, fields=fields,
+                                    user=user, stale_message=STALE)
     audit_record(user=user, verb=verb, obj=case, case_id=case.pk, person_id=case.person_id,
                  changes=to_json_safe({**changes, **(extra_changes or {})}), reason=reason)
-    for name, value in fields.items():
-        setattr(case, name, value)
-    case.version = expected + 1
-    case.modified_at = now
     return case
 
 

@@ -26,6 +26,28 @@ class VersionedModel(models.Model):
     class Meta:
         abstract = True
 
+    def write_if_version(self, *, version: int, fields: dict, user, stale_message: str) -> dict:
+        """Write `fields` only if the row is still at `version`, bump it, and mirror the write on self.
+
+        Returns {field: {"before", "after"}} for the audit event, which the caller records in the same
+        transaction. Raises ConflictError (nothing written) when somebody else wrote first.
+        """
+        from django.db.models import F
+
+        from casework.core import clock
+        from casework.core.errors import ConflictError
+
+        changes = {name: {"before": getattr(self, name), "after": value} for name, value in fields.items()}
+        now = clock.now()
+        updated = type(self)._default_manager.filter(pk=self.pk, version=version).update(
+            **fields, version=F("version") + 1, modified_by=user, modified_at=now)
+        if not updated:
+            raise ConflictError(stale_message)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.version, self.modified_at = version + 1, now
+        return changes
+
 
 class ReferenceCounter(models.Model):
     """The last number handed out for a kind of reference in a year (e.g. case references)."""

@@ -10,7 +10,6 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from casework.accounts.models import Organisation, Team, User
@@ -19,7 +18,7 @@ from casework.audit.services import audit_record, to_json_safe
 from casework.cases.models import Case
 from casework.cases.policies import can_view_case, holding_organisation_id
 from casework.core import clock
-from casework.core.errors import ConflictError, DomainError, PermissionRefused, ValidationFailed
+from casework.core.errors import DomainError, PermissionRefused, ValidationFailed
 from casework.core.permissions import require_perm
 from casework.people.models import HouseholdMembership, Person
 from casework.people.policies import can_view_person, organisations_hold_relationship
@@ -297,14 +296,8 @@ def task_create(
 
 def _update(*, user, task: Task, version: int, fields: dict[str, Any], verb: str, reason: str = "") -> Task:
     """Write `fields` if the task is still at `version`, bump it and audit the change; else ConflictError."""
-    changes = {name: {"before": getattr(task, name), "after": value} for name, value in fields.items()}
-    now = clock.now()
     with transaction.atomic():
-        updated = Task.objects.filter(pk=task.pk, version=version).update(
-            **fields, version=F("version") + 1, modified_by=user, modified_at=now
-        )
-        if not updated:
-            raise ConflictError(STALE)
+        changes = task.write_if_version(version=version, fields=fields, user=user, stale_message=STALE)
         audit_record(
             user=user,
             verb=verb,
@@ -315,10 +308,6 @@ def _update(*, user, task: Task, version: int, fields: dict[str, Any], verb: str
             changes=to_json_safe(changes),
             reason=reason,
         )
-    for name, value in fields.items():
-        setattr(task, name, value)
-    task.version = version + 1
-    task.modified_at = now
     return task
 
 
