@@ -78,7 +78,7 @@ def assessment_list_for_case(*, user, case) -> QuerySet[Assessment]:
     return Assessment.objects.filter(case=case).select_related("form_version__form", "created_by", "completed_by")
 
 
-def assessment_get_for_user(*, user, assessment_id: int) -> Assessment:
+def assessment_get_for_user(*, user, assessment_id: int, purpose: str = "viewed") -> Assessment:
     """An assessment whose case the user's organisation holds, else Http404. Writes an AccessEvent."""
     from casework.cases.selectors import case_list_visible
 
@@ -87,7 +87,7 @@ def assessment_get_for_user(*, user, assessment_id: int) -> Assessment:
         "created_by", "completed_by").first()
     if assessment is None:
         raise Http404("No assessment found")
-    access_record(user=user, verb="assessments.assessment_viewed", obj=assessment, case_id=assessment.case_id,
+    access_record(user=user, verb=f"assessments.assessment_{purpose}", obj=assessment, case_id=assessment.case_id,
                   person_id=assessment.case.person_id)
     return assessment
 

@@ -171,15 +171,29 @@ def assessment_forms_install_standard(*, user, organisation_id: int) -> list[Ass
     """Add the shipped forms (strengths-based assessment, carer's assessment, short needs check) the organisation
     does not have yet, by code. Returns those added; adding twice adds nothing."""
     require_perm(user, "assessments.manage_forms", organisation_id, FORMS_REFUSED)
+    return standard_forms_install(organisation_id=organisation_id, user=user)
+
+
+def standard_forms_install(*, organisation_id: int, user=None) -> list[AssessmentForm]:
+    """The shipped forms an organisation lacks, added without a permission check: for the organisation admin's
+    service above, and for set-up by IT (`manage.py install_assessment_forms`, the demo), audited as the system."""
     have = set(AssessmentForm.objects.filter(organisation_id=organisation_id).values_list("code", flat=True))
     added = []
+    now = clock.now()
     for code in STANDARD_FORM_CODES:
-        if code not in have:
-            shipped = standard_form(code)
-            added.append(assessment_form_create(
-                user=user, organisation_id=organisation_id, code=code, name=shipped["name"],
-                description=shipped["description"], schema=shipped["schema"],
-                change_note="The form as shipped with Casework"))
+        if code in have:
+            continue
+        shipped = standard_form(code)
+        with transaction.atomic():
+            form = AssessmentForm.objects.create(organisation_id=organisation_id, code=code, name=shipped["name"],
+                                                 description=shipped["description"], created_by=user,
+                                                 modified_by=user)
+            AssessmentFormVersion.objects.create(form=form, number=1, schema=shipped["schema"], created_at=now,
+                                                 change_note="The form as shipped with Casework", created_by=user)
+            audit_record(user=user, verb="assessments.form_added", obj=form, organisation_id=organisation_id,
+                         changes={"code": {"before": None, "after": code}, "version": {"before": None, "after": 1}},
+                         reason="Standard form installed")
+        added.append(form)
     return added
 
 

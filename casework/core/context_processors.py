@@ -32,6 +32,8 @@ def casework(request):
         items.append(("Allocation rules", reverse("allocation:rules")))
     if has_perm(user, "assessments.manage_need_definitions"):
         items.append(("Need definitions", reverse("assessments:need_definitions")))
+    if has_perm(user, "assessments.manage_forms"):
+        items.append(("Assessment forms", reverse("assessments:assessment_forms")))
     if actor.auditing_organisation_ids:
         items.append(("Break-glass review", reverse("audit:break_glass_review_list")))
     if actor.casework_organisation_ids:

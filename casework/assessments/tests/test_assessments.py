@@ -187,3 +187,18 @@ def test_the_lead_sees_counts_of_needs_by_definition_and_nothing_else(world, act
     assert selectors.need_counts_by_definition(user=world.district_worker, initiative_id=world.initiative.pk) == {}
     assert not selectors.need_list_for_case(user=world.initiative_admin, case=active_case).exists()
     # The county is the lead here, so its own caseworkers see the case; a district-held case stays hidden.
+
+
+def test_it_installs_the_shipped_forms_for_every_responsible_organisation_once(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("install_assessment_forms", stdout=out)
+    assert "Added 6 forms" in out.getvalue()  # the county and the district, three each
+    assert set(world.district.assessment_forms.values_list("code", flat=True)) == {
+        "strengths_based", "carers", "needs_check"}
+    assert not world.foodbank.assessment_forms.exists()
+    call_command("install_assessment_forms", stdout=(again := StringIO()))
+    assert "Added 0 forms" in again.getvalue()
