@@ -196,7 +196,7 @@ def test_it_installs_the_shipped_forms_for_every_responsible_organisation_once(w
 
     out = StringIO()
     call_command("install_assessment_forms", stdout=out)
-    assert "Added 6 forms" in out.getvalue()  # the county and the district, three each
+    assert "Added 9 forms" in out.getvalue()  # the county, the district and the other council, three each
     assert set(world.district.assessment_forms.values_list("code", flat=True)) == {
         "strengths_based", "carers", "needs_check"}
     assert not world.foodbank.assessment_forms.exists()
