@@ -7,6 +7,7 @@ from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
 from casework.accounts.selectors import actor_for
+from casework.assessments.choices import FINISHED_NEED_STATUSES, NeedStatus
 from casework.assessments.models import (
     Assessment,
     AssessmentForm,
@@ -127,3 +128,13 @@ def need_counts_by_definition(*, user, initiative_id: int) -> dict[int, dict[str
     for row in rows:
         counts.setdefault(row["definition_id"], {})[row["status"]] = row["n"]
     return counts
+
+
+def needs_open_on_case(*, case) -> list[Need]:
+    """The needs on the case not yet finished with (for closing: not for display, so no visibility check)."""
+    return list(Need.objects.filter(case=case).exclude(status__in=FINISHED_NEED_STATUSES).select_related("definition"))
+
+
+def needs_found_on_case(*, case) -> bool:
+    """Whether the case found any need (a need recorded and not rejected as not a need)."""
+    return Need.objects.filter(case=case).exclude(status=NeedStatus.REJECTED).exists()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:case_id>/stage", views.case_move_stage, name="case_move_stage"),
     path("<int:case_id>/restart", views.case_restart, name="case_restart"),
     path("<int:case_id>/status/<slug:status>", views.case_change_status, name="case_change_status"),
+    path("<int:case_id>/close", views.case_close, name="case_close"),
     path("<int:case_id>/accept", views.case_accept, name="case_accept"),
     path("<int:case_id>/allocate", views.case_allocate, name="case_allocate"),
     path("<int:case_id>/assign", views.case_assign, name="case_assign"),
