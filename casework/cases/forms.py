@@ -318,3 +318,11 @@ class CaseCloseForm(VersionForm):
     def __init__(self, *args, outcomes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].choices = [(o.code, o.label) for o in outcomes]
+
+
+class OutcomeAddForm(forms.Form):
+    code = forms.CharField(label="Code", max_length=40, help_text="Lower-case letters, numbers and underscores, "
+                                                                  "like in_prison. Reports use it",
+                           error_messages={"required": "Enter a code for the outcome"})
+    label = forms.CharField(label="Outcome", max_length=100, error_messages={"required": "Enter the outcome"})
+    description = forms.CharField(label="When to use it (optional)", required=False, max_length=500)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("worklist", views.worklist, name="worklist"),
     path("index", views.case_index, name="case_index"),
     path("new", views.case_raise, name="case_raise"),
+    path("outcomes", views.case_outcomes, name="case_outcomes"),
     path("<int:case_id>/", views.case_detail, name="case_detail"),
     path("<int:case_id>/stage", views.case_move_stage, name="case_move_stage"),
     path("<int:case_id>/restart", views.case_restart, name="case_restart"),

@@ -33,6 +33,7 @@ from casework.cases.forms import (
     CaseCloseForm,
     CaseIndexFilterForm,
     CaseRaiseForm,
+    OutcomeAddForm,
     ReassignForm,
     RestartForm,
     StageMoveForm,
@@ -767,3 +768,36 @@ def case_close(request, case_id: int):
     return _action_page(request, case, form, heading="Close the case", submit_label="Close the case",
                         intro="Choose the outcome. If the person should hear from us again, set a date.",
                         warning=warning)
+
+
+def _outcome_initiative_id(user) -> int:
+    for initiative_id in sorted(actor_for(user).lead_of_initiative_ids):
+        if has_perm(user, "cases.manage_outcomes", initiative_id):
+            return initiative_id
+    raise PermissionDenied("Only the lead organisation's initiative admins keep the list of closing outcomes.")
+
+
+def case_outcomes(request):
+    """The initiative's closing outcomes: add one, retire or reinstate one (initiative admins)."""
+    from casework.cases import closing
+
+    initiative_id = _outcome_initiative_id(request.user)
+    form = OutcomeAddForm(request.POST or None if request.POST.get("action") == "add" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "add":
+            if form.is_valid() and _run(request, form, lambda d: closing.case_outcome_add(
+                    user=request.user, initiative_id=initiative_id, code=d["code"], label=d["label"],
+                    description=d["description"]), lambda: f"‘{form.cleaned_data['label']}’ has been added."):
+                return redirect("cases:case_outcomes")
+        else:
+            retire = request.POST.get("action") == "retire"
+            try:
+                closing.case_outcome_set_retired(user=request.user, initiative_id=initiative_id,
+                                                 code=request.POST.get("code", ""), retired=retire)
+            except DomainError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "The outcome has been " + ("retired." if retire else "reinstated."))
+            return redirect("cases:case_outcomes")
+    return render(request, "cases/case_outcomes.html", {
+        "outcomes": closing.outcome_list(initiative_id=initiative_id, include_retired=True), "form": form})

@@ -32,6 +32,8 @@ def casework(request):
         items.append(("Allocation rules", reverse("allocation:rules")))
     if has_perm(user, "assessments.manage_need_definitions"):
         items.append(("Need definitions", reverse("assessments:need_definitions")))
+    if has_perm(user, "cases.manage_outcomes"):
+        items.append(("Closing outcomes", reverse("cases:case_outcomes")))
     if has_perm(user, "assessments.manage_forms"):
         items.append(("Assessment forms", reverse("assessments:assessment_forms")))
     if actor.auditing_organisation_ids:

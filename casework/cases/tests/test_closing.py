@@ -124,3 +124,16 @@ def test_closing_through_the_api(world, api, active_case):
     assert client.post(f"/cases/{active_case.pk}/close", {"outcome": "needs_met",
                                                           "version": closed.json()["version"]}).status_code == 403
     assert api(world.outsider).get("/cases/outcomes", {"initiative_id": world.initiative.pk}).status_code == 404
+
+
+def test_the_outcomes_page(world, login):
+    client = login(world.initiative_admin)
+    assert "Could not make contact" in client.get("/cases/outcomes").content.decode()
+    bad = client.post("/cases/outcomes", {"action": "add", "code": "Bad Code", "label": "In prison"})
+    assert "Enter a code of lower-case letters" in bad.content.decode()
+    assert client.post("/cases/outcomes", {"action": "add", "code": "in_prison", "label": "In prison"}).status_code == 302
+    assert client.post("/cases/outcomes", {"action": "retire", "code": "died"}).status_code == 302
+    page = client.get("/cases/outcomes").content.decode()
+    assert "In prison" in page and "Retired" in page
+    for user in (world.org_admin, world.practitioner, world.district_worker):
+        assert login(user).get("/cases/outcomes").status_code == 403
