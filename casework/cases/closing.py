@@ -156,6 +156,10 @@ def case_close(*, user, case: Case, outcome: str, note: str = "", recontact_on: 
             complete_stage(case=case, stage=case.stage, user=user, at=now)
             start_stage(case=case, stage=CaseStage.CLOSING, user=user, at=now)
         complete_stage(case=case, stage=CaseStage.CLOSING, user=user, at=now)
+        from casework.waiting_list.choices import ExitReason
+        from casework.waiting_list.services import waiting_list_exit_for_case
+
+        waiting_list_exit_for_case(user=user, case=case, reason=ExitReason.CASE_CLOSED)
         update_case(user=user, case=case, version=version, verb="cases.closed", reason=(note or "").strip(), fields={
             "stage": CaseStage.CLOSING, "status": CaseStatus.FINISHED, "closed_at": now, "outcome": outcome,
             "closure_note": (note or "").strip(), "recontact_on": recontact_on,
