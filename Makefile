@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: setup run serve migrate demo test test-postgres test-e2e lint bench clean help
+.PHONY: setup run worker serve migrate demo test test-postgres test-e2e lint bench clean help
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casework_bench
 
 help:
@@ -40,7 +40,13 @@ demo: migrate
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --if-empty
 
 run: demo
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Starting the background worker (manage.py casework_worker) beside the web server"
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py casework_worker --interval 2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: migrate
+	DEBUG=$${DEBUG:-1} $(PY) manage.py casework_worker
 
 test: setup
 	$(PY) -m pytest -q

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "casework.core",
     "casework.accounts",
     "casework.audit",
@@ -108,6 +110,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# Background work: django-tasks, stored in the database (no broker to install); `manage.py casework_worker`
+# runs it and the schedule. A job enqueued inside a service's transaction exists only if the transaction commits.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job found running for longer than this (its worker died) is run again; effects are idempotent.
+CASEWORK_JOB_STALE_SECONDS = int(os.environ.get("CASEWORK_JOB_STALE_SECONDS", "600"))
+# Fault injection for the tests of a worker killed half-way: the named checkpoint sleeps for an hour.
+CASEWORK_JOB_PAUSE_AT = os.environ.get("CASEWORK_JOB_PAUSE_AT", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

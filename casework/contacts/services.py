@@ -220,3 +220,16 @@ def message_mark_read(*, user, message) -> None:
             Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=clock.now())
             audit_record(user=user, verb="contacts.message_read", obj=message, case_id=message.case_id,
                          person_id=message.person_id, changes={"read": {"before": False, "after": True}})
+
+
+def message_alert(*, to_user, body: str, case: Case | None = None) -> "Message":
+    """A message from Casework itself (an escalation, a reminder): no sender, no permission to check."""
+    from casework.contacts.models import Message
+
+    with transaction.atomic():
+        message = Message.objects.create(to_user=to_user, from_user=None, case=case,
+                                         person=case.person if case else None, body=body.strip(),
+                                         sent_at=clock.now())
+        audit_record(user=None, verb="contacts.alert_sent", obj=message, case_id=case.pk if case else None,
+                     person_id=message.person_id, changes={"to": {"before": None, "after": to_user.pk}})
+    return message

@@ -58,3 +58,37 @@ class ReferenceCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["name", "year"], name="reference_counter_unique")]
+
+
+class ScheduledJob(models.Model):
+    """When a scheduled job is next due. The worker that takes the row (locked) enqueues the job once."""
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JobFailure(models.Model):
+    """A background job that failed on its last try, for the organisation admin (and IT) to see and act on."""
+
+    job = models.CharField(max_length=100)
+    arguments = models.JSONField(default=dict)
+    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+")
+    attempts = models.PositiveSmallIntegerField()
+    error = models.TextField()
+    traceback = models.TextField(blank=True)
+    failed_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+
+    class Meta:
+        ordering = ["-failed_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "resolved_at"], name="job_failure_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.job} failed {self.failed_at:%Y-%m-%d %H:%M}"

@@ -3,4 +3,7 @@ from django.urls import path
 from casework.core import views
 
 app_name = "core"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("jobs/failures", views.job_failures, name="job_failures"),
+]

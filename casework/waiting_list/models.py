@@ -87,3 +87,43 @@ class Reprioritisation(models.Model):
 
     class Meta:
         ordering = ["changed_at", "id"]
+
+
+class WaitingListSettings(TimeStampedModel):
+    """An organisation's rules for its waiting lists beyond the timescales."""
+
+    organisation = models.OneToOneField("accounts.Organisation", on_delete=models.CASCADE,
+                                        related_name="waiting_list_settings")
+    escalation_contact = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+",
+                                           help_text="Alerted when a breach is still waiting after the second period")
+    second_level_working_days = models.PositiveSmallIntegerField(default=5)
+    still_waiting_letter_days = models.PositiveSmallIntegerField(default=28)
+    active_review_days = models.PositiveSmallIntegerField(default=14)
+
+    class Meta:
+        verbose_name_plural = "waiting list settings"
+        constraints = [
+            models.CheckConstraint(condition=Q(second_level_working_days__gte=1), name="second_level_positive"),
+            models.CheckConstraint(condition=Q(still_waiting_letter_days__gte=7), name="letter_interval_week"),
+            models.CheckConstraint(condition=Q(active_review_days__gte=1), name="review_interval_positive"),
+        ]
+
+
+class Escalation(models.Model):
+    """A breached due date escalated once: level 1 to the team managers, level 2 to the escalation contact."""
+
+    entry = models.ForeignKey(WaitingListEntry, on_delete=models.CASCADE, related_name="escalations")
+    level = models.PositiveSmallIntegerField()
+    breached_due_on = models.DateField(help_text="The due date that passed: a new due date is a new breach")
+    raised_at = models.DateTimeField()
+    notified = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    task = models.ForeignKey("tasks.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "level", "breached_due_on"], name="escalation_once_per_breach"),
+            models.CheckConstraint(condition=Q(level__in=[1, 2]), name="escalation_level"),
+        ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from casework.accounts.selectors import actor_for
 from casework.core import clock
@@ -57,7 +57,10 @@ def waiting_list_for_user(*, user, filters: WaitingFilters = WaitingFilters()) -
         qs = qs.filter(due_on__lt=today)
     elif filters.due == "due_soon":
         qs = qs.filter(due_on__gte=today, due_on__lte=due_soon_limit(today))
-    return qs.select_related("case__person", "case__household", "team").order_by("due_on", "id")
+    # The highest level this breach has been escalated to (0: not escalated), for the list to show.
+    escalated = Max("escalations__level", filter=Q(escalations__breached_due_on=F("due_on")))
+    return qs.select_related("case__person", "case__household", "team").annotate(
+        escalation_level=escalated).order_by("due_on", "id")
 
 
 def waiting_counts(qs: QuerySet[WaitingListEntry]) -> dict[str, int]:
@@ -82,7 +85,8 @@ def waiting_entry_get_for_user(*, user, entry_id: int) -> WaitingListEntry:
 
 def waiting_entries_for_case(*, case) -> QuerySet[WaitingListEntry]:
     """Every entry of the case, open first (for the case page; the caller has checked the case is visible)."""
-    return WaitingListEntry.objects.filter(case=case).select_related("triaged_by").order_by("-exited_on", "due_on")
+    return WaitingListEntry.objects.filter(case=case).select_related("triaged_by").prefetch_related(
+        "escalations").order_by("-exited_on", "due_on")
 
 
 def reprioritisations_for(*, entry: WaitingListEntry) -> QuerySet[Reprioritisation]:

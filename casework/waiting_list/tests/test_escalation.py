@@ -1,0 +1,92 @@
+"""Escalation: once per breach, at two levels, however often the sweep runs."""
+
+import datetime
+
+import pytest
+
+from casework.contacts.models import Message
+from casework.core import clock, jobs
+from casework.tasks.models import Task
+from casework.waiting_list import services
+from casework.waiting_list.escalation import escalation_sweep
+from casework.waiting_list.models import Escalation, WaitingListSettings
+
+WEDNESDAY = datetime.datetime(2026, 12, 2, 10, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def entry(world, unallocated):
+    with clock.frozen_at(WEDNESDAY):
+        return services.waiting_list_add(user=world.duty_officer, case=unallocated, list_kind="assessment",
+                                         priority="urgent", rag="red", rag_reason="No heating")  # due Fri 4 Dec
+
+
+def _on(day):
+    return clock.frozen_at(datetime.datetime.combine(day, datetime.time(9), tzinfo=datetime.UTC))
+
+
+def test_nothing_is_escalated_before_the_due_date_has_passed(world, entry):
+    assert escalation_sweep(today=datetime.date(2026, 12, 4)) == {"level_1": 0, "level_2": 0}
+
+
+def test_a_breach_alerts_the_team_managers_and_makes_one_task_however_often_it_runs(world, entry):
+    with _on(datetime.date(2026, 12, 5)):
+        assert escalation_sweep() == {"level_1": 1, "level_2": 0}
+        assert escalation_sweep() == {"level_1": 0, "level_2": 0}
+    escalation = Escalation.objects.get()
+    assert (escalation.level, escalation.breached_due_on) == (1, datetime.date(2026, 12, 4))
+    task = Task.objects.get(kind="escalation")
+    # The case has no team yet, so the task goes to a team manager of the organisation.
+    assert task.assigned_to_user == world.team_manager and task.case == entry.case
+    alert = Message.objects.get(to_user=world.team_manager)
+    assert entry.case.reference in alert.body and alert.from_user is None
+
+
+def test_the_second_level_goes_to_the_escalation_contact_after_the_further_period(world, entry):
+    from tests.factories import MembershipFactory, UserFactory
+
+    head = UserFactory(username="head_of_service")
+    MembershipFactory(user=head, organisation=world.county, role="team_manager")
+    WaitingListSettings.objects.create(organisation=world.county, escalation_contact=head,
+                                       second_level_working_days=2)
+    with _on(datetime.date(2026, 12, 7)):
+        assert escalation_sweep() == {"level_1": 1, "level_2": 0}
+    # 2 working days after Friday 4th is Tuesday 8th; still waiting on Wednesday 9th.
+    with _on(datetime.date(2026, 12, 8)):
+        assert escalation_sweep() == {"level_1": 0, "level_2": 0}
+    with _on(datetime.date(2026, 12, 9)):
+        assert escalation_sweep() == {"level_1": 0, "level_2": 1}
+        assert escalation_sweep() == {"level_1": 0, "level_2": 0}
+    assert Message.objects.filter(to_user=head, body__contains="needs a decision").count() == 1
+    assert Task.objects.filter(kind="escalation", assigned_to_user=head).count() == 1
+
+
+def test_a_new_due_date_is_a_new_breach_and_leaving_the_list_stops_it(world, entry):
+    with _on(datetime.date(2026, 12, 5)):
+        escalation_sweep()
+    services.waiting_list_reprioritise(user=world.team_manager, entry=entry, version=entry.version,
+                                       priority="normal", rag="amber", reason="Heater delivered", trigger="call")
+    entry.refresh_from_db()  # normal: 20 working days from 2 December
+    with _on(entry.due_on + datetime.timedelta(days=1)):
+        assert escalation_sweep()["level_1"] == 1
+    assert Escalation.objects.filter(entry=entry, level=1).count() == 2
+    services.waiting_list_exit(user=world.team_manager, entry=entry, reason="no_longer_needed")
+    with _on(entry.due_on + datetime.timedelta(days=30)):
+        assert escalation_sweep() == {"level_1": 0, "level_2": 0}
+
+
+def test_the_sweep_runs_as_a_scheduled_job(world, entry):
+    with _on(datetime.date(2026, 12, 5)):
+        assert "waiting_list.escalation_sweep" in jobs.schedule_tick()
+        assert "waiting_list.escalation_sweep" not in jobs.schedule_tick()  # not due again for 15 minutes
+        assert jobs.run_pending() == 1
+    assert Escalation.objects.count() == 1
+
+
+def test_escalations_show_on_the_case_and_the_list(world, login, entry):
+    with _on(datetime.date(2026, 12, 5)):
+        escalation_sweep()
+        client = login(world.team_manager)
+        assert "Escalated</strong>" in client.get("/waiting-list/").content.decode()
+        page = client.get(entry.case.get_absolute_url()).content.decode()
+        assert "to the team managers, due date 4 Dec 2026 passed" in page
