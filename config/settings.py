@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "casework.directory",
     "casework.assessments",
     "casework.waiting_list",
+    "casework.letters",
     "casework.demo",
 ]
 
@@ -116,6 +117,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A job found running for longer than this (its worker died) is run again; effects are idempotent.
 CASEWORK_JOB_STALE_SECONDS = int(os.environ.get("CASEWORK_JOB_STALE_SECONDS", "600"))
+# Letters: rendered to PDF (WeasyPrint) and sent through a backend: "folder" (the default: PDFs written to
+# CASEWORK_LETTERS_DIR for printing and posting) or "notify" (GOV.UK Notify, with CASEWORK_NOTIFY_API_KEY).
+CASEWORK_LETTER_BACKEND = os.environ.get("CASEWORK_LETTER_BACKEND", "folder")
+CASEWORK_LETTERS_DIR = os.environ.get("CASEWORK_LETTERS_DIR", str(VAR_DIR / "letters" / "outbox"))
+CASEWORK_NOTIFY_API_KEY = os.environ.get("CASEWORK_NOTIFY_API_KEY", "")
 # Fault injection for the tests of a worker killed half-way: the named checkpoint sleeps for an hour.
 CASEWORK_JOB_PAUSE_AT = os.environ.get("CASEWORK_JOB_PAUSE_AT", "")
 

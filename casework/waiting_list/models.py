@@ -44,6 +44,8 @@ class WaitingListEntry(TimeStampedModel, VersionedModel):
     triaged_at = models.DateTimeField()
     exited_on = models.DateField(null=True, blank=True)
     exit_reason = models.CharField(max_length=24, choices=ExitReason.choices, blank=True)
+    # When the next "still waiting" letter is due (the organisation's interval after the last).
+    next_letter_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -60,6 +62,7 @@ class WaitingListEntry(TimeStampedModel, VersionedModel):
             models.Index(fields=["organisation", "due_on", "id"], condition=Q(exited_on__isnull=True),
                          name="waiting_open_idx"),
             models.Index(fields=["case", "exited_on"], name="waiting_case_idx"),
+            models.Index(fields=["next_letter_on"], condition=Q(exited_on__isnull=True), name="waiting_letter_idx"),
         ]
 
     def __str__(self) -> str:

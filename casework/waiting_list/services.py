@@ -15,6 +15,7 @@ from casework.cases.choices import Priority
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed
+from casework.core.jobs import enqueue
 from casework.core.permissions import require_perm
 from casework.waiting_list.choices import (
     CRISIS_RESPONSE_DAYS,
@@ -44,6 +45,14 @@ def due_date(*, received_on: datetime.date, working_days: int, crisis: bool) -> 
     if crisis:
         due = min(due, received_on + datetime.timedelta(days=CRISIS_RESPONSE_DAYS))
     return due
+
+
+def _letter_interval(organisation_id: int) -> int:
+    from casework.waiting_list.models import WaitingListSettings
+
+    row = WaitingListSettings.objects.filter(organisation_id=organisation_id).values_list(
+        "still_waiting_letter_days", flat=True).first()
+    return row or WaitingListSettings._meta.get_field("still_waiting_letter_days").default
 
 
 def _check(*, priority: str, rag: str, reason: str) -> str:
@@ -93,6 +102,12 @@ def waiting_list_add(*, user, case, list_kind: str, priority: str, rag: str, rag
             can_report_changes=can_report_changes, area=case.area, received_on=received_on,
             due_on=due_date(received_on=received_on, working_days=days, crisis=crisis), triaged_by=user,
             triaged_at=now, created_by=user, modified_by=user)
+        interval = _letter_interval(organisation_id)
+        entry.next_letter_on = received_on + datetime.timedelta(days=interval)
+        entry.save(update_fields=["next_letter_on"])
+        # The letter goes out once the triage commits (the job is queued in this transaction).
+        enqueue("waiting_list.letter", entry_id=entry.pk, kind="waiting_list_added",
+                effect_key=f"waiting_list_added:{entry.pk}", organisation_id=organisation_id)
         audit_record(user=user, verb="waiting_list.added", obj=entry, case_id=case.pk, person_id=case.person_id,
                      changes=to_json_safe({"list_kind": {"before": None, "after": list_kind},
                                            "priority": {"before": None, "after": priority},

@@ -1,0 +1,23 @@
+"""Who changes letter templates (organisation admins) and who reads letters (those who may see the case)."""
+
+from casework.accounts.choices import Role
+from casework.accounts.selectors import actor_for
+from casework.core.permissions import has_perm, register
+
+
+@register("letters.manage_templates")
+def can_manage_templates(user, organisation_id: int | None = None) -> bool:
+    actor = actor_for(user)
+    if organisation_id is None:
+        return bool(actor.organisations_with_role(Role.ORG_ADMIN))
+    return actor.has_role(Role.ORG_ADMIN, organisation_id)
+
+
+@register("letters.view_letter")
+def can_view_letter(user, letter) -> bool:
+    return letter.case is not None and has_perm(user, "cases.view_case", letter.case)
+
+
+@register("letters.send_letter")
+def can_send_letter(user, case) -> bool:
+    return has_perm(user, "cases.work_case", case)
