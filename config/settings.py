@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "casework.safeguarding",
     "casework.directory",
     "casework.assessments",
+    "casework.careact",
     "casework.demo",
 ]
 
