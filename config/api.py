@@ -36,14 +36,16 @@ api = NinjaAPI(
 )
 
 
-def _error(request, status: int, message: str, field: str | None = None):
-    errors = [{"field": field, "message": message}] if field else []
+def _error(request, status: int, message: str, field: str | None = None, by_field: dict[str, str] | None = None):
+    errors = [{"field": name, "message": text} for name, text in (by_field or {}).items()]
+    if field and not errors:
+        errors = [{"field": field, "message": message}]
     return api.create_response(request, {"detail": message, "errors": errors}, status=status)
 
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    return _error(request, exc.status_code, exc.message, exc.field)
+    return _error(request, exc.status_code, exc.message, exc.field, getattr(exc, "errors", None))
 
 
 @api.exception_handler(WarningsNotAcknowledged)
@@ -87,3 +89,4 @@ api.add_router("/directory", "casework.directory.api.router")
 api.add_router("/safeguarding", "casework.safeguarding.api.router")
 api.add_router("/assessments", "casework.assessments.api.router")
 api.add_router("/careact", "casework.careact.api.router")
+api.add_router("/waiting-list", "casework.waiting_list.api.router")

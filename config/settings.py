@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "casework.directory",
     "casework.assessments",
     "casework.careact",
+    "casework.waiting_list",
     "casework.demo",
 ]
 

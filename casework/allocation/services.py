@@ -28,6 +28,8 @@ from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
 from casework.tasks.services import tasks_hand_over_for_transfer
+from casework.waiting_list.choices import ALLOCATION_LISTS, ExitReason
+from casework.waiting_list.services import waiting_list_exit_for_case, waiting_list_hand_over
 
 
 class AllocationContext:
@@ -163,6 +165,8 @@ def _make_primary(*, user, case: Case, worker: User, version: int | None, verb: 
             complete_stage(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
             start_stage(case=case, stage=CaseStage.CONTACT, user=user, at=now)
             fields |= {"status": CaseStatus.ACTIVE, "stage": CaseStage.CONTACT, "allocated_at": now}
+            waiting_list_exit_for_case(user=user, case=case, reason=ExitReason.ALLOCATED,
+                                       list_kinds=ALLOCATION_LISTS)
         update_case(user=user, case=case, version=version, fields=fields, verb=verb, reason=reason)
     case.__dict__.pop("_assignment_roles", None)
     return case
@@ -229,6 +233,7 @@ def case_transfer(*, user, case: Case, organisation: Organisation, reason: str,
                     reason=reason.strip())
         tasks_hand_over_for_transfer(user=user, case=case, from_organisation_id=from_organisation_id,
                                      to_organisation=organisation)
+        waiting_list_hand_over(user=user, case=case, to_organisation_id=organisation.pk)
     case.__dict__.pop("_assignment_roles", None)
     return case
 

@@ -1,6 +1,6 @@
-"""The demo initiative's common need definitions, added through the service as its initiative admin."""
+"""The demo initiative's common need definitions (added as its initiative admin) and assessment forms."""
 
-from casework.assessments.services import need_definition_create
+from casework.assessments.services import need_definition_create, standard_forms_install
 
 # (code, name, category, description)
 DEMO_NEEDS = [
@@ -24,3 +24,9 @@ def build_need_definitions(*, user, initiative_id: int) -> int:
         need_definition_create(user=user, initiative_id=initiative_id, code=code, name=name, category=category,
                                description=description)
     return len(DEMO_NEEDS)
+
+
+def build_assessment_forms(*, organisations) -> int:
+    """The shipped assessment forms for every responsible organisation, as IT would install them."""
+    return sum(len(standard_forms_install(organisation_id=org.pk)) for org in organisations
+               if "responsible" in (org.kinds or []))

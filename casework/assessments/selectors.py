@@ -1,12 +1,23 @@
-"""Reads of need definitions. They hold no personal data: anyone in the initiative reads its list."""
+"""Reads for assessing. Need definitions and forms hold no personal data: anyone in the initiative or the
+organisation reads them. Assessments and needs are the holding organisation's alone (see policies)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
 from casework.accounts.selectors import actor_for
-from casework.assessments.models import NeedDefinition
+from casework.assessments.choices import FINISHED_NEED_STATUSES, NeedStatus
+from casework.assessments.models import (
+    Assessment,
+    AssessmentForm,
+    AssessmentFormVersion,
+    Need,
+    NeedDefinition,
+    NeedStatusChange,
+)
+from casework.audit.services import access_record
+from casework.core.permissions import has_perm
 
 
 def need_definition_list_for_user(*, user, include_retired: bool = False) -> QuerySet[NeedDefinition]:
@@ -21,3 +32,109 @@ def need_definition_get_for_user(*, user, definition_id: int) -> NeedDefinition:
     if definition is None:
         raise Http404("No need definition found")
     return definition
+
+
+def assessment_form_list_for_organisation(*, organisation_id: int, include_retired: bool = False
+                                          ) -> QuerySet[AssessmentForm]:
+    """An organisation's forms with their newest version number (`latest_number`)."""
+    qs = AssessmentForm.objects.filter(organisation_id=organisation_id).annotate(latest_number=Max("versions__number"))
+    return qs if include_retired else qs.filter(retired_at__isnull=True)
+
+
+def assessment_form_list_for_user(*, user, include_retired: bool = False) -> QuerySet[AssessmentForm]:
+    """The forms of every organisation the user belongs to (forms hold no personal data)."""
+    return AssessmentForm.objects.filter(organisation_id__in=actor_for(user).organisation_ids).annotate(
+        latest_number=Max("versions__number")).filter(
+        **({} if include_retired else {"retired_at__isnull": True}))
+
+
+def assessment_form_get_for_user(*, user, form_id: int) -> AssessmentForm:
+    form = assessment_form_list_for_user(user=user, include_retired=True).select_related("organisation").filter(
+        pk=form_id).first()
+    if form is None:
+        raise Http404("No assessment form found")
+    return form
+
+
+def assessment_form_version(*, form: AssessmentForm, number: int | None = None) -> AssessmentFormVersion:
+    """A version of the form (the newest when no number is given), else Http404."""
+    qs = form.versions.all()
+    version = qs.filter(number=number).first() if number is not None else qs.order_by("-number").first()
+    if version is None:
+        raise Http404("No such version of the form")
+    return version
+
+
+def assessment_forms_for_case(*, case) -> QuerySet[AssessmentForm]:
+    """The forms a worker may start on the case: the current forms of the organisation holding it."""
+    from casework.cases.policies import holding_organisation_id
+
+    return assessment_form_list_for_organisation(organisation_id=holding_organisation_id(case))
+
+
+def assessment_list_for_case(*, user, case) -> QuerySet[Assessment]:
+    """The case's situation assessments, newest first; none unless the user may see them (the holder's staff)."""
+    if not has_perm(user, "assessments.view_assessment", case):
+        return Assessment.objects.none()
+    return Assessment.objects.filter(case=case).select_related("form_version__form", "created_by", "completed_by")
+
+
+def assessment_get_for_user(*, user, assessment_id: int, purpose: str = "viewed") -> Assessment:
+    """An assessment whose case the user's organisation holds, else Http404. Writes an AccessEvent."""
+    from casework.cases.selectors import case_list_visible
+
+    assessment = Assessment.objects.filter(pk=assessment_id, case__in=case_list_visible(user=user)).select_related(
+        "case__person", "case__household", "case__risk_category", "form_version__form", "risk_category",
+        "created_by", "completed_by").first()
+    if assessment is None:
+        raise Http404("No assessment found")
+    access_record(user=user, verb=f"assessments.assessment_{purpose}", obj=assessment, case_id=assessment.case_id,
+                  person_id=assessment.case.person_id)
+    return assessment
+
+
+def need_list_for_case(*, user, case) -> QuerySet[Need]:
+    """The needs on a case, oldest first; none unless the user may see the case's assessments."""
+    if not has_perm(user, "assessments.view_assessment", case):
+        return Need.objects.none()
+    return Need.objects.filter(case=case).select_related("definition", "assessment")
+
+
+def need_get_for_user(*, user, need_id: int) -> Need:
+    """A need on a case the user's organisation holds, else Http404."""
+    from casework.cases.selectors import case_list_visible
+
+    need = Need.objects.filter(pk=need_id, case__in=case_list_visible(user=user)).select_related(
+        "definition", "case__person", "case__household").first()
+    if need is None:
+        raise Http404("No need found")
+    return need
+
+
+def need_history(*, need: Need) -> QuerySet[NeedStatusChange]:
+    return need.status_changes.select_related("changed_by", "organisation")
+
+
+def need_counts_by_definition(*, user, initiative_id: int) -> dict[int, dict[str, int]]:
+    """{definition id: {status: count}} across the initiative's cases: the only view of needs the lead has.
+
+    Empty unless the user may see the initiative's counts.
+    """
+    if not has_perm(user, "assessments.view_need_counts", initiative_id):
+        return {}
+    counts: dict[int, dict[str, int]] = {}
+    rows = (Need.objects.filter(definition__initiative_id=initiative_id).values("definition_id", "status")
+            .annotate(n=Count("id")).order_by())
+    for row in rows:
+        counts.setdefault(row["definition_id"], {})[row["status"]] = row["n"]
+    return counts
+
+
+def needs_open_on_case(*, case) -> list[Need]:
+    """The needs on the case not yet finished with (for closing: not for display, so no visibility check)."""
+    return list(Need.objects.filter(case=case).exclude(status__in=FINISHED_NEED_STATUSES).select_related("definition"))
+
+
+def needs_found_on_case(*, case) -> bool:
+    """Whether the case found any need (a need recorded and not rejected as not a need)."""
+    return Need.objects.filter(case=case).exclude(status=NeedStatus.REJECTED).exists()

@@ -59,12 +59,18 @@ class CaseOut(CaseIndexOut):
     raised_by_organisation_id: int
     allocation_rule_id: int | None
     allocation_explanation: str
+    outcome: str = Field(description="The closing outcome's code (see /cases/outcomes); empty while open")
+    closure_note: str
+    recontact_on: datetime.date | None
+    found_outside_risk_index: bool = Field(description="Closed with needs found for someone the risk index had "
+                                                       "not picked out (the hit rate)")
 
 
 ROW_VALUES = (
     "id", "reference", "status", "stage", "priority", "origin", "area", "raised_at", "allocated_at", "closed_at",
     "responsible_organisation_id", "allocated_team_id", "primary_worker_id", "version", "person_id", "household_id",
-    "summary", "raised_by_organisation_id", "allocation_rule_id", "allocation_explanation",
+    "summary", "raised_by_organisation_id", "allocation_rule_id", "allocation_explanation", "outcome",
+    "closure_note", "recontact_on", "found_outside_risk_index",
 )
 
 
@@ -214,6 +220,23 @@ def _done(request, case: Case, response: HttpResponse) -> dict:
     else:
         selectors.case_index_get_for_user(user=request.user, case_id=case.pk)
     return _row(case, response)
+
+
+class OutcomeOut(Schema):
+    code: str
+    label: str
+    description: str
+    retired: bool
+
+
+@router.get("/outcomes", response=list[OutcomeOut], summary="The outcomes a case of the initiative can close with")
+def outcomes(request, initiative_id: int, include_retired: bool = False):
+    from casework.accounts.selectors import actor_for
+    from casework.cases.closing import outcome_list
+
+    if initiative_id not in actor_for(request.user).initiative_ids:
+        raise Http404("No initiative found")
+    return [o.__dict__ for o in outcome_list(initiative_id=initiative_id, include_retired=include_retired)]
 
 
 @router.get("/{case_id}", response=CaseOut, summary="A case")
@@ -399,4 +422,22 @@ def transfer(request, case_id: int, payload: TransferIn, response: HttpResponse)
     organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
     allocation.case_transfer(user=request.user, case=case, organisation=organisation, reason=payload.reason,
                              version=expected_version(request, payload.version))
+    return _done(request, case, response)
+
+
+class CloseIn(Schema):
+    outcome: str
+    note: str = ""
+    recontact_on: datetime.date | None = Field(None, description="A future date to contact the person again")
+    version: int | None = Field(None, description="The version you read; or send If-Match")
+
+
+@router.post("/{case_id}/close", response=CaseOut,
+             summary="Close an active case with an outcome (409 while needs are open), and a re-contact date")
+def close(request, case_id: int, payload: CloseIn, response: HttpResponse):
+    from casework.cases.closing import case_close
+
+    case = _case(request, case_id)
+    case_close(user=request.user, case=case, outcome=payload.outcome, note=payload.note,
+               recontact_on=payload.recontact_on, version=expected_version(request, payload.version))
     return _done(request, case, response)

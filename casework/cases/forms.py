@@ -312,3 +312,26 @@ class TransferForm(VersionForm):
     def __init__(self, *args, organisations: Iterable = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].set_objects(organisations, label=lambda org: org.name)
+
+
+class CaseCloseForm(VersionForm):
+    outcome = forms.ChoiceField(label="Outcome", widget=forms.RadioSelect,
+                                error_messages={"required": "Select the outcome"})
+    note = forms.CharField(label="Closing note (optional)", required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    recontact_on = GovukDateField(label="Date to contact the person again (optional)", required=False,
+                                  allow_past=False,
+                                  help_text="A task is raised for your organisation on that day. For example, "
+                                            "27 3 2027")
+
+    def __init__(self, *args, outcomes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [(o.code, o.label) for o in outcomes]
+
+
+class OutcomeAddForm(forms.Form):
+    code = forms.CharField(label="Code", max_length=40, help_text="Lower-case letters, numbers and underscores, "
+                                                                  "like in_prison. Reports use it",
+                           error_messages={"required": "Enter a code for the outcome"})
+    label = forms.CharField(label="Outcome", max_length=100, error_messages={"required": "Enter the outcome"})
+    description = forms.CharField(label="When to use it (optional)", required=False, max_length=500)

@@ -55,6 +55,12 @@ class Case(TimeStampedModel, VersionedModel):
     allocation_rule = models.ForeignKey("allocation.AllocationRule", null=True, blank=True,
                                         on_delete=models.SET_NULL, related_name="cases")
     allocation_explanation = models.TextField(blank=True)
+    # Closing: the outcome (a code from the initiative's list, see closing.py), a note, and a planned re-contact.
+    outcome = models.CharField(max_length=40, blank=True)
+    closure_note = models.TextField(blank=True)
+    recontact_on = models.DateField(null=True, blank=True)
+    # Hit rate (SAVVI Improve): closed with needs found for someone the risk index had not picked out.
+    found_outside_risk_index = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-raised_at"]
@@ -76,6 +82,8 @@ class Case(TimeStampedModel, VersionedModel):
             models.Index(fields=["initiative", "status", "raised_at"], name="case_index_idx"),
             models.Index(fields=["person", "raised_at"], name="case_person_idx"),
             models.Index(fields=["household", "raised_at"], name="case_household_idx"),
+            # Re-contact dates coming up (the waiting-lists issue turns each into a task on the day).
+            models.Index(fields=["recontact_on"], condition=Q(recontact_on__isnull=False), name="case_recontact_idx"),
         ]
 
     def __str__(self) -> str:
@@ -91,6 +99,27 @@ class Case(TimeStampedModel, VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.status in (CaseStatus.PLANNED, CaseStatus.ACTIVE, CaseStatus.ON_HOLD)
+
+
+class CaseOutcome(TimeStampedModel):
+    """An outcome a case can close with, from the initiative's list (kept by its initiative admins)."""
+
+    initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="case_outcomes")
+    code = models.SlugField(max_length=40)
+    label = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    rank = models.PositiveSmallIntegerField(default=0)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["initiative_id", "rank", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "code"], name="case_outcome_code_unique"),
+            models.CheckConstraint(condition=~Q(code="") & ~Q(label=""), name="case_outcome_named"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class CaseAssignment(TimeStampedModel):

@@ -137,3 +137,11 @@ def can_manage_allocation_rules(user) -> bool:
     actor = actor_for(user)
     return any(actor.has_lead_role(Role.INITIATIVE_ADMIN, i) for i in actor.lead_of_initiative_ids)
 
+
+
+@register("cases.manage_outcomes")
+def can_manage_outcomes(user, initiative_id: int | None = None) -> bool:
+    """The list of closing outcomes is the initiative's: its lead organisation's initiative admins keep it."""
+    actor = actor_for(user)
+    initiatives = actor.lead_of_initiative_ids if initiative_id is None else {initiative_id}
+    return any(actor.has_lead_role(Role.INITIATIVE_ADMIN, i) for i in initiatives)

@@ -178,7 +178,7 @@ def case_restart_from(*, user, case: Case, stage: str, reason: str, version: int
 
 
 def case_change_status(*, user, case: Case, status: str, reason: str = "", version: int | None = None) -> Case:
-    """Put on hold, resume, cancel or finish a case, as the lifecycle table allows."""
+    """Put on hold, resume or cancel a case, as the lifecycle table allows. Finishing is closing.case_close."""
     _require_work(user, case)
     if status == CaseStatus.ACTIVE and case.status == CaseStatus.PLANNED:
         raise LifecycleRefused("A planned case becomes active when a worker accepts it.", field="status")
@@ -187,17 +187,15 @@ def case_change_status(*, user, case: Case, status: str, reason: str = "", versi
     problem = lifecycle.status_move_problem(case.status, status)
     if problem:
         raise LifecycleRefused(problem, field="status")
-    if status == CaseStatus.FINISHED and case.stage != CaseStage.CLOSING:
-        raise LifecycleRefused("Move the case to Closing before finishing it.", field="status")
+    if status == CaseStatus.FINISHED:
+        raise LifecycleRefused("A case is finished by closing it with an outcome.", field="status")
     if status in (CaseStatus.ON_HOLD, CaseStatus.CANCELLED) and not reason.strip():
         raise ValidationFailed("Enter the reason", field="reason")
     now = clock.now()
     fields: dict[str, Any] = {"status": status}
-    if status in (CaseStatus.FINISHED, CaseStatus.CANCELLED):
+    if status == CaseStatus.CANCELLED:
         fields["closed_at"] = now
     with transaction.atomic():
-        if status == CaseStatus.FINISHED:
-            complete_stage(case=case, stage=CaseStage.CLOSING, user=user, at=now)
         update_case(user=user, case=case, version=version, fields=fields, verb=f"cases.status_{status}",
                     reason=reason.strip())
     return case

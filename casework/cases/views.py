@@ -31,8 +31,10 @@ from casework.cases import gates, lifecycle, selectors, services
 from casework.cases.choices import CaseStage, CaseStatus
 from casework.cases.forms import (
     AssignForm,
+    CaseCloseForm,
     CaseIndexFilterForm,
     CaseRaiseForm,
+    OutcomeAddForm,
     ReassignForm,
     RestartForm,
     StageMoveForm,
@@ -66,6 +68,7 @@ EVENT_WORDS = {
     "cases.case_raised": "Raised",
     "cases.case_allocated": "Allocated to a responsible organisation",
     "cases.case_accepted": "Accepted",
+    "cases.closed": "Closed",
     "cases.worker_assigned": "Worker assigned",
     "cases.worker_reassigned": "Worker reassigned",
     "cases.responsibility_transferred": "Transferred to another organisation",
@@ -98,15 +101,6 @@ STATUS_PAGES: dict[str, dict[str, str]] = {
         "reason_label": "Note (optional)",
         "reason_hint": "",
         "success": "The case is active again.",
-    },
-    CaseStatus.FINISHED: {
-        "action": "Finish the case",
-        "heading": "Finish the case",
-        "submit": "Finish the case",
-        "reason_label": "Outcome (optional)",
-        "reason_hint": "For example, support is in place and working.",
-        "warning": "A finished case cannot be reopened. If more work is needed later, raise a new case.",
-        "success": "The case is finished.",
     },
     CaseStatus.CANCELLED: {
         "action": "Cancel the case",
@@ -228,10 +222,12 @@ def _status_actions(case: Case) -> list[dict[str, str]]:
             continue
         if status == CaseStatus.ACTIVE and case.status == CaseStatus.PLANNED:
             continue  # a planned case becomes active when a worker accepts it
-        if status == CaseStatus.FINISHED and case.stage != CaseStage.CLOSING:
-            continue
         # Resuming needs no reason, so it is one button; the others ask for a reason on their own page.
-        actions.append({"status": status, "label": page["action"], "inline": status == CaseStatus.ACTIVE})
+        actions.append({"status": status, "label": page["action"], "inline": status == CaseStatus.ACTIVE,
+                        "url": reverse("cases:case_change_status", args=[case.pk, status])})
+    if case.status == CaseStatus.ACTIVE:
+        actions.insert(0, {"status": CaseStatus.FINISHED, "label": "Close the case", "inline": False,
+                           "url": reverse("cases:case_close", args=[case.pk])})
     return actions
 
 
@@ -378,8 +374,15 @@ def case_detail(request, case_id: int):
             "safeguarding_concerns": safeguarding_selectors.concerns_for_case(user=user, case=case),
             "can_raise_concern": case.person_id is not None and has_perm(user, "safeguarding.raise_concern"),
             "timeline": timeline,
+            "outcome_label": _outcome_label(case),
         },
     )
+
+
+def _outcome_label(case: Case) -> str:
+    from casework.cases.closing import outcome_label
+
+    return outcome_label(initiative_id=case.initiative_id, code=case.outcome) if case.outcome else ""
 
 
 def case_move_stage(request, case_id: int):
@@ -753,3 +756,57 @@ def case_raise(request):
         "cases/case_raise.html",
         {"form": form, "subject": subject, "person": person, "household": household},
     )
+
+
+def case_close(request, case_id: int):
+    from casework.assessments.selectors import needs_open_on_case
+    from casework.cases import closing
+
+    case = _case(request, case_id, purpose="opened_for_change")
+    _require(request.user, "cases.work_case", case, "Only the case's workers and team managers can close it.")
+    form = CaseCloseForm(request.POST or None, initial={"version": case.version},
+                         outcomes=closing.outcome_list(initiative_id=case.initiative_id))
+    if request.method == "POST" and form.is_valid() and _run(request, form, lambda d: closing.case_close(
+            user=request.user, case=case, outcome=d["outcome"], note=d["note"], recontact_on=d["recontact_on"],
+            version=d["version"]), "The case is closed."):
+        return redirect(case)
+    open_needs = needs_open_on_case(case=case)
+    warning = ("Update these needs before closing: " + ", ".join(
+        f"{n.definition.name} ({n.get_status_display().lower()})" for n in open_needs) + "." if open_needs
+        else "A closed case cannot be reopened. If more work is needed later, raise a new case.")
+    return _action_page(request, case, form, heading="Close the case", submit_label="Close the case",
+                        intro="Choose the outcome. If the person should hear from us again, set a date.",
+                        warning=warning)
+
+
+def _outcome_initiative_id(user) -> int:
+    for initiative_id in sorted(actor_for(user).lead_of_initiative_ids):
+        if has_perm(user, "cases.manage_outcomes", initiative_id):
+            return initiative_id
+    raise PermissionDenied("Only the lead organisation's initiative admins keep the list of closing outcomes.")
+
+
+def case_outcomes(request):
+    """The initiative's closing outcomes: add one, retire or reinstate one (initiative admins)."""
+    from casework.cases import closing
+
+    initiative_id = _outcome_initiative_id(request.user)
+    form = OutcomeAddForm(request.POST or None if request.POST.get("action") == "add" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "add":
+            if form.is_valid() and _run(request, form, lambda d: closing.case_outcome_add(
+                    user=request.user, initiative_id=initiative_id, code=d["code"], label=d["label"],
+                    description=d["description"]), lambda: f"‘{form.cleaned_data['label']}’ has been added."):
+                return redirect("cases:case_outcomes")
+        else:
+            retire = request.POST.get("action") == "retire"
+            try:
+                closing.case_outcome_set_retired(user=request.user, initiative_id=initiative_id,
+                                                 code=request.POST.get("code", ""), retired=retire)
+            except DomainError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "The outcome has been " + ("retired." if retire else "reinstated."))
+            return redirect("cases:case_outcomes")
+    return render(request, "cases/case_outcomes.html", {
+        "outcomes": closing.outcome_list(initiative_id=initiative_id, include_retired=True), "form": form})

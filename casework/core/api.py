@@ -23,7 +23,7 @@ class PageParams(Schema):
 
 class Page(Schema, Generic[T]):
     items: list[T]
-    count: int
+    count: int | None
     page: int
     page_size: int
     has_next: bool

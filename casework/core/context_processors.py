@@ -21,6 +21,8 @@ def casework(request):
     if actor.organisations_with_role(Role.PRACTITIONER, Role.TEAM_MANAGER):
         items.append(("My cases", reverse("cases:my_cases")))
         items.append(("Team worklist", reverse("cases:worklist")))
+    if actor.organisations_with_role(Role.TEAM_MANAGER, Role.DUTY_OFFICER, Role.PRACTITIONER):
+        items.append(("Waiting list", reverse("waiting_list:waiting_list")))
     items.append(("Find a service", reverse("directory:service_search")))
     if has_perm(user, "tasks.view_my_tasks"):
         items.append(("Tasks", reverse("tasks:my_tasks")))
@@ -32,6 +34,12 @@ def casework(request):
         items.append(("Allocation rules", reverse("allocation:rules")))
     if has_perm(user, "assessments.manage_need_definitions"):
         items.append(("Need definitions", reverse("assessments:need_definitions")))
+    if has_perm(user, "cases.manage_outcomes"):
+        items.append(("Closing outcomes", reverse("cases:case_outcomes")))
+    if has_perm(user, "assessments.manage_forms"):
+        items.append(("Assessment forms", reverse("assessments:assessment_forms")))
+    if has_perm(user, "waiting_list.manage_timescales"):
+        items.append(("Timescales", reverse("waiting_list:timescales")))
     if actor.auditing_organisation_ids:
         items.append(("Break-glass review", reverse("audit:break_glass_review_list")))
     if actor.casework_organisation_ids:

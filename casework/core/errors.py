@@ -13,9 +13,13 @@ class DomainError(Exception):
 
 
 class ValidationFailed(DomainError):
-    """Input broke a rule; nothing was changed."""
+    """Input broke a rule; nothing was changed. `errors` names several fields at once ({field: message})."""
 
     status_code = 422
+
+    def __init__(self, message: str, *, field: str | None = None, errors: dict[str, str] | None = None):
+        super().__init__(message, field=field)
+        self.errors = dict(errors or {})
 
 
 class ConflictError(DomainError):

@@ -25,7 +25,7 @@ from django.db import transaction
 from faker import Faker
 from nhs_number.constants import Range, Region
 
-from casework.assessments.demo import build_need_definitions
+from casework.assessments.demo import build_assessment_forms, build_need_definitions
 from casework.accounts.choices import Capability, OrganisationKind, OrganisationType, Role
 from casework.accounts.models import Initiative, Membership, Organisation, Team, User
 from casework.audit.services import audit_record
@@ -502,6 +502,7 @@ class _Builder:
                               total=max(10, people // 2))
         build_directory_demo(stdout=self.stdout)
         needs = build_need_definitions(user=self.users["initiativeadmin"], initiative_id=initiative.pk)
+        build_assessment_forms(organisations=self.orgs.values())
         counts = {
             "organisations": len(self.orgs),
             "teams": len(self.teams),

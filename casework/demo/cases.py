@@ -17,6 +17,7 @@ from casework.allocation.models import NamedArea
 from casework.careact import demo as care_act
 from casework.cases import services as cases
 from casework.cases.choices import CaseOrigin, Priority
+from casework.cases.closing import case_close
 from casework.cases.models import Case, RiskCategory
 from casework.contacts.models import ContactStrategy
 from casework.contacts.services import contact_record
@@ -196,6 +197,10 @@ def _build_one(*, person, reaches, start, rng, risks, duty, admin, manager, coun
                                                         "Waiting for a housing decision."]))
     elif reaches == "finished":
         with clock.frozen_at(later()):
-            cases.case_change_status(user=worker, case=case, status="finished")
+            outcome = rng.choices(["needs_met", "no_needs_found", "declined_support", "referred_elsewhere",
+                                   "moved_away"], [8, 5, 3, 2, 1])[0]
+            recontact = clock.today() + datetime.timedelta(days=rng.choice([90, 180])) if rng.random() < 0.3 else None
+            case_close(user=worker, case=case, outcome=outcome, recontact_on=recontact,
+                       note="Closed in the demo history.")
 
 

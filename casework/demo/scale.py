@@ -26,6 +26,7 @@ from casework.audit.chain import event_hash, normalise_time
 from casework.audit.models import AuditEvent, ChainHead
 from casework.cases.choices import AssignmentRole, CaseOrigin, CaseStage, CaseStatus
 from casework.cases.lifecycle import STAGE_ORDER
+from casework.cases.closing import DEFAULT_OUTCOMES
 from casework.cases.models import Case, CaseAssignment, RiskCategory, StageProgress
 from casework.contacts.choices import WRITTEN_METHODS, ContactMethod, ContactOutcome, ContactRole, Direction
 from casework.contacts.models import ContactEvent
@@ -263,7 +264,9 @@ class Generator:
         case_columns = ["id", "created_at", "modified_at", "version", "reference", "initiative_id", "person_id",
                         "raised_by_organisation_id", "origin", "risk_category_id", "priority", "summary", "status",
                         "stage", "area", "raised_at", "allocated_at", "closed_at", "responsible_organisation_id",
-                        "allocated_team_id", "primary_worker_id", "allocation_explanation"]
+                        "allocated_team_id", "primary_worker_id", "allocation_explanation", "outcome",
+                        "closure_note", "recontact_on", "found_outside_risk_index"]
+        outcome_codes = [code for code, _label, _description in DEFAULT_OUTCOMES]
         origins = list(CaseOrigin.values)
         bench_worker = sk.bench_users.get("bench.worker")
         bench_team = (Membership.objects.filter(user=bench_worker).values_list("team_id", flat=True).first()
@@ -299,11 +302,14 @@ class Generator:
                     if closed and closed > now:
                         closed = now - datetime.timedelta(hours=1)
                 plan.append((case_id, person_id, status, stage, raised, allocated, closed, org_id, worker))
+                origin = rng.choice(origins)
+                outcome = rng.choice(outcome_codes) if status == CaseStatus.FINISHED else ""
                 yield (case_id, raised, closed or allocated or raised, 1, f"SC-{year}-{case_id:07d}",
-                       sk.initiative.pk, person_id, sk.county.pk, rng.choice(origins), rng.choice(sk.risk_ids),
+                       sk.initiative.pk, person_id, sk.county.pk, origin, rng.choice(sk.risk_ids),
                        rng.choices(("urgent", "normal", "low"), (10, 70, 20))[0], "", status, stage, district,
                        raised, allocated, closed, org_id, team, worker,
-                       "Generated for the benchmarks." if org_id else "")
+                       "Generated for the benchmarks." if org_id else "", outcome, "", None,
+                       bool(outcome) and origin != CaseOrigin.RISK_INDEX and outcome == "needs_met")
 
         with ProgressBar(total=total, label="Cases   ", stream=self.stream) as bar:
             Writer(Case, case_columns).write(case_rows(), bar)

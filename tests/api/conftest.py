@@ -19,6 +19,10 @@ class ApiClient:
         return self.client.post(f"/api/v1{path}", json.dumps(body or {}), content_type="application/json",
                                 **self._headers(headers))
 
+    def put(self, path, body=None, headers=None):
+        return self.client.put(f"/api/v1{path}", json.dumps(body or {}), content_type="application/json",
+                               **self._headers(headers))
+
     def patch(self, path, body=None, headers=None):
         return self.client.patch(f"/api/v1{path}", json.dumps(body or {}), content_type="application/json",
                                  **self._headers(headers))

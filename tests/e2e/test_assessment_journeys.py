@@ -42,3 +42,89 @@ def test_initiative_admin_adds_changes_and_retires_a_need(page, world):
     expect(page.get_by_role("row").filter(has_text="access_to_shopping")).to_contain_text("Retired")
     assert_accessible(page)
     assert NeedDefinition.objects.get().is_retired
+
+
+def test_worker_assesses_records_needs_and_closes_the_case(page, world, live_server):
+    import datetime
+
+    from casework.allocation import services as allocation
+    from casework.assessments import services as assessing
+    from casework.cases.models import Case
+    from casework.core import clock
+    from tests.factories import CaseFactory
+
+    assessing.standard_forms_install(organisation_id=world.county.pk)
+    for code, name, category in [("food", "Food", "food_and_shopping"), ("debt_advice", "Debt advice", "money")]:
+        assessing.need_definition_create(user=world.initiative_admin, initiative_id=world.initiative.pk, code=code,
+                                         name=name, category=category)
+    case = allocation.case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
+
+    sign_in(page, "practitioner")
+    page.goto(case.get_absolute_url())
+    assert_accessible(page)
+    page.get_by_role("button", name="Start an assessment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start an assessment")
+    assert_accessible(page)
+    page.get_by_role("group", name="Which form?").get_by_label("Strengths-based assessment").check()
+    page.get_by_role("group", name="How is the assessment being carried out?").get_by_label("Face to face").check()
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Strengths-based assessment")
+    assert_accessible(page)
+
+    page.get_by_label("What is happening in your life at the moment?").fill("Since my husband died I don't eat")
+    page.get_by_role("group", name="Does someone look after you without being paid?").get_by_label("Yes").check()
+    page.get_by_role("button", name="Complete the assessment").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Answer ‘Who is that, and how are they related to you?’")
+    expect(summary).to_contain_text("Confirm the person has been given the privacy notice")
+    assert_accessible(page)
+    page.get_by_label("Who is that, and how are they related to you?").fill("Sue, her daughter")
+    page.get_by_role("group", name="Has the carer been offered a carer's assessment?").get_by_label("No").check()
+    page.get_by_label("What matters most to you?").fill("My garden and my cat")
+    page.get_by_label("What would you like to be different?").fill("To have proper meals")
+    page.get_by_label("What are you good at, and what do you enjoy?").fill("Gardening")
+    page.get_by_label("What risks are there to the person or to others?").fill("Not eating; bills unpaid")
+    page.get_by_role("group", name="How serious are the risks now?").get_by_label("Medium").check()
+    page.get_by_role("group", name="Is there any doubt about the person's capacity to make decisions about "
+                                   "their care?").get_by_label("No").check()
+    page.get_by_label("Summary of the person's situation").fill("Recently widowed, not eating, debts building")
+    page.get_by_label("The person has been given the privacy notice and asked for consent to share").check()
+    page.get_by_role("button", name="Complete the assessment").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The assessment is complete.")
+    expect(page.get_by_text("To have proper meals")).to_be_visible()
+    assert_accessible(page)
+
+    for name, more in (("Food (Food and shopping)", True), ("Debt advice (Money and debt)", False)):
+        if name.startswith("Food"):
+            page.get_by_role("button", name="Record a need").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Record a need")
+        assert_accessible(page)
+        page.get_by_label("Need", exact=True).select_option(label=name)
+        page.get_by_role("button", name="Save and record another" if more else "Save", exact=True).click()
+    expect(page.get_by_role("heading", name="Needs found")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Debt advice")).to_contain_text("Identified")
+    assert_accessible(page)
+
+    # Both needs are met, then the case closes with an outcome and a date to contact the person again.
+    page.get_by_role("link", name=f"Back to {case.reference}").click()
+    assert_accessible(page)
+    for name in ("Food", "Debt advice"):
+        page.get_by_role("table", name="Needs").get_by_role("link", name=name).click()
+        assert_accessible(page)
+        page.get_by_role("group", name="Status").get_by_label("Resolved").check()
+        page.get_by_role("button", name="Save").click()
+        assert_accessible(page)
+    page.get_by_role("link", name="Close the case").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Close the case")
+    assert_accessible(page)
+    page.get_by_role("group", name="Outcome").get_by_label("Needs met").check()
+    later = clock.today() + datetime.timedelta(days=180)
+    group = page.get_by_role("group", name="Date to contact the person again (optional)")
+    group.get_by_label("Day").fill(str(later.day))
+    group.get_by_label("Month").fill(str(later.month))
+    group.get_by_label("Year").fill(str(later.year))
+    page.get_by_role("button", name="Close the case").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The case is closed.")
+    assert_accessible(page)
+    closed = Case.objects.get(pk=case.pk)
+    assert (closed.status, closed.outcome, closed.recontact_on) == ("finished", "needs_met", later)

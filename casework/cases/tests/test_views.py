@@ -407,18 +407,6 @@ def test_a_stale_status_change_is_refused(login, world, active_case):
     assert _reload(active_case).status == "active"
 
 
-def test_finish_only_at_closing(login, world, active_case):
-    client = login(world.practitioner)
-    assert "Finish the case" not in client.get(active_case.get_absolute_url()).content.decode()
-    case = services.case_move_stage(user=world.practitioner, case=active_case, stage="closing")
-    assert "Finish the case" in client.get(case.get_absolute_url()).content.decode()
-    response = client.post(
-        _url("case_change_status", case, "finished"), {"version": case.version, "reason": ""}
-    )
-    assert response.status_code == 302
-    assert _reload(case).status == "finished"
-
-
 def test_status_change_refused_to_a_case_manager(login, world, active_case):
     response = login(world.case_manager).post(
         _url("case_change_status", active_case, "on_hold"), {"version": active_case.version, "reason": "x"}

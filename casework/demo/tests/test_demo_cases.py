@@ -36,7 +36,7 @@ def test_cases_have_histories_and_the_trail_is_intact(demo):
     finished = Case.objects.filter(status="finished").first()
     verbs = list(AuditEvent.objects.filter(case_id=finished.pk).values_list("verb", flat=True))
     assert verbs[:3] == ["cases.case_raised", "cases.case_allocated", verbs[2]]
-    assert "cases.status_finished" in verbs
+    assert "cases.closed" in verbs and finished.outcome
     assert all(report.problem is None for report in audit_verify_all())
     assert Case.objects.filter(primary_worker__username="worker", status="active").exists()
 

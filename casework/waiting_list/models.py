@@ -1,0 +1,89 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from casework.cases.choices import Priority
+from casework.core.models import TimeStampedModel, VersionedModel
+from casework.waiting_list.choices import ExitReason, ListKind, Rag, Trigger
+
+
+class Timescale(TimeStampedModel):
+    """How many working days an organisation allows, on one list and at one priority, before allocation."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="timescales")
+    list_kind = models.CharField(max_length=24, choices=ListKind.choices)
+    priority = models.CharField(max_length=10, choices=Priority.choices)
+    working_days = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "list_kind", "priority"], name="timescale_unique"),
+            models.CheckConstraint(condition=Q(working_days__gte=1) & Q(working_days__lte=365),
+                                   name="timescale_days_range"),
+        ]
+
+
+class WaitingListEntry(TimeStampedModel, VersionedModel):
+    """A case (a new request, a request for a review or a service) waiting on one of an organisation's lists."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="waiting_entries")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    list_kind = models.CharField(max_length=24, choices=ListKind.choices)
+    priority = models.CharField(max_length=10, choices=Priority.choices)
+    rag = models.CharField(max_length=8, choices=Rag.choices)
+    rag_reason = models.TextField()
+    crisis = models.BooleanField(default=False, help_text="Respond within 24 to 48 hours")
+    # Whether the person (or someone for them) can tell us when things change: if not, they are actively
+    # reviewed while they wait (as are red ratings).
+    can_report_changes = models.BooleanField(default=True)
+    area = models.CharField(max_length=8, blank=True)
+    received_on = models.DateField()
+    due_on = models.DateField()
+    triaged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    triaged_at = models.DateTimeField()
+    exited_on = models.DateField(null=True, blank=True)
+    exit_reason = models.CharField(max_length=24, choices=ExitReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "list_kind"], condition=Q(exited_on__isnull=True),
+                                    name="one_open_entry_per_list"),
+            models.CheckConstraint(condition=Q(rag__in=Rag.values), name="waiting_rag"),
+            models.CheckConstraint(condition=Q(due_on__gte=models.F("received_on")), name="waiting_due_after_receipt"),
+            models.CheckConstraint(condition=Q(exited_on__isnull=True, exit_reason="")
+                                   | Q(exited_on__isnull=False) & ~Q(exit_reason=""), name="waiting_exit_reason"),
+        ]
+        indexes = [
+            # The waiting list page: an organisation's open entries by due date.
+            models.Index(fields=["organisation", "due_on", "id"], condition=Q(exited_on__isnull=True),
+                         name="waiting_open_idx"),
+            models.Index(fields=["case", "exited_on"], name="waiting_case_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} {self.get_list_kind_display().lower()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.exited_on is None
+
+
+class Reprioritisation(models.Model):
+    """A change to a waiting entry's priority or rating: old and new values, who, when, why."""
+
+    entry = models.ForeignKey(WaitingListEntry, on_delete=models.CASCADE, related_name="reprioritisations")
+    trigger = models.CharField(max_length=16, choices=Trigger.choices)
+    reason = models.TextField()
+    old_priority = models.CharField(max_length=10, choices=Priority.choices)
+    new_priority = models.CharField(max_length=10, choices=Priority.choices)
+    old_rag = models.CharField(max_length=8, choices=Rag.choices)
+    new_rag = models.CharField(max_length=8, choices=Rag.choices)
+    old_due_on = models.DateField()
+    new_due_on = models.DateField()
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["changed_at", "id"]

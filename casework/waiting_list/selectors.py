@@ -1,0 +1,94 @@
+"""Reads of waiting lists, scoped to the organisations the user does casework in."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from casework.accounts.selectors import actor_for
+from casework.core import clock
+from casework.waiting_list.choices import DUE_SOON_WORKING_DAYS
+from casework.waiting_list.models import Reprioritisation, Timescale, WaitingListEntry
+from casework.waiting_list.working_days import add_working_days
+
+
+@dataclass(frozen=True)
+class WaitingFilters:
+    list_kind: str = ""
+    priority: str = ""
+    rag: str = ""
+    team_id: int | None = None
+    area: str = ""
+    due: str = ""  # "overdue", "due_soon" or ""
+
+
+def waiting_list_visible(*, user) -> QuerySet[WaitingListEntry]:
+    """Open entries on the lists of the organisations the user does casework in (twin of view_waiting_list)."""
+    from casework.cases.selectors import case_list_visible
+
+    organisations = actor_for(user).casework_organisation_ids
+    if not organisations:
+        return WaitingListEntry.objects.none()
+    return WaitingListEntry.objects.filter(organisation_id__in=organisations, exited_on__isnull=True,
+                                           case__in=case_list_visible(user=user))
+
+
+def due_soon_limit(today: datetime.date | None = None) -> datetime.date:
+    return add_working_days(today or clock.today(), DUE_SOON_WORKING_DAYS)
+
+
+def waiting_list_for_user(*, user, filters: WaitingFilters = WaitingFilters()) -> QuerySet[WaitingListEntry]:
+    """The user's waiting lists, filtered, by due date (so overdue, then due soon, come first)."""
+    qs = waiting_list_visible(user=user)
+    if filters.list_kind:
+        qs = qs.filter(list_kind=filters.list_kind)
+    if filters.priority:
+        qs = qs.filter(priority=filters.priority)
+    if filters.rag:
+        qs = qs.filter(rag=filters.rag)
+    if filters.team_id:
+        qs = qs.filter(team_id=filters.team_id)
+    if filters.area:
+        qs = qs.filter(area__iexact=filters.area.strip())
+    today = clock.today()
+    if filters.due == "overdue":
+        qs = qs.filter(due_on__lt=today)
+    elif filters.due == "due_soon":
+        qs = qs.filter(due_on__gte=today, due_on__lte=due_soon_limit(today))
+    return qs.select_related("case__person", "case__household", "team").order_by("due_on", "id")
+
+
+def waiting_counts(qs: QuerySet[WaitingListEntry]) -> dict[str, int]:
+    """Counts by priority, and how many are overdue and due soon, in one query."""
+    today = clock.today()
+    return qs.order_by().aggregate(
+        total=Count("id"), urgent=Count("id", filter=Q(priority="urgent")),
+        normal=Count("id", filter=Q(priority="normal")), low=Count("id", filter=Q(priority="low")),
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+        due_soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=due_soon_limit(today))))
+
+
+def waiting_entry_get_for_user(*, user, entry_id: int) -> WaitingListEntry:
+    from django.http import Http404
+
+    entry = waiting_list_visible(user=user).select_related("case__person", "case__household").filter(
+        pk=entry_id).first()
+    if entry is None:
+        raise Http404("No waiting list entry found")
+    return entry
+
+
+def waiting_entries_for_case(*, case) -> QuerySet[WaitingListEntry]:
+    """Every entry of the case, open first (for the case page; the caller has checked the case is visible)."""
+    return WaitingListEntry.objects.filter(case=case).select_related("triaged_by").order_by("-exited_on", "due_on")
+
+
+def reprioritisations_for(*, entry: WaitingListEntry) -> QuerySet[Reprioritisation]:
+    return entry.reprioritisations.select_related("changed_by")
+
+
+def timescales_for(*, organisation_id: int) -> dict[tuple[str, str], int]:
+    """{(list kind, priority): working days} as set by the organisation (defaults fill the rest)."""
+    return {(t.list_kind, t.priority): t.working_days for t in Timescale.objects.filter(organisation_id=organisation_id)}

@@ -1,0 +1,209 @@
+"""Writes to waiting lists: triage on receipt, reprioritise, leave the list; allocation timescales.
+
+Due dates are counted in working days (working_days.py) from the day the request was received, by the
+organisation's timescale for the list and priority; a crisis is due within two calendar days.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from casework.audit.services import audit_record, to_json_safe
+from casework.cases.choices import Priority
+from casework.cases.policies import holding_organisation_id
+from casework.core import clock
+from casework.core.errors import DomainError, ValidationFailed
+from casework.core.permissions import require_perm
+from casework.waiting_list.choices import (
+    CRISIS_RESPONSE_DAYS,
+    DEFAULT_WORKING_DAYS,
+    ExitReason,
+    ListKind,
+    Rag,
+    Trigger,
+)
+from casework.waiting_list.models import Reprioritisation, Timescale, WaitingListEntry
+from casework.waiting_list.working_days import add_working_days
+
+REFUSED = "Only people who work on cases in the organisation responsible can triage this case."
+STALE = ("Somebody else changed this waiting list entry while you were working on it. Nothing has been saved: "
+         "check it and try again.")
+
+
+def timescale_days(*, organisation_id: int, list_kind: str, priority: str) -> int:
+    """The organisation's working days for the list and priority, or the default."""
+    row = Timescale.objects.filter(organisation_id=organisation_id, list_kind=list_kind,
+                                   priority=priority).values_list("working_days", flat=True).first()
+    return row if row is not None else DEFAULT_WORKING_DAYS[priority]
+
+
+def due_date(*, received_on: datetime.date, working_days: int, crisis: bool) -> datetime.date:
+    due = add_working_days(received_on, working_days)
+    if crisis:
+        due = min(due, received_on + datetime.timedelta(days=CRISIS_RESPONSE_DAYS))
+    return due
+
+
+def _check(*, priority: str, rag: str, reason: str) -> str:
+    if priority not in Priority.values:
+        raise ValidationFailed("Select the priority: urgent, normal or low", field="priority")
+    if rag not in Rag.values:
+        raise ValidationFailed("Select the risk rating: red, amber or green", field="rag")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("Enter the reason for the rating", field="rag_reason")
+    return reason
+
+
+def waiting_list_add(*, user, case, list_kind: str, priority: str, rag: str, rag_reason: str, crisis: bool = False,
+                     can_report_changes: bool = True, team_id: int | None = None,
+                     received_on: datetime.date | None = None) -> WaitingListEntry:
+    """Triage a request on receipt: its list, priority, RAG rating with the reason, and its due date.
+
+    The case's own priority becomes the triaged one. Raises PermissionRefused, ValidationFailed, DomainError
+    (already on that list). Audited as "waiting_list.added".
+    """
+    from casework.cases.services import update_case
+
+    require_perm(user, "waiting_list.triage_case", case, REFUSED)
+    if list_kind not in ListKind.values:
+        raise ValidationFailed("Select the waiting list", field="list_kind")
+    reason = _check(priority=priority, rag=rag, reason=rag_reason)
+    today = clock.today()
+    received_on = received_on or today
+    if received_on > today:
+        raise ValidationFailed("The date received must be today or in the past", field="received_on")
+    if WaitingListEntry.objects.filter(case=case, list_kind=list_kind, exited_on__isnull=True).exists():
+        raise DomainError(f"{case.reference} is already {ListKind(list_kind).label.lower()}: reprioritise it "
+                          "instead.", field="list_kind")
+    organisation_id = holding_organisation_id(case)
+    if team_id is not None:
+        from casework.accounts.models import Team
+
+        if not Team.objects.filter(pk=team_id, organisation_id=organisation_id).exists():
+            raise ValidationFailed("Select one of the organisation's teams", field="team")
+    days = timescale_days(organisation_id=organisation_id, list_kind=list_kind, priority=priority)
+    now = clock.now()
+    with transaction.atomic():
+        entry = WaitingListEntry.objects.create(
+            case=case, organisation_id=organisation_id, team_id=team_id or case.allocated_team_id,
+            list_kind=list_kind, priority=priority, rag=rag, rag_reason=reason, crisis=crisis,
+            can_report_changes=can_report_changes, area=case.area, received_on=received_on,
+            due_on=due_date(received_on=received_on, working_days=days, crisis=crisis), triaged_by=user,
+            triaged_at=now, created_by=user, modified_by=user)
+        audit_record(user=user, verb="waiting_list.added", obj=entry, case_id=case.pk, person_id=case.person_id,
+                     changes=to_json_safe({"list_kind": {"before": None, "after": list_kind},
+                                           "priority": {"before": None, "after": priority},
+                                           "rag": {"before": None, "after": rag},
+                                           "crisis": {"before": None, "after": crisis},
+                                           "due_on": {"before": None, "after": entry.due_on}}), reason=reason)
+        if case.priority != priority:
+            update_case(user=user, case=case, version=case.version, fields={"priority": priority},
+                        verb="cases.priority_changed", reason=f"Triaged for the waiting list: {reason}")
+    return entry
+
+
+def waiting_list_reprioritise(*, user, entry: WaitingListEntry, version: int, priority: str, rag: str, reason: str,
+                              trigger: str = Trigger.OTHER, crisis: bool | None = None) -> WaitingListEntry:
+    """Change the priority or rating when circumstances change; the due date is worked out again from the
+    day the request was received. Keeps the old and new values. Audited as "waiting_list.reprioritised"."""
+    require_perm(user, "waiting_list.triage_case", entry.case, REFUSED)
+    if not entry.is_open:
+        raise DomainError("This case has left the waiting list.")
+    if trigger not in Trigger.values:
+        raise ValidationFailed("Select what prompted the change", field="trigger")
+    reason = _check(priority=priority, rag=rag, reason=reason)
+    crisis = entry.crisis if crisis is None else crisis
+    if (priority, rag, crisis) == (entry.priority, entry.rag, entry.crisis):
+        raise ValidationFailed("Change the priority, the rating or the crisis flag, or cancel", field="priority")
+    days = timescale_days(organisation_id=entry.organisation_id, list_kind=entry.list_kind, priority=priority)
+    due = due_date(received_on=entry.received_on, working_days=days, crisis=crisis)
+    old = (entry.priority, entry.rag, entry.due_on)
+    with transaction.atomic():
+        changes = entry.write_if_version(version=version, user=user, stale_message=STALE, fields={
+            "priority": priority, "rag": rag, "rag_reason": reason, "crisis": crisis, "due_on": due})
+        Reprioritisation.objects.create(entry=entry, trigger=trigger, reason=reason, old_priority=old[0],
+                                        new_priority=priority, old_rag=old[1], new_rag=rag, old_due_on=old[2],
+                                        new_due_on=due, changed_at=clock.now(), changed_by=user)
+        audit_record(user=user, verb="waiting_list.reprioritised", obj=entry, case_id=entry.case_id,
+                     person_id=entry.case.person_id, reason=reason, changes=to_json_safe(
+                         {k: v for k, v in changes.items() if v["before"] != v["after"] and k != "rag_reason"}))
+        if entry.case.priority != priority:
+            from casework.cases.services import update_case
+
+            update_case(user=user, case=entry.case, version=entry.case.version, fields={"priority": priority},
+                        verb="cases.priority_changed", reason=f"Reprioritised on the waiting list: {reason}")
+    return entry
+
+
+def waiting_list_exit(*, user, entry: WaitingListEntry, reason: str, on: datetime.date | None = None
+                      ) -> WaitingListEntry:
+    """Take the entry off the list (allocated, service started, reviewed, no longer needed, case closed)."""
+    require_perm(user, "waiting_list.triage_case", entry.case, REFUSED)
+    return _exit(user=user, entry=entry, reason=reason, on=on)
+
+
+def _exit(*, user, entry: WaitingListEntry, reason: str, on: datetime.date | None = None) -> WaitingListEntry:
+    if reason not in ExitReason.values:
+        raise ValidationFailed("Select why the case is leaving the list", field="reason")
+    if not entry.is_open:
+        raise DomainError("This case has already left the waiting list.")
+    with transaction.atomic():
+        entry.write_if_version(version=entry.version, user=user, stale_message=STALE,
+                               fields={"exited_on": on or clock.today(), "exit_reason": reason})
+        audit_record(user=user, verb="waiting_list.left", obj=entry, case_id=entry.case_id,
+                     person_id=entry.case.person_id, changes={"exit_reason": {"before": None, "after": reason}})
+    return entry
+
+
+def waiting_list_exit_for_case(*, user, case, reason: str, list_kinds: tuple[str, ...] | None = None) -> int:
+    """Take the case off its open lists (of those kinds): called by allocation when a worker is given the case,
+    and by closing. The caller has already checked its own permission. Returns how many entries left."""
+    entries = WaitingListEntry.objects.filter(case=case, exited_on__isnull=True).select_related("case")
+    if list_kinds is not None:
+        entries = entries.filter(list_kind__in=list_kinds)
+    count = 0
+    for entry in entries:
+        _exit(user=user, entry=entry, reason=reason)
+        count += 1
+    return count
+
+
+def waiting_list_hand_over(*, user, case, to_organisation_id: int) -> int:
+    """The case's open entries move to the organisation now responsible (its team to be chosen again); their
+    due dates stand. Called by allocation's case_transfer. Returns how many moved."""
+    moved = 0
+    for entry in WaitingListEntry.objects.filter(case=case, exited_on__isnull=True):
+        before = entry.organisation_id
+        entry.write_if_version(version=entry.version, user=user, stale_message=STALE,
+                               fields={"organisation_id": to_organisation_id, "team_id": None})
+        audit_record(user=user, verb="waiting_list.handed_over", obj=entry, case_id=case.pk, person_id=case.person_id,
+                     changes={"organisation": {"before": before, "after": to_organisation_id}})
+        moved += 1
+    return moved
+
+
+def timescale_set(*, user, organisation_id: int, list_kind: str, priority: str, working_days: int) -> Timescale:
+    """Set the working days allowed before allocation on one list at one priority. Entries already on the list
+    keep their due dates until reprioritised. Audited as "waiting_list.timescale_set"."""
+    require_perm(user, "waiting_list.manage_timescales", organisation_id,
+                 "Only your organisation's admins set its timescales.")
+    if list_kind not in ListKind.values:
+        raise ValidationFailed("Select the waiting list", field="list_kind")
+    if priority not in Priority.values:
+        raise ValidationFailed("Select the priority", field="priority")
+    if not isinstance(working_days, int) or not 1 <= working_days <= 365:
+        raise ValidationFailed("Enter a number of working days from 1 to 365", field="working_days")
+    with transaction.atomic():
+        before = timescale_days(organisation_id=organisation_id, list_kind=list_kind, priority=priority)
+        row, _ = Timescale.objects.update_or_create(
+            organisation_id=organisation_id, list_kind=list_kind, priority=priority,
+            defaults={"working_days": working_days, "modified_by": user}, create_defaults={
+                "working_days": working_days, "created_by": user, "modified_by": user})
+        audit_record(user=user, verb="waiting_list.timescale_set", obj=row, organisation_id=organisation_id,
+                     changes={"working_days": {"before": before, "after": working_days},
+                              "list_kind": {"before": None, "after": list_kind},
+                              "priority": {"before": None, "after": priority}})
+    return row

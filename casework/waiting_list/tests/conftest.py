@@ -1,0 +1,1 @@
+from casework.cases.tests.conftest import active_case, risk, unallocated  # noqa: F401

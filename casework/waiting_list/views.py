@@ -1,0 +1,150 @@
+"""Waiting list pages: the team manager's list (filters, counts, CSV), triage and reprioritising on a case,
+and the organisation admin's allocation timescales."""
+
+from __future__ import annotations
+
+import csv
+
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+
+from casework.accounts.selectors import actor_for
+from casework.audit.services import access_record
+from casework.cases.choices import Priority
+from casework.core import clock
+from casework.core.pages import paginate, require_page_perm, run_form_service
+from casework.waiting_list import selectors, services
+from casework.waiting_list.choices import DEFAULT_WORKING_DAYS, ListKind
+from casework.waiting_list.forms import ReprioritiseForm, TimescaleForm, TriageForm, WaitingFilterForm
+
+
+def _filters(request):
+    actor = actor_for(request.user)
+    from casework.accounts.models import Team
+
+    teams = Team.objects.filter(organisation_id__in=actor.casework_organisation_ids).order_by("name")
+    form = WaitingFilterForm(request.GET or None, teams=teams)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.WaitingFilters(
+        list_kind=data.get("list_kind", ""), priority=data.get("priority", ""), rag=data.get("rag", ""),
+        team_id=data.get("team"), area=data.get("area", ""), due=data.get("due", ""))
+    return form, filters
+
+
+def _decorate(entries, today):
+    soon = selectors.due_soon_limit(today)
+    for entry in entries:
+        entry.days_waiting = (today - entry.received_on).days
+        entry.overdue = entry.due_on < today
+        entry.due_soon = not entry.overdue and entry.due_on <= soon
+    return entries
+
+
+def waiting_list(request):
+    require_page_perm(request.user, "waiting_list.view_waiting_list", message="Waiting lists are for caseworkers.")
+    form, filters = _filters(request)
+    qs = selectors.waiting_list_for_user(user=request.user, filters=filters)
+    page, page_range = paginate(request, qs, per_page=50)
+    today = clock.today()
+    _decorate(page.object_list, today)
+    access_record(user=request.user, verb="waiting_list.list_viewed",
+                  details={"rows": len(page.object_list), "page": page.number})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "waiting_list/waiting_list.html", {
+        "form": form, "page": page, "page_range": page_range, "counts": selectors.waiting_counts(qs),
+        "query": query.urlencode()})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def waiting_list_export(request):
+    """The filtered list as CSV, streamed a row at a time; the download is recorded."""
+    require_page_perm(request.user, "waiting_list.view_waiting_list", message="Waiting lists are for caseworkers.")
+    _form, filters = _filters(request)
+    qs = selectors.waiting_list_for_user(user=request.user, filters=filters)
+    today = clock.today()
+    access_record(user=request.user, verb="waiting_list.exported", details={"filters": filters.__dict__})
+    header = ["case", "name", "list", "priority", "rag", "crisis", "received_on", "due_on", "days_waiting",
+              "overdue", "team", "area"]
+
+    def rows():
+        writer = csv.writer(_Echo())
+        yield writer.writerow(header)
+        for entry in qs.iterator(chunk_size=2000):
+            case = entry.case
+            yield writer.writerow([
+                case.reference, case.subject_name, entry.list_kind, entry.priority, entry.rag,
+                "yes" if entry.crisis else "no", entry.received_on.isoformat(), entry.due_on.isoformat(),
+                (today - entry.received_on).days, "yes" if entry.due_on < today else "no",
+                entry.team.name if entry.team_id else "", entry.area])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="waiting-list-{today.isoformat()}.csv"'
+    return response
+
+
+def _case(request, case_id: int):
+    from casework.cases.selectors import case_get_for_user
+
+    return case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
+
+
+def waiting_list_add(request, case_id: int):
+    case = _case(request, case_id)
+    require_page_perm(request.user, "waiting_list.triage_case", case, services.REFUSED)
+    form = TriageForm(request.POST or None, initial={"priority": case.priority})
+    if request.method == "POST" and form.is_valid() and run_form_service(
+            request, form, lambda d: services.waiting_list_add(
+                user=request.user, case=case, list_kind=d["list_kind"], priority=d["priority"], rag=d["rag"],
+                rag_reason=d["rag_reason"], crisis=d["crisis"], can_report_changes=d["can_report_changes"],
+                received_on=d["received_on"]),
+            lambda: f"{case.reference} is on the list: {ListKind(form.cleaned_data['list_kind']).label.lower()}."):
+        return redirect(case)
+    return render(request, "waiting_list/triage.html", {"case": case, "form": form})
+
+
+def waiting_list_reprioritise(request, entry_id: int):
+    entry = selectors.waiting_entry_get_for_user(user=request.user, entry_id=entry_id)
+    require_page_perm(request.user, "waiting_list.triage_case", entry.case, services.REFUSED)
+    form = ReprioritiseForm(request.POST or None, initial={
+        "priority": entry.priority, "rag": entry.rag, "crisis": entry.crisis, "version": entry.version})
+    if request.method == "POST" and form.is_valid() and run_form_service(
+            request, form, lambda d: services.waiting_list_reprioritise(
+                user=request.user, entry=entry, version=d["version"], priority=d["priority"], rag=d["rag"],
+                reason=d["reason"], trigger=d["trigger"], crisis=d["crisis"]),
+            lambda: f"{entry.case.reference} is now due on {entry.due_on:%-d %B %Y}."):
+        return redirect(entry.case)
+    return render(request, "waiting_list/reprioritise.html", {
+        "entry": entry, "case": entry.case, "form": form,
+        "history": selectors.reprioritisations_for(entry=entry)})
+
+
+def timescales(request):
+    from casework.accounts.choices import Role
+
+    actor = actor_for(request.user)
+    organisations = actor.organisations_with_role(Role.ORG_ADMIN)
+    if not organisations:
+        raise PermissionDenied("Only your organisation's admins set its timescales.")
+    organisation_id = (actor.primary_organisation_id if actor.primary_organisation_id in organisations
+                       else min(organisations))
+    set_days = selectors.timescales_for(organisation_id=organisation_id)
+    current = {(kind, priority): set_days.get((kind, priority), DEFAULT_WORKING_DAYS[priority])
+               for kind in ListKind.values for priority in Priority.values}
+    form = TimescaleForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        def save(data):
+            for (kind, priority), days in current.items():
+                new = data[f"{kind}__{priority}"]
+                if new != days:
+                    services.timescale_set(user=request.user, organisation_id=organisation_id, list_kind=kind,
+                                           priority=priority, working_days=new)
+
+        if run_form_service(request, form, save, "The timescales have been saved."):
+            return redirect("waiting_list:timescales")
+    return render(request, "waiting_list/timescales.html", {"form": form, "rows": form.bound_rows()})
