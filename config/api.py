@@ -7,6 +7,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from casework.accounts.tokens import api_token_authenticate
+from casework.cases.errors import WarningsNotAcknowledged
 from casework.core.errors import DomainError, PermissionRefused
 
 
@@ -47,6 +48,15 @@ def domain_error(request, exc: DomainError):
     return _error(request, exc.status_code, exc.message, exc.field, getattr(exc, "errors", None))
 
 
+@api.exception_handler(WarningsNotAcknowledged)
+def warnings_not_acknowledged(request, exc: WarningsNotAcknowledged):
+    # 409 with the warnings, so the client can show them and send their codes back as `acknowledge`.
+    errors = [{"field": "acknowledge", "message": warning.message} for warning in exc.warnings]
+    warnings = [warning.as_dict() for warning in exc.warnings]
+    return api.create_response(request, {"detail": exc.message, "errors": errors, "warnings": warnings},
+                               status=409)
+
+
 @api.exception_handler(PermissionRefused)
 def permission_refused(request, exc: PermissionRefused):
     return _error(request, 403, exc.message)
@@ -78,4 +88,5 @@ api.add_router("/tasks", "casework.tasks.api.router")
 api.add_router("/directory", "casework.directory.api.router")
 api.add_router("/safeguarding", "casework.safeguarding.api.router")
 api.add_router("/assessments", "casework.assessments.api.router")
+api.add_router("/careact", "casework.careact.api.router")
 api.add_router("/waiting-list", "casework.waiting_list.api.router")

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "casework.safeguarding",
     "casework.directory",
     "casework.assessments",
+    "casework.careact",
     "casework.waiting_list",
     "casework.letters",
     "casework.demo",

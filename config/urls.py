@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", include("casework.cases.urls")),
     path("allocation/", include("casework.allocation.urls")),
     path("assessments/", include("casework.assessments.urls")),
+    path("careact/", include("casework.careact.urls")),
     path("waiting-list/", include("casework.waiting_list.urls")),
     path("audit/", include("casework.audit.urls")),
     path("reports/", include("casework.reporting.urls")),

@@ -287,6 +287,21 @@ class ReassignIn(WorkerIn):
 class StageIn(VersionIn):
     stage: str
     note: str = ""
+    acknowledge: list[str] = Field(
+        default_factory=list,
+        description="The codes of the stage gates' warnings you have considered; without them a move with "
+                    "warnings is a 409 listing them")
+
+
+class GateWarningOut(Schema):
+    code: str
+    message: str
+
+
+class WarningsOut(Schema):
+    detail: str
+    errors: list[dict]
+    warnings: list[GateWarningOut]
 
 
 class RestartIn(VersionIn):
@@ -361,11 +376,13 @@ def reassign(request, case_id: int, payload: ReassignIn, response: HttpResponse)
     return _done(request, case, response)
 
 
-@router.post("/{case_id}/stage", response=CaseOut, summary="Move the case to another stage, forward or back")
+@router.post("/{case_id}/stage", response={200: CaseOut, 409: WarningsOut},
+             summary="Move the case to another stage, forward or back (acknowledge the warnings by code)")
 def move_stage(request, case_id: int, payload: StageIn, response: HttpResponse):
     case = _case(request, case_id)
     services.case_move_stage(user=request.user, case=case, stage=payload.stage, note=payload.note,
-                             version=expected_version(request, payload.version))
+                             version=expected_version(request, payload.version),
+                             acknowledged=payload.acknowledge)
     return _done(request, case, response)
 
 

@@ -189,9 +189,18 @@ class StageMoveForm(VersionForm):
         help_text="For example, what needs amending and why",
     )
 
-    def __init__(self, *args, stages: Iterable[tuple[str, str]] = (), **kwargs):
+    def __init__(self, *args, stages: Iterable[tuple[str, str]] = (), warnings: Iterable = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = list(stages)
+        warnings = list(warnings)
+        if warnings:
+            # The stage gates' warnings (cases/gates.py): the worker ticks each to move on despite it.
+            self.fields["acknowledge"] = forms.MultipleChoiceField(
+                label="Move on despite these warnings", required=False, widget=forms.CheckboxSelectMultiple,
+                choices=[(warning.code, warning.message) for warning in warnings],
+                help_text="Tick each warning you have considered",
+                error_messages={"invalid_choice": "Tick only the warnings shown"})
+            self.order_fields(["version", "stage", "acknowledge", "note"])
 
 
 class RestartForm(VersionForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from casework.audit.services import audit_record, to_json_safe
 from casework.cases import lifecycle
 from casework.cases.choices import AssignmentRole, CaseOrigin, CaseStage, CaseStatus, Priority
 from casework.cases.errors import LifecycleRefused
+from casework.cases.gates import stage_gates_check
 from casework.cases.models import Case, CaseAssignment, CaseNote, RiskCategory, StageProgress
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
@@ -116,10 +118,14 @@ def _require_work(user, case: Case) -> None:
                  else "This case is closed: raise a new case instead.")
 
 
-def case_move_stage(*, user, case: Case, stage: str, version: int | None = None, note: str = "") -> Case:
+def case_move_stage(*, user, case: Case, stage: str, version: int | None = None, note: str = "",
+                    acknowledged: Iterable[str] = ()) -> Case:
     """Move the case on to a later stage, or back to an earlier one to amend it (later progress is kept).
 
-    Raises LifecycleRefused with the reason when the move is not in the lifecycle table.
+    A forward move runs the target stage's gates (cases/gates.py); the warnings acknowledged by code are
+    recorded in the "cases.stage_moved" audit event. Raises LifecycleRefused with the reason when the move is
+    not in the lifecycle table or a gate blocks it, and WarningsNotAcknowledged for warnings not in
+    `acknowledged`.
     """
     _require_work(user, case)
     if stage not in CaseStage.values:
@@ -131,15 +137,19 @@ def case_move_stage(*, user, case: Case, stage: str, version: int | None = None,
                                            visited=visited)
     if problem:
         raise LifecycleRefused(problem, field="stage")
-    now = clock.now()
     going_back = lifecycle.stage_index(stage) < lifecycle.stage_index(case.stage)
+    warnings = [] if going_back else stage_gates_check(case=case, stage=stage, acknowledged=acknowledged)
+    extra = ({"warnings_acknowledged": {"before": None, "after": [warning.as_dict() for warning in warnings]}}
+             if warnings else None)
+    now = clock.now()
     with transaction.atomic():
         previous = case.stage
         if not going_back:
             complete_stage(case=case, stage=previous, user=user, at=now)
         start_stage(case=case, stage=stage, user=user, at=now)
         update_case(user=user, case=case, version=version, fields={"stage": stage},
-                    verb="cases.stage_went_back" if going_back else "cases.stage_moved", reason=note)
+                    verb="cases.stage_went_back" if going_back else "cases.stage_moved", reason=note,
+                    extra_changes=extra)
         if note.strip():
             CaseNote.objects.create(case=case, stage=stage, text=note.strip(), created_by=user, modified_by=user)
     return case

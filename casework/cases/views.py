@@ -26,7 +26,8 @@ from casework.accounts.selectors import (
 )
 from casework.allocation import selectors as allocation_selectors
 from casework.allocation import services as allocation_services
-from casework.cases import lifecycle, selectors, services
+from casework.careact import selectors as careact_selectors
+from casework.cases import gates, lifecycle, selectors, services
 from casework.cases.choices import CaseStage, CaseStatus
 from casework.cases.forms import (
     AssignForm,
@@ -368,6 +369,7 @@ def case_detail(request, case_id: int):
             "tasks": list(task_selectors.tasks_for_case(user=user, case=case)[:20]),
             "task_add_url": f"{reverse('tasks:task_add')}?case={case.pk}"
             if has_perm(user, "tasks.add_task_case", case) else "",
+            "care_act": careact_selectors.care_act_steps_get_for_user(user=user, case=case),
             "safeguarding_flag": safeguarding_selectors.case_has_concern(case=case),
             "safeguarding_concerns": safeguarding_selectors.concerns_for_case(user=user, case=case),
             "can_raise_concern": case.person_id is not None and has_perm(user, "safeguarding.raise_concern"),
@@ -389,9 +391,13 @@ def case_move_stage(request, case_id: int):
         request.user, "cases.work_case", case, "Only the case's workers and team managers can change it."
     )
     stages = _stage_choices(case)
+    # The warnings of the stage asked for (cases/gates.py), offered as checkboxes to acknowledge.
+    wanted = request.POST.get("stage") or request.GET.get("stage") or ""
+    warnings = gates.stage_warnings(case=case, stage=wanted) if wanted in dict(stages) else []
     form = StageMoveForm(
         request.POST or None,
         stages=stages,
+        warnings=warnings,
         initial={"version": case.version, "stage": request.GET.get("stage")},
     )
     if (
@@ -401,7 +407,8 @@ def case_move_stage(request, case_id: int):
             request,
             form,
             lambda d: services.case_move_stage(
-                user=request.user, case=case, stage=d["stage"], note=d["note"], version=d["version"]
+                user=request.user, case=case, stage=d["stage"], note=d["note"], version=d["version"],
+                acknowledged=d.get("acknowledge") or (),
             ),
             lambda: f"The case is now at {lifecycle.label(case.stage)}.",
         )
@@ -416,6 +423,8 @@ def case_move_stage(request, case_id: int):
         intro=f"The case is at {lifecycle.label(case.stage)}."
         if stages
         else "The case cannot move to another stage now.",
+        warning=f"Check before moving the case to {lifecycle.label(wanted)}: the case can move on, but "
+        "tick each warning to confirm you have considered it." if warnings else "",
     )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from casework.accounts.models import Initiative, Organisation, User
 from casework.allocation import services as allocation
 from casework.allocation.models import NamedArea
+from casework.careact import demo as care_act
 from casework.cases import services as cases
 from casework.cases.choices import CaseOrigin, Priority
 from casework.cases.closing import case_close
@@ -169,9 +170,18 @@ def _build_one(*, person, reaches, start, rng, risks, duty, admin, manager, coun
         return
     target = {"on_hold": rng.choice(WORK_PATH[:4]), "finished": "closing"}.get(reaches, reaches)
     for stage in WORK_PATH[1:WORK_PATH.index(target) + 1]:
+        # The Care Act steps each stage needs (casework/careact): advocacy, eligibility, prevention, charging.
+        acknowledged: tuple[str, ...] = ()
+        with clock.frozen_at(later(0.2, 3)):
+            if stage == "assessment":
+                care_act.record_before_assessment(case=case, worker=worker, manager=manager, rng=rng)
+            elif stage == "planning":
+                care_act.record_eligibility(case=case, worker=worker, rng=rng)
+            elif stage == "support" and not care_act.record_before_support(case=case, worker=worker, rng=rng):
+                acknowledged = ("financial_information_not_given",)
         with clock.frozen_at(later(1, 12)):
             try:
-                cases.case_move_stage(user=worker, case=case, stage=stage)
+                cases.case_move_stage(user=worker, case=case, stage=stage, acknowledged=acknowledged)
             except DomainError:
                 break
         if stage == "planning" and rng.random() < 0.2:

@@ -4,6 +4,7 @@ import pytest
 
 from casework.allocation import services as allocation
 from casework.audit.models import AccessEvent
+from casework.careact.tests.steps import record_no_advocacy_needed
 from casework.cases.models import Case
 from tests.factories import CaseFactory, PersonFactory, RiskCategoryFactory
 
@@ -68,6 +69,7 @@ def test_accept_then_stage_moves_with_versions(api, world):
     assert response.status_code == 200
     assert response.json()["stage"] == "contact"
     version = int(response["ETag"].strip('"'))
+    record_no_advocacy_needed(user=world.practitioner, case=case)
     response = client.post(f"/cases/{case.pk}/stage", {"stage": "assessment", "version": version})
     assert response.status_code == 200
     stale = client.post(f"/cases/{case.pk}/stage", {"stage": "closing", "version": version})

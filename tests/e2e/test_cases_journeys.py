@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from casework.careact.tests.steps import record_no_advocacy_needed
 from casework.cases.models import Case
 from tests.e2e.conftest import assert_accessible, main_navigation, sign_in
 from tests.factories import CaseFactory, RiskCategoryFactory
@@ -113,7 +114,8 @@ def test_practitioner_works_a_case_through_its_stages(page, world, waiting_case)
     expect(workers.get_by_role("row").filter(has_text=colleague)).to_contain_text("Secondary worker")
     assert_accessible(page)
 
-    # Contact -> Assessment -> Planning.
+    # Contact -> Assessment -> Planning, advocacy decided first (the Care Act gate: test_careact_journeys).
+    record_no_advocacy_needed(user=world.practitioner, case=waiting_case)
     move_case(page, "Move to Assessment")
     expect_success(page, "The case is now at Assessment.")
     expect_stage(page, "Assessment")

@@ -1,6 +1,7 @@
 import pytest
 
 from casework.allocation import services as allocation
+from casework.careact.tests.steps import record_no_advocacy_needed
 from tests.factories import CaseFactory, RiskCategoryFactory
 
 
@@ -20,3 +21,10 @@ def unallocated(world, risk):
 def active_case(world, unallocated):
     """The case accepted by world.practitioner: active, at Contact."""
     return allocation.case_accept(user=world.practitioner, case=unallocated)
+
+
+@pytest.fixture
+def assessable_case(world, active_case):
+    """The active case with its advocacy decided (no substantial difficulty): it may move to Assessment."""
+    record_no_advocacy_needed(user=world.practitioner, case=active_case)
+    return active_case

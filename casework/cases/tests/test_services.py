@@ -4,6 +4,7 @@ import pytest
 
 from casework.allocation import services as allocation
 from casework.audit.models import AuditEvent
+from casework.careact.tests.steps import record_ready_for_support
 from casework.cases import policies, selectors, services
 from casework.cases.errors import LifecycleRefused
 from casework.cases.models import Case, CaseAssignment, StageProgress
@@ -129,8 +130,9 @@ def test_adding_someone_twice_or_from_another_organisation_is_refused(world, act
         services.case_add_worker(user=world.practitioner, case=active_case, worker=world.district_worker)
 
 
-def test_moving_through_stages_going_back_and_forward_again(world, active_case):
-    case = active_case
+def test_moving_through_stages_going_back_and_forward_again(world, assessable_case):
+    case = assessable_case
+    record_ready_for_support(user=world.practitioner, case=case)
     services.case_move_stage(user=world.practitioner, case=case, stage="assessment")
     services.case_move_stage(user=world.practitioner, case=case, stage="planning")
     services.case_move_stage(user=world.practitioner, case=case, stage="assessment", note="Amend needs")
@@ -150,8 +152,9 @@ def test_a_refused_move_says_why_and_changes_nothing(world, active_case):
     assert Case.objects.get(pk=active_case.pk).stage == "contact"
 
 
-def test_restart_resets_later_progress_without_deleting_it(world, active_case):
-    case = active_case
+def test_restart_resets_later_progress_without_deleting_it(world, assessable_case):
+    case = assessable_case
+    record_ready_for_support(user=world.practitioner, case=case)
     for stage in ("assessment", "planning", "support"):
         services.case_move_stage(user=world.practitioner, case=case, stage=stage)
     rows_before = StageProgress.objects.filter(case=case).count()
@@ -166,11 +169,11 @@ def test_restart_resets_later_progress_without_deleting_it(world, active_case):
         services.case_move_stage(user=world.practitioner, case=case, stage="support")
 
 
-def test_only_workers_and_managers_change_a_case(world, active_case):
+def test_only_workers_and_managers_change_a_case(world, assessable_case):
     for user in (world.practitioner2, world.case_manager, world.duty_officer, world.district_worker):
         with pytest.raises(PermissionRefused):
-            services.case_move_stage(user=user, case=active_case, stage="assessment")
-    services.case_move_stage(user=world.team_manager, case=active_case, stage="assessment")
+            services.case_move_stage(user=user, case=assessable_case, stage="assessment")
+    services.case_move_stage(user=world.team_manager, case=assessable_case, stage="assessment")
 
 
 def test_on_hold_and_resume_and_finish(world, active_case):
@@ -192,9 +195,9 @@ def test_on_hold_and_resume_and_finish(world, active_case):
         services.case_move_stage(user=world.practitioner, case=case, stage="review")
 
 
-def test_a_stale_stage_move_is_refused(world, active_case):
-    stale = Case.objects.get(pk=active_case.pk)
-    services.case_move_stage(user=world.practitioner, case=active_case, stage="assessment")
+def test_a_stale_stage_move_is_refused(world, assessable_case):
+    stale = Case.objects.get(pk=assessable_case.pk)
+    services.case_move_stage(user=world.practitioner, case=assessable_case, stage="assessment")
     with pytest.raises(ConflictError):
         services.case_move_stage(user=world.practitioner, case=stale, stage="closing", version=stale.version)
 

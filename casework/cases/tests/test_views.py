@@ -297,14 +297,14 @@ def test_case_page_shows_the_assistance_history(login, world, active_case):
 # Moving between stages.
 
 
-def test_move_stage_forward_then_go_back_to_amend(login, world, active_case):
+def test_move_stage_forward_then_go_back_to_amend(login, world, assessable_case):
     client = login(world.practitioner)
     response = client.post(
-        _url("case_move_stage", active_case),
-        {"stage": "assessment", "version": active_case.version, "note": "Spoke on the phone"},
+        _url("case_move_stage", assessable_case),
+        {"stage": "assessment", "version": assessable_case.version, "note": "Spoke on the phone"},
     )
     assert response.status_code == 302
-    case = _reload(active_case)
+    case = _reload(assessable_case)
     assert case.stage == "assessment"
     content = client.get(case.get_absolute_url()).content.decode()
     assert "Go back to amend Contact" in content
@@ -340,25 +340,25 @@ def test_move_stage_to_a_stage_not_allowed_shows_the_problem(login, world, activ
     assert _reload(active_case).stage == "contact"
 
 
-def test_a_stale_stage_move_is_refused_with_the_message(login, world, active_case):
-    version = active_case.version
-    services.case_add_note(user=world.practitioner, case=active_case, text="Called")
-    Case.objects.filter(pk=active_case.pk).update(version=version + 1)
+def test_a_stale_stage_move_is_refused_with_the_message(login, world, assessable_case):
+    version = assessable_case.version
+    services.case_add_note(user=world.practitioner, case=assessable_case, text="Called")
+    Case.objects.filter(pk=assessable_case.pk).update(version=version + 1)
     response = login(world.practitioner).post(
-        _url("case_move_stage", active_case), {"stage": "assessment", "version": version}
+        _url("case_move_stage", assessable_case), {"stage": "assessment", "version": version}
     )
     assert response.status_code == 200
     assert b"There is a problem" in response.content
     assert b"Somebody else changed this case" in response.content
-    assert _reload(active_case).stage == "contact"
+    assert _reload(assessable_case).stage == "contact"
 
 
 # Restarting.
 
 
-def test_restart_from_a_stage_needs_a_reason(login, world, active_case):
+def test_restart_from_a_stage_needs_a_reason(login, world, assessable_case):
     client = login(world.practitioner)
-    case = services.case_move_stage(user=world.practitioner, case=active_case, stage="assessment")
+    case = services.case_move_stage(user=world.practitioner, case=assessable_case, stage="assessment")
     url = _url("case_restart", case)
     page = client.get(url).content.decode()
     assert "govuk-warning-text" in page

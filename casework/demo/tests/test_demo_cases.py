@@ -39,3 +39,18 @@ def test_cases_have_histories_and_the_trail_is_intact(demo):
     assert "cases.closed" in verbs and finished.outcome
     assert all(report.problem is None for report in audit_verify_all())
     assert Case.objects.filter(primary_worker__username="worker", status="active").exists()
+
+
+def test_cases_past_the_care_act_gates_have_what_the_gates_need(demo):
+    from casework.careact.models import AdvocacyDecision, EligibilityDetermination, PreventionRecord
+
+    assessed = Case.objects.filter(stage_progress__stage="assessment").distinct()
+    supported = Case.objects.filter(stage_progress__stage="support").distinct()
+    assert assessed.exists() and supported.exists()
+    decided = set(AdvocacyDecision.objects.filter(activity="assessment").values_list("case_id", flat=True))
+    assert set(assessed.values_list("pk", flat=True)) <= decided
+    assert set(supported.values_list("pk", flat=True)) <= set(PreventionRecord.objects.values_list("case_id",
+                                                                                                 flat=True))
+    assert EligibilityDetermination.objects.exists()
+    # Every case the plan sends to Support got there (none was stopped by a gate).
+    assert Case.objects.filter(stage="support").count() >= 8
