@@ -272,6 +272,12 @@ def assessment_start(*, user, case, form: AssessmentForm, method: str) -> Assess
         raise ValidationFailed("Select one of your organisation's assessment forms", field="form")
     if method not in AssessmentMethod.values:
         raise ValidationFailed("Select how the assessment is being carried out", field="method")
+    from casework.careact.gates import advocacy_problem
+
+    # Care Act s67: whether the person needs an independent advocate is decided before an assessment starts.
+    problem = advocacy_problem(case=case, activity="assessment")
+    if problem:
+        raise DomainError(problem, field="form")
     version = form.versions.order_by("-number").first()
     now = clock.now()
     with transaction.atomic():

@@ -58,6 +58,9 @@ def test_worker_assesses_records_needs_and_closes_the_case(page, world, live_ser
         assessing.need_definition_create(user=world.initiative_admin, initiative_id=world.initiative.pk, code=code,
                                          name=name, category=category)
     case = allocation.case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
+    from casework.careact.tests.steps import record_no_advocacy_needed
+
+    record_no_advocacy_needed(user=world.practitioner, case=case)
 
     sign_in(page, "practitioner")
     page.goto(case.get_absolute_url())

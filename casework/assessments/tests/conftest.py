@@ -1,7 +1,18 @@
 import pytest
 
 from casework.assessments import services
-from casework.cases.tests.conftest import active_case, risk, unallocated  # noqa: F401
+from casework.cases.tests.conftest import risk, unallocated  # noqa: F401
+
+
+@pytest.fixture
+def active_case(world, unallocated):
+    """The case accepted by world.practitioner, with advocacy decided (not needed): it may be assessed."""
+    from casework.allocation import services as allocation
+    from casework.careact.tests.steps import record_no_advocacy_needed
+
+    case = allocation.case_accept(user=world.practitioner, case=unallocated)
+    record_no_advocacy_needed(user=world.practitioner, case=case)
+    return case
 
 
 @pytest.fixture

@@ -202,3 +202,15 @@ def test_it_installs_the_shipped_forms_for_every_responsible_organisation_once(w
     assert not world.foodbank.assessment_forms.exists()
     call_command("install_assessment_forms", stdout=(again := StringIO()))
     assert "Added 0 forms" in again.getvalue()
+
+
+def test_an_assessment_cannot_start_before_advocacy_is_decided(world, unallocated, forms):
+    from casework.allocation import services as allocation
+    from casework.careact.tests.steps import record_no_advocacy_needed
+
+    case = allocation.case_accept(user=world.practitioner, case=unallocated)
+    with pytest.raises(DomainError, match="advocate"):
+        services.assessment_start(user=world.practitioner, case=case, form=forms["needs_check"], method="phone")
+    record_no_advocacy_needed(user=world.practitioner, case=case)
+    assert services.assessment_start(user=world.practitioner, case=case, form=forms["needs_check"],
+                                     method="phone").pk
