@@ -18,6 +18,7 @@ urlpatterns = [
     path("assessments/", include("casework.assessments.urls")),
     path("careact/", include("casework.careact.urls")),
     path("waiting-list/", include("casework.waiting_list.urls")),
+    path("letters/", include("casework.letters.urls")),
     path("audit/", include("casework.audit.urls")),
     path("reports/", include("casework.reporting.urls")),
     path("contacts/", include("casework.contacts.urls")),

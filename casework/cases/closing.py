@@ -165,3 +165,44 @@ def case_close(*, user, case: Case, outcome: str, note: str = "", recontact_on: 
             "closure_note": (note or "").strip(), "recontact_on": recontact_on,
             "found_outside_risk_index": found_outside})
     return case
+
+
+def recontact_tasks_raise(*, today: datetime.date | None = None) -> int:
+    """A task for the responsible organisation on the re-contact date of each closed case (once per case and date:
+    the task's effect key). Goes to the case's team, else its last worker, else a team manager."""
+    from casework.accounts.choices import Role
+    from casework.accounts.models import Membership, User
+    from casework.accounts.selectors import actor_for
+    from casework.cases.jobs import CATCH_UP_DAYS
+    from casework.tasks.choices import TaskKind
+    from casework.tasks.services import task_create
+
+    today = today or clock.today()
+    due = Case.objects.filter(status=CaseStatus.FINISHED, recontact_on__lte=today,
+                              recontact_on__gt=today - datetime.timedelta(days=CATCH_UP_DAYS)).select_related(
+        "allocated_team", "primary_worker", "responsible_organisation", "person", "household")
+    raised = 0
+    from casework.tasks.models import Task
+
+    for case in due.iterator(chunk_size=500):
+        key = f"cases.recontact:{case.pk}:{case.recontact_on.isoformat()}"
+        if Task.objects.filter(effect_key=key).exists():
+            continue
+        organisation_id = case.responsible_organisation_id or case.raised_by_organisation_id
+        if case.allocated_team_id:
+            assignee = {"assigned_to_team": case.allocated_team}
+        elif case.primary_worker_id and organisation_id in actor_for(case.primary_worker).editing_organisation_ids:
+            assignee = {"assigned_to_user": case.primary_worker}
+        else:
+            manager = Membership.objects.filter(organisation_id=organisation_id, role=Role.TEAM_MANAGER,
+                                                is_active=True).values_list("user_id", flat=True).first()
+            if manager is None:
+                continue
+            assignee = {"assigned_to_user": User.objects.get(pk=manager)}
+        closed_with = outcome_label(initiative_id=case.initiative_id, code=case.outcome)
+        task_create(user=None, title=f"Contact {case.subject_name} again ({case.reference})",
+                    due_date=case.recontact_on, case=case, kind=TaskKind.RECONTACT, effect_key=key,
+                    details=f"Planned when the case closed ({closed_with}). Raise a new case if they need support.",
+                    source="cases.recontact", **assignee)
+        raised += 1
+    return raised

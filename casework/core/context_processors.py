@@ -40,6 +40,8 @@ def casework(request):
         items.append(("Assessment forms", reverse("assessments:assessment_forms")))
     if has_perm(user, "waiting_list.manage_timescales"):
         items.append(("Timescales", reverse("waiting_list:timescales")))
+    if has_perm(user, "letters.manage_templates"):
+        items.append(("Letters", reverse("letters:templates")))
     if actor.organisations_with_role(Role.ORG_ADMIN):
         items.append(("Failed jobs", reverse("core:job_failures")))
     if actor.auditing_organisation_ids:

@@ -73,3 +73,23 @@ class TimescaleForm(forms.Form):
 
     def bound_rows(self):
         return [(label, [self[name] for name in names]) for label, names in self.rows]
+
+
+class WaitingSettingsForm(forms.Form):
+    escalation_contact = forms.TypedChoiceField(
+        label="Escalation contact", coerce=int, empty_value=None, required=False,
+        help_text="Alerted, with a task, when a case is still waiting after the further period")
+    second_level_working_days = forms.IntegerField(
+        label="Further period before the escalation contact is alerted (working days)", min_value=1, max_value=60,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}))
+    still_waiting_letter_days = forms.IntegerField(
+        label="Send a 'still waiting' letter every (days)", min_value=7, max_value=365,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}))
+    active_review_days = forms.IntegerField(
+        label="Review people with a red rating, or who cannot tell us of changes, every (days)", min_value=1,
+        max_value=90, widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}))
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["escalation_contact"].choices = [("", "Nobody yet")] + [
+            (u.pk, u.display_name + (f" – {u.job_title}" if u.job_title else "")) for u in contacts]

@@ -25,3 +25,10 @@ def still_waiting_letters() -> int:
     from casework.waiting_list.letters import still_waiting_sweep
 
     return still_waiting_sweep()
+
+
+@job("waiting_list.active_reviews", every=datetime.timedelta(hours=6))
+def active_reviews() -> int:
+    from casework.waiting_list.reviews import active_review_sweep
+
+    return active_review_sweep()

@@ -46,6 +46,8 @@ class WaitingListEntry(TimeStampedModel, VersionedModel):
     exit_reason = models.CharField(max_length=24, choices=ExitReason.choices, blank=True)
     # When the next "still waiting" letter is due (the organisation's interval after the last).
     next_letter_on = models.DateField(null=True, blank=True)
+    # Active review: for a red rating, or someone who cannot tell us when things change, the next review date.
+    next_review_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -63,6 +65,7 @@ class WaitingListEntry(TimeStampedModel, VersionedModel):
                          name="waiting_open_idx"),
             models.Index(fields=["case", "exited_on"], name="waiting_case_idx"),
             models.Index(fields=["next_letter_on"], condition=Q(exited_on__isnull=True), name="waiting_letter_idx"),
+            models.Index(fields=["next_review_on"], condition=Q(exited_on__isnull=True), name="waiting_review_idx"),
         ]
 
     def __str__(self) -> str:
@@ -71,6 +74,11 @@ class WaitingListEntry(TimeStampedModel, VersionedModel):
     @property
     def is_open(self) -> bool:
         return self.exited_on is None
+
+    @property
+    def needs_active_review(self) -> bool:
+        """West Sussex: reviewed while waiting if red, or if they cannot tell us when things change."""
+        return self.rag == "red" or not self.can_report_changes
 
 
 class Reprioritisation(models.Model):

@@ -47,6 +47,21 @@ def due_date(*, received_on: datetime.date, working_days: int, crisis: bool) -> 
     return due
 
 
+def _review_interval(organisation_id: int) -> int:
+    from casework.waiting_list.models import WaitingListSettings
+
+    row = WaitingListSettings.objects.filter(organisation_id=organisation_id).values_list(
+        "active_review_days", flat=True).first()
+    return row or WaitingListSettings._meta.get_field("active_review_days").default
+
+
+def next_review_date(entry: WaitingListEntry, today: datetime.date) -> datetime.date | None:
+    """The next active review of an entry that needs one (red, or cannot report changes), else None."""
+    if not entry.needs_active_review:
+        return None
+    return today + datetime.timedelta(days=_review_interval(entry.organisation_id))
+
+
 def _letter_interval(organisation_id: int) -> int:
     from casework.waiting_list.models import WaitingListSettings
 
@@ -104,7 +119,8 @@ def waiting_list_add(*, user, case, list_kind: str, priority: str, rag: str, rag
             triaged_at=now, created_by=user, modified_by=user)
         interval = _letter_interval(organisation_id)
         entry.next_letter_on = received_on + datetime.timedelta(days=interval)
-        entry.save(update_fields=["next_letter_on"])
+        entry.next_review_on = next_review_date(entry, today)
+        entry.save(update_fields=["next_letter_on", "next_review_on"])
         # The letter goes out once the triage commits (the job is queued in this transaction).
         enqueue("waiting_list.letter", entry_id=entry.pk, kind="waiting_list_added",
                 effect_key=f"waiting_list_added:{entry.pk}", organisation_id=organisation_id)
@@ -137,8 +153,14 @@ def waiting_list_reprioritise(*, user, entry: WaitingListEntry, version: int, pr
     due = due_date(received_on=entry.received_on, working_days=days, crisis=crisis)
     old = (entry.priority, entry.rag, entry.due_on)
     with transaction.atomic():
+        # Becoming red starts active review (keeping a review already planned); leaving red ends it.
+        review_on = next_review_date(WaitingListEntry(rag=rag, can_report_changes=entry.can_report_changes,
+                                                      organisation_id=entry.organisation_id), clock.today())
+        if review_on is not None and entry.next_review_on is not None:
+            review_on = entry.next_review_on
         changes = entry.write_if_version(version=version, user=user, stale_message=STALE, fields={
-            "priority": priority, "rag": rag, "rag_reason": reason, "crisis": crisis, "due_on": due})
+            "priority": priority, "rag": rag, "rag_reason": reason, "crisis": crisis, "due_on": due,
+            "next_review_on": review_on})
         Reprioritisation.objects.create(entry=entry, trigger=trigger, reason=reason, old_priority=old[0],
                                         new_priority=priority, old_rag=old[1], new_rag=rag, old_due_on=old[2],
                                         new_due_on=due, changed_at=clock.now(), changed_by=user)
@@ -221,4 +243,37 @@ def timescale_set(*, user, organisation_id: int, list_kind: str, priority: str, 
                      changes={"working_days": {"before": before, "after": working_days},
                               "list_kind": {"before": None, "after": list_kind},
                               "priority": {"before": None, "after": priority}})
+    return row
+
+
+def waiting_settings_for(*, organisation_id: int):
+    from casework.waiting_list.models import WaitingListSettings
+
+    return WaitingListSettings.objects.filter(organisation_id=organisation_id).select_related(
+        "escalation_contact").first() or WaitingListSettings(organisation_id=organisation_id)
+
+
+def waiting_settings_save(*, user, organisation_id: int, escalation_contact: int | None,
+                          second_level_working_days: int, still_waiting_letter_days: int, active_review_days: int):
+    """The organisation's escalation contact and intervals. Audited as "waiting_list.settings_changed"."""
+    from casework.accounts.selectors import user_list_assignable
+    from casework.waiting_list.models import WaitingListSettings
+
+    require_perm(user, "waiting_list.manage_timescales", organisation_id,
+                 "Only your organisation's admins change its waiting list settings.")
+    if escalation_contact is not None and not user_list_assignable(organisation_id=organisation_id).filter(
+            pk=escalation_contact).exists():
+        raise ValidationFailed("Choose someone who does casework in your organisation", field="escalation_contact")
+    if not 7 <= still_waiting_letter_days <= 365:
+        raise ValidationFailed("Enter a number of days from 7 to 365", field="still_waiting_letter_days")
+    values = {"escalation_contact_id": escalation_contact, "second_level_working_days": second_level_working_days,
+              "still_waiting_letter_days": still_waiting_letter_days, "active_review_days": active_review_days}
+    with transaction.atomic():
+        before = waiting_settings_for(organisation_id=organisation_id)
+        old = {k: getattr(before, k) for k in values}
+        row, _ = WaitingListSettings.objects.update_or_create(
+            organisation_id=organisation_id, defaults={**values, "modified_by": user},
+            create_defaults={**values, "created_by": user, "modified_by": user})
+        audit_record(user=user, verb="waiting_list.settings_changed", obj=row, organisation_id=organisation_id,
+                     changes={k: {"before": old[k], "after": v} for k, v in values.items() if old[k] != v})
     return row

@@ -16,7 +16,13 @@ from casework.core import clock
 from casework.core.pages import paginate, require_page_perm, run_form_service
 from casework.waiting_list import selectors, services
 from casework.waiting_list.choices import DEFAULT_WORKING_DAYS, ListKind
-from casework.waiting_list.forms import ReprioritiseForm, TimescaleForm, TriageForm, WaitingFilterForm
+from casework.waiting_list.forms import (
+    ReprioritiseForm,
+    TimescaleForm,
+    TriageForm,
+    WaitingFilterForm,
+    WaitingSettingsForm,
+)
 
 
 def _filters(request):
@@ -136,6 +142,23 @@ def timescales(request):
     set_days = selectors.timescales_for(organisation_id=organisation_id)
     current = {(kind, priority): set_days.get((kind, priority), DEFAULT_WORKING_DAYS[priority])
                for kind in ListKind.values for priority in Priority.values}
+    settings_row = services.waiting_settings_for(organisation_id=organisation_id)
+    from casework.accounts.selectors import user_list_assignable
+
+    contacts = list(user_list_assignable(organisation_id=organisation_id))
+    is_settings = request.method == "POST" and request.POST.get("form") == "settings"
+    settings_form = WaitingSettingsForm(request.POST if is_settings else None, contacts=contacts, initial={
+        "escalation_contact": settings_row.escalation_contact_id,
+        "second_level_working_days": settings_row.second_level_working_days,
+        "still_waiting_letter_days": settings_row.still_waiting_letter_days,
+        "active_review_days": settings_row.active_review_days})
+    if is_settings:
+        if settings_form.is_valid() and run_form_service(request, settings_form, lambda d: services.waiting_settings_save(
+                user=request.user, organisation_id=organisation_id, **d), "The waiting list settings have been saved."):
+            return redirect("waiting_list:timescales")
+        form = TimescaleForm(None, current=current)
+        return render(request, "waiting_list/timescales.html", {"form": form, "rows": form.bound_rows(),
+                                                                "settings_form": settings_form})
     form = TimescaleForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
         def save(data):
@@ -147,4 +170,5 @@ def timescales(request):
 
         if run_form_service(request, form, save, "The timescales have been saved."):
             return redirect("waiting_list:timescales")
-    return render(request, "waiting_list/timescales.html", {"form": form, "rows": form.bound_rows()})
+    return render(request, "waiting_list/timescales.html", {"form": form, "rows": form.bound_rows(),
+                                                            "settings_form": settings_form})

@@ -137,3 +137,16 @@ def test_the_outcomes_page(world, login):
     assert "In prison" in page and "Retired" in page
     for user in (world.org_admin, world.practitioner, world.district_worker):
         assert login(user).get("/cases/outcomes").status_code == 403
+
+
+def test_the_recontact_date_raises_a_task_on_the_day_once(world, active_case):
+    from casework.tasks.models import Task
+
+    later = clock.today() + datetime.timedelta(days=60)
+    closing.case_close(user=world.practitioner, case=active_case, outcome="no_needs_found", recontact_on=later)
+    assert closing.recontact_tasks_raise(today=later - datetime.timedelta(days=1)) == 0
+    assert closing.recontact_tasks_raise(today=later) == 1
+    assert closing.recontact_tasks_raise(today=later + datetime.timedelta(days=1)) == 0
+    task = Task.objects.get(kind="recontact")
+    assert (task.due_date, task.case, task.assigned_to_team) == (later, active_case, world.team)
+    assert "Contact Margaret Thornton again" in task.title

@@ -98,3 +98,19 @@ def test_the_org_admin_sets_timescales(world, login):
     assert client.post(url, {**form, "assessment__normal": "10"}).status_code == 302
     assert services.timescale_days(organisation_id=world.county.pk, list_kind="assessment", priority="normal") == 10
     assert login(world.team_manager).get(url).status_code == 403
+
+
+def test_the_org_admin_sets_the_escalation_contact_and_intervals(world, login):
+    client = login(world.org_admin)
+    url = reverse("waiting_list:timescales")
+    bad = client.post(url, {"form": "settings", "escalation_contact": "", "second_level_working_days": "5",
+                            "still_waiting_letter_days": "3", "active_review_days": "14"})
+    assert "Ensure this value is greater than or equal to 7" in bad.content.decode() or \
+        "from 7 to 365" in bad.content.decode()
+    ok = client.post(url, {"form": "settings", "escalation_contact": world.team_manager.pk,
+                           "second_level_working_days": "3", "still_waiting_letter_days": "21",
+                           "active_review_days": "7"})
+    assert ok.status_code == 302
+    row = services.waiting_settings_for(organisation_id=world.county.pk)
+    assert (row.escalation_contact, row.still_waiting_letter_days, row.active_review_days) == (
+        world.team_manager, 21, 7)

@@ -1,0 +1,14 @@
+"""Background work for cases: the planned re-contact date of a closed case becomes a task on the day."""
+
+import datetime
+
+from casework.core.jobs import job
+
+CATCH_UP_DAYS = 7  # a worker stopped over a long weekend still raises the tasks it missed
+
+
+@job("cases.recontact_tasks", every=datetime.timedelta(hours=1))
+def recontact_tasks(today: str | None = None) -> int:
+    from casework.cases.closing import recontact_tasks_raise
+
+    return recontact_tasks_raise(today=datetime.date.fromisoformat(today) if today else None)

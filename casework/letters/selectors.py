@@ -1,0 +1,41 @@
+"""Reads of letters: those on cases the user may see; templates of the user's organisations."""
+
+from __future__ import annotations
+
+from django.db.models import Max, QuerySet
+from django.http import Http404
+
+from casework.accounts.selectors import actor_for
+from casework.audit.services import access_record
+from casework.letters.models import Letter, LetterTemplate
+
+
+def letters_for_case(*, case) -> QuerySet[Letter]:
+    """The case's letters, newest first, without their PDFs (the caller has checked the case is visible)."""
+    return Letter.objects.filter(case=case).defer("pdf", "html").select_related("template_version")
+
+
+def letter_get_for_user(*, user, letter_id: int) -> Letter:
+    """A letter on a case the user may open, else Http404. Writes an AccessEvent (it is personal data)."""
+    from casework.cases.selectors import case_list_visible
+
+    letter = Letter.objects.filter(pk=letter_id, case__in=case_list_visible(user=user)).select_related(
+        "template_version").first()
+    if letter is None:
+        raise Http404("No letter found")
+    access_record(user=user, verb="letters.letter_downloaded", obj=letter, case_id=letter.case_id,
+                  person_id=letter.person_id)
+    return letter
+
+
+def letter_templates_for_organisation(*, organisation_id: int) -> QuerySet[LetterTemplate]:
+    return LetterTemplate.objects.filter(organisation_id=organisation_id).annotate(
+        latest_number=Max("versions__number")).order_by("kind")
+
+
+def letter_template_get_for_user(*, user, template_id: int) -> LetterTemplate:
+    template = LetterTemplate.objects.filter(pk=template_id,
+                                             organisation_id__in=actor_for(user).organisation_ids).first()
+    if template is None:
+        raise Http404("No letter template found")
+    return template
