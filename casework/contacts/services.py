@@ -117,6 +117,15 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
         if follow_up.strip():
             _follow_up_task(user=user, event=event, case=case, person=person, kind="follow_up",
                             title=follow_up.strip()[:200], due=follow_up_due)
+        if (direction == Direction.INBOUND and method in WRITTEN_METHODS and case is not None
+                and contact_role == ContactRole.PERSON and case.person_id):
+            # The person wrote to us: an acknowledgement goes by post once this commits (a queued job).
+            from casework.core.jobs import enqueue
+
+            enqueue("letters.send", kind="acknowledgement", case_id=case.pk, effect_key=f"acknowledgement:{event.pk}",
+                    organisation_id=organisation_id, extra={
+                        "contact_method": ContactMethod(method).label.lower(),
+                        "received_on": occurred_at.date().strftime("%-d %B %Y")})
     return event
 
 

@@ -150,3 +150,14 @@ def test_the_folder_backend_overwrites_rather_than_duplicates(tmp_path):
     backend.send(letter)
     backend.send(letter)
     assert len(list(tmp_path.iterdir())) == 1
+
+
+def test_a_letter_from_the_person_is_acknowledged_by_post(world, active_case, addressed):
+    from casework.contacts.services import contact_record
+
+    contact_record(user=world.practitioner, occurred_at=clock.now(), direction="inbound", method="letter",
+                   contact_role="person", outcome="reached", case=active_case, summary="Asks about help at home",
+                   original_held_at="Case file")
+    jobs.run_pending()
+    letter = Letter.objects.get(kind="acknowledgement")
+    assert "We received your letter" in letter.html and active_case.reference in letter.html
