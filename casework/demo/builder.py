@@ -26,6 +26,7 @@ from faker import Faker
 from nhs_number.constants import Range, Region
 
 from casework.assessments.demo import build_assessment_forms, build_need_definitions
+from casework.waiting_list.demo import build_waiting_lists
 from casework.accounts.choices import Capability, OrganisationKind, OrganisationType, Role
 from casework.accounts.models import Initiative, Membership, Organisation, Team, User
 from casework.audit.services import audit_record
@@ -503,6 +504,7 @@ class _Builder:
         build_directory_demo(stdout=self.stdout)
         needs = build_need_definitions(user=self.users["initiativeadmin"], initiative_id=initiative.pk)
         build_assessment_forms(organisations=self.orgs.values())
+        counts["waiting"] = build_waiting_lists(organisation=self.orgs["county"], rng=self.rng)
         counts = {
             "organisations": len(self.orgs),
             "teams": len(self.teams),

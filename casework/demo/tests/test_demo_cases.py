@@ -54,3 +54,12 @@ def test_cases_past_the_care_act_gates_have_what_the_gates_need(demo):
     assert EligibilityDetermination.objects.exists()
     # Every case the plan sends to Support got there (none was stopped by a gate).
     assert Case.objects.filter(stage="support").count() >= 8
+
+
+def test_the_county_has_a_waiting_list_with_overdue_and_escalated_cases(demo):
+    from casework.waiting_list.models import Escalation, Reprioritisation, WaitingListEntry
+
+    entries = WaitingListEntry.objects.filter(organisation__name__contains="County", exited_on__isnull=True)
+    assert entries.count() >= 5
+    assert {"urgent", "normal"} <= set(entries.values_list("priority", flat=True))
+    assert Escalation.objects.exists() and Reprioritisation.objects.count() == 1
