@@ -3,7 +3,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from casework.assessments.choices import FINISHED_NEED_STATUSES, AssessmentMethod, AssessmentStatus, NeedCategory, NeedStatus
+from casework.assessments.choices import (
+    FINISHED_NEED_STATUSES,
+    AssessmentMethod,
+    AssessmentStatus,
+    NeedCategory,
+    NeedStatus,
+)
 from casework.core.models import TimeStampedModel, VersionedModel
 
 
@@ -165,3 +171,6 @@ class NeedStatusChange(models.Model):
 
     class Meta:
         ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} → {self.to_status}"

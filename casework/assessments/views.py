@@ -16,7 +16,7 @@ from casework.assessments.forms import (
     NeedRecordForm,
     NeedUpdateForm,
 )
-from casework.core.pages import paginate, require_page_perm, run_form_service
+from casework.core.pages import admin_organisation_id, paginate, require_page_perm, run_form_service
 from casework.core.permissions import has_perm
 
 
@@ -94,13 +94,7 @@ def need_definition_retire(request, definition_id: int):
 # Assessment forms (organisation admins) ---------------------------------------------------------------------
 
 def _admin_organisation_id(user) -> int:
-    from casework.accounts.choices import Role
-
-    actor = actor_for(user)
-    organisations = actor.organisations_with_role(Role.ORG_ADMIN)
-    if not organisations:
-        raise PermissionDenied(services.FORMS_REFUSED)
-    return actor.primary_organisation_id if actor.primary_organisation_id in organisations else min(organisations)
+    return admin_organisation_id(user, services.FORMS_REFUSED)
 
 
 def assessment_forms(request):

@@ -129,7 +129,7 @@ def case_close(*, user, case: Case, outcome: str, note: str = "", recontact_on: 
     re-contact date that is not in the future. Raises PermissionRefused, ValidationFailed, DomainError,
     ConflictError. Audited as "cases.closed".
     """
-    from casework.assessments.selectors import needs_open_on_case, needs_found_on_case
+    from casework.assessments.selectors import needs_found_on_case, needs_open_on_case
     from casework.cases.services import _require_work, complete_stage, start_stage, update_case
 
     _require_work(user, case)

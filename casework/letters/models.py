@@ -33,6 +33,9 @@ class LetterTemplateVersion(models.Model):
         ordering = ["template_id", "-number"]
         constraints = [models.UniqueConstraint(fields=["template", "number"], name="letter_version_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.template}, version {self.number}"
+
 
 class Letter(models.Model):
     """A letter sent to a person: the PDF as sent, the template version, and how it went.

@@ -40,7 +40,7 @@ def template_problems(subject: str, body: str) -> dict[str, str]:
             continue
         unknown = sorted({name for name in _VARIABLE.findall(text) if name not in PLACEHOLDERS})
         if unknown:
-            problems[field] = "Unknown placeholders: " + ", ".join("{{ %s }}" % name for name in unknown)
+            problems[field] = "Unknown placeholders: " + ", ".join("{{ " + name + " }}" for name in unknown)
     return problems
 
 

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from casework.accounts.choices import Role
-from casework.accounts.selectors import actor_for
-from casework.core.pages import require_page_perm, run_form_service
+from casework.core.pages import admin_organisation_id, require_page_perm, run_form_service
 from casework.letters import rendering, selectors, services
 from casework.letters.forms import SendForm, TemplateForm
 
 
 def _admin_organisation_id(user) -> int:
-    actor = actor_for(user)
-    organisations = actor.organisations_with_role(Role.ORG_ADMIN)
-    if not organisations:
-        raise PermissionDenied(services.REFUSED)
-    return actor.primary_organisation_id if actor.primary_organisation_id in organisations else min(organisations)
+    return admin_organisation_id(user, services.REFUSED)
 
 
 def templates(request):

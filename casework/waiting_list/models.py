@@ -99,6 +99,9 @@ class Reprioritisation(models.Model):
     class Meta:
         ordering = ["changed_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.old_priority}/{self.old_rag} → {self.new_priority}/{self.new_rag}"
+
 
 class WaitingListSettings(TimeStampedModel):
     """An organisation's rules for its waiting lists beyond the timescales."""
@@ -138,3 +141,6 @@ class Escalation(models.Model):
             models.UniqueConstraint(fields=["entry", "level", "breached_due_on"], name="escalation_once_per_breach"),
             models.CheckConstraint(condition=Q(level__in=[1, 2]), name="escalation_level"),
         ]
+
+    def __str__(self) -> str:
+        return f"Level {self.level} escalation of entry {self.entry_id} (due {self.breached_due_on})"

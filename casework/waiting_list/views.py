@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 
-from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 
@@ -13,7 +12,7 @@ from casework.accounts.selectors import actor_for
 from casework.audit.services import access_record
 from casework.cases.choices import Priority
 from casework.core import clock
-from casework.core.pages import paginate, require_page_perm, run_form_service
+from casework.core.pages import admin_organisation_id, paginate, require_page_perm, run_form_service
 from casework.waiting_list import selectors, services
 from casework.waiting_list.choices import DEFAULT_WORKING_DAYS, ListKind
 from casework.waiting_list.forms import (
@@ -131,14 +130,7 @@ def waiting_list_reprioritise(request, entry_id: int):
 
 
 def timescales(request):
-    from casework.accounts.choices import Role
-
-    actor = actor_for(request.user)
-    organisations = actor.organisations_with_role(Role.ORG_ADMIN)
-    if not organisations:
-        raise PermissionDenied("Only your organisation's admins set its timescales.")
-    organisation_id = (actor.primary_organisation_id if actor.primary_organisation_id in organisations
-                       else min(organisations))
+    organisation_id = admin_organisation_id(request.user, "Only your organisation's admins set its timescales.")
     set_days = selectors.timescales_for(organisation_id=organisation_id)
     current = {(kind, priority): set_days.get((kind, priority), DEFAULT_WORKING_DAYS[priority])
                for kind in ListKind.values for priority in Priority.values}

@@ -5,7 +5,7 @@ from casework.cases.tests.conftest import risk, unallocated  # noqa: F401
 
 
 @pytest.fixture
-def active_case(world, unallocated):
+def active_case(world, unallocated):  # noqa: F811
     """The case accepted by world.practitioner, with advocacy decided (not needed): it may be assessed."""
     from casework.allocation import services as allocation
     from casework.careact.tests.steps import record_no_advocacy_needed
