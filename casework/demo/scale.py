@@ -472,6 +472,9 @@ def generate_scale_data(*, people: int, cases: int, contacts: int, seed: int = 1
         person_range = generator.people(skeleton, people)
         counts = generator.cases(skeleton, cases, person_range, contacts) if cases else {"cases": 0, "contacts": 0}
         _reset_sequences([Person, Case, CaseAssignment, StageProgress, ContactEvent, AuditEvent])
+    from casework.waiting_list.scale import generate_scale_waiting_lists
+
+    counts |= generate_scale_waiting_lists(seed=seed, stream=stream)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # VACUUM also sets the visibility map, for index-only counts; it cannot run inside a transaction.

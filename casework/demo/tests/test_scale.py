@@ -22,7 +22,13 @@ def generated(db, settings):
 
 
 def test_counts_are_exact(generated):
-    assert generated == {"people": 300, "cases": 400, "contacts": 2500}
+    from casework.waiting_list.models import Escalation, WaitingListEntry
+
+    assert generated == {"people": 300, "cases": 400, "contacts": 2500,
+                         "waiting_entries": WaitingListEntry.objects.count(),
+                         "escalations": Escalation.objects.count()}
+    assert WaitingListEntry.objects.filter(exited_on__isnull=True, list_kind="assessment").count() == Case.objects.filter(
+        status="planned", stage="awaiting_allocation", responsible_organisation__isnull=False).count()
     assert Person.objects.count() == 300
     assert Case.objects.count() == 400
     assert ContactEvent.objects.count() == 2500
@@ -61,3 +67,14 @@ def test_refused_in_production_mode(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="production"):
         call_command("generate_scale_data", "--people", "1", "--cases", "1", "--contacts", "1")
+
+
+def test_the_escalation_sweep_on_generated_lists_does_one_days_work(generated):
+    from casework.waiting_list.escalation import escalation_sweep
+    from casework.waiting_list.models import WaitingListEntry
+
+    counts = escalation_sweep()
+    # Only breaches of the last day or two (or crossing the further period) are left for today's sweep.
+    open_entries = WaitingListEntry.objects.filter(exited_on__isnull=True).count()
+    assert counts["level_1"] + counts["level_2"] < open_entries / 4
+    assert escalation_sweep() == {"level_1": 0, "level_2": 0}
