@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "casework.safeguarding",
     "casework.directory",
     "casework.assessments",
+    "casework.consent",
+    "casework.referrals",
     "casework.demo",
 ]
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("cases/", include("casework.cases.urls")),
     path("allocation/", include("casework.allocation.urls")),
     path("assessments/", include("casework.assessments.urls")),
+    path("consent/", include("casework.consent.urls")),
+    path("referrals/", include("casework.referrals.urls")),
     path("audit/", include("casework.audit.urls")),
     path("reports/", include("casework.reporting.urls")),
     path("contacts/", include("casework.contacts.urls")),

@@ -50,6 +50,7 @@ from casework.people.models import (
     PersonRelationship,
     PersonRestrictedAccess,
 )
+from casework.referrals.demo import build_referrals_demo
 
 PRODUCTION_REFUSAL = "Demo data and demo logins never exist in production mode"
 NOT_EMPTY_REFUSAL = (
@@ -184,6 +185,8 @@ DEMO_LOGINS: list[DemoLogin] = [
     DemoLogin(
         "partner", Role.PRACTITIONER, "housing", "Tenancy Sustainment Team", "Tenancy sustainment officer"
     ),
+    DemoLogin("foodbank", Role.PRACTITIONER, "foodbank", "Deliveries", "Delivery volunteer coordinator"),
+    DemoLogin("adviser", Role.PRACTITIONER, "debt", "Advisers", "Debt adviser"),
 ]
 DEMO_USERNAMES = [login.username for login in DEMO_LOGINS]
 
@@ -195,10 +198,6 @@ EXTRA_STAFF: list[DemoLogin] = [
     DemoLogin(
         "trust.support", Role.PRACTITIONER, "charity", "Community Support Team", "Community support worker"
     ),
-    DemoLogin(
-        "foodbank.deliveries", Role.PRACTITIONER, "foodbank", "Deliveries", "Delivery volunteer coordinator"
-    ),
-    DemoLogin("money.adviser", Role.PRACTITIONER, "debt", "Advisers", "Debt adviser"),
 ]
 
 # Which organisations create people's records, and how many: mostly the county.
@@ -503,12 +502,15 @@ class _Builder:
         build_directory_demo(stdout=self.stdout)
         needs = build_need_definitions(user=self.users["initiativeadmin"], initiative_id=initiative.pk)
         build_assessment_forms(organisations=self.orgs.values())
+        # Consent and referrals (casework/referrals/demo.py): after the cases, needs and forms they use.
+        referrals = build_referrals_demo(organisations=self.orgs)
         counts = {
             "organisations": len(self.orgs),
             "teams": len(self.teams),
             "users": len(self.users),
             "memberships": Membership.objects.filter(organisation__initiative=initiative).count(),
             "need_definitions": needs,
+            "referrals": referrals,
             **counts,
         }
         audit_record(
