@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "casework.careact",
     "casework.waiting_list",
     "casework.letters",
+    "casework.consent",
+    "casework.referrals",
     "casework.demo",
 ]
 

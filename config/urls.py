@@ -19,6 +19,8 @@ urlpatterns = [
     path("careact/", include("casework.careact.urls")),
     path("waiting-list/", include("casework.waiting_list.urls")),
     path("letters/", include("casework.letters.urls")),
+    path("consent/", include("casework.consent.urls")),
+    path("referrals/", include("casework.referrals.urls")),
     path("audit/", include("casework.audit.urls")),
     path("reports/", include("casework.reporting.urls")),
     path("contacts/", include("casework.contacts.urls")),

@@ -26,6 +26,8 @@ def casework(request):
     items.append(("Find a service", reverse("directory:service_search")))
     if has_perm(user, "tasks.view_my_tasks"):
         items.append(("Tasks", reverse("tasks:my_tasks")))
+    if has_perm(user, "referrals.view_worklist"):
+        items.append(("Referrals", reverse("referrals:worklist")))
     if has_perm(user, "contacts.use_duty_desk"):
         items.append(("Duty desk", reverse("contacts:duty_desk")))
     if actor.lead_of_initiative_ids or actor.casework_organisation_ids or actor.auditing_organisation_ids:

@@ -51,6 +51,7 @@ from casework.people.models import (
     PersonRelationship,
     PersonRestrictedAccess,
 )
+from casework.referrals.demo import build_referrals_demo
 
 PRODUCTION_REFUSAL = "Demo data and demo logins never exist in production mode"
 NOT_EMPTY_REFUSAL = (
@@ -185,6 +186,8 @@ DEMO_LOGINS: list[DemoLogin] = [
     DemoLogin(
         "partner", Role.PRACTITIONER, "housing", "Tenancy Sustainment Team", "Tenancy sustainment officer"
     ),
+    DemoLogin("foodbank", Role.PRACTITIONER, "foodbank", "Deliveries", "Delivery volunteer coordinator"),
+    DemoLogin("adviser", Role.PRACTITIONER, "debt", "Advisers", "Debt adviser"),
 ]
 DEMO_USERNAMES = [login.username for login in DEMO_LOGINS]
 
@@ -196,10 +199,6 @@ EXTRA_STAFF: list[DemoLogin] = [
     DemoLogin(
         "trust.support", Role.PRACTITIONER, "charity", "Community Support Team", "Community support worker"
     ),
-    DemoLogin(
-        "foodbank.deliveries", Role.PRACTITIONER, "foodbank", "Deliveries", "Delivery volunteer coordinator"
-    ),
-    DemoLogin("money.adviser", Role.PRACTITIONER, "debt", "Advisers", "Debt adviser"),
 ]
 
 # Which organisations create people's records, and how many: mostly the county.
@@ -505,12 +504,15 @@ class _Builder:
         needs = build_need_definitions(user=self.users["initiativeadmin"], initiative_id=initiative.pk)
         build_assessment_forms(organisations=self.orgs.values())
         counts["waiting"] = build_waiting_lists(organisation=self.orgs["county"], rng=self.rng)
+        # Consent and referrals (casework/referrals/demo.py): after the cases, needs and forms they use.
+        referrals = build_referrals_demo(organisations=self.orgs)
         counts = {
             "organisations": len(self.orgs),
             "teams": len(self.teams),
             "users": len(self.users),
             "memberships": Membership.objects.filter(organisation__initiative=initiative).count(),
             "need_definitions": needs,
+            "referrals": referrals,
             **counts,
         }
         audit_record(

@@ -91,7 +91,7 @@ def test_the_command_builds_the_initiative_and_prints_the_logins(dev_mode, capsy
     assert f"http://127.0.0.1:{django_settings.PORT}/" in output
 
 
-def test_the_nine_demo_logins_can_sign_in_with_the_demo_password(demo, client):
+def test_the_eleven_demo_logins_can_sign_in_with_the_demo_password(demo, client):
     backend = ModelBackend()
     for username in DEMO_USERNAMES:
         assert backend.authenticate(None, username=username, password=django_settings.DEMO_PASSWORD), username
@@ -108,6 +108,8 @@ def test_the_nine_demo_logins_can_sign_in_with_the_demo_password(demo, client):
         "initiativeadmin": "initiative_admin",
         "auditor": "auditor",
         "partner": "practitioner",
+        "foodbank": "practitioner",
+        "adviser": "practitioner",
     }
     worker = Membership.objects.get(user__username="worker")
     assert (worker.organisation.name, worker.team.name) == ("Wessex County Council", "Locality Team North")
@@ -115,6 +117,9 @@ def test_the_nine_demo_logins_can_sign_in_with_the_demo_password(demo, client):
         Membership.objects.get(user__username="partner").organisation.name
         == "Egdon Heath Housing Association"
     )
+    foodbank = Membership.objects.get(user__username="foodbank")
+    assert (foodbank.organisation.name, foodbank.team.name) == ("Casterbridge Foodbank", "Deliveries")
+    assert Membership.objects.get(user__username="adviser").organisation.name == "Wessex Money Advice"
     # The other staff own records but cannot sign in.
     others = User.objects.exclude(username__in=DEMO_USERNAMES)
     assert others.exists() and not any(u.has_usable_password() for u in others)

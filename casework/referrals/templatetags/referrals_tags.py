@@ -1,0 +1,22 @@
+"""The referrals panel of the case page: a fixed number of queries, whatever the number of referrals."""
+
+from django import template
+
+from casework.core.permissions import has_perm
+from casework.referrals import selectors
+from casework.referrals.sharing import referral_shared
+
+register = template.Library()
+
+
+@register.inclusion_tag("referrals/_case_referrals.html")
+def case_referrals(case, user):
+    referrals = [
+        referral_shared(r, side="responsible", summary=True)
+        for r in selectors.referral_list_for_case(user=user, case=case).select_related("case")[:50]
+    ]
+    return {
+        "case": case,
+        "referrals": referrals,
+        "can_refer": has_perm(user, "referrals.make_referral", case),
+    }
