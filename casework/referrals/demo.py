@@ -62,6 +62,7 @@ def build_referrals_demo(*, organisations: dict[str, Organisation]) -> int:
     for index, case in enumerate(cases):
         worker = case.primary_worker
         with at(8 - index):
+            _advocacy_decided(user=worker, case=case)
             assessment = assessments.assessment_start(user=worker, case=case, form=form, method="phone")
             assessments.assessment_save(
                 user=worker,
@@ -159,3 +160,15 @@ def build_referrals_demo(*, organisations: dict[str, Organisation]) -> int:
                     note="Weekly parcels started.",
                 )
     return made
+
+
+def _advocacy_decided(*, user, case) -> None:
+    """Whether the person needs an advocate is decided before an assessment (Care Act s67): here, they do not."""
+    from casework.careact import services as careact
+    from casework.careact.selectors import advocacy_decision_current
+
+    if advocacy_decision_current(case=case, activity="assessment") is None:
+        careact.advocacy_decision_record(
+            user=user, case=case, activity="assessment", difficulty_understanding=False,
+            difficulty_retaining=False, difficulty_using_or_weighing=False, difficulty_communicating=False,
+            appropriate_person=False)

@@ -38,6 +38,9 @@ def assessed_case(world):
         ]
     }
     case = allocation.case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
+    from casework.careact.tests.steps import record_no_advocacy_needed
+
+    record_no_advocacy_needed(user=world.practitioner, case=case)
     assessment = assessing.assessment_start(
         user=world.practitioner,
         case=case,

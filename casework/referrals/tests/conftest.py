@@ -1,9 +1,14 @@
 import pytest
 
 from casework.assessments import services as assessments
-from casework.assessments.tests.conftest import NEEDS_CHECK_ANSWERS, assessment, forms, needs  # noqa: F401
-from casework.consent.tests.conftest import (  # noqa: F401
+from casework.assessments.tests.conftest import (  # noqa: F401
+    NEEDS_CHECK_ANSWERS,
     active_case,
+    assessment,
+    forms,
+    needs,
+)
+from casework.consent.tests.conftest import (  # noqa: F401
     consent,
     debt_advice,
     record_consent,
