@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from casework.assessments.models import NeedDefinition
 from tests.e2e.conftest import assert_accessible, main_navigation, sign_in
+from tests.e2e.steps import record_consent, refer
 
 pytestmark = pytest.mark.e2e
 
@@ -44,15 +45,18 @@ def test_initiative_admin_adds_changes_and_retires_a_need(page, world):
     assert NeedDefinition.objects.get().is_retired
 
 
-def test_worker_assesses_records_needs_and_closes_the_case(page, world, live_server):
+def test_worker_assesses_refers_and_closes_the_case(open_page, world):
+    """The whole of assessing (issue 6): a strengths-based assessment with needs, consent, two referrals, the
+    foodbank accepting and meeting its need, and the case closed with an outcome and a date to contact again."""
     import datetime
 
     from casework.allocation import services as allocation
     from casework.assessments import services as assessing
     from casework.cases.models import Case
     from casework.core import clock
-    from tests.factories import CaseFactory
+    from tests.factories import CaseFactory, OrganisationFactory
 
+    OrganisationFactory(name="Test Debt Advice", initiative=world.initiative, kinds=["delivery"])
     assessing.standard_forms_install(organisation_id=world.county.pk)
     for code, name, category in [("food", "Food", "food_and_shopping"), ("debt_advice", "Debt advice", "money")]:
         assessing.need_definition_create(user=world.initiative_admin, initiative_id=world.initiative.pk, code=code,
@@ -62,6 +66,7 @@ def test_worker_assesses_records_needs_and_closes_the_case(page, world, live_ser
 
     record_no_advocacy_needed(user=world.practitioner, case=case)
 
+    page = open_page()
     sign_in(page, "practitioner")
     page.goto(case.get_absolute_url())
     assert_accessible(page)
@@ -108,10 +113,39 @@ def test_worker_assesses_records_needs_and_closes_the_case(page, world, live_ser
     expect(page.get_by_role("listitem").filter(has_text="Debt advice")).to_contain_text("Identified")
     assert_accessible(page)
 
-    # Both needs are met, then the case closes with an outcome and a date to contact the person again.
+    # Consent to share with the foodbank and the debt advice service, and a referral to each.
     page.get_by_role("link", name=f"Back to {case.reference}").click()
     assert_accessible(page)
-    for name in ("Food", "Debt advice"):
+    record_consent(page, purpose="To arrange food deliveries and debt advice",
+                   organisations=["Test Foodbank", "Test Debt Advice"], data=["Contact details", "Needs"])
+    refer(page, "Test Foodbank", "Food")
+    page.get_by_role("link", name=f"Back to {case.reference}").click()
+    assert_accessible(page)
+    refer(page, "Test Debt Advice", "Debt advice")
+
+    # The foodbank accepts its referral and meets the need.
+    foodbank = open_page()
+    sign_in(foodbank, "delivery_worker")
+    main_navigation(foodbank).get_by_role("link", name="Referrals").click()
+    assert_accessible(foodbank)
+    foodbank.get_by_role("table").get_by_role("row").nth(1).get_by_role("link").click()
+    assert_accessible(foodbank)
+    foodbank.get_by_role("button", name="Accept the referral").click()
+    expect(foodbank.locator(".govuk-notification-banner--success")).to_contain_text("You have accepted")
+    assert_accessible(foodbank)
+    foodbank.get_by_role("link", name="Update Food").click()
+    assert_accessible(foodbank)
+    foodbank.get_by_role("group", name="Status").get_by_label("Resolved").check()
+    foodbank.get_by_label("Note (optional)").fill("Four weeks of parcels delivered; registered with the pantry")
+    foodbank.get_by_role("button", name="Save the status").click()
+    expect(foodbank.get_by_role("table", name="Needs referred and their status")).to_contain_text("Resolved")
+    assert_accessible(foodbank)
+
+    # The worker sees it; the debt advice is given too; the case closes with an outcome and a re-contact date.
+    page.get_by_role("link", name=f"Back to {case.reference}").click()
+    expect(page.get_by_role("region", name="Referrals")).to_contain_text("Four weeks of parcels delivered")
+    assert_accessible(page)
+    for name in ("Debt advice",):
         page.get_by_role("table", name="Needs").get_by_role("link", name=name).click()
         assert_accessible(page)
         page.get_by_role("group", name="Status").get_by_label("Resolved").check()

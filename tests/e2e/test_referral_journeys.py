@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, main_navigation, sign_in
+from tests.e2e.steps import record_consent, refer
 
 pytestmark = pytest.mark.e2e
 
@@ -63,23 +64,6 @@ def assessed_case(world):
     return case
 
 
-def _refer(page, organisation: str, need: str) -> None:
-    page.get_by_role("button", name="Refer to a delivery organisation").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Refer to a delivery organisation")
-    assert_accessible(page)
-    page.get_by_role("group", name="Which organisation are you referring to?").get_by_label(
-        organisation
-    ).check()
-    page.get_by_role("group", name="Which needs are you referring?").get_by_label(need).check()
-    page.get_by_label("Special instructions (optional)").fill("Phone before visiting")
-    page.get_by_role("button", name="Send the referral").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        f"The referral has been sent to {organisation}."
-    )
-    expect(page.get_by_role("heading", level=1)).to_contain_text(f"to {organisation}")
-    assert_accessible(page)
-
-
 def test_consent_referrals_and_the_foodbanks_update(open_page, world, assessed_case):
     worker = open_page()
     sign_in(worker, "practitioner")
@@ -100,30 +84,13 @@ def test_consent_referrals_and_the_foodbanks_update(open_page, world, assessed_c
     worker.get_by_role("link", name=f"Back to {assessed_case.reference}").click()
     assert_accessible(worker)
 
-    worker.get_by_role("button", name="Record consent or a lawful basis").click()
-    expect(worker.get_by_role("heading", level=1)).to_have_text("Record consent or a lawful basis")
-    assert_accessible(worker)
-    worker.get_by_role("group", name="What is the basis for sharing?").get_by_label(
-        "The person gave consent"
-    ).check()
-    worker.get_by_label("What is it shared for?").fill("To arrange food deliveries and debt advice")
-    organisations = worker.get_by_role("group", name="Which organisations does it cover?")
-    organisations.get_by_label("Test Foodbank (delivery organisation)").check()
-    organisations.get_by_label("Test Debt Advice (delivery organisation)").check()
-    data = worker.get_by_role("group", name="Which data does it cover?")
-    data.get_by_label("Contact details").check()
-    data.get_by_label("Needs").check()
-    worker.get_by_role("button", name="Save").click()
-    expect(worker.locator(".govuk-notification-banner--success")).to_contain_text(
-        "The basis for sharing has been recorded."
-    )
-    expect(worker.get_by_role("region", name="Consent to share")).to_contain_text("Live")
-    assert_accessible(worker)
+    record_consent(worker, purpose="To arrange food deliveries and debt advice",
+                   organisations=["Test Foodbank", "Test Debt Advice"], data=["Contact details", "Needs"])
 
-    _refer(worker, "Test Foodbank", "Access to food")
+    refer(worker, "Test Foodbank", "Access to food")
     worker.get_by_role("link", name=f"Back to {assessed_case.reference}").click()
     assert_accessible(worker)
-    _refer(worker, "Test Debt Advice", "Debt advice")
+    refer(worker, "Test Debt Advice", "Debt advice")
     worker.get_by_role("link", name=f"Back to {assessed_case.reference}").click()
     referrals = worker.get_by_role("region", name="Referrals")
     expect(referrals).to_contain_text("Access to food: Planned")
