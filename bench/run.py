@@ -75,7 +75,11 @@ def ensure_data() -> dict[str, int]:
                        cwd=ROOT, env={**ENV, "DEBUG": "1"}, check=True)
         people, cases, contacts = (people + max(missing["people"], 1), cases + missing["cases"],
                                    contacts + missing["contacts"])
-    return {"people": people, "cases": cases, "contacts": contacts}
+    # Waiting lists for the generated cases (a database made before waiting lists has none yet).
+    subprocess.run([PY, "manage.py", "generate_scale_waiting_lists"], cwd=ROOT, env={**ENV, "DEBUG": "1"}, check=True)
+    with psycopg.connect(DATABASE_URL) as conn:
+        waiting = conn.execute("SELECT count(*) FROM waiting_list_waitinglistentry WHERE exited_on IS NULL").fetchone()[0]
+    return {"people": people, "cases": cases, "contacts": contacts, "waiting": waiting}
 
 
 class Server:
@@ -256,10 +260,21 @@ def main() -> int:
             by_nhs += timed(f"/api/v1/people/search?nhs_number={person.nhs_number}", duty, n=1)
         measure("person_search_name_dob_p95_ms", stats(by_name)["p95"], "ms", 100)
         measure("person_search_nhs_p95_ms", stats(by_nhs)["p95"], "ms", 100)
+        say("Measuring the waiting list page (a team manager's, 50 rows, with its counts)")
+        manager_session = sign_in("bench.manager")
+        waiting_page = stats(timed("/waiting-list/", manager_session))
+        measure("waiting_list_page_p50_ms", waiting_page["p50"], "ms")
+        measure("waiting_list_page_p95_ms", waiting_page["p95"], "ms", 50)
 
     say("Counting queries in-process")
     client = Client(HTTP_HOST="127.0.0.1")  # production mode: only the allowed hosts
     client.force_login(worker)
+    manager_client = Client(HTTP_HOST="127.0.0.1")
+    manager_client.force_login(User.objects.get(username="bench.manager"))
+    manager_client.get("/waiting-list/")
+    with CaptureQueriesContext(connection) as queries:
+        manager_client.get("/waiting-list/")
+    measure("waiting_list_page_queries", len(queries), "queries", 40)
     for name, url, rows in [("worklist_page_queries", "/cases/worklist", None),
                             ("my_cases_page_queries", "/cases/mine", None)] + (
             [("case_page_queries", f"/cases/{my_case.pk}/", None)] if my_case else []):
@@ -273,6 +288,14 @@ def main() -> int:
     with CaptureQueriesContext(connection) as queries:
         client.get("/api/v1/cases?scope=worklist&page_size=5", HTTP_AUTHORIZATION=f"Bearer {token}")
     measure("worklist_api_queries_5_rows", len(queries), "queries", 25)
+
+    say("The escalation sweep over every waiting list (a day's breaches, as the scheduled sweep finds them)")
+    from casework.waiting_list.escalation import escalation_sweep
+
+    started = time.perf_counter()
+    swept = escalation_sweep()
+    measure("escalation_sweep_seconds", time.perf_counter() - started, "s", 10)
+    measure("escalation_sweep_escalated", swept["level_1"] + swept["level_2"], "entries", None, "higher")
 
     say("Exporting the case index snapshot for the whole initiative")
     out = subprocess.run([PY, str(ROOT / "bench" / "export_probe.py"), "bench.lead", "initiative"], cwd=ROOT,
