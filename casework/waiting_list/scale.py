@@ -59,8 +59,18 @@ def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int
     total = cases.count()
     counter = iter(range(first, first + 10 * total + 1))
 
-    def rows():
-        for pk, status, stage, priority, raised, allocated, org, team, area in cases.iterator(chunk_size=20000):
+    def chunks():
+        # Read a slice, then write it: a COPY cannot share the connection with an open cursor.
+        last = 0
+        while True:
+            batch = list(cases.filter(pk__gt=last)[:50000])
+            if not batch:
+                return
+            last = batch[-1][0]
+            yield batch
+
+    def rows(batch):
+        for pk, status, stage, priority, raised, allocated, org, team, area in batch:
             waiting = status == CaseStatus.PLANNED and stage == CaseStage.AWAITING_ALLOCATION
             kind = None
             if waiting:
@@ -90,9 +100,12 @@ def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int
                 if _due(due, SECOND_LEVEL_DAYS) < today - datetime.timedelta(days=1):
                     escalations.append((entry_id, 2, due, now))
 
+    written = 0
     with transaction.atomic():
         with ProgressBar(total=total, label="Waiting ", stream=stream) as bar:
-            written = Writer(WaitingListEntry, columns).write(rows(), bar)
+            for batch in chunks():
+                written += Writer(WaitingListEntry, columns).write(rows(batch))
+                bar.advance(len(batch))
         with ProgressBar(total=len(escalations), label="Escalate", stream=stream) as bar:
             Writer(Escalation, ["entry_id", "level", "breached_due_on", "raised_at"]).write(iter(escalations), bar)
         _reset_sequences([WaitingListEntry, Escalation])
