@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from casework.accounts.choices import CASEWORK_ROLES, EDITING_ROLES, Role
-from casework.accounts.models import Initiative, Membership, Organisation, Team, User
+from casework.accounts.models import Membership, Organisation, Team, User
+from casework.core.compiled_queries import CompiledRows
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,18 @@ class Actor:
         return self.organisations_with_role(Role.AUDITOR)
 
 
+@lru_cache(maxsize=512)
+def _active_memberships(user_id: int) -> CompiledRows:
+    """The SQL for a user's active memberships, each with its organisation's initiative and any initiative
+    that organisation leads (a LEFT JOIN: a membership comes once per initiative led, usually none or one).
+    Compiled once per user (ADR 8); the rows are read afresh on every call."""
+    return CompiledRows(
+        Membership.objects.filter(user_id=user_id, is_active=True).order_by("id")
+        .values("organisation_id", "role", "team_id", initiative=F("organisation__initiative_id"),
+                led=F("organisation__initiatives_led__id"))
+    )
+
+
 def actor_for(user: User) -> Actor:
     """The user's resolved memberships, cached on the user object for the rest of the request."""
     cached = getattr(user, "_casework_actor", None)
@@ -67,26 +81,21 @@ def actor_for(user: User) -> Actor:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         actor = Actor(user_id=None)
     else:
-        rows = list(
-            Membership.objects.filter(user_id=user.pk, is_active=True)
-            .order_by("id")
-            .values_list("organisation_id", "role", "team_id", "organisation__initiative_id")
-        )
+        rows = _active_memberships(user.pk).rows()
         roles: dict[int, set[str]] = {}
-        for org_id, role, _team, _init in rows:
-            roles.setdefault(org_id, set()).add(role)
-        initiative_ids = frozenset(init for *_rest, init in rows if init is not None)
-        lead_of = dict(
-            Initiative.objects.filter(lead_organisation_id__in=roles.keys()).values_list("id", "lead_organisation_id")
-        ) if roles else {}
+        lead_of: dict[int, int] = {}
+        for row in rows:
+            roles.setdefault(row["organisation_id"], set()).add(row["role"])
+            if row["led"] is not None:
+                lead_of[row["led"]] = row["organisation_id"]
         actor = Actor(
             user_id=user.pk,
             organisation_ids=frozenset(roles),
-            initiative_ids=initiative_ids,
+            initiative_ids=frozenset(row["initiative"] for row in rows if row["initiative"] is not None),
             lead_organisation_by_initiative=lead_of,
-            team_ids=frozenset(team for _o, _r, team, _i in rows if team is not None),
+            team_ids=frozenset(row["team_id"] for row in rows if row["team_id"] is not None),
             roles_by_organisation={org: frozenset(r) for org, r in roles.items()},
-            primary_organisation_id=rows[0][0] if rows else None,
+            primary_organisation_id=rows[0]["organisation_id"] if rows else None,
         )
     user._casework_actor = actor
     return actor

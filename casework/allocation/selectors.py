@@ -53,22 +53,40 @@ def worklist_organisation_ids(*, user) -> frozenset[int]:
     return actor_for(user).organisations_with_role(Role.PRACTITIONER, Role.TEAM_MANAGER)
 
 
+@dataclass(frozen=True)
+class WorklistScope:
+    """Everything about a user that decides which cases are on their team worklist, resolved per request."""
+
+    organisation_ids: frozenset[int]
+    team_ids: frozenset[int]
+    managing_organisation_ids: frozenset[int]
+
+
+def worklist_scope(*, user) -> WorklistScope:
+    actor = actor_for(user)
+    return WorklistScope(organisation_ids=worklist_organisation_ids(user=user), team_ids=actor.team_ids,
+                         managing_organisation_ids=actor.organisations_with_role(Role.TEAM_MANAGER))
+
+
 def team_worklist(*, user, filters: WorklistFilters = WorklistFilters()) -> QuerySet[Case]:
     """Unallocated cases that have cleared intake and belong to the user's organisation, for accepting.
 
     A case allocated to a team shows only on that team's list; one with no team shows to the whole
     organisation. Team managers see every team's cases; filtering by team narrows that.
     """
-    actor = actor_for(user)
-    orgs = worklist_organisation_ids(user=user)
-    if not orgs:
+    return team_worklist_for_scope(worklist_scope(user=user), filters)
+
+
+def team_worklist_for_scope(scope: WorklistScope,
+                            filters: WorklistFilters = WorklistFilters()) -> QuerySet[Case]:
+    """The team worklist from its scope and filters alone: nothing else may decide it (its SQL is cached)."""
+    if not scope.organisation_ids:
         return Case.objects.none()
-    managing = actor.organisations_with_role(Role.TEAM_MANAGER)
-    team_scope = Q(allocated_team__isnull=True) | Q(allocated_team_id__in=actor.team_ids) | Q(
-        responsible_organisation_id__in=managing)
+    team_scope = Q(allocated_team__isnull=True) | Q(allocated_team_id__in=scope.team_ids) | Q(
+        responsible_organisation_id__in=scope.managing_organisation_ids)
     qs = Case.objects.filter(
-        responsible_organisation_id__in=orgs, stage=CaseStage.AWAITING_ALLOCATION, primary_worker__isnull=True,
-        status=CaseStatus.PLANNED,
+        responsible_organisation_id__in=scope.organisation_ids, stage=CaseStage.AWAITING_ALLOCATION,
+        primary_worker__isnull=True, status=CaseStatus.PLANNED,
     ).filter(team_scope)
     if filters.team_id:
         qs = qs.filter(allocated_team_id=filters.team_id)

@@ -61,13 +61,36 @@ class AuditEvent(ChainedEvent):
 
 
 class AccessEvent(ChainedEvent):
-    """A view of personal data: a full record, an index card, a search, an API read."""
+    """A view of personal data: a full record, an index card, a search, an API read.
 
+    Written unchained by the request (one INSERT, no lock: see ADR 7); chain_pending_access_events later
+    gives it its sequence and hashes, in id order, before anything verifies or reads the trail.
+    """
+
+    # Empty until the event is chained; then set once and never changed.
+    sequence = models.BigIntegerField(unique=True, null=True, blank=True)
+    # NULL, not "", while pending: many pending events share no value, and unique ignores NULLs.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)  # noqa: DJ001
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ["sequence"]
-        indexes = [models.Index(fields=["person_id", "sequence"]), models.Index(fields=["actor", "sequence"])]
+        # Recording order; the chain order (sequence) follows it, but is only known once chained.
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["person_id", "id"], name="audit_access_person_idx"),
+            models.Index(fields=["actor", "id"], name="audit_access_actor_idx"),
+            # The events still to chain: small, and the chaining step reads it in id order.
+            models.Index(fields=["id"], condition=models.Q(sequence__isnull=True),
+                         name="audit_access_pending_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sequence__isnull=True, prev_hash__isnull=True, hash__isnull=True)
+                | models.Q(sequence__isnull=False, prev_hash__isnull=False, hash__isnull=False),
+                name="audit_access_chained_whole_or_not_at_all",
+            ),
+        ]
 
 
 class ChainHead(models.Model):

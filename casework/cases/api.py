@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 from typing import Literal
 
 from django.http import Http404, HttpResponse
@@ -14,12 +15,14 @@ from pydantic import BaseModel, Field
 from casework.accounts.models import Organisation, User
 from casework.allocation import selectors as allocation_selectors
 from casework.allocation import services as allocation
-from casework.allocation.selectors import WorklistFilters
+from casework.allocation.selectors import WorklistFilters, WorklistScope
 from casework.audit.services import access_record
 from casework.cases import selectors, services
 from casework.cases.models import Case, RiskCategory
 from casework.cases.policies import can_view_case
 from casework.core.api import PageParams, etag, expected_version
+from casework.core.compiled_queries import CompiledRows
+from casework.core.expressions import ForeignColumn
 from casework.core.errors import ValidationFailed
 from casework.people import selectors as people_selectors
 
@@ -74,22 +77,28 @@ ROW_VALUES = (
 )
 
 
-def case_rows(qs) -> list[dict]:
-    """List rows as plain dicts: one query, names joined in SQL, no model instances (the API's hot path)."""
-    rows = list(qs.values(
-        *ROW_VALUES, risk_category_label=F("risk_category__label"),
-        organisation_name=F("responsible_organisation__name"), team_name=F("allocated_team__name"),
-        worker_first=F("primary_worker__first_name"), worker_last=F("primary_worker__last_name"),
-        worker_username=F("primary_worker__username"), given=F("person__given_name"),
-        family=F("person__family_name"), household_name=F("household__name"),
-        household_line=F("household__address_line_1")))
+def case_row_values(qs):
+    """The values() queryset behind every case row (see case_rows).
+
+    The person and household come by join; names from the small tables (organisation, team, worker, risk
+    category) come as scalar subqueries, which PostgreSQL plans in a fraction of the time of more joins.
+    """
+    return qs.values(
+        *ROW_VALUES, risk_category_label=ForeignColumn("risk_category", "label"),
+        organisation_name=ForeignColumn("responsible_organisation", "name"),
+        team_name=ForeignColumn("allocated_team", "name"),
+        worker_name=ForeignColumn("primary_worker", "first_name", "last_name", fallback="username"),
+        given=F("person__given_name"), family=F("person__family_name"), household_name=F("household__name"),
+        household_line=F("household__address_line_1"))
+
+
+def case_rows_finish(rows: list[dict]) -> list[dict]:
+    """Rename the looked-up names to the API's fields and name the subject; in place."""
     for row in rows:
-        worker = f"{row.pop('worker_first') or ''} {row.pop('worker_last') or ''}".strip()
-        username = row.pop("worker_username")
-        row["primary_worker"] = (worker or username) if row["primary_worker_id"] else None
         row["risk_category"] = row.pop("risk_category_label")
         row["responsible_organisation"] = row.pop("organisation_name")
         row["allocated_team"] = row.pop("team_name")
+        row["primary_worker"] = row.pop("worker_name")
         given, family = row.pop("given"), row.pop("family")
         household_name, household_line = row.pop("household_name"), row.pop("household_line")
         row["subject_name"] = (f"{given} {family}".strip() if row["person_id"]
@@ -97,7 +106,33 @@ def case_rows(qs) -> list[dict]:
     return rows
 
 
-class CasePage(Schema):
+def case_rows(qs) -> list[dict]:
+    """List rows as plain dicts: one query, no model instances (the API's hot path)."""
+    return case_rows_finish(list(case_row_values(qs)))
+
+
+@lru_cache(maxsize=128)
+def _worklist_page(scope: WorklistScope, filters: WorklistFilters, status: str, stage: str, start: int,
+                   stop: int) -> CompiledRows:
+    """The SQL of one page of a team worklist, compiled once per worklist shape (ADR 8).
+
+    Its arguments are all that decides the query: the scope is resolved from the user's memberships on every
+    request, so a membership removed is a different key at once.
+    """
+    qs = _narrowed(allocation_selectors.team_worklist_for_scope(scope, filters), status, stage)
+    return CompiledRows(case_row_values(qs[start:stop]))
+
+
+def _narrowed(qs, status: str, stage: str):
+    if status:
+        qs = qs.filter(status=status)
+    if stage:
+        qs = qs.filter(stage=stage)
+    return qs
+
+
+class CasePage(BaseModel):
+    # Plain pydantic models, as the rows are dicts: ninja's Schema would wrap each in an attribute getter.
     items: list[CaseOut]
     count: int | None
     page: int
@@ -105,7 +140,7 @@ class CasePage(Schema):
     has_next: bool
 
 
-class CaseIndexPage(Schema):
+class CaseIndexPage(BaseModel):
     items: list[CaseIndexOut]
     count: int | None
     page: int
@@ -149,19 +184,20 @@ def _filters(params) -> WorklistFilters:
 def list_cases(request, params: Query[CaseListParams]):
     user = request.user
     filters = _filters(params)
+    start, stop = (params.page - 1) * params.page_size, params.page * params.page_size + 1
     if params.scope == "worklist":
-        qs = allocation_selectors.team_worklist(user=user, filters=filters)
+        scope = allocation_selectors.worklist_scope(user=user)
+        page = _worklist_page(scope, filters, params.status, params.stage, start, stop)
+        rows = case_rows_finish(page.rows())
+        count = (_narrowed(allocation_selectors.team_worklist_for_scope(scope, filters), params.status,
+                           params.stage).count() if params.with_count else None)
     else:
         base = selectors.my_cases(user=user) if params.scope == "mine" else selectors.case_list_visible(user=user)
-        qs = allocation_selectors.apply_filters(base, filters)
-    if params.status:
-        qs = qs.filter(status=params.status)
-    if params.stage:
-        qs = qs.filter(stage=params.stage)
-    start = (params.page - 1) * params.page_size
-    rows = case_rows(qs[start:start + params.page_size + 1])
-    meta = {"count": qs.count() if params.with_count else None, "page": params.page,
-            "page_size": params.page_size, "has_next": len(rows) > params.page_size}
+        qs = _narrowed(allocation_selectors.apply_filters(base, filters), params.status, params.stage)
+        rows = case_rows(qs[start:stop])
+        count = qs.count() if params.with_count else None
+    meta = {"count": count, "page": params.page, "page_size": params.page_size,
+            "has_next": len(rows) > params.page_size}
     rows = rows[: params.page_size]
     access_record(user=user, verb="cases.list_read_by_api", details={"scope": params.scope,
                                                                     "cases": [c["id"] for c in rows]})

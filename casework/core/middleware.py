@@ -34,6 +34,7 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.user.is_authenticated and not request.path.startswith(self.PUBLIC_PREFIXES):
+        # The path first: public paths (the API authenticates itself) need no session or user lookup.
+        if not request.path.startswith(self.PUBLIC_PREFIXES) and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)

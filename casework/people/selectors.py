@@ -13,7 +13,7 @@ from django.http import Http404
 from casework.accounts.choices import Role
 from casework.accounts.selectors import actor_for
 from casework.audit.models import AccessEvent, AuditEvent
-from casework.audit.services import access_record
+from casework.audit.services import access_record, chain_pending_access_events
 from casework.core import clock
 from casework.core.errors import ValidationFailed
 from casework.people import policies
@@ -337,10 +337,11 @@ def person_audit_trail(*, user, person: Person, limit: int = 200):
     from casework.core.permissions import require_perm
 
     require_perm(user, "people.view_audit_person", person)
+    chain_pending_access_events()  # the trail shown is the chained one, up to now
     changes = list(AuditEvent.objects.filter(person_id=person.pk).select_related("actor", "organisation")
                    .order_by("-sequence")[:limit])
     views = list(AccessEvent.objects.filter(person_id=person.pk).select_related("actor", "organisation")
-                 .order_by("-sequence")[:limit])
+                 .order_by("-id")[:limit])
     return changes, views
 
 

@@ -149,3 +149,63 @@ def test_list_rows_have_the_same_shape_as_the_case(api, world):
     [row] = client.get("/cases", {"scope": "worklist"}).json()["items"]
     full = client.get(f"/cases/{case.pk}").json()
     assert row == full
+
+
+def test_a_worklist_request_runs_four_queries(api, world, high, django_assert_max_num_queries):
+    # The token with its user, the user's memberships, the page of cases, the unchained access event.
+    _cases(world, 30, risk_category=high)
+    client = api(world.practitioner)
+    client.get("/cases", {"scope": "worklist"})  # warm up: the token's last-used time is written once
+    with django_assert_max_num_queries(4):
+        response = client.get("/cases", {"scope": "worklist", "page_size": 50, "sort": "priority"})
+    assert len(response.json()["items"]) == 30
+
+
+def test_a_worklist_page_follows_the_users_memberships_at_once(api, world):
+    from casework.accounts.models import Membership
+
+    _cases(world, 2)
+    client = api(world.practitioner)
+    assert len(client.get("/cases", {"scope": "worklist"}).json()["items"]) == 2
+    Membership.objects.filter(user=world.practitioner).update(is_active=False)
+    assert client.get("/cases", {"scope": "worklist"}).json()["items"] == []
+    Membership.objects.filter(user=world.practitioner).update(is_active=True)
+    assert len(client.get("/cases", {"scope": "worklist"}).json()["items"]) == 2
+
+
+def test_a_deactivated_users_token_stops_working_at_once(api, world):
+    client = api(world.practitioner)
+    assert client.get("/cases", {"scope": "worklist"}).status_code == 200
+    world.practitioner.is_active = False
+    world.practitioner.save()
+    assert client.get("/cases", {"scope": "worklist"}).status_code == 401
+
+
+def test_worklist_pages_follow_each_other(api, world):
+    made = _cases(world, 5)
+    client = api(world.practitioner)
+    first = client.get("/cases", {"scope": "worklist", "page_size": 2, "sort": "oldest"}).json()
+    second = client.get("/cases", {"scope": "worklist", "page_size": 2, "page": 2, "sort": "oldest"}).json()
+    third = client.get("/cases", {"scope": "worklist", "page_size": 2, "page": 3, "sort": "oldest"}).json()
+    ids = [c["id"] for page in (first, second, third) for c in page["items"]]
+    assert ids == list(Case.objects.filter(pk__in=[c.pk for c in made]).order_by("raised_at", "id")
+                       .values_list("pk", flat=True))
+    assert (first["has_next"], second["has_next"], third["has_next"]) == (True, True, False)
+
+
+def test_list_rows_name_the_worker_team_organisation_and_risk(api, world, high):
+    from casework.accounts.models import User
+
+    named, unnamed = _cases(world, 2, risk_category=high, allocated_team=world.team)
+    nameless = User.objects.create(username="nameless.worker")
+    for case, worker in ((named, world.practitioner), (unnamed, nameless)):
+        Case.objects.filter(pk=case.pk).update(primary_worker=worker)
+    items = api(world.team_manager).get("/cases", {"scope": "visible"}).json()["items"]
+    rows = {row["id"]: row for row in items}
+    practitioner = world.practitioner
+    assert rows[named.pk]["primary_worker"] == f"{practitioner.first_name} {practitioner.last_name}"
+    assert rows[unnamed.pk]["primary_worker"] == "nameless.worker"
+    assert rows[named.pk]["allocated_team"] == "Locality Team North"
+    assert rows[named.pk]["responsible_organisation"] == "Test County Council"
+    assert rows[named.pk]["risk_category"] == "High"
+    assert rows[named.pk]["subject_name"] == f"{named.person.given_name} {named.person.family_name}"
