@@ -31,7 +31,7 @@ def active_review_sweep(*, today: datetime.date | None = None) -> int:
         last = ids[-1]
         for pk in ids:
             with transaction.atomic():
-                entry = WaitingListEntry.objects.select_for_update().select_related("case", "team").get(pk=pk)
+                entry = WaitingListEntry.objects.select_for_update(of=("self",)).select_related("case", "team").get(pk=pk)
                 if not entry.is_open or entry.next_review_on is None or entry.next_review_on > today:
                     continue
                 due = entry.next_review_on
