@@ -22,9 +22,12 @@ def require_page_perm(user, name: str, obj: Any = None, message: str | None = No
         raise PermissionDenied(error.message) from None
 
 
-def paginate(request, queryset, per_page: int = 25) -> tuple[Page, list]:
-    """The requested page, and the GOV.UK elided page range (empty when there is one page)."""
+def paginate(request, queryset, per_page: int = 25, count: int | None = None) -> tuple[Page, list]:
+    """The requested page, and the GOV.UK elided page range (empty when there is one page). Give `count` when
+    it is already known, to save counting again."""
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached property: set, it is not queried
     page = paginator.get_page(request.GET.get("page"))
     page_range = (
         list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))

@@ -29,13 +29,20 @@ def _settings(organisation_id: int) -> WaitingListSettings:
         organisation_id=organisation_id)
 
 
-def _team_managers(entry: WaitingListEntry) -> list[User]:
+def _team_managers(entry: WaitingListEntry, cache: dict | None = None) -> list[User]:
+    """The team managers of the entry's team, else of its organisation (looked up once per sweep and team)."""
+    key = (entry.organisation_id, entry.team_id)
+    if cache is not None and key in cache:
+        return cache[key]
     managers = Membership.objects.filter(organisation_id=entry.organisation_id, role=Role.TEAM_MANAGER,
                                          is_active=True, user__is_active=True)
     if entry.team_id and managers.filter(team_id=entry.team_id).exists():
         managers = managers.filter(team_id=entry.team_id)
     ids = managers.values_list("user_id", flat=True).distinct()
-    return list(User.objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk"))
+    found = list(User.objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk"))
+    if cache is not None:
+        cache[key] = found
+    return found
 
 
 def _describe(entry: WaitingListEntry, level: int) -> str:
@@ -49,18 +56,23 @@ def _describe(entry: WaitingListEntry, level: int) -> str:
             f"alerted. It needs a decision.")
 
 
-def escalate(*, entry: WaitingListEntry, level: int, today: datetime.date) -> Escalation | None:
-    """Escalate one breach at one level, unless it already has been. Returns the escalation, or None."""
-    from casework.contacts.services import message_alert
+def escalate(*, entry: WaitingListEntry, level: int, today: datetime.date, cache: dict | None = None
+             ) -> Escalation | None:
+    """Escalate one breach at one level, unless it already has been. Returns the escalation, or None.
+
+    One audit event records the escalation with whom it alerted (the alerts are part of it)."""
+    from casework.contacts.models import Message
     from casework.tasks.choices import TaskKind
     from casework.tasks.services import task_create
 
     if Escalation.objects.filter(entry=entry, level=level, breached_due_on=entry.due_on).exists():
         return None
+    cache = {} if cache is None else cache
     if level == 1:
-        recipients = _team_managers(entry)
+        recipients = _team_managers(entry, cache)
     else:
-        contact = _settings(entry.organisation_id).escalation_contact
+        contact = cache.setdefault(("settings", entry.organisation_id),
+                                   _settings(entry.organisation_id)).escalation_contact
         recipients = [contact] if contact is not None and contact.is_active else []
     try:
         with transaction.atomic():
@@ -70,7 +82,8 @@ def escalate(*, entry: WaitingListEntry, level: int, today: datetime.date) -> Es
             key = f"waiting_list.escalation:{entry.pk}:{level}:{entry.due_on.isoformat()}"
             if level == 1 and entry.team_id:
                 assignee = {"assigned_to_team": entry.team}
-            elif recipients and entry.organisation_id in actor_for(recipients[0]).editing_organisation_ids:
+            elif recipients and entry.organisation_id in cache.setdefault(
+                    ("edits", recipients[0].pk), actor_for(recipients[0]).editing_organisation_ids):
                 assignee = {"assigned_to_user": recipients[0]}
             else:
                 assignee = None
@@ -80,14 +93,17 @@ def escalate(*, entry: WaitingListEntry, level: int, today: datetime.date) -> Es
                     case=entry.case, kind=TaskKind.ESCALATION, details=_describe(entry, level), effect_key=key,
                     organisation=entry.organisation, source="waiting_list.escalation", **assignee)
                 escalation.save(update_fields=["task"])
-            for user in recipients:
-                message_alert(to_user=user, body=_describe(entry, level), case=entry.case)
+            now = clock.now()
+            Message.objects.bulk_create([
+                Message(to_user=user, from_user=None, case=entry.case, person_id=entry.case.person_id,
+                        body=_describe(entry, level), sent_at=now) for user in recipients])
             from casework.audit.services import audit_record
 
             audit_record(user=None, verb="waiting_list.escalated", obj=entry, case_id=entry.case_id,
                          person_id=entry.case.person_id, organisation_id=entry.organisation_id,
                          changes={"level": {"before": None, "after": level},
-                                  "breached_due_on": {"before": None, "after": entry.due_on.isoformat()}})
+                                  "breached_due_on": {"before": None, "after": entry.due_on.isoformat()},
+                                  "alerted": {"before": None, "after": [u.pk for u in recipients]}})
     except IntegrityError:
         return None  # another sweep escalated it first
     return escalation
@@ -100,8 +116,9 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     counts = {"level_1": 0, "level_2": 0}
     not_yet = ~Exists(Escalation.objects.filter(entry=OuterRef("pk"), level=1, breached_due_on=OuterRef("due_on")))
     due = WaitingListEntry.objects.filter(exited_on__isnull=True, due_on__lt=today).filter(not_yet)
+    cache: dict = {}
     for entry in _chunks(due):
-        counts["level_1"] += escalate(entry=entry, level=1, today=today) is not None
+        counts["level_1"] += escalate(entry=entry, level=1, today=today, cache=cache) is not None
     level_one = Escalation.objects.filter(entry=OuterRef("pk"), level=1, breached_due_on=OuterRef("due_on"))
     level_two = Escalation.objects.filter(entry=OuterRef("pk"), level=2, breached_due_on=OuterRef("due_on"))
     candidates = WaitingListEntry.objects.filter(exited_on__isnull=True, due_on__lt=today).filter(
@@ -111,7 +128,7 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
         days = periods.setdefault(entry.organisation_id,
                                   _settings(entry.organisation_id).second_level_working_days)
         if add_working_days(entry.due_on, days) < today:
-            counts["level_2"] += escalate(entry=entry, level=2, today=today) is not None
+            counts["level_2"] += escalate(entry=entry, level=2, today=today, cache=cache) is not None
     return counts
 
 

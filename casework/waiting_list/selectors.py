@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from casework.accounts.selectors import actor_for
 from casework.core import clock
 from casework.waiting_list.choices import DUE_SOON_WORKING_DAYS
-from casework.waiting_list.models import Reprioritisation, Timescale, WaitingListEntry
+from casework.waiting_list.models import Escalation, Reprioritisation, Timescale, WaitingListEntry
 from casework.waiting_list.working_days import add_working_days
 
 
@@ -25,22 +25,23 @@ class WaitingFilters:
 
 
 def waiting_list_visible(*, user) -> QuerySet[WaitingListEntry]:
-    """Open entries on the lists of the organisations the user does casework in (twin of view_waiting_list)."""
-    from casework.cases.selectors import case_list_visible
+    """Open entries on the lists of the organisations the user does casework in (twin of view_waiting_list).
 
+    An entry's organisation is always the one holding its case (set on triage, moved on transfer), so the
+    organisation alone scopes it: no join to the million cases to check visibility again.
+    """
     organisations = actor_for(user).casework_organisation_ids
     if not organisations:
         return WaitingListEntry.objects.none()
-    return WaitingListEntry.objects.filter(organisation_id__in=organisations, exited_on__isnull=True,
-                                           case__in=case_list_visible(user=user))
+    return WaitingListEntry.objects.filter(organisation_id__in=organisations, exited_on__isnull=True)
 
 
 def due_soon_limit(today: datetime.date | None = None) -> datetime.date:
     return add_working_days(today or clock.today(), DUE_SOON_WORKING_DAYS)
 
 
-def waiting_list_for_user(*, user, filters: WaitingFilters = WaitingFilters()) -> QuerySet[WaitingListEntry]:
-    """The user's waiting lists, filtered, by due date (so overdue, then due soon, come first)."""
+def waiting_list_filtered(*, user, filters: WaitingFilters = WaitingFilters()) -> QuerySet[WaitingListEntry]:
+    """The user's open entries matching the filters, unordered (for counting)."""
     qs = waiting_list_visible(user=user)
     if filters.list_kind:
         qs = qs.filter(list_kind=filters.list_kind)
@@ -57,10 +58,18 @@ def waiting_list_for_user(*, user, filters: WaitingFilters = WaitingFilters()) -
         qs = qs.filter(due_on__lt=today)
     elif filters.due == "due_soon":
         qs = qs.filter(due_on__gte=today, due_on__lte=due_soon_limit(today))
-    # The highest level this breach has been escalated to (0: not escalated), for the list to show.
-    escalated = Max("escalations__level", filter=Q(escalations__breached_due_on=F("due_on")))
+    return qs
+
+
+def waiting_list_for_user(*, user, filters: WaitingFilters = WaitingFilters()) -> QuerySet[WaitingListEntry]:
+    """The user's waiting lists, filtered, by due date (so overdue, then due soon, come first)."""
+    qs = waiting_list_filtered(user=user, filters=filters)
+    # The highest level this breach has been escalated to, for the list to show: a subquery per row shown
+    # (an aggregate would group every matching entry before the page is cut).
+    escalated = Escalation.objects.filter(entry=OuterRef("pk"), breached_due_on=OuterRef("due_on")).order_by(
+        "-level").values("level")[:1]
     return qs.select_related("case__person", "case__household", "team").annotate(
-        escalation_level=escalated).order_by("due_on", "id")
+        escalation_level=Subquery(escalated)).order_by("due_on", "id")
 
 
 def waiting_counts(qs: QuerySet[WaitingListEntry]) -> dict[str, int]:

@@ -50,7 +50,8 @@ def waiting_list(request):
     require_page_perm(request.user, "waiting_list.view_waiting_list", message="Waiting lists are for caseworkers.")
     form, filters = _filters(request)
     qs = selectors.waiting_list_for_user(user=request.user, filters=filters)
-    page, page_range = paginate(request, qs, per_page=50)
+    counts = selectors.waiting_counts(selectors.waiting_list_filtered(user=request.user, filters=filters))
+    page, page_range = paginate(request, qs, per_page=50, count=counts["total"])
     today = clock.today()
     _decorate(page.object_list, today)
     access_record(user=request.user, verb="waiting_list.list_viewed",
@@ -58,7 +59,7 @@ def waiting_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "waiting_list/waiting_list.html", {
-        "form": form, "page": page, "page_range": page_range, "counts": selectors.waiting_counts(qs),
+        "form": form, "page": page, "page_range": page_range, "counts": counts,
         "query": query.urlencode()})
 
 
