@@ -78,6 +78,40 @@ def audit_record(*, user, verb: str, obj: models.Model | None = None, person_id:
                    payload=changes or {}, organisation_id=organisation_id)
 
 
+def audit_record_many(records: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append several AuditEvents in order under one lock of the chain head: a background sweep's events.
+
+    Each record takes audit_record's keywords (user, verb, obj, person_id, case_id, changes, reason,
+    organisation_id). The events are chained exactly as one audit_record call each would chain them, in one
+    INSERT, inside the caller's transaction."""
+    if not records:
+        return []
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(name=_CHAINS[AuditEvent])
+        sequence, prev_hash = head.last_sequence, head.last_hash
+        events = []
+        for record in records:
+            obj = record.get("obj")
+            sequence += 1
+            event = AuditEvent(
+                sequence=sequence,
+                verb=record["verb"],
+                object_type=obj._meta.label_lower if obj is not None else "",
+                object_id=str(obj.pk) if obj is not None else "",
+                person_id=record.get("person_id"),
+                case_id=record.get("case_id"),
+                reason=record.get("reason") or "",
+                prev_hash=prev_hash,
+                changes=to_json_safe(record.get("changes") or {}),
+                **_context(record.get("user"), record.get("organisation_id")),
+            )
+            event.hash = prev_hash = event_hash(prev_hash=prev_hash, fields=hashed_fields(event))
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+        ChainHead.objects.filter(pk=head.pk).update(last_sequence=sequence, last_hash=prev_hash)
+    return events
+
+
 def access_record(*, user, verb: str, obj: models.Model | None = None, person_id: int | None = None,
                   case_id: int | None = None, details: dict[str, Any] | None = None, reason: str = "",
                   organisation_id: int | None = None) -> AccessEvent:

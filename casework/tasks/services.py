@@ -7,6 +7,7 @@ trail show them. `user=None` is a background job: no permission is checked and t
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from casework.accounts.models import Organisation, Team, User
 from casework.accounts.selectors import actor_for
-from casework.audit.services import audit_record, to_json_safe
+from casework.audit.services import audit_record, audit_record_many, to_json_safe
 from casework.cases.models import Case
 from casework.cases.policies import can_view_case, holding_organisation_id
 from casework.core import clock
@@ -472,3 +473,87 @@ def tasks_hand_over_for_transfer(*, user: User | None, case: Case, from_organisa
                     fields={"organisation_id": to_organisation.pk, "assigned_to_user_id": None,
                             "assigned_to_team_id": team.pk})
             for task in tasks]
+
+
+@dataclass(frozen=True)
+class JobTask:
+    """A task a background job makes about a case: it belongs to the organisation holding the case."""
+
+    case: Case
+    title: str
+    due_date: datetime.date
+    effect_key: str
+    kind: str = TaskKind.OTHER
+    details: str = ""
+    source: str = ""
+    assigned_to_user: User | None = None
+    assigned_to_team: Team | None = None
+
+
+def _check_job_task(spec: JobTask, organisation_id: int) -> None:
+    """What task_create checks of a job's task, with what the job already holds (no query for most)."""
+    where = f"Task {spec.effect_key!r}"
+    if not spec.effect_key.strip():
+        raise ValidationFailed("An effect key cannot be blank", field="effect_key")
+    if not spec.title.strip() or len(spec.title.strip()) > TITLE_MAX:
+        raise ValidationFailed(f"{where}: say what needs to be done in 1 to {TITLE_MAX} characters", field="title")
+    if spec.kind not in TaskKind.values:
+        raise ValidationFailed(f"{where}: select the kind of task", field="kind")
+    _check_due_date(spec.due_date, spec.kind)
+    person = spec.case.person if spec.case.person_id else None
+    if (spec.assigned_to_user is None) == (spec.assigned_to_team is None):
+        raise ValidationFailed(f"{where}: give the task to one worker or to one team", field="assigned_to")
+    if spec.assigned_to_team is not None:
+        # The team's organisation holds the case, so it holds a relationship with the case's person.
+        if spec.assigned_to_team.organisation_id != organisation_id:
+            raise ValidationFailed(f"{where}: {spec.assigned_to_team.name} is not a team of the organisation "
+                                   f"holding case {spec.case.reference}", field="assigned_to")
+        if person is not None and person.is_restricted:
+            raise ValidationFailed(f"{where}: {person.full_name}'s record is restricted, so a team could not "
+                                   "see the task: give it to a worker named on the record", field="assigned_to")
+        return
+    user = spec.assigned_to_user
+    if (not user.is_active or organisation_id not in actor_for(user).editing_organisation_ids
+            or not can_view_case(user, spec.case)
+            or (person is not None and person.is_restricted and not can_view_person(user, person))):
+        raise ValidationFailed(f"{where}: {user.display_name} could not see case {spec.case.reference} at "
+                               f"{_organisation_name(organisation_id)}", field="assigned_to")
+
+
+def tasks_create_for_job(*, tasks: list[JobTask]) -> dict[str, Task]:
+    """Make a background job's tasks about cases together: one look-up of the keys already used, one INSERT,
+    and their "tasks.task_created" audit events appended under one lock. Returns {effect_key: task}, the
+    tasks made by an earlier run included, so a job that runs twice makes each task once.
+
+    Each is checked as task_create checks a job's task; ValidationFailed names the first that fails, and
+    nothing is made. An IntegrityError means another run made one of them meanwhile: the caller's
+    transaction is spoilt, and it may go one by one with task_create.
+    """
+    if not tasks:
+        return {}
+    found = {task.effect_key: task for task in Task.objects.filter(effect_key__in=[t.effect_key for t in tasks])}
+    new, seen = [], set(found)
+    for spec in tasks:
+        if spec.effect_key in seen:
+            continue
+        seen.add(spec.effect_key)
+        organisation_id = holding_organisation_id(spec.case)
+        _check_job_task(spec, organisation_id)
+        new.append(Task(
+            organisation_id=organisation_id, title=spec.title.strip(), details=spec.details.strip(), case=spec.case,
+            person_id=spec.case.person_id, assigned_to_user=spec.assigned_to_user,
+            assigned_to_team=spec.assigned_to_team, due_date=spec.due_date, status=TaskStatus.OPEN, kind=spec.kind,
+            source=spec.source.strip()[:120], effect_key=spec.effect_key.strip()))
+    with transaction.atomic():
+        Task.objects.bulk_create(new)
+        audit_record_many([{
+            "user": None, "verb": "tasks.task_created", "obj": task, "case_id": task.case_id,
+            "person_id": task.person_id, "organisation_id": task.organisation_id,
+            "changes": to_json_safe({
+                "title": {"before": None, "after": task.title}, "kind": {"before": None, "after": task.kind},
+                "due_date": {"before": None, "after": task.due_date},
+                "assigned_to_user": {"before": None, "after": task.assigned_to_user_id},
+                "assigned_to_team": {"before": None, "after": task.assigned_to_team_id},
+                "source": {"before": None, "after": task.source}})} for task in new])
+    found.update((task.effect_key, task) for task in new)
+    return found

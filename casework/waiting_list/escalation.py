@@ -17,7 +17,10 @@ from django.db.models import Exists, OuterRef
 from casework.accounts.choices import Role
 from casework.accounts.models import Membership, User
 from casework.accounts.selectors import actor_for
+from casework.audit.services import audit_record_many
+from casework.cases.policies import can_view_case
 from casework.core import clock
+from casework.people.policies import can_view_person
 from casework.waiting_list.models import Escalation, WaitingListEntry, WaitingListSettings
 from casework.waiting_list.working_days import add_working_days
 
@@ -27,6 +30,13 @@ SWEEP_CHUNK = 500
 def _settings(organisation_id: int) -> WaitingListSettings:
     return WaitingListSettings.objects.filter(organisation_id=organisation_id).first() or WaitingListSettings(
         organisation_id=organisation_id)
+
+
+def _cached_settings(organisation_id: int, cache: dict) -> WaitingListSettings:
+    key = ("settings", organisation_id)
+    if key not in cache:
+        cache[key] = _settings(organisation_id)
+    return cache[key]
 
 
 def _team_managers(entry: WaitingListEntry, cache: dict | None = None) -> list[User]:
@@ -56,57 +66,100 @@ def _describe(entry: WaitingListEntry, level: int) -> str:
             f"alerted. It needs a decision.")
 
 
-def escalate(*, entry: WaitingListEntry, level: int, today: datetime.date, cache: dict | None = None
-             ) -> Escalation | None:
-    """Escalate one breach at one level, unless it already has been. Returns the escalation, or None.
+def _recipients(entry: WaitingListEntry, level: int, cache: dict) -> list[User]:
+    if level == 1:
+        return _team_managers(entry, cache)
+    contact = _cached_settings(entry.organisation_id, cache).escalation_contact
+    return [contact] if contact is not None and contact.is_active else []
 
-    One audit event records the escalation with whom it alerted (the alerts are part of it)."""
+
+def _assignee(entry: WaitingListEntry, level: int, recipients: list[User], cache: dict) -> dict | None:
+    """Who the escalation's task goes to: at level 1 the entry's team, else the first person alerted if they
+    do casework at the organisation and could see the case; else nobody (the alerts still go)."""
+    person = entry.case.person if entry.case.person_id else None
+    if level == 1 and entry.team_id and not (person is not None and person.is_restricted):
+        return {"assigned_to_team": entry.team}
+    if not recipients:
+        return None
+    user = recipients[0]
+    if entry.organisation_id not in actor_for(user).editing_organisation_ids:  # cached on the user
+        return None
+    if not can_view_case(user, entry.case):
+        return None
+    if person is not None and person.is_restricted and not can_view_person(user, person):
+        return None
+    return {"assigned_to_user": user}
+
+
+def _effect_key(entry: WaitingListEntry, level: int) -> str:
+    return f"waiting_list.escalation:{entry.pk}:{level}:{entry.due_on.isoformat()}"
+
+
+def _escalate_together(*, entries: list[WaitingListEntry], level: int, today: datetime.date, cache: dict) -> int:
+    """Escalate a batch of breaches at one level in one transaction: their tasks, escalations, alerts and
+    audit events written a table at a time. Breaches already escalated are left. Returns how many."""
     from casework.contacts.models import Message
     from casework.tasks.choices import TaskKind
-    from casework.tasks.services import task_create
+    from casework.tasks.services import JobTask, tasks_create_for_job
 
-    if Escalation.objects.filter(entry=entry, level=level, breached_due_on=entry.due_on).exists():
-        return None
+    with transaction.atomic():
+        done = set(Escalation.objects.filter(entry_id__in=[e.pk for e in entries], level=level)
+                   .values_list("entry_id", "breached_due_on"))
+        todo = [e for e in entries if (e.pk, e.due_on) not in done]
+        if not todo:
+            return 0
+        plans = []
+        for entry in todo:
+            recipients = _recipients(entry, level, cache)
+            plans.append((entry, recipients, _assignee(entry, level, recipients, cache)))
+        tasks = tasks_create_for_job(tasks=[
+            JobTask(case=entry.case, title=f"Escalated: {entry.case.reference} is past its due date",
+                    due_date=today, effect_key=_effect_key(entry, level), kind=TaskKind.ESCALATION,
+                    details=_describe(entry, level), source="waiting_list.escalation", **assignee)
+            for entry, _, assignee in plans if assignee is not None])
+        now = clock.now()
+        escalations = Escalation.objects.bulk_create([
+            Escalation(entry=entry, level=level, breached_due_on=entry.due_on, raised_at=now,
+                       notified=recipients[0] if recipients else None, task=tasks.get(_effect_key(entry, level)))
+            for entry, recipients, _ in plans])
+        Message.objects.bulk_create([
+            Message(to_user=user, from_user=None, case=entry.case, person_id=entry.case.person_id,
+                    body=_describe(entry, level), sent_at=now)
+            for entry, recipients, _ in plans for user in recipients])
+        audit_record_many([_audit(escalation.entry, level, recipients)
+                           for escalation, (_, recipients, _) in zip(escalations, plans, strict=True)])
+    return len(escalations)
+
+
+def _audit(entry: WaitingListEntry, level: int, recipients: list[User]) -> dict:
+    """One audit event records the escalation with whom it alerted (the alerts are part of it)."""
+    return {"user": None, "verb": "waiting_list.escalated", "obj": entry, "case_id": entry.case_id,
+            "person_id": entry.case.person_id, "organisation_id": entry.organisation_id,
+            "changes": {"level": {"before": None, "after": level},
+                        "breached_due_on": {"before": None, "after": entry.due_on.isoformat()},
+                        "alerted": {"before": None, "after": [u.pk for u in recipients]}}}
+
+
+def escalate(*, entry: WaitingListEntry, level: int, today: datetime.date, cache: dict | None = None
+             ) -> Escalation | None:
+    """Escalate one breach at one level, unless it already has been. Returns the escalation, or None."""
     cache = {} if cache is None else cache
-    if level == 1:
-        recipients = _team_managers(entry, cache)
-    else:
-        contact = cache.setdefault(("settings", entry.organisation_id),
-                                   _settings(entry.organisation_id)).escalation_contact
-        recipients = [contact] if contact is not None and contact.is_active else []
     try:
-        with transaction.atomic():
-            escalation = Escalation.objects.create(entry=entry, level=level, breached_due_on=entry.due_on,
-                                                   raised_at=clock.now(),
-                                                   notified=recipients[0] if recipients else None)
-            key = f"waiting_list.escalation:{entry.pk}:{level}:{entry.due_on.isoformat()}"
-            if level == 1 and entry.team_id:
-                assignee = {"assigned_to_team": entry.team}
-            elif recipients and entry.organisation_id in cache.setdefault(
-                    ("edits", recipients[0].pk), actor_for(recipients[0]).editing_organisation_ids):
-                assignee = {"assigned_to_user": recipients[0]}
-            else:
-                assignee = None
-            if assignee is not None:
-                escalation.task = task_create(
-                    user=None, title=f"Escalated: {entry.case.reference} is past its due date", due_date=today,
-                    case=entry.case, kind=TaskKind.ESCALATION, details=_describe(entry, level), effect_key=key,
-                    organisation=entry.organisation, source="waiting_list.escalation", **assignee)
-                escalation.save(update_fields=["task"])
-            now = clock.now()
-            Message.objects.bulk_create([
-                Message(to_user=user, from_user=None, case=entry.case, person_id=entry.case.person_id,
-                        body=_describe(entry, level), sent_at=now) for user in recipients])
-            from casework.audit.services import audit_record
-
-            audit_record(user=None, verb="waiting_list.escalated", obj=entry, case_id=entry.case_id,
-                         person_id=entry.case.person_id, organisation_id=entry.organisation_id,
-                         changes={"level": {"before": None, "after": level},
-                                  "breached_due_on": {"before": None, "after": entry.due_on.isoformat()},
-                                  "alerted": {"before": None, "after": [u.pk for u in recipients]}})
+        made = _escalate_together(entries=[entry], level=level, today=today, cache=cache)
     except IntegrityError:
         return None  # another sweep escalated it first
-    return escalation
+    if not made:
+        return None
+    return Escalation.objects.get(entry=entry, level=level, breached_due_on=entry.due_on)
+
+
+def _escalate_batch(*, entries: list[WaitingListEntry], level: int, today: datetime.date, cache: dict) -> int:
+    """Together when nobody else is escalating the same breaches; one by one when another sweep got to one
+    of them between our look-up and our insert (its transaction is rolled back whole)."""
+    try:
+        return _escalate_together(entries=entries, level=level, today=today, cache=cache)
+    except IntegrityError:
+        return sum(escalate(entry=entry, level=level, today=today, cache=cache) is not None for entry in entries)
 
 
 def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
@@ -117,18 +170,17 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     not_yet = ~Exists(Escalation.objects.filter(entry=OuterRef("pk"), level=1, breached_due_on=OuterRef("due_on")))
     due = WaitingListEntry.objects.filter(exited_on__isnull=True, due_on__lt=today).filter(not_yet)
     cache: dict = {}
-    for entry in _chunks(due):
-        counts["level_1"] += escalate(entry=entry, level=1, today=today, cache=cache) is not None
+    for batch in _chunks(due):
+        counts["level_1"] += _escalate_batch(entries=batch, level=1, today=today, cache=cache)
     level_one = Escalation.objects.filter(entry=OuterRef("pk"), level=1, breached_due_on=OuterRef("due_on"))
     level_two = Escalation.objects.filter(entry=OuterRef("pk"), level=2, breached_due_on=OuterRef("due_on"))
     candidates = WaitingListEntry.objects.filter(exited_on__isnull=True, due_on__lt=today).filter(
         Exists(level_one), ~Exists(level_two))
-    periods: dict[int, int] = {}
-    for entry in _chunks(candidates):
-        days = periods.setdefault(entry.organisation_id,
-                                  _settings(entry.organisation_id).second_level_working_days)
-        if add_working_days(entry.due_on, days) < today:
-            counts["level_2"] += escalate(entry=entry, level=2, today=today, cache=cache) is not None
+    for batch in _chunks(candidates):
+        ready = [entry for entry in batch if add_working_days(
+            entry.due_on, _cached_settings(entry.organisation_id, cache).second_level_working_days) < today]
+        if ready:
+            counts["level_2"] += _escalate_batch(entries=ready, level=2, today=today, cache=cache)
     return counts
 
 
@@ -139,5 +191,5 @@ def _chunks(qs):
                      [:SWEEP_CHUNK])
         if not batch:
             return
-        yield from batch
+        yield batch
         last = batch[-1].pk

@@ -48,7 +48,9 @@ def still_waiting_sweep(*, today: datetime.date | None = None) -> int:
             return queued
         last = batch[-1][0]
         for pk, organisation_id in batch:
-            interval = intervals.setdefault(organisation_id, _letter_interval(organisation_id))
+            if organisation_id not in intervals:  # once per organisation per sweep
+                intervals[organisation_id] = _letter_interval(organisation_id)
+            interval = intervals[organisation_id]
             with transaction.atomic():
                 entry = WaitingListEntry.objects.select_for_update().get(pk=pk)
                 if entry.next_letter_on is None or entry.next_letter_on > today or not entry.is_open:

@@ -436,3 +436,34 @@ def test_transfer_is_refused_when_nobody_there_could_take_the_open_tasks(world, 
         case_transfer(user=world.team_manager, case=case, organisation=world.district, reason="Tenancy")
     assert Case.objects.get(pk=case.pk).responsible_organisation == world.county
     assert not _events("tasks.task_handed_over")
+
+
+# A background job's tasks, made together.
+
+
+def test_a_jobs_tasks_are_made_together_once_each_and_audited_each(world, case, today):
+    specs = [services.JobTask(case=case, title="Check in", due_date=today, effect_key=f"job:{n}",
+                              assigned_to_team=world.team) for n in range(3)]
+    made = services.tasks_create_for_job(tasks=specs + [specs[0]])
+    assert sorted(made) == ["job:0", "job:1", "job:2"]
+    assert {t.organisation_id for t in made.values()} == {world.county.pk}
+    assert {t.person_id for t in made.values()} == {case.person_id}
+    again = services.tasks_create_for_job(tasks=specs)
+    assert {k: t.pk for k, t in again.items()} == {k: t.pk for k, t in made.items()}
+    assert Task.objects.count() == 3
+    assert sorted(int(e.object_id) for e in _events("tasks.task_created")) == sorted(t.pk for t in made.values())
+
+
+def test_a_jobs_tasks_are_refused_together_when_one_could_not_be_done(world, case, today):
+    elsewhere = TeamFactory(organisation=world.district, name="District team")
+    specs = [services.JobTask(case=case, title="Check in", due_date=today, effect_key="job:ok",
+                              assigned_to_team=world.team),
+             services.JobTask(case=case, title="Check in", due_date=today, effect_key="job:elsewhere",
+                              assigned_to_team=elsewhere)]
+    with pytest.raises(ValidationFailed, match="District team is not a team of the organisation holding"):
+        services.tasks_create_for_job(tasks=specs)
+    with pytest.raises(ValidationFailed, match="could not see case"):
+        services.tasks_create_for_job(tasks=[services.JobTask(
+            case=case, title="Check in", due_date=today, effect_key="job:outsider",
+            assigned_to_user=world.district_worker)])
+    assert not Task.objects.exists() and not _events("tasks.task_created")

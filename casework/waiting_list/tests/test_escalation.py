@@ -90,3 +90,72 @@ def test_escalations_show_on_the_case_and_the_list(world, login, entry):
         assert "Escalated</strong>" in client.get("/waiting-list/").content.decode()
         page = client.get(entry.case.get_absolute_url()).content.decode()
         assert "to the team managers, due date 4 Dec 2026 passed" in page
+
+
+def _waiting(world, risk, people, *, team=None):
+    from tests.factories import CaseFactory
+
+    with clock.frozen_at(WEDNESDAY):
+        return [services.waiting_list_add(
+            user=world.duty_officer, case=CaseFactory(person=person, risk_category=risk["high"], allocated_team=team),
+            list_kind="assessment", priority="urgent", rag="red", rag_reason="No heating") for person in people]
+
+
+def test_a_sweep_writes_a_table_at_a_time_so_its_queries_do_not_grow_with_the_breaches(world, risk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from casework.audit.verify import audit_verify_all
+    from tests.factories import PersonFactory
+
+    def sweep_queries(count, day):
+        _waiting(world, risk, [PersonFactory(created_by_organisation=world.county) for _ in range(count)],
+                 team=world.team)
+        with _on(day), CaptureQueriesContext(connection) as queries:
+            assert escalation_sweep()["level_1"] == count
+        return len(queries)
+
+    few, many = sweep_queries(2, datetime.date(2026, 12, 5)), sweep_queries(20, datetime.date(2026, 12, 5))
+    assert many == few
+    assert Escalation.objects.count() == Task.objects.filter(kind="escalation").count() == 22
+    assert set(Task.objects.filter(kind="escalation").values_list("assigned_to_team", flat=True)) == {world.team.pk}
+    assert Message.objects.filter(to_user=world.team_manager).count() == 22
+    from casework.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(verb="waiting_list.escalated").count() == 22
+    assert AuditEvent.objects.filter(verb="tasks.task_created", object_type="tasks.task").count() >= 22
+    assert all(report.problem is None for report in audit_verify_all())  # the events written together are chained as one at a time would be
+
+
+def test_a_restricted_persons_breach_is_never_given_to_a_team_that_cannot_see_it(world, risk):
+    (entry,) = _waiting(world, risk, [world.restricted_person], team=world.team)
+    with _on(datetime.date(2026, 12, 5)):
+        assert escalation_sweep()["level_1"] == 1
+    escalation = Escalation.objects.get(entry=entry)
+    # The team manager is alerted, but cannot open the record, so no task is made that nobody could see.
+    assert escalation.notified == world.team_manager and escalation.task is None
+    assert not Task.objects.filter(kind="escalation").exists()
+
+
+def test_when_another_sweep_escalated_one_first_the_rest_are_still_escalated_once(world, risk, monkeypatch):
+    from casework.waiting_list import escalation as module
+    from tests.factories import PersonFactory
+
+    entries = _waiting(world, risk, [PersonFactory(created_by_organisation=world.county) for _ in range(3)],
+                       team=world.team)
+    real = module._recipients
+    raced = []
+
+    def racing(entry, level, cache):
+        if not raced:  # between our look-up and our insert, another sweep escalates the second entry
+            raced.append(Escalation.objects.create(entry=entries[1], level=1, breached_due_on=entries[1].due_on,
+                                                   raised_at=clock.now()))
+        return real(entry, level, cache)
+
+    monkeypatch.setattr(module, "_recipients", racing)
+    with _on(datetime.date(2026, 12, 5)):
+        # The batch's insert collides and is rolled back whole, the racing row with it; one by one, each is made.
+        assert escalation_sweep()["level_1"] == 3
+        assert escalation_sweep()["level_1"] == 0
+    assert sorted(Escalation.objects.values_list("entry_id", flat=True)) == sorted(e.pk for e in entries)
+    assert Task.objects.filter(kind="escalation").count() == 3
