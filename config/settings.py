@@ -115,6 +115,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+else:
+    # PostgreSQL's parallel query is off for the app's connections unless DATABASE_PARALLEL_WORKERS says
+    # otherwise: its reads are index scans of at most tens of thousands of rows (a list's counts), where
+    # starting workers costs more CPU than it saves and takes it from the requests beside it.
+    _parallel = int(os.environ.get("DATABASE_PARALLEL_WORKERS", "0"))
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={_parallel}"
+
 # Background work: django-tasks, stored in the database (no broker to install); `manage.py casework_worker`
 # runs it and the schedule. A job enqueued inside a service's transaction exists only if the transaction commits.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -82,7 +82,7 @@ def _out(entry) -> dict:
 def waiting_list(request, filters: Query[Filters], page: Query[PageParams]):
     if not has_perm(request.user, "waiting_list.view_waiting_list"):
         raise PermissionRefused("Waiting lists are for caseworkers.")
-    qs = selectors.waiting_list_for_user(user=request.user, filters=selectors.WaitingFilters(**filters.dict()))
+    qs = selectors.waiting_list_rows(user=request.user, filters=selectors.WaitingFilters(**filters.dict()))
     rows, meta = paginate(qs, page)
     from casework.audit.services import access_record
 

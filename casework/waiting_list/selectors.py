@@ -72,6 +72,21 @@ def waiting_list_for_user(*, user, filters: WaitingFilters = WaitingFilters()) -
         escalation_level=Subquery(escalated)).order_by("due_on", "id")
 
 
+# What a row of the list (page, CSV and API) shows: the wide case, person and household rows are not read.
+LIST_COLUMNS = (
+    "id", "version", "case_id", "organisation_id", "team_id", "list_kind", "priority", "rag", "rag_reason", "crisis",
+    "can_report_changes", "area", "received_on", "due_on", "exited_on", "exit_reason",
+    "case__id", "case__reference", "case__person_id", "case__household_id",
+    "case__person__id", "case__person__given_name", "case__person__family_name",
+    "case__household__id", "case__household__name", "case__household__address_line_1",
+    "case__household__address_line_2", "case__household__town", "case__household__postcode", "team__id", "team__name")
+
+
+def waiting_list_rows(*, user, filters: WaitingFilters = WaitingFilters()) -> QuerySet[WaitingListEntry]:
+    """waiting_list_for_user with only the columns the list shows."""
+    return waiting_list_for_user(user=user, filters=filters).only(*LIST_COLUMNS)
+
+
 def waiting_counts(qs: QuerySet[WaitingListEntry]) -> dict[str, int]:
     """Counts by priority, and how many are overdue and due soon, in one query."""
     today = clock.today()

@@ -49,7 +49,7 @@ def _decorate(entries, today):
 def waiting_list(request):
     require_page_perm(request.user, "waiting_list.view_waiting_list", message="Waiting lists are for caseworkers.")
     form, filters = _filters(request)
-    qs = selectors.waiting_list_for_user(user=request.user, filters=filters)
+    qs = selectors.waiting_list_rows(user=request.user, filters=filters)
     counts = selectors.waiting_counts(selectors.waiting_list_filtered(user=request.user, filters=filters))
     page, page_range = paginate(request, qs, per_page=50, count=counts["total"])
     today = clock.today()
@@ -72,7 +72,7 @@ def waiting_list_export(request):
     """The filtered list as CSV, streamed a row at a time; the download is recorded."""
     require_page_perm(request.user, "waiting_list.view_waiting_list", message="Waiting lists are for caseworkers.")
     _form, filters = _filters(request)
-    qs = selectors.waiting_list_for_user(user=request.user, filters=filters)
+    qs = selectors.waiting_list_rows(user=request.user, filters=filters)
     today = clock.today()
     access_record(user=request.user, verb="waiting_list.exported", details={"filters": filters.__dict__})
     header = ["case", "name", "list", "priority", "rag", "crisis", "received_on", "due_on", "days_waiting",
