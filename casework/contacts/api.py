@@ -1,4 +1,6 @@
-"""Contacts in the API: list a case's contacts and scheduling log, record a contact."""
+"""Contacts in the API: a case's or a person's contacts and the scheduling log, recording a contact, the duty
+desk (a call or written contact, a named worker check), absences, messages, and the outcome of advice checks.
+The same selectors and services as the pages."""
 
 from __future__ import annotations
 
@@ -34,6 +36,14 @@ class ContactOut(Schema):
     resolved_at_first_contact: bool
     financial_information_given: bool
     original_held_at: str
+    addressed_to_user_id: int | None
+    addressed_to_team_id: int | None
+    passed_on: bool | None = Field(description="For a letter or email addressed to a named worker or team: whether "
+                                               "it was passed to them (only if allocated or responsible)")
+    advice_outcome: str = Field(description="Whether the advice helped, once checked: helped, partly, did_not_help")
+    advice_outcome_note: str
+    advice_checked_at: datetime.datetime | None
+    advice_checked_by_id: int | None
     recorded_by_id: int | None = Field(None, alias="created_by_id")
 
 
@@ -72,6 +82,13 @@ class ContactIn(Schema):
 def case_contacts(request, case_id: int):
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="contacts_read_by_api")
     return list(selectors.contacts_for_case(case=case)[:500])
+
+
+@router.get("/people/{person_id}", response=list[ContactOut],
+            summary="A person's contacts: on the cases you may open, and on the person by your organisations")
+def person_contacts(request, person_id: int):
+    person = person_get_for_user(user=request.user, person_id=person_id, purpose="contacts_read_by_api")
+    return list(selectors.contacts_for_person(user=request.user, person_id=person.pk)[:500])
 
 
 @router.get("/cases/{case_id}/scheduling-log", response=SchedulingLogOut, summary="Attempts to arrange a visit")
@@ -144,9 +161,15 @@ def record_absence(request, payload: AbsenceIn):
                                                note=payload.note))
 
 
+@router.get("/absences", response=list[AbsenceOut],
+            summary="Absences in your organisations: today's and those starting in the next 60 days")
+def list_absences(request):
+    return list(selectors.absences_upcoming(user=request.user))
+
+
 @router.get("/messages", response=list[MessageOut], summary="Your messages, unread first")
 def my_messages(request):
-    return selectors.messages_for(user=request.user)
+    return selectors.messages_get_for_user(user=request.user, purpose="read_by_api")
 
 
 @router.post("/messages", response={201: MessageOut}, summary="Leave a message for a worker on a case")
@@ -173,3 +196,130 @@ def read_message(request, message_id: int):
     services.message_mark_read(user=request.user, message=get_object_or_404(Message, pk=message_id,
                                                                               to_user=request.user))
     return Status(204, None)
+
+
+class AdviceCheckIn(Schema):
+    outcome: str = Field(description="helped, partly or did_not_help")
+    note: str = Field("", max_length=4000, description="Needed unless it helped: what did not, and what next")
+    version: int | None = Field(None, description="The task's version you read; or send If-Match")
+
+
+class AdviceCheckOut(Schema):
+    task_id: int
+    contact: ContactOut | None = Field(description="The contact the advice was given at; none for a check added "
+                                                   "by hand")
+
+
+@router.post("/advice-checks/{task_id}", response=AdviceCheckOut,
+             summary="Record whether the advice helped, completing its check task")
+def advice_check(request, task_id: int, payload: AdviceCheckIn):
+    from casework.core.api import expected_version
+    from casework.tasks.selectors import task_get_for_user
+
+    task = task_get_for_user(user=request.user, task_id=task_id, purpose="opened_for_change")
+    contact = services.advice_check_record(user=request.user, task=task, outcome=payload.outcome, note=payload.note,
+                                           version=expected_version(request, payload.version))
+    return {"task_id": task.pk, "contact": contact}
+
+
+class DutyCallIn(Schema):
+    who: str = Field(description="person: the person themselves; other: a concern from someone else")
+    method: str = "phone"
+    summary: str
+    contact_role: str = Field("", description="For someone else: relative, public, professional, community_group, "
+                                              "elected_representative")
+    contact_name: str = Field("", max_length=200)
+    contact_details: str = Field("", max_length=300)
+    original_held_at: str = Field("", max_length=300, description="Required for a letter or email")
+    addressed_to_user_id: int | None = Field(None, description="A letter or email addressed to a named worker")
+    addressed_to_team_id: int | None = Field(None, description="A letter or email addressed to a named team")
+    decision: str = Field("", description="With an open case, for a concern: raise or leave its priority")
+    reason: str = Field("", max_length=500)
+    raise_case: bool = Field(False, description="Without a case, for a concern: raise one")
+    priority: str = "normal"
+    review_requested: bool = False
+    follow_up: str = Field("", max_length=200, description="What was agreed if the worker does not call back")
+    follow_up_due: datetime.date | None = None
+
+
+class NamedOut(Schema):
+    allowed: bool
+    message: str
+    offer: list[str]
+
+
+class DutyCallOut(Schema):
+    case_id: int | None
+    raised_new_case: bool
+    priority_changed: bool
+    contact: ContactOut
+    named: NamedOut | None
+    review_task_id: int | None
+    review_refused: str
+
+
+def _duty_person(request, person_id: int):
+    from casework.core.errors import PermissionRefused
+    from casework.core.permissions import has_perm
+    from casework.people.models import Person
+    from casework.people.selectors import person_index_card_get
+
+    if not has_perm(request.user, "contacts.use_duty_desk"):
+        raise PermissionRefused("The duty desk is for duty officers and practitioners.")
+    card = person_index_card_get(user=request.user, person_id=person_id)
+    return Person.objects.get(pk=card.person_id)
+
+
+def _user_or_team(user_id: int | None, team_id: int | None, user_field: str, team_field: str):
+    from casework.accounts.models import Team, User
+    from casework.core.errors import ValidationFailed
+
+    worker = team = None
+    if user_id is not None:
+        worker = User.objects.filter(pk=user_id, is_active=True).first()
+        if worker is None:
+            raise ValidationFailed("No such worker", field=user_field)
+    if team_id is not None:
+        team = Team.objects.filter(pk=team_id).first()
+        if team is None:
+            raise ValidationFailed("No such team", field=team_field)
+    return worker, team
+
+
+@router.post("/duty/people/{person_id}/calls", response={201: DutyCallOut},
+             summary="A call or written contact at the duty desk: from the person, or a concern from someone else")
+def duty_call(request, person_id: int, payload: DutyCallIn):
+    from django.utils import timezone
+
+    from casework.contacts.duty import duty_call_record
+
+    person = _duty_person(request, person_id)
+    worker, team = _user_or_team(payload.addressed_to_user_id, payload.addressed_to_team_id,
+                                 "addressed_to_user_id", "addressed_to_team_id")
+    contact = {"occurred_at": timezone.now(), "method": payload.method, "outcome": "reached",
+               "summary": payload.summary, "contact_name": payload.contact_name,
+               "contact_details": payload.contact_details, "original_held_at": payload.original_held_at,
+               "contact_role": payload.contact_role if payload.who == "other" else "person",
+               "follow_up": payload.follow_up, "follow_up_due": payload.follow_up_due}
+    outcome = duty_call_record(user=request.user, person=person, who=payload.who, contact=contact,
+                               decision=payload.decision, reason=payload.reason, raise_case=payload.raise_case,
+                               priority=payload.priority, review_requested=payload.review_requested,
+                               addressed_to_user=worker, addressed_to_team=team)
+    return Status(201, {"case_id": outcome.case.pk if outcome.case else None,
+                        "raised_new_case": outcome.raised_new_case, "priority_changed": outcome.priority_changed,
+                        "contact": outcome.contact, "named": outcome.named,
+                        "review_task_id": outcome.review_task.pk if outcome.review_task else None,
+                        "review_refused": outcome.review_refused})
+
+
+@router.get("/duty/people/{person_id}/named-check", response=NamedOut,
+            summary="May a contact asking for this worker or team be passed to them?")
+def named_check(request, person_id: int, worker_id: int | None = None, team_id: int | None = None):
+    from casework.contacts.duty import named_request_check
+    from casework.core.errors import ValidationFailed
+
+    person = _duty_person(request, person_id)
+    worker, team = _user_or_team(worker_id, team_id, "worker_id", "team_id")
+    if (worker is None) == (team is None):
+        raise ValidationFailed("Give worker_id or team_id", field="worker_id")
+    return named_request_check(person=person, worker=worker, team=team)

@@ -44,6 +44,15 @@ class ContactOutcome(models.TextChoices):
     VISIT_NO_REPLY = "visit_no_reply", "Visited, no reply"
 
 
+class AdviceOutcome(models.TextChoices):
+    """Whether the information and advice given at a contact helped, found out by the check that follows it
+    (Care Act s4 and the Wokingham procedure: the advice must be effective, not only given)."""
+
+    HELPED = "helped", "It helped"
+    PARTLY = "partly", "It helped in part"
+    DID_NOT_HELP = "did_not_help", "It did not help"
+
+
 class AbsenceKind(models.TextChoices):
     LEAVE = "leave", "Annual leave"
     TRAINING = "training", "Training"

@@ -4,7 +4,7 @@ procedure); a person contacting us themselves, or a concern raised by someone el
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 
@@ -103,15 +103,77 @@ def named_request_check(*, person: Person, worker: User | None = None, team: Tea
 
 @dataclass(frozen=True)
 class DutyOutcome:
-    case: Case
+    case: Case | None  # None: a concern about someone with no case, recorded on the person
     contact: ContactEvent
     raised_new_case: bool
     priority_changed: bool = False
+    named: NamedRequest | None = None  # for a letter or email addressed to a named worker or team
+    review_task: object | None = None  # the task a review requested at the desk became
+    review_refused: str = ""  # why no review task could be made
 
 
-def duty_self_contact(*, user, person: Person, contact: dict) -> DutyOutcome:
+def written_contact_pass_on(*, user, contact: ContactEvent, worker: User | None = None,
+                            team: Team | None = None) -> NamedRequest:
+    """A letter or email addressed to a named worker or team: the same check as a call asking for them.
+
+    Passed on only when that worker is allocated to the person, or that team responsible: the worker gets a
+    message saying what arrived, where it is recorded and where the original is held; a team gets a task due
+    today. Otherwise it is not passed on and the answer offers who is allocated (Wokingham duty procedure).
+    The addressee and whether it was passed on are kept on the contact. Audited as
+    "contacts.written_contact_routed".
+    Raises ValidationFailed for no addressee, two, or a contact that is not a letter or email received.
+    """
+    from casework.contacts.choices import WRITTEN_METHODS, ContactMethod, Direction
+    from casework.contacts.services import message_send
+
+    if (worker is None) == (team is None):
+        raise ValidationFailed("Choose the one worker or team it is addressed to", field="addressed_to")
+    if contact.direction != Direction.INBOUND or contact.method not in WRITTEN_METHODS:
+        raise ValidationFailed("Only a letter or email we received can be addressed to a worker or team: "
+                               "for a call asking for someone, check who is allocated first",
+                               field="addressed_to")
+    person = contact.person
+    if person is None:
+        raise ValidationFailed("Record the letter or email on the person it is about", field="addressed_to")
+    answer = named_request_check(person=person, worker=worker, team=team)
+    with transaction.atomic():
+        ContactEvent.objects.filter(pk=contact.pk).update(addressed_to_user=worker, addressed_to_team=team,
+                                                          passed_on=answer.allowed)
+        contact.addressed_to_user, contact.addressed_to_team, contact.passed_on = worker, team, answer.allowed
+        addressee = f"user:{worker.pk}" if worker is not None else f"team:{team.pk}"
+        audit_record(user=user, verb="contacts.written_contact_routed", obj=contact, case_id=contact.case_id,
+                     person_id=person.pk, organisation_id=contact.organisation_id,
+                     changes={"addressed_to": {"before": None, "after": addressee},
+                              "passed_on": {"before": None, "after": answer.allowed}})
+        if answer.allowed:
+            kind = ContactMethod(contact.method).label.lower()
+            routes = duty_route(person=person)
+            if worker is not None:
+                case = next(r.case for r in routes if any(u.pk == worker.pk for u, _role, _a in r.workers))
+            else:
+                case = next(r.case for r in routes if r.case.allocated_team_id == team.pk)
+            what = (f"A {kind} addressed to {'you' if worker is not None else team.name} about "
+                    f"{person.full_name}, received {contact.occurred_at:%-d %B %Y}, is recorded on case "
+                    f"{case.reference}. The original is held at: {contact.original_held_at or 'not said'}.")
+            if contact.summary:
+                what += f" {contact.summary}"
+            if worker is not None:
+                message_send(user=user, to_user=worker, case=case, contact=contact, body=what)
+            else:
+                from casework.tasks.services import task_create
+
+                task_create(user=user, title=f"Deal with the {kind} addressed to the team about {person.full_name}"
+                            [:200], due_date=clock.today(), assigned_to_team=team, case=case, kind="follow_up",
+                            details=what[:2000], source=f"contact:{contact.pk}",
+                            effect_key=f"contact:{contact.pk}:written")
+    return answer
+
+
+def duty_self_contact(*, user, person: Person, contact: dict, addressed_to_user: User | None = None,
+                      addressed_to_team: Team | None = None) -> DutyOutcome:
     """A person contacts us themselves. With an open case the contact goes on it; without one, a new case is
-    raised with origin self-referral and the receiving organisation becomes responsible (SAVVI)."""
+    raised with origin self-referral and the receiving organisation becomes responsible (SAVVI).
+    A letter or email addressed to a named worker or team is passed on only as written_contact_pass_on says."""
     with transaction.atomic():
         case = Case.objects.filter(person=person, status__in=OPEN_STATUSES).order_by("-raised_at").first()
         raised = case is None
@@ -120,16 +182,25 @@ def duty_self_contact(*, user, person: Person, contact: dict) -> DutyOutcome:
                                             summary=contact.get("summary", ""), responsible_now=True)
         event = contact_record(user=user, case=case, **{**contact, "direction": "inbound",
                                                        "contact_role": ContactRole.PERSON})
-    return DutyOutcome(case=case, contact=event, raised_new_case=raised)
+        named = _pass_on(user, event, addressed_to_user, addressed_to_team)
+    return DutyOutcome(case=case, contact=event, raised_new_case=raised, named=named)
+
+
+def _pass_on(user, event: ContactEvent, worker: User | None, team: Team | None) -> NamedRequest | None:
+    if worker is None and team is None:
+        return None
+    return written_contact_pass_on(user=user, contact=event, worker=worker, team=team)
 
 
 def duty_concern(*, user, person: Person, contact: dict, decision: str = "", reason: str = "",
-                 raise_case: bool = False, priority: str = Priority.NORMAL) -> DutyOutcome | None:
+                 raise_case: bool = False, priority: str = Priority.NORMAL, addressed_to_user: User | None = None,
+                 addressed_to_team: Team | None = None) -> DutyOutcome:
     """A concern about a person from someone else (professional, relative, neighbour, elected representative).
 
     With an open case the concern goes on it and its priority is looked at again: raised with a reason, or
-    left, and either way recorded. Without one, the duty officer may raise a new case (third-party concern).
-    Returns None when there is no case and none was raised (the contact is recorded on the person).
+    left, and either way recorded. Without one, the duty officer may raise a new case (third-party concern);
+    if they do not, the contact is recorded on the person and the outcome's case is None.
+    A letter or email addressed to a named worker or team is passed on only as written_contact_pass_on says.
     """
     if contact.get("contact_role") in (None, "", ContactRole.PERSON, ContactRole.WORKER):
         raise ValidationFailed("Select who raised the concern", field="contact_role")
@@ -137,13 +208,15 @@ def duty_concern(*, user, person: Person, contact: dict, decision: str = "", rea
         case = Case.objects.filter(person=person, status__in=OPEN_STATUSES).order_by("-raised_at").first()
         if case is None:
             if not raise_case:
-                contact_record(user=user, person=person, **{**contact, "direction": "inbound"})
-                return None
+                event = contact_record(user=user, person=person, **{**contact, "direction": "inbound"})
+                named = _pass_on(user, event, addressed_to_user, addressed_to_team)
+                return DutyOutcome(case=None, contact=event, raised_new_case=False, named=named)
             case = case_services.case_raise(user=user, person=person, origin=CaseOrigin.THIRD_PARTY_CONCERN,
                                             priority=priority, summary=contact.get("summary", ""),
                                             responsible_now=True)
             event = contact_record(user=user, case=case, **{**contact, "direction": "inbound"})
-            return DutyOutcome(case=case, contact=event, raised_new_case=True)
+            named = _pass_on(user, event, addressed_to_user, addressed_to_team)
+            return DutyOutcome(case=case, contact=event, raised_new_case=True, named=named)
         if decision not in PriorityDecision.values:
             raise ValidationFailed("Decide whether the concern changes the case's priority", field="decision")
         if not reason.strip():
@@ -158,7 +231,40 @@ def duty_concern(*, user, person: Person, contact: dict, decision: str = "", rea
             audit_record(user=user, verb="cases.priority_reviewed", obj=case, case_id=case.pk,
                          person_id=person.pk, changes={"priority": {"before": case.priority, "after": case.priority}},
                          reason=reason.strip())
-    return DutyOutcome(case=case, contact=event, raised_new_case=False, priority_changed=changed)
+        named = _pass_on(user, event, addressed_to_user, addressed_to_team)
+    return DutyOutcome(case=case, contact=event, raised_new_case=False, priority_changed=changed, named=named)
+
+
+def duty_call_record(*, user, person: Person, who: str, contact: dict, decision: str = "", reason: str = "",
+                     raise_case: bool = False, priority: str = Priority.NORMAL, review_requested: bool = False,
+                     addressed_to_user: User | None = None, addressed_to_team: Team | None = None) -> DutyOutcome:
+    """A call or written contact taken at the duty desk, for the page and the API alike: from the person
+    (duty_self_contact) or a concern from someone else (duty_concern); a review they ask for becomes a task
+    (review_request) once the contact is recorded. If nobody is allocated to take the review, the contact
+    stands and the outcome says why no task was made.
+    Raises PermissionRefused, ValidationFailed (naming the field).
+    """
+    from casework.core.errors import DomainError
+
+    if who not in ("person", "other"):
+        raise ValidationFailed("Select who is contacting us", field="who")
+    if who == "person":
+        outcome = duty_self_contact(user=user, person=person, contact=contact, addressed_to_user=addressed_to_user,
+                                    addressed_to_team=addressed_to_team)
+    else:
+        outcome = duty_concern(user=user, person=person, contact=contact, decision=decision, reason=reason,
+                               raise_case=raise_case, priority=priority or Priority.NORMAL,
+                               addressed_to_user=addressed_to_user, addressed_to_team=addressed_to_team)
+    if not review_requested:
+        return outcome
+    if outcome.case is None:
+        return replace(outcome, review_refused="The person has no case, so there is no support to review: "
+                                               "raise a case for the concern if they need one.")
+    try:
+        task = review_request(user=user, case=outcome.case, details=contact.get("summary", ""))
+    except DomainError as error:
+        return replace(outcome, review_refused=str(error))
+    return replace(outcome, review_task=task)
 
 
 def action_on_behalf(*, user, case: Case, kind: str, details: str, effective_on: datetime.date | None = None):
@@ -194,14 +300,25 @@ def action_on_behalf(*, user, case: Case, kind: str, details: str, effective_on:
     return action
 
 
+# How long the allocated worker or team has to pick up a review asked for at the duty desk.
+REVIEW_REQUEST_DAYS = 5
+
+
 def review_request(*, user, case: Case, details: str):
-    """A review asked for at the duty desk: a task for the allocated worker, else the responsible team."""
+    """A review asked for at the duty desk: a task for the allocated worker, else the responsible team
+    (Wokingham: review requests go to the allocated worker or the team responsible for reviewing the plan).
+    Audited through task_create ("tasks.task_created", source "duty:<case>").
+    Raises DomainError when nobody at the holding organisation is allocated, PermissionRefused.
+    """
     from casework.core.errors import DomainError
+    from casework.tasks.selectors import case_task_assignee
     from casework.tasks.services import task_create
 
-    if case.primary_worker_id is None and case.allocated_team_id is None:
-        raise DomainError("Nobody is allocated to this case yet: the request is on the case for whoever takes it.")
+    worker, team = case_task_assignee(case=case)
+    if worker is None and team is None:
+        raise DomainError("Nobody is allocated to this case yet, so no review task was made: the request is "
+                          "in the contact's summary for whoever takes the case.")
     return task_create(user=user, title=f"Review requested by {case.subject_name}", due_date=clock.today() +
-                       datetime.timedelta(days=5), assigned_to_user=case.primary_worker,
-                       assigned_to_team=None if case.primary_worker_id else case.allocated_team, case=case,
-                       kind="review_request", details=details[:2000], source=f"duty:{case.pk}")
+                       datetime.timedelta(days=REVIEW_REQUEST_DAYS), assigned_to_user=worker,
+                       assigned_to_team=team, case=case, kind="review_request", details=details[:2000],
+                       source=f"duty:{case.pk}")

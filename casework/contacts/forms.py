@@ -5,8 +5,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from casework.contacts.choices import ContactMethod, ContactOutcome, ContactRole, Direction, OnBehalfKind
+from casework.contacts.choices import (
+    AdviceOutcome,
+    ContactMethod,
+    ContactOutcome,
+    ContactRole,
+    Direction,
+    OnBehalfKind,
+)
 from casework.core.forms import GovukDateField
+from casework.tasks.forms import AssigneeField
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -60,6 +68,8 @@ class ContactForm(forms.Form):
     next_attempt_date = GovukDateField(label="Next attempt planned for (optional)", required=False)
     next_attempt_time = forms.CharField(label="Next attempt time (optional)", required=False, max_length=5,
                                         help_text="For example, 10:00")
+    safeguarding_next = forms.BooleanField(
+        label="I am worried they are being abused or neglected: raise a safeguarding concern next", required=False)
 
     def __init__(self, *args, service_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,6 +122,9 @@ class DutyCallForm(forms.Form):
     original_held_at = forms.CharField(label="If they wrote to us: where the original letter or email is held",
                                        required=False, max_length=300,
                                        help_text="For example, scanned to the case file, or the team mailbox")
+    addressed_to = AssigneeField(label="If they wrote to a named worker or team: who it is addressed to",
+                                 required=False, help_text="It is passed on only if that worker is allocated to "
+                                                           "the person, or that team is responsible")
     summary = forms.CharField(label="What they said and what was done", widget=forms.Textarea(attrs={"rows": 5}),
                               error_messages={"required": "Enter what they said and what was done"})
     decision = forms.ChoiceField(label="If the person has a case: does this change its priority?", required=False,
@@ -124,6 +137,16 @@ class DutyCallForm(forms.Form):
     priority = forms.ChoiceField(label="Priority of a new case", required=False, widget=forms.RadioSelect,
                                  choices=[("urgent", "Urgent"), ("normal", "Normal"), ("low", "Low")],
                                  initial="normal")
+    follow_up = forms.CharField(label="What was agreed if the worker does not call back in time (optional)",
+                                required=False, max_length=200,
+                                help_text="It becomes a task for the allocated worker, due on the day agreed")
+    follow_up_due = GovukDateField(label="Agreed for", required=False)
+    safeguarding_next = forms.BooleanField(
+        label="I am worried they are being abused or neglected: raise a safeguarding concern next", required=False)
+
+    def __init__(self, *args, addressees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer(self.fields["addressed_to"], addressees, empty="Nobody in particular")
 
     def clean(self):
         data = super().clean()
@@ -139,7 +162,42 @@ class DutyCallForm(forms.Form):
         return {"occurred_at": timezone.now(), "method": data["method"], "outcome": "reached",
                 "summary": data["summary"], "contact_name": data.get("contact_name", ""),
                 "contact_details": data.get("contact_details", ""), "original_held_at": data.get("original_held_at", ""),
-                "contact_role": data.get("contact_role") if data["who"] == "other" else "person"}
+                "contact_role": data.get("contact_role") if data["who"] == "other" else "person",
+                "follow_up": data.get("follow_up", ""), "follow_up_due": data.get("follow_up_due")}
+
+    def addressee(self) -> tuple:
+        """(worker, team) the letter or email is addressed to; (None, None) for nobody in particular."""
+        return self.cleaned_data.get("addressed_to") or (None, None)
+
+
+class NamedRequestForm(forms.Form):
+    """Someone asks for a named worker or team: may the contact be passed to them?"""
+
+    named_person = forms.IntegerField(widget=forms.HiddenInput)
+    named = AssigneeField(label="Who did they ask for?",
+                          error_messages={"required": "Select the worker or team they asked for"})
+
+    def __init__(self, *args, addressees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer(self.fields["named"], addressees, empty="Select the worker or team")
+
+
+def _offer(field, addressees, *, empty: str) -> None:
+    """Offer the workers and teams (users, teams) in the select, after an empty choice."""
+    users, teams = addressees or ((), ())
+    field.set_assignees(users=users, teams=teams)
+    field.choices = [("", empty), *list(field.choices)[1:]]
+
+
+class AdviceCheckForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages={
+        "required": "This page is out of date: open the task again", "invalid": "This page is out of date"})
+    outcome = forms.ChoiceField(label="Did the information and advice help?", widget=forms.RadioSelect,
+                                choices=AdviceOutcome.choices,
+                                error_messages={"required": "Select whether the advice helped"})
+    note = forms.CharField(label="What they said, and what happens next", required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="Needed if it did not simply help")
 
 
 class MessageForm(forms.Form):

@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from casework.contacts.choices import (
     AbsenceKind,
+    AdviceOutcome,
     ContactMethod,
     ContactOutcome,
     ContactRole,
@@ -43,11 +44,38 @@ class ContactEvent(TimeStampedModel):
     financial_information_given = models.BooleanField(default=False)
     # A letter or email received: where the original is kept (the record is a proportionate summary of it).
     original_held_at = models.CharField(max_length=300, blank=True)
+    # A letter or email addressed to a named worker or team: passed on only if they are allocated to the
+    # person or responsible (passed_on), as for a call asking for them; None when addressed to nobody.
+    addressed_to_user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+")
+    addressed_to_team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+")
+    passed_on = models.BooleanField(null=True, blank=True)
+    # The check that the advice helped (a task made with the contact): its outcome, by whom and when.
+    advice_outcome = models.CharField(max_length=16, choices=AdviceOutcome.choices, blank=True)
+    advice_outcome_note = models.TextField(blank=True)
+    advice_checked_at = models.DateTimeField(null=True, blank=True)
+    advice_checked_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+")
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(case__isnull=False) | Q(person__isnull=False),
-                                              name="contact_is_about_someone")]
+        constraints = [
+            models.CheckConstraint(condition=Q(case__isnull=False) | Q(person__isnull=False),
+                                   name="contact_is_about_someone"),
+            models.CheckConstraint(condition=Q(addressed_to_user__isnull=True) | Q(addressed_to_team__isnull=True),
+                                   name="contact_addressed_to_one"),
+            models.CheckConstraint(
+                condition=(Q(addressed_to_user__isnull=True) & Q(addressed_to_team__isnull=True)
+                           & Q(passed_on__isnull=True))
+                | ((Q(addressed_to_user__isnull=False) | Q(addressed_to_team__isnull=False))
+                   & Q(passed_on__isnull=False)),
+                name="contact_passed_on_when_addressed"),
+            models.CheckConstraint(
+                condition=(Q(advice_outcome="") & Q(advice_checked_at__isnull=True))
+                | (Q(advice_outcome__in=AdviceOutcome.values) & Q(advice_checked_at__isnull=False)),
+                name="contact_advice_checked_with_outcome"),
+        ]
         indexes = [
             models.Index(fields=["case", "occurred_at"], name="contact_case_idx"),
             models.Index(fields=["person", "occurred_at"], name="contact_person_idx"),

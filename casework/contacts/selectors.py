@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -16,13 +17,58 @@ def contacts_for_case(*, case: Case) -> QuerySet[ContactEvent]:
     return ContactEvent.objects.filter(case=case).select_related("created_by").order_by("-occurred_at", "-id")
 
 
-def contacts_for_person(*, person_id: int, case_ids) -> QuerySet[ContactEvent]:
-    """A person's contacts without a case, and on the cases the viewer may see (given as ids or a queryset)."""
+def contacts_for_person(*, user, person_id: int) -> QuerySet[ContactEvent]:
+    """A person's contacts that the viewer may see, newest first: those on cases they may open, and those on
+    the person alone that one of their organisations recorded (a concern taken at another organisation's
+    duty desk is that organisation's record, not shared by the person's record being open).
+
+    The caller has loaded the person through person_get_for_user, which wrote the AccessEvent.
+    """
     from django.db.models import Q
 
+    from casework.accounts.selectors import actor_for
+    from casework.cases.selectors import case_list_visible
+
+    organisations = actor_for(user).casework_organisation_ids
     return (ContactEvent.objects.filter(person_id=person_id)
-            .filter(Q(case__isnull=True) | Q(case_id__in=case_ids))
-            .select_related("created_by", "case").order_by("-occurred_at", "-id"))
+            .filter(Q(case__isnull=True, organisation_id__in=organisations)
+                    | Q(case_id__in=case_list_visible(user=user).values("pk")))
+            .select_related("created_by", "case", "addressed_to_user", "addressed_to_team")
+            .order_by("-occurred_at", "-id"))
+
+
+def contact_get_for_user(*, user, contact_id: int, purpose: str = "viewed") -> ContactEvent:
+    """A contact the user may see (as contacts_for_person decides), else Http404.
+
+    Opening it opens its case (or its person), which writes the AccessEvent.
+    """
+    from django.http import Http404
+
+    from casework.cases.selectors import case_get_for_user
+    from casework.people.selectors import person_get_for_user
+
+    contact = ContactEvent.objects.filter(pk=contact_id).first()
+    if contact is None:
+        raise Http404("No contact found")
+    if contact.case_id is not None:
+        contact.case = case_get_for_user(user=user, case_id=contact.case_id, purpose=purpose)
+        return contact
+    from casework.accounts.selectors import actor_for
+
+    if contact.organisation_id not in actor_for(user).casework_organisation_ids:
+        raise Http404("No contact found")
+    contact.person = person_get_for_user(user=user, person_id=contact.person_id, purpose=purpose)
+    return contact
+
+
+# The effect key of the task made to check that a contact's advice helped (contacts.services._follow_up_task).
+_ADVICE_CHECK_KEY = re.compile(r"contact:(\d+):advice_check")
+
+
+def advice_check_contact(*, task) -> ContactEvent | None:
+    """The contact whose advice a check task is about; None for a check someone added by hand."""
+    match = _ADVICE_CHECK_KEY.fullmatch(task.effect_key or "")
+    return ContactEvent.objects.filter(pk=int(match[1])).first() if match else None
 
 
 @dataclass(frozen=True)
@@ -65,6 +111,30 @@ def messages_for(*, user, limit: int = 100):
                 .order_by("read_at", "-sent_at")[:limit])
 
 
+def messages_get_for_user(*, user, purpose: str = "viewed", limit: int = 100):
+    """messages_for, recorded as a view of the people the messages are about: one AccessEvent
+    "contacts.messages_<purpose>" naming each message, person and case."""
+    from casework.audit.services import access_record
+
+    inbox = messages_for(user=user, limit=limit)
+    access_record(user=user, verb=f"contacts.messages_{purpose}",
+                  details={"messages": [m.pk for m in inbox],
+                           "people": sorted({m.person_id for m in inbox if m.person_id}),
+                           "cases": sorted({m.case_id for m in inbox if m.case_id})})
+    return inbox
+
+
+def absences_upcoming(*, user, days: int = 60, limit: int = 100) -> QuerySet:
+    """Absences of people in the user's organisations that have not ended and start within `days`."""
+    from casework.accounts.selectors import actor_for
+    from casework.contacts.models import WorkerAbsence
+
+    today = clock.today()
+    return (WorkerAbsence.objects.filter(user__memberships__organisation_id__in=actor_for(user).organisation_ids,
+                                         end_date__gte=today, start_date__lte=today + datetime.timedelta(days=days))
+            .select_related("user").distinct().order_by("start_date", "id")[:limit])
+
+
 def unread_message_count(*, user, case: Case | None = None) -> int:
     """How many of the user's messages are unread: all of them, or those about one case."""
     from casework.contacts.models import Message
@@ -78,3 +148,18 @@ def actions_on_behalf_for_case(*, case: Case) -> QuerySet:
     from casework.contacts.models import OnBehalfAction
 
     return OnBehalfAction.objects.filter(case=case).select_related("created_by", "for_worker")
+
+
+def duty_addressees(*, user) -> tuple[list, list]:
+    """The workers and teams of the user's organisations that a caller may ask for or a letter be addressed to."""
+    from casework.accounts.choices import EDITING_ROLES
+    from casework.accounts.models import Team, User
+    from casework.accounts.selectors import actor_for
+
+    organisations = actor_for(user).casework_organisation_ids
+    users = list(User.objects.filter(is_active=True, memberships__organisation_id__in=organisations,
+                                     memberships__is_active=True,
+                                     memberships__role__in=[str(r) for r in EDITING_ROLES])
+                 .distinct().order_by("first_name", "last_name", "id"))
+    teams = list(Team.objects.filter(organisation_id__in=organisations).order_by("name", "id"))
+    return users, teams

@@ -14,7 +14,7 @@ from casework.contacts.choices import WRITTEN_METHODS, ContactMethod, ContactOut
 from casework.contacts.errors import ContactInvalid
 from casework.contacts.models import ContactEvent
 from casework.core import clock
-from casework.core.errors import ValidationFailed
+from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
 from casework.people.models import Person
 
@@ -242,3 +242,45 @@ def message_alert(*, to_user, body: str, case: Case | None = None) -> "Message":
         audit_record(user=None, verb="contacts.alert_sent", obj=message, case_id=case.pk if case else None,
                      person_id=message.person_id, changes={"to": {"before": None, "after": to_user.pk}})
     return message
+
+
+def advice_check_record(*, user, task, outcome: str, note: str = "", version: int):
+    """Record whether the information and advice given helped, completing the check task made with the contact.
+
+    The outcome, who found it out and when go on the contact the advice was given at (a check added by hand
+    has no contact: its outcome is in its completion note and the audit event). Audited as
+    "contacts.advice_check_recorded" with the outcome, in the same transaction as the task's completion.
+    Raises PermissionRefused (only those who may complete the task), DomainError for a task that is not an
+    advice check, ValidationFailed (no outcome, or no note when it did not simply help), TaskClosed,
+    ConflictError when stale.
+    """
+    from casework.contacts.choices import AdviceOutcome
+    from casework.contacts.selectors import advice_check_contact
+    from casework.tasks.choices import TaskKind
+    from casework.tasks.services import task_complete
+
+    require_perm(user, "tasks.complete_task", task,
+                 "Only the people the check is given to and their team managers can record its outcome.")
+    if task.kind != TaskKind.ADVICE_CHECK:
+        raise DomainError("This task is not a check that advice helped: complete it from its own page.")
+    _check_choice(outcome, AdviceOutcome, "outcome", "Select whether the advice helped")
+    note = (note or "").strip()
+    if outcome != AdviceOutcome.HELPED and not note:
+        raise ValidationFailed("Say what did not help and what happens next", field="note")
+    event = advice_check_contact(task=task)
+    label = AdviceOutcome(outcome).label
+    with transaction.atomic():
+        task_complete(user=user, task=task, note=f"{label}. {note}".strip() if note else f"{label}.",
+                      version=version)
+        if event is not None:
+            ContactEvent.objects.filter(pk=event.pk).update(
+                advice_outcome=outcome, advice_outcome_note=note, advice_checked_at=clock.now(),
+                advice_checked_by=user)
+        audit_record(user=user, verb="contacts.advice_check_recorded", obj=event if event is not None else task,
+                     case_id=task.case_id, person_id=task.person_id or (task.case.person_id if task.case_id else None),
+                     organisation_id=task.organisation_id, reason=note,
+                     changes={"advice_outcome": {"before": None, "after": outcome}, "task": {"before": None,
+                                                                                            "after": task.pk}})
+    if event is not None:
+        event.refresh_from_db()
+    return event

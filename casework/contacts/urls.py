@@ -12,4 +12,5 @@ urlpatterns = [
     path("absences", views.absences, name="absences"),
     path("cases/<int:case_id>/on-behalf", views.act_on_behalf, name="act_on_behalf"),
     path("cases/<int:case_id>/on-behalf/actions", views.actions_on_behalf, name="actions_on_behalf"),
+    path("advice-checks/<int:task_id>", views.advice_check, name="advice_check"),
 ]

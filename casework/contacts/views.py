@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from casework.cases.selectors import case_get_for_user
-from casework.contacts import services
+from casework.contacts import selectors, services
 from casework.contacts.forms import ContactForm
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.forms import apply_service_error
@@ -40,17 +40,25 @@ def contact_record(request):
         form.without_errors()
     elif request.method == "POST" and form.is_valid():
         try:
-            services.contact_record(user=request.user, case=case, person=person, **form.service_fields())
+            event = services.contact_record(user=request.user, case=case, person=person, **form.service_fields())
         except DomainError as error:
             apply_service_error(form, error)
         except PermissionRefused as error:
             raise PermissionDenied(error.message) from None
         else:
             messages.success(request, "The contact has been recorded.")
+            if form.cleaned_data.get("safeguarding_next"):
+                return _raise_concern_next(event)
             return redirect(case or person)
     return render(request, "contacts/contact_record.html", {"form": form, "case": case, "person": person,
                                                             "attempt": attempt, "finding": finding,
                                                             "searched": search.strip()})
+
+
+def _raise_concern_next(event):
+    from django.urls import reverse
+
+    return redirect(f"{reverse('safeguarding:concern_raise')}?contact={event.pk}")
 
 
 def _require_duty(request):
@@ -61,14 +69,18 @@ def _require_duty(request):
 
 
 def duty_desk(request):
-    """Find the person, see whether they are known, who is responsible and whether their worker is in."""
+    """Find the person, see whether they are known, who is responsible and whether their worker is in; check
+    whether a contact asking for a named worker or team may be passed to them."""
     from casework.contacts.duty import duty_route, named_request_check
+    from casework.contacts.forms import NamedRequestForm
+    from casework.contacts.selectors import duty_addressees
     from casework.people.forms import PersonSearchForm
     from casework.people.models import Person
-    from casework.people.selectors import person_index_search
+    from casework.people.selectors import person_index_card_get, person_index_search
 
     _require_duty(request)
     form = PersonSearchForm(request.GET or None)
+    addressees = duty_addressees(user=request.user)
     results = None
     if request.GET and form.is_valid():
         try:
@@ -77,23 +89,33 @@ def duty_desk(request):
             apply_service_error(form, error)
         else:
             people = Person.objects.in_bulk([c.person_id for c in cards])
-            results = [(card, duty_route(person=people[card.person_id])) for card in cards]
+            results = [(card, duty_route(person=people[card.person_id]),
+                        NamedRequestForm(initial={"named_person": card.person_id}, addressees=addressees,
+                                         auto_id=f"named-{card.person_id}-%s"))
+                       for card in cards]
     named = None
-    if request.GET.get("named_person", "").isdigit() and request.GET.get("named_worker", "").isdigit():
-        from casework.accounts.models import User
-        from casework.people.selectors import person_index_card_get
-
-        card = person_index_card_get(user=request.user, person_id=int(request.GET["named_person"]))
-        worker = User.objects.filter(pk=int(request.GET["named_worker"])).first()
-        if worker is not None:
-            named = named_request_check(person=Person.objects.get(pk=card.person_id), worker=worker)
-    return render(request, "contacts/duty_desk.html", {"form": form, "results": results, "named": named})
+    named_person = request.GET.get("named_person", "")
+    if named_person.isdigit():
+        query = request.GET.copy()
+        if query.get("named_worker", "").isdigit() and not query.get("named"):
+            query["named"] = f"user:{query['named_worker']}"  # the link form of the question
+        named_form = NamedRequestForm(query, addressees=addressees, auto_id=f"named-{named_person}-%s")
+        if named_form.is_valid():
+            card = person_index_card_get(user=request.user, person_id=named_form.cleaned_data["named_person"])
+            worker, team = named_form.cleaned_data["named"]
+            named = named_request_check(person=Person.objects.get(pk=card.person_id), worker=worker, team=team)
+        # The question, and its answer or error, stay with the person it is about.
+        results = [(c, r, named_form if str(c.person_id) == named_person else f) for c, r, f in results or []]
+    return render(request, "contacts/duty_desk.html", {
+        "form": form, "results": results, "named": named, "named_person": named_person,
+        "search_query": {k: v for k, v in request.GET.items() if k in form.fields or k.startswith("date_of_birth")}})
 
 
 def duty_call(request, person_id: int):
     """Record a call or written contact from the person, or a concern from someone else."""
-    from casework.contacts.duty import duty_concern, duty_route, duty_self_contact
+    from casework.contacts.duty import duty_call_record, duty_route
     from casework.contacts.forms import DutyCallForm
+    from casework.contacts.selectors import duty_addressees
     from casework.people.models import Person
     from casework.people.selectors import person_index_card_get
 
@@ -101,37 +123,65 @@ def duty_call(request, person_id: int):
     card = person_index_card_get(user=request.user, person_id=person_id)
     person = Person.objects.get(pk=card.person_id)
     routes = duty_route(person=person)
-    form = DutyCallForm(request.POST or None)
+    form = DutyCallForm(request.POST or None, addressees=duty_addressees(user=request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        worker, team = form.addressee()
         try:
-            if data["who"] == "person":
-                outcome = duty_self_contact(user=request.user, person=person, contact=form.contact())
-            else:
-                outcome = duty_concern(user=request.user, person=person, contact=form.contact(),
-                                       decision=data.get("decision", ""), reason=data.get("reason", ""),
-                                       raise_case=data.get("raise_case", False),
-                                       priority=data.get("priority") or "normal")
+            outcome = duty_call_record(
+                user=request.user, person=person, who=data["who"], contact=form.contact(),
+                decision=data.get("decision", ""), reason=data.get("reason", ""),
+                raise_case=data.get("raise_case", False), priority=data.get("priority") or "normal",
+                review_requested=data.get("review_requested", False), addressed_to_user=worker,
+                addressed_to_team=team)
         except DomainError as error:
             apply_service_error(form, error)
         except PermissionRefused as error:
             form.add_error(None, error.message)
         else:
-            if outcome is not None and data.get("review_requested"):
-                from casework.contacts.duty import review_request
-
-                try:
-                    review_request(user=request.user, case=outcome.case, details=data["summary"])
-                except DomainError as error:
-                    messages.info(request, str(error))
-            if outcome is None:
+            if outcome.case is None:
                 messages.success(request, "The concern has been recorded on the person.")
-                return redirect("contacts:duty_desk")
-            note = "A new case has been raised: your organisation is responsible." if outcome.raised_new_case \
-                else "The contact has been recorded on the person's case."
-            messages.success(request, note)
-            return redirect(outcome.case)
+            elif outcome.raised_new_case:
+                messages.success(request, "A new case has been raised: your organisation is responsible.")
+            else:
+                messages.success(request, "The contact has been recorded on the person's case.")
+            if outcome.named is not None:
+                if outcome.named.allowed:
+                    name = worker.display_name if worker is not None else team.name
+                    messages.info(request, f"It has been passed to {name}, saying where the original is held.")
+                else:
+                    messages.warning(request, "It has not been passed on. " + outcome.named.message + (
+                        f" Offer: {'; '.join(outcome.named.offer)}." if outcome.named.offer else ""))
+            if outcome.review_task is not None:
+                messages.info(request, f"The review request is a task for {outcome.review_task.assignee_name}.")
+            elif outcome.review_refused:
+                messages.info(request, outcome.review_refused)
+            if data.get("safeguarding_next"):
+                return _raise_concern_next(outcome.contact)
+            return redirect(outcome.case or "contacts:duty_desk")
     return render(request, "contacts/duty_call.html", {"card": card, "routes": routes, "form": form})
+
+
+def advice_check(request, task_id: int):
+    """Record whether the information and advice given at a contact helped: the outcome of its check task."""
+    from casework.contacts.forms import AdviceCheckForm
+    from casework.contacts.selectors import advice_check_contact
+    from casework.core.pages import require_page_perm, run_form_service
+    from casework.tasks.choices import TaskKind
+    from casework.tasks.selectors import task_get_for_user
+
+    task = task_get_for_user(user=request.user, task_id=task_id, purpose="opened_for_change")
+    if task.kind != TaskKind.ADVICE_CHECK:
+        raise Http404("That task is not a check that advice helped")
+    require_page_perm(request.user, "tasks.complete_task", task,
+                      "Only the people the check is given to can record its outcome.")
+    form = AdviceCheckForm(request.POST or None, initial={"version": task.version})
+    if request.method == "POST" and form.is_valid() and run_form_service(
+            request, form, lambda d: services.advice_check_record(user=request.user, task=task, **d),
+            "The outcome of the check has been recorded."):
+        return redirect(task.case or task.person or "tasks:my_tasks")
+    return render(request, "contacts/advice_check.html", {"task": task, "form": form,
+                                                         "contact": advice_check_contact(task=task)})
 
 
 def message_leave(request, case_id: int, user_id: int):
@@ -158,7 +208,7 @@ def message_leave(request, case_id: int, user_id: int):
 
 def inbox(request):
     """The user's messages, unread first; opening the page does not mark them read."""
-    from casework.contacts.selectors import messages_for
+    from casework.contacts.selectors import messages_get_for_user
 
     if request.method == "POST" and request.POST.get("message", "").isdigit():
         from casework.contacts.models import Message
@@ -168,7 +218,7 @@ def inbox(request):
             raise Http404("No such message")
         services.message_mark_read(user=request.user, message=message)
         return redirect("contacts:inbox")
-    return render(request, "contacts/inbox.html", {"inbox": messages_for(user=request.user)})
+    return render(request, "contacts/inbox.html", {"inbox": messages_get_for_user(user=request.user)})
 
 
 def act_on_behalf(request, case_id: int):
@@ -194,13 +244,10 @@ def act_on_behalf(request, case_id: int):
 
 def absences(request):
     """Record absences (your own, or your team's as a team manager) and see who is away."""
-    import datetime
-
     from casework.accounts.choices import Role
     from casework.accounts.models import User
     from casework.accounts.selectors import actor_for
     from casework.contacts.forms import AbsenceForm
-    from casework.contacts.models import WorkerAbsence
     from casework.core import clock
 
     _require_duty(request)
@@ -221,11 +268,8 @@ def absences(request):
         else:
             messages.success(request, "The absence has been recorded.")
             return redirect("contacts:absences")
-    today = clock.today()
-    upcoming = (WorkerAbsence.objects.filter(user__memberships__organisation_id__in=actor.organisation_ids,
-                                             end_date__gte=today, start_date__lte=today + datetime.timedelta(days=60))
-                .select_related("user").distinct().order_by("start_date")[:100])
-    return render(request, "contacts/absences.html", {"form": form, "upcoming": upcoming, "today": today})
+    return render(request, "contacts/absences.html", {"form": form, "today": clock.today(),
+                                                      "upcoming": selectors.absences_upcoming(user=request.user)})
 
 
 def actions_on_behalf(request, case_id: int):

@@ -24,8 +24,11 @@ def healthz(request):
 
 
 def home(request):
+    from casework.contacts.selectors import unread_message_count
+
     actor = actor_for(request.user)
-    return render(request, "core/home.html", {"roles": sorted(actor.roles)})
+    return render(request, "core/home.html", {"roles": sorted(actor.roles),
+                                              "unread_messages": unread_message_count(user=request.user)})
 
 
 def bad_request(request, exception=None):

@@ -367,7 +367,7 @@ class Generator:
         columns = ["created_at", "modified_at", "organisation_id", "case_id", "person_id", "occurred_at",
                    "direction", "method", "contact_role", "contact_name", "contact_details", "outcome", "summary",
                    "is_scheduling_attempt", "advice_given", "signposted", "resolved_at_first_contact",
-                   "financial_information_given", "original_held_at"]
+                   "financial_information_given", "original_held_at", "advice_outcome", "advice_outcome_note"]
         rng, now = self.rng, self.now
         methods = list(ContactMethod.values)
         outcomes = list(ContactOutcome.values)
@@ -386,7 +386,7 @@ class Generator:
                     Direction.INBOUND if inbound else Direction.OUTBOUND, method,
                     rng.choice(roles) if inbound else ContactRole.WORKER, "", "", rng.choice(outcomes),
                     "Generated contact.", first and not inbound, "", "[]", False, False,
-                    "Case file" if inbound and method in WRITTEN_METHODS else "")
+                    "Case file" if inbound and method in WRITTEN_METHODS else "", "", "")
 
         def rows():
             written = 0

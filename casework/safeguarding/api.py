@@ -16,8 +16,10 @@ router = Router(tags=["safeguarding"])
 
 
 class ConcernIn(Schema):
-    person_id: int
+    person_id: int | None = Field(None, description="Required unless contact_id names the contact it came from")
     case_id: int | None = None
+    contact_id: int | None = Field(None, description="The contact the concern was raised from (its case and person "
+                                                     "are the concern's)")
     at_risk: str
     at_risk_name: str = Field("", max_length=200)
     what_happened: str
@@ -31,6 +33,7 @@ class ConcernOut(Schema):
     person_id: int
     case_id: int | None
     organisation_id: int
+    contact_id: int | None
     at_risk: str
     at_risk_name: str
     what_happened: str
@@ -43,12 +46,23 @@ class ConcernOut(Schema):
 
 @router.post("", response={201: ConcernOut}, summary="Raise a safeguarding concern")
 def raise_concern(request, payload: ConcernIn):
-    case = None
-    if payload.case_id:
+    from casework.core.errors import ValidationFailed
+
+    case = person = contact = None
+    if payload.contact_id:
+        from casework.contacts.selectors import contact_get_for_user
+
+        contact = contact_get_for_user(user=request.user, contact_id=payload.contact_id, purpose="opened_for_change")
+        case, person = contact.case, contact.person
+    if payload.case_id and (case is None or case.pk != payload.case_id):
         case = case_get_for_user(user=request.user, case_id=payload.case_id, purpose="opened_for_change")
-    person = person_get_for_user(user=request.user, person_id=payload.person_id, purpose="opened_for_change")
-    data = payload.dict(exclude={"person_id", "case_id"})
-    return Status(201, services.concern_raise(user=request.user, person=person, case=case, **data))
+    if payload.person_id and (person is None or person.pk != payload.person_id):
+        person = person_get_for_user(user=request.user, person_id=payload.person_id, purpose="opened_for_change")
+    if person is None:
+        raise ValidationFailed("Say who the concern is about: person_id, or the contact_id it came from",
+                               field="person_id")
+    data = payload.dict(exclude={"person_id", "case_id", "contact_id"})
+    return Status(201, services.concern_raise(user=request.user, person=person, case=case, contact=contact, **data))
 
 
 @router.get("/{concern_id}", response=ConcernOut, summary="A concern, for those who may see it")

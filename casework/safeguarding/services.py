@@ -23,7 +23,8 @@ def concern_raise(*, user, person: Person, at_risk: str, what_happened: str, imm
     """Raise a concern about a person (and their case). In immediate danger, 999 must have been called first.
 
     Routed to the safeguarding team of the organisation holding the case (else the user's), as a task due
-    today. Raises ValidationFailed naming the field, DomainError when there is no safeguarding team.
+    today. `contact`: the contact it was raised from, kept with the concern.
+    Raises ValidationFailed naming the field, DomainError when there is no safeguarding team.
     """
     from casework.tasks.services import task_create
 
@@ -41,6 +42,9 @@ def concern_raise(*, user, person: Person, at_risk: str, what_happened: str, imm
         raise ValidationFailed("Select the types of abuse from the list", field="abuse_types")
     if case is not None and case.person_id not in (None, person.pk):
         raise ValidationFailed("That case is about someone else", field="case")
+    if contact is not None and (contact.person_id != person.pk or (case is not None and contact.case_id not in (
+            None, case.pk))):
+        raise ValidationFailed("That contact is about someone else", field="contact")
     actor = actor_for(user)
     organisation_id = holding_organisation_id(case) if case else (
         actor.primary_organisation_id if actor.primary_organisation_id in actor.casework_organisation_ids

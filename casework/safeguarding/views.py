@@ -13,11 +13,19 @@ from casework.safeguarding.forms import ConcernForm
 
 
 def concern_raise(request):
-    """Raise a safeguarding concern from a case (?case=) or a person (?person=)."""
+    """Raise a safeguarding concern from a contact (?contact=), a case (?case=) or a person (?person=)."""
     if not has_perm(request.user, "safeguarding.raise_concern"):
         raise PermissionDenied("Only people doing casework can raise a concern here: phone your safeguarding lead.")
-    case = None
-    if request.GET.get("case", "").isdigit():
+    case = contact = None
+    if request.GET.get("contact", "").isdigit():
+        from casework.contacts.selectors import contact_get_for_user
+
+        contact = contact_get_for_user(user=request.user, contact_id=int(request.GET["contact"]),
+                                       purpose="opened_for_change")
+        case, person = contact.case, contact.person
+        if person is None:
+            raise Http404("Raise the concern from the person's record")
+    elif request.GET.get("case", "").isdigit():
         case = case_get_for_user(user=request.user, case_id=int(request.GET["case"]), purpose="opened_for_change")
         person = case.person
         if person is None:
@@ -30,7 +38,8 @@ def concern_raise(request):
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.concern_raise(user=request.user, person=person, case=case, **form.cleaned_data)
+            services.concern_raise(user=request.user, person=person, case=case, contact=contact,
+                                   **form.cleaned_data)
         except DomainError as error:
             apply_service_error(form, error)
         except PermissionRefused as error:
@@ -38,12 +47,13 @@ def concern_raise(request):
         else:
             messages.success(request, "The concern has been sent to the safeguarding team, due today.")
             return redirect(case or person)
-    return render(request, "safeguarding/concern_raise.html", {"form": form, "case": case, "person": person})
+    return render(request, "safeguarding/concern_raise.html", {"form": form, "case": case, "person": person,
+                                                               "contact": contact})
 
 
 def concern_detail(request, concern_id: int):
     concern = (selectors.concern_list_visible(user=request.user).select_related("person", "case", "created_by",
-                                                                                  "routed_to_team")
+                                                                                  "routed_to_team", "contact")
                .filter(pk=concern_id).first())
     if concern is None:
         raise Http404("No concern found")

@@ -191,6 +191,11 @@ class CancelIn(VersionIn):
 @router.post("/{task_id}/complete", response=TaskOut, summary="Mark the task done")
 def complete(request, task_id: int, payload: CompleteIn, response: HttpResponse):
     task = _task(request, task_id, purpose="opened_for_change")
+    if task.kind == TaskKind.ADVICE_CHECK:
+        # Its outcome must be recorded with it (contacts.advice_check_record).
+        raise ValidationFailed(
+            f"Record whether the advice helped: POST /api/v1/contacts/advice-checks/{task.pk}", field="outcome"
+        )
     services.task_complete(
         user=request.user, task=task, note=payload.note, version=expected_version(request, payload.version)
     )

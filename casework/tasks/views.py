@@ -10,9 +10,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from casework.accounts.selectors import team_list_for_organisation, user_list_assignable
 from casework.audit.models import AuditEvent
+from casework.audit.services import access_record
 from casework.cases import selectors as case_selectors
 from casework.core import clock
 from casework.core.pages import paginate as _paginate
@@ -21,6 +23,7 @@ from casework.core.pages import run_form_service as _run
 from casework.core.permissions import has_perm
 from casework.people import selectors as people_selectors
 from casework.tasks import selectors, services
+from casework.tasks.choices import TaskKind
 from casework.tasks.forms import (
     TaskAddForm,
     TaskCancelForm,
@@ -43,12 +46,6 @@ EVENT_WORDS = {
 }
 
 
-
-
-
-
-
-
 def _task(request, task_id: int, purpose: str = "viewed") -> Task:
     return selectors.task_get_for_user(user=request.user, task_id=task_id, purpose=purpose)
 
@@ -56,11 +53,18 @@ def _task(request, task_id: int, purpose: str = "viewed") -> Task:
 # Lists.
 
 
+def _audit_list(user, verb: str, page) -> None:
+    """A list names the people its tasks are about: one access event for the page, naming its tasks."""
+    access_record(user=user, verb=verb, details={"tasks": [task.pk for task in page.object_list],
+                                                 "page": page.number})
+
+
 def my_tasks(request):
     _require(request.user, "tasks.view_my_tasks", message="My tasks is for people who work on cases.")
     form = TaskListFilterForm(request.GET)
     form.is_valid()
     page, page_range = _paginate(request, selectors.my_tasks(user=request.user, status=form.chosen_status()))
+    _audit_list(request.user, "tasks.my_tasks_viewed", page)
     return render(
         request,
         "tasks/my_tasks.html",
@@ -82,6 +86,7 @@ def team_tasks(request):
     form.is_valid()
     tasks = selectors.team_tasks(user=user, team_id=form.chosen_team_id(), status=form.chosen_status())
     page, page_range = _paginate(request, tasks)
+    _audit_list(request.user, "tasks.team_tasks_viewed", page)
     return render(
         request,
         "tasks/team_tasks.html",
@@ -111,6 +116,8 @@ def task_detail(request, task_id: int):
     user = request.user
     task = _task(request, task_id)
     can_complete = task.is_open and has_perm(user, "tasks.complete_task", task)
+    # A check that advice helped is completed by recording its outcome (contacts.advice_check_record).
+    advice_check = task.kind == TaskKind.ADVICE_CHECK
     history = list(
         AuditEvent.objects.filter(object_type=Task._meta.label_lower, object_id=str(task.pk))
         .select_related("actor")
@@ -125,8 +132,11 @@ def task_detail(request, task_id: int):
             "task": task,
             "today": clock.today(),
             "complete_form": TaskCompleteForm(initial={"version": task.version}, auto_id="complete-%s")
-            if can_complete
+            if can_complete and not advice_check
             else None,
+            "advice_check_url": reverse("contacts:advice_check", args=[task.pk])
+            if can_complete and advice_check
+            else "",
             "can_reassign": task.is_open and has_perm(user, "tasks.reassign_task", task),
             "can_reschedule": task.is_open and has_perm(user, "tasks.reschedule_task", task),
             "can_cancel": task.is_open and has_perm(user, "tasks.cancel_task", task),
@@ -145,6 +155,8 @@ def task_complete(request, task_id: int):
     _require(
         request.user, "tasks.complete_task", task, "Only the people the task is given to can complete it."
     )
+    if task.kind == TaskKind.ADVICE_CHECK:
+        return redirect("contacts:advice_check", task.pk)
     form = TaskCompleteForm(request.POST or None, initial={"version": task.version})
     if (
         request.method == "POST"

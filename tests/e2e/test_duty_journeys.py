@@ -262,3 +262,81 @@ def test_worker_sees_the_message_and_task_next_morning(page, world, away_case):
     expect(row).to_contain_text("Margaret Thornton")
     expect(row).to_contain_text(govuk_date(due))
     assert_accessible(page)
+
+
+def test_a_letter_to_a_worker_who_is_not_allocated_goes_to_the_allocated_worker(page, world, away_case):
+    """Her letter names a worker she once spoke to; the desk checks, then passes it to her allocated worker."""
+    other = world.practitioner2.display_name
+    worker = world.practitioner.display_name
+
+    sign_in(page, "duty_officer")
+    open_duty_desk(page)
+    find_on_duty_desk_by_nhs_number(page, "9434765919")
+    page.get_by_text("They asked for a named worker or team").click()
+    page.get_by_label("Who did they ask for?").select_option(label=other)
+    page.get_by_role("button", name="Check").click()
+
+    answer = page.locator("[data-named-answer]")
+    expect(answer).to_contain_text("Do not pass it on")
+    expect(answer).to_contain_text(f"{other} is not allocated to this person")
+    expect(answer).to_contain_text(f"Offer: {worker} (primary worker, {away_case.reference})")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Record a call or concern about Margaret Thornton").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record a call or concern")
+    assert_accessible(page)
+    page.get_by_role("group", name="Who is contacting us?").get_by_label("The person themselves").check()
+    page.get_by_label("How did they contact us?").select_option(label="Letter")
+    page.get_by_label("If they wrote to us: where the original letter or email is held").fill(
+        "Scanned to the case file")
+    page.get_by_label("If they wrote to a named worker or team: who it is addressed to").select_option(
+        label=worker)
+    page.get_by_label("What they said and what was done").fill("Her letter asks for a grab rail by the bath.")
+    page.get_by_role("button", name="Record", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(away_case.reference)
+    expect(page.locator(".govuk-notification-banner").filter(has_text="It has been passed to")).to_contain_text(
+        f"It has been passed to {worker}, saying where the original is held.")
+    assert_accessible(page)
+    message = Message.objects.get(to_user=world.practitioner)
+    assert "The original is held at: Scanned to the case file" in message.body
+    assert ContactEvent.objects.get(case=away_case, method="letter").passed_on is True
+
+
+def test_the_worker_records_whether_the_advice_helped(page, world, away_case):
+    contact_record(user=world.duty_officer, case=away_case, occurred_at=clock.now(), direction="inbound",
+                   method="phone", contact_role="person", outcome="reached",
+                   summary="Asked about heating costs.", advice_given="Told her about the warm home discount")
+    task = Task.objects.get(case=away_case, kind="advice_check")
+
+    sign_in(page, "practitioner")
+    main_navigation(page).get_by_role("link", name="Tasks").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My tasks")
+    assert_accessible(page)
+    page.get_by_role("link", name=task.title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(task.title)
+    expect(page.get_by_role("button", name="Mark as done")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("button", name="Record whether the advice helped").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Did the advice help?")
+    expect(page.get_by_text("Told her about the warm home discount")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("group", name="Did the information and advice help?").get_by_label(
+        "It did not help").check()
+    page.get_by_role("button", name="Record the outcome").click()
+
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Say what did not help and what happens next")
+    assert_accessible(page)
+    page.get_by_label("What they said, and what happens next").fill(
+        "The supplier says she is not eligible: referred to the money advice service.")
+    page.get_by_role("button", name="Record the outcome").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(away_case.reference)
+    expect_success(page, "The outcome of the check has been recorded.")
+    expect(page.get_by_role("table", name="Contact events, newest first")).to_contain_text(
+        "Advice checked: it did not help")
+    assert_accessible(page)
+    task.refresh_from_db()
+    assert task.status == "done"
+    assert ContactEvent.objects.get(case=away_case).advice_outcome == "did_not_help"

@@ -90,7 +90,8 @@ def test_a_concern_on_a_case_is_recorded_with_the_priority_decision(world, alloc
 def test_a_concern_about_someone_without_a_case(world):
     person = PersonFactory(created_by_organisation=world.county)
     contact = _contact(contact_role="elected_representative", contact_name="Cllr Jones")
-    assert duty.duty_concern(user=world.duty_officer, person=person, contact=contact) is None
+    outcome = duty.duty_concern(user=world.duty_officer, person=person, contact=contact)
+    assert outcome.case is None and outcome.contact.case is None and outcome.contact.person == person
     assert not Case.objects.filter(person=person).exists()
     outcome = duty.duty_concern(user=world.duty_officer, person=person, contact=contact, raise_case=True,
                                 priority="urgent")

@@ -312,3 +312,34 @@ def test_unreadable_feeds_say_why(tmp_path, monkeypatch):
 def test_the_copied_schemas_match_the_standard():
     for path in importer.SCHEMA_DIR.glob("*.json"):
         assert path.read_text() == (STANDARDS_DIR / "schema" / path.name).read_text(), path.name
+
+
+def test_a_rejected_feed_leaves_what_the_directory_held_as_it_was(db, needs):
+    import_documents(page_of([service_record(1), service_record(2)]))
+    before = {s.pk: s.name for s in Service.objects.all()}
+    renamed = service_record(1)
+    renamed["name"] = "Renamed by a bad feed"
+    broken = service_record(2)
+    del broken["name"]
+    with pytest.raises(FeedRejected) as raised:
+        import_documents(page_of([renamed, broken, service_record(3)]))
+    assert {p.record for p in raised.value.problems} == {2}
+    assert {s.pk: s.name for s in Service.objects.all()} == before
+
+
+def test_a_failure_part_way_through_writing_leaves_nothing_half_imported(db, needs, monkeypatch):
+    from casework.directory import services as directory_services
+
+    before = _row_counts()
+    real_upsert = directory_services._upsert
+
+    def fail_on_addresses(model, rows, **kwargs):
+        if model is Address:
+            raise RuntimeError("the database went away")
+        return real_upsert(model, rows, **kwargs)
+
+    monkeypatch.setattr(directory_services, "_upsert", fail_on_addresses)
+    with pytest.raises(RuntimeError):
+        import_documents(page_of([service_record(n) for n in (1, 2, 3)]))
+    # Organisations, terms and locations were written before the failure; the transaction took them back.
+    assert _row_counts() == before

@@ -6,9 +6,11 @@ from django.urls import reverse
 from casework.allocation.services import case_accept
 from casework.core import clock
 from casework.core.errors import ValidationFailed
+from casework.contacts.models import ContactEvent
 from casework.safeguarding import policies, selectors, services
+from casework.safeguarding.models import SafeguardingConcern
 from casework.tasks.models import Task
-from tests.factories import CaseFactory, MembershipFactory, UserFactory
+from tests.factories import CaseFactory, MembershipFactory, PersonFactory, UserFactory
 
 
 @pytest.fixture
@@ -97,3 +99,75 @@ def test_a_concern_is_never_blocked_by_who_can_open_the_record(world, who):
     concern = services.concern_raise(user=user, person=person, at_risk="adult", what_happened="Seen with bruises",
                                      immediate_danger=False)
     assert Task.objects.filter(kind="safeguarding", source=f"safeguarding:{concern.pk}").exists()
+
+
+def _phone_call(world, case):
+    from casework.contacts.services import contact_record
+
+    return contact_record(user=world.duty_officer, case=case, occurred_at=clock.now(), direction="inbound",
+                          method="phone", contact_role="relative", contact_name="Her son", outcome="reached",
+                          summary="Said his brother shouts at her and takes her pension")
+
+
+def test_a_concern_raised_from_a_contact_keeps_the_contact(login, world, case):
+    contact = _phone_call(world, case)
+    client = login(world.duty_officer)
+    url = reverse("safeguarding:concern_raise") + f"?contact={contact.pk}"
+    page = client.get(url).content.decode()
+    assert "From the contact on" in page and "relative (Her son)" in page
+    response = client.post(url, {"at_risk": "adult", "what_happened": "Son says his brother takes her pension",
+                                 "immediate_danger": "no", "abuse_types": ["financial", "psychological"]})
+    assert response.status_code == 302 and response.url == case.get_absolute_url()
+    concern = SafeguardingConcern.objects.get()
+    assert (concern.contact, concern.case, concern.person) == (contact, case, world.person)
+    assert Task.objects.filter(kind="safeguarding", due_date=clock.today()).exists()
+    detail = login(world.practitioner).get(reverse("safeguarding:concern_detail", args=[concern.pk]))
+    assert "Raised from" in detail.content.decode()
+
+
+def test_recording_a_contact_can_go_straight_on_to_a_concern(login, world, case):
+    client = login(world.duty_officer)
+    today = clock.today()
+    response = client.post(reverse("contacts:contact_record") + f"?case={case.pk}", {
+        "date_0": today.day, "date_1": today.month, "date_2": today.year, "time": "00:01", "direction": "inbound",
+        "method": "phone", "contact_role": "person", "outcome": "reached", "summary": "Frightened of her son",
+        "safeguarding_next": "on"})
+    contact = ContactEvent.objects.get()
+    assert response.url == reverse("safeguarding:concern_raise") + f"?contact={contact.pk}"
+    response = client.post(reverse("contacts:duty_call", args=[world.person.pk]), {
+        "who": "other", "contact_role": "professional", "contact_name": "District nurse", "method": "phone",
+        "summary": "Unexplained bruising", "decision": "leave", "reason": "Safeguarding will decide",
+        "safeguarding_next": "on"})
+    contact = ContactEvent.objects.latest("id")
+    assert response.url == reverse("safeguarding:concern_raise") + f"?contact={contact.pk}"
+
+
+def test_a_contact_the_user_may_not_see_is_not_found(login, world, case):
+    contact = _phone_call(world, case)
+    url = reverse("safeguarding:concern_raise") + f"?contact={contact.pk}"
+    assert login(world.district_worker).get(url).status_code == 404
+
+
+def test_the_api_raises_from_a_contact(api, world, case):
+    contact = _phone_call(world, case)
+    client = api(world.duty_officer)
+    response = client.post("/safeguarding", {"contact_id": contact.pk, "at_risk": "adult",
+                                             "what_happened": "Takes her pension", "immediate_danger": False,
+                                             "abuse_types": ["financial"]})
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["contact_id"], body["case_id"], body["person_id"]) == (contact.pk, case.pk, world.person.pk)
+    other = PersonFactory(created_by_organisation=world.county)
+    response = client.post("/safeguarding", {"contact_id": contact.pk, "person_id": other.pk, "at_risk": "adult",
+                                             "what_happened": "x", "immediate_danger": False})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "case"
+    response = client.post("/safeguarding", {"at_risk": "adult", "what_happened": "x", "immediate_danger": False})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "person_id"
+    response = client.post("/safeguarding", {"person_id": world.person.pk, "at_risk": "adult",
+                                             "what_happened": "x", "immediate_danger": False,
+                                             "abuse_types": ["gossip"]})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "abuse_types"
+    assert SafeguardingConcern.objects.count() == 1
+    assert api(world.district_worker).post("/safeguarding", {
+        "contact_id": contact.pk, "at_risk": "adult", "what_happened": "x",
+        "immediate_danger": False}).status_code == 404

@@ -1,0 +1,125 @@
+"""Contacts on a person's record, the inbox and the home page, absences in the API, and who reading them is
+recorded for (every view of someone's data is an AccessEvent)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from casework.allocation.services import case_accept
+from casework.audit.models import AccessEvent
+from casework.contacts import services
+from casework.contacts.models import ContactStrategy, Message
+from casework.core import clock
+from tests.factories import CaseFactory, RiskCategoryFactory
+
+
+def _concern(world, person, summary):
+    """A neighbour's call recorded on the person alone (no case raised for it)."""
+    return services.contact_record(user=world.duty_officer, person=person, occurred_at=clock.now(),
+                                   direction="inbound", method="phone", outcome="reached", summary=summary,
+                                   contact_role="public", contact_name="Pat Lowe")
+
+
+@pytest.fixture
+def district_case(world):
+    """A case about Margaret held by the district: its workers may open her record, not the county's notes."""
+    return CaseFactory(person=world.person, raised_by_organisation=world.district,
+                       responsible_organisation=world.district)
+
+
+def test_the_person_page_shows_contacts_on_the_person_and_on_cases_the_viewer_may_open(login, world,
+                                                                                        district_case):
+    _concern(world, world.person, "Neighbour worried: no lights for two days")
+    services.contact_record(user=world.district_worker, case=district_case, occurred_at=clock.now(),
+                            direction="outbound", method="phone", contact_role="worker", outcome="no_answer",
+                            summary="District rang to arrange a visit")
+    county = login(world.practitioner).get(world.person.get_absolute_url()).content.decode()
+    assert "Neighbour worried: no lights for two days" in county and "The person" in county
+    assert "District rang to arrange a visit" not in county  # the district's case is not the county's to open
+    district = login(world.district_worker).get(world.person.get_absolute_url()).content.decode()
+    assert "District rang to arrange a visit" in district and district_case.reference in district
+    assert "Neighbour worried" not in district  # the county's contact on the person is the county's record
+
+
+def test_the_api_lists_a_persons_contacts_under_the_same_rules(api, world, district_case):
+    _concern(world, world.person, "Neighbour worried")
+    response = api(world.practitioner).get(f"/contacts/people/{world.person.pk}")
+    assert response.status_code == 200
+    assert [c["summary"] for c in response.json()] == ["Neighbour worried"]
+    assert AccessEvent.objects.filter(verb="people.record_contacts_read_by_api", person_id=world.person.pk).exists()
+    assert api(world.district_worker).get(f"/contacts/people/{world.person.pk}").json() == []
+    assert api(world.outsider).get(f"/contacts/people/{world.person.pk}").status_code == 404
+
+
+def test_reading_messages_is_recorded_as_a_view_of_the_people_they_are_about(login, api, world):
+    case = case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
+    message = services.message_send(user=world.duty_officer, to_user=world.practitioner, case=case,
+                                    body="Margaret rang", told_person="A call back tomorrow")
+    login(world.practitioner).get(reverse("contacts:inbox"))
+    event = AccessEvent.objects.get(verb="contacts.messages_viewed")
+    assert event.actor == world.practitioner
+    assert event.details == {"messages": [message.pk], "people": [world.person.pk], "cases": [case.pk]}
+    api(world.practitioner).get("/contacts/messages")
+    assert AccessEvent.objects.get(verb="contacts.messages_read_by_api").details["messages"] == [message.pk]
+
+
+def test_nobody_marks_someone_elses_message_read(login, api, world):
+    case = case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
+    message = services.message_send(user=world.duty_officer, to_user=world.practitioner, case=case, body="Hi")
+    assert login(world.practitioner2).post(reverse("contacts:inbox"), {"message": message.pk}).status_code == 404
+    assert api(world.practitioner2).post(f"/contacts/messages/{message.pk}/read").status_code == 404
+    assert Message.objects.get().read_at is None
+
+
+def test_the_home_page_shows_unread_messages(login, world):
+    case = case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
+    client = login(world.practitioner)
+    assert "unread message" not in client.get("/").content.decode()
+    for body in ("Margaret rang", "Her son rang"):
+        services.message_send(user=world.duty_officer, to_user=world.practitioner, case=case, body=body)
+    page = client.get("/").content.decode()
+    assert "You have 2 unread messages." in page and reverse("contacts:inbox") in page
+    services.message_mark_read(user=world.practitioner, message=Message.objects.first())
+    assert "You have 1 unread message." in client.get("/").content.decode()
+
+
+def test_absences_in_the_api(api, world):
+    today = clock.today()
+    services.absence_record(user=world.team_manager, worker=world.practitioner, kind="training",
+                            start_date=today, end_date=today + datetime.timedelta(days=1))
+    services.absence_record(user=world.practitioner, worker=world.practitioner, kind="leave",
+                            start_date=today + datetime.timedelta(days=90),
+                            end_date=today + datetime.timedelta(days=95))
+    [absence] = api(world.duty_officer).get("/contacts/absences").json()
+    assert (absence["user_id"], absence["kind"], absence["end_date"]) == (
+        world.practitioner.pk, "training", (today + datetime.timedelta(days=1)).isoformat())
+    assert api(world.outsider).get("/contacts/absences").json() == []
+    response = api(world.practitioner).post("/contacts/absences", {"kind": "leave", "start_date": today.isoformat(),
+                                                                   "end_date": "2000-01-01"})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "end_date"
+
+
+def test_the_case_page_suggests_the_first_contact_for_its_risk_category(login, world):
+    high = RiskCategoryFactory(initiative=world.initiative, code="high", label="High")
+    case = CaseFactory(person=world.person, risk_category=high)
+    client = login(world.practitioner)
+    assert "Suggested first contact" not in client.get(case.get_absolute_url()).content.decode()
+    ContactStrategy.objects.create(initiative=world.initiative, risk_category=high, method="home_visit",
+                                   guidance="Visit within two working days")
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "Suggested first contact for high risk: <strong>home visit</strong>" in page
+    assert "Visit within two working days" in page
+
+
+def test_task_lists_are_recorded_as_views(login, world):
+    from casework.tasks.services import task_create
+
+    case = case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
+    task = task_create(user=world.practitioner, title="Ring Margaret", due_date=clock.today(), case=case,
+                       assigned_to_user=world.practitioner)
+    client = login(world.practitioner)
+    client.get(reverse("tasks:my_tasks"))
+    assert AccessEvent.objects.get(verb="tasks.my_tasks_viewed").details["tasks"] == [task.pk]
+    client.get(reverse("tasks:team_tasks"))
+    assert AccessEvent.objects.filter(verb="tasks.team_tasks_viewed", actor=world.practitioner).exists()
