@@ -271,7 +271,7 @@ def advice_check_record(*, user, task, outcome: str, note: str = "", version: in
     label = AdviceOutcome(outcome).label
     with transaction.atomic():
         task_complete(user=user, task=task, note=f"{label}. {note}".strip() if note else f"{label}.",
-                      version=version)
+                      version=version, outcome_recorded=True)
         if event is not None:
             ContactEvent.objects.filter(pk=event.pk).update(
                 advice_outcome=outcome, advice_outcome_note=note, advice_checked_at=clock.now(),

@@ -318,10 +318,14 @@ def _check(user, permission: str, task: Task, message: str) -> None:
     _require_open(task)
 
 
-def task_complete(*, user: User | None, task: Task, note: str = "", version: int) -> Task:
+def task_complete(
+    *, user: User | None, task: Task, note: str = "", version: int, outcome_recorded: bool = False
+) -> Task:
     """Mark the task done, recording who, when and an optional note. Audited as "tasks.task_completed".
 
-    Raises PermissionRefused, TaskClosed when it is done or cancelled already, ConflictError when stale.
+    A check that advice helped is done only with its outcome: contacts.advice_check_record records it and
+    passes `outcome_recorded`. Raises PermissionRefused, ValidationFailed for an advice check without its
+    outcome, TaskClosed when it is done or cancelled already, ConflictError when stale.
     """
     _check(
         user,
@@ -329,6 +333,8 @@ def task_complete(*, user: User | None, task: Task, note: str = "", version: int
         task,
         "Only the people the task is given to and their team managers can complete it.",
     )
+    if task.kind == TaskKind.ADVICE_CHECK and not outcome_recorded:
+        raise ValidationFailed("Record whether the advice helped: that completes the check", field="outcome")
     note = (note or "").strip()
     _update(
         user=user,

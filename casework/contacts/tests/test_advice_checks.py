@@ -89,6 +89,11 @@ def test_refusals_change_nothing(world, check):
     with pytest.raises(ConflictError):
         services.advice_check_record(user=world.practitioner, task=task, outcome="helped",
                                      version=task.version + 1)
+    from casework.tasks.services import task_complete
+
+    with pytest.raises(ValidationFailed, match="Record whether the advice helped") as error:
+        task_complete(user=world.practitioner, task=task, note="Done", version=task.version)  # the service too
+    assert error.value.field == "outcome"
     _assert_unchanged(contact, task)
     other = task_create(user=world.practitioner, title="Ring her", due_date=clock.today(), case=task.case,
                         assigned_to_user=world.practitioner, kind="follow_up")
