@@ -270,19 +270,15 @@ def _duty_person(request, person_id: int):
     return Person.objects.get(pk=card.person_id)
 
 
-def _user_or_team(user_id: int | None, team_id: int | None, user_field: str, team_field: str):
-    from casework.accounts.models import Team, User
+def _user_or_team(request, user_id: int | None, team_id: int | None, user_field: str, team_field: str):
+    """The worker and team named by id, from those the duty desk page offers (its own organisations')."""
     from casework.core.errors import ValidationFailed
 
-    worker = team = None
-    if user_id is not None:
-        worker = User.objects.filter(pk=user_id, is_active=True).first()
-        if worker is None:
-            raise ValidationFailed("No such worker", field=user_field)
-    if team_id is not None:
-        team = Team.objects.filter(pk=team_id).first()
-        if team is None:
-            raise ValidationFailed("No such team", field=team_field)
+    worker, team = selectors.duty_addressee_get(user=request.user, worker_id=user_id, team_id=team_id)
+    if user_id is not None and worker is None:
+        raise ValidationFailed("No such worker in your organisations", field=user_field)
+    if team_id is not None and team is None:
+        raise ValidationFailed("No such team in your organisations", field=team_field)
     return worker, team
 
 
@@ -294,7 +290,7 @@ def duty_call(request, person_id: int, payload: DutyCallIn):
     from casework.contacts.duty import duty_call_record
 
     person = _duty_person(request, person_id)
-    worker, team = _user_or_team(payload.addressed_to_user_id, payload.addressed_to_team_id,
+    worker, team = _user_or_team(request, payload.addressed_to_user_id, payload.addressed_to_team_id,
                                  "addressed_to_user_id", "addressed_to_team_id")
     contact = {"occurred_at": timezone.now(), "method": payload.method, "outcome": "reached",
                "summary": payload.summary, "contact_name": payload.contact_name,
@@ -319,7 +315,7 @@ def named_check(request, person_id: int, worker_id: int | None = None, team_id: 
     from casework.core.errors import ValidationFailed
 
     person = _duty_person(request, person_id)
-    worker, team = _user_or_team(worker_id, team_id, "worker_id", "team_id")
+    worker, team = _user_or_team(request, worker_id, team_id, "worker_id", "team_id")
     if (worker is None) == (team is None):
         raise ValidationFailed("Give worker_id or team_id", field="worker_id")
     return named_request_check(person=person, worker=worker, team=team)

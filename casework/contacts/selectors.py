@@ -150,16 +150,29 @@ def actions_on_behalf_for_case(*, case: Case) -> QuerySet:
     return OnBehalfAction.objects.filter(case=case).select_related("created_by", "for_worker")
 
 
-def duty_addressees(*, user) -> tuple[list, list]:
-    """The workers and teams of the user's organisations that a caller may ask for or a letter be addressed to."""
+def _duty_addressee_querysets(user):
     from casework.accounts.choices import EDITING_ROLES
     from casework.accounts.models import Team, User
     from casework.accounts.selectors import actor_for
 
     organisations = actor_for(user).casework_organisation_ids
-    users = list(User.objects.filter(is_active=True, memberships__organisation_id__in=organisations,
-                                     memberships__is_active=True,
-                                     memberships__role__in=[str(r) for r in EDITING_ROLES])
-                 .distinct().order_by("first_name", "last_name", "id"))
-    teams = list(Team.objects.filter(organisation_id__in=organisations).order_by("name", "id"))
-    return users, teams
+    users = (User.objects.filter(is_active=True, memberships__organisation_id__in=organisations,
+                                 memberships__is_active=True,
+                                 memberships__role__in=[str(r) for r in EDITING_ROLES])
+             .distinct())
+    return users, Team.objects.filter(organisation_id__in=organisations)
+
+
+def duty_addressees(*, user) -> tuple[list, list]:
+    """The workers and teams of the user's organisations that a caller may ask for or a letter be addressed to."""
+    users, teams = _duty_addressee_querysets(user)
+    return list(users.order_by("first_name", "last_name", "id")), list(teams.order_by("name", "id"))
+
+
+def duty_addressee_get(*, user, worker_id: int | None = None, team_id: int | None = None) -> tuple:
+    """(worker, team) by id, each only if duty_addressees offers it; None for an id not given or not offered
+    (so that nobody learns the name of a worker or team outside their organisations)."""
+    users, teams = _duty_addressee_querysets(user)
+    worker = users.filter(pk=worker_id).first() if worker_id is not None else None
+    team = teams.filter(pk=team_id).first() if team_id is not None else None
+    return worker, team

@@ -14,7 +14,7 @@ from casework.contacts.models import ContactEvent, Message
 from casework.core import clock
 from casework.core.errors import ValidationFailed
 from casework.tasks.models import Task
-from tests.factories import CaseFactory, PersonFactory
+from tests.factories import CaseFactory, PersonFactory, TeamFactory
 
 LETTER = {"method": "letter", "outcome": "reached", "summary": "Asks when her care hours will be looked at",
           "original_held_at": "Scanned to the case file; paper copy in the team post tray"}
@@ -216,3 +216,25 @@ def test_the_duty_desk_api(api, world, allocated):
     assert api(world.case_manager).post(url, letter).status_code == 403
     assert duty_api.post(f"/contacts/duty/people/{world.elsewhere_person.pk}/calls", letter).status_code == 404
     assert duty_api.get(f"/contacts/duty/people/{world.person.pk}/named-check").status_code == 422
+
+
+@pytest.mark.parametrize("who", ["outsider", "district_worker"])
+def test_the_duty_desk_api_names_only_the_workers_and_teams_the_page_offers(api, world, allocated, who):
+    # The page offers the desk's own organisations' workers and teams; the API must not answer for anyone
+    # else, or it would tell a duty officer the name of any worker in any initiative by their id.
+    stranger = getattr(world, who)
+    duty_api = api(world.duty_officer)
+    response = duty_api.get(f"/contacts/duty/people/{world.person.pk}/named-check", {"worker_id": stranger.pk})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "worker_id"
+    assert stranger.display_name not in response.content.decode()
+    other_team = TeamFactory(organisation=world.district if who == "district_worker" else world.elsewhere,
+                             name="Somewhere Else Team")
+    response = duty_api.get(f"/contacts/duty/people/{world.person.pk}/named-check", {"team_id": other_team.pk})
+    assert response.status_code == 422 and "Somewhere Else Team" not in response.content.decode()
+    letter = {"who": "person", **{k: v for k, v in LETTER.items() if k != "outcome"}}
+    url = f"/contacts/duty/people/{world.person.pk}/calls"
+    response = duty_api.post(url, {**letter, "addressed_to_user_id": stranger.pk})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "addressed_to_user_id"
+    response = duty_api.post(url, {**letter, "addressed_to_team_id": other_team.pk})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "addressed_to_team_id"
+    assert not ContactEvent.objects.exists() and not Message.objects.exists()
