@@ -110,6 +110,14 @@ def record(request, payload: ContactIn):
     return Status(201, services.contact_record(user=request.user, case=case, person=person, **data))
 
 
+def _require_duty(request) -> None:
+    from casework.core.errors import PermissionRefused
+    from casework.core.permissions import has_perm
+
+    if not has_perm(request.user, "contacts.use_duty_desk"):
+        raise PermissionRefused("The duty desk is for duty officers and practitioners.")
+
+
 class AbsenceIn(Schema):
     worker_id: int | None = Field(None, description="Yourself if not given")
     kind: str
@@ -151,6 +159,7 @@ def record_absence(request, payload: AbsenceIn):
     from casework.accounts.models import User
     from casework.core.errors import ValidationFailed
 
+    _require_duty(request)
     worker = request.user
     if payload.worker_id:
         worker = User.objects.filter(pk=payload.worker_id, is_active=True).first()
@@ -164,6 +173,7 @@ def record_absence(request, payload: AbsenceIn):
 @router.get("/absences", response=list[AbsenceOut],
             summary="Absences in your organisations: today's and those starting in the next 60 days")
 def list_absences(request):
+    _require_duty(request)  # as the page: colleagues' absences (sickness among them) are for the duty desk
     return list(selectors.absences_upcoming(user=request.user))
 
 
@@ -259,13 +269,10 @@ class DutyCallOut(Schema):
 
 
 def _duty_person(request, person_id: int):
-    from casework.core.errors import PermissionRefused
-    from casework.core.permissions import has_perm
     from casework.people.models import Person
     from casework.people.selectors import person_index_card_get
 
-    if not has_perm(request.user, "contacts.use_duty_desk"):
-        raise PermissionRefused("The duty desk is for duty officers and practitioners.")
+    _require_duty(request)
     card = person_index_card_get(user=request.user, person_id=person_id)
     return Person.objects.get(pk=card.person_id)
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from casework.allocation.services import case_accept
 from casework.audit.models import AccessEvent
 from casework.contacts import services
-from casework.contacts.models import ContactStrategy, Message
+from casework.contacts.models import ContactStrategy, Message, WorkerAbsence
 from casework.core import clock
 from tests.factories import CaseFactory, RiskCategoryFactory
 
@@ -123,3 +123,19 @@ def test_task_lists_are_recorded_as_views(login, world):
     assert AccessEvent.objects.get(verb="tasks.my_tasks_viewed").details["tasks"] == [task.pk]
     client.get(reverse("tasks:team_tasks"))
     assert AccessEvent.objects.filter(verb="tasks.team_tasks_viewed", actor=world.practitioner).exists()
+
+
+@pytest.mark.parametrize("who", ["auditor", "case_manager", "no_roles"])
+def test_absences_are_for_the_duty_desk_in_the_api_as_on_the_page(api, login, world, who):
+    today = clock.today()
+    services.absence_record(user=world.practitioner, worker=world.practitioner, kind="sick", start_date=today,
+                            end_date=today, note="Migraine")
+    user = getattr(world, who)
+    assert login(user).get(reverse("contacts:absences")).status_code == 403
+    client = api(user)
+    response = client.get("/contacts/absences")
+    assert response.status_code == 403 and "Migraine" not in response.content.decode()
+    response = client.post("/contacts/absences", {"kind": "leave", "start_date": today.isoformat(),
+                                                  "end_date": today.isoformat()})
+    assert response.status_code == 403
+    assert WorkerAbsence.objects.count() == 1
