@@ -295,6 +295,7 @@ def duty_call(request, person_id: int, payload: DutyCallIn):
     from django.utils import timezone
 
     from casework.contacts.duty import duty_call_record
+    from casework.core.errors import ValidationFailed
 
     person = _duty_person(request, person_id)
     worker, team = _user_or_team(request, payload.addressed_to_user_id, payload.addressed_to_team_id,
@@ -304,10 +305,17 @@ def duty_call(request, person_id: int, payload: DutyCallIn):
                "contact_details": payload.contact_details, "original_held_at": payload.original_held_at,
                "contact_role": payload.contact_role if payload.who == "other" else "person",
                "follow_up": payload.follow_up, "follow_up_due": payload.follow_up_due}
-    outcome = duty_call_record(user=request.user, person=person, who=payload.who, contact=contact,
-                               decision=payload.decision, reason=payload.reason, raise_case=payload.raise_case,
-                               priority=payload.priority, review_requested=payload.review_requested,
-                               addressed_to_user=worker, addressed_to_team=team)
+    try:
+        outcome = duty_call_record(user=request.user, person=person, who=payload.who, contact=contact,
+                                   decision=payload.decision, reason=payload.reason, raise_case=payload.raise_case,
+                                   priority=payload.priority, review_requested=payload.review_requested,
+                                   addressed_to_user=worker, addressed_to_team=team)
+    except ValidationFailed as error:
+        if error.field != "addressed_to":
+            raise
+        # The page's one "addressed to" field is two here: name the one that was sent.
+        raise ValidationFailed(error.message, field="addressed_to_user_id" if worker is not None
+                               else "addressed_to_team_id") from None
     return Status(201, {"case_id": outcome.case.pk if outcome.case else None,
                         "raised_new_case": outcome.raised_new_case, "priority_changed": outcome.priority_changed,
                         "contact": outcome.contact, "named": outcome.named,

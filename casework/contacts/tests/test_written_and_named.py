@@ -209,7 +209,9 @@ def test_the_duty_desk_api(api, world, allocated):
     # Refusals: bad input names the field and saves nothing; the wrong role is 403; no such person 404.
     before = ContactEvent.objects.count()
     response = duty_api.post(url, {**letter, "method": "phone", "addressed_to_user_id": world.practitioner.pk})
-    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "addressed_to"
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "addressed_to_user_id"
+    response = duty_api.post(url, {**letter, "method": "phone", "addressed_to_team_id": world.team.pk})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "addressed_to_team_id"
     response = duty_api.post(url, {"who": "other", "summary": "Worried", "contact_name": "A neighbour"})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "contact_role"
     assert ContactEvent.objects.count() == before
