@@ -11,7 +11,7 @@ from casework.audit.models import AccessEvent
 from casework.contacts import services
 from casework.contacts.models import ContactStrategy, Message, WorkerAbsence
 from casework.core import clock
-from tests.factories import CaseFactory, RiskCategoryFactory
+from tests.factories import CaseFactory, MembershipFactory, PersonFactory, RiskCategoryFactory, UserFactory
 
 
 def _concern(world, person, summary):
@@ -139,3 +139,66 @@ def test_absences_are_for_the_duty_desk_in_the_api_as_on_the_page(api, login, wo
                                                   "end_date": today.isoformat()})
     assert response.status_code == 403
     assert WorkerAbsence.objects.count() == 1
+
+
+def _queries(call) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert call().status_code == 200
+    return len(queries)
+
+
+def _letter_on(world, case, n):
+    """A letter to the allocated worker, passed on (an addressee and a case to load per row, if N+1)."""
+    from casework.contacts.duty import duty_self_contact
+
+    duty_self_contact(user=world.duty_officer, person=world.person, addressed_to_user=world.practitioner,
+                      contact={"occurred_at": clock.now(), "method": "letter", "outcome": "reached",
+                               "summary": f"Letter {n}", "original_held_at": "Case file"})
+    _concern(world, PersonFactory(created_by_organisation=world.county), "elsewhere")  # someone else's
+    services.contact_record(user=world.duty_officer, person=world.person, occurred_at=clock.now(),
+                            direction="inbound", method="email", outcome="reached", summary=f"Email {n}",
+                            contact_role="public", contact_name=f"Neighbour {n}", original_held_at="Mailbox")
+
+
+def test_a_persons_contacts_take_the_same_queries_for_two_rows_or_twenty(login, api, world):
+    case = case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
+    page, client = login(world.practitioner), api(world.practitioner)
+    url, api_url = world.person.get_absolute_url(), f"/contacts/people/{world.person.pk}"
+    _letter_on(world, case, 0)
+    page.get(url), client.get(api_url)  # warm up: sessions, token, audit chain head
+    few = (_queries(lambda: page.get(url)), _queries(lambda: client.get(api_url)))
+    for n in range(1, 10):
+        _letter_on(world, case, n)
+    assert len(client.get(api_url).json()) == 20
+    assert (_queries(lambda: page.get(url)), _queries(lambda: client.get(api_url))) == few
+
+
+def test_the_inbox_and_absences_take_the_same_queries_for_two_rows_or_twenty(login, api, world):
+    import datetime as dt
+
+    page, client = login(world.practitioner), api(world.practitioner)
+
+    def add(n):
+        case = case_accept(user=world.practitioner,
+                           case=CaseFactory(person=PersonFactory(created_by_organisation=world.county)))
+        services.message_send(user=world.duty_officer, to_user=world.practitioner, case=case, body=f"Rang {n}")
+        services.message_alert(to_user=world.practitioner, body=f"Reminder {n}")
+        worker = world.practitioner if n == 0 else UserFactory()
+        if worker is not world.practitioner:
+            MembershipFactory(user=worker, organisation=world.county, role="practitioner")
+        services.absence_record(user=worker, worker=worker, kind="leave", start_date=clock.today(),
+                                end_date=clock.today() + dt.timedelta(days=n))
+
+    urls = [lambda: page.get(reverse("contacts:inbox")), lambda: client.get("/contacts/messages"),
+            lambda: page.get(reverse("contacts:absences")), lambda: client.get("/contacts/absences")]
+    add(0)
+    for call in urls:
+        call()  # warm up
+    few = [_queries(call) for call in urls]
+    for n in range(1, 10):
+        add(n)
+    assert len(client.get("/contacts/messages").json()) == 20 and len(client.get("/contacts/absences").json()) == 10
+    assert [_queries(call) for call in urls] == few
