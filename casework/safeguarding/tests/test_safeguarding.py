@@ -171,3 +171,22 @@ def test_the_api_raises_from_a_contact(api, world, case):
     assert api(world.district_worker).post("/safeguarding", {
         "contact_id": contact.pk, "at_risk": "adult", "what_happened": "x",
         "immediate_danger": False}).status_code == 404
+
+
+def test_a_contact_on_the_person_alone_is_raised_from_only_by_the_organisation_that_recorded_it(login, api, world):
+    # The district may open Margaret's record (it holds a case about her), but a call the county took about
+    # her, recorded on her alone, is the county's: the district cannot raise a concern from it or read it.
+    from casework.contacts.services import contact_record
+
+    CaseFactory(person=world.person, raised_by_organisation=world.district, responsible_organisation=world.district)
+    contact = contact_record(user=world.duty_officer, person=world.person, occurred_at=clock.now(),
+                             direction="inbound", method="phone", contact_role="public", contact_name="Pat Lowe",
+                             outcome="reached", summary="Neighbour: no lights for two days")
+    assert login(world.district_worker).get(world.person.get_absolute_url()).status_code == 200
+    url = reverse("safeguarding:concern_raise") + f"?contact={contact.pk}"
+    assert login(world.district_worker).get(url).status_code == 404
+    body = {"contact_id": contact.pk, "at_risk": "adult", "what_happened": "x", "immediate_danger": False}
+    assert api(world.district_worker).post("/safeguarding", body).status_code == 404
+    assert api(world.district_worker).post("/safeguarding", {**body, "person_id": world.person.pk}).status_code == 404
+    assert not SafeguardingConcern.objects.exists()
+    assert api(world.practitioner).post("/safeguarding", body).status_code == 201
