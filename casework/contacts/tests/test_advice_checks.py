@@ -165,3 +165,15 @@ def test_the_api_records_the_outcome_and_the_plain_complete_is_refused(api, worl
     assert body["contact"]["advice_checked_by_id"] == world.practitioner.pk
     response = client.post(f"/contacts/advice-checks/{task.pk}", {"outcome": "helped", "version": task.version + 1})
     assert response.status_code == 409
+
+
+def test_a_stale_check_page_says_so_and_changes_nothing(login, world, check):
+    contact, task = check
+    client = login(world.practitioner)
+    url = reverse("contacts:advice_check", args=[task.pk])
+    Task.objects.filter(pk=task.pk).update(version=task.version + 1)  # someone else changed it meanwhile
+    page = client.post(url, {"version": task.version, "outcome": "helped"}).content.decode()
+    assert "There is a problem" in page
+    contact.refresh_from_db()
+    assert (contact.advice_outcome, Task.objects.get(pk=task.pk).status) == ("", "open")
+    assert not AuditEvent.objects.filter(verb="contacts.advice_check_recorded").exists()
