@@ -149,9 +149,11 @@ def written_contact_pass_on(*, user, contact: ContactEvent, worker: User | None 
             kind = ContactMethod(contact.method).label.lower()
             routes = duty_route(person=person)
             if worker is not None:
-                case = next(r.case for r in routes if any(u.pk == worker.pk for u, _role, _a in r.workers))
+                cases = [r.case for r in routes if any(u.pk == worker.pk for u, _role, _a in r.workers)]
             else:
-                case = next(r.case for r in routes if r.case.allocated_team_id == team.pk)
+                cases = [r.case for r in routes if r.case.allocated_team_id == team.pk]
+            # The case the contact went on, when the addressee works it; else the one they are allocated to.
+            case = next((c for c in cases if c.pk == contact.case_id), cases[0])
             what = (f"A {kind} addressed to {'you' if worker is not None else team.name} about "
                     f"{person.full_name}, received {contact.occurred_at:%-d %B %Y}, is recorded on case "
                     f"{case.reference}. The original is held at: {contact.original_held_at or 'not said'}.")

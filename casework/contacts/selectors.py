@@ -130,7 +130,9 @@ def absences_upcoming(*, user, days: int = 60, limit: int = 100) -> QuerySet:
     from casework.contacts.models import WorkerAbsence
 
     today = clock.today()
+    # Only people still working there: a membership that has ended no longer makes them a colleague.
     return (WorkerAbsence.objects.filter(user__memberships__organisation_id__in=actor_for(user).organisation_ids,
+                                         user__memberships__is_active=True, user__is_active=True,
                                          end_date__gte=today, start_date__lte=today + datetime.timedelta(days=days))
             .select_related("user").distinct().order_by("start_date", "id")[:limit])
 

@@ -282,3 +282,15 @@ def test_messages_only_from_the_holding_organisation_to_someone_who_can_see_the_
         services.message_send(user=world.district_worker, to_user=world.practitioner, case=allocated, body="Hi")
     with pytest.raises(ValidationFailed):
         services.message_send(user=world.duty_officer, to_user=world.district_worker, case=allocated, body="Hi")
+
+
+def test_absences_list_only_people_still_working_at_the_organisation(world):
+    from casework.accounts.models import Membership
+    from casework.contacts.models import WorkerAbsence
+    from casework.contacts.selectors import absences_upcoming
+
+    today = clock.today()
+    for worker in (world.practitioner, world.practitioner2):
+        WorkerAbsence.objects.create(user=worker, kind="leave", start_date=today, end_date=today)
+    Membership.objects.filter(user=world.practitioner2).update(is_active=False)  # has left the county
+    assert [a.user for a in absences_upcoming(user=world.duty_officer)] == [world.practitioner]

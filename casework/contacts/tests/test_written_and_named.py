@@ -240,3 +240,15 @@ def test_the_duty_desk_api_names_only_the_workers_and_teams_the_page_offers(api,
     response = duty_api.post(url, {**letter, "addressed_to_team_id": other_team.pk})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "addressed_to_team_id"
     assert not ContactEvent.objects.exists() and not Message.objects.exists()
+
+
+def test_a_letter_is_passed_on_with_the_case_it_went_on_when_the_worker_has_two(world, allocated):
+    from casework.contacts.services import contact_record
+
+    second = case_accept(user=world.practitioner, case=CaseFactory(person=world.person, allocated_team=world.team))
+    for case in (allocated, second):
+        contact = contact_record(user=world.duty_officer, case=case, direction="inbound", contact_role="person",
+                                 **_letter())
+        duty.written_contact_pass_on(user=world.duty_officer, contact=contact, worker=world.practitioner)
+        message = Message.objects.get(contact=contact)
+        assert message.case == case and f"recorded on case {case.reference}" in message.body
