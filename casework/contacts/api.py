@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from casework.cases.selectors import case_get_for_user
+from casework.core.api import Page, PageParams, paginate
 from casework.contacts import selectors, services
 from casework.people.selectors import person_get_for_user
 
@@ -78,17 +79,20 @@ class ContactIn(Schema):
     original_held_at: str = Field("", max_length=300, description="Required for a letter or email received")
 
 
-@router.get("/cases/{case_id}", response=list[ContactOut], summary="A case's contacts, newest first")
-def case_contacts(request, case_id: int):
+@router.get("/cases/{case_id}", response=Page[ContactOut], summary="A case's contacts, newest first")
+def case_contacts(request, case_id: int, page: Query[PageParams]):
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="contacts_read_by_api")
-    return list(selectors.contacts_for_case(case=case)[:500])
+    rows, meta = paginate(selectors.contacts_for_case(case=case), page)
+    return {"items": rows, **meta}
 
 
-@router.get("/people/{person_id}", response=list[ContactOut],
-            summary="A person's contacts: on the cases you may open, and on the person by your organisations")
-def person_contacts(request, person_id: int):
+@router.get("/people/{person_id}", response=Page[ContactOut],
+            summary="A person's contacts, newest first: on the cases you may open, and on the person by your "
+                    "organisations")
+def person_contacts(request, person_id: int, page: Query[PageParams]):
     person = person_get_for_user(user=request.user, person_id=person_id, purpose="contacts_read_by_api")
-    return list(selectors.contacts_for_person(user=request.user, person_id=person.pk)[:500])
+    rows, meta = paginate(selectors.contacts_for_person(user=request.user, person_id=person.pk), page)
+    return {"items": rows, **meta}
 
 
 @router.get("/cases/{case_id}/scheduling-log", response=SchedulingLogOut, summary="Attempts to arrange a visit")

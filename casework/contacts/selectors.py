@@ -17,6 +17,9 @@ def contacts_for_case(*, case: Case) -> QuerySet[ContactEvent]:
     return ContactEvent.objects.filter(case=case).select_related("created_by").order_by("-occurred_at", "-id")
 
 
+PERSON_PAGE_CONTACTS = 20  # the newest shown on the person page; the rest a page at a time
+
+
 def contacts_for_person(*, user, person_id: int) -> QuerySet[ContactEvent]:
     """A person's contacts that the viewer may see, newest first: those on cases they may open, and those on
     the person alone that one of their organisations recorded (a concern taken at another organisation's

@@ -13,4 +13,5 @@ urlpatterns = [
     path("cases/<int:case_id>/on-behalf", views.act_on_behalf, name="act_on_behalf"),
     path("cases/<int:case_id>/on-behalf/actions", views.actions_on_behalf, name="actions_on_behalf"),
     path("advice-checks/<int:task_id>", views.advice_check, name="advice_check"),
+    path("people/<int:person_id>", views.person_contacts, name="person_contacts"),
 ]

@@ -281,3 +281,16 @@ def actions_on_behalf(request, case_id: int):
     page, page_range = paginate(request, actions_on_behalf_for_case(case=case))
     return render(request, "contacts/actions_on_behalf.html", {"case": case, "page": page,
                                                                "page_range": page_range})
+
+
+def person_contacts(request, person_id: int):
+    """Every contact about a person the user may see, newest first, 50 a page (the person page shows the
+    newest)."""
+    from casework.core.pages import paginate
+
+    person = person_get_for_user(user=request.user, person_id=person_id, purpose="contacts_viewed")
+    page, page_range = paginate(request, selectors.contacts_for_person(user=request.user, person_id=person.pk),
+                                per_page=50)
+    return render(request, "contacts/person_contacts.html",
+                  {"person": person, "person_contacts": page.object_list, "page": page, "page_range": page_range,
+                   "all_contacts": True})

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from casework.accounts.models import User
 from casework.cases.selectors import cases_for_person
-from casework.contacts.selectors import contacts_for_person
+from casework.contacts.selectors import PERSON_PAGE_CONTACTS, contacts_for_person
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.forms import apply_service_error
 from casework.core.permissions import has_perm, require_perm
@@ -91,8 +91,10 @@ def person_detail(request, person_id: int):
         "can_add_task": has_perm(user, "tasks.add_task_person", person),
         "can_raise_concern": has_perm(user, "safeguarding.raise_concern"),
         "can_record_contact": has_perm(user, "contacts.record_contact_person", person),
-        "person_contacts": list(contacts_for_person(user=user, person_id=person.pk)[:50]),
     }
+    # The newest contacts, and whether there are more (one row more is read, not counted).
+    newest = list(contacts_for_person(user=user, person_id=person.pk)[:PERSON_PAGE_CONTACTS + 1])
+    context.update(person_contacts=newest[:PERSON_PAGE_CONTACTS], more_contacts=len(newest) > PERSON_PAGE_CONTACTS)
     return render(request, "people/person_detail.html", context)
 
 

@@ -129,7 +129,7 @@ def test_contacts_api(api, world, case):
     assert response.status_code == 201
     log = client.get(f"/contacts/cases/{case.pk}/scheduling-log").json()
     assert log["count"] == 1
-    assert len(client.get(f"/contacts/cases/{case.pk}").json()) == 1
+    assert len(client.get(f"/contacts/cases/{case.pk}").json()["items"]) == 1
     assert api(world.district_worker).get(f"/contacts/cases/{case.pk}").status_code == 404
     response = client.post("/contacts", {"case_id": case.pk, "occurred_at": at, "direction": "sideways",
                                          "method": "phone", "contact_role": "worker", "outcome": "no_answer"})

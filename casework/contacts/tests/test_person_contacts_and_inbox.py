@@ -46,9 +46,9 @@ def test_the_api_lists_a_persons_contacts_under_the_same_rules(api, world, distr
     _concern(world, world.person, "Neighbour worried")
     response = api(world.practitioner).get(f"/contacts/people/{world.person.pk}")
     assert response.status_code == 200
-    assert [c["summary"] for c in response.json()] == ["Neighbour worried"]
+    assert [c["summary"] for c in response.json()["items"]] == ["Neighbour worried"]
     assert AccessEvent.objects.filter(verb="people.record_contacts_read_by_api", person_id=world.person.pk).exists()
-    assert api(world.district_worker).get(f"/contacts/people/{world.person.pk}").json() == []
+    assert api(world.district_worker).get(f"/contacts/people/{world.person.pk}").json()["items"] == []
     assert api(world.outsider).get(f"/contacts/people/{world.person.pk}").status_code == 404
 
 
@@ -172,7 +172,7 @@ def test_a_persons_contacts_take_the_same_queries_for_two_rows_or_twenty(login, 
     few = (_queries(lambda: page.get(url)), _queries(lambda: client.get(api_url)))
     for n in range(1, 10):
         _letter_on(world, case, n)
-    assert len(client.get(api_url).json()) == 20
+    assert len(client.get(api_url + "?page_size=50").json()["items"]) == 20
     assert (_queries(lambda: page.get(url)), _queries(lambda: client.get(api_url))) == few
 
 
@@ -202,3 +202,24 @@ def test_the_inbox_and_absences_take_the_same_queries_for_two_rows_or_twenty(log
         add(n)
     assert len(client.get("/contacts/messages").json()) == 20 and len(client.get("/contacts/absences").json()) == 10
     assert [_queries(call) for call in urls] == few
+
+
+def test_the_person_page_shows_the_newest_contacts_and_the_rest_a_page_at_a_time(login, api, world):
+    from casework.contacts.selectors import PERSON_PAGE_CONTACTS
+
+    for n in range(PERSON_PAGE_CONTACTS + 35):
+        _concern(world, world.person, f"Concern number {n:03d}")
+    page = login(world.practitioner).get(world.person.get_absolute_url()).content.decode()
+    assert "Concern number 054" in page and "Concern number 034" not in page
+    all_url = reverse("contacts:person_contacts", args=[world.person.pk])
+    assert all_url in page
+    client = login(world.practitioner)
+    first, second = client.get(all_url).content.decode(), client.get(all_url + "?page=2").content.decode()
+    assert "Concern number 054" in first and "Concern number 005" in first and "Concern number 004" not in first
+    assert "Concern number 004" in second and "Concern number 000" in second
+    assert AccessEvent.objects.filter(verb="people.record_contacts_viewed", person_id=world.person.pk).exists()
+    assert login(world.outsider).get(all_url).status_code == 404
+    # The API a page at a time too.
+    body = api(world.practitioner).get(f"/contacts/people/{world.person.pk}?page=3&page_size=25").json()
+    assert ([c["summary"] for c in body["items"]], body["has_next"]) == (
+        [f"Concern number {n:03d}" for n in range(4, -1, -1)], False)
