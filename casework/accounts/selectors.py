@@ -24,6 +24,11 @@ class Actor:
     team_ids: frozenset[int] = frozenset()
     roles_by_organisation: dict[int, frozenset[str]] = field(default_factory=dict)
     primary_organisation_id: int | None = None
+    # Read with the memberships, so that no page looks them up again: the names and kinds (lead, responsible,
+    # delivery) of the user's organisations, and which of the user's teams are safeguarding teams.
+    organisation_names: dict[int, str] = field(default_factory=dict)
+    organisation_kinds: dict[int, frozenset[str]] = field(default_factory=dict)
+    safeguarding_team_ids: frozenset[int] = frozenset()
 
     @property
     def lead_of_initiative_ids(self) -> frozenset[int]:
@@ -63,13 +68,15 @@ class Actor:
 
 @lru_cache(maxsize=512)
 def _active_memberships(user_id: int) -> CompiledRows:
-    """The SQL for a user's active memberships, each with its organisation's initiative and any initiative
-    that organisation leads (a LEFT JOIN: a membership comes once per initiative led, usually none or one).
+    """The SQL for a user's active memberships, each with its organisation (initiative, name, kinds), whether
+    its team is a safeguarding team, and any initiative that organisation leads (a LEFT JOIN: a membership
+    comes once per initiative led, usually none or one).
     Compiled once per user (ADR 8); the rows are read afresh on every call."""
     return CompiledRows(
         Membership.objects.filter(user_id=user_id, is_active=True).order_by("id")
         .values("organisation_id", "role", "team_id", initiative=F("organisation__initiative_id"),
-                led=F("organisation__initiatives_led__id"))
+                led=F("organisation__initiatives_led__id"), organisation_name=F("organisation__name"),
+                organisation_kinds=F("organisation__kinds"), safeguarding_team=F("team__is_safeguarding"))
     )
 
 
@@ -96,6 +103,10 @@ def actor_for(user: User) -> Actor:
             team_ids=frozenset(row["team_id"] for row in rows if row["team_id"] is not None),
             roles_by_organisation={org: frozenset(r) for org, r in roles.items()},
             primary_organisation_id=rows[0]["organisation_id"] if rows else None,
+            organisation_names={row["organisation_id"]: row["organisation_name"] for row in rows},
+            organisation_kinds={row["organisation_id"]: frozenset(row["organisation_kinds"] or ())
+                                for row in rows},
+            safeguarding_team_ids=frozenset(row["team_id"] for row in rows if row["safeguarding_team"]),
         )
     user._casework_actor = actor
     return actor

@@ -1,10 +1,17 @@
+from dataclasses import dataclass
+
 from django.urls import reverse
 
 from casework.accounts.choices import Role
-from casework.accounts.models import Organisation
 from casework.accounts.selectors import actor_for
 from casework.contacts.selectors import unread_message_count
 from casework.core.permissions import has_perm
+
+
+@dataclass(frozen=True)
+class ActingOrganisation:
+    pk: int
+    name: str
 
 
 def casework(request):
@@ -58,5 +65,7 @@ def casework(request):
     nav = [{"label": label, "url": url, "active": url == current} for label, url in items]
     organisation = None
     if actor.primary_organisation_id:
-        organisation = Organisation.objects.filter(pk=actor.primary_organisation_id).only("name").first()
+        # Its name came with the user's memberships: the layout needs nothing else of it.
+        organisation = ActingOrganisation(actor.primary_organisation_id,
+                                          actor.organisation_names[actor.primary_organisation_id])
     return {"casework_nav": nav, "acting_organisation": organisation}

@@ -19,23 +19,11 @@ NEEDS = Prefetch("needs", queryset=Need.objects.select_related("definition").ord
 
 
 def delivery_organisation_ids(*, user) -> frozenset[int]:
-    """The delivery organisations the user does casework in (one query, then cached on the user)."""
-    cached = getattr(user, "_casework_delivery_organisation_ids", None)
-    if cached is not None:
-        return cached
-    mine = actor_for(user).casework_organisation_ids
-    found = (
-        frozenset(
-            pk
-            for pk, kinds in Organisation.objects.filter(pk__in=mine).values_list("pk", "kinds")
-            if "delivery" in (kinds or [])
-        )
-        if mine
-        else frozenset()
+    """The delivery organisations the user does casework in (from the user's memberships, no query)."""
+    actor = actor_for(user)
+    return frozenset(
+        pk for pk in actor.casework_organisation_ids if "delivery" in actor.organisation_kinds.get(pk, ())
     )
-    if getattr(user, "is_authenticated", False):
-        user._casework_delivery_organisation_ids = found
-    return found
 
 
 def _delivery_q(org_ids, initiative_ids) -> Q:

@@ -2,17 +2,14 @@
 Nobody else, even inside the organisation, even with the case open. Queryset twin in selectors.py."""
 
 from casework.accounts.choices import Role
-from casework.accounts.models import Team
 from casework.accounts.selectors import actor_for
 from casework.core.permissions import register
 from casework.safeguarding.models import SafeguardingConcern
 
 
 def safeguarding_team_ids(user) -> frozenset[int]:
-    actor = actor_for(user)
-    if not actor.team_ids:
-        return frozenset()
-    return frozenset(Team.objects.filter(pk__in=actor.team_ids, is_safeguarding=True).values_list("pk", flat=True))
+    """The user's teams that are safeguarding teams (resolved with the user's memberships, no query)."""
+    return actor_for(user).safeguarding_team_ids
 
 
 @register("safeguarding.view_concern")
