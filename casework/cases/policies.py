@@ -51,6 +51,12 @@ def _person_holds(person, org_ids) -> bool:
 CASE_RELATIONSHIP = RelationshipSource("holds a case", person_q=_person_q, holds=_person_holds)
 
 
+def remember_assignment_roles(case: Case, roles: dict[int, str]) -> None:
+    """Give the case its current {user id: role} as read by the caller, for current_assignment_role. The
+    services that change assignments forget it (they pop `_assignment_roles`)."""
+    case._assignment_roles = roles
+
+
 def current_assignment_role(user, case: Case) -> str | None:
     cache = getattr(case, "_assignment_roles", None)
     if cache is None:

@@ -200,10 +200,10 @@ def _button(request, case: Case, call: Callable[[int], Any], success: str | Call
     return True
 
 
-def _stage_choices(case: Case) -> list[tuple[str, str]]:
+def _stage_choices(case: Case, progress: list | None = None) -> list[tuple[str, str]]:
     """The stages the case may move to now, forward or back, labelled for the radios."""
     return [(stage, f"{'Go back to amend' if back else 'Move to'} {lifecycle.label(stage)}")
-            for stage, back in selectors.case_stage_moves(case=case)]
+            for stage, back in selectors.case_stage_moves(case=case, progress=progress)]
 
 
 def _restart_choices(case: Case) -> list[tuple[str, str]]:
@@ -319,12 +319,15 @@ def case_index(request):
 
 def case_detail(request, case_id: int):
     user = request.user
-    case = _case(request, case_id)
+    case = selectors.case_get_for_page(user=user, case_id=case_id)
+    # Read once and shared: the workers (which also tell the policies the current roles) and every stage
+    # progress row (the task list, the moves offered and the reset history).
+    current_workers, past_workers = selectors.case_workers(case=case)
+    progress = selectors.case_stage_progress(case=case)
     can_work = has_perm(user, "cases.work_case", case)
     can_assign = has_perm(user, "cases.assign_case", case)
     can_manage_workers = has_perm(user, "cases.manage_workers_case", case)
-    stages = _stage_choices(case) if can_work else []
-    current_workers = selectors.case_assignments(case=case)
+    stages = _stage_choices(case, progress) if can_work else []
     worker_form = None
     if can_manage_workers:
         users = user_list_assignable(organisation_id=holding_organisation_id(case),
@@ -341,16 +344,16 @@ def case_detail(request, case_id: int):
         {
             "case": case,
             "next_step": lifecycle.NEXT_STEP[case.stage],
-            "steps": selectors.case_stage_steps(case=case),
+            "steps": selectors.case_stage_steps(case=case, progress=progress),
             "move_form": StageMoveForm(initial={"version": case.version}, stages=stages, auto_id="move-%s")
             if stages
             else None,
             "can_work": can_work,
             "can_restart": can_work and case.status == CaseStatus.ACTIVE and bool(_restart_choices(case)),
             "status_actions": _status_actions(case) if can_work else [],
-            "resets": selectors.case_reset_history(case=case),
+            "resets": selectors.case_reset_history(case=case, progress=progress),
             "current_workers": current_workers,
-            "past_workers": selectors.case_assignments(case=case, current=False),
+            "past_workers": past_workers,
             "can_manage_workers": can_manage_workers,
             "worker_form": worker_form,
             "can_accept": has_perm(user, "cases.accept_case", case),

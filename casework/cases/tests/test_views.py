@@ -273,6 +273,23 @@ def test_case_page_shows_the_case(login, world, active_case):
     assert "Put on hold" in content
 
 
+def test_case_page_names_who_holds_the_case_and_how_it_was_chosen(login, world, risk):
+    from casework.allocation.models import AllocationRule
+
+    rule = AllocationRule.objects.create(initiative=world.initiative, position=3, name="High risk to the county",
+                                         organisation=world.county)
+    case = CaseFactory(person=world.person, risk_category=risk["high"], raised_by_organisation=world.district,
+                       responsible_organisation=world.county, allocation_rule=rule, allocation_explanation="It is high risk.")
+    case = allocation.case_accept(user=world.practitioner, case=case)
+    content = login(world.practitioner).get(case.get_absolute_url()).content.decode()
+    assert "High risk</strong>" in content
+    assert "by Test District Council" in content
+    assert "Rule 3, ‘High risk to the county’<br>It is high risk." in content
+    responsibility = content[content.index(">Responsibility<"):content.index('id="stages"')]
+    assert "Test County Council" in responsibility and "Locality Team North" in responsibility
+    assert world.practitioner.display_name in responsibility
+
+
 @pytest.mark.parametrize("who", ["district_worker", "outsider", "initiative_admin", "no_roles"])
 def test_case_page_is_404_for_people_who_may_not_open_it(login, world, active_case, who):
     client = login(getattr(world, who))
