@@ -110,6 +110,42 @@ def test_tasks_for_a_case_and_a_person(world, case, make_task):
     assert hidden in selectors.tasks_for_case(user=world.team_manager, case=case)
 
 
+@pytest.fixture
+def subject_cases(world, case):
+    """The county's cases about world.person, about the restricted person, and about a household of both."""
+    from casework.allocation import services as allocation
+    from casework.people.models import HouseholdMembership
+    from tests.factories import CaseFactory, HouseholdFactory
+
+    household = HouseholdFactory(created_by_organisation=world.county)
+    for person in (world.person, world.restricted_person):
+        HouseholdMembership.objects.create(household=household, person=person, start_date=TODAY)
+    restricted = CaseFactory(person=world.restricted_person)
+    household_case = CaseFactory(person=None, household=household, initiative=world.initiative,
+                                 raised_by_organisation=world.county, responsible_organisation=world.county,
+                                 area="RG40")
+    return {"person": case, "restricted": allocation.case_accept(user=world.practitioner, case=restricted),
+            "household": allocation.case_accept(user=world.practitioner, case=household_case)}
+
+
+def test_a_cases_tasks_are_those_the_policy_lets_each_persona_see(persona, world, subject_cases, make_task):
+    from casework.tasks.policies import can_view_task
+
+    person, restricted, household = (subject_cases[key] for key in ("person", "restricted", "household"))
+    made = [
+        make_task(case=person, assigned_to_team=world.team),
+        make_task(case=person, assigned_to_user=world.practitioner2),
+        make_task(case=restricted),  # the restricted person's, to the practitioner named on them
+        make_task(case=household, assigned_to_team=world.team),
+        make_task(case=household, person=world.person, assigned_to_team=world.team),
+        make_task(case=household, person=world.restricted_person),
+    ]
+    _name, user = persona
+    for case in (person, restricted, household):
+        expected = {task for task in made if task.case_id == case.pk and can_view_task(user, task)}
+        assert set(selectors.tasks_for_case(user=user, case=case)) == expected, case
+
+
 def test_overdue_count(world, dated, today):
     assert selectors.task_count_overdue(user=world.practitioner) == 2
     assert selectors.task_count_overdue(user=world.practitioner2) == 0
