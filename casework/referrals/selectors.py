@@ -12,6 +12,7 @@ from casework.assessments.models import Need, NeedStatusChange
 from casework.audit.services import access_record
 from casework.cases.selectors import case_list_visible
 from casework.core.permissions import has_perm
+from casework.core.related import fill_foreign_keys
 from casework.referrals.choices import OPEN_REFERRAL_STATUSES, ReferralStatus
 from casework.referrals.models import Referral, ReferralAction
 
@@ -113,6 +114,19 @@ def referral_list_for_case(*, user, case) -> QuerySet[Referral]:
     if not has_perm(user, "cases.view_case", case):
         return Referral.objects.none()
     return _full(Referral.objects.filter(case=case)).order_by("-sent_at", "-id")
+
+
+def referrals_for_case_page(*, user, case, limit: int = 50) -> list[Referral]:
+    """The case's referrals as referral_list_for_case gives them, newest first, for the case's own page: the
+    basis joined, the case given, and the organisations and users they name read in one query each (joined,
+    the nine-table query cost PostgreSQL 4 ms of planning even for a case with no referrals)."""
+    referrals = list(referral_list_for_case(user=user, case=case).select_related(None).select_related("basis")
+                     [:limit])
+    for referral in referrals:
+        referral.case = case
+    fill_foreign_keys(referrals, "referring_organisation", "delivery_organisation", "sent_by", "responded_by",
+                      "plan_recorded_by", "closed_by")
+    return referrals
 
 
 def referral_get_for_user(*, user, referral_id: int, purpose: str = "viewed") -> Referral:

@@ -13,7 +13,7 @@ register = template.Library()
 def case_referrals(case, user):
     referrals = [
         referral_shared(r, side="responsible", summary=True)
-        for r in selectors.referral_list_for_case(user=user, case=case).select_related("case")[:50]
+        for r in selectors.referrals_for_case_page(user=user, case=case)
     ]
     return {
         "case": case,
