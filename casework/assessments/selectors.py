@@ -3,7 +3,7 @@ organisation reads them. Assessments and needs are the holding organisation's al
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 from django.http import Http404
 
 from casework.accounts.selectors import actor_for
@@ -77,6 +77,19 @@ def assessment_list_for_case(*, user, case) -> QuerySet[Assessment]:
     if not has_perm(user, "assessments.view_assessment", case):
         return Assessment.objects.none()
     return Assessment.objects.filter(case=case).select_related("form_version__form", "created_by", "completed_by")
+
+
+def assessment_lines_for_case(*, user, case, limit: int = 20) -> list[Assessment]:
+    """The case page's list of assessments (as assessment_list_for_case, newest first): only what a line shows,
+    the form's name as `form_name`, the status and dates; not the answers, the form's schema or the users."""
+    return list(assessment_list_for_case(user=user, case=case).select_related(None)
+                .only("id", "case_id", "status", "started_at", "completed_at")
+                .annotate(form_name=F("form_version__form__name"))[:limit])
+
+
+def need_lines_for_case(*, user, case) -> list[Need]:
+    """The case page's table of needs (as need_list_for_case, oldest first), with their definitions."""
+    return list(need_list_for_case(user=user, case=case).select_related(None).select_related("definition"))
 
 
 def assessment_get_for_user(*, user, assessment_id: int, purpose: str = "viewed") -> Assessment:

@@ -188,16 +188,21 @@ def case_workers(*, case: Case) -> tuple[list[CaseAssignment], list[CaseAssignme
 
 
 def case_timeline(*, case: Case, limit: int = 200) -> list[AuditEvent]:
-    """Every recorded change to the case, newest first, built from the audit trail."""
-    return list(AuditEvent.objects.filter(case_id=case.pk).select_related("actor", "organisation")
-                .order_by("-sequence")[:limit])
+    """Every recorded change to the case, newest first, built from the audit trail, with who made it and for
+    which organisation (`actor_name`, `organisation_name`, by scalar subquery)."""
+    return list(AuditEvent.objects.filter(case_id=case.pk).annotate(
+        actor_name=ForeignColumn("actor", "first_name", "last_name", fallback="username"),
+        organisation_name=ForeignColumn("organisation", "name"),
+    ).order_by("-sequence")[:limit])
 
 
 def case_history_for_subject(*, user, case: Case) -> list[Case]:
-    """The subject's other cases that the user may see (assistance history), newest first."""
+    """The subject's other cases that the user may see (assistance history), newest first, with the names of
+    their responsible organisation and primary worker (as in CASE_PAGE_NAMES)."""
     qs = case_list_visible(user=user).exclude(pk=case.pk)
     qs = qs.filter(person_id=case.person_id) if case.person_id else qs.filter(household_id=case.household_id)
-    return list(qs.select_related("responsible_organisation", "primary_worker", "risk_category")
+    return list(qs.annotate(responsible_organisation_name=CASE_PAGE_NAMES["responsible_organisation_name"],
+                            primary_worker_name=CASE_PAGE_NAMES["primary_worker_name"])
                 .order_by("-raised_at")[:50])
 
 

@@ -335,6 +335,7 @@ def case_detail(request, case_id: int):
             pk__in=[assignment.user_id for assignment in current_workers]
         )
         worker_form = WorkerAddForm(initial={"version": case.version}, users=users, auto_id="worker-%s")
+    contacts, scheduling = contact_selectors.contacts_for_case_page(case=case)
     timeline = selectors.case_timeline(case=case)
     for event in timeline:
         event.words = _event_words(event)
@@ -364,8 +365,8 @@ def case_detail(request, case_id: int):
             "can_transfer": has_perm(user, "cases.transfer_case", case),
             "can_allocate": has_perm(user, "cases.allocate_case", case),
             "history": selectors.case_history_for_subject(user=user, case=case),
-            "contacts": list(contact_selectors.contacts_for_case(case=case)[:50]),
-            "scheduling": contact_selectors.scheduling_log(case=case),
+            "contacts": contacts,
+            "scheduling": scheduling,
             "strategy": contact_selectors.contact_strategy_for(case=case),
             "can_record_contact": has_perm(user, "contacts.record_contact_case", case),
             "unread_messages": contact_selectors.unread_message_count(user=user, case=case),

@@ -6,7 +6,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from casework.cases.models import Case
 from casework.contacts.models import ContactEvent, ContactStrategy
@@ -27,8 +27,6 @@ def contacts_for_person(*, user, person_id: int) -> QuerySet[ContactEvent]:
 
     The caller has loaded the person through person_get_for_user, which wrote the AccessEvent.
     """
-    from django.db.models import Q
-
     from casework.accounts.selectors import actor_for
     from casework.cases.selectors import case_list_visible
 
@@ -90,8 +88,22 @@ class SchedulingLog:
 
 def scheduling_log(*, case: Case) -> SchedulingLog:
     """The attempts to reach the person to arrange a visit, oldest first, and the next planned attempt."""
-    attempts = list(ContactEvent.objects.filter(case=case, is_scheduling_attempt=True)
-                    .select_related("created_by").order_by("occurred_at", "id"))
+    return _scheduling_log(list(ContactEvent.objects.filter(case=case, is_scheduling_attempt=True)
+                                .select_related("created_by").order_by("occurred_at", "id")))
+
+
+def contacts_for_case_page(*, case: Case, limit: int = 50) -> tuple[list[ContactEvent], SchedulingLog]:
+    """The case page's contacts (the newest `limit`, newest first, as contacts_for_case) and its scheduling
+    log (as scheduling_log), from one query: the newest contacts and every attempt to arrange a visit."""
+    newest = ContactEvent.objects.filter(case=case).order_by("-occurred_at", "-id").values("pk")[:limit]
+    rows = list(ContactEvent.objects.filter(case=case)
+                .filter(Q(is_scheduling_attempt=True) | Q(pk__in=newest))
+                .select_related("created_by").order_by("-occurred_at", "-id"))
+    # The newest `limit` of these are the newest of all: any other row is an older attempt.
+    return rows[:limit], _scheduling_log([row for row in reversed(rows) if row.is_scheduling_attempt])
+
+
+def _scheduling_log(attempts: list[ContactEvent]) -> SchedulingLog:
     planned = attempts[-1].next_attempt_at if attempts else None
     if planned is not None and planned < clock.now() - datetime.timedelta(days=1) and attempts[-1].outcome == "reached":
         planned = None

@@ -108,9 +108,10 @@ def waiting_entry_get_for_user(*, user, entry_id: int) -> WaitingListEntry:
 
 
 def waiting_entries_for_case(*, case) -> QuerySet[WaitingListEntry]:
-    """Every entry of the case, open first (for the case page; the caller has checked the case is visible)."""
-    return WaitingListEntry.objects.filter(case=case).select_related("triaged_by").prefetch_related(
-        "escalations").order_by("-exited_on", "due_on")
+    """Every entry of the case, open first, with its escalations (for the case page; the caller has checked
+    the case is visible)."""
+    return (WaitingListEntry.objects.filter(case=case).prefetch_related("escalations")
+            .order_by("-exited_on", "due_on"))
 
 
 def reprioritisations_for(*, entry: WaitingListEntry) -> QuerySet[Reprioritisation]:

@@ -10,6 +10,6 @@ register = template.Library()
 
 @register.inclusion_tag("assessments/_case_assessments.html")
 def case_assessments(case, user):
-    return {"case": case, "assessments": list(selectors.assessment_list_for_case(user=user, case=case)[:20]),
-            "needs": list(selectors.need_list_for_case(user=user, case=case)),
+    return {"case": case, "assessments": selectors.assessment_lines_for_case(user=user, case=case),
+            "needs": selectors.need_lines_for_case(user=user, case=case),
             "can_work": has_perm(user, "assessments.work_assessment", case)}
