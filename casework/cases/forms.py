@@ -240,6 +240,17 @@ def _worker_label(user) -> str:
     return user.display_name + (f" – {user.job_title}" if user.job_title else "")
 
 
+class _ChoicesReadOnce(forms.models.ModelChoiceIterator):
+    """The choices from one plain read of the queryset: ModelChoiceIterator reads with .iterator(), which on
+    PostgreSQL is a server-side cursor, three round trips (declare, fetch, close) for a team's names."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class WorkerAddForm(VersionForm):
     user = forms.ModelChoiceField(
         label="Worker",
@@ -260,6 +271,7 @@ class WorkerAddForm(VersionForm):
 
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["user"].iterator = _ChoicesReadOnce  # before the queryset, which makes the widget's choices
         self.fields["user"].queryset = users
         self.fields["user"].label_from_instance = _worker_label
 
