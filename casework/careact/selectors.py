@@ -24,6 +24,7 @@ from casework.cases.models import Case
 from casework.cases.policies import holder_q
 from casework.cases.selectors import case_list_visible, case_list_workable
 from casework.core.permissions import has_perm
+from casework.core.related import fill_foreign_keys
 
 # Queryset twins of the policies.
 
@@ -100,28 +101,14 @@ def care_act_steps_get_for_user(*, user, case: Case, purpose: str = "viewed") ->
     from casework.careact import gates
 
     _require_visible(user, case)
-    advocacy = {
-        d.activity: d
-        for d in AdvocacyDecision.objects.filter(case=case, superseded_at__isnull=True).select_related(
-            "exception_by", "created_by"
-        )
-    }
-    eligibility = {
-        d.kind: d
-        for d in EligibilityDetermination.objects.filter(
-            case=case, superseded_at__isnull=True
-        ).select_related("created_by")
-    }
-    prevention = (
-        PreventionRecord.objects.filter(case=case, superseded_at__isnull=True)
-        .select_related("created_by")
-        .first()
-    )
-    financial = (
-        FinancialInformationRecord.objects.filter(case=case, superseded_at__isnull=True)
-        .select_related("created_by")
-        .first()
-    )
+    current = {"case_id": case.pk, "superseded_at__isnull": True}
+    advocacy = {d.activity: d for d in AdvocacyDecision.objects.filter(**current)}
+    eligibility = {d.kind: d for d in EligibilityDetermination.objects.filter(**current)}
+    prevention = PreventionRecord.objects.filter(**current).first()
+    financial = FinancialInformationRecord.objects.filter(**current).first()
+    # Who recorded them (and agreed any exception): one query for the four kinds, none if nothing is recorded.
+    fill_foreign_keys([*advocacy.values(), *eligibility.values(), *filter(None, [prevention, financial])],
+                      "created_by", "exception_by")
     support = gates.support_results(case=case, prevention=prevention, financial_information=financial)
     steps = CareActSteps(
         case=case,

@@ -8,27 +8,29 @@ and rows that point to it, and nothing when there are no rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 
-def fill_foreign_keys(rows: Sequence[models.Model], *names: str) -> None:
-    """Give every row (all of one model) its related objects for the foreign keys named, a NULL key None.
+def fill_foreign_keys(rows: Iterable[models.Model], *names: str) -> None:
+    """Give every row its related objects for the foreign keys named (a NULL key gives None). Rows may be
+    of several models; each has those of the keys its model has.
 
     One query per model pointed to; none for no rows, or when no row has any of the keys set.
     """
-    if not rows:
-        return
-    meta = rows[0]._meta
-    by_model: dict[type[models.Model], list] = {}
-    for name in names:
-        field = meta.get_field(name)
-        by_model.setdefault(field.related_model, []).append(field)
-    for model, fields in by_model.items():
-        keys = {getattr(row, field.attname) for row in rows for field in fields} - {None}
+    pairs: dict[type[models.Model], list[tuple[models.Model, models.ForeignKey]]] = {}
+    for row in rows:
+        for name in names:
+            try:
+                field = row._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            pairs.setdefault(field.related_model, []).append((row, field))
+    for model, wanted in pairs.items():
+        keys = {getattr(row, field.attname) for row, field in wanted} - {None}
         found = {obj.pk: obj for obj in model._base_manager.filter(pk__in=keys)} if keys else {}
-        for row in rows:
-            for field in fields:
-                key = getattr(row, field.attname)
-                field.set_cached_value(row, None if key is None else found.get(key))
+        for row, field in wanted:
+            key = getattr(row, field.attname)
+            field.set_cached_value(row, None if key is None else found.get(key))

@@ -25,3 +25,14 @@ def test_nothing_is_read_for_no_rows_or_no_keys(world, django_assert_num_queries
         fill_foreign_keys([], "primary_worker")
         fill_foreign_keys(rows, "primary_worker", "allocation_rule")
         assert rows[0].primary_worker is None and rows[0].allocation_rule is None
+
+
+def test_rows_of_several_models_share_the_query_for_a_table(world, django_assert_num_queries):
+    from casework.people.models import Person
+
+    case = CaseFactory(person=PersonFactory(created_by_organisation=world.county))
+    rows = [Case.objects.get(pk=case.pk), Person.objects.get(pk=case.person_id)]
+    with django_assert_num_queries(1):
+        fill_foreign_keys(rows, "responsible_organisation", "created_by_organisation")
+    with django_assert_num_queries(0):
+        assert rows[0].responsible_organisation == rows[1].created_by_organisation == world.county
