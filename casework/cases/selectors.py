@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.accounts.choices import Role
@@ -75,11 +75,15 @@ CASE_PAGE_NAMES = {
 }
 
 
-def case_get_for_page(*, user, case_id: int) -> Case:
+def case_get_for_page(*, user, case_id: int, also: dict[str, Expression] | None = None) -> Case:
     """The case for its own page, as case_get_for_user ("cases.case_viewed"), with the person and household
-    and the names in CASE_PAGE_NAMES (`case.risk_category_label`, ...) instead of the rows they come from."""
+    and the names in CASE_PAGE_NAMES (`case.risk_category_label`, ...) instead of the rows they come from.
+
+    `also`: more values about the case (expressions on its row, such as another app's EXISTS), read in the
+    same query and set on the case by name.
+    """
     return _get_recorded(user, case_id, "viewed", case_list_visible(user=user).select_related(
-        "person", "household").annotate(**CASE_PAGE_NAMES))
+        "person", "household").annotate(**CASE_PAGE_NAMES, **(also or {})))
 
 
 def _get_recorded(user, case_id: int, purpose: str, qs: QuerySet[Case]) -> Case:

@@ -319,7 +319,11 @@ def case_index(request):
 
 def case_detail(request, case_id: int):
     user = request.user
-    case = selectors.case_get_for_page(user=user, case_id=case_id)
+    # Read with the case: whether it has a safeguarding concern, and the user's unread messages about it.
+    case = selectors.case_get_for_page(user=user, case_id=case_id, also={
+        "safeguarding_flag": safeguarding_selectors.case_has_concern_expression(),
+        "unread_messages": contact_selectors.unread_message_count_expression(user=user),
+    })
     # Read once and shared: the workers (which also tell the policies the current roles) and every stage
     # progress row (the task list, the moves offered and the reset history).
     current_workers, past_workers = selectors.case_workers(case=case)
@@ -369,12 +373,12 @@ def case_detail(request, case_id: int):
             "scheduling": scheduling,
             "strategy": contact_selectors.contact_strategy_for(case=case),
             "can_record_contact": has_perm(user, "contacts.record_contact_case", case),
-            "unread_messages": contact_selectors.unread_message_count(user=user, case=case),
+            "unread_messages": case.unread_messages,
             "tasks": list(task_selectors.tasks_for_case(user=user, case=case)[:20]),
             "task_add_url": f"{reverse('tasks:task_add')}?case={case.pk}"
             if has_perm(user, "tasks.add_task_case", case) else "",
             "care_act": careact_selectors.care_act_steps_get_for_user(user=user, case=case),
-            "safeguarding_flag": safeguarding_selectors.case_has_concern(case=case),
+            "safeguarding_flag": case.safeguarding_flag,
             "safeguarding_concerns": safeguarding_selectors.concerns_for_case(user=user, case=case),
             "can_raise_concern": case.person_id is not None and has_perm(user, "safeguarding.raise_concern"),
             "timeline": timeline,

@@ -1,4 +1,4 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from casework.accounts.choices import Role
 from casework.accounts.selectors import actor_for
@@ -22,3 +22,8 @@ def concerns_for_case(*, user, case) -> list[SafeguardingConcern]:
 def case_has_concern(*, case) -> bool:
     """Whether the case is flagged: everyone who can open the case sees the flag, not the detail."""
     return SafeguardingConcern.objects.filter(case=case).exists()
+
+
+def case_has_concern_expression() -> Exists:
+    """case_has_concern as an expression on a case row, read with the case (`also` of case_get_for_page)."""
+    return Exists(SafeguardingConcern.objects.filter(case_id=OuterRef("pk")))
