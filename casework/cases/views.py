@@ -379,7 +379,9 @@ def case_detail(request, case_id: int):
             if has_perm(user, "tasks.add_task_case", case) else "",
             "care_act": careact_selectors.care_act_steps_get_for_user(user=user, case=case),
             "safeguarding_flag": case.safeguarding_flag,
-            "safeguarding_concerns": safeguarding_selectors.concerns_for_case(user=user, case=case),
+            # No concern on the case, none to list.
+            "safeguarding_concerns": safeguarding_selectors.concerns_for_case(user=user, case=case)
+            if case.safeguarding_flag else [],
             "can_raise_concern": case.person_id is not None and has_perm(user, "safeguarding.raise_concern"),
             "timeline": timeline,
             "outcome_label": _outcome_label(case),

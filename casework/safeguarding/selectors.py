@@ -16,7 +16,7 @@ def concern_list_visible(*, user) -> QuerySet[SafeguardingConcern]:
 
 
 def concerns_for_case(*, user, case) -> list[SafeguardingConcern]:
-    return list(concern_list_visible(user=user).filter(case=case).select_related("created_by", "routed_to_team"))
+    return list(concern_list_visible(user=user).filter(case=case).select_related("routed_to_team"))
 
 
 def case_has_concern(*, case) -> bool:

@@ -1,0 +1,182 @@
+"""The case page with something in every panel: each panel shows it, and the page's queries stay the same
+however many rows the panels have (issue 4: council scale)."""
+
+import datetime
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from casework.assessments import services as assessments
+from casework.careact import services as careact
+from casework.careact.eligibility import TAKES_LONGER, WITHOUT_ASSISTANCE, OutcomeFinding
+from casework.careact.tests.steps import record_ready_for_support
+from casework.cases import services as cases
+from casework.contacts import services as contacts
+from casework.core import clock
+from casework.letters import services as letters
+from casework.referrals.tests.conftest import (  # noqa: F401
+    active_case,
+    assessment,
+    completed,
+    consent,
+    food,
+    forms,
+    needs,
+    record_consent,
+    refer,
+    referral,
+    risk,
+    unallocated,
+)
+from casework.safeguarding import services as safeguarding
+from casework.tasks import services as tasks
+from casework.waiting_list import services as waiting
+from casework.waiting_list.models import Escalation
+from tests.factories import CaseFactory, MembershipFactory, UserFactory
+
+# The most the page may take, whatever is on the case: it took 39 before the panels' reads were folded.
+CASE_PAGE_QUERIES = 38
+
+_serial = itertools.count(1)
+
+
+def _fill(world, case, form, n):
+    """n more rows in every panel of the case, each made the way the app makes it."""
+    now = clock.now()
+    person = case.person
+    for _ in range(n):
+        i = next(_serial)
+        contacts.contact_record(
+            user=world.practitioner,
+            case=case,
+            occurred_at=now - datetime.timedelta(hours=i),
+            direction="outbound",
+            method="phone",
+            contact_role="person",
+            outcome="reached",
+            summary=f"Spoke about the shopping {i}",
+        )
+        contacts.contact_record(
+            user=world.practitioner,
+            case=case,
+            occurred_at=now - datetime.timedelta(hours=i),
+            direction="outbound",
+            method="phone",
+            contact_role="person",
+            outcome="no_answer",
+            is_scheduling_attempt=True,
+        )
+        contacts.message_send(
+            user=world.practitioner2, to_user=world.practitioner, case=case, body=f"She rang back {i}"
+        )
+        tasks.task_create(
+            user=world.practitioner,
+            case=case,
+            title=f"Chase the OT {i}",
+            due_date=clock.today() + datetime.timedelta(days=i),
+            assigned_to_user=world.practitioner,
+        )
+        safeguarding.concern_raise(
+            user=world.practitioner,
+            person=person,
+            case=case,
+            at_risk="adult",
+            what_happened=f"Bruising seen {i}",
+            immediate_danger=False,
+        )
+        letters.letter_send(kind="invite_contact", case=case, effect_key=f"case-page:{i}")
+        assessments.assessment_start(user=world.practitioner, case=case, form=form, method="phone")
+        definition = assessments.need_definition_create(
+            user=world.initiative_admin,
+            initiative_id=world.initiative.pk,
+            code=f"need_{i}",
+            name=f"Need number {i}",
+            category="other",
+        )
+        need = assessments.need_record(user=world.practitioner, case=case, definition=definition)
+        basis = record_consent(world, case, purpose=f"Purpose {i}")
+        refer(world, case, [need], basis=basis)
+        helper = UserFactory(username=f"helper{i}", first_name="Helper", last_name=str(i))
+        MembershipFactory(user=helper, organisation=world.county, role="practitioner", team=world.team)
+        cases.case_add_worker(user=world.practitioner, case=case, worker=helper)
+        cases.case_remove_worker(user=world.practitioner, case=case, worker=helper, reason="Covered a week")
+        CaseFactory(person=person, raised_by_organisation=world.county)
+        for entry in case.waiting_entries.all():
+            Escalation.objects.create(
+                entry=entry,
+                level=1,
+                breached_due_on=clock.today() - datetime.timedelta(days=i),
+                raised_at=now,
+            )
+
+
+def _queries(client, url):
+    client.get(url)  # the first request of a session reads what later ones have cached
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_panel_shows_its_rows_and_the_queries_do_not_grow_with_them(login, world, forms, referral):  # noqa: F811
+    case = referral.case
+    person = case.person
+    person.address_line_1, person.town, person.postcode = "4 Mill Lane", "Casterbridge", "DT1 1AA"
+    person.save()
+    letters.letter_templates_install_standard(organisation_id=world.county.pk)
+    careact.eligibility_determination_record(
+        user=world.practitioner,
+        case=case,
+        kind="adult",
+        condition_1=True,
+        significant_impact_on_wellbeing=True,
+        outcomes=[
+            OutcomeFinding.of("nutrition", WITHOUT_ASSISTANCE),
+            OutcomeFinding.of("clothing", TAKES_LONGER),
+        ],
+        confirmed_eligible=True,
+        reason="Assessed at home with her daughter",
+    )
+    record_ready_for_support(user=world.practitioner, case=case)
+    for kind in ("assessment", "service"):
+        waiting.waiting_list_add(
+            user=world.practitioner,
+            case=case,
+            list_kind=kind,
+            priority="urgent",
+            rag="amber",
+            rag_reason="Lives alone",
+        )
+    cases.case_move_stage(user=world.practitioner, case=case, stage="assessment")
+    cases.case_restart_from(user=world.practitioner, case=case, stage="contact", reason="Wrong address")
+    client = login(world.practitioner)
+    url = case.get_absolute_url()
+
+    _fill(world, case, forms["needs_check"], 1)
+    one, page = _queries(client, url)
+    _fill(world, case, forms["needs_check"], 3)
+    many, page = _queries(client, url)
+
+    assert many == one <= CASE_PAGE_QUERIES
+    for shown in [
+        "Spoke about the shopping 4",  # contacts
+        "Scheduling log: 4 attempts",
+        "4 unread messages about this case",
+        "Chase the OT 4",  # tasks
+        "Safeguarding concern, ",
+        "(PDF)</a>",  # letters
+        "Need number 4",  # needs
+        "Purpose 4",  # consent
+        "Test Foodbank",  # referrals
+        "Helper 4",  # workers before
+        "Stages reset when the work restarted",
+        "Waiting for a service",
+        "Escalated",
+        "Eligible",  # Care Act steps
+        "Not enough because",
+        "Assistance history",
+    ]:
+        assert shown in page, shown
