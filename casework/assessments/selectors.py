@@ -3,7 +3,7 @@ organisation reads them. Assessments and needs are the holding organisation's al
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Max, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet
 from django.http import Http404
 
 from casework.accounts.selectors import actor_for
@@ -151,3 +151,14 @@ def needs_open_on_case(*, case) -> list[Need]:
 def needs_found_on_case(*, case) -> bool:
     """Whether the case found any need (a need recorded and not rejected as not a need)."""
     return Need.objects.filter(case=case).exclude(status=NeedStatus.REJECTED).exists()
+
+
+def case_has_assessments_expression() -> Exists:
+    """Whether a case has any situation assessment, as an expression on its row (read with the case by its
+    page)."""
+    return Exists(Assessment.objects.filter(case_id=OuterRef("pk")))
+
+
+def case_has_needs_expression() -> Exists:
+    """Whether a case has any need recorded, as an expression on its row (read with the case by its page)."""
+    return Exists(Need.objects.filter(case_id=OuterRef("pk")))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.http import Http404
 
 from casework.accounts.choices import Role
@@ -95,17 +96,26 @@ class CareActSteps:
     can_record_exception: bool = False
 
 
-def care_act_steps_get_for_user(*, user, case: Case, purpose: str = "viewed") -> CareActSteps:
+def care_act_steps_get_for_user(*, user, case: Case, purpose: str = "viewed", recorded: bool = True
+                                ) -> CareActSteps:
     """The current steps of a case the user may open, else Http404. A fixed number of queries; writes an
-    AccessEvent ("careact.steps_<purpose>") naming the records shown."""
+    AccessEvent ("careact.steps_<purpose>") naming the records shown.
+
+    `recorded=False`: the caller has read that the case has no current record (case_has_steps_expression),
+    so none is read.
+    """
     from casework.careact import gates
 
     _require_visible(user, case)
-    current = {"case_id": case.pk, "superseded_at__isnull": True}
-    advocacy = {d.activity: d for d in AdvocacyDecision.objects.filter(**current)}
-    eligibility = {d.kind: d for d in EligibilityDetermination.objects.filter(**current)}
-    prevention = PreventionRecord.objects.filter(**current).first()
-    financial = FinancialInformationRecord.objects.filter(**current).first()
+    advocacy: dict[str, AdvocacyDecision] = {}
+    eligibility: dict[str, EligibilityDetermination] = {}
+    prevention = financial = None
+    if recorded:
+        current = {"case_id": case.pk, "superseded_at__isnull": True}
+        advocacy = {d.activity: d for d in AdvocacyDecision.objects.filter(**current)}
+        eligibility = {d.kind: d for d in EligibilityDetermination.objects.filter(**current)}
+        prevention = PreventionRecord.objects.filter(**current).first()
+        financial = FinancialInformationRecord.objects.filter(**current).first()
     # Who recorded them (and agreed any exception): one query for the four kinds, none if nothing is recorded.
     fill_foreign_keys([*advocacy.values(), *eligibility.values(), *filter(None, [prevention, financial])],
                       "created_by", "exception_by")
@@ -211,3 +221,16 @@ def advocacy_decision_get_for_user(*, user, case: Case, decision_id: int) -> Adv
         person_id=case.person_id,
     )
     return decision
+
+
+def case_has_steps_expression() -> ExpressionWrapper:
+    """Whether a case has any current Care Act record, as an expression on its row (read with the case by its
+    page, which then reads the four kinds only when there is one)."""
+    current = {"case_id": OuterRef("pk"), "superseded_at__isnull": True}
+    return ExpressionWrapper(
+        Q(Exists(AdvocacyDecision.objects.filter(**current)))
+        | Q(Exists(EligibilityDetermination.objects.filter(**current)))
+        | Q(Exists(PreventionRecord.objects.filter(**current)))
+        | Q(Exists(FinancialInformationRecord.objects.filter(**current))),
+        output_field=BooleanField(),
+    )

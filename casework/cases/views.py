@@ -26,6 +26,7 @@ from casework.accounts.selectors import (
 )
 from casework.allocation import selectors as allocation_selectors
 from casework.allocation import services as allocation_services
+from casework.assessments import selectors as assessment_selectors
 from casework.careact import selectors as careact_selectors
 from casework.cases import gates, lifecycle, selectors, services
 from casework.cases.choices import CaseStage, CaseStatus
@@ -46,15 +47,19 @@ from casework.cases.forms import (
 )
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
+from casework.consent import selectors as consent_selectors
 from casework.contacts import selectors as contact_selectors
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.pages import paginate as _paginate
 from casework.core.pages import require_page_perm as _require
 from casework.core.pages import run_form_service as _run
 from casework.core.permissions import has_perm
+from casework.letters import selectors as letter_selectors
 from casework.people import selectors as people_selectors
+from casework.referrals import selectors as referral_selectors
 from casework.safeguarding import selectors as safeguarding_selectors
 from casework.tasks import selectors as task_selectors
+from casework.waiting_list import selectors as waiting_selectors
 
 MY_CASES_PAGE_SIZE = 25
 WORKLIST_PAGE_SIZE = 25
@@ -319,11 +324,7 @@ def case_index(request):
 
 def case_detail(request, case_id: int):
     user = request.user
-    # Read with the case: whether it has a safeguarding concern, and the user's unread messages about it.
-    case = selectors.case_get_for_page(user=user, case_id=case_id, also={
-        "safeguarding_flag": safeguarding_selectors.case_has_concern_expression(),
-        "unread_messages": contact_selectors.unread_message_count_expression(user=user),
-    })
+    case = selectors.case_get_for_page(user=user, case_id=case_id, also=_case_page_also(user))
     # Read once and shared: the workers (which also tell the policies the current roles) and every stage
     # progress row (the task list, the moves offered and the reset history).
     current_workers, past_workers = selectors.case_workers(case=case)
@@ -374,10 +375,12 @@ def case_detail(request, case_id: int):
             "strategy": contact_selectors.contact_strategy_for(case=case),
             "can_record_contact": has_perm(user, "contacts.record_contact_case", case),
             "unread_messages": case.unread_messages,
-            "tasks": list(task_selectors.tasks_for_case(user=user, case=case)[:20]),
+            "tasks": list(task_selectors.tasks_for_case(user=user, case=case)[:20])
+            if case.has_open_tasks else [],
             "task_add_url": f"{reverse('tasks:task_add')}?case={case.pk}"
             if has_perm(user, "tasks.add_task_case", case) else "",
-            "care_act": careact_selectors.care_act_steps_get_for_user(user=user, case=case),
+            "care_act": careact_selectors.care_act_steps_get_for_user(
+                user=user, case=case, recorded=case.has_care_act_records),
             "safeguarding_flag": case.safeguarding_flag,
             # No concern on the case, none to list.
             "safeguarding_concerns": safeguarding_selectors.concerns_for_case(user=user, case=case)
@@ -387,6 +390,25 @@ def case_detail(request, case_id: int):
             "outcome_label": _outcome_label(case),
         },
     )
+
+
+def _case_page_also(user) -> dict:
+    """What the case page reads with the case (case_get_for_page `also`), an expression each: the user's
+    unread messages about it, and whether each panel has anything. A panel with nothing reads nothing more
+    (most cases have no letters, referrals or concerns): an index probe in the case's query costs far less
+    than a query. With something in every panel, the page makes the same queries as without these."""
+    return {
+        "unread_messages": contact_selectors.unread_message_count_expression(user=user),
+        "safeguarding_flag": safeguarding_selectors.case_has_concern_expression(),
+        "has_open_tasks": task_selectors.case_has_open_tasks_expression(),
+        "has_care_act_records": careact_selectors.case_has_steps_expression(),
+        "has_waiting_entries": waiting_selectors.case_has_waiting_entries_expression(),
+        "has_letters": letter_selectors.case_has_letters_expression(),
+        "has_assessments": assessment_selectors.case_has_assessments_expression(),
+        "has_needs": assessment_selectors.case_has_needs_expression(),
+        "has_consents": consent_selectors.case_has_consents_expression(),
+        "has_referrals": referral_selectors.case_has_referrals_expression(),
+    }
 
 
 def _outcome_label(case: Case) -> str:

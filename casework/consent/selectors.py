@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from casework.accounts.selectors import actor_for
@@ -106,3 +106,9 @@ def consent_state(*, record: ConsentRecord, day: datetime.date | None = None) ->
         "colour": colour,
         "ended_on": end[1] if end else None,
     }
+
+
+def case_has_consents_expression() -> Exists:
+    """Whether a case has any consent record or lawful basis, as an expression on its row (read with the case
+    by its page)."""
+    return Exists(ConsentRecord.objects.filter(case_id=OuterRef("pk")))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Max, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.http import Http404
 
 from casework.accounts.selectors import actor_for
@@ -39,3 +39,8 @@ def letter_template_get_for_user(*, user, template_id: int) -> LetterTemplate:
     if template is None:
         raise Http404("No letter template found")
     return template
+
+
+def case_has_letters_expression() -> Exists:
+    """Whether a case has any letter, as an expression on its row (read with the case by its page)."""
+    return Exists(Letter.objects.filter(case_id=OuterRef("pk")))

@@ -3,7 +3,7 @@ sharing.py."""
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from casework.accounts.models import Organisation
@@ -189,3 +189,8 @@ def referral_refresh(*, referral: Referral) -> Referral:
     )
     fresh.side = getattr(referral, "side", "delivery")
     return fresh
+
+
+def case_has_referrals_expression() -> Exists:
+    """Whether a case has any referral, as an expression on its row (read with the case by its page)."""
+    return Exists(Referral.objects.filter(case_id=OuterRef("pk")))

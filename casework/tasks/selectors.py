@@ -203,3 +203,9 @@ def case_task_assignee(*, case: Case) -> tuple[User | None, Team | None]:
     if case.allocated_team_id and case.allocated_team.organisation_id == holder:
         return None, case.allocated_team
     return None, None
+
+
+def case_has_open_tasks_expression() -> Exists:
+    """Whether a case has any open task (anyone's), as an expression on its row (read with the case by its
+    page)."""
+    return Exists(Task.objects.filter(case_id=OuterRef("pk"), status=TaskStatus.OPEN))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from casework.accounts.selectors import actor_for
 from casework.core import clock
@@ -121,3 +121,9 @@ def reprioritisations_for(*, entry: WaitingListEntry) -> QuerySet[Reprioritisati
 def timescales_for(*, organisation_id: int) -> dict[tuple[str, str], int]:
     """{(list kind, priority): working days} as set by the organisation (defaults fill the rest)."""
     return {(t.list_kind, t.priority): t.working_days for t in Timescale.objects.filter(organisation_id=organisation_id)}
+
+
+def case_has_waiting_entries_expression() -> Exists:
+    """Whether a case has ever been on a waiting list, as an expression on its row (read with the case by its
+    page)."""
+    return Exists(WaitingListEntry.objects.filter(case_id=OuterRef("pk")))

@@ -11,10 +11,13 @@ register = template.Library()
 
 @register.inclusion_tag("referrals/_case_referrals.html")
 def case_referrals(case, user):
-    referrals = [
-        referral_shared(r, side="responsible", summary=True)
-        for r in selectors.referrals_for_case_page(user=user, case=case)
-    ]
+    referrals = []
+    # A case read for its page says whether it has a referral (cases.views._case_page_also): if not, no query.
+    if getattr(case, "has_referrals", True):
+        referrals = [
+            referral_shared(r, side="responsible", summary=True)
+            for r in selectors.referrals_for_case_page(user=user, case=case)
+        ]
     return {
         "case": case,
         "referrals": referrals,

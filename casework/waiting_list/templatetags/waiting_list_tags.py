@@ -10,5 +10,8 @@ register = template.Library()
 
 @register.inclusion_tag("waiting_list/_case_waiting.html")
 def case_waiting(case, user):
-    return {"case": case, "entries": list(selectors.waiting_entries_for_case(case=case)[:10]),
-            "can_triage": has_perm(user, "waiting_list.triage_case", case)}
+    # A case read for its page says whether it has any entry (cases.views._case_page_also): if not, no query.
+    entries = []
+    if getattr(case, "has_waiting_entries", True):
+        entries = list(selectors.waiting_entries_for_case(case=case)[:10])
+    return {"case": case, "entries": entries, "can_triage": has_perm(user, "waiting_list.triage_case", case)}
