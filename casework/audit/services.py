@@ -4,14 +4,16 @@ Change events are chained as they are written; access events are chained afterwa
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
 from casework.accounts.selectors import actor_for
 from casework.audit.chain import event_hash, normalise_time, to_json_safe
 from casework.audit.models import AccessEvent, AuditEvent, ChainedEvent, ChainHead
 from casework.core import clock
+from casework.core.compiled_queries import prepared_cursor
 from casework.core.context import current_request_context
 
 _CHAINS: dict[type[ChainedEvent], str] = {AuditEvent: "audit", AccessEvent: "access"}
@@ -129,8 +131,35 @@ def access_record(*, user, verb: str, obj: models.Model | None = None, person_id
         details=to_json_safe(details or {}),
         **_context(user, organisation_id),
     )
-    event.save(force_insert=True)
+    if connection.vendor == "postgresql":
+        _access_event_insert(event)
+    else:
+        event.save(force_insert=True)
     return event
+
+
+_ACCESS_FIELDS = tuple(field for field in AccessEvent._meta.concrete_fields if not field.primary_key)
+
+
+@lru_cache(maxsize=1)
+def _access_event_insert_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _ACCESS_FIELDS)
+    values = ", ".join(["%s"] * len(_ACCESS_FIELDS))
+    return (f"INSERT INTO {quote(AccessEvent._meta.db_table)} ({columns}) VALUES ({values}) "
+            f"RETURNING {quote(AccessEvent._meta.pk.column)}")
+
+
+def _access_event_insert(event: AccessEvent) -> None:
+    """The save() of a new event as one prepared INSERT: every API read records one, and the ORM compiled
+    it afresh each time (0.1 ms of the app's CPU and 0.08 ms of PostgreSQL's per request; ADR 10)."""
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each lookup through the proxy costs
+    params = [field.get_db_prep_save(getattr(event, field.attname), db) for field in _ACCESS_FIELDS]
+    with prepared_cursor(db) as cursor:
+        cursor.execute(_access_event_insert_sql(), params)
+        event.pk = cursor.fetchone()[0]
+    event._state.adding = False
+    event._state.db = db.alias
 
 
 def _fill_chain_fields(events: list[AccessEvent]) -> None:

@@ -20,7 +20,7 @@ from casework.audit.services import access_record
 from casework.cases import selectors, services
 from casework.cases.models import Case, RiskCategory
 from casework.cases.policies import can_view_case
-from casework.core.api import PageParams, etag, expected_version
+from casework.core.api import BodyWriter, PageParams, etag, expected_version
 from casework.core.compiled_queries import CompiledRows
 from casework.core.expressions import ForeignColumn
 from casework.core.errors import ValidationFailed
@@ -140,6 +140,9 @@ class CasePage(BaseModel):
     has_next: bool
 
 
+_CASE_PAGE = BodyWriter(CasePage)
+
+
 class CaseIndexPage(BaseModel):
     items: list[CaseIndexOut]
     count: int | None
@@ -201,7 +204,7 @@ def list_cases(request, params: Query[CaseListParams]):
     rows = rows[: params.page_size]
     access_record(user=user, verb="cases.list_read_by_api", details={"scope": params.scope,
                                                                     "cases": [c["id"] for c in rows]})
-    return {"items": rows, **meta}
+    return _CASE_PAGE.response({"items": rows, **meta})
 
 
 @router.get("/index", response=CaseIndexPage, summary="The case index: who is responsible for each case")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from functools import cache
+from typing import Any, Generic, TypeVar, get_args, get_origin
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field, TypeAdapter
+from typing_extensions import TypedDict
 
 from casework.core.errors import ValidationFailed
 
@@ -54,3 +57,33 @@ def expected_version(request, body_version: int | None) -> int:
 
 def etag(version: int) -> str:
     return f'"{version}"'
+
+
+class BodyWriter:
+    """A response schema's JSON written by pydantic-core straight from plain dicts, for the hottest lists.
+
+    ninja would validate the dicts into models and dump them back before writing (0.16 ms of 0.24 for a
+    50-case page). This writes the same JSON from a TypedDict twin of the schema: only the schema's fields
+    are written (in the dicts' order), in its formats, and a value of the wrong type is an error.
+    """
+
+    def __init__(self, schema: type[BaseModel]):
+        self._adapter = TypeAdapter(_typed_dict(schema))
+
+    def response(self, data: dict[str, Any], status: int = 200) -> HttpResponse:
+        return HttpResponse(self._adapter.dump_json(data, warnings="error"), status=status,
+                            content_type="application/json; charset=utf-8")
+
+
+@cache
+def _typed_dict(schema: type[BaseModel]) -> type:
+    return TypedDict(f"{schema.__name__}Body", {name: _plain(field.annotation)  # type: ignore[misc]
+                                                for name, field in schema.model_fields.items()})
+
+
+def _plain(annotation):
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _typed_dict(annotation)
+    if get_origin(annotation) is list:
+        return list[_plain(get_args(annotation)[0])]  # type: ignore[misc]
+    return annotation

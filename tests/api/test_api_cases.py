@@ -34,6 +34,16 @@ def test_worklist_scope_lists_unallocated_cases_with_filters(api, world, high):
     assert AccessEvent.objects.filter(verb="cases.list_read_by_api").exists()
 
 
+
+def test_list_body_is_the_declared_schema_exactly(api, world, high):
+    from casework.cases.api import CaseOut, CasePage
+
+    _cases(world, 2, risk_category=high)
+    body = api(world.practitioner).get("/cases", {"scope": "worklist", "with_count": True}).json()
+    assert CasePage.model_validate(body).model_dump(mode="json") == body
+    assert [set(item) for item in body["items"]] == [set(CaseOut.model_fields)] * 2
+    assert {item["risk_category"] for item in body["items"]} == {"High"}
+
 def test_page_size_is_capped_at_100(api, world):
     response = api(world.practitioner).get("/cases", {"page_size": 101})
     assert response.status_code == 422
