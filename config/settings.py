@@ -121,7 +121,7 @@ else:
     # starting workers costs more CPU than it saves and takes it from the requests beside it.
     _parallel = int(os.environ.get("DATABASE_PARALLEL_WORKERS", "0"))
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={_parallel}"
-    # Set, so that the few statements core.compiled_queries runs prepared can be (ADR 10); Django's own cursors
+    # Set, so that the few statements core.compiled_queries runs prepared can be (ADR 11); Django's own cursors
     # bind client-side and prepare nothing whatever it says. Off (None) behind a pooler in transaction mode.
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5

@@ -152,7 +152,7 @@ def _access_event_insert_sql() -> str:
 
 def _access_event_insert(event: AccessEvent) -> None:
     """The save() of a new event as one prepared INSERT: every API read records one, and the ORM compiled
-    it afresh each time (0.1 ms of the app's CPU and 0.08 ms of PostgreSQL's per request; ADR 10)."""
+    it afresh each time (0.1 ms of the app's CPU and 0.08 ms of PostgreSQL's per request; ADR 11)."""
     db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each lookup through the proxy costs
     params = [field.get_db_prep_save(getattr(event, field.attname), db) for field in _ACCESS_FIELDS]
     with prepared_cursor(db) as cursor:

@@ -6,7 +6,7 @@ team worklist page (the database: 0.6 ms), 0.7 ms for a token or a user's member
 queryset it builds, so that the SQL is a pure function of the cache key. It holds SQL, parameters and
 column converters: never rows, and never a decision about who may see what.
 
-On PostgreSQL the statement also runs prepared (ADR 10): its parameters are written into it as literals
+On PostgreSQL the statement also runs prepared (ADR 11): its parameters are written into it as literals
 once, as client-side binding would write them on every run, and each connection prepares that text the
 first time it runs it, so PostgreSQL parses and plans it once per connection instead of once per request
 (for the worklist page 0.4 ms of its 0.8 ms). With the literals in the text the plan is the one for those
