@@ -26,12 +26,20 @@ from casework.core.context import current_request_context, request_context
 from casework.core.errors import PermissionRefused
 from casework.core.permissions import has_perm
 
-COLUMNS = [
-    "reference", "person_id", "household_id", "name", "date_of_birth", "nhs_number", "postcode",
-    "risk_category", "priority", "status", "stage", "raised_on", "allocated_on", "closed_on",
+# The columns common to both snapshots: what the Case index page shows, and no one's personal details.
+INDEX_COLUMNS = [
+    "reference", "risk_category", "priority", "status", "stage", "area", "raised_on", "allocated_on", "closed_on",
     "responsible_organisation", "allocated_team", "primary_worker",
 ]
+# An organisation's own cases come with who they are about; the initiative-wide index never does (issue 12):
+# each responsible organisation downloads its own cases with their details, the lead sees only who holds what.
+PERSON_COLUMNS = ["person_id", "household_id", "name", "date_of_birth", "nhs_number", "postcode"]
+COLUMNS = INDEX_COLUMNS[:1] + PERSON_COLUMNS + INDEX_COLUMNS[1:]
 RESTRICTED = "Restricted record"
+
+
+def columns_for(scope: str) -> list[str]:
+    return COLUMNS if scope == "organisation" else INDEX_COLUMNS
 
 
 def snapshot_queryset(*, user, scope: str) -> QuerySet:
@@ -51,15 +59,18 @@ def snapshot_queryset(*, user, scope: str) -> QuerySet:
         # A restricted person's identifying details never leave in a snapshot.
         return Conditional(When(restricted, then=Value("")), default=expression, output_field=CharField())
 
-    return qs.order_by("id").values_list(
-        "reference", "person_id", "household_id",
+    person = [
+        "person_id", "household_id",
         Conditional(When(restricted, then=Value(RESTRICTED)),
-              default=Coalesce(Concat(F("person__given_name"), Value(" "), F("person__family_name")),
-                               F("household__name")), output_field=CharField()),
+                    default=Coalesce(Concat(F("person__given_name"), Value(" "), F("person__family_name")),
+                                     F("household__name")), output_field=CharField()),
         guarded(Cast(F("person__date_of_birth"), CharField())),
         guarded(Coalesce(F("person__nhs_number"), Value(""))),
         guarded(Coalesce(F("person__postcode"), F("household__postcode"))),
-        Coalesce(F("risk_category__label"), Value("")), "priority", "status", "stage",
+    ] if scope == "organisation" else []
+    return qs.order_by("id").values_list(
+        "reference", *person,
+        Coalesce(F("risk_category__label"), Value("")), "priority", "status", "stage", "area",
         TruncDate("raised_at"), TruncDate("allocated_at"), TruncDate("closed_at"),
         Coalesce(F("responsible_organisation__name"), Value("")), Coalesce(F("allocated_team__name"), Value("")),
         Coalesce(Concat(F("primary_worker__first_name"), Value(" "), F("primary_worker__last_name")), Value("")),
@@ -94,7 +105,8 @@ def stream_csv(*, user, scope: str) -> tuple[Iterator[bytes], str]:
     """The snapshot as CSV bytes (header first), and a file name."""
     qs = snapshot_queryset(user=user, scope=scope)
     count = {"rows": 0}
-    header = (",".join(COLUMNS) + "\r\n").encode()
+    columns = columns_for(scope)
+    header = (",".join(columns) + "\r\n").encode()
 
     def rows() -> Iterator[bytes]:
         yield header
@@ -115,18 +127,20 @@ def stream_csv(*, user, scope: str) -> tuple[Iterator[bytes], str]:
                 buffer.truncate()
         yield buffer.getvalue().encode()
 
-    return _audited(rows(), user=user, scope=scope, fmt="csv", counter=lambda: count["rows"]), "case-index.csv"
+    filename = "case-index.csv" if scope == "organisation" else "initiative-case-index.csv"
+    return _audited(rows(), user=user, scope=scope, fmt="csv", counter=lambda: count["rows"]), filename
 
 
 def stream_jsonl(*, user, scope: str) -> Iterator[bytes]:
-    """The snapshot as JSON Lines: one object per case with the COLUMNS as keys."""
+    """The snapshot as JSON Lines: one object per case with the scope's columns as keys."""
     qs = snapshot_queryset(user=user, scope=scope)
+    columns = columns_for(scope)
     count = {"rows": 0}
 
     def rows() -> Iterator[bytes]:
         if connection.vendor == "postgresql":
             sql, params = qs.query.sql_with_params()
-            select = f"SELECT row_to_json(t) FROM ({sql}) AS t({', '.join(COLUMNS)})"
+            select = f"SELECT row_to_json(t) FROM ({sql}) AS t({', '.join(columns)})"
             # COPY's text format doubles backslashes; JSON has no raw control characters, so undo only that.
             for data in _copy(f"COPY ({select}) TO STDOUT", params):
                 count["rows"] += 1
@@ -134,7 +148,7 @@ def stream_jsonl(*, user, scope: str) -> Iterator[bytes]:
             return
         chunk: list[str] = []
         for row in qs.iterator(chunk_size=5000):
-            record = dict(zip(COLUMNS, row, strict=True))
+            record = dict(zip(columns, row, strict=True))
             chunk.append(json.dumps(record, default=str))
             count["rows"] += 1
             if len(chunk) >= 2000:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from casework.accounts.tokens import api_token_issue
 from casework.audit.models import AccessEvent
+from casework.reporting.exports import COLUMNS, INDEX_COLUMNS, PERSON_COLUMNS
 from tests.factories import CaseFactory, PersonFactory
 
 
@@ -49,10 +50,22 @@ def test_restricted_people_are_withheld(client, world, cases):
     assert row["date_of_birth"] == row["postcode"] == row["nhs_number"] == ""
 
 
-def test_lead_initiative_admin_downloads_the_whole_initiative(client, world, cases):
+def test_lead_initiative_admin_downloads_the_whole_initiative_without_personal_details(client, world, cases):
+    county, _restricted, district = cases
     client.force_login(world.initiative_admin)
-    rows = _csv(client.get(reverse("reporting:case_snapshot_csv"), {"scope": "initiative"}))
+    response = client.get(reverse("reporting:case_snapshot_csv"), {"scope": "initiative"})
+    body = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert len(rows) == 5
+    assert list(rows[0]) == INDEX_COLUMNS
+    assert {r["responsible_organisation"] for r in rows if r["reference"] == district.reference} == {
+        district.responsible_organisation.name if district.responsible_organisation else ""}
+    # Nobody's name, date of birth, NHS number or postcode, anywhere in the file.
+    for person in [c.person for c in county] + [world.district_person, world.restricted_person]:
+        for detail in (person.full_name, person.postcode, person.date_of_birth.isoformat(),
+                       person.nhs_number):
+            assert not detail or detail not in body
+    assert response["Content-Disposition"] == 'attachment; filename="initiative-case-index.csv"'
     assert client.get(reverse("reporting:case_snapshot_csv")).status_code == 403  # no casework role
 
 
@@ -85,7 +98,10 @@ def test_json_lines_through_the_api(client, world, cases):
     assert response["Content-Type"] == "application/x-ndjson"
     lines = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
     assert len(lines) == 5
-    assert set(lines[0]) >= {"reference", "name", "status", "stage", "responsible_organisation"}
+    assert list(lines[0]) == INDEX_COLUMNS
+    assert not set(lines[0]) & set(PERSON_COLUMNS)
+    names = {c.person.full_name for c in cases[0]} | {"Dennis Marsh", "Alex Hidden"}
+    assert not any(name in json.dumps(line) for line in lines for name in names)
     assert AccessEvent.objects.get(verb="reporting.case_snapshot_downloaded").details["rows"] == 5
 
 
@@ -101,6 +117,7 @@ def test_names_with_quotes_and_backslashes_survive(client, world):
     token = api_token_issue(user=world.practitioner)
     response = client.get("/api/v1/cases/snapshot", HTTP_AUTHORIZATION=f"Bearer {token}")
     [line] = [json.loads(x) for x in b"".join(response.streaming_content).decode().splitlines()]
+    assert list(line) == COLUMNS
     assert line["name"] == 'Jo "JJ" O\'Neil\\Smith'
     client.force_login(world.practitioner)
     [row] = _csv(client.get(reverse("reporting:case_snapshot_csv")))
