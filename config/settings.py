@@ -220,5 +220,7 @@ LOGGING = {
 # Casework's own settings.
 CASEWORK_SERVICE_NAME = "Casework"
 BREAK_GLASS_HOURS = float(os.environ.get("BREAK_GLASS_HOURS", "4"))
+# How long a person shown in an index search stays openable as a card (and at the duty desk) for that user.
+INDEX_CARD_MINUTES = int(os.environ.get("INDEX_CARD_MINUTES", "60"))
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "casework-demo")
 DUPLICATE_DOB_TOLERANCE_DAYS = int(os.environ.get("DUPLICATE_DOB_TOLERANCE_DAYS", "366"))

@@ -116,3 +116,14 @@ class CaseFactory(factory.django.DjangoModelFactory):
     area = factory.LazyAttribute(lambda c: c.person.postcode.split(" ")[0])
     raised_at = factory.Faker("date_time_between", start_date="-90d", end_date="-1d",
                               tzinfo=datetime.UTC)
+
+
+def found_in_search(user, *people) -> None:
+    """Search the index for each person as `user` does at the front door, so their cards may be opened (ADR 3)."""
+    from casework.people.selectors import person_index_search
+
+    for person in people:
+        if person.nhs_number:
+            person_index_search(user=user, nhs_number=person.nhs_number)
+        else:
+            person_index_search(user=user, family_name=person.family_name, date_of_birth=person.date_of_birth)

@@ -25,6 +25,7 @@ from casework.core.compiled_queries import CompiledRows
 from casework.core.expressions import ForeignColumn
 from casework.core.errors import ValidationFailed
 from casework.people import selectors as people_selectors
+from casework.people.models import RESTRICTED_NAME
 
 router = Router(tags=["cases"])
 
@@ -88,13 +89,18 @@ def case_row_values(qs):
         organisation_name=ForeignColumn("responsible_organisation", "name"),
         team_name=ForeignColumn("allocated_team", "name"),
         worker_name=ForeignColumn("primary_worker", "first_name", "last_name", fallback="username"),
-        given=F("person__given_name"), family=F("person__family_name"), household_name=F("household__name"),
-        household_line=F("household__address_line_1"))
+        given=F("person__given_name"), family=F("person__family_name"), restricted=F("person__is_restricted"),
+        household_name=F("household__name"), household_line=F("household__address_line_1"))
 
 
-def case_rows_finish(rows: list[dict]) -> list[dict]:
-    """Rename the looked-up names to the API's fields and name the subject; in place."""
+def case_rows_finish(rows: list[dict], *, user) -> list[dict]:
+    """Rename the looked-up names to the API's fields and name the subject, withholding a restricted person's
+    name from a user not named on the restriction (one query, only when a row is restricted); in place."""
+    restricted = {row["person_id"] for row in rows if row["restricted"]}
+    named = people_selectors.restricted_person_ids_named(user=user, person_ids=restricted) if restricted else set()
     for row in rows:
+        if row.pop("restricted") and row["person_id"] not in named:
+            row["given"], row["family"] = RESTRICTED_NAME, ""
         row["risk_category"] = row.pop("risk_category_label")
         row["responsible_organisation"] = row.pop("organisation_name")
         row["allocated_team"] = row.pop("team_name")
@@ -106,9 +112,9 @@ def case_rows_finish(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def case_rows(qs) -> list[dict]:
+def case_rows(qs, *, user) -> list[dict]:
     """List rows as plain dicts: one query, no model instances (the API's hot path)."""
-    return case_rows_finish(list(case_row_values(qs)))
+    return case_rows_finish(list(case_row_values(qs)), user=user)
 
 
 @lru_cache(maxsize=128)
@@ -191,13 +197,13 @@ def list_cases(request, params: Query[CaseListParams]):
     if params.scope == "worklist":
         scope = allocation_selectors.worklist_scope(user=user)
         page = _worklist_page(scope, filters, params.status, params.stage, start, stop)
-        rows = case_rows_finish(page.rows())
+        rows = case_rows_finish(page.rows(), user=user)
         count = (_narrowed(allocation_selectors.team_worklist_for_scope(scope, filters), params.status,
                            params.stage).count() if params.with_count else None)
     else:
         base = selectors.my_cases(user=user) if params.scope == "mine" else selectors.case_list_visible(user=user)
         qs = _narrowed(allocation_selectors.apply_filters(base, filters), params.status, params.stage)
-        rows = case_rows(qs[start:stop])
+        rows = case_rows(qs[start:stop], user=user)
         count = qs.count() if params.with_count else None
     meta = {"count": count, "page": params.page, "page_size": params.page_size,
             "has_next": len(rows) > params.page_size}
@@ -213,7 +219,7 @@ def case_index(request, params: Query[IndexParams]):
                                          unallocated_only=params.unallocated_only)
     start = (params.page - 1) * params.page_size
     # CaseIndexOut keeps only the index fields of each row: no names reach the lead this way.
-    rows = case_rows(qs[start:start + params.page_size + 1])
+    rows = case_rows(qs[start:start + params.page_size + 1], user=request.user)
     return {"items": rows[: params.page_size], "count": qs.count() if params.with_count else None,
             "page": params.page, "page_size": params.page_size, "has_next": len(rows) > params.page_size}
 
@@ -245,9 +251,9 @@ def _case_for_action(request, case_id: int) -> Case:
     return case
 
 
-def _row(case: Case, response: HttpResponse) -> dict:
+def _row(request, case: Case, response: HttpResponse) -> dict:
     """The case as the API returns it, with its version as the ETag."""
-    [row] = case_rows(Case.objects.filter(pk=case.pk))
+    [row] = case_rows(Case.objects.filter(pk=case.pk), user=request.user)
     response["ETag"] = etag(row["version"])
     return row
 
@@ -258,7 +264,7 @@ def _done(request, case: Case, response: HttpResponse) -> dict:
         selectors.case_get_for_user(user=request.user, case_id=case.pk, purpose="read_by_api")
     else:
         selectors.case_index_get_for_user(user=request.user, case_id=case.pk)
-    return _row(case, response)
+    return _row(request, case, response)
 
 
 class OutcomeOut(Schema):
@@ -280,7 +286,7 @@ def outcomes(request, initiative_id: int, include_retired: bool = False):
 
 @router.get("/{case_id}", response=CaseOut, summary="A case")
 def get_case(request, case_id: int, response: HttpResponse):
-    return _row(_case(request, case_id), response)
+    return _row(request, _case(request, case_id), response)
 
 
 class CaseRaiseIn(Schema):

@@ -16,6 +16,7 @@ from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseStatus
 from casework.cases.models import Case, CaseAssignment, RiskCategory, StageProgress
 from casework.cases.policies import holder_q, remember_assignment_roles
 from casework.core.expressions import ForeignColumn
+from casework.people.selectors import person_names_reveal
 
 
 def case_list_visible(*, user) -> QuerySet[Case]:
@@ -92,6 +93,8 @@ def _get_recorded(user, case_id: int, purpose: str, qs: QuerySet[Case]) -> Case:
     if case is None:
         raise Http404("No case found")
     access_record(user=user, verb=f"cases.case_{purpose}", obj=case, case_id=case.pk, person_id=case.person_id)
+    if case.person_id:
+        person_names_reveal(user=user, people=[case.person])
     return case
 
 

@@ -255,6 +255,7 @@ def my_cases(request):
     if not actor_for(request.user).editing_organisation_ids:
         raise PermissionDenied("My cases is for people who work on cases.")
     page, page_range = _paginate(request, selectors.my_cases(user=request.user), MY_CASES_PAGE_SIZE)
+    people_selectors.person_names_reveal(user=request.user, people=[case.person for case in page if case.person_id])
     for case in page:
         case.next_step = lifecycle.NEXT_STEP[case.stage]
     return render(request, "cases/my_cases.html", {"page": page, "page_range": page_range})

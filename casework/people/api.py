@@ -23,6 +23,7 @@ class IndexCardOut(Schema):
     is_restricted: bool
     known_to: str
     can_open: bool
+    can_break_glass: bool
     responsible: list[str]
 
 
@@ -53,6 +54,14 @@ class PersonOut(Schema):
     preferred_contact_method: str
     is_restricted: bool
     created_by_organisation_id: int
+    break_glass_until: datetime.datetime | None = Field(
+        None, description="Set when you are reading this record only under break-glass access: until when. "
+                          "Every view under it is flagged and reviewed by your organisation's auditor.")
+
+    @staticmethod
+    def resolve_break_glass_until(person) -> datetime.datetime | None:
+        grant = getattr(person, "break_glass_grant", None)
+        return grant.expires_at if grant is not None else None
 
 
 class PersonFields(Schema):

@@ -38,6 +38,9 @@ class Address(models.Model):
         return [line for line in (self.address_line_1, self.address_line_2, self.town, self.postcode) if line]
 
 
+RESTRICTED_NAME = "Restricted record"
+
+
 class Person(TimeStampedModel, VersionedModel, Address):
     initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="people")
     created_by_organisation = models.ForeignKey(
@@ -94,6 +97,16 @@ class Person(TimeStampedModel, VersionedModel, Address):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def name_withheld(self) -> bool:
+        """A restricted person's name is withheld wherever their case or household is shown, unless the selector
+        that loaded them found the user named on the restriction (people.selectors.person_names_reveal)."""
+        return self.is_restricted and not getattr(self, "name_revealed", False)
+
+    @property
+    def shown_name(self) -> str:
+        return RESTRICTED_NAME if self.name_withheld else self.full_name
 
     @property
     def birth_year(self) -> int | None:
@@ -214,3 +227,17 @@ class BreakGlassGrant(models.Model):
         ordering = ["-opened_at"]
         indexes = [models.Index(fields=["user", "person", "expires_at"], name="break_glass_active_idx"),
                    models.Index(fields=["organisation", "reviewed_at"], name="break_glass_review_idx")]
+
+
+class IndexSearchResult(models.Model):
+    """A person shown to a user in an index search, whose card that user may open until expires_at.
+
+    Cards are reached only from a search the same user made (ADR 3): walking ids finds nothing.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "person"], name="index_search_result_unique")]

@@ -65,6 +65,18 @@ def reading_organisation_ids(user) -> frozenset[int]:
     return actor.casework_organisation_ids | actor.auditing_organisation_ids
 
 
+# Break-glass is for those who may come to hold a person's case: casework in a lead or responsible organisation.
+# A delivery organisation sees only what a referral's consent covers, always.
+BREAK_GLASS_KINDS = frozenset({"lead", "responsible"})
+
+
+def break_glass_organisation_ids(user) -> frozenset[int]:
+    """The organisations in which the user may use (and so holds any) break-glass access."""
+    actor = actor_for(user)
+    return frozenset(org for org in actor.casework_organisation_ids
+                     if actor.organisation_kinds.get(org, frozenset()) & BREAK_GLASS_KINDS)
+
+
 def _is_named_on(person: Person, user) -> bool:
     return PersonRestrictedAccess.objects.filter(person=person, user_id=user.pk).exists()
 
@@ -93,7 +105,7 @@ def can_view_person(user, person: Person) -> bool:
         return bool(reading_organisation_ids(user)) and _is_named_on(person, user)
     if organisations_hold_relationship(person, reading_organisation_ids(user)):
         return True
-    return bool(actor.casework_organisation_ids) and _has_break_glass(person, user)
+    return bool(break_glass_organisation_ids(user)) and _has_break_glass(person, user)
 
 
 @register("people.change_person")
@@ -115,9 +127,11 @@ def can_create_person(user) -> bool:
 
 @register("people.break_glass_person")
 def can_break_glass(user, person: Person) -> bool:
-    """A caseworker without a relationship may open an unrestricted record on a stated reason."""
+    """A caseworker of a lead or responsible organisation without a relationship may open an unrestricted
+    record on a stated reason."""
     return (
-        can_view_index_card(user, person)
+        bool(break_glass_organisation_ids(user))
+        and can_view_index_card(user, person)
         and not person.is_restricted
         and not can_view_person(user, person)
     )

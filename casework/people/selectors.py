@@ -22,6 +22,7 @@ from casework.people.models import (
     BreakGlassGrant,
     Household,
     HouseholdMembership,
+    IndexSearchResult,
     Person,
     PersonRestrictedAccess,
 )
@@ -38,7 +39,7 @@ def person_list_visible(*, user) -> QuerySet[Person]:
     if not actor.initiative_ids or not readers:
         return Person.objects.none()
     unrestricted = policies.relationship_q(readers)
-    if actor.casework_organisation_ids:
+    if policies.break_glass_organisation_ids(user):
         unrestricted |= Exists(
             BreakGlassGrant.objects.filter(person=OuterRef("pk"), user_id=user.pk, expires_at__gt=clock.now())
         )
@@ -77,7 +78,26 @@ def person_get_for_user(*, user, person_id: int, purpose: str = "viewed") -> Per
         reason=f"Break-glass: {grant.reason}" if grant else "",
     )
     person.break_glass_grant = grant
+    person.name_revealed = True  # the full record is open to the user (named, when restricted)
     return person
+
+
+def person_names_reveal(*, user, people) -> None:
+    """Show the names of the restricted people among `people` to whom the user is named on (one query, and
+    none when nobody is restricted). Everyone else's restricted name stays withheld (Person.shown_name)."""
+    restricted = {p.pk: p for p in people if p is not None and p.is_restricted}
+    if not restricted:
+        return
+    named = set(PersonRestrictedAccess.objects.filter(user_id=user.pk, person_id__in=restricted)
+                .values_list("person_id", flat=True))
+    for pk, person in restricted.items():
+        person.name_revealed = pk in named
+
+
+def restricted_person_ids_named(*, user, person_ids) -> set[int]:
+    """Of these restricted people, those the user is named on."""
+    return set(PersonRestrictedAccess.objects.filter(user_id=user.pk, person_id__in=list(person_ids))
+               .values_list("person_id", flat=True))
 
 
 def person_get_for_change(*, user, person_id: int) -> Person:
@@ -100,6 +120,7 @@ class IndexCard:
     is_restricted: bool
     known_to: str
     can_open: bool
+    can_break_glass: bool = False
     score: int = 0
     # Who is responsible now, one line per open case: "CW-2026-000001: County Council, Team North, Jo Bloggs".
     responsible: tuple[str, ...] = ()
@@ -117,6 +138,7 @@ def register_routing_source(source: Callable[[list[int]], dict[int, list[str]]])
 def _cards(user, people: list[Person], scores: dict[int, int] | None = None) -> list[IndexCard]:
     ids = [p.pk for p in people]
     visible = set(person_list_visible(user=user).filter(pk__in=ids).values_list("pk", flat=True))
+    may_break_glass = bool(policies.break_glass_organisation_ids(user))
     routing: dict[int, list[str]] = {}
     for source in ROUTING_SOURCES:
         for person_id, lines in source(ids).items():
@@ -132,6 +154,7 @@ def _cards(user, people: list[Person], scores: dict[int, int] | None = None) -> 
             is_restricted=person.is_restricted,
             known_to=person.created_by_organisation.name,
             can_open=person.pk in visible,
+            can_break_glass=may_break_glass and not person.is_restricted and person.pk not in visible,
             score=(scores or {}).get(person.pk, 0),
             responsible=tuple(routing.get(person.pk, ())),
         ))
@@ -182,14 +205,30 @@ def person_index_search(*, user, nhs_number: str = "", family_name: str = "", gi
                     "date_of_birth": date_of_birth.isoformat()}
     access_record(user=user, verb="people.index_searched",
                   details={"criteria": criteria, "results": [p.pk for p in people]})
+    _remember_results(user=user, person_ids=[p.pk for p in people])
     return _cards(user, people, scores)
 
 
+def _remember_results(*, user, person_ids: list[int]) -> None:
+    """Let the user open the cards of these people, and only these, for INDEX_CARD_MINUTES (ADR 3)."""
+    now = clock.now()
+    IndexSearchResult.objects.filter(user_id=user.pk, expires_at__lte=now).delete()
+    if person_ids:
+        expires_at = now + datetime.timedelta(minutes=settings.INDEX_CARD_MINUTES)
+        IndexSearchResult.objects.bulk_create(
+            [IndexSearchResult(user_id=user.pk, person_id=pk, expires_at=expires_at) for pk in person_ids],
+            update_conflicts=True, unique_fields=["user", "person"], update_fields=["expires_at"])
+
+
 def person_index_card_get(*, user, person_id: int) -> IndexCard:
-    """One person's index card. Audited; 404 outside the user's initiatives."""
+    """One person's index card: only for a person in a recent search result of the same user (no walking ids).
+
+    Audited. Raises Http404 otherwise, and PermissionRefused when the user may not search the index at all.
+    """
     _require_index(user)
+    found = IndexSearchResult.objects.filter(user_id=user.pk, person_id=OuterRef("pk"), expires_at__gt=clock.now())
     person = (
-        Person.objects.filter(pk=person_id, initiative_id__in=actor_for(user).initiative_ids)
+        Person.objects.filter(Exists(found), pk=person_id, initiative_id__in=actor_for(user).initiative_ids)
         .select_related("created_by_organisation").first()
     )
     if person is None:
@@ -326,6 +365,7 @@ def relationships_for_person(*, user, person: Person):
     for rel in rows:
         incoming = rel.related_person_id == person.pk
         other = rel.person if incoming else rel.related_person
+        other.name_revealed = other.pk in visible
         result.append({"relationship": rel, "other": other, "incoming": incoming, "can_open": other.pk in visible})
     return result
 

@@ -15,6 +15,7 @@ from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, PermissionRefused, ValidationFailed
 from casework.core.permissions import require_perm
 from casework.people.errors import NhsNumberTaken, PossibleDuplicates
+from casework.people.policies import break_glass_organisation_ids
 from casework.people.identifiers import name_key, normalise_nhs_number, normalise_postcode
 from casework.people.models import (
     BreakGlassGrant,
@@ -212,8 +213,9 @@ def break_glass_open(*, user, person: Person, reason: str) -> BreakGlassGrant:
                  "Break-glass access is not available for this record." if person.is_restricted
                  else "You cannot use break-glass access for this record.")
     actor = actor_for(user)
-    organisation_id = (actor.primary_organisation_id if actor.primary_organisation_id in
-                       actor.casework_organisation_ids else next(iter(actor.casework_organisation_ids)))
+    allowed = break_glass_organisation_ids(user)
+    organisation_id = (actor.primary_organisation_id if actor.primary_organisation_id in allowed
+                       else min(allowed))
     opened = clock.now()
     with transaction.atomic():
         grant = BreakGlassGrant.objects.create(

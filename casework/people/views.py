@@ -119,7 +119,10 @@ def person_edit(request, person_id: int):
 
 
 def person_break_glass(request, person_id: int):
-    card = selectors.person_index_card_get(user=request.user, person_id=person_id)
+    try:
+        card = selectors.person_index_card_get(user=request.user, person_id=person_id)
+    except PermissionRefused as error:
+        _refuse(error)
     person = Person.objects.get(pk=card.person_id)
     if not has_perm(request.user, "people.break_glass_person", person):
         if card.can_open:

@@ -77,7 +77,7 @@ LIST_COLUMNS = (
     "id", "version", "case_id", "organisation_id", "team_id", "list_kind", "priority", "rag", "rag_reason", "crisis",
     "can_report_changes", "area", "received_on", "due_on", "exited_on", "exit_reason",
     "case__id", "case__reference", "case__person_id", "case__household_id",
-    "case__person__id", "case__person__given_name", "case__person__family_name",
+    "case__person__id", "case__person__given_name", "case__person__family_name", "case__person__is_restricted",
     "case__household__id", "case__household__name", "case__household__address_line_1",
     "case__household__address_line_2", "case__household__town", "case__household__postcode", "team__id", "team__name")
 

@@ -11,7 +11,7 @@ from casework.contacts import selectors, services
 from casework.contacts.models import ContactEvent, ContactStrategy
 from casework.core import clock
 from casework.core.errors import PermissionRefused, ValidationFailed
-from tests.factories import CaseFactory, RiskCategoryFactory
+from tests.factories import CaseFactory, RiskCategoryFactory, found_in_search
 
 
 @pytest.fixture
@@ -177,6 +177,7 @@ def test_a_letter_or_email_received_says_where_the_original_is_held(world, case,
 def test_the_duty_call_page_asks_where_a_written_contact_is_held(login, world, case):
     url = reverse("contacts:duty_call", args=[world.person.pk])
     client = login(world.duty_officer)
+    found_in_search(world.duty_officer, world.person)
     body = {"who": "person", "method": "letter", "summary": "Her letter asks for a call about her care"}
     page = client.post(url, body).content.decode()
     assert "Say where the original letter or email is held" in page

@@ -14,7 +14,7 @@ from casework.contacts.models import ContactEvent, Message
 from casework.core import clock
 from casework.core.errors import ValidationFailed
 from casework.tasks.models import Task
-from tests.factories import CaseFactory, PersonFactory, TeamFactory
+from tests.factories import CaseFactory, PersonFactory, TeamFactory, found_in_search
 
 LETTER = {"method": "letter", "outcome": "reached", "summary": "Asks when her care hours will be looked at",
           "original_held_at": "Scanned to the case file; paper copy in the team post tray"}
@@ -99,6 +99,7 @@ def test_only_a_letter_or_email_is_addressed_and_nothing_is_saved_otherwise(worl
 
 def test_the_duty_call_page_passes_a_letter_on_or_says_why_not(login, world, allocated):
     client = login(world.duty_officer)
+    found_in_search(world.duty_officer, world.person)
     url = reverse("contacts:duty_call", args=[world.person.pk])
     page = client.get(url).content.decode()
     assert "If they wrote to a named worker or team: who it is addressed to" in page
@@ -153,6 +154,7 @@ def test_a_review_asked_for_at_the_desk_goes_to_the_team_when_no_worker_is_alloc
 
 def test_the_duty_call_page_makes_the_review_task_or_says_why_not(login, world, allocated):
     client = login(world.duty_officer)
+    found_in_search(world.duty_officer, world.person)
     url = reverse("contacts:duty_call", args=[world.person.pk])
     response = client.post(url, {"who": "person", "method": "phone", "summary": "Asks for a review of her care",
                                  "review_requested": "on"}, follow=True)
@@ -162,6 +164,7 @@ def test_the_duty_call_page_makes_the_review_task_or_says_why_not(login, world, 
     # A case nobody is allocated to yet: the contact stands, the page says why there is no task.
     other = PersonFactory(created_by_organisation=world.county)
     Case.objects.filter(pk=CaseFactory(person=other).pk).update(allocated_team=None)
+    found_in_search(world.duty_officer, other)
     response = client.post(reverse("contacts:duty_call", args=[other.pk]), {
         "who": "person", "method": "phone", "summary": "Asks for a review"}, follow=True)
     assert Task.objects.filter(kind="review_request").count() == 1
@@ -176,6 +179,7 @@ def test_the_duty_call_page_makes_the_review_task_or_says_why_not(login, world, 
 def test_what_was_agreed_at_the_desk_becomes_a_task_on_the_agreed_day(login, world, allocated):
     due = clock.today() + datetime.timedelta(days=2)
     client = login(world.duty_officer)
+    found_in_search(world.duty_officer, world.person)
     url = reverse("contacts:duty_call", args=[world.person.pk])
     body = {"who": "person", "method": "phone", "summary": "Worker away; she will wait for a call",
             "follow_up": "If no call by Thursday she rings the duty desk again"}
@@ -191,6 +195,13 @@ def test_what_was_agreed_at_the_desk_becomes_a_task_on_the_agreed_day(login, wor
 def test_the_duty_desk_api(api, world, allocated):
     duty_api = api(world.duty_officer)
     url = f"/contacts/duty/people/{world.person.pk}/calls"
+    letter = {"who": "person", **{k: v for k, v in LETTER.items() if k != "outcome"}}
+    # Only a person the desk has found: by id alone the person is not there (ADR 3).
+    assert duty_api.post(url, letter).status_code == 404
+    assert duty_api.get(f"/contacts/duty/people/{world.person.pk}/named-check",
+                        {"team_id": world.team.pk}).status_code == 404
+    assert not ContactEvent.objects.exists()
+    found_in_search(world.duty_officer, world.person)
     letter = {"who": "person", **{k: v for k, v in LETTER.items() if k != "outcome"}}
     body = duty_api.post(url, {**letter, "addressed_to_user_id": world.practitioner2.pk}).json()
     assert body["case_id"] == allocated.pk and body["named"]["allowed"] is False
@@ -226,6 +237,7 @@ def test_the_duty_desk_api_names_only_the_workers_and_teams_the_page_offers(api,
     # else, or it would tell a duty officer the name of any worker in any initiative by their id.
     stranger = getattr(world, who)
     duty_api = api(world.duty_officer)
+    found_in_search(world.duty_officer, world.person)
     response = duty_api.get(f"/contacts/duty/people/{world.person.pk}/named-check", {"worker_id": stranger.pk})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "worker_id"
     assert stranger.display_name not in response.content.decode()

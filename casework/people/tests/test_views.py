@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from casework.audit.models import AccessEvent, AuditEvent
 from casework.people.models import BreakGlassGrant, Person
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, found_in_search
 
 
 def test_signed_out_users_are_sent_to_sign_in(client, world):
@@ -158,6 +158,8 @@ def test_edit_refused_for_read_only_and_unrelated_users(login, world):
 def test_break_glass_opens_the_record_for_a_while_and_is_listed_for_review(login, world, client):
     client = login(world.district_worker)
     url = reverse("people:person_break_glass", args=[world.person.pk])
+    assert client.get(url).status_code == 404  # not without a search that found the person
+    found_in_search(world.district_worker, world.person)
     assert client.get(url).status_code == 200
     response = client.post(url, {"reason": "Urgent call about an eviction notice today"})
     assert response.status_code == 302
@@ -185,6 +187,7 @@ def test_break_glass_review_is_only_for_auditors_of_that_organisation(login, wor
 
 def test_break_glass_refused_for_restricted_people(login, world):
     url = reverse("people:person_break_glass", args=[world.restricted_person.pk])
+    found_in_search(world.district_worker, world.restricted_person)
     assert login(world.district_worker).get(url).status_code == 403
 
 

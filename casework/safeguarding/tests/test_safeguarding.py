@@ -10,7 +10,7 @@ from casework.contacts.models import ContactEvent
 from casework.safeguarding import policies, selectors, services
 from casework.safeguarding.models import SafeguardingConcern
 from casework.tasks.models import Task
-from tests.factories import CaseFactory, MembershipFactory, PersonFactory, UserFactory
+from tests.factories import CaseFactory, MembershipFactory, PersonFactory, UserFactory, found_in_search
 
 
 @pytest.fixture
@@ -134,6 +134,7 @@ def test_recording_a_contact_can_go_straight_on_to_a_concern(login, world, case)
         "safeguarding_next": "on"})
     contact = ContactEvent.objects.get()
     assert response.url == reverse("safeguarding:concern_raise") + f"?contact={contact.pk}"
+    found_in_search(world.duty_officer, world.person)
     response = client.post(reverse("contacts:duty_call", args=[world.person.pk]), {
         "who": "other", "contact_role": "professional", "contact_name": "District nurse", "method": "phone",
         "summary": "Unexplained bruising", "decision": "leave", "reason": "Safeguarding will decide",
