@@ -3,7 +3,7 @@
 Accepts what ORUK directories publish: a single record (service, organization, service_at_location,
 taxonomy or taxonomy_term, nested as the standard's examples are) or a page of them ({"contents": [...]});
 an http(s) feed is followed page by page. Each record is validated against the official ORUK 3.0 schemas
-(copied in oruk_schema/) and against the directory (dates, ages, references to records that exist). Nothing
+(vendored in oruk_standard/schema/) and against the directory (dates, ages, references to records that exist). Nothing
 here writes: the plan goes to services.directory_import, which saves it all or, if any record is bad, nothing.
 """
 
@@ -43,7 +43,15 @@ from casework.directory.models import (
 )
 from casework.people.identifiers import normalise_postcode, postcode_district
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "oruk_schema"
+# The Open Referral UK 3.0 standard, vendored whole with its licence (oruk_standard/README.md): the entity schemas the
+# importer validates against, the compiled documents and the example payloads the tests check against.
+ORUK_DIR = Path(__file__).resolve().parent / "oruk_standard"
+SCHEMA_DIR = ORUK_DIR / "schema"
+
+
+def entity_schema_paths() -> list[Path]:
+    """The entity schemas (service.json, phone.json, ...): every schema file but the API's openapi.json."""
+    return sorted(p for p in SCHEMA_DIR.glob("*.json") if p.name != "openapi.json")
 KINDS = ("service", "organization", "service_at_location", "taxonomy", "taxonomy_term")
 MAX_FEED_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 1000
@@ -236,7 +244,7 @@ def _registry() -> Registry:
     # The entity schemas refer to each other by bare file name ("schedule.json"); register them so.
     resources = [
         (path.name, Resource(contents=json.loads(path.read_text()), specification=DRAFT202012))
-        for path in sorted(SCHEMA_DIR.glob("*.json"))
+        for path in entity_schema_paths()
     ]
     return Registry().with_resources(resources)
 

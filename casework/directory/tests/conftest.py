@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,20 +15,14 @@ from referencing.jsonschema import DRAFT202012
 from casework.directory import importer, services
 from casework.directory.choices import need_term_id
 
-# The official schemas and examples, beside the repository (../shared), or where ORUK_STANDARDS_DIR says.
-STANDARDS_DIR = Path(
-    os.environ.get("ORUK_STANDARDS_DIR")
-    or Path(__file__).resolve().parents[4] / "shared" / "standards" / "open-referral-uk-3.0"
-)
+# The official schemas and examples, vendored in the repository with their licence (the importer's own copy).
+STANDARDS_DIR = importer.ORUK_DIR
 EXAMPLE_FILES = sorted(p.name for p in (STANDARDS_DIR / "examples").glob("*.json"))
 
 
 def _require_standards() -> None:
     if not (STANDARDS_DIR / "schema" / "compiled").is_dir():
-        pytest.fail(
-            f"The Open Referral UK 3.0 standards folder is missing: {STANDARDS_DIR} "
-            "(set ORUK_STANDARDS_DIR to where it is)"
-        )
+        pytest.fail(f"The vendored Open Referral UK 3.0 standard is missing: {STANDARDS_DIR}")
 
 
 def example(name: str) -> Any:
