@@ -24,7 +24,16 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:543
 SCALE = {"people": int(os.environ.get("BENCH_PEOPLE", 1_000_000)),
          "cases": int(os.environ.get("BENCH_CASES", 1_000_000)),
          "contacts": int(os.environ.get("BENCH_CONTACTS", 10_000_000))}
-PORT = int(os.environ.get("BENCH_PORT", "8765"))
+def _free_port() -> int:
+    """A loopback port nothing listens on: the bench measures only the server it started itself."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", int(os.environ.get("BENCH_PORT", "0"))))
+        return probe.getsockname()[1]
+
+
+PORT = _free_port()
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "300"))
 LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "30"))
 
@@ -95,6 +104,8 @@ class Server:
             [str(Path(PY).parent / "gunicorn"), "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}",
              "--log-level", "warning", "--timeout", "120"], cwd=ROOT, env=ENV)
         for _ in range(100):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited ({self.process.returncode}) before it served on port {PORT}")
             try:
                 if request("GET", "/healthz")[0] == 200:
                     return self
