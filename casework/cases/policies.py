@@ -91,6 +91,13 @@ def can_work_case(user, case: Case) -> bool:
     return current_assignment_role(user, case) in (AssignmentRole.PRIMARY, AssignmentRole.SECONDARY)
 
 
+@register("cases.list_my_cases")
+def can_list_my_cases(user) -> bool:
+    """My cases: for those who work on cases, and case managers overseeing them."""
+    actor = actor_for(user)
+    return bool(actor.editing_organisation_ids) or bool(actor.organisations_with_role(Role.CASE_MANAGER))
+
+
 @register("cases.raise_case")
 def can_raise_case(user) -> bool:
     return bool(actor_for(user).editing_organisation_ids)

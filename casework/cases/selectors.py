@@ -214,9 +214,11 @@ def case_history_for_subject(*, user, case: Case) -> list[Case]:
 
 
 def my_cases(*, user) -> QuerySet[Case]:
-    """Open cases the user is primary or secondary worker on, dormant (on hold) ones included."""
+    """Open cases the user is primary or secondary worker on, or case manager of (oversight), dormant (on hold)
+    ones included."""
     mine = CaseAssignment.objects.filter(case=OuterRef("pk"), user_id=user.pk, ended_at__isnull=True,
-                                         role__in=[AssignmentRole.PRIMARY, AssignmentRole.SECONDARY])
+                                         role__in=[AssignmentRole.PRIMARY, AssignmentRole.SECONDARY,
+                                                   AssignmentRole.CASE_MANAGER])
     # The list shows the subject and the risk category only. The person and household come by prefetch, for
     # the rows shown: joined, PostgreSQL planned a seven-table join (16 ms) and joined every open case before
     # sorting (10 ms at 700 cases); this way both take 3 ms.

@@ -252,8 +252,8 @@ def _event_words(event) -> str:
 
 
 def my_cases(request):
-    if not actor_for(request.user).editing_organisation_ids:
-        raise PermissionDenied("My cases is for people who work on cases.")
+    if not has_perm(request.user, "cases.list_my_cases"):
+        raise PermissionDenied("My cases is for people who work on cases or oversee them.")
     page, page_range = _paginate(request, selectors.my_cases(user=request.user), MY_CASES_PAGE_SIZE)
     people_selectors.person_names_reveal(user=request.user, people=[case.person for case in page if case.person_id])
     for case in page:

@@ -25,8 +25,9 @@ def casework(request):
         items.append(("Find a person", reverse("people:person_search")))
     if has_perm(user, "people.create_person"):
         items.append(("Add a person", reverse("people:person_create")))
-    if actor.organisations_with_role(Role.PRACTITIONER, Role.TEAM_MANAGER):
+    if actor.organisations_with_role(Role.PRACTITIONER, Role.TEAM_MANAGER, Role.CASE_MANAGER):
         items.append(("My cases", reverse("cases:my_cases")))
+    if actor.organisations_with_role(Role.PRACTITIONER, Role.TEAM_MANAGER):
         items.append(("Team worklist", reverse("cases:worklist")))
     if actor.organisations_with_role(Role.TEAM_MANAGER, Role.DUTY_OFFICER, Role.PRACTITIONER):
         items.append(("Waiting list", reverse("waiting_list:waiting_list")))

@@ -72,3 +72,10 @@ def test_allocate_and_transfer_matrix(persona, world, cases):
     name, user = persona
     assert policies.can_allocate_case(user, cases["intake"]) is (name == "initiative_admin")
     assert policies.can_transfer_case(user, cases["active"]) is (name in {"initiative_admin", "team_manager"})
+
+
+def test_my_cases_matrix(persona, world):
+    name, user = persona
+    assert policies.can_list_my_cases(user) is (name in {
+        "practitioner", "practitioner2", "team_manager", "duty_officer", "case_manager", "district_worker",
+        "delivery_worker", "outsider"})

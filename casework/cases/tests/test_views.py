@@ -66,6 +66,18 @@ def test_my_cases_shows_only_the_users_own_cases(login, world, active_case):
     assert b"You have no open cases" in response.content
 
 
+def test_a_case_manager_finds_the_cases_they_oversee_in_my_cases(login, api, world, active_case):
+    # St Vincent de Paul: a case manager added to a case for oversight (issue 13 found My cases refused them).
+    client = login(world.case_manager)
+    assert active_case.reference not in client.get(reverse("cases:my_cases")).content.decode()
+    services.case_add_worker(user=world.practitioner, case=active_case, worker=world.case_manager,
+                             role="case_manager")
+    response = client.get(reverse("cases:my_cases"))
+    assert response.status_code == 200 and active_case.reference in response.content.decode()
+    assert [c["id"] for c in api(world.case_manager).get("/cases", {"scope": "mine"}).json()["items"]] == [
+        active_case.pk]
+
+
 def test_my_cases_refused_without_a_casework_role(login, world):
     assert login(world.no_roles).get(reverse("cases:my_cases")).status_code == 403
     assert login(world.auditor).get(reverse("cases:my_cases")).status_code == 403
