@@ -18,6 +18,7 @@ from casework.contacts.models import ContactEvent, WorkerAbsence
 from casework.contacts.services import contact_record
 from casework.core import clock
 from casework.core.errors import ValidationFailed
+from casework.core.working_days import add_working_days
 from casework.people.models import Person
 
 RAISED_PRIORITY = {Priority.LOW: Priority.NORMAL, Priority.NORMAL: Priority.URGENT, Priority.URGENT: Priority.URGENT}
@@ -31,7 +32,9 @@ class Availability:
 
     @property
     def back_on(self) -> datetime.date | None:
-        return self.away_until + datetime.timedelta(days=1) if self.away_until else None
+        """The first working day after the last day away (a Friday's absence ends on Monday, or after a bank
+        holiday on Tuesday)."""
+        return add_working_days(self.away_until, 1) if self.away_until else None
 
 
 def availability_on(*, user_ids, day: datetime.date) -> dict[int, Availability]:

@@ -22,7 +22,7 @@ from casework.cases.policies import can_view_case
 from casework.core import clock
 from casework.people.policies import can_view_person
 from casework.waiting_list.models import Escalation, WaitingListEntry, WaitingListSettings
-from casework.waiting_list.working_days import add_working_days
+from casework.core.working_days import add_working_days
 
 SWEEP_CHUNK = 500
 

@@ -20,7 +20,7 @@ from casework.core import clock
 from casework.core.progress import ProgressBar
 from casework.waiting_list.choices import DEFAULT_WORKING_DAYS
 from casework.waiting_list.models import Escalation, WaitingListEntry, WaitingListSettings
-from casework.waiting_list.working_days import add_working_days
+from casework.core.working_days import add_working_days
 
 SECOND_LEVEL_DAYS = WaitingListSettings._meta.get_field("second_level_working_days").default
 LETTER_DAYS = WaitingListSettings._meta.get_field("still_waiting_letter_days").default

@@ -11,7 +11,7 @@ from casework.accounts.selectors import actor_for
 from casework.core import clock
 from casework.waiting_list.choices import DUE_SOON_WORKING_DAYS
 from casework.waiting_list.models import Escalation, Reprioritisation, Timescale, WaitingListEntry
-from casework.waiting_list.working_days import add_working_days
+from casework.core.working_days import add_working_days
 
 
 @dataclass(frozen=True)

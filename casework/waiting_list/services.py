@@ -26,7 +26,7 @@ from casework.waiting_list.choices import (
     Trigger,
 )
 from casework.waiting_list.models import Reprioritisation, Timescale, WaitingListEntry
-from casework.waiting_list.working_days import add_working_days
+from casework.core.working_days import add_working_days
 
 REFUSED = "Only people who work on cases in the organisation responsible can triage this case."
 STALE = ("Somebody else changed this waiting list entry while you were working on it. Nothing has been saved: "

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 def test_team_manager_triages_reprioritises_and_downloads_the_letter(page, world, live_server):
     from casework.core import clock, jobs
     from casework.waiting_list.models import WaitingListEntry
-    from casework.waiting_list.working_days import add_working_days
+    from casework.core.working_days import add_working_days
     from tests.factories import CaseFactory
 
     person = world.person

@@ -11,6 +11,7 @@ from casework.contacts import duty, services
 from casework.contacts.models import Message
 from casework.core import clock
 from casework.core.errors import PermissionRefused, ValidationFailed
+from casework.core.working_days import add_working_days
 from tests.factories import CaseFactory, PersonFactory
 
 
@@ -32,7 +33,16 @@ def test_route_shows_the_allocated_worker_and_whether_they_are_in(world, allocat
     [(worker, role, availability)] = route.workers
     assert worker == world.practitioner and role == "Primary worker"
     assert not availability.available
-    assert availability.back_on == today + datetime.timedelta(days=3)
+    assert availability.back_on == add_working_days(today + datetime.timedelta(days=2), 1)
+
+
+@pytest.mark.parametrize(("last_day_away", "back"), [
+    (datetime.date(2026, 12, 2), datetime.date(2026, 12, 3)),  # a Wednesday: back on Thursday
+    (datetime.date(2026, 12, 4), datetime.date(2026, 12, 7)),  # a Friday: back on Monday, not Saturday
+    (datetime.date(2026, 12, 24), datetime.date(2026, 12, 29)),  # Christmas and the Boxing Day substitute
+])
+def test_an_absent_worker_is_back_on_the_next_working_day(last_day_away, back):
+    assert duty.Availability(False, last_day_away).back_on == back
 
 
 def test_only_managers_record_absences_for_others(world):

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from casework.waiting_list.working_days import add_working_days, is_working_day, working_days_between
+from casework.core.working_days import add_working_days, is_working_day, working_days_between
 
 D = datetime.date
 
