@@ -13,7 +13,7 @@ PLACEHOLDERS = {
     "person.given_name": "Margaret", "person.family_name": "Thornton", "person.full_name": "Margaret Thornton",
     "case.reference": "CW-2026-000123", "organisation.name": "Casterbridge County Council",
     "organisation_phone": "01234 567890", "today": "3 December 2026", "received_on": "1 December 2026",
-    "due_on": "30 December 2026", "waiting_for": "waiting for an assessment", "contact_method": "letter",
+    "due_on": "30 December 2026", "overdue": "", "waiting_for": "waiting for an assessment", "contact_method": "letter",
     "appointment_at": "10 December 2026 at 10:30am", "worker": "Sam Patel",
 }
 _VARIABLE = re.compile(r"{{\s*([^}|\s]+)")

@@ -27,7 +27,10 @@ def send_waiting_letter(*, entry_id: int, kind: str, effect_key: str):
     entry = WaitingListEntry.objects.select_related("case__person").get(pk=entry_id)
     if not still_waiting(entry):
         return None
+    # A letter never promises a date already past ("we aim to contact you by" last week): the templates say
+    # sorry instead when `overdue` is set.
     return letter_send(kind=kind, case=entry.case, effect_key=effect_key, extra={
+        "overdue": "yes" if entry.due_on < clock.today() else "",
         "waiting_for": ListKind(entry.list_kind).label[0].lower() + ListKind(entry.list_kind).label[1:],
         "due_on": entry.due_on.strftime("%-d %B %Y"), "received_on": entry.received_on.strftime("%-d %B %Y")})
 

@@ -89,6 +89,19 @@ def test_joining_the_waiting_list_sends_a_letter_once_the_job_runs(world, unallo
     assert "people waiting for an assessment" in letter.html and "4 January 2027" in letter.html
 
 
+def test_a_letter_never_promises_a_date_already_past(world, unallocated, addressed):
+    # Added today for a request received long ago: its due date has passed (issue 13, West Sussex).
+    with clock.frozen_at(datetime.datetime(2026, 12, 2, 10, tzinfo=datetime.UTC)):
+        waiting.waiting_list_add(user=world.duty_officer, case=unallocated, list_kind="assessment",
+                                 priority="normal", rag="amber", rag_reason="Managing",
+                                 received_on=datetime.date(2026, 9, 1))
+        jobs.run_pending()
+        jobs.run_pending()
+    letter = Letter.objects.get()
+    assert "We aim to contact you by" not in letter.html
+    assert "We aimed to contact you by" in letter.html and "we are sorry that we have not yet" in letter.html
+
+
 def test_still_waiting_letters_go_at_the_interval_unless_allocated(world, unallocated, addressed):
     from casework.allocation import services as allocation
     from casework.waiting_list.letters import still_waiting_sweep
