@@ -2,7 +2,8 @@
 
 Level 1, the day after the due date: the team managers (of the entry's team, else of the organisation) get an
 alert, and the team (else a team manager) a task. Level 2, when it is still waiting a further period (the
-organisation's second_level_working_days): the organisation's named escalation contact. Each escalation is one
+organisation's second_level_working_days): the organisation's named escalation contact, else (none is set) its
+organisation admins; the escalation says who was told. Each escalation is one
 Escalation row, unique per entry, level and breached due date, written in the same transaction as its task and
 alerts: a sweep that runs twice, or is killed half-way and runs again, escalates each breach once.
 """
@@ -66,11 +67,33 @@ def _describe(entry: WaitingListEntry, level: int) -> str:
             f"alerted. It needs a decision.")
 
 
-def _recipients(entry: WaitingListEntry, level: int, cache: dict) -> list[User]:
+def _org_admins(organisation_id: int, cache: dict) -> list[User]:
+    key = ("admins", organisation_id)
+    if key not in cache:
+        ids = Membership.objects.filter(organisation_id=organisation_id, role=Role.ORG_ADMIN, is_active=True,
+                                        user__is_active=True).values_list("user_id", flat=True)
+        cache[key] = list(User.objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk"))
+    return cache[key]
+
+
+def _names(users: list[User]) -> str:
+    return ", ".join(u.display_name for u in users)
+
+
+def _recipients(entry: WaitingListEntry, level: int, cache: dict) -> tuple[list[User], str]:
+    """Who is alerted, and who the case says was told."""
     if level == 1:
-        return _team_managers(entry, cache)
+        managers = _team_managers(entry, cache)
+        return managers, (f"the team managers ({_names(managers)})" if managers
+                          else "nobody: the organisation has no team managers")
     contact = _cached_settings(entry.organisation_id, cache).escalation_contact
-    return [contact] if contact is not None and contact.is_active else []
+    if contact is not None and contact.is_active:
+        return [contact], f"the escalation contact ({contact.display_name})"
+    # No escalation contact (as shipped): never a second level that tells nobody.
+    admins = _org_admins(entry.organisation_id, cache)
+    if admins:
+        return admins, f"the organisation admins, as no escalation contact is set ({_names(admins)})"
+    return [], "nobody: no escalation contact is set and the organisation has no admins"
 
 
 def _assignee(entry: WaitingListEntry, level: int, recipients: list[User], cache: dict) -> dict | None:
@@ -110,24 +133,24 @@ def _escalate_together(*, entries: list[WaitingListEntry], level: int, today: da
             return 0
         plans = []
         for entry in todo:
-            recipients = _recipients(entry, level, cache)
-            plans.append((entry, recipients, _assignee(entry, level, recipients, cache)))
+            recipients, told = _recipients(entry, level, cache)
+            plans.append((entry, recipients, told, _assignee(entry, level, recipients, cache)))
         tasks = tasks_create_for_job(tasks=[
             JobTask(case=entry.case, title=f"Escalated: {entry.case.reference} is past its due date",
                     due_date=today, effect_key=_effect_key(entry, level), kind=TaskKind.ESCALATION,
                     details=_describe(entry, level), source="waiting_list.escalation", **assignee)
-            for entry, _, assignee in plans if assignee is not None])
+            for entry, _, _, assignee in plans if assignee is not None])
         now = clock.now()
         escalations = Escalation.objects.bulk_create([
-            Escalation(entry=entry, level=level, breached_due_on=entry.due_on, raised_at=now,
+            Escalation(entry=entry, level=level, breached_due_on=entry.due_on, raised_at=now, alerted=told[:500],
                        notified=recipients[0] if recipients else None, task=tasks.get(_effect_key(entry, level)))
-            for entry, recipients, _ in plans])
+            for entry, recipients, told, _ in plans])
         Message.objects.bulk_create([
             Message(to_user=user, from_user=None, case=entry.case, person_id=entry.case.person_id,
                     body=_describe(entry, level), sent_at=now)
-            for entry, recipients, _ in plans for user in recipients])
+            for entry, recipients, _, _ in plans for user in recipients])
         audit_record_many([_audit(escalation.entry, level, recipients)
-                           for escalation, (_, recipients, _) in zip(escalations, plans, strict=True)])
+                           for escalation, (_, recipients, _, _) in zip(escalations, plans, strict=True)])
     return len(escalations)
 
 

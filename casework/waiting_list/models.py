@@ -134,6 +134,7 @@ class Escalation(models.Model):
     raised_at = models.DateTimeField()
     notified = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
+    alerted = models.CharField(max_length=500, blank=True, help_text="Who was told, as the case says it")
     task = models.ForeignKey("tasks.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:

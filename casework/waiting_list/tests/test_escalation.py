@@ -61,6 +61,22 @@ def test_the_second_level_goes_to_the_escalation_contact_after_the_further_perio
     assert Task.objects.filter(kind="escalation", assigned_to_user=head).count() == 1
 
 
+def test_with_no_escalation_contact_the_second_level_tells_the_organisation_admins(world, entry, login):
+    # As the demo ships: no escalation contact. The second level must still tell someone, and say whom.
+    with _on(datetime.date(2026, 12, 7)):
+        escalation_sweep()
+    with _on(datetime.date(2026, 12, 17)):
+        assert escalation_sweep() == {"level_1": 0, "level_2": 1}
+    second = Escalation.objects.get(level=2)
+    assert second.notified == world.org_admin
+    assert second.alerted == f"the organisation admins, as no escalation contact is set ({world.org_admin.display_name})"
+    assert Message.objects.filter(to_user=world.org_admin, body__contains="needs a decision").count() == 1
+    first = Escalation.objects.get(level=1)
+    assert first.alerted == f"the team managers ({world.team_manager.display_name})"
+    page = login(world.team_manager).get(entry.case.get_absolute_url()).content.decode()
+    assert "to the organisation admins, as no escalation contact is set" in page
+
+
 def test_a_new_due_date_is_a_new_breach_and_leaving_the_list_stops_it(world, entry):
     with _on(datetime.date(2026, 12, 5)):
         escalation_sweep()
@@ -89,7 +105,7 @@ def test_escalations_show_on_the_case_and_the_list(world, login, entry):
         client = login(world.team_manager)
         assert "Escalated</strong>" in client.get("/waiting-list/").content.decode()
         page = client.get(entry.case.get_absolute_url()).content.decode()
-        assert "to the team managers, due date 4 Dec 2026 passed" in page
+        assert f"to the team managers ({world.team_manager.display_name}), due date 4 Dec 2026 passed" in page
 
 
 def _waiting(world, risk, people, *, team=None):
