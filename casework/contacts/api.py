@@ -5,6 +5,7 @@ The same selectors and services as the pages."""
 from __future__ import annotations
 
 import datetime
+from typing import Literal
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -254,6 +255,9 @@ class DutyCallIn(Schema):
     review_requested: bool = False
     follow_up: str = Field("", max_length=200, description="What was agreed if the worker does not call back")
     follow_up_due: datetime.date | None = None
+    follow_up_by: Literal["", "worker", "team", "recorder"] = Field(
+        "", description="Who follows up: the allocated worker, the responsible team, or the recorder (you); "
+                        "empty: the worker, else the team, else you")
 
 
 class NamedOut(Schema):
@@ -308,7 +312,8 @@ def duty_call(request, person_id: int, payload: DutyCallIn):
                "summary": payload.summary, "contact_name": payload.contact_name,
                "contact_details": payload.contact_details, "original_held_at": payload.original_held_at,
                "contact_role": payload.contact_role if payload.who == "other" else "person",
-               "follow_up": payload.follow_up, "follow_up_due": payload.follow_up_due}
+               "follow_up": payload.follow_up, "follow_up_due": payload.follow_up_due,
+               "follow_up_by": payload.follow_up_by}
     try:
         outcome = duty_call_record(user=request.user, person=person, who=payload.who, contact=contact,
                                    decision=payload.decision, reason=payload.reason, raise_case=payload.raise_case,

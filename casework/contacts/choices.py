@@ -60,6 +60,14 @@ class AbsenceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class FollowUpBy(models.TextChoices):
+    """Who follows up what was agreed at a contact (the duty desk says; Wokingham duty procedure)."""
+
+    WORKER = "worker", "The allocated worker"
+    TEAM = "team", "The responsible team"
+    RECORDER = "recorder", "Me (whoever records this contact)"
+
+
 class PriorityDecision(models.TextChoices):
     """What the duty officer decided about a case's priority after a concern was raised."""
 

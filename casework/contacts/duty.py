@@ -311,18 +311,24 @@ REVIEW_REQUEST_DAYS = 5
 
 def review_request(*, user, case: Case, details: str):
     """A review asked for at the duty desk: a task for the allocated worker, else the responsible team
-    (Wokingham: review requests go to the allocated worker or the team responsible for reviewing the plan).
+    (Wokingham: review requests go to the allocated worker or the team responsible for reviewing the plan),
+    else, with nobody allocated, the duty desk member who took the call: a request is never dropped.
     Audited through task_create ("tasks.task_created", source "duty:<case>").
-    Raises DomainError when nobody at the holding organisation is allocated, PermissionRefused.
+    Raises DomainError when nobody can take it (the recorder does not work at the holding organisation),
+    PermissionRefused.
     """
+    from casework.accounts.selectors import actor_for
+    from casework.cases.policies import holding_organisation_id
     from casework.core.errors import DomainError
     from casework.tasks.selectors import case_task_assignee
     from casework.tasks.services import task_create
 
     worker, team = case_task_assignee(case=case)
     if worker is None and team is None:
-        raise DomainError("Nobody is allocated to this case yet, so no review task was made: the request is "
-                          "in the contact's summary for whoever takes the case.")
+        if holding_organisation_id(case) not in actor_for(user).editing_organisation_ids:
+            raise DomainError("Nobody is allocated to this case yet and it is held by another organisation, so no "
+                              "review task was made: the request is in the contact's summary.")
+        worker = user
     return task_create(user=user, title=f"Review requested by {case.subject_name}", due_date=clock.today() +
                        datetime.timedelta(days=REVIEW_REQUEST_DAYS), assigned_to_user=worker,
                        assigned_to_team=team, case=case, kind="review_request", details=details[:2000],

@@ -11,6 +11,7 @@ from casework.contacts.choices import (
     ContactOutcome,
     ContactRole,
     Direction,
+    FollowUpBy,
     OnBehalfKind,
 )
 from casework.core.forms import GovukDateField
@@ -139,8 +140,11 @@ class DutyCallForm(forms.Form):
                                  initial="normal")
     follow_up = forms.CharField(label="What was agreed if the worker does not call back in time (optional)",
                                 required=False, max_length=200,
-                                help_text="It becomes a task for the allocated worker, due on the day agreed")
+                                help_text="It becomes a task, due on the day agreed, for whoever follows it up")
     follow_up_due = GovukDateField(label="Agreed for", required=False)
+    follow_up_by = forms.ChoiceField(label="Who follows it up?", required=False, widget=forms.RadioSelect,
+                                     choices=FollowUpBy.choices, initial=FollowUpBy.WORKER,
+                                     help_text="The allocated worker may be away: say who will do it")
     safeguarding_next = forms.BooleanField(
         label="I am worried they are being abused or neglected: raise a safeguarding concern next", required=False)
 
@@ -163,7 +167,8 @@ class DutyCallForm(forms.Form):
                 "summary": data["summary"], "contact_name": data.get("contact_name", ""),
                 "contact_details": data.get("contact_details", ""), "original_held_at": data.get("original_held_at", ""),
                 "contact_role": data.get("contact_role") if data["who"] == "other" else "person",
-                "follow_up": data.get("follow_up", ""), "follow_up_due": data.get("follow_up_due")}
+                "follow_up": data.get("follow_up", ""), "follow_up_due": data.get("follow_up_due"),
+                "follow_up_by": data.get("follow_up_by", "") if data.get("follow_up") else ""}
 
     def addressee(self) -> tuple:
         """(worker, team) the letter or email is addressed to; (None, None) for nobody in particular."""

@@ -34,14 +34,15 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
                    signposted: list[dict] | None = None, signposted_service_ids: list | None = None,
                    resolved_at_first_contact: bool = False,
                    financial_information_given: bool = False, follow_up: str = "",
-                   follow_up_due: datetime.date | None = None, original_held_at: str = "") -> ContactEvent:
+                   follow_up_due: datetime.date | None = None, follow_up_by: str = "",
+                   original_held_at: str = "") -> ContactEvent:
     """Record a contact on a case (and its person) or on a person alone. Audited as "contacts.contact_recorded".
 
     signposted_service_ids name directory services: each is kept as a snapshot of the service as it is today
     (feeds change, records must not); signposted takes services outside the directory as {name, contact}.
     Information or advice given makes a task to check whether it helped, due sooner the higher the risk; a
     follow-up agreed with the person makes a task due on the agreed day. Both go to the allocated worker, or
-    else the case's team, or else the recorder.
+    else the case's team, or else the recorder; `follow_up_by` (FollowUpBy) names who follows up instead.
 
     Raises PermissionRefused, ValidationFailed (naming the field) for a contact that cannot be as described.
     """
@@ -90,6 +91,7 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
         raise ValidationFailed("Enter when the follow-up is due", field="follow_up_due")
     if follow_up_due is not None and follow_up_due < clock.today():
         raise ValidationFailed("The follow-up must be due today or later", field="follow_up_due")
+    follow_up_assignee = _follow_up_assignee(user=user, case=case, by=follow_up_by) if follow_up.strip() else None
     with transaction.atomic():
         event = ContactEvent.objects.create(
             advice_given=advice_given.strip(), signposted=signposted,
@@ -116,7 +118,7 @@ def contact_record(*, user, occurred_at: datetime.datetime, direction: str, meth
                             due=clock.today() + datetime.timedelta(days=_advice_check_days(case)))
         if follow_up.strip():
             _follow_up_task(user=user, event=event, case=case, person=person, kind="follow_up",
-                            title=follow_up.strip()[:200], due=follow_up_due)
+                            title=follow_up.strip()[:200], due=follow_up_due, assignee=follow_up_assignee)
         if (direction == Direction.INBOUND and method in WRITTEN_METHODS and case is not None
                 and contact_role == ContactRole.PERSON and case.person_id):
             # The person wrote to us: an acknowledgement goes by post once this commits (a queued job).
@@ -155,16 +157,39 @@ def _advice_check_days(case: Case | None) -> int:
     return ADVICE_CHECK_DAYS.get(case.risk_category.code, ADVICE_CHECK_DEFAULT_DAYS)
 
 
+def _follow_up_assignee(*, user, case: Case | None, by: str) -> tuple | None:
+    """(user, team) named by FollowUpBy, or None for the default; ValidationFailed when there is nobody so."""
+    from casework.contacts.choices import FollowUpBy
+
+    if not by:
+        return None
+    _check_choice(by, FollowUpBy, "follow_up_by", "Select who follows up")
+    if by == FollowUpBy.RECORDER:
+        return user, None
+    if by == FollowUpBy.WORKER:
+        if case is None or not case.primary_worker_id:
+            raise ValidationFailed("Nobody is allocated to follow up: choose the team or yourself",
+                                   field="follow_up_by")
+        return case.primary_worker, None
+    if case is None or not case.allocated_team_id:
+        raise ValidationFailed("No team is responsible yet: choose yourself", field="follow_up_by")
+    return None, case.allocated_team
+
+
 def _follow_up_task(*, user, event: ContactEvent, case: Case | None, person: Person | None, kind: str, title: str,
-                    due: datetime.date):
-    """A task from a contact, for the allocated worker, else the case's team, else the person who recorded it."""
+                    due: datetime.date, assignee: tuple | None = None):
+    """A task from a contact: for `assignee` (user, team) when given, else the allocated worker, else the case's
+    team, else the person who recorded it."""
     from casework.tasks.services import task_create
 
-    assignee, team = user, None
-    if case is not None and case.primary_worker_id:
-        assignee = case.primary_worker
-    elif case is not None and case.allocated_team_id:
-        assignee, team = None, case.allocated_team
+    if assignee is not None:
+        assignee, team = assignee
+    else:
+        assignee, team = user, None
+        if case is not None and case.primary_worker_id:
+            assignee = case.primary_worker
+        elif case is not None and case.allocated_team_id:
+            assignee, team = None, case.allocated_team
     return task_create(user=user, title=title, due_date=due, assigned_to_user=assignee, assigned_to_team=team,
                        case=case, person=person if case is None else None, kind=kind,
                        details=f"From the contact on {event.occurred_at:%d %B %Y}: {event.summary}"[:2000],

@@ -12,7 +12,7 @@ from casework.cases.models import Case
 from casework.contacts import duty
 from casework.contacts.models import ContactEvent, Message
 from casework.core import clock
-from casework.core.errors import ValidationFailed
+from casework.core.errors import DomainError, ValidationFailed
 from casework.tasks.models import Task
 from tests.factories import CaseFactory, PersonFactory, TeamFactory, found_in_search
 
@@ -161,7 +161,8 @@ def test_the_duty_call_page_makes_the_review_task_or_says_why_not(login, world, 
     task = Task.objects.get(kind="review_request")
     assert (task.assigned_to_user, task.case) == (world.practitioner, allocated)
     assert f"The review request is a task for {world.practitioner.display_name}" in response.content.decode()
-    # A case nobody is allocated to yet: the contact stands, the page says why there is no task.
+    # A case nobody is allocated to yet: the request is not dropped (issue 13): the duty officer who took the
+    # call has it as a task, and the page says so.
     other = PersonFactory(created_by_organisation=world.county)
     Case.objects.filter(pk=CaseFactory(person=other).pk).update(allocated_team=None)
     found_in_search(world.duty_officer, other)
@@ -171,9 +172,15 @@ def test_the_duty_call_page_makes_the_review_task_or_says_why_not(login, world, 
     response = client.post(reverse("contacts:duty_call", args=[other.pk]), {
         "who": "person", "method": "phone", "summary": "Asks for a review", "review_requested": "on"},
         follow=True)
-    assert "Nobody is allocated to this case yet, so no review task was made" in response.content.decode()
+    assert f"The review request is a task for {world.duty_officer.display_name}" in response.content.decode()
     assert ContactEvent.objects.filter(person=other).count() == 2
-    assert Task.objects.filter(kind="review_request").count() == 1
+    assert Task.objects.get(kind="review_request", case__person=other).assigned_to_user == world.duty_officer
+
+
+def test_a_review_on_another_organisations_unallocated_case_says_why_no_task(world):
+    case = CaseFactory(person=world.district_person, allocated_team=None)
+    with pytest.raises(DomainError, match="held by another organisation"):
+        duty.review_request(user=world.duty_officer, case=case, details="Wants a review")
 
 
 def test_what_was_agreed_at_the_desk_becomes_a_task_on_the_agreed_day(login, world, allocated):
@@ -190,6 +197,36 @@ def test_what_was_agreed_at_the_desk_becomes_a_task_on_the_agreed_day(login, wor
     assert response.status_code == 302
     task = Task.objects.get(kind="follow_up")
     assert (task.title, task.due_date, task.assigned_to_user) == (body["follow_up"], due, world.practitioner)
+
+
+@pytest.mark.parametrize(("by", "to_user", "to_team"), [
+    ("recorder", "duty_officer", None), ("worker", "practitioner", None), ("team", None, "team")])
+def test_the_desk_says_who_follows_up(login, world, allocated, by, to_user, to_team):
+    # Issue 13: with the worker away, a follow-up always went to them; the desk now says who does it.
+    allocated.allocated_team = world.team
+    allocated.save(update_fields=["allocated_team"])
+    due = clock.today() + datetime.timedelta(days=2)
+    client = login(world.duty_officer)
+    found_in_search(world.duty_officer, world.person)
+    response = client.post(reverse("contacts:duty_call", args=[world.person.pk]), {
+        "who": "person", "method": "phone", "summary": "Worker away", "follow_up": "Ring her on Thursday",
+        "follow_up_due_0": due.day, "follow_up_due_1": due.month, "follow_up_due_2": due.year,
+        "follow_up_by": by})
+    assert response.status_code == 302
+    task = Task.objects.get(kind="follow_up")
+    assert task.assigned_to_user == (getattr(world, to_user) if to_user else None)
+    assert task.assigned_to_team == (getattr(world, to_team) if to_team else None)
+
+
+def test_following_up_by_a_worker_nobody_is_refused_and_records_nothing(api, world):
+    CaseFactory(person=world.person, allocated_team=None)
+    found_in_search(world.duty_officer, world.person)
+    due = (clock.today() + datetime.timedelta(days=2)).isoformat()
+    response = api(world.duty_officer).post(f"/contacts/duty/people/{world.person.pk}/calls", {
+        "who": "person", "method": "phone", "summary": "Worker away", "follow_up": "Ring her",
+        "follow_up_due": due, "follow_up_by": "worker"})
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "follow_up_by"
+    assert not ContactEvent.objects.exists() and not Task.objects.exists()
 
 
 def test_the_duty_desk_api(api, world, allocated):
