@@ -105,7 +105,8 @@ def triage(request, payload: TriageIn, response: HttpResponse):
 
 @router.get("/{entry_id}", response=EntryOut, summary="One waiting list entry")
 def entry_detail(request, entry_id: int, response: HttpResponse):
-    entry = selectors.waiting_entry_get_for_user(user=request.user, entry_id=entry_id)
+    entry = selectors.waiting_entry_get_for_user(user=request.user, entry_id=entry_id, include_exited=True,
+                                                 purpose="read_by_api")
     response["ETag"] = etag(entry.version)
     return _out(entry)
 
@@ -113,7 +114,7 @@ def entry_detail(request, entry_id: int, response: HttpResponse):
 @router.post("/{entry_id}/reprioritise", response=EntryOut,
              summary="Change the priority or rating, with the reason; the due date is worked out again")
 def reprioritise(request, entry_id: int, payload: ReprioritiseIn, response: HttpResponse):
-    entry = selectors.waiting_entry_get_for_user(user=request.user, entry_id=entry_id)
+    entry = selectors.waiting_entry_get_for_user(user=request.user, entry_id=entry_id, purpose="opened_for_change")
     services.waiting_list_reprioritise(
         user=request.user, entry=entry, version=expected_version(request, payload.version),
         priority=payload.priority, rag=payload.rag, reason=payload.reason, trigger=payload.trigger,

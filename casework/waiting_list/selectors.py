@@ -11,6 +11,7 @@ from casework.accounts.selectors import actor_for
 from casework.core import clock
 from casework.waiting_list.choices import DUE_SOON_WORKING_DAYS
 from casework.waiting_list.models import Escalation, Reprioritisation, Timescale, WaitingListEntry
+from casework.audit.services import access_record
 from casework.core.working_days import add_working_days
 
 
@@ -97,13 +98,23 @@ def waiting_counts(qs: QuerySet[WaitingListEntry]) -> dict[str, int]:
         due_soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=due_soon_limit(today))))
 
 
-def waiting_entry_get_for_user(*, user, entry_id: int) -> WaitingListEntry:
+def waiting_entry_get_for_user(*, user, entry_id: int, include_exited: bool = False,
+                               purpose: str = "viewed") -> WaitingListEntry:
+    """An entry of the user's organisations' lists, else Http404; an entry the person has left only with
+    `include_exited` (to read its exit, never to change it). Writes an AccessEvent "waiting_list.entry_<purpose>".
+    """
     from django.http import Http404
 
-    entry = waiting_list_visible(user=user).select_related("case__person", "case__household").filter(
-        pk=entry_id).first()
+    if include_exited:
+        organisations = actor_for(user).casework_organisation_ids
+        qs = WaitingListEntry.objects.filter(organisation_id__in=organisations)
+    else:
+        qs = waiting_list_visible(user=user)
+    entry = qs.select_related("case__person", "case__household").filter(pk=entry_id).first()
     if entry is None:
         raise Http404("No waiting list entry found")
+    access_record(user=user, verb=f"waiting_list.entry_{purpose}", obj=entry, case_id=entry.case_id,
+                  person_id=entry.case.person_id)
     return entry
 
 

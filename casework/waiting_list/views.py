@@ -115,7 +115,7 @@ def waiting_list_add(request, case_id: int):
 
 
 def waiting_list_reprioritise(request, entry_id: int):
-    entry = selectors.waiting_entry_get_for_user(user=request.user, entry_id=entry_id)
+    entry = selectors.waiting_entry_get_for_user(user=request.user, entry_id=entry_id, purpose="opened_for_change")
     require_page_perm(request.user, "waiting_list.triage_case", entry.case, services.REFUSED)
     form = ReprioritiseForm(request.POST or None, initial={
         "priority": entry.priority, "rag": entry.rag, "crisis": entry.crisis, "version": entry.version})

@@ -56,3 +56,22 @@ def test_oversight_reads_but_gets_403_triaging(world, api, unallocated):
     client = api(world.case_manager)
     assert client.get(f"/waiting-list/{entry['id']}").status_code == 200
     assert _triage(client, unallocated, list_kind="service").status_code == 403
+
+
+def test_an_entry_the_person_has_left_can_still_be_read_but_not_changed(world, api, unallocated):
+    # Issue 13: its schema has exited_on and exit_reason, yet it answered 404 once the person left the list.
+    from casework.audit.models import AccessEvent
+    from casework.waiting_list import services
+    from casework.waiting_list.models import WaitingListEntry
+
+    client = api(world.duty_officer)
+    entry = _triage(client, unallocated).json()
+    services.waiting_list_exit(user=world.team_manager, entry=WaitingListEntry.objects.get(pk=entry["id"]),
+                               reason="no_longer_needed")
+    read = client.get(f"/waiting-list/{entry['id']}")
+    assert read.status_code == 200
+    assert read.json()["exit_reason"] == "no_longer_needed" and read.json()["exited_on"]
+    assert AccessEvent.objects.filter(verb="waiting_list.entry_read_by_api", object_id=str(entry["id"])).exists()
+    assert client.post(f"/waiting-list/{entry['id']}/reprioritise", {
+        "priority": "low", "rag": "green", "reason": "x", "version": read.json()["version"]}).status_code == 404
+    assert api(world.district_worker).get(f"/waiting-list/{entry['id']}").status_code == 404
