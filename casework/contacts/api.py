@@ -274,6 +274,9 @@ class DutyCallOut(Schema):
     named: NamedOut | None
     review_task_id: int | None
     review_refused: str
+    reprioritise_task_ids: list[int] = Field(description="Tasks asking whoever holds the case's waiting-list "
+                                                         "entries to reprioritise them, when a concern raised "
+                                                         "its priority")
 
 
 def _duty_person(request, person_id: int):
@@ -329,7 +332,8 @@ def duty_call(request, person_id: int, payload: DutyCallIn):
                         "raised_new_case": outcome.raised_new_case, "priority_changed": outcome.priority_changed,
                         "contact": outcome.contact, "named": outcome.named,
                         "review_task_id": outcome.review_task.pk if outcome.review_task else None,
-                        "review_refused": outcome.review_refused})
+                        "review_refused": outcome.review_refused,
+                        "reprioritise_task_ids": [t.pk for t in outcome.reprioritise_tasks]})
 
 
 @router.get("/duty/people/{person_id}/named-check", response=NamedOut,

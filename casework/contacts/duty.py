@@ -113,6 +113,7 @@ class DutyOutcome:
     named: NamedRequest | None = None  # for a letter or email addressed to a named worker or team
     review_task: object | None = None  # the task a review requested at the desk became
     review_refused: str = ""  # why no review task could be made
+    reprioritise_tasks: tuple = ()  # waiting-list entries of the case someone is asked to reprioritise
 
 
 def written_contact_pass_on(*, user, contact: ContactEvent, worker: User | None = None,
@@ -229,15 +230,22 @@ def duty_concern(*, user, person: Person, contact: dict, decision: str = "", rea
         event = contact_record(user=user, case=case, **{**contact, "direction": "inbound"})
         new_priority = RAISED_PRIORITY[case.priority] if decision == PriorityDecision.RAISE else case.priority
         changed = new_priority != case.priority
+        asked: tuple = ()
         if changed:
             case_services.update_case(user=user, case=case, version=None, fields={"priority": new_priority},
                                       verb="cases.priority_raised", reason=reason.strip())
+            from casework.waiting_list.services import waiting_list_reprioritise_request
+
+            asked = tuple(waiting_list_reprioritise_request(
+                user=user, case=case, source=f"contact:{event.pk}",
+                why=f"A concern raised the case's priority to {new_priority}: {reason.strip()}."))
         else:
             audit_record(user=user, verb="cases.priority_reviewed", obj=case, case_id=case.pk,
                          person_id=person.pk, changes={"priority": {"before": case.priority, "after": case.priority}},
                          reason=reason.strip())
         named = _pass_on(user, event, addressed_to_user, addressed_to_team)
-    return DutyOutcome(case=case, contact=event, raised_new_case=False, priority_changed=changed, named=named)
+    return DutyOutcome(case=case, contact=event, raised_new_case=False, priority_changed=changed, named=named,
+                       reprioritise_tasks=asked)
 
 
 def duty_call_record(*, user, person: Person, who: str, contact: dict, decision: str = "", reason: str = "",

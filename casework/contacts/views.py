@@ -152,6 +152,8 @@ def duty_call(request, person_id: int):
                 else:
                     messages.warning(request, "It has not been passed on. " + outcome.named.message + (
                         f" Offer: {'; '.join(outcome.named.offer)}." if outcome.named.offer else ""))
+            for task in outcome.reprioritise_tasks:
+                messages.info(request, f"The case waits on a list: {task.assignee_name} is asked to reprioritise it.")
             if outcome.review_task is not None:
                 messages.info(request, f"The review request is a task for {outcome.review_task.assignee_name}.")
             elif outcome.review_refused:

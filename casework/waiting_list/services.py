@@ -277,3 +277,26 @@ def waiting_settings_save(*, user, organisation_id: int, escalation_contact: int
         audit_record(user=user, verb="waiting_list.settings_changed", obj=row, organisation_id=organisation_id,
                      changes={k: {"before": old[k], "after": v} for k, v in values.items() if old[k] != v})
     return row
+
+
+def waiting_list_reprioritise_request(*, user, case, why: str, source: str) -> list:
+    """The person's circumstances changed (a concern raised the case's priority) while the case waits: ask
+    whoever holds each open entry to reprioritise it (West Sussex: "reprioritised if their circumstances
+    change"). A task per open entry, for its team (else the case's team, else the user who recorded the
+    change), due today; `source` keys it, so the same change asks once. Returns the tasks made.
+    """
+    from casework.tasks.choices import TaskKind
+    from casework.tasks.services import task_create
+
+    tasks = []
+    restricted = case.person_id is not None and case.person.is_restricted
+    for entry in WaitingListEntry.objects.filter(case=case, exited_on__isnull=True).select_related("team"):
+        team = None if restricted else (entry.team or case.allocated_team)
+        tasks.append(task_create(
+            user=user, title=f"Reprioritise {case.reference} on the waiting list: circumstances changed",
+            due_date=clock.today(), assigned_to_team=team, assigned_to_user=None if team else user, case=case,
+            kind=TaskKind.FOLLOW_UP, details=f"{why} It waits as {entry.get_priority_display().lower()}, "
+                                              f"{entry.get_rag_display().lower()}, due {entry.due_on:%-d %B %Y}: "
+                                              "look at its priority and rating again."[:2000],
+            source="waiting_list.reprioritise_request", effect_key=f"reprioritise:{entry.pk}:{source}"))
+    return tasks

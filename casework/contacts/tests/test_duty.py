@@ -97,6 +97,34 @@ def test_a_concern_on_a_case_is_recorded_with_the_priority_decision(world, alloc
     assert AuditEvent.objects.filter(verb="cases.priority_reviewed", case_id=allocated.pk).exists()
 
 
+def test_a_concern_that_raises_the_priority_of_a_waiting_case_asks_for_it_to_be_reprioritised(world, api):
+    # West Sussex: "reprioritised if their circumstances change" (issue 13: nobody was asked).
+    from casework.tasks.models import Task
+    from casework.waiting_list import services as waiting
+    from tests.factories import found_in_search
+
+    case = CaseFactory(person=world.person, allocated_team=world.team)
+    entry = waiting.waiting_list_add(user=world.duty_officer, case=case, list_kind="assessment", priority="normal",
+                                     rag="amber", rag_reason="Managing")
+    found_in_search(world.duty_officer, world.person)
+    response = api(world.duty_officer).post(f"/contacts/duty/people/{world.person.pk}/calls", {
+        "who": "other", "contact_role": "public", "contact_name": "A neighbour", "method": "phone",
+        "summary": "No lights on for two days", "decision": "raise", "reason": "Not seen for two days"})
+    assert response.status_code == 201
+    [task_id] = response.json()["reprioritise_task_ids"]
+    task = Task.objects.get(pk=task_id)
+    assert task.assigned_to_team == world.team and task.case == case
+    assert "Reprioritise" in task.title and "raised the case's priority to urgent" in task.details
+    entry.refresh_from_db()
+    assert entry.priority == "normal"  # asked, not changed behind anyone's back
+    # Leaving the priority as it is asks nobody.
+    found_in_search(world.duty_officer, world.person)
+    response = api(world.duty_officer).post(f"/contacts/duty/people/{world.person.pk}/calls", {
+        "who": "other", "contact_role": "public", "contact_name": "A neighbour", "method": "phone",
+        "summary": "Lights back on", "decision": "leave", "reason": "Seen today"})
+    assert response.json()["reprioritise_task_ids"] == []
+
+
 def test_a_concern_about_someone_without_a_case(world):
     person = PersonFactory(created_by_organisation=world.county)
     contact = _contact(contact_role="elected_representative", contact_name="Cllr Jones")
