@@ -284,6 +284,17 @@ def outcomes(request, initiative_id: int, include_retired: bool = False):
     return [o.__dict__ for o in outcome_list(initiative_id=initiative_id, include_retired=include_retired)]
 
 
+class AllocateAllOut(Schema):
+    allocated: int
+    skipped: int
+
+
+# Declared before "/{case_id}": ninja matches paths in order, and that GET would answer this POST with 405.
+@router.post("/allocate-unallocated", response=AllocateAllOut, summary="Allocate every unallocated case")
+def allocate_all(request, initiative_id: int):
+    return allocation.cases_allocate_unallocated(user=request.user, initiative_id=initiative_id)
+
+
 @router.get("/{case_id}", response=CaseOut, summary="A case")
 def get_case(request, case_id: int, response: HttpResponse):
     return _row(request, _case(request, case_id), response)
@@ -374,21 +385,11 @@ class TransferIn(VersionIn):
     reason: str
 
 
-class AllocateAllOut(Schema):
-    allocated: int
-    skipped: int
-
-
 def _user(user_id: int) -> User:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         raise ValidationFailed("No such user", field="worker_id")
     return user
-
-
-@router.post("/allocate-unallocated", response=AllocateAllOut, summary="Allocate every unallocated case")
-def allocate_all(request, initiative_id: int):
-    return allocation.cases_allocate_unallocated(user=request.user, initiative_id=initiative_id)
 
 
 @router.post("/{case_id}/allocate", response=CaseIndexOut, summary="Apply the allocation rules to the case")
