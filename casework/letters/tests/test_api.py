@@ -7,14 +7,6 @@ from casework.letters import services
 from casework.letters.models import Letter
 
 
-@pytest.fixture
-def addressed(world):
-    person = world.person
-    person.address_line_1, person.town, person.postcode = "4 Mill Lane", "Casterbridge", "DT1 1AA"
-    person.save()
-    return person
-
-
 def test_a_worker_sends_lists_and_downloads_letters(world, api, active_case, addressed):
     client = api(world.practitioner)
     sent = client.post(f"/letters/cases/{active_case.pk}", {"kind": "appointment",

@@ -14,14 +14,6 @@ from casework.letters.models import Letter, LetterTemplate
 from casework.waiting_list import services as waiting
 
 
-@pytest.fixture
-def addressed(world):
-    person = world.person
-    person.address_line_1, person.town, person.postcode = "4 Mill Lane", "Casterbridge", "DT1 1AA"
-    person.save()
-    return person
-
-
 def test_a_letter_is_rendered_stored_sent_and_logged_once(world, unallocated, addressed):
     letter = services.letter_send(kind="invite_contact", case=unallocated, effect_key="test:1")
     assert bytes(letter.pdf).startswith(b"%PDF") and letter.pdf_size > 1000

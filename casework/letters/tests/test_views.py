@@ -8,14 +8,6 @@ from casework.letters import services
 from casework.letters.models import Letter, LetterTemplate
 
 
-@pytest.fixture
-def addressed(world):
-    person = world.person
-    person.address_line_1, person.town, person.postcode = "4 Mill Lane", "Casterbridge", "DT1 1AA"
-    person.save()
-    return person
-
-
 def test_a_worker_sends_a_letter_from_the_case_and_downloads_it(world, login, active_case, addressed):
     client = login(world.practitioner)
     url = reverse("letters:letter_send", args=[active_case.pk])
