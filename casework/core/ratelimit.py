@@ -68,9 +68,10 @@ def _run(sql: str, values: list) -> tuple | None:
 
 
 def _as_datetime(value) -> datetime.datetime:
-    if isinstance(value, str):  # SQLite keeps a datetime as text, in UTC
-        return datetime.datetime.fromisoformat(value).replace(tzinfo=datetime.UTC)
-    return value
+    # SQLite keeps a datetime as text in UTC, and its driver may give it back as text or as a naive datetime.
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
 
 
 def rate_limit_hit(key: str, *, window: datetime.timedelta) -> Window:
