@@ -131,7 +131,7 @@ def _failure_count(address: str, *, token_id: int | None) -> None:
     if rate_limit_hit(key, window=cooloff).count != limit:
         return
     until = clock.now() + cooloff
-    # The token tried, when its prefix is a real one's (revoked, expired, or a wrong secret): its history shows it.
+    # The token tried, when its prefix is a real one's (revoked, expired, wrong secret): its history shows it.
     tried = ApiToken.objects.filter(pk=token_id).first() if token_id is not None else None
     with transaction.atomic():
         rate_limit_hold(key, until=until)

@@ -118,8 +118,8 @@ def _card(card: selectors.IndexCard) -> dict:
             summary="Find whether a person is known (index cards)",
             openapi_extra={"responses": {429: {"description": (
                 "Too many searches of the index by you (CASEWORK_INDEX_SEARCH_LIMIT in "
-                "CASEWORK_INDEX_SEARCH_WINDOW_SECONDS, the pages' and the API's together): nothing was searched; "
-                "search again after Retry-After seconds.")}}})
+                "CASEWORK_INDEX_SEARCH_WINDOW_SECONDS, the pages' and the API's together): nothing was "
+                "searched; search again after Retry-After seconds.")}}})
 def search(request, params: Query[SearchParams]):
     cards = selectors.person_index_search(user=request.user, **params.dict())
     return [_card(c) for c in cards]

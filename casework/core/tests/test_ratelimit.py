@@ -112,8 +112,8 @@ def test_a_window_is_shared_by_every_connection():
 
 
 @pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-                    reason="SQLite's test database is in memory, where a second writer is refused at once instead "
-                           "of waiting its turn (a database file, as in production, waits up to 20 s)")
+                    reason="SQLite's test database is in memory, where a second writer is refused at once "
+                           "instead of waiting its turn (a database file, as in production, waits 20 s)")
 @pytest.mark.django_db(transaction=True)
 def test_hits_from_many_connections_at_once_are_each_counted_once():
     counts, errors, start = [], [], threading.Barrier(6)
