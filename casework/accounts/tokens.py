@@ -111,7 +111,8 @@ def _token_user(raw: str, record: dict) -> User | None:
 
 
 def _failures_key(address: str) -> str:
-    return f"api_token_failures:{address}"
+    # An address is at most 45 characters (IPv6); cut whatever a proxy's header may hold to fit the key.
+    return f"api_token_failures:{address[:64]}"
 
 
 def _locked_out(until: datetime.datetime) -> RateLimited:
