@@ -72,6 +72,16 @@ def persona(request, world):
 
 
 @pytest.fixture
+def frozen_now():
+    """The clock stopped at the present moment (casework.core.clock), which the test is given."""
+    from casework.core import clock
+
+    moment = clock.now()
+    with clock.frozen_at(moment):
+        yield moment
+
+
+@pytest.fixture
 def login(client):
     def _login(user):
         client.force_login(user)

@@ -1,6 +1,7 @@
 """The API root: /api/v1, django-ninja. Each app contributes a router from its api.py."""
 
 import pydantic_core
+from axes.helpers import get_client_ip_address
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -11,17 +12,48 @@ from ninja.security import HttpBearer, django_auth
 
 from casework.accounts.tokens import api_token_authenticate
 from casework.cases.errors import WarningsNotAcknowledged
-from casework.core.errors import DomainError, PermissionRefused
+from casework.core.api import ErrorOut
+from casework.core.errors import DomainError, PermissionRefused, RateLimited
 
 
 class BearerToken(HttpBearer):
     """`Authorization: Bearer cw_…` from `manage.py issue_api_token USERNAME`."""
 
     def authenticate(self, request, token):
-        user = api_token_authenticate(token)
+        # The address as django-axes reads it (set AXES_CLIENT_IP_CALLABLE behind a proxy), for both lockouts.
+        user = api_token_authenticate(token, address=get_client_ip_address(request) or "unknown")
         if user is not None:
             request.user = user
         return user
+
+
+TOKEN_LOCKOUT = ("Too many failed tokens from your address (CASEWORK_API_TOKEN_FAILURE_LIMIT within the "
+                 "cool-off): every request from it is refused until Retry-After seconds have passed, even "
+                 "with a valid token.")
+
+
+class CaseworkAPI(NinjaAPI):
+    """The API root; its contract gives every operation a token may call the 429 of a locked-out address."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        error = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}", mode="serialization")
+        schema["components"]["schemas"].update({**error.pop("$defs", {}), "ErrorOut": error})
+        content = {self.renderer.media_type: {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if not any(BearerToken.__name__ in needs for needs in operation.get("security", ())):
+                    continue
+                response = operation["responses"].setdefault(429, {"content": content})
+                # An operation's own 429 (too many searches) keeps its description and gains this one; an
+                # operation serving two methods is one dict, met twice.
+                said = response.get("description", "Too Many Requests")
+                if TOKEN_LOCKOUT not in said:
+                    response["description"] = TOKEN_LOCKOUT if said == "Too Many Requests" else (
+                        f"{said}\n\n{TOKEN_LOCKOUT}")
+                response["headers"] = {"Retry-After": {"description": "Seconds to wait before asking again",
+                                                       "schema": {"type": "integer"}}}
+        return schema
 
 
 class JSONRenderer(BaseRenderer):
@@ -37,7 +69,7 @@ class JSONRenderer(BaseRenderer):
         return pydantic_core.to_json(data, fallback=self._fallback)
 
 
-api = NinjaAPI(
+api = CaseworkAPI(
     title="Casework API",
     version="1",
     description=(
@@ -45,7 +77,8 @@ api = NinjaAPI(
         "`Authorization: Bearer <token>` (issue one with `python manage.py issue_api_token USERNAME`). "
         "The same services and access rules as the pages apply: 404 for what you may not know exists, "
         "403 for an action not allowed on a record you can see, 409 for a conflict or a refused move, "
-        "422 for invalid input with the field named."
+        "422 for invalid input with the field named, 429 with Retry-After after too many failed tokens from "
+        "your address or too many searches of the index (ADR 13)."
     ),
     auth=[BearerToken(), django_auth],
     renderer=JSONRenderer(),
@@ -63,6 +96,13 @@ def _error(request, status: int, message: str, field: str | None = None, by_fiel
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     return _error(request, exc.status_code, exc.message, exc.field, getattr(exc, "errors", None))
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc: RateLimited):
+    response = _error(request, 429, exc.message)
+    response["Retry-After"] = str(exc.retry_after_seconds)
+    return response
 
 
 @api.exception_handler(WarningsNotAcknowledged)

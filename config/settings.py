@@ -224,3 +224,11 @@ BREAK_GLASS_HOURS = float(os.environ.get("BREAK_GLASS_HOURS", "4"))
 INDEX_CARD_MINUTES = int(os.environ.get("INDEX_CARD_MINUTES", "60"))
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "casework-demo")
 DUPLICATE_DOB_TOLERANCE_DAYS = int(os.environ.get("DUPLICATE_DOB_TOLERANCE_DAYS", "366"))
+# Rate limits, counted in the database so that every worker and server counts together (ADR 13).
+# API tokens: this many failed tokens from one address within the cool-off lock the address out (429, even
+# with a valid token) for the cool-off, as django-axes does for sign-ins.
+CASEWORK_API_TOKEN_FAILURE_LIMIT = int(os.environ.get("CASEWORK_API_TOKEN_FAILURE_LIMIT", "10"))
+CASEWORK_API_TOKEN_COOLOFF_SECONDS = int(os.environ.get("CASEWORK_API_TOKEN_COOLOFF_SECONDS", "900"))
+# Index searches (each one discloses who is known): this many per user in each window, pages and API together.
+CASEWORK_INDEX_SEARCH_LIMIT = int(os.environ.get("CASEWORK_INDEX_SEARCH_LIMIT", "20"))
+CASEWORK_INDEX_SEARCH_WINDOW_SECONDS = int(os.environ.get("CASEWORK_INDEX_SEARCH_WINDOW_SECONDS", "600"))

@@ -17,6 +17,18 @@ T = TypeVar("T")
 MAX_PAGE_SIZE = 100
 
 
+class FieldErrorOut(Schema):
+    field: str | None
+    message: str
+
+
+class ErrorOut(Schema):
+    """The one error body: what went wrong, and each field at fault."""
+
+    detail: str
+    errors: list[FieldErrorOut]
+
+
 class PageParams(Schema):
     page: int = Field(1, ge=1)
     page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)

@@ -1,5 +1,10 @@
 """Domain errors: each carries a message a person can act on."""
 
+import datetime
+import math
+
+from casework.core import clock
+
 
 class DomainError(Exception):
     """A rule of the domain refused the action. The message is shown to the user as it is."""
@@ -34,3 +39,17 @@ class PermissionRefused(Exception):
     def __init__(self, message: str = "You do not have permission to do that."):
         super().__init__(message)
         self.message = message
+
+
+class RateLimited(DomainError):
+    """Too many requests of a kind in a while: refused, nothing done, until `until` (429 and Retry-After)."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, until: datetime.datetime):
+        super().__init__(message)
+        self.until = until
+
+    @property
+    def retry_after_seconds(self) -> int:
+        return max(1, math.ceil((self.until - clock.now()).total_seconds()))

@@ -164,3 +164,11 @@ def _run_claimed(result) -> None:
         result.set_failed(error)
     else:
         result.set_successful(value)
+
+
+@job("core.rate_limits_purge", every=datetime.timedelta(hours=1))
+def rate_limits_purge() -> int:
+    from casework.core.ratelimit import rate_limits_purge as purge
+
+    # An ended window counts nothing: deleting it only keeps the table small. Safe to run twice or at once.
+    return purge()

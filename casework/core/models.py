@@ -92,3 +92,16 @@ class JobFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} failed {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+class RateLimitWindow(models.Model):
+    """How many requests of a kind (a key: an address's failed tokens, a user's index searches) were counted
+    in the window that ends at `ends_at`. In the database, so that every worker and server counts together; a
+    row whose window has ended means nothing and is purged (core.rate_limits_purge)."""
+
+    key = models.CharField(max_length=120, primary_key=True)
+    count = models.PositiveIntegerField()
+    ends_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} until {self.ends_at:%Y-%m-%d %H:%M:%S}"

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from casework.core.api import etag, expected_version
+from casework.core.api import ErrorOut, etag, expected_version
 from casework.people import selectors, services
 from casework.people.errors import PossibleDuplicates
 
@@ -123,7 +123,12 @@ def _card(card: selectors.IndexCard) -> dict:
     return {**card.__dict__, "responsible": list(card.responsible)}
 
 
-@router.get("/search", response=list[IndexCardOut], summary="Find whether a person is known (index cards)")
+@router.get("/search", response={200: list[IndexCardOut], 429: ErrorOut},
+            summary="Find whether a person is known (index cards)",
+            openapi_extra={"responses": {429: {"description": (
+                "Too many searches of the index by you (CASEWORK_INDEX_SEARCH_LIMIT in "
+                "CASEWORK_INDEX_SEARCH_WINDOW_SECONDS, the pages' and the API's together): nothing was "
+                "searched; search again after Retry-After seconds.")}}})
 def search(request, params: Query[SearchParams]):
     cards = selectors.person_index_search(user=request.user, **params.dict())
     return [_card(c) for c in cards]

@@ -26,6 +26,7 @@ from casework.people.models import (
     Person,
     PersonRestrictedAccess,
 )
+from casework.people.search_limit import index_search_count
 
 
 def _named_on(user) -> Exists:
@@ -175,6 +176,7 @@ def person_index_search(*, user, nhs_number: str = "", family_name: str = "", gi
     Raises ValidationFailed when neither full criterion is given (no browsing the index).
     """
     _require_index(user)
+    index_search_count(user=user)  # RateLimited beyond the user's searches in a while (ADR 13)
     actor = actor_for(user)
     base = Person.objects.filter(initiative_id__in=actor.initiative_ids).select_related("created_by_organisation")
     if nhs_number:
