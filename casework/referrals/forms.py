@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from casework.assessments.choices import NeedStatus
+from casework.core import limits
 from casework.core.forms import GovukDateField
 from casework.referrals.choices import DELIVERY_NEED_STATUSES, WORKLIST_FILTERS
 
@@ -94,7 +95,7 @@ class DeclineForm(VersionForm):
 class PlanForm(VersionForm):
     plan = forms.CharField(
         label="The plan",
-        max_length=8000,
+        max_length=limits.TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What you will do and when. It can simply say that there is a plan.",
         error_messages={"required": "Enter the plan"},
