@@ -21,6 +21,7 @@ CODE_LENGTH = 40  # a choice's code (the longest choice column)
 NAME_LENGTH = 200  # a name or a short line of text (the usual CharField)
 NOTE_LENGTH = 4_000  # a note or a reason (what the pages have always allowed)
 TEXT_LENGTH = 10_000  # longer free text: a summary, a message, communication needs, an answer
+DOCUMENT_LENGTH = 100_000  # a letter template's HTML, an assessment form's questions written as JSON
 
 MAX_ITEMS = 100  # ids in one list: organisations covered, needs referred
 MAX_CHOSEN = 20  # entries a person picks or types in one go: services signposted, warnings acknowledged

@@ -6,16 +6,14 @@ from django import forms
 
 from casework.assessments.choices import NeedStatus
 from casework.core import limits
-from casework.core.forms import GovukDateField
+from casework.core.forms import GovukDateField, VersionField
 from casework.referrals.choices import DELIVERY_NEED_STATUSES, WORKLIST_FILTERS
 
 STALE_PAGE = "The page was out of date. Go back to the referral and try again."
 
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
+    version = VersionField(
         error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE, "min_value": STALE_PAGE},
     )
 

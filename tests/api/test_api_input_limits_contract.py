@@ -71,7 +71,8 @@ def contract_problems(schema: dict) -> list[str]:
         for method, operation in operations.items():
             where = f"{method.upper()} {path}"
             for parameter in operation.get("parameters", []):
-                problems += unbounded(schema, parameter["schema"], f"{where} {parameter['in']} {parameter['name']}")
+                place = f"{where} {parameter['in']} {parameter['name']}"
+                problems += unbounded(schema, parameter["schema"], place)
             for media in operation.get("requestBody", {}).get("content", {}).values():
                 problems += unbounded(schema, media["schema"], f"{where} body")
     return problems
@@ -91,13 +92,14 @@ def test_every_input_of_the_api_is_bounded():
 
 
 def test_every_input_model_is_bounded_too():
-    """The models behind each operation, walked one by one: two schemas of one name (one shadowing the other in
-    the contract's components) cannot hide an unbounded field."""
+    """The models behind each operation, walked one by one: two schemas of one name (one shadowing the other
+    in the contract's components) cannot hide an unbounded field."""
     problems = []
     for path, operation in operations():
         for model in operation.models:
             schema = model.model_json_schema()
-            problems += unbounded(schema, schema, f"{operation.methods} {path} {model.__ninja_param_source__}")
+            place = f"{operation.methods} {path} {model.__ninja_param_source__}"
+            problems += unbounded(schema, schema, place)
     assert problems == []
 
 
