@@ -2,6 +2,8 @@
 
 import pydantic_core
 from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -127,6 +129,12 @@ def not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return _error(request, 401, "Send a valid token: Authorization: Bearer <token>")
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _error(request, 413, f"The request body is larger than the {limit // 1024} KB allowed")
 
 
 @api.exception_handler(NinjaValidationError)

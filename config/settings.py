@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "casework.core.middleware.RequestContextMiddleware",
     "casework.core.middleware.LoginRequiredMiddleware",
+    "casework.core.middleware.RefuseNulMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -138,6 +139,9 @@ CASEWORK_LETTERS_DIR = os.environ.get("CASEWORK_LETTERS_DIR", str(VAR_DIR / "let
 CASEWORK_NOTIFY_API_KEY = os.environ.get("CASEWORK_NOTIFY_API_KEY", "")
 # Fault injection for the tests of a worker killed half-way: the named checkpoint sleeps for an hour.
 CASEWORK_JOB_PAUSE_AT = os.environ.get("CASEWORK_JOB_PAUSE_AT", "")
+
+# A request body over 1 MB is refused (the API answers 413); casework/core/limits.py has the other limits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -8,17 +8,18 @@ from django import forms
 
 from casework.accounts.choices import Capability
 from casework.cases.forms import ObjectChoiceField
+from casework.core.forms import BoundedModelMultipleChoiceField, VersionField
 
 
 class AllocationRuleForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)
     name = forms.CharField(
         label="Rule name",
         max_length=200,
         help_text="Say what the rule does, for example ‘High risk in the north to the district’",
         error_messages={"required": "Enter a name for the rule"},
     )
-    risk_categories = forms.ModelMultipleChoiceField(
+    risk_categories = BoundedModelMultipleChoiceField(
         label="Risk categories",
         queryset=None,
         required=False,

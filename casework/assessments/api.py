@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from casework.assessments import selectors, services
-from casework.core.api import etag, expected_version
+from casework.core import limits
+from casework.core.api import Code, Id, InputSchema, Note, Text, Version, etag, expected_version
 from casework.core.errors import PermissionRefused, ValidationFailed
 from casework.core.permissions import has_perm
 
@@ -53,20 +54,20 @@ class FormVersionOut(Schema):
     created_at: datetime.datetime
 
 
-class FormIn(Schema):
-    code: str
-    name: str
-    description: str = ""
-    schema_: dict = Field(alias="schema")
-    change_note: str = ""
+class FormIn(InputSchema):
+    code: str = Field(max_length=50)
+    name: str = Field(max_length=120)
+    description: Note = ""
+    schema_: dict = Field(alias="schema", max_length=limits.MAX_ANSWERS)
+    change_note: str = Field("", max_length=500)
 
 
-class FormRevisionIn(Schema):
-    based_on: int = Field(description="The version number you changed; 409 if someone saved a newer one")
-    name: str
-    description: str = ""
-    schema_: dict = Field(alias="schema")
-    change_note: str = ""
+class FormRevisionIn(InputSchema):
+    based_on: Version = Field(description="The version number you changed; 409 if someone saved a newer one")
+    name: str = Field(max_length=120)
+    description: Note = ""
+    schema_: dict = Field(alias="schema", max_length=limits.MAX_ANSWERS)
+    change_note: str = Field("", max_length=500)
 
 
 def _form_out(form) -> dict:
@@ -87,7 +88,7 @@ def forms(request, include_retired: bool = False):
 
 
 @router.post("/forms", response={201: FormOut}, summary="Add a form with its first version (organisation admins)")
-def form_create(request, payload: FormIn, organisation_id: int):
+def form_create(request, payload: FormIn, organisation_id: Id):
     form = services.assessment_form_create(user=request.user, organisation_id=organisation_id, code=payload.code,
                                            name=payload.name, description=payload.description,
                                            schema=payload.schema_, change_note=payload.change_note)
@@ -97,21 +98,21 @@ def form_create(request, payload: FormIn, organisation_id: int):
 
 @router.get("/forms/{form_id}/versions/{number}", response=FormVersionOut, by_alias=True,
             summary="One version of a form: what assessments made with it were asked")
-def form_version(request, form_id: int, number: int):
+def form_version(request, form_id: Id, number: Version):
     form = selectors.assessment_form_get_for_user(user=request.user, form_id=form_id)
     return _version_out(selectors.assessment_form_version(form=form, number=number))
 
 
 @router.get("/forms/{form_id}", response=FormVersionOut, by_alias=True,
             summary="The newest version of a form, with its sections and questions")
-def form_detail(request, form_id: int):
+def form_detail(request, form_id: Id):
     form = selectors.assessment_form_get_for_user(user=request.user, form_id=form_id)
     return _version_out(selectors.assessment_form_version(form=form))
 
 
 @router.post("/forms/{form_id}/versions", response={201: FormVersionOut}, by_alias=True,
              summary="Save a new version of a form (organisation admins)")
-def form_revise(request, form_id: int, payload: FormRevisionIn):
+def form_revise(request, form_id: Id, payload: FormRevisionIn):
     form = selectors.assessment_form_get_for_user(user=request.user, form_id=form_id)
     version = services.assessment_form_revise(user=request.user, form=form, based_on=payload.based_on,
                                               schema=payload.schema_, name=payload.name,
@@ -128,7 +129,7 @@ class NeedCountOut(Schema):
 
 @router.get("/need-counts", response=list[NeedCountOut],
             summary="Counts of needs by definition and status across an initiative (its lead organisation only)")
-def need_counts(request, initiative_id: int):
+def need_counts(request, initiative_id: Id):
     if not has_perm(request.user, "assessments.view_need_counts", initiative_id):
         raise PermissionRefused("Only the initiative's lead organisation sees counts of needs.")
     counts = selectors.need_counts_by_definition(user=request.user, initiative_id=initiative_id)
@@ -158,20 +159,21 @@ class AssessmentOut(Schema):
     version: int
 
 
-class AssessmentStartIn(Schema):
-    form_id: int
-    method: str
+class AssessmentStartIn(InputSchema):
+    form_id: Id
+    method: Code
 
 
-class AnswersIn(Schema):
-    answers: dict = Field(description="{question id: answer}: text and choices as strings, dates as YYYY-MM-DD, "
-                                      "yes/no as true or false")
-    situation: str = ""
-    response: str = ""
-    method: str | None = None
-    risk_category_id: int | None = None
+class AnswersIn(InputSchema):
+    answers: dict = Field(max_length=limits.MAX_ANSWERS,
+                          description="{question id: answer}: text and choices as strings, dates as "
+                                      "YYYY-MM-DD, yes/no as true or false")
+    situation: Text = ""
+    response: Text = ""
+    method: Code | None = None
+    risk_category_id: Id | None = None
     privacy_notice_given: bool = False
-    version: int | None = Field(None, description="The version you last read (or send If-Match)")
+    version: Version | None = Field(None, description="The version you last read (or send If-Match)")
 
 
 def _assessment_out(a) -> dict:
@@ -190,14 +192,14 @@ def _case(request, case_id: int):
 
 @router.get("/cases/{case_id}/assessments", response=list[AssessmentOut],
             summary="A case's situation assessments (the responsible organisation's staff only)")
-def case_assessments(request, case_id: int):
+def case_assessments(request, case_id: Id):
     return [_assessment_out(a) for a in selectors.assessment_list_for_case(user=request.user,
                                                                           case=_case(request, case_id))[:200]]
 
 
 @router.post("/cases/{case_id}/assessments", response={201: AssessmentOut},
              summary="Start an assessment with the newest version of one of your organisation's forms")
-def assessment_start(request, case_id: int, payload: AssessmentStartIn):
+def assessment_start(request, case_id: Id, payload: AssessmentStartIn):
     case = _case(request, case_id)
     form = selectors.assessment_forms_for_case(case=case).filter(pk=payload.form_id).first()
     if form is None:
@@ -207,7 +209,7 @@ def assessment_start(request, case_id: int, payload: AssessmentStartIn):
 
 
 @router.get("/{assessment_id}", response=AssessmentOut, summary="One assessment, with its answers")
-def assessment_detail(request, assessment_id: int, response: HttpResponse):
+def assessment_detail(request, assessment_id: Id, response: HttpResponse):
     assessment = selectors.assessment_get_for_user(user=request.user, assessment_id=assessment_id)
     response["ETag"] = etag(assessment.version)
     return _assessment_out(assessment)
@@ -226,13 +228,13 @@ def _save(request, assessment_id: int, payload: AnswersIn, complete: bool):
 
 @router.put("/{assessment_id}", response=AssessmentOut,
             summary="Save the answers as a draft; 422 names each bad answer by question id")
-def assessment_save(request, assessment_id: int, payload: AnswersIn):
+def assessment_save(request, assessment_id: Id, payload: AnswersIn):
     return _save(request, assessment_id, payload, complete=False)
 
 
 @router.post("/{assessment_id}/complete", response=AssessmentOut,
              summary="Complete the assessment: every required question, the situation and the privacy notice")
-def assessment_complete(request, assessment_id: int, payload: AnswersIn):
+def assessment_complete(request, assessment_id: Id, payload: AnswersIn):
     return _save(request, assessment_id, payload, complete=True)
 
 
@@ -250,17 +252,17 @@ class NeedOut(Schema):
     version: int
 
 
-class NeedIn(Schema):
-    definition_id: int
-    note: str = ""
-    status: str = "identified"
-    assessment_id: int | None = None
+class NeedIn(InputSchema):
+    definition_id: Id
+    note: Note = ""
+    status: Code = "identified"
+    assessment_id: Id | None = None
 
 
-class NeedStatusIn(Schema):
-    status: str
-    note: str = ""
-    version: int | None = None
+class NeedStatusIn(InputSchema):
+    status: Code
+    note: Note = ""
+    version: Version | None = None
 
 
 def _need_out(n) -> dict:
@@ -270,12 +272,12 @@ def _need_out(n) -> dict:
 
 
 @router.get("/cases/{case_id}/needs", response=list[NeedOut], summary="The needs recorded on a case")
-def case_needs(request, case_id: int):
+def case_needs(request, case_id: Id):
     return [_need_out(n) for n in selectors.need_list_for_case(user=request.user, case=_case(request, case_id))]
 
 
 @router.post("/cases/{case_id}/needs", response={201: NeedOut}, summary="Record a need against a need definition")
-def need_record(request, case_id: int, payload: NeedIn):
+def need_record(request, case_id: Id, payload: NeedIn):
     case = _case(request, case_id)
     definition = selectors.need_definition_list_for_user(user=request.user, include_retired=True).filter(
         pk=payload.definition_id).first()
@@ -293,7 +295,7 @@ def need_record(request, case_id: int, payload: NeedIn):
 
 
 @router.post("/needs/{need_id}/status", response=NeedOut, summary="Change a need's status, with a note")
-def need_status(request, need_id: int, payload: NeedStatusIn):
+def need_status(request, need_id: Id, payload: NeedStatusIn):
     need = selectors.need_get_for_user(user=request.user, need_id=need_id)
     services.need_update(user=request.user, need=need, version=expected_version(request, payload.version),
                          status=payload.status, note=payload.note)

@@ -1,7 +1,9 @@
 from django import forms
 
 from casework.assessments.choices import AssessmentMethod, NeedCategory, NeedStatus
-from casework.core.forms import GovukDateField
+from casework.assessments.schema import MAX_TEXT
+from casework.core import limits
+from casework.core.forms import GovukDateField, VersionField
 
 
 class NeedDefinitionForm(forms.Form):
@@ -13,9 +15,9 @@ class NeedDefinitionForm(forms.Form):
     category = forms.ChoiceField(label="Category", choices=NeedCategory.choices, widget=forms.RadioSelect,
                                  error_messages={"required": "Select the category of the need"})
     description = forms.CharField(label="Description (optional)", required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  max_length=limits.NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text="What counts as this need, so that every partner records it the same way")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,15 +33,16 @@ class AssessmentFormEditForm(forms.Form):
                            error_messages={"required": "Enter a code for the form"})
     name = forms.CharField(label="Name", max_length=120, error_messages={"required": "Enter the name of the form"})
     description = forms.CharField(label="When to use it (optional)", required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+                                  max_length=limits.NOTE_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
     schema = forms.CharField(
-        label="Sections and questions", widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
+        label="Sections and questions", max_length=limits.DOCUMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
         help_text="Written as JSON: sections, each with an id, a title and questions; each question with an id, "
                   "a label, a type (text, long_text, choice, date, yes_no), and optionally required, hint, options "
                   "(for a choice) and show_if (asked only when an earlier question has a given answer).",
         error_messages={"required": "Enter the sections and questions"})
     change_note = forms.CharField(label="What changed (optional)", required=False, max_length=500)
-    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    based_on = VersionField(required=False)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,7 +80,7 @@ def _answer_field(question: dict, asked_if: str) -> forms.Field:
     common = {"label": label, "required": False, "help_text": hint}
     kind = question["type"]
     if kind == "long_text":
-        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **common)
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_TEXT, **common)
     if kind == "choice":
         return forms.ChoiceField(choices=[(o["value"], o["label"]) for o in question["options"]],
                                  widget=forms.RadioSelect, **common)
@@ -86,7 +89,7 @@ def _answer_field(question: dict, asked_if: str) -> forms.Field:
                                  **common)
     if kind == "date":
         return GovukDateField(**common)
-    return forms.CharField(**common)
+    return forms.CharField(max_length=MAX_TEXT, **common)
 
 
 class AssessmentAnswersForm(forms.Form):
@@ -98,16 +101,16 @@ class AssessmentAnswersForm(forms.Form):
     method = forms.ChoiceField(label="How was the assessment carried out?", choices=AssessmentMethod.choices,
                                widget=forms.RadioSelect)
     situation = forms.CharField(label="Summary of the person's situation", required=False,
-                                widget=forms.Textarea(attrs={"rows": 4}),
+                                max_length=limits.TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
                                 help_text="A consent can allow this summary to be shared with a partner: write it "
                                           "so that it makes sense on its own.")
     response = forms.CharField(label="What response is needed (optional)", required=False,
-                               widget=forms.Textarea(attrs={"rows": 3}))
+                               max_length=limits.TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
     risk_category = forms.TypedChoiceField(label="Assessed risk category (optional)", required=False, coerce=int,
                                            empty_value=None)
     privacy_notice_given = forms.BooleanField(
         label="The person has been given the privacy notice and asked for consent to share", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args, schema: dict, risk_categories, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,7 +179,8 @@ class AssessmentAnswersForm(forms.Form):
 
 class NeedRecordForm(forms.Form):
     definition = forms.TypedChoiceField(label="Need", coerce=int, error_messages={"required": "Select the need"})
-    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    note = forms.CharField(label="Note (optional)", required=False, max_length=limits.NOTE_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 3}),
                            help_text="What the need is for this person, in a sentence or two")
     status = forms.ChoiceField(label="Status", choices=NeedStatus.choices, initial=NeedStatus.IDENTIFIED,
                                widget=forms.RadioSelect)
@@ -190,5 +194,6 @@ class NeedRecordForm(forms.Form):
 
 class NeedUpdateForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=NeedStatus.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label="Note (optional)", required=False, max_length=limits.NOTE_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+    version = VersionField()

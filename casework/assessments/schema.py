@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from casework.core import limits
+
 QUESTION_TYPES = ("text", "long_text", "choice", "date", "yes_no")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 MAX_TEXT = 20_000
@@ -134,9 +136,10 @@ def _value_problem(question: dict, value: Any) -> str | None:
             return "must be yes (true) or no (false)"
     elif kind == "date":
         try:
-            datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except (TypeError, ValueError):
             return "must be a real date, like 2026-03-27"
+        return limits.date_problem(day)
     return None
 
 

@@ -16,6 +16,7 @@ from casework.assessments.forms import (
     NeedRecordForm,
     NeedUpdateForm,
 )
+from casework.core import limits
 from casework.core.pages import admin_organisation_id, paginate, require_page_perm, run_form_service
 from casework.core.permissions import has_perm
 
@@ -76,7 +77,7 @@ def need_definition_retire(request, definition_id: int):
     from casework.core.errors import DomainError, PermissionRefused
 
     definition = selectors.need_definition_get_for_user(user=request.user, definition_id=definition_id)
-    version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else 0
+    version = limits.id_from(request.POST.get("version")) or 0
     service = (services.need_definition_reinstate if request.POST.get("action") == "reinstate"
                else services.need_definition_retire)
     try:
@@ -273,10 +274,10 @@ def need_add(request, case_id: int):
     require_page_perm(request.user, "assessments.work_assessment", case,
                       "Only the case's workers and team managers can record needs.")
     assessment = None
-    assessment_id = request.GET.get("assessment") or request.POST.get("assessment")
-    if assessment_id and str(assessment_id).isdigit():
+    assessment_id = limits.id_from(request.GET.get("assessment") or request.POST.get("assessment"))
+    if assessment_id:
         assessment = selectors.assessment_list_for_case(user=request.user, case=case).filter(
-            pk=int(assessment_id)).first()
+            pk=assessment_id).first()
     definitions = selectors.need_definition_list_for_user(user=request.user).filter(initiative_id=case.initiative_id)
     form = NeedRecordForm(request.POST or None, definitions=list(definitions))
     if request.method == "POST" and form.is_valid():

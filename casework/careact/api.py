@@ -19,7 +19,8 @@ from casework.careact import eligibility as rules
 from casework.careact import selectors, services
 from casework.careact.models import AdvocacyDecision
 from casework.cases.selectors import case_get_for_user
-from casework.core.api import etag, expected_version
+from casework.core import limits
+from casework.core.api import Code, EventDate, Id, InputSchema, Name, Note, Version, etag, expected_version
 
 router = Router(tags=["careact"])
 
@@ -123,7 +124,7 @@ def _case(request, case_id: int, purpose: str = "read_by_api"):
 
 
 @router.get("/cases/{case_id}", response=StepsOut, summary="The current Care Act records of a case")
-def steps(request, case_id: int):
+def steps(request, case_id: Id):
     steps = selectors.care_act_steps_get_for_user(
         user=request.user, case=_case(request, case_id), purpose="read_by_api"
     )
@@ -144,7 +145,7 @@ def steps(request, case_id: int):
     response=HistoryOut,
     summary="Every Care Act record of a case, current and replaced, newest first",
 )
-def history(request, case_id: int):
+def history(request, case_id: Id):
     history = selectors.care_act_history_get_for_user(user=request.user, case=_case(request, case_id))
     return {
         "advocacy": [_advocacy(d) for d in history.advocacy],
@@ -154,23 +155,23 @@ def history(request, case_id: int):
     }
 
 
-class ReplacesIn(Schema):
-    replaces_id: int | None = Field(None, description="The current record you read, if any")
-    version: int | None = Field(None, description="Its version")
+class ReplacesIn(InputSchema):
+    replaces_id: Id | None = Field(None, description="The current record you read, if any")
+    version: Version | None = Field(None, description="Its version")
 
 
 class AdvocacyIn(ReplacesIn):
-    activity: str
+    activity: Code
     difficulty_understanding: bool
     difficulty_retaining: bool
     difficulty_using_or_weighing: bool
     difficulty_communicating: bool
     appropriate_person: bool
-    appropriate_person_name: str = ""
-    appropriate_person_relationship: str = ""
-    referral_to: str = ""
-    referral_on: datetime.date | None = None
-    notes: str = ""
+    appropriate_person_name: str = Field("", max_length=200)
+    appropriate_person_relationship: str = Field("", max_length=100)
+    referral_to: str = Field("", max_length=200)
+    referral_on: EventDate | None = None
+    notes: Note = ""
 
 
 @router.post(
@@ -178,7 +179,7 @@ class AdvocacyIn(ReplacesIn):
     response={201: AdvocacyDecisionOut},
     summary="Record whether the person needs an independent advocate for an activity",
 )
-def advocacy_decide(request, case_id: int, payload: AdvocacyIn, response: HttpResponse):
+def advocacy_decide(request, case_id: Id, payload: AdvocacyIn, response: HttpResponse):
     decision = services.advocacy_decision_record(
         user=request.user, case=_case(request, case_id, "opened_for_change"), **payload.model_dump()
     )
@@ -186,11 +187,11 @@ def advocacy_decide(request, case_id: int, payload: AdvocacyIn, response: HttpRe
     return Status(201, _advocacy(decision))
 
 
-class AdvocateIn(Schema):
-    advocate_name: str
-    advocate_organisation: str = ""
-    advocate_from: datetime.date
-    version: int | None = None
+class AdvocateIn(InputSchema):
+    advocate_name: str = Field(max_length=200)
+    advocate_organisation: str = Field("", max_length=200)
+    advocate_from: EventDate
+    version: Version | None = None
 
 
 def _decision(request, case_id: int, decision_id: int) -> AdvocacyDecision:
@@ -203,7 +204,7 @@ def _decision(request, case_id: int, decision_id: int) -> AdvocacyDecision:
     response=AdvocacyDecisionOut,
     summary="Record that the advocate is in place",
 )
-def advocate(request, case_id: int, decision_id: int, payload: AdvocateIn, response: HttpResponse):
+def advocate(request, case_id: Id, decision_id: Id, payload: AdvocateIn, response: HttpResponse):
     decision = services.advocacy_advocate_record(
         user=request.user,
         decision=_decision(request, case_id, decision_id),
@@ -216,9 +217,9 @@ def advocate(request, case_id: int, decision_id: int, payload: AdvocateIn, respo
     return _advocacy(decision)
 
 
-class ExceptionIn(Schema):
-    reason: str
-    version: int | None = None
+class ExceptionIn(InputSchema):
+    reason: Note
+    version: Version | None = None
 
 
 @router.post(
@@ -226,7 +227,7 @@ class ExceptionIn(Schema):
     response=AdvocacyDecisionOut,
     summary="A team manager lets the activity start before an advocate is in place",
 )
-def advocacy_exception(request, case_id: int, decision_id: int, payload: ExceptionIn, response: HttpResponse):
+def advocacy_exception(request, case_id: Id, decision_id: Id, payload: ExceptionIn, response: HttpResponse):
     decision = services.advocacy_exception_record(
         user=request.user,
         decision=_decision(request, case_id, decision_id),
@@ -238,11 +239,15 @@ def advocacy_exception(request, case_id: int, decision_id: int, payload: Excepti
 
 
 class PreventionIn(ReplacesIn):
-    services_considered: list[str] = Field(default_factory=list, description="Services considered, free text")
-    directory_service_ids: list[uuid.UUID] = Field(
-        default_factory=list, description="Directory services considered (ids from /api/v1/directory)"
+    services_considered: list[Name] = Field(
+        default_factory=list, max_length=limits.MAX_CHOSEN, description="Services considered, free text"
     )
-    why_not_enough: str
+    directory_service_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=limits.MAX_CHOSEN,
+        description="Directory services considered (ids from /api/v1/directory)",
+    )
+    why_not_enough: Note
 
 
 @router.post(
@@ -250,7 +255,7 @@ class PreventionIn(ReplacesIn):
     response={201: PreventionOut},
     summary="Record the prevention and community services considered, and why they were not enough",
 )
-def prevention(request, case_id: int, payload: PreventionIn):
+def prevention(request, case_id: Id, payload: PreventionIn):
     record = services.prevention_record(
         user=request.user,
         case=_case(request, case_id, "opened_for_change"),
@@ -264,9 +269,9 @@ def prevention(request, case_id: int, payload: PreventionIn):
 
 
 class FinancialInformationIn(ReplacesIn):
-    method: str
-    given_on: datetime.date
-    notes: str = ""
+    method: Code
+    given_on: EventDate
+    notes: Note = ""
 
 
 @router.post(
@@ -274,33 +279,35 @@ class FinancialInformationIn(ReplacesIn):
     response={201: FinancialInformationOut},
     summary="Record that information about charging and financial assessment was given",
 )
-def financial_information(request, case_id: int, payload: FinancialInformationIn):
+def financial_information(request, case_id: Id, payload: FinancialInformationIn):
     record = services.financial_information_record(
         user=request.user, case=_case(request, case_id, "opened_for_change"), **payload.model_dump()
     )
     return Status(201, record)
 
 
-class OutcomeIn(Schema):
-    code: str
+class OutcomeIn(InputSchema):
+    code: Code
     unable: bool = True
-    ways: list[str] = Field(default_factory=list)
+    ways: list[Code] = Field(default_factory=list, max_length=limits.MAX_CHOSEN)
 
 
 class EligibilityIn(ReplacesIn):
-    kind: str
+    kind: Code
     condition_1: bool = Field(
         description="Adults: needs arise from or relate to a physical or mental impairment "
         "or illness. Carers: needs arise from providing necessary care"
     )
     health_deteriorating: bool = Field(False, description="Carers only")
     outcomes: list[OutcomeIn] = Field(
-        default_factory=list, description="The outcomes the person is unable to achieve, each with its ways"
+        default_factory=list,
+        max_length=limits.MAX_CHOSEN,
+        description="The outcomes the person is unable to achieve, each with its ways",
     )
     significant_impact_on_wellbeing: bool
-    cared_for: str = ""
+    cared_for: str = Field("", max_length=200)
     confirmed_eligible: bool
-    reason: str
+    reason: Note
 
 
 def _findings(outcomes: list[OutcomeIn]) -> list[rules.OutcomeFinding]:
@@ -312,7 +319,7 @@ def _findings(outcomes: list[OutcomeIn]) -> list[rules.OutcomeFinding]:
     response={201: EligibilityOut},
     summary="Record an eligibility determination; the response carries the criteria's result too",
 )
-def eligibility(request, case_id: int, payload: EligibilityIn):
+def eligibility(request, case_id: Id, payload: EligibilityIn):
     data = payload.model_dump(exclude={"outcomes"})
     record = services.eligibility_determination_record(
         user=request.user,
@@ -323,11 +330,11 @@ def eligibility(request, case_id: int, payload: EligibilityIn):
     return Status(201, record)
 
 
-class EligibilityCheckIn(Schema):
-    kind: str
+class EligibilityCheckIn(InputSchema):
+    kind: Code
     condition_1: bool
     health_deteriorating: bool = False
-    outcomes: list[OutcomeIn] = Field(default_factory=list)
+    outcomes: list[OutcomeIn] = Field(default_factory=list, max_length=limits.MAX_CHOSEN)
     significant_impact_on_wellbeing: bool
 
 

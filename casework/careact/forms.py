@@ -6,7 +6,7 @@ from django import forms
 
 from casework.careact import eligibility as rules
 from casework.careact.choices import FinancialInformationMethod
-from casework.core.forms import GovukDateField
+from casework.core.forms import GovukDateField, IdField, VersionField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -29,8 +29,8 @@ def yes_no(
 class ReplacesForm(forms.Form):
     """The record the user read (none for a first record), so that replacing it is version-checked."""
 
-    replaces_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    replaces_id = IdField(widget=forms.HiddenInput, required=False)
+    version = VersionField(required=False)
 
 
 class AdvocacyDecisionForm(ReplacesForm):
@@ -104,7 +104,7 @@ class AdvocateForm(forms.Form):
     advocate_from = GovukDateField(
         label="Date the advocate started", allow_future=False, help_text="For example, 27 3 2026"
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class AdvocacyExceptionForm(forms.Form):
@@ -116,7 +116,7 @@ class AdvocacyExceptionForm(forms.Form):
         "are appointed. The worker and the person's record will show this reason.",
         error_messages={"required": "Enter why the activity may start before an advocate is in place"},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class PreventionForm(ReplacesForm):

@@ -20,7 +20,19 @@ from casework.audit.services import access_record
 from casework.cases import selectors, services
 from casework.cases.models import Case, RiskCategory
 from casework.cases.policies import can_view_case
-from casework.core.api import BodyWriter, PageParams, etag, expected_version
+from casework.core import limits
+from casework.core.api import (
+    BodyWriter,
+    Code,
+    Id,
+    InputSchema,
+    Note,
+    PageParams,
+    PlannedDate,
+    Version,
+    etag,
+    expected_version,
+)
 from casework.core.compiled_queries import CompiledRows
 from casework.core.expressions import ForeignColumn
 from casework.core.errors import ValidationFailed
@@ -161,22 +173,22 @@ class CaseListParams(PageParams):
     scope: Literal["worklist", "mine", "visible"] = Field(
         "visible", description="worklist: your team's unallocated cases; mine: your open cases; "
                                "visible: every case you can open")
-    priority: str = ""
-    risk_category_id: int | None = None
-    area: str = ""
-    status: str = ""
-    stage: str = ""
+    priority: Code = ""
+    risk_category_id: Id | None = None
+    area: Code = ""
+    status: Code = ""
+    stage: Code = ""
     raised_from: datetime.date | None = None
     raised_to: datetime.date | None = None
-    team_id: int | None = None
+    team_id: Id | None = None
     sort: Literal["priority", "oldest", "newest", "risk", "area"] = "priority"
 
 
 class IndexParams(PageParams):
-    priority: str = ""
-    risk_category_id: int | None = None
-    area: str = ""
-    status: str = ""
+    priority: Code = ""
+    risk_category_id: Id | None = None
+    area: Code = ""
+    status: Code = ""
     unallocated_only: bool = False
     raised_from: datetime.date | None = None
     raised_to: datetime.date | None = None
@@ -237,11 +249,11 @@ def snapshot(request, scope: Literal["organisation", "initiative"] = "organisati
     return response
 
 
-def _case(request, case_id: int) -> Case:
+def _case(request, case_id: Id) -> Case:
     return selectors.case_get_for_user(user=request.user, case_id=case_id, purpose="read_by_api")
 
 
-def _case_for_action(request, case_id: int) -> Case:
+def _case_for_action(request, case_id: Id) -> Case:
     """The case for an action: 404 unless the user may see it at least on the index."""
     case = Case.objects.select_related("person", "household", "risk_category").filter(pk=case_id).first()
     if case is None:
@@ -275,7 +287,7 @@ class OutcomeOut(Schema):
 
 
 @router.get("/outcomes", response=list[OutcomeOut], summary="The outcomes a case of the initiative can close with")
-def outcomes(request, initiative_id: int, include_retired: bool = False):
+def outcomes(request, initiative_id: Id, include_retired: bool = False):
     from casework.accounts.selectors import actor_for
     from casework.cases.closing import outcome_list
 
@@ -291,22 +303,22 @@ class AllocateAllOut(Schema):
 
 # Declared before "/{case_id}": ninja matches paths in order, and that GET would answer this POST with 405.
 @router.post("/allocate-unallocated", response=AllocateAllOut, summary="Allocate every unallocated case")
-def allocate_all(request, initiative_id: int):
+def allocate_all(request, initiative_id: Id):
     return allocation.cases_allocate_unallocated(user=request.user, initiative_id=initiative_id)
 
 
 @router.get("/{case_id}", response=CaseOut, summary="A case")
-def get_case(request, case_id: int, response: HttpResponse):
+def get_case(request, case_id: Id, response: HttpResponse):
     return _row(request, _case(request, case_id), response)
 
 
-class CaseRaiseIn(Schema):
-    person_id: int | None = None
-    household_id: int | None = None
-    origin: str
-    risk_category_id: int | None = None
+class CaseRaiseIn(InputSchema):
+    person_id: Id | None = None
+    household_id: Id | None = None
+    origin: Code
+    risk_category_id: Id | None = None
     priority: Literal["urgent", "normal", "low"] = "normal"
-    summary: str = ""
+    summary: Note = ""
     responsible_now: bool = False
 
 
@@ -328,23 +340,23 @@ def raise_case(request, payload: CaseRaiseIn, response: HttpResponse):
     return Status(201, _done(request, case, response))
 
 
-class VersionIn(Schema):
-    version: int | None = Field(None, description="The version you read; or send If-Match")
+class VersionIn(InputSchema):
+    version: Version | None = Field(None, description="The version you read; or send If-Match")
 
 
 class WorkerIn(VersionIn):
-    worker_id: int
+    worker_id: Id
 
 
 class ReassignIn(WorkerIn):
-    reason: str
+    reason: Note
 
 
 class StageIn(VersionIn):
-    stage: str
-    note: str = ""
-    acknowledge: list[str] = Field(
-        default_factory=list,
+    stage: Code
+    note: Note = ""
+    acknowledge: list[Code] = Field(
+        default_factory=list, max_length=limits.MAX_CHOSEN,
         description="The codes of the stage gates' warnings you have considered; without them a move with "
                     "warnings is a 409 listing them")
 
@@ -361,28 +373,28 @@ class WarningsOut(Schema):
 
 
 class RestartIn(VersionIn):
-    stage: str
-    reason: str
+    stage: Code
+    reason: Note
 
 
 class StatusIn(VersionIn):
-    status: str
-    reason: str = ""
+    status: Code
+    reason: Note = ""
 
 
-class AddWorkerIn(Schema):
-    user_id: int
+class AddWorkerIn(InputSchema):
+    user_id: Id
     role: Literal["secondary", "case_manager"] = "secondary"
 
 
-class RemoveWorkerIn(Schema):
-    user_id: int
-    reason: str = ""
+class RemoveWorkerIn(InputSchema):
+    user_id: Id
+    reason: Note = ""
 
 
 class TransferIn(VersionIn):
-    organisation_id: int
-    reason: str
+    organisation_id: Id
+    reason: Note
 
 
 def _user(user_id: int) -> User:
@@ -393,21 +405,21 @@ def _user(user_id: int) -> User:
 
 
 @router.post("/{case_id}/allocate", response=CaseIndexOut, summary="Apply the allocation rules to the case")
-def allocate(request, case_id: int, payload: VersionIn, response: HttpResponse):
+def allocate(request, case_id: Id, payload: VersionIn, response: HttpResponse):
     case = _case_for_action(request, case_id)
     allocation.case_allocate(user=request.user, case=case, version=expected_version(request, payload.version))
     return _done(request, case, response)
 
 
 @router.post("/{case_id}/accept", response=CaseOut, summary="Accept an unallocated case as its primary worker")
-def accept(request, case_id: int, payload: VersionIn, response: HttpResponse):
+def accept(request, case_id: Id, payload: VersionIn, response: HttpResponse):
     case = _case(request, case_id)
     allocation.case_accept(user=request.user, case=case, version=expected_version(request, payload.version))
     return _done(request, case, response)
 
 
 @router.post("/{case_id}/assign", response=CaseOut, summary="Assign the case to a worker (team managers)")
-def assign(request, case_id: int, payload: WorkerIn, response: HttpResponse):
+def assign(request, case_id: Id, payload: WorkerIn, response: HttpResponse):
     case = _case(request, case_id)
     allocation.case_assign_worker(user=request.user, case=case, worker=_user(payload.worker_id),
                                   version=expected_version(request, payload.version))
@@ -415,7 +427,7 @@ def assign(request, case_id: int, payload: WorkerIn, response: HttpResponse):
 
 
 @router.post("/{case_id}/reassign", response=CaseOut, summary="Give the case a new primary worker, with a reason")
-def reassign(request, case_id: int, payload: ReassignIn, response: HttpResponse):
+def reassign(request, case_id: Id, payload: ReassignIn, response: HttpResponse):
     case = _case(request, case_id)
     allocation.case_reassign_worker(user=request.user, case=case, worker=_user(payload.worker_id),
                                     reason=payload.reason, version=expected_version(request, payload.version))
@@ -424,7 +436,7 @@ def reassign(request, case_id: int, payload: ReassignIn, response: HttpResponse)
 
 @router.post("/{case_id}/stage", response={200: CaseOut, 409: WarningsOut},
              summary="Move the case to another stage, forward or back (acknowledge the warnings by code)")
-def move_stage(request, case_id: int, payload: StageIn, response: HttpResponse):
+def move_stage(request, case_id: Id, payload: StageIn, response: HttpResponse):
     case = _case(request, case_id)
     services.case_move_stage(user=request.user, case=case, stage=payload.stage, note=payload.note,
                              version=expected_version(request, payload.version),
@@ -433,7 +445,7 @@ def move_stage(request, case_id: int, payload: StageIn, response: HttpResponse):
 
 
 @router.post("/{case_id}/restart", response=CaseOut, summary="Restart the work from a stage")
-def restart(request, case_id: int, payload: RestartIn, response: HttpResponse):
+def restart(request, case_id: Id, payload: RestartIn, response: HttpResponse):
     case = _case(request, case_id)
     services.case_restart_from(user=request.user, case=case, stage=payload.stage, reason=payload.reason,
                                version=expected_version(request, payload.version))
@@ -441,7 +453,7 @@ def restart(request, case_id: int, payload: RestartIn, response: HttpResponse):
 
 
 @router.post("/{case_id}/status", response=CaseOut, summary="Put on hold, resume, cancel or finish the case")
-def change_status(request, case_id: int, payload: StatusIn, response: HttpResponse):
+def change_status(request, case_id: Id, payload: StatusIn, response: HttpResponse):
     case = _case(request, case_id)
     services.case_change_status(user=request.user, case=case, status=payload.status, reason=payload.reason,
                                 version=expected_version(request, payload.version))
@@ -449,21 +461,21 @@ def change_status(request, case_id: int, payload: StatusIn, response: HttpRespon
 
 
 @router.post("/{case_id}/workers", response=CaseOut, summary="Add a secondary worker or a case manager")
-def add_worker(request, case_id: int, payload: AddWorkerIn, response: HttpResponse):
+def add_worker(request, case_id: Id, payload: AddWorkerIn, response: HttpResponse):
     case = _case(request, case_id)
     services.case_add_worker(user=request.user, case=case, worker=_user(payload.user_id), role=payload.role)
     return _done(request, case, response)
 
 
 @router.post("/{case_id}/workers/remove", response=CaseOut, summary="Remove a secondary worker or case manager")
-def remove_worker(request, case_id: int, payload: RemoveWorkerIn, response: HttpResponse):
+def remove_worker(request, case_id: Id, payload: RemoveWorkerIn, response: HttpResponse):
     case = _case(request, case_id)
     services.case_remove_worker(user=request.user, case=case, worker=_user(payload.user_id), reason=payload.reason)
     return _done(request, case, response)
 
 
 @router.post("/{case_id}/transfer", response=CaseIndexOut, summary="Change the responsible organisation")
-def transfer(request, case_id: int, payload: TransferIn, response: HttpResponse):
+def transfer(request, case_id: Id, payload: TransferIn, response: HttpResponse):
     case = _case_for_action(request, case_id)
     organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
     allocation.case_transfer(user=request.user, case=case, organisation=organisation, reason=payload.reason,
@@ -471,16 +483,16 @@ def transfer(request, case_id: int, payload: TransferIn, response: HttpResponse)
     return _done(request, case, response)
 
 
-class CloseIn(Schema):
-    outcome: str
-    note: str = ""
-    recontact_on: datetime.date | None = Field(None, description="A future date to contact the person again")
-    version: int | None = Field(None, description="The version you read; or send If-Match")
+class CloseIn(InputSchema):
+    outcome: Code
+    note: Note = ""
+    recontact_on: PlannedDate | None = Field(None, description="A future date to contact the person again")
+    version: Version | None = Field(None, description="The version you read; or send If-Match")
 
 
 @router.post("/{case_id}/close", response=CaseOut,
              summary="Close an active case with an outcome (409 while needs are open), and a re-contact date")
-def close(request, case_id: int, payload: CloseIn, response: HttpResponse):
+def close(request, case_id: Id, payload: CloseIn, response: HttpResponse):
     from casework.cases.closing import case_close
 
     case = _case(request, case_id)

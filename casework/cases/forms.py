@@ -9,7 +9,7 @@ from django import forms
 
 from casework.allocation.selectors import WorklistFilters
 from casework.cases.choices import AssignmentRole, CaseOrigin, CaseStatus, Priority
-from casework.core.forms import GovukDateField
+from casework.core.forms import GovukDateField, VersionField
 
 SORT_CHOICES = [
     ("priority", "Priority, most urgent first"),
@@ -44,9 +44,7 @@ class ObjectChoiceField(forms.ChoiceField):
 class VersionForm(forms.Form):
     """The version of the case the user read: sent back so a stale write is refused."""
 
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
+    version = VersionField(
         error_messages={
             "required": "The page was out of date. Go back to the case and try again.",
             "invalid": "The page was out of date. Go back to the case and try again.",

@@ -43,12 +43,14 @@ from casework.cases.forms import (
     TransferForm,
     VersionForm,
     WorkerAddForm,
+    WorkerRemoveForm,
     WorklistFilterForm,
 )
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.consent import selectors as consent_selectors
 from casework.contacts import selectors as contact_selectors
+from casework.core import limits
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.pages import paginate as _paginate
 from casework.core.pages import require_page_perm as _require
@@ -188,9 +190,10 @@ def _action_page(request, case: Case, form, **context):
     return render(request, "cases/case_action.html", {"case": case, "form": form, **context})
 
 
-def _button(request, case: Case, call: Callable[[int], Any], success: str | Callable[[], str]) -> bool:
+def _button(request, case: Case, call: Callable[[int], Any], success: str | Callable[[], str],
+            form: VersionForm | None = None) -> bool:
     """A one-button action: the posted version goes to the service; a refusal becomes a notification."""
-    form = VersionForm(request.POST)
+    form = form or VersionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The page was out of date. Check the case and try again.")
         return False
@@ -572,13 +575,15 @@ def case_worker_remove(request, case_id: int, user_id: int):
     assignment = next((a for a in selectors.case_assignments(case=case) if a.user_id == user_id), None)
     if assignment is None:
         raise Http404("That person is not working on this case")
+    form = WorkerRemoveForm(request.POST)
     _button(
         request,
         case,
         lambda _version: services.case_remove_worker(
-            user=request.user, case=case, worker=assignment.user, reason=request.POST.get("reason", "")
+            user=request.user, case=case, worker=assignment.user, reason=form.cleaned_data["reason"]
         ),
         f"{assignment.user.display_name} has been removed from the case.",
+        form=form,
     )
     return redirect(case)
 
@@ -742,7 +747,7 @@ def _subject(request):
     ):
         value = request.GET.get(key, "")
         if value:
-            if not value.isdigit():
+            if not limits.id_from(value):
                 raise Http404(f"No {key} found")
             if key == "person":
                 return load(user=request.user, person_id=int(value), purpose="opened_for_case"), None

@@ -14,7 +14,19 @@ from pydantic import Field
 
 from casework.cases.selectors import case_get_for_user
 from casework.consent import selectors, services
-from casework.core.api import etag, expected_version
+from casework.core import limits
+from casework.core.api import (
+    Code,
+    EventDate,
+    Id,
+    InputSchema,
+    Name,
+    Note,
+    PlannedDate,
+    Version,
+    etag,
+    expected_version,
+)
 
 router = Router(tags=["consent"])
 
@@ -76,37 +88,39 @@ def _out(record) -> dict:
     }
 
 
-class ConsentIn(Schema):
-    kind: str = Field(description="consent or lawful_basis")
-    given_by: str = Field("", description="For consent: person or representative")
-    representative_name: str = ""
-    representative_authority: str = Field("", description="Their relationship to the person and authority")
-    lawful_basis: str = Field(
+class ConsentIn(InputSchema):
+    kind: Code = Field(description="consent or lawful_basis")
+    given_by: Code = Field("", description="For consent: person or representative")
+    representative_name: Name = ""
+    representative_authority: str = Field("", max_length=300,
+                                          description="Their relationship to the person and authority")
+    lawful_basis: Code = Field(
         "",
         description="For a lawful basis: legal_obligation, vital_interests, public_task "
         "or legitimate_interests",
     )
-    decided_by_name: str = ""
-    decided_by_role: str = ""
-    decision_reason: str = ""
-    purpose: str
-    organisation_ids: list[int]
-    data_categories: list[str] = Field(description="contact_details, needs, assessment_summary")
-    given_on: datetime.date
-    expires_on: datetime.date | None = None
+    decided_by_name: Name = ""
+    decided_by_role: Name = ""
+    decision_reason: Note = ""
+    purpose: Note
+    organisation_ids: list[Id] = Field(max_length=limits.MAX_ITEMS)
+    data_categories: list[Code] = Field(max_length=limits.MAX_CHOSEN,
+                                        description="contact_details, needs, assessment_summary")
+    given_on: EventDate
+    expires_on: PlannedDate | None = None
 
 
-class WithdrawIn(Schema):
-    version: int | None = Field(None, description="The version you read; or send If-Match")
-    withdrawn_on: datetime.date
-    withdrawn_by_name: str
-    reason: str = ""
+class WithdrawIn(InputSchema):
+    version: Version | None = Field(None, description="The version you read; or send If-Match")
+    withdrawn_on: EventDate
+    withdrawn_by_name: Name
+    reason: Note = ""
 
 
 @router.get(
     "/cases/{case_id}", response=list[ConsentOut], summary="The consent and lawful-basis records of a case"
 )
-def case_consents(request, case_id: int):
+def case_consents(request, case_id: Id):
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="read_by_api")
     return [_out(r) for r in selectors.consent_list_for_case(user=request.user, case=case)[:200]]
 
@@ -116,7 +130,7 @@ def case_consents(request, case_id: int):
     response={201: ConsentOut},
     summary="Record consent (the person's or a representative's) or a lawful basis without consent",
 )
-def consent_record(request, case_id: int, payload: ConsentIn):
+def consent_record(request, case_id: Id, payload: ConsentIn):
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_consent")
     record = services.consent_record(user=request.user, case=case, **payload.dict())
     return Status(
@@ -126,7 +140,7 @@ def consent_record(request, case_id: int, payload: ConsentIn):
 
 
 @router.get("/{record_id}", response=ConsentOut, summary="One consent or lawful-basis record")
-def consent_detail(request, record_id: int, response: HttpResponse):
+def consent_detail(request, record_id: Id, response: HttpResponse):
     record = selectors.consent_get_for_user(user=request.user, record_id=record_id, purpose="read_by_api")
     response["ETag"] = etag(record.version)
     return _out(record)
@@ -137,7 +151,7 @@ def consent_detail(request, record_id: int, response: HttpResponse):
     response=ConsentOut,
     summary="Record a withdrawal: sharing under it stops at once",
 )
-def consent_withdraw(request, record_id: int, payload: WithdrawIn, response: HttpResponse):
+def consent_withdraw(request, record_id: Id, payload: WithdrawIn, response: HttpResponse):
     record = selectors.consent_get_for_user(
         user=request.user, record_id=record_id, purpose="opened_for_change"
     )

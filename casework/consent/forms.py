@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from casework.consent.choices import DataCategory, LawfulBasis
-from casework.core.forms import GovukDateField
+from casework.core.forms import GovukDateField, VersionField
 
 STALE_PAGE = "The page was out of date. Go back to the record and try again."
 
@@ -104,9 +104,7 @@ SERVICE_FIELDS = {"kind": "basis", "given_by": "basis"}
 
 
 class ConsentWithdrawForm(forms.Form):
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
+    version = VersionField(
         error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE, "min_value": STALE_PAGE},
     )
     withdrawn_on = GovukDateField(

@@ -11,7 +11,20 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from casework.cases.selectors import case_get_for_user
-from casework.core.api import Page, PageParams, paginate
+from casework.core import limits
+from casework.core.api import (
+    Code,
+    Id,
+    InputSchema,
+    Name,
+    Page,
+    PageParams,
+    PlannedDate,
+    PlausibleDateTime,
+    Text,
+    Version,
+    paginate,
+)
 from casework.contacts import selectors, services
 from casework.people.selectors import person_get_for_user
 
@@ -56,32 +69,40 @@ class SchedulingLogOut(Schema):
     attempts: list[ContactOut]
 
 
-class ContactIn(Schema):
-    case_id: int | None = None
-    person_id: int | None = None
-    occurred_at: datetime.datetime
-    direction: str
-    method: str
-    contact_role: str
-    outcome: str
+class SignpostedIn(InputSchema):
+    """A service outside the directory that the person was told about."""
+
+    name: Name
+    contact: str = Field("", max_length=300)
+
+
+class ContactIn(InputSchema):
+    case_id: Id | None = None
+    person_id: Id | None = None
+    occurred_at: PlausibleDateTime
+    direction: Code
+    method: Code
+    contact_role: Code
+    outcome: Code
     contact_name: str = Field("", max_length=200)
     contact_details: str = Field("", max_length=300)
-    summary: str = ""
+    summary: Text = ""
     is_scheduling_attempt: bool = False
-    next_attempt_at: datetime.datetime | None = None
-    advice_given: str = ""
-    signposted_service_ids: list[str] = Field(
-        default_factory=list, description="Directory services signposted (ids from /api/v1/directory); each is "
-        "kept as a snapshot of the service as it is now")
-    signposted: list[dict] = Field(default_factory=list,
-                                   description="Services outside the directory: [{name, contact}]")
+    next_attempt_at: PlausibleDateTime | None = None
+    advice_given: Text = ""
+    signposted_service_ids: list[Code] = Field(
+        default_factory=list, max_length=limits.MAX_CHOSEN,
+        description="Directory services signposted (ids from /api/v1/directory); each is kept as a snapshot "
+                    "of the service as it is now")
+    signposted: list[SignpostedIn] = Field(default_factory=list, max_length=limits.MAX_CHOSEN,
+                                           description="Services outside the directory")
     resolved_at_first_contact: bool = False
     financial_information_given: bool = False
     original_held_at: str = Field("", max_length=300, description="Required for a letter or email received")
 
 
 @router.get("/cases/{case_id}", response=Page[ContactOut], summary="A case's contacts, newest first")
-def case_contacts(request, case_id: int, page: Query[PageParams]):
+def case_contacts(request, case_id: Id, page: Query[PageParams]):
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="contacts_read_by_api")
     rows, meta = paginate(selectors.contacts_for_case(case=case), page)
     return {"items": rows, **meta}
@@ -90,14 +111,14 @@ def case_contacts(request, case_id: int, page: Query[PageParams]):
 @router.get("/people/{person_id}", response=Page[ContactOut],
             summary="A person's contacts, newest first: on the cases you may open, and on the person by your "
                     "organisations")
-def person_contacts(request, person_id: int, page: Query[PageParams]):
+def person_contacts(request, person_id: Id, page: Query[PageParams]):
     person = person_get_for_user(user=request.user, person_id=person_id, purpose="contacts_read_by_api")
     rows, meta = paginate(selectors.contacts_for_person(user=request.user, person_id=person.pk), page)
     return {"items": rows, **meta}
 
 
 @router.get("/cases/{case_id}/scheduling-log", response=SchedulingLogOut, summary="Attempts to arrange a visit")
-def case_scheduling_log(request, case_id: int):
+def case_scheduling_log(request, case_id: Id):
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="contacts_read_by_api")
     log = selectors.scheduling_log(case=case)
     return {"count": log.count, "reached": log.reached, "next_attempt_at": log.next_attempt_at,
@@ -123,11 +144,11 @@ def _require_duty(request) -> None:
         raise PermissionRefused("The duty desk is for duty officers and practitioners.")
 
 
-class AbsenceIn(Schema):
-    worker_id: int | None = Field(None, description="Yourself if not given")
-    kind: str
-    start_date: datetime.date
-    end_date: datetime.date
+class AbsenceIn(InputSchema):
+    worker_id: Id | None = Field(None, description="Yourself if not given")
+    kind: Code
+    start_date: PlannedDate
+    end_date: PlannedDate
     note: str = Field("", max_length=200)
 
 
@@ -140,10 +161,10 @@ class AbsenceOut(Schema):
     note: str
 
 
-class MessageIn(Schema):
-    case_id: int
-    to_user_id: int
-    body: str
+class MessageIn(InputSchema):
+    case_id: Id
+    to_user_id: Id
+    body: Text
     told_person: str = Field("", max_length=300)
 
 
@@ -203,7 +224,7 @@ def leave_message(request, payload: MessageIn):
 
 
 @router.post("/messages/{message_id}/read", response={204: None}, summary="Mark one of your messages read")
-def read_message(request, message_id: int):
+def read_message(request, message_id: Id):
     from django.shortcuts import get_object_or_404
 
     from casework.contacts.models import Message
@@ -213,10 +234,10 @@ def read_message(request, message_id: int):
     return Status(204, None)
 
 
-class AdviceCheckIn(Schema):
-    outcome: str = Field(description="helped, partly or did_not_help")
+class AdviceCheckIn(InputSchema):
+    outcome: Code = Field(description="helped, partly or did_not_help")
     note: str = Field("", max_length=4000, description="Needed unless it helped: what did not, and what next")
-    version: int | None = Field(None, description="The task's version you read; or send If-Match")
+    version: Version | None = Field(None, description="The task's version you read; or send If-Match")
 
 
 class AdviceCheckOut(Schema):
@@ -227,7 +248,7 @@ class AdviceCheckOut(Schema):
 
 @router.post("/advice-checks/{task_id}", response=AdviceCheckOut,
              summary="Record whether the advice helped, completing its check task")
-def advice_check(request, task_id: int, payload: AdviceCheckIn):
+def advice_check(request, task_id: Id, payload: AdviceCheckIn):
     from casework.core.api import expected_version
     from casework.tasks.selectors import task_get_for_user
 
@@ -237,24 +258,24 @@ def advice_check(request, task_id: int, payload: AdviceCheckIn):
     return {"task_id": task.pk, "contact": contact}
 
 
-class DutyCallIn(Schema):
-    who: str = Field(description="person: the person themselves; other: a concern from someone else")
-    method: str = "phone"
-    summary: str
-    contact_role: str = Field("", description="For someone else: relative, public, professional, community_group, "
-                                              "elected_representative")
+class DutyCallIn(InputSchema):
+    who: Code = Field(description="person: the person themselves; other: a concern from someone else")
+    method: Code = "phone"
+    summary: Text
+    contact_role: Code = Field("", description="For someone else: relative, public, professional, "
+                                               "community_group, elected_representative")
     contact_name: str = Field("", max_length=200)
     contact_details: str = Field("", max_length=300)
     original_held_at: str = Field("", max_length=300, description="Required for a letter or email")
-    addressed_to_user_id: int | None = Field(None, description="A letter or email addressed to a named worker")
-    addressed_to_team_id: int | None = Field(None, description="A letter or email addressed to a named team")
-    decision: str = Field("", description="With an open case, for a concern: raise or leave its priority")
+    addressed_to_user_id: Id | None = Field(None, description="A letter or email addressed to a named worker")
+    addressed_to_team_id: Id | None = Field(None, description="A letter or email addressed to a named team")
+    decision: Code = Field("", description="With an open case, for a concern: raise or leave its priority")
     reason: str = Field("", max_length=500)
     raise_case: bool = Field(False, description="Without a case, for a concern: raise one")
-    priority: str = "normal"
+    priority: Code = "normal"
     review_requested: bool = False
     follow_up: str = Field("", max_length=200, description="What was agreed if the worker does not call back")
-    follow_up_due: datetime.date | None = None
+    follow_up_due: PlannedDate | None = None
     follow_up_by: Literal["", "worker", "team", "recorder"] = Field(
         "", description="Who follows up: the allocated worker, the responsible team, or the recorder (you); "
                         "empty: the worker, else the team, else you")
@@ -302,7 +323,7 @@ def _user_or_team(request, user_id: int | None, team_id: int | None, user_field:
 
 @router.post("/duty/people/{person_id}/calls", response={201: DutyCallOut},
              summary="A call or written contact at the duty desk: from the person, or a concern from someone else")
-def duty_call(request, person_id: int, payload: DutyCallIn):
+def duty_call(request, person_id: Id, payload: DutyCallIn):
     from django.utils import timezone
 
     from casework.contacts.duty import duty_call_record
@@ -338,7 +359,7 @@ def duty_call(request, person_id: int, payload: DutyCallIn):
 
 @router.get("/duty/people/{person_id}/named-check", response=NamedOut,
             summary="May a contact asking for this worker or team be passed to them?")
-def named_check(request, person_id: int, worker_id: int | None = None, team_id: int | None = None):
+def named_check(request, person_id: Id, worker_id: Id | None = None, team_id: Id | None = None):
     from casework.contacts.duty import named_request_check
     from casework.core.errors import ValidationFailed
 

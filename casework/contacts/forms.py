@@ -14,7 +14,8 @@ from casework.contacts.choices import (
     FollowUpBy,
     OnBehalfKind,
 )
-from casework.core.forms import GovukDateField
+from casework.core import limits
+from casework.core.forms import GovukDateField, IdField, VersionField
 from casework.tasks.forms import AssigneeField
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -48,9 +49,10 @@ class ContactForm(forms.Form):
                                        help_text="For example, scanned to the case file, or the team mailbox")
     outcome = forms.ChoiceField(label="Did it reach the person?", choices=ContactOutcome.choices,
                                 widget=forms.RadioSelect, error_messages={"required": "Select the outcome"})
-    summary = forms.CharField(label="Summary", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(label="Summary", required=False, max_length=limits.TEXT_LENGTH,
+                              widget=forms.Textarea(attrs={"rows": 4}))
     advice_given = forms.CharField(label="Information and advice given (optional)", required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}))
+                                   max_length=limits.TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
     signpost_search = forms.CharField(label="Find a service to signpost them to", required=False, max_length=100,
                                       help_text="A need or a name, for example foodbank, debt or lunch club")
     signposted_service_ids = forms.MultipleChoiceField(
@@ -126,7 +128,8 @@ class DutyCallForm(forms.Form):
     addressed_to = AssigneeField(label="If they wrote to a named worker or team: who it is addressed to",
                                  required=False, help_text="It is passed on only if that worker is allocated to "
                                                            "the person, or that team is responsible")
-    summary = forms.CharField(label="What they said and what was done", widget=forms.Textarea(attrs={"rows": 5}),
+    summary = forms.CharField(label="What they said and what was done", max_length=limits.TEXT_LENGTH,
+                              widget=forms.Textarea(attrs={"rows": 5}),
                               error_messages={"required": "Enter what they said and what was done"})
     decision = forms.ChoiceField(label="If the person has a case: does this change its priority?", required=False,
                                  widget=forms.RadioSelect, choices=[("raise", "Raise the priority"),
@@ -178,7 +181,7 @@ class DutyCallForm(forms.Form):
 class NamedRequestForm(forms.Form):
     """Someone asks for a named worker or team: may the contact be passed to them?"""
 
-    named_person = forms.IntegerField(widget=forms.HiddenInput)
+    named_person = IdField(widget=forms.HiddenInput)
     named = AssigneeField(label="Who did they ask for?",
                           error_messages={"required": "Select the worker or team they asked for"})
 
@@ -195,7 +198,7 @@ def _offer(field, addressees, *, empty: str) -> None:
 
 
 class AdviceCheckForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages={
+    version = VersionField(error_messages={
         "required": "This page is out of date: open the task again", "invalid": "This page is out of date"})
     outcome = forms.ChoiceField(label="Did the information and advice help?", widget=forms.RadioSelect,
                                 choices=AdviceOutcome.choices,
@@ -206,7 +209,8 @@ class AdviceCheckForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 5}),
+    body = forms.CharField(label="Message", max_length=limits.TEXT_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 5}),
                            help_text="The contact, and anything you did about it",
                            error_messages={"required": "Enter the message"})
     told_person = forms.CharField(label="What the person was told about when to expect a call back",
@@ -217,7 +221,8 @@ class OnBehalfForm(forms.Form):
     kind = forms.ChoiceField(label="What did you do?", widget=forms.RadioSelect,
                              choices=[(k, label) for k, label in OnBehalfKind.choices],
                              error_messages={"required": "Select what you did"})
-    details = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 4}),
+    details = forms.CharField(label="Details", max_length=limits.TEXT_LENGTH,
+                              widget=forms.Textarea(attrs={"rows": 4}),
                               help_text="What, with whom, from when, and why it could not wait",
                               error_messages={"required": "Enter what you did and why"})
     effective_on = GovukDateField(label="From (optional)", required=False, help_text="Leave blank for today")

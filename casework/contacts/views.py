@@ -7,6 +7,7 @@ from django.utils import timezone
 from casework.cases.selectors import case_get_for_user
 from casework.contacts import selectors, services
 from casework.contacts.forms import ContactForm
+from casework.core import limits
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.forms import apply_service_error
 from casework.people.selectors import person_get_for_user
@@ -15,11 +16,11 @@ from casework.people.selectors import person_get_for_user
 def contact_record(request):
     """Record a contact on a case (?case=) or on a person (?person=)."""
     case = person = None
-    if request.GET.get("case", "").isdigit():
-        case = case_get_for_user(user=request.user, case_id=int(request.GET["case"]), purpose="opened_for_change")
-    elif request.GET.get("person", "").isdigit():
-        person = person_get_for_user(user=request.user, person_id=int(request.GET["person"]),
-                                     purpose="opened_for_change")
+    case_id, person_id = limits.id_from(request.GET.get("case")), limits.id_from(request.GET.get("person"))
+    if case_id:
+        case = case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
+    elif person_id:
+        person = person_get_for_user(user=request.user, person_id=person_id, purpose="opened_for_change")
     else:
         raise Http404("Record a contact from a case or a person")
     now = timezone.localtime()
@@ -212,10 +213,11 @@ def inbox(request):
     """The user's messages, unread first; opening the page does not mark them read."""
     from casework.contacts.selectors import messages_get_for_user
 
-    if request.method == "POST" and request.POST.get("message", "").isdigit():
+    message_id = limits.id_from(request.POST.get("message"))
+    if request.method == "POST" and message_id:
         from casework.contacts.models import Message
 
-        message = Message.objects.filter(pk=int(request.POST["message"]), to_user=request.user).first()
+        message = Message.objects.filter(pk=message_id, to_user=request.user).first()
         if message is None:
             raise Http404("No such message")
         services.message_mark_read(user=request.user, message=message)

@@ -1,21 +1,36 @@
-"""Helpers the apps' API modules share: pages of results and the record version from If-Match or the body."""
+"""Helpers the apps' API modules share: the bounded input types and the schema every input is built on,
+pages of results, and the record version from If-Match or the body."""
 
 from __future__ import annotations
 
+import datetime
+import re
 from functools import cache
-from typing import Any, Generic, TypeVar, get_args, get_origin
+from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from ninja import Schema
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, TypeAdapter, field_validator
+from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
+from casework.core import limits
 from casework.core.errors import ValidationFailed
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
 
+# Every id, page and version a client sends is bounded (a number past 64 bits is a 422, never a database
+# error), and every piece of text has a length: the contract shows both (tests/api checks none is missing).
+Id = Annotated[int, Field(ge=1, le=limits.MAX_ID)]
+PageNumber = Annotated[int, Field(ge=1, le=limits.MAX_PAGE)]
+Version = Annotated[int, Field(ge=1, le=limits.MAX_VERSION)]
+Uprn = Annotated[int, Field(ge=1, le=limits.MAX_UPRN, description="Unique Property Reference Number")]
+Code = Annotated[str, StringConstraints(max_length=limits.CODE_LENGTH)]  # a choice's code
+Name = Annotated[str, StringConstraints(max_length=limits.NAME_LENGTH)]  # a name or a short line
+Note = Annotated[str, StringConstraints(max_length=limits.NOTE_LENGTH)]  # a note or a reason
+Text = Annotated[str, StringConstraints(max_length=limits.TEXT_LENGTH)]  # longer free text
 
 class FieldErrorOut(Schema):
     field: str | None
@@ -29,8 +44,37 @@ class ErrorOut(Schema):
     errors: list[FieldErrorOut]
 
 
-class PageParams(Schema):
-    page: int = Field(1, ge=1)
+
+def _plausible(allow_future: bool):
+    def check(value):
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        problem = limits.date_problem(day, allow_future=allow_future)
+        if problem:
+            raise PydanticCustomError("implausible_date", f"The date {problem}")
+        return value
+
+    return AfterValidator(check)
+
+
+EventDate = Annotated[datetime.date, _plausible(allow_future=False)]  # the day something happened: not ahead
+PlannedDate = Annotated[datetime.date, _plausible(allow_future=True)]  # due or planned: up to YEARS_AHEAD on
+PlausibleDateTime = Annotated[datetime.datetime, _plausible(allow_future=True)]
+
+
+class InputSchema(Schema):
+    """What every request body and query schema is built on: text holding a NUL character is refused
+    (PostgreSQL cannot store it), with the field named, wherever it is (in a list, in a free-form object)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value):
+        if limits.has_nul(value):
+            raise PydanticCustomError("nul_character", limits.NUL_MESSAGE)
+        return value
+
+
+class PageParams(InputSchema):
+    page: PageNumber = 1
     page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
     with_count: bool = Field(False, description="Also count every matching row (costs a query); has_next is "
                                                 "always given")
@@ -54,12 +98,15 @@ def paginate(qs: QuerySet, params: PageParams) -> tuple[list, dict]:
                                       "has_next": has_next}
 
 
+_VERSION = re.compile(r"[0-9]{1,10}")
+
+
 def expected_version(request, body_version: int | None) -> int:
     """The version the client last read: If-Match ("3" or W/"3") or the body's `version` field."""
     header = request.headers.get("If-Match", "").strip()
     if header:
         value = header.removeprefix("W/").strip('"')
-        if not value.isdigit():
+        if not _VERSION.fullmatch(value) or int(value) > limits.MAX_VERSION:
             raise ValidationFailed("If-Match must be the record's version, as given in its ETag", field="If-Match")
         return int(value)
     if body_version is None:

@@ -6,6 +6,13 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        # Before any urls.py is read: every page URL names its ids as <id:...> (core/converters.py).
+        from django.urls import register_converter
+
+        from casework.core.converters import IdConverter
+
+        register_converter(IdConverter, "id")
+
         # Every app's policies.py registers its permission predicates; load them all so has_perm knows them.
         from django.utils.module_loading import autodiscover_modules
 

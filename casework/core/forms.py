@@ -7,7 +7,11 @@ real date".
 
 Each error is a ValidationError whose params carry ``govuk_date_parts``: the parts
 ("day", "month", "year") at fault. The ``govuk_field`` template tag uses it to
-mark only those boxes as in error.
+mark only those boxes as in error. Every date must be plausible (core/limits.py):
+not before 1890, nor more than a few years ahead.
+
+IdField, VersionField and UprnField are integer fields with their bounds, so that a
+number past 64 bits is a message on the form, never a database error.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import pretty_name
 from django.utils import timezone
+
+from casework.core import limits
 
 DATE_PARTS = ("day", "month", "year")
 
@@ -112,6 +118,7 @@ class GovukDateField(forms.Field):
 
     - ``allow_future`` / ``allow_past`` (default True): set one to False to refuse
       dates after / before today ("Date of birth must be today or in the past").
+      Dates before 1890 or more than limits.YEARS_AHEAD years ahead are always refused.
     - ``autocomplete``: base autocomplete token for the widget, like ``"bday"``.
     - ``error_messages``: override any of the keys in ``default_error_messages``; they
       may use %(label)s (as written, first letter capitalised), %(label_lower)s and,
@@ -126,6 +133,7 @@ class GovukDateField(forms.Field):
         "year_length": "%(label)s must include a year with 4 numbers, like 1970",
         "future": "%(label)s must be today or in the past",
         "past": "%(label)s must be today or in the future",
+        "implausible": "%(label)s %(problem)s",
     }
 
     def __init__(
@@ -233,6 +241,9 @@ class GovukDateField(forms.Field):
             raise self._error("future")
         if not self.allow_past and value < today:
             raise self._error("past")
+        problem = limits.date_problem(value)
+        if problem:
+            raise self._error("implausible", parts=("year",), problem=problem)
 
     def has_changed(self, initial, data):
         if self.disabled:
@@ -246,6 +257,63 @@ class GovukDateField(forms.Field):
 
     def prepare_value(self, value):
         return value
+
+
+class IdField(forms.IntegerField):
+    """A record's id, typed or hidden: a whole number from 1 to the largest id."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", limits.MAX_ID)
+        super().__init__(**kwargs)
+
+
+class VersionField(forms.IntegerField):
+    """The version of the record the user read, sent back hidden so that a stale write is refused.
+
+    A version that cannot be one (not a number, 0, past the largest) says the page is out of date, unless
+    `error_messages` says otherwise ("max_value" defaults to the "invalid" message given).
+    """
+
+    widget = forms.HiddenInput
+    default_error_messages = dict.fromkeys(
+        ("required", "invalid", "min_value", "max_value"), "The page was out of date. Go back and try again."
+    )
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", limits.MAX_VERSION)
+        messages = dict(kwargs.pop("error_messages", None) or {})
+        if "invalid" in messages:
+            messages.setdefault("max_value", messages["invalid"])
+            messages.setdefault("min_value", messages["invalid"])
+        super().__init__(error_messages=messages, **kwargs)
+
+
+class UprnField(forms.IntegerField):
+    """A Unique Property Reference Number: a whole number of up to 12 digits."""
+
+    default_error_messages = dict.fromkeys(
+        ("invalid", "min_value", "max_value"), "UPRN must be a number of up to 12 digits, like 100023336956"
+    )
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "UPRN (optional)")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}))
+        super().__init__(min_value=1, max_value=limits.MAX_UPRN, **kwargs)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """ModelMultipleChoiceField whose values must be ids before they reach the database: `pk__in` with a
+    number past 64 bits is a server error on SQLite."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if limits.id_from(str(pk)) is None:
+                raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                      params={"pk": pk})
+        return super()._check_values(value)
 
 
 def apply_service_error(form: forms.Form, error) -> None:

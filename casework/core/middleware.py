@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
+from casework.core import limits
 from casework.core.context import request_context
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -23,6 +24,31 @@ class RequestContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
+
+
+class RefuseNulMiddleware:
+    """A page asked for with a NUL character in its address, query or form is a 400, and nothing is read.
+
+    PostgreSQL can neither store nor compare text holding one (a server error), and SQLite stores it. Forms
+    refuse it too, but some values are read without a form (a search box, an id in a query string); this
+    covers them all. The API says so field by field (core/api.py); the Open Referral endpoints check theirs.
+    """
+
+    EXEMPT_PREFIXES = ("/api/", "/openreferral/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(self.EXEMPT_PREFIXES) and (
+            "\x00" in request.path
+            or limits.has_nul(list(request.GET.lists()))
+            or (request.method == "POST" and limits.has_nul(list(request.POST.lists())))
+        ):
+            from casework.core.views import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
 
 
 class LoginRequiredMiddleware:

@@ -59,7 +59,7 @@ def job_failures(request):
 
     from casework.accounts.choices import Role
     from casework.accounts.selectors import actor_for
-    from casework.core import clock
+    from casework.core import clock, limits
     from casework.core.models import JobFailure
     from casework.core.pages import paginate
 
@@ -67,8 +67,9 @@ def job_failures(request):
     if not organisations:
         raise PermissionDenied("Only organisation admins see failed background jobs.")
     qs = JobFailure.objects.filter(organisation_id__in=organisations)
-    if request.method == "POST" and str(request.POST.get("failure", "")).isdigit():
-        failure = qs.filter(pk=int(request.POST["failure"]), resolved_at__isnull=True).first()
+    failure_id = limits.id_from(request.POST.get("failure"))
+    if request.method == "POST" and failure_id:
+        failure = qs.filter(pk=failure_id, resolved_at__isnull=True).first()
         if failure is not None:
             failure.resolved_at, failure.resolved_by = clock.now(), request.user
             failure.save(update_fields=["resolved_at", "resolved_by"])

@@ -156,7 +156,9 @@ class DirectoryServiceListParams(PageParams):
         None, ge=0, le=150, description="The person's age: within the service's age range"
     )
     status: list[ServiceStatus] = Field(
-        default_factory=list, description="Statuses to include; by default active and temporarily closed"
+        default_factory=list,
+        max_length=len(ServiceStatus),
+        description="Statuses to include; by default active and temporarily closed",
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from casework.core import limits
 from casework.directory import oruk, selectors
 from casework.directory.choices import OPEN_STATUSES
 from casework.directory.forms import ServiceSearchForm
@@ -136,9 +138,13 @@ class _Params:
         self.errors.append({"field": name, "message": message})
 
     def text(self, name: str) -> str:
-        return " ".join(self.query.get(name, "").split())
+        value = " ".join(self.query.get(name, "").split())
+        if limits.has_nul(value) or len(value) > limits.NAME_LENGTH:
+            self._fail(name, f"{name} must be text of {limits.NAME_LENGTH} characters or fewer")
+            return ""
+        return value
 
-    def integer(self, name: str, default: int, *, minimum: int) -> int:
+    def integer(self, name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
         raw = self.query.get(name, "").strip()
         if not raw:
             return default
@@ -150,6 +156,9 @@ class _Params:
         if value < minimum:
             self._fail(name, f"{name} must be {minimum} or more")
             return default
+        if maximum is not None and value > maximum:
+            self._fail(name, f"{name} must be {maximum} or less")
+            return default
         return value
 
     def number(self, name: str) -> float | None:
@@ -157,10 +166,13 @@ class _Params:
         if not raw:
             return None
         try:
-            return float(raw)
+            value = float(raw)
         except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
             self._fail(name, f"{name} must be a number")
             return None
+        return value
 
     def uuid(self, name: str) -> uuid.UUID | None:
         raw = self.query.get(name, "").strip()
@@ -183,7 +195,7 @@ class _Params:
 
     def paging(self) -> tuple[int, int]:
         return (
-            self.integer("page", 1, minimum=1),
+            self.integer("page", 1, minimum=1, maximum=limits.MAX_PAGE),
             # More than the most is served as the most: the page's size and total_pages say what was done.
             min(self.integer("per_page", ORUK_DEFAULT_PER_PAGE, minimum=1), ORUK_MAX_PER_PAGE),
         )

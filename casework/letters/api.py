@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from casework.cases.selectors import case_get_for_user
-from casework.core.api import Page, PageParams, paginate
+from casework.core.api import Id, InputSchema, Page, PageParams, paginate
 from casework.core.permissions import require_perm
 from casework.letters import selectors, services
 
@@ -37,7 +37,7 @@ class LetterOut(Schema):
         return letter.template_version.number
 
 
-class LetterSendIn(Schema):
+class LetterSendIn(InputSchema):
     kind: Literal["invite_contact", "appointment", "acknowledgement"]
     appointment_at: str = Field("", max_length=80, description="For an appointment letter: when, as the letter "
                                                               "says it (for example Tuesday 8 December at 10:30am)")
@@ -47,7 +47,7 @@ class LetterSendIn(Schema):
 
 
 @router.get("/cases/{case_id}", response=Page[LetterOut], summary="A case's letters, newest first")
-def case_letters(request, case_id: int, page: Query[PageParams]):
+def case_letters(request, case_id: Id, page: Query[PageParams]):
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="letters_read_by_api")
     rows, meta = paginate(selectors.letters_for_case(case=case), page)
     return {"items": rows, **meta}
@@ -57,7 +57,7 @@ def case_letters(request, case_id: int, page: Query[PageParams]):
             openapi_extra={"responses": {200: {"description": "The PDF",
                                                "content": {"application/pdf": {"schema": {"type": "string",
                                                                                           "format": "binary"}}}}}})
-def letter_pdf(request, letter_id: int):
+def letter_pdf(request, letter_id: Id):
     letter = selectors.letter_get_for_user(user=request.user, letter_id=letter_id)
     response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="letter-{letter.pk}-{letter.kind}.pdf"'
@@ -66,7 +66,7 @@ def letter_pdf(request, letter_id: int):
 
 
 @router.post("/cases/{case_id}", response={201: LetterOut}, summary="Send a letter to the case's person")
-def letter_send(request, case_id: int, payload: LetterSendIn):
+def letter_send(request, case_id: Id, payload: LetterSendIn):
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
     require_perm(request.user, "letters.send_letter", case, "Only the case's workers send letters about it.")
     key = (f"api:{request.user.pk}:{case.pk}:{payload.idempotency_key}" if payload.idempotency_key

@@ -1,13 +1,16 @@
 from django import forms
 
+from casework.core import limits
+from casework.core.forms import VersionField
 from casework.letters.choices import LetterKind
 
 
 class TemplateForm(forms.Form):
     subject = forms.CharField(label="Subject", max_length=200, error_messages={"required": "Enter the subject"})
-    body = forms.CharField(label="Words of the letter (HTML)", widget=forms.Textarea(attrs={
-        "rows": 18, "spellcheck": "true"}), error_messages={"required": "Enter the words of the letter"})
-    based_on = forms.IntegerField(widget=forms.HiddenInput)
+    body = forms.CharField(label="Words of the letter (HTML)", max_length=limits.DOCUMENT_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true"}),
+                           error_messages={"required": "Enter the words of the letter"})
+    based_on = VersionField()
 
 
 class SendForm(forms.Form):

@@ -5,7 +5,7 @@ from casework.letters import views
 app_name = "letters"
 urlpatterns = [
     path("templates", views.templates, name="templates"),
-    path("templates/<int:template_id>", views.template_edit, name="template_edit"),
-    path("case/<int:case_id>/send", views.letter_send, name="letter_send"),
-    path("<int:letter_id>.pdf", views.letter_download, name="letter_download"),
+    path("templates/<id:template_id>", views.template_edit, name="template_edit"),
+    path("case/<id:case_id>/send", views.letter_send, name="letter_send"),
+    path("<id:letter_id>.pdf", views.letter_download, name="letter_download"),
 ]

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from casework.core.api import ErrorOut, etag, expected_version
+from casework.core.api import Code, ErrorOut, EventDate, Id, InputSchema, Text, Uprn, Version, etag, expected_version
 from casework.people import selectors, services
 from casework.people.errors import PossibleDuplicates
 
@@ -64,29 +64,29 @@ class PersonOut(Schema):
         return grant.expires_at if grant is not None else None
 
 
-class PersonFields(Schema):
+class PersonFields(InputSchema):
     given_name: str | None = Field(None, max_length=100)
     family_name: str | None = Field(None, max_length=100)
     other_names: str | None = Field(None, max_length=200)
-    date_of_birth: datetime.date | None = None
-    date_of_death: datetime.date | None = None
+    date_of_birth: EventDate | None = None
+    date_of_death: EventDate | None = None
     nhs_number: str | None = Field(None, max_length=20)
     local_identifier: str | None = Field(None, max_length=64)
-    sex: str | None = None
-    gender: str | None = None
-    ethnicity: str | None = None
+    sex: Code | None = None
+    gender: Code | None = None
+    ethnicity: Code | None = None
     preferred_language: str | None = Field(None, max_length=60)
     interpreter_needed: bool | None = None
-    communication_needs: str | None = None
-    accessible_format: str | None = None
+    communication_needs: Text | None = None
+    accessible_format: Code | None = None
     address_line_1: str | None = Field(None, max_length=200)
     address_line_2: str | None = Field(None, max_length=200)
     town: str | None = Field(None, max_length=100)
     postcode: str | None = Field(None, max_length=10)
-    uprn: int | None = None
+    uprn: Uprn | None = None
     phone: str | None = Field(None, max_length=30)
     email: str | None = Field(None, max_length=254)
-    preferred_contact_method: str | None = None
+    preferred_contact_method: Code | None = None
 
 
 class PersonCreateIn(PersonFields):
@@ -96,8 +96,8 @@ class PersonCreateIn(PersonFields):
 
 
 class PersonUpdateIn(PersonFields):
-    version: int | None = Field(None, description="The version you read; or send If-Match")
-    reason: str = ""
+    version: Version | None = Field(None, description="The version you read; or send If-Match")
+    reason: str = Field("", max_length=500)
 
 
 class DuplicatesOut(Schema):
@@ -105,10 +105,10 @@ class DuplicatesOut(Schema):
     candidates: list[IndexCardOut]
 
 
-class SearchParams(Schema):
-    nhs_number: str = ""
-    family_name: str = ""
-    given_name: str = ""
+class SearchParams(InputSchema):
+    nhs_number: str = Field("", max_length=20)
+    family_name: str = Field("", max_length=100)
+    given_name: str = Field("", max_length=100)
     date_of_birth: datetime.date | None = None
 
 
@@ -135,7 +135,7 @@ def search(request, params: Query[SearchParams]):
 
 
 @router.get("/{person_id}", response=PersonOut, summary="A person's full record")
-def get_person(request, person_id: int, response: HttpResponse):
+def get_person(request, person_id: Id, response: HttpResponse):
     person = selectors.person_get_for_user(user=request.user, person_id=person_id, purpose="read_by_api")
     response["ETag"] = etag(person.version)
     return person
@@ -152,7 +152,7 @@ def create_person(request, payload: PersonCreateIn, response: HttpResponse):
 
 
 @router.patch("/{person_id}", response=PersonOut, summary="Change a person's details")
-def update_person(request, person_id: int, payload: PersonUpdateIn, response: HttpResponse):
+def update_person(request, person_id: Id, payload: PersonUpdateIn, response: HttpResponse):
     person = selectors.person_get_for_change(user=request.user, person_id=person_id)
     version = expected_version(request, payload.version)
     person = services.person_update(user=request.user, person=person, version=version, data=_fields(payload),

@@ -1,7 +1,8 @@
 from django import forms
 from django.core.validators import MaxLengthValidator
 
-from casework.core.forms import GovukDateField
+from casework.core import limits
+from casework.core.forms import GovukDateField, IdField, UprnField, VersionField
 from casework.people.choices import HouseholdRole, RelationshipKind
 from casework.people.identifiers import normalise_nhs_number, normalise_postcode
 from casework.people.models import Household, Person
@@ -50,14 +51,16 @@ class PersonSearchForm(forms.Form):
 class PersonForm(PostcodeCleanMixin, forms.ModelForm):
     date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 1951")
     date_of_death = GovukDateField(label="Date of death", required=False)
+    communication_needs = forms.CharField(required=False, max_length=limits.TEXT_LENGTH,
+                                          widget=forms.Textarea(attrs={"rows": 3}))
+    uprn = UprnField()
 
     class Meta:
         model = Person
         fields = list(PERSON_FIELDS)
-        labels = {"nhs_number": "NHS number", "uprn": "UPRN (optional)", "interpreter_needed": "Needs an interpreter"}
+        labels = {"nhs_number": "NHS number", "interpreter_needed": "Needs an interpreter"}
         help_texts = {"nhs_number": "A 10 digit number, like 943 476 5919"}
         widgets = {
-            "communication_needs": forms.Textarea(attrs={"rows": 3}),
             "nhs_number": forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
             "given_name": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             "family_name": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
@@ -68,7 +71,6 @@ class PersonForm(PostcodeCleanMixin, forms.ModelForm):
             "given_name": {"required": "Enter the person's given name"},
             "family_name": {"required": "Enter the person's family name"},
             "email": {"invalid": "Enter an email address in the correct format, like name@example.com"},
-            "uprn": {"invalid": "UPRN must be a number"},
         }
 
     def clean_nhs_number(self):
@@ -81,7 +83,7 @@ class PersonForm(PostcodeCleanMixin, forms.ModelForm):
 
 
 class PersonEditForm(PersonForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     reason = forms.CharField(label="Reason for the change (optional)", required=False, max_length=500)
 
 
@@ -115,18 +117,19 @@ class NamedUserForm(forms.Form):
 
 
 class HouseholdForm(PostcodeCleanMixin, forms.ModelForm):
+    uprn = UprnField()
+
     class Meta:
         model = Household
         fields = list(HOUSEHOLD_FIELDS)
-        labels = {"name": "Household name (optional)", "uprn": "UPRN (optional)"}
-        error_messages = {"uprn": {"invalid": "UPRN must be a number"}}
+        labels = {"name": "Household name (optional)"}
 
     def _post_clean(self):
         pass
 
 
 class HouseholdEditForm(HouseholdForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class HouseholdMoveForm(forms.Form):
@@ -143,12 +146,15 @@ class HouseholdMoveForm(forms.Form):
             ("new", "A new household at the person's address")]
 
 
+NOT_AN_ID = "Casework ID must be a number"
+
+
 class RelationshipForm(forms.Form):
-    related_person = forms.IntegerField(
+    related_person = IdField(
         label="Casework ID of the related person",
         help_text="Shown as 'Casework ID' on each person's record. Add the person first if they are not known.",
-        error_messages={"required": "Enter the Casework ID of the related person",
-                        "invalid": "Casework ID must be a number"})
+        error_messages={"required": "Enter the Casework ID of the related person", "invalid": NOT_AN_ID,
+                        "min_value": NOT_AN_ID, "max_value": NOT_AN_ID})
     kind = forms.ChoiceField(label="They are this person's", choices=RelationshipKind.choices,
                              widget=forms.RadioSelect, error_messages={"required": "Select the relationship"})
     description = forms.CharField(label="Description (optional)", required=False, max_length=200,

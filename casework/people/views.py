@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from casework.accounts.models import User
 from casework.cases.selectors import cases_for_person
 from casework.contacts.selectors import PERSON_PAGE_CONTACTS, contacts_for_person
+from casework.core import limits
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.forms import apply_service_error
 from casework.core.permissions import has_perm, require_perm
@@ -166,7 +167,7 @@ def person_restriction(request, person_id: int):
                 messages.success(request, "The user has been named on this record.")
                 return redirect("people:person_restriction", person_id=person.pk)
             if action == "unname":
-                grantee = User.objects.filter(pk=request.POST.get("user")).first()
+                grantee = User.objects.filter(pk=limits.id_from(request.POST.get("user"))).first()
                 if grantee is not None:
                     services.restricted_access_revoke(user=request.user, person=person, grantee=grantee)
                     messages.success(request, "The user is no longer named on this record.")

@@ -22,7 +22,20 @@ from casework.assessments.models import Need
 from casework.audit.services import access_record
 from casework.cases.selectors import case_get_for_user
 from casework.consent.selectors import consent_list_for_case
-from casework.core.api import PageParams, etag, expected_version, paginate
+from casework.core import limits
+from casework.core.api import (
+    Code,
+    EventDate,
+    Id,
+    InputSchema,
+    Note,
+    PageParams,
+    Text,
+    Version,
+    etag,
+    expected_version,
+    paginate,
+)
 from casework.core.errors import ValidationFailed
 from casework.referrals import selectors, services
 from casework.referrals.sharing import referral_shared, worklist_rows
@@ -172,7 +185,7 @@ def worklist(request, params: Query[WorklistParams]):
 
 
 @router.get("/cases/{case_id}", response=list[ReferralOut], summary="The referrals made from a case")
-def case_referrals(request, case_id: int):
+def case_referrals(request, case_id: Id):
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="read_by_api")
     return [
         dataclasses.asdict(referral_shared(r, side="responsible", summary=True))
@@ -180,15 +193,15 @@ def case_referrals(request, case_id: int):
     ]
 
 
-class ReferralIn(Schema):
-    delivery_organisation_id: int
-    need_ids: list[int]
-    basis_id: int | None = Field(
+class ReferralIn(InputSchema):
+    delivery_organisation_id: Id
+    need_ids: list[Id] = Field(max_length=limits.MAX_ITEMS)
+    basis_id: Id | None = Field(
         None, description="The consent or lawful-basis record that covers the referral"
     )
     service_id: uuid.UUID | None = Field(None, description="A directory service the organisation runs")
-    circumstances: str = ""
-    instructions: str = ""
+    circumstances: Note = ""
+    instructions: Note = ""
 
 
 @router.post(
@@ -196,7 +209,7 @@ class ReferralIn(Schema):
     response={201: ReferralOut},
     summary="Refer needs of the case to a delivery organisation, under a live consent or lawful basis",
 )
-def referral_make(request, case_id: int, payload: ReferralIn):
+def referral_make(request, case_id: Id, payload: ReferralIn):
     user = request.user
     case = case_get_for_user(user=user, case_id=case_id, purpose="opened_for_referral")
     organisation = Organisation.objects.filter(pk=payload.delivery_organisation_id).first()
@@ -232,45 +245,45 @@ def _referral(request, referral_id: int, purpose: str = "opened_for_change"):
     response=ReferralOut,
     summary="A referral: the delivery organisation sees only what the basis covers now",
 )
-def referral_detail(request, referral_id: int, response: HttpResponse):
+def referral_detail(request, referral_id: Id, response: HttpResponse):
     referral = _referral(request, referral_id, purpose="read_by_api")
     response["ETag"] = etag(referral.version)
     return _out(referral)
 
 
-class VersionIn(Schema):
-    version: int | None = Field(None, description="The version you read; or send If-Match")
+class VersionIn(InputSchema):
+    version: Version | None = Field(None, description="The version you read; or send If-Match")
 
 
 class AcceptIn(VersionIn):
-    note: str = ""
+    note: Note = ""
 
 
 class DeclineIn(VersionIn):
-    reason: str
+    reason: Note
 
 
 class PlanIn(VersionIn):
-    plan: str
+    plan: Text
 
 
-class ActionIn(Schema):
-    occurred_on: datetime.date
-    description: str
+class ActionIn(InputSchema):
+    occurred_on: EventDate
+    description: Note
 
 
-class NeedStatusIn(Schema):
-    version: int | None = Field(None, description="The need's version you read; or send If-Match")
-    status: str
-    note: str = ""
+class NeedStatusIn(InputSchema):
+    version: Version | None = Field(None, description="The need's version you read; or send If-Match")
+    status: Code
+    note: Note = ""
 
 
 class CloseIn(VersionIn):
-    note: str
+    note: Note
 
 
 @router.post("/{referral_id}/accept", response=ReferralOut, summary="Accept the referral")
-def accept(request, referral_id: int, payload: AcceptIn, response: HttpResponse):
+def accept(request, referral_id: Id, payload: AcceptIn, response: HttpResponse):
     referral = _referral(request, referral_id)
     services.referral_accept(
         user=request.user,
@@ -282,7 +295,7 @@ def accept(request, referral_id: int, payload: AcceptIn, response: HttpResponse)
 
 
 @router.post("/{referral_id}/decline", response=ReferralOut, summary="Decline the referral, saying why")
-def decline(request, referral_id: int, payload: DeclineIn, response: HttpResponse):
+def decline(request, referral_id: Id, payload: DeclineIn, response: HttpResponse):
     referral = _referral(request, referral_id)
     services.referral_decline(
         user=request.user,
@@ -294,7 +307,7 @@ def decline(request, referral_id: int, payload: DeclineIn, response: HttpRespons
 
 
 @router.post("/{referral_id}/plan", response=ReferralOut, summary="Record or change the plan")
-def plan(request, referral_id: int, payload: PlanIn, response: HttpResponse):
+def plan(request, referral_id: Id, payload: PlanIn, response: HttpResponse):
     referral = _referral(request, referral_id)
     services.referral_plan_record(
         user=request.user,
@@ -306,7 +319,7 @@ def plan(request, referral_id: int, payload: PlanIn, response: HttpResponse):
 
 
 @router.post("/{referral_id}/actions", response={201: ReferralOut}, summary="Record an action taken")
-def action(request, referral_id: int, payload: ActionIn, response: HttpResponse):
+def action(request, referral_id: Id, payload: ActionIn, response: HttpResponse):
     referral = _referral(request, referral_id)
     services.referral_action_record(
         user=request.user, referral=referral, occurred_on=payload.occurred_on, description=payload.description
@@ -320,7 +333,7 @@ def action(request, referral_id: int, payload: ActionIn, response: HttpResponse)
     summary="Update the status of a need referred (planned, being_managed, resolved, no_longer_relevant, "
     "rejected)",
 )
-def need_status(request, referral_id: int, need_id: int, payload: NeedStatusIn, response: HttpResponse):
+def need_status(request, referral_id: Id, need_id: Id, payload: NeedStatusIn, response: HttpResponse):
     from django.http import Http404
 
     referral = _referral(request, referral_id)
@@ -339,7 +352,7 @@ def need_status(request, referral_id: int, need_id: int, payload: NeedStatusIn, 
 
 
 @router.post("/{referral_id}/close", response=ReferralOut, summary="Close the referral")
-def close(request, referral_id: int, payload: CloseIn, response: HttpResponse):
+def close(request, referral_id: Id, payload: CloseIn, response: HttpResponse):
     referral = _referral(request, referral_id)
     services.referral_close(
         user=request.user,

@@ -5,16 +5,15 @@ from __future__ import annotations
 from django import forms
 
 from casework.assessments.choices import NeedStatus
-from casework.core.forms import GovukDateField
+from casework.core import limits
+from casework.core.forms import GovukDateField, VersionField
 from casework.referrals.choices import DELIVERY_NEED_STATUSES, WORKLIST_FILTERS
 
 STALE_PAGE = "The page was out of date. Go back to the referral and try again."
 
 
 class VersionForm(forms.Form):
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
+    version = VersionField(
         error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE, "min_value": STALE_PAGE},
     )
 
@@ -94,7 +93,7 @@ class DeclineForm(VersionForm):
 class PlanForm(VersionForm):
     plan = forms.CharField(
         label="The plan",
-        max_length=8000,
+        max_length=limits.TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What you will do and when. It can simply say that there is a plan.",
         error_messages={"required": "Enter the plan"},

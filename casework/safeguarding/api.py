@@ -9,23 +9,26 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from casework.cases.selectors import case_get_for_user
+from casework.core import limits
+from casework.core.api import Code, Id, InputSchema, Text
 from casework.people.selectors import person_get_for_user
 from casework.safeguarding import selectors, services
 
 router = Router(tags=["safeguarding"])
 
 
-class ConcernIn(Schema):
-    person_id: int | None = Field(None, description="Required unless contact_id names the contact it came from")
-    case_id: int | None = None
-    contact_id: int | None = Field(None, description="The contact the concern was raised from (its case and person "
-                                                     "are the concern's)")
-    at_risk: str
+class ConcernIn(InputSchema):
+    person_id: Id | None = Field(None, description="Required unless contact_id names the contact it came "
+                                                   "from")
+    case_id: Id | None = None
+    contact_id: Id | None = Field(None, description="The contact the concern was raised from (its case and "
+                                                    "person are the concern's)")
+    at_risk: Code
     at_risk_name: str = Field("", max_length=200)
-    what_happened: str
+    what_happened: Text
     immediate_danger: bool
     called_999: bool = False
-    abuse_types: list[str] = Field(default_factory=list)
+    abuse_types: list[Code] = Field(default_factory=list, max_length=limits.MAX_CHOSEN)
 
 
 class ConcernOut(Schema):
@@ -66,7 +69,7 @@ def raise_concern(request, payload: ConcernIn):
 
 
 @router.get("/{concern_id}", response=ConcernOut, summary="A concern, for those who may see it")
-def get_concern(request, concern_id: int):
+def get_concern(request, concern_id: Id):
     from casework.audit.services import access_record
 
     concern = selectors.concern_list_visible(user=request.user).filter(pk=concern_id).first()

@@ -1,5 +1,6 @@
 from django import forms
 
+from casework.core import limits
 from casework.safeguarding.choices import AbuseType, AtRisk
 
 
@@ -8,7 +9,8 @@ class ConcernForm(forms.Form):
                                 error_messages={"required": "Select whether an adult or a child is at risk"})
     at_risk_name = forms.CharField(label="Their name, if not the person on this record", required=False,
                                    max_length=200)
-    what_happened = forms.CharField(label="What was seen or said", widget=forms.Textarea(attrs={"rows": 6}),
+    what_happened = forms.CharField(label="What was seen or said", max_length=limits.TEXT_LENGTH,
+                                    widget=forms.Textarea(attrs={"rows": 6}),
                                     help_text="Use the words that were used. Say who, when and where.",
                                     error_messages={"required": "Enter what was seen or said"})
     immediate_danger = forms.TypedChoiceField(

@@ -5,5 +5,5 @@ from casework.safeguarding import views
 app_name = "safeguarding"
 urlpatterns = [
     path("new", views.concern_raise, name="concern_raise"),
-    path("<int:concern_id>/", views.concern_detail, name="concern_detail"),
+    path("<id:concern_id>/", views.concern_detail, name="concern_detail"),
 ]

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from casework.cases.selectors import case_get_for_user
+from casework.core import limits
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.forms import apply_service_error
 from casework.core.permissions import has_perm
@@ -17,22 +18,23 @@ def concern_raise(request):
     if not has_perm(request.user, "safeguarding.raise_concern"):
         raise PermissionDenied("Only people doing casework can raise a concern here: phone your safeguarding lead.")
     case = contact = None
-    if request.GET.get("contact", "").isdigit():
+    contact_id, case_id, person_id = (
+        limits.id_from(request.GET.get(name)) for name in ("contact", "case", "person")
+    )
+    if contact_id:
         from casework.contacts.selectors import contact_get_for_user
 
-        contact = contact_get_for_user(user=request.user, contact_id=int(request.GET["contact"]),
-                                       purpose="opened_for_change")
+        contact = contact_get_for_user(user=request.user, contact_id=contact_id, purpose="opened_for_change")
         case, person = contact.case, contact.person
         if person is None:
             raise Http404("Raise the concern from the person's record")
-    elif request.GET.get("case", "").isdigit():
-        case = case_get_for_user(user=request.user, case_id=int(request.GET["case"]), purpose="opened_for_change")
+    elif case_id:
+        case = case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
         person = case.person
         if person is None:
             raise Http404("Raise the concern from the person's record")
-    elif request.GET.get("person", "").isdigit():
-        person = person_get_for_user(user=request.user, person_id=int(request.GET["person"]),
-                                     purpose="opened_for_change")
+    elif person_id:
+        person = person_get_for_user(user=request.user, person_id=person_id, purpose="opened_for_change")
     else:
         raise Http404("Raise a concern from a case or a person")
     form = ConcernForm(request.POST or None)

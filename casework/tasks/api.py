@@ -16,7 +16,18 @@ from pydantic import Field
 from casework.accounts.models import Team, User
 from casework.audit.services import access_record
 from casework.cases import selectors as case_selectors
-from casework.core.api import PageParams, etag, expected_version, paginate
+from casework.core.api import (
+    Id,
+    InputSchema,
+    Name,
+    Note,
+    PageParams,
+    PlannedDate,
+    Version,
+    etag,
+    expected_version,
+    paginate,
+)
 from casework.core.errors import ValidationFailed
 from casework.people import selectors as people_selectors
 from casework.tasks import selectors, services
@@ -77,7 +88,7 @@ class TaskListParams(PageParams):
         "(and, for team managers, to their members)",
     )
     status: Literal["open", "done", "cancelled", "all"] = "open"
-    team_id: int | None = Field(None, description="With scope=team: one of your teams")
+    team_id: Id | None = Field(None, description="With scope=team: one of your teams")
 
 
 @router.get("", response=TaskPage, summary="Your tasks or your teams' tasks, overdue first")
@@ -106,19 +117,19 @@ def _done(task: Task, response: HttpResponse) -> Task:
 
 
 @router.get("/{task_id}", response=TaskOut, summary="A task")
-def get_task(request, task_id: int, response: HttpResponse):
+def get_task(request, task_id: Id, response: HttpResponse):
     return _done(_task(request, task_id), response)
 
 
-class TaskCreateIn(Schema):
-    title: str
-    details: str = ""
+class TaskCreateIn(InputSchema):
+    title: Name
+    details: Note = ""
     kind: Literal["follow_up", "review_request", "advice_check", "recontact", "other"] = TaskKind.OTHER.value
-    due_date: datetime.date
-    case_id: int | None = None
-    person_id: int | None = None
-    assigned_to_user_id: int | None = None
-    assigned_to_team_id: int | None = None
+    due_date: PlannedDate
+    case_id: Id | None = None
+    person_id: Id | None = None
+    assigned_to_user_id: Id | None = None
+    assigned_to_team_id: Id | None = None
 
 
 def _user(user_id: int | None, field: str) -> User | None:
@@ -165,31 +176,31 @@ def create_task(request, payload: TaskCreateIn, response: HttpResponse):
     return Status(201, _done(_task(request, task.pk), response))
 
 
-class VersionIn(Schema):
-    version: int | None = Field(None, description="The version you read; or send If-Match")
+class VersionIn(InputSchema):
+    version: Version | None = Field(None, description="The version you read; or send If-Match")
 
 
 class CompleteIn(VersionIn):
-    note: str = ""
+    note: Note = ""
 
 
 class ReassignIn(VersionIn):
-    to_user_id: int | None = None
-    to_team_id: int | None = None
-    reason: str
+    to_user_id: Id | None = None
+    to_team_id: Id | None = None
+    reason: Note
 
 
 class DueIn(VersionIn):
-    due_date: datetime.date
-    reason: str
+    due_date: PlannedDate
+    reason: Note
 
 
 class CancelIn(VersionIn):
-    reason: str
+    reason: Note
 
 
 @router.post("/{task_id}/complete", response=TaskOut, summary="Mark the task done")
-def complete(request, task_id: int, payload: CompleteIn, response: HttpResponse):
+def complete(request, task_id: Id, payload: CompleteIn, response: HttpResponse):
     task = _task(request, task_id, purpose="opened_for_change")
     if task.kind == TaskKind.ADVICE_CHECK:
         # Its outcome must be recorded with it (contacts.advice_check_record).
@@ -203,7 +214,7 @@ def complete(request, task_id: int, payload: CompleteIn, response: HttpResponse)
 
 
 @router.post("/{task_id}/reassign", response=TaskOut, summary="Give the task to another worker or team")
-def reassign(request, task_id: int, payload: ReassignIn, response: HttpResponse):
+def reassign(request, task_id: Id, payload: ReassignIn, response: HttpResponse):
     task = _task(request, task_id, purpose="opened_for_change")
     services.task_reassign(
         user=request.user,
@@ -217,7 +228,7 @@ def reassign(request, task_id: int, payload: ReassignIn, response: HttpResponse)
 
 
 @router.post("/{task_id}/due", response=TaskOut, summary="Change when the task is due")
-def change_due(request, task_id: int, payload: DueIn, response: HttpResponse):
+def change_due(request, task_id: Id, payload: DueIn, response: HttpResponse):
     task = _task(request, task_id, purpose="opened_for_change")
     services.task_update_due(
         user=request.user,
@@ -230,7 +241,7 @@ def change_due(request, task_id: int, payload: DueIn, response: HttpResponse):
 
 
 @router.post("/{task_id}/cancel", response=TaskOut, summary="Cancel a task that no longer needs doing")
-def cancel(request, task_id: int, payload: CancelIn, response: HttpResponse):
+def cancel(request, task_id: Id, payload: CancelIn, response: HttpResponse):
     task = _task(request, task_id, purpose="opened_for_change")
     services.task_cancel(
         user=request.user,

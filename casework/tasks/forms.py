@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django import forms
 
-from casework.core.forms import GovukDateField
+from casework.core.forms import GovukDateField, VersionField
 from casework.tasks.choices import MANUAL_KINDS, TaskKind
 
 STALE_PAGE = "The page was out of date. Go back to the task and try again."
@@ -17,9 +17,7 @@ STATUS_CHOICES = [("open", "Open"), ("done", "Done"), ("cancelled", "Cancelled")
 class VersionForm(forms.Form):
     """The version of the task the user read: sent back so that a stale write is refused."""
 
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
+    version = VersionField(
         error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE, "min_value": STALE_PAGE},
     )
 

@@ -16,7 +16,7 @@ from casework.accounts.selectors import team_list_for_organisation, user_list_as
 from casework.audit.models import AuditEvent
 from casework.audit.services import access_record
 from casework.cases import selectors as case_selectors
-from casework.core import clock
+from casework.core import clock, limits
 from casework.core.pages import paginate as _paginate
 from casework.core.pages import require_page_perm as _require
 from casework.core.pages import run_form_service as _run
@@ -274,7 +274,7 @@ def _subject(request):
     """The case or person the task is about, from ?case= or ?person=; 404 if not visible."""
     case_id, person_id = request.GET.get("case", ""), request.GET.get("person", "")
     if case_id:
-        if not case_id.isdigit():
+        if not limits.id_from(case_id):
             raise Http404("No case found")
         case = case_selectors.case_get_for_user(
             user=request.user, case_id=int(case_id), purpose="opened_for_task"
@@ -284,7 +284,7 @@ def _subject(request):
         )
         return case, None
     if person_id:
-        if not person_id.isdigit():
+        if not limits.id_from(person_id):
             raise Http404("No person found")
         person = people_selectors.person_get_for_user(
             user=request.user, person_id=int(person_id), purpose="opened_for_task"

@@ -8,7 +8,19 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from casework.core import clock
-from casework.core.api import Page, PageParams, etag, expected_version, paginate
+from casework.core.api import (
+    Code,
+    EventDate,
+    Id,
+    InputSchema,
+    Note,
+    Page,
+    PageParams,
+    Version,
+    etag,
+    expected_version,
+    paginate,
+)
 from casework.core.errors import PermissionRefused
 from casework.core.permissions import has_perm
 from casework.waiting_list import selectors, services
@@ -38,33 +50,33 @@ class EntryOut(Schema):
     version: int
 
 
-class Filters(Schema):
-    list_kind: str = ""
-    priority: str = ""
-    rag: str = ""
-    team_id: int | None = None
-    area: str = ""
-    due: str = Field("", description="overdue, due_soon or empty")
+class Filters(InputSchema):
+    list_kind: Code = ""
+    priority: Code = ""
+    rag: Code = ""
+    team_id: Id | None = None
+    area: Code = ""
+    due: Code = Field("", description="overdue, due_soon or empty")
 
 
-class TriageIn(Schema):
-    case_id: int
-    list_kind: str
-    priority: str
-    rag: str
-    rag_reason: str
+class TriageIn(InputSchema):
+    case_id: Id
+    list_kind: Code
+    priority: Code
+    rag: Code
+    rag_reason: Note
     crisis: bool = False
     can_report_changes: bool = True
-    received_on: datetime.date | None = None
+    received_on: EventDate | None = None
 
 
-class ReprioritiseIn(Schema):
-    priority: str
-    rag: str
-    reason: str
-    trigger: str = "other"
+class ReprioritiseIn(InputSchema):
+    priority: Code
+    rag: Code
+    reason: Note
+    trigger: Code = "other"
     crisis: bool | None = None
-    version: int | None = Field(None, description="The version you read; or send If-Match")
+    version: Version | None = Field(None, description="The version you read; or send If-Match")
 
 
 def _out(entry) -> dict:
@@ -104,7 +116,7 @@ def triage(request, payload: TriageIn, response: HttpResponse):
 
 
 @router.get("/{entry_id}", response=EntryOut, summary="One waiting list entry")
-def entry_detail(request, entry_id: int, response: HttpResponse):
+def entry_detail(request, entry_id: Id, response: HttpResponse):
     entry = selectors.waiting_entry_get_for_user(user=request.user, entry_id=entry_id, include_exited=True,
                                                  purpose="read_by_api")
     response["ETag"] = etag(entry.version)
@@ -113,7 +125,7 @@ def entry_detail(request, entry_id: int, response: HttpResponse):
 
 @router.post("/{entry_id}/reprioritise", response=EntryOut,
              summary="Change the priority or rating, with the reason; the due date is worked out again")
-def reprioritise(request, entry_id: int, payload: ReprioritiseIn, response: HttpResponse):
+def reprioritise(request, entry_id: Id, payload: ReprioritiseIn, response: HttpResponse):
     entry = selectors.waiting_entry_get_for_user(user=request.user, entry_id=entry_id, purpose="opened_for_change")
     services.waiting_list_reprioritise(
         user=request.user, entry=entry, version=expected_version(request, payload.version),

@@ -1,7 +1,8 @@
 from django import forms
 
 from casework.cases.choices import Priority
-from casework.core.forms import GovukDateField
+from casework.core import limits
+from casework.core.forms import GovukDateField, VersionField
 from casework.waiting_list.choices import ListKind, Rag, Trigger
 
 
@@ -14,7 +15,8 @@ class TriageForm(forms.Form):
                             help_text="Red: urgent risks nobody is managing. Amber: risks being managed for now. "
                                       "Green: no immediate risk.",
                             error_messages={"required": "Select the risk rating: red, amber or green"})
-    rag_reason = forms.CharField(label="Why this rating?", widget=forms.Textarea(attrs={"rows": 3}),
+    rag_reason = forms.CharField(label="Why this rating?", max_length=limits.NOTE_LENGTH,
+                                 widget=forms.Textarea(attrs={"rows": 3}),
                                  error_messages={"required": "Enter the reason for the rating"})
     crisis = forms.BooleanField(label="The person is in crisis: respond within 24 to 48 hours", required=False)
     can_report_changes = forms.TypedChoiceField(
@@ -31,9 +33,10 @@ class ReprioritiseForm(forms.Form):
     priority = forms.ChoiceField(label="Priority", choices=Priority.choices, widget=forms.RadioSelect)
     rag = forms.ChoiceField(label="Risk rating", choices=Rag.choices, widget=forms.RadioSelect)
     crisis = forms.BooleanField(label="The person is in crisis: respond within 24 to 48 hours", required=False)
-    reason = forms.CharField(label="What has changed?", widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.CharField(label="What has changed?", max_length=limits.NOTE_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "Enter what has changed"})
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class WaitingFilterForm(forms.Form):

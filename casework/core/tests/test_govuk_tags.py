@@ -63,7 +63,7 @@ VALID = {
     "nhs_number": "",
     "date_of_birth_0": "10",
     "date_of_birth_1": "12",
-    "date_of_birth_2": "1815",
+    "date_of_birth_2": "1915",
     "sex": "female",
 }
 
