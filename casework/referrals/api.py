@@ -42,7 +42,7 @@ class SubjectOut(Schema):
     accessible_format: str
 
 
-class NeedOut(Schema):
+class ReferralNeedOut(Schema):
     id: int
     version: int
     code: str
@@ -103,7 +103,7 @@ class ReferralOut(Schema):
     basis: BasisOut
     shared: list[str] = Field(description="What the delivery organisation may read now")
     notice: str = Field(description="Why nothing more is shared, when nothing is")
-    needs: list[NeedOut]
+    needs: list[ReferralNeedOut]
     subject: SubjectOut | None = None
     circumstances: str | None = None
     instructions: str | None = None
@@ -259,13 +259,13 @@ class ActionIn(Schema):
     description: str
 
 
-class NeedStatusIn(Schema):
+class ReferralNeedStatusIn(Schema):
     version: int | None = Field(None, description="The need's version you read; or send If-Match")
     status: str
     note: str = ""
 
 
-class CloseIn(VersionIn):
+class ReferralCloseIn(VersionIn):
     note: str
 
 
@@ -320,7 +320,8 @@ def action(request, referral_id: int, payload: ActionIn, response: HttpResponse)
     summary="Update the status of a need referred (planned, being_managed, resolved, no_longer_relevant, "
     "rejected)",
 )
-def need_status(request, referral_id: int, need_id: int, payload: NeedStatusIn, response: HttpResponse):
+def need_status(request, referral_id: int, need_id: int, payload: ReferralNeedStatusIn,
+                response: HttpResponse):
     from django.http import Http404
 
     referral = _referral(request, referral_id)
@@ -339,7 +340,7 @@ def need_status(request, referral_id: int, need_id: int, payload: NeedStatusIn, 
 
 
 @router.post("/{referral_id}/close", response=ReferralOut, summary="Close the referral")
-def close(request, referral_id: int, payload: CloseIn, response: HttpResponse):
+def close(request, referral_id: int, payload: ReferralCloseIn, response: HttpResponse):
     referral = _referral(request, referral_id)
     services.referral_close(
         user=request.user,

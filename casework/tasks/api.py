@@ -173,7 +173,7 @@ class CompleteIn(VersionIn):
     note: str = ""
 
 
-class ReassignIn(VersionIn):
+class TaskReassignIn(VersionIn):
     to_user_id: int | None = None
     to_team_id: int | None = None
     reason: str
@@ -203,7 +203,7 @@ def complete(request, task_id: int, payload: CompleteIn, response: HttpResponse)
 
 
 @router.post("/{task_id}/reassign", response=TaskOut, summary="Give the task to another worker or team")
-def reassign(request, task_id: int, payload: ReassignIn, response: HttpResponse):
+def reassign(request, task_id: int, payload: TaskReassignIn, response: HttpResponse):
     task = _task(request, task_id, purpose="opened_for_change")
     services.task_reassign(
         user=request.user,
