@@ -24,8 +24,8 @@ def _user(username, organisation, role, team=None):
     return user
 
 
-@pytest.fixture
-def world(db):
+def build_world() -> SimpleNamespace:
+    """The personas and people of the `world` fixture (for fixtures of a wider scope that build it once)."""
     initiative = InitiativeFactory(name="Test county initiative", lead_organisation__name="Test County Council")
     county = initiative.lead_organisation
     district = OrganisationFactory(name="Test District Council", initiative=initiative, kinds=["responsible"])
@@ -59,6 +59,11 @@ def world(db):
     w.district_person = PersonFactory(created_by_organisation=district, given_name="Dennis", family_name="Marsh")
     w.elsewhere_person = PersonFactory(created_by_organisation=elsewhere, given_name="Elsie", family_name="Far")
     return w
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
 
 
 PERSONAS = ["practitioner", "practitioner2", "team_manager", "duty_officer", "case_manager", "auditor",

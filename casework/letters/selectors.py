@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.accounts.selectors import actor_for
@@ -16,11 +16,16 @@ def letters_for_case(*, case) -> QuerySet[Letter]:
 
 
 def letter_get_for_user(*, user, letter_id: int) -> Letter:
-    """A letter on a case the user may open, else Http404. Writes an AccessEvent (it is personal data)."""
+    """A letter on a case the user may open, else Http404 (twin of policies.can_view_letter). A restricted
+    person's letter only for those who may open their record: it carries their name and address.
+    Writes an AccessEvent (it is personal data)."""
     from casework.cases.selectors import case_list_visible
+    from casework.people.selectors import person_list_visible
 
-    letter = Letter.objects.filter(pk=letter_id, case__in=case_list_visible(user=user)).select_related(
-        "template_version").first()
+    letter = Letter.objects.filter(
+        Q(person__is_restricted=False) | Q(person__in=person_list_visible(user=user)),
+        pk=letter_id, case__in=case_list_visible(user=user),
+    ).select_related("template_version").first()
     if letter is None:
         raise Http404("No letter found")
     access_record(user=user, verb="letters.letter_downloaded", obj=letter, case_id=letter.case_id,

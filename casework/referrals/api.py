@@ -55,7 +55,7 @@ class SubjectOut(Schema):
     accessible_format: str
 
 
-class NeedOut(Schema):
+class ReferralNeedOut(Schema):
     id: int
     version: int
     code: str
@@ -116,7 +116,7 @@ class ReferralOut(Schema):
     basis: BasisOut
     shared: list[str] = Field(description="What the delivery organisation may read now")
     notice: str = Field(description="Why nothing more is shared, when nothing is")
-    needs: list[NeedOut]
+    needs: list[ReferralNeedOut]
     subject: SubjectOut | None = None
     circumstances: str | None = None
     instructions: str | None = None
@@ -272,13 +272,13 @@ class ActionIn(InputSchema):
     description: Note
 
 
-class NeedStatusIn(InputSchema):
+class ReferralNeedStatusIn(InputSchema):
     version: Version | None = Field(None, description="The need's version you read; or send If-Match")
     status: Code
     note: Note = ""
 
 
-class CloseIn(VersionIn):
+class ReferralCloseIn(VersionIn):
     note: Note
 
 
@@ -333,7 +333,7 @@ def action(request, referral_id: Id, payload: ActionIn, response: HttpResponse):
     summary="Update the status of a need referred (planned, being_managed, resolved, no_longer_relevant, "
     "rejected)",
 )
-def need_status(request, referral_id: Id, need_id: Id, payload: NeedStatusIn, response: HttpResponse):
+def need_status(request, referral_id: Id, need_id: Id, payload: ReferralNeedStatusIn, response: HttpResponse):
     from django.http import Http404
 
     referral = _referral(request, referral_id)
@@ -352,7 +352,7 @@ def need_status(request, referral_id: Id, need_id: Id, payload: NeedStatusIn, re
 
 
 @router.post("/{referral_id}/close", response=ReferralOut, summary="Close the referral")
-def close(request, referral_id: Id, payload: CloseIn, response: HttpResponse):
+def close(request, referral_id: Id, payload: ReferralCloseIn, response: HttpResponse):
     referral = _referral(request, referral_id)
     services.referral_close(
         user=request.user,

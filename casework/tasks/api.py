@@ -184,7 +184,7 @@ class CompleteIn(VersionIn):
     note: Note = ""
 
 
-class ReassignIn(VersionIn):
+class TaskReassignIn(VersionIn):
     to_user_id: Id | None = None
     to_team_id: Id | None = None
     reason: Note
@@ -214,7 +214,7 @@ def complete(request, task_id: Id, payload: CompleteIn, response: HttpResponse):
 
 
 @router.post("/{task_id}/reassign", response=TaskOut, summary="Give the task to another worker or team")
-def reassign(request, task_id: Id, payload: ReassignIn, response: HttpResponse):
+def reassign(request, task_id: Id, payload: TaskReassignIn, response: HttpResponse):
     task = _task(request, task_id, purpose="opened_for_change")
     services.task_reassign(
         user=request.user,

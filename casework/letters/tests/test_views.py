@@ -43,6 +43,24 @@ def test_oversight_downloads_but_cannot_send(world, login, active_case, addresse
     assert client.get(reverse("letters:letter_send", args=[active_case.pk])).status_code == 403
 
 
+def test_a_restricted_persons_letter_is_only_for_those_named_on_them(world, login, risk):
+    from casework.allocation.services import case_accept
+    from casework.core.permissions import has_perm
+    from tests.factories import CaseFactory
+
+    person = world.restricted_person
+    person.address_line_1, person.town, person.postcode = "2 Hidden Row", "Casterbridge", "DT1 2BB"
+    person.save()
+    case = case_accept(user=world.practitioner, case=CaseFactory(person=person, risk_category=risk["high"]))
+    letter = services.letter_send(kind="invite_contact", case=case, effect_key="t")
+    url = reverse("letters:letter_download", args=[letter.pk])
+    assert login(world.practitioner).get(url).status_code == 200
+    for colleague in (world.practitioner2, world.case_manager):  # they see the case, but are not named
+        assert login(colleague).get(url).status_code == 404
+        assert not has_perm(colleague, "letters.view_letter", letter)
+    assert has_perm(world.practitioner, "letters.view_letter", letter)
+
+
 def test_the_org_admin_changes_a_letters_wording(world, login):
     client = login(world.org_admin)
     assert "Still waiting" in client.get(reverse("letters:templates")).content.decode()

@@ -1,0 +1,226 @@
+"""One county world with a record of every kind a page or API operation names by id, made through the services.
+
+Two people of the county each get the whole set: an ordinary person, and a restricted person on whom only
+world.practitioner (and the colleague who works the case with her) is named. `records` maps each kind to the
+id the routes take; what each kind is, and which route parameter names it, is in test_persona_matrix.KINDS.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from casework.allocation import services as allocation
+from casework.assessments import services as assessments
+from casework.careact import services as careact
+from casework.careact.tests.steps import record_ready_for_support
+from casework.cases import services as cases
+from casework.consent import services as consent
+from casework.contacts import services as contacts
+from casework.core import clock
+from casework.directory.tests.conftest import import_documents, needs_taxonomy_record, service_record, uid
+from casework.letters import services as letters
+from casework.people import services as people
+from casework.people.models import BreakGlassGrant
+from casework.referrals import services as referrals
+from casework.safeguarding import services as safeguarding
+from casework.tasks.models import Task
+from casework.waiting_list import services as waiting
+from conftest import build_world
+from tests.factories import (
+    CaseFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    RiskCategoryFactory,
+    UserFactory,
+)
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What identifies one person, each as every form a page or the API may write it in."""
+
+    facets: dict[str, tuple[str, ...]]
+
+    def found_in(self, text: str) -> dict[str, str]:
+        """The facets (name, nhs_number, ...) of which some form is in the text, with the form found."""
+        lowered = text.lower()
+        found = {}
+        for facet, forms in self.facets.items():
+            for form in forms:
+                if form.lower() in lowered:
+                    found[facet] = form
+                    break
+        return found
+
+
+def _personal_data(*, given: str, family: str, nhs: str, dob: datetime.date, postcode: str, phone: str,
+                   email: str, address: str) -> PersonalData:
+    compact_phone = phone.replace(" ", "")
+    return PersonalData(facets={
+        # The family names are made up to be unlike any word a page has; the given name alone is not enough.
+        "name": (family,),
+        "nhs_number": (nhs, f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}"),
+        "date_of_birth": (dob.isoformat(), f"{dob.day} {dob:%B %Y}", f"{dob:%d/%m/%Y}", f"{dob.day} {dob:%b %Y}"),
+        "postcode": (postcode, postcode.replace(" ", "")),
+        "phone": (phone, compact_phone),
+        "email": (email,),
+        "address": (address,),
+    })
+
+
+PEOPLE = {
+    "plain": {
+        "given_name": "Rosamund", "family_name": "Quillfeather", "nhs_number": "9992048174",
+        "date_of_birth": datetime.date(1941, 3, 12), "postcode": "RG40 9QX", "phone": "01632 960 417",
+        "email": "r.quillfeather@example.com", "address_line_1": "Snowdrop Cottage", "town": "Kingsbere",
+    },
+    "restricted": {
+        "given_name": "Ottoline", "family_name": "Brackenwhistle", "nhs_number": "9993715263",
+        "date_of_birth": datetime.date(1958, 11, 4), "postcode": "RG41 7JW", "phone": "01632 960 882",
+        "email": "o.brackenwhistle@example.com", "address_line_1": "Larkspur Mews", "town": "Kingsbere",
+    },
+}
+
+
+@dataclass
+class Subject:
+    """One person of the county and the id of each kind of record about them."""
+
+    person: object
+    personal_data: PersonalData
+    records: dict[str, object] = field(default_factory=dict)
+
+
+def _person(w, data: dict) -> object:
+    return people.person_create(user=w.practitioner, confirmed_new=True, data={**data, "sex": "female"})
+
+
+def _subject(w, key: str, risk, food_need, debt_need, forms, debt_advice) -> Subject:
+    data = PEOPLE[key]
+    person = _person(w, data)
+    if key == "restricted":
+        people.person_set_restricted(user=w.team_manager, person=person, restricted=True,
+                                     reason="Lives with the person she fears")
+        people.restricted_access_grant(user=w.team_manager, person=person, grantee=w.practitioner)
+        people.restricted_access_grant(user=w.team_manager, person=person, grantee=w.colleague)
+    subject = Subject(person=person, personal_data=_personal_data(
+        given=data["given_name"], family=data["family_name"], nhs=data["nhs_number"], dob=data["date_of_birth"],
+        postcode=data["postcode"], phone=data["phone"], email=data["email"], address=data["address_line_1"]))
+    r = subject.records
+    r["person"] = person.pk
+
+    household = people.household_create(user=w.practitioner, data={
+        "name": f"{data['family_name']} household", "address_line_1": data["address_line_1"],
+        "town": data["town"], "postcode": data["postcode"]})
+    people.household_move_person(user=w.practitioner, person=person, household=household, role="head")
+    r["household"] = household.pk
+    relative = _person(w, {"given_name": "Tamsin", "family_name": f"Relative of {key}",
+                           "postcode": data["postcode"]})
+    r["relationship"] = people.relationship_create(user=w.practitioner, person=person, related_person=relative,
+                                                   kind="child", description="Daughter").pk
+
+    case = allocation.case_accept(user=w.practitioner, case=CaseFactory(person=person, risk_category=risk))
+    r["case"] = case.pk
+    cases.case_add_worker(user=w.practitioner, case=case, worker=w.colleague)
+    r["colleague"] = w.colleague.pk
+
+    # Care Act: advocacy for an assessment not needed (so it may start); for a review, an advocate is needed.
+    from casework.careact.tests.steps import record_no_advocacy_needed
+
+    record_no_advocacy_needed(user=w.practitioner, case=case)
+    r["advocacy_decision"] = careact.advocacy_decision_record(
+        user=w.practitioner, case=case, activity="review", difficulty_understanding=True,
+        difficulty_retaining=False, difficulty_using_or_weighing=False, difficulty_communicating=False,
+        appropriate_person=False, referral_to="Wessex Advocacy Hub", referral_on=clock.today()).pk
+    record_ready_for_support(user=w.practitioner, case=case)
+
+    assessment = assessments.assessment_start(user=w.practitioner, case=case, form=forms["needs_check"],
+                                              method="phone")
+    assessment = assessments.assessment_save(
+        user=w.practitioner, assessment=assessment, version=assessment.version,
+        answers={"how_are_you": "Struggling", "feels_safe": True, "food": False, "money": True},
+        situation="Not eating well", response="Food parcels", privacy_notice_given=True, complete=True)
+    r["assessment"] = assessment.pk
+    need = assessments.need_record(user=w.practitioner, case=case, definition=debt_need, note="Owes the energy firm",
+                                   assessment=assessment)
+    assessments.need_record(user=w.practitioner, case=case, definition=food_need, assessment=assessment)
+    r["need"] = need.pk
+
+    basis = consent.consent_record(
+        user=w.practitioner, case=case, kind="consent", given_by="person", purpose="To arrange debt advice",
+        organisation_ids=[debt_advice.pk], data_categories=["contact_details", "needs"],
+        given_on=clock.today() - datetime.timedelta(days=3))
+    r["consent"] = basis.pk
+    need.refresh_from_db()
+    r["referral"] = referrals.referral_make(user=w.practitioner, case=case, delivery_organisation=debt_advice,
+                                           needs=[need], basis=basis, circumstances="Lives alone",
+                                           instructions="Phone first").pk
+
+    r["waiting_list_entry"] = waiting.waiting_list_add(
+        user=w.practitioner, case=case, list_kind="service", priority="urgent", rag="amber",
+        rag_reason="Lives alone").pk
+    r["letter"] = letters.letter_send(kind="invite_contact", case=case, effect_key=f"matrix:{key}").pk
+
+    contacts.contact_record(user=w.practitioner, case=case, occurred_at=clock.now(), direction="inbound",
+                            method="phone", contact_role="person", outcome="reached",
+                            advice_given="Told her about the warm home discount")
+    r["task"] = Task.objects.get(case=case, kind="advice_check").pk
+    r["message"] = contacts.message_send(user=w.colleague, to_user=w.practitioner, case=case,
+                                         body="She rang back").pk
+    r["concern"] = safeguarding.concern_raise(user=w.practitioner, person=person, case=case, at_risk="adult",
+                                              what_happened="Bruising seen", immediate_danger=False).pk
+    if key == "plain":
+        # A county duty officer's break-glass grant, as the service would make it for someone without a
+        # relationship (a county user always has one with a county person, so the service would refuse).
+        now = clock.now()
+        r["break_glass_grant"] = BreakGlassGrant.objects.create(
+            person=person, user=w.duty_officer, organisation=w.county, reason="Called about a fall at night",
+            opened_at=now - datetime.timedelta(days=2), expires_at=now - datetime.timedelta(days=1)).pk
+    return subject
+
+
+def build_matrix_world():
+    """The root conftest's world, a record of every kind about each of two county people, and the county's
+    own configuration (an allocation rule, a need definition, assessment forms, letter templates) and one
+    directory service. Returns the world with `.subjects` ({"plain": Subject, "restricted": Subject}) and
+    `.shared` (ids of what is not about a person)."""
+    w = build_world()
+    w.colleague = UserFactory(username="county_colleague")
+    MembershipFactory(user=w.colleague, organisation=w.county, role="practitioner", team=w.team)
+    MembershipFactory(user=UserFactory(username="safeguarding_lead"), organisation=w.county, role="practitioner",
+                      team=w.safeguarding_team)
+    debt_advice = OrganisationFactory(name="Test Debt Advice", initiative=w.initiative, kinds=["delivery"])
+    w.debt_advice = debt_advice
+    risk = RiskCategoryFactory(initiative=w.initiative, code="high", label="High", rank=1)
+    assessments.assessment_forms_install_standard(user=w.org_admin, organisation_id=w.county.pk)
+    from casework.assessments.models import AssessmentForm
+
+    forms = {f.code: f for f in AssessmentForm.objects.filter(organisation=w.county)}
+    food = assessments.need_definition_create(user=w.initiative_admin, initiative_id=w.initiative.pk, code="food",
+                                              name="Access to food", category="food_and_shopping")
+    debt = assessments.need_definition_create(user=w.initiative_admin, initiative_id=w.initiative.pk,
+                                              code="debt_advice", name="Debt advice", category="money")
+    letters.letter_templates_install_standard(organisation_id=w.county.pk)
+    from casework.letters.models import LetterTemplate
+
+    import_documents(needs_taxonomy_record(), service_record(1, name="Kingsbere Lunch Club"))
+    from casework.directory.models import Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+
+    service = Service.objects.get(pk=uid("service", 1))
+    rule = allocation.allocation_rule_save(user=w.initiative_admin, initiative_id=w.initiative.pk,
+                                           data={"name": "High risk to the county", "organisation": w.county,
+                                                 "risk_categories": [risk]})
+    w.shared = {
+        "allocation_rule": rule.pk,
+        "need_definition": debt.pk,
+        "assessment_form": forms["needs_check"].pk,
+        "assessment_form_version": forms["needs_check"].versions.order_by("number").first().number,
+        "letter_template": LetterTemplate.objects.filter(organisation=w.county).order_by("pk").first().pk,
+        "directory_service": service.pk,
+        "directory_service_at_location": ServiceAtLocation.objects.filter(service=service).first().pk,
+        "directory_taxonomy": Taxonomy.objects.order_by("pk").first().pk,
+        "directory_taxonomy_term": TaxonomyTerm.objects.order_by("pk").first().pk,
+    }
+    w.subjects = {key: _subject(w, key, risk, food, debt, forms, debt_advice) for key in PEOPLE}
+    return w
