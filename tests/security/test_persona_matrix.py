@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from django.db import connection, transaction
@@ -187,31 +187,9 @@ def _each(personas, route_ids, methods, reason) -> dict[tuple[str, str, str], st
             for persona in personas for route_id in route_ids for method in methods}
 
 
-# Leaks being fixed on main (issue 12): xfail(strict), so that once the fix is merged they pass, fail here, and
-# the lead removes them.
-FIXED_ON_MAIN = "issue 12: fixed on main"
-INDEX_READERS = ("district_worker", "delivery_worker", *NOT_NAMED)  # all who do casework in the initiative
-DUTY_DESK = ("district_worker", "delivery_worker", "practitioner2", "duty_officer")  # all who change records
 BOTH = ("GET", "POST")
+# Known leaks, xfail(strict): a fix turns each into a failure, and its entry is removed.
 KNOWN_LEAKS: dict[tuple[str, str, str], str] = {
-    # 1. The index card and the duty call open by id, without a search.
-    **_each(INDEX_READERS, ("people:person_index_card",), BOTH, FIXED_ON_MAIN),
-    **_each(DUTY_DESK, ("contacts:duty_call",), BOTH, FIXED_ON_MAIN),
-    **_each(DUTY_DESK, ("api:/contacts/duty/people/{person_id}/calls",), ("POST",), FIXED_ON_MAIN),
-    **_each(DUTY_DESK, ("api:/contacts/duty/people/{person_id}/named-check",), ("GET",), FIXED_ON_MAIN),
-    # 2. A delivery organisation's worker may break glass.
-    **_each(("delivery_worker",), ("people:person_break_glass",), BOTH, FIXED_ON_MAIN),
-    # The break-glass page answers 500 (PermissionRefused) to those who may not search the index.
-    **_each(("district_auditor", "no_roles"), ("people:person_break_glass",), BOTH, FIXED_ON_MAIN),
-    # 4. A restricted person's name on their case page and in the case API, and on the pages of what hangs off
-    # the case (they show the case's subject).
-    **_each(NOT_NAMED, ("cases:case_detail", "assessments:assessment_detail", "careact:steps_history",
-                        "consent:consent_detail", "contacts:actions_on_behalf"), BOTH, FIXED_ON_MAIN),
-    **_each(NOT_NAMED, ("api:/cases/{case_id}", "assessments:need_edit"), ("GET",), FIXED_ON_MAIN),
-    **_each(("practitioner2", "duty_officer"), ("contacts:act_on_behalf", "contacts:message_leave",
-                                                "waiting_list:waiting_list_add",
-                                                "waiting_list:waiting_list_reprioritise"), BOTH, FIXED_ON_MAIN),
-    # Not fixed on main when this was written: for the lead.
     **_each(NOT_NAMED, ("referrals:referral_detail",), BOTH,
             "issue 12: a restricted person's name, address, phone and email on their referral to colleagues not "
             "named on them (referrals/sharing.py gives the holding organisation's side the subject in full)"),
