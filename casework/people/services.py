@@ -244,6 +244,14 @@ def break_glass_review(*, user, grant: BreakGlassGrant, note: str) -> BreakGlass
 
 # Households.
 
+def household_name_for(person: Person) -> str:
+    """The name of a household made for the person: never a restricted person's name, which every colleague who
+    may see the household would read."""
+    if person.is_restricted:
+        return f"Household in {person.postcode_district}" if person.postcode_district else "Household"
+    return f"{person.family_name} household"
+
+
 def household_create(*, user, data: dict[str, Any]) -> Household:
     require_perm(user, "people.create_person")
     data = _normalise({k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})

@@ -205,7 +205,7 @@ def person_move_household(request, person_id: int):
         try:
             if form.cleaned_data["household"] == "new":
                 household = services.household_create(user=request.user, data={
-                    "name": f"{person.family_name} household", "address_line_1": person.address_line_1,
+                    "name": services.household_name_for(person), "address_line_1": person.address_line_1,
                     "address_line_2": person.address_line_2, "town": person.town, "postcode": person.postcode,
                     "uprn": person.uprn})
             else:

@@ -146,6 +146,10 @@ def referral_get_for_user(*, user, referral_id: int, purpose: str = "viewed") ->
     if referral is None:
         raise Http404("No referral found")
     referral.side = "responsible" if has_perm(user, "cases.view_case", referral.case) else "delivery"
+    if referral.case.person_id:
+        from casework.people.selectors import person_names_reveal
+
+        person_names_reveal(user=user, people=[referral.case.person])
     access_record(
         user=user,
         verb=f"referrals.referral_{purpose}",
@@ -188,6 +192,8 @@ def referral_refresh(*, referral: Referral) -> Referral:
         _full(Referral.objects.filter(pk=referral.pk)).select_related("case__person", "case__household").get()
     )
     fresh.side = getattr(referral, "side", "delivery")
+    if fresh.case.person_id and referral.case.person_id:
+        fresh.case.person.name_revealed = getattr(referral.case.person, "name_revealed", False)
     return fresh
 
 

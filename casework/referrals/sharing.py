@@ -271,7 +271,10 @@ def referral_shared(
     )
     if needs_shown:
         common.update(circumstances=referral.circumstances, instructions=referral.instructions)
-    if not summary and (full or DataCategory.CONTACT_DETAILS in shared):
+    # A restricted person's details are for those named on them: the colleagues of the organisation holding the
+    # case see the referral without them (the delivery organisation sees what the person consented to share).
+    withheld = full and referral.case.person_id is not None and referral.case.person.name_withheld
+    if not summary and (full or DataCategory.CONTACT_DETAILS in shared) and not withheld:
         common["subject"] = _subject(referral)
     if not summary and (full or DataCategory.ASSESSMENT_SUMMARY in shared):
         common["assessment"] = _assessment(referral)

@@ -190,18 +190,6 @@ def _each(personas, route_ids, methods, reason) -> dict[tuple[str, str, str], st
 BOTH = ("GET", "POST")
 # Known leaks, xfail(strict): a fix turns each into a failure, and its entry is removed.
 KNOWN_LEAKS: dict[tuple[str, str, str], str] = {
-    **_each(NOT_NAMED, ("referrals:referral_detail",), BOTH,
-            "issue 12: a restricted person's name, address, phone and email on their referral to colleagues not "
-            "named on them (referrals/sharing.py gives the holding organisation's side the subject in full)"),
-    **_each(NOT_NAMED, ("api:/referrals/{referral_id}",), ("GET",),
-            "issue 12: a restricted person's name, address, phone and email on their referral in the API to "
-            "colleagues not named on them (referrals/sharing.py)"),
-    **_each(("practitioner2", "duty_officer"), ("people:household_detail", "people:household_edit"), BOTH,
-            "issue 12: a household named after a restricted person (moving them to a new household names it "
-            "'<family name> household') shows their family name to colleagues not named on them"),
-    **_each(("case_manager",), ("people:household_detail",), BOTH,
-            "issue 12: a household named after a restricted person shows their family name to colleagues not "
-            "named on them"),
     **_each(("case_manager",), ("safeguarding:concern_detail",), BOTH,
             "issue 12: team and case managers not named on a restricted person see their name on a safeguarding "
             "concern (safeguarding/policies.py lets managers see every concern of the organisation)"),

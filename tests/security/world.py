@@ -110,8 +110,9 @@ def _subject(w, key: str, risk, food_need, debt_need, forms, debt_advice) -> Sub
     r = subject.records
     r["person"] = person.pk
 
+    # Named as the page names a household made for the person (never after a restricted person).
     household = people.household_create(user=w.practitioner, data={
-        "name": f"{data['family_name']} household", "address_line_1": data["address_line_1"],
+        "name": people.household_name_for(person), "address_line_1": data["address_line_1"],
         "town": data["town"], "postcode": data["postcode"]})
     people.household_move_person(user=w.practitioner, person=person, household=household, role="head")
     r["household"] = household.pk

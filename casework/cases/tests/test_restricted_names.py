@@ -75,3 +75,10 @@ def test_household_and_relationships_withhold_the_name(login, world):
         assert "Margaret" in page and "Restricted record" in page
         assert "Alex" not in page and "Hidden" not in page
     assert "Alex Hidden" in login(world.practitioner).get(world.person.get_absolute_url()).content.decode()
+
+
+def test_a_household_made_for_a_restricted_person_is_not_named_after_them(world):
+    from casework.people.services import household_name_for
+
+    assert household_name_for(world.person) == "Thornton household"
+    assert "Hidden" not in household_name_for(world.restricted_person)
