@@ -11,6 +11,7 @@ from casework.core.pages import paginate, require_page_perm
 from casework.core.permissions import has_perm
 from casework.people.selectors import person_get_for_user
 from casework.safeguarding import selectors, services
+from casework.safeguarding.choices import Routing
 from casework.safeguarding.forms import ConcernForm
 
 
@@ -61,7 +62,9 @@ def concern_raise(request):
         except PermissionRefused as error:
             raise PermissionDenied(error.message) from None
         else:
-            messages.success(request, concern.routing_notice)
+            # Reaching no team is recorded, but is a warning: the raiser should phone their safeguarding lead too.
+            notify = messages.warning if concern.routing == Routing.NO_TEAM else messages.success
+            notify(request, concern.routing_notice)
             return redirect(referral or case or person)
     raising_for = selectors.concern_raising_organisation_id(user=request.user, case=case)
     route = selectors.concern_route(organisation_id=raising_for)
