@@ -62,7 +62,7 @@ def concern_raise(request):
         except PermissionRefused as error:
             raise PermissionDenied(error.message) from None
         else:
-            # Reaching no team is recorded, but is a warning: the raiser should phone their safeguarding lead too.
+            # Reaching no team is recorded, but is a warning: the raiser phones their safeguarding lead too.
             notify = messages.warning if concern.routing == Routing.NO_TEAM else messages.success
             notify(request, concern.routing_notice)
             return redirect(referral or case or person)
@@ -91,6 +91,6 @@ def concern_detail(request, concern_id: int):
                .filter(pk=concern_id).first())
     if concern is None:
         raise Http404("No concern found")
-    access_record(user=request.user, verb="safeguarding.concern_viewed", obj=concern, person_id=concern.person_id,
-                  case_id=concern.case_id)
+    access_record(user=request.user, verb="safeguarding.concern_viewed", obj=concern,
+                  person_id=concern.person_id, case_id=concern.case_id)
     return render(request, "safeguarding/concern_detail.html", {"concern": concern})

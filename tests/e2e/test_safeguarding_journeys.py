@@ -50,8 +50,8 @@ def test_a_housing_association_concern_reaches_the_countys_safeguarding_team(ope
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Tess Durbeyfield")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "Your organisation has no safeguarding team, so the concern has been sent to the lead organisation's: "
-        "Safeguarding Team, Test County Council, due today.")
+        "Your organisation has no safeguarding team, so the concern has been sent to the lead "
+        "organisation's: Safeguarding Team, Test County Council, due today.")
     assert_accessible(page)
     concern = SafeguardingConcern.objects.get(person=tenant)
     assert (concern.routing, concern.routed_to_team, concern.raised_by_organisation) == (
