@@ -185,6 +185,18 @@ def test_the_leads_team_opens_the_concern_but_not_the_record(login, api, world, 
     assert api(world.safeguarder).get(f"/safeguarding/{concern.pk}").json()["routing"] == "lead_team"
 
 
+def test_with_no_team_the_leads_manager_opens_it_and_unrelated_users_get_404(login, api, world, housing):
+    _no_team_anywhere(world)
+    concern = _raise(world.housing_worker, world.tenant, world.tenancy_case)
+    url = reverse("safeguarding:concern_detail", args=[concern.pk])
+    page = login(world.team_manager).get(url).content.decode()
+    assert WHAT in page and "No safeguarding team anywhere" in page
+    assert "Tess" in login(world.team_manager).get(reverse("safeguarding:concern_list")).content.decode()
+    for user in (world.org_admin, world.practitioner, world.safeguarder, world.district_worker, world.outsider):
+        assert login(user).get(url).status_code == 404
+        assert api(user).get(f"/safeguarding/{concern.pk}").status_code == 404
+
+
 def test_a_restricted_record_reaches_the_leads_team_and_stays_restricted(login, world, housing):
     person = PersonFactory(created_by_organisation=world.housing, given_name="Rhoda", family_name="Brook",
                            is_restricted=True)
