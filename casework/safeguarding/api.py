@@ -100,7 +100,7 @@ def get_concern(request, concern_id: int):
     from casework.audit.services import access_record
 
     concern = (selectors.concern_list_visible(user=request.user)
-               .select_related("case", "routed_to_team", "routed_to_organisation")
+               .select_related("routed_to_team", "routed_to_organisation")
                .filter(pk=concern_id).first())
     if concern is None:
         raise Http404

@@ -192,7 +192,8 @@ def test_with_no_team_the_leads_manager_opens_it_and_unrelated_users_get_404(log
     page = login(world.team_manager).get(url).content.decode()
     assert WHAT in page and "No safeguarding team anywhere" in page
     assert "Tess" in login(world.team_manager).get(reverse("safeguarding:concern_list")).content.decode()
-    for user in (world.org_admin, world.practitioner, world.safeguarder, world.district_worker, world.outsider):
+    for user in (world.org_admin, world.practitioner, world.safeguarder, world.district_worker,
+                 world.outsider):
         assert login(user).get(url).status_code == 404
         assert api(user).get(f"/safeguarding/{concern.pk}").status_code == 404
 
@@ -320,3 +321,16 @@ def test_the_safeguarding_list_shows_the_teams_concerns_newest_first(login, worl
                                                                                                     older.pk]
     assert login(world.practitioner).get(reverse("safeguarding:concern_list")).status_code == 403
     assert "Tess" not in login(world.team_manager).get(reverse("safeguarding:concern_list")).content.decode()
+
+
+def test_the_list_reads_a_fixed_number_of_queries(login, world, housing, django_assert_max_num_queries):
+    client = login(world.safeguarder)
+    _raise(world.housing_worker, world.tenant, world.tenancy_case)
+    with django_assert_max_num_queries(50) as one:
+        client.get(reverse("safeguarding:concern_list"))
+    for _ in range(5):
+        _raise(world.housing_worker, world.tenant, world.tenancy_case)
+        _raise(world.practitioner, world.person)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("safeguarding:concern_list")).content.decode()
+    assert page.count("Tess Durbeyfield") == 6
