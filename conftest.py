@@ -42,6 +42,8 @@ def build_world() -> SimpleNamespace:
     w.practitioner2 = _user("practitioner2", county, "practitioner", team)
     w.team_manager = _user("team_manager", county, "team_manager", team)
     w.duty_officer = _user("duty_officer", county, "duty_officer")
+    # The county's safeguarding team has someone in it: a team nobody is in is passed over (no one sees it).
+    w.safeguarder = _user("safeguarder", county, "practitioner", safeguarding)
     w.case_manager = _user("case_manager", county, "case_manager")
     w.auditor = _user("auditor", county, "auditor")
     w.org_admin = _user("org_admin", county, "org_admin")

@@ -34,6 +34,8 @@ def casework(request):
     items.append(("Find a service", reverse("directory:service_search")))
     if has_perm(user, "tasks.view_my_tasks"):
         items.append(("Tasks", reverse("tasks:my_tasks")))
+    if actor.safeguarding_team_ids:
+        items.append(("Safeguarding", reverse("safeguarding:concern_list")))
     if has_perm(user, "referrals.view_worklist"):
         items.append(("Referrals", reverse("referrals:worklist")))
     if has_perm(user, "contacts.use_duty_desk"):

@@ -115,7 +115,9 @@ ORGANISATIONS: list[tuple[str, str, str, list[str], list[str], list[str], str, l
         [Capability.PHONE, Capability.LETTERS, Capability.FACE_TO_FACE],
         DISTRICT_COUNCIL_AREAS,
         "E07999901",
-        [("Housing Options Team", False)],
+        # A district council has its own designated safeguarding lead; the housing association and the
+        # charities do not: their concerns go to the county's Safeguarding Team (it holds the s42 duty).
+        [("Housing Options Team", False), ("Community Safety and Safeguarding", True)],
     ),
     (
         "housing",
@@ -184,6 +186,9 @@ DEMO_LOGINS: list[DemoLogin] = [
     ),
     DemoLogin("auditor", Role.AUDITOR, "county", None, "Information governance officer"),
     DemoLogin(
+        "safeguarding", Role.PRACTITIONER, "county", "Safeguarding Team", "Safeguarding adults practitioner"
+    ),
+    DemoLogin(
         "partner", Role.PRACTITIONER, "housing", "Tenancy Sustainment Team", "Tenancy sustainment officer"
     ),
     DemoLogin("foodbank", Role.PRACTITIONER, "foodbank", "Deliveries", "Delivery volunteer coordinator"),
@@ -198,6 +203,10 @@ EXTRA_STAFF: list[DemoLogin] = [
     ),
     DemoLogin(
         "trust.support", Role.PRACTITIONER, "charity", "Community Support Team", "Community support worker"
+    ),
+    DemoLogin(
+        "kingsbere.safeguarding", Role.PRACTITIONER, "district", "Community Safety and Safeguarding",
+        "Designated safeguarding lead"
     ),
 ]
 

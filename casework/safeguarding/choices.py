@@ -19,3 +19,11 @@ class AbuseType(models.TextChoices):
     ORGANISATIONAL = "organisational", "Organisational abuse"
     NEGLECT = "neglect", "Neglect and acts of omission"
     SELF_NEGLECT = "self_neglect", "Self-neglect"
+
+
+class Routing(models.TextChoices):
+    """Where a concern went: never nowhere (the local authority holds the duty, Care Act 2014 s42)."""
+
+    OWN_TEAM = "own_team", "The safeguarding team of the organisation that raised it"
+    LEAD_TEAM = "lead_team", "The lead organisation's safeguarding team (the raiser's organisation has none)"
+    NO_TEAM = "no_team", "No safeguarding team anywhere: the lead organisation's managers and admins"

@@ -1,5 +1,7 @@
-"""Who sees safeguarding concerns: the organisation's safeguarding team, the allocated worker, and managers.
-Nobody else, even inside the organisation, even with the case open. Queryset twin in selectors.py."""
+"""Who sees safeguarding concerns: the safeguarding team it was routed to (the raiser's organisation's, or the
+lead organisation's when the raiser's has none), the allocated worker, and managers of the organisation whose
+concern it is. When no safeguarding team could be found, the managers of the organisation it was sent to (the
+lead). Nobody else, even inside the organisation, even with the case open. Queryset twin in selectors.py."""
 
 from casework.accounts.choices import Role
 from casework.accounts.selectors import actor_for
@@ -12,13 +14,18 @@ def safeguarding_team_ids(user) -> frozenset[int]:
     return actor_for(user).safeguarding_team_ids
 
 
+def _manages(actor, organisation_id: int) -> bool:
+    return organisation_id in actor.organisations_with_role(Role.TEAM_MANAGER, Role.CASE_MANAGER)
+
+
 @register("safeguarding.view_concern")
 def can_view_concern(user, concern: SafeguardingConcern) -> bool:
     actor = actor_for(user)
     if concern.routed_to_team_id in safeguarding_team_ids(user):
         return True
-    if actor.has_role(Role.TEAM_MANAGER, concern.organisation_id) or actor.has_role(
-            Role.CASE_MANAGER, concern.organisation_id):
+    if _manages(actor, concern.organisation_id):
+        return True
+    if concern.routed_to_team_id is None and _manages(actor, concern.routed_to_organisation_id):
         return True
     return concern.case_id is not None and concern.case.primary_worker_id == user.pk
 
@@ -27,3 +34,11 @@ def can_view_concern(user, concern: SafeguardingConcern) -> bool:
 def can_raise_concern(user) -> bool:
     """Anyone doing casework may raise a concern: raising one must never be blocked."""
     return bool(actor_for(user).casework_organisation_ids)
+
+
+@register("safeguarding.view_concern_list")
+def can_view_concern_list(user) -> bool:
+    """The list of concerns: safeguarding team members, and managers (who see their organisation's)."""
+    actor = actor_for(user)
+    return bool(actor.safeguarding_team_ids) or bool(actor.organisations_with_role(Role.TEAM_MANAGER,
+                                                                                  Role.CASE_MANAGER))

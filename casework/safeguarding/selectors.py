@@ -1,9 +1,18 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from casework.accounts.choices import Role
+from casework.accounts.choices import EDITING_ROLES, Role
+from casework.accounts.models import Membership, Organisation, Team, User
 from casework.accounts.selectors import actor_for
-from casework.safeguarding.models import SafeguardingConcern
+from casework.cases.policies import holding_organisation_id
+from casework.safeguarding.choices import Routing
+from casework.safeguarding.models import SafeguardingConcern, routed_to_words
 from casework.safeguarding.policies import safeguarding_team_ids
+
+LIST_RELATED = ("person", "case", "raised_by_organisation", "routed_to_organisation", "routed_to_team")
 
 
 def concern_list_visible(*, user) -> QuerySet[SafeguardingConcern]:
@@ -12,11 +21,19 @@ def concern_list_visible(*, user) -> QuerySet[SafeguardingConcern]:
     managing = actor.organisations_with_role(Role.TEAM_MANAGER, Role.CASE_MANAGER)
     q = Q(routed_to_team_id__in=safeguarding_team_ids(user)) | Q(organisation_id__in=managing) | Q(
         case__primary_worker_id=user.pk)
+    if managing:
+        q |= Q(routed_to_team__isnull=True, routed_to_organisation_id__in=managing)
     return SafeguardingConcern.objects.filter(q)
 
 
+def concern_list_for_user(*, user) -> QuerySet[SafeguardingConcern]:
+    """The concerns the user may see, newest first, with what a list row shows."""
+    return concern_list_visible(user=user).select_related(*LIST_RELATED).order_by("-raised_at", "-id")
+
+
 def concerns_for_case(*, user, case) -> list[SafeguardingConcern]:
-    return list(concern_list_visible(user=user).filter(case=case).select_related("routed_to_team"))
+    return list(concern_list_visible(user=user).filter(case=case).select_related("routed_to_team",
+                                                                                "routed_to_organisation"))
 
 
 def case_has_concern(*, case) -> bool:
@@ -27,3 +44,67 @@ def case_has_concern(*, case) -> bool:
 def case_has_concern_expression() -> Exists:
     """case_has_concern as an expression on a case row, read with the case (`also` of case_get_for_page)."""
     return Exists(SafeguardingConcern.objects.filter(case_id=OuterRef("pk")))
+
+
+# Routing: where a concern goes.
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a concern raised by a worker of `raised_by` goes: `team` of `organisation`, or (no team anywhere)
+    the managers and admins of `organisation`, the lead."""
+
+    routing: str
+    raised_by: Organisation
+    organisation: Organisation
+    team: Team | None
+
+    @property
+    def name(self) -> str:
+        return routed_to_words(self.team, self.organisation)
+
+
+def concern_raising_organisation_id(*, user, case=None) -> int:
+    """The organisation the user raises a concern for: the one holding the case if they do casework there,
+    else their primary organisation (if they do casework in it), else the first they do casework in."""
+    actor = actor_for(user)
+    organisations = actor.casework_organisation_ids
+    if case is not None and holding_organisation_id(case) in organisations:
+        return holding_organisation_id(case)
+    primary = actor.primary_organisation_id
+    return primary if primary in organisations else min(organisations)
+
+
+def _staffed() -> Exists:
+    """Someone active who changes records is in the team: a team nobody is in would reach no one."""
+    return Exists(Membership.objects.filter(
+        team_id=OuterRef("pk"), organisation_id=OuterRef("organisation_id"), is_active=True,
+        user__is_active=True, role__in=EDITING_ROLES))
+
+
+def concern_route(*, organisation_id: int) -> Route:
+    """Where a concern raised for the organisation goes (two queries).
+
+    Its own safeguarding team if it has one with staff; else the lead organisation's (the local authority
+    holds the duty to make enquiries, Care Act 2014 s42); else, a misconfiguration, no team: the lead's
+    managers and admins are alerted. An organisation in no initiative is its own lead.
+    """
+    raised_by = Organisation.objects.select_related("initiative__lead_organisation").get(pk=organisation_id)
+    lead = raised_by.initiative.lead_organisation if raised_by.initiative_id else raised_by
+    teams: dict[int, Team] = {}
+    for team in (Team.objects.filter(is_safeguarding=True, organisation_id__in={raised_by.pk, lead.pk})
+                 .filter(_staffed()).order_by("id")):
+        teams.setdefault(team.organisation_id, team)
+    if raised_by.pk in teams:
+        return Route(Routing.OWN_TEAM, raised_by, raised_by, teams[raised_by.pk])
+    if lead.pk in teams:
+        return Route(Routing.LEAD_TEAM, raised_by, lead, teams[lead.pk])
+    return Route(Routing.NO_TEAM, raised_by, lead, None)
+
+
+def concern_fallback_recipients(*, organisation_id: int) -> list[User]:
+    """Who is alerted to a concern that reached no safeguarding team: the organisation's active team managers
+    (who may open it) and organisation admins (who can set up the team)."""
+    return list(User.objects.filter(
+        is_active=True, memberships__organisation_id=organisation_id, memberships__is_active=True,
+        memberships__role__in=[Role.TEAM_MANAGER, Role.ORG_ADMIN]).distinct().order_by("id"))

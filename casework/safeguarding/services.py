@@ -1,33 +1,42 @@
-"""Raising a safeguarding concern: recorded, routed to the safeguarding team as a task due today, audited."""
+"""Raising a safeguarding concern: recorded, routed to a safeguarding team as a task due today, audited.
+
+Raising one is never blocked by where the raiser works: a concern goes to the raiser's organisation's
+safeguarding team, else to the lead organisation's (the local authority holds the duty to make enquiries, Care
+Act 2014 s42), and with no team anywhere it is still recorded and the lead's managers and admins are alerted.
+"""
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from casework.accounts.models import Team
-from casework.accounts.selectors import actor_for
 from casework.audit.services import audit_record
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
-from casework.core.errors import DomainError, ValidationFailed
+from casework.core.errors import ValidationFailed
 from casework.core.permissions import require_perm
 from casework.people.models import Person
-from casework.safeguarding.choices import AbuseType, AtRisk
+from casework.safeguarding.choices import AbuseType, AtRisk, Routing
 from casework.safeguarding.models import SafeguardingConcern
+from casework.safeguarding.selectors import (
+    Route,
+    concern_fallback_recipients,
+    concern_raising_organisation_id,
+    concern_route,
+)
 
 
 def concern_raise(*, user, person: Person, at_risk: str, what_happened: str, immediate_danger: bool,
                   called_999: bool = False, abuse_types: list[str] | None = None, case: Case | None = None,
-                  at_risk_name: str = "", contact=None) -> SafeguardingConcern:
+                  at_risk_name: str = "", contact=None, referral=None) -> SafeguardingConcern:
     """Raise a concern about a person (and their case). In immediate danger, 999 must have been called first.
 
-    Routed to the safeguarding team of the organisation holding the case (else the user's), as a task due
-    today. `contact`: the contact it was raised from, kept with the concern.
-    Raises ValidationFailed naming the field, DomainError when there is no safeguarding team.
+    Routed as selectors.concern_route decides for the organisation the user raises it for: to a safeguarding
+    team as a task due today, or (no team anywhere) as alerts to the lead's managers and admins. `contact`:
+    the contact it was raised from; `referral`: the referral a delivery organisation raised it from (on
+    `case`). Audited as "safeguarding.concern_raised" with where it went and why.
+    Raises ValidationFailed naming the field.
     """
-    from casework.tasks.services import task_create
-
     require_perm(user, "safeguarding.raise_concern")
     if at_risk not in AtRisk.values:
         raise ValidationFailed("Select whether an adult or a child is at risk", field="at_risk")
@@ -45,32 +54,74 @@ def concern_raise(*, user, person: Person, at_risk: str, what_happened: str, imm
     if contact is not None and (contact.person_id != person.pk or (case is not None and contact.case_id not in (
             None, case.pk))):
         raise ValidationFailed("That contact is about someone else", field="contact")
-    actor = actor_for(user)
-    organisation_id = holding_organisation_id(case) if case else (
-        actor.primary_organisation_id if actor.primary_organisation_id in actor.casework_organisation_ids
-        else min(actor.casework_organisation_ids))
-    team = Team.objects.filter(organisation_id=organisation_id, is_safeguarding=True).order_by("id").first()
-    if team is None:
-        raise DomainError("This organisation has no safeguarding team to route the concern to. "
-                          "Phone your safeguarding lead now, then ask your organisation admin to set one up.")
+    if referral is not None and (case is None or referral.case_id != case.pk):
+        raise ValidationFailed("That referral is about someone else", field="referral")
+    route = concern_route(organisation_id=concern_raising_organisation_id(user=user, case=case))
+    organisation_id = holding_organisation_id(case) if case else route.raised_by.pk
     with transaction.atomic():
         concern = SafeguardingConcern.objects.create(
-            organisation_id=organisation_id, case=case, person=person, contact=contact, at_risk=at_risk,
-            at_risk_name=at_risk_name.strip(), what_happened=what_happened.strip(),
-            immediate_danger=immediate_danger, called_999=called_999, abuse_types=abuse_types,
-            routed_to_team=team, raised_at=clock.now(), created_by=user, modified_by=user)
-        # The task names no one and points at the concern, so it reaches the team even when they could not
-        # open the person's record (restricted, or no relationship yet): raising a concern is never blocked.
-        task_create(user=None, title=f"Safeguarding concern {concern.pk}: decide the response today",
-                    due_date=clock.today(), assigned_to_team=team, kind="safeguarding",
-                    details=f"A safeguarding concern was raised{' on case ' + case.reference if case else ''}. "
-                            f"Open it at /safeguarding/{concern.pk}/.",
-                    source=f"safeguarding:{concern.pk}", effect_key=f"safeguarding:concern:{concern.pk}",
-                    organisation=team.organisation)
-        # The audit records that a concern was raised, not what it says: the detail stays with the concern.
+            organisation_id=organisation_id, raised_by_organisation=route.raised_by, case=case, person=person,
+            contact=contact, referral=referral, at_risk=at_risk, at_risk_name=at_risk_name.strip(),
+            what_happened=what_happened.strip(), immediate_danger=immediate_danger, called_999=called_999,
+            abuse_types=abuse_types, routing=route.routing, routed_to_organisation=route.organisation,
+            routed_to_team=route.team, raised_at=clock.now(), created_by=user, modified_by=user)
+        if route.team is not None:
+            _task_for_team(concern, route)
+            alerted = []
+        else:
+            alerted = _alert_without_team(concern, route, raised_by_name=user.display_name)
+        # The audit records that a concern was raised and where it went, not what it says: the detail stays
+        # with the concern.
         audit_record(user=user, verb="safeguarding.concern_raised", obj=concern, case_id=case.pk if case else None,
-                     person_id=person.pk, organisation_id=organisation_id,
-                     changes={"routed_to_team": {"before": None, "after": team.pk},
+                     person_id=person.pk, organisation_id=organisation_id, reason=_why(route),
+                     changes={"routing": {"before": None, "after": route.routing},
+                              "raised_by_organisation": {"before": None, "after": route.raised_by.pk},
+                              "routed_to_organisation": {"before": None, "after": route.organisation.pk},
+                              "routed_to_team": {"before": None,
+                                                 "after": route.team.pk if route.team else None},
+                              "alerted": {"before": None, "after": [u.pk for u in alerted]},
                               "immediate_danger": {"before": None, "after": immediate_danger},
                               "called_999": {"before": None, "after": called_999}})
     return concern
+
+
+def _why(route: Route) -> str:
+    if route.routing == Routing.OWN_TEAM:
+        return f"Routed to {route.name}: the raiser's organisation's safeguarding team"
+    if route.routing == Routing.LEAD_TEAM:
+        return (f"Routed to {route.name}: {route.raised_by.name} has no safeguarding team, so the lead "
+                f"organisation's")
+    return (f"No safeguarding team: neither {route.raised_by.name} nor the lead organisation has one with "
+            f"staff in it; {route.name} alerted")
+
+
+def _task_for_team(concern: SafeguardingConcern, route: Route) -> None:
+    from casework.tasks.services import task_create
+
+    case = concern.case
+    came_here = "" if route.routing == Routing.OWN_TEAM else (
+        f" {route.raised_by.name} has no safeguarding team, so it came to you as the lead organisation.")
+    # The task names no one and points at the concern, so it reaches the team even when they could not open
+    # the person's record (restricted, another organisation's, no relationship yet): never blocked.
+    task_create(user=None, title=f"Safeguarding concern {concern.pk}: decide the response today",
+                due_date=clock.today(), assigned_to_team=route.team, kind="safeguarding",
+                details=f"A safeguarding concern was raised by {route.raised_by.name}"
+                        f"{' on case ' + case.reference if case else ''}.{came_here} "
+                        f"Open it at /safeguarding/{concern.pk}/.",
+                source=f"safeguarding:{concern.pk}", effect_key=f"safeguarding:concern:{concern.pk}",
+                organisation=route.organisation)
+
+
+def _alert_without_team(concern: SafeguardingConcern, route: Route, raised_by_name: str) -> list:
+    """No safeguarding team anywhere: alert the lead's team managers (who may open the concern) and
+    organisation admins (who can set up a team). The alerts name no one: the detail stays with the concern."""
+    from casework.contacts.services import message_alert
+
+    recipients = concern_fallback_recipients(organisation_id=route.organisation.pk)
+    body = (f"Safeguarding concern {concern.pk} was raised today by {raised_by_name} of "
+            f"{route.raised_by.name}, and there is no safeguarding team to receive it. Team managers: open "
+            f"it at /safeguarding/{concern.pk}/ and decide the response today. Organisation admins: set up a "
+            f"safeguarding team, with staff in it, so that concerns reach it.")
+    for recipient in recipients:
+        message_alert(to_user=recipient, body=body)
+    return recipients

@@ -3,64 +3,94 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from casework.audit.services import access_record
 from casework.cases.selectors import case_get_for_user
 from casework.core import limits
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.forms import apply_service_error
+from casework.core.pages import paginate, require_page_perm
 from casework.core.permissions import has_perm
 from casework.people.selectors import person_get_for_user
 from casework.safeguarding import selectors, services
+from casework.safeguarding.choices import Routing
 from casework.safeguarding.forms import ConcernForm
 
 
-def concern_raise(request):
-    """Raise a safeguarding concern from a contact (?contact=), a case (?case=) or a person (?person=)."""
-    if not has_perm(request.user, "safeguarding.raise_concern"):
-        raise PermissionDenied("Only people doing casework can raise a concern here: phone your safeguarding lead.")
-    case = contact = None
-    contact_id, case_id, person_id = (
-        limits.id_from(request.GET.get(name)) for name in ("contact", "case", "person")
-    )
+def _subject(request):
+    """What the concern is about, from ?contact=, ?case=, ?referral= or ?person=: (person, case, contact,
+    referral), each loaded through its own selector (404 if the user may not open it)."""
+    case = contact = referral = None
+    contact_id, case_id, referral_id, person_id = (
+        limits.id_from(request.GET.get(name)) for name in ("contact", "case", "referral", "person"))
     if contact_id:
         from casework.contacts.selectors import contact_get_for_user
 
         contact = contact_get_for_user(user=request.user, contact_id=contact_id, purpose="opened_for_change")
         case, person = contact.case, contact.person
-        if person is None:
-            raise Http404("Raise the concern from the person's record")
     elif case_id:
         case = case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
         person = case.person
-        if person is None:
-            raise Http404("Raise the concern from the person's record")
+    elif referral_id:
+        # A delivery organisation never opens the case or the person, but may always raise a concern about the
+        # person it supports.
+        from casework.referrals.selectors import referral_get_for_user
+
+        referral = referral_get_for_user(user=request.user, referral_id=referral_id, purpose="opened_for_change")
+        case, person = referral.case, referral.case.person
     elif person_id:
         person = person_get_for_user(user=request.user, person_id=person_id, purpose="opened_for_change")
     else:
         raise Http404("Raise a concern from a case or a person")
+    if person is None:
+        raise Http404("Raise the concern from the person's record")
+    return person, case, contact, referral
+
+
+def concern_raise(request):
+    """Raise a safeguarding concern from a contact, a case, a referral or a person; told where it went."""
+    if not has_perm(request.user, "safeguarding.raise_concern"):
+        raise PermissionDenied(
+            "Only people doing casework can raise a concern here: phone your safeguarding lead.")
+    person, case, contact, referral = _subject(request)
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.concern_raise(user=request.user, person=person, case=case, contact=contact,
-                                   **form.cleaned_data)
+            concern = services.concern_raise(user=request.user, person=person, case=case, contact=contact,
+                                             referral=referral, **form.cleaned_data)
         except DomainError as error:
             apply_service_error(form, error)
         except PermissionRefused as error:
             raise PermissionDenied(error.message) from None
         else:
-            messages.success(request, "The concern has been sent to the safeguarding team, due today.")
-            return redirect(case or person)
+            # Reaching no team is recorded, but is a warning: the raiser phones their safeguarding lead too.
+            notify = messages.warning if concern.routing == Routing.NO_TEAM else messages.success
+            notify(request, concern.routing_notice)
+            return redirect(referral or case or person)
+    raising_for = selectors.concern_raising_organisation_id(user=request.user, case=case)
+    route = selectors.concern_route(organisation_id=raising_for)
     return render(request, "safeguarding/concern_raise.html", {"form": form, "case": case, "person": person,
-                                                               "contact": contact})
+                                                               "contact": contact, "referral": referral,
+                                                               "route": route})
+
+
+def concern_list(request):
+    """The concerns the user may see, newest first: a safeguarding team's work list."""
+    require_page_perm(request.user, "safeguarding.view_concern_list",
+                      message="The list of safeguarding concerns is for safeguarding teams and managers.")
+    page, page_range = paginate(request, selectors.concern_list_for_user(user=request.user))
+    if page.object_list:
+        # A list names the people its concerns are about: one access event for the page, naming them.
+        access_record(user=request.user, verb="safeguarding.concern_list_viewed",
+                      details={"concerns": [concern.pk for concern in page.object_list], "page": page.number})
+    return render(request, "safeguarding/concern_list.html", {"page": page, "page_range": page_range})
 
 
 def concern_detail(request, concern_id: int):
-    concern = (selectors.concern_list_visible(user=request.user).select_related("person", "case", "created_by",
-                                                                                  "routed_to_team", "contact")
+    concern = (selectors.concern_list_visible(user=request.user)
+               .select_related(*selectors.LIST_RELATED, "created_by", "contact", "referral")
                .filter(pk=concern_id).first())
     if concern is None:
         raise Http404("No concern found")
-    from casework.audit.services import access_record
-
-    access_record(user=request.user, verb="safeguarding.concern_viewed", obj=concern, person_id=concern.person_id,
-                  case_id=concern.case_id)
+    access_record(user=request.user, verb="safeguarding.concern_viewed", obj=concern,
+                  person_id=concern.person_id, case_id=concern.case_id)
     return render(request, "safeguarding/concern_detail.html", {"concern": concern})

@@ -63,7 +63,11 @@ def test_the_command_builds_the_initiative_and_prints_the_logins(dev_mode, capsy
     partner_areas = [set(o.areas) for o in orgs.values() if o.kinds == ["responsible"]]
     assert set().union(*partner_areas) == set(county.areas)
     assert sum(len(a) for a in partner_areas) == len(county.areas)
-    assert Team.objects.get(is_safeguarding=True).organisation == county
+    # The councils have safeguarding teams; the housing association and the charities do not (their concerns
+    # go to the county's, the lead's).
+    assert sorted(Team.objects.filter(is_safeguarding=True).values_list("organisation__name", "name")) == [
+        ("Kingsbere District Council", "Community Safety and Safeguarding"),
+        ("Wessex County Council", "Safeguarding Team")]
 
     people = list(Person.objects.all())
     assert 290 <= len(people) <= 300
@@ -91,7 +95,7 @@ def test_the_command_builds_the_initiative_and_prints_the_logins(dev_mode, capsy
     assert f"http://127.0.0.1:{django_settings.PORT}/" in output
 
 
-def test_the_eleven_demo_logins_can_sign_in_with_the_demo_password(demo, client):
+def test_the_twelve_demo_logins_can_sign_in_with_the_demo_password(demo, client):
     backend = ModelBackend()
     for username in DEMO_USERNAMES:
         assert backend.authenticate(None, username=username, password=django_settings.DEMO_PASSWORD), username
@@ -107,6 +111,7 @@ def test_the_eleven_demo_logins_can_sign_in_with_the_demo_password(demo, client)
         "orgadmin": "org_admin",
         "initiativeadmin": "initiative_admin",
         "auditor": "auditor",
+        "safeguarding": "practitioner",
         "partner": "practitioner",
         "foodbank": "practitioner",
         "adviser": "practitioner",
@@ -117,6 +122,9 @@ def test_the_eleven_demo_logins_can_sign_in_with_the_demo_password(demo, client)
         Membership.objects.get(user__username="partner").organisation.name
         == "Egdon Heath Housing Association"
     )
+    safeguarding = Membership.objects.get(user__username="safeguarding")
+    assert (safeguarding.organisation.name, safeguarding.team.name) == ("Wessex County Council",
+                                                                        "Safeguarding Team")
     foodbank = Membership.objects.get(user__username="foodbank")
     assert (foodbank.organisation.name, foodbank.team.name) == ("Casterbridge Foodbank", "Deliveries")
     assert Membership.objects.get(user__username="adviser").organisation.name == "Wessex Money Advice"
@@ -243,3 +251,19 @@ def test_refuses_in_production_mode(settings, args):
     with pytest.raises(CommandError, match=PRODUCTION_REFUSAL):
         build_demo(people=20)
     assert not Organisation.objects.exists() and not User.objects.exists()
+
+
+def test_every_demo_organisation_has_a_safeguarding_team_to_raise_concerns_to(demo):
+    """The county and the district have their own; the others' concerns go to the county's, the lead's."""
+    from casework.safeguarding.selectors import concern_route
+
+    routes = {org.name: concern_route(organisation_id=org.pk) for org in Organisation.objects.all()}
+    assert {name: (route.routing, route.name) for name, route in routes.items()} == {
+        "Wessex County Council": ("own_team", "Safeguarding Team, Wessex County Council"),
+        "Kingsbere District Council": ("own_team",
+                                       "Community Safety and Safeguarding, Kingsbere District Council"),
+        "Egdon Heath Housing Association": ("lead_team", "Safeguarding Team, Wessex County Council"),
+        "Melchester and Shaston Community Trust": ("lead_team", "Safeguarding Team, Wessex County Council"),
+        "Casterbridge Foodbank": ("lead_team", "Safeguarding Team, Wessex County Council"),
+        "Wessex Money Advice": ("lead_team", "Safeguarding Team, Wessex County Council"),
+    }

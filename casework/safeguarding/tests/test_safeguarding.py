@@ -10,14 +10,7 @@ from casework.contacts.models import ContactEvent
 from casework.safeguarding import policies, selectors, services
 from casework.safeguarding.models import SafeguardingConcern
 from casework.tasks.models import Task
-from tests.factories import CaseFactory, MembershipFactory, PersonFactory, UserFactory, found_in_search
-
-
-@pytest.fixture
-def safeguarder(world):
-    user = UserFactory(username="safeguarder")
-    MembershipFactory(user=user, organisation=world.county, team=world.safeguarding_team, role="practitioner")
-    return user
+from tests.factories import CaseFactory, PersonFactory, found_in_search
 
 
 @pytest.fixture
@@ -48,10 +41,10 @@ def test_routed_to_the_safeguarding_team_as_a_task_due_today(world, case):
     assert concern.routed_to_team == world.safeguarding_team
 
 
-def test_only_safeguarding_team_allocated_worker_and_managers_see_it(world, case, safeguarder):
+def test_only_safeguarding_team_allocated_worker_and_managers_see_it(world, case):
     concern = _raise(world, case)
-    allowed = {"safeguarder": safeguarder, "practitioner": world.practitioner, "team_manager": world.team_manager,
-               "case_manager": world.case_manager}
+    allowed = {"safeguarder": world.safeguarder, "practitioner": world.practitioner,
+               "team_manager": world.team_manager, "case_manager": world.case_manager}
     refused = {"practitioner2": world.practitioner2, "duty_officer": world.duty_officer, "auditor": world.auditor,
                "district_worker": world.district_worker, "org_admin": world.org_admin}
     for name, user in {**allowed, **refused}.items():
