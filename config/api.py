@@ -1,14 +1,19 @@
 """The API root: /api/v1, django-ninja. Each app contributes a router from its api.py."""
 
+from functools import wraps
+
 import pydantic_core
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
+from casework.accounts.middleware import mfa_pending_step
 from casework.accounts.tokens import api_token_authenticate
 from casework.cases.errors import WarningsNotAcknowledged
 from casework.core.errors import DomainError, PermissionRefused
@@ -21,6 +26,16 @@ class BearerToken(HttpBearer):
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user
+        return user
+
+
+class SignedInSession(SessionAuth):
+    """The browser's session, once it has passed multi-factor sign-in where the user needs it (ADR 12)."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None and mfa_pending_step(request) is not None:
+            return None
         return user
 
 
@@ -37,6 +52,18 @@ class JSONRenderer(BaseRenderer):
         return pydantic_core.to_json(data, fallback=self._fallback)
 
 
+def docs_for_signed_in_users(view):
+    """The docs and the contract for signed-in users only, unless API_DOCS_PUBLIC (development's default)."""
+
+    @wraps(view)
+    def gated(request, *args, **kwargs):
+        if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return view(request, *args, **kwargs)
+
+    return gated
+
+
 api = NinjaAPI(
     title="Casework API",
     version="1",
@@ -47,9 +74,10 @@ api = NinjaAPI(
         "403 for an action not allowed on a record you can see, 409 for a conflict or a refused move, "
         "422 for invalid input with the field named."
     ),
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), SignedInSession()],
     renderer=JSONRenderer(),
     urls_namespace="api-v1",
+    docs_decorator=docs_for_signed_in_users,
 )
 
 
