@@ -73,11 +73,12 @@ def persona(request, world):
 
 
 def mark_mfa_verified(client, user) -> None:
-    """Finish the client's sign-in as a user who must use MFA would: an authenticator device (made if need be)
-    and the session verified with it. Nothing for a user who need not (tests of MFA itself use this directly)."""
+    """Finish the client's sign-in as a real one ends: a user who must use MFA, or has a device, gets the
+    session verified with their device (one made if need be); anyone else a session knowing they have none."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from casework.accounts.middleware import NO_DEVICE_SESSION_KEY
     from casework.accounts.mfa import mfa_required
 
     cached = hasattr(user, "_casework_actor")
@@ -85,12 +86,14 @@ def mark_mfa_verified(client, user) -> None:
     if not cached:
         # The test goes on with this user object: it must not keep memberships read before the test adds more.
         user.__dict__.pop("_casework_actor", None)
-    if not required:
-        return
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
-        user=user, name="Test authenticator", confirmed=True)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    if required or device is not None:
+        device = device or TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    else:
+        # As the session is after its first request: its user has no device, so no lookup on each request.
+        session[NO_DEVICE_SESSION_KEY] = user.pk
     session.save()
 
 

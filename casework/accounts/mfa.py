@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import time
 from dataclasses import dataclass
 
 import qrcode
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -95,6 +97,13 @@ def user_list_for_mfa_admin(*, user: User) -> QuerySet[User]:
         .annotate(has_mfa=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
         .order_by("first_name", "last_name", "username")
     )
+
+
+def totp_code(device: TOTPDevice, *, at: float | None = None) -> str:
+    """The code the device's app shows at a Unix time (now by default): for the demo command and tests."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():0{device.digits}d}"
 
 
 # Enrolment.
