@@ -122,7 +122,7 @@ class Enrolment:
     def qr_svg(self) -> str:
         """The otpauth:// address as a QR code, inline SVG (no style attributes: the CSP allows none)."""
         image = qrcode.make(self.device.config_url, image_factory=qrcode.image.svg.SvgPathFillImage,
-                            box_size=6, border=4)
+                            box_size=10, border=4)
         label = escape("QR code for your authenticator app. If you cannot scan it, enter the key shown "
                        "below.")
         return image.to_string(encoding="unicode").replace(

@@ -72,7 +72,7 @@ def mfa_setup(request):
             apply_service_error(form, error)
         else:
             _signed_in_with(request, device)
-            request.session[RECOVERY_CODES_SESSION_KEY] = codes
+            request.session[RECOVERY_CODES_SESSION_KEY] = {"codes": codes, "replaced": False}
             return redirect(_with_next("accounts:mfa_recovery_codes", next_url))
     return render(request, "accounts/mfa_setup.html", {
         "form": form, "enrolment": enrolment, "next": next_url, "required": step is not None})
@@ -107,11 +107,11 @@ def mfa_recovery_codes(request):
     """The new recovery codes, shown once: they are gone from the session as soon as this page is drawn."""
     if not request.user.is_verified():
         return redirect("accounts:mfa_verify")
-    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
-    if not codes:
+    new = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    if not new:
         messages.info(request, "Recovery codes are shown only once. Get a new set if you did not save them.")
         return redirect("accounts:security")
-    return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes, "next": _next_url(request)})
+    return render(request, "accounts/mfa_recovery_codes.html", {**new, "next": _next_url(request)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -124,7 +124,7 @@ def security(request):
         except DomainError as error:
             messages.error(request, str(error))
             return redirect("accounts:security")
-        request.session[RECOVERY_CODES_SESSION_KEY] = codes
+        request.session[RECOVERY_CODES_SESSION_KEY] = {"codes": codes, "replaced": True}
         return redirect(_with_next("accounts:mfa_recovery_codes", reverse("accounts:security")))
     device = mfa_device_get(user=user)
     return render(request, "accounts/security.html", {
