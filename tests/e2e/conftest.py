@@ -176,7 +176,7 @@ def assert_accessible(page) -> None:
     """Run axe-core on the current document; fail on any serious or critical WCAG 2.2 AA violation."""
     page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        # Evaluated through the DevTools protocol, as the CSP allows no inline <script> (add_script_tag's way).
+        # Evaluated over the DevTools protocol: the CSP allows no inline <script> (add_script_tag's way).
         page.evaluate(_axe_source())
     # resultTypes only trims the passes and incomplete lists sent back (faster); every rule still runs.
     results = page.evaluate(
