@@ -7,6 +7,7 @@ initiative; world.elsewhere is an organisation of another initiative.
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
 
 from tests.factories import (
     InitiativeFactory,
@@ -76,6 +77,47 @@ PERSONAS = ["practitioner", "practitioner2", "team_manager", "duty_officer", "ca
 @pytest.fixture(params=PERSONAS)
 def persona(request, world):
     return request.param, getattr(world, request.param)
+
+
+def mark_mfa_verified(client, user) -> None:
+    """Finish the client's sign-in as a real one ends: a user who must use MFA, or has a device, gets the
+    session verified with their device (one made if need be); anyone else a session knowing they have none."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from casework.accounts.middleware import NO_DEVICE_SESSION_KEY
+    from casework.accounts.mfa import mfa_required
+
+    cached = hasattr(user, "_casework_actor")
+    required = mfa_required(user)
+    if not cached:
+        # The test goes on with this user object: it must not keep memberships read before the test adds more.
+        user.__dict__.pop("_casework_actor", None)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    session = client.session
+    if required or device is not None:
+        device = device or TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    else:
+        # As the session is after its first request: its user has no device, so no lookup on each request.
+        session[NO_DEVICE_SESSION_KEY] = user.pk
+    session.save()
+
+
+_force_login = Client.force_login
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_mfa(monkeypatch):
+    """client.force_login stands for a finished sign-in, the second factor included, for every test: MFA stays
+    on in the test settings, and casework/accounts/tests/test_mfa*.py test it through the real steps (their
+    `unverified_login` signs in with the password only)."""
+
+    def force_login(self, user, backend=None):
+        _force_login(self, user, backend)
+        mark_mfa_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

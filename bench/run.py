@@ -103,7 +103,8 @@ class Server:
     def __enter__(self):
         subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True)
         self.process = subprocess.Popen(
-            [str(Path(PY).parent / "gunicorn"), "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}",
+            [str(Path(PY).parent / "gunicorn"), "-c", "config/gunicorn_conf.py", "config.wsgi", "-w", "2",
+             "-b", f"127.0.0.1:{PORT}",
              "--log-level", "warning", "--timeout", "120"], cwd=ROOT, env=ENV)
         for _ in range(100):
             if self.process.poll() is not None:

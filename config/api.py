@@ -1,8 +1,11 @@
 """The API root: /api/v1, django-ninja. Each app contributes a router from its api.py."""
 
+from functools import wraps
+
 import pydantic_core
 from axes.helpers import get_client_ip_address
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
@@ -10,8 +13,9 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
+from casework.accounts.middleware import mfa_pending_step
 from casework.accounts.tokens import api_token_authenticate
 from casework.cases.errors import WarningsNotAcknowledged
 from casework.core.api import ErrorOut
@@ -58,6 +62,16 @@ class CaseworkAPI(NinjaAPI):
         return schema
 
 
+class SignedInSession(SessionAuth):
+    """The browser's session, once it has passed multi-factor sign-in where the user needs it (ADR 12)."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None and mfa_pending_step(request) is not None:
+            return None
+        return user
+
+
 class JSONRenderer(BaseRenderer):
     """JSON written by pydantic-core (Rust): a 50-case page in a fifth of the time of json.dumps.
 
@@ -71,6 +85,18 @@ class JSONRenderer(BaseRenderer):
         return pydantic_core.to_json(data, fallback=self._fallback)
 
 
+def docs_for_signed_in_users(view):
+    """The docs and the contract for signed-in users only, unless API_DOCS_PUBLIC (development's default)."""
+
+    @wraps(view)
+    def gated(request, *args, **kwargs):
+        if not settings.API_DOCS_PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return view(request, *args, **kwargs)
+
+    return gated
+
+
 api = CaseworkAPI(
     title="Casework API",
     version="1",
@@ -82,9 +108,10 @@ api = CaseworkAPI(
         "422 for invalid input with the field named, 429 with Retry-After after too many failed tokens from "
         "your address or too many searches of the index (ADR 13)."
     ),
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), SignedInSession()],
     renderer=JSONRenderer(),
     urls_namespace="api-v1",
+    docs_decorator=docs_for_signed_in_users,
 )
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from casework.accounts.choices import Role as _Role
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CASEWORK_VAR_DIR", BASE_DIR / "var"))
 
@@ -48,6 +50,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Only for its templates and static files: the API docs served from here, not from a CDN (CSP).
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "casework.core",
@@ -72,16 +79,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "casework.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "casework.core.middleware.RequestContextMiddleware",
     "casework.core.middleware.LoginRequiredMiddleware",
     "casework.core.middleware.RefuseNulMiddleware",
+    "casework.accounts.middleware.MfaRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -212,6 +222,53 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HSTS, sent on HTTPS responses only: a year by default, subdomains included; 0 turns it off.
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Content-Security-Policy and Permissions-Policy (casework.core.middleware.SecurityHeadersMiddleware), sent in
+# development too so that the browser journeys run under them. No inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+    "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "usb",
+    "xr-spatial-tracking",
+)}
+# The API's documentation and contract (/api/v1/docs, /api/v1/openapi.json): public in development, for
+# signed-in users only in production unless this says otherwise.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
+
+# Multi-factor sign-in (django-otp, ADR 12): an authenticator app (TOTP) with single-use recovery codes.
+# Required for the roles named here (comma-separated Role values), and for every user with
+# MFA_REQUIRED_FOR_ALL; anyone else may set it up. API bearer tokens are not affected.
+MFA_REQUIRED_ROLES = frozenset(
+    role.strip()
+    for role in os.environ.get("MFA_REQUIRED_ROLES", "org_admin,auditor,initiative_admin").split(",")
+    if role.strip()
+)
+if MFA_REQUIRED_ROLES - set(_Role.values):
+    raise ImproperlyConfigured(
+        "MFA_REQUIRED_ROLES names unknown roles: " + ", ".join(sorted(MFA_REQUIRED_ROLES - set(_Role.values)))
+        + f" (known: {', '.join(_Role.values)})")
+MFA_REQUIRED_FOR_ALL = env_bool("MFA_REQUIRED_FOR_ALL", False)
+MFA_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = os.environ.get("MFA_ISSUER", "Casework")
+# Failed codes wait 1, 2, 4, 8… seconds before the next try (django-otp's throttling, per device).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 LOGGING = {
     "version": 1,

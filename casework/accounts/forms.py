@@ -16,3 +16,19 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class MfaCodeForm(forms.Form):
+    """One code: from the authenticator app, or (when signing in) a recovery code."""
+
+    code = forms.CharField(
+        label="Code", max_length=32, strip=True,
+        error_messages={"required": "Enter the code", "max_length": "The code is too long: check it"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false",
+                                      "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args, numeric: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if numeric:
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"

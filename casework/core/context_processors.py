@@ -17,7 +17,8 @@ class ActingOrganisation:
 def casework(request):
     """The navigation and the acting organisation for the layout."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    # No navigation before sign-in is finished: signed out, or at the multi-factor step (accounts.views).
+    if user is None or not user.is_authenticated or getattr(request, "casework_mfa_pending", False):
         return {"casework_nav": [], "acting_organisation": None}
     actor = actor_for(user)
     items = [("Home", reverse("core:home"))]

@@ -64,3 +64,30 @@ class LoginRequiredMiddleware:
         if not request.path.startswith(self.PUBLIC_PREFIXES) and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+def _header_value(policy: dict[str, list[str]], *, separator: str, render) -> str:
+    return separator.join(render(name, values) for name, values in policy.items())
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response, from settings (Django 5.2 has none).
+
+    A response that sets its own header keeps it. Both are computed once, at start-up. A PDF gets no CSP:
+    browsers show it in a built-in viewer that a policy on the PDF itself can block.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csp = _header_value(getattr(settings, "CONTENT_SECURITY_POLICY", {}), separator="; ",
+                                 render=lambda name, values: " ".join([name, *values]))
+        self.permissions = _header_value(getattr(settings, "PERMISSIONS_POLICY", {}), separator=", ",
+                                         render=lambda name, values: f"{name}=({' '.join(values)})")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.csp and not response.get("Content-Type", "").startswith("application/pdf"):
+            response.headers.setdefault("Content-Security-Policy", self.csp)
+        if self.permissions:
+            response.headers.setdefault("Permissions-Policy", self.permissions)
+        return response

@@ -12,6 +12,7 @@ drama ranges; email addresses use the reserved example.com domain. The same seed
 from __future__ import annotations
 
 import datetime
+import hashlib
 import random
 import sys
 import unicodedata
@@ -22,6 +23,7 @@ import nhs_number
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 from nhs_number.constants import Range, Region
 
@@ -195,6 +197,16 @@ DEMO_LOGINS: list[DemoLogin] = [
     DemoLogin("adviser", Role.PRACTITIONER, "debt", "Advisers", "Debt adviser"),
 ]
 DEMO_USERNAMES = [login.username for login in DEMO_LOGINS]
+DEMO_MFA_DEVICE_NAME = "Demo authenticator"
+
+
+def demo_mfa_key(username: str) -> str:
+    """A demo login's authenticator key (hex), made from its username: known to anyone, so demo data only."""
+    return hashlib.sha1(f"casework-demo-mfa:{username}".encode()).hexdigest()
+
+
+def demo_mfa_required(login: DemoLogin) -> bool:
+    return settings.MFA_REQUIRED_FOR_ALL or str(login.role) in settings.MFA_REQUIRED_ROLES
 
 # Staff of the other organisations: they own records, but cannot sign in (unusable passwords).
 EXTRA_STAFF: list[DemoLogin] = [
@@ -455,6 +467,13 @@ def demo_logins_table() -> str:
     missing = [name for name in DEMO_USERNAMES if name not in {r[0] for r in rows}]
     if missing:
         lines += ["", f"Not in this database: {', '.join(missing)}"]
+    with_app = sorted(TOTPDevice.objects.filter(
+        user__username__in=[r[0] for r in rows], confirmed=True, name=DEMO_MFA_DEVICE_NAME,
+    ).values_list("user__username", flat=True))
+    if with_app:
+        lines += ["", f"{', '.join(with_app)} also enter a code from an authenticator app after the password "
+                      "(multi-factor sign-in).",
+                  "Get the current code with: python manage.py demo_mfa_code USERNAME"]
     lines += ["", f"Open {url} and sign in as one of them."]
     return "\n".join(lines) + "\n"
 
@@ -594,6 +613,10 @@ class _Builder:
                 role=str(login.role),
                 team=self.teams[(login.organisation, login.team)] if login.team else None,
             )
+            if login in DEMO_LOGINS and demo_mfa_required(login):
+                # Its code comes from `manage.py demo_mfa_code USERNAME` (or any app given the key).
+                TOTPDevice.objects.create(user=user, name=DEMO_MFA_DEVICE_NAME,
+                                          key=demo_mfa_key(login.username), confirmed=True)
             self.users[login.username] = user
 
     # People and households.

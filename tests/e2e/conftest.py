@@ -3,15 +3,19 @@
 Each test gets a fresh browser context on the session's one Chromium, and the `world` personas of the
 root conftest. Every page a journey loads must be checked with `assert_accessible` (axe-core, WCAG 2.2 AA
 tags, no serious or critical violations); the `page` fixture fails the test at teardown if a loaded page
-was not checked, if the page raised a JavaScript error, or if a static file failed to load.
+was not checked, if the page raised a JavaScript error, if a static file failed to load, or if the browser
+reported a breach of the Content-Security-Policy (which development mode sends too).
 
 Without /usr/bin/chromium or node_modules/axe-core the journeys are skipped, unless CASEWORK_E2E_REQUIRED=1
 (as in CI), when they fail.
 """
 
+import base64
 import os
 import re
+import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -80,12 +84,21 @@ class PageWatch:
     checked: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     failed_static: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
 
 _WATCHES: dict[int, PageWatch] = {}
 
-# Each document gets an id, so a check can tell which document it ran on.
-_DOCUMENT_ID_SCRIPT = "window.__caseworkDocumentId = Math.random().toString(36).slice(2);"
+# Each document gets an id, so a check can tell which document it ran on; and each breach of the CSP is said
+# on the console (Chromium says most itself, but not all, e.g. a blocked style attribute set by a script).
+_DOCUMENT_ID_SCRIPT = """
+window.__caseworkDocumentId = Math.random().toString(36).slice(2);
+document.addEventListener('securitypolicyviolation', (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'} ` +
+                `at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+CSP_CONSOLE = re.compile(r"Content Security Policy|CSP violation", re.I)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -112,6 +125,8 @@ def open_page(request, e2e_browser, live_server):
         _WATCHES[id(page)] = watch
         page.on("load", lambda loaded: watch.loads.append(loaded.url))
         page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
+        page.on("console", lambda message: watch.csp_violations.append(f"{message.text} ({page.url})")
+                if CSP_CONSOLE.search(message.text) else None)
 
         def _on_response(response):
             if "/static/" in response.url and response.status >= 400:
@@ -140,6 +155,8 @@ def open_page(request, e2e_browser, live_server):
             problems.append(f"JavaScript errors: {watch.page_errors}")
         if watch.failed_static:
             problems.append(f"Static files failed to load: {watch.failed_static}")
+        if watch.csp_violations:
+            problems.append(f"Content-Security-Policy violations: {watch.csp_violations}")
     if problems and not getattr(request.node, "e2e_call_failed", False):
         pytest.fail("\n".join(problems), pytrace=False)
 
@@ -150,11 +167,17 @@ def page(open_page):
     return open_page(DESKTOP)
 
 
+@lru_cache(maxsize=1)
+def _axe_source() -> str:
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
 def assert_accessible(page) -> None:
     """Run axe-core on the current document; fail on any serious or critical WCAG 2.2 AA violation."""
     page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_SCRIPT))
+        # Evaluated over the DevTools protocol: the CSP allows no inline <script> (add_script_tag's way).
+        page.evaluate(_axe_source())
     # resultTypes only trims the passes and incomplete lists sent back (faster); every rule still runs.
     results = page.evaluate(
         "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
@@ -172,8 +195,13 @@ def assert_accessible(page) -> None:
         pytest.fail("\n".join(lines), pytrace=False)
 
 
+SIGNED_IN_OR_MFA = re.compile(
+    r"^(Welcome|Set up an authenticator app|Enter the code from your authenticator app)")
+
+
 def sign_in(page, username: str, password: str | None = None) -> None:
-    """Sign in through the form at /accounts/login/ and wait for the home page."""
+    """Sign in through the form at /accounts/login/ and wait for the home page; a user who must use MFA sets
+    up an authenticator app there and then (or enters its code, if they have one)."""
     from playwright.sync_api import expect
 
     page.goto("/accounts/login/")
@@ -182,8 +210,51 @@ def sign_in(page, username: str, password: str | None = None) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password or settings.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(SIGNED_IN_OR_MFA)
+    if heading.inner_text().startswith("Set up"):
+        set_up_authenticator(page)
+    elif heading.inner_text().startswith("Enter the code"):
+        enter_authenticator_code(page, username)
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Welcome"))
     assert_accessible(page)
+
+
+def code_from_key(key_text: str) -> str:
+    """What an authenticator app given the key (base32, as the set-up page shows it) shows now."""
+    from django_otp.oath import totp
+
+    return f"{totp(base64.b32decode(key_text.replace(' ', '').upper())):06d}"
+
+
+def set_up_authenticator(page) -> list[str]:
+    """On the set-up page: type the code for the key shown, save the recovery codes; returns them."""
+    from playwright.sync_api import expect
+
+    assert_accessible(page)
+    key = page.locator("#mfa-key").inner_text()
+    page.get_by_label("Enter the 6-digit code the app shows").fill(code_from_key(key))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Save your recovery codes")
+    assert_accessible(page)
+    codes = page.get_by_role("list", name="Your recovery codes").get_by_role("listitem").all_inner_texts()
+    page.get_by_role("link", name="I have saved my recovery codes").click()
+    return codes
+
+
+def enter_authenticator_code(page, username: str) -> None:
+    """On the code page: the code of the user's device, one step on if this step's was used already."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from casework.accounts.mfa import totp_code
+
+    assert_accessible(page)
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    now = time.time()
+    step_now = int((now - device.t0) // device.step)
+    at = now if device.last_t < step_now else now + device.step
+    page.get_by_label("Enter the code from your authenticator app").fill(totp_code(device, at=at))
+    page.get_by_role("button", name="Continue").click()
 
 
 def main_navigation(page):

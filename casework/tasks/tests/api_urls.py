@@ -15,7 +15,7 @@ from config.urls import urlpatterns as project_urlpatterns
 api = NinjaAPI(
     title="Tasks (tests)",
     version="test",
-    auth=[root.BearerToken(), root.django_auth],
+    auth=[root.BearerToken(), root.SignedInSession()],
     urls_namespace="tasks-api-test",
     docs_url=None,
 )
