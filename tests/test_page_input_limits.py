@@ -189,7 +189,9 @@ def _form_classes():
             yield sub
             yield from subclasses(sub)
 
-    return {cls for cls in subclasses(forms.BaseForm) if cls.__module__.startswith("casework.")}
+    # The application's forms, not the ones a test module defines to exercise a helper.
+    return {cls for cls in subclasses(forms.BaseForm)
+            if cls.__module__.startswith("casework.") and ".tests." not in cls.__module__}
 
 
 # Bounded where the form is made (AuthenticationForm sets the username's length from the user model), or

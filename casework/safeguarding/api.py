@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import Http404
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -99,13 +98,4 @@ def raise_concern(request, payload: ConcernIn):
 
 @router.get("/{concern_id}", response=ConcernOut, summary="A concern, for those who may see it")
 def get_concern(request, concern_id: Id):
-    from casework.audit.services import access_record
-
-    concern = (selectors.concern_list_visible(user=request.user)
-               .select_related("routed_to_team", "routed_to_organisation")
-               .filter(pk=concern_id).first())
-    if concern is None:
-        raise Http404
-    access_record(user=request.user, verb="safeguarding.concern_read_by_api", obj=concern,
-                  person_id=concern.person_id, case_id=concern.case_id)
-    return concern
+    return selectors.concern_get_for_user(user=request.user, concern_id=concern_id, purpose="read_by_api")

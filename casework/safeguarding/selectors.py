@@ -26,6 +26,31 @@ def concern_list_visible(*, user) -> QuerySet[SafeguardingConcern]:
     return SafeguardingConcern.objects.filter(q)
 
 
+def concern_get_for_user(*, user, concern_id: int, purpose: str = "viewed") -> SafeguardingConcern:
+    """A concern the user may see, else Http404. Writes an AccessEvent "safeguarding.concern_<purpose>".
+
+    A restricted person's name shows to those named on them and to the team the concern was sent to (it must
+    act on it); managers who oversee every concern of their organisation see it withheld.
+    """
+    from django.http import Http404
+
+    from casework.audit.services import access_record
+    from casework.people.selectors import person_names_reveal
+
+    concern = (concern_list_visible(user=user)
+               .select_related(*LIST_RELATED, "created_by", "contact", "referral")
+               .filter(pk=concern_id).first())
+    if concern is None:
+        raise Http404("No concern found")
+    access_record(user=user, verb=f"safeguarding.concern_{purpose}", obj=concern, person_id=concern.person_id,
+                  case_id=concern.case_id)
+    if concern.person.is_restricted:
+        person_names_reveal(user=user, people=[concern.person])
+        if concern.routed_to_team_id in actor_for(user).team_ids:
+            concern.person.name_revealed = True
+    return concern
+
+
 def concern_list_for_user(*, user) -> QuerySet[SafeguardingConcern]:
     """The concerns the user may see, newest first, with what a list row shows."""
     return concern_list_visible(user=user).select_related(*LIST_RELATED).order_by("-raised_at", "-id")

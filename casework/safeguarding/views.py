@@ -86,11 +86,5 @@ def concern_list(request):
 
 
 def concern_detail(request, concern_id: int):
-    concern = (selectors.concern_list_visible(user=request.user)
-               .select_related(*selectors.LIST_RELATED, "created_by", "contact", "referral")
-               .filter(pk=concern_id).first())
-    if concern is None:
-        raise Http404("No concern found")
-    access_record(user=request.user, verb="safeguarding.concern_viewed", obj=concern,
-                  person_id=concern.person_id, case_id=concern.case_id)
+    concern = selectors.concern_get_for_user(user=request.user, concern_id=concern_id)
     return render(request, "safeguarding/concern_detail.html", {"concern": concern})

@@ -96,9 +96,9 @@ def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int
                    review)
             # What earlier sweeps did: breaches before today escalated, once per level.
             if exited is None and due < today - datetime.timedelta(days=1):
-                escalations.append((entry_id, 1, due, now))
+                escalations.append((entry_id, 1, due, now, "The team managers"))
                 if _due(due, SECOND_LEVEL_DAYS) < today - datetime.timedelta(days=1):
-                    escalations.append((entry_id, 2, due, now))
+                    escalations.append((entry_id, 2, due, now, "The organisation admins"))
 
     written = 0
     with transaction.atomic():
@@ -107,7 +107,7 @@ def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int
                 written += Writer(WaitingListEntry, columns).write(rows(batch))
                 bar.advance(len(batch))
         with ProgressBar(total=len(escalations), label="Escalate", stream=stream) as bar:
-            Writer(Escalation, ["entry_id", "level", "breached_due_on", "raised_at"]).write(iter(escalations), bar)
+            Writer(Escalation, ["entry_id", "level", "breached_due_on", "raised_at", "alerted"]).write(iter(escalations), bar)
         _reset_sequences([WaitingListEntry, Escalation])
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:

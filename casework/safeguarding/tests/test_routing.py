@@ -215,7 +215,7 @@ def test_a_restricted_record_reaches_the_leads_team_and_stays_restricted(login, 
     # It opens nothing more: the record stays restricted, and the list does not name it.
     assert client.get(person.get_absolute_url()).status_code == 404
     listing = client.get(reverse("safeguarding:concern_list")).content.decode()
-    assert "A restricted record" in listing and "Rhoda" not in listing
+    assert "Restricted record" in listing and "Rhoda" not in listing
 
 
 # The raiser is told where it went: the page and the API.
