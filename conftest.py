@@ -27,7 +27,9 @@ def _user(username, organisation, role, team=None):
 
 def build_world() -> SimpleNamespace:
     """The personas and people of the `world` fixture (for fixtures of a wider scope that build it once)."""
-    initiative = InitiativeFactory(name="Test county initiative", lead_organisation__name="Test County Council")
+    initiative = InitiativeFactory(
+        name="Test county initiative", lead_organisation__name="Test County Council"
+    )
     county = initiative.lead_organisation
     district = OrganisationFactory(name="Test District Council", initiative=initiative, kinds=["responsible"])
     foodbank = OrganisationFactory(name="Test Foodbank", initiative=initiative, kinds=["delivery"])
@@ -36,8 +38,14 @@ def build_world() -> SimpleNamespace:
     team = TeamFactory(organisation=county, name="Locality Team North")
     safeguarding = TeamFactory(organisation=county, name="Safeguarding Team", is_safeguarding=True)
     w = SimpleNamespace(
-        initiative=initiative, county=county, district=district, foodbank=foodbank, elsewhere=elsewhere,
-        other_initiative=other_initiative, team=team, safeguarding_team=safeguarding,
+        initiative=initiative,
+        county=county,
+        district=district,
+        foodbank=foodbank,
+        elsewhere=elsewhere,
+        other_initiative=other_initiative,
+        team=team,
+        safeguarding_team=safeguarding,
     )
     w.practitioner = _user("practitioner", county, "practitioner", team)
     w.practitioner2 = _user("practitioner2", county, "practitioner", team)
@@ -54,13 +62,19 @@ def build_world() -> SimpleNamespace:
     w.delivery_worker = _user("delivery_worker", foodbank, "practitioner")
     w.outsider = _user("outsider", elsewhere, "practitioner")
     w.no_roles = UserFactory(username="no_roles")
-    w.person = PersonFactory(created_by_organisation=county, given_name="Margaret", family_name="Thornton",
-                             nhs_number="9434765919")
-    w.restricted_person = PersonFactory(created_by_organisation=county, given_name="Alex", family_name="Hidden",
-                                        is_restricted=True)
+    w.person = PersonFactory(
+        created_by_organisation=county, given_name="Margaret", family_name="Thornton", nhs_number="9434765919"
+    )
+    w.restricted_person = PersonFactory(
+        created_by_organisation=county, given_name="Alex", family_name="Hidden", is_restricted=True
+    )
     w.restricted_person.restricted_access.create(user=w.practitioner, granted_by=w.team_manager)
-    w.district_person = PersonFactory(created_by_organisation=district, given_name="Dennis", family_name="Marsh")
-    w.elsewhere_person = PersonFactory(created_by_organisation=elsewhere, given_name="Elsie", family_name="Far")
+    w.district_person = PersonFactory(
+        created_by_organisation=district, given_name="Dennis", family_name="Marsh"
+    )
+    w.elsewhere_person = PersonFactory(
+        created_by_organisation=elsewhere, given_name="Elsie", family_name="Far"
+    )
     return w
 
 
@@ -69,9 +83,21 @@ def world(db):
     return build_world()
 
 
-PERSONAS = ["practitioner", "practitioner2", "team_manager", "duty_officer", "case_manager", "auditor",
-            "org_admin", "initiative_admin", "district_worker", "district_auditor", "delivery_worker",
-            "outsider", "no_roles"]
+PERSONAS = [
+    "practitioner",
+    "practitioner2",
+    "team_manager",
+    "duty_officer",
+    "case_manager",
+    "auditor",
+    "org_admin",
+    "initiative_admin",
+    "district_worker",
+    "district_auditor",
+    "delivery_worker",
+    "outsider",
+    "no_roles",
+]
 
 
 @pytest.fixture(params=PERSONAS)
@@ -85,8 +111,8 @@ def mark_mfa_verified(client, user) -> None:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from casework.accounts.middleware import NO_DEVICE_SESSION_KEY
     from casework.accounts.mfa import mfa_required
+    from casework.accounts.middleware import NO_DEVICE_SESSION_KEY
 
     cached = hasattr(user, "_casework_actor")
     required = mfa_required(user)
@@ -142,9 +168,8 @@ def login(client):
 @pytest.fixture
 def api(client):
     """An API client for a user: a fresh bearer token, JSON bodies, paths under /api/v1."""
-    from tests.api.conftest import ApiClient
-
     from casework.accounts.tokens import api_token_issue
+    from tests.api.conftest import ApiClient
 
     def _for(user):
         return ApiClient(client, api_token_issue(user=user))

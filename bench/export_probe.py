@@ -29,7 +29,11 @@ def main() -> None:
         lines += chunk.count(b"\n")
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rows": lines - 1, "bytes": size, "seconds": round(seconds, 2), "peak_mb": round(peak_mb, 1)}))
+    print(
+        json.dumps(
+            {"rows": lines - 1, "bytes": size, "seconds": round(seconds, 2), "peak_mb": round(peak_mb, 1)}
+        )
+    )
 
 
 if __name__ == "__main__":

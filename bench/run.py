@@ -21,9 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/casework_bench")
-SCALE = {"people": int(os.environ.get("BENCH_PEOPLE", 1_000_000)),
-         "cases": int(os.environ.get("BENCH_CASES", 1_000_000)),
-         "contacts": int(os.environ.get("BENCH_CONTACTS", 10_000_000))}
+SCALE = {
+    "people": int(os.environ.get("BENCH_PEOPLE", 1_000_000)),
+    "cases": int(os.environ.get("BENCH_CASES", 1_000_000)),
+    "contacts": int(os.environ.get("BENCH_CONTACTS", 10_000_000)),
+}
+
+
 def _free_port() -> int:
     """A loopback port nothing listens on: the bench measures only the server it started itself."""
     import socket
@@ -38,11 +42,19 @@ SAMPLES = int(os.environ.get("BENCH_SAMPLES", "300"))
 LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "30"))
 
 # The app runs as in production: DEBUG off, a real secret, plain HTTP on loopback.
-ENV = {**os.environ, "DATABASE_URL": DATABASE_URL, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(48),
-       "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_COOKIES": "0", "CONN_MAX_AGE": "600",
-       "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "config.settings",
-       # The person search is timed hundreds of times as one user: a speed test, not a test of its limit.
-       "CASEWORK_INDEX_SEARCH_LIMIT": "1000000"}
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DATABASE_URL,
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(48),
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_COOKIES": "0",
+    "CONN_MAX_AGE": "600",
+    "LOG_LEVEL": "WARNING",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    # The person search is timed hundreds of times as one user: a speed test, not a test of its limit.
+    "CASEWORK_INDEX_SEARCH_LIMIT": "1000000",
+}
 os.environ.update(ENV)
 sys.path.insert(0, str(ROOT))
 
@@ -53,8 +65,11 @@ def say(message: str) -> None:
 
 def stats(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
-    return {"mean": statistics.fmean(ordered), "p50": ordered[len(ordered) // 2],
-            "p95": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]}
+    return {
+        "mean": statistics.fmean(ordered),
+        "p50": ordered[len(ordered) // 2],
+        "p95": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))],
+    }
 
 
 def ensure_database() -> None:
@@ -78,18 +93,40 @@ def ensure_data() -> dict[str, int]:
         people = conn.execute("SELECT count(*) FROM people_person").fetchone()[0]
         contacts = conn.execute("SELECT count(*) FROM contacts_contactevent").fetchone()[0]
     if cases < SCALE["cases"] * 0.99:
-        missing = {k: max(SCALE[k] - have, 0) for k, have in
-                   (("people", people), ("cases", cases), ("contacts", contacts))}
+        missing = {
+            k: max(SCALE[k] - have, 0)
+            for k, have in (("people", people), ("cases", cases), ("contacts", contacts))
+        }
         say(f"Generating {missing} (this takes a few minutes at full scale)")
-        subprocess.run([PY, "manage.py", "generate_scale_data", "--people", str(max(missing["people"], 1)),
-                        "--cases", str(missing["cases"]), "--contacts", str(missing["contacts"])],
-                       cwd=ROOT, env={**ENV, "DEBUG": "1"}, check=True)
-        people, cases, contacts = (people + max(missing["people"], 1), cases + missing["cases"],
-                                   contacts + missing["contacts"])
+        subprocess.run(
+            [
+                PY,
+                "manage.py",
+                "generate_scale_data",
+                "--people",
+                str(max(missing["people"], 1)),
+                "--cases",
+                str(missing["cases"]),
+                "--contacts",
+                str(missing["contacts"]),
+            ],
+            cwd=ROOT,
+            env={**ENV, "DEBUG": "1"},
+            check=True,
+        )
+        people, cases, contacts = (
+            people + max(missing["people"], 1),
+            cases + missing["cases"],
+            contacts + missing["contacts"],
+        )
     # Waiting lists for the generated cases (a database made before waiting lists has none yet).
-    subprocess.run([PY, "manage.py", "generate_scale_waiting_lists"], cwd=ROOT, env={**ENV, "DEBUG": "1"}, check=True)
+    subprocess.run(
+        [PY, "manage.py", "generate_scale_waiting_lists"], cwd=ROOT, env={**ENV, "DEBUG": "1"}, check=True
+    )
     with psycopg.connect(DATABASE_URL) as conn:
-        waiting = conn.execute("SELECT count(*) FROM waiting_list_waitinglistentry WHERE exited_on IS NULL").fetchone()[0]
+        waiting = conn.execute(
+            "SELECT count(*) FROM waiting_list_waitinglistentry WHERE exited_on IS NULL"
+        ).fetchone()[0]
     return {"people": people, "cases": cases, "contacts": contacts, "waiting": waiting}
 
 
@@ -103,12 +140,28 @@ class Server:
     def __enter__(self):
         subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True)
         self.process = subprocess.Popen(
-            [str(Path(PY).parent / "gunicorn"), "-c", "config/gunicorn_conf.py", "config.wsgi", "-w", "2",
-             "-b", f"127.0.0.1:{PORT}",
-             "--log-level", "warning", "--timeout", "120"], cwd=ROOT, env=ENV)
+            [
+                str(Path(PY).parent / "gunicorn"),
+                "-c",
+                "config/gunicorn_conf.py",
+                "config.wsgi",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "120",
+            ],
+            cwd=ROOT,
+            env=ENV,
+        )
         for _ in range(100):
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited ({self.process.returncode}) before it served on port {PORT}")
+                raise RuntimeError(
+                    f"gunicorn exited ({self.process.returncode}) before it served on port {PORT}"
+                )
             try:
                 if request("GET", "/healthz")[0] == 200:
                     return self
@@ -147,11 +200,23 @@ def sign_in(username: str) -> dict:
     _status, body, response = request("GET", "/accounts/login/")
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
     cookie = response.getheader("Set-Cookie").split(";")[0]
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf, "username": username,
-                                   "password": os.environ.get("DEMO_PASSWORD", "casework-demo")})
-    status, _body, response = request("POST", "/accounts/login/", {
-        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded", "Referer": "http://127.0.0.1/"},
-        form)
+    form = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": csrf,
+            "username": username,
+            "password": os.environ.get("DEMO_PASSWORD", "casework-demo"),
+        }
+    )
+    status, _body, response = request(
+        "POST",
+        "/accounts/login/",
+        {
+            "Cookie": cookie,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": "http://127.0.0.1/",
+        },
+        form,
+    )
     if status != 302:
         raise RuntimeError(f"Could not sign in as {username} ({status})")
     session = [c.split(";")[0] for c in response.getheader("Set-Cookie").split(", ") if "sessionid" in c]
@@ -176,8 +241,9 @@ def wrk_throughput(path: str, headers: dict) -> float:
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False, capture_output=True)
     args = ["-t2", "-c16", f"-d{LOAD_SECONDS}s"] + [f"-H{k}: {v}" for k, v in headers.items()]
     if shutil.which("wrk"):
-        out = subprocess.run(["wrk", *args, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run(
+            ["wrk", *args, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True, check=True
+        ).stdout
         non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
         if non2xx:
             raise RuntimeError(f"wrk saw {non2xx.group(1)} failed responses")
@@ -230,7 +296,9 @@ def main() -> int:
     measures: list[dict] = []
 
     def measure(name, value, unit, target=None, better="lower"):
-        measures.append({"name": name, "value": round(value, 2), "unit": unit, "target": target, "better": better})
+        measures.append(
+            {"name": name, "value": round(value, 2), "unit": unit, "target": target, "better": better}
+        )
 
     # The worklist as raw SQL through psycopg: the same rows query and count the API runs.
     qs = team_worklist(user=worker, filters=WorklistFilters(sort="priority"))
@@ -247,11 +315,15 @@ def main() -> int:
     raw_stats = stats(raw_samples)
 
     my_case = my_cases(user=worker).first()
-    people_sample = list(Person.objects.filter(initiative__name__startswith="Scale County")
-                         .exclude(nhs_number=None).order_by("?")[:SAMPLES]
-                         if scale["people"] < 200_000 else
-                         Person.objects.filter(id__in=random.sample(range(1, scale["people"]), SAMPLES * 2))
-                         .exclude(nhs_number=None)[:SAMPLES])
+    people_sample = list(
+        Person.objects.filter(initiative__name__startswith="Scale County")
+        .exclude(nhs_number=None)
+        .order_by("?")[:SAMPLES]
+        if scale["people"] < 200_000
+        else Person.objects.filter(id__in=random.sample(range(1, scale["people"]), SAMPLES * 2)).exclude(
+            nhs_number=None
+        )[:SAMPLES]
+    )
 
     with Server() as server:
         say("Measuring the team worklist through the API")
@@ -272,19 +344,29 @@ def main() -> int:
         # CPU per request, of the app's workers and of their PostgreSQL backends: unlike throughput, it
         # hardly moves when other work shares the machine.
         with psycopg.connect(DATABASE_URL) as raw:
-            backends = [row[0] for row in raw.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND backend_type = 'client backend' AND pid <> pg_backend_pid()").fetchall()]
+            backends = [
+                row[0]
+                for row in raw.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                ).fetchall()
+            ]
         workers = server.worker_pids()
         hz = os.sysconf("SC_CLK_TCK")
         app_before, db_before = _cpu_ticks(workers), _cpu_ticks(backends)
         rps = wrk_throughput("/api/v1/cases?scope=worklist&page_size=50&sort=priority", api_headers)
         served = rps * LOAD_SECONDS
         measure("worklist_api_throughput_rps", rps, "req/s", 500, "higher")
-        measure("worklist_api_app_cpu_ms_per_request",
-                (_cpu_ticks(workers) - app_before) / hz / served * 1000, "ms")
-        measure("worklist_api_db_cpu_ms_per_request",
-                (_cpu_ticks(backends) - db_before) / hz / served * 1000, "ms")
+        measure(
+            "worklist_api_app_cpu_ms_per_request",
+            (_cpu_ticks(workers) - app_before) / hz / served * 1000,
+            "ms",
+        )
+        measure(
+            "worklist_api_db_cpu_ms_per_request",
+            (_cpu_ticks(backends) - db_before) / hz / served * 1000,
+            "ms",
+        )
         say("Measuring my cases and the case page")
         mine = stats(timed("/cases/mine", session))
         measure("my_cases_page_p50_ms", mine["p50"], "ms")
@@ -297,8 +379,9 @@ def main() -> int:
         by_name, by_nhs = [], []
         duty = {"Authorization": f"Bearer {duty_token}"}
         for person in people_sample:
-            query = urllib.parse.urlencode({"family_name": person.family_name,
-                                            "date_of_birth": person.date_of_birth.isoformat()})
+            query = urllib.parse.urlencode(
+                {"family_name": person.family_name, "date_of_birth": person.date_of_birth.isoformat()}
+            )
             by_name += timed(f"/api/v1/people/search?{query}", duty, n=1)
             by_nhs += timed(f"/api/v1/people/search?nhs_number={person.nhs_number}", duty, n=1)
         measure("person_search_name_dob_p95_ms", stats(by_name)["p95"], "ms", 100)
@@ -318,9 +401,10 @@ def main() -> int:
     with CaptureQueriesContext(connection) as queries:
         manager_client.get("/waiting-list/")
     measure("waiting_list_page_queries", len(queries), "queries", 40)
-    for name, url, rows in [("worklist_page_queries", "/cases/worklist", None),
-                            ("my_cases_page_queries", "/cases/mine", None)] + (
-            [("case_page_queries", f"/cases/{my_case.pk}/", None)] if my_case else []):
+    for name, url, rows in [
+        ("worklist_page_queries", "/cases/worklist", None),
+        ("my_cases_page_queries", "/cases/mine", None),
+    ] + ([("case_page_queries", f"/cases/{my_case.pk}/", None)] if my_case else []):
         client.get(url)
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
@@ -335,9 +419,9 @@ def main() -> int:
         measure(name, len(queries), "queries", 25)
 
     say("The escalation sweep over every waiting list (a day's breaches, as the scheduled sweep finds them)")
-    from casework.waiting_list.escalation import escalation_sweep
-
     from django.db import transaction
+
+    from casework.waiting_list.escalation import escalation_sweep
 
     # Rolled back, so that every run measures a whole day's breaches (a committed sweep leaves none for
     # the next run on the same day).
@@ -350,8 +434,14 @@ def main() -> int:
     measure("escalation_sweep_escalated", swept["level_1"] + swept["level_2"], "entries", None, "higher")
 
     say("Exporting the case index snapshot for the whole initiative")
-    out = subprocess.run([PY, str(ROOT / "bench" / "export_probe.py"), "bench.lead", "initiative"], cwd=ROOT,
-                         env=ENV, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [PY, str(ROOT / "bench" / "export_probe.py"), "bench.lead", "initiative"],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     probe = json.loads(out.stdout)
     measure("snapshot_export_rows", probe["rows"], "rows", None, "higher")
     measure("snapshot_export_seconds", probe["seconds"], "s", 30)
@@ -361,19 +451,27 @@ def main() -> int:
         pg_version = raw.execute("SHOW server_version").fetchone()[0]
     results = {
         "machine": f"{platform.node()}: {os.cpu_count()} cores, "
-                   f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
-                   f"{platform.machine()}, Python {platform.python_version()}, PostgreSQL {pg_version}",
-        "scale": scale, "measures": measures,
+        f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, "
+        f"{platform.machine()}, Python {platform.python_version()}, PostgreSQL {pg_version}",
+        "scale": scale,
+        "measures": measures,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nCasework at {scale['people']:,} people, {scale['cases']:,} cases, {scale['contacts']:,} contacts")
+    print(
+        f"\nCasework at {scale['people']:,} people, {scale['cases']:,} cases, {scale['contacts']:,} contacts"
+    )
     print(f"{results['machine']}\n")
     print(f"{'measure':40} {'value':>12} {'target':>10}  ok")
     for m in measures:
         target = m["target"]
-        ok = "" if target is None else ("yes" if (m["value"] <= target if m["better"] == "lower"
-                                                 else m["value"] >= target) else "NO")
+        ok = (
+            ""
+            if target is None
+            else (
+                "yes" if (m["value"] <= target if m["better"] == "lower" else m["value"] >= target) else "NO"
+            )
+        )
         shown = "" if target is None else f"{'<=' if m['better'] == 'lower' else '>='}{target}"
         print(f"{m['name']:40} {m['value']:>10} {m['unit']:<5} {shown:>8}  {ok}")
     return 0

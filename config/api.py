@@ -33,9 +33,11 @@ class BearerToken(HttpBearer):
         return user
 
 
-TOKEN_LOCKOUT = ("Too many failed tokens from your address (CASEWORK_API_TOKEN_FAILURE_LIMIT within the "
-                 "cool-off): every request from it is refused until Retry-After seconds have passed, even "
-                 "with a valid token.")
+TOKEN_LOCKOUT = (
+    "Too many failed tokens from your address (CASEWORK_API_TOKEN_FAILURE_LIMIT within the "
+    "cool-off): every request from it is refused until Retry-After seconds have passed, even "
+    "with a valid token."
+)
 
 
 class CaseworkAPI(NinjaAPI):
@@ -55,10 +57,15 @@ class CaseworkAPI(NinjaAPI):
                 # operation serving two methods is one dict, met twice.
                 said = response.get("description", "Too Many Requests")
                 if TOKEN_LOCKOUT not in said:
-                    response["description"] = TOKEN_LOCKOUT if said == "Too Many Requests" else (
-                        f"{said}\n\n{TOKEN_LOCKOUT}")
-                response["headers"] = {"Retry-After": {"description": "Seconds to wait before asking again",
-                                                       "schema": {"type": "integer"}}}
+                    response["description"] = (
+                        TOKEN_LOCKOUT if said == "Too Many Requests" else (f"{said}\n\n{TOKEN_LOCKOUT}")
+                    )
+                response["headers"] = {
+                    "Retry-After": {
+                        "description": "Seconds to wait before asking again",
+                        "schema": {"type": "integer"},
+                    }
+                }
         return schema
 
 
@@ -115,7 +122,9 @@ api = CaseworkAPI(
 )
 
 
-def _error(request, status: int, message: str, field: str | None = None, by_field: dict[str, str] | None = None):
+def _error(
+    request, status: int, message: str, field: str | None = None, by_field: dict[str, str] | None = None
+):
     errors = [{"field": name, "message": text} for name, text in (by_field or {}).items()]
     if field and not errors:
         errors = [{"field": field, "message": message}]
@@ -139,8 +148,9 @@ def warnings_not_acknowledged(request, exc: WarningsNotAcknowledged):
     # 409 with the warnings, so the client can show them and send their codes back as `acknowledge`.
     errors = [{"field": "acknowledge", "message": warning.message} for warning in exc.warnings]
     warnings = [warning.as_dict() for warning in exc.warnings]
-    return api.create_response(request, {"detail": exc.message, "errors": errors, "warnings": warnings},
-                               status=409)
+    return api.create_response(
+        request, {"detail": exc.message, "errors": errors, "warnings": warnings}, status=409
+    )
 
 
 @api.exception_handler(PermissionRefused)
@@ -168,9 +178,13 @@ def body_too_large(request, exc):
 def invalid_input(request, exc: NinjaValidationError):
     errors = []
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+        location = [
+            str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")
+        ]
         errors.append({"field": ".".join(location) or None, "message": error.get("msg", "Invalid value")})
-    return api.create_response(request, {"detail": "The request has invalid fields", "errors": errors}, status=422)
+    return api.create_response(
+        request, {"detail": "The request has invalid fields", "errors": errors}, status=422
+    )
 
 
 api.add_router("/people", "casework.people.api.router")

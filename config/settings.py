@@ -33,10 +33,16 @@ if not SECRET_KEY:
             "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
     SECRET_KEY = _DEV_SECRET_KEY
-elif not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32 or SECRET_KEY.startswith("django-insecure")):
-    raise ImproperlyConfigured("SECRET_KEY is too weak for production mode: use at least 32 random characters.")
+elif not DEBUG and (
+    SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 32 or SECRET_KEY.startswith("django-insecure")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production mode: use at least 32 random characters."
+    )
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+]
 if DEBUG:
     ALLOWED_HOSTS += ["testserver"]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
@@ -116,7 +122,9 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'casework.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -131,7 +139,9 @@ else:
     # otherwise: its reads are index scans of at most tens of thousands of rows (a list's counts), where
     # starting workers costs more CPU than it saves and takes it from the requests beside it.
     _parallel = int(os.environ.get("DATABASE_PARALLEL_WORKERS", "0"))
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={_parallel}"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c max_parallel_workers_per_gather={_parallel}"
+    )
     # Set, so that the few statements core.compiled_queries runs prepared can be (ADR 11); Django's own cursors
     # bind client-side and prepare nothing whatever it says. Off (None) behind a pooler in transaction mode.
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
@@ -242,11 +252,25 @@ CONTENT_SECURITY_POLICY = {
     "base-uri": ["'self'"],
     "object-src": ["'none'"],
 }
-PERMISSIONS_POLICY = {feature: [] for feature in (
-    "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
-    "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "usb",
-    "xr-spatial-tracking",
-)}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 # The API's documentation and contract (/api/v1/docs, /api/v1/openapi.json): public in development, for
 # signed-in users only in production unless this says otherwise.
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
@@ -261,8 +285,10 @@ MFA_REQUIRED_ROLES = frozenset(
 )
 if MFA_REQUIRED_ROLES - set(_Role.values):
     raise ImproperlyConfigured(
-        "MFA_REQUIRED_ROLES names unknown roles: " + ", ".join(sorted(MFA_REQUIRED_ROLES - set(_Role.values)))
-        + f" (known: {', '.join(_Role.values)})")
+        "MFA_REQUIRED_ROLES names unknown roles: "
+        + ", ".join(sorted(MFA_REQUIRED_ROLES - set(_Role.values)))
+        + f" (known: {', '.join(_Role.values)})"
+    )
 MFA_REQUIRED_FOR_ALL = env_bool("MFA_REQUIRED_FOR_ALL", False)
 MFA_RECOVERY_CODES = 10
 OTP_TOTP_ISSUER = os.environ.get("MFA_ISSUER", "Casework")

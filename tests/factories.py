@@ -74,8 +74,9 @@ class PersonFactory(factory.django.DjangoModelFactory):
     family_name = factory.Faker("last_name", locale="en_GB")
     given_name_key = factory.LazyAttribute(lambda p: name_key(p.given_name))
     family_name_key = factory.LazyAttribute(lambda p: name_key(p.family_name))
-    date_of_birth = factory.Faker("date_between", start_date=datetime.date(1930, 1, 1),
-                                  end_date=datetime.date(2000, 1, 1))
+    date_of_birth = factory.Faker(
+        "date_between", start_date=datetime.date(1930, 1, 1), end_date=datetime.date(2000, 1, 1)
+    )
     postcode = "RG40 1AA"
     initiative = factory.LazyAttribute(lambda p: p.created_by_organisation.initiative)
 
@@ -114,8 +115,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     status = "planned"
     stage = "awaiting_allocation"
     area = factory.LazyAttribute(lambda c: c.person.postcode.split(" ")[0])
-    raised_at = factory.Faker("date_time_between", start_date="-90d", end_date="-1d",
-                              tzinfo=datetime.UTC)
+    raised_at = factory.Faker("date_time_between", start_date="-90d", end_date="-1d", tzinfo=datetime.UTC)
 
 
 def found_in_search(user, *people) -> None:

@@ -40,8 +40,11 @@ def _patterns(resolver=None, prefix=""):
 
 def test_every_id_in_a_page_address_is_bounded():
     """<int:...> takes any number of digits; every page names its ids with <id:...> (core/converters.py)."""
-    unbounded = [route for route, pattern in _patterns()
-                 if any(isinstance(c, IntConverter) for c in pattern.pattern.converters.values())]
+    unbounded = [
+        route
+        for route, pattern in _patterns()
+        if any(isinstance(c, IntConverter) for c in pattern.pattern.converters.values())
+    ]
     assert unbounded == []
     assert any(isinstance(c, IdConverter) for _, p in _patterns() for c in p.pattern.converters.values())
 
@@ -54,10 +57,18 @@ def test_an_id_past_64_bits_in_a_page_address_matches_no_page(login, world):
     assert login(world.practitioner).get(f"/tasks/{BIG}/").status_code == 404
 
 
-@pytest.mark.parametrize("path, key", [
-    ("/contacts/new", "case"), ("/contacts/new", "person"), ("/tasks/new", "case"), ("/tasks/new", "person"),
-    ("/safeguarding/new", "contact"), ("/safeguarding/new", "case"), ("/cases/new", "person"),
-])
+@pytest.mark.parametrize(
+    "path, key",
+    [
+        ("/contacts/new", "case"),
+        ("/contacts/new", "person"),
+        ("/tasks/new", "case"),
+        ("/tasks/new", "person"),
+        ("/safeguarding/new", "contact"),
+        ("/safeguarding/new", "case"),
+        ("/cases/new", "person"),
+    ],
+)
 @pytest.mark.parametrize("value", ["²", str(BIG)])
 def test_an_id_in_a_query_string_that_is_no_id_is_a_404(login, world, path, key, value):
     # "²".isdigit() is true and int("²") an error: these were server errors.
@@ -66,8 +77,9 @@ def test_an_id_in_a_query_string_that_is_no_id_is_a_404(login, world, path, key,
 
 def test_ids_posted_that_are_no_ids_change_nothing(login, world):
     client = login(world.org_admin)
-    response = client.post(f"/people/{world.restricted_person.pk}/restriction", {"action": "unname",
-                                                                                  "user": "²"})
+    response = client.post(
+        f"/people/{world.restricted_person.pk}/restriction", {"action": "unname", "user": "²"}
+    )
     assert response.status_code == 302
     assert world.restricted_person.restricted_access.count() == 1
     assert client.post("/jobs/failures", {"failure": "²"}).status_code == 200
@@ -81,8 +93,9 @@ def second_worker(world, active_case):
 
 
 def _remove(client, case, worker, reason):
-    return client.post(f"/cases/{case.pk}/workers/{worker.pk}/remove", {"version": case.version,
-                                                                        "reason": reason})
+    return client.post(
+        f"/cases/{case.pk}/workers/{worker.pk}/remove", {"version": case.version, "reason": reason}
+    )
 
 
 def test_a_nul_character_in_a_form_is_a_400_and_changes_nothing(login, world, active_case, second_worker):
@@ -105,8 +118,9 @@ def test_a_reason_read_without_its_form_is_bounded_too(login, world, active_case
 
 
 def test_over_long_free_text_is_refused_by_the_form():
-    concern = ConcernForm(data={"at_risk": "adult", "what_happened": "x" * (limits.TEXT_LENGTH + 1),
-                                "immediate_danger": "no"})
+    concern = ConcernForm(
+        data={"at_risk": "adult", "what_happened": "x" * (limits.TEXT_LENGTH + 1), "immediate_danger": "no"}
+    )
     assert not concern.is_valid()
     assert list(concern.errors) == ["what_happened"]
     message = MessageForm(data={"body": "x" * limits.TEXT_LENGTH, "told_person": "Tomorrow"})
@@ -129,14 +143,22 @@ def test_a_task_due_far_ahead_is_refused_by_the_form(world):
 
 
 def test_a_date_of_birth_before_1890_is_refused_by_the_form():
-    form = PersonForm(data={"given_name": "Ann", "family_name": "Ovel", "date_of_birth_0": "31",
-                            "date_of_birth_1": "12", "date_of_birth_2": "1889"})
+    form = PersonForm(
+        data={
+            "given_name": "Ann",
+            "family_name": "Ovel",
+            "date_of_birth_0": "31",
+            "date_of_birth_1": "12",
+            "date_of_birth_2": "1889",
+        }
+    )
     assert form.errors["date_of_birth"] == ["Date of birth must be the same as or after 1 January 1890"]
 
 
 @pytest.mark.parametrize("form_class", [PersonForm, HouseholdForm])
-@pytest.mark.parametrize("uprn, valid", [("1234567890123", False), ("0", False), ("-5", False),
-                                         ("999999999999", True)])
+@pytest.mark.parametrize(
+    "uprn, valid", [("1234567890123", False), ("0", False), ("-5", False), ("999999999999", True)]
+)
 def test_a_uprn_is_a_number_of_up_to_12_digits(form_class, uprn, valid):
     form = form_class(data={"given_name": "Ann", "family_name": "Ovel", "uprn": uprn})
     assert ("uprn" not in form.errors) is valid
@@ -148,8 +170,9 @@ def test_a_risk_category_id_past_64_bits_is_an_invalid_choice(world):
     from casework.cases.models import RiskCategory
 
     RiskCategoryFactory(initiative=world.initiative, code="high", label="High", rank=1)
-    form = AllocationRuleForm(data={"risk_categories": [str(BIG)]},
-                              risk_categories=RiskCategory.objects.all())
+    form = AllocationRuleForm(
+        data={"risk_categories": [str(BIG)]}, risk_categories=RiskCategory.objects.all()
+    )
     assert not form.is_valid()  # was OverflowError from SQLite
     assert form.errors["risk_categories"] == [f"“{BIG}” is not a valid value."]
 
@@ -190,8 +213,11 @@ def _form_classes():
             yield from subclasses(sub)
 
     # The application's forms, not the ones a test module defines to exercise a helper.
-    return {cls for cls in subclasses(forms.BaseForm)
-            if cls.__module__.startswith("casework.") and ".tests." not in cls.__module__}
+    return {
+        cls
+        for cls in subclasses(forms.BaseForm)
+        if cls.__module__.startswith("casework.") and ".tests." not in cls.__module__
+    }
 
 
 # Bounded where the form is made (AuthenticationForm sets the username's length from the user model), or
@@ -224,15 +250,26 @@ def test_every_form_field_is_bounded():
 def test_the_fields_made_from_a_schema_are_bounded():
     from casework.assessments.forms import AssessmentAnswersForm
 
-    schema = {"sections": [{"id": "s", "title": "S", "questions": [
-        {"id": "short", "label": "Short", "type": "text"},
-        {"id": "long", "label": "Long", "type": "long_text"},
-        {"id": "when", "label": "When", "type": "date"}]}]}
+    schema = {
+        "sections": [
+            {
+                "id": "s",
+                "title": "S",
+                "questions": [
+                    {"id": "short", "label": "Short", "type": "text"},
+                    {"id": "long", "label": "Long", "type": "long_text"},
+                    {"id": "when", "label": "When", "type": "date"},
+                ],
+            }
+        ]
+    }
     form = AssessmentAnswersForm(schema=schema, risk_categories=[])
     assert unbounded_fields(form.fields, "AssessmentAnswersForm") == []
 
 
 def test_the_walk_finds_an_unbounded_field():
     fields = {"note": forms.CharField(), "count": forms.IntegerField(), "ok": forms.CharField(max_length=3)}
-    assert unbounded_fields(fields, "F") == ["F.note: text without max_length",
-                                             "F.count: number without max_value"]
+    assert unbounded_fields(fields, "F") == [
+        "F.note: text without max_length",
+        "F.count: number without max_value",
+    ]

@@ -23,8 +23,10 @@ person = PersonFactory(created_by_organisation=initiative.lead_organisation, add
 case = CaseFactory(person=person, initiative=initiative, raised_by_organisation=initiative.lead_organisation)
 enqueue("letters.send", kind="invite_contact", case_id=case.pk, effect_key=f"invite:{case.pk}")
 """
-COUNT = ("from casework.letters.models import Letter; from django_tasks_db.models import DBTaskResult; "
-         "print(Letter.objects.count(), ','.join(sorted(DBTaskResult.objects.values_list('status', flat=True))))")
+COUNT = (
+    "from casework.letters.models import Letter; from django_tasks_db.models import DBTaskResult; "
+    "print(Letter.objects.count(), ','.join(sorted(DBTaskResult.objects.values_list('status', flat=True))))"
+)
 
 
 @pytest.fixture
@@ -44,8 +46,15 @@ def scratch(tmp_path):
     else:
         url = f"sqlite:///{tmp_path / 'worker.sqlite3'}"
     outbox = tmp_path / "outbox"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1",
-           "CASEWORK_VAR_DIR": str(tmp_path), "CASEWORK_LETTERS_DIR": str(outbox), "PYTHONPATH": str(REPO)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "CASEWORK_VAR_DIR": str(tmp_path),
+        "CASEWORK_LETTERS_DIR": str(outbox),
+        "PYTHONPATH": str(REPO),
+    }
     env.pop("CASEWORK_JOB_PAUSE_AT", None)
     yield env, outbox
     if name:
@@ -56,8 +65,14 @@ def scratch(tmp_path):
 
 
 def _manage(env, *args, timeout=240):
-    done = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
@@ -73,9 +88,13 @@ def test_a_worker_killed_while_sending_a_letter_leaves_exactly_one_letter(scratc
     _manage(env, "shell", "-c", SEED)
     assert _state(env) == (0, "READY")
 
-    worker = subprocess.Popen([sys.executable, "manage.py", "casework_worker", "--interval", "0.2", "--no-schedule"],
-                              cwd=REPO, env={**env, "CASEWORK_JOB_PAUSE_AT": "letters.after_send"},
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "casework_worker", "--interval", "0.2", "--no-schedule"],
+        cwd=REPO,
+        env={**env, "CASEWORK_JOB_PAUSE_AT": "letters.after_send"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 90
         while not list(outbox.glob("*.pdf")):

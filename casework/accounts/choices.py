@@ -36,8 +36,6 @@ class Role(models.TextChoices):
 
 
 # Roles that do casework with people's records (as opposed to administering or auditing).
-CASEWORK_ROLES = frozenset(
-    {Role.DUTY_OFFICER, Role.PRACTITIONER, Role.TEAM_MANAGER, Role.CASE_MANAGER}
-)
+CASEWORK_ROLES = frozenset({Role.DUTY_OFFICER, Role.PRACTITIONER, Role.TEAM_MANAGER, Role.CASE_MANAGER})
 # Roles that may change person records (case managers read only).
 EDITING_ROLES = frozenset({Role.DUTY_OFFICER, Role.PRACTITIONER, Role.TEAM_MANAGER})

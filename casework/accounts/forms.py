@@ -22,10 +22,13 @@ class MfaCodeForm(forms.Form):
     """One code: from the authenticator app, or (when signing in) a recovery code."""
 
     code = forms.CharField(
-        label="Code", max_length=32, strip=True,
+        label="Code",
+        max_length=32,
+        strip=True,
         error_messages={"required": "Enter the code", "max_length": "The code is too long: check it"},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false",
-                                      "autocapitalize": "none"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
     )
 
     def __init__(self, *args, numeric: bool = False, **kwargs):

@@ -50,16 +50,19 @@ class MfaThrottled(DomainError):
 
     def __init__(self, locked_until: datetime.datetime):
         seconds = max(1, int((locked_until - timezone.now()).total_seconds() + 0.999))
-        wait = (f"{seconds} second{'s' if seconds != 1 else ''}" if seconds < 120
-                else f"{seconds // 60} minutes")
+        wait = (
+            f"{seconds} second{'s' if seconds != 1 else ''}" if seconds < 120 else f"{seconds // 60} minutes"
+        )
         super().__init__(f"Too many wrong codes. Wait {wait}, then try again.", field="code")
         self.locked_until = locked_until
 
 
 class MfaAlreadySetUp(DomainError):
     def __init__(self):
-        super().__init__("You have already set up an authenticator app. Ask your organisation admin to reset "
-                         "it if you have lost it.")
+        super().__init__(
+            "You have already set up an authenticator app. Ask your organisation admin to reset "
+            "it if you have lost it."
+        )
 
 
 class MfaNotSetUp(DomainError):
@@ -68,6 +71,7 @@ class MfaNotSetUp(DomainError):
 
 
 # Who must use it.
+
 
 def mfa_required(user: User) -> bool:
     """Whether the user must sign in with a second factor: everyone with MFA_REQUIRED_FOR_ALL, else those
@@ -108,6 +112,7 @@ def totp_code(device: TOTPDevice, *, at: float | None = None) -> str:
 
 # Enrolment.
 
+
 @dataclass(frozen=True)
 class Enrolment:
     device: TOTPDevice
@@ -116,17 +121,20 @@ class Enrolment:
     def secret(self) -> str:
         """The key as an authenticator app takes it typed in: base32, in groups of four."""
         key = base64.b32encode(self.device.bin_key).decode("ascii").rstrip("=")
-        return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
+        return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
     @property
     def qr_svg(self) -> str:
         """The otpauth:// address as a QR code, inline SVG (no style attributes: the CSP allows none)."""
-        image = qrcode.make(self.device.config_url, image_factory=qrcode.image.svg.SvgPathFillImage,
-                            box_size=10, border=4)
-        label = escape("QR code for your authenticator app. If you cannot scan it, enter the key shown "
-                       "below.")
+        image = qrcode.make(
+            self.device.config_url, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=4
+        )
+        label = escape(
+            "QR code for your authenticator app. If you cannot scan it, enter the key shown below."
+        )
         return image.to_string(encoding="unicode").replace(
-            "<svg ", f'<svg role="img" aria-label="{label}" focusable="false" class="casework-mfa-qr" ', 1)
+            "<svg ", f'<svg role="img" aria-label="{label}" focusable="false" class="casework-mfa-qr" ', 1
+        )
 
 
 def mfa_enrolment_start(*, user: User) -> Enrolment:
@@ -137,8 +145,9 @@ def mfa_enrolment_start(*, user: User) -> Enrolment:
         raise MfaAlreadySetUp()
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False,
-                                           digits=TOTP_DIGITS)
+        device = TOTPDevice.objects.create(
+            user=user, name=AUTHENTICATOR_NAME, confirmed=False, digits=TOTP_DIGITS
+        )
     return Enrolment(device)
 
 
@@ -152,8 +161,9 @@ def mfa_enrolment_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[st
     refusal: DomainError | None = None
     codes: list[str] = []
     with transaction.atomic():
-        device = (TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False)
-                  .order_by("id").first())
+        device = (
+            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("id").first()
+        )
         if device is None:
             raise MfaNotSetUp()
         refusal = _check(user=user, device=device, code=_normalise(code), stage="enrolment")
@@ -162,15 +172,22 @@ def mfa_enrolment_confirm(*, user: User, code: str) -> tuple[TOTPDevice, list[st
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = _recovery_codes_replace(user)
-            audit_record(user=user, verb="accounts.mfa_enrolled", obj=user,
-                         changes={"mfa": {"before": False, "after": True},
-                                  "recovery_codes": {"before": None, "after": len(codes)}})
+            audit_record(
+                user=user,
+                verb="accounts.mfa_enrolled",
+                obj=user,
+                changes={
+                    "mfa": {"before": False, "after": True},
+                    "recovery_codes": {"before": None, "after": len(codes)},
+                },
+            )
     if refusal is not None:
         raise refusal
     return device, codes
 
 
 # Verification.
+
 
 @dataclass(frozen=True)
 class Verified:
@@ -192,16 +209,22 @@ def mfa_verify(*, user: User, code: str) -> Verified:
         device: TOTPDevice | StaticDevice = totp
         if not app_code:
             # A recovery code counts against the recovery codes' own throttle (the app's without any).
-            device = (StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
-                      or totp)
-        refusal = _check(user=user, device=device, code=code, stage="sign_in",
-                         wrong_shape=not app_code and device is totp)
+            device = (
+                StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first() or totp
+            )
+        refusal = _check(
+            user=user, device=device, code=code, stage="sign_in", wrong_shape=not app_code and device is totp
+        )
         left = None
         if refusal is None:
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
-                audit_record(user=user, verb="accounts.mfa_recovery_code_used", obj=user,
-                             changes={"recovery_codes": {"before": left + 1, "after": left}})
+                audit_record(
+                    user=user,
+                    verb="accounts.mfa_recovery_code_used",
+                    obj=user,
+                    changes={"recovery_codes": {"before": left + 1, "after": left}},
+                )
             else:
                 audit_record(user=user, verb="accounts.mfa_verified", obj=user)
     if refusal is not None:
@@ -213,15 +236,22 @@ def _normalise(code: str) -> str:
     return "".join(str(code or "").split()).replace("-", "").lower()
 
 
-def _check(*, user: User, device: TOTPDevice | StaticDevice, code: str, stage: str,
-           wrong_shape: bool = False) -> DomainError | None:
+def _check(
+    *, user: User, device: TOTPDevice | StaticDevice, code: str, stage: str, wrong_shape: bool = False
+) -> DomainError | None:
     """Check the code against the device under its throttle; record a failure. The refusal, or None."""
     allowed, details = device.verify_is_allowed()
     if not allowed:
-        audit_record(user=user, verb="accounts.mfa_failed", obj=user,
-                     changes={"stage": {"before": None, "after": stage},
-                              "throttled": {"before": None, "after": True},
-                              "failures": {"before": None, "after": device.throttling_failure_count}})
+        audit_record(
+            user=user,
+            verb="accounts.mfa_failed",
+            obj=user,
+            changes={
+                "stage": {"before": None, "after": stage},
+                "throttled": {"before": None, "after": True},
+                "failures": {"before": None, "after": device.throttling_failure_count},
+            },
+        )
         return MfaThrottled(details["locked_until"])
     if wrong_shape:
         device.throttle_increment(commit=True)
@@ -230,18 +260,26 @@ def _check(*, user: User, device: TOTPDevice | StaticDevice, code: str, stage: s
         verified = device.verify_token(code)
     if verified:
         return None
-    audit_record(user=user, verb="accounts.mfa_failed", obj=user,
-                 changes={"stage": {"before": None, "after": stage},
-                          "failures": {"before": None, "after": device.throttling_failure_count}})
+    audit_record(
+        user=user,
+        verb="accounts.mfa_failed",
+        obj=user,
+        changes={
+            "stage": {"before": None, "after": stage},
+            "failures": {"before": None, "after": device.throttling_failure_count},
+        },
+    )
     return MfaCodeRefused()
 
 
 # Recovery codes.
 
+
 def _recovery_codes_replace(user: User) -> list[str]:
     """A new set of recovery codes for the user (the old set, used or not, stops working)."""
-    device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_CODES_NAME,
-                                                   defaults={"confirmed": True})
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_CODES_NAME, defaults={"confirmed": True}
+    )
     StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.token_set.all().delete()
     device.throttle_reset(commit=False)
@@ -259,22 +297,34 @@ def mfa_recovery_codes_regenerate(*, user: User) -> list[str]:
             raise MfaNotSetUp()
         before = mfa_recovery_codes_left(user=user)
         codes = _recovery_codes_replace(user)
-        audit_record(user=user, verb="accounts.mfa_recovery_codes_replaced", obj=user,
-                     changes={"recovery_codes": {"before": before, "after": len(codes)}})
+        audit_record(
+            user=user,
+            verb="accounts.mfa_recovery_codes_replaced",
+            obj=user,
+            changes={"recovery_codes": {"before": before, "after": len(codes)}},
+        )
     return codes
 
 
 # Reset.
 
+
 def mfa_reset(*, user: User, reset_by: User) -> None:
     """Remove the user's authenticator app and recovery codes: they set up again at their next sign-in (and
     any session of theirs verified with them is no longer). Audited. Raises PermissionRefused."""
-    require_perm(reset_by, "accounts.reset_mfa", user,
-                 "Only an admin of one of their organisations can reset someone's sign-in, and not their "
-                 "own.")
+    require_perm(
+        reset_by,
+        "accounts.reset_mfa",
+        user,
+        "Only an admin of one of their organisations can reset someone's sign-in, and not their own.",
+    )
     with transaction.atomic():
         had = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        audit_record(user=reset_by, verb="accounts.mfa_reset", obj=user,
-                     changes={"mfa": {"before": had, "after": False}})
+        audit_record(
+            user=reset_by,
+            verb="accounts.mfa_reset",
+            obj=user,
+            changes={"mfa": {"before": had, "after": False}},
+        )

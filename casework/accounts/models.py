@@ -22,17 +22,25 @@ class Organisation(TimeStampedModel):
     initiative = models.ForeignKey(
         Initiative, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"
     )
-    organisation_type = models.CharField(max_length=32, choices=OrganisationType.choices, default=OrganisationType.OTHER)
+    organisation_type = models.CharField(
+        max_length=32, choices=OrganisationType.choices, default=OrganisationType.OTHER
+    )
     # An organisation can hold several roles in an initiative (lead, responsible, delivery).
     kinds = models.JSONField(default=list, blank=True)
     # Postcode districts ("RG40") or named areas ("Wokingham town") that the organisation covers.
     areas = models.JSONField(default=list, blank=True)
     capabilities = models.JSONField(default=list, blank=True)
-    identifier = models.CharField(max_length=64, blank=True, help_text="e.g. GSS code, Companies House or charity number")
+    identifier = models.CharField(
+        max_length=64, blank=True, help_text="e.g. GSS code, Companies House or charity number"
+    )
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["initiative", "name"], name="organisation_name_unique_in_initiative")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "name"], name="organisation_name_unique_in_initiative"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -56,7 +64,9 @@ class Team(TimeStampedModel):
 
     class Meta:
         ordering = ["organisation__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_organisation")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_organisation")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation.name})"
@@ -77,14 +87,18 @@ class Membership(TimeStampedModel):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(max_length=32, choices=Role.choices)
     is_active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["organisation__name", "role"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "team", "role"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "team", "role"], name="membership_unique"
+            ),
         ]
         indexes = [models.Index(fields=["organisation", "role"])]
 

@@ -15,5 +15,7 @@ def can_reset_mfa(user, target: User) -> bool:
     if not getattr(user, "is_authenticated", False) or target.pk == user.pk:
         return False
     administered = actor_for(user).organisations_with_role(Role.ORG_ADMIN)
-    return bool(administered) and Membership.objects.filter(
-        user=target, organisation_id__in=administered, is_active=True).exists()
+    return (
+        bool(administered)
+        and Membership.objects.filter(user=target, organisation_id__in=administered, is_active=True).exists()
+    )

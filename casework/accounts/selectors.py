@@ -73,10 +73,18 @@ def _active_memberships(user_id: int) -> CompiledRows:
     comes once per initiative led, usually none or one).
     Compiled once per user (ADR 8); the rows are read afresh on every call."""
     return CompiledRows(
-        Membership.objects.filter(user_id=user_id, is_active=True).order_by("id")
-        .values("organisation_id", "role", "team_id", initiative=F("organisation__initiative_id"),
-                led=F("organisation__initiatives_led__id"), organisation_name=F("organisation__name"),
-                organisation_kinds=F("organisation__kinds"), safeguarding_team=F("team__is_safeguarding"))
+        Membership.objects.filter(user_id=user_id, is_active=True)
+        .order_by("id")
+        .values(
+            "organisation_id",
+            "role",
+            "team_id",
+            initiative=F("organisation__initiative_id"),
+            led=F("organisation__initiatives_led__id"),
+            organisation_name=F("organisation__name"),
+            organisation_kinds=F("organisation__kinds"),
+            safeguarding_team=F("team__is_safeguarding"),
+        )
     )
 
 
@@ -104,8 +112,9 @@ def actor_for(user: User) -> Actor:
             roles_by_organisation={org: frozenset(r) for org, r in roles.items()},
             primary_organisation_id=rows[0]["organisation_id"] if rows else None,
             organisation_names={row["organisation_id"]: row["organisation_name"] for row in rows},
-            organisation_kinds={row["organisation_id"]: frozenset(row["organisation_kinds"] or ())
-                                for row in rows},
+            organisation_kinds={
+                row["organisation_id"]: frozenset(row["organisation_kinds"] or ()) for row in rows
+            },
             safeguarding_team_ids=frozenset(row["team_id"] for row in rows if row["safeguarding_team"]),
         )
     user._casework_actor = actor
@@ -119,7 +128,9 @@ def organisation_get_primary(*, user: User) -> Organisation | None:
 
 def user_list_in_organisation(*, organisation_id: int) -> QuerySet[User]:
     return (
-        User.objects.filter(memberships__organisation_id=organisation_id, memberships__is_active=True, is_active=True)
+        User.objects.filter(
+            memberships__organisation_id=organisation_id, memberships__is_active=True, is_active=True
+        )
         .distinct()
         .order_by("first_name", "last_name")
     )
@@ -132,15 +143,21 @@ def team_list_for_organisation(*, organisation_id: int) -> QuerySet[Team]:
 def organisation_list_responsible(*, initiative_id: int, exclude_id: int | None = None) -> list[Organisation]:
     """The initiative's responsible organisations, by name. (`kinds` is a JSON list: filtered here, not in SQL,
     so that SQLite and PostgreSQL agree; an initiative has a handful of organisations.)"""
-    return [org for org in Organisation.objects.filter(initiative_id=initiative_id).order_by("name")
-            if "responsible" in org.kinds and org.pk != exclude_id]
+    return [
+        org
+        for org in Organisation.objects.filter(initiative_id=initiative_id).order_by("name")
+        if "responsible" in org.kinds and org.pk != exclude_id
+    ]
 
 
 def user_list_assignable(*, organisation_id: int, team_id: int | None = None) -> QuerySet[User]:
     """Active users who do casework that changes records in the organisation: who may be given a case.
     With a team, only its members (a case page offers its own team, not a county's hundreds of staff)."""
-    memberships = {"memberships__organisation_id": organisation_id, "memberships__is_active": True,
-                   "memberships__role__in": [str(r) for r in EDITING_ROLES]}
+    memberships = {
+        "memberships__organisation_id": organisation_id,
+        "memberships__is_active": True,
+        "memberships__role__in": [str(r) for r in EDITING_ROLES],
+    }
     if team_id is not None:
         memberships["memberships__team_id"] = team_id
     return User.objects.filter(is_active=True, **memberships).distinct().order_by("first_name", "last_name")

@@ -42,11 +42,22 @@ def api_token_issue(*, user: User, name: str = "", days: int = 90, issued_by: Us
     secret = secrets.token_urlsafe(32)
     token = f"{TOKEN_PREFIX}_{prefix}_{secret}"
     with transaction.atomic():
-        record = ApiToken.objects.create(user=user, name=name, prefix=prefix, token_hash=_hash(token),
-                                         expires_at=clock.now() + datetime.timedelta(days=days))
-        audit_record(user=issued_by, verb="accounts.api_token_issued", obj=record,
-                     changes={"user": {"before": None, "after": user.pk},
-                              "expires_at": {"before": None, "after": record.expires_at}})
+        record = ApiToken.objects.create(
+            user=user,
+            name=name,
+            prefix=prefix,
+            token_hash=_hash(token),
+            expires_at=clock.now() + datetime.timedelta(days=days),
+        )
+        audit_record(
+            user=issued_by,
+            verb="accounts.api_token_issued",
+            obj=record,
+            changes={
+                "user": {"before": None, "after": user.pk},
+                "expires_at": {"before": None, "after": record.expires_at},
+            },
+        )
     return token
 
 
@@ -54,8 +65,12 @@ def api_token_revoke(*, token: ApiToken, revoked_by: User | None = None) -> None
     with transaction.atomic():
         if token.revoked_at is None:
             ApiToken.objects.filter(pk=token.pk).update(revoked_at=clock.now())
-            audit_record(user=revoked_by, verb="accounts.api_token_revoked", obj=token,
-                         changes={"revoked": {"before": False, "after": True}})
+            audit_record(
+                user=revoked_by,
+                verb="accounts.api_token_revoked",
+                obj=token,
+                changes={"revoked": {"before": False, "after": True}},
+            )
 
 
 _USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
@@ -71,8 +86,11 @@ def _token_with_user(prefix: str, address: str | None) -> CompiledRows:
     columns = {f"u_{name}": F(f"user__{name}") for name in _USER_FIELDS}
     if address is not None:
         columns |= rate_limit_columns(_failures_key(address), name="failures")
-    return CompiledRows(ApiToken.objects.filter(prefix=prefix).values(
-        "id", "token_hash", "expires_at", "revoked_at", "last_used_at", **columns))
+    return CompiledRows(
+        ApiToken.objects.filter(prefix=prefix).values(
+            "id", "token_hash", "expires_at", "revoked_at", "last_used_at", **columns
+        )
+    )
 
 
 def api_token_authenticate(raw: str, *, address: str | None = None) -> User | None:
@@ -89,8 +107,11 @@ def api_token_authenticate(raw: str, *, address: str | None = None) -> User | No
     if address is not None:
         limit = settings.CASEWORK_API_TOKEN_FAILURE_LIMIT
         # With no token row to carry the window (a failure already), it costs a read of its own.
-        until = (rate_limit_holds(found[0]["failures_count"], found[0]["failures_ends_at"], limit=limit)
-                 if found else rate_limit_reached(_failures_key(address), limit=limit))
+        until = (
+            rate_limit_holds(found[0]["failures_count"], found[0]["failures_ends_at"], limit=limit)
+            if found
+            else rate_limit_reached(_failures_key(address), limit=limit)
+        )
         if until is not None:
             raise _locked_out(until)
     user = _token_user(raw, found[0]) if found else None
@@ -117,8 +138,11 @@ def _failures_key(address: str) -> str:
 
 def _locked_out(until: datetime.datetime) -> RateLimited:
     wait = minutes_text((until - clock.now()).total_seconds())
-    return RateLimited(f"Too many failed tokens have been sent from your address. Every request from it is "
-                       f"refused for {wait}, even with a valid token.", until=until)
+    return RateLimited(
+        f"Too many failed tokens have been sent from your address. Every request from it is "
+        f"refused for {wait}, even with a valid token.",
+        until=until,
+    )
 
 
 def _failure_count(address: str, *, token_id: int | None) -> None:
@@ -136,15 +160,28 @@ def _failure_count(address: str, *, token_id: int | None) -> None:
     tried = ApiToken.objects.filter(pk=token_id).first() if token_id is not None else None
     with transaction.atomic():
         rate_limit_hold(key, until=until)
-        audit_record_many([
-            {"user": None, "verb": "accounts.api_token_refused", "obj": tried,
-             "changes": {"client_address": {"before": None, "after": address},
-                         "failures": {"before": limit - 1, "after": limit}},
-             "reason": f"{limit} failed API tokens from {address} within "
-                       f"{minutes_text(cooloff.total_seconds())}"},
-            {"user": None, "verb": "accounts.api_address_locked_out",
-             "changes": {"client_address": {"before": None, "after": address},
-                         "locked_until": {"before": None, "after": until}},
-             "reason": f"Every API request from {address} is refused until the cool-off ends"},
-        ])
+        audit_record_many(
+            [
+                {
+                    "user": None,
+                    "verb": "accounts.api_token_refused",
+                    "obj": tried,
+                    "changes": {
+                        "client_address": {"before": None, "after": address},
+                        "failures": {"before": limit - 1, "after": limit},
+                    },
+                    "reason": f"{limit} failed API tokens from {address} within "
+                    f"{minutes_text(cooloff.total_seconds())}",
+                },
+                {
+                    "user": None,
+                    "verb": "accounts.api_address_locked_out",
+                    "changes": {
+                        "client_address": {"before": None, "after": address},
+                        "locked_until": {"before": None, "after": until},
+                    },
+                    "reason": f"Every API request from {address} is refused until the cool-off ends",
+                },
+            ]
+        )
     raise _locked_out(until)

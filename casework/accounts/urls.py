@@ -6,8 +6,15 @@ from casework.accounts.forms import SignInForm
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html", authentication_form=SignInForm,
-                                               redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html",
+            authentication_form=SignInForm,
+            redirect_authenticated_user=True,
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The steps of signing in after the password (casework.accounts.middleware lets these through).
     path("mfa/set-up", views.mfa_setup, name="mfa_setup"),

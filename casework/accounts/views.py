@@ -37,8 +37,9 @@ RECOVERY_CODES_SESSION_KEY = "casework_mfa_new_recovery_codes"
 
 def _next_url(request) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                      require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return reverse("core:home")
 
@@ -74,8 +75,11 @@ def mfa_setup(request):
             _signed_in_with(request, device)
             request.session[RECOVERY_CODES_SESSION_KEY] = {"codes": codes, "replaced": False}
             return redirect(_with_next("accounts:mfa_recovery_codes", next_url))
-    return render(request, "accounts/mfa_setup.html", {
-        "form": form, "enrolment": enrolment, "next": next_url, "required": step is not None})
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {"form": form, "enrolment": enrolment, "next": next_url, "required": step is not None},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,8 +101,11 @@ def mfa_verify_code(request):
             _signed_in_with(request, verified.device)
             if verified.recovery_codes_left is not None:
                 left = verified.recovery_codes_left
-                messages.warning(request, f"You used a recovery code: it will not work again. You have "
-                                          f"{left} left. Get a new set from Sign-in security.")
+                messages.warning(
+                    request,
+                    f"You used a recovery code: it will not work again. You have "
+                    f"{left} left. Get a new set from Sign-in security.",
+                )
             return redirect(next_url)
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": next_url})
 
@@ -127,12 +134,16 @@ def security(request):
         request.session[RECOVERY_CODES_SESSION_KEY] = {"codes": codes, "replaced": True}
         return redirect(_with_next("accounts:mfa_recovery_codes", reverse("accounts:security")))
     device = mfa_device_get(user=user)
-    return render(request, "accounts/security.html", {
-        "device": device,
-        "recovery_codes_left": mfa_recovery_codes_left(user=user) if device else 0,
-        "required": mfa_required(user),
-        "is_org_admin": bool(actor_for(user).organisations_with_role(Role.ORG_ADMIN)),
-    })
+    return render(
+        request,
+        "accounts/security.html",
+        {
+            "device": device,
+            "recovery_codes_left": mfa_recovery_codes_left(user=user) if device else 0,
+            "required": mfa_required(user),
+            "is_org_admin": bool(actor_for(user).organisations_with_role(Role.ORG_ADMIN)),
+        },
+    )
 
 
 def _administered_users(request):
@@ -154,7 +165,9 @@ def mfa_user_reset(request, user_id: int):
     require_page_perm(request.user, "accounts.reset_mfa", target)
     if request.method == "POST":
         mfa_reset(user=target, reset_by=request.user)
-        messages.success(request, f"{target.display_name} will set up their authenticator app again the next "
-                                  f"time they sign in.")
+        messages.success(
+            request,
+            f"{target.display_name} will set up their authenticator app again the next time they sign in.",
+        )
         return redirect("accounts:mfa_users")
     return render(request, "accounts/mfa_user_reset.html", {"target": target})

@@ -6,7 +6,9 @@ from casework.core.models import TimeStampedModel, VersionedModel
 class NamedArea(models.Model):
     """A named area of an initiative ("Wokingham town") made of postcode districts."""
 
-    initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="named_areas")
+    initiative = models.ForeignKey(
+        "accounts.Initiative", on_delete=models.PROTECT, related_name="named_areas"
+    )
     name = models.CharField(max_length=100)
     postcode_districts = models.JSONField(default=list)
 
@@ -27,7 +29,9 @@ class AllocationRule(TimeStampedModel, VersionedModel):
     with the person.
     """
 
-    initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="allocation_rules")
+    initiative = models.ForeignKey(
+        "accounts.Initiative", on_delete=models.PROTECT, related_name="allocation_rules"
+    )
     position = models.PositiveIntegerField()
     name = models.CharField(max_length=200)
     risk_categories = models.ManyToManyField("cases.RiskCategory", blank=True, related_name="+")
@@ -35,8 +39,9 @@ class AllocationRule(TimeStampedModel, VersionedModel):
     required_capabilities = models.JSONField(default=list, blank=True)
     use_existing_relationship = models.BooleanField(default=False)
     recent_days = models.PositiveIntegerField(default=365, help_text="How recent a closed case still counts")
-    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -49,6 +54,9 @@ class AllocationRule(TimeStampedModel, VersionedModel):
 class AllocationPolicy(TimeStampedModel, VersionedModel):
     """The initiative's fallback: where a case goes when no rule matches. Required before allocating."""
 
-    initiative = models.OneToOneField("accounts.Initiative", on_delete=models.PROTECT,
-                                      related_name="allocation_policy")
-    fallback_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    initiative = models.OneToOneField(
+        "accounts.Initiative", on_delete=models.PROTECT, related_name="allocation_policy"
+    )
+    fallback_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )

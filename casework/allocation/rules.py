@@ -58,14 +58,19 @@ def _labels(values) -> str:
     return ", ".join(sorted(values))
 
 
-def choose_organisation(case: CaseFacts, rules: list[RuleFacts], organisations: dict[int, OrganisationFacts],
-                        fallback_id: int) -> Decision:
+def choose_organisation(
+    case: CaseFacts, rules: list[RuleFacts], organisations: dict[int, OrganisationFacts], fallback_id: int
+) -> Decision:
     """The first rule that matches decides; a person's existing worker comes first; else the fallback."""
     if case.existing_worker is not None:
         org = organisations.get(case.existing_worker.organisation_id)
         if org is not None:
-            return Decision(org.id, None, f"The person already has a {case.existing_worker.description} at "
-                                          f"{org.name}, so the case goes to that organisation.")
+            return Decision(
+                org.id,
+                None,
+                f"The person already has a {case.existing_worker.description} at "
+                f"{org.name}, so the case goes to that organisation.",
+            )
     for rule in sorted(rules, key=lambda r: (r.position, r.id)):
         reasons = []
         if rule.risk_category_ids:
@@ -81,17 +86,22 @@ def choose_organisation(case: CaseFacts, rules: list[RuleFacts], organisations: 
             if not related:
                 continue
             rel = related[0]
-            return Decision(rel.organisation_id, rule.id,
-                            f"Rule {rule.position} '{rule.name}' matched: the person has an existing relationship "
-                            f"with {organisations[rel.organisation_id].name} ({rel.description}).")
+            return Decision(
+                rel.organisation_id,
+                rule.id,
+                f"Rule {rule.position} '{rule.name}' matched: the person has an existing relationship "
+                f"with {organisations[rel.organisation_id].name} ({rel.description}).",
+            )
         if rule.organisation_id is not None:
             org = organisations.get(rule.organisation_id)
             if org is None or not (rule.required_capabilities <= org.capabilities):
                 continue
             chosen = org
         else:
-            capable = sorted((o for o in organisations.values() if o.is_responsible and _capable(o, rule, case.district)),
-                             key=lambda o: o.name)
+            capable = sorted(
+                (o for o in organisations.values() if o.is_responsible and _capable(o, rule, case.district)),
+                key=lambda o: o.name,
+            )
             if not capable:
                 continue
             chosen = capable[0]
@@ -102,4 +112,6 @@ def choose_organisation(case: CaseFacts, rules: list[RuleFacts], organisations: 
         return Decision(chosen.id, rule.id, f"Rule {rule.position} '{rule.name}' matched: {because}.")
     fallback = organisations.get(fallback_id)
     name = fallback.name if fallback else "the fallback organisation"
-    return Decision(fallback_id, None, f"No rule matched, so the case went to the fallback organisation, {name}.")
+    return Decision(
+        fallback_id, None, f"No rule matched, so the case went to the fallback organisation, {name}."
+    )

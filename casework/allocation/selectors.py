@@ -64,8 +64,11 @@ class WorklistScope:
 
 def worklist_scope(*, user) -> WorklistScope:
     actor = actor_for(user)
-    return WorklistScope(organisation_ids=worklist_organisation_ids(user=user), team_ids=actor.team_ids,
-                         managing_organisation_ids=actor.organisations_with_role(Role.TEAM_MANAGER))
+    return WorklistScope(
+        organisation_ids=worklist_organisation_ids(user=user),
+        team_ids=actor.team_ids,
+        managing_organisation_ids=actor.organisations_with_role(Role.TEAM_MANAGER),
+    )
 
 
 def team_worklist(*, user, filters: WorklistFilters = WorklistFilters()) -> QuerySet[Case]:
@@ -77,42 +80,57 @@ def team_worklist(*, user, filters: WorklistFilters = WorklistFilters()) -> Quer
     return team_worklist_for_scope(worklist_scope(user=user), filters)
 
 
-def team_worklist_for_scope(scope: WorklistScope,
-                            filters: WorklistFilters = WorklistFilters()) -> QuerySet[Case]:
+def team_worklist_for_scope(
+    scope: WorklistScope, filters: WorklistFilters = WorklistFilters()
+) -> QuerySet[Case]:
     """The team worklist from its scope and filters alone: nothing else may decide it (its SQL is cached)."""
     if not scope.organisation_ids:
         return Case.objects.none()
-    team_scope = Q(allocated_team__isnull=True) | Q(allocated_team_id__in=scope.team_ids) | Q(
-        responsible_organisation_id__in=scope.managing_organisation_ids)
+    team_scope = (
+        Q(allocated_team__isnull=True)
+        | Q(allocated_team_id__in=scope.team_ids)
+        | Q(responsible_organisation_id__in=scope.managing_organisation_ids)
+    )
     qs = Case.objects.filter(
-        responsible_organisation_id__in=scope.organisation_ids, stage=CaseStage.AWAITING_ALLOCATION,
-        primary_worker__isnull=True, status=CaseStatus.PLANNED,
+        responsible_organisation_id__in=scope.organisation_ids,
+        stage=CaseStage.AWAITING_ALLOCATION,
+        primary_worker__isnull=True,
+        status=CaseStatus.PLANNED,
     ).filter(team_scope)
     if filters.team_id:
         qs = qs.filter(allocated_team_id=filters.team_id)
     return apply_filters(qs, filters).select_related("person", "household", "risk_category", "allocated_team")
 
 
-def case_index(*, user, filters: WorklistFilters = WorklistFilters(), status: str = "",
-               unallocated_only: bool = False) -> QuerySet[Case]:
+def case_index(
+    *, user, filters: WorklistFilters = WorklistFilters(), status: str = "", unallocated_only: bool = False
+) -> QuerySet[Case]:
     """The case index: who is responsible, status, stage, risk category and dates, for each case."""
     qs = case_list_index(user=user)
     if status:
         qs = qs.filter(status=status)
     if unallocated_only:
         qs = qs.filter(responsible_organisation__isnull=True, status__in=OPEN_STATUSES)
-    return apply_filters(qs, filters).select_related("risk_category", "responsible_organisation", "allocated_team",
-                                              "primary_worker")
+    return apply_filters(qs, filters).select_related(
+        "risk_category", "responsible_organisation", "allocated_team", "primary_worker"
+    )
 
 
 def allocation_rules_for(*, initiative_id: int) -> QuerySet[AllocationRule]:
-    return (AllocationRule.objects.filter(initiative_id=initiative_id).select_related("organisation")
-            .prefetch_related("risk_categories").order_by("position", "id"))
+    return (
+        AllocationRule.objects.filter(initiative_id=initiative_id)
+        .select_related("organisation")
+        .prefetch_related("risk_categories")
+        .order_by("position", "id")
+    )
 
 
 def allocation_policy_for(*, initiative_id: int) -> AllocationPolicy | None:
-    return AllocationPolicy.objects.filter(initiative_id=initiative_id).select_related(
-        "fallback_organisation").first()
+    return (
+        AllocationPolicy.objects.filter(initiative_id=initiative_id)
+        .select_related("fallback_organisation")
+        .first()
+    )
 
 
 def named_areas_for(*, initiative_id: int) -> QuerySet[NamedArea]:

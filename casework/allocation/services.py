@@ -41,45 +41,71 @@ class AllocationContext:
         if policy is None:
             raise DomainError("Set a fallback organisation for the initiative before allocating cases.")
         self.fallback_id = policy.fallback_organisation_id
-        named = {a.name: frozenset(a.postcode_districts) for a in NamedArea.objects.filter(initiative_id=initiative_id)}
+        named = {
+            a.name: frozenset(a.postcode_districts)
+            for a in NamedArea.objects.filter(initiative_id=initiative_id)
+        }
         self.organisations = {
             org.pk: OrganisationFacts(
-                id=org.pk, name=org.name, districts=_expand(org.areas, named),
-                capabilities=frozenset(org.capabilities), is_responsible="responsible" in org.kinds)
+                id=org.pk,
+                name=org.name,
+                districts=_expand(org.areas, named),
+                capabilities=frozenset(org.capabilities),
+                is_responsible="responsible" in org.kinds,
+            )
             for org in Organisation.objects.filter(initiative_id=initiative_id)
         }
         self.rules = [
             RuleFacts(
-                id=rule.pk, position=rule.position, name=rule.name,
+                id=rule.pk,
+                position=rule.position,
+                name=rule.name,
                 risk_category_ids=frozenset(c.pk for c in rule.risk_categories.all()),
                 risk_category_labels=tuple(c.label for c in rule.risk_categories.all()),
-                districts=_expand(rule.areas, named), area_labels=tuple(rule.areas),
+                districts=_expand(rule.areas, named),
+                area_labels=tuple(rule.areas),
                 required_capabilities=frozenset(rule.required_capabilities),
-                use_existing_relationship=rule.use_existing_relationship, organisation_id=rule.organisation_id)
+                use_existing_relationship=rule.use_existing_relationship,
+                organisation_id=rule.organisation_id,
+            )
             for rule in AllocationRule.objects.filter(initiative_id=initiative_id, is_active=True)
-            .prefetch_related("risk_categories").order_by("position", "id")
+            .prefetch_related("risk_categories")
+            .order_by("position", "id")
         ]
-        self.recent_days = {r.pk: r.recent_days for r in AllocationRule.objects.filter(initiative_id=initiative_id)}
+        self.recent_days = {
+            r.pk: r.recent_days for r in AllocationRule.objects.filter(initiative_id=initiative_id)
+        }
 
     def facts_for(self, case: Case) -> CaseFacts:
         subject = Q(person_id=case.person_id) if case.person_id else Q(household_id=case.household_id)
         recent = clock.now() - datetime.timedelta(days=max(self.recent_days.values(), default=365))
-        others = (Case.objects.filter(subject).exclude(pk=case.pk).filter(responsible_organisation__isnull=False)
-                  .filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=recent))
-                  .select_related("primary_worker").order_by("-raised_at"))
+        others = (
+            Case.objects.filter(subject)
+            .exclude(pk=case.pk)
+            .filter(responsible_organisation__isnull=False)
+            .filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=recent))
+            .select_related("primary_worker")
+            .order_by("-raised_at")
+        )
         existing_worker = None
         relationships = []
         for other in others:
             if other.primary_worker_id and other.status in OPEN_STATUSES and existing_worker is None:
                 existing_worker = ExistingRelationship(
                     other.responsible_organisation_id,
-                    f"worker, {other.primary_worker.display_name}, on case {other.reference}")
+                    f"worker, {other.primary_worker.display_name}, on case {other.reference}",
+                )
             state = "open" if other.status in OPEN_STATUSES else "recent"
-            relationships.append(ExistingRelationship(other.responsible_organisation_id,
-                                                      f"{state} case {other.reference}"))
-        return CaseFacts(risk_category_id=case.risk_category_id,
-                         risk_category_label=case.risk_category.label if case.risk_category_id else "none",
-                         district=case.area, existing_worker=existing_worker, relationships=tuple(relationships))
+            relationships.append(
+                ExistingRelationship(other.responsible_organisation_id, f"{state} case {other.reference}")
+            )
+        return CaseFacts(
+            risk_category_id=case.risk_category_id,
+            risk_category_label=case.risk_category.label if case.risk_category_id else "none",
+            district=case.area,
+            existing_worker=existing_worker,
+            relationships=tuple(relationships),
+        )
 
     def decide(self, case: Case) -> Decision:
         return choose_organisation(self.facts_for(case), self.rules, self.organisations, self.fallback_id)
@@ -99,21 +125,34 @@ def _allocate_with(context: AllocationContext, *, user, case: Case, version: int
         if case.stage == CaseStage.INTAKE:
             complete_stage(case=case, stage=CaseStage.INTAKE, user=user, at=now)
             start_stage(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
-        update_case(user=user, case=case, version=version, verb="cases.case_allocated", fields={
-            "responsible_organisation_id": decision.organisation_id, "allocation_rule_id": decision.rule_id,
-            "allocation_explanation": decision.explanation, "allocated_team_id": None,
-            "stage": CaseStage.AWAITING_ALLOCATION}, reason=decision.explanation)
+        update_case(
+            user=user,
+            case=case,
+            version=version,
+            verb="cases.case_allocated",
+            fields={
+                "responsible_organisation_id": decision.organisation_id,
+                "allocation_rule_id": decision.rule_id,
+                "allocation_explanation": decision.explanation,
+                "allocated_team_id": None,
+                "stage": CaseStage.AWAITING_ALLOCATION,
+            },
+            reason=decision.explanation,
+        )
     return decision
 
 
 def case_allocate(*, user, case: Case, version: int | None = None) -> Decision:
     """Apply the initiative's allocation rules to one case and record which rule matched and why."""
-    require_perm(user, "cases.allocate_case", case, "Only the lead organisation's initiative admins allocate cases.")
+    require_perm(
+        user, "cases.allocate_case", case, "Only the lead organisation's initiative admins allocate cases."
+    )
     return _allocate_with(AllocationContext(case.initiative_id), user=user, case=case, version=version)
 
 
-def cases_allocate_unallocated(*, user, initiative_id: int,
-                               progress: Callable[[int], None] | None = None) -> dict[str, int]:
+def cases_allocate_unallocated(
+    *, user, initiative_id: int, progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
     """Allocate every open case of the initiative that has no responsible organisation yet.
 
     Each case commits on its own, so a conflict on one does not undo the others. Returns counts.
@@ -124,9 +163,16 @@ def cases_allocate_unallocated(*, user, initiative_id: int,
         raise PermissionRefused("Only the lead organisation's initiative admins allocate cases.")
     context = AllocationContext(initiative_id)
     counts = {"allocated": 0, "skipped": 0}
-    pending = (Case.objects.filter(initiative_id=initiative_id, responsible_organisation__isnull=True,
-                                   status__in=OPEN_STATUSES, primary_worker__isnull=True)
-               .select_related("risk_category").order_by("raised_at", "id"))
+    pending = (
+        Case.objects.filter(
+            initiative_id=initiative_id,
+            responsible_organisation__isnull=True,
+            status__in=OPEN_STATUSES,
+            primary_worker__isnull=True,
+        )
+        .select_related("risk_category")
+        .order_by("raised_at", "id")
+    )
     for case in pending.iterator(chunk_size=500):
         try:
             _allocate_with(context, user=user, case=case, version=case.version)
@@ -140,33 +186,54 @@ def cases_allocate_unallocated(*, user, initiative_id: int,
 
 def _check_member(case: Case, worker: User) -> None:
     if case.responsible_organisation_id not in actor_for(worker).casework_organisation_ids or not (
-            actor_for(worker).editing_organisation_ids):
-        raise ValidationFailed("Only practitioners of the responsible organisation can be assigned", field="worker")
+        actor_for(worker).editing_organisation_ids
+    ):
+        raise ValidationFailed(
+            "Only practitioners of the responsible organisation can be assigned", field="worker"
+        )
 
 
 def _worker_team_id(worker: User, organisation_id: int) -> int | None:
-    return (worker.memberships.filter(organisation_id=organisation_id, is_active=True, team__isnull=False)
-            .values_list("team_id", flat=True).first())
+    return (
+        worker.memberships.filter(organisation_id=organisation_id, is_active=True, team__isnull=False)
+        .values_list("team_id", flat=True)
+        .first()
+    )
 
 
-def _make_primary(*, user, case: Case, worker: User, version: int | None, verb: str, reason: str = "") -> Case:
+def _make_primary(
+    *, user, case: Case, worker: User, version: int | None, verb: str, reason: str = ""
+) -> Case:
     now = clock.now()
-    fields = {"primary_worker_id": worker.pk,
-              "allocated_team_id": _worker_team_id(worker, case.responsible_organisation_id) or case.allocated_team_id}
+    fields = {
+        "primary_worker_id": worker.pk,
+        "allocated_team_id": _worker_team_id(worker, case.responsible_organisation_id)
+        or case.allocated_team_id,
+    }
     with transaction.atomic():
-        previous = CaseAssignment.objects.filter(case=case, role=AssignmentRole.PRIMARY, ended_at__isnull=True)
+        previous = CaseAssignment.objects.filter(
+            case=case, role=AssignmentRole.PRIMARY, ended_at__isnull=True
+        )
         previous.update(ended_at=now, end_reason=reason or "Reassigned", modified_by=user, modified_at=now)
         # A secondary worker who becomes primary stops being secondary.
         CaseAssignment.objects.filter(case=case, user=worker, ended_at__isnull=True).update(
-            ended_at=now, end_reason="Became primary worker", modified_by=user, modified_at=now)
-        CaseAssignment.objects.create(case=case, user=worker, role=AssignmentRole.PRIMARY, started_at=now,
-                                      created_by=user, modified_by=user)
+            ended_at=now, end_reason="Became primary worker", modified_by=user, modified_at=now
+        )
+        CaseAssignment.objects.create(
+            case=case,
+            user=worker,
+            role=AssignmentRole.PRIMARY,
+            started_at=now,
+            created_by=user,
+            modified_by=user,
+        )
         if case.status == CaseStatus.PLANNED:
             complete_stage(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
             start_stage(case=case, stage=CaseStage.CONTACT, user=user, at=now)
             fields |= {"status": CaseStatus.ACTIVE, "stage": CaseStage.CONTACT, "allocated_at": now}
-            waiting_list_exit_for_case(user=user, case=case, reason=ExitReason.ALLOCATED,
-                                       list_kinds=ALLOCATION_LISTS)
+            waiting_list_exit_for_case(
+                user=user, case=case, reason=ExitReason.ALLOCATED, list_kinds=ALLOCATION_LISTS
+            )
         update_case(user=user, case=case, version=version, fields=fields, verb=verb, reason=reason)
     case.__dict__.pop("_assignment_roles", None)
     return case
@@ -174,13 +241,17 @@ def _make_primary(*, user, case: Case, worker: User, version: int | None, verb: 
 
 def case_accept(*, user, case: Case, version: int | None = None) -> Case:
     """A practitioner takes an unallocated case from the team worklist: they become its primary worker."""
-    require_perm(user, "cases.accept_case", case, "This case is not waiting to be accepted by your organisation.")
+    require_perm(
+        user, "cases.accept_case", case, "This case is not waiting to be accepted by your organisation."
+    )
     return _make_primary(user=user, case=case, worker=user, version=version, verb="cases.case_accepted")
 
 
 def case_assign_worker(*, user, case: Case, worker: User, version: int | None = None) -> Case:
     """A team manager assigns an unallocated case to a practitioner of the responsible organisation."""
-    require_perm(user, "cases.assign_case", case, "Only team managers of the responsible organisation assign cases.")
+    require_perm(
+        user, "cases.assign_case", case, "Only team managers of the responsible organisation assign cases."
+    )
     if case.primary_worker_id is not None:
         raise DomainError("This case already has a worker: reassign it instead, with a reason.")
     if case.stage != CaseStage.AWAITING_ALLOCATION:
@@ -191,7 +262,9 @@ def case_assign_worker(*, user, case: Case, worker: User, version: int | None = 
 
 def case_reassign_worker(*, user, case: Case, worker: User, reason: str, version: int | None = None) -> Case:
     """Give the case a new primary worker; the previous one loses editing access, the history stays."""
-    require_perm(user, "cases.assign_case", case, "Only team managers of the responsible organisation reassign.")
+    require_perm(
+        user, "cases.assign_case", case, "Only team managers of the responsible organisation reassign."
+    )
     if case.primary_worker_id is None:
         raise DomainError("This case has no worker yet: assign it instead.")
     if case.primary_worker_id == worker.pk:
@@ -199,18 +272,29 @@ def case_reassign_worker(*, user, case: Case, worker: User, reason: str, version
     if not reason.strip():
         raise ValidationFailed("Enter the reason for reassigning the case", field="reason")
     _check_member(case, worker)
-    return _make_primary(user=user, case=case, worker=worker, version=version, verb="cases.worker_reassigned",
-                         reason=reason.strip())
+    return _make_primary(
+        user=user,
+        case=case,
+        worker=worker,
+        version=version,
+        verb="cases.worker_reassigned",
+        reason=reason.strip(),
+    )
 
 
-def case_transfer(*, user, case: Case, organisation: Organisation, reason: str,
-                  version: int | None = None) -> Case:
+def case_transfer(
+    *, user, case: Case, organisation: Organisation, reason: str, version: int | None = None
+) -> Case:
     """Change the responsible organisation (the lead) or hand the case over (the current one), with a reason.
 
     The case returns to the new organisation's worklist: workers and team are cleared, their history stays.
     """
-    require_perm(user, "cases.transfer_case", case,
-                 "Only the lead organisation or the responsible organisation's team managers can do this.")
+    require_perm(
+        user,
+        "cases.transfer_case",
+        case,
+        "Only the lead organisation or the responsible organisation's team managers can do this.",
+    )
     if organisation.initiative_id != case.initiative_id or "responsible" not in organisation.kinds:
         raise ValidationFailed("Choose a responsible organisation of this initiative", field="organisation")
     if organisation.pk == case.responsible_organisation_id:
@@ -219,26 +303,42 @@ def case_transfer(*, user, case: Case, organisation: Organisation, reason: str,
         raise ValidationFailed("Enter the reason for the change", field="reason")
     now = clock.now()
     from_organisation_id = case.responsible_organisation_id
-    fields = {"responsible_organisation_id": organisation.pk, "allocated_team_id": None, "primary_worker_id": None,
-              "allocation_rule_id": None,
-              "allocation_explanation": f"Transferred from another organisation: {reason.strip()}"}
+    fields = {
+        "responsible_organisation_id": organisation.pk,
+        "allocated_team_id": None,
+        "primary_worker_id": None,
+        "allocation_rule_id": None,
+        "allocation_explanation": f"Transferred from another organisation: {reason.strip()}",
+    }
     with transaction.atomic():
         CaseAssignment.objects.filter(case=case, ended_at__isnull=True).update(
-            ended_at=now, end_reason="Case transferred to another organisation", modified_by=user, modified_at=now)
+            ended_at=now,
+            end_reason="Case transferred to another organisation",
+            modified_by=user,
+            modified_at=now,
+        )
         if case.status != CaseStatus.PLANNED:
             # Back to the new organisation's worklist; the work done so far stays on the record.
             fields |= {"status": CaseStatus.PLANNED, "stage": CaseStage.AWAITING_ALLOCATION}
             start_stage(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
-        update_case(user=user, case=case, version=version, fields=fields, verb="cases.responsibility_transferred",
-                    reason=reason.strip())
-        tasks_hand_over_for_transfer(user=user, case=case, from_organisation_id=from_organisation_id,
-                                     to_organisation=organisation)
+        update_case(
+            user=user,
+            case=case,
+            version=version,
+            fields=fields,
+            verb="cases.responsibility_transferred",
+            reason=reason.strip(),
+        )
+        tasks_hand_over_for_transfer(
+            user=user, case=case, from_organisation_id=from_organisation_id, to_organisation=organisation
+        )
         waiting_list_hand_over(user=user, case=case, to_organisation_id=organisation.pk)
     case.__dict__.pop("_assignment_roles", None)
     return case
 
 
 # The rules themselves, kept by the lead organisation's initiative admins.
+
 
 def _require_rules_admin(user, initiative_id: int) -> None:
     if not actor_for(user).has_lead_role(Role.INITIATIVE_ADMIN, initiative_id):
@@ -247,8 +347,9 @@ def _require_rules_admin(user, initiative_id: int) -> None:
         raise PermissionRefused("Only the lead organisation's initiative admins keep the allocation rules.")
 
 
-def allocation_rule_save(*, user, initiative_id: int, data: dict, rule: AllocationRule | None = None,
-                         version: int | None = None) -> AllocationRule:
+def allocation_rule_save(
+    *, user, initiative_id: int, data: dict, rule: AllocationRule | None = None, version: int | None = None
+) -> AllocationRule:
     """Create or change a rule. Needs a target organisation, or capabilities to choose one, or relationships."""
     _require_rules_admin(user, initiative_id)
     name = (data.get("name") or "").strip()
@@ -257,34 +358,68 @@ def allocation_rule_save(*, user, initiative_id: int, data: dict, rule: Allocati
     organisation = data.get("organisation")
     if organisation is not None and organisation.initiative_id != initiative_id:
         raise ValidationFailed("Choose an organisation of this initiative", field="organisation")
-    if not (organisation or data.get("required_capabilities") or data.get("use_existing_relationship")
-            or data.get("areas")):
-        raise ValidationFailed("Choose an organisation, or the area or capabilities that pick one", field="organisation")
-    areas = [a.strip().upper() if len(a.strip()) <= 4 else a.strip() for a in data.get("areas", []) if a.strip()]
-    fields = {"name": name, "areas": areas, "required_capabilities": list(data.get("required_capabilities", [])),
-              "use_existing_relationship": bool(data.get("use_existing_relationship")),
-              "recent_days": data.get("recent_days") or 365, "organisation": organisation,
-              "is_active": data.get("is_active", True)}
+    if not (
+        organisation
+        or data.get("required_capabilities")
+        or data.get("use_existing_relationship")
+        or data.get("areas")
+    ):
+        raise ValidationFailed(
+            "Choose an organisation, or the area or capabilities that pick one", field="organisation"
+        )
+    areas = [
+        a.strip().upper() if len(a.strip()) <= 4 else a.strip() for a in data.get("areas", []) if a.strip()
+    ]
+    fields = {
+        "name": name,
+        "areas": areas,
+        "required_capabilities": list(data.get("required_capabilities", [])),
+        "use_existing_relationship": bool(data.get("use_existing_relationship")),
+        "recent_days": data.get("recent_days") or 365,
+        "organisation": organisation,
+        "is_active": data.get("is_active", True),
+    }
     with transaction.atomic():
         if rule is None:
-            position = (AllocationRule.objects.filter(initiative_id=initiative_id).order_by("-position")
-                        .values_list("position", flat=True).first() or 0) + 1
-            rule = AllocationRule.objects.create(initiative_id=initiative_id, position=position, created_by=user,
-                                                 modified_by=user, **fields)
+            position = (
+                AllocationRule.objects.filter(initiative_id=initiative_id)
+                .order_by("-position")
+                .values_list("position", flat=True)
+                .first()
+                or 0
+            ) + 1
+            rule = AllocationRule.objects.create(
+                initiative_id=initiative_id, position=position, created_by=user, modified_by=user, **fields
+            )
             verb = "allocation.rule_created"
         else:
             updated = AllocationRule.objects.filter(pk=rule.pk, version=version or rule.version).update(
-                **fields, version=(version or rule.version) + 1, modified_by=user, modified_at=clock.now())
+                **fields, version=(version or rule.version) + 1, modified_by=user, modified_at=clock.now()
+            )
             if not updated:
                 from casework.core.errors import ConflictError
 
-                raise ConflictError("Somebody else changed this rule while you were editing it. Nothing was saved.")
+                raise ConflictError(
+                    "Somebody else changed this rule while you were editing it. Nothing was saved."
+                )
             rule.refresh_from_db()
             verb = "allocation.rule_changed"
         rule.risk_categories.set(data.get("risk_categories", []))
-        audit_record(user=user, verb=verb, obj=rule, changes={
-            "rule": {"before": None, "after": {**fields, "organisation": organisation.pk if organisation else None,
-                                               "risk_categories": [c.pk for c in data.get("risk_categories", [])]}}})
+        audit_record(
+            user=user,
+            verb=verb,
+            obj=rule,
+            changes={
+                "rule": {
+                    "before": None,
+                    "after": {
+                        **fields,
+                        "organisation": organisation.pk if organisation else None,
+                        "risk_categories": [c.pk for c in data.get("risk_categories", [])],
+                    },
+                }
+            },
+        )
     return rule
 
 
@@ -300,22 +435,34 @@ def allocation_rule_move(*, user, rule: AllocationRule, direction: int) -> None:
     with transaction.atomic():
         for position, r in enumerate(rules, start=1):
             AllocationRule.objects.filter(pk=r.pk).update(position=position)
-        audit_record(user=user, verb="allocation.rules_reordered", obj=rule,
-                     changes={"order": {"before": None, "after": [r.pk for r in rules]}})
+        audit_record(
+            user=user,
+            verb="allocation.rules_reordered",
+            obj=rule,
+            changes={"order": {"before": None, "after": [r.pk for r in rules]}},
+        )
 
 
-def allocation_policy_set_fallback(*, user, initiative_id: int, organisation: Organisation) -> AllocationPolicy:
+def allocation_policy_set_fallback(
+    *, user, initiative_id: int, organisation: Organisation
+) -> AllocationPolicy:
     _require_rules_admin(user, initiative_id)
     if organisation.initiative_id != initiative_id or "responsible" not in organisation.kinds:
         raise ValidationFailed("Choose a responsible organisation of this initiative", field="organisation")
     with transaction.atomic():
         policy, created = AllocationPolicy.objects.get_or_create(
-            initiative_id=initiative_id, defaults={"fallback_organisation": organisation, "created_by": user})
+            initiative_id=initiative_id, defaults={"fallback_organisation": organisation, "created_by": user}
+        )
         before = None if created else policy.fallback_organisation_id
         if not created:
-            AllocationPolicy.objects.filter(pk=policy.pk).update(fallback_organisation=organisation,
-                                                                 version=policy.version + 1)
-        audit_record(user=user, verb="allocation.fallback_set", obj=policy,
-                     changes={"fallback_organisation": {"before": before, "after": organisation.pk}})
+            AllocationPolicy.objects.filter(pk=policy.pk).update(
+                fallback_organisation=organisation, version=policy.version + 1
+            )
+        audit_record(
+            user=user,
+            verb="allocation.fallback_set",
+            obj=policy,
+            changes={"fallback_organisation": {"before": before, "after": organisation.pk}},
+        )
     policy.refresh_from_db()
     return policy

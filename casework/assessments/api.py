@@ -27,14 +27,21 @@ class NeedDefinitionOut(Schema):
     retired_at: datetime.datetime | None
 
 
-@router.get("/need-definitions", response=list[NeedDefinitionOut],
-            summary="The need definitions of your initiatives (retired ones with include_retired=true)")
+@router.get(
+    "/need-definitions",
+    response=list[NeedDefinitionOut],
+    summary="The need definitions of your initiatives (retired ones with include_retired=true)",
+)
 def need_definitions(request, include_retired: bool = False):
-    return list(selectors.need_definition_list_for_user(user=request.user, include_retired=include_retired)
-                .order_by("initiative_id", "category", "name")[:1000])
+    return list(
+        selectors.need_definition_list_for_user(user=request.user, include_retired=include_retired).order_by(
+            "initiative_id", "category", "name"
+        )[:1000]
+    )
 
 
 # Assessment forms ------------------------------------------------------------------------------------------
+
 
 class FormOut(Schema):
     id: int
@@ -71,52 +78,93 @@ class FormRevisionIn(InputSchema):
 
 
 def _form_out(form) -> dict:
-    return {"id": form.pk, "organisation_id": form.organisation_id, "code": form.code, "name": form.name,
-            "description": form.description, "latest_version": getattr(form, "latest_number", None),
-            "retired_at": form.retired_at}
+    return {
+        "id": form.pk,
+        "organisation_id": form.organisation_id,
+        "code": form.code,
+        "name": form.name,
+        "description": form.description,
+        "latest_version": getattr(form, "latest_number", None),
+        "retired_at": form.retired_at,
+    }
 
 
 def _version_out(version) -> dict:
-    return {"form_id": version.form_id, "number": version.number, "schema": version.schema,
-            "change_note": version.change_note, "created_at": version.created_at}
+    return {
+        "form_id": version.form_id,
+        "number": version.number,
+        "schema": version.schema,
+        "change_note": version.change_note,
+        "created_at": version.created_at,
+    }
 
 
 @router.get("/forms", response=list[FormOut], summary="The assessment forms of your organisations")
 def forms(request, include_retired: bool = False):
-    return [_form_out(f) for f in selectors.assessment_form_list_for_user(
-        user=request.user, include_retired=include_retired).order_by("organisation_id", "name")[:500]]
+    return [
+        _form_out(f)
+        for f in selectors.assessment_form_list_for_user(
+            user=request.user, include_retired=include_retired
+        ).order_by("organisation_id", "name")[:500]
+    ]
 
 
-@router.post("/forms", response={201: FormOut}, summary="Add a form with its first version (organisation admins)")
+@router.post(
+    "/forms", response={201: FormOut}, summary="Add a form with its first version (organisation admins)"
+)
 def form_create(request, payload: FormIn, organisation_id: Id):
-    form = services.assessment_form_create(user=request.user, organisation_id=organisation_id, code=payload.code,
-                                           name=payload.name, description=payload.description,
-                                           schema=payload.schema_, change_note=payload.change_note)
+    form = services.assessment_form_create(
+        user=request.user,
+        organisation_id=organisation_id,
+        code=payload.code,
+        name=payload.name,
+        description=payload.description,
+        schema=payload.schema_,
+        change_note=payload.change_note,
+    )
     form.latest_number = 1
     return Status(201, _form_out(form))
 
 
-@router.get("/forms/{form_id}/versions/{number}", response=FormVersionOut, by_alias=True,
-            summary="One version of a form: what assessments made with it were asked")
+@router.get(
+    "/forms/{form_id}/versions/{number}",
+    response=FormVersionOut,
+    by_alias=True,
+    summary="One version of a form: what assessments made with it were asked",
+)
 def form_version(request, form_id: Id, number: Version):
     form = selectors.assessment_form_get_for_user(user=request.user, form_id=form_id)
     return _version_out(selectors.assessment_form_version(form=form, number=number))
 
 
-@router.get("/forms/{form_id}", response=FormVersionOut, by_alias=True,
-            summary="The newest version of a form, with its sections and questions")
+@router.get(
+    "/forms/{form_id}",
+    response=FormVersionOut,
+    by_alias=True,
+    summary="The newest version of a form, with its sections and questions",
+)
 def form_detail(request, form_id: Id):
     form = selectors.assessment_form_get_for_user(user=request.user, form_id=form_id)
     return _version_out(selectors.assessment_form_version(form=form))
 
 
-@router.post("/forms/{form_id}/versions", response={201: FormVersionOut}, by_alias=True,
-             summary="Save a new version of a form (organisation admins)")
+@router.post(
+    "/forms/{form_id}/versions",
+    response={201: FormVersionOut},
+    by_alias=True,
+    summary="Save a new version of a form (organisation admins)",
+)
 def form_revise(request, form_id: Id, payload: FormRevisionIn):
     form = selectors.assessment_form_get_for_user(user=request.user, form_id=form_id)
-    version = services.assessment_form_revise(user=request.user, form=form, based_on=payload.based_on,
-                                              schema=payload.schema_, name=payload.name,
-                                              description=payload.description, change_note=payload.change_note)
+    version = services.assessment_form_revise(
+        user=request.user,
+        form=form,
+        based_on=payload.based_on,
+        schema=payload.schema_,
+        name=payload.name,
+        description=payload.description,
+        change_note=payload.change_note,
+    )
     return Status(201, _version_out(version))
 
 
@@ -127,19 +175,26 @@ class NeedCountOut(Schema):
     counts: dict[str, int]
 
 
-@router.get("/need-counts", response=list[NeedCountOut],
-            summary="Counts of needs by definition and status across an initiative (its lead organisation only)")
+@router.get(
+    "/need-counts",
+    response=list[NeedCountOut],
+    summary="Counts of needs by definition and status across an initiative (its lead organisation only)",
+)
 def need_counts(request, initiative_id: Id):
     if not has_perm(request.user, "assessments.view_need_counts", initiative_id):
         raise PermissionRefused("Only the initiative's lead organisation sees counts of needs.")
     counts = selectors.need_counts_by_definition(user=request.user, initiative_id=initiative_id)
     definitions = selectors.need_definition_list_for_user(user=request.user, include_retired=True).filter(
-        initiative_id=initiative_id)
-    return [{"definition_id": d.pk, "code": d.code, "name": d.name, "counts": counts.get(d.pk, {})}
-            for d in definitions]
+        initiative_id=initiative_id
+    )
+    return [
+        {"definition_id": d.pk, "code": d.code, "name": d.name, "counts": counts.get(d.pk, {})}
+        for d in definitions
+    ]
 
 
 # Situation assessments -------------------------------------------------------------------------------------
+
 
 class AssessmentOut(Schema):
     id: int
@@ -165,9 +220,11 @@ class AssessmentStartIn(InputSchema):
 
 
 class AnswersIn(InputSchema):
-    answers: dict = Field(max_length=limits.MAX_ANSWERS,
-                          description="{question id: answer}: text and choices as strings, dates as "
-                                      "YYYY-MM-DD, yes/no as true or false")
+    answers: dict = Field(
+        max_length=limits.MAX_ANSWERS,
+        description="{question id: answer}: text and choices as strings, dates as "
+        "YYYY-MM-DD, yes/no as true or false",
+    )
     situation: Text = ""
     response: Text = ""
     method: Code | None = None
@@ -177,11 +234,23 @@ class AnswersIn(InputSchema):
 
 
 def _assessment_out(a) -> dict:
-    return {"id": a.pk, "case_id": a.case_id, "form_id": a.form_version.form_id, "form_code": a.form_version.form.code,
-            "form_version": a.form_version.number, "status": a.status, "method": a.method, "answers": a.answers,
-            "situation": a.situation, "response": a.response, "risk_category_id": a.risk_category_id,
-            "privacy_notice_given": a.privacy_notice_given, "started_at": a.started_at,
-            "completed_at": a.completed_at, "version": a.version}
+    return {
+        "id": a.pk,
+        "case_id": a.case_id,
+        "form_id": a.form_version.form_id,
+        "form_code": a.form_version.form.code,
+        "form_version": a.form_version.number,
+        "status": a.status,
+        "method": a.method,
+        "answers": a.answers,
+        "situation": a.situation,
+        "response": a.response,
+        "risk_category_id": a.risk_category_id,
+        "privacy_notice_given": a.privacy_notice_given,
+        "started_at": a.started_at,
+        "completed_at": a.completed_at,
+        "version": a.version,
+    }
 
 
 def _case(request, case_id: int):
@@ -190,22 +259,34 @@ def _case(request, case_id: int):
     return case_get_for_user(user=request.user, case_id=case_id)
 
 
-@router.get("/cases/{case_id}/assessments", response=list[AssessmentOut],
-            summary="A case's situation assessments (the responsible organisation's staff only)")
+@router.get(
+    "/cases/{case_id}/assessments",
+    response=list[AssessmentOut],
+    summary="A case's situation assessments (the responsible organisation's staff only)",
+)
 def case_assessments(request, case_id: Id):
-    return [_assessment_out(a) for a in selectors.assessment_list_for_case(user=request.user,
-                                                                          case=_case(request, case_id))[:200]]
+    return [
+        _assessment_out(a)
+        for a in selectors.assessment_list_for_case(user=request.user, case=_case(request, case_id))[:200]
+    ]
 
 
-@router.post("/cases/{case_id}/assessments", response={201: AssessmentOut},
-             summary="Start an assessment with the newest version of one of your organisation's forms")
+@router.post(
+    "/cases/{case_id}/assessments",
+    response={201: AssessmentOut},
+    summary="Start an assessment with the newest version of one of your organisation's forms",
+)
 def assessment_start(request, case_id: Id, payload: AssessmentStartIn):
     case = _case(request, case_id)
     form = selectors.assessment_forms_for_case(case=case).filter(pk=payload.form_id).first()
     if form is None:
         raise ValidationFailed("Select one of your organisation's assessment forms", field="form_id")
-    return Status(201, _assessment_out(services.assessment_start(user=request.user, case=case, form=form,
-                                                                 method=payload.method)))
+    return Status(
+        201,
+        _assessment_out(
+            services.assessment_start(user=request.user, case=case, form=form, method=payload.method)
+        ),
+    )
 
 
 @router.get("/{assessment_id}", response=AssessmentOut, summary="One assessment, with its answers")
@@ -216,29 +297,44 @@ def assessment_detail(request, assessment_id: Id, response: HttpResponse):
 
 
 def _save(request, assessment_id: int, payload: AnswersIn, complete: bool):
-    assessment = selectors.assessment_get_for_user(user=request.user, assessment_id=assessment_id,
-                                                   purpose="changed")
+    assessment = selectors.assessment_get_for_user(
+        user=request.user, assessment_id=assessment_id, purpose="changed"
+    )
     services.assessment_save(
-        user=request.user, assessment=assessment, version=expected_version(request, payload.version),
-        answers=payload.answers, situation=payload.situation, response=payload.response, method=payload.method,
-        risk_category_id=payload.risk_category_id, privacy_notice_given=payload.privacy_notice_given,
-        complete=complete)
+        user=request.user,
+        assessment=assessment,
+        version=expected_version(request, payload.version),
+        answers=payload.answers,
+        situation=payload.situation,
+        response=payload.response,
+        method=payload.method,
+        risk_category_id=payload.risk_category_id,
+        privacy_notice_given=payload.privacy_notice_given,
+        complete=complete,
+    )
     return _assessment_out(assessment)
 
 
-@router.put("/{assessment_id}", response=AssessmentOut,
-            summary="Save the answers as a draft; 422 names each bad answer by question id")
+@router.put(
+    "/{assessment_id}",
+    response=AssessmentOut,
+    summary="Save the answers as a draft; 422 names each bad answer by question id",
+)
 def assessment_save(request, assessment_id: Id, payload: AnswersIn):
     return _save(request, assessment_id, payload, complete=False)
 
 
-@router.post("/{assessment_id}/complete", response=AssessmentOut,
-             summary="Complete the assessment: every required question, the situation and the privacy notice")
+@router.post(
+    "/{assessment_id}/complete",
+    response=AssessmentOut,
+    summary="Complete the assessment: every required question, the situation and the privacy notice",
+)
 def assessment_complete(request, assessment_id: Id, payload: AnswersIn):
     return _save(request, assessment_id, payload, complete=True)
 
 
 # Needs ---------------------------------------------------------------------------------------------------
+
 
 class NeedOut(Schema):
     id: int
@@ -266,39 +362,70 @@ class NeedStatusIn(InputSchema):
 
 
 def _need_out(n) -> dict:
-    return {"id": n.pk, "case_id": n.case_id, "definition_id": n.definition_id, "definition_code": n.definition.code,
-            "assessment_id": n.assessment_id, "status": n.status, "note": n.note,
-            "status_changed_at": n.status_changed_at, "version": n.version}
+    return {
+        "id": n.pk,
+        "case_id": n.case_id,
+        "definition_id": n.definition_id,
+        "definition_code": n.definition.code,
+        "assessment_id": n.assessment_id,
+        "status": n.status,
+        "note": n.note,
+        "status_changed_at": n.status_changed_at,
+        "version": n.version,
+    }
 
 
 @router.get("/cases/{case_id}/needs", response=list[NeedOut], summary="The needs recorded on a case")
 def case_needs(request, case_id: Id):
-    return [_need_out(n) for n in selectors.need_list_for_case(user=request.user, case=_case(request, case_id))]
+    return [
+        _need_out(n) for n in selectors.need_list_for_case(user=request.user, case=_case(request, case_id))
+    ]
 
 
-@router.post("/cases/{case_id}/needs", response={201: NeedOut}, summary="Record a need against a need definition")
+@router.post(
+    "/cases/{case_id}/needs", response={201: NeedOut}, summary="Record a need against a need definition"
+)
 def need_record(request, case_id: Id, payload: NeedIn):
     case = _case(request, case_id)
-    definition = selectors.need_definition_list_for_user(user=request.user, include_retired=True).filter(
-        pk=payload.definition_id).first()
+    definition = (
+        selectors.need_definition_list_for_user(user=request.user, include_retired=True)
+        .filter(pk=payload.definition_id)
+        .first()
+    )
     if definition is None:
         raise ValidationFailed("Select one of the initiative's current needs", field="definition_id")
     assessment = None
     if payload.assessment_id is not None:
-        assessment = selectors.assessment_list_for_case(user=request.user, case=case).filter(
-            pk=payload.assessment_id).first()
+        assessment = (
+            selectors.assessment_list_for_case(user=request.user, case=case)
+            .filter(pk=payload.assessment_id)
+            .first()
+        )
         if assessment is None:
             raise ValidationFailed("That assessment is not on this case", field="assessment_id")
-    return Status(201, _need_out(services.need_record(user=request.user, case=case, definition=definition,
-                                                      note=payload.note, status=payload.status,
-                                                      assessment=assessment)))
+    return Status(
+        201,
+        _need_out(
+            services.need_record(
+                user=request.user,
+                case=case,
+                definition=definition,
+                note=payload.note,
+                status=payload.status,
+                assessment=assessment,
+            )
+        ),
+    )
 
 
 @router.post("/needs/{need_id}/status", response=NeedOut, summary="Change a need's status, with a note")
 def need_status(request, need_id: Id, payload: NeedStatusIn):
     need = selectors.need_get_for_user(user=request.user, need_id=need_id)
-    services.need_update(user=request.user, need=need, version=expected_version(request, payload.version),
-                         status=payload.status, note=payload.note)
+    services.need_update(
+        user=request.user,
+        need=need,
+        version=expected_version(request, payload.version),
+        status=payload.status,
+        note=payload.note,
+    )
     return _need_out(need)
-
-

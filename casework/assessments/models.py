@@ -20,7 +20,9 @@ class NeedDefinition(TimeStampedModel, VersionedModel):
     against it keep pointing at it.
     """
 
-    initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="need_definitions")
+    initiative = models.ForeignKey(
+        "accounts.Initiative", on_delete=models.PROTECT, related_name="need_definitions"
+    )
     code = models.SlugField(max_length=50, help_text="Stable, for exports and the API: lower case, no spaces")
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
@@ -32,7 +34,9 @@ class NeedDefinition(TimeStampedModel, VersionedModel):
         constraints = [
             models.UniqueConstraint(fields=["initiative", "code"], name="need_definition_code_unique"),
             models.UniqueConstraint(fields=["initiative", "name"], name="need_definition_name_unique"),
-            models.CheckConstraint(condition=Q(category__in=NeedCategory.values), name="need_definition_category"),
+            models.CheckConstraint(
+                condition=Q(category__in=NeedCategory.values), name="need_definition_category"
+            ),
             models.CheckConstraint(condition=~Q(code="") & ~Q(name=""), name="need_definition_named"),
         ]
 
@@ -47,7 +51,9 @@ class NeedDefinition(TimeStampedModel, VersionedModel):
 class AssessmentForm(TimeStampedModel):
     """An organisation's assessment form. Its questions live in versions; the newest is the one used."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="assessment_forms")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="assessment_forms"
+    )
     code = models.SlugField(max_length=50)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
@@ -72,7 +78,9 @@ class AssessmentFormVersion(models.Model):
     schema = models.JSONField()
     change_note = models.TextField(blank=True)
     created_at = models.DateTimeField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["form_id", "-number"]
@@ -93,21 +101,36 @@ class Assessment(TimeStampedModel, VersionedModel):
     """
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="assessments")
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+",
-                                     help_text="The responsible organisation that made it")
-    form_version = models.ForeignKey(AssessmentFormVersion, on_delete=models.PROTECT, related_name="assessments")
-    status = models.CharField(max_length=16, choices=AssessmentStatus.choices, default=AssessmentStatus.IN_PROGRESS)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The responsible organisation that made it",
+    )
+    form_version = models.ForeignKey(
+        AssessmentFormVersion, on_delete=models.PROTECT, related_name="assessments"
+    )
+    status = models.CharField(
+        max_length=16, choices=AssessmentStatus.choices, default=AssessmentStatus.IN_PROGRESS
+    )
     method = models.CharField(max_length=16, choices=AssessmentMethod.choices)
     answers = models.JSONField(default=dict)
     situation = models.TextField(blank=True)
     response = models.TextField(blank=True)
-    risk_category = models.ForeignKey("cases.RiskCategory", null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="+", help_text="The assessed risk category")
+    risk_category = models.ForeignKey(
+        "cases.RiskCategory",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The assessed risk category",
+    )
     privacy_notice_given = models.BooleanField(default=False)
     started_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -115,7 +138,9 @@ class Assessment(TimeStampedModel, VersionedModel):
             models.CheckConstraint(condition=Q(status__in=AssessmentStatus.values), name="assessment_status"),
             models.CheckConstraint(
                 condition=Q(status="in_progress", completed_at__isnull=True)
-                | Q(status="completed", completed_at__isnull=False), name="assessment_completed_when"),
+                | Q(status="completed", completed_at__isnull=False),
+                name="assessment_completed_when",
+            ),
         ]
         indexes = [models.Index(fields=["case", "started_at"], name="assessment_case_idx")]
 
@@ -135,7 +160,9 @@ class Need(TimeStampedModel, VersionedModel):
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="needs")
     definition = models.ForeignKey(NeedDefinition, on_delete=models.PROTECT, related_name="needs")
-    assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="needs")
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="needs"
+    )
     note = models.TextField(blank=True)
     status = models.CharField(max_length=24, choices=NeedStatus.choices, default=NeedStatus.IDENTIFIED)
     status_changed_at = models.DateTimeField()
@@ -166,8 +193,12 @@ class NeedStatusChange(models.Model):
     to_status = models.CharField(max_length=24, choices=NeedStatus.choices)
     note = models.TextField(blank=True)
     changed_at = models.DateTimeField()
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey("accounts.Organisation", null=True, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["changed_at", "id"]

@@ -45,7 +45,9 @@ def schema_problems(schema: Any) -> list[SchemaProblem]:
             continue
         sid = section.get("id")
         if not isinstance(sid, str) or not _ID.match(sid):
-            problems.append(SchemaProblem(where, "needs an id of lower-case letters, numbers and underscores"))
+            problems.append(
+                SchemaProblem(where, "needs an id of lower-case letters, numbers and underscores")
+            )
         elif sid in section_ids:
             problems.append(SchemaProblem(where, f"the id {sid} is used by another section"))
         else:
@@ -82,10 +84,17 @@ def _question_problems(where: str, question: Any, seen: dict[str, dict]) -> list
     options = question.get("options")
     if kind == "choice":
         values = [o.get("value") for o in options if isinstance(o, dict)] if isinstance(options, list) else []
-        if len(values) < 2 or len(values) != len(options) or not all(
+        if (
+            len(values) < 2
+            or len(values) != len(options)
+            or not all(
                 isinstance(v, str) and v and isinstance(o.get("label"), str) and o["label"].strip()
-                for v, o in zip(values, options, strict=True)):
-            problems.append(SchemaProblem(where, "a choice needs at least two options, each with a value and a label"))
+                for v, o in zip(values, options, strict=True)
+            )
+        ):
+            problems.append(
+                SchemaProblem(where, "a choice needs at least two options, each with a value and a label")
+            )
         elif len(set(values)) != len(values):
             problems.append(SchemaProblem(where, "two options have the same value"))
     elif options is not None:
@@ -103,7 +112,11 @@ def _condition_problems(where: str, condition: Any, seen: dict[str, dict]) -> li
         return [SchemaProblem(where, "show_if needs a question and the answer it must equal")]
     target = seen.get(condition["question"])
     if target is None:
-        return [SchemaProblem(where, f"show_if refers to {condition['question']}, which is not an earlier question")]
+        return [
+            SchemaProblem(
+                where, f"show_if refers to {condition['question']}, which is not an earlier question"
+            )
+        ]
     problem = _value_problem(target, condition["equals"])
     if problem:
         return [SchemaProblem(where, f"show_if can never be met: {problem}")]

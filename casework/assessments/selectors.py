@@ -28,29 +28,40 @@ def need_definition_list_for_user(*, user, include_retired: bool = False) -> Que
 
 def need_definition_get_for_user(*, user, definition_id: int) -> NeedDefinition:
     """One definition of the user's initiatives, retired or not; Http404 otherwise."""
-    definition = need_definition_list_for_user(user=user, include_retired=True).filter(pk=definition_id).first()
+    definition = (
+        need_definition_list_for_user(user=user, include_retired=True).filter(pk=definition_id).first()
+    )
     if definition is None:
         raise Http404("No need definition found")
     return definition
 
 
-def assessment_form_list_for_organisation(*, organisation_id: int, include_retired: bool = False
-                                          ) -> QuerySet[AssessmentForm]:
+def assessment_form_list_for_organisation(
+    *, organisation_id: int, include_retired: bool = False
+) -> QuerySet[AssessmentForm]:
     """An organisation's forms with their newest version number (`latest_number`)."""
-    qs = AssessmentForm.objects.filter(organisation_id=organisation_id).annotate(latest_number=Max("versions__number"))
+    qs = AssessmentForm.objects.filter(organisation_id=organisation_id).annotate(
+        latest_number=Max("versions__number")
+    )
     return qs if include_retired else qs.filter(retired_at__isnull=True)
 
 
 def assessment_form_list_for_user(*, user, include_retired: bool = False) -> QuerySet[AssessmentForm]:
     """The forms of every organisation the user belongs to (forms hold no personal data)."""
-    return AssessmentForm.objects.filter(organisation_id__in=actor_for(user).organisation_ids).annotate(
-        latest_number=Max("versions__number")).filter(
-        **({} if include_retired else {"retired_at__isnull": True}))
+    return (
+        AssessmentForm.objects.filter(organisation_id__in=actor_for(user).organisation_ids)
+        .annotate(latest_number=Max("versions__number"))
+        .filter(**({} if include_retired else {"retired_at__isnull": True}))
+    )
 
 
 def assessment_form_get_for_user(*, user, form_id: int) -> AssessmentForm:
-    form = assessment_form_list_for_user(user=user, include_retired=True).select_related("organisation").filter(
-        pk=form_id).first()
+    form = (
+        assessment_form_list_for_user(user=user, include_retired=True)
+        .select_related("organisation")
+        .filter(pk=form_id)
+        .first()
+    )
     if form is None:
         raise Http404("No assessment form found")
     return form
@@ -76,15 +87,20 @@ def assessment_list_for_case(*, user, case) -> QuerySet[Assessment]:
     """The case's situation assessments, newest first; none unless the user may see them (the holder's staff)."""
     if not has_perm(user, "assessments.view_assessment", case):
         return Assessment.objects.none()
-    return Assessment.objects.filter(case=case).select_related("form_version__form", "created_by", "completed_by")
+    return Assessment.objects.filter(case=case).select_related(
+        "form_version__form", "created_by", "completed_by"
+    )
 
 
 def assessment_lines_for_case(*, user, case, limit: int = 20) -> list[Assessment]:
     """The case page's list of assessments (as assessment_list_for_case, newest first): only what a line shows,
     the form's name as `form_name`, the status and dates; not the answers, the form's schema or the users."""
-    return list(assessment_list_for_case(user=user, case=case).select_related(None)
-                .only("id", "case_id", "status", "started_at", "completed_at")
-                .annotate(form_name=F("form_version__form__name"))[:limit])
+    return list(
+        assessment_list_for_case(user=user, case=case)
+        .select_related(None)
+        .only("id", "case_id", "status", "started_at", "completed_at")
+        .annotate(form_name=F("form_version__form__name"))[:limit]
+    )
 
 
 def need_lines_for_case(*, user, case) -> list[Need]:
@@ -96,13 +112,28 @@ def assessment_get_for_user(*, user, assessment_id: int, purpose: str = "viewed"
     """An assessment whose case the user's organisation holds, else Http404. Writes an AccessEvent."""
     from casework.cases.selectors import case_list_visible
 
-    assessment = Assessment.objects.filter(pk=assessment_id, case__in=case_list_visible(user=user)).select_related(
-        "case__person", "case__household", "case__risk_category", "form_version__form", "risk_category",
-        "created_by", "completed_by").first()
+    assessment = (
+        Assessment.objects.filter(pk=assessment_id, case__in=case_list_visible(user=user))
+        .select_related(
+            "case__person",
+            "case__household",
+            "case__risk_category",
+            "form_version__form",
+            "risk_category",
+            "created_by",
+            "completed_by",
+        )
+        .first()
+    )
     if assessment is None:
         raise Http404("No assessment found")
-    access_record(user=user, verb=f"assessments.assessment_{purpose}", obj=assessment, case_id=assessment.case_id,
-                  person_id=assessment.case.person_id)
+    access_record(
+        user=user,
+        verb=f"assessments.assessment_{purpose}",
+        obj=assessment,
+        case_id=assessment.case_id,
+        person_id=assessment.case.person_id,
+    )
     return assessment
 
 
@@ -117,8 +148,11 @@ def need_get_for_user(*, user, need_id: int) -> Need:
     """A need on a case the user's organisation holds, else Http404."""
     from casework.cases.selectors import case_list_visible
 
-    need = Need.objects.filter(pk=need_id, case__in=case_list_visible(user=user)).select_related(
-        "definition", "case__person", "case__household").first()
+    need = (
+        Need.objects.filter(pk=need_id, case__in=case_list_visible(user=user))
+        .select_related("definition", "case__person", "case__household")
+        .first()
+    )
     if need is None:
         raise Http404("No need found")
     return need
@@ -136,8 +170,12 @@ def need_counts_by_definition(*, user, initiative_id: int) -> dict[int, dict[str
     if not has_perm(user, "assessments.view_need_counts", initiative_id):
         return {}
     counts: dict[int, dict[str, int]] = {}
-    rows = (Need.objects.filter(definition__initiative_id=initiative_id).values("definition_id", "status")
-            .annotate(n=Count("id")).order_by())
+    rows = (
+        Need.objects.filter(definition__initiative_id=initiative_id)
+        .values("definition_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     for row in rows:
         counts.setdefault(row["definition_id"], {})[row["status"]] = row["n"]
     return counts
@@ -145,7 +183,9 @@ def need_counts_by_definition(*, user, initiative_id: int) -> dict[int, dict[str
 
 def needs_open_on_case(*, case) -> list[Need]:
     """The needs on the case not yet finished with (for closing: not for display, so no visibility check)."""
-    return list(Need.objects.filter(case=case).exclude(status__in=FINISHED_NEED_STATUSES).select_related("definition"))
+    return list(
+        Need.objects.filter(case=case).exclude(status__in=FINISHED_NEED_STATUSES).select_related("definition")
+    )
 
 
 def needs_found_on_case(*, case) -> bool:

@@ -29,8 +29,10 @@ from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
 
 REFUSED = "Only the lead organisation's initiative admins keep the need definitions."
-STALE = ("Somebody else changed this need definition while you were working on it. Nothing has been saved: "
-         "check it and try again.")
+STALE = (
+    "Somebody else changed this need definition while you were working on it. Nothing has been saved: "
+    "check it and try again."
+)
 _CODE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 
 
@@ -46,8 +48,9 @@ def _clean(*, initiative_id: int, name: str, category: str, exclude_pk: int | No
     return name
 
 
-def need_definition_create(*, user, initiative_id: int, code: str, name: str, category: str,
-                           description: str = "") -> NeedDefinition:
+def need_definition_create(
+    *, user, initiative_id: int, code: str, name: str, category: str, description: str = ""
+) -> NeedDefinition:
     """Add a need definition to the initiative's common list. Audited as "assessments.need_definition_added".
 
     Raises PermissionRefused, ValidationFailed (naming the field) for a bad or duplicate code or name.
@@ -55,39 +58,65 @@ def need_definition_create(*, user, initiative_id: int, code: str, name: str, ca
     require_perm(user, "assessments.manage_need_definitions", initiative_id, REFUSED)
     code = code.strip().lower()
     if not _CODE.match(code):
-        raise ValidationFailed("Enter a code of lower-case letters, numbers and underscores, like debt_advice",
-                               field="code")
+        raise ValidationFailed(
+            "Enter a code of lower-case letters, numbers and underscores, like debt_advice", field="code"
+        )
     if NeedDefinition.objects.filter(initiative_id=initiative_id, code=code).exists():
         raise ValidationFailed(f"The code {code} is already used", field="code")
     name = _clean(initiative_id=initiative_id, name=name, category=category)
     with transaction.atomic():
         definition = NeedDefinition.objects.create(
-            initiative_id=initiative_id, code=code, name=name, category=category, description=description.strip(),
-            created_by=user, modified_by=user)
-        audit_record(user=user, verb="assessments.need_definition_added", obj=definition,
-                     changes=to_json_safe({"code": {"before": None, "after": code},
-                                           "name": {"before": None, "after": name}}))
+            initiative_id=initiative_id,
+            code=code,
+            name=name,
+            category=category,
+            description=description.strip(),
+            created_by=user,
+            modified_by=user,
+        )
+        audit_record(
+            user=user,
+            verb="assessments.need_definition_added",
+            obj=definition,
+            changes=to_json_safe(
+                {"code": {"before": None, "after": code}, "name": {"before": None, "after": name}}
+            ),
+        )
     return definition
 
 
 def _update(*, user, definition: NeedDefinition, version: int, fields: dict, verb: str) -> NeedDefinition:
     with transaction.atomic():
         changes = definition.write_if_version(version=version, fields=fields, user=user, stale_message=STALE)
-        audit_record(user=user, verb=verb, obj=definition, changes=to_json_safe(
-            {name: change for name, change in changes.items() if change["before"] != change["after"]}))
+        audit_record(
+            user=user,
+            verb=verb,
+            obj=definition,
+            changes=to_json_safe(
+                {name: change for name, change in changes.items() if change["before"] != change["after"]}
+            ),
+        )
     return definition
 
 
-def need_definition_update(*, user, definition: NeedDefinition, version: int, name: str, category: str,
-                           description: str = "") -> NeedDefinition:
+def need_definition_update(
+    *, user, definition: NeedDefinition, version: int, name: str, category: str, description: str = ""
+) -> NeedDefinition:
     """Change the name, category or description; the code stays, so exports and counts stay comparable.
 
     Audited as "assessments.need_definition_changed". Raises PermissionRefused, ValidationFailed, ConflictError.
     """
     require_perm(user, "assessments.manage_need_definitions", definition.initiative_id, REFUSED)
-    name = _clean(initiative_id=definition.initiative_id, name=name, category=category, exclude_pk=definition.pk)
-    return _update(user=user, definition=definition, version=version, verb="assessments.need_definition_changed",
-                   fields={"name": name, "category": category, "description": description.strip()})
+    name = _clean(
+        initiative_id=definition.initiative_id, name=name, category=category, exclude_pk=definition.pk
+    )
+    return _update(
+        user=user,
+        definition=definition,
+        version=version,
+        verb="assessments.need_definition_changed",
+        fields={"name": name, "category": category, "description": description.strip()},
+    )
 
 
 def need_definition_retire(*, user, definition: NeedDefinition, version: int) -> NeedDefinition:
@@ -95,8 +124,13 @@ def need_definition_retire(*, user, definition: NeedDefinition, version: int) ->
     require_perm(user, "assessments.manage_need_definitions", definition.initiative_id, REFUSED)
     if definition.is_retired:
         raise DomainError(f"‘{definition.name}’ is already retired.")
-    return _update(user=user, definition=definition, version=version, verb="assessments.need_definition_retired",
-                   fields={"retired_at": clock.now()})
+    return _update(
+        user=user,
+        definition=definition,
+        version=version,
+        verb="assessments.need_definition_retired",
+        fields={"retired_at": clock.now()},
+    )
 
 
 def need_definition_reinstate(*, user, definition: NeedDefinition, version: int) -> NeedDefinition:
@@ -104,15 +138,22 @@ def need_definition_reinstate(*, user, definition: NeedDefinition, version: int)
     require_perm(user, "assessments.manage_need_definitions", definition.initiative_id, REFUSED)
     if not definition.is_retired:
         raise DomainError(f"‘{definition.name}’ is in use already.")
-    return _update(user=user, definition=definition, version=version,
-                   verb="assessments.need_definition_reinstated", fields={"retired_at": None})
+    return _update(
+        user=user,
+        definition=definition,
+        version=version,
+        verb="assessments.need_definition_reinstated",
+        fields={"retired_at": None},
+    )
 
 
 # Assessment forms ------------------------------------------------------------------------------------------
 
 FORMS_REFUSED = "Only your organisation's admins can change its assessment forms."
-FORM_STALE = ("Somebody else saved a new version of this form while you were working on it. Nothing has been "
-              "saved: look at their version and make your change again.")
+FORM_STALE = (
+    "Somebody else saved a new version of this form while you were working on it. Nothing has been "
+    "saved: look at their version and make your change again."
+)
 STANDARD_FORMS_DIR = Path(__file__).parent / "standard_forms"
 STANDARD_FORM_CODES = ("strengths_based", "carers", "needs_check")
 
@@ -125,22 +166,36 @@ def standard_form(code: str) -> dict[str, Any]:
 def _check_schema(schema: Any) -> None:
     problems = form_schema.schema_problems(schema)
     if problems:
-        raise ValidationFailed("The form has problems: " + "; ".join(str(p) for p in problems[:10]), field="schema",
-                               errors={"schema": "; ".join(str(p) for p in problems)})
+        raise ValidationFailed(
+            "The form has problems: " + "; ".join(str(p) for p in problems[:10]),
+            field="schema",
+            errors={"schema": "; ".join(str(p) for p in problems)},
+        )
 
 
 def _form_fields(*, organisation_id: int, name: str, exclude_pk: int | None = None) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise ValidationFailed("Enter the name of the form", field="name")
-    if AssessmentForm.objects.filter(organisation_id=organisation_id, name__iexact=name).exclude(
-            pk=exclude_pk).exists():
+    if (
+        AssessmentForm.objects.filter(organisation_id=organisation_id, name__iexact=name)
+        .exclude(pk=exclude_pk)
+        .exists()
+    ):
         raise ValidationFailed(f"Your organisation already has a form called ‘{name}’", field="name")
     return name
 
 
-def assessment_form_create(*, user, organisation_id: int, code: str, name: str, schema: Any, description: str = "",
-                           change_note: str = "") -> AssessmentForm:
+def assessment_form_create(
+    *,
+    user,
+    organisation_id: int,
+    code: str,
+    name: str,
+    schema: Any,
+    description: str = "",
+    change_note: str = "",
+) -> AssessmentForm:
     """Add a form with its first version. Audited as "assessments.form_added".
 
     Raises PermissionRefused; ValidationFailed for a bad code, a taken name or a schema with problems.
@@ -148,22 +203,42 @@ def assessment_form_create(*, user, organisation_id: int, code: str, name: str, 
     require_perm(user, "assessments.manage_forms", organisation_id, FORMS_REFUSED)
     code = (code or "").strip().lower()
     if not _CODE.match(code):
-        raise ValidationFailed("Enter a code of lower-case letters, numbers and underscores, like carers",
-                               field="code")
+        raise ValidationFailed(
+            "Enter a code of lower-case letters, numbers and underscores, like carers", field="code"
+        )
     if AssessmentForm.objects.filter(organisation_id=organisation_id, code=code).exists():
         raise ValidationFailed(f"The code {code} is already used by another of your forms", field="code")
     name = _form_fields(organisation_id=organisation_id, name=name)
     _check_schema(schema)
     now = clock.now()
     with transaction.atomic():
-        form = AssessmentForm.objects.create(organisation_id=organisation_id, code=code, name=name,
-                                             description=(description or "").strip(), created_by=user,
-                                             modified_by=user)
-        AssessmentFormVersion.objects.create(form=form, number=1, schema=schema, change_note=change_note.strip(),
-                                             created_at=now, created_by=user)
-        audit_record(user=user, verb="assessments.form_added", obj=form, organisation_id=organisation_id,
-                     changes={"code": {"before": None, "after": code}, "name": {"before": None, "after": name},
-                              "version": {"before": None, "after": 1}})
+        form = AssessmentForm.objects.create(
+            organisation_id=organisation_id,
+            code=code,
+            name=name,
+            description=(description or "").strip(),
+            created_by=user,
+            modified_by=user,
+        )
+        AssessmentFormVersion.objects.create(
+            form=form,
+            number=1,
+            schema=schema,
+            change_note=change_note.strip(),
+            created_at=now,
+            created_by=user,
+        )
+        audit_record(
+            user=user,
+            verb="assessments.form_added",
+            obj=form,
+            organisation_id=organisation_id,
+            changes={
+                "code": {"before": None, "after": code},
+                "name": {"before": None, "after": name},
+                "version": {"before": None, "after": 1},
+            },
+        )
     return form
 
 
@@ -185,20 +260,44 @@ def standard_forms_install(*, organisation_id: int, user=None) -> list[Assessmen
             continue
         shipped = standard_form(code)
         with transaction.atomic():
-            form = AssessmentForm.objects.create(organisation_id=organisation_id, code=code, name=shipped["name"],
-                                                 description=shipped["description"], created_by=user,
-                                                 modified_by=user)
-            AssessmentFormVersion.objects.create(form=form, number=1, schema=shipped["schema"], created_at=now,
-                                                 change_note="The form as shipped with Casework", created_by=user)
-            audit_record(user=user, verb="assessments.form_added", obj=form, organisation_id=organisation_id,
-                         changes={"code": {"before": None, "after": code}, "version": {"before": None, "after": 1}},
-                         reason="Standard form installed")
+            form = AssessmentForm.objects.create(
+                organisation_id=organisation_id,
+                code=code,
+                name=shipped["name"],
+                description=shipped["description"],
+                created_by=user,
+                modified_by=user,
+            )
+            AssessmentFormVersion.objects.create(
+                form=form,
+                number=1,
+                schema=shipped["schema"],
+                created_at=now,
+                change_note="The form as shipped with Casework",
+                created_by=user,
+            )
+            audit_record(
+                user=user,
+                verb="assessments.form_added",
+                obj=form,
+                organisation_id=organisation_id,
+                changes={"code": {"before": None, "after": code}, "version": {"before": None, "after": 1}},
+                reason="Standard form installed",
+            )
         added.append(form)
     return added
 
 
-def assessment_form_revise(*, user, form: AssessmentForm, based_on: int, schema: Any, name: str,
-                           description: str = "", change_note: str = "") -> AssessmentFormVersion:
+def assessment_form_revise(
+    *,
+    user,
+    form: AssessmentForm,
+    based_on: int,
+    schema: Any,
+    name: str,
+    description: str = "",
+    change_note: str = "",
+) -> AssessmentFormVersion:
     """Save a new version of the form. Assessments made with earlier versions keep theirs and stay readable.
 
     `based_on` is the version number the admin started from: if someone has saved a newer one since, nothing is
@@ -214,17 +313,28 @@ def assessment_form_revise(*, user, form: AssessmentForm, based_on: int, schema:
         latest = locked.versions.aggregate(n=Max("number"))["n"] or 0
         if latest != based_on:
             raise ConflictError(FORM_STALE)
-        version = AssessmentFormVersion.objects.create(form=form, number=latest + 1, schema=schema,
-                                                       change_note=(change_note or "").strip(),
-                                                       created_at=clock.now(), created_by=user)
+        version = AssessmentFormVersion.objects.create(
+            form=form,
+            number=latest + 1,
+            schema=schema,
+            change_note=(change_note or "").strip(),
+            created_at=clock.now(),
+            created_by=user,
+        )
         changes = {"version": {"before": latest, "after": latest + 1}}
         description = (description or "").strip()
         if (name, description) != (form.name, form.description):
             changes.update({"name": {"before": form.name, "after": name}})
             form.name, form.description, form.modified_by = name, description, user
             form.save(update_fields=["name", "description", "modified_by", "modified_at"])
-        audit_record(user=user, verb="assessments.form_revised", obj=form, organisation_id=form.organisation_id,
-                     changes=changes, reason=change_note)
+        audit_record(
+            user=user,
+            verb="assessments.form_revised",
+            obj=form,
+            organisation_id=form.organisation_id,
+            changes=changes,
+            reason=change_note,
+        )
     return version
 
 
@@ -237,22 +347,33 @@ def assessment_form_set_retired(*, user, form: AssessmentForm, retired: bool) ->
         before = form.retired_at
         form.retired_at, form.modified_by = (clock.now() if retired else None), user
         form.save(update_fields=["retired_at", "modified_by", "modified_at"])
-        audit_record(user=user, verb="assessments.form_retired" if retired else "assessments.form_reinstated",
-                     obj=form, organisation_id=form.organisation_id,
-                     changes=to_json_safe({"retired_at": {"before": before, "after": form.retired_at}}))
+        audit_record(
+            user=user,
+            verb="assessments.form_retired" if retired else "assessments.form_reinstated",
+            obj=form,
+            organisation_id=form.organisation_id,
+            changes=to_json_safe({"retired_at": {"before": before, "after": form.retired_at}}),
+        )
     return form
 
 
 # Situation assessments -------------------------------------------------------------------------------------
 
-ASSESSMENT_STALE = ("Somebody else saved this assessment while you were working on it. Nothing has been saved: "
-                    "check their changes and try again.")
+ASSESSMENT_STALE = (
+    "Somebody else saved this assessment while you were working on it. Nothing has been saved: "
+    "check their changes and try again."
+)
 
 
 def _require_assessing(user, case) -> None:
-    require_perm(user, "assessments.work_assessment", case,
-                 "Only the case's workers and team managers can assess." if case.is_open
-                 else "This case is closed: raise a new case to assess the person again.")
+    require_perm(
+        user,
+        "assessments.work_assessment",
+        case,
+        "Only the case's workers and team managers can assess."
+        if case.is_open
+        else "This case is closed: raise a new case to assess the person again.",
+    )
 
 
 def assessment_start(*, user, case, form: AssessmentForm, method: str) -> Assessment:
@@ -282,17 +403,40 @@ def assessment_start(*, user, case, form: AssessmentForm, method: str) -> Assess
     now = clock.now()
     with transaction.atomic():
         assessment = Assessment.objects.create(
-            case=case, organisation_id=organisation_id, form_version=version, method=method,
-            risk_category_id=case.risk_category_id, started_at=now, created_by=user, modified_by=user)
-        audit_record(user=user, verb="assessments.assessment_started", obj=assessment, case_id=case.pk,
-                     person_id=case.person_id, changes={
-                         "form": {"before": None, "after": form.code}, "form_version": {"before": None,
-                                                                                        "after": version.number}})
+            case=case,
+            organisation_id=organisation_id,
+            form_version=version,
+            method=method,
+            risk_category_id=case.risk_category_id,
+            started_at=now,
+            created_by=user,
+            modified_by=user,
+        )
+        audit_record(
+            user=user,
+            verb="assessments.assessment_started",
+            obj=assessment,
+            case_id=case.pk,
+            person_id=case.person_id,
+            changes={
+                "form": {"before": None, "after": form.code},
+                "form_version": {"before": None, "after": version.number},
+            },
+        )
     return assessment
 
 
-def _assessment_fields(assessment: Assessment, *, answers: Any, situation: str, response: str, method: str,
-                       risk_category_id: int | None, privacy_notice_given: bool, complete: bool) -> dict[str, Any]:
+def _assessment_fields(
+    assessment: Assessment,
+    *,
+    answers: Any,
+    situation: str,
+    response: str,
+    method: str,
+    risk_category_id: int | None,
+    privacy_notice_given: bool,
+    complete: bool,
+) -> dict[str, Any]:
     kept, errors = form_schema.clean_answers(assessment.form_version.schema, answers, complete=complete)
     situation, response = (situation or "").strip(), (response or "").strip()
     if method not in AssessmentMethod.values:
@@ -304,19 +448,40 @@ def _assessment_fields(assessment: Assessment, *, answers: Any, situation: str, 
     if risk_category_id is not None:
         from casework.cases.models import RiskCategory
 
-        if not RiskCategory.objects.filter(pk=risk_category_id, initiative_id=assessment.case.initiative_id).exists():
+        if not RiskCategory.objects.filter(
+            pk=risk_category_id, initiative_id=assessment.case.initiative_id
+        ).exists():
             errors["risk_category"] = "Select one of the initiative's risk categories"
     if errors:
         first = next(iter(errors.values()))
-        raise ValidationFailed(first if len(errors) == 1 else f"{len(errors)} answers need attention: {first}",
-                               field=next(iter(errors)), errors=errors)
-    return {"answers": kept, "situation": situation, "response": response, "method": method,
-            "risk_category_id": risk_category_id, "privacy_notice_given": bool(privacy_notice_given)}
+        raise ValidationFailed(
+            first if len(errors) == 1 else f"{len(errors)} answers need attention: {first}",
+            field=next(iter(errors)),
+            errors=errors,
+        )
+    return {
+        "answers": kept,
+        "situation": situation,
+        "response": response,
+        "method": method,
+        "risk_category_id": risk_category_id,
+        "privacy_notice_given": bool(privacy_notice_given),
+    }
 
 
-def assessment_save(*, user, assessment: Assessment, version: int, answers: Any, situation: str = "",
-                    response: str = "", method: str | None = None, risk_category_id: int | None = None,
-                    privacy_notice_given: bool = False, complete: bool = False) -> Assessment:
+def assessment_save(
+    *,
+    user,
+    assessment: Assessment,
+    version: int,
+    answers: Any,
+    situation: str = "",
+    response: str = "",
+    method: str | None = None,
+    risk_category_id: int | None = None,
+    privacy_notice_given: bool = False,
+    complete: bool = False,
+) -> Assessment:
     """Save the answers (a draft may be partial) or, with `complete`, complete the assessment.
 
     Answers are checked against the form version the assessment was started with: ValidationFailed names each
@@ -327,15 +492,25 @@ def assessment_save(*, user, assessment: Assessment, version: int, answers: Any,
     _require_assessing(user, assessment.case)
     if assessment.is_completed:
         raise DomainError("This assessment is completed and cannot be changed: start a new assessment.")
-    fields = _assessment_fields(assessment, answers=answers, situation=situation, response=response,
-                                method=method or assessment.method, risk_category_id=risk_category_id,
-                                privacy_notice_given=privacy_notice_given, complete=complete)
+    fields = _assessment_fields(
+        assessment,
+        answers=answers,
+        situation=situation,
+        response=response,
+        method=method or assessment.method,
+        risk_category_id=risk_category_id,
+        privacy_notice_given=privacy_notice_given,
+        complete=complete,
+    )
     if complete:
         fields.update(status=AssessmentStatus.COMPLETED, completed_at=clock.now(), completed_by=user)
     with transaction.atomic():
-        changes = assessment.write_if_version(version=version, fields=fields, user=user,
-                                              stale_message=ASSESSMENT_STALE)
-        changed = sorted(k for k in fields["answers"] if changes["answers"]["before"].get(k) != fields["answers"][k])
+        changes = assessment.write_if_version(
+            version=version, fields=fields, user=user, stale_message=ASSESSMENT_STALE
+        )
+        changed = sorted(
+            k for k in fields["answers"] if changes["answers"]["before"].get(k) != fields["answers"][k]
+        )
         removed = sorted(set(changes["answers"]["before"]) - set(fields["answers"]))
         # The audit names which answers changed, not what they say: the answers are in the assessment itself.
         summary = {"answers_changed": {"before": None, "after": changed + removed}}
@@ -345,20 +520,34 @@ def assessment_save(*, user, assessment: Assessment, version: int, answers: Any,
         for name in ("situation", "response"):
             if changes[name]["before"] != changes[name]["after"]:
                 summary[name] = {"before": None, "after": "changed"}
-        audit_record(user=user, verb="assessments.assessment_completed" if complete else "assessments.assessment_saved",
-                     obj=assessment, case_id=assessment.case_id, person_id=assessment.case.person_id,
-                     changes=to_json_safe(summary))
+        audit_record(
+            user=user,
+            verb="assessments.assessment_completed" if complete else "assessments.assessment_saved",
+            obj=assessment,
+            case_id=assessment.case_id,
+            person_id=assessment.case.person_id,
+            changes=to_json_safe(summary),
+        )
     return assessment
 
 
 # Needs -----------------------------------------------------------------------------------------------------
 
-NEED_STALE = ("Somebody else changed this need while you were working on it. Nothing has been saved: check it "
-              "and try again.")
+NEED_STALE = (
+    "Somebody else changed this need while you were working on it. Nothing has been saved: check it "
+    "and try again."
+)
 
 
-def need_record(*, user, case, definition: NeedDefinition, note: str = "", status: str = NeedStatus.IDENTIFIED,
-                assessment: Assessment | None = None) -> Need:
+def need_record(
+    *,
+    user,
+    case,
+    definition: NeedDefinition,
+    note: str = "",
+    status: str = NeedStatus.IDENTIFIED,
+    assessment: Assessment | None = None,
+) -> Need:
     """Record a need on the case against one of the initiative's current need definitions.
 
     Refuses the same need twice while the first is still open. Audited as "assessments.need_recorded".
@@ -372,25 +561,55 @@ def need_record(*, user, case, definition: NeedDefinition, note: str = "", statu
         raise ValidationFailed("That assessment is about another case", field="assessment")
     from casework.assessments.choices import FINISHED_NEED_STATUSES
 
-    if Need.objects.filter(case=case, definition=definition).exclude(status__in=FINISHED_NEED_STATUSES).exists():
-        raise ValidationFailed(f"‘{definition.name}’ is already recorded on this case: update that need instead",
-                               field="definition")
+    if (
+        Need.objects.filter(case=case, definition=definition)
+        .exclude(status__in=FINISHED_NEED_STATUSES)
+        .exists()
+    ):
+        raise ValidationFailed(
+            f"‘{definition.name}’ is already recorded on this case: update that need instead",
+            field="definition",
+        )
     from casework.cases.policies import holding_organisation_id
 
     now = clock.now()
     with transaction.atomic():
-        need = Need.objects.create(case=case, definition=definition, assessment=assessment, note=(note or "").strip(),
-                                   status=status, status_changed_at=now, created_by=user, modified_by=user)
-        NeedStatusChange.objects.create(need=need, from_status="", to_status=status, note=need.note, changed_at=now,
-                                        changed_by=user, organisation_id=holding_organisation_id(case))
-        audit_record(user=user, verb="assessments.need_recorded", obj=need, case_id=case.pk,
-                     person_id=case.person_id, changes={"definition": {"before": None, "after": definition.code},
-                                                        "status": {"before": None, "after": status}})
+        need = Need.objects.create(
+            case=case,
+            definition=definition,
+            assessment=assessment,
+            note=(note or "").strip(),
+            status=status,
+            status_changed_at=now,
+            created_by=user,
+            modified_by=user,
+        )
+        NeedStatusChange.objects.create(
+            need=need,
+            from_status="",
+            to_status=status,
+            note=need.note,
+            changed_at=now,
+            changed_by=user,
+            organisation_id=holding_organisation_id(case),
+        )
+        audit_record(
+            user=user,
+            verb="assessments.need_recorded",
+            obj=need,
+            case_id=case.pk,
+            person_id=case.person_id,
+            changes={
+                "definition": {"before": None, "after": definition.code},
+                "status": {"before": None, "after": status},
+            },
+        )
     return need
 
 
-def need_status_record(*, user, need: Need, version: int, status: str, note: str = "",
-                       organisation_id: int | None) -> Need:
+def need_status_record(
+    *, user, need: Need, version: int, status: str, note: str = "", organisation_id: int | None
+) -> Need:
     """Change a need's status and keep the history. For callers that have checked the user's permission
     themselves: need_update (the responsible organisation) and the referrals services (a delivery organisation
     working the need). Raises ValidationFailed, ConflictError. Audited as "assessments.need_status_changed"."""
@@ -398,8 +617,9 @@ def need_status_record(*, user, need: Need, version: int, status: str, note: str
         raise ValidationFailed("Select the status of the need", field="status")
     note = (note or "").strip()
     if status == need.status and not note:
-        raise ValidationFailed(f"The need is already {need.get_status_display().lower()}: add a note to say more",
-                               field="status")
+        raise ValidationFailed(
+            f"The need is already {need.get_status_display().lower()}: add a note to say more", field="status"
+        )
     now = clock.now()
     with transaction.atomic():
         before = need.status
@@ -407,11 +627,25 @@ def need_status_record(*, user, need: Need, version: int, status: str, note: str
         if status != before:
             fields["status_changed_at"] = now
         need.write_if_version(version=version, fields=fields, user=user, stale_message=NEED_STALE)
-        NeedStatusChange.objects.create(need=need, from_status=before, to_status=status, note=note, changed_at=now,
-                                        changed_by=user, organisation_id=organisation_id)
-        audit_record(user=user, verb="assessments.need_status_changed", obj=need, case_id=need.case_id,
-                     person_id=need.case.person_id, organisation_id=organisation_id,
-                     changes={"status": {"before": before, "after": status}}, reason=note)
+        NeedStatusChange.objects.create(
+            need=need,
+            from_status=before,
+            to_status=status,
+            note=note,
+            changed_at=now,
+            changed_by=user,
+            organisation_id=organisation_id,
+        )
+        audit_record(
+            user=user,
+            verb="assessments.need_status_changed",
+            obj=need,
+            case_id=need.case_id,
+            person_id=need.case.person_id,
+            organisation_id=organisation_id,
+            changes={"status": {"before": before, "after": status}},
+            reason=note,
+        )
     return need
 
 
@@ -420,5 +654,11 @@ def need_update(*, user, need: Need, version: int, status: str, note: str = "") 
     from casework.cases.policies import holding_organisation_id
 
     _require_assessing(user, need.case)
-    return need_status_record(user=user, need=need, version=version, status=status, note=note,
-                              organisation_id=holding_organisation_id(need.case))
+    return need_status_record(
+        user=user,
+        need=need,
+        version=version,
+        status=status,
+        note=note,
+        organisation_id=holding_organisation_id(need.case),
+    )

@@ -12,7 +12,11 @@ urlpatterns = [
     path("forms/standard", views.assessment_forms_install, name="assessment_forms_install"),
     path("forms/new", views.assessment_form_add, name="assessment_form_add"),
     path("forms/<id:form_id>", views.assessment_form_detail, name="assessment_form_detail"),
-    path("forms/<id:form_id>/versions/<id:number>", views.assessment_form_detail, name="assessment_form_version"),
+    path(
+        "forms/<id:form_id>/versions/<id:number>",
+        views.assessment_form_detail,
+        name="assessment_form_version",
+    ),
     path("forms/<id:form_id>/edit", views.assessment_form_edit, name="assessment_form_edit"),
     path("forms/<id:form_id>/retire", views.assessment_form_retire, name="assessment_form_retire"),
     path("case/<id:case_id>/new", views.assessment_start, name="assessment_start"),

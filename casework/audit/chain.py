@@ -26,7 +26,11 @@ def to_json_safe(value: Any) -> Any:
 
 def event_hash(*, prev_hash: str, fields: dict[str, Any]) -> str:
     canonical = json.dumps(
-        {"prev": prev_hash, **fields}, sort_keys=True, separators=(",", ":"), default=_default, ensure_ascii=True
+        {"prev": prev_hash, **fields},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=_default,
+        ensure_ascii=True,
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

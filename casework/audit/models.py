@@ -15,7 +15,9 @@ class AppendOnlyQuerySet(models.QuerySet):
 class ChainedEvent(models.Model):
     sequence = models.BigIntegerField(unique=True)
     occurred_at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     organisation = models.ForeignKey(
         "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -81,8 +83,9 @@ class AccessEvent(ChainedEvent):
             models.Index(fields=["person_id", "id"], name="audit_access_person_idx"),
             models.Index(fields=["actor", "id"], name="audit_access_actor_idx"),
             # The events still to chain: small, and the chaining step reads it in id order.
-            models.Index(fields=["id"], condition=models.Q(sequence__isnull=True),
-                         name="audit_access_pending_idx"),
+            models.Index(
+                fields=["id"], condition=models.Q(sequence__isnull=True), name="audit_access_pending_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -45,13 +45,27 @@ def _context(user, organisation_id: int | None) -> dict[str, Any]:
     signed_in = user is not None and getattr(user, "is_authenticated", False)
     if organisation_id is None and signed_in:
         organisation_id = actor_for(user).primary_organisation_id
-    return {"occurred_at": clock.now(), "actor_id": user.pk if signed_in else None,
-            "organisation_id": organisation_id, "request_id": ctx.request_id, "channel": ctx.channel}
+    return {
+        "occurred_at": clock.now(),
+        "actor_id": user.pk if signed_in else None,
+        "organisation_id": organisation_id,
+        "request_id": ctx.request_id,
+        "channel": ctx.channel,
+    }
 
 
-def _append(model: type[ChainedEvent], *, user, verb: str, obj: models.Model | None, person_id: int | None,
-            case_id: int | None, reason: str, payload: dict[str, Any],
-            organisation_id: int | None) -> ChainedEvent:
+def _append(
+    model: type[ChainedEvent],
+    *,
+    user,
+    verb: str,
+    obj: models.Model | None,
+    person_id: int | None,
+    case_id: int | None,
+    reason: str,
+    payload: dict[str, Any],
+    organisation_id: int | None,
+) -> ChainedEvent:
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(name=_CHAINS[model])
         event = model(
@@ -72,12 +86,29 @@ def _append(model: type[ChainedEvent], *, user, verb: str, obj: models.Model | N
     return event
 
 
-def audit_record(*, user, verb: str, obj: models.Model | None = None, person_id: int | None = None,
-                 case_id: int | None = None, changes: dict[str, Any] | None = None, reason: str = "",
-                 organisation_id: int | None = None) -> AuditEvent:
+def audit_record(
+    *,
+    user,
+    verb: str,
+    obj: models.Model | None = None,
+    person_id: int | None = None,
+    case_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+    organisation_id: int | None = None,
+) -> AuditEvent:
     """Append an AuditEvent for a create, change or state change. `changes` is {field: {"before": x, "after": y}}."""
-    return _append(AuditEvent, user=user, verb=verb, obj=obj, person_id=person_id, case_id=case_id, reason=reason,
-                   payload=changes or {}, organisation_id=organisation_id)
+    return _append(
+        AuditEvent,
+        user=user,
+        verb=verb,
+        obj=obj,
+        person_id=person_id,
+        case_id=case_id,
+        reason=reason,
+        payload=changes or {},
+        organisation_id=organisation_id,
+    )
 
 
 def audit_record_many(records: list[dict[str, Any]]) -> list[AuditEvent]:
@@ -114,9 +145,17 @@ def audit_record_many(records: list[dict[str, Any]]) -> list[AuditEvent]:
     return events
 
 
-def access_record(*, user, verb: str, obj: models.Model | None = None, person_id: int | None = None,
-                  case_id: int | None = None, details: dict[str, Any] | None = None, reason: str = "",
-                  organisation_id: int | None = None) -> AccessEvent:
+def access_record(
+    *,
+    user,
+    verb: str,
+    obj: models.Model | None = None,
+    person_id: int | None = None,
+    case_id: int | None = None,
+    details: dict[str, Any] | None = None,
+    reason: str = "",
+    organisation_id: int | None = None,
+) -> AccessEvent:
     """Record an AccessEvent for a view or search of personal data, in the caller's transaction.
 
     One INSERT and no lock: the event joins the hash chain later, in chain_pending_access_events (ADR 7).
@@ -146,8 +185,10 @@ def _access_event_insert_sql() -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in _ACCESS_FIELDS)
     values = ", ".join(["%s"] * len(_ACCESS_FIELDS))
-    return (f"INSERT INTO {quote(AccessEvent._meta.db_table)} ({columns}) VALUES ({values}) "
-            f"RETURNING {quote(AccessEvent._meta.pk.column)}")
+    return (
+        f"INSERT INTO {quote(AccessEvent._meta.db_table)} ({columns}) VALUES ({values}) "
+        f"RETURNING {quote(AccessEvent._meta.pk.column)}"
+    )
 
 
 def _access_event_insert(event: AccessEvent) -> None:
@@ -166,8 +207,10 @@ def _fill_chain_fields(events: list[AccessEvent]) -> None:
     """The one update an access event ever has: its empty chain fields filled, once (the manager refuses
     any update). One statement per event, sent together; bulk_update's CASE expressions cost 50 times more."""
     table, quote = AccessEvent._meta.db_table, connection.ops.quote_name
-    sql = (f"UPDATE {quote(table)} SET {quote('sequence')} = %s, {quote('prev_hash')} = %s, {quote('hash')} = %s "
-           f"WHERE {quote('id')} = %s AND {quote('sequence')} IS NULL")
+    sql = (
+        f"UPDATE {quote(table)} SET {quote('sequence')} = %s, {quote('prev_hash')} = %s, {quote('hash')} = %s "
+        f"WHERE {quote('id')} = %s AND {quote('sequence')} IS NULL"
+    )
     with connection.cursor() as cursor:
         cursor.executemany(sql, [(e.sequence, e.prev_hash, e.hash, e.pk) for e in events])
         if cursor.rowcount not in (-1, len(events)):

@@ -35,14 +35,25 @@ def chain_verify(model: type[ChainedEvent], *, progress=None) -> ChainReport:
     # Access events not chained yet have no sequence: they are not part of the chain (see audit_verify_all).
     for event in model.objects.filter(sequence__isnull=False).order_by("sequence").iterator(chunk_size=2000):
         if event.sequence != expected_sequence:
-            return ChainReport(name, checked, ChainProblem(
-                name, expected_sequence, None, f"missing: the next event found is {event.sequence}"))
+            return ChainReport(
+                name,
+                checked,
+                ChainProblem(
+                    name, expected_sequence, None, f"missing: the next event found is {event.sequence}"
+                ),
+            )
         if event.prev_hash != expected_prev:
-            return ChainReport(name, checked, ChainProblem(
-                name, event.sequence, event.pk, "its link to the event before does not match"))
+            return ChainReport(
+                name,
+                checked,
+                ChainProblem(name, event.sequence, event.pk, "its link to the event before does not match"),
+            )
         if event_hash(prev_hash=event.prev_hash, fields=hashed_fields(event)) != event.hash:
-            return ChainReport(name, checked, ChainProblem(
-                name, event.sequence, event.pk, "its content has changed since it was written"))
+            return ChainReport(
+                name,
+                checked,
+                ChainProblem(name, event.sequence, event.pk, "its content has changed since it was written"),
+            )
         expected_prev = event.hash
         expected_sequence += 1
         checked += 1
@@ -50,8 +61,16 @@ def chain_verify(model: type[ChainedEvent], *, progress=None) -> ChainReport:
             progress(checked)
     head = ChainHead.objects.filter(name=name).first()
     if head is not None and (head.last_sequence != checked or head.last_hash != expected_prev):
-        return ChainReport(name, checked, ChainProblem(
-            name, checked + 1, None, f"the chain should end at event {head.last_sequence}: later events are missing"))
+        return ChainReport(
+            name,
+            checked,
+            ChainProblem(
+                name,
+                checked + 1,
+                None,
+                f"the chain should end at event {head.last_sequence}: later events are missing",
+            ),
+        )
     return ChainReport(name, checked, None)
 
 

@@ -18,13 +18,19 @@ def break_glass_review_list(request):
     show_all = request.GET.get("show") == "all"
     grants = people_selectors.break_glass_list_for_review(user=request.user, include_reviewed=show_all)
     page = Paginator(grants, 25).get_page(request.GET.get("page"))
-    return render(request, "audit/break_glass_review_list.html",
-                  {"page": page, "show_all": show_all, "form": ReviewForm()})
+    return render(
+        request,
+        "audit/break_glass_review_list.html",
+        {"page": page, "show_all": show_all, "form": ReviewForm()},
+    )
 
 
 def break_glass_review(request, grant_id: int):
-    grant = people_selectors.break_glass_list_for_review(user=request.user, include_reviewed=True).filter(
-        pk=grant_id).first()
+    grant = (
+        people_selectors.break_glass_list_for_review(user=request.user, include_reviewed=True)
+        .filter(pk=grant_id)
+        .first()
+    )
     if grant is None:
         raise Http404("No break-glass access found")
     form = ReviewForm(request.POST or None)

@@ -96,8 +96,9 @@ class CareActSteps:
     can_record_exception: bool = False
 
 
-def care_act_steps_get_for_user(*, user, case: Case, purpose: str = "viewed", recorded: bool = True
-                                ) -> CareActSteps:
+def care_act_steps_get_for_user(
+    *, user, case: Case, purpose: str = "viewed", recorded: bool = True
+) -> CareActSteps:
     """The current steps of a case the user may open, else Http404. A fixed number of queries; writes an
     AccessEvent ("careact.steps_<purpose>") naming the records shown.
 
@@ -117,8 +118,11 @@ def care_act_steps_get_for_user(*, user, case: Case, purpose: str = "viewed", re
         prevention = PreventionRecord.objects.filter(**current).first()
         financial = FinancialInformationRecord.objects.filter(**current).first()
     # Who recorded them (and agreed any exception): one query for the four kinds, none if nothing is recorded.
-    fill_foreign_keys([*advocacy.values(), *eligibility.values(), *filter(None, [prevention, financial])],
-                      "created_by", "exception_by")
+    fill_foreign_keys(
+        [*advocacy.values(), *eligibility.values(), *filter(None, [prevention, financial])],
+        "created_by",
+        "exception_by",
+    )
     support = gates.support_results(case=case, prevention=prevention, financial_information=financial)
     steps = CareActSteps(
         case=case,

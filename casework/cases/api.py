@@ -6,10 +6,10 @@ import datetime
 from functools import lru_cache
 from typing import Literal
 
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from django.db.models import F
 from pydantic import BaseModel, Field
 
 from casework.accounts.models import Organisation, User
@@ -34,8 +34,8 @@ from casework.core.api import (
     expected_version,
 )
 from casework.core.compiled_queries import CompiledRows
-from casework.core.expressions import ForeignColumn
 from casework.core.errors import ValidationFailed
+from casework.core.expressions import ForeignColumn
 from casework.people import selectors as people_selectors
 from casework.people.models import RESTRICTED_NAME
 
@@ -78,15 +78,36 @@ class CaseOut(CaseIndexOut):
     outcome: str = Field(description="The closing outcome's code (see /cases/outcomes); empty while open")
     closure_note: str
     recontact_on: datetime.date | None
-    found_outside_risk_index: bool = Field(description="Closed with needs found for someone the risk index had "
-                                                       "not picked out (the hit rate)")
+    found_outside_risk_index: bool = Field(
+        description="Closed with needs found for someone the risk index had not picked out (the hit rate)"
+    )
 
 
 ROW_VALUES = (
-    "id", "reference", "status", "stage", "priority", "origin", "area", "raised_at", "allocated_at", "closed_at",
-    "responsible_organisation_id", "allocated_team_id", "primary_worker_id", "version", "person_id", "household_id",
-    "summary", "raised_by_organisation_id", "allocation_rule_id", "allocation_explanation", "outcome",
-    "closure_note", "recontact_on", "found_outside_risk_index",
+    "id",
+    "reference",
+    "status",
+    "stage",
+    "priority",
+    "origin",
+    "area",
+    "raised_at",
+    "allocated_at",
+    "closed_at",
+    "responsible_organisation_id",
+    "allocated_team_id",
+    "primary_worker_id",
+    "version",
+    "person_id",
+    "household_id",
+    "summary",
+    "raised_by_organisation_id",
+    "allocation_rule_id",
+    "allocation_explanation",
+    "outcome",
+    "closure_note",
+    "recontact_on",
+    "found_outside_risk_index",
 )
 
 
@@ -97,19 +118,28 @@ def case_row_values(qs):
     category) come as scalar subqueries, which PostgreSQL plans in a fraction of the time of more joins.
     """
     return qs.values(
-        *ROW_VALUES, risk_category_label=ForeignColumn("risk_category", "label"),
+        *ROW_VALUES,
+        risk_category_label=ForeignColumn("risk_category", "label"),
         organisation_name=ForeignColumn("responsible_organisation", "name"),
         team_name=ForeignColumn("allocated_team", "name"),
         worker_name=ForeignColumn("primary_worker", "first_name", "last_name", fallback="username"),
-        given=F("person__given_name"), family=F("person__family_name"), restricted=F("person__is_restricted"),
-        household_name=F("household__name"), household_line=F("household__address_line_1"))
+        given=F("person__given_name"),
+        family=F("person__family_name"),
+        restricted=F("person__is_restricted"),
+        household_name=F("household__name"),
+        household_line=F("household__address_line_1"),
+    )
 
 
 def case_rows_finish(rows: list[dict], *, user) -> list[dict]:
     """Rename the looked-up names to the API's fields and name the subject, withholding a restricted person's
     name from a user not named on the restriction (one query, only when a row is restricted); in place."""
     restricted = {row["person_id"] for row in rows if row["restricted"]}
-    named = people_selectors.restricted_person_ids_named(user=user, person_ids=restricted) if restricted else set()
+    named = (
+        people_selectors.restricted_person_ids_named(user=user, person_ids=restricted)
+        if restricted
+        else set()
+    )
     for row in rows:
         if row.pop("restricted") and row["person_id"] not in named:
             row["given"], row["family"] = RESTRICTED_NAME, ""
@@ -119,8 +149,11 @@ def case_rows_finish(rows: list[dict], *, user) -> list[dict]:
         row["primary_worker"] = row.pop("worker_name")
         given, family = row.pop("given"), row.pop("family")
         household_name, household_line = row.pop("household_name"), row.pop("household_line")
-        row["subject_name"] = (f"{given} {family}".strip() if row["person_id"]
-                               else household_name or household_line or f"Household {row['household_id']}")
+        row["subject_name"] = (
+            f"{given} {family}".strip()
+            if row["person_id"]
+            else household_name or household_line or f"Household {row['household_id']}"
+        )
     return rows
 
 
@@ -130,8 +163,9 @@ def case_rows(qs, *, user) -> list[dict]:
 
 
 @lru_cache(maxsize=128)
-def _worklist_page(scope: WorklistScope, filters: WorklistFilters, status: str, stage: str, start: int,
-                   stop: int) -> CompiledRows:
+def _worklist_page(
+    scope: WorklistScope, filters: WorklistFilters, status: str, stage: str, start: int, stop: int
+) -> CompiledRows:
     """The SQL of one page of a team worklist, compiled once per worklist shape (ADR 8).
 
     Its arguments are all that decides the query: the scope is resolved from the user's memberships on every
@@ -171,8 +205,10 @@ class CaseIndexPage(BaseModel):
 
 class CaseListParams(PageParams):
     scope: Literal["worklist", "mine", "visible"] = Field(
-        "visible", description="worklist: your team's unallocated cases; mine: your open cases; "
-                               "visible: every case you can open")
+        "visible",
+        description="worklist: your team's unallocated cases; mine: your open cases; "
+        "visible: every case you can open",
+    )
     priority: Code = ""
     risk_category_id: Id | None = None
     area: Code = ""
@@ -196,9 +232,15 @@ class IndexParams(PageParams):
 
 
 def _filters(params) -> WorklistFilters:
-    return WorklistFilters(priority=params.priority, risk_category_id=params.risk_category_id, area=params.area,
-                           raised_from=params.raised_from, raised_to=params.raised_to,
-                           team_id=getattr(params, "team_id", None), sort=params.sort)
+    return WorklistFilters(
+        priority=params.priority,
+        risk_category_id=params.risk_category_id,
+        area=params.area,
+        raised_from=params.raised_from,
+        raised_to=params.raised_to,
+        team_id=getattr(params, "team_id", None),
+        sort=params.sort,
+    )
 
 
 @router.get("", response=CasePage, summary="Cases you can open, as the worklists filter and sort them")
@@ -210,41 +252,70 @@ def list_cases(request, params: Query[CaseListParams]):
         scope = allocation_selectors.worklist_scope(user=user)
         page = _worklist_page(scope, filters, params.status, params.stage, start, stop)
         rows = case_rows_finish(page.rows(), user=user)
-        count = (_narrowed(allocation_selectors.team_worklist_for_scope(scope, filters), params.status,
-                           params.stage).count() if params.with_count else None)
+        count = (
+            _narrowed(
+                allocation_selectors.team_worklist_for_scope(scope, filters), params.status, params.stage
+            ).count()
+            if params.with_count
+            else None
+        )
     else:
-        base = selectors.my_cases(user=user) if params.scope == "mine" else selectors.case_list_visible(user=user)
+        base = (
+            selectors.my_cases(user=user)
+            if params.scope == "mine"
+            else selectors.case_list_visible(user=user)
+        )
         qs = _narrowed(allocation_selectors.apply_filters(base, filters), params.status, params.stage)
         rows = case_rows(qs[start:stop], user=user)
         count = qs.count() if params.with_count else None
-    meta = {"count": count, "page": params.page, "page_size": params.page_size,
-            "has_next": len(rows) > params.page_size}
+    meta = {
+        "count": count,
+        "page": params.page,
+        "page_size": params.page_size,
+        "has_next": len(rows) > params.page_size,
+    }
     rows = rows[: params.page_size]
-    access_record(user=user, verb="cases.list_read_by_api", details={"scope": params.scope,
-                                                                    "cases": [c["id"] for c in rows]})
+    access_record(
+        user=user,
+        verb="cases.list_read_by_api",
+        details={"scope": params.scope, "cases": [c["id"] for c in rows]},
+    )
     return _CASE_PAGE.response({"items": rows, **meta})
 
 
 @router.get("/index", response=CaseIndexPage, summary="The case index: who is responsible for each case")
 def case_index(request, params: Query[IndexParams]):
-    qs = allocation_selectors.case_index(user=request.user, filters=_filters(params), status=params.status,
-                                         unallocated_only=params.unallocated_only)
+    qs = allocation_selectors.case_index(
+        user=request.user,
+        filters=_filters(params),
+        status=params.status,
+        unallocated_only=params.unallocated_only,
+    )
     start = (params.page - 1) * params.page_size
     # CaseIndexOut keeps only the index fields of each row: no names reach the lead this way.
-    rows = case_rows(qs[start:start + params.page_size + 1], user=request.user)
-    return {"items": rows[: params.page_size], "count": qs.count() if params.with_count else None,
-            "page": params.page, "page_size": params.page_size, "has_next": len(rows) > params.page_size}
+    rows = case_rows(qs[start : start + params.page_size + 1], user=request.user)
+    return {
+        "items": rows[: params.page_size],
+        "count": qs.count() if params.with_count else None,
+        "page": params.page,
+        "page_size": params.page_size,
+        "has_next": len(rows) > params.page_size,
+    }
 
 
-@router.get("/snapshot", summary="The case index you may see, streamed as JSON Lines (one case per line)",
-            response={200: None})
+@router.get(
+    "/snapshot",
+    summary="The case index you may see, streamed as JSON Lines (one case per line)",
+    response={200: None},
+)
 def snapshot(request, scope: Literal["organisation", "initiative"] = "organisation"):
     from django.http import StreamingHttpResponse
 
     from casework.reporting.exports import stream_jsonl
 
-    response = StreamingHttpResponse(stream_jsonl(user=request.user, scope=scope),
-                                     content_type="application/x-ndjson")
+    response = StreamingHttpResponse(
+        stream_jsonl(user=request.user, scope=scope), content_type="application/x-ndjson"
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -286,7 +357,9 @@ class OutcomeOut(Schema):
     retired: bool
 
 
-@router.get("/outcomes", response=list[OutcomeOut], summary="The outcomes a case of the initiative can close with")
+@router.get(
+    "/outcomes", response=list[OutcomeOut], summary="The outcomes a case of the initiative can close with"
+)
 def outcomes(request, initiative_id: Id, include_retired: bool = False):
     from casework.accounts.selectors import actor_for
     from casework.cases.closing import outcome_list
@@ -328,15 +401,24 @@ def raise_case(request, payload: CaseRaiseIn, response: HttpResponse):
     if payload.person_id:
         person = people_selectors.person_get_for_user(user=request.user, person_id=payload.person_id)
     if payload.household_id:
-        household = people_selectors.household_get_for_user(user=request.user, household_id=payload.household_id)
+        household = people_selectors.household_get_for_user(
+            user=request.user, household_id=payload.household_id
+        )
     risk = None
     if payload.risk_category_id:
         risk = RiskCategory.objects.filter(pk=payload.risk_category_id).first()
         if risk is None:
             raise ValidationFailed("No such risk category", field="risk_category_id")
-    case = services.case_raise(user=request.user, person=person, household=household, origin=payload.origin,
-                               risk_category=risk, priority=payload.priority, summary=payload.summary,
-                               responsible_now=payload.responsible_now)
+    case = services.case_raise(
+        user=request.user,
+        person=person,
+        household=household,
+        origin=payload.origin,
+        risk_category=risk,
+        priority=payload.priority,
+        summary=payload.summary,
+        responsible_now=payload.responsible_now,
+    )
     return Status(201, _done(request, case, response))
 
 
@@ -356,9 +438,11 @@ class StageIn(VersionIn):
     stage: Code
     note: Note = ""
     acknowledge: list[Code] = Field(
-        default_factory=list, max_length=limits.MAX_CHOSEN,
+        default_factory=list,
+        max_length=limits.MAX_CHOSEN,
         description="The codes of the stage gates' warnings you have considered; without them a move with "
-                    "warnings is a 409 listing them")
+        "warnings is a 409 listing them",
+    )
 
 
 class GateWarningOut(Schema):
@@ -411,7 +495,9 @@ def allocate(request, case_id: Id, payload: VersionIn, response: HttpResponse):
     return _done(request, case, response)
 
 
-@router.post("/{case_id}/accept", response=CaseOut, summary="Accept an unallocated case as its primary worker")
+@router.post(
+    "/{case_id}/accept", response=CaseOut, summary="Accept an unallocated case as its primary worker"
+)
 def accept(request, case_id: Id, payload: VersionIn, response: HttpResponse):
     case = _case(request, case_id)
     allocation.case_accept(user=request.user, case=case, version=expected_version(request, payload.version))
@@ -421,42 +507,71 @@ def accept(request, case_id: Id, payload: VersionIn, response: HttpResponse):
 @router.post("/{case_id}/assign", response=CaseOut, summary="Assign the case to a worker (team managers)")
 def assign(request, case_id: Id, payload: WorkerIn, response: HttpResponse):
     case = _case(request, case_id)
-    allocation.case_assign_worker(user=request.user, case=case, worker=_user(payload.worker_id),
-                                  version=expected_version(request, payload.version))
+    allocation.case_assign_worker(
+        user=request.user,
+        case=case,
+        worker=_user(payload.worker_id),
+        version=expected_version(request, payload.version),
+    )
     return _done(request, case, response)
 
 
-@router.post("/{case_id}/reassign", response=CaseOut, summary="Give the case a new primary worker, with a reason")
+@router.post(
+    "/{case_id}/reassign", response=CaseOut, summary="Give the case a new primary worker, with a reason"
+)
 def reassign(request, case_id: Id, payload: ReassignIn, response: HttpResponse):
     case = _case(request, case_id)
-    allocation.case_reassign_worker(user=request.user, case=case, worker=_user(payload.worker_id),
-                                    reason=payload.reason, version=expected_version(request, payload.version))
+    allocation.case_reassign_worker(
+        user=request.user,
+        case=case,
+        worker=_user(payload.worker_id),
+        reason=payload.reason,
+        version=expected_version(request, payload.version),
+    )
     return _done(request, case, response)
 
 
-@router.post("/{case_id}/stage", response={200: CaseOut, 409: WarningsOut},
-             summary="Move the case to another stage, forward or back (acknowledge the warnings by code)")
+@router.post(
+    "/{case_id}/stage",
+    response={200: CaseOut, 409: WarningsOut},
+    summary="Move the case to another stage, forward or back (acknowledge the warnings by code)",
+)
 def move_stage(request, case_id: Id, payload: StageIn, response: HttpResponse):
     case = _case(request, case_id)
-    services.case_move_stage(user=request.user, case=case, stage=payload.stage, note=payload.note,
-                             version=expected_version(request, payload.version),
-                             acknowledged=payload.acknowledge)
+    services.case_move_stage(
+        user=request.user,
+        case=case,
+        stage=payload.stage,
+        note=payload.note,
+        version=expected_version(request, payload.version),
+        acknowledged=payload.acknowledge,
+    )
     return _done(request, case, response)
 
 
 @router.post("/{case_id}/restart", response=CaseOut, summary="Restart the work from a stage")
 def restart(request, case_id: Id, payload: RestartIn, response: HttpResponse):
     case = _case(request, case_id)
-    services.case_restart_from(user=request.user, case=case, stage=payload.stage, reason=payload.reason,
-                               version=expected_version(request, payload.version))
+    services.case_restart_from(
+        user=request.user,
+        case=case,
+        stage=payload.stage,
+        reason=payload.reason,
+        version=expected_version(request, payload.version),
+    )
     return _done(request, case, response)
 
 
 @router.post("/{case_id}/status", response=CaseOut, summary="Put on hold, resume, cancel or finish the case")
 def change_status(request, case_id: Id, payload: StatusIn, response: HttpResponse):
     case = _case(request, case_id)
-    services.case_change_status(user=request.user, case=case, status=payload.status, reason=payload.reason,
-                                version=expected_version(request, payload.version))
+    services.case_change_status(
+        user=request.user,
+        case=case,
+        status=payload.status,
+        reason=payload.reason,
+        version=expected_version(request, payload.version),
+    )
     return _done(request, case, response)
 
 
@@ -467,10 +582,14 @@ def add_worker(request, case_id: Id, payload: AddWorkerIn, response: HttpRespons
     return _done(request, case, response)
 
 
-@router.post("/{case_id}/workers/remove", response=CaseOut, summary="Remove a secondary worker or case manager")
+@router.post(
+    "/{case_id}/workers/remove", response=CaseOut, summary="Remove a secondary worker or case manager"
+)
 def remove_worker(request, case_id: Id, payload: RemoveWorkerIn, response: HttpResponse):
     case = _case(request, case_id)
-    services.case_remove_worker(user=request.user, case=case, worker=_user(payload.user_id), reason=payload.reason)
+    services.case_remove_worker(
+        user=request.user, case=case, worker=_user(payload.user_id), reason=payload.reason
+    )
     return _done(request, case, response)
 
 
@@ -478,8 +597,13 @@ def remove_worker(request, case_id: Id, payload: RemoveWorkerIn, response: HttpR
 def transfer(request, case_id: Id, payload: TransferIn, response: HttpResponse):
     case = _case_for_action(request, case_id)
     organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
-    allocation.case_transfer(user=request.user, case=case, organisation=organisation, reason=payload.reason,
-                             version=expected_version(request, payload.version))
+    allocation.case_transfer(
+        user=request.user,
+        case=case,
+        organisation=organisation,
+        reason=payload.reason,
+        version=expected_version(request, payload.version),
+    )
     return _done(request, case, response)
 
 
@@ -490,12 +614,21 @@ class CloseIn(InputSchema):
     version: Version | None = Field(None, description="The version you read; or send If-Match")
 
 
-@router.post("/{case_id}/close", response=CaseOut,
-             summary="Close an active case with an outcome (409 while needs are open), and a re-contact date")
+@router.post(
+    "/{case_id}/close",
+    response=CaseOut,
+    summary="Close an active case with an outcome (409 while needs are open), and a re-contact date",
+)
 def close(request, case_id: Id, payload: CloseIn, response: HttpResponse):
     from casework.cases.closing import case_close
 
     case = _case(request, case_id)
-    case_close(user=request.user, case=case, outcome=payload.outcome, note=payload.note,
-               recontact_on=payload.recontact_on, version=expected_version(request, payload.version))
+    case_close(
+        user=request.user,
+        case=case,
+        outcome=payload.outcome,
+        note=payload.note,
+        recontact_on=payload.recontact_on,
+        version=expected_version(request, payload.version),
+    )
     return _done(request, case, response)

@@ -49,44 +49,74 @@ def outcome_list(*, initiative_id: int, include_retired: bool = False) -> list[O
     rows = list(CaseOutcome.objects.filter(initiative_id=initiative_id).order_by("rank", "label"))
     if not rows:
         return [Outcome(code, label, description) for code, label, description in DEFAULT_OUTCOMES]
-    return [Outcome(r.code, r.label, r.description, r.retired_at is not None) for r in rows
-            if include_retired or r.retired_at is None]
+    return [
+        Outcome(r.code, r.label, r.description, r.retired_at is not None)
+        for r in rows
+        if include_retired or r.retired_at is None
+    ]
 
 
 def outcome_label(*, initiative_id: int, code: str) -> str:
-    return next((o.label for o in outcome_list(initiative_id=initiative_id, include_retired=True) if o.code == code),
-                code.replace("_", " ").capitalize())
+    return next(
+        (o.label for o in outcome_list(initiative_id=initiative_id, include_retired=True) if o.code == code),
+        code.replace("_", " ").capitalize(),
+    )
 
 
 def _materialise_defaults(initiative_id: int, user) -> None:
     """Write the default list as the initiative's own before its first change."""
     if CaseOutcome.objects.filter(initiative_id=initiative_id).exists():
         return
-    CaseOutcome.objects.bulk_create([
-        CaseOutcome(initiative_id=initiative_id, code=code, label=label, description=description, rank=rank,
-                    created_by=user, modified_by=user)
-        for rank, (code, label, description) in enumerate(DEFAULT_OUTCOMES, start=1)])
+    CaseOutcome.objects.bulk_create(
+        [
+            CaseOutcome(
+                initiative_id=initiative_id,
+                code=code,
+                label=label,
+                description=description,
+                rank=rank,
+                created_by=user,
+                modified_by=user,
+            )
+            for rank, (code, label, description) in enumerate(DEFAULT_OUTCOMES, start=1)
+        ]
+    )
 
 
-def case_outcome_add(*, user, initiative_id: int, code: str, label: str, description: str = "") -> CaseOutcome:
+def case_outcome_add(
+    *, user, initiative_id: int, code: str, label: str, description: str = ""
+) -> CaseOutcome:
     """Add an outcome to the end of the initiative's list. Audited as "cases.outcome_added"."""
     require_perm(user, "cases.manage_outcomes", initiative_id, REFUSED)
     code, label = (code or "").strip().lower(), " ".join((label or "").split())
     if not _CODE.match(code):
-        raise ValidationFailed("Enter a code of lower-case letters, numbers and underscores, like moved_away",
-                               field="code")
+        raise ValidationFailed(
+            "Enter a code of lower-case letters, numbers and underscores, like moved_away", field="code"
+        )
     if not label:
         raise ValidationFailed("Enter the outcome as workers will see it", field="label")
     with transaction.atomic():
         _materialise_defaults(initiative_id, user)
         if CaseOutcome.objects.filter(initiative_id=initiative_id, code=code).exists():
             raise ValidationFailed(f"The code {code} is already used", field="code")
-        rank = (CaseOutcome.objects.filter(initiative_id=initiative_id).aggregate(r=Max("rank"))["r"] or 0) + 1
-        outcome = CaseOutcome.objects.create(initiative_id=initiative_id, code=code, label=label, rank=rank,
-                                             description=(description or "").strip(), created_by=user,
-                                             modified_by=user)
-        audit_record(user=user, verb="cases.outcome_added", obj=outcome,
-                     changes={"code": {"before": None, "after": code}, "label": {"before": None, "after": label}})
+        rank = (
+            CaseOutcome.objects.filter(initiative_id=initiative_id).aggregate(r=Max("rank"))["r"] or 0
+        ) + 1
+        outcome = CaseOutcome.objects.create(
+            initiative_id=initiative_id,
+            code=code,
+            label=label,
+            rank=rank,
+            description=(description or "").strip(),
+            created_by=user,
+            modified_by=user,
+        )
+        audit_record(
+            user=user,
+            verb="cases.outcome_added",
+            obj=outcome,
+            changes={"code": {"before": None, "after": code}, "label": {"before": None, "after": label}},
+        )
     return outcome
 
 
@@ -95,19 +125,29 @@ def case_outcome_set_retired(*, user, initiative_id: int, code: str, retired: bo
     require_perm(user, "cases.manage_outcomes", initiative_id, REFUSED)
     with transaction.atomic():
         _materialise_defaults(initiative_id, user)
-        outcome = CaseOutcome.objects.select_for_update().filter(initiative_id=initiative_id, code=code).first()
+        outcome = (
+            CaseOutcome.objects.select_for_update().filter(initiative_id=initiative_id, code=code).first()
+        )
         if outcome is None:
             raise ValidationFailed("No such outcome", field="code")
         if retired == (outcome.retired_at is not None):
             raise DomainError(f"‘{outcome.label}’ is {'already retired' if retired else 'in use already'}.")
-        if retired and not CaseOutcome.objects.filter(initiative_id=initiative_id, retired_at__isnull=True).exclude(
-                pk=outcome.pk).exists():
+        if (
+            retired
+            and not CaseOutcome.objects.filter(initiative_id=initiative_id, retired_at__isnull=True)
+            .exclude(pk=outcome.pk)
+            .exists()
+        ):
             raise DomainError("Keep at least one outcome in use: cases must close with one.")
         before = outcome.retired_at
         outcome.retired_at, outcome.modified_by = (clock.now() if retired else None), user
         outcome.save(update_fields=["retired_at", "modified_by", "modified_at"])
-        audit_record(user=user, verb="cases.outcome_retired" if retired else "cases.outcome_reinstated", obj=outcome,
-                     changes=to_json_safe({"retired_at": {"before": before, "after": outcome.retired_at}}))
+        audit_record(
+            user=user,
+            verb="cases.outcome_retired" if retired else "cases.outcome_reinstated",
+            obj=outcome,
+            changes=to_json_safe({"retired_at": {"before": before, "after": outcome.retired_at}}),
+        )
     return outcome
 
 
@@ -121,8 +161,15 @@ def on_risk_index(case: Case) -> bool:
     return Case.objects.filter(person_id=case.person_id).filter(origin=CaseOrigin.RISK_INDEX).exists()
 
 
-def case_close(*, user, case: Case, outcome: str, note: str = "", recontact_on: datetime.date | None = None,
-               version: int | None = None) -> Case:
+def case_close(
+    *,
+    user,
+    case: Case,
+    outcome: str,
+    note: str = "",
+    recontact_on: datetime.date | None = None,
+    version: int | None = None,
+) -> Case:
     """Close an active case with an outcome: it moves to Closing (if not there) and is finished.
 
     Refused (nothing changed) while any need is still open, for an outcome not on the initiative's list, or for a
@@ -134,14 +181,19 @@ def case_close(*, user, case: Case, outcome: str, note: str = "", recontact_on: 
 
     _require_work(user, case)
     if case.status != CaseStatus.ACTIVE:
-        raise DomainError("Only an active case can be closed: resume it first." if case.status == CaseStatus.ON_HOLD
-                          else "Accept the case before closing it, or cancel it.")
+        raise DomainError(
+            "Only an active case can be closed: resume it first."
+            if case.status == CaseStatus.ON_HOLD
+            else "Accept the case before closing it, or cancel it."
+        )
     offered = {o.code: o for o in outcome_list(initiative_id=case.initiative_id)}
     if outcome not in offered:
         raise ValidationFailed("Select the outcome", field="outcome")
     today = clock.today()
     if recontact_on is not None and recontact_on <= today:
-        raise ValidationFailed("The date to contact the person again must be in the future", field="recontact_on")
+        raise ValidationFailed(
+            "The date to contact the person again must be in the future", field="recontact_on"
+        )
     open_needs = needs_open_on_case(case=case)
     if open_needs:
         listed = ", ".join(f"{n.definition.name} ({n.get_status_display().lower()})" for n in open_needs)
@@ -160,10 +212,22 @@ def case_close(*, user, case: Case, outcome: str, note: str = "", recontact_on: 
         from casework.waiting_list.services import waiting_list_exit_for_case
 
         waiting_list_exit_for_case(user=user, case=case, reason=ExitReason.CASE_CLOSED)
-        update_case(user=user, case=case, version=version, verb="cases.closed", reason=(note or "").strip(), fields={
-            "stage": CaseStage.CLOSING, "status": CaseStatus.FINISHED, "closed_at": now, "outcome": outcome,
-            "closure_note": (note or "").strip(), "recontact_on": recontact_on,
-            "found_outside_risk_index": found_outside})
+        update_case(
+            user=user,
+            case=case,
+            version=version,
+            verb="cases.closed",
+            reason=(note or "").strip(),
+            fields={
+                "stage": CaseStage.CLOSING,
+                "status": CaseStatus.FINISHED,
+                "closed_at": now,
+                "outcome": outcome,
+                "closure_note": (note or "").strip(),
+                "recontact_on": recontact_on,
+                "found_outside_risk_index": found_outside,
+            },
+        )
     return case
 
 
@@ -178,9 +242,11 @@ def recontact_tasks_raise(*, today: datetime.date | None = None) -> int:
     from casework.tasks.services import task_create
 
     today = today or clock.today()
-    due = Case.objects.filter(status=CaseStatus.FINISHED, recontact_on__lte=today,
-                              recontact_on__gt=today - datetime.timedelta(days=CATCH_UP_DAYS)).select_related(
-        "allocated_team", "primary_worker", "responsible_organisation", "person", "household")
+    due = Case.objects.filter(
+        status=CaseStatus.FINISHED,
+        recontact_on__lte=today,
+        recontact_on__gt=today - datetime.timedelta(days=CATCH_UP_DAYS),
+    ).select_related("allocated_team", "primary_worker", "responsible_organisation", "person", "household")
     raised = 0
     from casework.tasks.models import Task
 
@@ -191,18 +257,33 @@ def recontact_tasks_raise(*, today: datetime.date | None = None) -> int:
         organisation_id = case.responsible_organisation_id or case.raised_by_organisation_id
         if case.allocated_team_id:
             assignee = {"assigned_to_team": case.allocated_team}
-        elif case.primary_worker_id and organisation_id in actor_for(case.primary_worker).editing_organisation_ids:
+        elif (
+            case.primary_worker_id
+            and organisation_id in actor_for(case.primary_worker).editing_organisation_ids
+        ):
             assignee = {"assigned_to_user": case.primary_worker}
         else:
-            manager = Membership.objects.filter(organisation_id=organisation_id, role=Role.TEAM_MANAGER,
-                                                is_active=True).values_list("user_id", flat=True).first()
+            manager = (
+                Membership.objects.filter(
+                    organisation_id=organisation_id, role=Role.TEAM_MANAGER, is_active=True
+                )
+                .values_list("user_id", flat=True)
+                .first()
+            )
             if manager is None:
                 continue
             assignee = {"assigned_to_user": User.objects.get(pk=manager)}
         closed_with = outcome_label(initiative_id=case.initiative_id, code=case.outcome)
-        task_create(user=None, title=f"Contact {case.subject_name} again ({case.reference})",
-                    due_date=case.recontact_on, case=case, kind=TaskKind.RECONTACT, effect_key=key,
-                    details=f"Planned when the case closed ({closed_with}). Raise a new case if they need support.",
-                    source="cases.recontact", **assignee)
+        task_create(
+            user=None,
+            title=f"Contact {case.subject_name} again ({case.reference})",
+            due_date=case.recontact_on,
+            case=case,
+            kind=TaskKind.RECONTACT,
+            effect_key=key,
+            details=f"Planned when the case closed ({closed_with}). Raise a new case if they need support.",
+            source="cases.recontact",
+            **assignee,
+        )
         raised += 1
     return raised

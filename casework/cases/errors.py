@@ -18,5 +18,8 @@ class WarningsNotAcknowledged(DomainError):
     def __init__(self, warnings, *, stage_label: str = "the next stage"):
         self.warnings = list(warnings)
         which = "each warning" if len(self.warnings) > 1 else "the warning"
-        super().__init__(f"Confirm you have considered {which} before moving the case to {stage_label}: "
-                         + " ".join(warning.message for warning in self.warnings), field="acknowledge")
+        super().__init__(
+            f"Confirm you have considered {which} before moving the case to {stage_label}: "
+            + " ".join(warning.message for warning in self.warnings),
+            field="acknowledge",
+        )

@@ -194,10 +194,13 @@ class StageMoveForm(VersionForm):
         if warnings:
             # The stage gates' warnings (cases/gates.py): the worker ticks each to move on despite it.
             self.fields["acknowledge"] = forms.MultipleChoiceField(
-                label="Move on despite these warnings", required=False, widget=forms.CheckboxSelectMultiple,
+                label="Move on despite these warnings",
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
                 choices=[(warning.code, warning.message) for warning in warnings],
                 help_text="Tick each warning you have considered",
-                error_messages={"invalid_choice": "Tick only the warnings shown"})
+                error_messages={"invalid_choice": "Tick only the warnings shown"},
+            )
             self.order_fields(["version", "stage", "acknowledge", "note"])
 
 
@@ -269,7 +272,9 @@ class WorkerAddForm(VersionForm):
 
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].iterator = _ChoicesReadOnce  # before the queryset, which makes the widget's choices
+        self.fields[
+            "user"
+        ].iterator = _ChoicesReadOnce  # before the queryset, which makes the widget's choices
         self.fields["user"].queryset = users
         self.fields["user"].label_from_instance = _worker_label
 
@@ -325,14 +330,21 @@ class TransferForm(VersionForm):
 
 
 class CaseCloseForm(VersionForm):
-    outcome = forms.ChoiceField(label="Outcome", widget=forms.RadioSelect,
-                                error_messages={"required": "Select the outcome"})
-    note = forms.CharField(label="Closing note (optional)", required=False, max_length=4000,
-                           widget=forms.Textarea(attrs={"rows": 4}))
-    recontact_on = GovukDateField(label="Date to contact the person again (optional)", required=False,
-                                  allow_past=False,
-                                  help_text="A task is raised for your organisation on that day. For example, "
-                                            "27 3 2027")
+    outcome = forms.ChoiceField(
+        label="Outcome", widget=forms.RadioSelect, error_messages={"required": "Select the outcome"}
+    )
+    note = forms.CharField(
+        label="Closing note (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    recontact_on = GovukDateField(
+        label="Date to contact the person again (optional)",
+        required=False,
+        allow_past=False,
+        help_text="A task is raised for your organisation on that day. For example, 27 3 2027",
+    )
 
     def __init__(self, *args, outcomes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -340,8 +352,11 @@ class CaseCloseForm(VersionForm):
 
 
 class OutcomeAddForm(forms.Form):
-    code = forms.CharField(label="Code", max_length=40, help_text="Lower-case letters, numbers and underscores, "
-                                                                  "like in_prison. Reports use it",
-                           error_messages={"required": "Enter a code for the outcome"})
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        help_text="Lower-case letters, numbers and underscores, like in_prison. Reports use it",
+        error_messages={"required": "Enter a code for the outcome"},
+    )
     label = forms.CharField(label="Outcome", max_length=100, error_messages={"required": "Enter the outcome"})
     description = forms.CharField(label="When to use it (optional)", required=False, max_length=500)

@@ -20,7 +20,14 @@ STATUS_MOVES: dict[tuple[str, str], str] = {
 }
 
 STAGE_ORDER: tuple[str, ...] = (
-    G.INTAKE, G.AWAITING_ALLOCATION, G.CONTACT, G.ASSESSMENT, G.PLANNING, G.SUPPORT, G.REVIEW, G.CLOSING,
+    G.INTAKE,
+    G.AWAITING_ALLOCATION,
+    G.CONTACT,
+    G.ASSESSMENT,
+    G.PLANNING,
+    G.SUPPORT,
+    G.REVIEW,
+    G.CLOSING,
 )
 # The stages of casework proper: a worker can go back to any of these to amend it.
 WORK_STAGES: tuple[str, ...] = STAGE_ORDER[2:]
@@ -86,12 +93,20 @@ def status_move_problem(current: str, target: str) -> str | None:
     allowed = [to for (frm, to) in STATUS_MOVES if frm == current]
     if not allowed:
         return f"A {label(current).lower()} case cannot change status: raise a new case instead."
-    return (f"A {label(current).lower()} case can only become {_join(allowed).lower()}, "
-            f"not {label(target).lower()}.")
+    return (
+        f"A {label(current).lower()} case can only become {_join(allowed).lower()}, "
+        f"not {label(target).lower()}."
+    )
 
 
-def stage_move_problem(current: str, target: str, *, status: str, completed: Iterable[str] = (),
-                       visited: Iterable[str] | None = None) -> str | None:
+def stage_move_problem(
+    current: str,
+    target: str,
+    *,
+    status: str,
+    completed: Iterable[str] = (),
+    visited: Iterable[str] | None = None,
+) -> str | None:
     """None if moving the case from stage `current` to `target` is allowed, else why not.
 
     Forward moves follow STAGE_FORWARD; after going back to amend, a case may move forward again to any
@@ -114,7 +129,9 @@ def stage_move_problem(current: str, target: str, *, status: str, completed: Ite
         return None
     # After going back to amend, the worker may return to any later stage whose earlier stages are all done.
     done = set(completed)
-    if target in WORK_STAGES and all(stage in done for stage in STAGE_ORDER[stage_index(current):stage_index(target)]):
+    if target in WORK_STAGES and all(
+        stage in done for stage in STAGE_ORDER[stage_index(current) : stage_index(target)]
+    ):
         return None
     return f"A case at {label(current)} can move on to {_join(STAGE_FORWARD[current])}, not {label(target)}."
 

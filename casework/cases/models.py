@@ -10,7 +10,9 @@ from casework.core.models import TimeStampedModel, VersionedModel
 class RiskCategory(models.Model):
     """A risk category of an initiative's stratification policy (SAVVI: local, defined in the policy)."""
 
-    initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="risk_categories")
+    initiative = models.ForeignKey(
+        "accounts.Initiative", on_delete=models.PROTECT, related_name="risk_categories"
+    )
     code = models.SlugField(max_length=40)
     label = models.CharField(max_length=100)
     rank = models.PositiveSmallIntegerField(default=0, help_text="Lower is more at risk; used for sorting")
@@ -18,7 +20,9 @@ class RiskCategory(models.Model):
 
     class Meta:
         ordering = ["initiative_id", "rank", "label"]
-        constraints = [models.UniqueConstraint(fields=["initiative", "code"], name="risk_category_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "code"], name="risk_category_code_unique")
+        ]
         verbose_name_plural = "risk categories"
 
     def __str__(self) -> str:
@@ -30,13 +34,19 @@ class Case(TimeStampedModel, VersionedModel):
 
     reference = models.CharField(max_length=20, unique=True)
     initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="cases")
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
-    household = models.ForeignKey("people.Household", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="cases")
-    raised_by_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    household = models.ForeignKey(
+        "people.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    raised_by_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
     origin = models.CharField(max_length=32, choices=CaseOrigin.choices)
-    risk_category = models.ForeignKey(RiskCategory, null=True, blank=True, on_delete=models.PROTECT,
-                                      related_name="cases")
+    risk_category = models.ForeignKey(
+        RiskCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     summary = models.TextField(blank=True, help_text="Why the case was raised")
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.PLANNED)
@@ -46,14 +56,26 @@ class Case(TimeStampedModel, VersionedModel):
     raised_at = models.DateTimeField()
     allocated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    responsible_organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True,
-                                                 on_delete=models.PROTECT, related_name="responsible_cases")
-    allocated_team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="cases")
-    primary_worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="primary_cases")
-    allocation_rule = models.ForeignKey("allocation.AllocationRule", null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="cases")
+    responsible_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_cases",
+    )
+    allocated_team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    primary_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="primary_cases",
+    )
+    allocation_rule = models.ForeignKey(
+        "allocation.AllocationRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
     allocation_explanation = models.TextField(blank=True)
     # Closing: the outcome (a code from the initiative's list, see closing.py), a note, and a planned re-contact.
     outcome = models.CharField(max_length=40, blank=True)
@@ -74,16 +96,20 @@ class Case(TimeStampedModel, VersionedModel):
         indexes = [
             # Team worklists: an organisation's cases awaiting a worker, most urgent and oldest first.
             # It covers the team filter too, so counting a team's list reads the index alone.
-            models.Index(fields=["responsible_organisation", "-priority", "raised_at", "id"],
-                         include=["allocated_team"],
-                         condition=Q(primary_worker__isnull=True, stage="awaiting_allocation", status="planned"),
-                         name="case_worklist_idx"),
+            models.Index(
+                fields=["responsible_organisation", "-priority", "raised_at", "id"],
+                include=["allocated_team"],
+                condition=Q(primary_worker__isnull=True, stage="awaiting_allocation", status="planned"),
+                name="case_worklist_idx",
+            ),
             models.Index(fields=["primary_worker", "status"], name="case_primary_idx"),
             models.Index(fields=["initiative", "status", "raised_at"], name="case_index_idx"),
             models.Index(fields=["person", "raised_at"], name="case_person_idx"),
             models.Index(fields=["household", "raised_at"], name="case_household_idx"),
             # Re-contact dates coming up (the waiting-lists issue turns each into a task on the day).
-            models.Index(fields=["recontact_on"], condition=Q(recontact_on__isnull=False), name="case_recontact_idx"),
+            models.Index(
+                fields=["recontact_on"], condition=Q(recontact_on__isnull=False), name="case_recontact_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,7 +130,9 @@ class Case(TimeStampedModel, VersionedModel):
 class CaseOutcome(TimeStampedModel):
     """An outcome a case can close with, from the initiative's list (kept by its initiative admins)."""
 
-    initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="case_outcomes")
+    initiative = models.ForeignKey(
+        "accounts.Initiative", on_delete=models.PROTECT, related_name="case_outcomes"
+    )
     code = models.SlugField(max_length=40)
     label = models.CharField(max_length=100)
     description = models.TextField(blank=True)
@@ -126,7 +154,9 @@ class CaseAssignment(TimeStampedModel):
     """A worker on a case: the primary worker, a secondary worker, or a case manager for oversight."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments"
+    )
     role = models.CharField(max_length=16, choices=AssignmentRole.choices)
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -135,10 +165,16 @@ class CaseAssignment(TimeStampedModel):
     class Meta:
         ordering = ["started_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "user"], condition=Q(ended_at__isnull=True),
-                                    name="one_current_assignment_per_user"),
-            models.UniqueConstraint(fields=["case"], condition=Q(ended_at__isnull=True, role="primary"),
-                                    name="one_current_primary_worker"),
+            models.UniqueConstraint(
+                fields=["case", "user"],
+                condition=Q(ended_at__isnull=True),
+                name="one_current_assignment_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(ended_at__isnull=True, role="primary"),
+                name="one_current_primary_worker",
+            ),
         ]
         indexes = [models.Index(fields=["user", "ended_at"], name="assignment_user_idx")]
 
@@ -149,21 +185,28 @@ class StageProgress(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stage_progress")
     stage = models.CharField(max_length=24, choices=CaseStage.choices)
     started_at = models.DateTimeField()
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     notes = models.TextField(blank=True)
     reset_at = models.DateTimeField(null=True, blank=True)
-    reset_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    reset_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reset_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["started_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "stage"], condition=Q(reset_at__isnull=True),
-                                    name="one_live_progress_per_stage"),
+            models.UniqueConstraint(
+                fields=["case", "stage"],
+                condition=Q(reset_at__isnull=True),
+                name="one_live_progress_per_stage",
+            ),
         ]
 
 

@@ -27,14 +27,19 @@ def holding_organisation_id(case: Case) -> int:
 def holder_q(org_ids, prefix: str = "") -> Q:
     """Cases held by one of the organisations (responsible, or raised by them while unallocated)."""
     return Q(**{f"{prefix}responsible_organisation_id__in": org_ids}) | Q(
-        **{f"{prefix}responsible_organisation__isnull": True, f"{prefix}raised_by_organisation_id__in": org_ids})
+        **{
+            f"{prefix}responsible_organisation__isnull": True,
+            f"{prefix}raised_by_organisation_id__in": org_ids,
+        }
+    )
 
 
 def _person_q(org_ids) -> Q:
     held = Case.objects.filter(holder_q(org_ids))
     # Driven from the person's own current household membership, so each check is two index lookups.
     household_held = HouseholdMembership.objects.filter(
-        person_id=OuterRef("pk"), end_date__isnull=True,
+        person_id=OuterRef("pk"),
+        end_date__isnull=True,
     ).filter(Exists(held.filter(household_id=OuterRef("household_id"))))
     return Q(Exists(held.filter(person_id=OuterRef("pk")))) | Q(Exists(household_held))
 
@@ -44,7 +49,8 @@ def _person_holds(person, org_ids) -> bool:
     if held.filter(person_id=person.pk).exists():
         return True
     households = HouseholdMembership.objects.filter(person_id=person.pk, end_date__isnull=True).values(
-        "household_id")
+        "household_id"
+    )
     return held.filter(household_id__in=households).exists()
 
 
@@ -60,7 +66,9 @@ def remember_assignment_roles(case: Case, roles: dict[int, str]) -> None:
 def current_assignment_role(user, case: Case) -> str | None:
     cache = getattr(case, "_assignment_roles", None)
     if cache is None:
-        cache = dict(CaseAssignment.objects.filter(case=case, ended_at__isnull=True).values_list("user_id", "role"))
+        cache = dict(
+            CaseAssignment.objects.filter(case=case, ended_at__isnull=True).values_list("user_id", "role")
+        )
         case._assignment_roles = cache
     return cache.get(user.pk)
 
@@ -69,7 +77,8 @@ def current_assignment_role(user, case: Case) -> str | None:
 def can_view_case(user, case: Case) -> bool:
     actor = actor_for(user)
     return case.initiative_id in actor.initiative_ids and holding_organisation_id(case) in (
-        actor.casework_organisation_ids | actor.auditing_organisation_ids)
+        actor.casework_organisation_ids | actor.auditing_organisation_ids
+    )
 
 
 @register("cases.view_case_index")
@@ -107,8 +116,12 @@ def can_raise_case(user) -> bool:
 def can_accept_case(user, case: Case) -> bool:
     """Take an unallocated case from the team worklist: practitioners and team managers of the organisation."""
     org = case.responsible_organisation_id
-    if (case.status != CaseStatus.PLANNED or case.stage != CaseStage.AWAITING_ALLOCATION
-            or case.primary_worker_id is not None or org is None):
+    if (
+        case.status != CaseStatus.PLANNED
+        or case.stage != CaseStage.AWAITING_ALLOCATION
+        or case.primary_worker_id is not None
+        or org is None
+    ):
         return False
     actor = actor_for(user)
     return actor.has_role(Role.PRACTITIONER, org) or actor.has_role(Role.TEAM_MANAGER, org)
@@ -117,23 +130,31 @@ def can_accept_case(user, case: Case) -> bool:
 @register("cases.assign_case")
 def can_assign_case(user, case: Case) -> bool:
     """Assign or reassign workers: team managers of the responsible organisation."""
-    return (case.status in OPEN_STATUSES and case.responsible_organisation_id is not None
-            and actor_for(user).has_role(Role.TEAM_MANAGER, case.responsible_organisation_id))
+    return (
+        case.status in OPEN_STATUSES
+        and case.responsible_organisation_id is not None
+        and actor_for(user).has_role(Role.TEAM_MANAGER, case.responsible_organisation_id)
+    )
 
 
 @register("cases.manage_workers_case")
 def can_manage_workers(user, case: Case) -> bool:
     """Add or remove secondary workers and case managers: the primary worker and team managers."""
     return can_assign_case(user, case) or (
-        case.status in OPEN_STATUSES and can_view_case(user, case)
-        and current_assignment_role(user, case) == AssignmentRole.PRIMARY)
+        case.status in OPEN_STATUSES
+        and can_view_case(user, case)
+        and current_assignment_role(user, case) == AssignmentRole.PRIMARY
+    )
 
 
 @register("cases.allocate_case")
 def can_allocate_case(user, case: Case) -> bool:
     """Apply the allocation rules: the lead organisation's initiative admins, before a worker has the case."""
-    return (actor_for(user).has_lead_role(Role.INITIATIVE_ADMIN, case.initiative_id)
-            and case.primary_worker_id is None and case.status in OPEN_STATUSES)
+    return (
+        actor_for(user).has_lead_role(Role.INITIATIVE_ADMIN, case.initiative_id)
+        and case.primary_worker_id is None
+        and case.status in OPEN_STATUSES
+    )
 
 
 @register("cases.transfer_case")
@@ -142,14 +163,15 @@ def can_transfer_case(user, case: Case) -> bool:
     if case.status not in OPEN_STATUSES or case.responsible_organisation_id is None:
         return False
     actor = actor_for(user)
-    return actor.has_lead_role(Role.INITIATIVE_ADMIN, case.initiative_id) or actor.has_role(Role.TEAM_MANAGER, case.responsible_organisation_id)
+    return actor.has_lead_role(Role.INITIATIVE_ADMIN, case.initiative_id) or actor.has_role(
+        Role.TEAM_MANAGER, case.responsible_organisation_id
+    )
 
 
 @register("cases.manage_allocation_rules")
 def can_manage_allocation_rules(user) -> bool:
     actor = actor_for(user)
     return any(actor.has_lead_role(Role.INITIATIVE_ADMIN, i) for i in actor.lead_of_initiative_ids)
-
 
 
 @register("cases.manage_outcomes")

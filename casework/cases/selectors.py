@@ -34,7 +34,9 @@ def case_list_index(*, user) -> QuerySet[Case]:
     visible = case_list_visible(user=user)
     if not actor.lead_of_initiative_ids:
         return visible
-    return Case.objects.filter(Q(initiative_id__in=actor.lead_of_initiative_ids) | Q(pk__in=visible.values("pk")))
+    return Case.objects.filter(
+        Q(initiative_id__in=actor.lead_of_initiative_ids) | Q(pk__in=visible.values("pk"))
+    )
 
 
 def case_list_workable(*, user) -> QuerySet[Case]:
@@ -42,8 +44,11 @@ def case_list_workable(*, user) -> QuerySet[Case]:
     actor = actor_for(user)
     managing = actor.organisations_with_role(Role.TEAM_MANAGER)
     assigned = CaseAssignment.objects.filter(
-        case=OuterRef("pk"), user_id=user.pk, ended_at__isnull=True,
-        role__in=[AssignmentRole.PRIMARY, AssignmentRole.SECONDARY])
+        case=OuterRef("pk"),
+        user_id=user.pk,
+        ended_at__isnull=True,
+        role__in=[AssignmentRole.PRIMARY, AssignmentRole.SECONDARY],
+    )
     q = Q(pk__in=[])
     if managing:
         q |= holder_q(managing)
@@ -53,14 +58,21 @@ def case_list_workable(*, user) -> QuerySet[Case]:
 
 
 def _with_people(qs: QuerySet[Case]) -> QuerySet[Case]:
-    return qs.select_related("person", "household", "risk_category", "responsible_organisation",
-                             "allocated_team", "primary_worker")
+    return qs.select_related(
+        "person", "household", "risk_category", "responsible_organisation", "allocated_team", "primary_worker"
+    )
 
 
 def case_get_for_user(*, user, case_id: int, purpose: str = "viewed") -> Case:
     """The case if the user may open it, else Http404. Writes an AccessEvent."""
-    return _get_recorded(user, case_id, purpose, _with_people(case_list_visible(user=user)).select_related(
-        "raised_by_organisation", "allocation_rule"))
+    return _get_recorded(
+        user,
+        case_id,
+        purpose,
+        _with_people(case_list_visible(user=user)).select_related(
+            "raised_by_organisation", "allocation_rule"
+        ),
+    )
 
 
 # The names the case page shows from small tables, each by scalar subquery (ADR 8): joined, with the person
@@ -83,8 +95,14 @@ def case_get_for_page(*, user, case_id: int, also: dict[str, Expression] | None 
     `also`: more values about the case (expressions on its row, such as another app's EXISTS), read in the
     same query and set on the case by name.
     """
-    return _get_recorded(user, case_id, "viewed", case_list_visible(user=user).select_related(
-        "person", "household").annotate(**CASE_PAGE_NAMES, **(also or {})))
+    return _get_recorded(
+        user,
+        case_id,
+        "viewed",
+        case_list_visible(user=user)
+        .select_related("person", "household")
+        .annotate(**CASE_PAGE_NAMES, **(also or {})),
+    )
 
 
 def _get_recorded(user, case_id: int, purpose: str, qs: QuerySet[Case]) -> Case:
@@ -92,7 +110,9 @@ def _get_recorded(user, case_id: int, purpose: str, qs: QuerySet[Case]) -> Case:
     case = qs.filter(pk=case_id).order_by("pk").first()
     if case is None:
         raise Http404("No case found")
-    access_record(user=user, verb=f"cases.case_{purpose}", obj=case, case_id=case.pk, person_id=case.person_id)
+    access_record(
+        user=user, verb=f"cases.case_{purpose}", obj=case, case_id=case.pk, person_id=case.person_id
+    )
     if case.person_id:
         person_names_reveal(user=user, people=[case.person])
     return case
@@ -100,8 +120,12 @@ def _get_recorded(user, case_id: int, purpose: str, qs: QuerySet[Case]) -> Case:
 
 def case_index_get_for_user(*, user, case_id: int) -> Case:
     """A case as the case index shows it (no personal detail beyond the reference), else Http404."""
-    case = case_list_index(user=user).select_related(
-        "risk_category", "responsible_organisation", "allocated_team", "primary_worker").filter(pk=case_id).first()
+    case = (
+        case_list_index(user=user)
+        .select_related("risk_category", "responsible_organisation", "allocated_team", "primary_worker")
+        .filter(pk=case_id)
+        .first()
+    )
     if case is None:
         raise Http404("No case found")
     return case
@@ -153,8 +177,11 @@ def _live(case: Case, progress: list[StageProgress] | None) -> list[StageProgres
 def case_progress(*, case: Case, progress: list[StageProgress] | None = None) -> tuple[set[str], set[str]]:
     """The stages the case has completed and the stages it has been at (live progress, not reset)."""
     if progress is None:
-        live = dict(StageProgress.objects.filter(case=case, reset_at__isnull=True)
-                    .values_list("stage", "completed_at"))
+        live = dict(
+            StageProgress.objects.filter(case=case, reset_at__isnull=True).values_list(
+                "stage", "completed_at"
+            )
+        )
     else:
         live = {p.stage: p.completed_at for p in _live(case, progress)}
     return {stage for stage, done in live.items() if done is not None}, set(live)
@@ -163,19 +190,25 @@ def case_progress(*, case: Case, progress: list[StageProgress] | None = None) ->
 def case_stage_moves(*, case: Case, progress: list[StageProgress] | None = None) -> list[tuple[str, bool]]:
     """The stages the case may move to now as (stage, going back), in stage order."""
     completed, visited = case_progress(case=case, progress=progress)
-    return [(stage, lifecycle.stage_index(stage) < lifecycle.stage_index(case.stage))
-            for stage in lifecycle.STAGE_ORDER
-            if lifecycle.stage_move_problem(case.stage, stage, status=case.status, completed=completed,
-                                            visited=visited) is None]
+    return [
+        (stage, lifecycle.stage_index(stage) < lifecycle.stage_index(case.stage))
+        for stage in lifecycle.STAGE_ORDER
+        if lifecycle.stage_move_problem(
+            case.stage, stage, status=case.status, completed=completed, visited=visited
+        )
+        is None
+    ]
 
 
 def case_reset_history(*, case: Case, progress: list[StageProgress] | None = None) -> list[StageProgress]:
     """The progress rows reset when the work restarted, newest first (read unless given)."""
     if progress is None:
-        progress = list(StageProgress.objects.filter(case=case, reset_at__isnull=False)
-                        .select_related("reset_by"))
-    return sorted((p for p in progress if p.reset_at is not None),
-                  key=lambda p: (-p.reset_at.timestamp(), p.stage))
+        progress = list(
+            StageProgress.objects.filter(case=case, reset_at__isnull=False).select_related("reset_by")
+        )
+    return sorted(
+        (p for p in progress if p.reset_at is not None), key=lambda p: (-p.reset_at.timestamp(), p.stage)
+    )
 
 
 def case_assignments(*, case: Case, current: bool = True) -> list[CaseAssignment]:
@@ -187,8 +220,9 @@ def case_assignments(*, case: Case, current: bool = True) -> list[CaseAssignment
 def case_workers(*, case: Case) -> tuple[list[CaseAssignment], list[CaseAssignment]]:
     """Who works on the case now and who did before, each by role then start (one query). Also tells the
     policies the current roles, so that asking who may work the case reads nothing more."""
-    assignments = list(CaseAssignment.objects.filter(case=case).select_related("user")
-                       .order_by("role", "started_at"))
+    assignments = list(
+        CaseAssignment.objects.filter(case=case).select_related("user").order_by("role", "started_at")
+    )
     current = [a for a in assignments if a.ended_at is None]
     remember_assignment_roles(case, {a.user_id: a.role for a in current})
     return current, [a for a in assignments if a.ended_at is not None]
@@ -197,10 +231,14 @@ def case_workers(*, case: Case) -> tuple[list[CaseAssignment], list[CaseAssignme
 def case_timeline(*, case: Case, limit: int = 200) -> list[AuditEvent]:
     """Every recorded change to the case, newest first, built from the audit trail, with who made it and for
     which organisation (`actor_name`, `organisation_name`, by scalar subquery)."""
-    return list(AuditEvent.objects.filter(case_id=case.pk).annotate(
-        actor_name=ForeignColumn("actor", "first_name", "last_name", fallback="username"),
-        organisation_name=ForeignColumn("organisation", "name"),
-    ).order_by("-sequence")[:limit])
+    return list(
+        AuditEvent.objects.filter(case_id=case.pk)
+        .annotate(
+            actor_name=ForeignColumn("actor", "first_name", "last_name", fallback="username"),
+            organisation_name=ForeignColumn("organisation", "name"),
+        )
+        .order_by("-sequence")[:limit]
+    )
 
 
 def case_history_for_subject(*, user, case: Case) -> list[Case]:
@@ -208,36 +246,49 @@ def case_history_for_subject(*, user, case: Case) -> list[Case]:
     their responsible organisation and primary worker (as in CASE_PAGE_NAMES)."""
     qs = case_list_visible(user=user).exclude(pk=case.pk)
     qs = qs.filter(person_id=case.person_id) if case.person_id else qs.filter(household_id=case.household_id)
-    return list(qs.annotate(responsible_organisation_name=CASE_PAGE_NAMES["responsible_organisation_name"],
-                            primary_worker_name=CASE_PAGE_NAMES["primary_worker_name"])
-                .order_by("-raised_at")[:50])
+    return list(
+        qs.annotate(
+            responsible_organisation_name=CASE_PAGE_NAMES["responsible_organisation_name"],
+            primary_worker_name=CASE_PAGE_NAMES["primary_worker_name"],
+        ).order_by("-raised_at")[:50]
+    )
 
 
 def my_cases(*, user) -> QuerySet[Case]:
     """Open cases the user is primary or secondary worker on, or case manager of (oversight), dormant (on hold)
     ones included."""
-    mine = CaseAssignment.objects.filter(case=OuterRef("pk"), user_id=user.pk, ended_at__isnull=True,
-                                         role__in=[AssignmentRole.PRIMARY, AssignmentRole.SECONDARY,
-                                                   AssignmentRole.CASE_MANAGER])
+    mine = CaseAssignment.objects.filter(
+        case=OuterRef("pk"),
+        user_id=user.pk,
+        ended_at__isnull=True,
+        role__in=[AssignmentRole.PRIMARY, AssignmentRole.SECONDARY, AssignmentRole.CASE_MANAGER],
+    )
     # The list shows the subject and the risk category only. The person and household come by prefetch, for
     # the rows shown: joined, PostgreSQL planned a seven-table join (16 ms) and joined every open case before
     # sorting (10 ms at 700 cases); this way both take 3 ms.
-    return (case_list_visible(user=user).filter(status__in=OPEN_STATUSES).filter(Exists(mine))
-            .select_related("risk_category").prefetch_related("person", "household")
-            .order_by("status", "-raised_at"))
+    return (
+        case_list_visible(user=user)
+        .filter(status__in=OPEN_STATUSES)
+        .filter(Exists(mine))
+        .select_related("risk_category")
+        .prefetch_related("person", "household")
+        .order_by("status", "-raised_at")
+    )
 
 
 def cases_for_routing(*, person_ids: list[int]) -> dict[int, list[Case]]:
     """Open cases about each person, with who is responsible: for index cards and the duty desk."""
-    cases = (Case.objects.filter(person_id__in=person_ids, status__in=OPEN_STATUSES)
-             .select_related("responsible_organisation", "allocated_team", "primary_worker",
-                             "raised_by_organisation").order_by("-raised_at"))
+    cases = (
+        Case.objects.filter(person_id__in=person_ids, status__in=OPEN_STATUSES)
+        .select_related(
+            "responsible_organisation", "allocated_team", "primary_worker", "raised_by_organisation"
+        )
+        .order_by("-raised_at")
+    )
     found: dict[int, list[Case]] = {}
     for case in cases:
         found.setdefault(case.person_id, []).append(case)
     return found
-
-
 
 
 def routing_lines(person_ids: list[int]) -> dict[int, list[str]]:
@@ -245,8 +296,11 @@ def routing_lines(person_ids: list[int]) -> dict[int, list[str]]:
     lines: dict[int, list[str]] = {}
     for person_id, cases in cases_for_routing(person_ids=person_ids).items():
         for case in cases:
-            parts = [case.responsible_organisation.name if case.responsible_organisation_id
-                     else f"Not yet allocated (raised by {case.raised_by_organisation.name})"]
+            parts = [
+                case.responsible_organisation.name
+                if case.responsible_organisation_id
+                else f"Not yet allocated (raised by {case.raised_by_organisation.name})"
+            ]
             if case.allocated_team_id:
                 parts.append(case.allocated_team.name)
             if case.primary_worker_id:
@@ -257,8 +311,13 @@ def routing_lines(person_ids: list[int]) -> dict[int, list[str]]:
 
 def cases_for_person(*, user, person_id: int) -> list[Case]:
     """The cases about a person (or their current household) that the user may open, newest first."""
-    return list(case_list_visible(user=user).filter(
-        Q(person_id=person_id) | Q(household__memberships__person_id=person_id,
-                                   household__memberships__end_date__isnull=True))
+    return list(
+        case_list_visible(user=user)
+        .filter(
+            Q(person_id=person_id)
+            | Q(household__memberships__person_id=person_id, household__memberships__end_date__isnull=True)
+        )
         .select_related("responsible_organisation", "primary_worker", "risk_category")
-        .order_by("-raised_at").distinct()[:50])
+        .order_by("-raised_at")
+        .distinct()[:50]
+    )

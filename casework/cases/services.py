@@ -24,21 +24,39 @@ from casework.core.references import next_reference
 from casework.people.identifiers import postcode_district
 from casework.people.models import Household, Person
 
-STALE = ("Somebody else changed this case while you were working on it. "
-         "Nothing has been saved: check the case and try again.")
+STALE = (
+    "Somebody else changed this case while you were working on it. "
+    "Nothing has been saved: check the case and try again."
+)
 
 
-def update_case(*, user, case: Case, version: int | None, fields: dict[str, Any], verb: str, reason: str = "",
-                extra_changes: dict[str, Any] | None = None) -> Case:
+def update_case(
+    *,
+    user,
+    case: Case,
+    version: int | None,
+    fields: dict[str, Any],
+    verb: str,
+    reason: str = "",
+    extra_changes: dict[str, Any] | None = None,
+) -> Case:
     """Write `fields` to the case if it is still at `version`, bump the version and audit the change.
 
     Raises ConflictError when someone else changed the case first. Call inside a transaction.
     """
     # Foreign keys are given by attname (responsible_organisation_id), so before and after are both ids.
-    changes = case.write_if_version(version=case.version if version is None else version, fields=fields,
-                                    user=user, stale_message=STALE)
-    audit_record(user=user, verb=verb, obj=case, case_id=case.pk, person_id=case.person_id,
-                 changes=to_json_safe({**changes, **(extra_changes or {})}), reason=reason)
+    changes = case.write_if_version(
+        version=case.version if version is None else version, fields=fields, user=user, stale_message=STALE
+    )
+    audit_record(
+        user=user,
+        verb=verb,
+        obj=case,
+        case_id=case.pk,
+        person_id=case.person_id,
+        changes=to_json_safe({**changes, **(extra_changes or {})}),
+        reason=reason,
+    )
     return case
 
 
@@ -51,8 +69,9 @@ def start_stage(*, case: Case, stage: str, user, at: datetime.datetime) -> Stage
 
 def complete_stage(*, case: Case, stage: str, user, at: datetime.datetime) -> None:
     start_stage(case=case, stage=stage, user=user, at=at)
-    StageProgress.objects.filter(case=case, stage=stage, reset_at__isnull=True, completed_at__isnull=True).update(
-        completed_at=at, completed_by=user)
+    StageProgress.objects.filter(
+        case=case, stage=stage, reset_at__isnull=True, completed_at__isnull=True
+    ).update(completed_at=at, completed_by=user)
 
 
 def _acting_organisation_id(user) -> int:
@@ -64,9 +83,17 @@ def _acting_organisation_id(user) -> int:
     raise PermissionRefused("You need a casework role to raise cases.")
 
 
-def case_raise(*, user, person: Person | None = None, household: Household | None = None, origin: str,
-               risk_category: RiskCategory | None = None, priority: str = Priority.NORMAL, summary: str = "",
-               responsible_now: bool = False) -> Case:
+def case_raise(
+    *,
+    user,
+    person: Person | None = None,
+    household: Household | None = None,
+    origin: str,
+    risk_category: RiskCategory | None = None,
+    priority: str = Priority.NORMAL,
+    summary: str = "",
+    responsible_now: bool = False,
+) -> Case:
     """Raise a case about a person or a household, planned and at intake.
 
     With `responsible_now` (a person contacting us, a concern we take on), the raising organisation becomes
@@ -86,14 +113,22 @@ def case_raise(*, user, person: Person | None = None, household: Household | Non
     now = clock.now()
     with transaction.atomic():
         case = Case.objects.create(
-            reference=next_reference(name="case", prefix="CW"), initiative_id=subject.initiative_id,
-            person=person, household=household, raised_by_organisation_id=organisation_id, origin=origin,
-            risk_category=risk_category, priority=priority, summary=summary.strip(),
+            reference=next_reference(name="case", prefix="CW"),
+            initiative_id=subject.initiative_id,
+            person=person,
+            household=household,
+            raised_by_organisation_id=organisation_id,
+            origin=origin,
+            risk_category=risk_category,
+            priority=priority,
+            summary=summary.strip(),
             status=CaseStatus.PLANNED,
             stage=CaseStage.AWAITING_ALLOCATION if responsible_now else CaseStage.INTAKE,
-            area=postcode_district(subject.postcode), raised_at=now,
+            area=postcode_district(subject.postcode),
+            raised_at=now,
             responsible_organisation_id=organisation_id if responsible_now else None,
-            created_by=user, modified_by=user,
+            created_by=user,
+            modified_by=user,
         )
         start_stage(case=case, stage=CaseStage.INTAKE, user=user, at=now)
         if responsible_now:
@@ -101,25 +136,45 @@ def case_raise(*, user, person: Person | None = None, household: Household | Non
             start_stage(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
             case.allocation_explanation = "The organisation the person contacted became responsible (SAVVI)."
             Case.objects.filter(pk=case.pk).update(allocation_explanation=case.allocation_explanation)
-        audit_record(user=user, verb="cases.case_raised", obj=case, case_id=case.pk, person_id=case.person_id,
-                     changes=to_json_safe({
-                         "reference": {"before": None, "after": case.reference},
-                         "origin": {"before": None, "after": origin},
-                         "priority": {"before": None, "after": priority},
-                         "risk_category": {"before": None, "after": risk_category.pk if risk_category else None},
-                         "responsible_organisation": {"before": None, "after": case.responsible_organisation_id},
-                     }))
+        audit_record(
+            user=user,
+            verb="cases.case_raised",
+            obj=case,
+            case_id=case.pk,
+            person_id=case.person_id,
+            changes=to_json_safe(
+                {
+                    "reference": {"before": None, "after": case.reference},
+                    "origin": {"before": None, "after": origin},
+                    "priority": {"before": None, "after": priority},
+                    "risk_category": {"before": None, "after": risk_category.pk if risk_category else None},
+                    "responsible_organisation": {"before": None, "after": case.responsible_organisation_id},
+                }
+            ),
+        )
     return case
 
 
 def _require_work(user, case: Case) -> None:
-    require_perm(user, "cases.work_case", case,
-                 "Only the case's workers and team managers can change it." if case.is_open
-                 else "This case is closed: raise a new case instead.")
+    require_perm(
+        user,
+        "cases.work_case",
+        case,
+        "Only the case's workers and team managers can change it."
+        if case.is_open
+        else "This case is closed: raise a new case instead.",
+    )
 
 
-def case_move_stage(*, user, case: Case, stage: str, version: int | None = None, note: str = "",
-                    acknowledged: Iterable[str] = ()) -> Case:
+def case_move_stage(
+    *,
+    user,
+    case: Case,
+    stage: str,
+    version: int | None = None,
+    note: str = "",
+    acknowledged: Iterable[str] = (),
+) -> Case:
     """Move the case on to a later stage, or back to an earlier one to amend it (later progress is kept).
 
     A forward move runs the target stage's gates (cases/gates.py); the warnings acknowledged by code are
@@ -133,25 +188,37 @@ def case_move_stage(*, user, case: Case, stage: str, version: int | None = None,
     from casework.cases.selectors import case_progress
 
     completed, visited = case_progress(case=case)
-    problem = lifecycle.stage_move_problem(case.stage, stage, status=case.status, completed=completed,
-                                           visited=visited)
+    problem = lifecycle.stage_move_problem(
+        case.stage, stage, status=case.status, completed=completed, visited=visited
+    )
     if problem:
         raise LifecycleRefused(problem, field="stage")
     going_back = lifecycle.stage_index(stage) < lifecycle.stage_index(case.stage)
     warnings = [] if going_back else stage_gates_check(case=case, stage=stage, acknowledged=acknowledged)
-    extra = ({"warnings_acknowledged": {"before": None, "after": [warning.as_dict() for warning in warnings]}}
-             if warnings else None)
+    extra = (
+        {"warnings_acknowledged": {"before": None, "after": [warning.as_dict() for warning in warnings]}}
+        if warnings
+        else None
+    )
     now = clock.now()
     with transaction.atomic():
         previous = case.stage
         if not going_back:
             complete_stage(case=case, stage=previous, user=user, at=now)
         start_stage(case=case, stage=stage, user=user, at=now)
-        update_case(user=user, case=case, version=version, fields={"stage": stage},
-                    verb="cases.stage_went_back" if going_back else "cases.stage_moved", reason=note,
-                    extra_changes=extra)
+        update_case(
+            user=user,
+            case=case,
+            version=version,
+            fields={"stage": stage},
+            verb="cases.stage_went_back" if going_back else "cases.stage_moved",
+            reason=note,
+            extra_changes=extra,
+        )
         if note.strip():
-            CaseNote.objects.create(case=case, stage=stage, text=note.strip(), created_by=user, modified_by=user)
+            CaseNote.objects.create(
+                case=case, stage=stage, text=note.strip(), created_by=user, modified_by=user
+            )
     return case
 
 
@@ -166,18 +233,30 @@ def case_restart_from(*, user, case: Case, stage: str, reason: str, version: int
     if problem:
         raise LifecycleRefused(problem, field="stage")
     now = clock.now()
-    later = lifecycle.STAGE_ORDER[lifecycle.stage_index(stage):]
+    later = lifecycle.STAGE_ORDER[lifecycle.stage_index(stage) :]
     with transaction.atomic():
         reset = StageProgress.objects.filter(case=case, stage__in=later, reset_at__isnull=True).update(
-            reset_at=now, reset_by=user, reset_reason=reason.strip())
+            reset_at=now, reset_by=user, reset_reason=reason.strip()
+        )
         start_stage(case=case, stage=stage, user=user, at=now)
-        update_case(user=user, case=case, version=version, fields={"stage": stage}, verb="cases.restarted",
-                    reason=reason.strip(), extra_changes={"stages_reset": {"before": None, "after": list(later)},
-                                                          "progress_rows_reset": {"before": None, "after": reset}})
+        update_case(
+            user=user,
+            case=case,
+            version=version,
+            fields={"stage": stage},
+            verb="cases.restarted",
+            reason=reason.strip(),
+            extra_changes={
+                "stages_reset": {"before": None, "after": list(later)},
+                "progress_rows_reset": {"before": None, "after": reset},
+            },
+        )
     return case
 
 
-def case_change_status(*, user, case: Case, status: str, reason: str = "", version: int | None = None) -> Case:
+def case_change_status(
+    *, user, case: Case, status: str, reason: str = "", version: int | None = None
+) -> Case:
     """Put on hold, resume or cancel a case, as the lifecycle table allows. Finishing is closing.case_close."""
     _require_work(user, case)
     if status == CaseStatus.ACTIVE and case.status == CaseStatus.PLANNED:
@@ -196,33 +275,51 @@ def case_change_status(*, user, case: Case, status: str, reason: str = "", versi
     if status == CaseStatus.CANCELLED:
         fields["closed_at"] = now
     with transaction.atomic():
-        update_case(user=user, case=case, version=version, fields=fields, verb=f"cases.status_{status}",
-                    reason=reason.strip())
+        update_case(
+            user=user,
+            case=case,
+            version=version,
+            fields=fields,
+            verb=f"cases.status_{status}",
+            reason=reason.strip(),
+        )
     return case
 
 
 def _check_worker_in_organisation(case: Case, worker: User) -> None:
     org = holding_organisation_id(case)
     if org not in actor_for(worker).casework_organisation_ids:
-        raise ValidationFailed("Only members of the responsible organisation can work on this case", field="user")
+        raise ValidationFailed(
+            "Only members of the responsible organisation can work on this case", field="user"
+        )
 
 
-def case_add_worker(*, user, case: Case, worker: User, role: str = AssignmentRole.SECONDARY) -> CaseAssignment:
+def case_add_worker(
+    *, user, case: Case, worker: User, role: str = AssignmentRole.SECONDARY
+) -> CaseAssignment:
     """Add a secondary worker (they see and work the case) or a case manager (read-only oversight)."""
     require_perm(user, "cases.manage_workers_case", case)
     if role not in (AssignmentRole.SECONDARY, AssignmentRole.CASE_MANAGER):
-        raise ValidationFailed("Add a secondary worker or a case manager; the primary worker is assigned",
-                               field="role")
+        raise ValidationFailed(
+            "Add a secondary worker or a case manager; the primary worker is assigned", field="role"
+        )
     _check_worker_in_organisation(case, worker)
     if CaseAssignment.objects.filter(case=case, user=worker, ended_at__isnull=True).exists():
         raise DomainError(f"{worker.display_name} is already on this case.")
     if role == AssignmentRole.SECONDARY and worker.pk == case.primary_worker_id:
         raise DomainError(f"{worker.display_name} is the primary worker.")
     with transaction.atomic():
-        assignment = CaseAssignment.objects.create(case=case, user=worker, role=role, started_at=clock.now(),
-                                                   created_by=user, modified_by=user)
-        audit_record(user=user, verb="cases.worker_added", obj=case, case_id=case.pk, person_id=case.person_id,
-                     changes={"worker": {"before": None, "after": worker.pk}, "role": {"before": None, "after": role}})
+        assignment = CaseAssignment.objects.create(
+            case=case, user=worker, role=role, started_at=clock.now(), created_by=user, modified_by=user
+        )
+        audit_record(
+            user=user,
+            verb="cases.worker_added",
+            obj=case,
+            case_id=case.pk,
+            person_id=case.person_id,
+            changes={"worker": {"before": None, "after": worker.pk}, "role": {"before": None, "after": role}},
+        )
     case.__dict__.pop("_assignment_roles", None)
     return assignment
 
@@ -230,15 +327,29 @@ def case_add_worker(*, user, case: Case, worker: User, role: str = AssignmentRol
 def case_remove_worker(*, user, case: Case, worker: User, reason: str = "") -> None:
     require_perm(user, "cases.manage_workers_case", case)
     with transaction.atomic():
-        assignment = CaseAssignment.objects.filter(case=case, user=worker, ended_at__isnull=True).exclude(
-            role=AssignmentRole.PRIMARY).first()
+        assignment = (
+            CaseAssignment.objects.filter(case=case, user=worker, ended_at__isnull=True)
+            .exclude(role=AssignmentRole.PRIMARY)
+            .first()
+        )
         if assignment is None:
-            raise DomainError(f"{worker.display_name} is not a secondary worker or case manager on this case.")
+            raise DomainError(
+                f"{worker.display_name} is not a secondary worker or case manager on this case."
+            )
         assignment.ended_at, assignment.end_reason, assignment.modified_by = clock.now(), reason.strip(), user
         assignment.save(update_fields=["ended_at", "end_reason", "modified_by", "modified_at"])
-        audit_record(user=user, verb="cases.worker_removed", obj=case, case_id=case.pk, person_id=case.person_id,
-                     changes={"worker": {"before": worker.pk, "after": None},
-                              "role": {"before": assignment.role, "after": None}}, reason=reason)
+        audit_record(
+            user=user,
+            verb="cases.worker_removed",
+            obj=case,
+            case_id=case.pk,
+            person_id=case.person_id,
+            changes={
+                "worker": {"before": worker.pk, "after": None},
+                "role": {"before": assignment.role, "after": None},
+            },
+            reason=reason,
+        )
     case.__dict__.pop("_assignment_roles", None)
 
 
@@ -247,8 +358,15 @@ def case_add_note(*, user, case: Case, text: str) -> CaseNote:
     if not text.strip():
         raise ValidationFailed("Enter the note", field="text")
     with transaction.atomic():
-        note = CaseNote.objects.create(case=case, stage=case.stage, text=text.strip(), created_by=user,
-                                       modified_by=user)
-        audit_record(user=user, verb="cases.note_added", obj=case, case_id=case.pk, person_id=case.person_id,
-                     changes={"note": {"before": None, "after": note.pk}})
+        note = CaseNote.objects.create(
+            case=case, stage=case.stage, text=text.strip(), created_by=user, modified_by=user
+        )
+        audit_record(
+            user=user,
+            verb="cases.note_added",
+            obj=case,
+            case_id=case.pk,
+            person_id=case.person_id,
+            changes={"note": {"before": None, "after": note.pk}},
+        )
     return note

@@ -125,10 +125,6 @@ STATUS_PAGES: dict[str, dict[str, str]] = {
 # Helpers: refusals, pagination, and what the user may do.
 
 
-
-
-
-
 def _risk_categories(user) -> list:
     actor = actor_for(user)
     return [
@@ -183,15 +179,18 @@ def _case(request, case_id: int, purpose: str = "viewed") -> Case:
     return selectors.case_get_for_user(user=request.user, case_id=case_id, purpose=purpose)
 
 
-
-
 def _action_page(request, case: Case, form, **context):
     context.setdefault("submit_label", "Continue")
     return render(request, "cases/case_action.html", {"case": case, "form": form, **context})
 
 
-def _button(request, case: Case, call: Callable[[int], Any], success: str | Callable[[], str],
-            form: VersionForm | None = None) -> bool:
+def _button(
+    request,
+    case: Case,
+    call: Callable[[int], Any],
+    success: str | Callable[[], str],
+    form: VersionForm | None = None,
+) -> bool:
     """A one-button action: the posted version goes to the service; a refusal becomes a notification."""
     form = form or VersionForm(request.POST)
     if not form.is_valid():
@@ -210,8 +209,10 @@ def _button(request, case: Case, call: Callable[[int], Any], success: str | Call
 
 def _stage_choices(case: Case, progress: list | None = None) -> list[tuple[str, str]]:
     """The stages the case may move to now, forward or back, labelled for the radios."""
-    return [(stage, f"{'Go back to amend' if back else 'Move to'} {lifecycle.label(stage)}")
-            for stage, back in selectors.case_stage_moves(case=case, progress=progress)]
+    return [
+        (stage, f"{'Go back to amend' if back else 'Move to'} {lifecycle.label(stage)}")
+        for stage, back in selectors.case_stage_moves(case=case, progress=progress)
+    ]
 
 
 def _restart_choices(case: Case) -> list[tuple[str, str]]:
@@ -231,11 +232,24 @@ def _status_actions(case: Case) -> list[dict[str, str]]:
         if status == CaseStatus.ACTIVE and case.status == CaseStatus.PLANNED:
             continue  # a planned case becomes active when a worker accepts it
         # Resuming needs no reason, so it is one button; the others ask for a reason on their own page.
-        actions.append({"status": status, "label": page["action"], "inline": status == CaseStatus.ACTIVE,
-                        "url": reverse("cases:case_change_status", args=[case.pk, status])})
+        actions.append(
+            {
+                "status": status,
+                "label": page["action"],
+                "inline": status == CaseStatus.ACTIVE,
+                "url": reverse("cases:case_change_status", args=[case.pk, status]),
+            }
+        )
     if case.status == CaseStatus.ACTIVE:
-        actions.insert(0, {"status": CaseStatus.FINISHED, "label": "Close the case", "inline": False,
-                           "url": reverse("cases:case_close", args=[case.pk])})
+        actions.insert(
+            0,
+            {
+                "status": CaseStatus.FINISHED,
+                "label": "Close the case",
+                "inline": False,
+                "url": reverse("cases:case_close", args=[case.pk]),
+            },
+        )
     return actions
 
 
@@ -258,7 +272,9 @@ def my_cases(request):
     if not has_perm(request.user, "cases.list_my_cases"):
         raise PermissionDenied("My cases is for people who work on cases or oversee them.")
     page, page_range = _paginate(request, selectors.my_cases(user=request.user), MY_CASES_PAGE_SIZE)
-    people_selectors.person_names_reveal(user=request.user, people=[case.person for case in page if case.person_id])
+    people_selectors.person_names_reveal(
+        user=request.user, people=[case.person for case in page if case.person_id]
+    )
     for case in page:
         case.next_step = lifecycle.NEXT_STEP[case.stage]
     return render(request, "cases/my_cases.html", {"page": page, "page_range": page_range})
@@ -339,10 +355,9 @@ def case_detail(request, case_id: int):
     stages = _stage_choices(case, progress) if can_work else []
     worker_form = None
     if can_manage_workers:
-        users = user_list_assignable(organisation_id=holding_organisation_id(case),
-                                     team_id=case.allocated_team_id).exclude(
-            pk__in=[assignment.user_id for assignment in current_workers]
-        )
+        users = user_list_assignable(
+            organisation_id=holding_organisation_id(case), team_id=case.allocated_team_id
+        ).exclude(pk__in=[assignment.user_id for assignment in current_workers])
         worker_form = WorkerAddForm(initial={"version": case.version}, users=users, auto_id="worker-%s")
     contacts, scheduling = contact_selectors.contacts_for_case_page(case=case)
     timeline = selectors.case_timeline(case=case)
@@ -380,15 +395,19 @@ def case_detail(request, case_id: int):
             "can_record_contact": has_perm(user, "contacts.record_contact_case", case),
             "unread_messages": case.unread_messages,
             "tasks": list(task_selectors.tasks_for_case(user=user, case=case)[:20])
-            if case.has_open_tasks else [],
+            if case.has_open_tasks
+            else [],
             "task_add_url": f"{reverse('tasks:task_add')}?case={case.pk}"
-            if has_perm(user, "tasks.add_task_case", case) else "",
+            if has_perm(user, "tasks.add_task_case", case)
+            else "",
             "care_act": careact_selectors.care_act_steps_get_for_user(
-                user=user, case=case, recorded=case.has_care_act_records),
+                user=user, case=case, recorded=case.has_care_act_records
+            ),
             "safeguarding_flag": case.safeguarding_flag,
             # No concern on the case, none to list.
             "safeguarding_concerns": safeguarding_selectors.concerns_for_case(user=user, case=case)
-            if case.safeguarding_flag else [],
+            if case.safeguarding_flag
+            else [],
             "can_raise_concern": case.person_id is not None and has_perm(user, "safeguarding.raise_concern"),
             "timeline": timeline,
             "outcome_label": _outcome_label(case),
@@ -443,7 +462,11 @@ def case_move_stage(request, case_id: int):
             request,
             form,
             lambda d: services.case_move_stage(
-                user=request.user, case=case, stage=d["stage"], note=d["note"], version=d["version"],
+                user=request.user,
+                case=case,
+                stage=d["stage"],
+                note=d["note"],
+                version=d["version"],
                 acknowledged=d.get("acknowledge") or (),
             ),
             lambda: f"The case is now at {lifecycle.label(case.stage)}.",
@@ -460,7 +483,9 @@ def case_move_stage(request, case_id: int):
         if stages
         else "The case cannot move to another stage now.",
         warning=f"Check before moving the case to {lifecycle.label(wanted)}: the case can move on, but "
-        "tick each warning to confirm you have considered it." if warnings else "",
+        "tick each warning to confirm you have considered it."
+        if warnings
+        else "",
     )
 
 
@@ -802,26 +827,55 @@ def case_close(request, case_id: int):
 
     case = _case(request, case_id, purpose="opened_for_change")
     _require(request.user, "cases.work_case", case, "Only the case's workers and team managers can close it.")
-    form = CaseCloseForm(request.POST or None, initial={"version": case.version},
-                         outcomes=closing.outcome_list(initiative_id=case.initiative_id))
-    if request.method == "POST" and form.is_valid() and _run(request, form, lambda d: closing.case_close(
-            user=request.user, case=case, outcome=d["outcome"], note=d["note"], recontact_on=d["recontact_on"],
-            version=d["version"]), "The case is closed."):
+    form = CaseCloseForm(
+        request.POST or None,
+        initial={"version": case.version},
+        outcomes=closing.outcome_list(initiative_id=case.initiative_id),
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda d: closing.case_close(
+                user=request.user,
+                case=case,
+                outcome=d["outcome"],
+                note=d["note"],
+                recontact_on=d["recontact_on"],
+                version=d["version"],
+            ),
+            "The case is closed.",
+        )
+    ):
         return redirect(case)
     open_needs = needs_open_on_case(case=case)
-    warning = ("Update these needs before closing: " + ", ".join(
-        f"{n.definition.name} ({n.get_status_display().lower()})" for n in open_needs) + "." if open_needs
-        else "A closed case cannot be reopened. If more work is needed later, raise a new case.")
-    return _action_page(request, case, form, heading="Close the case", submit_label="Close the case",
-                        intro="Choose the outcome. If the person should hear from us again, set a date.",
-                        warning=warning)
+    warning = (
+        "Update these needs before closing: "
+        + ", ".join(f"{n.definition.name} ({n.get_status_display().lower()})" for n in open_needs)
+        + "."
+        if open_needs
+        else "A closed case cannot be reopened. If more work is needed later, raise a new case."
+    )
+    return _action_page(
+        request,
+        case,
+        form,
+        heading="Close the case",
+        submit_label="Close the case",
+        intro="Choose the outcome. If the person should hear from us again, set a date.",
+        warning=warning,
+    )
 
 
 def _outcome_initiative_id(user) -> int:
     for initiative_id in sorted(actor_for(user).lead_of_initiative_ids):
         if has_perm(user, "cases.manage_outcomes", initiative_id):
             return initiative_id
-    raise PermissionDenied("Only the lead organisation's initiative admins keep the list of closing outcomes.")
+    raise PermissionDenied(
+        "Only the lead organisation's initiative admins keep the list of closing outcomes."
+    )
 
 
 def case_outcomes(request):
@@ -832,19 +886,35 @@ def case_outcomes(request):
     form = OutcomeAddForm(request.POST or None if request.POST.get("action") == "add" else None)
     if request.method == "POST":
         if request.POST.get("action") == "add":
-            if form.is_valid() and _run(request, form, lambda d: closing.case_outcome_add(
-                    user=request.user, initiative_id=initiative_id, code=d["code"], label=d["label"],
-                    description=d["description"]), lambda: f"‘{form.cleaned_data['label']}’ has been added."):
+            if form.is_valid() and _run(
+                request,
+                form,
+                lambda d: closing.case_outcome_add(
+                    user=request.user,
+                    initiative_id=initiative_id,
+                    code=d["code"],
+                    label=d["label"],
+                    description=d["description"],
+                ),
+                lambda: f"‘{form.cleaned_data['label']}’ has been added.",
+            ):
                 return redirect("cases:case_outcomes")
         else:
             retire = request.POST.get("action") == "retire"
             try:
-                closing.case_outcome_set_retired(user=request.user, initiative_id=initiative_id,
-                                                 code=request.POST.get("code", ""), retired=retire)
+                closing.case_outcome_set_retired(
+                    user=request.user,
+                    initiative_id=initiative_id,
+                    code=request.POST.get("code", ""),
+                    retired=retire,
+                )
             except DomainError as error:
                 messages.error(request, str(error))
             else:
                 messages.success(request, "The outcome has been " + ("retired." if retire else "reinstated."))
             return redirect("cases:case_outcomes")
-    return render(request, "cases/case_outcomes.html", {
-        "outcomes": closing.outcome_list(initiative_id=initiative_id, include_retired=True), "form": form})
+    return render(
+        request,
+        "cases/case_outcomes.html",
+        {"outcomes": closing.outcome_list(initiative_id=initiative_id, include_retired=True), "form": form},
+    )

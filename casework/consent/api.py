@@ -92,8 +92,9 @@ class ConsentIn(InputSchema):
     kind: Code = Field(description="consent or lawful_basis")
     given_by: Code = Field("", description="For consent: person or representative")
     representative_name: Name = ""
-    representative_authority: str = Field("", max_length=300,
-                                          description="Their relationship to the person and authority")
+    representative_authority: str = Field(
+        "", max_length=300, description="Their relationship to the person and authority"
+    )
     lawful_basis: Code = Field(
         "",
         description="For a lawful basis: legal_obligation, vital_interests, public_task "
@@ -104,8 +105,9 @@ class ConsentIn(InputSchema):
     decision_reason: Note = ""
     purpose: Note
     organisation_ids: list[Id] = Field(max_length=limits.MAX_ITEMS)
-    data_categories: list[Code] = Field(max_length=limits.MAX_CHOSEN,
-                                        description="contact_details, needs, assessment_summary")
+    data_categories: list[Code] = Field(
+        max_length=limits.MAX_CHOSEN, description="contact_details, needs, assessment_summary"
+    )
     given_on: EventDate
     expires_on: PlannedDate | None = None
 

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from casework.cases.selectors import case_get_for_user
+from casework.contacts import selectors, services
 from casework.core import limits
 from casework.core.api import (
     Code,
@@ -25,7 +26,6 @@ from casework.core.api import (
     Version,
     paginate,
 )
-from casework.contacts import selectors, services
 from casework.people.selectors import person_get_for_user
 
 router = Router(tags=["contacts"])
@@ -53,9 +53,13 @@ class ContactOut(Schema):
     original_held_at: str
     addressed_to_user_id: int | None
     addressed_to_team_id: int | None
-    passed_on: bool | None = Field(description="For a letter or email addressed to a named worker or team: whether "
-                                               "it was passed to them (only if allocated or responsible)")
-    advice_outcome: str = Field(description="Whether the advice helped, once checked: helped, partly, did_not_help")
+    passed_on: bool | None = Field(
+        description="For a letter or email addressed to a named worker or team: whether "
+        "it was passed to them (only if allocated or responsible)"
+    )
+    advice_outcome: str = Field(
+        description="Whether the advice helped, once checked: helped, partly, did_not_help"
+    )
     advice_outcome_note: str
     advice_checked_at: datetime.datetime | None
     advice_checked_by_id: int | None
@@ -91,11 +95,14 @@ class ContactIn(InputSchema):
     next_attempt_at: PlausibleDateTime | None = None
     advice_given: Text = ""
     signposted_service_ids: list[Code] = Field(
-        default_factory=list, max_length=limits.MAX_CHOSEN,
+        default_factory=list,
+        max_length=limits.MAX_CHOSEN,
         description="Directory services signposted (ids from /api/v1/directory); each is kept as a snapshot "
-                    "of the service as it is now")
-    signposted: list[SignpostedIn] = Field(default_factory=list, max_length=limits.MAX_CHOSEN,
-                                           description="Services outside the directory")
+        "of the service as it is now",
+    )
+    signposted: list[SignpostedIn] = Field(
+        default_factory=list, max_length=limits.MAX_CHOSEN, description="Services outside the directory"
+    )
     resolved_at_first_contact: bool = False
     financial_information_given: bool = False
     original_held_at: str = Field("", max_length=300, description="Required for a letter or email received")
@@ -108,21 +115,30 @@ def case_contacts(request, case_id: Id, page: Query[PageParams]):
     return {"items": rows, **meta}
 
 
-@router.get("/people/{person_id}", response=Page[ContactOut],
-            summary="A person's contacts, newest first: on the cases you may open, and on the person by your "
-                    "organisations")
+@router.get(
+    "/people/{person_id}",
+    response=Page[ContactOut],
+    summary="A person's contacts, newest first: on the cases you may open, and on the person by your "
+    "organisations",
+)
 def person_contacts(request, person_id: Id, page: Query[PageParams]):
     person = person_get_for_user(user=request.user, person_id=person_id, purpose="contacts_read_by_api")
     rows, meta = paginate(selectors.contacts_for_person(user=request.user, person_id=person.pk), page)
     return {"items": rows, **meta}
 
 
-@router.get("/cases/{case_id}/scheduling-log", response=SchedulingLogOut, summary="Attempts to arrange a visit")
+@router.get(
+    "/cases/{case_id}/scheduling-log", response=SchedulingLogOut, summary="Attempts to arrange a visit"
+)
 def case_scheduling_log(request, case_id: Id):
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="contacts_read_by_api")
     log = selectors.scheduling_log(case=case)
-    return {"count": log.count, "reached": log.reached, "next_attempt_at": log.next_attempt_at,
-            "attempts": log.attempts}
+    return {
+        "count": log.count,
+        "reached": log.reached,
+        "next_attempt_at": log.next_attempt_at,
+        "attempts": log.attempts,
+    }
 
 
 @router.post("", response={201: ContactOut}, summary="Record a contact on a case or a person")
@@ -131,7 +147,9 @@ def record(request, payload: ContactIn):
     if payload.case_id:
         case = case_get_for_user(user=request.user, case_id=payload.case_id, purpose="opened_for_change")
     if payload.person_id:
-        person = person_get_for_user(user=request.user, person_id=payload.person_id, purpose="opened_for_change")
+        person = person_get_for_user(
+            user=request.user, person_id=payload.person_id, purpose="opened_for_change"
+        )
     data = payload.dict(exclude={"case_id", "person_id"})
     return Status(201, services.contact_record(user=request.user, case=case, person=person, **data))
 
@@ -191,13 +209,24 @@ def record_absence(request, payload: AbsenceIn):
         worker = User.objects.filter(pk=payload.worker_id, is_active=True).first()
         if worker is None:
             raise ValidationFailed("No such worker", field="worker_id")
-    return Status(201, services.absence_record(user=request.user, worker=worker, kind=payload.kind,
-                                               start_date=payload.start_date, end_date=payload.end_date,
-                                               note=payload.note))
+    return Status(
+        201,
+        services.absence_record(
+            user=request.user,
+            worker=worker,
+            kind=payload.kind,
+            start_date=payload.start_date,
+            end_date=payload.end_date,
+            note=payload.note,
+        ),
+    )
 
 
-@router.get("/absences", response=list[AbsenceOut],
-            summary="Absences in your organisations: today's and those starting in the next 60 days")
+@router.get(
+    "/absences",
+    response=list[AbsenceOut],
+    summary="Absences in your organisations: today's and those starting in the next 60 days",
+)
 def list_absences(request):
     _require_duty(request)  # as the page: colleagues' absences (sickness among them) are for the duty desk
     return list(selectors.absences_upcoming(user=request.user))
@@ -215,12 +244,21 @@ def leave_message(request, payload: MessageIn):
     from casework.accounts.models import User
 
     case = case_get_for_user(user=request.user, case_id=payload.case_id, purpose="opened_for_change")
-    worker = User.objects.filter(pk=payload.to_user_id, case_assignments__case=case,
-                                 case_assignments__ended_at__isnull=True).distinct().first()
+    worker = (
+        User.objects.filter(
+            pk=payload.to_user_id, case_assignments__case=case, case_assignments__ended_at__isnull=True
+        )
+        .distinct()
+        .first()
+    )
     if worker is None:
         raise Http404
-    return Status(201, services.message_send(user=request.user, to_user=worker, case=case, body=payload.body,
-                                             told_person=payload.told_person))
+    return Status(
+        201,
+        services.message_send(
+            user=request.user, to_user=worker, case=case, body=payload.body, told_person=payload.told_person
+        ),
+    )
 
 
 @router.post("/messages/{message_id}/read", response={204: None}, summary="Mark one of your messages read")
@@ -229,8 +267,9 @@ def read_message(request, message_id: Id):
 
     from casework.contacts.models import Message
 
-    services.message_mark_read(user=request.user, message=get_object_or_404(Message, pk=message_id,
-                                                                              to_user=request.user))
+    services.message_mark_read(
+        user=request.user, message=get_object_or_404(Message, pk=message_id, to_user=request.user)
+    )
     return Status(204, None)
 
 
@@ -242,19 +281,28 @@ class AdviceCheckIn(InputSchema):
 
 class AdviceCheckOut(Schema):
     task_id: int
-    contact: ContactOut | None = Field(description="The contact the advice was given at; none for a check added "
-                                                   "by hand")
+    contact: ContactOut | None = Field(
+        description="The contact the advice was given at; none for a check added by hand"
+    )
 
 
-@router.post("/advice-checks/{task_id}", response=AdviceCheckOut,
-             summary="Record whether the advice helped, completing its check task")
+@router.post(
+    "/advice-checks/{task_id}",
+    response=AdviceCheckOut,
+    summary="Record whether the advice helped, completing its check task",
+)
 def advice_check(request, task_id: Id, payload: AdviceCheckIn):
     from casework.core.api import expected_version
     from casework.tasks.selectors import task_get_for_user
 
     task = task_get_for_user(user=request.user, task_id=task_id, purpose="opened_for_change")
-    contact = services.advice_check_record(user=request.user, task=task, outcome=payload.outcome, note=payload.note,
-                                           version=expected_version(request, payload.version))
+    contact = services.advice_check_record(
+        user=request.user,
+        task=task,
+        outcome=payload.outcome,
+        note=payload.note,
+        version=expected_version(request, payload.version),
+    )
     return {"task_id": task.pk, "contact": contact}
 
 
@@ -262,8 +310,11 @@ class DutyCallIn(InputSchema):
     who: Code = Field(description="person: the person themselves; other: a concern from someone else")
     method: Code = "phone"
     summary: Text
-    contact_role: Code = Field("", description="For someone else: relative, public, professional, "
-                                               "community_group, elected_representative")
+    contact_role: Code = Field(
+        "",
+        description="For someone else: relative, public, professional, "
+        "community_group, elected_representative",
+    )
     contact_name: str = Field("", max_length=200)
     contact_details: str = Field("", max_length=300)
     original_held_at: str = Field("", max_length=300, description="Required for a letter or email")
@@ -277,8 +328,10 @@ class DutyCallIn(InputSchema):
     follow_up: str = Field("", max_length=200, description="What was agreed if the worker does not call back")
     follow_up_due: PlannedDate | None = None
     follow_up_by: Literal["", "worker", "team", "recorder"] = Field(
-        "", description="Who follows up: the allocated worker, the responsible team, or the recorder (you); "
-                        "empty: the worker, else the team, else you")
+        "",
+        description="Who follows up: the allocated worker, the responsible team, or the recorder (you); "
+        "empty: the worker, else the team, else you",
+    )
 
 
 class NamedOut(Schema):
@@ -295,9 +348,11 @@ class DutyCallOut(Schema):
     named: NamedOut | None
     review_task_id: int | None
     review_refused: str
-    reprioritise_task_ids: list[int] = Field(description="Tasks asking whoever holds the case's waiting-list "
-                                                         "entries to reprioritise them, when a concern raised "
-                                                         "its priority")
+    reprioritise_task_ids: list[int] = Field(
+        description="Tasks asking whoever holds the case's waiting-list "
+        "entries to reprioritise them, when a concern raised "
+        "its priority"
+    )
 
 
 def _duty_person(request, person_id: int):
@@ -321,8 +376,11 @@ def _user_or_team(request, user_id: int | None, team_id: int | None, user_field:
     return worker, team
 
 
-@router.post("/duty/people/{person_id}/calls", response={201: DutyCallOut},
-             summary="A call or written contact at the duty desk: from the person, or a concern from someone else")
+@router.post(
+    "/duty/people/{person_id}/calls",
+    response={201: DutyCallOut},
+    summary="A call or written contact at the duty desk: from the person, or a concern from someone else",
+)
 def duty_call(request, person_id: Id, payload: DutyCallIn):
     from django.utils import timezone
 
@@ -330,35 +388,67 @@ def duty_call(request, person_id: Id, payload: DutyCallIn):
     from casework.core.errors import ValidationFailed
 
     person = _duty_person(request, person_id)
-    worker, team = _user_or_team(request, payload.addressed_to_user_id, payload.addressed_to_team_id,
-                                 "addressed_to_user_id", "addressed_to_team_id")
-    contact = {"occurred_at": timezone.now(), "method": payload.method, "outcome": "reached",
-               "summary": payload.summary, "contact_name": payload.contact_name,
-               "contact_details": payload.contact_details, "original_held_at": payload.original_held_at,
-               "contact_role": payload.contact_role if payload.who == "other" else "person",
-               "follow_up": payload.follow_up, "follow_up_due": payload.follow_up_due,
-               "follow_up_by": payload.follow_up_by}
+    worker, team = _user_or_team(
+        request,
+        payload.addressed_to_user_id,
+        payload.addressed_to_team_id,
+        "addressed_to_user_id",
+        "addressed_to_team_id",
+    )
+    contact = {
+        "occurred_at": timezone.now(),
+        "method": payload.method,
+        "outcome": "reached",
+        "summary": payload.summary,
+        "contact_name": payload.contact_name,
+        "contact_details": payload.contact_details,
+        "original_held_at": payload.original_held_at,
+        "contact_role": payload.contact_role if payload.who == "other" else "person",
+        "follow_up": payload.follow_up,
+        "follow_up_due": payload.follow_up_due,
+        "follow_up_by": payload.follow_up_by,
+    }
     try:
-        outcome = duty_call_record(user=request.user, person=person, who=payload.who, contact=contact,
-                                   decision=payload.decision, reason=payload.reason, raise_case=payload.raise_case,
-                                   priority=payload.priority, review_requested=payload.review_requested,
-                                   addressed_to_user=worker, addressed_to_team=team)
+        outcome = duty_call_record(
+            user=request.user,
+            person=person,
+            who=payload.who,
+            contact=contact,
+            decision=payload.decision,
+            reason=payload.reason,
+            raise_case=payload.raise_case,
+            priority=payload.priority,
+            review_requested=payload.review_requested,
+            addressed_to_user=worker,
+            addressed_to_team=team,
+        )
     except ValidationFailed as error:
         if error.field != "addressed_to":
             raise
         # The page's one "addressed to" field is two here: name the one that was sent.
-        raise ValidationFailed(error.message, field="addressed_to_user_id" if worker is not None
-                               else "addressed_to_team_id") from None
-    return Status(201, {"case_id": outcome.case.pk if outcome.case else None,
-                        "raised_new_case": outcome.raised_new_case, "priority_changed": outcome.priority_changed,
-                        "contact": outcome.contact, "named": outcome.named,
-                        "review_task_id": outcome.review_task.pk if outcome.review_task else None,
-                        "review_refused": outcome.review_refused,
-                        "reprioritise_task_ids": [t.pk for t in outcome.reprioritise_tasks]})
+        raise ValidationFailed(
+            error.message, field="addressed_to_user_id" if worker is not None else "addressed_to_team_id"
+        ) from None
+    return Status(
+        201,
+        {
+            "case_id": outcome.case.pk if outcome.case else None,
+            "raised_new_case": outcome.raised_new_case,
+            "priority_changed": outcome.priority_changed,
+            "contact": outcome.contact,
+            "named": outcome.named,
+            "review_task_id": outcome.review_task.pk if outcome.review_task else None,
+            "review_refused": outcome.review_refused,
+            "reprioritise_task_ids": [t.pk for t in outcome.reprioritise_tasks],
+        },
+    )
 
 
-@router.get("/duty/people/{person_id}/named-check", response=NamedOut,
-            summary="May a contact asking for this worker or team be passed to them?")
+@router.get(
+    "/duty/people/{person_id}/named-check",
+    response=NamedOut,
+    summary="May a contact asking for this worker or team be passed to them?",
+)
 def named_check(request, person_id: Id, worker_id: Id | None = None, team_id: Id | None = None):
     from casework.contacts.duty import named_request_check
     from casework.core.errors import ValidationFailed

@@ -21,7 +21,11 @@ from casework.core.errors import ValidationFailed
 from casework.core.working_days import add_working_days
 from casework.people.models import Person
 
-RAISED_PRIORITY = {Priority.LOW: Priority.NORMAL, Priority.NORMAL: Priority.URGENT, Priority.URGENT: Priority.URGENT}
+RAISED_PRIORITY = {
+    Priority.LOW: Priority.NORMAL,
+    Priority.NORMAL: Priority.URGENT,
+    Priority.URGENT: Priority.URGENT,
+}
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,9 @@ class Availability:
 def availability_on(*, user_ids, day: datetime.date) -> dict[int, Availability]:
     """Whether each worker is at work on the day, and when an absent one is back. One query."""
     result = {uid: Availability(True) for uid in user_ids}
-    for absence in WorkerAbsence.objects.filter(user_id__in=list(user_ids), start_date__lte=day,
-                                                end_date__gte=day).order_by("-end_date"):
+    for absence in WorkerAbsence.objects.filter(
+        user_id__in=list(user_ids), start_date__lte=day, end_date__gte=day
+    ).order_by("-end_date"):
         current = result.get(absence.user_id)
         if current and current.available:
             result[absence.user_id] = Availability(False, absence.end_date, absence.get_kind_display())
@@ -59,17 +64,24 @@ def duty_route(*, person: Person) -> list[RouteCase]:
 
     The person's index card has already been shown to the duty officer; this adds availability, not detail.
     """
-    cases = list(Case.objects.filter(person=person, status__in=OPEN_STATUSES)
-                 .select_related("responsible_organisation", "allocated_team", "primary_worker")
-                 .order_by("-raised_at"))
-    assignments = list(CaseAssignment.objects.filter(case__in=cases, ended_at__isnull=True,
-                                                     role__in=[AssignmentRole.PRIMARY, AssignmentRole.SECONDARY])
-                       .select_related("user").order_by("role"))
+    cases = list(
+        Case.objects.filter(person=person, status__in=OPEN_STATUSES)
+        .select_related("responsible_organisation", "allocated_team", "primary_worker")
+        .order_by("-raised_at")
+    )
+    assignments = list(
+        CaseAssignment.objects.filter(
+            case__in=cases, ended_at__isnull=True, role__in=[AssignmentRole.PRIMARY, AssignmentRole.SECONDARY]
+        )
+        .select_related("user")
+        .order_by("role")
+    )
     availability = availability_on(user_ids={a.user_id for a in assignments}, day=clock.today())
     routes = {case.pk: RouteCase(case) for case in cases}
     for assignment in assignments:
         routes[assignment.case_id].workers.append(
-            (assignment.user, assignment.get_role_display(), availability[assignment.user_id]))
+            (assignment.user, assignment.get_role_display(), availability[assignment.user_id])
+        )
     return list(routes.values())
 
 
@@ -80,27 +92,49 @@ class NamedRequest:
     offer: list[str]
 
 
-def named_request_check(*, person: Person, worker: User | None = None, team: Team | None = None) -> NamedRequest:
+def named_request_check(
+    *, person: Person, worker: User | None = None, team: Team | None = None
+) -> NamedRequest:
     """May a contact asking for a named worker or team be passed to them? Only when that worker is allocated
     to the person, or that team is responsible; otherwise say so and offer who is (Wokingham duty procedure)."""
     routes = duty_route(person=person)
     allocated = {u.pk: u for r in routes for u, _role, _a in r.workers}
     teams = {r.case.allocated_team_id for r in routes if r.case.allocated_team_id}
-    offer = [f"{u.display_name} ({role.lower()}, {r.case.reference})" for r in routes for u, role, _a in r.workers]
-    offer += [f"{r.case.allocated_team.name} ({r.case.reference})" for r in routes if r.case.allocated_team_id]
+    offer = [
+        f"{u.display_name} ({role.lower()}, {r.case.reference})" for r in routes for u, role, _a in r.workers
+    ]
+    offer += [
+        f"{r.case.allocated_team.name} ({r.case.reference})" for r in routes if r.case.allocated_team_id
+    ]
     if worker is not None:
         if worker.pk in allocated:
-            return NamedRequest(True, f"{worker.display_name} is allocated to this person: pass the contact on.", [])
-        return NamedRequest(False, f"{worker.display_name} is not allocated to this person, so do not pass the "
-                                   "contact to them." + (" Offer the allocated worker or team instead."
-                                                         if offer else " Nobody is allocated: take the contact."),
-                            offer)
+            return NamedRequest(
+                True, f"{worker.display_name} is allocated to this person: pass the contact on.", []
+            )
+        return NamedRequest(
+            False,
+            f"{worker.display_name} is not allocated to this person, so do not pass the "
+            "contact to them."
+            + (
+                " Offer the allocated worker or team instead."
+                if offer
+                else " Nobody is allocated: take the contact."
+            ),
+            offer,
+        )
     if team is not None:
         if team.pk in teams:
             return NamedRequest(True, f"{team.name} is responsible for this person: pass the contact on.", [])
-        return NamedRequest(False, f"{team.name} is not responsible for this person." + (
-            " Offer the allocated worker or team instead." if offer else " Nobody is allocated: take the contact."),
-            offer)
+        return NamedRequest(
+            False,
+            f"{team.name} is not responsible for this person."
+            + (
+                " Offer the allocated worker or team instead."
+                if offer
+                else " Nobody is allocated: take the contact."
+            ),
+            offer,
+        )
     raise ValidationFailed("Choose the worker or team asked for", field="worker")
 
 
@@ -116,8 +150,9 @@ class DutyOutcome:
     reprioritise_tasks: tuple = ()  # waiting-list entries of the case someone is asked to reprioritise
 
 
-def written_contact_pass_on(*, user, contact: ContactEvent, worker: User | None = None,
-                            team: Team | None = None) -> NamedRequest:
+def written_contact_pass_on(
+    *, user, contact: ContactEvent, worker: User | None = None, team: Team | None = None
+) -> NamedRequest:
     """A letter or email addressed to a named worker or team: the same check as a call asking for them.
 
     Passed on only when that worker is allocated to the person, or that team responsible: the worker gets a
@@ -133,22 +168,33 @@ def written_contact_pass_on(*, user, contact: ContactEvent, worker: User | None 
     if (worker is None) == (team is None):
         raise ValidationFailed("Choose the one worker or team it is addressed to", field="addressed_to")
     if contact.direction != Direction.INBOUND or contact.method not in WRITTEN_METHODS:
-        raise ValidationFailed("Only a letter or email we received can be addressed to a worker or team: "
-                               "for a call asking for someone, check who is allocated first",
-                               field="addressed_to")
+        raise ValidationFailed(
+            "Only a letter or email we received can be addressed to a worker or team: "
+            "for a call asking for someone, check who is allocated first",
+            field="addressed_to",
+        )
     person = contact.person
     if person is None:
         raise ValidationFailed("Record the letter or email on the person it is about", field="addressed_to")
     answer = named_request_check(person=person, worker=worker, team=team)
     with transaction.atomic():
-        ContactEvent.objects.filter(pk=contact.pk).update(addressed_to_user=worker, addressed_to_team=team,
-                                                          passed_on=answer.allowed)
+        ContactEvent.objects.filter(pk=contact.pk).update(
+            addressed_to_user=worker, addressed_to_team=team, passed_on=answer.allowed
+        )
         contact.addressed_to_user, contact.addressed_to_team, contact.passed_on = worker, team, answer.allowed
         addressee = f"user:{worker.pk}" if worker is not None else f"team:{team.pk}"
-        audit_record(user=user, verb="contacts.written_contact_routed", obj=contact, case_id=contact.case_id,
-                     person_id=person.pk, organisation_id=contact.organisation_id,
-                     changes={"addressed_to": {"before": None, "after": addressee},
-                              "passed_on": {"before": None, "after": answer.allowed}})
+        audit_record(
+            user=user,
+            verb="contacts.written_contact_routed",
+            obj=contact,
+            case_id=contact.case_id,
+            person_id=person.pk,
+            organisation_id=contact.organisation_id,
+            changes={
+                "addressed_to": {"before": None, "after": addressee},
+                "passed_on": {"before": None, "after": answer.allowed},
+            },
+        )
         if answer.allowed:
             kind = ContactMethod(contact.method).label.lower()
             routes = duty_route(person=person)
@@ -158,9 +204,11 @@ def written_contact_pass_on(*, user, contact: ContactEvent, worker: User | None 
                 cases = [r.case for r in routes if r.case.allocated_team_id == team.pk]
             # The case the contact went on, when the addressee works it; else the one they are allocated to.
             case = next((c for c in cases if c.pk == contact.case_id), cases[0])
-            what = (f"A {kind} addressed to {'you' if worker is not None else team.name} about "
-                    f"{person.full_name}, received {contact.occurred_at:%-d %B %Y}, is recorded on case "
-                    f"{case.reference}. The original is held at: {contact.original_held_at or 'not said'}.")
+            what = (
+                f"A {kind} addressed to {'you' if worker is not None else team.name} about "
+                f"{person.full_name}, received {contact.occurred_at:%-d %B %Y}, is recorded on case "
+                f"{case.reference}. The original is held at: {contact.original_held_at or 'not said'}."
+            )
             if contact.summary:
                 what += f" {contact.summary}"
             if worker is not None:
@@ -168,15 +216,28 @@ def written_contact_pass_on(*, user, contact: ContactEvent, worker: User | None 
             else:
                 from casework.tasks.services import task_create
 
-                task_create(user=user, title=f"Deal with the {kind} addressed to the team about {person.full_name}"
-                            [:200], due_date=clock.today(), assigned_to_team=team, case=case, kind="follow_up",
-                            details=what[:2000], source=f"contact:{contact.pk}",
-                            effect_key=f"contact:{contact.pk}:written")
+                task_create(
+                    user=user,
+                    title=f"Deal with the {kind} addressed to the team about {person.full_name}"[:200],
+                    due_date=clock.today(),
+                    assigned_to_team=team,
+                    case=case,
+                    kind="follow_up",
+                    details=what[:2000],
+                    source=f"contact:{contact.pk}",
+                    effect_key=f"contact:{contact.pk}:written",
+                )
     return answer
 
 
-def duty_self_contact(*, user, person: Person, contact: dict, addressed_to_user: User | None = None,
-                      addressed_to_team: Team | None = None) -> DutyOutcome:
+def duty_self_contact(
+    *,
+    user,
+    person: Person,
+    contact: dict,
+    addressed_to_user: User | None = None,
+    addressed_to_team: Team | None = None,
+) -> DutyOutcome:
     """A person contacts us themselves. With an open case the contact goes on it; without one, a new case is
     raised with origin self-referral and the receiving organisation becomes responsible (SAVVI).
     A letter or email addressed to a named worker or team is passed on only as written_contact_pass_on says."""
@@ -184,10 +245,16 @@ def duty_self_contact(*, user, person: Person, contact: dict, addressed_to_user:
         case = Case.objects.filter(person=person, status__in=OPEN_STATUSES).order_by("-raised_at").first()
         raised = case is None
         if raised:
-            case = case_services.case_raise(user=user, person=person, origin=CaseOrigin.SELF_REFERRAL,
-                                            summary=contact.get("summary", ""), responsible_now=True)
-        event = contact_record(user=user, case=case, **{**contact, "direction": "inbound",
-                                                       "contact_role": ContactRole.PERSON})
+            case = case_services.case_raise(
+                user=user,
+                person=person,
+                origin=CaseOrigin.SELF_REFERRAL,
+                summary=contact.get("summary", ""),
+                responsible_now=True,
+            )
+        event = contact_record(
+            user=user, case=case, **{**contact, "direction": "inbound", "contact_role": ContactRole.PERSON}
+        )
         named = _pass_on(user, event, addressed_to_user, addressed_to_team)
     return DutyOutcome(case=case, contact=event, raised_new_case=raised, named=named)
 
@@ -198,9 +265,18 @@ def _pass_on(user, event: ContactEvent, worker: User | None, team: Team | None) 
     return written_contact_pass_on(user=user, contact=event, worker=worker, team=team)
 
 
-def duty_concern(*, user, person: Person, contact: dict, decision: str = "", reason: str = "",
-                 raise_case: bool = False, priority: str = Priority.NORMAL, addressed_to_user: User | None = None,
-                 addressed_to_team: Team | None = None) -> DutyOutcome:
+def duty_concern(
+    *,
+    user,
+    person: Person,
+    contact: dict,
+    decision: str = "",
+    reason: str = "",
+    raise_case: bool = False,
+    priority: str = Priority.NORMAL,
+    addressed_to_user: User | None = None,
+    addressed_to_team: Team | None = None,
+) -> DutyOutcome:
     """A concern about a person from someone else (professional, relative, neighbour, elected representative).
 
     With an open case the concern goes on it and its priority is looked at again: raised with a reason, or
@@ -217,9 +293,14 @@ def duty_concern(*, user, person: Person, contact: dict, decision: str = "", rea
                 event = contact_record(user=user, person=person, **{**contact, "direction": "inbound"})
                 named = _pass_on(user, event, addressed_to_user, addressed_to_team)
                 return DutyOutcome(case=None, contact=event, raised_new_case=False, named=named)
-            case = case_services.case_raise(user=user, person=person, origin=CaseOrigin.THIRD_PARTY_CONCERN,
-                                            priority=priority, summary=contact.get("summary", ""),
-                                            responsible_now=True)
+            case = case_services.case_raise(
+                user=user,
+                person=person,
+                origin=CaseOrigin.THIRD_PARTY_CONCERN,
+                priority=priority,
+                summary=contact.get("summary", ""),
+                responsible_now=True,
+            )
             event = contact_record(user=user, case=case, **{**contact, "direction": "inbound"})
             named = _pass_on(user, event, addressed_to_user, addressed_to_team)
             return DutyOutcome(case=case, contact=event, raised_new_case=True, named=named)
@@ -232,25 +313,59 @@ def duty_concern(*, user, person: Person, contact: dict, decision: str = "", rea
         changed = new_priority != case.priority
         asked: tuple = ()
         if changed:
-            case_services.update_case(user=user, case=case, version=None, fields={"priority": new_priority},
-                                      verb="cases.priority_raised", reason=reason.strip())
+            case_services.update_case(
+                user=user,
+                case=case,
+                version=None,
+                fields={"priority": new_priority},
+                verb="cases.priority_raised",
+                reason=reason.strip(),
+            )
             from casework.waiting_list.services import waiting_list_reprioritise_request
 
-            asked = tuple(waiting_list_reprioritise_request(
-                user=user, case=case, source=f"contact:{event.pk}",
-                why=f"A concern raised the case's priority to {new_priority}: {reason.strip()}."))
+            asked = tuple(
+                waiting_list_reprioritise_request(
+                    user=user,
+                    case=case,
+                    source=f"contact:{event.pk}",
+                    why=f"A concern raised the case's priority to {new_priority}: {reason.strip()}.",
+                )
+            )
         else:
-            audit_record(user=user, verb="cases.priority_reviewed", obj=case, case_id=case.pk,
-                         person_id=person.pk, changes={"priority": {"before": case.priority, "after": case.priority}},
-                         reason=reason.strip())
+            audit_record(
+                user=user,
+                verb="cases.priority_reviewed",
+                obj=case,
+                case_id=case.pk,
+                person_id=person.pk,
+                changes={"priority": {"before": case.priority, "after": case.priority}},
+                reason=reason.strip(),
+            )
         named = _pass_on(user, event, addressed_to_user, addressed_to_team)
-    return DutyOutcome(case=case, contact=event, raised_new_case=False, priority_changed=changed, named=named,
-                       reprioritise_tasks=asked)
+    return DutyOutcome(
+        case=case,
+        contact=event,
+        raised_new_case=False,
+        priority_changed=changed,
+        named=named,
+        reprioritise_tasks=asked,
+    )
 
 
-def duty_call_record(*, user, person: Person, who: str, contact: dict, decision: str = "", reason: str = "",
-                     raise_case: bool = False, priority: str = Priority.NORMAL, review_requested: bool = False,
-                     addressed_to_user: User | None = None, addressed_to_team: Team | None = None) -> DutyOutcome:
+def duty_call_record(
+    *,
+    user,
+    person: Person,
+    who: str,
+    contact: dict,
+    decision: str = "",
+    reason: str = "",
+    raise_case: bool = False,
+    priority: str = Priority.NORMAL,
+    review_requested: bool = False,
+    addressed_to_user: User | None = None,
+    addressed_to_team: Team | None = None,
+) -> DutyOutcome:
     """A call or written contact taken at the duty desk, for the page and the API alike: from the person
     (duty_self_contact) or a concern from someone else (duty_concern); a review they ask for becomes a task
     (review_request) once the contact is recorded. If nobody is allocated to take the review, the contact
@@ -262,17 +377,33 @@ def duty_call_record(*, user, person: Person, who: str, contact: dict, decision:
     if who not in ("person", "other"):
         raise ValidationFailed("Select who is contacting us", field="who")
     if who == "person":
-        outcome = duty_self_contact(user=user, person=person, contact=contact, addressed_to_user=addressed_to_user,
-                                    addressed_to_team=addressed_to_team)
+        outcome = duty_self_contact(
+            user=user,
+            person=person,
+            contact=contact,
+            addressed_to_user=addressed_to_user,
+            addressed_to_team=addressed_to_team,
+        )
     else:
-        outcome = duty_concern(user=user, person=person, contact=contact, decision=decision, reason=reason,
-                               raise_case=raise_case, priority=priority or Priority.NORMAL,
-                               addressed_to_user=addressed_to_user, addressed_to_team=addressed_to_team)
+        outcome = duty_concern(
+            user=user,
+            person=person,
+            contact=contact,
+            decision=decision,
+            reason=reason,
+            raise_case=raise_case,
+            priority=priority or Priority.NORMAL,
+            addressed_to_user=addressed_to_user,
+            addressed_to_team=addressed_to_team,
+        )
     if not review_requested:
         return outcome
     if outcome.case is None:
-        return replace(outcome, review_refused="The person has no case, so there is no support to review: "
-                                               "raise a case for the concern if they need one.")
+        return replace(
+            outcome,
+            review_refused="The person has no case, so there is no support to review: "
+            "raise a case for the concern if they need one.",
+        )
     try:
         task = review_request(user=user, case=outcome.case, details=contact.get("summary", ""))
     except DomainError as error:
@@ -289,8 +420,12 @@ def action_on_behalf(*, user, case: Case, kind: str, details: str, effective_on:
     from casework.core.errors import DomainError
     from casework.core.permissions import require_perm
 
-    require_perm(user, "contacts.record_contact_case", case,
-                 "Only the duty desk of the organisation holding this open case can act on it.")
+    require_perm(
+        user,
+        "contacts.record_contact_case",
+        case,
+        "Only the duty desk of the organisation holding this open case can act on it.",
+    )
     if kind not in OnBehalfKind.values:
         raise ValidationFailed("Select what you did", field="kind")
     if not details.strip():
@@ -301,15 +436,33 @@ def action_on_behalf(*, user, case: Case, kind: str, details: str, effective_on:
         raise DomainError("You are the allocated worker: record this on the case yourself.")
     worker = case.primary_worker
     with transaction.atomic():
-        action = OnBehalfAction.objects.create(case=case, kind=kind, details=details.strip(), for_worker=worker,
-                                               effective_on=effective_on or clock.today(), created_by=user,
-                                               modified_by=user)
-        audit_record(user=user, verb="contacts.acted_on_behalf", obj=action, case_id=case.pk,
-                     person_id=case.person_id, changes={"kind": {"before": None, "after": kind},
-                                                        "for_worker": {"before": None, "after": worker.pk}},
-                     reason=details.strip())
-        message_send(user=user, to_user=worker, case=case,
-                     body=f"Done on your behalf: {OnBehalfKind(kind).label}. {details.strip()}")
+        action = OnBehalfAction.objects.create(
+            case=case,
+            kind=kind,
+            details=details.strip(),
+            for_worker=worker,
+            effective_on=effective_on or clock.today(),
+            created_by=user,
+            modified_by=user,
+        )
+        audit_record(
+            user=user,
+            verb="contacts.acted_on_behalf",
+            obj=action,
+            case_id=case.pk,
+            person_id=case.person_id,
+            changes={
+                "kind": {"before": None, "after": kind},
+                "for_worker": {"before": None, "after": worker.pk},
+            },
+            reason=details.strip(),
+        )
+        message_send(
+            user=user,
+            to_user=worker,
+            case=case,
+            body=f"Done on your behalf: {OnBehalfKind(kind).label}. {details.strip()}",
+        )
     return action
 
 
@@ -334,10 +487,19 @@ def review_request(*, user, case: Case, details: str):
     worker, team = case_task_assignee(case=case)
     if worker is None and team is None:
         if holding_organisation_id(case) not in actor_for(user).editing_organisation_ids:
-            raise DomainError("Nobody is allocated to this case yet and it is held by another organisation, so no "
-                              "review task was made: the request is in the contact's summary.")
+            raise DomainError(
+                "Nobody is allocated to this case yet and it is held by another organisation, so no "
+                "review task was made: the request is in the contact's summary."
+            )
         worker = user
-    return task_create(user=user, title=f"Review requested by {case.subject_name}", due_date=clock.today() +
-                       datetime.timedelta(days=REVIEW_REQUEST_DAYS), assigned_to_user=worker,
-                       assigned_to_team=team, case=case, kind="review_request", details=details[:2000],
-                       source=f"duty:{case.pk}")
+    return task_create(
+        user=user,
+        title=f"Review requested by {case.subject_name}",
+        due_date=clock.today() + datetime.timedelta(days=REVIEW_REQUEST_DAYS),
+        assigned_to_user=worker,
+        assigned_to_team=team,
+        case=case,
+        kind="review_request",
+        details=details[:2000],
+        source=f"duty:{case.pk}",
+    )

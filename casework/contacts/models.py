@@ -21,9 +21,12 @@ class ContactEvent(TimeStampedModel):
     """
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts")
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="contacts")
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
+    )
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
+    )
     occurred_at = models.DateTimeField()
     direction = models.CharField(max_length=10, choices=Direction.choices)
     method = models.CharField(max_length=16, choices=ContactMethod.choices)
@@ -46,35 +49,48 @@ class ContactEvent(TimeStampedModel):
     original_held_at = models.CharField(max_length=300, blank=True)
     # A letter or email addressed to a named worker or team: passed on only if they are allocated to the
     # person or responsible (passed_on), as for a call asking for them; None when addressed to nobody.
-    addressed_to_user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+")
-    addressed_to_team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+")
+    addressed_to_user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    addressed_to_team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     passed_on = models.BooleanField(null=True, blank=True)
     # The check that the advice helped (a task made with the contact): its outcome, by whom and when.
     advice_outcome = models.CharField(max_length=16, choices=AdviceOutcome.choices, blank=True)
     advice_outcome_note = models.TextField(blank=True)
     advice_checked_at = models.DateTimeField(null=True, blank=True)
-    advice_checked_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
-                                          related_name="+")
+    advice_checked_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(case__isnull=False) | Q(person__isnull=False),
-                                   name="contact_is_about_someone"),
-            models.CheckConstraint(condition=Q(addressed_to_user__isnull=True) | Q(addressed_to_team__isnull=True),
-                                   name="contact_addressed_to_one"),
             models.CheckConstraint(
-                condition=(Q(addressed_to_user__isnull=True) & Q(addressed_to_team__isnull=True)
-                           & Q(passed_on__isnull=True))
-                | ((Q(addressed_to_user__isnull=False) | Q(addressed_to_team__isnull=False))
-                   & Q(passed_on__isnull=False)),
-                name="contact_passed_on_when_addressed"),
+                condition=Q(case__isnull=False) | Q(person__isnull=False), name="contact_is_about_someone"
+            ),
+            models.CheckConstraint(
+                condition=Q(addressed_to_user__isnull=True) | Q(addressed_to_team__isnull=True),
+                name="contact_addressed_to_one",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(addressed_to_user__isnull=True)
+                    & Q(addressed_to_team__isnull=True)
+                    & Q(passed_on__isnull=True)
+                )
+                | (
+                    (Q(addressed_to_user__isnull=False) | Q(addressed_to_team__isnull=False))
+                    & Q(passed_on__isnull=False)
+                ),
+                name="contact_passed_on_when_addressed",
+            ),
             models.CheckConstraint(
                 condition=(Q(advice_outcome="") & Q(advice_checked_at__isnull=True))
                 | (Q(advice_outcome__in=AdviceOutcome.values) & Q(advice_checked_at__isnull=False)),
-                name="contact_advice_checked_with_outcome"),
+                name="contact_advice_checked_with_outcome",
+            ),
         ]
         indexes = [
             models.Index(fields=["case", "occurred_at"], name="contact_case_idx"),
@@ -85,14 +101,19 @@ class ContactEvent(TimeStampedModel):
 class ContactStrategy(models.Model):
     """How an initiative first contacts the people of a risk category (SAVVI: visit, phone, letter)."""
 
-    initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="contact_strategies")
+    initiative = models.ForeignKey(
+        "accounts.Initiative", on_delete=models.PROTECT, related_name="contact_strategies"
+    )
     risk_category = models.ForeignKey("cases.RiskCategory", on_delete=models.CASCADE, related_name="+")
     method = models.CharField(max_length=16, choices=ContactMethod.choices)
     guidance = models.CharField(max_length=300, blank=True, help_text="What the first contact should do")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["initiative", "risk_category"],
-                                               name="one_strategy_per_risk_category")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "risk_category"], name="one_strategy_per_risk_category"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.risk_category}: {self.get_method_display()}"
@@ -109,8 +130,11 @@ class WorkerAbsence(TimeStampedModel):
 
     class Meta:
         ordering = ["start_date"]
-        constraints = [models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")),
-                                              name="absence_ends_after_it_starts")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="absence_ends_after_it_starts"
+            )
+        ]
         indexes = [models.Index(fields=["user", "end_date"], name="absence_user_idx")]
 
 
@@ -118,15 +142,22 @@ class Message(models.Model):
     """A message to a worker, usually left by the duty desk about a contact they could not take."""
 
     to_user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="messages_received")
-    from_user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="messages_sent")
-    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
-    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="messages")
-    contact = models.ForeignKey(ContactEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages_sent"
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    contact = models.ForeignKey(
+        ContactEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = models.TextField()
-    told_person = models.CharField(max_length=300, blank=True,
-                                   help_text="What the person was told about when to expect a call back")
+    told_person = models.CharField(
+        max_length=300, blank=True, help_text="What the person was told about when to expect a call back"
+    )
     sent_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -32,11 +32,15 @@ def contacts_for_person(*, user, person_id: int) -> QuerySet[ContactEvent]:
     from casework.cases.selectors import case_list_visible
 
     organisations = actor_for(user).casework_organisation_ids
-    return (ContactEvent.objects.filter(person_id=person_id)
-            .filter(Q(case__isnull=True, organisation_id__in=organisations)
-                    | Q(case_id__in=case_list_visible(user=user).values("pk")))
-            .select_related("created_by", "case", "addressed_to_user", "addressed_to_team")
-            .order_by("-occurred_at", "-id"))
+    return (
+        ContactEvent.objects.filter(person_id=person_id)
+        .filter(
+            Q(case__isnull=True, organisation_id__in=organisations)
+            | Q(case_id__in=case_list_visible(user=user).values("pk"))
+        )
+        .select_related("created_by", "case", "addressed_to_user", "addressed_to_team")
+        .order_by("-occurred_at", "-id")
+    )
 
 
 def contact_get_for_user(*, user, contact_id: int, purpose: str = "viewed") -> ContactEvent:
@@ -89,24 +93,36 @@ class SchedulingLog:
 
 def scheduling_log(*, case: Case) -> SchedulingLog:
     """The attempts to reach the person to arrange a visit, oldest first, and the next planned attempt."""
-    return _scheduling_log(list(ContactEvent.objects.filter(case=case, is_scheduling_attempt=True)
-                                .select_related("created_by").order_by("occurred_at", "id")))
+    return _scheduling_log(
+        list(
+            ContactEvent.objects.filter(case=case, is_scheduling_attempt=True)
+            .select_related("created_by")
+            .order_by("occurred_at", "id")
+        )
+    )
 
 
 def contacts_for_case_page(*, case: Case, limit: int = 50) -> tuple[list[ContactEvent], SchedulingLog]:
     """The case page's contacts (the newest `limit`, newest first, as contacts_for_case) and its scheduling
     log (as scheduling_log), from one query: the newest contacts and every attempt to arrange a visit."""
     newest = ContactEvent.objects.filter(case=case).order_by("-occurred_at", "-id").values("pk")[:limit]
-    rows = list(ContactEvent.objects.filter(case=case)
-                .filter(Q(is_scheduling_attempt=True) | Q(pk__in=newest))
-                .select_related("created_by").order_by("-occurred_at", "-id"))
+    rows = list(
+        ContactEvent.objects.filter(case=case)
+        .filter(Q(is_scheduling_attempt=True) | Q(pk__in=newest))
+        .select_related("created_by")
+        .order_by("-occurred_at", "-id")
+    )
     # The newest `limit` of these are the newest of all: any other row is an older attempt.
     return rows[:limit], _scheduling_log([row for row in reversed(rows) if row.is_scheduling_attempt])
 
 
 def _scheduling_log(attempts: list[ContactEvent]) -> SchedulingLog:
     planned = attempts[-1].next_attempt_at if attempts else None
-    if planned is not None and planned < clock.now() - datetime.timedelta(days=1) and attempts[-1].outcome == "reached":
+    if (
+        planned is not None
+        and planned < clock.now() - datetime.timedelta(days=1)
+        and attempts[-1].outcome == "reached"
+    ):
         planned = None
     return SchedulingLog(attempts=attempts, next_attempt_at=planned)
 
@@ -115,16 +131,20 @@ def contact_strategy_for(*, case: Case) -> ContactStrategy | None:
     """The initiative's suggested first contact for the case's risk category, if it has one."""
     if not case.risk_category_id:
         return None
-    return ContactStrategy.objects.filter(initiative_id=case.initiative_id,
-                                          risk_category_id=case.risk_category_id).first()
+    return ContactStrategy.objects.filter(
+        initiative_id=case.initiative_id, risk_category_id=case.risk_category_id
+    ).first()
 
 
 def messages_for(*, user, limit: int = 100):
     """The user's messages, unread first then newest, with the case and sender."""
     from casework.contacts.models import Message
 
-    return list(Message.objects.filter(to_user_id=user.pk).select_related("from_user", "case", "person")
-                .order_by("read_at", "-sent_at")[:limit])
+    return list(
+        Message.objects.filter(to_user_id=user.pk)
+        .select_related("from_user", "case", "person")
+        .order_by("read_at", "-sent_at")[:limit]
+    )
 
 
 def messages_get_for_user(*, user, purpose: str = "viewed", limit: int = 100):
@@ -133,10 +153,15 @@ def messages_get_for_user(*, user, purpose: str = "viewed", limit: int = 100):
     from casework.audit.services import access_record
 
     inbox = messages_for(user=user, limit=limit)
-    access_record(user=user, verb=f"contacts.messages_{purpose}",
-                  details={"messages": [m.pk for m in inbox],
-                           "people": sorted({m.person_id for m in inbox if m.person_id}),
-                           "cases": sorted({m.case_id for m in inbox if m.case_id})})
+    access_record(
+        user=user,
+        verb=f"contacts.messages_{purpose}",
+        details={
+            "messages": [m.pk for m in inbox],
+            "people": sorted({m.person_id for m in inbox if m.person_id}),
+            "cases": sorted({m.case_id for m in inbox if m.case_id}),
+        },
+    )
     return inbox
 
 
@@ -147,10 +172,18 @@ def absences_upcoming(*, user, days: int = 60, limit: int = 100) -> QuerySet:
 
     today = clock.today()
     # Only people still working there: a membership that has ended no longer makes them a colleague.
-    return (WorkerAbsence.objects.filter(user__memberships__organisation_id__in=actor_for(user).organisation_ids,
-                                         user__memberships__is_active=True, user__is_active=True,
-                                         end_date__gte=today, start_date__lte=today + datetime.timedelta(days=days))
-            .select_related("user").distinct().order_by("start_date", "id")[:limit])
+    return (
+        WorkerAbsence.objects.filter(
+            user__memberships__organisation_id__in=actor_for(user).organisation_ids,
+            user__memberships__is_active=True,
+            user__is_active=True,
+            end_date__gte=today,
+            start_date__lte=today + datetime.timedelta(days=days),
+        )
+        .select_related("user")
+        .distinct()
+        .order_by("start_date", "id")[:limit]
+    )
 
 
 def unread_message_count(*, user, case: Case | None = None) -> int:
@@ -166,8 +199,13 @@ def unread_message_count_expression(*, user) -> Coalesce:
     case_get_for_page)."""
     from casework.contacts.models import Message
 
-    unread = (Message.objects.filter(to_user_id=user.pk, read_at__isnull=True, case_id=OuterRef("pk"))
-              .order_by().values("case_id").annotate(n=Count("pk")).values("n"))
+    unread = (
+        Message.objects.filter(to_user_id=user.pk, read_at__isnull=True, case_id=OuterRef("pk"))
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
 
 
@@ -184,10 +222,12 @@ def _duty_addressee_querysets(user):
     from casework.accounts.selectors import actor_for
 
     organisations = actor_for(user).casework_organisation_ids
-    users = (User.objects.filter(is_active=True, memberships__organisation_id__in=organisations,
-                                 memberships__is_active=True,
-                                 memberships__role__in=[str(r) for r in EDITING_ROLES])
-             .distinct())
+    users = User.objects.filter(
+        is_active=True,
+        memberships__organisation_id__in=organisations,
+        memberships__is_active=True,
+        memberships__role__in=[str(r) for r in EDITING_ROLES],
+    ).distinct()
     return users, Team.objects.filter(organisation_id__in=organisations)
 
 

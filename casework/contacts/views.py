@@ -32,16 +32,24 @@ def contact_record(request):
 
     subject = person or case.person
     search = request.POST.get("signpost_search", "")
-    choices = service_choices_for_signposting(
-        chosen_ids=request.POST.getlist("signposted_service_ids"), text=search,
-        area=subject.postcode_district if subject and subject.postcode else "") if request.method == "POST" else []
+    choices = (
+        service_choices_for_signposting(
+            chosen_ids=request.POST.getlist("signposted_service_ids"),
+            text=search,
+            area=subject.postcode_district if subject and subject.postcode else "",
+        )
+        if request.method == "POST"
+        else []
+    )
     form = ContactForm(request.POST or None, initial=initial, service_choices=choices)
     finding = "find_services" in request.POST or request.headers.get("HX-Trigger-Name") == "find_services"
     if finding:
         form.without_errors()
     elif request.method == "POST" and form.is_valid():
         try:
-            event = services.contact_record(user=request.user, case=case, person=person, **form.service_fields())
+            event = services.contact_record(
+                user=request.user, case=case, person=person, **form.service_fields()
+            )
         except DomainError as error:
             apply_service_error(form, error)
         except PermissionRefused as error:
@@ -51,9 +59,18 @@ def contact_record(request):
             if form.cleaned_data.get("safeguarding_next"):
                 return _raise_concern_next(event)
             return redirect(case or person)
-    return render(request, "contacts/contact_record.html", {"form": form, "case": case, "person": person,
-                                                            "attempt": attempt, "finding": finding,
-                                                            "searched": search.strip()})
+    return render(
+        request,
+        "contacts/contact_record.html",
+        {
+            "form": form,
+            "case": case,
+            "person": person,
+            "attempt": attempt,
+            "finding": finding,
+            "searched": search.strip(),
+        },
+    )
 
 
 def _raise_concern_next(event):
@@ -90,10 +107,18 @@ def duty_desk(request):
             apply_service_error(form, error)
         else:
             people = Person.objects.in_bulk([c.person_id for c in cards])
-            results = [(card, duty_route(person=people[card.person_id]),
-                        NamedRequestForm(initial={"named_person": card.person_id}, addressees=addressees,
-                                         auto_id=f"named-{card.person_id}-%s"))
-                       for card in cards]
+            results = [
+                (
+                    card,
+                    duty_route(person=people[card.person_id]),
+                    NamedRequestForm(
+                        initial={"named_person": card.person_id},
+                        addressees=addressees,
+                        auto_id=f"named-{card.person_id}-%s",
+                    ),
+                )
+                for card in cards
+            ]
     named = None
     named_person = request.GET.get("named_person", "")
     if named_person.isdigit():
@@ -104,12 +129,24 @@ def duty_desk(request):
         if named_form.is_valid():
             card = person_index_card_get(user=request.user, person_id=named_form.cleaned_data["named_person"])
             worker, team = named_form.cleaned_data["named"]
-            named = named_request_check(person=Person.objects.get(pk=card.person_id), worker=worker, team=team)
+            named = named_request_check(
+                person=Person.objects.get(pk=card.person_id), worker=worker, team=team
+            )
         # The question, and its answer or error, stay with the person it is about.
         results = [(c, r, named_form if str(c.person_id) == named_person else f) for c, r, f in results or []]
-    return render(request, "contacts/duty_desk.html", {
-        "form": form, "results": results, "named": named, "named_person": named_person,
-        "search_query": {k: v for k, v in request.GET.items() if k in form.fields or k.startswith("date_of_birth")}})
+    return render(
+        request,
+        "contacts/duty_desk.html",
+        {
+            "form": form,
+            "results": results,
+            "named": named,
+            "named_person": named_person,
+            "search_query": {
+                k: v for k, v in request.GET.items() if k in form.fields or k.startswith("date_of_birth")
+            },
+        },
+    )
 
 
 def duty_call(request, person_id: int):
@@ -130,11 +167,18 @@ def duty_call(request, person_id: int):
         worker, team = form.addressee()
         try:
             outcome = duty_call_record(
-                user=request.user, person=person, who=data["who"], contact=form.contact(),
-                decision=data.get("decision", ""), reason=data.get("reason", ""),
-                raise_case=data.get("raise_case", False), priority=data.get("priority") or "normal",
-                review_requested=data.get("review_requested", False), addressed_to_user=worker,
-                addressed_to_team=team)
+                user=request.user,
+                person=person,
+                who=data["who"],
+                contact=form.contact(),
+                decision=data.get("decision", ""),
+                reason=data.get("reason", ""),
+                raise_case=data.get("raise_case", False),
+                priority=data.get("priority") or "normal",
+                review_requested=data.get("review_requested", False),
+                addressed_to_user=worker,
+                addressed_to_team=team,
+            )
         except DomainError as error:
             apply_service_error(form, error)
         except PermissionRefused as error:
@@ -149,14 +193,24 @@ def duty_call(request, person_id: int):
             if outcome.named is not None:
                 if outcome.named.allowed:
                     name = worker.display_name if worker is not None else team.name
-                    messages.info(request, f"It has been passed to {name}, saying where the original is held.")
+                    messages.info(
+                        request, f"It has been passed to {name}, saying where the original is held."
+                    )
                 else:
-                    messages.warning(request, "It has not been passed on. " + outcome.named.message + (
-                        f" Offer: {'; '.join(outcome.named.offer)}." if outcome.named.offer else ""))
+                    messages.warning(
+                        request,
+                        "It has not been passed on. "
+                        + outcome.named.message
+                        + (f" Offer: {'; '.join(outcome.named.offer)}." if outcome.named.offer else ""),
+                    )
             for task in outcome.reprioritise_tasks:
-                messages.info(request, f"The case waits on a list: {task.assignee_name} is asked to reprioritise it.")
+                messages.info(
+                    request, f"The case waits on a list: {task.assignee_name} is asked to reprioritise it."
+                )
             if outcome.review_task is not None:
-                messages.info(request, f"The review request is a task for {outcome.review_task.assignee_name}.")
+                messages.info(
+                    request, f"The review request is a task for {outcome.review_task.assignee_name}."
+                )
             elif outcome.review_refused:
                 messages.info(request, outcome.review_refused)
             if data.get("safeguarding_next"):
@@ -176,25 +230,43 @@ def advice_check(request, task_id: int):
     task = task_get_for_user(user=request.user, task_id=task_id, purpose="opened_for_change")
     if task.kind != TaskKind.ADVICE_CHECK:
         raise Http404("That task is not a check that advice helped")
-    require_page_perm(request.user, "tasks.complete_task", task,
-                      "Only the people the check is given to can record its outcome.")
+    require_page_perm(
+        request.user,
+        "tasks.complete_task",
+        task,
+        "Only the people the check is given to can record its outcome.",
+    )
     form = AdviceCheckForm(request.POST or None, initial={"version": task.version})
-    if request.method == "POST" and form.is_valid() and run_form_service(
-            request, form, lambda d: services.advice_check_record(user=request.user, task=task, **d),
-            "The outcome of the check has been recorded."):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: services.advice_check_record(user=request.user, task=task, **d),
+            "The outcome of the check has been recorded.",
+        )
+    ):
         return redirect(task.case or task.person or "tasks:my_tasks")
-    return render(request, "contacts/advice_check.html", {"task": task, "form": form,
-                                                         "contact": advice_check_contact(task=task)})
+    return render(
+        request,
+        "contacts/advice_check.html",
+        {"task": task, "form": form, "contact": advice_check_contact(task=task)},
+    )
 
 
 def message_leave(request, case_id: int, user_id: int):
     """Leave the allocated worker a message about a contact."""
     from casework.accounts.models import User
     from casework.contacts.forms import MessageForm
+
     _require_duty(request)
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
-    worker = User.objects.filter(pk=user_id, case_assignments__case=case,
-                                 case_assignments__ended_at__isnull=True).distinct().first()
+    worker = (
+        User.objects.filter(pk=user_id, case_assignments__case=case, case_assignments__ended_at__isnull=True)
+        .distinct()
+        .first()
+    )
     if worker is None:
         raise Http404("That worker is not on this case")
     form = MessageForm(request.POST or None)
@@ -259,8 +331,13 @@ def absences(request):
     managed = actor.organisations_with_role(Role.TEAM_MANAGER)
     workers = User.objects.filter(pk=request.user.pk)
     if managed:
-        workers = User.objects.filter(memberships__organisation_id__in=managed, memberships__is_active=True,
-                                      is_active=True).distinct().order_by("first_name", "last_name")
+        workers = (
+            User.objects.filter(
+                memberships__organisation_id__in=managed, memberships__is_active=True, is_active=True
+            )
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
     form = AbsenceForm(request.POST or None, workers=workers, initial={"worker": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
@@ -272,8 +349,11 @@ def absences(request):
         else:
             messages.success(request, "The absence has been recorded.")
             return redirect("contacts:absences")
-    return render(request, "contacts/absences.html", {"form": form, "today": clock.today(),
-                                                      "upcoming": selectors.absences_upcoming(user=request.user)})
+    return render(
+        request,
+        "contacts/absences.html",
+        {"form": form, "today": clock.today(), "upcoming": selectors.absences_upcoming(user=request.user)},
+    )
 
 
 def actions_on_behalf(request, case_id: int):
@@ -283,8 +363,9 @@ def actions_on_behalf(request, case_id: int):
 
     case = case_get_for_user(user=request.user, case_id=case_id)
     page, page_range = paginate(request, actions_on_behalf_for_case(case=case))
-    return render(request, "contacts/actions_on_behalf.html", {"case": case, "page": page,
-                                                               "page_range": page_range})
+    return render(
+        request, "contacts/actions_on_behalf.html", {"case": case, "page": page, "page_range": page_range}
+    )
 
 
 def person_contacts(request, person_id: int):
@@ -293,8 +374,17 @@ def person_contacts(request, person_id: int):
     from casework.core.pages import paginate
 
     person = person_get_for_user(user=request.user, person_id=person_id, purpose="contacts_viewed")
-    page, page_range = paginate(request, selectors.contacts_for_person(user=request.user, person_id=person.pk),
-                                per_page=50)
-    return render(request, "contacts/person_contacts.html",
-                  {"person": person, "person_contacts": page.object_list, "page": page, "page_range": page_range,
-                   "all_contacts": True})
+    page, page_range = paginate(
+        request, selectors.contacts_for_person(user=request.user, person_id=person.pk), per_page=50
+    )
+    return render(
+        request,
+        "contacts/person_contacts.html",
+        {
+            "person": person,
+            "person_contacts": page.object_list,
+            "page": page,
+            "page_range": page_range,
+            "all_contacts": True,
+        },
+    )

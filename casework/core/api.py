@@ -32,6 +32,7 @@ Name = Annotated[str, StringConstraints(max_length=limits.NAME_LENGTH)]  # a nam
 Note = Annotated[str, StringConstraints(max_length=limits.NOTE_LENGTH)]  # a note or a reason
 Text = Annotated[str, StringConstraints(max_length=limits.TEXT_LENGTH)]  # longer free text
 
+
 class FieldErrorOut(Schema):
     field: str | None
     message: str
@@ -42,7 +43,6 @@ class ErrorOut(Schema):
 
     detail: str
     errors: list[FieldErrorOut]
-
 
 
 def _plausible(allow_future: bool):
@@ -76,8 +76,9 @@ class InputSchema(Schema):
 class PageParams(InputSchema):
     page: PageNumber = 1
     page_size: int = Field(25, ge=1, le=MAX_PAGE_SIZE)
-    with_count: bool = Field(False, description="Also count every matching row (costs a query); has_next is "
-                                                "always given")
+    with_count: bool = Field(
+        False, description="Also count every matching row (costs a query); has_next is always given"
+    )
 
 
 class Page(Schema, Generic[T]):
@@ -91,11 +92,15 @@ class Page(Schema, Generic[T]):
 def paginate(qs: QuerySet, params: PageParams) -> tuple[list, dict]:
     """One page of a queryset, and whether there is a next; the total only when asked for (it costs a count)."""
     start = (params.page - 1) * params.page_size
-    rows = list(qs[start:start + params.page_size + 1])
+    rows = list(qs[start : start + params.page_size + 1])
     has_next = len(rows) > params.page_size
     count = qs.count() if params.with_count else None
-    return rows[: params.page_size], {"count": count, "page": params.page, "page_size": params.page_size,
-                                      "has_next": has_next}
+    return rows[: params.page_size], {
+        "count": count,
+        "page": params.page,
+        "page_size": params.page_size,
+        "has_next": has_next,
+    }
 
 
 _VERSION = re.compile(r"[0-9]{1,10}")
@@ -107,10 +112,14 @@ def expected_version(request, body_version: int | None) -> int:
     if header:
         value = header.removeprefix("W/").strip('"')
         if not _VERSION.fullmatch(value) or int(value) > limits.MAX_VERSION:
-            raise ValidationFailed("If-Match must be the record's version, as given in its ETag", field="If-Match")
+            raise ValidationFailed(
+                "If-Match must be the record's version, as given in its ETag", field="If-Match"
+            )
         return int(value)
     if body_version is None:
-        raise ValidationFailed("Send the version you last read, as If-Match or a version field", field="version")
+        raise ValidationFailed(
+            "Send the version you last read, as If-Match or a version field", field="version"
+        )
     return body_version
 
 
@@ -130,14 +139,22 @@ class BodyWriter:
         self._adapter = TypeAdapter(_typed_dict(schema))
 
     def response(self, data: dict[str, Any], status: int = 200) -> HttpResponse:
-        return HttpResponse(self._adapter.dump_json(data, warnings="error"), status=status,
-                            content_type="application/json; charset=utf-8")
+        return HttpResponse(
+            self._adapter.dump_json(data, warnings="error"),
+            status=status,
+            content_type="application/json; charset=utf-8",
+        )
 
 
 @cache
 def _typed_dict(schema: type[BaseModel]) -> type:
-    return TypedDict(f"{schema.__name__}Body", {name: _plain(field.annotation)  # type: ignore[misc]
-                                                for name, field in schema.model_fields.items()})
+    return TypedDict(
+        f"{schema.__name__}Body",
+        {
+            name: _plain(field.annotation)  # type: ignore[misc]
+            for name, field in schema.model_fields.items()
+        },
+    )
 
 
 def _plain(annotation):

@@ -8,7 +8,9 @@ from contextlib import contextmanager
 
 from django.utils import timezone
 
-_fixed: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar("casework_now", default=None)
+_fixed: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
+    "casework_now", default=None
+)
 
 
 def now() -> datetime.datetime:

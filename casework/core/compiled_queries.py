@@ -33,8 +33,11 @@ class CompiledRows:
     def __init__(self, qs: QuerySet):
         query = qs.query
         self.db = qs.db
-        self.names = tuple(query.selected) if query.selected else (
-            *query.extra_select, *query.values_select, *query.annotation_select)
+        self.names = (
+            tuple(query.selected)
+            if query.selected
+            else (*query.extra_select, *query.values_select, *query.annotation_select)
+        )
         compiler = query.get_compiler(self.db)
         self.statement = None
         try:
@@ -116,8 +119,10 @@ def prepared_cursor(connection):
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
-    utc = (connection.timezone is datetime.UTC
-           and connection.connection.info.parameter_status("TimeZone") == "UTC")
+    utc = (
+        connection.timezone is datetime.UTC
+        and connection.connection.info.parameter_status("TimeZone") == "UTC"
+    )
     with connection.wrap_database_errors:
         raw = _PreparingCursor(connection.connection, utc=utc)
     wrapper = _PreparedDebugWrapper if connection.queries_logged else CursorWrapper

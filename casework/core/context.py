@@ -14,7 +14,9 @@ class RequestContext:
     channel: str = "web"  # web, api, command, job
 
 
-_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("casework_request", default=None)
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "casework_request", default=None
+)
 
 
 def current_request_context() -> RequestContext:

@@ -70,6 +70,7 @@ def casework(request):
     organisation = None
     if actor.primary_organisation_id:
         # Its name came with the user's memberships: the layout needs nothing else of it.
-        organisation = ActingOrganisation(actor.primary_organisation_id,
-                                          actor.organisation_names[actor.primary_organisation_id])
+        organisation = ActingOrganisation(
+            actor.primary_organisation_id, actor.organisation_names[actor.primary_organisation_id]
+        )
     return {"casework_nav": nav, "acting_organisation": organisation}

@@ -32,5 +32,6 @@ class ForeignColumn(models.Expression):
         if self.fallback:
             value = f"COALESCE(NULLIF({value}, ''), {quote(target.get_field(self.fallback).column)})"
         outer = f"{quote(compiler.query.base_table)}.{quote(field.column)}"
-        return (f"(SELECT {value} FROM {quote(target.db_table)} "
-                f"WHERE {quote(target.pk.column)} = {outer})"), []
+        return (
+            f"(SELECT {value} FROM {quote(target.db_table)} WHERE {quote(target.pk.column)} = {outer})"
+        ), []

@@ -47,11 +47,13 @@ _JOBS: dict[str, JobSpec] = {}
 
 def job(name: str, *, every: datetime.timedelta | None = None, retries: int = len(RETRY_DELAYS)):
     """Register a function as the job `name`; with `every`, the worker also runs it on that schedule."""
+
     def register(func):
         if name in _JOBS and _JOBS[name].func is not func:
             raise ValueError(f"Job {name} is registered twice")
         _JOBS[name] = JobSpec(name=name, func=func, every=every, retries=retries)
         return func
+
     return register
 
 
@@ -92,14 +94,24 @@ def run_job(name: str, arguments: dict, attempt: int = 1) -> Any:
         if attempt <= spec.retries:
             delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS)) - 1]
             logger.warning("Job %s failed (try %s), retrying in %ss: %s", name, attempt, delay, error)
-            enqueue(name, run_after=clock.now() + datetime.timedelta(seconds=delay), attempt=attempt + 1,
-                    **arguments)
+            enqueue(
+                name,
+                run_after=clock.now() + datetime.timedelta(seconds=delay),
+                attempt=attempt + 1,
+                **arguments,
+            )
         else:
             from casework.core.models import JobFailure
 
-            JobFailure.objects.create(job=name, arguments=arguments, attempts=attempt, error=str(error)[:2000],
-                                      traceback=tb.format_exc()[-8000:], failed_at=clock.now(),
-                                      organisation_id=arguments.get("organisation_id"))
+            JobFailure.objects.create(
+                job=name,
+                arguments=arguments,
+                attempts=attempt,
+                error=str(error)[:2000],
+                traceback=tb.format_exc()[-8000:],
+                failed_at=clock.now(),
+                organisation_id=arguments.get("organisation_id"),
+            )
             logger.error("Job %s failed on its last try (%s): %s", name, attempt, error)
         raise
 
@@ -130,11 +142,15 @@ def recover_stale(stale_after: datetime.timedelta | None = None) -> int:
     """Put back on the queue jobs that have been 'running' too long: their worker was killed or died."""
     from django_tasks_db.models import DBTaskResult
 
-    stale_after = stale_after if stale_after is not None else datetime.timedelta(
-        seconds=settings.CASEWORK_JOB_STALE_SECONDS)
+    stale_after = (
+        stale_after
+        if stale_after is not None
+        else datetime.timedelta(seconds=settings.CASEWORK_JOB_STALE_SECONDS)
+    )
     cutoff = clock.now() - stale_after
     recovered = DBTaskResult.objects.filter(status="RUNNING", started_at__lte=cutoff).update(
-        status="READY", started_at=None)
+        status="READY", started_at=None
+    )
     if recovered:
         logger.warning("Put %s stale job(s) back on the queue", recovered)
     return recovered

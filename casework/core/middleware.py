@@ -79,10 +79,16 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csp = _header_value(getattr(settings, "CONTENT_SECURITY_POLICY", {}), separator="; ",
-                                 render=lambda name, values: " ".join([name, *values]))
-        self.permissions = _header_value(getattr(settings, "PERMISSIONS_POLICY", {}), separator=", ",
-                                         render=lambda name, values: f"{name}=({' '.join(values)})")
+        self.csp = _header_value(
+            getattr(settings, "CONTENT_SECURITY_POLICY", {}),
+            separator="; ",
+            render=lambda name, values: " ".join([name, *values]),
+        )
+        self.permissions = _header_value(
+            getattr(settings, "PERMISSIONS_POLICY", {}),
+            separator=", ",
+            render=lambda name, values: f"{name}=({' '.join(values)})",
+        )
 
     def __call__(self, request):
         response = self.get_response(request)

@@ -39,8 +39,11 @@ class VersionedModel(models.Model):
 
         changes = {name: {"before": getattr(self, name), "after": value} for name, value in fields.items()}
         now = clock.now()
-        updated = type(self)._default_manager.filter(pk=self.pk, version=version).update(
-            **fields, version=F("version") + 1, modified_by=user, modified_at=now)
+        updated = (
+            type(self)
+            ._default_manager.filter(pk=self.pk, version=version)
+            .update(**fields, version=F("version") + 1, modified_by=user, modified_at=now)
+        )
         if not updated:
             raise ConflictError(stale_message)
         for name, value in fields.items():
@@ -76,15 +79,17 @@ class JobFailure(models.Model):
 
     job = models.CharField(max_length=100)
     arguments = models.JSONField(default=dict)
-    organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     attempts = models.PositiveSmallIntegerField()
     error = models.TextField()
     traceback = models.TextField(blank=True)
     failed_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-failed_at", "-id"]

@@ -60,4 +60,8 @@ def admin_organisation_id(user, message: str) -> int:
     organisations = actor.organisations_with_role(Role.ORG_ADMIN)
     if not organisations:
         raise PermissionDenied(message)
-    return actor.primary_organisation_id if actor.primary_organisation_id in organisations else min(organisations)
+    return (
+        actor.primary_organisation_id
+        if actor.primary_organisation_id in organisations
+        else min(organisations)
+    )

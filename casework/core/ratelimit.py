@@ -38,12 +38,14 @@ def _names() -> tuple[str, str, str, str]:
 @lru_cache(maxsize=1)
 def _hit_sql() -> str:
     table, key, count, ends_at = _names()
-    return (f"INSERT INTO {table} ({key}, {count}, {ends_at}) VALUES (%s, 1, %s) "
-            f"ON CONFLICT ({key}) DO UPDATE SET "
-            f"{count} = CASE WHEN {table}.{ends_at} <= %s THEN 1 ELSE {table}.{count} + 1 END, "
-            f"{ends_at} = CASE WHEN {table}.{ends_at} <= %s THEN excluded.{ends_at} "
-            f"ELSE {table}.{ends_at} END "
-            f"RETURNING {count}, {ends_at}")
+    return (
+        f"INSERT INTO {table} ({key}, {count}, {ends_at}) VALUES (%s, 1, %s) "
+        f"ON CONFLICT ({key}) DO UPDATE SET "
+        f"{count} = CASE WHEN {table}.{ends_at} <= %s THEN 1 ELSE {table}.{count} + 1 END, "
+        f"{ends_at} = CASE WHEN {table}.{ends_at} <= %s THEN excluded.{ends_at} "
+        f"ELSE {table}.{ends_at} END "
+        f"RETURNING {count}, {ends_at}"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -56,8 +58,10 @@ def _run(sql: str, values: list) -> tuple | None:
     """One statement on the default connection, prepared on PostgreSQL (ADR 11: both have one plan)."""
     db = connections[DEFAULT_DB_ALIAS]
     field = RateLimitWindow._meta.get_field("ends_at")
-    params = [field.get_db_prep_value(value, db) if isinstance(value, datetime.datetime) else value
-              for value in values]
+    params = [
+        field.get_db_prep_value(value, db) if isinstance(value, datetime.datetime) else value
+        for value in values
+    ]
     if db.vendor == "postgresql":
         with prepared_cursor(db) as cursor:
             cursor.execute(sql, params)
@@ -90,8 +94,9 @@ def rate_limit_reached(key: str, *, limit: int) -> datetime.datetime | None:
     return rate_limit_holds(row[0], _as_datetime(row[1]), limit=limit) if row else None
 
 
-def rate_limit_holds(count: int | None, ends_at: datetime.datetime | None, *,
-                     limit: int) -> datetime.datetime | None:
+def rate_limit_holds(
+    count: int | None, ends_at: datetime.datetime | None, *, limit: int
+) -> datetime.datetime | None:
     """When a window of `count` ending at `ends_at` ends, if it holds `limit` or more and has not ended."""
     if count is None or ends_at is None or count < limit or ends_at <= clock.now():
         return None
@@ -102,8 +107,10 @@ def rate_limit_columns(key: str, *, name: str) -> dict[str, Subquery]:
     """`key`'s window as two columns of another query, `<name>_count` and `<name>_ends_at` (None without one),
     for a hot path that must know whether a limit holds without a query of its own (see rate_limit_holds)."""
     window = RateLimitWindow.objects.filter(key=key)
-    return {f"{name}_count": Subquery(window.values("count")),
-            f"{name}_ends_at": Subquery(window.values("ends_at"))}
+    return {
+        f"{name}_count": Subquery(window.values("count")),
+        f"{name}_ends_at": Subquery(window.values("ends_at")),
+    }
 
 
 def rate_limit_hold(key: str, *, until: datetime.datetime) -> None:

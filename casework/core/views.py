@@ -18,8 +18,13 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as error:
-        return JsonResponse({"status": "unavailable", "database": {**database, "state": "unreachable",
-                                                                   "error": type(error).__name__}}, status=503)
+        return JsonResponse(
+            {
+                "status": "unavailable",
+                "database": {**database, "state": "unreachable", "error": type(error).__name__},
+            },
+            status=503,
+        )
     return JsonResponse({"status": "ok", "database": {**database, "state": "ok"}})
 
 
@@ -27,8 +32,11 @@ def home(request):
     from casework.contacts.selectors import unread_message_count
 
     actor = actor_for(request.user)
-    return render(request, "core/home.html", {"roles": sorted(actor.roles),
-                                              "unread_messages": unread_message_count(user=request.user)})
+    return render(
+        request,
+        "core/home.html",
+        {"roles": sorted(actor.roles), "unread_messages": unread_message_count(user=request.user)},
+    )
 
 
 def bad_request(request, exception=None):

@@ -27,15 +27,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 from nhs_number.constants import Range, Region
 
-from casework.assessments.demo import build_assessment_forms, build_need_definitions
-from casework.waiting_list.demo import build_waiting_lists
 from casework.accounts.choices import Capability, OrganisationKind, OrganisationType, Role
 from casework.accounts.models import Initiative, Membership, Organisation, Team, User
+from casework.assessments.demo import build_assessment_forms, build_need_definitions
 from casework.audit.services import audit_record
 from casework.core import clock
 from casework.core.progress import ProgressBar
-from casework.directory.demo import build_directory_demo
 from casework.demo.cases import build_cases
+from casework.directory.demo import build_directory_demo
 from casework.people.choices import (
     AccessibleFormat,
     ContactMethod,
@@ -54,6 +53,7 @@ from casework.people.models import (
     PersonRestrictedAccess,
 )
 from casework.referrals.demo import build_referrals_demo
+from casework.waiting_list.demo import build_waiting_lists
 
 PRODUCTION_REFUSAL = "Demo data and demo logins never exist in production mode"
 NOT_EMPTY_REFUSAL = (
@@ -208,6 +208,7 @@ def demo_mfa_key(username: str) -> str:
 def demo_mfa_required(login: DemoLogin) -> bool:
     return settings.MFA_REQUIRED_FOR_ALL or str(login.role) in settings.MFA_REQUIRED_ROLES
 
+
 # Staff of the other organisations: they own records, but cannot sign in (unusable passwords).
 EXTRA_STAFF: list[DemoLogin] = [
     DemoLogin(
@@ -217,8 +218,11 @@ EXTRA_STAFF: list[DemoLogin] = [
         "trust.support", Role.PRACTITIONER, "charity", "Community Support Team", "Community support worker"
     ),
     DemoLogin(
-        "kingsbere.safeguarding", Role.PRACTITIONER, "district", "Community Safety and Safeguarding",
-        "Designated safeguarding lead"
+        "kingsbere.safeguarding",
+        Role.PRACTITIONER,
+        "district",
+        "Community Safety and Safeguarding",
+        "Designated safeguarding lead",
     ),
 ]
 
@@ -467,13 +471,20 @@ def demo_logins_table() -> str:
     missing = [name for name in DEMO_USERNAMES if name not in {r[0] for r in rows}]
     if missing:
         lines += ["", f"Not in this database: {', '.join(missing)}"]
-    with_app = sorted(TOTPDevice.objects.filter(
-        user__username__in=[r[0] for r in rows], confirmed=True, name=DEMO_MFA_DEVICE_NAME,
-    ).values_list("user__username", flat=True))
+    with_app = sorted(
+        TOTPDevice.objects.filter(
+            user__username__in=[r[0] for r in rows],
+            confirmed=True,
+            name=DEMO_MFA_DEVICE_NAME,
+        ).values_list("user__username", flat=True)
+    )
     if with_app:
-        lines += ["", f"{', '.join(with_app)} also enter a code from an authenticator app after the password "
-                      "(multi-factor sign-in).",
-                  "Get the current code with: python manage.py demo_mfa_code USERNAME"]
+        lines += [
+            "",
+            f"{', '.join(with_app)} also enter a code from an authenticator app after the password "
+            "(multi-factor sign-in).",
+            "Get the current code with: python manage.py demo_mfa_code USERNAME",
+        ]
     lines += ["", f"Open {url} and sign in as one of them."]
     return "\n".join(lines) + "\n"
 
@@ -526,8 +537,9 @@ class _Builder:
         initiative = self._organisations()
         self._users()
         counts = self._people(initiative, people)
-        counts |= build_cases(initiative=initiative, organisations=self.orgs, rng=self.rng,
-                              total=max(10, people // 2))
+        counts |= build_cases(
+            initiative=initiative, organisations=self.orgs, rng=self.rng, total=max(10, people // 2)
+        )
         build_directory_demo(stdout=self.stdout)
         needs = build_need_definitions(user=self.users["initiativeadmin"], initiative_id=initiative.pk)
         build_assessment_forms(organisations=self.orgs.values())
@@ -615,8 +627,9 @@ class _Builder:
             )
             if login in DEMO_LOGINS and demo_mfa_required(login):
                 # Its code comes from `manage.py demo_mfa_code USERNAME` (or any app given the key).
-                TOTPDevice.objects.create(user=user, name=DEMO_MFA_DEVICE_NAME,
-                                          key=demo_mfa_key(login.username), confirmed=True)
+                TOTPDevice.objects.create(
+                    user=user, name=DEMO_MFA_DEVICE_NAME, key=demo_mfa_key(login.username), confirmed=True
+                )
             self.users[login.username] = user
 
     # People and households.

@@ -33,12 +33,27 @@ NAMED_AREAS = {
 }
 # How the demo's cases end up: (how many, the last step their history reaches).
 PLAN = [
-    (20, "intake"), (25, "awaiting_allocation"), (15, "contact"), (14, "assessment"), (10, "planning"),
-    (10, "support"), (5, "review"), (5, "closing"), (10, "on_hold"), (26, "finished"), (10, "cancelled"),
+    (20, "intake"),
+    (25, "awaiting_allocation"),
+    (15, "contact"),
+    (14, "assessment"),
+    (10, "planning"),
+    (10, "support"),
+    (5, "review"),
+    (5, "closing"),
+    (10, "on_hold"),
+    (26, "finished"),
+    (10, "cancelled"),
 ]
 WORK_PATH = ["contact", "assessment", "planning", "support", "review", "closing"]
-ORIGIN_WEIGHTS = {CaseOrigin.RISK_INDEX: 45, CaseOrigin.SELF_REFERRAL: 15, CaseOrigin.THIRD_PARTY_CONCERN: 15,
-                  CaseOrigin.PROFESSIONAL_REFERRAL: 12, CaseOrigin.HOSPITAL_DISCHARGE: 8, CaseOrigin.REVIEW: 5}
+ORIGIN_WEIGHTS = {
+    CaseOrigin.RISK_INDEX: 45,
+    CaseOrigin.SELF_REFERRAL: 15,
+    CaseOrigin.THIRD_PARTY_CONCERN: 15,
+    CaseOrigin.PROFESSIONAL_REFERRAL: 12,
+    CaseOrigin.HOSPITAL_DISCHARGE: 8,
+    CaseOrigin.REVIEW: 5,
+}
 SUMMARIES = [
     "Identified on the cost-of-living risk index: fuel debt and prepayment meter.",
     "Lives alone; neighbour worried that she has not been seen for a week.",
@@ -55,8 +70,9 @@ def _user(username: str) -> User:
     return User.objects.get(username=username)
 
 
-def build_cases(*, initiative: Initiative, organisations: dict[str, Organisation], rng: random.Random,
-                total: int = 150) -> dict[str, int]:
+def build_cases(
+    *, initiative: Initiative, organisations: dict[str, Organisation], rng: random.Random, total: int = 150
+) -> dict[str, int]:
     """Configure allocation for the initiative and build about `total` cases across every status and stage."""
     admin, duty, manager = _user("initiativeadmin"), _user("duty"), _user("manager")
     county_workers = [_user("worker"), _user("worker2")]
@@ -65,36 +81,61 @@ def build_cases(*, initiative: Initiative, organisations: dict[str, Organisation
         organisations["housing"].pk: _user("partner"),
         organisations["charity"].pk: _user("trust.support"),
     }
-    risks = {code: RiskCategory.objects.create(initiative=initiative, code=code, label=label, rank=rank)
-             for code, label, rank in RISK_CATEGORIES}
+    risks = {
+        code: RiskCategory.objects.create(initiative=initiative, code=code, label=label, rank=rank)
+        for code, label, rank in RISK_CATEGORIES
+    }
     for code, method, guidance in [
-            ("high", "home_visit", "Visit within two working days; go in pairs if there is a known risk."),
-            ("medium", "phone", "Phone at different times of day; leave a message with a call-back number."),
-            ("low", "letter", "Send the letter inviting the person to make contact.")]:
-        ContactStrategy.objects.create(initiative=initiative, risk_category=risks[code], method=method,
-                                       guidance=guidance)
+        ("high", "home_visit", "Visit within two working days; go in pairs if there is a known risk."),
+        ("medium", "phone", "Phone at different times of day; leave a message with a call-back number."),
+        ("low", "letter", "Send the letter inviting the person to make contact."),
+    ]:
+        ContactStrategy.objects.create(
+            initiative=initiative, risk_category=risks[code], method=method, guidance=guidance
+        )
     for name, districts in NAMED_AREAS.items():
         NamedArea.objects.create(initiative=initiative, name=name, postcode_districts=districts)
-    allocation.allocation_policy_set_fallback(user=admin, initiative_id=initiative.pk,
-                                              organisation=organisations["county"])
+    allocation.allocation_policy_set_fallback(
+        user=admin, initiative_id=initiative.pk, organisation=organisations["county"]
+    )
     for data in [
-        {"name": "Keep with the organisation that already knows them", "use_existing_relationship": True,
-         "recent_days": 180},
-        {"name": "High risk needs home visits from the county", "risk_categories": [risks["high"]],
-         "required_capabilities": ["home_visits"], "organisation": organisations["county"]},
-        {"name": "Medium risk in Kingsbere and Weatherbury: district council by phone",
-         "risk_categories": [risks["medium"]], "areas": ["Kingsbere and Weatherbury"],
-         "required_capabilities": ["phone"], "organisation": organisations["district"]},
-        {"name": "Medium risk in Casterbridge and Sandbourne: housing association",
-         "risk_categories": [risks["medium"]], "areas": ["Casterbridge and Sandbourne"],
-         "organisation": organisations["housing"]},
-        {"name": "Low risk: the community trust covering the area, by phone", "risk_categories": [risks["low"]],
-         "required_capabilities": ["phone"]},
+        {
+            "name": "Keep with the organisation that already knows them",
+            "use_existing_relationship": True,
+            "recent_days": 180,
+        },
+        {
+            "name": "High risk needs home visits from the county",
+            "risk_categories": [risks["high"]],
+            "required_capabilities": ["home_visits"],
+            "organisation": organisations["county"],
+        },
+        {
+            "name": "Medium risk in Kingsbere and Weatherbury: district council by phone",
+            "risk_categories": [risks["medium"]],
+            "areas": ["Kingsbere and Weatherbury"],
+            "required_capabilities": ["phone"],
+            "organisation": organisations["district"],
+        },
+        {
+            "name": "Medium risk in Casterbridge and Sandbourne: housing association",
+            "risk_categories": [risks["medium"]],
+            "areas": ["Casterbridge and Sandbourne"],
+            "organisation": organisations["housing"],
+        },
+        {
+            "name": "Low risk: the community trust covering the area, by phone",
+            "risk_categories": [risks["low"]],
+            "required_capabilities": ["phone"],
+        },
     ]:
         allocation.allocation_rule_save(user=admin, initiative_id=initiative.pk, data=data)
 
-    people = list(Person.objects.filter(initiative=initiative, is_restricted=False, date_of_death__isnull=True)
-                  .order_by("pk"))
+    people = list(
+        Person.objects.filter(
+            initiative=initiative, is_restricted=False, date_of_death__isnull=True
+        ).order_by("pk")
+    )
     rng.shuffle(people)
     now = timezone.now()
     counts: dict[str, int] = {}
@@ -106,52 +147,85 @@ def build_cases(*, initiative: Initiative, organisations: dict[str, Organisation
             made += 1
             days_ago = {"intake": 3, "awaiting_allocation": 20}.get(reaches, 200)
             start = now - datetime.timedelta(days=rng.randint(1, days_ago), hours=rng.randint(0, 8))
-            _build_one(person=person, reaches=reaches, start=start, rng=rng, risks=risks, duty=duty, admin=admin,
-                       manager=manager, county_workers=county_workers, partner_worker=partner_worker,
-                       county=organisations["county"])
+            _build_one(
+                person=person,
+                reaches=reaches,
+                start=start,
+                rng=rng,
+                risks=risks,
+                duty=duty,
+                admin=admin,
+                manager=manager,
+                county_workers=county_workers,
+                partner_worker=partner_worker,
+                county=organisations["county"],
+            )
             counts[reaches] = counts.get(reaches, 0) + 1
     return {"cases": Case.objects.filter(initiative=initiative).count(), **counts}
 
 
-def _build_one(*, person, reaches, start, rng, risks, duty, admin, manager, county_workers, partner_worker,
-               county) -> None:
+def _build_one(
+    *, person, reaches, start, rng, risks, duty, admin, manager, county_workers, partner_worker, county
+) -> None:
     moment = start
 
     def later(low_days: float = 0.5, high_days: float = 6) -> datetime.datetime:
         nonlocal moment
-        moment = min(moment + datetime.timedelta(hours=rng.uniform(low_days * 24, high_days * 24)),
-                     timezone.now() - datetime.timedelta(minutes=5))
+        moment = min(
+            moment + datetime.timedelta(hours=rng.uniform(low_days * 24, high_days * 24)),
+            timezone.now() - datetime.timedelta(minutes=5),
+        )
         return moment
 
     origin = rng.choices(list(ORIGIN_WEIGHTS), weights=list(ORIGIN_WEIGHTS.values()))[0]
     risk = rng.choices(list(risks.values()), weights=[25, 45, 30])[0]
     priority = rng.choices([Priority.URGENT, Priority.NORMAL, Priority.LOW], weights=[15, 65, 20])[0]
     with clock.frozen_at(moment):
-        case = cases.case_raise(user=duty, person=person, origin=origin, risk_category=risk, priority=priority,
-                                summary=rng.choice(SUMMARIES))
+        case = cases.case_raise(
+            user=duty,
+            person=person,
+            origin=origin,
+            risk_category=risk,
+            priority=priority,
+            summary=rng.choice(SUMMARIES),
+        )
     if reaches == "intake":
         return
     if reaches == "cancelled" and rng.random() < 0.5:
         with clock.frozen_at(later(0.1, 2)):
-            cases.case_change_status(user=manager, case=case, status="cancelled",
-                                     reason="Raised twice by mistake: the person already has a case.")
+            cases.case_change_status(
+                user=manager,
+                case=case,
+                status="cancelled",
+                reason="Raised twice by mistake: the person already has a case.",
+            )
         return
     with clock.frozen_at(later(0.1, 2)):
         allocation.case_allocate(user=admin, case=case)
     if reaches == "awaiting_allocation":
         return
-    worker = (rng.choice(county_workers) if case.responsible_organisation_id == county.pk
-              else partner_worker[case.responsible_organisation_id])
+    worker = (
+        rng.choice(county_workers)
+        if case.responsible_organisation_id == county.pk
+        else partner_worker[case.responsible_organisation_id]
+    )
     # Before accepting, the worker tries to reach the person to arrange a visit: the scheduling log.
     for attempt in range(rng.choice([0, 1, 1, 2, 3])):
         at = later(0.1, 2)
         reached = attempt > 0 and rng.random() < 0.5
         with clock.frozen_at(at):
-            contact_record(user=worker, case=case, occurred_at=at, direction="outbound",
-                           method=rng.choice(["phone", "phone", "home_visit", "letter"]), contact_role="worker",
-                           outcome="reached" if reached else rng.choice(["no_answer", "message_left"]),
-                           summary="Tried to arrange a first visit.", is_scheduling_attempt=True,
-                           next_attempt_at=None if reached else at + datetime.timedelta(days=2))
+            contact_record(
+                user=worker,
+                case=case,
+                occurred_at=at,
+                direction="outbound",
+                method=rng.choice(["phone", "phone", "home_visit", "letter"]),
+                contact_role="worker",
+                outcome="reached" if reached else rng.choice(["no_answer", "message_left"]),
+                summary="Tried to arrange a first visit.",
+                is_scheduling_attempt=True,
+                next_attempt_at=None if reached else at + datetime.timedelta(days=2),
+            )
         if reached:
             break
     with clock.frozen_at(later(0.5, 5)):
@@ -165,11 +239,12 @@ def _build_one(*, person, reaches, start, rng, risks, duty, admin, manager, coun
             cases.case_add_worker(user=worker, case=case, worker=other)
     if reaches == "cancelled":
         with clock.frozen_at(later()):
-            cases.case_change_status(user=worker, case=case, status="cancelled",
-                                     reason="The person declined any contact.")
+            cases.case_change_status(
+                user=worker, case=case, status="cancelled", reason="The person declined any contact."
+            )
         return
     target = {"on_hold": rng.choice(WORK_PATH[:4]), "finished": "closing"}.get(reaches, reaches)
-    for stage in WORK_PATH[1:WORK_PATH.index(target) + 1]:
+    for stage in WORK_PATH[1 : WORK_PATH.index(target) + 1]:
         # The Care Act steps each stage needs (casework/careact): advocacy, eligibility, prevention, charging.
         acknowledged: tuple[str, ...] = ()
         with clock.frozen_at(later(0.2, 3)):
@@ -186,21 +261,37 @@ def _build_one(*, person, reaches, start, rng, risks, duty, admin, manager, coun
                 break
         if stage == "planning" and rng.random() < 0.2:
             with clock.frozen_at(later(0.2, 2)):
-                cases.case_move_stage(user=worker, case=case, stage="assessment",
-                                      note="Went back to add a need the person mentioned on the phone.")
+                cases.case_move_stage(
+                    user=worker,
+                    case=case,
+                    stage="assessment",
+                    note="Went back to add a need the person mentioned on the phone.",
+                )
             with clock.frozen_at(later(0.2, 2)):
                 cases.case_move_stage(user=worker, case=case, stage="planning")
     if reaches == "on_hold":
         with clock.frozen_at(later()):
-            cases.case_change_status(user=worker, case=case, status="on_hold",
-                                     reason=rng.choice(["Admitted to hospital.", "Away staying with family.",
-                                                        "Waiting for a housing decision."]))
+            cases.case_change_status(
+                user=worker,
+                case=case,
+                status="on_hold",
+                reason=rng.choice(
+                    ["Admitted to hospital.", "Away staying with family.", "Waiting for a housing decision."]
+                ),
+            )
     elif reaches == "finished":
         with clock.frozen_at(later()):
-            outcome = rng.choices(["needs_met", "no_needs_found", "declined_support", "referred_elsewhere",
-                                   "moved_away"], [8, 5, 3, 2, 1])[0]
-            recontact = clock.today() + datetime.timedelta(days=rng.choice([90, 180])) if rng.random() < 0.3 else None
-            case_close(user=worker, case=case, outcome=outcome, recontact_on=recontact,
-                       note="Closed in the demo history.")
-
-
+            outcome = rng.choices(
+                ["needs_met", "no_needs_found", "declined_support", "referred_elsewhere", "moved_away"],
+                [8, 5, 3, 2, 1],
+            )[0]
+            recontact = (
+                clock.today() + datetime.timedelta(days=rng.choice([90, 180])) if rng.random() < 0.3 else None
+            )
+            case_close(
+                user=worker,
+                case=case,
+                outcome=outcome,
+                recontact_on=recontact,
+                note="Closed in the demo history.",
+            )

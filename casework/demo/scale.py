@@ -25,8 +25,8 @@ from casework.allocation.models import AllocationPolicy
 from casework.audit.chain import event_hash, normalise_time
 from casework.audit.models import AuditEvent, ChainHead
 from casework.cases.choices import AssignmentRole, CaseOrigin, CaseStage, CaseStatus
-from casework.cases.lifecycle import STAGE_ORDER
 from casework.cases.closing import DEFAULT_OUTCOMES
+from casework.cases.lifecycle import STAGE_ORDER
 from casework.cases.models import Case, CaseAssignment, RiskCategory, StageProgress
 from casework.contacts.choices import WRITTEN_METHODS, ContactMethod, ContactOutcome, ContactRole, Direction
 from casework.contacts.models import ContactEvent
@@ -35,24 +35,125 @@ from casework.people.identifiers import name_key
 from casework.people.models import Person
 
 INITIATIVE = "Scale County vulnerability initiative (generated)"
-BENCH_PASSWORD_USERS = {"bench.worker": Role.PRACTITIONER, "bench.manager": Role.TEAM_MANAGER,
-                        "bench.lead": Role.INITIATIVE_ADMIN, "bench.duty": Role.DUTY_OFFICER}
-GIVEN = ["Margaret", "John", "Susan", "David", "Patricia", "Michael", "Jean", "Peter", "Mary", "Robert",
-         "Elizabeth", "James", "Barbara", "William", "Joan", "Richard", "Linda", "Brian", "Sandra", "Alan",
-         "Aisha", "Mohammed", "Priya", "Arjun", "Fatima", "Tomasz", "Agnieszka", "Chen", "Grace", "Kwame",
-         "Sophie", "Oliver", "Emily", "Jack", "Chloe", "Harry", "Amelia", "George", "Olivia", "Thomas"]
-FAMILY = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson", "Wright",
-          "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke",
-          "Patel", "Khan", "Ahmed", "Singh", "Ali", "Nowak", "Kowalski", "Chen", "Okafor", "Mensah",
-          "Hughes", "Edwards", "Turner", "Hill", "Moore", "Cooper", "Ward", "Morris", "King", "Harris"]
-STREETS = ["High Street", "Church Lane", "Mill Road", "Station Road", "The Green", "Park Avenue", "Victoria Road",
-           "Manor Close", "Orchard Way", "Queens Road"]
+BENCH_PASSWORD_USERS = {
+    "bench.worker": Role.PRACTITIONER,
+    "bench.manager": Role.TEAM_MANAGER,
+    "bench.lead": Role.INITIATIVE_ADMIN,
+    "bench.duty": Role.DUTY_OFFICER,
+}
+GIVEN = [
+    "Margaret",
+    "John",
+    "Susan",
+    "David",
+    "Patricia",
+    "Michael",
+    "Jean",
+    "Peter",
+    "Mary",
+    "Robert",
+    "Elizabeth",
+    "James",
+    "Barbara",
+    "William",
+    "Joan",
+    "Richard",
+    "Linda",
+    "Brian",
+    "Sandra",
+    "Alan",
+    "Aisha",
+    "Mohammed",
+    "Priya",
+    "Arjun",
+    "Fatima",
+    "Tomasz",
+    "Agnieszka",
+    "Chen",
+    "Grace",
+    "Kwame",
+    "Sophie",
+    "Oliver",
+    "Emily",
+    "Jack",
+    "Chloe",
+    "Harry",
+    "Amelia",
+    "George",
+    "Olivia",
+    "Thomas",
+]
+FAMILY = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Patel",
+    "Khan",
+    "Ahmed",
+    "Singh",
+    "Ali",
+    "Nowak",
+    "Kowalski",
+    "Chen",
+    "Okafor",
+    "Mensah",
+    "Hughes",
+    "Edwards",
+    "Turner",
+    "Hill",
+    "Moore",
+    "Cooper",
+    "Ward",
+    "Morris",
+    "King",
+    "Harris",
+]
+STREETS = [
+    "High Street",
+    "Church Lane",
+    "Mill Road",
+    "Station Road",
+    "The Green",
+    "Park Avenue",
+    "Victoria Road",
+    "Manor Close",
+    "Orchard Way",
+    "Queens Road",
+]
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 DISTRICTS = [f"SN{n}" for n in range(1, 61)]
-STATUS_WEIGHTS = [(CaseStatus.FINISHED, 55), (CaseStatus.ACTIVE, 25), (CaseStatus.PLANNED, 12),
-                  (CaseStatus.CANCELLED, 5), (CaseStatus.ON_HOLD, 3)]
-WORK_STAGES = [CaseStage.CONTACT, CaseStage.ASSESSMENT, CaseStage.PLANNING, CaseStage.SUPPORT, CaseStage.REVIEW,
-               CaseStage.CLOSING]
+STATUS_WEIGHTS = [
+    (CaseStatus.FINISHED, 55),
+    (CaseStatus.ACTIVE, 25),
+    (CaseStatus.PLANNED, 12),
+    (CaseStatus.CANCELLED, 5),
+    (CaseStatus.ON_HOLD, 3),
+]
+WORK_STAGES = [
+    CaseStage.CONTACT,
+    CaseStage.ASSESSMENT,
+    CaseStage.PLANNING,
+    CaseStage.SUPPORT,
+    CaseStage.REVIEW,
+    CaseStage.CLOSING,
+]
 
 
 @dataclass
@@ -86,8 +187,10 @@ class Writer:
                         if bar is not None and count % chunk == 0:
                             bar.advance(chunk)
             else:
-                sql = (f"INSERT INTO {self.table} ({', '.join(self.columns)}) "
-                       f"VALUES ({', '.join(['%s'] * len(self.columns))})")
+                sql = (
+                    f"INSERT INTO {self.table} ({', '.join(self.columns)}) "
+                    f"VALUES ({', '.join(['%s'] * len(self.columns))})"
+                )
                 batch: list[tuple] = []
                 for row in rows:
                     batch.append(row)
@@ -115,8 +218,10 @@ def _reset_sequences(models) -> None:
     with connection.cursor() as cursor:
         for model in models:
             table = model._meta.db_table
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                           f"COALESCE((SELECT MAX(id) FROM {table}), 1))")
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
+            )
 
 
 def _nhs_numbers(start: int) -> Iterator[str]:
@@ -152,26 +257,45 @@ class Generator:
         if existing is not None:
             return self._load_skeleton(existing)
         county = Organisation.objects.create(
-            name="Scale County Council", kinds=[OrganisationKind.LEAD, OrganisationKind.RESPONSIBLE],
-            areas=DISTRICTS, capabilities=[c.value for c in Capability], organisation_type="local_authority")
+            name="Scale County Council",
+            kinds=[OrganisationKind.LEAD, OrganisationKind.RESPONSIBLE],
+            areas=DISTRICTS,
+            capabilities=[c.value for c in Capability],
+            organisation_type="local_authority",
+        )
         initiative = Initiative.objects.create(name=INITIATIVE, lead_organisation=county)
         county.initiative = initiative
         county.save(update_fields=["initiative"])
         partners = []
-        for n, (name, kind) in enumerate([("North District Council", "local_authority"),
-                                          ("South District Council", "local_authority"),
-                                          ("East District Council", "local_authority"),
-                                          ("Downs Housing Association", "housing"),
-                                          ("Vale Housing Association", "housing"),
-                                          ("Age Well Community Trust", "voluntary"),
-                                          ("Carers Together", "voluntary")]):
-            partners.append(Organisation.objects.create(
-                name=name, initiative=initiative, kinds=[OrganisationKind.RESPONSIBLE], organisation_type=kind,
-                areas=DISTRICTS[n * 8:(n + 1) * 8], capabilities=["phone", "letters", "home_visits"][: 1 + n % 3]))
+        for n, (name, kind) in enumerate(
+            [
+                ("North District Council", "local_authority"),
+                ("South District Council", "local_authority"),
+                ("East District Council", "local_authority"),
+                ("Downs Housing Association", "housing"),
+                ("Vale Housing Association", "housing"),
+                ("Age Well Community Trust", "voluntary"),
+                ("Carers Together", "voluntary"),
+            ]
+        ):
+            partners.append(
+                Organisation.objects.create(
+                    name=name,
+                    initiative=initiative,
+                    kinds=[OrganisationKind.RESPONSIBLE],
+                    organisation_type=kind,
+                    areas=DISTRICTS[n * 8 : (n + 1) * 8],
+                    capabilities=["phone", "letters", "home_visits"][: 1 + n % 3],
+                )
+            )
         for name in ("Scale Foodbank", "Scale Money Advice"):
             Organisation.objects.create(name=name, initiative=initiative, kinds=[OrganisationKind.DELIVERY])
-        RiskCategory.objects.bulk_create([RiskCategory(initiative=initiative, code=c, label=c.title(), rank=r)
-                                          for r, c in enumerate(["high", "medium", "low"], start=1)])
+        RiskCategory.objects.bulk_create(
+            [
+                RiskCategory(initiative=initiative, code=c, label=c.title(), rank=r)
+                for r, c in enumerate(["high", "medium", "low"], start=1)
+            ]
+        )
         AllocationPolicy.objects.create(initiative=initiative, fallback_organisation=county)
         unusable = make_password(None)
         users, memberships = [], []
@@ -179,38 +303,57 @@ class Generator:
             for t in range(teams):
                 team = Team.objects.create(organisation=org, name=f"Team {t + 1}")
                 for w in range(per_team):
-                    user = User(username=f"scale.{org.pk}.{t + 1}.{w + 1}", first_name=self.rng.choice(GIVEN),
-                                last_name=self.rng.choice(FAMILY), password=unusable)
+                    user = User(
+                        username=f"scale.{org.pk}.{t + 1}.{w + 1}",
+                        first_name=self.rng.choice(GIVEN),
+                        last_name=self.rng.choice(FAMILY),
+                        password=unusable,
+                    )
                     users.append(user)
                     memberships.append((user, org, team, Role.TEAM_MANAGER if w == 0 else Role.PRACTITIONER))
         User.objects.bulk_create(users)
-        Membership.objects.bulk_create([Membership(user=u, organisation=o, team=t, role=r)
-                                        for u, o, t, r in memberships])
+        Membership.objects.bulk_create(
+            [Membership(user=u, organisation=o, team=t, role=r) for u, o, t, r in memberships]
+        )
         first_team = Team.objects.filter(organisation=county).order_by("id").first()
         password = make_password(settings.DEMO_PASSWORD)
         for username, role in BENCH_PASSWORD_USERS.items():
-            user = User.objects.create(username=username, first_name="Bench", last_name=username.split(".")[1].title(),
-                                       password=password)
+            user = User.objects.create(
+                username=username,
+                first_name="Bench",
+                last_name=username.split(".")[1].title(),
+                password=password,
+            )
             team = first_team if role in (Role.PRACTITIONER, Role.TEAM_MANAGER) else None
             Membership.objects.create(user=user, organisation=county, team=team, role=role)
         return self._load_skeleton(initiative)
 
     def _load_skeleton(self, initiative: Initiative) -> Skeleton:
-        orgs = list(Organisation.objects.filter(initiative=initiative, kinds__contains="responsible")
-                    if connection.vendor == "postgresql" else
-                    [o for o in Organisation.objects.filter(initiative=initiative) if "responsible" in o.kinds])
+        orgs = list(
+            Organisation.objects.filter(initiative=initiative, kinds__contains="responsible")
+            if connection.vendor == "postgresql"
+            else [o for o in Organisation.objects.filter(initiative=initiative) if "responsible" in o.kinds]
+        )
         workers: dict[int, list[tuple[int, int]]] = {}
         for user_id, org_id, team_id in Membership.objects.filter(
-                organisation__initiative=initiative, role__in=[Role.PRACTITIONER, Role.TEAM_MANAGER],
-                team__isnull=False).values_list("user_id", "organisation_id", "team_id"):
+            organisation__initiative=initiative,
+            role__in=[Role.PRACTITIONER, Role.TEAM_MANAGER],
+            team__isnull=False,
+        ).values_list("user_id", "organisation_id", "team_id"):
             workers.setdefault(org_id, []).append((user_id, team_id))
         county = initiative.lead_organisation
         self.county_id = county.pk
         return Skeleton(
-            initiative=initiative, county=county, responsible=[o for o in orgs if o.pk != county.pk],
-            org_districts={o.pk: list(o.areas) for o in orgs}, workers=workers,
-            risk_ids=list(RiskCategory.objects.filter(initiative=initiative).order_by("rank")
-                          .values_list("id", flat=True)),
+            initiative=initiative,
+            county=county,
+            responsible=[o for o in orgs if o.pk != county.pk],
+            org_districts={o.pk: list(o.areas) for o in orgs},
+            workers=workers,
+            risk_ids=list(
+                RiskCategory.objects.filter(initiative=initiative)
+                .order_by("rank")
+                .values_list("id", flat=True)
+            ),
             bench_users={u.username: u for u in User.objects.filter(username__in=BENCH_PASSWORD_USERS)},
         )
 
@@ -220,12 +363,38 @@ class Generator:
         first_id = _next_id(Person)
         existing = Person.objects.filter(initiative=sk.initiative).count()
         nhs = _nhs_numbers(Person.objects.filter(nhs_number__startswith="999").count() * 2 + existing)
-        columns = ["id", "created_at", "modified_at", "version", "address_line_1", "address_line_2", "town",
-                   "postcode", "uprn", "initiative_id", "created_by_organisation_id", "given_name", "family_name",
-                   "other_names", "given_name_key", "family_name_key", "date_of_birth", "nhs_number",
-                   "local_identifier", "sex", "gender", "ethnicity", "preferred_language", "interpreter_needed",
-                   "communication_needs", "accessible_format", "phone", "email", "preferred_contact_method",
-                   "is_restricted"]
+        columns = [
+            "id",
+            "created_at",
+            "modified_at",
+            "version",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "uprn",
+            "initiative_id",
+            "created_by_organisation_id",
+            "given_name",
+            "family_name",
+            "other_names",
+            "given_name_key",
+            "family_name_key",
+            "date_of_birth",
+            "nhs_number",
+            "local_identifier",
+            "sex",
+            "gender",
+            "ethnicity",
+            "preferred_language",
+            "interpreter_needed",
+            "communication_needs",
+            "accessible_format",
+            "phone",
+            "email",
+            "preferred_contact_method",
+            "is_restricted",
+        ]
         rng, now, keys = self.rng, self.now, self.name_keys
         today = now.date()
         org_ids = [sk.county.pk] * 6 + [o.pk for o in sk.responsible]
@@ -234,14 +403,43 @@ class Generator:
             for n in range(total):
                 given, family = rng.choice(GIVEN), rng.choice(FAMILY)
                 district = rng.choice(DISTRICTS)
-                postcode = f"{district} {rng.randint(1, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
+                postcode = (
+                    f"{district} {rng.randint(1, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
+                )
                 dob = today - datetime.timedelta(days=rng.randint(18 * 365, 100 * 365))
                 sex = rng.choice(("female", "male"))
-                yield (first_id + n, now, now, 1, f"{rng.randint(1, 200)} {rng.choice(STREETS)}", "", "Scale Town",
-                       postcode, 100_000_000 + first_id + n, sk.initiative.pk, rng.choice(org_ids), given, family,
-                       "", keys[given], keys[family], dob, next(nhs) if rng.random() < 0.8 else None, "", sex,
-                       "woman" if sex == "female" else "man", "white_british", "English", False, "", "",
-                       f"0118 496 {rng.randint(0, 9999):04d}", "", "phone", False)
+                yield (
+                    first_id + n,
+                    now,
+                    now,
+                    1,
+                    f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
+                    "",
+                    "Scale Town",
+                    postcode,
+                    100_000_000 + first_id + n,
+                    sk.initiative.pk,
+                    rng.choice(org_ids),
+                    given,
+                    family,
+                    "",
+                    keys[given],
+                    keys[family],
+                    dob,
+                    next(nhs) if rng.random() < 0.8 else None,
+                    "",
+                    sex,
+                    "woman" if sex == "female" else "man",
+                    "white_british",
+                    "English",
+                    False,
+                    "",
+                    "",
+                    f"0118 496 {rng.randint(0, 9999):04d}",
+                    "",
+                    "phone",
+                    False,
+                )
 
         with ProgressBar(total=total, label="People  ", stream=self.stream) as bar:
             Writer(Person, columns).write(rows(), bar)
@@ -255,22 +453,52 @@ class Generator:
         rng, now = self.rng, self.now
         year = now.year
         # A district goes to the partner covering it; the county covers the rest.
-        district_org = {d: org_id for org_id, districts in sk.org_districts.items() if org_id != sk.county.pk
-                        for d in districts}
+        district_org = {
+            d: org_id
+            for org_id, districts in sk.org_districts.items()
+            if org_id != sk.county.pk
+            for d in districts
+        }
         statuses, weights = zip(*STATUS_WEIGHTS, strict=True)
         person_district = self._person_districts(first_person, people_count)
         plan: list[tuple] = []  # per case: the facts its history rows need
 
-        case_columns = ["id", "created_at", "modified_at", "version", "reference", "initiative_id", "person_id",
-                        "raised_by_organisation_id", "origin", "risk_category_id", "priority", "summary", "status",
-                        "stage", "area", "raised_at", "allocated_at", "closed_at", "responsible_organisation_id",
-                        "allocated_team_id", "primary_worker_id", "allocation_explanation", "outcome",
-                        "closure_note", "recontact_on", "found_outside_risk_index"]
+        case_columns = [
+            "id",
+            "created_at",
+            "modified_at",
+            "version",
+            "reference",
+            "initiative_id",
+            "person_id",
+            "raised_by_organisation_id",
+            "origin",
+            "risk_category_id",
+            "priority",
+            "summary",
+            "status",
+            "stage",
+            "area",
+            "raised_at",
+            "allocated_at",
+            "closed_at",
+            "responsible_organisation_id",
+            "allocated_team_id",
+            "primary_worker_id",
+            "allocation_explanation",
+            "outcome",
+            "closure_note",
+            "recontact_on",
+            "found_outside_risk_index",
+        ]
         outcome_codes = [code for code, _label, _description in DEFAULT_OUTCOMES]
         origins = list(CaseOrigin.values)
         bench_worker = sk.bench_users.get("bench.worker")
-        bench_team = (Membership.objects.filter(user=bench_worker).values_list("team_id", flat=True).first()
-                      if bench_worker else None)
+        bench_team = (
+            Membership.objects.filter(user=bench_worker).values_list("team_id", flat=True).first()
+            if bench_worker
+            else None
+        )
 
         def case_rows():
             for n in range(total):
@@ -304,12 +532,34 @@ class Generator:
                 plan.append((case_id, person_id, status, stage, raised, allocated, closed, org_id, worker))
                 origin = rng.choice(origins)
                 outcome = rng.choice(outcome_codes) if status == CaseStatus.FINISHED else ""
-                yield (case_id, raised, closed or allocated or raised, 1, f"SC-{year}-{case_id:07d}",
-                       sk.initiative.pk, person_id, sk.county.pk, origin, rng.choice(sk.risk_ids),
-                       rng.choices(("urgent", "normal", "low"), (10, 70, 20))[0], "", status, stage, district,
-                       raised, allocated, closed, org_id, team, worker,
-                       "Generated for the benchmarks." if org_id else "", outcome, "", None,
-                       bool(outcome) and origin != CaseOrigin.RISK_INDEX and outcome == "needs_met")
+                yield (
+                    case_id,
+                    raised,
+                    closed or allocated or raised,
+                    1,
+                    f"SC-{year}-{case_id:07d}",
+                    sk.initiative.pk,
+                    person_id,
+                    sk.county.pk,
+                    origin,
+                    rng.choice(sk.risk_ids),
+                    rng.choices(("urgent", "normal", "low"), (10, 70, 20))[0],
+                    "",
+                    status,
+                    stage,
+                    district,
+                    raised,
+                    allocated,
+                    closed,
+                    org_id,
+                    team,
+                    worker,
+                    "Generated for the benchmarks." if org_id else "",
+                    outcome,
+                    "",
+                    None,
+                    bool(outcome) and origin != CaseOrigin.RISK_INDEX and outcome == "needs_met",
+                )
 
         with ProgressBar(total=total, label="Cases   ", stream=self.stream) as bar:
             Writer(Case, case_columns).write(case_rows(), bar)
@@ -323,26 +573,53 @@ class Generator:
     def _person_districts(self, first_person: int, count: int):
         """The district of each generated person, read back once (cheap at a million: one column)."""
         districts = {}
-        qs = Person.objects.filter(id__gte=first_person, id__lt=first_person + count).values_list("id", "postcode")
+        qs = Person.objects.filter(id__gte=first_person, id__lt=first_person + count).values_list(
+            "id", "postcode"
+        )
         for person_id, postcode in qs.iterator(chunk_size=50000):
             districts[person_id] = postcode.split(" ")[0]
         return lambda person_id: districts.get(person_id, "")
 
     def _assignments(self, plan) -> None:
-        columns = ["created_at", "modified_at", "case_id", "user_id", "role", "started_at", "ended_at", "end_reason"]
+        columns = [
+            "created_at",
+            "modified_at",
+            "case_id",
+            "user_id",
+            "role",
+            "started_at",
+            "ended_at",
+            "end_reason",
+        ]
         allocated = [p for p in plan if p[8] is not None]
 
         def rows():
             for case_id, _person, _status, _stage, _raised, allocated_at, closed, _org, worker in allocated:
-                yield (allocated_at, allocated_at, case_id, worker, AssignmentRole.PRIMARY, allocated_at, closed,
-                       "Case closed" if closed else "")
+                yield (
+                    allocated_at,
+                    allocated_at,
+                    case_id,
+                    worker,
+                    AssignmentRole.PRIMARY,
+                    allocated_at,
+                    closed,
+                    "Case closed" if closed else "",
+                )
 
         with ProgressBar(total=len(allocated), label="Workers ", stream=self.stream) as bar:
             Writer(CaseAssignment, columns).write(rows(), bar)
 
     def _stage_progress(self, plan) -> None:
-        columns = ["case_id", "stage", "started_at", "started_by_id", "completed_at", "completed_by_id", "notes",
-                   "reset_reason"]
+        columns = [
+            "case_id",
+            "stage",
+            "started_at",
+            "started_by_id",
+            "completed_at",
+            "completed_by_id",
+            "notes",
+            "reset_reason",
+        ]
         order = {stage: i for i, stage in enumerate(STAGE_ORDER)}
 
         def rows():
@@ -351,12 +628,25 @@ class Generator:
                 moment = raised
                 for i in range(reached + 1):
                     done = i < reached or status == CaseStatus.FINISHED
-                    step_end = (allocated if i == 1 and allocated else
-                                moment + datetime.timedelta(days=2) if done else None)
+                    step_end = (
+                        allocated
+                        if i == 1 and allocated
+                        else moment + datetime.timedelta(days=2)
+                        if done
+                        else None
+                    )
                     if step_end and closed and step_end > closed:
                         step_end = closed
-                    yield (case_id, STAGE_ORDER[i], moment, worker if i >= 2 else None, step_end,
-                           (worker if i >= 2 else None) if step_end else None, "", "")
+                    yield (
+                        case_id,
+                        STAGE_ORDER[i],
+                        moment,
+                        worker if i >= 2 else None,
+                        step_end,
+                        (worker if i >= 2 else None) if step_end else None,
+                        "",
+                        "",
+                    )
                     moment = step_end or moment
 
         expected = sum(len(STAGE_ORDER[: STAGE_ORDER.index(p[3]) + 1]) for p in plan)
@@ -364,10 +654,29 @@ class Generator:
             Writer(StageProgress, columns).write(rows(), bar)
 
     def _contacts(self, plan, total: int) -> int:
-        columns = ["created_at", "modified_at", "organisation_id", "case_id", "person_id", "occurred_at",
-                   "direction", "method", "contact_role", "contact_name", "contact_details", "outcome", "summary",
-                   "is_scheduling_attempt", "advice_given", "signposted", "resolved_at_first_contact",
-                   "financial_information_given", "original_held_at", "advice_outcome", "advice_outcome_note"]
+        columns = [
+            "created_at",
+            "modified_at",
+            "organisation_id",
+            "case_id",
+            "person_id",
+            "occurred_at",
+            "direction",
+            "method",
+            "contact_role",
+            "contact_name",
+            "contact_details",
+            "outcome",
+            "summary",
+            "is_scheduling_attempt",
+            "advice_given",
+            "signposted",
+            "resolved_at_first_contact",
+            "financial_information_given",
+            "original_held_at",
+            "advice_outcome",
+            "advice_outcome_note",
+        ]
         rng, now = self.rng, self.now
         methods = list(ContactMethod.values)
         outcomes = list(ContactOutcome.values)
@@ -382,11 +691,29 @@ class Generator:
             at = raised + datetime.timedelta(seconds=rng.random() * span)
             inbound = rng.random() < 0.35
             method = rng.choice(methods)
-            return (at, at, org or fallback_org, case_id, person_id, at,
-                    Direction.INBOUND if inbound else Direction.OUTBOUND, method,
-                    rng.choice(roles) if inbound else ContactRole.WORKER, "", "", rng.choice(outcomes),
-                    "Generated contact.", first and not inbound, "", "[]", False, False,
-                    "Case file" if inbound and method in WRITTEN_METHODS else "", "", "")
+            return (
+                at,
+                at,
+                org or fallback_org,
+                case_id,
+                person_id,
+                at,
+                Direction.INBOUND if inbound else Direction.OUTBOUND,
+                method,
+                rng.choice(roles) if inbound else ContactRole.WORKER,
+                "",
+                "",
+                rng.choice(outcomes),
+                "Generated contact.",
+                first and not inbound,
+                "",
+                "[]",
+                False,
+                False,
+                "Case file" if inbound and method in WRITTEN_METHODS else "",
+                "",
+                "",
+            )
 
         def rows():
             written = 0
@@ -406,37 +733,105 @@ class Generator:
         """A raised, allocated, accepted (and closed) event per case, continuing the hash chain."""
         head, _ = ChainHead.objects.select_for_update().get_or_create(name="audit")
         sequence, prev = head.last_sequence, head.last_hash
-        columns = ["sequence", "occurred_at", "actor_id", "organisation_id", "verb", "object_type", "object_id",
-                   "person_id", "case_id", "reason", "request_id", "channel", "prev_hash", "hash", "changes"]
+        columns = [
+            "sequence",
+            "occurred_at",
+            "actor_id",
+            "organisation_id",
+            "verb",
+            "object_type",
+            "object_id",
+            "person_id",
+            "case_id",
+            "reason",
+            "request_id",
+            "channel",
+            "prev_hash",
+            "hash",
+            "changes",
+        ]
         state = {"sequence": sequence, "prev": prev}
         json_field = AuditEvent._meta.get_field("changes")
 
         def event(at, actor, org, verb, case_id, person_id, changes):
             state["sequence"] += 1
-            fields = {"sequence": state["sequence"], "occurred_at": normalise_time(at), "actor_id": actor,
-                      "organisation_id": org, "verb": verb, "object_type": "cases.case", "object_id": str(case_id),
-                      "person_id": person_id, "case_id": case_id, "reason": "", "request_id": "generated",
-                      "channel": "command", "changes": changes}
+            fields = {
+                "sequence": state["sequence"],
+                "occurred_at": normalise_time(at),
+                "actor_id": actor,
+                "organisation_id": org,
+                "verb": verb,
+                "object_type": "cases.case",
+                "object_id": str(case_id),
+                "person_id": person_id,
+                "case_id": case_id,
+                "reason": "",
+                "request_id": "generated",
+                "channel": "command",
+                "changes": changes,
+            }
             digest = event_hash(prev_hash=state["prev"], fields=fields)
-            row = (state["sequence"], at, actor, org, verb, "cases.case", str(case_id), person_id, case_id, "",
-                   "generated", "command", state["prev"], digest,
-                   json_field.get_db_prep_value(changes, connection))
+            row = (
+                state["sequence"],
+                at,
+                actor,
+                org,
+                verb,
+                "cases.case",
+                str(case_id),
+                person_id,
+                case_id,
+                "",
+                "generated",
+                "command",
+                state["prev"],
+                digest,
+                json_field.get_db_prep_value(changes, connection),
+            )
             state["prev"] = digest
             return row
 
         def rows():
             for case_id, person_id, status, stage, raised, allocated, closed, org, worker in plan:
-                yield event(raised, None, None, "cases.case_raised", case_id, person_id,
-                            {"origin": {"before": None, "after": "generated"}})
+                yield event(
+                    raised,
+                    None,
+                    None,
+                    "cases.case_raised",
+                    case_id,
+                    person_id,
+                    {"origin": {"before": None, "after": "generated"}},
+                )
                 if org:
-                    yield event(raised + datetime.timedelta(minutes=30), None, org, "cases.case_allocated", case_id,
-                                person_id, {"responsible_organisation_id": {"before": None, "after": org}})
+                    yield event(
+                        raised + datetime.timedelta(minutes=30),
+                        None,
+                        org,
+                        "cases.case_allocated",
+                        case_id,
+                        person_id,
+                        {"responsible_organisation_id": {"before": None, "after": org}},
+                    )
                 if worker:
-                    yield event(allocated, worker, org, "cases.case_accepted", case_id, person_id,
-                                {"primary_worker_id": {"before": None, "after": worker}})
+                    yield event(
+                        allocated,
+                        worker,
+                        org,
+                        "cases.case_accepted",
+                        case_id,
+                        person_id,
+                        {"primary_worker_id": {"before": None, "after": worker}},
+                    )
                 if closed:
-                    yield event(closed, worker, org, f"cases.status_{status}", case_id, person_id,
-                                {"status": {"before": "active", "after": status}})
+                    yield event(
+                        closed,
+                        worker,
+                        org,
+                        f"cases.status_{status}",
+                        case_id,
+                        person_id,
+                        {"status": {"before": "active", "after": status}},
+                    )
 
         expected = sum(1 + bool(p[7]) + bool(p[8]) + bool(p[6]) for p in plan)
         with ProgressBar(total=expected, label="Audit   ", stream=self.stream) as bar:
@@ -460,7 +855,9 @@ def _skip_foreign_key_triggers() -> None:
         pass
 
 
-def generate_scale_data(*, people: int, cases: int, contacts: int, seed: int = 1, stream=None) -> dict[str, int]:
+def generate_scale_data(
+    *, people: int, cases: int, contacts: int, seed: int = 1, stream=None
+) -> dict[str, int]:
     """Fill the database with made-up data at the given scale. Refuses in production mode."""
     if not settings.DEBUG:
         raise PermissionError("The scale data generator never runs in production mode (DEBUG is off).")
@@ -470,7 +867,9 @@ def generate_scale_data(*, people: int, cases: int, contacts: int, seed: int = 1
         _skip_foreign_key_triggers()
         skeleton = generator.skeleton()
         person_range = generator.people(skeleton, people)
-        counts = generator.cases(skeleton, cases, person_range, contacts) if cases else {"cases": 0, "contacts": 0}
+        counts = (
+            generator.cases(skeleton, cases, person_range, contacts) if cases else {"cases": 0, "contacts": 0}
+        )
         _reset_sequences([Person, Case, CaseAssignment, StageProgress, ContactEvent, AuditEvent])
     from casework.waiting_list.scale import generate_scale_waiting_lists
 

@@ -52,6 +52,8 @@ SCHEMA_DIR = ORUK_DIR / "schema"
 def entity_schema_paths() -> list[Path]:
     """The entity schemas (service.json, phone.json, ...): every schema file but the API's openapi.json."""
     return sorted(p for p in SCHEMA_DIR.glob("*.json") if p.name != "openapi.json")
+
+
 KINDS = ("service", "organization", "service_at_location", "taxonomy", "taxonomy_term")
 MAX_FEED_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 1000

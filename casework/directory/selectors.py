@@ -304,8 +304,9 @@ def service_signpost_snapshot(*, service_id: uuid.UUID | str) -> dict[str, str]:
 SIGNPOST_RESULTS = 8
 
 
-def service_choices_for_signposting(*, chosen_ids: Iterable[str], text: str = "",
-                                    area: str = "") -> list[tuple[str, str]]:
+def service_choices_for_signposting(
+    *, chosen_ids: Iterable[str], text: str = "", area: str = ""
+) -> list[tuple[str, str]]:
     """Checkbox choices for the contact form: the services already chosen, then up to 8 open services found.
 
     Services covering the area come first; if fewer than 8 do, services elsewhere fill the list (someone may
@@ -321,7 +322,9 @@ def service_choices_for_signposting(*, chosen_ids: Iterable[str], text: str = ""
 
     def label(service: Service) -> str:
         organisation = service.organization.name if service.organization_id else ""
-        return f"{service.name}{f' ({organisation})' if organisation and organisation != service.name else ''}"
+        return (
+            f"{service.name}{f' ({organisation})' if organisation and organisation != service.name else ''}"
+        )
 
     chosen = Service.objects.filter(pk__in=valid).select_related("organization").order_by("name")
     choices = [(str(s.pk), label(s)) for s in chosen]
@@ -329,8 +332,12 @@ def service_choices_for_signposting(*, chosen_ids: Iterable[str], text: str = ""
         found: list[Service] = []
         for where in dict.fromkeys([area, ""]):
             if len(found) < SIGNPOST_RESULTS:
-                found += (service_search(filters=ServiceFilters(text=text.strip(), area=where, statuses=OPEN_STATUSES))
-                          .exclude(pk__in=valid + [s.pk for s in found]).select_related("organization")
-                          [:SIGNPOST_RESULTS - len(found)])
+                found += (
+                    service_search(
+                        filters=ServiceFilters(text=text.strip(), area=where, statuses=OPEN_STATUSES)
+                    )
+                    .exclude(pk__in=valid + [s.pk for s in found])
+                    .select_related("organization")[: SIGNPOST_RESULTS - len(found)]
+                )
         choices += [(str(s.pk), label(s)) for s in found]
     return choices

@@ -53,8 +53,9 @@ class NotifyBackend:
         sent = self.client.get_all_notifications(template_type="letter", reference=reference)
         if sent.get("notifications"):
             return sent["notifications"][0]["id"]
-        response = self.client.send_precompiled_letter_notification(reference=reference,
-                                                                    pdf_file=io.BytesIO(bytes(letter.pdf)))
+        response = self.client.send_precompiled_letter_notification(
+            reference=reference, pdf_file=io.BytesIO(bytes(letter.pdf))
+        )
         return response["id"]
 
 

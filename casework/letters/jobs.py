@@ -4,8 +4,9 @@ from casework.core.jobs import job
 
 
 @job("letters.send")
-def send(*, kind: str, case_id: int, effect_key: str, extra: dict | None = None,
-         organisation_id: int | None = None) -> int:
+def send(
+    *, kind: str, case_id: int, effect_key: str, extra: dict | None = None, organisation_id: int | None = None
+) -> int:
     from casework.cases.models import Case
     from casework.letters.services import letter_send
 

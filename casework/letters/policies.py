@@ -16,8 +16,11 @@ def can_manage_templates(user, organisation_id: int | None = None) -> bool:
 @register("letters.view_letter")
 def can_view_letter(user, letter) -> bool:
     """Those who may see the case; a restricted person's letter (their name and address), only those named."""
-    return (letter.case is not None and has_perm(user, "cases.view_case", letter.case)
-            and (not letter.person.is_restricted or has_perm(user, "people.view_person", letter.person)))
+    return (
+        letter.case is not None
+        and has_perm(user, "cases.view_case", letter.case)
+        and (not letter.person.is_restricted or has_perm(user, "people.view_person", letter.person))
+    )
 
 
 @register("letters.send_letter")

@@ -10,16 +10,26 @@ from django.utils.safestring import mark_safe
 
 # The placeholders a template may use. Values are plain strings: templates never see a model.
 PLACEHOLDERS = {
-    "person.given_name": "Margaret", "person.family_name": "Thornton", "person.full_name": "Margaret Thornton",
-    "case.reference": "CW-2026-000123", "organisation.name": "Casterbridge County Council",
-    "organisation_phone": "01234 567890", "today": "3 December 2026", "received_on": "1 December 2026",
-    "due_on": "30 December 2026", "overdue": "", "waiting_for": "waiting for an assessment", "contact_method": "letter",
-    "appointment_at": "10 December 2026 at 10:30am", "worker": "Sam Patel",
+    "person.given_name": "Margaret",
+    "person.family_name": "Thornton",
+    "person.full_name": "Margaret Thornton",
+    "case.reference": "CW-2026-000123",
+    "organisation.name": "Casterbridge County Council",
+    "organisation_phone": "01234 567890",
+    "today": "3 December 2026",
+    "received_on": "1 December 2026",
+    "due_on": "30 December 2026",
+    "overdue": "",
+    "waiting_for": "waiting for an assessment",
+    "contact_method": "letter",
+    "appointment_at": "10 December 2026 at 10:30am",
+    "worker": "Sam Patel",
 }
 _VARIABLE = re.compile(r"{{\s*([^}|\s]+)")
 # Only the built-in tags and filters (if, for, date...): no loading of other libraries.
-_ENGINE = Engine(autoescape=True, libraries={}, builtins=["django.template.defaulttags",
-                                                          "django.template.defaultfilters"])
+_ENGINE = Engine(
+    autoescape=True, libraries={}, builtins=["django.template.defaulttags", "django.template.defaultfilters"]
+)
 
 
 def template_problems(subject: str, body: str) -> dict[str, str]:
@@ -59,15 +69,23 @@ def render_text(text: str, values: dict[str, str]) -> str:
     return _ENGINE.from_string(text).render(Context(_nest(values)))
 
 
-def render_letter_html(*, subject: str, body: str, values: dict[str, str], addressed_to: str,
-                       large_print: bool) -> tuple[str, str]:
+def render_letter_html(
+    *, subject: str, body: str, values: dict[str, str], addressed_to: str, large_print: bool
+) -> tuple[str, str]:
     """The letter's subject and full HTML page (layout, address block, body)."""
     subject_text = render_text(subject, values).strip()
     body_html = render_text(body, values)
-    html = render_to_string("letters/letter.html", {
-        "subject": subject_text, "body": mark_safe(body_html), "addressed_to": addressed_to,  # noqa: S308
-        "large_print": large_print, "organisation": {"name": values.get("organisation.name", "")},
-        "today": values.get("today", "")})
+    html = render_to_string(
+        "letters/letter.html",
+        {
+            "subject": subject_text,
+            "body": mark_safe(body_html),
+            "addressed_to": addressed_to,  # noqa: S308
+            "large_print": large_print,
+            "organisation": {"name": values.get("organisation.name", "")},
+            "today": values.get("today", ""),
+        },
+    )
     return subject_text, html
 
 

@@ -22,25 +22,39 @@ def letter_get_for_user(*, user, letter_id: int) -> Letter:
     from casework.cases.selectors import case_list_visible
     from casework.people.selectors import person_list_visible
 
-    letter = Letter.objects.filter(
-        Q(person__is_restricted=False) | Q(person__in=person_list_visible(user=user)),
-        pk=letter_id, case__in=case_list_visible(user=user),
-    ).select_related("template_version").first()
+    letter = (
+        Letter.objects.filter(
+            Q(person__is_restricted=False) | Q(person__in=person_list_visible(user=user)),
+            pk=letter_id,
+            case__in=case_list_visible(user=user),
+        )
+        .select_related("template_version")
+        .first()
+    )
     if letter is None:
         raise Http404("No letter found")
-    access_record(user=user, verb="letters.letter_downloaded", obj=letter, case_id=letter.case_id,
-                  person_id=letter.person_id)
+    access_record(
+        user=user,
+        verb="letters.letter_downloaded",
+        obj=letter,
+        case_id=letter.case_id,
+        person_id=letter.person_id,
+    )
     return letter
 
 
 def letter_templates_for_organisation(*, organisation_id: int) -> QuerySet[LetterTemplate]:
-    return LetterTemplate.objects.filter(organisation_id=organisation_id).annotate(
-        latest_number=Max("versions__number")).order_by("kind")
+    return (
+        LetterTemplate.objects.filter(organisation_id=organisation_id)
+        .annotate(latest_number=Max("versions__number"))
+        .order_by("kind")
+    )
 
 
 def letter_template_get_for_user(*, user, template_id: int) -> LetterTemplate:
-    template = LetterTemplate.objects.filter(pk=template_id,
-                                             organisation_id__in=actor_for(user).organisation_ids).first()
+    template = LetterTemplate.objects.filter(
+        pk=template_id, organisation_id__in=actor_for(user).organisation_ids
+    ).first()
     if template is None:
         raise Http404("No letter template found")
     return template

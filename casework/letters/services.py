@@ -30,8 +30,10 @@ STANDARD_SUBJECTS = {
     LetterKind.APPOINTMENT: "Your appointment",
 }
 REFUSED = "Only your organisation's admins change its letters."
-STALE = ("Somebody else saved a new version of this letter while you were working on it. Nothing has been saved: "
-         "look at their version and make your change again.")
+STALE = (
+    "Somebody else saved a new version of this letter while you were working on it. Nothing has been saved: "
+    "look at their version and make your change again."
+)
 
 
 def letter_templates_install_standard(*, organisation_id: int, user=None) -> list[LetterTemplate]:
@@ -42,17 +44,24 @@ def letter_templates_install_standard(*, organisation_id: int, user=None) -> lis
         if kind in have:
             continue
         with transaction.atomic():
-            template = LetterTemplate.objects.create(organisation_id=organisation_id, kind=kind, created_by=user,
-                                                     modified_by=user)
-            LetterTemplateVersion.objects.create(template=template, number=1, subject=STANDARD_SUBJECTS[kind],
-                                                 body=(STANDARD_DIR / f"{kind}.html").read_text(),
-                                                 created_at=clock.now(), created_by=user)
+            template = LetterTemplate.objects.create(
+                organisation_id=organisation_id, kind=kind, created_by=user, modified_by=user
+            )
+            LetterTemplateVersion.objects.create(
+                template=template,
+                number=1,
+                subject=STANDARD_SUBJECTS[kind],
+                body=(STANDARD_DIR / f"{kind}.html").read_text(),
+                created_at=clock.now(),
+                created_by=user,
+            )
         added.append(template)
     return added
 
 
-def letter_template_revise(*, user, template: LetterTemplate, based_on: int, subject: str,
-                           body: str) -> LetterTemplateVersion:
+def letter_template_revise(
+    *, user, template: LetterTemplate, based_on: int, subject: str, body: str
+) -> LetterTemplateVersion:
     """Save new wording as a new version; letters already sent keep theirs. ConflictError if `based_on` is stale."""
     require_perm(user, "letters.manage_templates", template.organisation_id, REFUSED)
     problems = rendering.template_problems(subject, body)
@@ -63,12 +72,21 @@ def letter_template_revise(*, user, template: LetterTemplate, based_on: int, sub
         latest = locked.versions.aggregate(n=Max("number"))["n"] or 0
         if latest != based_on:
             raise ConflictError(STALE)
-        version = LetterTemplateVersion.objects.create(template=template, number=latest + 1,
-                                                       subject=subject.strip(), body=body.strip(),
-                                                       created_at=clock.now(), created_by=user)
-        audit_record(user=user, verb="letters.template_revised", obj=template,
-                     organisation_id=template.organisation_id,
-                     changes={"version": {"before": latest, "after": latest + 1}})
+        version = LetterTemplateVersion.objects.create(
+            template=template,
+            number=latest + 1,
+            subject=subject.strip(),
+            body=body.strip(),
+            created_at=clock.now(),
+            created_by=user,
+        )
+        audit_record(
+            user=user,
+            verb="letters.template_revised",
+            obj=template,
+            organisation_id=template.organisation_id,
+            changes={"version": {"before": latest, "after": latest + 1}},
+        )
     return version
 
 
@@ -78,10 +96,15 @@ def _address(person) -> str:
 
 
 def _values(*, case, person, organisation, extra: dict | None) -> dict[str, str]:
-    values = {"person.given_name": person.given_name, "person.family_name": person.family_name,
-              "person.full_name": person.full_name, "case.reference": case.reference if case else "",
-              "organisation.name": organisation.name, "organisation_phone": getattr(organisation, "phone", "") or "",
-              "today": clock.today().strftime("%-d %B %Y")}
+    values = {
+        "person.given_name": person.given_name,
+        "person.family_name": person.family_name,
+        "person.full_name": person.full_name,
+        "case.reference": case.reference if case else "",
+        "organisation.name": organisation.name,
+        "organisation_phone": getattr(organisation, "phone", "") or "",
+        "today": clock.today().strftime("%-d %B %Y"),
+    }
     values.update({k: str(v) for k, v in (extra or {}).items() if k in rendering.PLACEHOLDERS})
     return values
 
@@ -108,27 +131,54 @@ def letter_send(*, kind: str, case, effect_key: str, user=None, extra: dict | No
         raise DomainError(f"{person.full_name} has no postal address: add one, then send the letter again.")
     organisation = Organisation.objects.get(pk=holding_organisation_id(case))
     letter_templates_install_standard(organisation_id=organisation.pk)
-    version = LetterTemplateVersion.objects.filter(template__organisation=organisation, template__kind=kind).order_by(
-        "-number").first()
+    version = (
+        LetterTemplateVersion.objects.filter(template__organisation=organisation, template__kind=kind)
+        .order_by("-number")
+        .first()
+    )
     large_print = person.accessible_format == "large_print"
     addressed_to = _address(person)
     subject, html = rendering.render_letter_html(
-        subject=version.subject, body=version.body, values=_values(case=case, person=person,
-                                                                   organisation=organisation, extra=extra),
-        addressed_to=addressed_to, large_print=large_print)
+        subject=version.subject,
+        body=version.body,
+        values=_values(case=case, person=person, organisation=organisation, extra=extra),
+        addressed_to=addressed_to,
+        large_print=large_print,
+    )
     pdf = rendering.html_to_pdf(html)
     backend = letter_backend()
     with transaction.atomic():
         letter = Letter.objects.create(
-            effect_key=effect_key, case=case, person=person, organisation=organisation, template_version=version,
-            kind=kind, subject=subject, addressed_to=addressed_to, large_print=large_print,
-            accessible_format=person.accessible_format, html=html, pdf=pdf, pdf_size=len(pdf), backend=backend.name,
-            sent_at=clock.now(), sent_by=user)
+            effect_key=effect_key,
+            case=case,
+            person=person,
+            organisation=organisation,
+            template_version=version,
+            kind=kind,
+            subject=subject,
+            addressed_to=addressed_to,
+            large_print=large_print,
+            accessible_format=person.accessible_format,
+            html=html,
+            pdf=pdf,
+            pdf_size=len(pdf),
+            backend=backend.name,
+            sent_at=clock.now(),
+            sent_by=user,
+        )
         letter.backend_reference = backend.send(letter)[:200]
         checkpoint("letters.after_send")
         letter.save(update_fields=["backend_reference"])
-        audit_record(user=user, verb="letters.sent", obj=letter, case_id=case.pk, person_id=person.pk,
-                     organisation_id=organisation.pk,
-                     changes={"kind": {"before": None, "after": kind},
-                              "template_version": {"before": None, "after": version.number}})
+        audit_record(
+            user=user,
+            verb="letters.sent",
+            obj=letter,
+            case_id=case.pk,
+            person_id=person.pk,
+            organisation_id=organisation.pk,
+            changes={
+                "kind": {"before": None, "after": kind},
+                "template_version": {"before": None, "after": version.number},
+            },
+        )
     return letter

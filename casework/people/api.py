@@ -8,7 +8,18 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from casework.core.api import Code, ErrorOut, EventDate, Id, InputSchema, Text, Uprn, Version, etag, expected_version
+from casework.core.api import (
+    Code,
+    ErrorOut,
+    EventDate,
+    Id,
+    InputSchema,
+    Text,
+    Uprn,
+    Version,
+    etag,
+    expected_version,
+)
 from casework.people import selectors, services
 from casework.people.errors import PossibleDuplicates
 
@@ -55,8 +66,10 @@ class PersonOut(Schema):
     is_restricted: bool
     created_by_organisation_id: int
     break_glass_until: datetime.datetime | None = Field(
-        None, description="Set when you are reading this record only under break-glass access: until when. "
-                          "Every view under it is flagged and reviewed by your organisation's auditor.")
+        None,
+        description="Set when you are reading this record only under break-glass access: until when. "
+        "Every view under it is flagged and reviewed by your organisation's auditor.",
+    )
 
     @staticmethod
     def resolve_break_glass_until(person) -> datetime.datetime | None:
@@ -92,7 +105,9 @@ class PersonFields(InputSchema):
 class PersonCreateIn(PersonFields):
     given_name: str = Field(..., min_length=1, max_length=100)
     family_name: str = Field(..., min_length=1, max_length=100)
-    confirmed_new: bool = Field(False, description="Create even though likely matches exist (after checking them)")
+    confirmed_new: bool = Field(
+        False, description="Create even though likely matches exist (after checking them)"
+    )
 
 
 class PersonUpdateIn(PersonFields):
@@ -115,20 +130,32 @@ class SearchParams(InputSchema):
 def _fields(payload: PersonFields) -> dict:
     data = payload.dict(exclude_unset=True, exclude={"confirmed_new", "version", "reason"})
     # Text fields sent as null mean "empty"; dates and numbers keep None.
-    return {k: ("" if v is None and k not in {"date_of_birth", "date_of_death", "uprn", "nhs_number"} else v)
-            for k, v in data.items()}
+    return {
+        k: ("" if v is None and k not in {"date_of_birth", "date_of_death", "uprn", "nhs_number"} else v)
+        for k, v in data.items()
+    }
 
 
 def _card(card: selectors.IndexCard) -> dict:
     return {**card.__dict__, "responsible": list(card.responsible)}
 
 
-@router.get("/search", response={200: list[IndexCardOut], 429: ErrorOut},
-            summary="Find whether a person is known (index cards)",
-            openapi_extra={"responses": {429: {"description": (
-                "Too many searches of the index by you (CASEWORK_INDEX_SEARCH_LIMIT in "
-                "CASEWORK_INDEX_SEARCH_WINDOW_SECONDS, the pages' and the API's together): nothing was "
-                "searched; search again after Retry-After seconds.")}}})
+@router.get(
+    "/search",
+    response={200: list[IndexCardOut], 429: ErrorOut},
+    summary="Find whether a person is known (index cards)",
+    openapi_extra={
+        "responses": {
+            429: {
+                "description": (
+                    "Too many searches of the index by you (CASEWORK_INDEX_SEARCH_LIMIT in "
+                    "CASEWORK_INDEX_SEARCH_WINDOW_SECONDS, the pages' and the API's together): nothing was "
+                    "searched; search again after Retry-After seconds."
+                )
+            }
+        }
+    },
+)
 def search(request, params: Query[SearchParams]):
     cards = selectors.person_index_search(user=request.user, **params.dict())
     return [_card(c) for c in cards]
@@ -144,7 +171,9 @@ def get_person(request, person_id: Id, response: HttpResponse):
 @router.post("", response={201: PersonOut, 409: DuplicatesOut}, summary="Create a person")
 def create_person(request, payload: PersonCreateIn, response: HttpResponse):
     try:
-        person = services.person_create(user=request.user, data=_fields(payload), confirmed_new=payload.confirmed_new)
+        person = services.person_create(
+            user=request.user, data=_fields(payload), confirmed_new=payload.confirmed_new
+        )
     except PossibleDuplicates as error:
         return Status(409, {"detail": error.message, "candidates": [_card(c) for c in error.candidates]})
     response["ETag"] = etag(person.version)
@@ -155,7 +184,8 @@ def create_person(request, payload: PersonCreateIn, response: HttpResponse):
 def update_person(request, person_id: Id, payload: PersonUpdateIn, response: HttpResponse):
     person = selectors.person_get_for_change(user=request.user, person_id=person_id)
     version = expected_version(request, payload.version)
-    person = services.person_update(user=request.user, person=person, version=version, data=_fields(payload),
-                                    reason=payload.reason)
+    person = services.person_update(
+        user=request.user, person=person, version=version, data=_fields(payload), reason=payload.reason
+    )
     response["ETag"] = etag(person.version)
     return person

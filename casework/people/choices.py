@@ -25,7 +25,10 @@ class Ethnicity(models.TextChoices):
     WHITE_GYPSY_TRAVELLER = "white_gypsy_traveller", "White: Gypsy or Irish Traveller"
     WHITE_ROMA = "white_roma", "White: Roma"
     WHITE_OTHER = "white_other", "White: Any other White background"
-    MIXED_WHITE_BLACK_CARIBBEAN = "mixed_white_black_caribbean", "Mixed or multiple: White and Black Caribbean"
+    MIXED_WHITE_BLACK_CARIBBEAN = (
+        "mixed_white_black_caribbean",
+        "Mixed or multiple: White and Black Caribbean",
+    )
     MIXED_WHITE_BLACK_AFRICAN = "mixed_white_black_african", "Mixed or multiple: White and Black African"
     MIXED_WHITE_ASIAN = "mixed_white_asian", "Mixed or multiple: White and Asian"
     MIXED_OTHER = "mixed_other", "Mixed or multiple: Any other Mixed or multiple background"

@@ -5,7 +5,9 @@ class PossibleDuplicates(DomainError):
     """Likely matches exist; the caller must show them and ask for confirmation before creating."""
 
     def __init__(self, candidates):
-        super().__init__("This person may already be known. Check the likely matches before creating a new record.")
+        super().__init__(
+            "This person may already be known. Check the likely matches before creating a new record."
+        )
         self.candidates = candidates
 
 

@@ -26,8 +26,12 @@ class PostcodeCleanMixin:
 
 
 class PersonSearchForm(forms.Form):
-    nhs_number = forms.CharField(label="NHS number", required=False, max_length=20,
-                                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    nhs_number = forms.CharField(
+        label="NHS number",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     family_name = forms.CharField(label="Family name", required=False, max_length=100)
     given_name = forms.CharField(label="Given name (optional)", required=False, max_length=100)
     date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 1951")
@@ -51,8 +55,9 @@ class PersonSearchForm(forms.Form):
 class PersonForm(PostcodeCleanMixin, forms.ModelForm):
     date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 1951")
     date_of_death = GovukDateField(label="Date of death", required=False)
-    communication_needs = forms.CharField(required=False, max_length=limits.TEXT_LENGTH,
-                                          widget=forms.Textarea(attrs={"rows": 3}))
+    communication_needs = forms.CharField(
+        required=False, max_length=limits.TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
     uprn = UprnField()
 
     class Meta:
@@ -89,26 +94,38 @@ class PersonEditForm(PersonForm):
 
 class BreakGlassForm(forms.Form):
     reason = forms.CharField(
-        label="Why do you need to open this record?", min_length=10, max_length=1000,
+        label="Why do you need to open this record?",
+        min_length=10,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Your reason is recorded and reviewed by your organisation's information governance auditor.",
-        error_messages={"required": "Explain why you need to open this record",
-                        "min_length": "Explain why you need to open this record (at least 10 characters)"},
+        error_messages={
+            "required": "Explain why you need to open this record",
+            "min_length": "Explain why you need to open this record (at least 10 characters)",
+        },
     )
 
 
 class RestrictionForm(forms.Form):
     restricted = forms.TypedChoiceField(
-        label="Does this person need extra protection?", coerce=lambda v: v == "yes",
+        label="Does this person need extra protection?",
+        coerce=lambda v: v == "yes",
         choices=[("yes", "Yes: only named users may open the full record"), ("no", "No")],
-        widget=forms.RadioSelect, error_messages={"required": "Select yes if this person needs extra protection"})
-    reason = forms.CharField(label="Reason", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "Enter the reason for changing the restriction"})
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if this person needs extra protection"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for changing the restriction"},
+    )
 
 
 class NamedUserForm(forms.Form):
-    user = forms.ModelChoiceField(label="User to name on this record", queryset=None,
-                                  error_messages={"required": "Select a user"})
+    user = forms.ModelChoiceField(
+        label="User to name on this record", queryset=None, error_messages={"required": "Select a user"}
+    )
 
     def __init__(self, *args, users=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,17 +150,23 @@ class HouseholdEditForm(HouseholdForm):
 
 
 class HouseholdMoveForm(forms.Form):
-    household = forms.ChoiceField(label="Which household does the person live in now?", widget=forms.RadioSelect,
-                                  error_messages={"required": "Select a household"})
-    role = forms.ChoiceField(label="Their role in the household", choices=HouseholdRole.choices,
-                             initial=HouseholdRole.OTHER)
-    start_date = GovukDateField(label="Date they moved in", required=False,
-                                help_text="Leave blank for today. For example, 1 9 2026")
+    household = forms.ChoiceField(
+        label="Which household does the person live in now?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a household"},
+    )
+    role = forms.ChoiceField(
+        label="Their role in the household", choices=HouseholdRole.choices, initial=HouseholdRole.OTHER
+    )
+    start_date = GovukDateField(
+        label="Date they moved in", required=False, help_text="Leave blank for today. For example, 1 9 2026"
+    )
 
     def __init__(self, *args, households=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["household"].choices = [(str(h.pk), str(h)) for h in households] + [
-            ("new", "A new household at the person's address")]
+            ("new", "A new household at the person's address")
+        ]
 
 
 NOT_AN_ID = "Casework ID must be a number"
@@ -153,14 +176,31 @@ class RelationshipForm(forms.Form):
     related_person = IdField(
         label="Casework ID of the related person",
         help_text="Shown as 'Casework ID' on each person's record. Add the person first if they are not known.",
-        error_messages={"required": "Enter the Casework ID of the related person", "invalid": NOT_AN_ID,
-                        "min_value": NOT_AN_ID, "max_value": NOT_AN_ID})
-    kind = forms.ChoiceField(label="They are this person's", choices=RelationshipKind.choices,
-                             widget=forms.RadioSelect, error_messages={"required": "Select the relationship"})
-    description = forms.CharField(label="Description (optional)", required=False, max_length=200,
-                                  help_text="For example, 'daughter' or 'neighbour'")
+        error_messages={
+            "required": "Enter the Casework ID of the related person",
+            "invalid": NOT_AN_ID,
+            "min_value": NOT_AN_ID,
+            "max_value": NOT_AN_ID,
+        },
+    )
+    kind = forms.ChoiceField(
+        label="They are this person's",
+        choices=RelationshipKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the relationship"},
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example, 'daughter' or 'neighbour'",
+    )
 
 
 class ReviewForm(forms.Form):
-    note = forms.CharField(label="Review note", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages={"required": "Enter what you found when reviewing this access"})
+    note = forms.CharField(
+        label="Review note",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what you found when reviewing this access"},
+    )

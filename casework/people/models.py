@@ -24,7 +24,9 @@ class Address(models.Model):
     address_line_2 = models.CharField("Address line 2", max_length=200, blank=True)
     town = models.CharField("Town or city", max_length=100, blank=True)
     postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
-    uprn = models.BigIntegerField("UPRN", null=True, blank=True, help_text="Unique Property Reference Number, if known")
+    uprn = models.BigIntegerField(
+        "UPRN", null=True, blank=True, help_text="Unique Property Reference Number, if known"
+    )
 
     class Meta:
         abstract = True
@@ -48,13 +50,17 @@ class Person(TimeStampedModel, VersionedModel, Address):
     )
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
-    other_names = models.CharField(max_length=200, blank=True, help_text="Previous or alternative names, aliases")
+    other_names = models.CharField(
+        max_length=200, blank=True, help_text="Previous or alternative names, aliases"
+    )
     # Phonetic keys for finding likely matches; kept in step with the names by the services.
     given_name_key = models.CharField(max_length=20, blank=True, editable=False)
     family_name_key = models.CharField(max_length=20, blank=True, editable=False)
     date_of_birth = models.DateField(null=True, blank=True)
     date_of_death = models.DateField(null=True, blank=True)
-    nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True, validators=[validate_nhs_number])
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, null=True, blank=True, validators=[validate_nhs_number]
+    )
     local_identifier = models.CharField(max_length=64, blank=True)
     sex = models.CharField(max_length=16, choices=Sex.choices, blank=True)
     gender = models.CharField(max_length=32, choices=Gender.choices, blank=True)
@@ -73,17 +79,23 @@ class Person(TimeStampedModel, VersionedModel, Address):
     class Meta:
         ordering = ["family_name", "given_name"]
         constraints = [
-            models.UniqueConstraint(fields=["nhs_number"], condition=Q(nhs_number__isnull=False),
-                                    name="person_nhs_number_unique"),
+            models.UniqueConstraint(
+                fields=["nhs_number"], condition=Q(nhs_number__isnull=False), name="person_nhs_number_unique"
+            ),
             models.CheckConstraint(
-                condition=Q(date_of_death__isnull=True) | Q(date_of_birth__isnull=True)
+                condition=Q(date_of_death__isnull=True)
+                | Q(date_of_birth__isnull=True)
                 | Q(date_of_death__gte=models.F("date_of_birth")),
                 name="person_death_not_before_birth",
             ),
         ]
         indexes = [
-            models.Index(fields=["initiative", "date_of_birth", "family_name_key"], name="person_dob_name_idx"),
-            models.Index(fields=["initiative", "family_name_key", "date_of_birth"], name="person_name_dob_idx"),
+            models.Index(
+                fields=["initiative", "date_of_birth", "family_name_key"], name="person_dob_name_idx"
+            ),
+            models.Index(
+                fields=["initiative", "family_name_key", "date_of_birth"], name="person_name_dob_idx"
+            ),
             models.Index(fields=["initiative", "postcode"], name="person_postcode_idx"),
             models.Index(fields=["created_by_organisation"], name="person_created_org_idx"),
         ]
@@ -140,8 +152,12 @@ class PersonRestrictedAccess(models.Model):
     """A user named to open a restricted person's full record."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="restricted_access")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="restricted_people")
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="restricted_people"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -178,10 +194,13 @@ class HouseholdMembership(TimeStampedModel):
         ordering = ["-start_date", "-id"]
         constraints = [
             # A person lives in one household at a time; earlier ones stay as history.
-            models.UniqueConstraint(fields=["person"], condition=Q(end_date__isnull=True),
-                                    name="one_current_household_per_person"),
-            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                                   name="membership_end_after_start"),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(end_date__isnull=True), name="one_current_household_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_end_after_start",
+            ),
         ]
         indexes = [models.Index(fields=["household", "end_date"], name="household_member_idx")]
 
@@ -194,18 +213,27 @@ class PersonRelationship(TimeStampedModel):
     """`related_person` is `person`'s carer, family member, advocate, appropriate person, attorney or other."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
-    related_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_as_related")
+    related_person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="relationships_as_related"
+    )
     kind = models.CharField(max_length=32, choices=RelationshipKind.choices)
-    description = models.CharField(max_length=200, blank=True, help_text="For example, 'daughter' or 'neighbour'")
+    description = models.CharField(
+        max_length=200, blank=True, help_text="For example, 'daughter' or 'neighbour'"
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(person=models.F("related_person")), name="relationship_not_self"),
-            models.UniqueConstraint(fields=["person", "related_person", "kind"], condition=Q(end_date__isnull=True),
-                                    name="relationship_current_unique"),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("related_person")), name="relationship_not_self"
+            ),
+            models.UniqueConstraint(
+                fields=["person", "related_person", "kind"],
+                condition=Q(end_date__isnull=True),
+                name="relationship_current_unique",
+            ),
         ]
 
 
@@ -213,20 +241,25 @@ class BreakGlassGrant(models.Model):
     """Time-limited access to a full record without a relationship, given on a stated reason and reviewed later."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="break_glass_grants")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
     opened_at = models.DateTimeField()
     expires_at = models.DateTimeField()
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-opened_at"]
-        indexes = [models.Index(fields=["user", "person", "expires_at"], name="break_glass_active_idx"),
-                   models.Index(fields=["organisation", "reviewed_at"], name="break_glass_review_idx")]
+        indexes = [
+            models.Index(fields=["user", "person", "expires_at"], name="break_glass_active_idx"),
+            models.Index(fields=["organisation", "reviewed_at"], name="break_glass_review_idx"),
+        ]
 
 
 class IndexSearchResult(models.Model):

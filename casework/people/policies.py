@@ -26,8 +26,12 @@ class RelationshipSource:
     (cases, referrals) register their own so that the rule stays in this one module.
     """
 
-    def __init__(self, name: str, person_q: Callable[[frozenset[int]], Q],
-                 holds: Callable[[Person, frozenset[int]], bool]):
+    def __init__(
+        self,
+        name: str,
+        person_q: Callable[[frozenset[int]], Q],
+        holds: Callable[[Person, frozenset[int]], bool],
+    ):
         self.name = name
         self.person_q = person_q
         self.holds = holds
@@ -73,8 +77,11 @@ BREAK_GLASS_KINDS = frozenset({"lead", "responsible"})
 def break_glass_organisation_ids(user) -> frozenset[int]:
     """The organisations in which the user may use (and so holds any) break-glass access."""
     actor = actor_for(user)
-    return frozenset(org for org in actor.casework_organisation_ids
-                     if actor.organisation_kinds.get(org, frozenset()) & BREAK_GLASS_KINDS)
+    return frozenset(
+        org
+        for org in actor.casework_organisation_ids
+        if actor.organisation_kinds.get(org, frozenset()) & BREAK_GLASS_KINDS
+    )
 
 
 def _is_named_on(person: Person, user) -> bool:
@@ -173,8 +180,9 @@ def can_view_household(user, household: Household) -> bool:
     readers = reading_organisation_ids(user)
     if household.created_by_organisation_id in readers:
         return True
-    members = Person.objects.filter(household_memberships__household=household,
-                                    household_memberships__end_date__isnull=True)
+    members = Person.objects.filter(
+        household_memberships__household=household, household_memberships__end_date__isnull=True
+    )
     return any(can_view_person(user, member) for member in members)
 
 
@@ -185,8 +193,7 @@ def can_change_household(user, household: Household) -> bool:
         return False
     if household.created_by_organisation_id in actor.editing_organisation_ids:
         return True
-    members = Person.objects.filter(household_memberships__household=household,
-                                    household_memberships__end_date__isnull=True)
+    members = Person.objects.filter(
+        household_memberships__household=household, household_memberships__end_date__isnull=True
+    )
     return any(can_change_person(user, member) for member in members)
-
-

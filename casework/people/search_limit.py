@@ -24,12 +24,17 @@ def index_search_count(*, user) -> None:
     if counted.count <= limit:
         return
     if counted.count == limit + 1:
-        audit_record(user=user, verb="people.index_search_limit_reached",
-                     changes={"refused_until": {"before": None, "after": counted.ends_at}},
-                     reason=f"{limit} index searches within {minutes_text(window.total_seconds())}")
+        audit_record(
+            user=user,
+            verb="people.index_search_limit_reached",
+            changes={"refused_until": {"before": None, "after": counted.ends_at}},
+            reason=f"{limit} index searches within {minutes_text(window.total_seconds())}",
+        )
     wait = (counted.ends_at - clock.now()).total_seconds()
     times = f"{limit} time{'' if limit == 1 else 's'}"
     raise RateLimited(
         f"You have searched the index {times} in {minutes_text(window.total_seconds())}. Wait "
         f"{minutes_text(wait)} before searching again, or ask your manager if your work needs more searches "
-        f"than this.", until=counted.ends_at)
+        f"than this.",
+        until=counted.ends_at,
+    )

@@ -58,7 +58,10 @@ def person_list_changeable(*, user) -> QuerySet[Person]:
         return Person.objects.none()
     return Person.objects.filter(
         Q(initiative_id__in=actor.initiative_ids)
-        & ((Q(is_restricted=False) & policies.relationship_q(editing)) | (Q(is_restricted=True) & _named_on(user)))
+        & (
+            (Q(is_restricted=False) & policies.relationship_q(editing))
+            | (Q(is_restricted=True) & _named_on(user))
+        )
     )
 
 
@@ -67,14 +70,21 @@ def person_get_for_user(*, user, person_id: int, purpose: str = "viewed") -> Per
 
     Writes an AccessEvent "people.record_<purpose>".
     """
-    person = person_list_visible(user=user).select_related("created_by_organisation").filter(pk=person_id).first()
+    person = (
+        person_list_visible(user=user).select_related("created_by_organisation").filter(pk=person_id).first()
+    )
     if person is None:
         raise Http404("No person found")
     grant = None
     if not policies.organisations_hold_relationship(person, policies.reading_organisation_ids(user)):
-        grant = BreakGlassGrant.objects.filter(person=person, user_id=user.pk, expires_at__gt=clock.now()).first()
+        grant = BreakGlassGrant.objects.filter(
+            person=person, user_id=user.pk, expires_at__gt=clock.now()
+        ).first()
     access_record(
-        user=user, verb=f"people.record_{purpose}", obj=person, person_id=person.pk,
+        user=user,
+        verb=f"people.record_{purpose}",
+        obj=person,
+        person_id=person.pk,
         details={"break_glass_grant": grant.pk} if grant else {},
         reason=f"Break-glass: {grant.reason}" if grant else "",
     )
@@ -89,16 +99,22 @@ def person_names_reveal(*, user, people) -> None:
     restricted = {p.pk: p for p in people if p is not None and p.is_restricted}
     if not restricted:
         return
-    named = set(PersonRestrictedAccess.objects.filter(user_id=user.pk, person_id__in=restricted)
-                .values_list("person_id", flat=True))
+    named = set(
+        PersonRestrictedAccess.objects.filter(user_id=user.pk, person_id__in=restricted).values_list(
+            "person_id", flat=True
+        )
+    )
     for pk, person in restricted.items():
         person.name_revealed = pk in named
 
 
 def restricted_person_ids_named(*, user, person_ids) -> set[int]:
     """Of these restricted people, those the user is named on."""
-    return set(PersonRestrictedAccess.objects.filter(user_id=user.pk, person_id__in=list(person_ids))
-               .values_list("person_id", flat=True))
+    return set(
+        PersonRestrictedAccess.objects.filter(user_id=user.pk, person_id__in=list(person_ids)).values_list(
+            "person_id", flat=True
+        )
+    )
 
 
 def person_get_for_change(*, user, person_id: int) -> Person:
@@ -111,6 +127,7 @@ def person_get_for_change(*, user, person_id: int) -> Person:
 
 
 # Index cards: the minimum needed to route a contact.
+
 
 @dataclass(frozen=True)
 class IndexCard:
@@ -146,19 +163,21 @@ def _cards(user, people: list[Person], scores: dict[int, int] | None = None) -> 
             routing.setdefault(person_id, []).extend(lines)
     cards = []
     for person in people:
-        cards.append(IndexCard(
-            person_id=person.pk,
-            name=person.full_name,
-            birth_year=person.birth_year,
-            # A restricted person's whereabouts are not given away on the index.
-            postcode_district="" if person.is_restricted else person.postcode_district,
-            is_restricted=person.is_restricted,
-            known_to=person.created_by_organisation.name,
-            can_open=person.pk in visible,
-            can_break_glass=may_break_glass and not person.is_restricted and person.pk not in visible,
-            score=(scores or {}).get(person.pk, 0),
-            responsible=tuple(routing.get(person.pk, ())),
-        ))
+        cards.append(
+            IndexCard(
+                person_id=person.pk,
+                name=person.full_name,
+                birth_year=person.birth_year,
+                # A restricted person's whereabouts are not given away on the index.
+                postcode_district="" if person.is_restricted else person.postcode_district,
+                is_restricted=person.is_restricted,
+                known_to=person.created_by_organisation.name,
+                can_open=person.pk in visible,
+                can_break_glass=may_break_glass and not person.is_restricted and person.pk not in visible,
+                score=(scores or {}).get(person.pk, 0),
+                responsible=tuple(routing.get(person.pk, ())),
+            )
+        )
     return cards
 
 
@@ -169,8 +188,15 @@ def _require_index(user) -> None:
         raise PermissionRefused("Only people doing casework in the initiative can search the index.")
 
 
-def person_index_search(*, user, nhs_number: str = "", family_name: str = "", given_name: str = "",
-                        date_of_birth: datetime.date | None = None, limit: int = 20) -> list[IndexCard]:
+def person_index_search(
+    *,
+    user,
+    nhs_number: str = "",
+    family_name: str = "",
+    given_name: str = "",
+    date_of_birth: datetime.date | None = None,
+    limit: int = 20,
+) -> list[IndexCard]:
     """Find whether a person is known, by NHS number or by family name plus date of birth. Audited.
 
     Raises ValidationFailed when neither full criterion is given (no browsing the index).
@@ -178,7 +204,9 @@ def person_index_search(*, user, nhs_number: str = "", family_name: str = "", gi
     _require_index(user)
     index_search_count(user=user)  # RateLimited beyond the user's searches in a while (ADR 13)
     actor = actor_for(user)
-    base = Person.objects.filter(initiative_id__in=actor.initiative_ids).select_related("created_by_organisation")
+    base = Person.objects.filter(initiative_id__in=actor.initiative_ids).select_related(
+        "created_by_organisation"
+    )
     if nhs_number:
         try:
             nhs = normalise_nhs_number(nhs_number)
@@ -194,19 +222,28 @@ def person_index_search(*, user, nhs_number: str = "", family_name: str = "", gi
             raise ValidationFailed("Enter a date of birth, or search by NHS number", field="date_of_birth")
         key = name_key(family_name)
         people = list(
-            base.filter(date_of_birth=date_of_birth)
-            .filter(Q(family_name_key=key) | Q(family_name__iexact=family_name.strip()))[: limit * 2]
+            base.filter(date_of_birth=date_of_birth).filter(
+                Q(family_name_key=key) | Q(family_name__iexact=family_name.strip())
+            )[: limit * 2]
         )
         scores = {
-            p.pk: int(60 * name_similarity(p.family_name, family_name)
-                      + (40 * name_similarity(p.given_name, given_name) if given_name else 20))
+            p.pk: int(
+                60 * name_similarity(p.family_name, family_name)
+                + (40 * name_similarity(p.given_name, given_name) if given_name else 20)
+            )
             for p in people
         }
         people = sorted(people, key=lambda p: -scores[p.pk])[:limit]
-        criteria = {"family_name": family_name.strip(), "given_name": given_name.strip(),
-                    "date_of_birth": date_of_birth.isoformat()}
-    access_record(user=user, verb="people.index_searched",
-                  details={"criteria": criteria, "results": [p.pk for p in people]})
+        criteria = {
+            "family_name": family_name.strip(),
+            "given_name": given_name.strip(),
+            "date_of_birth": date_of_birth.isoformat(),
+        }
+    access_record(
+        user=user,
+        verb="people.index_searched",
+        details={"criteria": criteria, "results": [p.pk for p in people]},
+    )
     _remember_results(user=user, person_ids=[p.pk for p in people])
     return _cards(user, people, scores)
 
@@ -219,7 +256,10 @@ def _remember_results(*, user, person_ids: list[int]) -> None:
         expires_at = now + datetime.timedelta(minutes=settings.INDEX_CARD_MINUTES)
         IndexSearchResult.objects.bulk_create(
             [IndexSearchResult(user_id=user.pk, person_id=pk, expires_at=expires_at) for pk in person_ids],
-            update_conflicts=True, unique_fields=["user", "person"], update_fields=["expires_at"])
+            update_conflicts=True,
+            unique_fields=["user", "person"],
+            update_fields=["expires_at"],
+        )
 
 
 def person_index_card_get(*, user, person_id: int) -> IndexCard:
@@ -228,10 +268,13 @@ def person_index_card_get(*, user, person_id: int) -> IndexCard:
     Audited. Raises Http404 otherwise, and PermissionRefused when the user may not search the index at all.
     """
     _require_index(user)
-    found = IndexSearchResult.objects.filter(user_id=user.pk, person_id=OuterRef("pk"), expires_at__gt=clock.now())
+    found = IndexSearchResult.objects.filter(
+        user_id=user.pk, person_id=OuterRef("pk"), expires_at__gt=clock.now()
+    )
     person = (
         Person.objects.filter(Exists(found), pk=person_id, initiative_id__in=actor_for(user).initiative_ids)
-        .select_related("created_by_organisation").first()
+        .select_related("created_by_organisation")
+        .first()
     )
     if person is None:
         raise Http404("No person found")
@@ -248,8 +291,14 @@ class MatchCriteria:
     nhs_number: str = ""
 
 
-def _match_score(person: Person, criteria: MatchCriteria, postcode: str, family_key: str, given_key: str,
-                 tolerance: datetime.timedelta) -> int:
+def _match_score(
+    person: Person,
+    criteria: MatchCriteria,
+    postcode: str,
+    family_key: str,
+    given_key: str,
+    tolerance: datetime.timedelta,
+) -> int:
     """How alike two descriptions of a person are; 60 or more is a likely match."""
     score = 0
     if criteria.nhs_number and person.nhs_number == criteria.nhs_number:
@@ -258,8 +307,9 @@ def _match_score(person: Person, criteria: MatchCriteria, postcode: str, family_
         dob, theirs = criteria.date_of_birth, person.date_of_birth
         if theirs == dob:
             score += 40
-        elif abs((theirs - dob).days) <= 7 or (theirs.year == dob.year and (theirs.day, theirs.month) ==
-                                                (dob.month, dob.day)):
+        elif abs((theirs - dob).days) <= 7 or (
+            theirs.year == dob.year and (theirs.day, theirs.month) == (dob.month, dob.day)
+        ):
             score += 25  # a slip of the keyboard or day and month swapped
         elif abs((theirs - dob).days) <= tolerance.days:
             score += 10
@@ -303,19 +353,24 @@ def person_find_matches(*, user, criteria: MatchCriteria, limit: int = 10) -> li
     if given_key and family_key and not criteria.date_of_birth:
         q |= Q(given_name_key=given_key, family_name_key=family_key)
     candidates = list(
-        Person.objects.filter(initiative_id__in=actor.initiative_ids).filter(q)
+        Person.objects.filter(initiative_id__in=actor.initiative_ids)
+        .filter(q)
         .select_related("created_by_organisation")[:200]
     )
-    scores = {person.pk: _match_score(person, criteria, postcode, family_key, given_key, tolerance)
-              for person in candidates}
+    scores = {
+        person.pk: _match_score(person, criteria, postcode, family_key, given_key, tolerance)
+        for person in candidates
+    }
     matches = sorted((p for p in candidates if scores[p.pk] >= 60), key=lambda p: -scores[p.pk])[:limit]
     if matches:
-        access_record(user=user, verb="people.duplicates_checked",
-                      details={"results": [p.pk for p in matches]})
+        access_record(
+            user=user, verb="people.duplicates_checked", details={"results": [p.pk for p in matches]}
+        )
     return _cards(user, matches, scores)
 
 
 # Households.
+
 
 def household_list_visible(*, user) -> QuerySet[Household]:
     """Households the user may open: created by a reading organisation, or with a current member they may see."""
@@ -324,7 +379,8 @@ def household_list_visible(*, user) -> QuerySet[Household]:
     if not actor.initiative_ids or not readers:
         return Household.objects.none()
     visible_members = HouseholdMembership.objects.filter(
-        household=OuterRef("pk"), end_date__isnull=True,
+        household=OuterRef("pk"),
+        end_date__isnull=True,
         person__in=person_list_visible(user=user).values("pk"),
     )
     return Household.objects.filter(initiative_id__in=actor.initiative_ids).filter(
@@ -344,10 +400,13 @@ def household_members(*, user, household: Household, current: bool = True):
     """Memberships with the person, and whether the user may open each person's record."""
     memberships = list(
         HouseholdMembership.objects.filter(household=household, end_date__isnull=current)
-        .select_related("person").order_by("start_date", "id")
+        .select_related("person")
+        .order_by("start_date", "id")
     )
     visible = set(
-        person_list_visible(user=user).filter(pk__in=[m.person_id for m in memberships]).values_list("pk", flat=True)
+        person_list_visible(user=user)
+        .filter(pk__in=[m.person_id for m in memberships])
+        .values_list("pk", flat=True)
     )
     for membership in memberships:
         membership.can_open = membership.person_id in visible
@@ -361,18 +420,24 @@ def household_memberships_for_person(*, person: Person) -> list[HouseholdMembers
 def relationships_for_person(*, user, person: Person):
     rows = list(person.relationships.select_related("related_person").order_by("end_date", "kind"))
     rows += list(person.relationships_as_related.select_related("person").order_by("end_date", "kind"))
-    visible = set(person_list_visible(user=user).filter(
-        pk__in=[r.related_person_id for r in rows] + [r.person_id for r in rows]).values_list("pk", flat=True))
+    visible = set(
+        person_list_visible(user=user)
+        .filter(pk__in=[r.related_person_id for r in rows] + [r.person_id for r in rows])
+        .values_list("pk", flat=True)
+    )
     result = []
     for rel in rows:
         incoming = rel.related_person_id == person.pk
         other = rel.person if incoming else rel.related_person
         other.name_revealed = other.pk in visible
-        result.append({"relationship": rel, "other": other, "incoming": incoming, "can_open": other.pk in visible})
+        result.append(
+            {"relationship": rel, "other": other, "incoming": incoming, "can_open": other.pk in visible}
+        )
     return result
 
 
 # Audit views for information governance.
+
 
 def person_audit_trail(*, user, person: Person, limit: int = 200):
     """Who has changed and who has viewed the person's record, newest first."""
@@ -380,10 +445,16 @@ def person_audit_trail(*, user, person: Person, limit: int = 200):
 
     require_perm(user, "people.view_audit_person", person)
     chain_pending_access_events()  # the trail shown is the chained one, up to now
-    changes = list(AuditEvent.objects.filter(person_id=person.pk).select_related("actor", "organisation")
-                   .order_by("-sequence")[:limit])
-    views = list(AccessEvent.objects.filter(person_id=person.pk).select_related("actor", "organisation")
-                 .order_by("-id")[:limit])
+    changes = list(
+        AuditEvent.objects.filter(person_id=person.pk)
+        .select_related("actor", "organisation")
+        .order_by("-sequence")[:limit]
+    )
+    views = list(
+        AccessEvent.objects.filter(person_id=person.pk)
+        .select_related("actor", "organisation")
+        .order_by("-id")[:limit]
+    )
     return changes, views
 
 
@@ -403,7 +474,15 @@ def user_list_nameable_for_person(*, person: Person):
     """Active users of organisations related to the person: those who may be named on a restricted record."""
     from casework.accounts.models import Organisation, User
 
-    related = [org.pk for org in Organisation.objects.filter(initiative_id=person.initiative_id).only("pk")
-               if policies.organisations_hold_relationship(person, {org.pk})]
-    return (User.objects.filter(memberships__organisation_id__in=related, memberships__is_active=True,
-                                is_active=True).distinct().order_by("first_name", "last_name"))
+    related = [
+        org.pk
+        for org in Organisation.objects.filter(initiative_id=person.initiative_id).only("pk")
+        if policies.organisations_hold_relationship(person, {org.pk})
+    ]
+    return (
+        User.objects.filter(
+            memberships__organisation_id__in=related, memberships__is_active=True, is_active=True
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )

@@ -15,7 +15,6 @@ from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, PermissionRefused, ValidationFailed
 from casework.core.permissions import require_perm
 from casework.people.errors import NhsNumberTaken, PossibleDuplicates
-from casework.people.policies import break_glass_organisation_ids
 from casework.people.identifiers import name_key, normalise_nhs_number, normalise_postcode
 from casework.people.models import (
     BreakGlassGrant,
@@ -25,13 +24,32 @@ from casework.people.models import (
     PersonRelationship,
     PersonRestrictedAccess,
 )
+from casework.people.policies import break_glass_organisation_ids
 from casework.people.selectors import MatchCriteria, person_find_matches
 
 PERSON_FIELDS = (
-    "given_name", "family_name", "other_names", "date_of_birth", "date_of_death", "nhs_number",
-    "local_identifier", "sex", "gender", "ethnicity", "preferred_language", "interpreter_needed",
-    "communication_needs", "accessible_format", "address_line_1", "address_line_2", "town", "postcode", "uprn",
-    "phone", "email", "preferred_contact_method",
+    "given_name",
+    "family_name",
+    "other_names",
+    "date_of_birth",
+    "date_of_death",
+    "nhs_number",
+    "local_identifier",
+    "sex",
+    "gender",
+    "ethnicity",
+    "preferred_language",
+    "interpreter_needed",
+    "communication_needs",
+    "accessible_format",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "uprn",
+    "phone",
+    "email",
+    "preferred_contact_method",
 )
 HOUSEHOLD_FIELDS = ("name", "address_line_1", "address_line_2", "town", "postcode", "uprn")
 
@@ -46,8 +64,19 @@ def _validation_failed(error: ValidationError) -> ValidationFailed:
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
-    for text_field in ("given_name", "family_name", "other_names", "local_identifier", "phone", "email",
-                       "address_line_1", "address_line_2", "town", "preferred_language", "name"):
+    for text_field in (
+        "given_name",
+        "family_name",
+        "other_names",
+        "local_identifier",
+        "phone",
+        "email",
+        "address_line_1",
+        "address_line_2",
+        "town",
+        "preferred_language",
+        "name",
+    ):
         if isinstance(data.get(text_field), str):
             data[text_field] = data[text_field].strip()
     if "nhs_number" in data:
@@ -88,7 +117,9 @@ def _acting_organisation_id(user) -> int:
 def _initiative_for(user, organisation_id: int) -> int:
     from casework.accounts.models import Organisation
 
-    initiative_id = Organisation.objects.filter(pk=organisation_id).values_list("initiative_id", flat=True).first()
+    initiative_id = (
+        Organisation.objects.filter(pk=organisation_id).values_list("initiative_id", flat=True).first()
+    )
     if initiative_id is None:
         raise DomainError("Your organisation is not part of a vulnerability initiative.")
     return initiative_id
@@ -103,15 +134,26 @@ def person_create(*, user, data: dict[str, Any], confirmed_new: bool = False) ->
     require_perm(user, "people.create_person")
     data = _normalise({k: v for k, v in data.items() if k in PERSON_FIELDS})
     organisation_id = _acting_organisation_id(user)
-    person = Person(**data, initiative_id=_initiative_for(user, organisation_id),
-                    created_by_organisation_id=organisation_id, created_by=user, modified_by=user)
+    person = Person(
+        **data,
+        initiative_id=_initiative_for(user, organisation_id),
+        created_by_organisation_id=organisation_id,
+        created_by=user,
+        modified_by=user,
+    )
     _full_clean(person, exclude=["initiative", "created_by_organisation"])
     _check_nhs_number_free(person.nhs_number)
     if not confirmed_new:
-        candidates = person_find_matches(user=user, criteria=MatchCriteria(
-            given_name=person.given_name, family_name=person.family_name, date_of_birth=person.date_of_birth,
-            postcode=person.postcode, nhs_number=person.nhs_number or "",
-        ))
+        candidates = person_find_matches(
+            user=user,
+            criteria=MatchCriteria(
+                given_name=person.given_name,
+                family_name=person.family_name,
+                date_of_birth=person.date_of_birth,
+                postcode=person.postcode,
+                nhs_number=person.nhs_number or "",
+            ),
+        )
         if candidates:
             raise PossibleDuplicates(candidates)
     person.given_name_key = name_key(person.given_name)
@@ -119,9 +161,14 @@ def person_create(*, user, data: dict[str, Any], confirmed_new: bool = False) ->
     try:
         with transaction.atomic():
             person.save(force_insert=True)
-            audit_record(user=user, verb="people.person_created", obj=person, person_id=person.pk,
-                         changes=field_changes({}, snapshot(person, PERSON_FIELDS)),
-                         reason="Confirmed not a duplicate of the likely matches shown" if confirmed_new else "")
+            audit_record(
+                user=user,
+                verb="people.person_created",
+                obj=person,
+                person_id=person.pk,
+                changes=field_changes({}, snapshot(person, PERSON_FIELDS)),
+                reason="Confirmed not a duplicate of the likely matches shown" if confirmed_new else "",
+            )
     except IntegrityError:
         _check_nhs_number_free(person.nhs_number)
         raise
@@ -145,8 +192,13 @@ def person_update(*, user, person: Person, version: int, data: dict[str, Any], r
     if not changes:
         return person
     update = {name: getattr(candidate, name) for name in changes}
-    update |= {"given_name_key": name_key(candidate.given_name), "family_name_key": name_key(candidate.family_name),
-               "version": version + 1, "modified_by": user, "modified_at": clock.now()}
+    update |= {
+        "given_name_key": name_key(candidate.given_name),
+        "family_name_key": name_key(candidate.family_name),
+        "version": version + 1,
+        "modified_by": user,
+        "modified_at": clock.now(),
+    }
     with transaction.atomic():
         updated = Person.objects.filter(pk=person.pk, version=version).update(**update)
         if not updated:
@@ -154,8 +206,14 @@ def person_update(*, user, person: Person, version: int, data: dict[str, Any], r
                 "Somebody else changed this record while you were editing it. "
                 "Your changes have not been saved: check the record and make them again."
             )
-        audit_record(user=user, verb="people.person_changed", obj=person, person_id=person.pk,
-                     changes=changes, reason=reason)
+        audit_record(
+            user=user,
+            verb="people.person_changed",
+            obj=person,
+            person_id=person.pk,
+            changes=changes,
+            reason=reason,
+        )
     person.refresh_from_db()
     return person
 
@@ -168,13 +226,21 @@ def person_set_restricted(*, user, person: Person, restricted: bool, reason: str
     if person.is_restricted == restricted:
         return person
     with transaction.atomic():
-        Person.objects.filter(pk=person.pk).update(is_restricted=restricted, version=person.version + 1,
-                                                   modified_by=user, modified_at=clock.now())
+        Person.objects.filter(pk=person.pk).update(
+            is_restricted=restricted, version=person.version + 1, modified_by=user, modified_at=clock.now()
+        )
         if restricted:
-            PersonRestrictedAccess.objects.get_or_create(person=person, user=user, defaults={"granted_by": user})
-        audit_record(user=user, verb="people.restriction_set" if restricted else "people.restriction_lifted",
-                     obj=person, person_id=person.pk,
-                     changes={"is_restricted": {"before": not restricted, "after": restricted}}, reason=reason)
+            PersonRestrictedAccess.objects.get_or_create(
+                person=person, user=user, defaults={"granted_by": user}
+            )
+        audit_record(
+            user=user,
+            verb="people.restriction_set" if restricted else "people.restriction_lifted",
+            obj=person,
+            person_id=person.pk,
+            changes={"is_restricted": {"before": not restricted, "after": restricted}},
+            reason=reason,
+        )
     person.refresh_from_db()
     return person
 
@@ -186,10 +252,17 @@ def restricted_access_grant(*, user, person: Person, grantee, reason: str = "") 
         raise ValidationFailed("That user is not part of this initiative", field="user")
     with transaction.atomic():
         access, created = PersonRestrictedAccess.objects.get_or_create(
-            person=person, user=grantee, defaults={"granted_by": user})
+            person=person, user=grantee, defaults={"granted_by": user}
+        )
         if created:
-            audit_record(user=user, verb="people.restricted_access_granted", obj=person, person_id=person.pk,
-                         changes={"named_user": {"before": None, "after": grantee.pk}}, reason=reason)
+            audit_record(
+                user=user,
+                verb="people.restricted_access_granted",
+                obj=person,
+                person_id=person.pk,
+                changes={"named_user": {"before": None, "after": grantee.pk}},
+                reason=reason,
+            )
     return access
 
 
@@ -198,8 +271,14 @@ def restricted_access_revoke(*, user, person: Person, grantee, reason: str = "")
     with transaction.atomic():
         deleted, _ = PersonRestrictedAccess.objects.filter(person=person, user=grantee).delete()
         if deleted:
-            audit_record(user=user, verb="people.restricted_access_revoked", obj=person, person_id=person.pk,
-                         changes={"named_user": {"before": grantee.pk, "after": None}}, reason=reason)
+            audit_record(
+                user=user,
+                verb="people.restricted_access_revoked",
+                obj=person,
+                person_id=person.pk,
+                changes={"named_user": {"before": grantee.pk, "after": None}},
+                reason=reason,
+            )
 
 
 def break_glass_open(*, user, person: Person, reason: str) -> BreakGlassGrant:
@@ -208,23 +287,41 @@ def break_glass_open(*, user, person: Person, reason: str) -> BreakGlassGrant:
     Refused for restricted people and for users who already have access. Flagged for the auditor's review.
     """
     if not reason or len(reason.strip()) < 10:
-        raise ValidationFailed("Explain why you need to open this record (at least 10 characters)", field="reason")
-    require_perm(user, "people.break_glass_person", person,
-                 "Break-glass access is not available for this record." if person.is_restricted
-                 else "You cannot use break-glass access for this record.")
+        raise ValidationFailed(
+            "Explain why you need to open this record (at least 10 characters)", field="reason"
+        )
+    require_perm(
+        user,
+        "people.break_glass_person",
+        person,
+        "Break-glass access is not available for this record."
+        if person.is_restricted
+        else "You cannot use break-glass access for this record.",
+    )
     actor = actor_for(user)
     allowed = break_glass_organisation_ids(user)
-    organisation_id = (actor.primary_organisation_id if actor.primary_organisation_id in allowed
-                       else min(allowed))
+    organisation_id = (
+        actor.primary_organisation_id if actor.primary_organisation_id in allowed else min(allowed)
+    )
     opened = clock.now()
     with transaction.atomic():
         grant = BreakGlassGrant.objects.create(
-            person=person, user=user, organisation_id=organisation_id, reason=reason.strip(), opened_at=opened,
+            person=person,
+            user=user,
+            organisation_id=organisation_id,
+            reason=reason.strip(),
+            opened_at=opened,
             expires_at=opened + datetime.timedelta(hours=settings.BREAK_GLASS_HOURS),
         )
-        audit_record(user=user, verb="people.break_glass_opened", obj=grant, person_id=person.pk,
-                     changes={"expires_at": {"before": None, "after": grant.expires_at}},
-                     reason=grant.reason, organisation_id=organisation_id)
+        audit_record(
+            user=user,
+            verb="people.break_glass_opened",
+            obj=grant,
+            person_id=person.pk,
+            changes={"expires_at": {"before": None, "after": grant.expires_at}},
+            reason=grant.reason,
+            organisation_id=organisation_id,
+        )
     return grant
 
 
@@ -237,12 +334,18 @@ def break_glass_review(*, user, grant: BreakGlassGrant, note: str) -> BreakGlass
     with transaction.atomic():
         grant.reviewed_by, grant.reviewed_at, grant.review_note = user, clock.now(), note.strip()
         grant.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
-        audit_record(user=user, verb="people.break_glass_reviewed", obj=grant, person_id=grant.person_id,
-                     changes={"review_note": {"before": "", "after": grant.review_note}})
+        audit_record(
+            user=user,
+            verb="people.break_glass_reviewed",
+            obj=grant,
+            person_id=grant.person_id,
+            changes={"review_note": {"before": "", "after": grant.review_note}},
+        )
     return grant
 
 
 # Households.
+
 
 def household_name_for(person: Person) -> str:
     """The name of a household made for the person: never a restricted person's name, which every colleague who
@@ -256,13 +359,22 @@ def household_create(*, user, data: dict[str, Any]) -> Household:
     require_perm(user, "people.create_person")
     data = _normalise({k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
     organisation_id = _acting_organisation_id(user)
-    household = Household(**data, initiative_id=_initiative_for(user, organisation_id),
-                          created_by_organisation_id=organisation_id, created_by=user, modified_by=user)
+    household = Household(
+        **data,
+        initiative_id=_initiative_for(user, organisation_id),
+        created_by_organisation_id=organisation_id,
+        created_by=user,
+        modified_by=user,
+    )
     _full_clean(household, exclude=["initiative", "created_by_organisation"])
     with transaction.atomic():
         household.save(force_insert=True)
-        audit_record(user=user, verb="people.household_created", obj=household,
-                     changes=field_changes({}, snapshot(household, HOUSEHOLD_FIELDS)))
+        audit_record(
+            user=user,
+            verb="people.household_created",
+            obj=household,
+            changes=field_changes({}, snapshot(household, HOUSEHOLD_FIELDS)),
+        )
     return household
 
 
@@ -279,18 +391,24 @@ def household_update(*, user, household: Household, version: int, data: dict[str
         return household
     with transaction.atomic():
         updated = Household.objects.filter(pk=household.pk, version=version).update(
-            **{name: getattr(candidate, name) for name in changes}, version=version + 1,
-            modified_by=user, modified_at=clock.now())
+            **{name: getattr(candidate, name) for name in changes},
+            version=version + 1,
+            modified_by=user,
+            modified_at=clock.now(),
+        )
         if not updated:
-            raise ConflictError("Somebody else changed this household while you were editing it. "
-                                "Your changes have not been saved: check it and make them again.")
+            raise ConflictError(
+                "Somebody else changed this household while you were editing it. "
+                "Your changes have not been saved: check it and make them again."
+            )
         audit_record(user=user, verb="people.household_changed", obj=household, changes=changes)
     household.refresh_from_db()
     return household
 
 
-def household_move_person(*, user, person: Person, household: Household, role: str,
-                          start_date: datetime.date | None = None) -> HouseholdMembership:
+def household_move_person(
+    *, user, person: Person, household: Household, role: str, start_date: datetime.date | None = None
+) -> HouseholdMembership:
     """Move a person into a household from a date, ending their current household membership the day before.
 
     The earlier membership is kept as history. Audited against the person.
@@ -300,23 +418,35 @@ def household_move_person(*, user, person: Person, household: Household, role: s
         raise ValidationFailed("That household belongs to another initiative", field="household")
     start = start_date or clock.today()
     with transaction.atomic():
-        current = HouseholdMembership.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
+        current = (
+            HouseholdMembership.objects.select_for_update()
+            .filter(person=person, end_date__isnull=True)
+            .first()
+        )
         if current is not None:
             if current.household_id == household.pk:
                 raise DomainError(f"{person.full_name} already lives in this household.")
             if start <= current.start_date:
-                raise ValidationFailed("The move must be after they joined their current household",
-                                       field="start_date")
+                raise ValidationFailed(
+                    "The move must be after they joined their current household", field="start_date"
+                )
             current.end_date = start - datetime.timedelta(days=1)
             current.modified_by = user
             current.save(update_fields=["end_date", "modified_by", "modified_at"])
         membership = HouseholdMembership.objects.create(
-            household=household, person=person, role=role, start_date=start, created_by=user, modified_by=user)
-        audit_record(user=user, verb="people.household_joined", obj=membership, person_id=person.pk,
-                     changes={"household": {"before": current.household_id if current else None,
-                                            "after": household.pk},
-                              "role": {"before": current.role if current else None, "after": role},
-                              "start_date": {"before": None, "after": start.isoformat()}})
+            household=household, person=person, role=role, start_date=start, created_by=user, modified_by=user
+        )
+        audit_record(
+            user=user,
+            verb="people.household_joined",
+            obj=membership,
+            person_id=person.pk,
+            changes={
+                "household": {"before": current.household_id if current else None, "after": household.pk},
+                "role": {"before": current.role if current else None, "after": role},
+                "start_date": {"before": None, "after": start.isoformat()},
+            },
+        )
     return membership
 
 
@@ -324,7 +454,11 @@ def household_leave(*, user, person: Person, end_date: datetime.date | None = No
     require_perm(user, "people.change_person", person, "You can read this record but not change it.")
     end = end_date or clock.today()
     with transaction.atomic():
-        current = HouseholdMembership.objects.select_for_update().filter(person=person, end_date__isnull=True).first()
+        current = (
+            HouseholdMembership.objects.select_for_update()
+            .filter(person=person, end_date__isnull=True)
+            .first()
+        )
         if current is None:
             raise DomainError(f"{person.full_name} is not living in a household on the record.")
         if end < current.start_date:
@@ -332,41 +466,76 @@ def household_leave(*, user, person: Person, end_date: datetime.date | None = No
         current.end_date = end
         current.modified_by = user
         current.save(update_fields=["end_date", "modified_by", "modified_at"])
-        audit_record(user=user, verb="people.household_left", obj=current, person_id=person.pk,
-                     changes={"end_date": {"before": None, "after": end.isoformat()}})
+        audit_record(
+            user=user,
+            verb="people.household_left",
+            obj=current,
+            person_id=person.pk,
+            changes={"end_date": {"before": None, "after": end.isoformat()}},
+        )
     return current
 
 
 # Relationships between people.
 
-def relationship_create(*, user, person: Person, related_person: Person, kind: str, description: str = "",
-                        start_date: datetime.date | None = None) -> PersonRelationship:
+
+def relationship_create(
+    *,
+    user,
+    person: Person,
+    related_person: Person,
+    kind: str,
+    description: str = "",
+    start_date: datetime.date | None = None,
+) -> PersonRelationship:
     require_perm(user, "people.change_person", person, "You can read this record but not change it.")
     if related_person.pk == person.pk:
         raise ValidationFailed("A person cannot be related to themselves", field="related_person")
     if related_person.initiative_id != person.initiative_id:
         raise ValidationFailed("That person is not in this initiative", field="related_person")
-    if PersonRelationship.objects.filter(person=person, related_person=related_person, kind=kind,
-                                         end_date__isnull=True).exists():
+    if PersonRelationship.objects.filter(
+        person=person, related_person=related_person, kind=kind, end_date__isnull=True
+    ).exists():
         raise DomainError("This relationship is already recorded.")
     with transaction.atomic():
         rel = PersonRelationship.objects.create(
-            person=person, related_person=related_person, kind=kind, description=description.strip(),
-            start_date=start_date, created_by=user, modified_by=user)
-        audit_record(user=user, verb="people.relationship_added", obj=rel, person_id=person.pk,
-                     changes={"related_person": {"before": None, "after": related_person.pk},
-                              "kind": {"before": None, "after": kind}})
+            person=person,
+            related_person=related_person,
+            kind=kind,
+            description=description.strip(),
+            start_date=start_date,
+            created_by=user,
+            modified_by=user,
+        )
+        audit_record(
+            user=user,
+            verb="people.relationship_added",
+            obj=rel,
+            person_id=person.pk,
+            changes={
+                "related_person": {"before": None, "after": related_person.pk},
+                "kind": {"before": None, "after": kind},
+            },
+        )
     return rel
 
 
-def relationship_end(*, user, relationship: PersonRelationship, end_date: datetime.date | None = None) -> None:
-    require_perm(user, "people.change_person", relationship.person, "You can read this record but not change it.")
+def relationship_end(
+    *, user, relationship: PersonRelationship, end_date: datetime.date | None = None
+) -> None:
+    require_perm(
+        user, "people.change_person", relationship.person, "You can read this record but not change it."
+    )
     if relationship.end_date:
         raise DomainError("This relationship has already ended.")
     with transaction.atomic():
         relationship.end_date = end_date or clock.today()
         relationship.modified_by = user
         relationship.save(update_fields=["end_date", "modified_by", "modified_at"])
-        audit_record(user=user, verb="people.relationship_ended", obj=relationship,
-                     person_id=relationship.person_id,
-                     changes={"end_date": {"before": None, "after": relationship.end_date.isoformat()}})
+        audit_record(
+            user=user,
+            verb="people.relationship_ended",
+            obj=relationship,
+            person_id=relationship.person_id,
+            changes={"end_date": {"before": None, "after": relationship.end_date.isoformat()}},
+        )

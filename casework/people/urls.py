@@ -14,7 +14,11 @@ urlpatterns = [
     path("<id:person_id>/audit", views.person_audit, name="person_audit"),
     path("<id:person_id>/household", views.person_move_household, name="person_move_household"),
     path("<id:person_id>/relationships/new", views.person_relationship_add, name="person_relationship_add"),
-    path("<id:person_id>/relationships/<id:relationship_id>/end", views.relationship_end, name="relationship_end"),
+    path(
+        "<id:person_id>/relationships/<id:relationship_id>/end",
+        views.relationship_end,
+        name="relationship_end",
+    ),
     path("households/new", views.household_create, name="household_create"),
     path("households/<id:household_id>/", views.household_detail, name="household_detail"),
     path("households/<id:household_id>/edit", views.household_edit, name="household_edit"),

@@ -64,8 +64,11 @@ def person_create(request):
     candidates = None
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.person_create(user=request.user, data=form.cleaned_data,
-                                            confirmed_new=request.POST.get("confirmed_new") == "yes")
+            person = services.person_create(
+                user=request.user,
+                data=form.cleaned_data,
+                confirmed_new=request.POST.get("confirmed_new") == "yes",
+            )
         except PossibleDuplicates as error:
             candidates = error.candidates
         except DomainError as error:
@@ -94,8 +97,10 @@ def person_detail(request, person_id: int):
         "can_record_contact": has_perm(user, "contacts.record_contact_person", person),
     }
     # The newest contacts, and whether there are more (one row more is read, not counted).
-    newest = list(contacts_for_person(user=user, person_id=person.pk)[:PERSON_PAGE_CONTACTS + 1])
-    context.update(person_contacts=newest[:PERSON_PAGE_CONTACTS], more_contacts=len(newest) > PERSON_PAGE_CONTACTS)
+    newest = list(contacts_for_person(user=user, person_id=person.pk)[: PERSON_PAGE_CONTACTS + 1])
+    context.update(
+        person_contacts=newest[:PERSON_PAGE_CONTACTS], more_contacts=len(newest) > PERSON_PAGE_CONTACTS
+    )
     return render(request, "people/person_detail.html", context)
 
 
@@ -105,12 +110,16 @@ def person_edit(request, person_id: int):
     except PermissionRefused as error:
         _refuse(error)
     initial = {"version": person.version}
-    form = PersonEditForm(request.POST or None, instance=person if not request.POST else None, initial=initial)
+    form = PersonEditForm(
+        request.POST or None, instance=person if not request.POST else None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version, reason = data.pop("version"), data.pop("reason", "")
         try:
-            services.person_update(user=request.user, person=person, version=version, data=data, reason=reason)
+            services.person_update(
+                user=request.user, person=person, version=version, data=data, reason=reason
+            )
         except DomainError as error:
             apply_service_error(form, error)
         else:
@@ -132,14 +141,19 @@ def person_break_glass(request, person_id: int):
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            grant = services.break_glass_open(user=request.user, person=person, reason=form.cleaned_data["reason"])
+            grant = services.break_glass_open(
+                user=request.user, person=person, reason=form.cleaned_data["reason"]
+            )
         except DomainError as error:
             apply_service_error(form, error)
         except PermissionRefused as error:
             _refuse(error)
         else:
-            messages.success(request, f"You have access to this record until {grant.expires_at:%H:%M}. "
-                                      "Your access is flagged for review.")
+            messages.success(
+                request,
+                f"You have access to this record until {grant.expires_at:%H:%M}. "
+                "Your access is flagged for review.",
+            )
             return redirect(person)
     return render(request, "people/person_break_glass.html", {"card": card, "form": form})
 
@@ -148,22 +162,30 @@ def person_restriction(request, person_id: int):
     person = Person.objects.filter(pk=person_id).first()
     if person is None or not has_perm(request.user, "people.manage_restriction_person", person):
         raise Http404("No person found")
-    form = RestrictionForm(request.POST if request.POST.get("action") == "restriction" else None,
-                           initial={"restricted": "yes" if person.is_restricted else "no"})
-    named_form = NamedUserForm(request.POST if request.POST.get("action") == "name" else None,
-                               users=selectors.user_list_nameable_for_person(person=person))
+    form = RestrictionForm(
+        request.POST if request.POST.get("action") == "restriction" else None,
+        initial={"restricted": "yes" if person.is_restricted else "no"},
+    )
+    named_form = NamedUserForm(
+        request.POST if request.POST.get("action") == "name" else None,
+        users=selectors.user_list_nameable_for_person(person=person),
+    )
     try:
         if request.method == "POST":
             action = request.POST.get("action")
             if action == "restriction" and form.is_valid():
-                services.person_set_restricted(user=request.user, person=person,
-                                               restricted=form.cleaned_data["restricted"],
-                                               reason=form.cleaned_data["reason"])
+                services.person_set_restricted(
+                    user=request.user,
+                    person=person,
+                    restricted=form.cleaned_data["restricted"],
+                    reason=form.cleaned_data["reason"],
+                )
                 messages.success(request, "The restriction has been updated.")
                 return redirect("people:person_restriction", person_id=person.pk)
             if action == "name" and named_form.is_valid():
-                services.restricted_access_grant(user=request.user, person=person,
-                                                 grantee=named_form.cleaned_data["user"])
+                services.restricted_access_grant(
+                    user=request.user, person=person, grantee=named_form.cleaned_data["user"]
+                )
                 messages.success(request, "The user has been named on this record.")
                 return redirect("people:person_restriction", person_id=person.pk)
             if action == "unname":
@@ -176,10 +198,16 @@ def person_restriction(request, person_id: int):
         apply_service_error(form if request.POST.get("action") == "restriction" else named_form, error)
     except PermissionRefused as error:
         _refuse(error)
-    return render(request, "people/person_restriction.html", {
-        "person": person, "form": form, "named_form": named_form,
-        "named_users": selectors.restricted_access_list(person=person),
-    })
+    return render(
+        request,
+        "people/person_restriction.html",
+        {
+            "person": person,
+            "form": form,
+            "named_form": named_form,
+            "named_users": selectors.restricted_access_list(person=person),
+        },
+    )
 
 
 def person_audit(request, person_id: int):
@@ -198,21 +226,35 @@ def person_move_household(request, person_id: int):
         _refuse(error)
     households = []
     if person.postcode:
-        households = list(selectors.household_list_visible(user=request.user)
-                          .filter(postcode=person.postcode).order_by("name")[:20])
+        households = list(
+            selectors.household_list_visible(user=request.user)
+            .filter(postcode=person.postcode)
+            .order_by("name")[:20]
+        )
     form = HouseholdMoveForm(request.POST or None, households=households)
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["household"] == "new":
-                household = services.household_create(user=request.user, data={
-                    "name": services.household_name_for(person), "address_line_1": person.address_line_1,
-                    "address_line_2": person.address_line_2, "town": person.town, "postcode": person.postcode,
-                    "uprn": person.uprn})
+                household = services.household_create(
+                    user=request.user,
+                    data={
+                        "name": services.household_name_for(person),
+                        "address_line_1": person.address_line_1,
+                        "address_line_2": person.address_line_2,
+                        "town": person.town,
+                        "postcode": person.postcode,
+                        "uprn": person.uprn,
+                    },
+                )
             else:
                 household = next(h for h in households if str(h.pk) == form.cleaned_data["household"])
-            services.household_move_person(user=request.user, person=person, household=household,
-                                           role=form.cleaned_data["role"],
-                                           start_date=form.cleaned_data["start_date"])
+            services.household_move_person(
+                user=request.user,
+                person=person,
+                household=household,
+                role=form.cleaned_data["role"],
+                start_date=form.cleaned_data["start_date"],
+            )
         except DomainError as error:
             apply_service_error(form, error)
         else:
@@ -229,15 +271,20 @@ def person_relationship_add(request, person_id: int):
     form = RelationshipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # The related person need only be on the index: the relationship does not open their record.
-        related = Person.objects.filter(pk=form.cleaned_data["related_person"],
-                                        initiative_id=person.initiative_id).first()
+        related = Person.objects.filter(
+            pk=form.cleaned_data["related_person"], initiative_id=person.initiative_id
+        ).first()
         if related is None:
             form.add_error("related_person", "There is no person with that Casework ID")
         else:
             try:
-                services.relationship_create(user=request.user, person=person, related_person=related,
-                                             kind=form.cleaned_data["kind"],
-                                             description=form.cleaned_data["description"])
+                services.relationship_create(
+                    user=request.user,
+                    person=person,
+                    related_person=related,
+                    kind=form.cleaned_data["kind"],
+                    description=form.cleaned_data["description"],
+                )
             except DomainError as error:
                 apply_service_error(form, error)
             else:
@@ -281,21 +328,30 @@ def household_create(request):
 
 def household_detail(request, household_id: int):
     household = selectors.household_get_for_user(user=request.user, household_id=household_id)
-    return render(request, "people/household_detail.html", {
-        "household": household,
-        "members": selectors.household_members(user=request.user, household=household),
-        "former_members": selectors.household_members(user=request.user, household=household, current=False),
-        "can_change": has_perm(request.user, "people.change_household", household),
-        "can_raise_case": has_perm(request.user, "cases.raise_case"),
-    })
+    return render(
+        request,
+        "people/household_detail.html",
+        {
+            "household": household,
+            "members": selectors.household_members(user=request.user, household=household),
+            "former_members": selectors.household_members(
+                user=request.user, household=household, current=False
+            ),
+            "can_change": has_perm(request.user, "people.change_household", household),
+            "can_raise_case": has_perm(request.user, "cases.raise_case"),
+        },
+    )
 
 
 def household_edit(request, household_id: int):
     household = selectors.household_get_for_user(user=request.user, household_id=household_id)
     if not has_perm(request.user, "people.change_household", household):
         raise PermissionDenied("You can read this household but not change it.")
-    form = HouseholdEditForm(request.POST or None, instance=household if not request.POST else None,
-                             initial={"version": household.version})
+    form = HouseholdEditForm(
+        request.POST or None,
+        instance=household if not request.POST else None,
+        initial={"version": household.version},
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
@@ -307,4 +363,3 @@ def household_edit(request, household_id: int):
             messages.success(request, "The household has been updated.")
             return redirect(household)
     return render(request, "people/household_edit.html", {"household": household, "form": form})
-

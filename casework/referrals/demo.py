@@ -169,6 +169,12 @@ def _advocacy_decided(*, user, case) -> None:
 
     if advocacy_decision_current(case=case, activity="assessment") is None:
         careact.advocacy_decision_record(
-            user=user, case=case, activity="assessment", difficulty_understanding=False,
-            difficulty_retaining=False, difficulty_using_or_weighing=False, difficulty_communicating=False,
-            appropriate_person=False)
+            user=user,
+            case=case,
+            activity="assessment",
+            difficulty_understanding=False,
+            difficulty_retaining=False,
+            difficulty_using_or_weighing=False,
+            difficulty_communicating=False,
+            appropriate_person=False,
+        )

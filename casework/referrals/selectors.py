@@ -120,12 +120,20 @@ def referrals_for_case_page(*, user, case, limit: int = 50) -> list[Referral]:
     """The case's referrals as referral_list_for_case gives them, newest first, for the case's own page: the
     basis joined, the case given, and the organisations and users they name read in one query each (joined,
     the nine-table query cost PostgreSQL 4 ms of planning even for a case with no referrals)."""
-    referrals = list(referral_list_for_case(user=user, case=case).select_related(None).select_related("basis")
-                     [:limit])
+    referrals = list(
+        referral_list_for_case(user=user, case=case).select_related(None).select_related("basis")[:limit]
+    )
     for referral in referrals:
         referral.case = case
-    fill_foreign_keys(referrals, "referring_organisation", "delivery_organisation", "sent_by", "responded_by",
-                      "plan_recorded_by", "closed_by")
+    fill_foreign_keys(
+        referrals,
+        "referring_organisation",
+        "delivery_organisation",
+        "sent_by",
+        "responded_by",
+        "plan_recorded_by",
+        "closed_by",
+    )
     return referrals
 
 

@@ -195,7 +195,8 @@ def referral_detail(request, referral_id: int):
             "accept_form": AcceptForm(initial={"version": referral.version}, auto_id="accept-%s"),
             "case": referral.case if referral.side == "responsible" else None,
             # The delivery organisation never opens the case, so it raises a concern about the person here.
-            "can_raise_concern": referral.side == "delivery" and referral.case.person_id is not None
+            "can_raise_concern": referral.side == "delivery"
+            and referral.case.person_id is not None
             and has_perm(request.user, "safeguarding.raise_concern"),
         },
     )

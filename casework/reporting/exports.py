@@ -28,8 +28,18 @@ from casework.core.permissions import has_perm
 
 # The columns common to both snapshots: what the Case index page shows, and no one's personal details.
 INDEX_COLUMNS = [
-    "reference", "risk_category", "priority", "status", "stage", "area", "raised_on", "allocated_on", "closed_on",
-    "responsible_organisation", "allocated_team", "primary_worker",
+    "reference",
+    "risk_category",
+    "priority",
+    "status",
+    "stage",
+    "area",
+    "raised_on",
+    "allocated_on",
+    "closed_on",
+    "responsible_organisation",
+    "allocated_team",
+    "primary_worker",
 ]
 # An organisation's own cases come with who they are about; the initiative-wide index never does (issue 12):
 # each responsible organisation downloads its own cases with their details, the lead sees only who holds what.
@@ -48,32 +58,56 @@ def snapshot_queryset(*, user, scope: str) -> QuerySet:
         raise PermissionRefused("You cannot download this case index.")
     actor = actor_for(user)
     if scope == "initiative":
-        initiatives = [i for i in actor.lead_of_initiative_ids if actor.has_lead_role(Role.INITIATIVE_ADMIN, i)]
+        initiatives = [
+            i for i in actor.lead_of_initiative_ids if actor.has_lead_role(Role.INITIATIVE_ADMIN, i)
+        ]
         qs = Case.objects.filter(initiative_id__in=initiatives)
     else:
-        qs = Case.objects.filter(Q(initiative_id__in=actor.initiative_ids) & holder_q(
-            actor.casework_organisation_ids | actor.auditing_organisation_ids))
+        qs = Case.objects.filter(
+            Q(initiative_id__in=actor.initiative_ids)
+            & holder_q(actor.casework_organisation_ids | actor.auditing_organisation_ids)
+        )
     restricted = Q(person__is_restricted=True)
 
     def guarded(expression):
         # A restricted person's identifying details never leave in a snapshot.
         return Conditional(When(restricted, then=Value("")), default=expression, output_field=CharField())
 
-    person = [
-        "person_id", "household_id",
-        Conditional(When(restricted, then=Value(RESTRICTED)),
-                    default=Coalesce(Concat(F("person__given_name"), Value(" "), F("person__family_name")),
-                                     F("household__name")), output_field=CharField()),
-        guarded(Cast(F("person__date_of_birth"), CharField())),
-        guarded(Coalesce(F("person__nhs_number"), Value(""))),
-        guarded(Coalesce(F("person__postcode"), F("household__postcode"))),
-    ] if scope == "organisation" else []
+    person = (
+        [
+            "person_id",
+            "household_id",
+            Conditional(
+                When(restricted, then=Value(RESTRICTED)),
+                default=Coalesce(
+                    Concat(F("person__given_name"), Value(" "), F("person__family_name")),
+                    F("household__name"),
+                ),
+                output_field=CharField(),
+            ),
+            guarded(Cast(F("person__date_of_birth"), CharField())),
+            guarded(Coalesce(F("person__nhs_number"), Value(""))),
+            guarded(Coalesce(F("person__postcode"), F("household__postcode"))),
+        ]
+        if scope == "organisation"
+        else []
+    )
     return qs.order_by("id").values_list(
-        "reference", *person,
-        Coalesce(F("risk_category__label"), Value("")), "priority", "status", "stage", "area",
-        TruncDate("raised_at"), TruncDate("allocated_at"), TruncDate("closed_at"),
-        Coalesce(F("responsible_organisation__name"), Value("")), Coalesce(F("allocated_team__name"), Value("")),
-        Coalesce(Concat(F("primary_worker__first_name"), Value(" "), F("primary_worker__last_name")), Value("")),
+        "reference",
+        *person,
+        Coalesce(F("risk_category__label"), Value("")),
+        "priority",
+        "status",
+        "stage",
+        "area",
+        TruncDate("raised_at"),
+        TruncDate("allocated_at"),
+        TruncDate("closed_at"),
+        Coalesce(F("responsible_organisation__name"), Value("")),
+        Coalesce(F("allocated_team__name"), Value("")),
+        Coalesce(
+            Concat(F("primary_worker__first_name"), Value(" "), F("primary_worker__last_name")), Value("")
+        ),
     )
 
 
@@ -86,8 +120,11 @@ def _audited(rows: Iterator[bytes], *, user, scope: str, fmt: str, counter) -> I
             yield from rows
         finally:
             with request_context(ctx.request_id, ctx.channel):
-                access_record(user=user, verb="reporting.case_snapshot_downloaded",
-                              details={"scope": scope, "format": fmt, "rows": counter()})
+                access_record(
+                    user=user,
+                    verb="reporting.case_snapshot_downloaded",
+                    details={"scope": scope, "format": fmt, "rows": counter()},
+                )
 
     return stream()
 

@@ -18,13 +18,18 @@ router = Router(tags=["safeguarding"])
 
 
 class ConcernIn(InputSchema):
-    person_id: Id | None = Field(None, description="Required unless contact_id or referral_id names where "
-                                                   "it came from")
+    person_id: Id | None = Field(
+        None, description="Required unless contact_id or referral_id names where it came from"
+    )
     case_id: Id | None = None
-    contact_id: Id | None = Field(None, description="The contact the concern was raised from (its case and "
-                                                    "person are the concern's)")
-    referral_id: Id | None = Field(None, description="The referral a delivery organisation raises it from "
-                                                     "(its case and the case's person are the concern's)")
+    contact_id: Id | None = Field(
+        None, description="The contact the concern was raised from (its case and person are the concern's)"
+    )
+    referral_id: Id | None = Field(
+        None,
+        description="The referral a delivery organisation raises it from "
+        "(its case and the case's person are the concern's)",
+    )
     at_risk: Code
     at_risk_name: str = Field("", max_length=200)
     what_happened: Text
@@ -35,8 +40,10 @@ class ConcernIn(InputSchema):
 
 class ConcernOut(Schema):
     id: int
-    person_id: int | None = Field(description="None to a raiser who may not open the person's record (a "
-                                              "delivery organisation raising it from a referral)")
+    person_id: int | None = Field(
+        description="None to a raiser who may not open the person's record (a "
+        "delivery organisation raising it from a referral)"
+    )
     case_id: int | None
     organisation_id: int
     raised_by_organisation_id: int
@@ -48,9 +55,11 @@ class ConcernOut(Schema):
     immediate_danger: bool
     called_999: bool
     abuse_types: list[str]
-    routing: str = Field(description="own_team: the raiser's organisation's safeguarding team; lead_team: "
-                                     "the lead organisation's (the raiser's has none); no_team: no team "
-                                     "anywhere, the lead's managers and organisation admins were alerted")
+    routing: str = Field(
+        description="own_team: the raiser's organisation's safeguarding team; lead_team: "
+        "the lead organisation's (the raiser's has none); no_team: no team "
+        "anywhere, the lead's managers and organisation admins were alerted"
+    )
     routed_to_organisation_id: int
     routed_to_team_id: int | None
     routed_to: str = Field(description="Who received it, in words")
@@ -70,24 +79,32 @@ def raise_concern(request, payload: ConcernIn):
     if payload.contact_id:
         from casework.contacts.selectors import contact_get_for_user
 
-        contact = contact_get_for_user(user=request.user, contact_id=payload.contact_id, purpose="opened_for_change")
+        contact = contact_get_for_user(
+            user=request.user, contact_id=payload.contact_id, purpose="opened_for_change"
+        )
         case, person = contact.case, contact.person
     elif payload.referral_id:
         from casework.referrals.selectors import referral_get_for_user
 
-        referral = referral_get_for_user(user=request.user, referral_id=payload.referral_id,
-                                         purpose="opened_for_change")
+        referral = referral_get_for_user(
+            user=request.user, referral_id=payload.referral_id, purpose="opened_for_change"
+        )
         case, person = referral.case, referral.case.person
     if payload.case_id and (case is None or case.pk != payload.case_id):
         case = case_get_for_user(user=request.user, case_id=payload.case_id, purpose="opened_for_change")
     if payload.person_id and (person is None or person.pk != payload.person_id):
-        person = person_get_for_user(user=request.user, person_id=payload.person_id, purpose="opened_for_change")
+        person = person_get_for_user(
+            user=request.user, person_id=payload.person_id, purpose="opened_for_change"
+        )
     if person is None:
-        raise ValidationFailed("Say who the concern is about: person_id, or the contact_id or referral_id it "
-                               "came from", field="person_id")
+        raise ValidationFailed(
+            "Say who the concern is about: person_id, or the contact_id or referral_id it came from",
+            field="person_id",
+        )
     data = payload.dict(exclude={"person_id", "case_id", "contact_id", "referral_id"})
-    concern = services.concern_raise(user=request.user, person=person, case=case, contact=contact,
-                                     referral=referral, **data)
+    concern = services.concern_raise(
+        user=request.user, person=person, case=case, contact=contact, referral=referral, **data
+    )
     if referral is not None and not has_perm(request.user, "cases.view_case", case):
         # Raised from a referral by the delivery organisation: it is told where the concern went, never which
         # case or record it is on (a referral is not a relationship with the person).

@@ -40,5 +40,6 @@ def can_raise_concern(user) -> bool:
 def can_view_concern_list(user) -> bool:
     """The list of concerns: safeguarding team members, and managers (who see their organisation's)."""
     actor = actor_for(user)
-    return bool(actor.safeguarding_team_ids) or bool(actor.organisations_with_role(Role.TEAM_MANAGER,
-                                                                                  Role.CASE_MANAGER))
+    return bool(actor.safeguarding_team_ids) or bool(
+        actor.organisations_with_role(Role.TEAM_MANAGER, Role.CASE_MANAGER)
+    )

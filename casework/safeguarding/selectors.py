@@ -19,8 +19,11 @@ def concern_list_visible(*, user) -> QuerySet[SafeguardingConcern]:
     """Twin of policies.can_view_concern."""
     actor = actor_for(user)
     managing = actor.organisations_with_role(Role.TEAM_MANAGER, Role.CASE_MANAGER)
-    q = Q(routed_to_team_id__in=safeguarding_team_ids(user)) | Q(organisation_id__in=managing) | Q(
-        case__primary_worker_id=user.pk)
+    q = (
+        Q(routed_to_team_id__in=safeguarding_team_ids(user))
+        | Q(organisation_id__in=managing)
+        | Q(case__primary_worker_id=user.pk)
+    )
     if managing:
         q |= Q(routed_to_team__isnull=True, routed_to_organisation_id__in=managing)
     return SafeguardingConcern.objects.filter(q)
@@ -37,13 +40,21 @@ def concern_get_for_user(*, user, concern_id: int, purpose: str = "viewed") -> S
     from casework.audit.services import access_record
     from casework.people.selectors import person_names_reveal
 
-    concern = (concern_list_visible(user=user)
-               .select_related(*LIST_RELATED, "created_by", "contact", "referral")
-               .filter(pk=concern_id).first())
+    concern = (
+        concern_list_visible(user=user)
+        .select_related(*LIST_RELATED, "created_by", "contact", "referral")
+        .filter(pk=concern_id)
+        .first()
+    )
     if concern is None:
         raise Http404("No concern found")
-    access_record(user=user, verb=f"safeguarding.concern_{purpose}", obj=concern, person_id=concern.person_id,
-                  case_id=concern.case_id)
+    access_record(
+        user=user,
+        verb=f"safeguarding.concern_{purpose}",
+        obj=concern,
+        person_id=concern.person_id,
+        case_id=concern.case_id,
+    )
     if concern.person.is_restricted:
         person_names_reveal(user=user, people=[concern.person])
         if concern.routed_to_team_id in actor_for(user).team_ids:
@@ -57,8 +68,11 @@ def concern_list_for_user(*, user) -> QuerySet[SafeguardingConcern]:
 
 
 def concerns_for_case(*, user, case) -> list[SafeguardingConcern]:
-    return list(concern_list_visible(user=user).filter(case=case).select_related("routed_to_team",
-                                                                                "routed_to_organisation"))
+    return list(
+        concern_list_visible(user=user)
+        .filter(case=case)
+        .select_related("routed_to_team", "routed_to_organisation")
+    )
 
 
 def case_has_concern(*, case) -> bool:
@@ -102,9 +116,15 @@ def concern_raising_organisation_id(*, user, case=None) -> int:
 
 def _staffed() -> Exists:
     """Someone active who changes records is in the team: a team nobody is in would reach no one."""
-    return Exists(Membership.objects.filter(
-        team_id=OuterRef("pk"), organisation_id=OuterRef("organisation_id"), is_active=True,
-        user__is_active=True, role__in=EDITING_ROLES))
+    return Exists(
+        Membership.objects.filter(
+            team_id=OuterRef("pk"),
+            organisation_id=OuterRef("organisation_id"),
+            is_active=True,
+            user__is_active=True,
+            role__in=EDITING_ROLES,
+        )
+    )
 
 
 def concern_route(*, organisation_id: int) -> Route:
@@ -117,8 +137,11 @@ def concern_route(*, organisation_id: int) -> Route:
     raised_by = Organisation.objects.select_related("initiative__lead_organisation").get(pk=organisation_id)
     lead = raised_by.initiative.lead_organisation if raised_by.initiative_id else raised_by
     teams: dict[int, Team] = {}
-    for team in (Team.objects.filter(is_safeguarding=True, organisation_id__in={raised_by.pk, lead.pk})
-                 .filter(_staffed()).order_by("id")):
+    for team in (
+        Team.objects.filter(is_safeguarding=True, organisation_id__in={raised_by.pk, lead.pk})
+        .filter(_staffed())
+        .order_by("id")
+    ):
         teams.setdefault(team.organisation_id, team)
     if raised_by.pk in teams:
         return Route(Routing.OWN_TEAM, raised_by, raised_by, teams[raised_by.pk])
@@ -130,6 +153,13 @@ def concern_route(*, organisation_id: int) -> Route:
 def concern_fallback_recipients(*, organisation_id: int) -> list[User]:
     """Who is alerted to a concern that reached no safeguarding team: the organisation's active team managers
     (who may open it) and organisation admins (who can set up the team)."""
-    return list(User.objects.filter(
-        is_active=True, memberships__organisation_id=organisation_id, memberships__is_active=True,
-        memberships__role__in=[Role.TEAM_MANAGER, Role.ORG_ADMIN]).distinct().order_by("id"))
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=organisation_id,
+            memberships__is_active=True,
+            memberships__role__in=[Role.TEAM_MANAGER, Role.ORG_ADMIN],
+        )
+        .distinct()
+        .order_by("id")
+    )

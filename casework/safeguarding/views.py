@@ -21,7 +21,8 @@ def _subject(request):
     referral), each loaded through its own selector (404 if the user may not open it)."""
     case = contact = referral = None
     contact_id, case_id, referral_id, person_id = (
-        limits.id_from(request.GET.get(name)) for name in ("contact", "case", "referral", "person"))
+        limits.id_from(request.GET.get(name)) for name in ("contact", "case", "referral", "person")
+    )
     if contact_id:
         from casework.contacts.selectors import contact_get_for_user
 
@@ -35,7 +36,9 @@ def _subject(request):
         # person it supports.
         from casework.referrals.selectors import referral_get_for_user
 
-        referral = referral_get_for_user(user=request.user, referral_id=referral_id, purpose="opened_for_change")
+        referral = referral_get_for_user(
+            user=request.user, referral_id=referral_id, purpose="opened_for_change"
+        )
         case, person = referral.case, referral.case.person
     elif person_id:
         person = person_get_for_user(user=request.user, person_id=person_id, purpose="opened_for_change")
@@ -50,13 +53,20 @@ def concern_raise(request):
     """Raise a safeguarding concern from a contact, a case, a referral or a person; told where it went."""
     if not has_perm(request.user, "safeguarding.raise_concern"):
         raise PermissionDenied(
-            "Only people doing casework can raise a concern here: phone your safeguarding lead.")
+            "Only people doing casework can raise a concern here: phone your safeguarding lead."
+        )
     person, case, contact, referral = _subject(request)
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            concern = services.concern_raise(user=request.user, person=person, case=case, contact=contact,
-                                             referral=referral, **form.cleaned_data)
+            concern = services.concern_raise(
+                user=request.user,
+                person=person,
+                case=case,
+                contact=contact,
+                referral=referral,
+                **form.cleaned_data,
+            )
         except DomainError as error:
             apply_service_error(form, error)
         except PermissionRefused as error:
@@ -68,20 +78,35 @@ def concern_raise(request):
             return redirect(referral or case or person)
     raising_for = selectors.concern_raising_organisation_id(user=request.user, case=case)
     route = selectors.concern_route(organisation_id=raising_for)
-    return render(request, "safeguarding/concern_raise.html", {"form": form, "case": case, "person": person,
-                                                               "contact": contact, "referral": referral,
-                                                               "route": route})
+    return render(
+        request,
+        "safeguarding/concern_raise.html",
+        {
+            "form": form,
+            "case": case,
+            "person": person,
+            "contact": contact,
+            "referral": referral,
+            "route": route,
+        },
+    )
 
 
 def concern_list(request):
     """The concerns the user may see, newest first: a safeguarding team's work list."""
-    require_page_perm(request.user, "safeguarding.view_concern_list",
-                      message="The list of safeguarding concerns is for safeguarding teams and managers.")
+    require_page_perm(
+        request.user,
+        "safeguarding.view_concern_list",
+        message="The list of safeguarding concerns is for safeguarding teams and managers.",
+    )
     page, page_range = paginate(request, selectors.concern_list_for_user(user=request.user))
     if page.object_list:
         # A list names the people its concerns are about: one access event for the page, naming them.
-        access_record(user=request.user, verb="safeguarding.concern_list_viewed",
-                      details={"concerns": [concern.pk for concern in page.object_list], "page": page.number})
+        access_record(
+            user=request.user,
+            verb="safeguarding.concern_list_viewed",
+            details={"concerns": [concern.pk for concern in page.object_list], "page": page.number},
+        )
     return render(request, "safeguarding/concern_list.html", {"page": page, "page_range": page_range})
 
 

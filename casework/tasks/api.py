@@ -205,7 +205,8 @@ def complete(request, task_id: Id, payload: CompleteIn, response: HttpResponse):
     if task.kind == TaskKind.ADVICE_CHECK:
         # Its outcome must be recorded with it (contacts.advice_check_record).
         raise ValidationFailed(
-            f"Record whether the advice helped: POST /api/v1/contacts/advice-checks/{task.pk}", field="outcome"
+            f"Record whether the advice helped: POST /api/v1/contacts/advice-checks/{task.pk}",
+            field="outcome",
         )
     services.task_complete(
         user=request.user, task=task, note=payload.note, version=expected_version(request, payload.version)

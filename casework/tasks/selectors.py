@@ -139,7 +139,8 @@ def tasks_for_case(*, user, case: Case, status: str = TaskStatus.OPEN) -> QueryS
     if not actor.casework_organisation_ids or not has_perm(user, "cases.view_case", case):
         return Task.objects.none()
     qs = Task.objects.filter(case_id=case.pk, organisation_id__in=actor.casework_organisation_ids).filter(
-        _responsible_q(user))
+        _responsible_q(user)
+    )
     if case.person_id is None:
         people = person_list_visible(user=user).filter(pk=OuterRef("person_id"))
         qs = qs.filter(Q(person__isnull=True) | Q(Exists(people)))
@@ -148,7 +149,8 @@ def tasks_for_case(*, user, case: Case, status: str = TaskStatus.OPEN) -> QueryS
     else:
         qs = qs.filter(person__isnull=True)
     return order_overdue_first(_by_status(qs, status), status).select_related(
-        "assigned_to_user", "assigned_to_team")
+        "assigned_to_user", "assigned_to_team"
+    )
 
 
 def tasks_for_person(*, user, person: Person, status: str = TaskStatus.OPEN) -> QuerySet[Task]:

@@ -455,8 +455,9 @@ def task_cancel(*, user: User | None, task: Task, reason: str, version: int) -> 
     return task
 
 
-def tasks_hand_over_for_transfer(*, user: User | None, case: Case, from_organisation_id: int,
-                                 to_organisation: Organisation) -> list[Task]:
+def tasks_hand_over_for_transfer(
+    *, user: User | None, case: Case, from_organisation_id: int, to_organisation: Organisation
+) -> list[Task]:
     """Hand a transferred case's open tasks to the receiving organisation's first casework team.
 
     Called by the case transfer, inside its transaction, after the case has moved. Safeguarding tasks stay
@@ -464,21 +465,40 @@ def tasks_hand_over_for_transfer(*, user: User | None, case: Case, from_organisa
     Each task moved is audited as "tasks.task_handed_over" with the reason.
     Raises ValidationFailed when the receiving organisation has no team to take open tasks.
     """
-    tasks = list(Task.objects.filter(case=case, organisation_id=from_organisation_id, status=TaskStatus.OPEN)
-                 .exclude(kind=TaskKind.SAFEGUARDING))
+    tasks = list(
+        Task.objects.filter(case=case, organisation_id=from_organisation_id, status=TaskStatus.OPEN).exclude(
+            kind=TaskKind.SAFEGUARDING
+        )
+    )
     if not tasks:
         return []
-    team = (Team.objects.filter(organisation=to_organisation, is_safeguarding=False).order_by("name", "id")
-            .first())
+    team = (
+        Team.objects.filter(organisation=to_organisation, is_safeguarding=False)
+        .order_by("name", "id")
+        .first()
+    )
     if team is None:
         raise ValidationFailed(
             f"{to_organisation.name} has no team to take over the case's {len(tasks)} open "
-            f"task{'s' if len(tasks) != 1 else ''}: add a team there first", field="organisation")
+            f"task{'s' if len(tasks) != 1 else ''}: add a team there first",
+            field="organisation",
+        )
     reason = f"Case {case.reference} transferred to {to_organisation.name}"
-    return [_update(user=user, task=task, version=task.version, verb="tasks.task_handed_over", reason=reason,
-                    fields={"organisation_id": to_organisation.pk, "assigned_to_user_id": None,
-                            "assigned_to_team_id": team.pk})
-            for task in tasks]
+    return [
+        _update(
+            user=user,
+            task=task,
+            version=task.version,
+            verb="tasks.task_handed_over",
+            reason=reason,
+            fields={
+                "organisation_id": to_organisation.pk,
+                "assigned_to_user_id": None,
+                "assigned_to_team_id": team.pk,
+            },
+        )
+        for task in tasks
+    ]
 
 
 @dataclass(frozen=True)
@@ -502,7 +522,9 @@ def _check_job_task(spec: JobTask, organisation_id: int) -> None:
     if not spec.effect_key.strip():
         raise ValidationFailed("An effect key cannot be blank", field="effect_key")
     if not spec.title.strip() or len(spec.title.strip()) > TITLE_MAX:
-        raise ValidationFailed(f"{where}: say what needs to be done in 1 to {TITLE_MAX} characters", field="title")
+        raise ValidationFailed(
+            f"{where}: say what needs to be done in 1 to {TITLE_MAX} characters", field="title"
+        )
     if spec.kind not in TaskKind.values:
         raise ValidationFailed(f"{where}: select the kind of task", field="kind")
     _check_due_date(spec.due_date, spec.kind)
@@ -512,18 +534,30 @@ def _check_job_task(spec: JobTask, organisation_id: int) -> None:
     if spec.assigned_to_team is not None:
         # The team's organisation holds the case, so it holds a relationship with the case's person.
         if spec.assigned_to_team.organisation_id != organisation_id:
-            raise ValidationFailed(f"{where}: {spec.assigned_to_team.name} is not a team of the organisation "
-                                   f"holding case {spec.case.reference}", field="assigned_to")
+            raise ValidationFailed(
+                f"{where}: {spec.assigned_to_team.name} is not a team of the organisation "
+                f"holding case {spec.case.reference}",
+                field="assigned_to",
+            )
         if person is not None and person.is_restricted:
-            raise ValidationFailed(f"{where}: {person.full_name}'s record is restricted, so a team could not "
-                                   "see the task: give it to a worker named on the record", field="assigned_to")
+            raise ValidationFailed(
+                f"{where}: {person.full_name}'s record is restricted, so a team could not "
+                "see the task: give it to a worker named on the record",
+                field="assigned_to",
+            )
         return
     user = spec.assigned_to_user
-    if (not user.is_active or organisation_id not in actor_for(user).editing_organisation_ids
-            or not can_view_case(user, spec.case)
-            or (person is not None and person.is_restricted and not can_view_person(user, person))):
-        raise ValidationFailed(f"{where}: {user.display_name} could not see case {spec.case.reference} at "
-                               f"{_organisation_name(organisation_id)}", field="assigned_to")
+    if (
+        not user.is_active
+        or organisation_id not in actor_for(user).editing_organisation_ids
+        or not can_view_case(user, spec.case)
+        or (person is not None and person.is_restricted and not can_view_person(user, person))
+    ):
+        raise ValidationFailed(
+            f"{where}: {user.display_name} could not see case {spec.case.reference} at "
+            f"{_organisation_name(organisation_id)}",
+            field="assigned_to",
+        )
 
 
 def tasks_create_for_job(*, tasks: list[JobTask]) -> dict[str, Task]:
@@ -537,7 +571,9 @@ def tasks_create_for_job(*, tasks: list[JobTask]) -> dict[str, Task]:
     """
     if not tasks:
         return {}
-    found = {task.effect_key: task for task in Task.objects.filter(effect_key__in=[t.effect_key for t in tasks])}
+    found = {
+        task.effect_key: task for task in Task.objects.filter(effect_key__in=[t.effect_key for t in tasks])
+    }
     new, seen = [], set(found)
     for spec in tasks:
         if spec.effect_key in seen:
@@ -545,21 +581,46 @@ def tasks_create_for_job(*, tasks: list[JobTask]) -> dict[str, Task]:
         seen.add(spec.effect_key)
         organisation_id = holding_organisation_id(spec.case)
         _check_job_task(spec, organisation_id)
-        new.append(Task(
-            organisation_id=organisation_id, title=spec.title.strip(), details=spec.details.strip(), case=spec.case,
-            person_id=spec.case.person_id, assigned_to_user=spec.assigned_to_user,
-            assigned_to_team=spec.assigned_to_team, due_date=spec.due_date, status=TaskStatus.OPEN, kind=spec.kind,
-            source=spec.source.strip()[:120], effect_key=spec.effect_key.strip()))
+        new.append(
+            Task(
+                organisation_id=organisation_id,
+                title=spec.title.strip(),
+                details=spec.details.strip(),
+                case=spec.case,
+                person_id=spec.case.person_id,
+                assigned_to_user=spec.assigned_to_user,
+                assigned_to_team=spec.assigned_to_team,
+                due_date=spec.due_date,
+                status=TaskStatus.OPEN,
+                kind=spec.kind,
+                source=spec.source.strip()[:120],
+                effect_key=spec.effect_key.strip(),
+            )
+        )
     with transaction.atomic():
         Task.objects.bulk_create(new)
-        audit_record_many([{
-            "user": None, "verb": "tasks.task_created", "obj": task, "case_id": task.case_id,
-            "person_id": task.person_id, "organisation_id": task.organisation_id,
-            "changes": to_json_safe({
-                "title": {"before": None, "after": task.title}, "kind": {"before": None, "after": task.kind},
-                "due_date": {"before": None, "after": task.due_date},
-                "assigned_to_user": {"before": None, "after": task.assigned_to_user_id},
-                "assigned_to_team": {"before": None, "after": task.assigned_to_team_id},
-                "source": {"before": None, "after": task.source}})} for task in new])
+        audit_record_many(
+            [
+                {
+                    "user": None,
+                    "verb": "tasks.task_created",
+                    "obj": task,
+                    "case_id": task.case_id,
+                    "person_id": task.person_id,
+                    "organisation_id": task.organisation_id,
+                    "changes": to_json_safe(
+                        {
+                            "title": {"before": None, "after": task.title},
+                            "kind": {"before": None, "after": task.kind},
+                            "due_date": {"before": None, "after": task.due_date},
+                            "assigned_to_user": {"before": None, "after": task.assigned_to_user_id},
+                            "assigned_to_team": {"before": None, "after": task.assigned_to_team_id},
+                            "source": {"before": None, "after": task.source},
+                        }
+                    ),
+                }
+                for task in new
+            ]
+        )
     found.update((task.effect_key, task) for task in new)
     return found

@@ -55,8 +55,9 @@ def _task(request, task_id: int, purpose: str = "viewed") -> Task:
 
 def _audit_list(user, verb: str, page) -> None:
     """A list names the people its tasks are about: one access event for the page, naming its tasks."""
-    access_record(user=user, verb=verb, details={"tasks": [task.pk for task in page.object_list],
-                                                 "page": page.number})
+    access_record(
+        user=user, verb=verb, details={"tasks": [task.pk for task in page.object_list], "page": page.number}
+    )
 
 
 def my_tasks(request):

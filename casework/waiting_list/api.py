@@ -81,13 +81,27 @@ class ReprioritiseIn(InputSchema):
 
 def _out(entry) -> dict:
     today = clock.today()
-    return {"id": entry.pk, "case_id": entry.case_id, "case_reference": entry.case.reference,
-            "organisation_id": entry.organisation_id, "team_id": entry.team_id, "list_kind": entry.list_kind,
-            "priority": entry.priority, "rag": entry.rag, "rag_reason": entry.rag_reason, "crisis": entry.crisis,
-            "can_report_changes": entry.can_report_changes, "area": entry.area, "received_on": entry.received_on,
-            "due_on": entry.due_on, "overdue": entry.is_open and entry.due_on < today,
-            "days_waiting": (today - entry.received_on).days, "exited_on": entry.exited_on,
-            "exit_reason": entry.exit_reason, "version": entry.version}
+    return {
+        "id": entry.pk,
+        "case_id": entry.case_id,
+        "case_reference": entry.case.reference,
+        "organisation_id": entry.organisation_id,
+        "team_id": entry.team_id,
+        "list_kind": entry.list_kind,
+        "priority": entry.priority,
+        "rag": entry.rag,
+        "rag_reason": entry.rag_reason,
+        "crisis": entry.crisis,
+        "can_report_changes": entry.can_report_changes,
+        "area": entry.area,
+        "received_on": entry.received_on,
+        "due_on": entry.due_on,
+        "overdue": entry.is_open and entry.due_on < today,
+        "days_waiting": (today - entry.received_on).days,
+        "exited_on": entry.exited_on,
+        "exit_reason": entry.exit_reason,
+        "version": entry.version,
+    }
 
 
 @router.get("", response=Page[EntryOut], summary="Your organisations' waiting lists, by due date")
@@ -102,34 +116,55 @@ def waiting_list(request, filters: Query[Filters], page: Query[PageParams]):
     return {"items": [_out(e) for e in rows], **meta}
 
 
-@router.post("", response={201: EntryOut}, summary="Triage a request on receipt: list, priority, RAG and reason")
+@router.post(
+    "", response={201: EntryOut}, summary="Triage a request on receipt: list, priority, RAG and reason"
+)
 def triage(request, payload: TriageIn, response: HttpResponse):
     from casework.cases.selectors import case_get_for_user
 
     case = case_get_for_user(user=request.user, case_id=payload.case_id, purpose="read_by_api")
     entry = services.waiting_list_add(
-        user=request.user, case=case, list_kind=payload.list_kind, priority=payload.priority, rag=payload.rag,
-        rag_reason=payload.rag_reason, crisis=payload.crisis, can_report_changes=payload.can_report_changes,
-        received_on=payload.received_on)
+        user=request.user,
+        case=case,
+        list_kind=payload.list_kind,
+        priority=payload.priority,
+        rag=payload.rag,
+        rag_reason=payload.rag_reason,
+        crisis=payload.crisis,
+        can_report_changes=payload.can_report_changes,
+        received_on=payload.received_on,
+    )
     response["ETag"] = etag(entry.version)
     return Status(201, _out(entry))
 
 
 @router.get("/{entry_id}", response=EntryOut, summary="One waiting list entry")
 def entry_detail(request, entry_id: Id, response: HttpResponse):
-    entry = selectors.waiting_entry_get_for_user(user=request.user, entry_id=entry_id, include_exited=True,
-                                                 purpose="read_by_api")
+    entry = selectors.waiting_entry_get_for_user(
+        user=request.user, entry_id=entry_id, include_exited=True, purpose="read_by_api"
+    )
     response["ETag"] = etag(entry.version)
     return _out(entry)
 
 
-@router.post("/{entry_id}/reprioritise", response=EntryOut,
-             summary="Change the priority or rating, with the reason; the due date is worked out again")
+@router.post(
+    "/{entry_id}/reprioritise",
+    response=EntryOut,
+    summary="Change the priority or rating, with the reason; the due date is worked out again",
+)
 def reprioritise(request, entry_id: Id, payload: ReprioritiseIn, response: HttpResponse):
-    entry = selectors.waiting_entry_get_for_user(user=request.user, entry_id=entry_id, purpose="opened_for_change")
+    entry = selectors.waiting_entry_get_for_user(
+        user=request.user, entry_id=entry_id, purpose="opened_for_change"
+    )
     services.waiting_list_reprioritise(
-        user=request.user, entry=entry, version=expected_version(request, payload.version),
-        priority=payload.priority, rag=payload.rag, reason=payload.reason, trigger=payload.trigger,
-        crisis=payload.crisis)
+        user=request.user,
+        entry=entry,
+        version=expected_version(request, payload.version),
+        priority=payload.priority,
+        rag=payload.rag,
+        reason=payload.reason,
+        trigger=payload.trigger,
+        crisis=payload.crisis,
+    )
     response["ETag"] = etag(entry.version)
     return _out(entry)

@@ -12,10 +12,21 @@ from casework.cases.models import Case
 from casework.core import clock
 
 REASONS = {
-    "red": ["Lives alone and fell last week", "Carer in hospital, nobody else to help", "No heating and unwell"],
-    "amber": ["Managing with help from a neighbour for now", "Family visiting daily but tiring",
-              "Struggling with stairs; has a downstairs toilet"],
-    "green": ["Managing; would like advice about equipment", "Wants a benefits check", "Stable, family nearby"],
+    "red": [
+        "Lives alone and fell last week",
+        "Carer in hospital, nobody else to help",
+        "No heating and unwell",
+    ],
+    "amber": [
+        "Managing with help from a neighbour for now",
+        "Family visiting daily but tiring",
+        "Struggling with stairs; has a downstairs toilet",
+    ],
+    "green": [
+        "Managing; would like advice about equipment",
+        "Wants a benefits check",
+        "Stable, family nearby",
+    ],
 }
 
 
@@ -26,8 +37,13 @@ def build_waiting_lists(*, organisation: Organisation, rng: random.Random) -> in
 
     duty = User.objects.get(username="duty")
     manager = User.objects.get(username="manager")
-    waiting = list(Case.objects.filter(responsible_organisation=organisation, status=CaseStatus.PLANNED,
-                                       stage=CaseStage.AWAITING_ALLOCATION).order_by("pk"))
+    waiting = list(
+        Case.objects.filter(
+            responsible_organisation=organisation,
+            status=CaseStatus.PLANNED,
+            stage=CaseStage.AWAITING_ALLOCATION,
+        ).order_by("pk")
+    )
     today = clock.today()
     made = 0
     for n, case in enumerate(waiting):
@@ -37,14 +53,26 @@ def build_waiting_lists(*, organisation: Organisation, rng: random.Random) -> in
         at = datetime.datetime.combine(received, datetime.time(10), tzinfo=datetime.UTC)
         with clock.frozen_at(at):
             entry = services.waiting_list_add(
-                user=duty, case=case, list_kind="assessment", priority=priority, rag=rag,
-                rag_reason=rng.choice(REASONS[rag]), crisis=rag == "red" and n % 4 == 0,
-                can_report_changes=rng.random() > 0.2)
+                user=duty,
+                case=case,
+                list_kind="assessment",
+                priority=priority,
+                rag=rag,
+                rag_reason=rng.choice(REASONS[rag]),
+                crisis=rag == "red" and n % 4 == 0,
+                can_report_changes=rng.random() > 0.2,
+            )
         made += 1
         if n == 0:
             case.refresh_from_db()
             services.waiting_list_reprioritise(
-                user=manager, entry=entry, version=entry.version, priority="urgent", rag="red", trigger="call",
-                reason="Daughter called: her mother has stopped eating since the fall")
+                user=manager,
+                entry=entry,
+                version=entry.version,
+                priority="urgent",
+                rag="red",
+                trigger="call",
+                reason="Daughter called: her mother has stopped eating since the fall",
+            )
     escalation_sweep(today=today)
     return made

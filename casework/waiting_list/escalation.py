@@ -21,16 +21,17 @@ from casework.accounts.selectors import actor_for
 from casework.audit.services import audit_record_many
 from casework.cases.policies import can_view_case
 from casework.core import clock
+from casework.core.working_days import add_working_days
 from casework.people.policies import can_view_person
 from casework.waiting_list.models import Escalation, WaitingListEntry, WaitingListSettings
-from casework.core.working_days import add_working_days
 
 SWEEP_CHUNK = 500
 
 
 def _settings(organisation_id: int) -> WaitingListSettings:
     return WaitingListSettings.objects.filter(organisation_id=organisation_id).first() or WaitingListSettings(
-        organisation_id=organisation_id)
+        organisation_id=organisation_id
+    )
 
 
 def _cached_settings(organisation_id: int, cache: dict) -> WaitingListSettings:
@@ -45,8 +46,9 @@ def _team_managers(entry: WaitingListEntry, cache: dict | None = None) -> list[U
     key = (entry.organisation_id, entry.team_id)
     if cache is not None and key in cache:
         return cache[key]
-    managers = Membership.objects.filter(organisation_id=entry.organisation_id, role=Role.TEAM_MANAGER,
-                                         is_active=True, user__is_active=True)
+    managers = Membership.objects.filter(
+        organisation_id=entry.organisation_id, role=Role.TEAM_MANAGER, is_active=True, user__is_active=True
+    )
     if entry.team_id and managers.filter(team_id=entry.team_id).exists():
         managers = managers.filter(team_id=entry.team_id)
     ids = managers.values_list("user_id", flat=True).distinct()
@@ -58,20 +60,27 @@ def _team_managers(entry: WaitingListEntry, cache: dict | None = None) -> list[U
 
 def _describe(entry: WaitingListEntry, level: int) -> str:
     case = entry.case
-    waiting = f"{entry.get_list_kind_display().lower()} ({entry.get_priority_display().lower()}, " \
-              f"{entry.get_rag_display().lower()})"
+    waiting = (
+        f"{entry.get_list_kind_display().lower()} ({entry.get_priority_display().lower()}, "
+        f"{entry.get_rag_display().lower()})"
+    )
     if level == 1:
-        return (f"{case.reference} has passed its due date of {entry.due_on:%-d %B %Y} and is still "
-                f"{waiting}. Allocate it, or reprioritise it with a reason.")
-    return (f"{case.reference} is still {waiting}, {entry.due_on:%-d %B %Y} having passed; the team managers were "
-            f"alerted. It needs a decision.")
+        return (
+            f"{case.reference} has passed its due date of {entry.due_on:%-d %B %Y} and is still "
+            f"{waiting}. Allocate it, or reprioritise it with a reason."
+        )
+    return (
+        f"{case.reference} is still {waiting}, {entry.due_on:%-d %B %Y} having passed; the team managers were "
+        f"alerted. It needs a decision."
+    )
 
 
 def _org_admins(organisation_id: int, cache: dict) -> list[User]:
     key = ("admins", organisation_id)
     if key not in cache:
-        ids = Membership.objects.filter(organisation_id=organisation_id, role=Role.ORG_ADMIN, is_active=True,
-                                        user__is_active=True).values_list("user_id", flat=True)
+        ids = Membership.objects.filter(
+            organisation_id=organisation_id, role=Role.ORG_ADMIN, is_active=True, user__is_active=True
+        ).values_list("user_id", flat=True)
         cache[key] = list(User.objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk"))
     return cache[key]
 
@@ -84,8 +93,11 @@ def _recipients(entry: WaitingListEntry, level: int, cache: dict) -> tuple[list[
     """Who is alerted, and who the case says was told."""
     if level == 1:
         managers = _team_managers(entry, cache)
-        return managers, (f"the team managers ({_names(managers)})" if managers
-                          else "nobody: the organisation has no team managers")
+        return managers, (
+            f"the team managers ({_names(managers)})"
+            if managers
+            else "nobody: the organisation has no team managers"
+        )
     contact = _cached_settings(entry.organisation_id, cache).escalation_contact
     if contact is not None and contact.is_active:
         return [contact], f"the escalation contact ({contact.display_name})"
@@ -118,7 +130,9 @@ def _effect_key(entry: WaitingListEntry, level: int) -> str:
     return f"waiting_list.escalation:{entry.pk}:{level}:{entry.due_on.isoformat()}"
 
 
-def _escalate_together(*, entries: list[WaitingListEntry], level: int, today: datetime.date, cache: dict) -> int:
+def _escalate_together(
+    *, entries: list[WaitingListEntry], level: int, today: datetime.date, cache: dict
+) -> int:
     """Escalate a batch of breaches at one level in one transaction: their tasks, escalations, alerts and
     audit events written a table at a time. Breaches already escalated are left. Returns how many."""
     from casework.contacts.models import Message
@@ -126,8 +140,11 @@ def _escalate_together(*, entries: list[WaitingListEntry], level: int, today: da
     from casework.tasks.services import JobTask, tasks_create_for_job
 
     with transaction.atomic():
-        done = set(Escalation.objects.filter(entry_id__in=[e.pk for e in entries], level=level)
-                   .values_list("entry_id", "breached_due_on"))
+        done = set(
+            Escalation.objects.filter(entry_id__in=[e.pk for e in entries], level=level).values_list(
+                "entry_id", "breached_due_on"
+            )
+        )
         todo = [e for e in entries if (e.pk, e.due_on) not in done]
         if not todo:
             return 0
@@ -135,36 +152,80 @@ def _escalate_together(*, entries: list[WaitingListEntry], level: int, today: da
         for entry in todo:
             recipients, told = _recipients(entry, level, cache)
             plans.append((entry, recipients, told, _assignee(entry, level, recipients, cache)))
-        tasks = tasks_create_for_job(tasks=[
-            JobTask(case=entry.case, title=f"Escalated: {entry.case.reference} is past its due date",
-                    due_date=today, effect_key=_effect_key(entry, level), kind=TaskKind.ESCALATION,
-                    details=_describe(entry, level), source="waiting_list.escalation", **assignee)
-            for entry, _, _, assignee in plans if assignee is not None])
+        tasks = tasks_create_for_job(
+            tasks=[
+                JobTask(
+                    case=entry.case,
+                    title=f"Escalated: {entry.case.reference} is past its due date",
+                    due_date=today,
+                    effect_key=_effect_key(entry, level),
+                    kind=TaskKind.ESCALATION,
+                    details=_describe(entry, level),
+                    source="waiting_list.escalation",
+                    **assignee,
+                )
+                for entry, _, _, assignee in plans
+                if assignee is not None
+            ]
+        )
         now = clock.now()
-        escalations = Escalation.objects.bulk_create([
-            Escalation(entry=entry, level=level, breached_due_on=entry.due_on, raised_at=now, alerted=told[:500],
-                       notified=recipients[0] if recipients else None, task=tasks.get(_effect_key(entry, level)))
-            for entry, recipients, told, _ in plans])
-        Message.objects.bulk_create([
-            Message(to_user=user, from_user=None, case=entry.case, person_id=entry.case.person_id,
-                    body=_describe(entry, level), sent_at=now)
-            for entry, recipients, _, _ in plans for user in recipients])
-        audit_record_many([_audit(escalation.entry, level, recipients)
-                           for escalation, (_, recipients, _, _) in zip(escalations, plans, strict=True)])
+        escalations = Escalation.objects.bulk_create(
+            [
+                Escalation(
+                    entry=entry,
+                    level=level,
+                    breached_due_on=entry.due_on,
+                    raised_at=now,
+                    alerted=told[:500],
+                    notified=recipients[0] if recipients else None,
+                    task=tasks.get(_effect_key(entry, level)),
+                )
+                for entry, recipients, told, _ in plans
+            ]
+        )
+        Message.objects.bulk_create(
+            [
+                Message(
+                    to_user=user,
+                    from_user=None,
+                    case=entry.case,
+                    person_id=entry.case.person_id,
+                    body=_describe(entry, level),
+                    sent_at=now,
+                )
+                for entry, recipients, _, _ in plans
+                for user in recipients
+            ]
+        )
+        audit_record_many(
+            [
+                _audit(escalation.entry, level, recipients)
+                for escalation, (_, recipients, _, _) in zip(escalations, plans, strict=True)
+            ]
+        )
     return len(escalations)
 
 
 def _audit(entry: WaitingListEntry, level: int, recipients: list[User]) -> dict:
     """One audit event records the escalation with whom it alerted (the alerts are part of it)."""
-    return {"user": None, "verb": "waiting_list.escalated", "obj": entry, "case_id": entry.case_id,
-            "person_id": entry.case.person_id, "organisation_id": entry.organisation_id,
-            "changes": {"level": {"before": None, "after": level},
-                        "breached_due_on": {"before": None, "after": entry.due_on.isoformat()},
-                        "alerted": {"before": None, "after": [u.pk for u in recipients]}}}
+    return {
+        "user": None,
+        "verb": "waiting_list.escalated",
+        "obj": entry,
+        "case_id": entry.case_id,
+        "person_id": entry.case.person_id,
+        "organisation_id": entry.organisation_id,
+        "changes": {
+            "level": {"before": None, "after": level},
+            "breached_due_on": {"before": None, "after": entry.due_on.isoformat()},
+            "alerted": {"before": None, "after": [u.pk for u in recipients]},
+        },
+    }
 
 
-def escalate(*, entry: WaitingListEntry, level: int, today: datetime.date, cache: dict | None = None
-             ) -> Escalation | None:
+def escalate(
+    *, entry: WaitingListEntry, level: int, today: datetime.date, cache: dict | None = None
+) -> Escalation | None:
     """Escalate one breach at one level, unless it already has been. Returns the escalation, or None."""
     cache = {} if cache is None else cache
     try:
@@ -182,7 +243,9 @@ def _escalate_batch(*, entries: list[WaitingListEntry], level: int, today: datet
     try:
         return _escalate_together(entries=entries, level=level, today=today, cache=cache)
     except IntegrityError:
-        return sum(escalate(entry=entry, level=level, today=today, cache=cache) is not None for entry in entries)
+        return sum(
+            escalate(entry=entry, level=level, today=today, cache=cache) is not None for entry in entries
+        )
 
 
 def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
@@ -190,7 +253,9 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     further period (level 2). Returns the counts."""
     today = today or clock.today()
     counts = {"level_1": 0, "level_2": 0}
-    not_yet = ~Exists(Escalation.objects.filter(entry=OuterRef("pk"), level=1, breached_due_on=OuterRef("due_on")))
+    not_yet = ~Exists(
+        Escalation.objects.filter(entry=OuterRef("pk"), level=1, breached_due_on=OuterRef("due_on"))
+    )
     due = WaitingListEntry.objects.filter(exited_on__isnull=True, due_on__lt=today).filter(not_yet)
     cache: dict = {}
     for batch in _chunks(due):
@@ -198,10 +263,17 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     level_one = Escalation.objects.filter(entry=OuterRef("pk"), level=1, breached_due_on=OuterRef("due_on"))
     level_two = Escalation.objects.filter(entry=OuterRef("pk"), level=2, breached_due_on=OuterRef("due_on"))
     candidates = WaitingListEntry.objects.filter(exited_on__isnull=True, due_on__lt=today).filter(
-        Exists(level_one), ~Exists(level_two))
+        Exists(level_one), ~Exists(level_two)
+    )
     for batch in _chunks(candidates):
-        ready = [entry for entry in batch if add_working_days(
-            entry.due_on, _cached_settings(entry.organisation_id, cache).second_level_working_days) < today]
+        ready = [
+            entry
+            for entry in batch
+            if add_working_days(
+                entry.due_on, _cached_settings(entry.organisation_id, cache).second_level_working_days
+            )
+            < today
+        ]
         if ready:
             counts["level_2"] += _escalate_batch(entries=ready, level=2, today=today, cache=cache)
     return counts
@@ -210,8 +282,11 @@ def escalation_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
 def _chunks(qs):
     last = 0
     while True:
-        batch = list(qs.filter(pk__gt=last).select_related("case__person", "organisation", "team").order_by("pk")
-                     [:SWEEP_CHUNK])
+        batch = list(
+            qs.filter(pk__gt=last)
+            .select_related("case__person", "organisation", "team")
+            .order_by("pk")[:SWEEP_CHUNK]
+        )
         if not batch:
             return
         yield batch

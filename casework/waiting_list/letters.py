@@ -29,10 +29,17 @@ def send_waiting_letter(*, entry_id: int, kind: str, effect_key: str):
         return None
     # A letter never promises a date already past ("we aim to contact you by" last week): the templates say
     # sorry instead when `overdue` is set.
-    return letter_send(kind=kind, case=entry.case, effect_key=effect_key, extra={
-        "overdue": "yes" if entry.due_on < clock.today() else "",
-        "waiting_for": ListKind(entry.list_kind).label[0].lower() + ListKind(entry.list_kind).label[1:],
-        "due_on": entry.due_on.strftime("%-d %B %Y"), "received_on": entry.received_on.strftime("%-d %B %Y")})
+    return letter_send(
+        kind=kind,
+        case=entry.case,
+        effect_key=effect_key,
+        extra={
+            "overdue": "yes" if entry.due_on < clock.today() else "",
+            "waiting_for": ListKind(entry.list_kind).label[0].lower() + ListKind(entry.list_kind).label[1:],
+            "due_on": entry.due_on.strftime("%-d %B %Y"),
+            "received_on": entry.received_on.strftime("%-d %B %Y"),
+        },
+    )
 
 
 def still_waiting_sweep(*, today: datetime.date | None = None) -> int:
@@ -45,8 +52,11 @@ def still_waiting_sweep(*, today: datetime.date | None = None) -> int:
     intervals: dict[int, int] = {}
     last = 0
     while True:
-        batch = list(WaitingListEntry.objects.filter(exited_on__isnull=True, next_letter_on__lte=today, pk__gt=last)
-                     .order_by("pk").values_list("pk", "organisation_id")[:SWEEP_CHUNK])
+        batch = list(
+            WaitingListEntry.objects.filter(exited_on__isnull=True, next_letter_on__lte=today, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "organisation_id")[:SWEEP_CHUNK]
+        )
         if not batch:
             return queued
         last = batch[-1][0]
@@ -59,8 +69,13 @@ def still_waiting_sweep(*, today: datetime.date | None = None) -> int:
                 if entry.next_letter_on is None or entry.next_letter_on > today or not entry.is_open:
                     continue
                 due = entry.next_letter_on
-                enqueue("waiting_list.letter", entry_id=pk, kind="still_waiting",
-                        effect_key=f"still_waiting:{pk}:{due.isoformat()}", organisation_id=organisation_id)
+                enqueue(
+                    "waiting_list.letter",
+                    entry_id=pk,
+                    kind="still_waiting",
+                    effect_key=f"still_waiting:{pk}:{due.isoformat()}",
+                    organisation_id=organisation_id,
+                )
                 while entry.next_letter_on <= today:
                     entry.next_letter_on += datetime.timedelta(days=interval)
                 WaitingListEntry.objects.filter(pk=pk).update(next_letter_on=entry.next_letter_on)

@@ -10,16 +10,21 @@ from casework.waiting_list.choices import ExitReason, ListKind, Rag, Trigger
 class Timescale(TimeStampedModel):
     """How many working days an organisation allows, on one list and at one priority, before allocation."""
 
-    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="timescales")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="timescales"
+    )
     list_kind = models.CharField(max_length=24, choices=ListKind.choices)
     priority = models.CharField(max_length=10, choices=Priority.choices)
     working_days = models.PositiveSmallIntegerField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "list_kind", "priority"], name="timescale_unique"),
-            models.CheckConstraint(condition=Q(working_days__gte=1) & Q(working_days__lte=365),
-                                   name="timescale_days_range"),
+            models.UniqueConstraint(
+                fields=["organisation", "list_kind", "priority"], name="timescale_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(working_days__gte=1) & Q(working_days__lte=365), name="timescale_days_range"
+            ),
         ]
 
 
@@ -28,7 +33,9 @@ class WaitingListEntry(TimeStampedModel, VersionedModel):
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="waiting_entries")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     list_kind = models.CharField(max_length=24, choices=ListKind.choices)
     priority = models.CharField(max_length=10, choices=Priority.choices)
     rag = models.CharField(max_length=8, choices=Rag.choices)
@@ -52,21 +59,37 @@ class WaitingListEntry(TimeStampedModel, VersionedModel):
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "list_kind"], condition=Q(exited_on__isnull=True),
-                                    name="one_open_entry_per_list"),
+            models.UniqueConstraint(
+                fields=["case", "list_kind"],
+                condition=Q(exited_on__isnull=True),
+                name="one_open_entry_per_list",
+            ),
             models.CheckConstraint(condition=Q(rag__in=Rag.values), name="waiting_rag"),
-            models.CheckConstraint(condition=Q(due_on__gte=models.F("received_on")), name="waiting_due_after_receipt"),
-            models.CheckConstraint(condition=Q(exited_on__isnull=True, exit_reason="")
-                                   | Q(exited_on__isnull=False) & ~Q(exit_reason=""), name="waiting_exit_reason"),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("received_on")), name="waiting_due_after_receipt"
+            ),
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True, exit_reason="")
+                | Q(exited_on__isnull=False) & ~Q(exit_reason=""),
+                name="waiting_exit_reason",
+            ),
         ]
         indexes = [
             # The waiting list page: an organisation's open entries by due date.
             # Counting the list by priority reads this index alone (priority is carried in it).
-            models.Index(fields=["organisation", "due_on", "id"], condition=Q(exited_on__isnull=True),
-                         include=["priority"], name="waiting_open_idx"),
+            models.Index(
+                fields=["organisation", "due_on", "id"],
+                condition=Q(exited_on__isnull=True),
+                include=["priority"],
+                name="waiting_open_idx",
+            ),
             models.Index(fields=["case", "exited_on"], name="waiting_case_idx"),
-            models.Index(fields=["next_letter_on"], condition=Q(exited_on__isnull=True), name="waiting_letter_idx"),
-            models.Index(fields=["next_review_on"], condition=Q(exited_on__isnull=True), name="waiting_review_idx"),
+            models.Index(
+                fields=["next_letter_on"], condition=Q(exited_on__isnull=True), name="waiting_letter_idx"
+            ),
+            models.Index(
+                fields=["next_review_on"], condition=Q(exited_on__isnull=True), name="waiting_review_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -107,11 +130,17 @@ class Reprioritisation(models.Model):
 class WaitingListSettings(TimeStampedModel):
     """An organisation's rules for its waiting lists beyond the timescales."""
 
-    organisation = models.OneToOneField("accounts.Organisation", on_delete=models.CASCADE,
-                                        related_name="waiting_list_settings")
-    escalation_contact = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+",
-                                           help_text="Alerted when a breach is still waiting after the second period")
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="waiting_list_settings"
+    )
+    escalation_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Alerted when a breach is still waiting after the second period",
+    )
     second_level_working_days = models.PositiveSmallIntegerField(default=5)
     still_waiting_letter_days = models.PositiveSmallIntegerField(default=28)
     active_review_days = models.PositiveSmallIntegerField(default=14)
@@ -119,8 +148,12 @@ class WaitingListSettings(TimeStampedModel):
     class Meta:
         verbose_name_plural = "waiting list settings"
         constraints = [
-            models.CheckConstraint(condition=Q(second_level_working_days__gte=1), name="second_level_positive"),
-            models.CheckConstraint(condition=Q(still_waiting_letter_days__gte=7), name="letter_interval_week"),
+            models.CheckConstraint(
+                condition=Q(second_level_working_days__gte=1), name="second_level_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(still_waiting_letter_days__gte=7), name="letter_interval_week"
+            ),
             models.CheckConstraint(condition=Q(active_review_days__gte=1), name="review_interval_positive"),
         ]
 
@@ -132,15 +165,18 @@ class Escalation(models.Model):
     level = models.PositiveSmallIntegerField()
     breached_due_on = models.DateField(help_text="The due date that passed: a new due date is a new breach")
     raised_at = models.DateTimeField()
-    notified = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    notified = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     alerted = models.CharField(max_length=500, blank=True, help_text="Who was told, as the case says it")
     task = models.ForeignKey("tasks.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["raised_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["entry", "level", "breached_due_on"], name="escalation_once_per_breach"),
+            models.UniqueConstraint(
+                fields=["entry", "level", "breached_due_on"], name="escalation_once_per_breach"
+            ),
             models.CheckConstraint(condition=Q(level__in=[1, 2]), name="escalation_level"),
         ]
 

@@ -10,8 +10,11 @@ from casework.core.permissions import register
 def can_triage_case(user, case) -> bool:
     """Put an open case on a waiting list, or reprioritise it: anyone who changes records in the organisation
     holding it (duty officers triage on receipt, practitioners and team managers after a call or a review)."""
-    return case.is_open and holding_organisation_id(case) in actor_for(user).editing_organisation_ids \
+    return (
+        case.is_open
+        and holding_organisation_id(case) in actor_for(user).editing_organisation_ids
         and case.initiative_id in actor_for(user).initiative_ids
+    )
 
 
 @register("waiting_list.view_waiting_list")

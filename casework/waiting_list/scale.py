@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from functools import lru_cache
+from functools import cache
 
 from django.db import connection, transaction
 
@@ -18,16 +18,16 @@ from casework.cases.choices import CaseStage, CaseStatus
 from casework.cases.models import Case
 from casework.core import clock
 from casework.core.progress import ProgressBar
+from casework.core.working_days import add_working_days
 from casework.waiting_list.choices import DEFAULT_WORKING_DAYS
 from casework.waiting_list.models import Escalation, WaitingListEntry, WaitingListSettings
-from casework.core.working_days import add_working_days
 
 SECOND_LEVEL_DAYS = WaitingListSettings._meta.get_field("second_level_working_days").default
 LETTER_DAYS = WaitingListSettings._meta.get_field("still_waiting_letter_days").default
 REVIEW_DAYS = WaitingListSettings._meta.get_field("active_review_days").default
 
 
-@lru_cache(maxsize=None)
+@cache
 def _due(received: datetime.date, days: int) -> datetime.date:
     return add_working_days(received, days)
 
@@ -38,7 +38,10 @@ def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int
     from casework.demo.scale import Writer, _next_id, _reset_sequences
 
     if WaitingListEntry.objects.exists():
-        return {"waiting_entries": WaitingListEntry.objects.count(), "escalations": Escalation.objects.count()}
+        return {
+            "waiting_entries": WaitingListEntry.objects.count(),
+            "escalations": Escalation.objects.count(),
+        }
     rng = random.Random(seed)
     today = clock.today()
     now = clock.now()
@@ -47,15 +50,48 @@ def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int
         from casework.accounts.models import User
 
         user_id = User.objects.order_by("pk").values_list("pk", flat=True).first()
-    columns = ["id", "created_at", "modified_at", "version", "case_id", "organisation_id", "team_id", "list_kind",
-               "priority", "rag", "rag_reason", "crisis", "can_report_changes", "area", "received_on", "due_on",
-               "triaged_by_id", "triaged_at", "exited_on", "exit_reason", "next_letter_on", "next_review_on"]
+    columns = [
+        "id",
+        "created_at",
+        "modified_at",
+        "version",
+        "case_id",
+        "organisation_id",
+        "team_id",
+        "list_kind",
+        "priority",
+        "rag",
+        "rag_reason",
+        "crisis",
+        "can_report_changes",
+        "area",
+        "received_on",
+        "due_on",
+        "triaged_by_id",
+        "triaged_at",
+        "exited_on",
+        "exit_reason",
+        "next_letter_on",
+        "next_review_on",
+    ]
     first = _next_id(WaitingListEntry)
     escalations: list[tuple] = []
-    cases = Case.objects.filter(responsible_organisation__isnull=False).exclude(
-        status__in=[CaseStatus.CANCELLED]).values_list(
-        "pk", "status", "stage", "priority", "raised_at", "allocated_at", "responsible_organisation_id",
-        "allocated_team_id", "area").order_by("pk")
+    cases = (
+        Case.objects.filter(responsible_organisation__isnull=False)
+        .exclude(status__in=[CaseStatus.CANCELLED])
+        .values_list(
+            "pk",
+            "status",
+            "stage",
+            "priority",
+            "raised_at",
+            "allocated_at",
+            "responsible_organisation_id",
+            "allocated_team_id",
+            "area",
+        )
+        .order_by("pk")
+    )
     total = cases.count()
     counter = iter(range(first, first + 10 * total + 1))
 
@@ -83,17 +119,41 @@ def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int
                 kind, received, exited = "assessment", raised.date(), allocated.date()
             if kind is None:
                 continue
-            rag = {"urgent": "red", "normal": rng.choice(["amber", "amber", "green"]), "low": "green"}[priority]
+            rag = {"urgent": "red", "normal": rng.choice(["amber", "amber", "green"]), "low": "green"}[
+                priority
+            ]
             due = _due(received, DEFAULT_WORKING_DAYS[priority])
             entry_id = next(counter)
             can_report = rng.random() > 0.15
-            review = (today + datetime.timedelta(days=rng.randint(0, REVIEW_DAYS))
-                      if exited is None and (rag == "red" or not can_report) else None)
-            yield (entry_id, now, now, 1, pk, org, team, kind, priority, rag, "Generated for the benchmarks.",
-                   False, can_report, area, received, max(due, received), user_id,
-                   datetime.datetime.combine(received, datetime.time(10), tzinfo=datetime.UTC), exited,
-                   "allocated" if exited else "", None if exited else received + datetime.timedelta(days=LETTER_DAYS),
-                   review)
+            review = (
+                today + datetime.timedelta(days=rng.randint(0, REVIEW_DAYS))
+                if exited is None and (rag == "red" or not can_report)
+                else None
+            )
+            yield (
+                entry_id,
+                now,
+                now,
+                1,
+                pk,
+                org,
+                team,
+                kind,
+                priority,
+                rag,
+                "Generated for the benchmarks.",
+                False,
+                can_report,
+                area,
+                received,
+                max(due, received),
+                user_id,
+                datetime.datetime.combine(received, datetime.time(10), tzinfo=datetime.UTC),
+                exited,
+                "allocated" if exited else "",
+                None if exited else received + datetime.timedelta(days=LETTER_DAYS),
+                review,
+            )
             # What earlier sweeps did: breaches before today escalated, once per level.
             if exited is None and due < today - datetime.timedelta(days=1):
                 escalations.append((entry_id, 1, due, now, "The team managers"))
@@ -107,7 +167,9 @@ def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int
                 written += Writer(WaitingListEntry, columns).write(rows(batch))
                 bar.advance(len(batch))
         with ProgressBar(total=len(escalations), label="Escalate", stream=stream) as bar:
-            Writer(Escalation, ["entry_id", "level", "breached_due_on", "raised_at", "alerted"]).write(iter(escalations), bar)
+            Writer(Escalation, ["entry_id", "level", "breached_due_on", "raised_at", "alerted"]).write(
+                iter(escalations), bar
+            )
         _reset_sequences([WaitingListEntry, Escalation])
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:

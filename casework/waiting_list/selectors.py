@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from casework.accounts.selectors import actor_for
+from casework.audit.services import access_record
 from casework.core import clock
+from casework.core.working_days import add_working_days
 from casework.waiting_list.choices import DUE_SOON_WORKING_DAYS
 from casework.waiting_list.models import Escalation, Reprioritisation, Timescale, WaitingListEntry
-from casework.audit.services import access_record
-from casework.core.working_days import add_working_days
 
 
 @dataclass(frozen=True)
@@ -67,20 +67,53 @@ def waiting_list_for_user(*, user, filters: WaitingFilters = WaitingFilters()) -
     qs = waiting_list_filtered(user=user, filters=filters)
     # The highest level this breach has been escalated to, for the list to show: a subquery per row shown
     # (an aggregate would group every matching entry before the page is cut).
-    escalated = Escalation.objects.filter(entry=OuterRef("pk"), breached_due_on=OuterRef("due_on")).order_by(
-        "-level").values("level")[:1]
-    return qs.select_related("case__person", "case__household", "team").annotate(
-        escalation_level=Subquery(escalated)).order_by("due_on", "id")
+    escalated = (
+        Escalation.objects.filter(entry=OuterRef("pk"), breached_due_on=OuterRef("due_on"))
+        .order_by("-level")
+        .values("level")[:1]
+    )
+    return (
+        qs.select_related("case__person", "case__household", "team")
+        .annotate(escalation_level=Subquery(escalated))
+        .order_by("due_on", "id")
+    )
 
 
 # What a row of the list (page, CSV and API) shows: the wide case, person and household rows are not read.
 LIST_COLUMNS = (
-    "id", "version", "case_id", "organisation_id", "team_id", "list_kind", "priority", "rag", "rag_reason", "crisis",
-    "can_report_changes", "area", "received_on", "due_on", "exited_on", "exit_reason",
-    "case__id", "case__reference", "case__person_id", "case__household_id",
-    "case__person__id", "case__person__given_name", "case__person__family_name", "case__person__is_restricted",
-    "case__household__id", "case__household__name", "case__household__address_line_1",
-    "case__household__address_line_2", "case__household__town", "case__household__postcode", "team__id", "team__name")
+    "id",
+    "version",
+    "case_id",
+    "organisation_id",
+    "team_id",
+    "list_kind",
+    "priority",
+    "rag",
+    "rag_reason",
+    "crisis",
+    "can_report_changes",
+    "area",
+    "received_on",
+    "due_on",
+    "exited_on",
+    "exit_reason",
+    "case__id",
+    "case__reference",
+    "case__person_id",
+    "case__household_id",
+    "case__person__id",
+    "case__person__given_name",
+    "case__person__family_name",
+    "case__person__is_restricted",
+    "case__household__id",
+    "case__household__name",
+    "case__household__address_line_1",
+    "case__household__address_line_2",
+    "case__household__town",
+    "case__household__postcode",
+    "team__id",
+    "team__name",
+)
 
 
 def waiting_list_rows(*, user, filters: WaitingFilters = WaitingFilters()) -> QuerySet[WaitingListEntry]:
@@ -92,14 +125,18 @@ def waiting_counts(qs: QuerySet[WaitingListEntry]) -> dict[str, int]:
     """Counts by priority, and how many are overdue and due soon, in one query."""
     today = clock.today()
     return qs.order_by().aggregate(
-        total=Count("id"), urgent=Count("id", filter=Q(priority="urgent")),
-        normal=Count("id", filter=Q(priority="normal")), low=Count("id", filter=Q(priority="low")),
+        total=Count("id"),
+        urgent=Count("id", filter=Q(priority="urgent")),
+        normal=Count("id", filter=Q(priority="normal")),
+        low=Count("id", filter=Q(priority="low")),
         overdue=Count("id", filter=Q(due_on__lt=today)),
-        due_soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=due_soon_limit(today))))
+        due_soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=due_soon_limit(today))),
+    )
 
 
-def waiting_entry_get_for_user(*, user, entry_id: int, include_exited: bool = False,
-                               purpose: str = "viewed") -> WaitingListEntry:
+def waiting_entry_get_for_user(
+    *, user, entry_id: int, include_exited: bool = False, purpose: str = "viewed"
+) -> WaitingListEntry:
     """An entry of the user's organisations' lists, else Http404; an entry the person has left only with
     `include_exited` (to read its exit, never to change it). Writes an AccessEvent "waiting_list.entry_<purpose>".
     """
@@ -113,16 +150,24 @@ def waiting_entry_get_for_user(*, user, entry_id: int, include_exited: bool = Fa
     entry = qs.select_related("case__person", "case__household").filter(pk=entry_id).first()
     if entry is None:
         raise Http404("No waiting list entry found")
-    access_record(user=user, verb=f"waiting_list.entry_{purpose}", obj=entry, case_id=entry.case_id,
-                  person_id=entry.case.person_id)
+    access_record(
+        user=user,
+        verb=f"waiting_list.entry_{purpose}",
+        obj=entry,
+        case_id=entry.case_id,
+        person_id=entry.case.person_id,
+    )
     return entry
 
 
 def waiting_entries_for_case(*, case) -> QuerySet[WaitingListEntry]:
     """Every entry of the case, open first, with its escalations (for the case page; the caller has checked
     the case is visible)."""
-    return (WaitingListEntry.objects.filter(case=case).prefetch_related("escalations")
-            .order_by("-exited_on", "due_on"))
+    return (
+        WaitingListEntry.objects.filter(case=case)
+        .prefetch_related("escalations")
+        .order_by("-exited_on", "due_on")
+    )
 
 
 def reprioritisations_for(*, entry: WaitingListEntry) -> QuerySet[Reprioritisation]:
@@ -131,7 +176,10 @@ def reprioritisations_for(*, entry: WaitingListEntry) -> QuerySet[Reprioritisati
 
 def timescales_for(*, organisation_id: int) -> dict[tuple[str, str], int]:
     """{(list kind, priority): working days} as set by the organisation (defaults fill the rest)."""
-    return {(t.list_kind, t.priority): t.working_days for t in Timescale.objects.filter(organisation_id=organisation_id)}
+    return {
+        (t.list_kind, t.priority): t.working_days
+        for t in Timescale.objects.filter(organisation_id=organisation_id)
+    }
 
 
 def case_has_waiting_entries_expression() -> Exists:

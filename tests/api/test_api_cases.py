@@ -15,7 +15,9 @@ def high(world):
 
 
 def _cases(world, n, **kwargs):
-    return [CaseFactory(person=PersonFactory(created_by_organisation=world.county), **kwargs) for _ in range(n)]
+    return [
+        CaseFactory(person=PersonFactory(created_by_organisation=world.county), **kwargs) for _ in range(n)
+    ]
 
 
 def test_worklist_scope_lists_unallocated_cases_with_filters(api, world, high):
@@ -34,7 +36,6 @@ def test_worklist_scope_lists_unallocated_cases_with_filters(api, world, high):
     assert AccessEvent.objects.filter(verb="cases.list_read_by_api").exists()
 
 
-
 def test_list_body_is_the_declared_schema_exactly(api, world, high):
     from casework.cases.api import CaseOut, CasePage
 
@@ -43,6 +44,7 @@ def test_list_body_is_the_declared_schema_exactly(api, world, high):
     assert CasePage.model_validate(body).model_dump(mode="json") == body
     assert [set(item) for item in body["items"]] == [set(CaseOut.model_fields)] * 2
     assert {item["risk_category"] for item in body["items"]} == {"High"}
+
 
 def test_page_size_is_capped_at_100(api, world):
     response = api(world.practitioner).get("/cases", {"page_size": 101})
@@ -68,7 +70,10 @@ def test_list_runs_a_fixed_number_of_queries(api, world, high):
 def test_other_organisations_see_no_case_and_get_404(api, world):
     [case] = _cases(world, 1)
     assert api(world.district_worker).get(f"/cases/{case.pk}").status_code == 404
-    assert api(world.district_worker).get("/cases", {"scope": "visible", "with_count": True}).json()["count"] == 0
+    assert (
+        api(world.district_worker).get("/cases", {"scope": "visible", "with_count": True}).json()["count"]
+        == 0
+    )
     assert api(world.outsider).post(f"/cases/{case.pk}/accept", {"version": 1}).status_code == 404
 
 
@@ -87,8 +92,9 @@ def test_accept_then_stage_moves_with_versions(api, world):
     assert "changed this case" in stale.json()["detail"]
     refused = client.post(f"/cases/{case.pk}/stage", {"stage": "review", "version": version + 1})
     assert refused.status_code == 409
-    assert refused.json()["errors"] == [{"field": "stage", "message":
-                                         "A case at Assessment can move on to Planning or Closing, not Review."}]
+    assert refused.json()["errors"] == [
+        {"field": "stage", "message": "A case at Assessment can move on to Planning or Closing, not Review."}
+    ]
 
 
 def test_actions_not_allowed_on_a_visible_case_are_403(api, world):
@@ -96,24 +102,34 @@ def test_actions_not_allowed_on_a_visible_case_are_403(api, world):
     allocation.case_accept(user=world.practitioner, case=case)
     response = api(world.case_manager).post(f"/cases/{case.pk}/stage", {"stage": "assessment", "version": 2})
     assert response.status_code == 403
-    response = api(world.practitioner2).post(f"/cases/{case.pk}/assign", {"worker_id": world.practitioner2.pk,
-                                                                          "version": 2})
+    response = api(world.practitioner2).post(
+        f"/cases/{case.pk}/assign", {"worker_id": world.practitioner2.pk, "version": 2}
+    )
     assert response.status_code == 403
 
 
 def test_raise_assign_reassign_and_workers(api, world):
     manager = api(world.team_manager)
-    response = manager.post("/cases", {"person_id": world.person.pk, "origin": "third_party_concern",
-                                       "priority": "urgent", "responsible_now": True})
+    response = manager.post(
+        "/cases",
+        {
+            "person_id": world.person.pk,
+            "origin": "third_party_concern",
+            "priority": "urgent",
+            "responsible_now": True,
+        },
+    )
     assert response.status_code == 201
     case_id = response.json()["id"]
     response = manager.post(f"/cases/{case_id}/assign", {"worker_id": world.practitioner.pk, "version": 1})
     assert response.json()["primary_worker_id"] == world.practitioner.pk
-    response = manager.post(f"/cases/{case_id}/reassign", {"worker_id": world.practitioner2.pk, "reason": "",
-                                                           "version": 2})
+    response = manager.post(
+        f"/cases/{case_id}/reassign", {"worker_id": world.practitioner2.pk, "reason": "", "version": 2}
+    )
     assert response.status_code == 422
-    response = manager.post(f"/cases/{case_id}/reassign", {"worker_id": world.practitioner2.pk,
-                                                           "reason": "Leave", "version": 2})
+    response = manager.post(
+        f"/cases/{case_id}/reassign", {"worker_id": world.practitioner2.pk, "reason": "Leave", "version": 2}
+    )
     assert response.json()["primary_worker_id"] == world.practitioner2.pk
     response = api(world.practitioner2).post(f"/cases/{case_id}/workers", {"user_id": world.practitioner.pk})
     assert response.status_code == 200
@@ -129,8 +145,9 @@ def test_raise_bad_origin_is_422(api, world):
 def test_lead_sees_the_index_and_allocates(api, world):
     from casework.allocation.services import allocation_policy_set_fallback
 
-    allocation_policy_set_fallback(user=world.initiative_admin, initiative_id=world.initiative.pk,
-                                   organisation=world.district)
+    allocation_policy_set_fallback(
+        user=world.initiative_admin, initiative_id=world.initiative.pk, organisation=world.district
+    )
     [case] = _cases(world, 1, responsible_organisation=None, stage="intake")
     admin = api(world.initiative_admin)
     assert admin.get(f"/cases/{case.pk}").status_code == 404  # no full case for the lead's admin
@@ -198,8 +215,11 @@ def test_worklist_pages_follow_each_other(api, world):
     second = client.get("/cases", {"scope": "worklist", "page_size": 2, "page": 2, "sort": "oldest"}).json()
     third = client.get("/cases", {"scope": "worklist", "page_size": 2, "page": 3, "sort": "oldest"}).json()
     ids = [c["id"] for page in (first, second, third) for c in page["items"]]
-    assert ids == list(Case.objects.filter(pk__in=[c.pk for c in made]).order_by("raised_at", "id")
-                       .values_list("pk", flat=True))
+    assert ids == list(
+        Case.objects.filter(pk__in=[c.pk for c in made])
+        .order_by("raised_at", "id")
+        .values_list("pk", flat=True)
+    )
     assert (first["has_next"], second["has_next"], third["has_next"]) == (True, True, False)
 
 

@@ -46,8 +46,13 @@ def unbounded(schema: dict, node: dict, where: str, seen: frozenset = frozenset(
     kind = node.get("type")
     if kind == "integer" and "maximum" not in node and "exclusiveMaximum" not in node:
         problems.append(f"{where}: integer without a maximum")
-    if kind == "string" and "enum" not in node and "const" not in node and "maxLength" not in node \
-            and node.get("format") not in BOUNDED_FORMATS:
+    if (
+        kind == "string"
+        and "enum" not in node
+        and "const" not in node
+        and "maxLength" not in node
+        and node.get("format") not in BOUNDED_FORMATS
+    ):
         problems.append(f"{where}: string without maxLength")
     if kind == "array":
         if "maxItems" not in node:
@@ -120,8 +125,9 @@ def test_every_body_and_query_schema_refuses_nul_characters():
         for model in operation.models:
             for name, field in model.model_fields.items():
                 schemas = list(_models_in(field.annotation))
-                escaping |= {f"{path} {schema.__name__}" for schema in schemas
-                             if not issubclass(schema, InputSchema)}
+                escaping |= {
+                    f"{path} {schema.__name__}" for schema in schemas if not issubclass(schema, InputSchema)
+                }
                 if not schemas and _takes_text(model.model_json_schema()["properties"][name]):
                     escaping.add(f"{path} {name}")
     assert escaping == set()
@@ -129,18 +135,23 @@ def test_every_body_and_query_schema_refuses_nul_characters():
 
 def _takes_text(node: dict) -> bool:
     options = node.get("anyOf", [node])
-    return any(option.get("type") == "string" and "enum" not in option and "format" not in option
-               for option in options)
+    return any(
+        option.get("type") == "string" and "enum" not in option and "format" not in option
+        for option in options
+    )
 
 
-@pytest.mark.parametrize("node, problem", [
-    ({"type": "integer"}, "integer without a maximum"),
-    ({"type": "string"}, "string without maxLength"),
-    ({"type": "array", "items": {"type": "string", "maxLength": 5}}, "array without maxItems"),
-    ({"type": "array", "maxItems": 3, "items": {"type": "integer"}}, "integer without a maximum"),
-    ({"type": "object", "additionalProperties": True}, "object without maxProperties"),
-    ({"anyOf": [{"type": "integer"}, {"type": "null"}]}, "integer without a maximum"),
-])
+@pytest.mark.parametrize(
+    "node, problem",
+    [
+        ({"type": "integer"}, "integer without a maximum"),
+        ({"type": "string"}, "string without maxLength"),
+        ({"type": "array", "items": {"type": "string", "maxLength": 5}}, "array without maxItems"),
+        ({"type": "array", "maxItems": 3, "items": {"type": "integer"}}, "integer without a maximum"),
+        ({"type": "object", "additionalProperties": True}, "object without maxProperties"),
+        ({"anyOf": [{"type": "integer"}, {"type": "null"}]}, "integer without a maximum"),
+    ],
+)
 def test_the_walk_finds_what_is_unbounded(node, problem):
     schema = {"components": {"schemas": {"In": {"type": "object", "properties": {"field": node}}}}}
     where = "body.field[]" if node.get("maxItems") else "body.field"
@@ -149,11 +160,14 @@ def test_the_walk_finds_what_is_unbounded(node, problem):
 
 def test_the_walk_accepts_what_is_bounded():
     schema = {"components": {"schemas": {}}}
-    node = {"type": "object", "properties": {
-        "id": {"type": "integer", "minimum": 1, "maximum": 9},
-        "name": {"type": "string", "maxLength": 9},
-        "on": {"type": "string", "format": "date"},
-        "kind": {"type": "string", "enum": ["a", "b"]},
-        "ids": {"type": "array", "maxItems": 3, "items": {"type": "integer", "maximum": 9}},
-    }}
+    node = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "minimum": 1, "maximum": 9},
+            "name": {"type": "string", "maxLength": 9},
+            "on": {"type": "string", "format": "date"},
+            "kind": {"type": "string", "enum": ["a", "b"]},
+            "ids": {"type": "array", "maxItems": 3, "items": {"type": "integer", "maximum": 9}},
+        },
+    }
     assert unbounded(schema, node, "body") == []

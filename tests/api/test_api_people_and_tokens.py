@@ -43,7 +43,9 @@ def test_revoked_and_expired_tokens_stop_working(world):
     api_token_revoke(token=ApiToken.objects.get())
     assert api_token_authenticate(token) is None
     token = api_token_issue(user=world.practitioner, days=1)
-    ApiToken.objects.filter(revoked_at__isnull=True).update(expires_at=clock.now() - datetime.timedelta(seconds=1))
+    ApiToken.objects.filter(revoked_at__isnull=True).update(
+        expires_at=clock.now() - datetime.timedelta(seconds=1)
+    )
     assert api_token_authenticate(token) is None
 
 
@@ -77,8 +79,12 @@ def test_search_needs_full_criteria(api, world):
 
 def test_create_reports_duplicates_as_409_with_candidates(api, world):
     client = api(world.practitioner)
-    body = {"given_name": "Margaret", "family_name": "Thornton",
-            "date_of_birth": world.person.date_of_birth.isoformat(), "postcode": "RG40 1AA"}
+    body = {
+        "given_name": "Margaret",
+        "family_name": "Thornton",
+        "date_of_birth": world.person.date_of_birth.isoformat(),
+        "postcode": "RG40 1AA",
+    }
     response = client.post("/people", body)
     assert response.status_code == 409
     assert [c["person_id"] for c in response.json()["candidates"]] == [world.person.pk]
@@ -88,11 +94,13 @@ def test_create_reports_duplicates_as_409_with_candidates(api, world):
 
 
 def test_create_with_bad_fields_is_422_naming_the_field(api, world):
-    response = api(world.practitioner).post("/people", {"given_name": "A", "family_name": "B",
-                                                        "nhs_number": "1234567890", "confirmed_new": True})
+    response = api(world.practitioner).post(
+        "/people", {"given_name": "A", "family_name": "B", "nhs_number": "1234567890", "confirmed_new": True}
+    )
     assert response.status_code == 422
-    assert response.json()["errors"] == [{"field": "nhs_number",
-                                          "message": "Enter a valid NHS number: the check digit does not match"}]
+    assert response.json()["errors"] == [
+        {"field": "nhs_number", "message": "Enter a valid NHS number: the check digit does not match"}
+    ]
     response = api(world.practitioner).post("/people", {"given_name": "A"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "family_name"
@@ -100,7 +108,9 @@ def test_create_with_bad_fields_is_422_naming_the_field(api, world):
 
 def test_update_with_if_match_and_stale_write_is_409(api, world):
     client = api(world.practitioner)
-    response = client.patch(f"/people/{world.person.pk}", {"phone": "0118 496 0001"}, headers={"If-Match": '"1"'})
+    response = client.patch(
+        f"/people/{world.person.pk}", {"phone": "0118 496 0001"}, headers={"If-Match": '"1"'}
+    )
     assert response.status_code == 200
     assert response["ETag"] == '"2"'
     stale = client.patch(f"/people/{world.person.pk}", {"phone": "0999"}, headers={"If-Match": '"1"'})

@@ -23,8 +23,9 @@ def limits(settings):
 
 
 def _get(client, world, token, address=ADDRESS):
-    return client.get(f"/api/v1/people/{world.person.pk}", HTTP_AUTHORIZATION=f"Bearer {token}",
-                      REMOTE_ADDR=address)
+    return client.get(
+        f"/api/v1/people/{world.person.pk}", HTTP_AUTHORIZATION=f"Bearer {token}", REMOTE_ADDR=address
+    )
 
 
 def test_the_failure_that_reaches_the_limit_locks_the_address_out(client, world, limits, frozen_now):
@@ -34,8 +35,9 @@ def test_the_failure_that_reaches_the_limit_locks_the_address_out(client, world,
     assert locked["Retry-After"] == "900"
     assert locked.json() == {
         "detail": "Too many failed tokens have been sent from your address. Every request from it is refused "
-                  "for 15 minutes, even with a valid token.",
-        "errors": []}
+        "for 15 minutes, even with a valid token.",
+        "errors": [],
+    }
 
 
 def test_a_valid_token_is_refused_from_a_locked_out_address_not_another(client, world, limits, frozen_now):
@@ -113,8 +115,9 @@ def test_a_valid_token_after_some_failures_still_writes_nothing(client, world, l
 
 
 def test_requests_without_a_token_are_not_counted(client, world, limits, frozen_now):
-    assert [client.get(f"/api/v1/people/{world.person.pk}", REMOTE_ADDR=ADDRESS).status_code
-            for _ in range(5)] == [401] * 5
+    assert [
+        client.get(f"/api/v1/people/{world.person.pk}", REMOTE_ADDR=ADDRESS).status_code for _ in range(5)
+    ] == [401] * 5
     assert not RateLimitWindow.objects.exists()
 
 

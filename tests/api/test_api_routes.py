@@ -26,6 +26,7 @@ def test_every_documented_operation_is_routed(client, world, method, path):
 
     token = api_token_issue(user=world.initiative_admin)
     url = re.sub(r"{[^}]+}", "1", path)
-    response = client.generic(method, url, "{}", content_type="application/json",
-                              HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.generic(
+        method, url, "{}", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
     assert response.status_code != 405, f"{method} {path} is caught by another route"

@@ -29,9 +29,15 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BUILT_CSS = REPO_ROOT / "var" / "build" / "casework.css"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DESKTOP = {"width": 1280, "height": 900}
 TABLET = {"width": 768, "height": 1024}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -116,8 +122,9 @@ def open_page(request, e2e_browser, live_server):
     contexts = []
 
     def _open(viewport=DESKTOP):
-        context = e2e_browser.new_context(viewport=viewport, base_url=live_server.url, locale="en-GB",
-                                          timezone_id="Europe/London")
+        context = e2e_browser.new_context(
+            viewport=viewport, base_url=live_server.url, locale="en-GB", timezone_id="Europe/London"
+        )
         context.set_default_timeout(TIMEOUT_MS)
         context.add_init_script(_DOCUMENT_ID_SCRIPT)
         page = context.new_page()
@@ -125,8 +132,14 @@ def open_page(request, e2e_browser, live_server):
         _WATCHES[id(page)] = watch
         page.on("load", lambda loaded: watch.loads.append(loaded.url))
         page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
-        page.on("console", lambda message: watch.csp_violations.append(f"{message.text} ({page.url})")
-                if CSP_CONSOLE.search(message.text) else None)
+        page.on(
+            "console",
+            lambda message: (
+                watch.csp_violations.append(f"{message.text} ({page.url})")
+                if CSP_CONSOLE.search(message.text)
+                else None
+            ),
+        )
 
         def _on_response(response):
             if "/static/" in response.url and response.status >= 400:
@@ -149,8 +162,9 @@ def open_page(request, e2e_browser, live_server):
             _WATCHES.pop(id(page), None)
         unchecked = len(watch.loads) - len(set(watch.checked))
         if unchecked > 0:
-            problems.append(f"{unchecked} page(s) loaded but not checked with assert_accessible; "
-                            f"loaded: {watch.loads}")
+            problems.append(
+                f"{unchecked} page(s) loaded but not checked with assert_accessible; loaded: {watch.loads}"
+            )
         if watch.page_errors:
             problems.append(f"JavaScript errors: {watch.page_errors}")
         if watch.failed_static:
@@ -181,7 +195,8 @@ def assert_accessible(page) -> None:
     # resultTypes only trims the passes and incomplete lists sent back (faster); every rule still runs.
     results = page.evaluate(
         "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        AXE_TAGS)
+        AXE_TAGS,
+    )
     watch = _WATCHES.get(id(page))
     if watch is not None:
         watch.checked.append(page.evaluate("window.__caseworkDocumentId"))
@@ -190,13 +205,15 @@ def assert_accessible(page) -> None:
         lines = [f"axe-core found {len(blocking)} serious or critical violation(s) on {page.url}:"]
         for violation in blocking:
             targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
-            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}; "
-                         f"targets: {targets}")
+            lines.append(
+                f"- {violation['id']} ({violation['impact']}): {violation['help']}; targets: {targets}"
+            )
         pytest.fail("\n".join(lines), pytrace=False)
 
 
 SIGNED_IN_OR_MFA = re.compile(
-    r"^(Welcome|Set up an authenticator app|Enter the code from your authenticator app)")
+    r"^(Welcome|Set up an authenticator app|Enter the code from your authenticator app)"
+)
 
 
 def sign_in(page, username: str, password: str | None = None) -> None:
@@ -263,7 +280,8 @@ def main_navigation(page):
 
     # Wait for GOV.UK Frontend to start the component: it shows or hides the Menu button by screen width.
     expect(page.locator('[data-module="govuk-service-navigation"]')).to_have_attribute(
-        "data-govuk-service-navigation-init", "")
+        "data-govuk-service-navigation-init", ""
+    )
     menu = page.get_by_role("button", name="Menu")
     if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
         menu.click()

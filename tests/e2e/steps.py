@@ -10,7 +10,9 @@ def record_consent(page, *, purpose: str, organisations: list[str], data: list[s
     page.get_by_role("button", name="Record consent or a lawful basis").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record consent or a lawful basis")
     assert_accessible(page)
-    page.get_by_role("group", name="What is the basis for sharing?").get_by_label("The person gave consent").check()
+    page.get_by_role("group", name="What is the basis for sharing?").get_by_label(
+        "The person gave consent"
+    ).check()
     page.get_by_label("What is it shared for?").fill(purpose)
     group = page.get_by_role("group", name="Which organisations does it cover?")
     for organisation in organisations:
@@ -20,7 +22,8 @@ def record_consent(page, *, purpose: str, organisations: list[str], data: list[s
         group.get_by_label(category).check()
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "The basis for sharing has been recorded.")
+        "The basis for sharing has been recorded."
+    )
     expect(page.get_by_role("region", name="Consent to share")).to_contain_text("Live")
     assert_accessible(page)
 
@@ -30,11 +33,14 @@ def refer(page, organisation: str, need: str) -> None:
     page.get_by_role("button", name="Refer to a delivery organisation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Refer to a delivery organisation")
     assert_accessible(page)
-    page.get_by_role("group", name="Which organisation are you referring to?").get_by_label(organisation).check()
+    page.get_by_role("group", name="Which organisation are you referring to?").get_by_label(
+        organisation
+    ).check()
     page.get_by_role("group", name="Which needs are you referring?").get_by_label(need).check()
     page.get_by_label("Special instructions (optional)").fill("Phone before visiting")
     page.get_by_role("button", name="Send the referral").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        f"The referral has been sent to {organisation}.")
+        f"The referral has been sent to {organisation}."
+    )
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"to {organisation}")
     assert_accessible(page)

@@ -26,7 +26,9 @@ def test_initiative_admin_adds_changes_and_retires_a_need(page, world):
     page.get_by_label("Name").fill("Access to shopping")
     page.get_by_role("group", name="Category").get_by_label("Food and shopping").check()
     page.get_by_role("button", name="Save").click()
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("‘Access to shopping’ has been added.")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "‘Access to shopping’ has been added."
+    )
     row = page.get_by_role("row").filter(has_text="access_to_shopping")
     expect(row).to_contain_text("In use")
     assert_accessible(page)
@@ -58,9 +60,17 @@ def test_worker_assesses_refers_and_closes_the_case(open_page, world):
 
     OrganisationFactory(name="Test Debt Advice", initiative=world.initiative, kinds=["delivery"])
     assessing.standard_forms_install(organisation_id=world.county.pk)
-    for code, name, category in [("food", "Food", "food_and_shopping"), ("debt_advice", "Debt advice", "money")]:
-        assessing.need_definition_create(user=world.initiative_admin, initiative_id=world.initiative.pk, code=code,
-                                         name=name, category=category)
+    for code, name, category in [
+        ("food", "Food", "food_and_shopping"),
+        ("debt_advice", "Debt advice", "money"),
+    ]:
+        assessing.need_definition_create(
+            user=world.initiative_admin,
+            initiative_id=world.initiative.pk,
+            code=code,
+            name=name,
+            category=category,
+        )
     case = allocation.case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
     from casework.careact.tests.steps import record_no_advocacy_needed
 
@@ -74,28 +84,39 @@ def test_worker_assesses_refers_and_closes_the_case(open_page, world):
     expect(page.get_by_role("heading", level=1)).to_have_text("Start an assessment")
     assert_accessible(page)
     page.get_by_role("group", name="Which form?").get_by_label("Strengths-based assessment").check()
-    page.get_by_role("group", name="How is the assessment being carried out?").get_by_label("Face to face").check()
+    page.get_by_role("group", name="How is the assessment being carried out?").get_by_label(
+        "Face to face"
+    ).check()
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Strengths-based assessment")
     assert_accessible(page)
 
-    page.get_by_label("What is happening in your life at the moment?").fill("Since my husband died I don't eat")
-    page.get_by_role("group", name="Does someone look after you without being paid?").get_by_label("Yes").check()
+    page.get_by_label("What is happening in your life at the moment?").fill(
+        "Since my husband died I don't eat"
+    )
+    page.get_by_role("group", name="Does someone look after you without being paid?").get_by_label(
+        "Yes"
+    ).check()
     page.get_by_role("button", name="Complete the assessment").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Answer ‘Who is that, and how are they related to you?’")
     expect(summary).to_contain_text("Confirm the person has been given the privacy notice")
     assert_accessible(page)
     page.get_by_label("Who is that, and how are they related to you?").fill("Sue, her daughter")
-    page.get_by_role("group", name="Has the carer been offered a carer's assessment?").get_by_label("No").check()
+    page.get_by_role("group", name="Has the carer been offered a carer's assessment?").get_by_label(
+        "No"
+    ).check()
     page.get_by_label("What matters most to you?").fill("My garden and my cat")
     page.get_by_label("What would you like to be different?").fill("To have proper meals")
     page.get_by_label("What are you good at, and what do you enjoy?").fill("Gardening")
     page.get_by_label("What risks are there to the person or to others?").fill("Not eating; bills unpaid")
     page.get_by_role("group", name="How serious are the risks now?").get_by_label("Medium").check()
-    page.get_by_role("group", name="Is there any doubt about the person's capacity to make decisions about "
-                                   "their care?").get_by_label("No").check()
-    page.get_by_label("Summary of the person's situation").fill("Recently widowed, not eating, debts building")
+    page.get_by_role(
+        "group", name="Is there any doubt about the person's capacity to make decisions about their care?"
+    ).get_by_label("No").check()
+    page.get_by_label("Summary of the person's situation").fill(
+        "Recently widowed, not eating, debts building"
+    )
     page.get_by_label("The person has been given the privacy notice and asked for consent to share").check()
     page.get_by_role("button", name="Complete the assessment").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The assessment is complete.")
@@ -116,8 +137,12 @@ def test_worker_assesses_refers_and_closes_the_case(open_page, world):
     # Consent to share with the foodbank and the debt advice service, and a referral to each.
     page.get_by_role("link", name=f"Back to {case.reference}").click()
     assert_accessible(page)
-    record_consent(page, purpose="To arrange food deliveries and debt advice",
-                   organisations=["Test Foodbank", "Test Debt Advice"], data=["Contact details", "Needs"])
+    record_consent(
+        page,
+        purpose="To arrange food deliveries and debt advice",
+        organisations=["Test Foodbank", "Test Debt Advice"],
+        data=["Contact details", "Needs"],
+    )
     refer(page, "Test Foodbank", "Food")
     page.get_by_role("link", name=f"Back to {case.reference}").click()
     assert_accessible(page)
@@ -136,7 +161,9 @@ def test_worker_assesses_refers_and_closes_the_case(open_page, world):
     foodbank.get_by_role("link", name="Update Food").click()
     assert_accessible(foodbank)
     foodbank.get_by_role("group", name="Status").get_by_label("Resolved").check()
-    foodbank.get_by_label("Note (optional)").fill("Four weeks of parcels delivered; registered with the pantry")
+    foodbank.get_by_label("Note (optional)").fill(
+        "Four weeks of parcels delivered; registered with the pantry"
+    )
     foodbank.get_by_role("button", name="Save the status").click()
     expect(foodbank.get_by_role("table", name="Needs referred and their status")).to_contain_text("Resolved")
     assert_accessible(foodbank)

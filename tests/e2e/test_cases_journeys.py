@@ -16,15 +16,21 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def risk(world):
-    return {code: RiskCategoryFactory(initiative=world.initiative, code=code, label=code.title(), rank=rank)
-            for rank, code in enumerate(["high", "medium", "low"], start=1)}
+    return {
+        code: RiskCategoryFactory(initiative=world.initiative, code=code, label=code.title(), rank=rank)
+        for rank, code in enumerate(["high", "medium", "low"], start=1)
+    }
 
 
 @pytest.fixture
 def waiting_case(world, risk):
     """A case of the county about Margaret Thornton, cleared intake, waiting on the team worklist."""
-    return CaseFactory(person=world.person, risk_category=risk["high"], priority="urgent",
-                       summary="Neighbour reports she has not been seen for a week.")
+    return CaseFactory(
+        person=world.person,
+        risk_category=risk["high"],
+        priority="urgent",
+        summary="Neighbour reports she has not been seen for a week.",
+    )
 
 
 def open_worklist(page) -> None:
@@ -40,7 +46,8 @@ def worklist_row(page, case):
 
 def summary_value(page, key: str):
     row = page.locator(".govuk-summary-list__row").filter(
-        has=page.locator(".govuk-summary-list__key", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$")))
+        has=page.locator(".govuk-summary-list__key", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$"))
+    )
     return row.locator(".govuk-summary-list__value")
 
 
@@ -85,7 +92,10 @@ def test_team_manager_assigns_a_case_from_the_worklist(page, world, waiting_case
     assert_accessible(page)
     waiting_case.refresh_from_db()
     assert (waiting_case.primary_worker, waiting_case.stage, waiting_case.status) == (
-        world.practitioner, "contact", "active")
+        world.practitioner,
+        "contact",
+        "active",
+    )
 
     open_worklist(page)
     expect(page.get_by_text("No cases are waiting that match these filters.")).to_be_visible()
@@ -131,7 +141,8 @@ def test_practitioner_works_a_case_through_its_stages(page, world, waiting_case)
     expect_stage(page, "Assessment")
     timeline = page.get_by_role("table", name="Everything recorded about the case, newest first")
     expect(timeline.get_by_role("row").filter(has_text="Went back to amend Assessment")).to_contain_text(
-        "The carer's needs were not assessed.")
+        "The carer's needs were not assessed."
+    )
     assert_accessible(page)
     move_case(page, "Move to Planning")
     expect_success(page, "The case is now at Planning.")
@@ -143,7 +154,8 @@ def test_practitioner_works_a_case_through_its_stages(page, world, waiting_case)
     expect(page.get_by_role("heading", level=1)).to_have_text("Restart from a stage")
     assert_accessible(page)
     page.get_by_role("group", name="Which stage should the work restart from?").get_by_label(
-        "Assessment", exact=True).check()
+        "Assessment", exact=True
+    ).check()
     page.get_by_label("Why must the work restart?").fill("Her circumstances changed: she is now in hospital.")
     page.get_by_role("button", name="Restart the work").click()
 
@@ -152,12 +164,16 @@ def test_practitioner_works_a_case_through_its_stages(page, world, waiting_case)
     expect_stage(page, "Assessment")
     resets = page.get_by_role("table", name="Stages reset when the work restarted")
     expect(resets.get_by_role("row").filter(has_text="Assessment")).to_contain_text(
-        "Her circumstances changed: she is now in hospital.")
+        "Her circumstances changed: she is now in hospital."
+    )
     assert_accessible(page)
 
     waiting_case.refresh_from_db()
     assert (waiting_case.stage, waiting_case.status, waiting_case.primary_worker) == (
-        "assessment", "active", world.practitioner)
+        "assessment",
+        "active",
+        world.practitioner,
+    )
     current = waiting_case.assignments.filter(ended_at__isnull=True).values_list("user__username", "role")
     assert set(current) == {("practitioner", "primary"), ("practitioner2", "secondary")}
 

@@ -25,11 +25,18 @@ FOLLOW_UP = "Ring Margaret to check the heating engineer came"
 @pytest.fixture
 def away_case(world):
     """Margaret's case, accepted by the practitioner, who is on annual leave today and the next two days."""
-    case = case_accept(user=world.practitioner, case=CaseFactory(person=world.person,
-                                                                 summary="Struggling at home since a fall."))
+    case = case_accept(
+        user=world.practitioner,
+        case=CaseFactory(person=world.person, summary="Struggling at home since a fall."),
+    )
     today = clock.today()
-    absence_record(user=world.team_manager, worker=world.practitioner, kind="leave", start_date=today,
-                   end_date=today + datetime.timedelta(days=2))
+    absence_record(
+        user=world.team_manager,
+        worker=world.practitioner,
+        kind="leave",
+        start_date=today,
+        end_date=today + datetime.timedelta(days=2),
+    )
     return case
 
 
@@ -45,7 +52,8 @@ def summary_value(scope, key: str):
     """The value cell of the GOV.UK summary list row whose key is `key`."""
     page = scope if isinstance(scope, Page) else scope.page
     row = scope.locator(".govuk-summary-list__row").filter(
-        has=page.locator(".govuk-summary-list__key", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$")))
+        has=page.locator(".govuk-summary-list__key", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$"))
+    )
     return row.locator(".govuk-summary-list__value")
 
 
@@ -70,7 +78,8 @@ def find_on_duty_desk_by_nhs_number(page, nhs_number: str) -> None:
 def route_card(page, case):
     """The duty desk's card for one of the person's open cases."""
     return page.locator(".govuk-summary-card").filter(
-        has=page.get_by_role("heading", name=re.compile(rf"^Case {re.escape(case.reference)}:")))
+        has=page.get_by_role("heading", name=re.compile(rf"^Case {re.escape(case.reference)}:"))
+    )
 
 
 @pytest.fixture
@@ -104,7 +113,8 @@ def test_duty_officer_takes_a_call_for_an_absent_worker(page, world, away_case, 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Leave a message for {worker}")
     assert_accessible(page)
     page.get_by_label("Message", exact=True).fill(
-        "Margaret rang: the heating is off again and she has no hot water. I gave her the emergency line.")
+        "Margaret rang: the heating is off again and she has no hot water. I gave her the emergency line."
+    )
     page.get_by_label("What the person was told about when to expect a call back").fill(TOLD_PERSON)
     page.get_by_role("button", name="Leave message").click()
 
@@ -113,7 +123,12 @@ def test_duty_officer_takes_a_call_for_an_absent_worker(page, world, away_case, 
     assert_accessible(page)
     message = Message.objects.get(to_user=world.practitioner)
     assert (message.from_user, message.case, message.person, message.told_person, message.read_at) == (
-        world.duty_officer, away_case, world.person, TOLD_PERSON, None)
+        world.duty_officer,
+        away_case,
+        world.person,
+        TOLD_PERSON,
+        None,
+    )
 
     # The call itself, recorded from the duty desk.
     open_duty_desk(page)
@@ -126,7 +141,8 @@ def test_duty_officer_takes_a_call_for_an_absent_worker(page, world, away_case, 
     page.get_by_role("group", name="Who is contacting us?").get_by_label("The person themselves").check()
     expect(page.get_by_label("How did they contact us?")).to_have_value("phone")
     page.get_by_label("What they said and what was done").fill(
-        "Heating off again, no hot water. Gave her the emergency repairs line; message left for her worker.")
+        "Heating off again, no hot water. Gave her the emergency repairs line; message left for her worker."
+    )
     page.get_by_role("button", name="Record", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(reference)
@@ -134,7 +150,8 @@ def test_duty_officer_takes_a_call_for_an_absent_worker(page, world, away_case, 
     expect_success(page, "The contact has been recorded on the person's case.")
     contacts = page.get_by_role("table", name="Contact events, newest first")
     expect(contacts.get_by_role("row").filter(has_text="Heating off again")).to_contain_text(
-        "Inbound phone, the person")
+        "Inbound phone, the person"
+    )
     assert_accessible(page)
 
     # A contact with a follow-up agreed: a task for the allocated worker.
@@ -148,7 +165,8 @@ def test_duty_officer_takes_a_call_for_an_absent_worker(page, world, away_case, 
     expect(when.get_by_label("Year")).to_have_value(str(today.year))
     expect(page.get_by_label("Time", exact=True)).to_have_value(re.compile(r"^\d{2}:\d{2}$"))
     page.get_by_role("group", name="Who started the contact?").get_by_label(
-        "They contacted us (inbound)").check()
+        "They contacted us (inbound)"
+    ).check()
     page.get_by_role("group", name="How").get_by_label("Phone", exact=True).check()
     page.get_by_role("group", name="Who was it with or from?").get_by_label("The person", exact=True).check()
     page.get_by_role("group", name="Did it reach the person?").get_by_label("Reached the person").check()
@@ -162,7 +180,8 @@ def test_duty_officer_takes_a_call_for_an_absent_worker(page, world, away_case, 
     services = page.get_by_role("group", name="Services signposted")
     services.get_by_label("Debt advice appointments (Casterbridge Money Advice)").check()
     expect(page.get_by_label("Summary", exact=True)).to_have_value(
-        "She rang back: the engineer is booked for Thursday.")
+        "She rang back: the engineer is booked for Thursday."
+    )
     assert_accessible(page)
     page.get_by_role("button", name="Record contact").click()
 
@@ -183,8 +202,12 @@ def test_duty_officer_takes_a_call_for_an_absent_worker(page, world, away_case, 
 
 
 def test_neighbours_concern_about_an_unknown_person_raises_a_case(page, world):
-    person = PersonFactory(created_by_organisation=world.county, given_name="Edith", family_name="Crane",
-                           date_of_birth=datetime.date(1938, 4, 12))
+    person = PersonFactory(
+        created_by_organisation=world.county,
+        given_name="Edith",
+        family_name="Crane",
+        date_of_birth=datetime.date(1938, 4, 12),
+    )
 
     sign_in(page, "duty_officer")
     open_duty_desk(page)
@@ -200,12 +223,14 @@ def test_neighbours_concern_about_an_unknown_person_raises_a_case(page, world):
     expect(page.get_by_role("heading", level=1)).to_have_text("Record a call or concern")
     assert_accessible(page)
     page.get_by_role("group", name="Who is contacting us?").get_by_label(
-        "Someone else, with a concern about the person").check()
+        "Someone else, with a concern about the person"
+    ).check()
     page.get_by_label("If someone else, who are they?").select_option(label="Member of the public")
     page.get_by_label("Their name", exact=True).fill("Pat Lowe, next door")
     page.get_by_label("Their phone number or email (optional)").fill("07700 900123")
     page.get_by_label("What they said and what was done").fill(
-        "Neighbour has not seen Edith for four days; her curtains are closed and the milk is on the step.")
+        "Neighbour has not seen Edith for four days; her curtains are closed and the milk is on the step."
+    )
     page.get_by_label("If the person has no case: raise one for this concern").check()
     page.get_by_role("group", name="Priority of a new case").get_by_label("Urgent").check()
     page.get_by_role("button", name="Record", exact=True).click()
@@ -222,19 +247,39 @@ def test_neighbours_concern_about_an_unknown_person_raises_a_case(page, world):
     assert_accessible(page)
 
     assert (case.origin, case.priority, case.responsible_organisation) == (
-        "third_party_concern", "urgent", world.county)
+        "third_party_concern",
+        "urgent",
+        world.county,
+    )
     event = ContactEvent.objects.get(case=case)
     assert (event.contact_role, event.contact_name, event.direction) == (
-        "public", "Pat Lowe, next door", "inbound")
+        "public",
+        "Pat Lowe, next door",
+        "inbound",
+    )
 
 
 def test_worker_sees_the_message_and_task_next_morning(page, world, away_case):
-    message_send(user=world.duty_officer, to_user=world.practitioner, case=away_case,
-                 body="Margaret rang: the heating is off again.", told_person=TOLD_PERSON)
+    message_send(
+        user=world.duty_officer,
+        to_user=world.practitioner,
+        case=away_case,
+        body="Margaret rang: the heating is off again.",
+        told_person=TOLD_PERSON,
+    )
     due = clock.today() + datetime.timedelta(days=3)
-    contact_record(user=world.duty_officer, case=away_case, occurred_at=clock.now(), direction="inbound",
-                   method="phone", contact_role="person", outcome="reached",
-                   summary="The engineer is booked for Thursday.", follow_up=FOLLOW_UP, follow_up_due=due)
+    contact_record(
+        user=world.duty_officer,
+        case=away_case,
+        occurred_at=clock.now(),
+        direction="inbound",
+        method="phone",
+        contact_role="person",
+        outcome="reached",
+        summary="The engineer is booked for Thursday.",
+        follow_up=FOLLOW_UP,
+        follow_up_due=due,
+    )
 
     sign_in(page, "practitioner")
     main_navigation(page).get_by_role("link", name="Messages (1 unread)").click()
@@ -256,8 +301,11 @@ def test_worker_sees_the_message_and_task_next_morning(page, world, away_case):
 
     main_navigation(page).get_by_role("link", name="Tasks").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My tasks")
-    row = page.get_by_role("table", name="Your tasks").get_by_role("row").filter(
-        has=page.get_by_role("link", name=FOLLOW_UP))
+    row = (
+        page.get_by_role("table", name="Your tasks")
+        .get_by_role("row")
+        .filter(has=page.get_by_role("link", name=FOLLOW_UP))
+    )
     expect(row).to_contain_text(f"Case {away_case.reference}")
     expect(row).to_contain_text("Margaret Thornton")
     expect(row).to_contain_text(govuk_date(due))
@@ -288,15 +336,18 @@ def test_a_letter_to_a_worker_who_is_not_allocated_goes_to_the_allocated_worker(
     page.get_by_role("group", name="Who is contacting us?").get_by_label("The person themselves").check()
     page.get_by_label("How did they contact us?").select_option(label="Letter")
     page.get_by_label("If they wrote to us: where the original letter or email is held").fill(
-        "Scanned to the case file")
+        "Scanned to the case file"
+    )
     page.get_by_label("If they wrote to a named worker or team: who it is addressed to").select_option(
-        label=worker)
+        label=worker
+    )
     page.get_by_label("What they said and what was done").fill("Her letter asks for a grab rail by the bath.")
     page.get_by_role("button", name="Record", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(away_case.reference)
-    expect(page.locator(".govuk-notification-banner").filter(has_text="It has been passed to")).to_contain_text(
-        f"It has been passed to {worker}, saying where the original is held.")
+    expect(
+        page.locator(".govuk-notification-banner").filter(has_text="It has been passed to")
+    ).to_contain_text(f"It has been passed to {worker}, saying where the original is held.")
     assert_accessible(page)
     message = Message.objects.get(to_user=world.practitioner)
     assert "The original is held at: Scanned to the case file" in message.body
@@ -304,9 +355,17 @@ def test_a_letter_to_a_worker_who_is_not_allocated_goes_to_the_allocated_worker(
 
 
 def test_the_worker_records_whether_the_advice_helped(page, world, away_case):
-    contact_record(user=world.duty_officer, case=away_case, occurred_at=clock.now(), direction="inbound",
-                   method="phone", contact_role="person", outcome="reached",
-                   summary="Asked about heating costs.", advice_given="Told her about the warm home discount")
+    contact_record(
+        user=world.duty_officer,
+        case=away_case,
+        occurred_at=clock.now(),
+        direction="inbound",
+        method="phone",
+        contact_role="person",
+        outcome="reached",
+        summary="Asked about heating costs.",
+        advice_given="Told her about the warm home discount",
+    )
     task = Task.objects.get(case=away_case, kind="advice_check")
 
     sign_in(page, "practitioner")
@@ -323,19 +382,24 @@ def test_the_worker_records_whether_the_advice_helped(page, world, away_case):
     expect(page.get_by_text("Told her about the warm home discount")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("group", name="Did the information and advice help?").get_by_label(
-        "It did not help").check()
+        "It did not help"
+    ).check()
     page.get_by_role("button", name="Record the outcome").click()
 
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Say what did not help and what happens next")
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Say what did not help and what happens next"
+    )
     assert_accessible(page)
     page.get_by_label("What they said, and what happens next").fill(
-        "The supplier says she is not eligible: referred to the money advice service.")
+        "The supplier says she is not eligible: referred to the money advice service."
+    )
     page.get_by_role("button", name="Record the outcome").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(away_case.reference)
     expect_success(page, "The outcome of the check has been recorded.")
     expect(page.get_by_role("table", name="Contact events, newest first")).to_contain_text(
-        "Advice checked: it did not help")
+        "Advice checked: it did not help"
+    )
     assert_accessible(page)
     task.refresh_from_db()
     assert task.status == "done"

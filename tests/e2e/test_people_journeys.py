@@ -23,13 +23,15 @@ def summary_value(scope, key: str):
     """The value cell of the GOV.UK summary list row whose key is `key`."""
     page = scope if isinstance(scope, Page) else scope.page
     row = scope.locator(".govuk-summary-list__row").filter(
-        has=page.locator(".govuk-summary-list__key", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$")))
+        has=page.locator(".govuk-summary-list__key", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$"))
+    )
     return row.locator(".govuk-summary-list__value")
 
 
 def index_card(page, name: str):
     return page.locator(".casework-index-card").filter(
-        has=page.locator(".govuk-summary-card__title", has_text=name))
+        has=page.locator(".govuk-summary-card__title", has_text=name)
+    )
 
 
 def find_person(page, world) -> None:
@@ -118,7 +120,10 @@ def test_edit_with_a_bad_postcode_shows_the_error_summary(page, world):
 
     after = Person.objects.get(pk=world.person.pk)
     assert (after.postcode, after.version, after.modified_at) == (
-        before.postcode, before.version, before.modified_at)
+        before.postcode,
+        before.version,
+        before.modified_at,
+    )
 
 
 def test_break_glass_journey(page, world):
@@ -140,7 +145,8 @@ def test_break_glass_journey(page, world):
     expect(page.get_by_role("heading", level=1)).to_have_text("Open this record with break-glass access")
     assert_accessible(page)
     page.get_by_label("Why do you need to open this record?").fill(
-        "Called by a neighbour worried about her; need her contacts to check she is safe.")
+        "Called by a neighbour worried about her; need her contacts to check she is safe."
+    )
     page.get_by_role("button", name="Open the record").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Margaret Thornton")

@@ -84,8 +84,12 @@ def test_consent_referrals_and_the_foodbanks_update(open_page, world, assessed_c
     worker.get_by_role("link", name=f"Back to {assessed_case.reference}").click()
     assert_accessible(worker)
 
-    record_consent(worker, purpose="To arrange food deliveries and debt advice",
-                   organisations=["Test Foodbank", "Test Debt Advice"], data=["Contact details", "Needs"])
+    record_consent(
+        worker,
+        purpose="To arrange food deliveries and debt advice",
+        organisations=["Test Foodbank", "Test Debt Advice"],
+        data=["Contact details", "Needs"],
+    )
 
     refer(worker, "Test Foodbank", "Access to food")
     worker.get_by_role("link", name=f"Back to {assessed_case.reference}").click()

@@ -38,7 +38,8 @@ def test_a_housing_association_concern_reaches_the_countys_safeguarding_team(ope
     # Before sending, the worker is told where it will go.
     expect(page.locator(".govuk-inset-text")).to_have_text(
         "This concern will go to Safeguarding Team, Test County Council: Test Housing Association has no "
-        "safeguarding team, so it goes to the lead organisation's.")
+        "safeguarding team, so it goes to the lead organisation's."
+    )
     assert_accessible(page)
     page.get_by_role("group", name="Who is at risk?").get_by_label("An adult").check()
     page.get_by_label("What was seen or said").fill(WHAT)
@@ -51,19 +52,26 @@ def test_a_housing_association_concern_reaches_the_countys_safeguarding_team(ope
     expect(page.get_by_role("heading", level=1)).to_have_text("Tess Durbeyfield")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "Your organisation has no safeguarding team, so the concern has been sent to the lead "
-        "organisation's: Safeguarding Team, Test County Council, due today.")
+        "organisation's: Safeguarding Team, Test County Council, due today."
+    )
     assert_accessible(page)
     concern = SafeguardingConcern.objects.get(person=tenant)
     assert (concern.routing, concern.routed_to_team, concern.raised_by_organisation) == (
-        "lead_team", world.safeguarding_team, world.housing)
+        "lead_team",
+        world.safeguarding_team,
+        world.housing,
+    )
 
     # The county's safeguarding team: the concern is in its list, and opens.
     page = open_page()
     sign_in(page, "safeguarder")
     main_navigation(page).get_by_role("link", name="Safeguarding").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Safeguarding concerns")
-    row = page.get_by_role("table", name="Safeguarding concerns, newest first").get_by_role("row").filter(
-        has_text="Tess Durbeyfield")
+    row = (
+        page.get_by_role("table", name="Safeguarding concerns, newest first")
+        .get_by_role("row")
+        .filter(has_text="Tess Durbeyfield")
+    )
     expect(row).to_contain_text("Test Housing Association")
     expect(row).to_contain_text("Safeguarding Team, Test County Council")
     assert_accessible(page)
@@ -71,9 +79,11 @@ def test_a_housing_association_concern_reaches_the_countys_safeguarding_team(ope
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Safeguarding concern")
     expect(summary_value(page, "What was seen or said")).to_have_text(WHAT)
-    expect(summary_value(page, "Raised")).to_contain_text(f"{world.housing_worker.display_name}, "
-                                                          "Test Housing Association")
+    expect(summary_value(page, "Raised")).to_contain_text(
+        f"{world.housing_worker.display_name}, Test Housing Association"
+    )
     expect(summary_value(page, "Routed to")).to_contain_text(
-        "The lead organisation's safeguarding team (the raiser's organisation has none)")
+        "The lead organisation's safeguarding team (the raiser's organisation has none)"
+    )
     assert page.url.endswith(f"/safeguarding/{concern.pk}/")
     assert_accessible(page)

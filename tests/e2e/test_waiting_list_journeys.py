@@ -12,8 +12,8 @@ pytestmark = pytest.mark.e2e
 
 def test_team_manager_triages_reprioritises_and_downloads_the_letter(page, world, live_server):
     from casework.core import clock, jobs
-    from casework.waiting_list.models import WaitingListEntry
     from casework.core.working_days import add_working_days
+    from casework.waiting_list.models import WaitingListEntry
     from tests.factories import CaseFactory
 
     person = world.person
@@ -52,14 +52,16 @@ def test_team_manager_triages_reprioritises_and_downloads_the_letter(page, world
     expect(page.get_by_role("heading", level=1)).to_have_text("Reprioritise")
     assert_accessible(page)
     page.get_by_role("group", name="What prompted this?").get_by_label(
-        "The person or their representative called").check()
+        "The person or their representative called"
+    ).check()
     page.get_by_role("group", name="Priority").get_by_label("Normal").check()
     page.get_by_role("group", name="Risk rating").get_by_label("Amber").check()
     page.get_by_label("What has changed?").fill("Daughter has moved in for a month and fixed the heating")
     page.get_by_role("button", name="Save").click()
     normal_due = add_working_days(clock.today(), 20)
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        f"is now due on {normal_due.day} {normal_due:%B %Y}")
+        f"is now due on {normal_due.day} {normal_due:%B %Y}"
+    )
     assert_accessible(page)
     entry = WaitingListEntry.objects.get(case=case)
     assert (entry.priority, entry.rag, entry.due_on) == ("normal", "amber", normal_due)
@@ -71,8 +73,9 @@ def test_team_manager_triages_reprioritises_and_downloads_the_letter(page, world
     expect(letters).to_contain_text("Added to the waiting list")
     assert_accessible(page)
     with page.expect_download() as download:
-        letters.get_by_role("link", name=f"Download added to the waiting list of {datetime.date.today():%-d %b %Y} "
-                                          "(PDF)").click()
+        letters.get_by_role(
+            "link", name=f"Download added to the waiting list of {datetime.date.today():%-d %b %Y} (PDF)"
+        ).click()
     assert download.value.suggested_filename.endswith(".pdf")
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"

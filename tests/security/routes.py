@@ -62,8 +62,10 @@ def page_routes() -> tuple[Route, ...]:
         if not params:
             continue
         if not pattern.name:
-            raise AssertionError(f"The URL pattern {pattern.pattern} takes {params} but has no name: name it, "
-                                 "so that the persona matrix can reach it")
+            raise AssertionError(
+                f"The URL pattern {pattern.pattern} takes {params} but has no name: name it, "
+                "so that the persona matrix can reach it"
+            )
         name = f"{namespace}:{pattern.name}" if namespace else pattern.name
         routes.append(Route(kind="page", name=name, params=params, methods=PAGE_METHODS))
     return tuple(sorted(routes, key=lambda r: r.name))
@@ -84,11 +86,24 @@ def api_routes() -> tuple[Route, ...]:
         if not params:
             continue
         for method, operation in operations.items():
-            body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-            query = tuple((p["name"], p.get("schema", {})) for p in operation.get("parameters", [])
-                          if p["in"] == "query" and p.get("required"))
-            routes.append(Route(kind="api", name=path.removeprefix(API_PREFIX), params=params,
-                                methods=(method.upper(),), body_schema=body, query=query))
+            body = (
+                operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            )
+            query = tuple(
+                (p["name"], p.get("schema", {}))
+                for p in operation.get("parameters", [])
+                if p["in"] == "query" and p.get("required")
+            )
+            routes.append(
+                Route(
+                    kind="api",
+                    name=path.removeprefix(API_PREFIX),
+                    params=params,
+                    methods=(method.upper(),),
+                    body_schema=body,
+                    query=query,
+                )
+            )
     return tuple(sorted(routes, key=lambda r: (r.name, r.methods)))
 
 
@@ -115,7 +130,10 @@ def example(schema: dict | None) -> Any:
     if kind == "object":
         # With the version the record was read at, if the body has one: a request without it is refused with
         # 422 before anything else is looked at, whoever sends it.
-        names = [*schema.get("required", []), *(["version"] if "version" in schema.get("properties", {}) else [])]
+        names = [
+            *schema.get("required", []),
+            *(["version"] if "version" in schema.get("properties", {}) else []),
+        ]
         return {name: example(schema["properties"][name]) for name in names}
     if kind == "array":
         return [example(schema.get("items", {})) for _ in range(schema.get("minItems", 0))]
@@ -125,6 +143,10 @@ def example(schema: dict | None) -> Any:
         return 1
     if kind == "boolean":
         return False
-    formats = {"date": datetime.date.today().isoformat(), "date-time": datetime.datetime.now(datetime.UTC).isoformat(),
-               "uuid": str(uuid.uuid4()), "email": "someone@example.com"}
+    formats = {
+        "date": datetime.date.today().isoformat(),
+        "date-time": datetime.datetime.now(datetime.UTC).isoformat(),
+        "uuid": str(uuid.uuid4()),
+        "email": "someone@example.com",
+    }
     return formats.get(schema.get("format"), "A reason given in full")

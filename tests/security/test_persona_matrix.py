@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from conftest import mark_mfa_verified
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from casework.accounts.tokens import api_token_issue
+from conftest import mark_mfa_verified
 from tests.security.routes import Route, all_routes, example
 from tests.security.world import build_matrix_world
 
@@ -115,9 +115,15 @@ OWNER_REFUSED_BY_STATE = {
     "api:/cases/{case_id}/accept": "the case is accepted already",
 }
 # Routes that open a person's index card: their owner finds the person by a search first, as at the duty desk.
-SEARCH_FIRST = frozenset({"people:person_index_card", "people:person_break_glass", "contacts:duty_call",
-                          "api:/contacts/duty/people/{person_id}/calls",
-                          "api:/contacts/duty/people/{person_id}/named-check"})
+SEARCH_FIRST = frozenset(
+    {
+        "people:person_index_card",
+        "people:person_break_glass",
+        "contacts:duty_call",
+        "api:/contacts/duty/people/{person_id}/calls",
+        "api:/contacts/duty/people/{person_id}/named-check",
+    }
+)
 
 # Bodies and query strings that the contract's types alone do not make valid, so that the request is refused for
 # who sends it rather than for what it says.
@@ -140,21 +146,28 @@ REFUSED = Expected(frozenset({403, 404}), "another organisation's record, or a p
 SIGN_IN = Expected(frozenset({302}), "every page but the public ones needs a sign-in")
 NO_TOKEN = Expected(frozenset({401}), "the API needs a token")
 
-PUBLIC_DIRECTORY = Expected(frozenset({200}), "the directory of services is public (Open Referral UK): no person "
-                                              "is in it")
-DIRECTORY = Expected(frozenset({200}), "anyone signed in may read the directory's services: no person is in them")
+PUBLIC_DIRECTORY = Expected(
+    frozenset({200}), "the directory of services is public (Open Referral UK): no person is in it"
+)
+DIRECTORY = Expected(
+    frozenset({200}), "anyone signed in may read the directory's services: no person is in them"
+)
 # A restricted person's case, and what hangs off it, are the holding organisation's: a colleague not named on the
 # person may open them (and that is recorded), but must see nothing of the person. Their own record is refused.
 CASE_OF_A_RESTRICTED_PERSON = Expected(
     frozenset({200, 302, 403, 404, 409, 422}),
     "a restricted person's case is the holding organisation's: a colleague not named on the person may open it, "
-    "but sees nothing of the person", may_write=frozenset({"audit_accessevent"}))
+    "but sees nothing of the person",
+    may_write=frozenset({"audit_accessevent"}),
+)
 PERSON_OWN_KINDS = frozenset({"person", "relationship"})
 
 # What a persona may reach by design: (persona or "*", route id, method or "*") -> Expected. The most specific wins.
 ALLOWED: dict[tuple[str, str, str], Expected] = {
-    **{("*", f"openreferral:{name}", "GET"): PUBLIC_DIRECTORY
-       for name in ("service", "service_at_location", "taxonomy", "taxonomy_term")},
+    **{
+        ("*", f"openreferral:{name}", "GET"): PUBLIC_DIRECTORY
+        for name in ("service", "service_at_location", "taxonomy", "taxonomy_term")
+    },
     ("*", "directory:service_detail", "GET"): DIRECTORY,
     ("*", "api:/directory/services/{service_id}", "GET"): DIRECTORY,
     ("anonymous", "directory:service_detail", "GET"): SIGN_IN,
@@ -163,36 +176,59 @@ ALLOWED: dict[tuple[str, str, str], Expected] = {
     # a stated reason (audited, and reviewed by an auditor). The page shows the index card: name, birth year and
     # postcode district. (A 404 once the card needs a search first: issue 12.)
     ("district_worker", "people:person_break_glass", "*"): Expected(
-        frozenset({200, 404}), "break-glass is open to caseworkers of the initiative's responsible organisations",
-        may_show=frozenset({"name"}), may_write=frozenset({"audit_accessevent"})),
+        frozenset({200, 404}),
+        "break-glass is open to caseworkers of the initiative's responsible organisations",
+        may_show=frozenset({"name"}),
+        may_write=frozenset({"audit_accessevent"}),
+    ),
     # The page reads the index card (recorded: a colleague may see any card of the initiative), then refuses.
-    **{(persona, "people:person_break_glass", "*"): Expected(
-        frozenset({403, 404}), "break-glass is never for a restricted record",
-        may_write=frozenset({"audit_accessevent"})) for persona in NOT_NAMED},
+    **{
+        (persona, "people:person_break_glass", "*"): Expected(
+            frozenset({403, 404}),
+            "break-glass is never for a restricted record",
+            may_write=frozenset({"audit_accessevent"}),
+        )
+        for persona in NOT_NAMED
+    },
     # A household is the organisation's record: whoever may see it sees its address; a restricted member's name is
     # withheld (issue 12).
-    **{(persona, route_id, "*"): Expected(
-        CASE_OF_A_RESTRICTED_PERSON.statuses, "a household's own address is shown to whoever may see the household",
-        may_show=frozenset({"address", "postcode"}), may_write=frozenset({"audit_accessevent"}))
-       for persona in NOT_NAMED for route_id in ("people:household_detail", "people:household_edit")},
+    **{
+        (persona, route_id, "*"): Expected(
+            CASE_OF_A_RESTRICTED_PERSON.statuses,
+            "a household's own address is shown to whoever may see the household",
+            may_show=frozenset({"address", "postcode"}),
+            may_write=frozenset({"audit_accessevent"}),
+        )
+        for persona in NOT_NAMED
+        for route_id in ("people:household_detail", "people:household_edit")
+    },
     # Anyone who changes records in the holding organisation may record that consent was withdrawn: a person who
     # withdraws it must not wait for their worker (consent/policies.py).
-    **{(persona, "api:/consents/{record_id}/withdraw", "POST"): Expected(
-        frozenset({200}), "anyone who changes records in the holding organisation records a withdrawal",
-        may_write=frozenset({"audit_accessevent", "audit_auditevent", "audit_chainhead", "consent_consentrecord"}))
-       for persona in ("practitioner2", "duty_officer")},
+    **{
+        (persona, "api:/consents/{record_id}/withdraw", "POST"): Expected(
+            frozenset({200}),
+            "anyone who changes records in the holding organisation records a withdrawal",
+            may_write=frozenset(
+                {"audit_accessevent", "audit_auditevent", "audit_chainhead", "consent_consentrecord"}
+            ),
+        )
+        for persona in ("practitioner2", "duty_officer")
+    },
 }
 
 
 def _each(personas, route_ids, methods, reason) -> dict[tuple[str, str, str], str]:
-    return {(persona, route_id, method): reason
-            for persona in personas for route_id in route_ids for method in methods}
+    return {
+        (persona, route_id, method): reason
+        for persona in personas
+        for route_id in route_ids
+        for method in methods
+    }
 
 
 BOTH = ("GET", "POST")
 # Known leaks, xfail(strict): a fix turns each into a failure, and its entry is removed.
-KNOWN_LEAKS: dict[tuple[str, str, str], str] = {
-}
+KNOWN_LEAKS: dict[tuple[str, str, str], str] = {}
 
 
 @dataclass
@@ -232,8 +268,13 @@ class Matrix:
         body = example(route.body_schema)
         if route.id in BODIES:
             body = {**body, **BODIES[route.id]}
-        return client.generic(method, url, json.dumps(body) if body is not None else "",
-                              content_type="application/json", **headers)
+        return client.generic(
+            method,
+            url,
+            json.dumps(body) if body is not None else "",
+            content_type="application/json",
+            **headers,
+        )
 
     def probe(self, persona: str, route: Route, method: str, subject: str):
         """The answer to a persona (who searches for the person first, where the route needs it), undone."""
@@ -284,9 +325,19 @@ def _debt_worker(world):
 
 # --- The cases -------------------------------------------------------------------------------------------------
 
-SHARED_KINDS = frozenset({"allocation_rule", "need_definition", "assessment_form", "assessment_form_version",
-                          "letter_template", "directory_service", "directory_service_at_location",
-                          "directory_taxonomy", "directory_taxonomy_term"})
+SHARED_KINDS = frozenset(
+    {
+        "allocation_rule",
+        "need_definition",
+        "assessment_form",
+        "assessment_form_version",
+        "letter_template",
+        "directory_service",
+        "directory_service_at_location",
+        "directory_taxonomy",
+        "directory_taxonomy_term",
+    }
+)
 # Kinds a restricted person cannot have: break-glass is refused for them.
 NOT_FOR_RESTRICTED = frozenset({"break_glass_grant"})
 
@@ -301,7 +352,8 @@ def _kinds(route: Route) -> set[str]:
             raise AssertionError(
                 f"{route.id} takes the parameter {param!r}, which names no kind of record in the persona matrix: "
                 "add it to KINDS in tests/security/test_persona_matrix.py (and a record of that kind to "
-                "tests/security/world.py), so that the new endpoint is checked for every persona")
+                "tests/security/world.py), so that the new endpoint is checked for every persona"
+            )
         kinds.add(kind)
     return kinds
 
@@ -321,8 +373,11 @@ def _cases():
                     reason = KNOWN_LEAKS.get((persona, route.id, method))
                     if reason:
                         marks.append(pytest.mark.xfail(strict=True, reason=reason))
-                    cases.append(pytest.param(persona, method, route, subject, marks=marks,
-                                              id=f"{persona}-{method}-{route.id}"))
+                    cases.append(
+                        pytest.param(
+                            persona, method, route, subject, marks=marks, id=f"{persona}-{method}-{route.id}"
+                        )
+                    )
     return cases
 
 
@@ -348,14 +403,23 @@ def _text(response) -> str:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     headers = " ".join(response.get(name, "") for name in ("Location", "Content-Disposition"))
     if response.get("Content-Type", "").startswith("application/pdf"):
-        letters = [f"{letter.addressed_to} {letter.html}" for letter in Letter.objects.all() if bytes(letter.pdf) == body]
+        letters = [
+            f"{letter.addressed_to} {letter.html}"
+            for letter in Letter.objects.all()
+            if bytes(letter.pdf) == body
+        ]
         assert letters, "A PDF that is none of the letters sent"
         return " ".join(letters) + " " + headers
     return body.decode("utf-8", "replace") + " " + headers
 
 
 def _expected(persona: str, route: Route, method: str) -> Expected:
-    for key in ((persona, route.id, method), (persona, route.id, "*"), ("*", route.id, method), ("*", route.id, "*")):
+    for key in (
+        (persona, route.id, method),
+        (persona, route.id, "*"),
+        ("*", route.id, method),
+        ("*", route.id, "*"),
+    ):
         if key in ALLOWED:
             return ALLOWED[key]
     if persona == "anonymous":
@@ -366,7 +430,9 @@ def _expected(persona: str, route: Route, method: str) -> Expected:
 
 
 @pytest.mark.parametrize(("persona", "method", "route", "subject"), CASES)
-def test_another_organisations_record_is_refused_and_nothing_of_it_shows(matrix, persona, method, route, subject):
+def test_another_organisations_record_is_refused_and_nothing_of_it_shows(
+    matrix, persona, method, route, subject
+):
     with CaptureQueriesContext(connection) as queries:
         response = matrix.send(persona, route, method, subject)
     status = response.status_code
@@ -379,12 +445,17 @@ def test_another_organisations_record_is_refused_and_nothing_of_it_shows(matrix,
         owned = matrix.probe(owner, route, method, subject).status_code
         assert owned == 405, f"{where}: 405, but {owner} gets {owned}: the route takes {method}"
     else:
-        assert status in expected.statuses, (f"{where}: {status}, expected {sorted(expected.statuses)} "
-                                             f"({expected.reason}); shows {shown or 'nothing'}")
+        assert status in expected.statuses, (
+            f"{where}: {status}, expected {sorted(expected.statuses)} "
+            f"({expected.reason}); shows {shown or 'nothing'}"
+        )
     if status == 302 and expected is SIGN_IN:
-        assert response["Location"].startswith("/accounts/login"), f"{where} redirects to {response['Location']}"
-    assert set(shown) <= expected.may_show, f"{where} shows the person's {sorted(set(shown) - expected.may_show)}: " \
-                                            f"{shown} ({expected.reason})"
+        assert response["Location"].startswith("/accounts/login"), (
+            f"{where} redirects to {response['Location']}"
+        )
+    assert set(shown) <= expected.may_show, (
+        f"{where} shows the person's {sorted(set(shown) - expected.may_show)}: {shown} ({expected.reason})"
+    )
     assert written <= expected.may_write, f"{where} wrote to {sorted(written - expected.may_write)}"
 
 

@@ -54,31 +54,59 @@ class PersonalData:
         return found
 
 
-def _personal_data(*, given: str, family: str, nhs: str, dob: datetime.date, postcode: str, phone: str,
-                   email: str, address: str) -> PersonalData:
+def _personal_data(
+    *,
+    given: str,
+    family: str,
+    nhs: str,
+    dob: datetime.date,
+    postcode: str,
+    phone: str,
+    email: str,
+    address: str,
+) -> PersonalData:
     compact_phone = phone.replace(" ", "")
-    return PersonalData(facets={
-        # The family names are made up to be unlike any word a page has; the given name alone is not enough.
-        "name": (family,),
-        "nhs_number": (nhs, f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}"),
-        "date_of_birth": (dob.isoformat(), f"{dob.day} {dob:%B %Y}", f"{dob:%d/%m/%Y}", f"{dob.day} {dob:%b %Y}"),
-        "postcode": (postcode, postcode.replace(" ", "")),
-        "phone": (phone, compact_phone),
-        "email": (email,),
-        "address": (address,),
-    })
+    return PersonalData(
+        facets={
+            # The family names are made up to be unlike any word a page has; the given name alone is not enough.
+            "name": (family,),
+            "nhs_number": (nhs, f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}"),
+            "date_of_birth": (
+                dob.isoformat(),
+                f"{dob.day} {dob:%B %Y}",
+                f"{dob:%d/%m/%Y}",
+                f"{dob.day} {dob:%b %Y}",
+            ),
+            "postcode": (postcode, postcode.replace(" ", "")),
+            "phone": (phone, compact_phone),
+            "email": (email,),
+            "address": (address,),
+        }
+    )
 
 
 PEOPLE = {
     "plain": {
-        "given_name": "Rosamund", "family_name": "Quillfeather", "nhs_number": "9992048174",
-        "date_of_birth": datetime.date(1941, 3, 12), "postcode": "RG40 9QX", "phone": "01632 960 417",
-        "email": "r.quillfeather@example.com", "address_line_1": "Snowdrop Cottage", "town": "Kingsbere",
+        "given_name": "Rosamund",
+        "family_name": "Quillfeather",
+        "nhs_number": "9992048174",
+        "date_of_birth": datetime.date(1941, 3, 12),
+        "postcode": "RG40 9QX",
+        "phone": "01632 960 417",
+        "email": "r.quillfeather@example.com",
+        "address_line_1": "Snowdrop Cottage",
+        "town": "Kingsbere",
     },
     "restricted": {
-        "given_name": "Ottoline", "family_name": "Brackenwhistle", "nhs_number": "9993715263",
-        "date_of_birth": datetime.date(1958, 11, 4), "postcode": "RG41 7JW", "phone": "01632 960 882",
-        "email": "o.brackenwhistle@example.com", "address_line_1": "Larkspur Mews", "town": "Kingsbere",
+        "given_name": "Ottoline",
+        "family_name": "Brackenwhistle",
+        "nhs_number": "9993715263",
+        "date_of_birth": datetime.date(1958, 11, 4),
+        "postcode": "RG41 7JW",
+        "phone": "01632 960 882",
+        "email": "o.brackenwhistle@example.com",
+        "address_line_1": "Larkspur Mews",
+        "town": "Kingsbere",
     },
 }
 
@@ -100,26 +128,45 @@ def _subject(w, key: str, risk, food_need, debt_need, forms, debt_advice) -> Sub
     data = PEOPLE[key]
     person = _person(w, data)
     if key == "restricted":
-        people.person_set_restricted(user=w.team_manager, person=person, restricted=True,
-                                     reason="Lives with the person she fears")
+        people.person_set_restricted(
+            user=w.team_manager, person=person, restricted=True, reason="Lives with the person she fears"
+        )
         people.restricted_access_grant(user=w.team_manager, person=person, grantee=w.practitioner)
         people.restricted_access_grant(user=w.team_manager, person=person, grantee=w.colleague)
-    subject = Subject(person=person, personal_data=_personal_data(
-        given=data["given_name"], family=data["family_name"], nhs=data["nhs_number"], dob=data["date_of_birth"],
-        postcode=data["postcode"], phone=data["phone"], email=data["email"], address=data["address_line_1"]))
+    subject = Subject(
+        person=person,
+        personal_data=_personal_data(
+            given=data["given_name"],
+            family=data["family_name"],
+            nhs=data["nhs_number"],
+            dob=data["date_of_birth"],
+            postcode=data["postcode"],
+            phone=data["phone"],
+            email=data["email"],
+            address=data["address_line_1"],
+        ),
+    )
     r = subject.records
     r["person"] = person.pk
 
     # Named as the page names a household made for the person (never after a restricted person).
-    household = people.household_create(user=w.practitioner, data={
-        "name": people.household_name_for(person), "address_line_1": data["address_line_1"],
-        "town": data["town"], "postcode": data["postcode"]})
+    household = people.household_create(
+        user=w.practitioner,
+        data={
+            "name": people.household_name_for(person),
+            "address_line_1": data["address_line_1"],
+            "town": data["town"],
+            "postcode": data["postcode"],
+        },
+    )
     people.household_move_person(user=w.practitioner, person=person, household=household, role="head")
     r["household"] = household.pk
-    relative = _person(w, {"given_name": "Tamsin", "family_name": f"Relative of {key}",
-                           "postcode": data["postcode"]})
-    r["relationship"] = people.relationship_create(user=w.practitioner, person=person, related_person=relative,
-                                                   kind="child", description="Daughter").pk
+    relative = _person(
+        w, {"given_name": "Tamsin", "family_name": f"Relative of {key}", "postcode": data["postcode"]}
+    )
+    r["relationship"] = people.relationship_create(
+        user=w.practitioner, person=person, related_person=relative, kind="child", description="Daughter"
+    ).pk
 
     case = allocation.case_accept(user=w.practitioner, case=CaseFactory(person=person, risk_category=risk))
     r["case"] = case.pk
@@ -131,53 +178,109 @@ def _subject(w, key: str, risk, food_need, debt_need, forms, debt_advice) -> Sub
 
     record_no_advocacy_needed(user=w.practitioner, case=case)
     r["advocacy_decision"] = careact.advocacy_decision_record(
-        user=w.practitioner, case=case, activity="review", difficulty_understanding=True,
-        difficulty_retaining=False, difficulty_using_or_weighing=False, difficulty_communicating=False,
-        appropriate_person=False, referral_to="Wessex Advocacy Hub", referral_on=clock.today()).pk
+        user=w.practitioner,
+        case=case,
+        activity="review",
+        difficulty_understanding=True,
+        difficulty_retaining=False,
+        difficulty_using_or_weighing=False,
+        difficulty_communicating=False,
+        appropriate_person=False,
+        referral_to="Wessex Advocacy Hub",
+        referral_on=clock.today(),
+    ).pk
     record_ready_for_support(user=w.practitioner, case=case)
 
-    assessment = assessments.assessment_start(user=w.practitioner, case=case, form=forms["needs_check"],
-                                              method="phone")
+    assessment = assessments.assessment_start(
+        user=w.practitioner, case=case, form=forms["needs_check"], method="phone"
+    )
     assessment = assessments.assessment_save(
-        user=w.practitioner, assessment=assessment, version=assessment.version,
+        user=w.practitioner,
+        assessment=assessment,
+        version=assessment.version,
         answers={"how_are_you": "Struggling", "feels_safe": True, "food": False, "money": True},
-        situation="Not eating well", response="Food parcels", privacy_notice_given=True, complete=True)
+        situation="Not eating well",
+        response="Food parcels",
+        privacy_notice_given=True,
+        complete=True,
+    )
     r["assessment"] = assessment.pk
-    need = assessments.need_record(user=w.practitioner, case=case, definition=debt_need, note="Owes the energy firm",
-                                   assessment=assessment)
+    need = assessments.need_record(
+        user=w.practitioner,
+        case=case,
+        definition=debt_need,
+        note="Owes the energy firm",
+        assessment=assessment,
+    )
     assessments.need_record(user=w.practitioner, case=case, definition=food_need, assessment=assessment)
     r["need"] = need.pk
 
     basis = consent.consent_record(
-        user=w.practitioner, case=case, kind="consent", given_by="person", purpose="To arrange debt advice",
-        organisation_ids=[debt_advice.pk], data_categories=["contact_details", "needs"],
-        given_on=clock.today() - datetime.timedelta(days=3))
+        user=w.practitioner,
+        case=case,
+        kind="consent",
+        given_by="person",
+        purpose="To arrange debt advice",
+        organisation_ids=[debt_advice.pk],
+        data_categories=["contact_details", "needs"],
+        given_on=clock.today() - datetime.timedelta(days=3),
+    )
     r["consent"] = basis.pk
     need.refresh_from_db()
-    r["referral"] = referrals.referral_make(user=w.practitioner, case=case, delivery_organisation=debt_advice,
-                                           needs=[need], basis=basis, circumstances="Lives alone",
-                                           instructions="Phone first").pk
+    r["referral"] = referrals.referral_make(
+        user=w.practitioner,
+        case=case,
+        delivery_organisation=debt_advice,
+        needs=[need],
+        basis=basis,
+        circumstances="Lives alone",
+        instructions="Phone first",
+    ).pk
 
     r["waiting_list_entry"] = waiting.waiting_list_add(
-        user=w.practitioner, case=case, list_kind="service", priority="urgent", rag="amber",
-        rag_reason="Lives alone").pk
+        user=w.practitioner,
+        case=case,
+        list_kind="service",
+        priority="urgent",
+        rag="amber",
+        rag_reason="Lives alone",
+    ).pk
     r["letter"] = letters.letter_send(kind="invite_contact", case=case, effect_key=f"matrix:{key}").pk
 
-    contacts.contact_record(user=w.practitioner, case=case, occurred_at=clock.now(), direction="inbound",
-                            method="phone", contact_role="person", outcome="reached",
-                            advice_given="Told her about the warm home discount")
+    contacts.contact_record(
+        user=w.practitioner,
+        case=case,
+        occurred_at=clock.now(),
+        direction="inbound",
+        method="phone",
+        contact_role="person",
+        outcome="reached",
+        advice_given="Told her about the warm home discount",
+    )
     r["task"] = Task.objects.get(case=case, kind="advice_check").pk
-    r["message"] = contacts.message_send(user=w.colleague, to_user=w.practitioner, case=case,
-                                         body="She rang back").pk
-    r["concern"] = safeguarding.concern_raise(user=w.practitioner, person=person, case=case, at_risk="adult",
-                                              what_happened="Bruising seen", immediate_danger=False).pk
+    r["message"] = contacts.message_send(
+        user=w.colleague, to_user=w.practitioner, case=case, body="She rang back"
+    ).pk
+    r["concern"] = safeguarding.concern_raise(
+        user=w.practitioner,
+        person=person,
+        case=case,
+        at_risk="adult",
+        what_happened="Bruising seen",
+        immediate_danger=False,
+    ).pk
     if key == "plain":
         # A county duty officer's break-glass grant, as the service would make it for someone without a
         # relationship (a county user always has one with a county person, so the service would refuse).
         now = clock.now()
         r["break_glass_grant"] = BreakGlassGrant.objects.create(
-            person=person, user=w.duty_officer, organisation=w.county, reason="Called about a fall at night",
-            opened_at=now - datetime.timedelta(days=2), expires_at=now - datetime.timedelta(days=1)).pk
+            person=person,
+            user=w.duty_officer,
+            organisation=w.county,
+            reason="Called about a fall at night",
+            opened_at=now - datetime.timedelta(days=2),
+            expires_at=now - datetime.timedelta(days=1),
+        ).pk
     return subject
 
 
@@ -189,8 +292,12 @@ def build_matrix_world():
     w = build_world()
     w.colleague = UserFactory(username="county_colleague")
     MembershipFactory(user=w.colleague, organisation=w.county, role="practitioner", team=w.team)
-    MembershipFactory(user=UserFactory(username="safeguarding_lead"), organisation=w.county, role="practitioner",
-                      team=w.safeguarding_team)
+    MembershipFactory(
+        user=UserFactory(username="safeguarding_lead"),
+        organisation=w.county,
+        role="practitioner",
+        team=w.safeguarding_team,
+    )
     debt_advice = OrganisationFactory(name="Test Debt Advice", initiative=w.initiative, kinds=["delivery"])
     w.debt_advice = debt_advice
     risk = RiskCategoryFactory(initiative=w.initiative, code="high", label="High", rank=1)
@@ -198,10 +305,20 @@ def build_matrix_world():
     from casework.assessments.models import AssessmentForm
 
     forms = {f.code: f for f in AssessmentForm.objects.filter(organisation=w.county)}
-    food = assessments.need_definition_create(user=w.initiative_admin, initiative_id=w.initiative.pk, code="food",
-                                              name="Access to food", category="food_and_shopping")
-    debt = assessments.need_definition_create(user=w.initiative_admin, initiative_id=w.initiative.pk,
-                                              code="debt_advice", name="Debt advice", category="money")
+    food = assessments.need_definition_create(
+        user=w.initiative_admin,
+        initiative_id=w.initiative.pk,
+        code="food",
+        name="Access to food",
+        category="food_and_shopping",
+    )
+    debt = assessments.need_definition_create(
+        user=w.initiative_admin,
+        initiative_id=w.initiative.pk,
+        code="debt_advice",
+        name="Debt advice",
+        category="money",
+    )
     letters.letter_templates_install_standard(organisation_id=w.county.pk)
     from casework.letters.models import LetterTemplate
 
@@ -209,9 +326,11 @@ def build_matrix_world():
     from casework.directory.models import Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 
     service = Service.objects.get(pk=uid("service", 1))
-    rule = allocation.allocation_rule_save(user=w.initiative_admin, initiative_id=w.initiative.pk,
-                                           data={"name": "High risk to the county", "organisation": w.county,
-                                                 "risk_categories": [risk]})
+    rule = allocation.allocation_rule_save(
+        user=w.initiative_admin,
+        initiative_id=w.initiative.pk,
+        data={"name": "High risk to the county", "organisation": w.county, "risk_categories": [risk]},
+    )
     w.shared = {
         "allocation_rule": rule.pk,
         "need_definition": debt.pk,

@@ -16,8 +16,10 @@ def test_memberships_and_led_initiatives_come_in_one_query(world, django_assert_
     assert actor.initiative_ids == {world.initiative.pk}
     assert actor.lead_organisation_by_initiative == {world.initiative.pk: world.county.pk}
     assert actor.primary_organisation_id == world.county.pk
-    assert actor.organisation_names == {world.county.pk: "Test County Council",
-                                        world.district.pk: "Test District Council"}
+    assert actor.organisation_names == {
+        world.county.pk: "Test County Council",
+        world.district.pk: "Test District Council",
+    }
     assert actor.organisation_kinds[world.district.pk] == {"responsible"}
     assert actor.safeguarding_team_ids == frozenset()
     with django_assert_num_queries(0):
@@ -29,8 +31,10 @@ def test_an_organisation_leading_two_initiatives_leads_both(world):
     world.county.initiative = world.initiative  # the county still belongs to its first initiative
     world.county.save()
     actor = actor_for(User.objects.get(pk=world.practitioner.pk))
-    assert actor.lead_organisation_by_initiative == {world.initiative.pk: world.county.pk,
-                                                     second.pk: world.county.pk}
+    assert actor.lead_organisation_by_initiative == {
+        world.initiative.pk: world.county.pk,
+        second.pk: world.county.pk,
+    }
     assert actor.has_lead_role("practitioner", second.pk)
 
 
@@ -42,7 +46,8 @@ def test_a_removed_membership_is_gone_on_the_next_request(world):
 
 
 def test_the_safeguarding_teams_and_delivery_organisations_come_with_the_memberships(
-        world, django_assert_num_queries):
+    world, django_assert_num_queries
+):
     from casework.referrals.selectors import delivery_organisation_ids
     from casework.safeguarding.policies import safeguarding_team_ids
 

@@ -30,8 +30,9 @@ def code_for(device: TOTPDevice, steps_ahead: int = 0) -> str:
 
 def sign_in(client, user):
     """The password step alone, through the sign-in form."""
-    response = client.post(reverse("accounts:login"), {"username": user.username,
-                                                       "password": settings.DEMO_PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": settings.DEMO_PASSWORD}
+    )
     assert response.status_code == 302, response.content
     return response
 
@@ -51,8 +52,16 @@ def events(verb, user):
     return list(AuditEvent.objects.filter(verb=verb, object_id=str(user.pk)).order_by("sequence"))
 
 
-PAGES = ["/", "/people/", "/cases/mine", "/audit/break-glass", "/accounts/security",
-         "/accounts/security/users", "/api/v1/docs", "/api/v1/openapi.json"]
+PAGES = [
+    "/",
+    "/people/",
+    "/cases/mine",
+    "/audit/break-glass",
+    "/accounts/security",
+    "/accounts/security/users",
+    "/api/v1/docs",
+    "/api/v1/openapi.json",
+]
 
 
 @pytest.mark.parametrize("who", REQUIRED)
@@ -130,8 +139,9 @@ def test_setting_up_takes_one_code_then_shows_the_recovery_codes_once(client, wo
     assert wrong.status_code == 200
     assert "The code is not right" in wrong.content.decode()
     assert len(events("accounts.mfa_failed", user)) == 1
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=None,
-                                                   throttling_failure_count=0)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=None, throttling_failure_count=0
+    )
 
     response = client.post(SETUP, {"code": code_for(device), "next": security})
     assert response.status_code == 302
@@ -217,17 +227,20 @@ def test_failed_codes_are_throttled(client, world):
     throttled = events("accounts.mfa_failed", user)[-1]
     assert throttled.changes["throttled"]["after"] is True
     # Each failure doubles the wait.
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=6,
-                                                   throttling_failure_timestamp=timezone.now())
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=6, throttling_failure_timestamp=timezone.now()
+    )
     assert "Wait 32 seconds" in client.post(VERIFY, {"code": code_for(device, 1)}).content.decode()
     # Recovery codes have a throttle of their own.
-    StaticDevice.objects.filter(user=user).update(throttling_failure_count=1,
-                                                  throttling_failure_timestamp=timezone.now())
+    StaticDevice.objects.filter(user=user).update(
+        throttling_failure_count=1, throttling_failure_timestamp=timezone.now()
+    )
     assert "Too many wrong codes" in client.post(VERIFY, {"code": codes[1]}).content.decode()
     assert StaticToken.objects.filter(device__user=user).count() == 10
 
     TOTPDevice.objects.filter(pk=device.pk).update(
-        throttling_failure_timestamp=timezone.now() - timezone.timedelta(minutes=5))
+        throttling_failure_timestamp=timezone.now() - timezone.timedelta(minutes=5)
+    )
     assert client.post(VERIFY, {"code": code_for(device, 1)}).status_code == 302
     assert client.get(HOME).status_code == 200
 
@@ -319,6 +332,11 @@ def test_the_reset_permission_agrees_with_its_queryset(world):
     for who in ["org_admin", "practitioner", "district_auditor", "outsider"]:
         admin = getattr(world, who)
         listed = set(mfa.user_list_for_mfa_admin(user=admin))
-        for target in [world.practitioner, world.auditor, world.org_admin, world.district_auditor,
-                       world.outsider]:
+        for target in [
+            world.practitioner,
+            world.auditor,
+            world.org_admin,
+            world.district_auditor,
+            world.outsider,
+        ]:
             assert has_perm(admin, "accounts.reset_mfa", target) == (target in listed), (who, target)

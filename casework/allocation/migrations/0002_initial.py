@@ -5,28 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('allocation', '0001_initial'),
-        ('cases', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("allocation", "0001_initial"),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='allocationrule',
-            name='risk_categories',
-            field=models.ManyToManyField(blank=True, related_name='+', to='cases.riskcategory'),
+            model_name="allocationrule",
+            name="risk_categories",
+            field=models.ManyToManyField(blank=True, related_name="+", to="cases.riskcategory"),
         ),
         migrations.AddField(
-            model_name='namedarea',
-            name='initiative',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='named_areas', to='accounts.initiative'),
+            model_name="namedarea",
+            name="initiative",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="named_areas",
+                to="accounts.initiative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='namedarea',
-            constraint=models.UniqueConstraint(fields=('initiative', 'name'), name='named_area_unique'),
+            model_name="namedarea",
+            constraint=models.UniqueConstraint(fields=("initiative", "name"), name="named_area_unique"),
         ),
     ]

@@ -17,8 +17,9 @@ def policy(world):
     world.district.areas, world.district.capabilities = ["North"], ["phone"]
     world.district.save()
     NamedArea.objects.create(initiative=world.initiative, name="North", postcode_districts=["RG41", "RG42"])
-    return services.allocation_policy_set_fallback(user=world.initiative_admin, initiative_id=world.initiative.pk,
-                                                   organisation=world.county)
+    return services.allocation_policy_set_fallback(
+        user=world.initiative_admin, initiative_id=world.initiative.pk, organisation=world.county
+    )
 
 
 @pytest.fixture
@@ -38,8 +39,11 @@ def test_allocation_needs_a_fallback_organisation(world):
 
 
 def test_named_area_rule_with_explanation_recorded(world, policy):
-    rule = services.allocation_rule_save(user=world.initiative_admin, initiative_id=world.initiative.pk, data={
-        "name": "North to the district", "areas": ["North"], "organisation": world.district})
+    rule = services.allocation_rule_save(
+        user=world.initiative_admin,
+        initiative_id=world.initiative.pk,
+        data={"name": "North to the district", "areas": ["North"], "organisation": world.district},
+    )
     case = _case(world, postcode="RG42 1AA")
     decision = services.case_allocate(user=world.initiative_admin, case=case)
     case.refresh_from_db()
@@ -51,10 +55,20 @@ def test_named_area_rule_with_explanation_recorded(world, policy):
 
 
 def test_capability_rule_for_high_risk(world, policy, high):
-    services.allocation_rule_save(user=world.initiative_admin, initiative_id=world.initiative.pk, data={
-        "name": "High risk needs home visits", "risk_categories": [high], "required_capabilities": ["home_visits"]})
-    services.allocation_rule_save(user=world.initiative_admin, initiative_id=world.initiative.pk, data={
-        "name": "Others in the north", "areas": ["RG41"], "organisation": world.district})
+    services.allocation_rule_save(
+        user=world.initiative_admin,
+        initiative_id=world.initiative.pk,
+        data={
+            "name": "High risk needs home visits",
+            "risk_categories": [high],
+            "required_capabilities": ["home_visits"],
+        },
+    )
+    services.allocation_rule_save(
+        user=world.initiative_admin,
+        initiative_id=world.initiative.pk,
+        data={"name": "Others in the north", "areas": ["RG41"], "organisation": world.district},
+    )
     case = _case(world, postcode="RG41 1AA", risk_category=high)
     services.case_allocate(user=world.initiative_admin, case=case)
     case.refresh_from_db()
@@ -75,10 +89,15 @@ def test_existing_worker_wins(world, policy):
 
 def test_allocate_all_unallocated(world, policy):
     cases = [_case(world) for _ in range(3)]
-    counts = services.cases_allocate_unallocated(user=world.initiative_admin, initiative_id=world.initiative.pk)
+    counts = services.cases_allocate_unallocated(
+        user=world.initiative_admin, initiative_id=world.initiative.pk
+    )
     assert counts == {"allocated": 3, "skipped": 0}
-    assert set(Case.objects.filter(pk__in=[c.pk for c in cases]).values_list(
-        "responsible_organisation_id", flat=True)) == {world.county.pk}
+    assert set(
+        Case.objects.filter(pk__in=[c.pk for c in cases]).values_list(
+            "responsible_organisation_id", flat=True
+        )
+    ) == {world.county.pk}
 
 
 def test_only_the_leads_initiative_admin_allocates_and_keeps_rules(world, policy):
@@ -87,21 +106,29 @@ def test_only_the_leads_initiative_admin_allocates_and_keeps_rules(world, policy
         with pytest.raises(PermissionRefused):
             services.case_allocate(user=user, case=case)
         with pytest.raises(PermissionRefused):
-            services.allocation_rule_save(user=user, initiative_id=world.initiative.pk,
-                                          data={"name": "x", "organisation": world.county})
+            services.allocation_rule_save(
+                user=user, initiative_id=world.initiative.pk, data={"name": "x", "organisation": world.county}
+            )
 
 
 def test_rule_needs_a_target(world, policy):
     with pytest.raises(ValidationFailed):
-        services.allocation_rule_save(user=world.initiative_admin, initiative_id=world.initiative.pk,
-                                      data={"name": "Nothing"})
+        services.allocation_rule_save(
+            user=world.initiative_admin, initiative_id=world.initiative.pk, data={"name": "Nothing"}
+        )
 
 
 def test_rules_can_be_reordered(world, policy):
-    first = services.allocation_rule_save(user=world.initiative_admin, initiative_id=world.initiative.pk,
-                                          data={"name": "A", "organisation": world.county})
-    second = services.allocation_rule_save(user=world.initiative_admin, initiative_id=world.initiative.pk,
-                                           data={"name": "B", "organisation": world.district})
+    first = services.allocation_rule_save(
+        user=world.initiative_admin,
+        initiative_id=world.initiative.pk,
+        data={"name": "A", "organisation": world.county},
+    )
+    second = services.allocation_rule_save(
+        user=world.initiative_admin,
+        initiative_id=world.initiative.pk,
+        data={"name": "B", "organisation": world.district},
+    )
     services.allocation_rule_move(user=world.initiative_admin, rule=second, direction=-1)
     first.refresh_from_db()
     second.refresh_from_db()

@@ -6,34 +6,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NeedDefinition',
+            name="NeedDefinition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('code', models.SlugField(help_text='Stable, for exports and the API: lower case, no spaces')),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('category', models.CharField(choices=[('daily_living', 'Daily living and personal care'), ('food_and_shopping', 'Food and shopping'), ('money', 'Money and debt'), ('housing', 'Housing and home'), ('health', 'Health and wellbeing'), ('connection', 'Loneliness and social connection'), ('carers', 'Carers'), ('safety', 'Safety'), ('other', 'Other')], max_length=24)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='need_definitions', to='accounts.initiative')),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "code",
+                    models.SlugField(help_text="Stable, for exports and the API: lower case, no spaces"),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("daily_living", "Daily living and personal care"),
+                            ("food_and_shopping", "Food and shopping"),
+                            ("money", "Money and debt"),
+                            ("housing", "Housing and home"),
+                            ("health", "Health and wellbeing"),
+                            ("connection", "Loneliness and social connection"),
+                            ("carers", "Carers"),
+                            ("safety", "Safety"),
+                            ("other", "Other"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="need_definitions",
+                        to="accounts.initiative",
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['category', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('initiative', 'code'), name='need_definition_code_unique'), models.UniqueConstraint(fields=('initiative', 'name'), name='need_definition_name_unique'), models.CheckConstraint(condition=models.Q(('category__in', ['daily_living', 'food_and_shopping', 'money', 'housing', 'health', 'connection', 'carers', 'safety', 'other'])), name='need_definition_category'), models.CheckConstraint(condition=models.Q(models.Q(('code', ''), _negated=True), models.Q(('name', ''), _negated=True)), name='need_definition_named')],
+                "ordering": ["category", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("initiative", "code"), name="need_definition_code_unique"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("initiative", "name"), name="need_definition_name_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "category__in",
+                                [
+                                    "daily_living",
+                                    "food_and_shopping",
+                                    "money",
+                                    "housing",
+                                    "health",
+                                    "connection",
+                                    "carers",
+                                    "safety",
+                                    "other",
+                                ],
+                            )
+                        ),
+                        name="need_definition_category",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("code", ""), _negated=True), models.Q(("name", ""), _negated=True)
+                        ),
+                        name="need_definition_named",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,149 +6,429 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('assessments', '0001_initial'),
-        ('cases', '0002_worklist_index'),
+        ("accounts", "0001_initial"),
+        ("assessments", "0001_initial"),
+        ("cases", "0002_worklist_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssessmentForm',
+            name="AssessmentForm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('code', models.SlugField()),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessment_forms', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("code", models.SlugField()),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessment_forms",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentFormVersion',
+            name="AssessmentFormVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('schema', models.JSONField()),
-                ('change_note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('form', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='assessments.assessmentform')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("schema", models.JSONField()),
+                ("change_note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "form",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="assessments.assessmentform",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['form_id', '-number'],
+                "ordering": ["form_id", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('status', models.CharField(choices=[('in_progress', 'In progress'), ('completed', 'Completed')], default='in_progress', max_length=16)),
-                ('method', models.CharField(choices=[('face_to_face', 'Face to face'), ('phone', 'Phone or video'), ('supported_self', 'Supported self-assessment'), ('joint', 'Joint with another organisation'), ('online', 'Online self-service')], max_length=16)),
-                ('answers', models.JSONField(default=dict)),
-                ('situation', models.TextField(blank=True)),
-                ('response', models.TextField(blank=True)),
-                ('privacy_notice_given', models.BooleanField(default=False)),
-                ('started_at', models.DateTimeField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='cases.case')),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(help_text='The responsible organisation that made it', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('risk_category', models.ForeignKey(blank=True, help_text='The assessed risk category', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.riskcategory')),
-                ('form_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='assessments.assessmentformversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("in_progress", "In progress"), ("completed", "Completed")],
+                        default="in_progress",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("face_to_face", "Face to face"),
+                            ("phone", "Phone or video"),
+                            ("supported_self", "Supported self-assessment"),
+                            ("joint", "Joint with another organisation"),
+                            ("online", "Online self-service"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("answers", models.JSONField(default=dict)),
+                ("situation", models.TextField(blank=True)),
+                ("response", models.TextField(blank=True)),
+                ("privacy_notice_given", models.BooleanField(default=False)),
+                ("started_at", models.DateTimeField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        help_text="The responsible organisation that made it",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "risk_category",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The assessed risk category",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.riskcategory",
+                    ),
+                ),
+                (
+                    "form_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="assessments.assessmentformversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Need',
+            name="Need",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('note', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('identified', 'Identified'), ('planned', 'Planned'), ('being_managed', 'Being managed'), ('resolved', 'Resolved'), ('no_longer_relevant', 'No longer relevant'), ('rejected', 'Rejected')], default='identified', max_length=24)),
-                ('status_changed_at', models.DateTimeField()),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='needs', to='assessments.assessment')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='needs', to='cases.case')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('definition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='needs', to='assessments.needdefinition')),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("identified", "Identified"),
+                            ("planned", "Planned"),
+                            ("being_managed", "Being managed"),
+                            ("resolved", "Resolved"),
+                            ("no_longer_relevant", "No longer relevant"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="identified",
+                        max_length=24,
+                    ),
+                ),
+                ("status_changed_at", models.DateTimeField()),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="needs",
+                        to="assessments.assessment",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="needs", to="cases.case"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "definition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="needs",
+                        to="assessments.needdefinition",
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='NeedStatusChange',
+            name="NeedStatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('identified', 'Identified'), ('planned', 'Planned'), ('being_managed', 'Being managed'), ('resolved', 'Resolved'), ('no_longer_relevant', 'No longer relevant'), ('rejected', 'Rejected')], max_length=24)),
-                ('to_status', models.CharField(choices=[('identified', 'Identified'), ('planned', 'Planned'), ('being_managed', 'Being managed'), ('resolved', 'Resolved'), ('no_longer_relevant', 'No longer relevant'), ('rejected', 'Rejected')], max_length=24)),
-                ('note', models.TextField(blank=True)),
-                ('changed_at', models.DateTimeField()),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='assessments.need')),
-                ('organisation', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("identified", "Identified"),
+                            ("planned", "Planned"),
+                            ("being_managed", "Being managed"),
+                            ("resolved", "Resolved"),
+                            ("no_longer_relevant", "No longer relevant"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("identified", "Identified"),
+                            ("planned", "Planned"),
+                            ("being_managed", "Being managed"),
+                            ("resolved", "Resolved"),
+                            ("no_longer_relevant", "No longer relevant"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("changed_at", models.DateTimeField()),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="assessments.need",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'id'],
+                "ordering": ["changed_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='assessmentform',
-            constraint=models.UniqueConstraint(fields=('organisation', 'code'), name='assessment_form_code_unique'),
+            model_name="assessmentform",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "code"), name="assessment_form_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessmentform',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('code', ''), _negated=True), models.Q(('name', ''), _negated=True)), name='assessment_form_named'),
+            model_name="assessmentform",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("code", ""), _negated=True), models.Q(("name", ""), _negated=True)
+                ),
+                name="assessment_form_named",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessmentformversion',
-            constraint=models.UniqueConstraint(fields=('form', 'number'), name='assessment_form_version_unique'),
+            model_name="assessmentformversion",
+            constraint=models.UniqueConstraint(
+                fields=("form", "number"), name="assessment_form_version_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessmentformversion',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='assessment_form_version_positive'),
+            model_name="assessmentformversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="assessment_form_version_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assessment',
-            index=models.Index(fields=['case', 'started_at'], name='assessment_case_idx'),
+            model_name="assessment",
+            index=models.Index(fields=["case", "started_at"], name="assessment_case_idx"),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['in_progress', 'completed'])), name='assessment_status'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["in_progress", "completed"])), name="assessment_status"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('completed_at__isnull', True), ('status', 'in_progress')), models.Q(('completed_at__isnull', False), ('status', 'completed')), _connector='OR'), name='assessment_completed_when'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("completed_at__isnull", True), ("status", "in_progress")),
+                    models.Q(("completed_at__isnull", False), ("status", "completed")),
+                    _connector="OR",
+                ),
+                name="assessment_completed_when",
+            ),
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['case', 'status'], name='need_case_idx'),
+            model_name="need",
+            index=models.Index(fields=["case", "status"], name="need_case_idx"),
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['definition', 'status'], name='need_definition_idx'),
+            model_name="need",
+            index=models.Index(fields=["definition", "status"], name="need_definition_idx"),
         ),
         migrations.AddConstraint(
-            model_name='need',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['identified', 'planned', 'being_managed', 'resolved', 'no_longer_relevant', 'rejected'])), name='need_status'),
+            model_name="need",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "identified",
+                            "planned",
+                            "being_managed",
+                            "resolved",
+                            "no_longer_relevant",
+                            "rejected",
+                        ],
+                    )
+                ),
+                name="need_status",
+            ),
         ),
     ]

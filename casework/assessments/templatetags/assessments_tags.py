@@ -17,5 +17,9 @@ def case_assessments(case, user):
         assessments = selectors.assessment_lines_for_case(user=user, case=case)
     if getattr(case, "has_needs", True):
         needs = selectors.need_lines_for_case(user=user, case=case)
-    return {"case": case, "assessments": assessments, "needs": needs,
-            "can_work": has_perm(user, "assessments.work_assessment", case)}
+    return {
+        "case": case,
+        "assessments": assessments,
+        "needs": needs,
+        "can_work": has_perm(user, "assessments.work_assessment", case),
+    }

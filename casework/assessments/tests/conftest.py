@@ -28,20 +28,32 @@ def forms(world):
 def needs(world):
     """Three of the initiative's need definitions, by code."""
     made = {}
-    for code, name, category in [("food", "Access to food", "food_and_shopping"),
-                                 ("debt_advice", "Debt advice", "money"),
-                                 ("loneliness", "Loneliness", "connection")]:
-        made[code] = services.need_definition_create(user=world.initiative_admin, initiative_id=world.initiative.pk,
-                                                     code=code, name=name, category=category)
+    for code, name, category in [
+        ("food", "Access to food", "food_and_shopping"),
+        ("debt_advice", "Debt advice", "money"),
+        ("loneliness", "Loneliness", "connection"),
+    ]:
+        made[code] = services.need_definition_create(
+            user=world.initiative_admin,
+            initiative_id=world.initiative.pk,
+            code=code,
+            name=name,
+            category=category,
+        )
     return made
 
 
-NEEDS_CHECK_ANSWERS = {"how_are_you": "Struggling since my husband died", "feels_safe": True, "food": False,
-                       "money": True}
+NEEDS_CHECK_ANSWERS = {
+    "how_are_you": "Struggling since my husband died",
+    "feels_safe": True,
+    "food": False,
+    "money": True,
+}
 
 
 @pytest.fixture
 def assessment(world, active_case, forms):
     """A short needs check started on the active case by its worker."""
-    return services.assessment_start(user=world.practitioner, case=active_case, form=forms["needs_check"],
-                                     method="phone")
+    return services.assessment_start(
+        user=world.practitioner, case=active_case, form=forms["needs_check"], method="phone"
+    )

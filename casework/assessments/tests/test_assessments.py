@@ -11,15 +11,27 @@ from casework.core.permissions import has_perm
 
 
 def _complete(world, assessment, answers=NEEDS_CHECK_ANSWERS, **kwargs):
-    values = {"situation": "Widowed, not eating well, worried about bills", "privacy_notice_given": True,
-              **kwargs}
-    return services.assessment_save(user=world.practitioner, assessment=assessment, version=assessment.version,
-                                    answers=answers, complete=True, **values)
+    values = {
+        "situation": "Widowed, not eating well, worried about bills",
+        "privacy_notice_given": True,
+        **kwargs,
+    }
+    return services.assessment_save(
+        user=world.practitioner,
+        assessment=assessment,
+        version=assessment.version,
+        answers=answers,
+        complete=True,
+        **values,
+    )
 
 
 def test_installing_the_shipped_forms_twice_adds_them_once(world, forms):
     assert set(forms) == {"strengths_based", "carers", "needs_check"}
-    assert services.assessment_forms_install_standard(user=world.org_admin, organisation_id=world.county.pk) == []
+    assert (
+        services.assessment_forms_install_standard(user=world.org_admin, organisation_id=world.county.pk)
+        == []
+    )
 
 
 def test_only_the_organisations_admin_changes_its_forms(world, forms):
@@ -29,11 +41,17 @@ def test_only_the_organisations_admin_changes_its_forms(world, forms):
 
 
 def test_a_draft_is_saved_partial_and_completing_checks_required_answers(world, assessment):
-    services.assessment_save(user=world.practitioner, assessment=assessment, version=assessment.version,
-                             answers={"how_are_you": "Not great"})
+    services.assessment_save(
+        user=world.practitioner,
+        assessment=assessment,
+        version=assessment.version,
+        answers={"how_are_you": "Not great"},
+    )
     assert assessment.answers == {"how_are_you": "Not great"} and not assessment.is_completed
     with pytest.raises(ValidationFailed) as refused:
-        _complete(world, assessment, answers={"how_are_you": "Not great"}, situation="", privacy_notice_given=False)
+        _complete(
+            world, assessment, answers={"how_are_you": "Not great"}, situation="", privacy_notice_given=False
+        )
     assert set(refused.value.errors) == {"feels_safe", "food", "money", "situation", "privacy_notice_given"}
     assessment.refresh_from_db()
     assert assessment.answers == {"how_are_you": "Not great"} and not assessment.is_completed
@@ -53,30 +71,43 @@ def test_completing_keeps_the_answers_and_the_assessment_cannot_change_after(wor
 
 def test_a_stale_save_is_refused_and_nothing_is_lost(world, assessment):
     version = assessment.version
-    services.assessment_save(user=world.practitioner, assessment=assessment, version=version,
-                             answers={"how_are_you": "First"})
+    services.assessment_save(
+        user=world.practitioner, assessment=assessment, version=version, answers={"how_are_you": "First"}
+    )
     stale = Assessment.objects.get(pk=assessment.pk)
     stale.version = version
     with pytest.raises(ConflictError):
-        services.assessment_save(user=world.team_manager, assessment=stale, version=version,
-                                 answers={"how_are_you": "Second"})
+        services.assessment_save(
+            user=world.team_manager, assessment=stale, version=version, answers={"how_are_you": "Second"}
+        )
     assert Assessment.objects.get(pk=assessment.pk).answers == {"how_are_you": "First"}
 
 
 def test_an_assessment_keeps_its_form_version_after_the_form_changes(world, forms, assessment):
     _complete(world, assessment)
     form = forms["needs_check"]
-    new_schema = {"sections": [{"id": "check", "title": "Check", "questions": [
-        {"id": "mood", "label": "How is your mood?", "type": "text", "required": True}]}]}
-    services.assessment_form_revise(user=world.org_admin, form=form, based_on=1, schema=new_schema,
-                                    name=form.name, change_note="Shorter")
+    new_schema = {
+        "sections": [
+            {
+                "id": "check",
+                "title": "Check",
+                "questions": [{"id": "mood", "label": "How is your mood?", "type": "text", "required": True}],
+            }
+        ]
+    }
+    services.assessment_form_revise(
+        user=world.org_admin, form=form, based_on=1, schema=new_schema, name=form.name, change_note="Shorter"
+    )
     assessment.refresh_from_db()
     assert assessment.form_version.number == 1 and "how_are_you" in str(assessment.form_version.schema)
-    later = services.assessment_start(user=world.practitioner, case=assessment.case, form=form, method="phone")
+    later = services.assessment_start(
+        user=world.practitioner, case=assessment.case, form=form, method="phone"
+    )
     assert later.form_version.number == 2
     with pytest.raises(ValidationFailed) as refused:
-        services.assessment_save(user=world.practitioner, assessment=later, version=later.version,
-                                 answers={"how_are_you": "x"})
+        services.assessment_save(
+            user=world.practitioner, assessment=later, version=later.version, answers={"how_are_you": "x"}
+        )
     assert "not on this version" in refused.value.errors["how_are_you"]
 
 
@@ -85,36 +116,50 @@ def test_two_admins_revising_the_same_version_cannot_both_win(world, forms):
     schema = AssessmentFormVersion.objects.get(form=form, number=1).schema
     services.assessment_form_revise(user=world.org_admin, form=form, based_on=1, schema=schema, name="Carers")
     with pytest.raises(ConflictError):
-        services.assessment_form_revise(user=world.org_admin, form=form, based_on=1, schema=schema,
-                                        name="Carer's assessment")
+        services.assessment_form_revise(
+            user=world.org_admin, form=form, based_on=1, schema=schema, name="Carer's assessment"
+        )
     assert form.versions.count() == 2
 
 
 def test_a_form_with_problems_is_refused_with_each_problem(world, forms):
     with pytest.raises(ValidationFailed) as refused:
-        services.assessment_form_revise(user=world.org_admin, form=forms["carers"], based_on=1, name="Carers",
-                                        schema={"sections": [{"id": "a", "title": "A", "questions": [
-                                            {"id": "q", "label": "Q", "type": "number"}]}]})
+        services.assessment_form_revise(
+            user=world.org_admin,
+            form=forms["carers"],
+            based_on=1,
+            name="Carers",
+            schema={
+                "sections": [
+                    {"id": "a", "title": "A", "questions": [{"id": "q", "label": "Q", "type": "number"}]}
+                ]
+            },
+        )
     assert "Section 1, question 1: needs a type" in refused.value.errors["schema"]
     assert forms["carers"].versions.count() == 1
 
 
 def test_only_the_cases_workers_assess_and_not_before_it_is_accepted(world, unallocated, forms):
     with pytest.raises(DomainError, match="Accept the case"):
-        services.assessment_start(user=world.team_manager, case=unallocated, form=forms["needs_check"],
-                                  method="phone")
+        services.assessment_start(
+            user=world.team_manager, case=unallocated, form=forms["needs_check"], method="phone"
+        )
 
 
-@pytest.mark.parametrize("name", ["practitioner2", "case_manager", "district_worker", "delivery_worker",
-                                  "initiative_admin"])
+@pytest.mark.parametrize(
+    "name", ["practitioner2", "case_manager", "district_worker", "delivery_worker", "initiative_admin"]
+)
 def test_others_cannot_assess(world, active_case, forms, name):
     with pytest.raises(PermissionRefused):
-        services.assessment_start(user=getattr(world, name), case=active_case, form=forms["needs_check"],
-                                  method="phone")
+        services.assessment_start(
+            user=getattr(world, name), case=active_case, form=forms["needs_check"], method="phone"
+        )
 
 
 def test_another_organisations_form_cannot_be_used(world, active_case, forms):
-    services.assessment_forms_install_standard(user=_admin_of(world.district), organisation_id=world.district.pk)
+    services.assessment_forms_install_standard(
+        user=_admin_of(world.district), organisation_id=world.district.pk
+    )
     theirs = world.district.assessment_forms.get(code="carers")
     with pytest.raises(ValidationFailed):
         services.assessment_start(user=world.practitioner, case=active_case, form=theirs, method="phone")
@@ -128,10 +173,21 @@ def _admin_of(organisation):
     return user
 
 
-@pytest.mark.parametrize(("name", "visible"), [
-    ("practitioner", True), ("practitioner2", True), ("team_manager", True), ("case_manager", True),
-    ("auditor", True), ("initiative_admin", False), ("district_worker", False), ("delivery_worker", False),
-    ("outsider", False), ("no_roles", False)])
+@pytest.mark.parametrize(
+    ("name", "visible"),
+    [
+        ("practitioner", True),
+        ("practitioner2", True),
+        ("team_manager", True),
+        ("case_manager", True),
+        ("auditor", True),
+        ("initiative_admin", False),
+        ("district_worker", False),
+        ("delivery_worker", False),
+        ("outsider", False),
+        ("no_roles", False),
+    ],
+)
 def test_the_assessment_is_private_to_the_holding_organisation(world, assessment, name, visible):
     from django.http import Http404
 
@@ -147,15 +203,24 @@ def test_the_assessment_is_private_to_the_holding_organisation(world, assessment
 
 
 def test_needs_are_recorded_once_and_their_status_history_kept(world, assessment, needs):
-    need = services.need_record(user=world.practitioner, case=assessment.case, definition=needs["food"],
-                                note="Cannot get to the shops", assessment=assessment)
+    need = services.need_record(
+        user=world.practitioner,
+        case=assessment.case,
+        definition=needs["food"],
+        note="Cannot get to the shops",
+        assessment=assessment,
+    )
     with pytest.raises(ValidationFailed, match="already recorded"):
         services.need_record(user=world.practitioner, case=assessment.case, definition=needs["food"])
-    services.need_update(user=world.practitioner, need=need, version=need.version, status="planned",
-                         note="Foodbank to deliver")
+    services.need_update(
+        user=world.practitioner, need=need, version=need.version, status="planned", note="Foodbank to deliver"
+    )
     services.need_update(user=world.team_manager, need=need, version=need.version, status="resolved")
     assert [(c.from_status, c.to_status) for c in selectors.need_history(need=need)] == [
-        ("", "identified"), ("identified", "planned"), ("planned", "resolved")]
+        ("", "identified"),
+        ("identified", "planned"),
+        ("planned", "resolved"),
+    ]
     # A resolved need can be recorded again if it comes back.
     again = services.need_record(user=world.practitioner, case=assessment.case, definition=needs["food"])
     assert again.pk != need.pk
@@ -164,7 +229,9 @@ def test_needs_are_recorded_once_and_their_status_history_kept(world, assessment
 
 def test_a_retired_or_other_initiatives_need_cannot_be_recorded(world, active_case, needs):
     definition = needs["loneliness"]
-    services.need_definition_retire(user=world.initiative_admin, definition=definition, version=definition.version)
+    services.need_definition_retire(
+        user=world.initiative_admin, definition=definition, version=definition.version
+    )
     with pytest.raises(ValidationFailed):
         services.need_record(user=world.practitioner, case=active_case, definition=definition)
 
@@ -174,17 +241,24 @@ def test_a_stale_need_update_is_refused(world, active_case, needs):
     version = need.version
     services.need_update(user=world.practitioner, need=need, version=version, status="planned")
     with pytest.raises(ConflictError):
-        services.need_update(user=world.team_manager, need=Need.objects.get(pk=need.pk), version=version,
-                             status="rejected")
+        services.need_update(
+            user=world.team_manager, need=Need.objects.get(pk=need.pk), version=version, status="rejected"
+        )
 
 
 def test_the_lead_sees_counts_of_needs_by_definition_and_nothing_else(world, active_case, needs):
     services.need_record(user=world.practitioner, case=active_case, definition=needs["food"])
-    services.need_record(user=world.practitioner, case=active_case, definition=needs["debt_advice"],
-                         status="planned")
-    counts = selectors.need_counts_by_definition(user=world.initiative_admin, initiative_id=world.initiative.pk)
+    services.need_record(
+        user=world.practitioner, case=active_case, definition=needs["debt_advice"], status="planned"
+    )
+    counts = selectors.need_counts_by_definition(
+        user=world.initiative_admin, initiative_id=world.initiative.pk
+    )
     assert counts == {needs["food"].pk: {"identified": 1}, needs["debt_advice"].pk: {"planned": 1}}
-    assert selectors.need_counts_by_definition(user=world.district_worker, initiative_id=world.initiative.pk) == {}
+    assert (
+        selectors.need_counts_by_definition(user=world.district_worker, initiative_id=world.initiative.pk)
+        == {}
+    )
     assert not selectors.need_list_for_case(user=world.initiative_admin, case=active_case).exists()
     # The county is the lead here, so its own caseworkers see the case; a district-held case stays hidden.
 
@@ -198,7 +272,10 @@ def test_it_installs_the_shipped_forms_for_every_responsible_organisation_once(w
     call_command("install_assessment_forms", stdout=out)
     assert "Added 9 forms" in out.getvalue()  # the county, the district and the other council, three each
     assert set(world.district.assessment_forms.values_list("code", flat=True)) == {
-        "strengths_based", "carers", "needs_check"}
+        "strengths_based",
+        "carers",
+        "needs_check",
+    }
     assert not world.foodbank.assessment_forms.exists()
     call_command("install_assessment_forms", stdout=(again := StringIO()))
     assert "Added 0 forms" in again.getvalue()
@@ -210,7 +287,10 @@ def test_an_assessment_cannot_start_before_advocacy_is_decided(world, unallocate
 
     case = allocation.case_accept(user=world.practitioner, case=unallocated)
     with pytest.raises(DomainError, match="advocate"):
-        services.assessment_start(user=world.practitioner, case=case, form=forms["needs_check"], method="phone")
+        services.assessment_start(
+            user=world.practitioner, case=case, form=forms["needs_check"], method="phone"
+        )
     record_no_advocacy_needed(user=world.practitioner, case=case)
-    assert services.assessment_start(user=world.practitioner, case=case, form=forms["needs_check"],
-                                     method="phone").pk
+    assert services.assessment_start(
+        user=world.practitioner, case=case, form=forms["needs_check"], method="phone"
+    ).pk

@@ -11,23 +11,39 @@ from casework.core.permissions import has_perm
 
 
 def _add(world, code="debt_advice", name="Debt advice", category="money", **kwargs):
-    return services.need_definition_create(user=world.initiative_admin, initiative_id=world.initiative.pk,
-                                           code=code, name=name, category=category, **kwargs)
+    return services.need_definition_create(
+        user=world.initiative_admin,
+        initiative_id=world.initiative.pk,
+        code=code,
+        name=name,
+        category=category,
+        **kwargs,
+    )
 
 
 def test_the_initiative_admin_adds_a_need_definition(world):
     need = _add(world, description="  Debts or arrears  ")
-    assert (need.code, need.name, need.category, need.description) == ("debt_advice", "Debt advice", "money",
-                                                                        "Debts or arrears")
+    assert (need.code, need.name, need.category, need.description) == (
+        "debt_advice",
+        "Debt advice",
+        "money",
+        "Debts or arrears",
+    )
     event = AuditEvent.objects.get(verb="assessments.need_definition_added")
     assert (event.actor, event.object_id) == (world.initiative_admin, str(need.pk))
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"code": "Debt Advice"}, "code"), ({"code": ""}, "code"), ({"code": "blank", "name": "  "}, "name"),
-    ({"code": "odd", "category": "nonsense"}, "category"), ({"code": "debt_advice", "name": "Other"}, "code"),
-    ({"code": "other", "name": "debt ADVICE"}, "name"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"code": "Debt Advice"}, "code"),
+        ({"code": ""}, "code"),
+        ({"code": "blank", "name": "  "}, "name"),
+        ({"code": "odd", "category": "nonsense"}, "category"),
+        ({"code": "debt_advice", "name": "Other"}, "code"),
+        ({"code": "other", "name": "debt ADVICE"}, "name"),
+    ],
+)
 def test_bad_or_duplicate_definitions_are_refused_with_the_field(world, changes, field):
     _add(world)
     with pytest.raises(ValidationFailed) as error:
@@ -38,14 +54,21 @@ def test_bad_or_duplicate_definitions_are_refused_with_the_field(world, changes,
 
 def test_permission_matrix(persona, world):
     name, user = persona
-    assert has_perm(user, "assessments.manage_need_definitions", world.initiative.pk) == (name == "initiative_admin")
+    assert has_perm(user, "assessments.manage_need_definitions", world.initiative.pk) == (
+        name == "initiative_admin"
+    )
 
 
 @pytest.mark.parametrize("who", ["practitioner", "team_manager", "org_admin", "district_worker", "outsider"])
 def test_only_the_leads_initiative_admin_keeps_the_list(world, who):
     with pytest.raises(PermissionRefused):
-        services.need_definition_create(user=getattr(world, who), initiative_id=world.initiative.pk,
-                                        code="food", name="Food", category="food_and_shopping")
+        services.need_definition_create(
+            user=getattr(world, who),
+            initiative_id=world.initiative.pk,
+            code="food",
+            name="Food",
+            category="food_and_shopping",
+        )
     need = _add(world)
     with pytest.raises(PermissionRefused):
         services.need_definition_retire(user=getattr(world, who), definition=need, version=need.version)
@@ -54,12 +77,18 @@ def test_only_the_leads_initiative_admin_keeps_the_list(world, who):
 def test_change_keeps_the_code_and_a_stale_change_is_refused(world):
     need = _add(world)
     stale = need.version
-    services.need_definition_update(user=world.initiative_admin, definition=need, version=need.version,
-                                    name="Debt and money advice", category="money")
+    services.need_definition_update(
+        user=world.initiative_admin,
+        definition=need,
+        version=need.version,
+        name="Debt and money advice",
+        category="money",
+    )
     assert NeedDefinition.objects.get(pk=need.pk).code == "debt_advice"
     with pytest.raises(ConflictError):
-        services.need_definition_update(user=world.initiative_admin, definition=need, version=stale,
-                                        name="Lost change", category="money")
+        services.need_definition_update(
+            user=world.initiative_admin, definition=need, version=stale, name="Lost change", category="money"
+        )
     assert NeedDefinition.objects.get(pk=need.pk).name == "Debt and money advice"
 
 
@@ -72,8 +101,12 @@ def test_retired_definitions_are_kept_but_no_longer_offered(world):
         services.need_definition_retire(user=world.initiative_admin, definition=need, version=need.version)
     services.need_definition_reinstate(user=world.initiative_admin, definition=need, version=need.version)
     assert need in selectors.need_definition_list_for_user(user=world.district_worker)
-    assert AuditEvent.objects.filter(verb__in=["assessments.need_definition_retired",
-                                               "assessments.need_definition_reinstated"]).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            verb__in=["assessments.need_definition_retired", "assessments.need_definition_reinstated"]
+        ).count()
+        == 2
+    )
 
 
 def test_the_whole_initiative_reads_the_list_and_nobody_else(world):
@@ -86,20 +119,27 @@ def test_the_whole_initiative_reads_the_list_and_nobody_else(world):
 def test_pages(login, world):
     client = login(world.initiative_admin)
     assert "Need definitions" in client.get("/").content.decode()
-    response = client.post(reverse("assessments:need_definition_add"), {"code": "x y", "name": "",
-                                                                         "category": "money"})
+    response = client.post(
+        reverse("assessments:need_definition_add"), {"code": "x y", "name": "", "category": "money"}
+    )
     page = response.content.decode()
     assert "There is a problem" in page and "Enter the name of the need" in page
     assert not NeedDefinition.objects.exists()
-    response = client.post(reverse("assessments:need_definition_add"), {"code": "loneliness", "name": "Loneliness",
-                                                                         "category": "connection"})
+    response = client.post(
+        reverse("assessments:need_definition_add"),
+        {"code": "loneliness", "name": "Loneliness", "category": "connection"},
+    )
     assert response.status_code == 302
     need = NeedDefinition.objects.get()
     listing = client.get(reverse("assessments:need_definitions")).content.decode()
     assert "Loneliness" in listing and "In use" in listing
     edit = reverse("assessments:need_definition_edit", args=[need.pk])
-    assert client.post(edit, {"name": "Loneliness and isolation", "category": "connection",
-                              "version": need.version}).status_code == 302
+    assert (
+        client.post(
+            edit, {"name": "Loneliness and isolation", "category": "connection", "version": need.version}
+        ).status_code
+        == 302
+    )
     stale = client.post(edit, {"name": "Lost", "category": "connection", "version": need.version})
     assert "Somebody else changed this need definition" in stale.content.decode()
     retire = reverse("assessments:need_definition_retire", args=[need.pk])

@@ -5,55 +5,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('audit', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("audit", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='accessevent',
-            options={'ordering': ['id']},
+            name="accessevent",
+            options={"ordering": ["id"]},
         ),
         migrations.RemoveIndex(
-            model_name='accessevent',
-            name='audit_acces_person__bd3cc9_idx',
+            model_name="accessevent",
+            name="audit_acces_person__bd3cc9_idx",
         ),
         migrations.RemoveIndex(
-            model_name='accessevent',
-            name='audit_acces_actor_i_bf0e11_idx',
+            model_name="accessevent",
+            name="audit_acces_actor_i_bf0e11_idx",
         ),
         migrations.AlterField(
-            model_name='accessevent',
-            name='hash',
+            model_name="accessevent",
+            name="hash",
             field=models.CharField(blank=True, max_length=64, null=True, unique=True),
         ),
         migrations.AlterField(
-            model_name='accessevent',
-            name='prev_hash',
+            model_name="accessevent",
+            name="prev_hash",
             field=models.CharField(blank=True, max_length=64, null=True),
         ),
         migrations.AlterField(
-            model_name='accessevent',
-            name='sequence',
+            model_name="accessevent",
+            name="sequence",
             field=models.BigIntegerField(blank=True, null=True, unique=True),
         ),
         migrations.AddIndex(
-            model_name='accessevent',
-            index=models.Index(fields=['person_id', 'id'], name='audit_access_person_idx'),
+            model_name="accessevent",
+            index=models.Index(fields=["person_id", "id"], name="audit_access_person_idx"),
         ),
         migrations.AddIndex(
-            model_name='accessevent',
-            index=models.Index(fields=['actor', 'id'], name='audit_access_actor_idx'),
+            model_name="accessevent",
+            index=models.Index(fields=["actor", "id"], name="audit_access_actor_idx"),
         ),
         migrations.AddIndex(
-            model_name='accessevent',
-            index=models.Index(condition=models.Q(('sequence__isnull', True)), fields=['id'], name='audit_access_pending_idx'),
+            model_name="accessevent",
+            index=models.Index(
+                condition=models.Q(("sequence__isnull", True)), fields=["id"], name="audit_access_pending_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessevent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('hash__isnull', True), ('prev_hash__isnull', True), ('sequence__isnull', True)), models.Q(('hash__isnull', False), ('prev_hash__isnull', False), ('sequence__isnull', False)), _connector='OR'), name='audit_access_chained_whole_or_not_at_all'),
+            model_name="accessevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("hash__isnull", True), ("prev_hash__isnull", True), ("sequence__isnull", True)),
+                    models.Q(
+                        ("hash__isnull", False), ("prev_hash__isnull", False), ("sequence__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="audit_access_chained_whole_or_not_at_all",
+            ),
         ),
     ]

@@ -14,8 +14,13 @@ from casework.audit.verify import audit_verify_all, chain_verify
 
 
 def _view(world, n=0):
-    return access_record(user=world.practitioner, verb="people.record_viewed", obj=world.person,
-                         person_id=world.person.pk, details={"n": n})
+    return access_record(
+        user=world.practitioner,
+        verb="people.record_viewed",
+        obj=world.person,
+        person_id=world.person.pk,
+        details={"n": n},
+    )
 
 
 def _raw(sql, params):
@@ -34,16 +39,21 @@ def test_recording_a_view_is_one_insert_and_takes_no_lock(world, django_assert_n
     assert stored.organisation_id == world.county.pk
 
 
-
 def test_a_recorded_view_is_stored_with_every_field_as_given(world):
-    event = access_record(user=world.practitioner, verb="cases.list_read_by_api", obj=world.person,
-                          person_id=world.person.pk, case_id=42, reason="Checking the referral",
-                          details={"scope": "worklist", "cases": [3, 1, 2], "note": "é \u2019 \"quoted\""},
-                          organisation_id=world.district.pk)
+    event = access_record(
+        user=world.practitioner,
+        verb="cases.list_read_by_api",
+        obj=world.person,
+        person_id=world.person.pk,
+        case_id=42,
+        reason="Checking the referral",
+        details={"scope": "worklist", "cases": [3, 1, 2], "note": 'é \u2019 "quoted"'},
+        organisation_id=world.district.pk,
+    )
     stored = AccessEvent.objects.get(pk=event.pk)
     fields = [field.attname for field in AccessEvent._meta.concrete_fields]
     assert {name: getattr(stored, name) for name in fields} == {name: getattr(event, name) for name in fields}
-    assert stored.details == {"scope": "worklist", "cases": [3, 1, 2], "note": "é \u2019 \"quoted\""}
+    assert stored.details == {"scope": "worklist", "cases": [3, 1, 2], "note": 'é \u2019 "quoted"'}
     assert (stored.organisation_id, stored.case_id) == (world.district.pk, 42)
     assert stored.reason == "Checking the referral"
     assert not event._state.adding
@@ -54,11 +64,16 @@ def test_on_postgresql_views_are_recorded_by_one_prepared_insert(world):
     actor_for(world.practitioner)
     events = [_view(world, n) for n in range(3)]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-                       ['INSERT INTO "audit_accessevent"%'])
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['INSERT INTO "audit_accessevent"%'],
+        )
         assert cursor.fetchone() == (1,)  # one statement, prepared once, for every view
     assert [e.details for e in AccessEvent.objects.filter(pk__in=[e.pk for e in events])] == [
-        {"n": 0}, {"n": 1}, {"n": 2}]
+        {"n": 0},
+        {"n": 1},
+        {"n": 2},
+    ]
 
 
 def test_chaining_gives_every_view_one_place_in_the_order_recorded(world):
@@ -123,8 +138,11 @@ def test_emptying_a_chained_events_chain_fields_is_detected(world):
     # Making a chained view look pending again only moves it to the end of the chain: its old place is a gap.
     [_view(world, n) for n in range(3)]
     chain_pending_access_events()
-    _raw(f"UPDATE {AccessEvent._meta.db_table} SET sequence = NULL, prev_hash = NULL, hash = NULL "
-         "WHERE sequence = %s", [2])
+    _raw(
+        f"UPDATE {AccessEvent._meta.db_table} SET sequence = NULL, prev_hash = NULL, hash = NULL "
+        "WHERE sequence = %s",
+        [2],
+    )
     problem = audit_verify_all()[1].problem
     assert problem.sequence == 2
     assert "missing" in problem.problem

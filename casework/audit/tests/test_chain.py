@@ -17,10 +17,19 @@ from casework.core.context import request_context
 @pytest.fixture
 def events(world):
     with request_context("req-123456789", "web"):
-        made = [audit_record(user=world.practitioner, verb="people.person_changed", obj=world.person,
-                             person_id=world.person.pk, changes={"phone": {"before": "", "after": str(n)}})
-                for n in range(5)]
-        access_record(user=world.auditor, verb="people.record_viewed", obj=world.person, person_id=world.person.pk)
+        made = [
+            audit_record(
+                user=world.practitioner,
+                verb="people.person_changed",
+                obj=world.person,
+                person_id=world.person.pk,
+                changes={"phone": {"before": "", "after": str(n)}},
+            )
+            for n in range(5)
+        ]
+        access_record(
+            user=world.auditor, verb="people.record_viewed", obj=world.person, person_id=world.person.pk
+        )
     chain_pending_access_events()
     return made
 
@@ -73,8 +82,10 @@ def test_an_edited_row_is_reported_and_the_command_fails(events, capsys):
 
 def test_an_edited_change_payload_is_reported(events):
     table = AuditEvent._meta.db_table
-    _raw(f"UPDATE {table} SET changes = %s WHERE sequence = %s",
-         ['{"phone": {"before": "", "after": "999"}}', 2])
+    _raw(
+        f"UPDATE {table} SET changes = %s WHERE sequence = %s",
+        ['{"phone": {"before": "", "after": "999"}}', 2],
+    )
     assert audit_verify_all()[0].problem.sequence == 2
 
 
@@ -99,8 +110,10 @@ def test_a_rehashed_row_breaks_the_next_link(events):
     event = AuditEvent.objects.get(sequence=2)
     event.reason = "forged"
     forged = event_hash(prev_hash=event.prev_hash, fields=hashed_fields(event))
-    _raw(f"UPDATE {AuditEvent._meta.db_table} SET reason = %s, hash = %s WHERE sequence = %s",
-         ["forged", forged, 2])
+    _raw(
+        f"UPDATE {AuditEvent._meta.db_table} SET reason = %s, hash = %s WHERE sequence = %s",
+        ["forged", forged, 2],
+    )
     problem = audit_verify_all()[0].problem
     assert problem.sequence == 3
     assert "link" in problem.problem

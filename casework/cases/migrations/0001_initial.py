@@ -6,156 +6,488 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('allocation', '0001_initial'),
-        ('people', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("allocation", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('origin', models.CharField(choices=[('risk_index', 'Risk index'), ('self_referral', 'Self-referral'), ('third_party_concern', 'Concern raised by someone else'), ('professional_referral', 'Professional referral'), ('hospital_discharge', 'Hospital discharge'), ('review', 'Review')], max_length=32)),
-                ('priority', models.CharField(choices=[('urgent', 'Urgent'), ('normal', 'Normal'), ('low', 'Low')], default='normal', max_length=10)),
-                ('summary', models.TextField(blank=True, help_text='Why the case was raised')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('active', 'Active'), ('on_hold', 'On hold'), ('finished', 'Finished'), ('cancelled', 'Cancelled')], default='planned', max_length=16)),
-                ('stage', models.CharField(choices=[('intake', 'Intake'), ('awaiting_allocation', 'Awaiting allocation'), ('contact', 'Contact'), ('assessment', 'Assessment'), ('planning', 'Planning'), ('support', 'Support'), ('review', 'Review'), ('closing', 'Closing')], default='intake', max_length=24)),
-                ('area', models.CharField(blank=True, max_length=8)),
-                ('raised_at', models.DateTimeField()),
-                ('allocated_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('allocation_explanation', models.TextField(blank=True)),
-                ('allocated_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.team')),
-                ('allocation_rule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases', to='allocation.allocationrule')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='people.household')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.initiative')),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='people.person')),
-                ('primary_worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='primary_cases', to=settings.AUTH_USER_MODEL)),
-                ('raised_by_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('responsible_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responsible_cases', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("risk_index", "Risk index"),
+                            ("self_referral", "Self-referral"),
+                            ("third_party_concern", "Concern raised by someone else"),
+                            ("professional_referral", "Professional referral"),
+                            ("hospital_discharge", "Hospital discharge"),
+                            ("review", "Review"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("urgent", "Urgent"), ("normal", "Normal"), ("low", "Low")],
+                        default="normal",
+                        max_length=10,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, help_text="Why the case was raised")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("active", "Active"),
+                            ("on_hold", "On hold"),
+                            ("finished", "Finished"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Intake"),
+                            ("awaiting_allocation", "Awaiting allocation"),
+                            ("contact", "Contact"),
+                            ("assessment", "Assessment"),
+                            ("planning", "Planning"),
+                            ("support", "Support"),
+                            ("review", "Review"),
+                            ("closing", "Closing"),
+                        ],
+                        default="intake",
+                        max_length=24,
+                    ),
+                ),
+                ("area", models.CharField(blank=True, max_length=8)),
+                ("raised_at", models.DateTimeField()),
+                ("allocated_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("allocation_explanation", models.TextField(blank=True)),
+                (
+                    "allocated_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "allocation_rule",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="cases",
+                        to="allocation.allocationrule",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="people.household",
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="accounts.initiative",
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "primary_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="primary_cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "raised_by_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "responsible_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responsible_cases",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at'],
+                "ordering": ["-raised_at"],
             },
         ),
         migrations.CreateModel(
-            name='CaseNote',
+            name="CaseNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('stage', models.CharField(choices=[('intake', 'Intake'), ('awaiting_allocation', 'Awaiting allocation'), ('contact', 'Contact'), ('assessment', 'Assessment'), ('planning', 'Planning'), ('support', 'Support'), ('review', 'Review'), ('closing', 'Closing')], max_length=24)),
-                ('text', models.TextField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='cases.case')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Intake"),
+                            ("awaiting_allocation", "Awaiting allocation"),
+                            ("contact", "Contact"),
+                            ("assessment", "Assessment"),
+                            ("planning", "Planning"),
+                            ("support", "Support"),
+                            ("review", "Review"),
+                            ("closing", "Closing"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="cases.case"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RiskCategory',
+            name="RiskCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40)),
-                ('label', models.CharField(max_length=100)),
-                ('rank', models.PositiveSmallIntegerField(default=0, help_text='Lower is more at risk; used for sorting')),
-                ('is_active', models.BooleanField(default=True)),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_categories', to='accounts.initiative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40)),
+                ("label", models.CharField(max_length=100)),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="Lower is more at risk; used for sorting"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risk_categories",
+                        to="accounts.initiative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'risk categories',
-                'ordering': ['initiative_id', 'rank', 'label'],
+                "verbose_name_plural": "risk categories",
+                "ordering": ["initiative_id", "rank", "label"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='risk_category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.riskcategory'),
+            model_name="case",
+            name="risk_category",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="cases.riskcategory",
+            ),
         ),
         migrations.CreateModel(
-            name='StageProgress',
+            name="StageProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('intake', 'Intake'), ('awaiting_allocation', 'Awaiting allocation'), ('contact', 'Contact'), ('assessment', 'Assessment'), ('planning', 'Planning'), ('support', 'Support'), ('review', 'Review'), ('closing', 'Closing')], max_length=24)),
-                ('started_at', models.DateTimeField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('reset_at', models.DateTimeField(blank=True, null=True)),
-                ('reset_reason', models.TextField(blank=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_progress', to='cases.case')),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reset_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('started_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("intake", "Intake"),
+                            ("awaiting_allocation", "Awaiting allocation"),
+                            ("contact", "Contact"),
+                            ("assessment", "Assessment"),
+                            ("planning", "Planning"),
+                            ("support", "Support"),
+                            ("review", "Review"),
+                            ("closing", "Closing"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True)),
+                ("reset_at", models.DateTimeField(blank=True, null=True)),
+                ("reset_reason", models.TextField(blank=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stage_progress",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reset_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_at', 'id'],
+                "ordering": ["started_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseAssignment',
+            name="CaseAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(choices=[('primary', 'Primary worker'), ('secondary', 'Secondary worker'), ('case_manager', 'Case manager (oversight)')], max_length=16)),
-                ('started_at', models.DateTimeField()),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('end_reason', models.TextField(blank=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='cases.case')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("primary", "Primary worker"),
+                            ("secondary", "Secondary worker"),
+                            ("case_manager", "Case manager (oversight)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("end_reason", models.TextField(blank=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_at', 'id'],
-                'indexes': [models.Index(fields=['user', 'ended_at'], name='assignment_user_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('case', 'user'), name='one_current_assignment_per_user'), models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True), ('role', 'primary')), fields=('case',), name='one_current_primary_worker')],
+                "ordering": ["started_at", "id"],
+                "indexes": [models.Index(fields=["user", "ended_at"], name="assignment_user_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("case", "user"),
+                        name="one_current_assignment_per_user",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True), ("role", "primary")),
+                        fields=("case",),
+                        name="one_current_primary_worker",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='riskcategory',
-            constraint=models.UniqueConstraint(fields=('initiative', 'code'), name='risk_category_code_unique'),
+            model_name="riskcategory",
+            constraint=models.UniqueConstraint(
+                fields=("initiative", "code"), name="risk_category_code_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['responsible_organisation', 'stage', 'priority', 'raised_at'], name='case_worklist_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["responsible_organisation", "stage", "priority", "raised_at"],
+                name="case_worklist_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['primary_worker', 'status'], name='case_primary_idx'),
+            model_name="case",
+            index=models.Index(fields=["primary_worker", "status"], name="case_primary_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['initiative', 'status', 'raised_at'], name='case_index_idx'),
+            model_name="case",
+            index=models.Index(fields=["initiative", "status", "raised_at"], name="case_index_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['person', 'raised_at'], name='case_person_idx'),
+            model_name="case",
+            index=models.Index(fields=["person", "raised_at"], name="case_person_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['household', 'raised_at'], name='case_household_idx'),
+            model_name="case",
+            index=models.Index(fields=["household", "raised_at"], name="case_household_idx"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('person__isnull', False), ('household__isnull', True)), models.Q(('person__isnull', True), ('household__isnull', False)), _connector='OR'), name='case_has_one_subject'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("person__isnull", False), ("household__isnull", True)),
+                    models.Q(("person__isnull", True), ("household__isnull", False)),
+                    _connector="OR",
+                ),
+                name="case_has_one_subject",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stageprogress',
-            constraint=models.UniqueConstraint(condition=models.Q(('reset_at__isnull', True)), fields=('case', 'stage'), name='one_live_progress_per_stage'),
+            model_name="stageprogress",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("reset_at__isnull", True)),
+                fields=("case", "stage"),
+                name="one_live_progress_per_stage",
+            ),
         ),
     ]

@@ -5,22 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('allocation', '0002_initial'),
-        ('cases', '0001_initial'),
-        ('people', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("allocation", "0002_initial"),
+        ("cases", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_worklist_idx',
+            model_name="case",
+            name="case_worklist_idx",
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('primary_worker__isnull', True), ('stage', 'awaiting_allocation'), ('status', 'planned')), fields=['responsible_organisation', '-priority', 'raised_at', 'id'], include=('allocated_team',), name='case_worklist_idx'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(
+                    ("primary_worker__isnull", True), ("stage", "awaiting_allocation"), ("status", "planned")
+                ),
+                fields=["responsible_organisation", "-priority", "raised_at", "id"],
+                include=("allocated_team",),
+                name="case_worklist_idx",
+            ),
         ),
     ]

@@ -6,77 +6,108 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('allocation', '0002_initial'),
-        ('cases', '0002_worklist_index'),
-        ('people', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("allocation", "0002_initial"),
+        ("cases", "0002_worklist_index"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseOutcome',
+            name="CaseOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('code', models.SlugField(max_length=40)),
-                ('label', models.CharField(max_length=100)),
-                ('description', models.TextField(blank=True)),
-                ('rank', models.PositiveSmallIntegerField(default=0)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("code", models.SlugField(max_length=40)),
+                ("label", models.CharField(max_length=100)),
+                ("description", models.TextField(blank=True)),
+                ("rank", models.PositiveSmallIntegerField(default=0)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['initiative_id', 'rank', 'label'],
+                "ordering": ["initiative_id", "rank", "label"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='closure_note',
+            model_name="case",
+            name="closure_note",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='case',
-            name='found_outside_risk_index',
+            model_name="case",
+            name="found_outside_risk_index",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='case',
-            name='outcome',
+            model_name="case",
+            name="outcome",
             field=models.CharField(blank=True, max_length=40),
         ),
         migrations.AddField(
-            model_name='case',
-            name='recontact_on',
+            model_name="case",
+            name="recontact_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('recontact_on__isnull', False)), fields=['recontact_on'], name='case_recontact_idx'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("recontact_on__isnull", False)),
+                fields=["recontact_on"],
+                name="case_recontact_idx",
+            ),
         ),
         migrations.AddField(
-            model_name='caseoutcome',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="caseoutcome",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='caseoutcome',
-            name='initiative',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_outcomes', to='accounts.initiative'),
+            model_name="caseoutcome",
+            name="initiative",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="case_outcomes",
+                to="accounts.initiative",
+            ),
         ),
         migrations.AddField(
-            model_name='caseoutcome',
-            name='modified_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="caseoutcome",
+            name="modified_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseoutcome',
-            constraint=models.UniqueConstraint(fields=('initiative', 'code'), name='case_outcome_code_unique'),
+            model_name="caseoutcome",
+            constraint=models.UniqueConstraint(
+                fields=("initiative", "code"), name="case_outcome_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseoutcome',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('code', ''), _negated=True), models.Q(('label', ''), _negated=True)), name='case_outcome_named'),
+            model_name="caseoutcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("code", ""), _negated=True), models.Q(("label", ""), _negated=True)
+                ),
+                name="case_outcome_named",
+            ),
         ),
     ]

@@ -7,8 +7,10 @@ from tests.factories import CaseFactory, RiskCategoryFactory
 
 @pytest.fixture
 def risk(world):
-    return {code: RiskCategoryFactory(initiative=world.initiative, code=code, label=code.title(), rank=rank)
-            for rank, code in enumerate(["high", "medium", "low"], start=1)}
+    return {
+        code: RiskCategoryFactory(initiative=world.initiative, code=code, label=code.title(), rank=rank)
+        for rank, code in enumerate(["high", "medium", "low"], start=1)
+    }
 
 
 @pytest.fixture

@@ -13,20 +13,29 @@ INDEX_VIEWERS = VIEWERS | {"org_admin", "initiative_admin"}  # every user of the
 @pytest.fixture
 def cases(world, risk):
     unallocated = CaseFactory(person=world.person, risk_category=risk["low"])
-    active = allocation.case_accept(user=world.practitioner,
-                                    case=CaseFactory(person=world.person, risk_category=risk["high"]))
+    active = allocation.case_accept(
+        user=world.practitioner, case=CaseFactory(person=world.person, risk_category=risk["high"])
+    )
     district = CaseFactory(person=world.district_person)
     elsewhere = CaseFactory(person=world.elsewhere_person)
     intake = CaseFactory(person=world.person, responsible_organisation=None, stage="intake")
-    return {"unallocated": unallocated, "active": active, "district": district, "elsewhere": elsewhere,
-            "intake": intake}
+    return {
+        "unallocated": unallocated,
+        "active": active,
+        "district": district,
+        "elsewhere": elsewhere,
+        "intake": intake,
+    }
 
 
 def test_view_matrix(persona, world, cases):
     name, user = persona
     expected = {
-        "unallocated": name in VIEWERS, "active": name in VIEWERS, "intake": name in VIEWERS,
-        "district": name in {"district_worker", "district_auditor"}, "elsewhere": name == "outsider",
+        "unallocated": name in VIEWERS,
+        "active": name in VIEWERS,
+        "intake": name in VIEWERS,
+        "district": name in {"district_worker", "district_auditor"},
+        "elsewhere": name == "outsider",
     }
     for key, case in cases.items():
         assert policies.can_view_case(user, case) is expected[key], key
@@ -64,7 +73,8 @@ def test_predicates_agree_with_queryset_twins(persona, world, cases):
 def test_accept_matrix(persona, world, cases):
     name, user = persona
     assert policies.can_accept_case(user, cases["unallocated"]) is (
-        name in {"practitioner", "practitioner2", "team_manager"})
+        name in {"practitioner", "practitioner2", "team_manager"}
+    )
     assert policies.can_accept_case(user, cases["active"]) is False
 
 
@@ -76,6 +86,16 @@ def test_allocate_and_transfer_matrix(persona, world, cases):
 
 def test_my_cases_matrix(persona, world):
     name, user = persona
-    assert policies.can_list_my_cases(user) is (name in {
-        "practitioner", "practitioner2", "team_manager", "duty_officer", "case_manager", "district_worker",
-        "delivery_worker", "outsider"})
+    assert policies.can_list_my_cases(user) is (
+        name
+        in {
+            "practitioner",
+            "practitioner2",
+            "team_manager",
+            "duty_officer",
+            "case_manager",
+            "district_worker",
+            "delivery_worker",
+            "outsider",
+        }
+    )

@@ -39,14 +39,22 @@ def test_the_case_api_withholds_the_name_from_a_colleague_not_named(api, world, 
     assert "Hidden" not in response.content.decode() + listed.content.decode()
     named = api(world.practitioner)
     assert named.get(f"/cases/{restricted_case.pk}").json()["subject_name"] == NAME
-    [row] = [r for r in named.get("/cases", {"scope": "mine"}).json()["items"] if r["id"] == restricted_case.pk]
+    [row] = [
+        r for r in named.get("/cases", {"scope": "mine"}).json()["items"] if r["id"] == restricted_case.pk
+    ]
     assert row["subject_name"] == NAME
 
 
 def test_lists_withhold_the_name_from_colleagues(login, world, risk):
     case = CaseFactory(person=world.restricted_person, risk_category=risk["high"], allocated_team=world.team)
-    waiting_list.waiting_list_add(user=world.duty_officer, case=case, list_kind="assessment", priority="normal",
-                                  rag="amber", rag_reason="Managing")
+    waiting_list.waiting_list_add(
+        user=world.duty_officer,
+        case=case,
+        list_kind="assessment",
+        priority="normal",
+        rag="amber",
+        rag_reason="Managing",
+    )
     client = login(world.team_manager)
     worklist = client.get(reverse("cases:worklist")).content.decode()
     waiting = client.get(reverse("waiting_list:waiting_list")).content.decode()
@@ -63,12 +71,20 @@ def test_my_cases_names_the_person_to_the_named_worker(login, world, restricted_
 def test_household_and_relationships_withhold_the_name(login, world):
     from casework.people import services as people
 
-    household = people.household_create(user=world.practitioner, data={"name": "Shared house", "postcode": "RG40 1AA"})
+    household = people.household_create(
+        user=world.practitioner, data={"name": "Shared house", "postcode": "RG40 1AA"}
+    )
     for member in (world.person, world.restricted_person):
-        people.household_move_person(user=world.practitioner, person=member, household=household, role="other",
-                                     start_date=None)
-    people.relationship_create(user=world.practitioner, person=world.person, related_person=world.restricted_person,
-                               kind="family", description="")
+        people.household_move_person(
+            user=world.practitioner, person=member, household=household, role="other", start_date=None
+        )
+    people.relationship_create(
+        user=world.practitioner,
+        person=world.person,
+        related_person=world.restricted_person,
+        kind="family",
+        description="",
+    )
     client = login(world.practitioner2)
     for url in (household.get_absolute_url(), world.person.get_absolute_url()):
         page = client.get(url).content.decode()

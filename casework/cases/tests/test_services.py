@@ -13,8 +13,14 @@ from tests.factories import HouseholdFactory
 
 
 def test_raise_a_case_about_a_person(world, risk):
-    case = services.case_raise(user=world.duty_officer, person=world.person, origin="third_party_concern",
-                               risk_category=risk["medium"], priority="urgent", summary="Neighbour worried")
+    case = services.case_raise(
+        user=world.duty_officer,
+        person=world.person,
+        origin="third_party_concern",
+        risk_category=risk["medium"],
+        priority="urgent",
+        summary="Neighbour worried",
+    )
     assert case.reference.startswith("CW-")
     assert (case.status, case.stage) == ("planned", "intake")
     assert case.raised_by_organisation == world.county
@@ -43,8 +49,9 @@ def test_a_case_has_exactly_one_subject(world):
 
 
 def test_self_referral_makes_the_receiving_organisation_responsible(world):
-    case = services.case_raise(user=world.district_worker, person=world.district_person, origin="self_referral",
-                               responsible_now=True)
+    case = services.case_raise(
+        user=world.district_worker, person=world.district_person, origin="self_referral", responsible_now=True
+    )
     assert case.responsible_organisation == world.district
     assert case.stage == "awaiting_allocation"
 
@@ -54,8 +61,9 @@ def test_holding_a_case_gives_the_organisation_a_relationship_with_the_person(wo
 
     assert not can_view_person(world.district_worker, world.person)
     case = services.case_raise(user=world.practitioner, person=world.person, origin="risk_index")
-    allocation.allocation_policy_set_fallback(user=world.initiative_admin, initiative_id=world.initiative.pk,
-                                              organisation=world.district)
+    allocation.allocation_policy_set_fallback(
+        user=world.initiative_admin, initiative_id=world.initiative.pk, organisation=world.district
+    )
     allocation.case_allocate(user=world.initiative_admin, case=case)
     case.refresh_from_db()
     assert case.responsible_organisation == world.district
@@ -97,10 +105,15 @@ def test_team_manager_assigns_only_members_of_the_responsible_organisation(world
 
 def test_reassign_needs_a_reason_and_the_previous_worker_loses_editing(world, active_case):
     with pytest.raises(ValidationFailed):
-        allocation.case_reassign_worker(user=world.team_manager, case=active_case, worker=world.practitioner2,
-                                        reason="")
-    allocation.case_reassign_worker(user=world.team_manager, case=active_case, worker=world.practitioner2,
-                                    reason="Worker on long-term leave")
+        allocation.case_reassign_worker(
+            user=world.team_manager, case=active_case, worker=world.practitioner2, reason=""
+        )
+    allocation.case_reassign_worker(
+        user=world.team_manager,
+        case=active_case,
+        worker=world.practitioner2,
+        reason="Worker on long-term leave",
+    )
     case = Case.objects.get(pk=active_case.pk)
     assert case.primary_worker == world.practitioner2
     assert not policies.can_work_case(world.practitioner, case)
@@ -111,8 +124,9 @@ def test_reassign_needs_a_reason_and_the_previous_worker_loses_editing(world, ac
 
 def test_secondary_worker_sees_and_works_the_case_and_case_manager_only_reads(world, active_case):
     services.case_add_worker(user=world.practitioner, case=active_case, worker=world.practitioner2)
-    services.case_add_worker(user=world.practitioner, case=active_case, worker=world.case_manager,
-                             role="case_manager")
+    services.case_add_worker(
+        user=world.practitioner, case=active_case, worker=world.case_manager, role="case_manager"
+    )
     case = Case.objects.get(pk=active_case.pk)
     assert policies.can_work_case(world.practitioner2, case)
     assert not policies.can_work_case(world.case_manager, case)
@@ -158,8 +172,9 @@ def test_restart_resets_later_progress_without_deleting_it(world, assessable_cas
     for stage in ("assessment", "planning", "support"):
         services.case_move_stage(user=world.practitioner, case=case, stage=stage)
     rows_before = StageProgress.objects.filter(case=case).count()
-    services.case_restart_from(user=world.practitioner, case=case, stage="assessment",
-                               reason="Assessed the wrong household member")
+    services.case_restart_from(
+        user=world.practitioner, case=case, stage="assessment", reason="Assessed the wrong household member"
+    )
     assert case.stage == "assessment"
     assert StageProgress.objects.filter(case=case).count() == rows_before + 1
     reset = StageProgress.objects.filter(case=case, reset_at__isnull=False)
@@ -204,12 +219,16 @@ def test_a_stale_stage_move_is_refused(world, assessable_case):
 
 def test_transfer_moves_the_case_and_the_old_organisation_loses_it(world, active_case):
     with pytest.raises(ValidationFailed):
-        allocation.case_transfer(user=world.team_manager, case=active_case, organisation=world.district, reason="")
+        allocation.case_transfer(
+            user=world.team_manager, case=active_case, organisation=world.district, reason=""
+        )
     with pytest.raises(ValidationFailed):
-        allocation.case_transfer(user=world.team_manager, case=active_case, organisation=world.foodbank,
-                                 reason="Wrong kind")
-    allocation.case_transfer(user=world.team_manager, case=active_case, organisation=world.district,
-                             reason="They hold the tenancy")
+        allocation.case_transfer(
+            user=world.team_manager, case=active_case, organisation=world.foodbank, reason="Wrong kind"
+        )
+    allocation.case_transfer(
+        user=world.team_manager, case=active_case, organisation=world.district, reason="They hold the tenancy"
+    )
     case = Case.objects.get(pk=active_case.pk)
     assert case.responsible_organisation == world.district
     assert (case.status, case.stage, case.primary_worker) == ("planned", "awaiting_allocation", None)

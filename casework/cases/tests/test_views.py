@@ -70,12 +70,14 @@ def test_a_case_manager_finds_the_cases_they_oversee_in_my_cases(login, api, wor
     # St Vincent de Paul: a case manager added to a case for oversight (issue 13 found My cases refused them).
     client = login(world.case_manager)
     assert active_case.reference not in client.get(reverse("cases:my_cases")).content.decode()
-    services.case_add_worker(user=world.practitioner, case=active_case, worker=world.case_manager,
-                             role="case_manager")
+    services.case_add_worker(
+        user=world.practitioner, case=active_case, worker=world.case_manager, role="case_manager"
+    )
     response = client.get(reverse("cases:my_cases"))
     assert response.status_code == 200 and active_case.reference in response.content.decode()
     assert [c["id"] for c in api(world.case_manager).get("/cases", {"scope": "mine"}).json()["items"]] == [
-        active_case.pk]
+        active_case.pk
+    ]
 
 
 def test_my_cases_refused_without_a_casework_role(login, world):
@@ -288,16 +290,23 @@ def test_case_page_shows_the_case(login, world, active_case):
 def test_case_page_names_who_holds_the_case_and_how_it_was_chosen(login, world, risk):
     from casework.allocation.models import AllocationRule
 
-    rule = AllocationRule.objects.create(initiative=world.initiative, position=3, name="High risk to the county",
-                                         organisation=world.county)
-    case = CaseFactory(person=world.person, risk_category=risk["high"], raised_by_organisation=world.district,
-                       responsible_organisation=world.county, allocation_rule=rule, allocation_explanation="It is high risk.")
+    rule = AllocationRule.objects.create(
+        initiative=world.initiative, position=3, name="High risk to the county", organisation=world.county
+    )
+    case = CaseFactory(
+        person=world.person,
+        risk_category=risk["high"],
+        raised_by_organisation=world.district,
+        responsible_organisation=world.county,
+        allocation_rule=rule,
+        allocation_explanation="It is high risk.",
+    )
     case = allocation.case_accept(user=world.practitioner, case=case)
     content = login(world.practitioner).get(case.get_absolute_url()).content.decode()
     assert "High risk</strong>" in content
     assert "by Test District Council" in content
     assert "Rule 3, ‘High risk to the county’<br>It is high risk." in content
-    responsibility = content[content.index(">Responsibility<"):content.index('id="stages"')]
+    responsibility = content[content.index(">Responsibility<") : content.index('id="stages"')]
     assert "Test County Council" in responsibility and "Locality Team North" in responsibility
     assert world.practitioner.display_name in responsibility
 

@@ -6,42 +6,144 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0001_initial'),
-        ('people', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cases", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContactEvent',
+            name="ContactEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('occurred_at', models.DateTimeField()),
-                ('direction', models.CharField(choices=[('inbound', 'Inbound'), ('outbound', 'Outbound')], max_length=10)),
-                ('method', models.CharField(choices=[('phone', 'Phone'), ('home_visit', 'Home visit'), ('letter', 'Letter'), ('text', 'Text message'), ('web_form', 'Web form'), ('email', 'Email'), ('face_to_face', 'Face to face')], max_length=16)),
-                ('contact_role', models.CharField(choices=[('person', 'The person'), ('relative', 'Relative'), ('public', 'Member of the public'), ('professional', 'Professional'), ('community_group', 'Community group'), ('elected_representative', 'Elected representative'), ('worker', 'Our worker')], max_length=24)),
-                ('contact_name', models.CharField(blank=True, max_length=200)),
-                ('contact_details', models.CharField(blank=True, max_length=300)),
-                ('outcome', models.CharField(choices=[('reached', 'Reached the person'), ('no_answer', 'No answer'), ('message_left', 'Message left'), ('letter_sent', 'Letter sent'), ('visit_no_reply', 'Visited, no reply')], max_length=16)),
-                ('summary', models.TextField(blank=True)),
-                ('is_scheduling_attempt', models.BooleanField(default=False)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='cases.case')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("occurred_at", models.DateTimeField()),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("inbound", "Inbound"), ("outbound", "Outbound")], max_length=10
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("home_visit", "Home visit"),
+                            ("letter", "Letter"),
+                            ("text", "Text message"),
+                            ("web_form", "Web form"),
+                            ("email", "Email"),
+                            ("face_to_face", "Face to face"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "contact_role",
+                    models.CharField(
+                        choices=[
+                            ("person", "The person"),
+                            ("relative", "Relative"),
+                            ("public", "Member of the public"),
+                            ("professional", "Professional"),
+                            ("community_group", "Community group"),
+                            ("elected_representative", "Elected representative"),
+                            ("worker", "Our worker"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("contact_name", models.CharField(blank=True, max_length=200)),
+                ("contact_details", models.CharField(blank=True, max_length=300)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("reached", "Reached the person"),
+                            ("no_answer", "No answer"),
+                            ("message_left", "Message left"),
+                            ("letter_sent", "Letter sent"),
+                            ("visit_no_reply", "Visited, no reply"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("summary", models.TextField(blank=True)),
+                ("is_scheduling_attempt", models.BooleanField(default=False)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
-                'indexes': [models.Index(fields=['case', 'occurred_at'], name='contact_case_idx'), models.Index(fields=['person', 'occurred_at'], name='contact_person_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('case__isnull', False), ('person__isnull', False), _connector='OR'), name='contact_is_about_someone')],
+                "ordering": ["-occurred_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["case", "occurred_at"], name="contact_case_idx"),
+                    models.Index(fields=["person", "occurred_at"], name="contact_person_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("case__isnull", False), ("person__isnull", False), _connector="OR"
+                        ),
+                        name="contact_is_about_someone",
+                    )
+                ],
             },
         ),
     ]

@@ -5,30 +5,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0002_worklist_index'),
-        ('contacts', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cases", "0002_worklist_index"),
+        ("contacts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contactevent',
-            name='next_attempt_at',
+            model_name="contactevent",
+            name="next_attempt_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='ContactStrategy',
+            name="ContactStrategy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('phone', 'Phone'), ('home_visit', 'Home visit'), ('letter', 'Letter'), ('text', 'Text message'), ('web_form', 'Web form'), ('email', 'Email'), ('face_to_face', 'Face to face')], max_length=16)),
-                ('guidance', models.CharField(blank=True, help_text='What the first contact should do', max_length=300)),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contact_strategies', to='accounts.initiative')),
-                ('risk_category', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.riskcategory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("home_visit", "Home visit"),
+                            ("letter", "Letter"),
+                            ("text", "Text message"),
+                            ("web_form", "Web form"),
+                            ("email", "Email"),
+                            ("face_to_face", "Face to face"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "guidance",
+                    models.CharField(
+                        blank=True, help_text="What the first contact should do", max_length=300
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contact_strategies",
+                        to="accounts.initiative",
+                    ),
+                ),
+                (
+                    "risk_category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="cases.riskcategory"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('initiative', 'risk_category'), name='one_strategy_per_risk_category')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("initiative", "risk_category"), name="one_strategy_per_risk_category"
+                    )
+                ],
             },
         ),
     ]

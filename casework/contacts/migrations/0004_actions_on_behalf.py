@@ -6,30 +6,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_worklist_index'),
-        ('contacts', '0003_absences_and_messages'),
+        ("cases", "0002_worklist_index"),
+        ("contacts", "0003_absences_and_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OnBehalfAction',
+            name="OnBehalfAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('suspend_service', 'Suspend a service (for example on hospital admission)'), ('restart_service', 'Restart a service (for example on discharge)'), ('arrange_respite', 'Arrange respite already agreed in the plan'), ('make_referral', 'Make a referral to another team or organisation')], max_length=24)),
-                ('details', models.TextField()),
-                ('effective_on', models.DateField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions_on_behalf', to='cases.case')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('for_worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("suspend_service", "Suspend a service (for example on hospital admission)"),
+                            ("restart_service", "Restart a service (for example on discharge)"),
+                            ("arrange_respite", "Arrange respite already agreed in the plan"),
+                            ("make_referral", "Make a referral to another team or organisation"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("details", models.TextField()),
+                ("effective_on", models.DateField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions_on_behalf",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "for_worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0004_actions_on_behalf'),
+        ("contacts", "0004_actions_on_behalf"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contactevent',
-            name='advice_given',
+            model_name="contactevent",
+            name="advice_given",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='contactevent',
-            name='financial_information_given',
+            model_name="contactevent",
+            name="financial_information_given",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='contactevent',
-            name='resolved_at_first_contact',
+            model_name="contactevent",
+            name="resolved_at_first_contact",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='contactevent',
-            name='signposted',
+            model_name="contactevent",
+            name="signposted",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0005_information_and_advice'),
+        ("contacts", "0005_information_and_advice"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contactevent',
-            name='original_held_at',
+            model_name="contactevent",
+            name="original_held_at",
             field=models.CharField(blank=True, max_length=300),
         ),
     ]

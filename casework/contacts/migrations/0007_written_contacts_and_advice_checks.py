@@ -6,61 +6,119 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0003_closing_outcomes'),
-        ('contacts', '0006_contact_original_held_at'),
-        ('people', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cases", "0003_closing_outcomes"),
+        ("contacts", "0006_contact_original_held_at"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contactevent',
-            name='addressed_to_team',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team'),
+            model_name="contactevent",
+            name="addressed_to_team",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.team",
+            ),
         ),
         migrations.AddField(
-            model_name='contactevent',
-            name='addressed_to_user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="contactevent",
+            name="addressed_to_user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='contactevent',
-            name='advice_checked_at',
+            model_name="contactevent",
+            name="advice_checked_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='contactevent',
-            name='advice_checked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="contactevent",
+            name="advice_checked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='contactevent',
-            name='advice_outcome',
-            field=models.CharField(blank=True, choices=[('helped', 'It helped'), ('partly', 'It helped in part'), ('did_not_help', 'It did not help')], max_length=16),
+            model_name="contactevent",
+            name="advice_outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("helped", "It helped"),
+                    ("partly", "It helped in part"),
+                    ("did_not_help", "It did not help"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='contactevent',
-            name='advice_outcome_note',
+            model_name="contactevent",
+            name="advice_outcome_note",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='contactevent',
-            name='passed_on',
+            model_name="contactevent",
+            name="passed_on",
             field=models.BooleanField(blank=True, null=True),
         ),
         migrations.AddConstraint(
-            model_name='contactevent',
-            constraint=models.CheckConstraint(condition=models.Q(('addressed_to_user__isnull', True), ('addressed_to_team__isnull', True), _connector='OR'), name='contact_addressed_to_one'),
+            model_name="contactevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("addressed_to_user__isnull", True), ("addressed_to_team__isnull", True), _connector="OR"
+                ),
+                name="contact_addressed_to_one",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contactevent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('addressed_to_user__isnull', True), ('addressed_to_team__isnull', True), ('passed_on__isnull', True)), models.Q(models.Q(('addressed_to_user__isnull', False), ('addressed_to_team__isnull', False), _connector='OR'), ('passed_on__isnull', False)), _connector='OR'), name='contact_passed_on_when_addressed'),
+            model_name="contactevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("addressed_to_user__isnull", True),
+                        ("addressed_to_team__isnull", True),
+                        ("passed_on__isnull", True),
+                    ),
+                    models.Q(
+                        models.Q(
+                            ("addressed_to_user__isnull", False),
+                            ("addressed_to_team__isnull", False),
+                            _connector="OR",
+                        ),
+                        ("passed_on__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="contact_passed_on_when_addressed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contactevent',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('advice_outcome', ''), ('advice_checked_at__isnull', True)), models.Q(('advice_outcome__in', ['helped', 'partly', 'did_not_help']), ('advice_checked_at__isnull', False)), _connector='OR'), name='contact_advice_checked_with_outcome'),
+            model_name="contactevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("advice_outcome", ""), ("advice_checked_at__isnull", True)),
+                    models.Q(
+                        ("advice_outcome__in", ["helped", "partly", "did_not_help"]),
+                        ("advice_checked_at__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="contact_advice_checked_with_outcome",
+            ),
         ),
     ]

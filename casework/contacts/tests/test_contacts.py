@@ -22,9 +22,17 @@ def case(world):
 def _attempt(user, case, minutes_ago=60, outcome="no_answer", next_in_days=2, **kwargs):
     at = clock.now() - datetime.timedelta(minutes=minutes_ago)
     return services.contact_record(
-        user=user, case=case, occurred_at=at, direction="outbound", method="phone", contact_role="worker",
-        outcome=outcome, is_scheduling_attempt=True,
-        next_attempt_at=at + datetime.timedelta(days=next_in_days) if next_in_days else None, **kwargs)
+        user=user,
+        case=case,
+        occurred_at=at,
+        direction="outbound",
+        method="phone",
+        contact_role="worker",
+        outcome=outcome,
+        is_scheduling_attempt=True,
+        next_attempt_at=at + datetime.timedelta(days=next_in_days) if next_in_days else None,
+        **kwargs,
+    )
 
 
 def test_attempts_before_accepting_make_the_scheduling_log(world, case):
@@ -39,24 +47,41 @@ def test_attempts_before_accepting_make_the_scheduling_log(world, case):
 
 
 def test_contact_on_a_case_is_about_its_person_and_its_organisation(world, case):
-    event = services.contact_record(user=world.duty_officer, case=case, occurred_at=clock.now(),
-                                    direction="inbound", method="phone", contact_role="relative",
-                                    contact_name="Carol Thornton", outcome="reached", summary="Daughter called")
+    event = services.contact_record(
+        user=world.duty_officer,
+        case=case,
+        occurred_at=clock.now(),
+        direction="inbound",
+        method="phone",
+        contact_role="relative",
+        contact_name="Carol Thornton",
+        outcome="reached",
+        summary="Daughter called",
+    )
     assert event.person == world.person
     assert event.organisation == world.county
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"occurred_at": "future"}, "occurred_at"),
-    ({"direction": "inbound", "is_scheduling_attempt": True}, "direction"),
-    ({"next_attempt_at": "before"}, "next_attempt_at"),
-    ({"method": "carrier pigeon"}, "method"),
-    ({"contact_role": "relative"}, "contact_name"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"occurred_at": "future"}, "occurred_at"),
+        ({"direction": "inbound", "is_scheduling_attempt": True}, "direction"),
+        ({"next_attempt_at": "before"}, "next_attempt_at"),
+        ({"method": "carrier pigeon"}, "method"),
+        ({"contact_role": "relative"}, "contact_name"),
+    ],
+)
 def test_impossible_contacts_are_refused_with_the_field(world, case, changes, field):
     now = clock.now()
-    data = {"occurred_at": now - datetime.timedelta(hours=1), "direction": "outbound", "method": "phone",
-            "contact_role": "worker", "outcome": "no_answer", "is_scheduling_attempt": False}
+    data = {
+        "occurred_at": now - datetime.timedelta(hours=1),
+        "direction": "outbound",
+        "method": "phone",
+        "contact_role": "worker",
+        "outcome": "no_answer",
+        "is_scheduling_attempt": False,
+    }
     data.update(changes)
     if data["occurred_at"] == "future":
         data["occurred_at"] = now + datetime.timedelta(days=1)
@@ -87,8 +112,12 @@ def test_contact_strategy_suggests_the_first_contact(world, case):
     case.risk_category = high
     case.save()
     assert selectors.contact_strategy_for(case=case) is None
-    ContactStrategy.objects.create(initiative=world.initiative, risk_category=high, method="home_visit",
-                                   guidance="Visit within two working days")
+    ContactStrategy.objects.create(
+        initiative=world.initiative,
+        risk_category=high,
+        method="home_visit",
+        guidance="Visit within two working days",
+    )
     assert selectors.contact_strategy_for(case=case).method == "home_visit"
 
 
@@ -100,9 +129,20 @@ def test_case_page_shows_the_log_and_the_record_page_works(login, world, case):
     url = reverse("contacts:contact_record") + f"?case={case.pk}&attempt=1"
     assert client.get(url).status_code == 200
     today = clock.today()
-    response = client.post(url, {"date_0": today.day, "date_1": today.month, "date_2": today.year, "time": "00:01",
-                                 "direction": "outbound", "method": "home_visit", "contact_role": "worker",
-                                 "outcome": "visit_no_reply", "is_scheduling_attempt": "on"})
+    response = client.post(
+        url,
+        {
+            "date_0": today.day,
+            "date_1": today.month,
+            "date_2": today.year,
+            "time": "00:01",
+            "direction": "outbound",
+            "method": "home_visit",
+            "contact_role": "worker",
+            "outcome": "visit_no_reply",
+            "is_scheduling_attempt": "on",
+        },
+    )
     assert response.status_code == 302
     assert selectors.scheduling_log(case=case).count == 2
 
@@ -116,23 +156,43 @@ def test_record_page_bad_input_shows_errors_and_saves_nothing(login, world, case
 
 
 def test_record_page_refusals(login, world, case):
-    assert login(world.district_worker).get(reverse("contacts:contact_record") + f"?case={case.pk}").status_code \
+    assert (
+        login(world.district_worker).get(reverse("contacts:contact_record") + f"?case={case.pk}").status_code
         == 404
+    )
 
 
 def test_contacts_api(api, world, case):
     client = api(world.practitioner)
     at = (clock.now() - datetime.timedelta(hours=2)).isoformat()
-    response = client.post("/contacts", {"case_id": case.pk, "occurred_at": at, "direction": "outbound",
-                                         "method": "phone", "contact_role": "worker", "outcome": "no_answer",
-                                         "is_scheduling_attempt": True})
+    response = client.post(
+        "/contacts",
+        {
+            "case_id": case.pk,
+            "occurred_at": at,
+            "direction": "outbound",
+            "method": "phone",
+            "contact_role": "worker",
+            "outcome": "no_answer",
+            "is_scheduling_attempt": True,
+        },
+    )
     assert response.status_code == 201
     log = client.get(f"/contacts/cases/{case.pk}/scheduling-log").json()
     assert log["count"] == 1
     assert len(client.get(f"/contacts/cases/{case.pk}").json()["items"]) == 1
     assert api(world.district_worker).get(f"/contacts/cases/{case.pk}").status_code == 404
-    response = client.post("/contacts", {"case_id": case.pk, "occurred_at": at, "direction": "sideways",
-                                         "method": "phone", "contact_role": "worker", "outcome": "no_answer"})
+    response = client.post(
+        "/contacts",
+        {
+            "case_id": case.pk,
+            "occurred_at": at,
+            "direction": "sideways",
+            "method": "phone",
+            "contact_role": "worker",
+            "outcome": "no_answer",
+        },
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "direction"
 
@@ -145,25 +205,56 @@ def test_after_acceptance_the_worker_keeps_recording(world, case):
 
 def test_information_and_advice_resolving_a_contact(world, case):
     with pytest.raises(ValidationFailed) as error:
-        services.contact_record(user=world.duty_officer, case=case, occurred_at=clock.now(), direction="inbound",
-                                method="phone", contact_role="person", outcome="reached",
-                                resolved_at_first_contact=True)
+        services.contact_record(
+            user=world.duty_officer,
+            case=case,
+            occurred_at=clock.now(),
+            direction="inbound",
+            method="phone",
+            contact_role="person",
+            outcome="reached",
+            resolved_at_first_contact=True,
+        )
     assert error.value.field == "advice_given"
     event = services.contact_record(
-        user=world.duty_officer, case=case, occurred_at=clock.now(), direction="inbound", method="phone",
-        contact_role="person", outcome="reached", advice_given="Explained the warm home discount",
-        signposted=[{"service_id": "a1", "name": "Casterbridge Foodbank", "contact": "0118 496 0000",
-                     "extra": "dropped"}],
-        resolved_at_first_contact=True, financial_information_given=True)
-    assert event.signposted == [{"service_id": "a1", "name": "Casterbridge Foodbank", "contact": "0118 496 0000"}]
+        user=world.duty_officer,
+        case=case,
+        occurred_at=clock.now(),
+        direction="inbound",
+        method="phone",
+        contact_role="person",
+        outcome="reached",
+        advice_given="Explained the warm home discount",
+        signposted=[
+            {
+                "service_id": "a1",
+                "name": "Casterbridge Foodbank",
+                "contact": "0118 496 0000",
+                "extra": "dropped",
+            }
+        ],
+        resolved_at_first_contact=True,
+        financial_information_given=True,
+    )
+    assert event.signposted == [
+        {"service_id": "a1", "name": "Casterbridge Foodbank", "contact": "0118 496 0000"}
+    ]
     assert event.resolved_at_first_contact and event.financial_information_given
 
 
 @pytest.mark.parametrize("method", ["letter", "email"])
 def test_a_letter_or_email_received_says_where_the_original_is_held(world, case, method):
-    fields = {"user": world.duty_officer, "case": case, "occurred_at": clock.now(), "direction": "inbound",
-              "method": method, "contact_role": "relative", "contact_name": "Ann Thornton", "outcome": "reached",
-              "summary": "Wrote to ask for a review"}
+    fields = {
+        "user": world.duty_officer,
+        "case": case,
+        "occurred_at": clock.now(),
+        "direction": "inbound",
+        "method": method,
+        "contact_role": "relative",
+        "contact_name": "Ann Thornton",
+        "outcome": "reached",
+        "summary": "Wrote to ask for a review",
+    }
     with pytest.raises(ValidationFailed) as error:
         services.contact_record(**fields)
     assert error.value.field == "original_held_at"
@@ -182,5 +273,8 @@ def test_the_duty_call_page_asks_where_a_written_contact_is_held(login, world, c
     page = client.post(url, body).content.decode()
     assert "Say where the original letter or email is held" in page
     assert not ContactEvent.objects.exists()
-    assert client.post(url, {**body, "original_held_at": "Team post tray, then the case file"}).status_code == 302
+    assert (
+        client.post(url, {**body, "original_held_at": "Team post tray, then the case file"}).status_code
+        == 302
+    )
     assert ContactEvent.objects.get().original_held_at == "Team post tray, then the case file"

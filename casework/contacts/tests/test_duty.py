@@ -16,8 +16,14 @@ from tests.factories import CaseFactory, PersonFactory
 
 
 def _contact(**extra):
-    return {"occurred_at": clock.now(), "method": "phone", "outcome": "reached", "summary": "Called in",
-            "contact_role": "person", **extra}
+    return {
+        "occurred_at": clock.now(),
+        "method": "phone",
+        "outcome": "reached",
+        "summary": "Called in",
+        "contact_role": "person",
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -27,8 +33,13 @@ def allocated(world):
 
 def test_route_shows_the_allocated_worker_and_whether_they_are_in(world, allocated):
     today = clock.today()
-    services.absence_record(user=world.practitioner, worker=world.practitioner, kind="leave",
-                            start_date=today - datetime.timedelta(days=1), end_date=today + datetime.timedelta(days=2))
+    services.absence_record(
+        user=world.practitioner,
+        worker=world.practitioner,
+        kind="leave",
+        start_date=today - datetime.timedelta(days=1),
+        end_date=today + datetime.timedelta(days=2),
+    )
     [route] = duty.duty_route(person=world.person)
     [(worker, role, availability)] = route.workers
     assert worker == world.practitioner and role == "Primary worker"
@@ -36,11 +47,14 @@ def test_route_shows_the_allocated_worker_and_whether_they_are_in(world, allocat
     assert availability.back_on == add_working_days(today + datetime.timedelta(days=2), 1)
 
 
-@pytest.mark.parametrize(("last_day_away", "back"), [
-    (datetime.date(2026, 12, 2), datetime.date(2026, 12, 3)),  # a Wednesday: back on Thursday
-    (datetime.date(2026, 12, 4), datetime.date(2026, 12, 7)),  # a Friday: back on Monday, not Saturday
-    (datetime.date(2026, 12, 24), datetime.date(2026, 12, 29)),  # Christmas and the Boxing Day substitute
-])
+@pytest.mark.parametrize(
+    ("last_day_away", "back"),
+    [
+        (datetime.date(2026, 12, 2), datetime.date(2026, 12, 3)),  # a Wednesday: back on Thursday
+        (datetime.date(2026, 12, 4), datetime.date(2026, 12, 7)),  # a Friday: back on Monday, not Saturday
+        (datetime.date(2026, 12, 24), datetime.date(2026, 12, 29)),  # Christmas and the Boxing Day substitute
+    ],
+)
 def test_an_absent_worker_is_back_on_the_next_working_day(last_day_away, back):
     assert duty.Availability(False, last_day_away).back_on == back
 
@@ -48,13 +62,20 @@ def test_an_absent_worker_is_back_on_the_next_working_day(last_day_away, back):
 def test_only_managers_record_absences_for_others(world):
     today = clock.today()
     with pytest.raises(PermissionRefused):
-        services.absence_record(user=world.practitioner2, worker=world.practitioner, kind="sick", start_date=today,
-                                end_date=today)
-    services.absence_record(user=world.team_manager, worker=world.practitioner, kind="sick", start_date=today,
-                            end_date=today)
+        services.absence_record(
+            user=world.practitioner2, worker=world.practitioner, kind="sick", start_date=today, end_date=today
+        )
+    services.absence_record(
+        user=world.team_manager, worker=world.practitioner, kind="sick", start_date=today, end_date=today
+    )
     with pytest.raises(ValidationFailed):
-        services.absence_record(user=world.practitioner, worker=world.practitioner, kind="leave", start_date=today,
-                                end_date=today - datetime.timedelta(days=1))
+        services.absence_record(
+            user=world.practitioner,
+            worker=world.practitioner,
+            kind="leave",
+            start_date=today,
+            end_date=today - datetime.timedelta(days=1),
+        )
 
 
 def test_a_named_worker_request_passes_only_to_the_allocated_worker(world, allocated):
@@ -84,16 +105,27 @@ def test_self_contact_without_a_case_raises_a_self_referral_held_by_the_receivin
 
 def test_a_concern_on_a_case_is_recorded_with_the_priority_decision(world, allocated):
     with pytest.raises(ValidationFailed):
-        duty.duty_concern(user=world.duty_officer, person=world.person,
-                          contact=_contact(contact_role="public", contact_name="A neighbour"))
-    outcome = duty.duty_concern(user=world.duty_officer, person=world.person,
-                                contact=_contact(contact_role="public", contact_name="A neighbour"),
-                                decision="raise", reason="No heating and she sounded confused")
+        duty.duty_concern(
+            user=world.duty_officer,
+            person=world.person,
+            contact=_contact(contact_role="public", contact_name="A neighbour"),
+        )
+    outcome = duty.duty_concern(
+        user=world.duty_officer,
+        person=world.person,
+        contact=_contact(contact_role="public", contact_name="A neighbour"),
+        decision="raise",
+        reason="No heating and she sounded confused",
+    )
     assert outcome.priority_changed
     assert Case.objects.get(pk=allocated.pk).priority == "urgent"
-    duty.duty_concern(user=world.duty_officer, person=world.person,
-                      contact=_contact(contact_role="relative", contact_name="Her son"), decision="leave",
-                      reason="Son is staying with her this week")
+    duty.duty_concern(
+        user=world.duty_officer,
+        person=world.person,
+        contact=_contact(contact_role="relative", contact_name="Her son"),
+        decision="leave",
+        reason="Son is staying with her this week",
+    )
     assert AuditEvent.objects.filter(verb="cases.priority_reviewed", case_id=allocated.pk).exists()
 
 
@@ -104,12 +136,27 @@ def test_a_concern_that_raises_the_priority_of_a_waiting_case_asks_for_it_to_be_
     from tests.factories import found_in_search
 
     case = CaseFactory(person=world.person, allocated_team=world.team)
-    entry = waiting.waiting_list_add(user=world.duty_officer, case=case, list_kind="assessment", priority="normal",
-                                     rag="amber", rag_reason="Managing")
+    entry = waiting.waiting_list_add(
+        user=world.duty_officer,
+        case=case,
+        list_kind="assessment",
+        priority="normal",
+        rag="amber",
+        rag_reason="Managing",
+    )
     found_in_search(world.duty_officer, world.person)
-    response = api(world.duty_officer).post(f"/contacts/duty/people/{world.person.pk}/calls", {
-        "who": "other", "contact_role": "public", "contact_name": "A neighbour", "method": "phone",
-        "summary": "No lights on for two days", "decision": "raise", "reason": "Not seen for two days"})
+    response = api(world.duty_officer).post(
+        f"/contacts/duty/people/{world.person.pk}/calls",
+        {
+            "who": "other",
+            "contact_role": "public",
+            "contact_name": "A neighbour",
+            "method": "phone",
+            "summary": "No lights on for two days",
+            "decision": "raise",
+            "reason": "Not seen for two days",
+        },
+    )
     assert response.status_code == 201
     [task_id] = response.json()["reprioritise_task_ids"]
     task = Task.objects.get(pk=task_id)
@@ -119,9 +166,18 @@ def test_a_concern_that_raises_the_priority_of_a_waiting_case_asks_for_it_to_be_
     assert entry.priority == "normal"  # asked, not changed behind anyone's back
     # Leaving the priority as it is asks nobody.
     found_in_search(world.duty_officer, world.person)
-    response = api(world.duty_officer).post(f"/contacts/duty/people/{world.person.pk}/calls", {
-        "who": "other", "contact_role": "public", "contact_name": "A neighbour", "method": "phone",
-        "summary": "Lights back on", "decision": "leave", "reason": "Seen today"})
+    response = api(world.duty_officer).post(
+        f"/contacts/duty/people/{world.person.pk}/calls",
+        {
+            "who": "other",
+            "contact_role": "public",
+            "contact_name": "A neighbour",
+            "method": "phone",
+            "summary": "Lights back on",
+            "decision": "leave",
+            "reason": "Seen today",
+        },
+    )
     assert response.json()["reprioritise_task_ids"] == []
 
 
@@ -131,20 +187,27 @@ def test_a_concern_about_someone_without_a_case(world):
     outcome = duty.duty_concern(user=world.duty_officer, person=person, contact=contact)
     assert outcome.case is None and outcome.contact.case is None and outcome.contact.person == person
     assert not Case.objects.filter(person=person).exists()
-    outcome = duty.duty_concern(user=world.duty_officer, person=person, contact=contact, raise_case=True,
-                                priority="urgent")
+    outcome = duty.duty_concern(
+        user=world.duty_officer, person=person, contact=contact, raise_case=True, priority="urgent"
+    )
     assert outcome.case.origin == "third_party_concern" and outcome.case.priority == "urgent"
 
 
 def test_a_concern_must_come_from_someone_else(world, allocated):
     with pytest.raises(ValidationFailed):
-        duty.duty_concern(user=world.duty_officer, person=world.person, contact=_contact(), decision="leave",
-                          reason="x")
+        duty.duty_concern(
+            user=world.duty_officer, person=world.person, contact=_contact(), decision="leave", reason="x"
+        )
 
 
 def test_messages_to_the_allocated_worker(world, allocated):
-    message = services.message_send(user=world.duty_officer, to_user=world.practitioner, case=allocated,
-                                    body="Margaret rang about her heating", told_person="A call back tomorrow")
+    message = services.message_send(
+        user=world.duty_officer,
+        to_user=world.practitioner,
+        case=allocated,
+        body="Margaret rang about her heating",
+        told_person="A call back tomorrow",
+    )
     assert message.person == world.person
     with pytest.raises(PermissionRefused):
         services.message_mark_read(user=world.duty_officer, message=message)
@@ -157,24 +220,37 @@ def test_duty_desk_page_routes_and_records(login, world, allocated):
 
     client = login(world.duty_officer)
     today = clock.today()
-    services.absence_record(user=world.team_manager, worker=world.practitioner, kind="training", start_date=today,
-                            end_date=today)
+    services.absence_record(
+        user=world.team_manager, worker=world.practitioner, kind="training", start_date=today, end_date=today
+    )
     page = client.get(reverse("contacts:duty_desk"), {"nhs_number": "9434765919"}).content.decode()
     assert "Away: training" in page and allocated.reference in page
-    page = client.get(reverse("contacts:duty_desk"), {"nhs_number": "9434765919",
-                                                      "named_person": world.person.pk,
-                                                      "named_worker": world.practitioner2.pk}).content.decode()
+    page = client.get(
+        reverse("contacts:duty_desk"),
+        {"nhs_number": "9434765919", "named_person": world.person.pk, "named_worker": world.practitioner2.pk},
+    ).content.decode()
     assert "is not allocated to this person" in page
     url = reverse("contacts:duty_call", args=[world.person.pk])
     response = client.post(url, {"who": "other", "method": "phone", "summary": "Neighbour worried"})
     assert "Select who raised the concern" in response.content.decode()
-    response = client.post(url, {"who": "other", "contact_role": "public", "contact_name": "Mr Next Door",
-                                 "method": "phone", "summary": "No lights on for two days", "decision": "raise",
-                                 "reason": "Not seen for two days"})
+    response = client.post(
+        url,
+        {
+            "who": "other",
+            "contact_role": "public",
+            "contact_name": "Mr Next Door",
+            "method": "phone",
+            "summary": "No lights on for two days",
+            "decision": "raise",
+            "reason": "Not seen for two days",
+        },
+    )
     assert response.status_code == 302
     assert Case.objects.get(pk=allocated.pk).priority == "urgent"
-    response = client.post(reverse("contacts:message_leave", args=[allocated.pk, world.practitioner.pk]),
-                           {"body": "Neighbour concerned, priority raised", "told_person": "Worker back tomorrow"})
+    response = client.post(
+        reverse("contacts:message_leave", args=[allocated.pk, world.practitioner.pk]),
+        {"body": "Neighbour concerned, priority raised", "told_person": "Worker back tomorrow"},
+    )
     assert response.status_code == 302
     inbox = login(world.practitioner).get(reverse("contacts:inbox")).content.decode()
     assert "Neighbour concerned" in inbox and "Unread" in inbox
@@ -201,8 +277,12 @@ def test_acting_on_behalf_is_recorded_and_alerts_the_worker(world, allocated):
 
     with pytest.raises(ValidationFailed):
         duty.action_on_behalf(user=world.duty_officer, case=allocated, kind="suspend_service", details="")
-    action = duty.action_on_behalf(user=world.duty_officer, case=allocated, kind="suspend_service",
-                                   details="Admitted to hospital today: home care suspended from tomorrow")
+    action = duty.action_on_behalf(
+        user=world.duty_officer,
+        case=allocated,
+        kind="suspend_service",
+        details="Admitted to hospital today: home care suspended from tomorrow",
+    )
     assert action.for_worker == world.practitioner
     message = Message.objects.get(to_user=world.practitioner)
     assert "Suspend a service" in message.body and message.case == allocated
@@ -224,18 +304,27 @@ def test_act_on_behalf_page(login, world, allocated):
     client = login(world.duty_officer)
     url = reverse("contacts:act_on_behalf", args=[allocated.pk])
     assert "Act for the allocated worker" in client.get(allocated.get_absolute_url()).content.decode()
-    response = client.post(url, {"kind": "arrange_respite", "details": "Carer in hospital: respite from the plan"})
+    response = client.post(
+        url, {"kind": "arrange_respite", "details": "Carer in hospital: respite from the plan"}
+    )
     assert response.status_code == 302
     assert Message.objects.filter(to_user=world.practitioner).exists()
     assert login(world.case_manager).get(url).status_code == 403
 
 
 def test_the_worker_sees_unread_messages_on_the_case(login, world, allocated):
-    services.message_send(user=world.duty_officer, to_user=world.practitioner, case=allocated,
-                          body="Mrs Thornton rang about her heating", told_person="A call back tomorrow")
+    services.message_send(
+        user=world.duty_officer,
+        to_user=world.practitioner,
+        case=allocated,
+        body="Mrs Thornton rang about her heating",
+        told_person="A call back tomorrow",
+    )
     client = login(world.practitioner)
     assert "1 unread message about this case" in client.get(allocated.get_absolute_url()).content.decode()
-    assert "unread message" not in login(world.practitioner2).get(allocated.get_absolute_url()).content.decode()
+    assert (
+        "unread message" not in login(world.practitioner2).get(allocated.get_absolute_url()).content.decode()
+    )
     message = Message.objects.get()
     services.message_mark_read(user=world.practitioner, message=message)
     assert "unread message" not in client.get(allocated.get_absolute_url()).content.decode()
@@ -263,9 +352,16 @@ def test_advice_makes_a_check_task_for_the_allocated_worker_sooner_for_high_risk
 
     allocated.risk_category = RiskCategoryFactory(initiative=world.initiative, code="high", label="High")
     allocated.save()
-    event = services.contact_record(user=world.duty_officer, case=allocated, occurred_at=clock.now(),
-                                    direction="inbound", method="phone", contact_role="person", outcome="reached",
-                                    advice_given="Told her about the warm home discount")
+    event = services.contact_record(
+        user=world.duty_officer,
+        case=allocated,
+        occurred_at=clock.now(),
+        direction="inbound",
+        method="phone",
+        contact_role="person",
+        outcome="reached",
+        advice_given="Told her about the warm home discount",
+    )
     task = Task.objects.get(kind="advice_check")
     assert task.assigned_to_user == world.practitioner
     assert task.due_date == clock.today() + datetime.timedelta(days=2)
@@ -277,15 +373,33 @@ def test_an_agreed_follow_up_becomes_a_task_on_the_agreed_day(world, allocated):
 
     due = clock.today() + datetime.timedelta(days=3)
     with pytest.raises(ValidationFailed):
-        services.contact_record(user=world.duty_officer, case=allocated, occurred_at=clock.now(),
-                                direction="inbound", method="phone", contact_role="person", outcome="reached",
-                                follow_up="Call back about the grab rail")
-    services.contact_record(user=world.duty_officer, case=allocated, occurred_at=clock.now(), direction="inbound",
-                            method="phone", contact_role="person", outcome="reached",
-                            follow_up="Call back about the grab rail", follow_up_due=due)
+        services.contact_record(
+            user=world.duty_officer,
+            case=allocated,
+            occurred_at=clock.now(),
+            direction="inbound",
+            method="phone",
+            contact_role="person",
+            outcome="reached",
+            follow_up="Call back about the grab rail",
+        )
+    services.contact_record(
+        user=world.duty_officer,
+        case=allocated,
+        occurred_at=clock.now(),
+        direction="inbound",
+        method="phone",
+        contact_role="person",
+        outcome="reached",
+        follow_up="Call back about the grab rail",
+        follow_up_due=due,
+    )
     task = Task.objects.get(kind="follow_up")
-    assert (task.title, task.due_date, task.assigned_to_user) == ("Call back about the grab rail", due,
-                                                                  world.practitioner)
+    assert (task.title, task.due_date, task.assigned_to_user) == (
+        "Call back about the grab rail",
+        due,
+        world.practitioner,
+    )
 
 
 def test_a_review_requested_at_the_duty_desk_is_a_task_for_the_worker(world, allocated):
@@ -303,10 +417,19 @@ def test_absences_page(login, world):
 
     today = clock.today()
     client = login(world.team_manager)
-    response = client.post(reverse("contacts:absences"), {
-        "worker": world.practitioner.pk, "kind": "training", "start_date_0": today.day,
-        "start_date_1": today.month, "start_date_2": today.year, "end_date_0": today.day,
-        "end_date_1": today.month, "end_date_2": today.year})
+    response = client.post(
+        reverse("contacts:absences"),
+        {
+            "worker": world.practitioner.pk,
+            "kind": "training",
+            "start_date_0": today.day,
+            "start_date_1": today.month,
+            "start_date_2": today.year,
+            "end_date_0": today.day,
+            "end_date_1": today.month,
+            "end_date_2": today.year,
+        },
+    )
     assert response.status_code == 302
     assert WorkerAbsence.objects.get().user == world.practitioner
     assert "Away now" in client.get(reverse("contacts:absences")).content.decode()
@@ -317,9 +440,13 @@ def test_absences_page(login, world):
 
 def test_messages_only_from_the_holding_organisation_to_someone_who_can_see_the_case(world, allocated):
     with pytest.raises(PermissionRefused):
-        services.message_send(user=world.district_worker, to_user=world.practitioner, case=allocated, body="Hi")
+        services.message_send(
+            user=world.district_worker, to_user=world.practitioner, case=allocated, body="Hi"
+        )
     with pytest.raises(ValidationFailed):
-        services.message_send(user=world.duty_officer, to_user=world.district_worker, case=allocated, body="Hi")
+        services.message_send(
+            user=world.duty_officer, to_user=world.district_worker, case=allocated, body="Hi"
+        )
 
 
 def test_absences_list_only_people_still_working_at_the_organisation(world):

@@ -29,17 +29,33 @@ def directory(db, settings):
 
 def _form(**extra):
     today = clock.today()
-    return {"date_0": today.day, "date_1": today.month, "date_2": today.year, "time": "00:01",
-            "direction": "inbound", "method": "phone", "contact_role": "person", "outcome": "reached",
-            "summary": "Asked about help with food", **extra}
+    return {
+        "date_0": today.day,
+        "date_1": today.month,
+        "date_2": today.year,
+        "time": "00:01",
+        "direction": "inbound",
+        "method": "phone",
+        "contact_role": "person",
+        "outcome": "reached",
+        "summary": "Asked about help with food",
+        **extra,
+    }
 
 
 def test_a_signposted_directory_service_is_kept_as_it_was_that_day(world, case, directory):
     foodbank = directory["Food bank"]
     event = services.contact_record(
-        user=world.duty_officer, case=case, occurred_at=clock.now(), direction="inbound", method="phone",
-        contact_role="person", outcome="reached", signposted_service_ids=[str(foodbank.pk), str(foodbank.pk)],
-        resolved_at_first_contact=True)
+        user=world.duty_officer,
+        case=case,
+        occurred_at=clock.now(),
+        direction="inbound",
+        method="phone",
+        contact_role="person",
+        outcome="reached",
+        signposted_service_ids=[str(foodbank.pk), str(foodbank.pk)],
+        resolved_at_first_contact=True,
+    )
     [snapshot] = event.signposted
     assert (snapshot["service_id"], snapshot["name"]) == (str(foodbank.pk), "Food bank")
     assert snapshot["organisation"] and snapshot["contact"]
@@ -50,9 +66,15 @@ def test_a_signposted_directory_service_is_kept_as_it_was_that_day(world, case, 
 def test_an_unknown_service_is_refused_and_nothing_is_recorded(world, case, directory):
     with pytest.raises(ValidationFailed) as error:
         services.contact_record(
-            user=world.duty_officer, case=case, occurred_at=clock.now(), direction="inbound", method="phone",
-            contact_role="person", outcome="reached",
-            signposted_service_ids=["00000000-0000-0000-0000-000000000000"])
+            user=world.duty_officer,
+            case=case,
+            occurred_at=clock.now(),
+            direction="inbound",
+            method="phone",
+            contact_role="person",
+            outcome="reached",
+            signposted_service_ids=["00000000-0000-0000-0000-000000000000"],
+        )
     assert error.value.field == "signposted_service_ids"
     assert not ContactEvent.objects.exists()
 
@@ -65,7 +87,9 @@ def test_the_contact_page_finds_services_without_losing_what_was_typed(login, wo
     assert "Food bank (Sandbourne Food Bank)" in page and 'name="signposted_service_ids"' in page
     assert not ContactEvent.objects.exists()
     foodbank = directory["Food bank"]
-    response = client.post(url, _form(signposted_service_ids=[str(foodbank.pk)], resolved_at_first_contact="on"))
+    response = client.post(
+        url, _form(signposted_service_ids=[str(foodbank.pk)], resolved_at_first_contact="on")
+    )
     assert response.status_code == 302
     event = ContactEvent.objects.get()
     assert [s["name"] for s in event.signposted] == ["Food bank"] and event.resolved_at_first_contact
@@ -76,22 +100,30 @@ def test_the_contact_page_finds_services_without_losing_what_was_typed(login, wo
 def test_the_search_updates_in_place_for_htmx(login, world, case, directory):
     client = login(world.duty_officer)
     url = reverse("contacts:contact_record") + f"?case={case.pk}"
-    page = client.post(url, _form(signpost_search="debt"), HTTP_HX_REQUEST="true",
-                       HTTP_HX_TRIGGER_NAME="find_services").content.decode()
+    page = client.post(
+        url, _form(signpost_search="debt"), HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME="find_services"
+    ).content.decode()
     assert "Debt advice appointments (Casterbridge Money Advice)" in page
     assert not ContactEvent.objects.exists()
 
 
 def test_a_search_that_finds_nothing_says_so(login, world, case, directory):
-    page = login(world.duty_officer).post(reverse("contacts:contact_record") + f"?case={case.pk}",
-                                          _form(signpost_search="zzzz", find_services="1")).content.decode()
+    page = (
+        login(world.duty_officer)
+        .post(
+            reverse("contacts:contact_record") + f"?case={case.pk}",
+            _form(signpost_search="zzzz", find_services="1"),
+        )
+        .content.decode()
+    )
     assert "No open services match" in page
 
 
 def test_a_chosen_service_that_vanished_is_an_error_on_the_page(login, world, case, directory):
     response = login(world.duty_officer).post(
         reverse("contacts:contact_record") + f"?case={case.pk}",
-        _form(signposted_service_ids=["00000000-0000-0000-0000-000000000000"]))
+        _form(signposted_service_ids=["00000000-0000-0000-0000-000000000000"]),
+    )
     assert "no longer in the directory" in response.content.decode()
     assert not ContactEvent.objects.exists()
 
@@ -99,9 +131,16 @@ def test_a_chosen_service_that_vanished_is_an_error_on_the_page(login, world, ca
 def test_the_api_signposts_by_directory_id(api, world, case, directory):
     foodbank = directory["Food bank"]
     at = (clock.now() - datetime.timedelta(hours=1)).isoformat()
-    body = {"case_id": case.pk, "occurred_at": at, "direction": "inbound", "method": "phone",
-            "contact_role": "person", "outcome": "reached", "signposted_service_ids": [str(foodbank.pk)],
-            "signposted": [{"name": "Church lunch club", "contact": "Ask at St Peter's"}]}
+    body = {
+        "case_id": case.pk,
+        "occurred_at": at,
+        "direction": "inbound",
+        "method": "phone",
+        "contact_role": "person",
+        "outcome": "reached",
+        "signposted_service_ids": [str(foodbank.pk)],
+        "signposted": [{"name": "Church lunch club", "contact": "Ask at St Peter's"}],
+    }
     response = api(world.duty_officer).post("/contacts", body)
     assert response.status_code == 201
     assert [s["name"] for s in response.json()["signposted"]] == ["Food bank", "Church lunch club"]

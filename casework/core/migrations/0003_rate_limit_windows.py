@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_jobs'),
+        ("core", "0002_jobs"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateLimitWindow',
+            name="RateLimitWindow",
             fields=[
-                ('key', models.CharField(max_length=120, primary_key=True, serialize=False)),
-                ('count', models.PositiveIntegerField()),
-                ('ends_at', models.DateTimeField()),
+                ("key", models.CharField(max_length=120, primary_key=True, serialize=False)),
+                ("count", models.PositiveIntegerField()),
+                ("ends_at", models.DateTimeField()),
             ],
         ),
     ]

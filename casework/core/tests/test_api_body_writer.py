@@ -22,8 +22,13 @@ class RowPage(BaseModel):
 
 
 def _row(**changes):
-    return {"id": 1, "name": "A", "raised_at": datetime.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=datetime.UTC),
-            "secret": "not in the schema", **changes}
+    return {
+        "id": 1,
+        "name": "A",
+        "raised_at": datetime.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=datetime.UTC),
+        "secret": "not in the schema",
+        **changes,
+    }
 
 
 def test_it_writes_what_the_schema_would_write_and_nothing_else():

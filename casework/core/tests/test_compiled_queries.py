@@ -13,8 +13,12 @@ from casework.core.compiled_queries import CompiledRows
 
 
 def test_rows_are_what_values_gives_with_types_converted(world):
-    access_record(user=world.practitioner, verb="people.record_viewed", person_id=world.person.pk,
-                  details={"cases": [1, 2]})
+    access_record(
+        user=world.practitioner,
+        verb="people.record_viewed",
+        person_id=world.person.pk,
+        details={"cases": [1, 2]},
+    )
     qs = AccessEvent.objects.values("id", "occurred_at", "details", "sequence")
     assert CompiledRows(qs).rows() == list(qs)
     [row] = CompiledRows(qs).rows()
@@ -41,8 +45,10 @@ def test_on_postgresql_the_statement_is_prepared_once_per_connection_with_its_li
     compiled = CompiledRows(Membership.objects.filter(user=world.practitioner, is_active=True).values("role"))
     assert compiled.rows() == compiled.rows() == [{"role": "practitioner"}]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT statement, parameter_types::text FROM pg_prepared_statements "
-                       "WHERE statement = %s", [compiled.statement])
+        cursor.execute(
+            "SELECT statement, parameter_types::text FROM pg_prepared_statements WHERE statement = %s",
+            [compiled.statement],
+        )
         assert cursor.fetchall() == [(compiled.statement, "{}")]  # one statement, no parameters
 
 

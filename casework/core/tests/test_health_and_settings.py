@@ -30,7 +30,9 @@ def _settings_in_subprocess(env):
     code = "import django; from django.conf import settings; django.setup(); print(settings.SECRET_KEY[:4])"
     full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     full_env.update(env, DJANGO_SETTINGS_MODULE="config.settings")
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=full_env, capture_output=True, text=True
+    )
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():
@@ -46,7 +48,9 @@ def test_production_mode_refuses_a_weak_secret_key():
 
 
 def test_production_mode_starts_with_a_real_secret_key():
-    result = _settings_in_subprocess({"DEBUG": "0", "SECRET_KEY": "x" * 20 + "a-real-random-secret-key-value"})
+    result = _settings_in_subprocess(
+        {"DEBUG": "0", "SECRET_KEY": "x" * 20 + "a-real-random-secret-key-value"}
+    )
     assert result.returncode == 0, result.stderr
 
 

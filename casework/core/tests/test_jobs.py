@@ -30,7 +30,9 @@ def _time_passes():
 
     waiting = DBTaskResult.objects.filter(status="READY").order_by("enqueued_at").last()
     delay = (waiting.run_after - waiting.enqueued_at).total_seconds()
-    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now() - datetime.timedelta(seconds=1))
+    DBTaskResult.objects.filter(status="READY").update(
+        run_after=timezone.now() - datetime.timedelta(seconds=1)
+    )
     return round(delay)
 
 
@@ -76,11 +78,22 @@ def test_unknown_jobs_are_refused(db):
 
 
 def test_the_org_admin_sees_and_clears_failures(world, login):
-    failure = JobFailure.objects.create(job="letters.send", arguments={"letter_id": 7}, attempts=4,
-                                        error="No address for the person", failed_at=clock.now(),
-                                        organisation=world.county)
-    JobFailure.objects.create(job="letters.send", arguments={}, attempts=4, error="Elsewhere's",
-                              failed_at=clock.now(), organisation=world.elsewhere)
+    failure = JobFailure.objects.create(
+        job="letters.send",
+        arguments={"letter_id": 7},
+        attempts=4,
+        error="No address for the person",
+        failed_at=clock.now(),
+        organisation=world.county,
+    )
+    JobFailure.objects.create(
+        job="letters.send",
+        arguments={},
+        attempts=4,
+        error="Elsewhere's",
+        failed_at=clock.now(),
+        organisation=world.elsewhere,
+    )
     client = login(world.org_admin)
     page = client.get("/jobs/failures").content.decode()
     assert "No address for the person" in page and "Elsewhere" not in page

@@ -111,9 +111,11 @@ def test_a_window_is_shared_by_every_connection():
     assert _in_another_connection(lambda: rate_limit_reached("shared", limit=4)) is not None
 
 
-@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-                    reason="SQLite's test database is in memory, where a second writer is refused at once "
-                           "instead of waiting its turn (a database file, as in production, waits 20 s)")
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    reason="SQLite's test database is in memory, where a second writer is refused at once "
+    "instead of waiting its turn (a database file, as in production, waits 20 s)",
+)
 @pytest.mark.django_db(transaction=True)
 def test_hits_from_many_connections_at_once_are_each_counted_once():
     counts, errors, start = [], [], threading.Barrier(6)

@@ -7,14 +7,17 @@ from tests.factories import CaseFactory, PersonFactory
 
 def test_keys_to_one_table_are_read_in_one_query(world, django_assert_num_queries):
     CaseFactory(person=PersonFactory(created_by_organisation=world.county), responsible_organisation=None)
-    CaseFactory(person=PersonFactory(created_by_organisation=world.district),
-                primary_worker=world.practitioner)
+    CaseFactory(
+        person=PersonFactory(created_by_organisation=world.district), primary_worker=world.practitioner
+    )
     rows = list(Case.objects.order_by("raised_by_organisation__name"))
     with django_assert_num_queries(2):
         fill_foreign_keys(rows, "responsible_organisation", "raised_by_organisation", "primary_worker")
     with django_assert_num_queries(0):
         assert [(c.raised_by_organisation.name, c.responsible_organisation) for c in rows] == [
-            ("Test County Council", None), ("Test District Council", world.district)]
+            ("Test County Council", None),
+            ("Test District Council", world.district),
+        ]
         assert [c.primary_worker for c in rows] == [None, world.practitioner]
 
 

@@ -83,25 +83,44 @@ def test_hsts_is_sent_on_https_in_production(client, db, settings):
 
 def _production_settings(code: str, **env) -> str:
     full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    full_env.update({"DEBUG": "0", "SECRET_KEY": "x" * 20 + "a-real-random-secret-key-value",
-                     "DJANGO_SETTINGS_MODULE": "config.settings"}, **env)
-    result = subprocess.run([sys.executable, "-c", f"import django; from django.conf import settings; "
-                             f"django.setup(); print({code})"], cwd=ROOT, env=full_env, capture_output=True,
-                            text=True)
+    full_env.update(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 20 + "a-real-random-secret-key-value",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+        },
+        **env,
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; from django.conf import settings; django.setup(); print({code})",
+        ],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
 
 def test_production_settings_turn_on_hsts_and_keep_the_api_docs_private():
-    values = _production_settings("settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
-                                  "settings.SECURE_HSTS_PRELOAD, settings.API_DOCS_PUBLIC, "
-                                  "sorted(settings.MFA_REQUIRED_ROLES), settings.MFA_REQUIRED_FOR_ALL")
+    values = _production_settings(
+        "settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+        "settings.SECURE_HSTS_PRELOAD, settings.API_DOCS_PUBLIC, "
+        "sorted(settings.MFA_REQUIRED_ROLES), settings.MFA_REQUIRED_FOR_ALL"
+    )
     assert values == "31536000 True False False ['auditor', 'initiative_admin', 'org_admin'] False"
     configured = _production_settings(
         "settings.SECURE_HSTS_SECONDS, settings.API_DOCS_PUBLIC, sorted(settings.MFA_REQUIRED_ROLES), "
         "settings.MFA_REQUIRED_FOR_ALL",
-        SECURE_HSTS_SECONDS="600", API_DOCS_PUBLIC="1", MFA_REQUIRED_ROLES="org_admin, team_manager",
-        MFA_REQUIRED_FOR_ALL="1")
+        SECURE_HSTS_SECONDS="600",
+        API_DOCS_PUBLIC="1",
+        MFA_REQUIRED_ROLES="org_admin, team_manager",
+        MFA_REQUIRED_FOR_ALL="1",
+    )
     assert configured == "600 True ['org_admin', 'team_manager'] True"
 
 
@@ -140,12 +159,31 @@ def _free_port() -> int:
 
 def test_gunicorn_with_the_casework_config_does_not_name_itself(tmp_path):
     port = _free_port()
-    env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings",
-           "CASEWORK_VAR_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "CASEWORK_VAR_DIR": str(tmp_path),
+    }
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", "config/gunicorn_conf.py", "config.wsgi",
-         "-b", f"127.0.0.1:{port}", "-w", "1", "--no-control-socket", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "config/gunicorn_conf.py",
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -9,17 +9,20 @@ from casework.core.working_days import add_working_days, is_working_day, working
 D = datetime.date
 
 
-@pytest.mark.parametrize(("start", "days", "due"), [
-    (D(2026, 12, 2), 2, D(2026, 12, 4)),     # Wednesday + 2: Friday
-    (D(2026, 12, 4), 1, D(2026, 12, 7)),     # Friday + 1: over the weekend to Monday
-    (D(2026, 12, 5), 1, D(2026, 12, 7)),     # received on a Saturday
-    (D(2026, 12, 23), 2, D(2026, 12, 29)),   # Christmas Day and the substitute Boxing Day (Monday 28th)
-    (D(2026, 12, 24), 3, D(2026, 12, 31)),
-    (D(2026, 12, 31), 1, D(2027, 1, 4)),     # New Year's Day 2027 is a Friday
-    (D(2027, 3, 25), 1, D(2027, 3, 30)),     # Good Friday and Easter Monday 2027
-    (D(2026, 12, 2), 20, D(2027, 1, 4)),     # the normal timescale across the Christmas period
-    (D(2026, 12, 2), 0, D(2026, 12, 2)),
-])
+@pytest.mark.parametrize(
+    ("start", "days", "due"),
+    [
+        (D(2026, 12, 2), 2, D(2026, 12, 4)),  # Wednesday + 2: Friday
+        (D(2026, 12, 4), 1, D(2026, 12, 7)),  # Friday + 1: over the weekend to Monday
+        (D(2026, 12, 5), 1, D(2026, 12, 7)),  # received on a Saturday
+        (D(2026, 12, 23), 2, D(2026, 12, 29)),  # Christmas Day and the substitute Boxing Day (Monday 28th)
+        (D(2026, 12, 24), 3, D(2026, 12, 31)),
+        (D(2026, 12, 31), 1, D(2027, 1, 4)),  # New Year's Day 2027 is a Friday
+        (D(2027, 3, 25), 1, D(2027, 3, 30)),  # Good Friday and Easter Monday 2027
+        (D(2026, 12, 2), 20, D(2027, 1, 4)),  # the normal timescale across the Christmas period
+        (D(2026, 12, 2), 0, D(2026, 12, 2)),
+    ],
+)
 def test_due_dates_skip_weekends_and_bank_holidays(start, days, due):
     assert add_working_days(start, days) == due
 

@@ -49,8 +49,9 @@ def test_cases_past_the_care_act_gates_have_what_the_gates_need(demo):
     assert assessed.exists() and supported.exists()
     decided = set(AdvocacyDecision.objects.filter(activity="assessment").values_list("case_id", flat=True))
     assert set(assessed.values_list("pk", flat=True)) <= decided
-    assert set(supported.values_list("pk", flat=True)) <= set(PreventionRecord.objects.values_list("case_id",
-                                                                                                 flat=True))
+    assert set(supported.values_list("pk", flat=True)) <= set(
+        PreventionRecord.objects.values_list("case_id", flat=True)
+    )
     assert EligibilityDetermination.objects.exists()
     # Every case the plan sends to Support got there (none was stopped by a gate).
     assert Case.objects.filter(stage="support").count() >= 8
@@ -63,12 +64,17 @@ def test_the_county_has_a_waiting_list_with_overdue_and_escalated_cases(demo):
     assert entries.count() >= 5
     assert {"urgent", "normal"} <= set(entries.values_list("priority", flat=True))
     assert Escalation.objects.exists() and Reprioritisation.objects.count() == 1
+
+
 def test_two_cases_have_consent_and_referrals_one_accepted_and_managed(demo):
     from casework.referrals.models import Referral
 
     referrals = list(Referral.objects.select_related("delivery_organisation", "basis").order_by("sent_at"))
     assert len(referrals) == 3 and len({r.case_id for r in referrals}) == 2
-    assert {r.delivery_organisation.name for r in referrals} == {"Casterbridge Foodbank", "Wessex Money Advice"}
+    assert {r.delivery_organisation.name for r in referrals} == {
+        "Casterbridge Foodbank",
+        "Wessex Money Advice",
+    }
     accepted = [r for r in referrals if r.status == "accepted"]
     assert len(accepted) == 1 and accepted[0].plan and accepted[0].actions.exists()
     assert [n.status for n in accepted[0].needs.all()] == ["being_managed"]

@@ -37,8 +37,9 @@ def test_the_admin_and_auditor_logins_have_a_demo_authenticator(demo):
 
 
 def test_demo_mfa_code_signs_a_demo_admin_in(demo, client):
-    client.post(reverse("accounts:login"), {"username": "orgadmin",
-                                            "password": django_settings.DEMO_PASSWORD})
+    client.post(
+        reverse("accounts:login"), {"username": "orgadmin", "password": django_settings.DEMO_PASSWORD}
+    )
     assert client.get(reverse("core:home")).url.startswith(reverse("accounts:mfa_verify"))
     current, notes = code("orgadmin")
     assert re.fullmatch(r"\d{6}", current)

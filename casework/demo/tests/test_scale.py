@@ -24,11 +24,19 @@ def generated(db, settings):
 def test_counts_are_exact(generated):
     from casework.waiting_list.models import Escalation, WaitingListEntry
 
-    assert generated == {"people": 300, "cases": 400, "contacts": 2500,
-                         "waiting_entries": WaitingListEntry.objects.count(),
-                         "escalations": Escalation.objects.count()}
-    assert WaitingListEntry.objects.filter(exited_on__isnull=True, list_kind="assessment").count() == Case.objects.filter(
-        status="planned", stage="awaiting_allocation", responsible_organisation__isnull=False).count()
+    assert generated == {
+        "people": 300,
+        "cases": 400,
+        "contacts": 2500,
+        "waiting_entries": WaitingListEntry.objects.count(),
+        "escalations": Escalation.objects.count(),
+    }
+    assert (
+        WaitingListEntry.objects.filter(exited_on__isnull=True, list_kind="assessment").count()
+        == Case.objects.filter(
+            status="planned", stage="awaiting_allocation", responsible_organisation__isnull=False
+        ).count()
+    )
     assert Person.objects.count() == 300
     assert Case.objects.count() == 400
     assert ContactEvent.objects.count() == 2500
@@ -38,8 +46,10 @@ def test_data_is_valid_and_spread(generated):
     for person in Person.objects.exclude(nhs_number=None)[:50]:
         assert normalise_nhs_number(person.nhs_number) == person.nhs_number
         assert normalise_postcode(person.postcode) == person.postcode
-    assert Person.objects.exclude(nhs_number=None).values("nhs_number").distinct().count() == \
-        Person.objects.exclude(nhs_number=None).count()
+    assert (
+        Person.objects.exclude(nhs_number=None).values("nhs_number").distinct().count()
+        == Person.objects.exclude(nhs_number=None).count()
+    )
     statuses = set(Case.objects.values_list("status", flat=True))
     assert {"planned", "active", "finished"} <= statuses
     assert Case.objects.values("reference").distinct().count() == 400

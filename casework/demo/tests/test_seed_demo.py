@@ -67,7 +67,8 @@ def test_the_command_builds_the_initiative_and_prints_the_logins(dev_mode, capsy
     # go to the county's, the lead's).
     assert sorted(Team.objects.filter(is_safeguarding=True).values_list("organisation__name", "name")) == [
         ("Kingsbere District Council", "Community Safety and Safeguarding"),
-        ("Wessex County Council", "Safeguarding Team")]
+        ("Wessex County Council", "Safeguarding Team"),
+    ]
 
     people = list(Person.objects.all())
     assert 290 <= len(people) <= 300
@@ -123,8 +124,10 @@ def test_the_twelve_demo_logins_can_sign_in_with_the_demo_password(demo, client)
         == "Egdon Heath Housing Association"
     )
     safeguarding = Membership.objects.get(user__username="safeguarding")
-    assert (safeguarding.organisation.name, safeguarding.team.name) == ("Wessex County Council",
-                                                                        "Safeguarding Team")
+    assert (safeguarding.organisation.name, safeguarding.team.name) == (
+        "Wessex County Council",
+        "Safeguarding Team",
+    )
     foodbank = Membership.objects.get(user__username="foodbank")
     assert (foodbank.organisation.name, foodbank.team.name) == ("Casterbridge Foodbank", "Deliveries")
     assert Membership.objects.get(user__username="adviser").organisation.name == "Wessex Money Advice"
@@ -260,8 +263,10 @@ def test_every_demo_organisation_has_a_safeguarding_team_to_raise_concerns_to(de
     routes = {org.name: concern_route(organisation_id=org.pk) for org in Organisation.objects.all()}
     assert {name: (route.routing, route.name) for name, route in routes.items()} == {
         "Wessex County Council": ("own_team", "Safeguarding Team, Wessex County Council"),
-        "Kingsbere District Council": ("own_team",
-                                       "Community Safety and Safeguarding, Kingsbere District Council"),
+        "Kingsbere District Council": (
+            "own_team",
+            "Community Safety and Safeguarding, Kingsbere District Council",
+        ),
         "Egdon Heath Housing Association": ("lead_team", "Safeguarding Team, Wessex County Council"),
         "Melchester and Shaston Community Trust": ("lead_team", "Safeguarding Team, Wessex County Council"),
         "Casterbridge Foodbank": ("lead_team", "Safeguarding Team, Wessex County Council"),

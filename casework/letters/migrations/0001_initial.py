@@ -6,89 +6,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0003_closing_outcomes'),
-        ('people', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cases", "0003_closing_outcomes"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LetterTemplate',
+            name="LetterTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('acknowledgement', 'Acknowledgement of a written contact'), ('waiting_list_added', 'Added to the waiting list'), ('still_waiting', 'Still waiting'), ('invite_contact', 'Invitation to make contact'), ('appointment', 'Appointment confirmation')], max_length=24)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='letter_templates', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("acknowledgement", "Acknowledgement of a written contact"),
+                            ("waiting_list_added", "Added to the waiting list"),
+                            ("still_waiting", "Still waiting"),
+                            ("invite_contact", "Invitation to make contact"),
+                            ("appointment", "Appointment confirmation"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="letter_templates",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LetterTemplateVersion',
+            name="LetterTemplateVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='HTML with placeholders such as {{ person.full_name }}')),
-                ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='letters.lettertemplate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField(help_text="HTML with placeholders such as {{ person.full_name }}")),
+                ("created_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="letters.lettertemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['template_id', '-number'],
+                "ordering": ["template_id", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='Letter',
+            name="Letter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effect_key', models.CharField(max_length=120, unique=True)),
-                ('kind', models.CharField(choices=[('acknowledgement', 'Acknowledgement of a written contact'), ('waiting_list_added', 'Added to the waiting list'), ('still_waiting', 'Still waiting'), ('invite_contact', 'Invitation to make contact'), ('appointment', 'Appointment confirmation')], max_length=24)),
-                ('subject', models.CharField(max_length=200)),
-                ('addressed_to', models.TextField(help_text='The name and address as printed')),
-                ('large_print', models.BooleanField(default=False, help_text='Flag for the printer')),
-                ('accessible_format', models.CharField(blank=True, max_length=16)),
-                ('html', models.TextField(help_text='The letter as rendered, before it became the PDF')),
-                ('pdf', models.BinaryField()),
-                ('pdf_size', models.PositiveIntegerField()),
-                ('backend', models.CharField(max_length=40)),
-                ('backend_reference', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(choices=[('sent', 'Sent'), ('failed', 'Failed')], default='sent', max_length=8)),
-                ('sent_at', models.DateTimeField()),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='cases.case')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='people.person')),
-                ('sent_by', models.ForeignKey(blank=True, help_text='Empty when Casework sent it on its own', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('template_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='letters.lettertemplateversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effect_key", models.CharField(max_length=120, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("acknowledgement", "Acknowledgement of a written contact"),
+                            ("waiting_list_added", "Added to the waiting list"),
+                            ("still_waiting", "Still waiting"),
+                            ("invite_contact", "Invitation to make contact"),
+                            ("appointment", "Appointment confirmation"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("addressed_to", models.TextField(help_text="The name and address as printed")),
+                ("large_print", models.BooleanField(default=False, help_text="Flag for the printer")),
+                ("accessible_format", models.CharField(blank=True, max_length=16)),
+                ("html", models.TextField(help_text="The letter as rendered, before it became the PDF")),
+                ("pdf", models.BinaryField()),
+                ("pdf_size", models.PositiveIntegerField()),
+                ("backend", models.CharField(max_length=40)),
+                ("backend_reference", models.CharField(blank=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("sent", "Sent"), ("failed", "Failed")], default="sent", max_length=8
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letters",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letters",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when Casework sent it on its own",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "template_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letters",
+                        to="letters.lettertemplateversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at', '-id'],
+                "ordering": ["-sent_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='lettertemplate',
-            constraint=models.UniqueConstraint(fields=('organisation', 'kind'), name='letter_template_unique'),
+            model_name="lettertemplate",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "kind"), name="letter_template_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lettertemplateversion',
-            constraint=models.UniqueConstraint(fields=('template', 'number'), name='letter_version_unique'),
+            model_name="lettertemplateversion",
+            constraint=models.UniqueConstraint(fields=("template", "number"), name="letter_version_unique"),
         ),
         migrations.AddIndex(
-            model_name='letter',
-            index=models.Index(fields=['case', 'sent_at'], name='letter_case_idx'),
+            model_name="letter",
+            index=models.Index(fields=["case", "sent_at"], name="letter_case_idx"),
         ),
         migrations.AddIndex(
-            model_name='letter',
-            index=models.Index(fields=['person', 'sent_at'], name='letter_person_idx'),
+            model_name="letter",
+            index=models.Index(fields=["person", "sent_at"], name="letter_person_idx"),
         ),
         migrations.AddConstraint(
-            model_name='letter',
-            constraint=models.CheckConstraint(condition=models.Q(('effect_key', ''), _negated=True), name='letter_effect_key'),
+            model_name="letter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("effect_key", ""), _negated=True), name="letter_effect_key"
+            ),
         ),
     ]

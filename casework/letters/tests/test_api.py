@@ -9,15 +9,21 @@ from casework.letters.models import Letter
 
 def test_a_worker_sends_lists_and_downloads_letters(world, api, active_case, addressed):
     client = api(world.practitioner)
-    sent = client.post(f"/letters/cases/{active_case.pk}", {"kind": "appointment",
-                                                           "appointment_at": "Tuesday at 10am",
-                                                           "idempotency_key": "retry-1"})
+    sent = client.post(
+        f"/letters/cases/{active_case.pk}",
+        {"kind": "appointment", "appointment_at": "Tuesday at 10am", "idempotency_key": "retry-1"},
+    )
     assert sent.status_code == 201
     body = sent.json()
-    assert (body["kind"], body["case_id"], body["sent_by_id"]) == ("appointment", active_case.pk,
-                                                                  world.practitioner.pk)
+    assert (body["kind"], body["case_id"], body["sent_by_id"]) == (
+        "appointment",
+        active_case.pk,
+        world.practitioner.pk,
+    )
     # A retry with the same key returns the letter already sent: one letter, not two.
-    again = client.post(f"/letters/cases/{active_case.pk}", {"kind": "appointment", "idempotency_key": "retry-1"})
+    again = client.post(
+        f"/letters/cases/{active_case.pk}", {"kind": "appointment", "idempotency_key": "retry-1"}
+    )
     assert again.status_code == 201 and again.json()["id"] == body["id"] and Letter.objects.count() == 1
     listed = client.get(f"/letters/cases/{active_case.pk}").json()
     assert [item["id"] for item in listed["items"]] == [body["id"]] and listed["has_next"] is False
@@ -30,8 +36,9 @@ def test_bad_input_names_the_field_and_sends_nothing(world, api, active_case, ad
     client = api(world.practitioner)
     response = client.post(f"/letters/cases/{active_case.pk}", {"kind": "love_letter"})
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "kind"
-    response = client.post(f"/letters/cases/{active_case.pk}", {"kind": "appointment",
-                                                               "appointment_at": "x" * 81})
+    response = client.post(
+        f"/letters/cases/{active_case.pk}", {"kind": "appointment", "appointment_at": "x" * 81}
+    )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "appointment_at"
     assert not Letter.objects.exists()
 

@@ -44,20 +44,33 @@ def test_the_org_admin_revises_a_template_checked_and_versioned(world, unallocat
     services.letter_templates_install_standard(organisation_id=world.county.pk)
     template = LetterTemplate.objects.get(organisation=world.county, kind="invite_contact")
     with pytest.raises(ValidationFailed) as refused:
-        services.letter_template_revise(user=world.org_admin, template=template, based_on=1, subject="Hello",
-                                        body="<p>Dear {{ person.nickname }}</p>")
+        services.letter_template_revise(
+            user=world.org_admin,
+            template=template,
+            based_on=1,
+            subject="Hello",
+            body="<p>Dear {{ person.nickname }}</p>",
+        )
     assert "Unknown placeholders: {{ person.nickname }}" in refused.value.errors["body"]
     with pytest.raises(ValidationFailed):
-        services.letter_template_revise(user=world.org_admin, template=template, based_on=1, subject="Hello",
-                                        body="<p>{% if %}</p>")
-    services.letter_template_revise(user=world.org_admin, template=template, based_on=1, subject="Hello",
-                                    body="<p>Dear {{ person.given_name }}, call {{ case.reference }}</p>")
+        services.letter_template_revise(
+            user=world.org_admin, template=template, based_on=1, subject="Hello", body="<p>{% if %}</p>"
+        )
+    services.letter_template_revise(
+        user=world.org_admin,
+        template=template,
+        based_on=1,
+        subject="Hello",
+        body="<p>Dear {{ person.given_name }}, call {{ case.reference }}</p>",
+    )
     with pytest.raises(ConflictError):
-        services.letter_template_revise(user=world.org_admin, template=template, based_on=1, subject="Hi",
-                                        body="<p>Hi</p>")
+        services.letter_template_revise(
+            user=world.org_admin, template=template, based_on=1, subject="Hi", body="<p>Hi</p>"
+        )
     with pytest.raises(PermissionRefused):
-        services.letter_template_revise(user=world.team_manager, template=template, based_on=2, subject="Hi",
-                                        body="<p>Hi</p>")
+        services.letter_template_revise(
+            user=world.team_manager, template=template, based_on=2, subject="Hi", body="<p>Hi</p>"
+        )
     letter = services.letter_send(kind="invite_contact", case=unallocated, effect_key="test:3")
     assert letter.template_version.number == 2 and letter.subject == "Hello"
 
@@ -65,28 +78,45 @@ def test_the_org_admin_revises_a_template_checked_and_versioned(world, unallocat
 def test_placeholders_are_filled_and_escaped():
     html = rendering.render_text("<p>{{ person.given_name }}</p>", {"person.given_name": "<b>Jo</b>"})
     assert html == "<p>&lt;b&gt;Jo&lt;/b&gt;</p>"
-    assert rendering.template_problems("S", "{% load static %}")["body"] == "Templates cannot load tag libraries"
+    assert (
+        rendering.template_problems("S", "{% load static %}")["body"] == "Templates cannot load tag libraries"
+    )
 
 
 def test_joining_the_waiting_list_sends_a_letter_once_the_job_runs(world, unallocated, addressed):
     with clock.frozen_at(datetime.datetime(2026, 12, 2, 10, tzinfo=datetime.UTC)):
-        entry = waiting.waiting_list_add(user=world.duty_officer, case=unallocated, list_kind="assessment",
-                                         priority="normal", rag="amber", rag_reason="Managing")
+        entry = waiting.waiting_list_add(
+            user=world.duty_officer,
+            case=unallocated,
+            list_kind="assessment",
+            priority="normal",
+            rag="amber",
+            rag_reason="Managing",
+        )
         assert not Letter.objects.exists()
         jobs.run_pending()
         jobs.run_pending()
     letter = Letter.objects.get()
-    assert (letter.kind, letter.case, letter.effect_key) == ("waiting_list_added", unallocated,
-                                                             f"waiting_list_added:{entry.pk}")
+    assert (letter.kind, letter.case, letter.effect_key) == (
+        "waiting_list_added",
+        unallocated,
+        f"waiting_list_added:{entry.pk}",
+    )
     assert "people waiting for an assessment" in letter.html and "4 January 2027" in letter.html
 
 
 def test_a_letter_never_promises_a_date_already_past(world, unallocated, addressed):
     # Added today for a request received long ago: its due date has passed (issue 13, West Sussex).
     with clock.frozen_at(datetime.datetime(2026, 12, 2, 10, tzinfo=datetime.UTC)):
-        waiting.waiting_list_add(user=world.duty_officer, case=unallocated, list_kind="assessment",
-                                 priority="normal", rag="amber", rag_reason="Managing",
-                                 received_on=datetime.date(2026, 9, 1))
+        waiting.waiting_list_add(
+            user=world.duty_officer,
+            case=unallocated,
+            list_kind="assessment",
+            priority="normal",
+            rag="amber",
+            rag_reason="Managing",
+            received_on=datetime.date(2026, 9, 1),
+        )
         jobs.run_pending()
         jobs.run_pending()
     letter = Letter.objects.get()
@@ -99,8 +129,14 @@ def test_still_waiting_letters_go_at_the_interval_unless_allocated(world, unallo
     from casework.waiting_list.letters import still_waiting_sweep
 
     with clock.frozen_at(datetime.datetime(2026, 12, 2, 10, tzinfo=datetime.UTC)):
-        entry = waiting.waiting_list_add(user=world.duty_officer, case=unallocated, list_kind="assessment",
-                                         priority="low", rag="green", rag_reason="Stable")
+        entry = waiting.waiting_list_add(
+            user=world.duty_officer,
+            case=unallocated,
+            list_kind="assessment",
+            priority="low",
+            rag="green",
+            rag_reason="Stable",
+        )
         jobs.run_pending()
     assert still_waiting_sweep(today=datetime.date(2026, 12, 29)) == 0  # 27 days
     assert still_waiting_sweep(today=datetime.date(2026, 12, 30)) == 1  # 28 days
@@ -117,8 +153,13 @@ def test_still_waiting_letters_go_at_the_interval_unless_allocated(world, unallo
 def test_a_letter_job_that_fails_is_retried_then_listed(world, unallocated):
     from casework.core.models import JobFailure
 
-    jobs.enqueue("letters.send", kind="invite_contact", case_id=unallocated.pk, effect_key="t:4",
-                 organisation_id=world.county.pk)
+    jobs.enqueue(
+        "letters.send",
+        kind="invite_contact",
+        case_id=unallocated.pk,
+        effect_key="t:4",
+        organisation_id=world.county.pk,
+    )
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
@@ -160,9 +201,17 @@ def test_the_folder_backend_overwrites_rather_than_duplicates(tmp_path):
 def test_a_letter_from_the_person_is_acknowledged_by_post(world, active_case, addressed):
     from casework.contacts.services import contact_record
 
-    contact_record(user=world.practitioner, occurred_at=clock.now(), direction="inbound", method="letter",
-                   contact_role="person", outcome="reached", case=active_case, summary="Asks about help at home",
-                   original_held_at="Case file")
+    contact_record(
+        user=world.practitioner,
+        occurred_at=clock.now(),
+        direction="inbound",
+        method="letter",
+        contact_role="person",
+        outcome="reached",
+        case=active_case,
+        summary="Asks about help at home",
+        original_held_at="Case file",
+    )
     jobs.run_pending()
     letter = Letter.objects.get(kind="acknowledgement")
     assert "We received your letter" in letter.html and active_case.reference in letter.html

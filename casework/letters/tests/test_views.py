@@ -23,8 +23,9 @@ def test_a_worker_sends_a_letter_from_the_case_and_downloads_it(world, login, ac
 
 
 def test_no_address_is_said_on_the_page(world, login, active_case):
-    page = login(world.practitioner).post(reverse("letters:letter_send", args=[active_case.pk]),
-                                          {"kind": "invite_contact"})
+    page = login(world.practitioner).post(
+        reverse("letters:letter_send", args=[active_case.pk]), {"kind": "invite_contact"}
+    )
     assert "has no postal address" in page.content.decode() and not Letter.objects.exists()
 
 
@@ -68,7 +69,11 @@ def test_the_org_admin_changes_a_letters_wording(world, login):
     url = reverse("letters:template_edit", args=[template.pk])
     bad = client.post(url, {"subject": "Still waiting", "body": "{{ person.shoe_size }}", "based_on": 1})
     assert "Unknown placeholders" in bad.content.decode()
-    assert client.post(url, {"subject": "Still waiting", "body": "<p>Dear {{ person.given_name }}</p>",
-                             "based_on": 1}).status_code == 302
+    assert (
+        client.post(
+            url, {"subject": "Still waiting", "body": "<p>Dear {{ person.given_name }}</p>", "based_on": 1}
+        ).status_code
+        == 302
+    )
     assert template.versions.count() == 2
     assert login(world.practitioner).get(reverse("letters:templates")).status_code == 403

@@ -8,198 +8,617 @@ import casework.people.identifiers
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('address_line_1', models.CharField(blank=True, max_length=200, verbose_name='Address line 1')),
-                ('address_line_2', models.CharField(blank=True, max_length=200, verbose_name='Address line 2')),
-                ('town', models.CharField(blank=True, max_length=100, verbose_name='Town or city')),
-                ('postcode', models.CharField(blank=True, max_length=8, validators=[casework.people.identifiers.validate_postcode])),
-                ('uprn', models.BigIntegerField(blank=True, help_text='Unique Property Reference Number, if known', null=True, verbose_name='UPRN')),
-                ('name', models.CharField(blank=True, help_text="For example, 'Patel family'", max_length=200)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households_created', to='accounts.organisation')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='accounts.initiative')),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "address_line_1",
+                    models.CharField(blank=True, max_length=200, verbose_name="Address line 1"),
+                ),
+                (
+                    "address_line_2",
+                    models.CharField(blank=True, max_length=200, verbose_name="Address line 2"),
+                ),
+                ("town", models.CharField(blank=True, max_length=100, verbose_name="Town or city")),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True, max_length=8, validators=[casework.people.identifiers.validate_postcode]
+                    ),
+                ),
+                (
+                    "uprn",
+                    models.BigIntegerField(
+                        blank=True,
+                        help_text="Unique Property Reference Number, if known",
+                        null=True,
+                        verbose_name="UPRN",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(blank=True, help_text="For example, 'Patel family'", max_length=200),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households_created",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="accounts.initiative",
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('address_line_1', models.CharField(blank=True, max_length=200, verbose_name='Address line 1')),
-                ('address_line_2', models.CharField(blank=True, max_length=200, verbose_name='Address line 2')),
-                ('town', models.CharField(blank=True, max_length=100, verbose_name='Town or city')),
-                ('postcode', models.CharField(blank=True, max_length=8, validators=[casework.people.identifiers.validate_postcode])),
-                ('uprn', models.BigIntegerField(blank=True, help_text='Unique Property Reference Number, if known', null=True, verbose_name='UPRN')),
-                ('given_name', models.CharField(max_length=100)),
-                ('family_name', models.CharField(max_length=100)),
-                ('other_names', models.CharField(blank=True, help_text='Previous or alternative names, aliases', max_length=200)),
-                ('given_name_key', models.CharField(blank=True, editable=False, max_length=20)),
-                ('family_name_key', models.CharField(blank=True, editable=False, max_length=20)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('date_of_death', models.DateField(blank=True, null=True)),
-                ('nhs_number', models.CharField(blank=True, max_length=10, null=True, validators=[casework.people.identifiers.validate_nhs_number], verbose_name='NHS number')),
-                ('local_identifier', models.CharField(blank=True, max_length=64)),
-                ('sex', models.CharField(blank=True, choices=[('female', 'Female'), ('male', 'Male'), ('indeterminate', 'Indeterminate'), ('not_known', 'Not known')], max_length=16)),
-                ('gender', models.CharField(blank=True, choices=[('woman', 'Woman'), ('man', 'Man'), ('non_binary', 'Non-binary'), ('other', 'Another gender'), ('prefer_not_to_say', 'Prefers not to say'), ('not_known', 'Not known')], max_length=32)),
-                ('ethnicity', models.CharField(blank=True, choices=[('white_british', 'White: English, Welsh, Scottish, Northern Irish or British'), ('white_irish', 'White: Irish'), ('white_gypsy_traveller', 'White: Gypsy or Irish Traveller'), ('white_roma', 'White: Roma'), ('white_other', 'White: Any other White background'), ('mixed_white_black_caribbean', 'Mixed or multiple: White and Black Caribbean'), ('mixed_white_black_african', 'Mixed or multiple: White and Black African'), ('mixed_white_asian', 'Mixed or multiple: White and Asian'), ('mixed_other', 'Mixed or multiple: Any other Mixed or multiple background'), ('asian_indian', 'Asian or Asian British: Indian'), ('asian_pakistani', 'Asian or Asian British: Pakistani'), ('asian_bangladeshi', 'Asian or Asian British: Bangladeshi'), ('asian_chinese', 'Asian or Asian British: Chinese'), ('asian_other', 'Asian or Asian British: Any other Asian background'), ('black_african', 'Black, Black British, Caribbean or African: African'), ('black_caribbean', 'Black, Black British, Caribbean or African: Caribbean'), ('black_other', 'Black, Black British, Caribbean or African: Any other Black background'), ('other_arab', 'Other ethnic group: Arab'), ('other_any', 'Other ethnic group: Any other ethnic group'), ('no_data_refused', 'No data: Refused'), ('no_data_unknown', 'No data: Undeclared or not known')], max_length=40)),
-                ('preferred_language', models.CharField(blank=True, default='English', max_length=60)),
-                ('interpreter_needed', models.BooleanField(default=False)),
-                ('communication_needs', models.TextField(blank=True)),
-                ('accessible_format', models.CharField(blank=True, choices=[('', 'Standard'), ('large_print', 'Large print'), ('braille', 'Braille'), ('easy_read', 'Easy read'), ('audio', 'Audio')], max_length=16)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('preferred_contact_method', models.CharField(blank=True, choices=[('phone', 'Phone'), ('text', 'Text message'), ('email', 'Email'), ('letter', 'Letter'), ('home_visit', 'Home visit')], max_length=16)),
-                ('is_restricted', models.BooleanField(default=False, help_text='Needs extra protection: only named users may open the full record')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people_created', to='accounts.organisation')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='accounts.initiative')),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "address_line_1",
+                    models.CharField(blank=True, max_length=200, verbose_name="Address line 1"),
+                ),
+                (
+                    "address_line_2",
+                    models.CharField(blank=True, max_length=200, verbose_name="Address line 2"),
+                ),
+                ("town", models.CharField(blank=True, max_length=100, verbose_name="Town or city")),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True, max_length=8, validators=[casework.people.identifiers.validate_postcode]
+                    ),
+                ),
+                (
+                    "uprn",
+                    models.BigIntegerField(
+                        blank=True,
+                        help_text="Unique Property Reference Number, if known",
+                        null=True,
+                        verbose_name="UPRN",
+                    ),
+                ),
+                ("given_name", models.CharField(max_length=100)),
+                ("family_name", models.CharField(max_length=100)),
+                (
+                    "other_names",
+                    models.CharField(
+                        blank=True, help_text="Previous or alternative names, aliases", max_length=200
+                    ),
+                ),
+                ("given_name_key", models.CharField(blank=True, editable=False, max_length=20)),
+                ("family_name_key", models.CharField(blank=True, editable=False, max_length=20)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("date_of_death", models.DateField(blank=True, null=True)),
+                (
+                    "nhs_number",
+                    models.CharField(
+                        blank=True,
+                        max_length=10,
+                        null=True,
+                        validators=[casework.people.identifiers.validate_nhs_number],
+                        verbose_name="NHS number",
+                    ),
+                ),
+                ("local_identifier", models.CharField(blank=True, max_length=64)),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("indeterminate", "Indeterminate"),
+                            ("not_known", "Not known"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("woman", "Woman"),
+                            ("man", "Man"),
+                            ("non_binary", "Non-binary"),
+                            ("other", "Another gender"),
+                            ("prefer_not_to_say", "Prefers not to say"),
+                            ("not_known", "Not known"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("white_british", "White: English, Welsh, Scottish, Northern Irish or British"),
+                            ("white_irish", "White: Irish"),
+                            ("white_gypsy_traveller", "White: Gypsy or Irish Traveller"),
+                            ("white_roma", "White: Roma"),
+                            ("white_other", "White: Any other White background"),
+                            ("mixed_white_black_caribbean", "Mixed or multiple: White and Black Caribbean"),
+                            ("mixed_white_black_african", "Mixed or multiple: White and Black African"),
+                            ("mixed_white_asian", "Mixed or multiple: White and Asian"),
+                            ("mixed_other", "Mixed or multiple: Any other Mixed or multiple background"),
+                            ("asian_indian", "Asian or Asian British: Indian"),
+                            ("asian_pakistani", "Asian or Asian British: Pakistani"),
+                            ("asian_bangladeshi", "Asian or Asian British: Bangladeshi"),
+                            ("asian_chinese", "Asian or Asian British: Chinese"),
+                            ("asian_other", "Asian or Asian British: Any other Asian background"),
+                            ("black_african", "Black, Black British, Caribbean or African: African"),
+                            ("black_caribbean", "Black, Black British, Caribbean or African: Caribbean"),
+                            (
+                                "black_other",
+                                "Black, Black British, Caribbean or African: Any other Black background",
+                            ),
+                            ("other_arab", "Other ethnic group: Arab"),
+                            ("other_any", "Other ethnic group: Any other ethnic group"),
+                            ("no_data_refused", "No data: Refused"),
+                            ("no_data_unknown", "No data: Undeclared or not known"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("preferred_language", models.CharField(blank=True, default="English", max_length=60)),
+                ("interpreter_needed", models.BooleanField(default=False)),
+                ("communication_needs", models.TextField(blank=True)),
+                (
+                    "accessible_format",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Standard"),
+                            ("large_print", "Large print"),
+                            ("braille", "Braille"),
+                            ("easy_read", "Easy read"),
+                            ("audio", "Audio"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "preferred_contact_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("phone", "Phone"),
+                            ("text", "Text message"),
+                            ("email", "Email"),
+                            ("letter", "Letter"),
+                            ("home_visit", "Home visit"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "is_restricted",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Needs extra protection: only named users may open the full record",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people_created",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="accounts.initiative",
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['family_name', 'given_name'],
+                "ordering": ["family_name", "given_name"],
             },
         ),
         migrations.CreateModel(
-            name='HouseholdMembership',
+            name="HouseholdMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(choices=[('householder', 'Householder'), ('partner', 'Partner or spouse'), ('child', 'Child'), ('parent', 'Parent'), ('other_relative', 'Other relative'), ('lodger', 'Lodger or tenant'), ('other', 'Other')], default='other', max_length=32)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='people.household')),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='household_memberships', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("householder", "Householder"),
+                            ("partner", "Partner or spouse"),
+                            ("child", "Child"),
+                            ("parent", "Parent"),
+                            ("other_relative", "Other relative"),
+                            ("lodger", "Lodger or tenant"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=32,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="people.household",
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="household_memberships",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', '-id'],
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='BreakGlassGrant',
+            name="BreakGlassGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('opened_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('review_note', models.TextField(blank=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_grants', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='break_glass_grants', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("opened_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("review_note", models.TextField(blank=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="break_glass_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="break_glass_grants",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at'],
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='PersonRelationship',
+            name="PersonRelationship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('carer', 'Carer'), ('family', 'Family member'), ('advocate', 'Advocate'), ('appropriate_person', 'Appropriate person'), ('lasting_power_of_attorney', 'Lasting power of attorney'), ('other', 'Other')], max_length=32)),
-                ('description', models.CharField(blank=True, help_text="For example, 'daughter' or 'neighbour'", max_length=200)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships', to='people.person')),
-                ('related_person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships_as_related', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("carer", "Carer"),
+                            ("family", "Family member"),
+                            ("advocate", "Advocate"),
+                            ("appropriate_person", "Appropriate person"),
+                            ("lasting_power_of_attorney", "Lasting power of attorney"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True, help_text="For example, 'daughter' or 'neighbour'", max_length=200
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "related_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships_as_related",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'id'],
+                "ordering": ["kind", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonRestrictedAccess',
+            name="PersonRestrictedAccess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('granted_at', models.DateTimeField(auto_now_add=True)),
-                ('granted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='restricted_access', to='people.person')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='restricted_people', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("granted_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="restricted_access",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="restricted_people",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['initiative', 'postcode'], name='household_postcode_idx'),
+            model_name="household",
+            index=models.Index(fields=["initiative", "postcode"], name="household_postcode_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['initiative', 'date_of_birth', 'family_name_key'], name='person_dob_name_idx'),
+            model_name="person",
+            index=models.Index(
+                fields=["initiative", "date_of_birth", "family_name_key"], name="person_dob_name_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['initiative', 'family_name_key', 'date_of_birth'], name='person_name_dob_idx'),
+            model_name="person",
+            index=models.Index(
+                fields=["initiative", "family_name_key", "date_of_birth"], name="person_name_dob_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['initiative', 'postcode'], name='person_postcode_idx'),
+            model_name="person",
+            index=models.Index(fields=["initiative", "postcode"], name="person_postcode_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['created_by_organisation'], name='person_created_org_idx'),
+            model_name="person",
+            index=models.Index(fields=["created_by_organisation"], name="person_created_org_idx"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('nhs_number__isnull', False)), fields=('nhs_number',), name='person_nhs_number_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("nhs_number__isnull", False)),
+                fields=("nhs_number",),
+                name="person_nhs_number_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('date_of_death__isnull', True), ('date_of_birth__isnull', True), ('date_of_death__gte', models.F('date_of_birth')), _connector='OR'), name='person_death_not_before_birth'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_of_death__isnull", True),
+                    ("date_of_birth__isnull", True),
+                    ("date_of_death__gte", models.F("date_of_birth")),
+                    _connector="OR",
+                ),
+                name="person_death_not_before_birth",
+            ),
         ),
         migrations.AddIndex(
-            model_name='householdmembership',
-            index=models.Index(fields=['household', 'end_date'], name='household_member_idx'),
+            model_name="householdmembership",
+            index=models.Index(fields=["household", "end_date"], name="household_member_idx"),
         ),
         migrations.AddConstraint(
-            model_name='householdmembership',
-            constraint=models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('person',), name='one_current_household_per_person'),
+            model_name="householdmembership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("end_date__isnull", True)),
+                fields=("person",),
+                name="one_current_household_per_person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='householdmembership',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='membership_end_after_start'),
+            model_name="householdmembership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="membership_end_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='breakglassgrant',
-            index=models.Index(fields=['user', 'person', 'expires_at'], name='break_glass_active_idx'),
+            model_name="breakglassgrant",
+            index=models.Index(fields=["user", "person", "expires_at"], name="break_glass_active_idx"),
         ),
         migrations.AddIndex(
-            model_name='breakglassgrant',
-            index=models.Index(fields=['organisation', 'reviewed_at'], name='break_glass_review_idx'),
+            model_name="breakglassgrant",
+            index=models.Index(fields=["organisation", "reviewed_at"], name="break_glass_review_idx"),
         ),
         migrations.AddConstraint(
-            model_name='personrelationship',
-            constraint=models.CheckConstraint(condition=models.Q(('person', models.F('related_person')), _negated=True), name='relationship_not_self'),
+            model_name="personrelationship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("person", models.F("related_person")), _negated=True),
+                name="relationship_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personrelationship',
-            constraint=models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('person', 'related_person', 'kind'), name='relationship_current_unique'),
+            model_name="personrelationship",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("end_date__isnull", True)),
+                fields=("person", "related_person", "kind"),
+                name="relationship_current_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='personrestrictedaccess',
-            constraint=models.UniqueConstraint(fields=('person', 'user'), name='restricted_access_unique'),
+            model_name="personrestrictedaccess",
+            constraint=models.UniqueConstraint(fields=("person", "user"), name="restricted_access_unique"),
         ),
     ]

@@ -26,7 +26,9 @@ def test_a_card_opens_once_the_same_user_has_found_the_person(login, world):
     assert response.status_code == 200
     assert "Margaret Thornton" in response.content.decode()
     # Only the people the search found: walking to the next id finds nothing.
-    assert login(world.district_worker).get(reverse(CARD, args=[world.restricted_person.pk])).status_code == 404
+    assert (
+        login(world.district_worker).get(reverse(CARD, args=[world.restricted_person.pk])).status_code == 404
+    )
 
 
 def test_another_users_search_opens_nothing_for_me(login, world):
@@ -72,8 +74,14 @@ def test_a_delivery_organisation_cannot_break_glass(login, world):
 def test_a_grant_held_by_a_delivery_worker_opens_nothing(api, world):
     # However it came to exist (an old grant, a membership that changed), it gives a delivery worker nothing.
     now = clock.now()
-    BreakGlassGrant.objects.create(person=world.person, user=world.delivery_worker, organisation=world.foodbank,
-                                   reason="An old grant", opened_at=now, expires_at=now + datetime.timedelta(hours=4))
+    BreakGlassGrant.objects.create(
+        person=world.person,
+        user=world.delivery_worker,
+        organisation=world.foodbank,
+        reason="An old grant",
+        opened_at=now,
+        expires_at=now + datetime.timedelta(hours=4),
+    )
     assert not selectors.person_list_visible(user=world.delivery_worker).filter(pk=world.person.pk).exists()
     response = api(world.delivery_worker).get(f"/people/{world.person.pk}")
     assert response.status_code == 404 and "Thornton" not in response.content.decode()
@@ -82,8 +90,9 @@ def test_a_grant_held_by_a_delivery_worker_opens_nothing(api, world):
 def test_a_responsible_organisation_may_still_break_glass(world):
     [card] = selectors.person_index_search(user=world.district_worker, nhs_number=world.person.nhs_number)
     assert (card.can_open, card.can_break_glass) == (False, True)
-    grant = services.break_glass_open(user=world.district_worker, person=world.person,
-                                      reason="Urgent call about an eviction notice today")
+    grant = services.break_glass_open(
+        user=world.district_worker, person=world.person, reason="Urgent call about an eviction notice today"
+    )
     assert grant.organisation == world.district
 
 
@@ -95,7 +104,8 @@ def test_the_break_glass_page_refuses_roles_without_casework(login, world, who):
 
 def test_the_api_flags_a_record_read_under_break_glass(api, world):
     assert api(world.practitioner).get(f"/people/{world.person.pk}").json()["break_glass_until"] is None
-    grant = services.break_glass_open(user=world.district_worker, person=world.person,
-                                      reason="Urgent call about an eviction notice today")
+    grant = services.break_glass_open(
+        user=world.district_worker, person=world.person, reason="Urgent call about an eviction notice today"
+    )
     body = api(world.district_worker).get(f"/people/{world.person.pk}").json()
     assert datetime.datetime.fromisoformat(body["break_glass_until"]) == grant.expires_at

@@ -51,9 +51,14 @@ def test_predicates_agree_with_their_queryset_twins_for_every_persona(persona, w
 
 def test_twins_agree_under_break_glass(world):
     now = clock.now()
-    BreakGlassGrant.objects.create(person=world.person, user=world.district_worker, organisation=world.district,
-                                   reason="Urgent call from the person", opened_at=now,
-                                   expires_at=now + datetime.timedelta(hours=4))
+    BreakGlassGrant.objects.create(
+        person=world.person,
+        user=world.district_worker,
+        organisation=world.district,
+        reason="Urgent call from the person",
+        opened_at=now,
+        expires_at=now + datetime.timedelta(hours=4),
+    )
     assert policies.can_view_person(world.district_worker, world.person)
     assert selectors.person_list_visible(user=world.district_worker).filter(pk=world.person.pk).exists()
     # Break-glass opens the record for reading only.
@@ -62,9 +67,14 @@ def test_twins_agree_under_break_glass(world):
 
 def test_expired_break_glass_gives_nothing(world):
     past = clock.now() - datetime.timedelta(hours=5)
-    BreakGlassGrant.objects.create(person=world.person, user=world.district_worker, organisation=world.district,
-                                   reason="Old access reason", opened_at=past,
-                                   expires_at=past + datetime.timedelta(hours=4))
+    BreakGlassGrant.objects.create(
+        person=world.person,
+        user=world.district_worker,
+        organisation=world.district,
+        reason="Old access reason",
+        opened_at=past,
+        expires_at=past + datetime.timedelta(hours=4),
+    )
     assert not policies.can_view_person(world.district_worker, world.person)
     assert not selectors.person_list_visible(user=world.district_worker).filter(pk=world.person.pk).exists()
 

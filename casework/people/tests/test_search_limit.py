@@ -14,8 +14,10 @@ from casework.core import clock
 from casework.core.errors import RateLimited
 from casework.people.selectors import person_index_search
 
-REFUSED = ("You have searched the index 3 times in 10 minutes. Wait 10 minutes before searching again, or "
-           "ask your manager if your work needs more searches than this.")
+REFUSED = (
+    "You have searched the index 3 times in 10 minutes. Wait 10 minutes before searching again, or "
+    "ask your manager if your work needs more searches than this."
+)
 NHS = {"nhs_number": "9434765919"}
 
 

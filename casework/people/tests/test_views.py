@@ -44,9 +44,15 @@ def test_restricted_record_is_hidden_from_colleagues_not_named(login, world):
 def test_index_search_by_name_and_date_of_birth_shows_cards_only(login, world):
     client = login(world.district_worker)
     dob = world.person.date_of_birth
-    response = client.get(reverse("people:person_search"), {
-        "family_name": "thornton", "date_of_birth_0": dob.day, "date_of_birth_1": dob.month,
-        "date_of_birth_2": dob.year})
+    response = client.get(
+        reverse("people:person_search"),
+        {
+            "family_name": "thornton",
+            "date_of_birth_0": dob.day,
+            "date_of_birth_1": dob.month,
+            "date_of_birth_2": dob.year,
+        },
+    )
     assert response.status_code == 200
     content = response.content.decode()
     assert "Margaret Thornton" in content
@@ -82,8 +88,16 @@ def test_index_search_does_not_reach_another_initiative(login, world):
 
 
 def _person_post(**overrides):
-    data = {"given_name": "Joan", "family_name": "Whitfield", "date_of_birth_0": "3", "date_of_birth_1": "6",
-            "date_of_birth_2": "1941", "postcode": "rg41 2bd", "nhs_number": "", "preferred_language": "English"}
+    data = {
+        "given_name": "Joan",
+        "family_name": "Whitfield",
+        "date_of_birth_0": "3",
+        "date_of_birth_1": "6",
+        "date_of_birth_2": "1941",
+        "postcode": "rg41 2bd",
+        "nhs_number": "",
+        "preferred_language": "English",
+    }
     data.update(overrides)
     return data
 
@@ -98,8 +112,13 @@ def test_create_person_then_view(login, world):
 
 
 def test_create_offers_the_duplicate_and_creates_only_when_confirmed(login, world):
-    PersonFactory(created_by_organisation=world.county, given_name="Joan", family_name="Whitfield",
-                  date_of_birth=datetime.date(1941, 6, 3), postcode="RG41 2BD")
+    PersonFactory(
+        created_by_organisation=world.county,
+        given_name="Joan",
+        family_name="Whitfield",
+        date_of_birth=datetime.date(1941, 6, 3),
+        postcode="RG41 2BD",
+    )
     client = login(world.practitioner)
     response = client.post(reverse("people:person_create"), _person_post())
     assert response.status_code == 200
@@ -111,8 +130,10 @@ def test_create_offers_the_duplicate_and_creates_only_when_confirmed(login, worl
 
 
 def test_create_with_bad_input_shows_the_error_summary_and_creates_nothing(login, world):
-    response = login(world.practitioner).post(reverse("people:person_create"), _person_post(
-        nhs_number="1234567890", postcode="nowhere", date_of_birth_1="13"))
+    response = login(world.practitioner).post(
+        reverse("people:person_create"),
+        _person_post(nhs_number="1234567890", postcode="nowhere", date_of_birth_1="13"),
+    )
     content = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in content
@@ -129,8 +150,16 @@ def test_edit_with_a_bad_postcode_shows_the_error_and_keeps_the_record(login, wo
     client = login(world.practitioner)
     url = reverse("people:person_edit", args=[world.person.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, _person_post(given_name="Margaret", family_name="Thornton", postcode="XX",
-                                             version=world.person.version, nhs_number="9434765919"))
+    response = client.post(
+        url,
+        _person_post(
+            given_name="Margaret",
+            family_name="Thornton",
+            postcode="XX",
+            version=world.person.version,
+            nhs_number="9434765919",
+        ),
+    )
     assert b"There is a problem" in response.content
     world.person.refresh_from_db()
     assert world.person.postcode == "RG40 1AA"
@@ -142,8 +171,12 @@ def test_edit_with_a_stale_version_is_refused_with_a_message(login, world):
     client = login(world.practitioner)
     url = reverse("people:person_edit", args=[world.person.pk])
     Person.objects.filter(pk=world.person.pk).update(version=5, phone="0118 000")
-    response = client.post(url, _person_post(given_name="Margaret", family_name="Thornton",
-                                             version=1, nhs_number="9434765919", phone="0999"))
+    response = client.post(
+        url,
+        _person_post(
+            given_name="Margaret", family_name="Thornton", version=1, nhs_number="9434765919", phone="0999"
+        ),
+    )
     assert b"Somebody else changed this record" in response.content
     world.person.refresh_from_db()
     assert world.person.phone == "0118 000"
@@ -179,8 +212,9 @@ def test_break_glass_opens_the_record_for_a_while_and_is_listed_for_review(login
 def test_break_glass_review_is_only_for_auditors_of_that_organisation(login, world):
     from casework.people import services
 
-    grant = services.break_glass_open(user=world.district_worker, person=world.person,
-                                      reason="Urgent call about an eviction notice today")
+    grant = services.break_glass_open(
+        user=world.district_worker, person=world.person, reason="Urgent call about an eviction notice today"
+    )
     assert login(world.practitioner).get(reverse("audit:break_glass_review_list")).status_code == 403
     assert login(world.auditor).get(reverse("audit:break_glass_review", args=[grant.pk])).status_code == 404
 
@@ -199,16 +233,22 @@ def test_auditor_sees_who_viewed_and_changed(login, world):
 
 
 def test_audit_page_refused_to_non_auditors(login, world):
-    assert login(world.practitioner).get(reverse("people:person_audit", args=[world.person.pk])).status_code == 403
+    assert (
+        login(world.practitioner).get(reverse("people:person_audit", args=[world.person.pk])).status_code
+        == 403
+    )
 
 
 def test_household_pages(login, world):
     client = login(world.practitioner)
-    response = client.post(reverse("people:household_create"), {"name": "Thornton household",
-                                                                "postcode": "rg40 1aa"})
+    response = client.post(
+        reverse("people:household_create"), {"name": "Thornton household", "postcode": "rg40 1aa"}
+    )
     assert response.status_code == 302
-    response = client.post(reverse("people:person_move_household", args=[world.person.pk]),
-                           {"household": response["Location"].rstrip("/").split("/")[-1], "role": "householder"})
+    response = client.post(
+        reverse("people:person_move_household", args=[world.person.pk]),
+        {"household": response["Location"].rstrip("/").split("/")[-1], "role": "householder"},
+    )
     assert response.status_code == 302
     detail = client.get(reverse("people:person_detail", args=[world.person.pk]))
     assert b"Thornton household" in detail.content
@@ -221,8 +261,10 @@ def test_household_pages(login, world):
 def test_relationship_added_from_the_person_page(login, world):
     carer = PersonFactory(created_by_organisation=world.county, given_name="Carol", family_name="Thornton")
     client = login(world.practitioner)
-    response = client.post(reverse("people:person_relationship_add", args=[world.person.pk]),
-                           {"related_person": carer.pk, "kind": "carer", "description": "daughter"})
+    response = client.post(
+        reverse("people:person_relationship_add", args=[world.person.pk]),
+        {"related_person": carer.pk, "kind": "carer", "description": "daughter"},
+    )
     assert response.status_code == 302
     assert b"Carol Thornton" in client.get(world.person.get_absolute_url()).content
 
@@ -244,8 +286,10 @@ def test_index_card_shows_who_is_responsible_for_open_cases(login, world):
     case = case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
     response = login(world.district_worker).get(reverse("people:person_search"), {"nhs_number": "9434765919"})
     content = response.content.decode()
-    assert f"{case.reference}: Test County Council, Locality Team North, {world.practitioner.get_full_name()}" \
+    assert (
+        f"{case.reference}: Test County Council, Locality Team North, {world.practitioner.get_full_name()}"
         in content
+    )
 
 
 def test_person_page_lists_cases_and_offers_to_raise_one(login, world):
@@ -258,8 +302,9 @@ def test_person_page_lists_cases_and_offers_to_raise_one(login, world):
 
 
 def test_a_long_bad_postcode_gets_the_postcode_message_not_a_length_one(login, world):
-    response = login(world.practitioner).post(reverse("people:person_create"),
-                                              _person_post(postcode="NOT A POSTCODE AT ALL"))
+    response = login(world.practitioner).post(
+        reverse("people:person_create"), _person_post(postcode="NOT A POSTCODE AT ALL")
+    )
     content = response.content.decode()
     assert "Enter a real postcode" in content
     assert "at most 8 characters" not in content

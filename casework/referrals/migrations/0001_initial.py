@@ -6,100 +6,269 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('assessments', '0002_assessments_and_needs'),
-        ('cases', '0003_closing_outcomes'),
-        ('consent', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("assessments", "0002_assessments_and_needs"),
+        ("cases", "0003_closing_outcomes"),
+        ("consent", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('service_id', models.UUIDField(blank=True, null=True)),
-                ('service_snapshot', models.JSONField(blank=True, default=dict)),
-                ('circumstances', models.TextField(blank=True, help_text='Relevant circumstances, written for the organisation')),
-                ('instructions', models.TextField(blank=True, help_text='Special instructions, written for the organisation')),
-                ('status', models.CharField(choices=[('sent', 'New'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('closed', 'Closed')], default='sent', max_length=16)),
-                ('sent_at', models.DateTimeField()),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('response_note', models.TextField(blank=True, help_text='Why it was declined, or a note on accepting')),
-                ('plan', models.TextField(blank=True)),
-                ('plan_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('closing_note', models.TextField(blank=True)),
-                ('basis', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='consent.consentrecord')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='cases.case')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('delivery_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_received', to='accounts.organisation')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.initiative')),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('needs', models.ManyToManyField(related_name='referrals', to='assessments.need')),
-                ('plan_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referring_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('responded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                ("service_id", models.UUIDField(blank=True, null=True)),
+                ("service_snapshot", models.JSONField(blank=True, default=dict)),
+                (
+                    "circumstances",
+                    models.TextField(
+                        blank=True, help_text="Relevant circumstances, written for the organisation"
+                    ),
+                ),
+                (
+                    "instructions",
+                    models.TextField(
+                        blank=True, help_text="Special instructions, written for the organisation"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("sent", "New"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("closed", "Closed"),
+                        ],
+                        default="sent",
+                        max_length=16,
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "response_note",
+                    models.TextField(blank=True, help_text="Why it was declined, or a note on accepting"),
+                ),
+                ("plan", models.TextField(blank=True)),
+                ("plan_recorded_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("closing_note", models.TextField(blank=True)),
+                (
+                    "basis",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="consent.consentrecord",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="referrals", to="cases.case"
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "delivery_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_received",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.initiative",
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("needs", models.ManyToManyField(related_name="referrals", to="assessments.need")),
+                (
+                    "plan_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referring_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at', '-id'],
+                "ordering": ["-sent_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReferralAction',
+            name="ReferralAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_on', models.DateField()),
-                ('description', models.TextField()),
-                ('recorded_at', models.DateTimeField()),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='referrals.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_on", models.DateField()),
+                ("description", models.TextField()),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['occurred_on', 'id'],
+                "ordering": ["occurred_on", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['delivery_organisation', 'status', '-sent_at'], name='referral_worklist_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["delivery_organisation", "status", "-sent_at"], name="referral_worklist_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['case', 'sent_at'], name='referral_case_idx'),
+            model_name="referral",
+            index=models.Index(fields=["case", "sent_at"], name="referral_case_idx"),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['sent', 'accepted', 'declined', 'closed'])), name='referral_status'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["sent", "accepted", "declined", "closed"])),
+                name="referral_status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), models.Q(('response_note', ''), _negated=True), _connector='OR'), name='referral_declined_with_reason'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "declined"), _negated=True),
+                    models.Q(("response_note", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="referral_declined_with_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'sent'), ('responded_at__isnull', False), _connector='OR'), name='referral_responded_when'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "sent"), ("responded_at__isnull", False), _connector="OR"),
+                name="referral_responded_when",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'closed'), _negated=True), ('closed_at__isnull', False), _connector='OR'), name='referral_closed_when'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "closed"), _negated=True),
+                    ("closed_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="referral_closed_when",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('delivery_organisation', models.F('referring_organisation')), _negated=True), name='referral_to_another_organisation'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("delivery_organisation", models.F("referring_organisation")), _negated=True
+                ),
+                name="referral_to_another_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referralaction',
-            constraint=models.CheckConstraint(condition=models.Q(('description', ''), _negated=True), name='referral_action_described'),
+            model_name="referralaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("description", ""), _negated=True), name="referral_action_described"
+            ),
         ),
     ]

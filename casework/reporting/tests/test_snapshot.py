@@ -15,8 +15,17 @@ from tests.factories import CaseFactory, PersonFactory
 
 @pytest.fixture
 def cases(world):
-    county = [CaseFactory(person=PersonFactory(created_by_organisation=world.county, given_name=f"P{n}",
-                                               family_name="County", nhs_number=None)) for n in range(3)]
+    county = [
+        CaseFactory(
+            person=PersonFactory(
+                created_by_organisation=world.county,
+                given_name=f"P{n}",
+                family_name="County",
+                nhs_number=None,
+            )
+        )
+        for n in range(3)
+    ]
     restricted = CaseFactory(person=world.restricted_person)
     district = CaseFactory(person=world.district_person)
     return county, restricted, district
@@ -44,8 +53,11 @@ def test_responsible_organisation_downloads_its_own_cases(client, world, cases):
 def test_restricted_people_are_withheld(client, world, cases):
     _county, restricted, _district = cases
     client.force_login(world.practitioner)
-    row = next(r for r in _csv(client.get(reverse("reporting:case_snapshot_csv")))
-               if r["reference"] == restricted.reference)
+    row = next(
+        r
+        for r in _csv(client.get(reverse("reporting:case_snapshot_csv")))
+        if r["reference"] == restricted.reference
+    )
     assert row["name"] == "Restricted record"
     assert row["date_of_birth"] == row["postcode"] == row["nhs_number"] == ""
 
@@ -59,11 +71,16 @@ def test_lead_initiative_admin_downloads_the_whole_initiative_without_personal_d
     assert len(rows) == 5
     assert list(rows[0]) == INDEX_COLUMNS
     assert {r["responsible_organisation"] for r in rows if r["reference"] == district.reference} == {
-        district.responsible_organisation.name if district.responsible_organisation else ""}
+        district.responsible_organisation.name if district.responsible_organisation else ""
+    }
     # Nobody's name, date of birth, NHS number or postcode, anywhere in the file.
     for person in [c.person for c in county] + [world.district_person, world.restricted_person]:
-        for detail in (person.full_name, person.postcode, person.date_of_birth.isoformat(),
-                       person.nhs_number):
+        for detail in (
+            person.full_name,
+            person.postcode,
+            person.date_of_birth.isoformat(),
+            person.nhs_number,
+        ):
             assert not detail or detail not in body
     assert response["Content-Disposition"] == 'attachment; filename="initiative-case-index.csv"'
     assert client.get(reverse("reporting:case_snapshot_csv")).status_code == 403  # no casework role
@@ -93,7 +110,9 @@ def test_download_is_audited_with_its_row_count(client, world, cases):
 
 def test_json_lines_through_the_api(client, world, cases):
     token = api_token_issue(user=world.initiative_admin)
-    response = client.get("/api/v1/cases/snapshot", {"scope": "initiative"}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.get(
+        "/api/v1/cases/snapshot", {"scope": "initiative"}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/x-ndjson"
     lines = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
@@ -107,13 +126,18 @@ def test_json_lines_through_the_api(client, world, cases):
 
 def test_json_lines_refused_without_permission(client, world, cases):
     token = api_token_issue(user=world.practitioner)
-    response = client.get("/api/v1/cases/snapshot", {"scope": "initiative"}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = client.get(
+        "/api/v1/cases/snapshot", {"scope": "initiative"}, HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
     assert response.status_code == 403
 
 
 def test_names_with_quotes_and_backslashes_survive(client, world):
-    CaseFactory(person=PersonFactory(created_by_organisation=world.county, given_name='Jo "JJ"',
-                                     family_name="O'Neil\\Smith"))
+    CaseFactory(
+        person=PersonFactory(
+            created_by_organisation=world.county, given_name='Jo "JJ"', family_name="O'Neil\\Smith"
+        )
+    )
     token = api_token_issue(user=world.practitioner)
     response = client.get("/api/v1/cases/snapshot", HTTP_AUTHORIZATION=f"Bearer {token}")
     [line] = [json.loads(x) for x in b"".join(response.streaming_content).decode().splitlines()]

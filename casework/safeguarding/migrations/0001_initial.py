@@ -6,42 +6,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0002_worklist_index'),
-        ('contacts', '0005_information_and_advice'),
-        ('people', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("cases", "0002_worklist_index"),
+        ("contacts", "0005_information_and_advice"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SafeguardingConcern',
+            name="SafeguardingConcern",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('at_risk', models.CharField(choices=[('adult', 'An adult'), ('child', 'A child')], max_length=8)),
-                ('at_risk_name', models.CharField(blank=True, help_text='If not the person on the record', max_length=200)),
-                ('what_happened', models.TextField(help_text='What was seen or said, in the words used')),
-                ('immediate_danger', models.BooleanField()),
-                ('called_999', models.BooleanField(default=False)),
-                ('abuse_types', models.JSONField(default=list)),
-                ('raised_at', models.DateTimeField()),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='safeguarding_concerns', to='cases.case')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='contacts.contactevent')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='safeguarding_concerns', to='people.person')),
-                ('routed_to_team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "at_risk",
+                    models.CharField(choices=[("adult", "An adult"), ("child", "A child")], max_length=8),
+                ),
+                (
+                    "at_risk_name",
+                    models.CharField(blank=True, help_text="If not the person on the record", max_length=200),
+                ),
+                ("what_happened", models.TextField(help_text="What was seen or said, in the words used")),
+                ("immediate_danger", models.BooleanField()),
+                ("called_999", models.BooleanField(default=False)),
+                ("abuse_types", models.JSONField(default=list)),
+                ("raised_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="safeguarding_concerns",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="contacts.contactevent",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="safeguarding_concerns",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "routed_to_team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.team"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_at'],
-                'indexes': [models.Index(fields=['case', 'raised_at'], name='safeguarding_case_idx'), models.Index(fields=['person', 'raised_at'], name='safeguarding_person_idx')],
+                "ordering": ["-raised_at"],
+                "indexes": [
+                    models.Index(fields=["case", "raised_at"], name="safeguarding_case_idx"),
+                    models.Index(fields=["person", "raised_at"], name="safeguarding_person_idx"),
+                ],
             },
         ),
     ]

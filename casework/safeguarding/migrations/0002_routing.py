@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("accounts", "0001_initial"),
         ("referrals", "0001_initial"),
@@ -19,14 +18,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="safeguardingconcern",
             name="raised_by_organisation",
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+",
-                                    to="accounts.organisation"),
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.organisation",
+            ),
         ),
         migrations.AddField(
             model_name="safeguardingconcern",
             name="routed_to_organisation",
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+",
-                                    to="accounts.organisation"),
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.organisation",
+            ),
         ),
         migrations.AddField(
             model_name="safeguardingconcern",
@@ -36,13 +43,23 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="safeguardingconcern",
             name="referral",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL,
-                                    related_name="+", to="referrals.referral"),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="referrals.referral",
+            ),
         ),
         migrations.AlterField(
             model_name="safeguardingconcern",
             name="routed_to_team",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT,
-                                    related_name="+", to="accounts.team"),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.team",
+            ),
         ),
     ]

@@ -14,7 +14,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("safeguarding", "0002_routing"),
     ]

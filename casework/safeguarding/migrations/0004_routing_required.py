@@ -5,53 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('safeguarding', '0003_fill_routing'),
+        ("accounts", "0001_initial"),
+        ("safeguarding", "0003_fill_routing"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='safeguardingconcern',
-            name='raised_by_organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+',
-                                    to='accounts.organisation'),
+            model_name="safeguardingconcern",
+            name="raised_by_organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.organisation"
+            ),
         ),
         migrations.AlterField(
-            model_name='safeguardingconcern',
-            name='routed_to_organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+',
-                                    to='accounts.organisation'),
+            model_name="safeguardingconcern",
+            name="routed_to_organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.organisation"
+            ),
         ),
         migrations.AlterField(
-            model_name='safeguardingconcern',
-            name='routing',
-            field=models.CharField(choices=[
-                ('own_team', 'The safeguarding team of the organisation that raised it'),
-                ('lead_team',
-                 "The lead organisation's safeguarding team (the raiser's organisation has none)"),
-                ('no_team', "No safeguarding team anywhere: the lead organisation's managers and admins")],
-                max_length=12),
+            model_name="safeguardingconcern",
+            name="routing",
+            field=models.CharField(
+                choices=[
+                    ("own_team", "The safeguarding team of the organisation that raised it"),
+                    (
+                        "lead_team",
+                        "The lead organisation's safeguarding team (the raiser's organisation has none)",
+                    ),
+                    ("no_team", "No safeguarding team anywhere: the lead organisation's managers and admins"),
+                ],
+                max_length=12,
+            ),
         ),
         migrations.AddIndex(
-            model_name='safeguardingconcern',
-            index=models.Index(fields=['routed_to_team', 'raised_at'], name='safeguarding_team_idx'),
+            model_name="safeguardingconcern",
+            index=models.Index(fields=["routed_to_team", "raised_at"], name="safeguarding_team_idx"),
         ),
         migrations.AddConstraint(
-            model_name='safeguardingconcern',
+            model_name="safeguardingconcern",
             constraint=models.CheckConstraint(
-                condition=models.Q(('routing__in', ['own_team', 'lead_team', 'no_team'])),
-                name='safeguarding_routing_valid'),
+                condition=models.Q(("routing__in", ["own_team", "lead_team", "no_team"])),
+                name="safeguarding_routing_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='safeguardingconcern',
+            model_name="safeguardingconcern",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    models.Q(('routing', 'no_team'), ('routed_to_team__isnull', True)),
-                    models.Q(models.Q(('routing', 'no_team'), _negated=True),
-                             ('routed_to_team__isnull', False)),
-                    _connector='OR'),
-                name='safeguarding_routed_to_a_team_unless_none'),
+                    models.Q(("routing", "no_team"), ("routed_to_team__isnull", True)),
+                    models.Q(
+                        models.Q(("routing", "no_team"), _negated=True), ("routed_to_team__isnull", False)
+                    ),
+                    _connector="OR",
+                ),
+                name="safeguarding_routed_to_a_team_unless_none",
+            ),
         ),
     ]

@@ -28,8 +28,12 @@ def housing(world):
     """A housing association of the initiative with no safeguarding team: a worker and a manager in its
     tenancy team, and a tenant it holds a case about (world.housing_worker, world.housing_manager,
     world.tenant, world.tenancy_case)."""
-    org = OrganisationFactory(name="Test Housing Association", initiative=world.initiative,
-                              kinds=["responsible"], organisation_type="housing")
+    org = OrganisationFactory(
+        name="Test Housing Association",
+        initiative=world.initiative,
+        kinds=["responsible"],
+        organisation_type="housing",
+    )
     team = TeamFactory(organisation=org, name="Tenancy Sustainment")
     world.housing = org
     world.housing_worker = UserFactory(username="housing_worker")
@@ -46,6 +50,7 @@ def district_safeguarding(world):
     """The district council's own safeguarding team, with its lead in it (world.district_safeguarder)."""
     team = TeamFactory(organisation=world.district, name="District Safeguarding", is_safeguarding=True)
     world.district_safeguarder = UserFactory(username="district_safeguarder")
-    MembershipFactory(user=world.district_safeguarder, organisation=world.district, team=team,
-                      role="practitioner")
+    MembershipFactory(
+        user=world.district_safeguarder, organisation=world.district, team=team, role="practitioner"
+    )
     return team

@@ -29,16 +29,27 @@ def test_concerns_raised_before_routing_was_recorded_went_to_their_own_organisat
         initiative = Initiative.objects.create(name="Initiative", lead_organisation=county)
         district = Organisation.objects.create(name="District", initiative=initiative)
         team = Team.objects.create(organisation=district, name="District safeguarding", is_safeguarding=True)
-        person = Person.objects.create(initiative=initiative, created_by_organisation=district,
-                                       given_name="Ann", family_name="Lee")
-        concern = Concern.objects.create(organisation=district, person=person, at_risk="adult",
-                                         what_happened="x", immediate_danger=False, routed_to_team=team,
-                                         raised_at=timezone.now())
+        person = Person.objects.create(
+            initiative=initiative, created_by_organisation=district, given_name="Ann", family_name="Lee"
+        )
+        concern = Concern.objects.create(
+            organisation=district,
+            person=person,
+            at_risk="adult",
+            what_happened="x",
+            immediate_danger=False,
+            routed_to_team=team,
+            raised_at=timezone.now(),
+        )
 
         apps = _migrate(FILLED)
         filled = apps.get_model("safeguarding", "SafeguardingConcern").objects.get(pk=concern.pk)
-        assert (filled.routing, filled.routed_to_organisation_id, filled.raised_by_organisation_id,
-                filled.routed_to_team_id) == ("own_team", district.pk, district.pk, team.pk)
+        assert (
+            filled.routing,
+            filled.routed_to_organisation_id,
+            filled.raised_by_organisation_id,
+            filled.routed_to_team_id,
+        ) == ("own_team", district.pk, district.pk, team.pk)
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

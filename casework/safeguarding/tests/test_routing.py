@@ -22,8 +22,15 @@ BODY = {"at_risk": "adult", "what_happened": WHAT, "immediate_danger": False, "a
 
 
 def _raise(user, person, case=None, **extra):
-    return services.concern_raise(user=user, person=person, case=case, at_risk="adult", what_happened=WHAT,
-                                  immediate_danger=False, **extra)
+    return services.concern_raise(
+        user=user,
+        person=person,
+        case=case,
+        at_risk="adult",
+        what_happened=WHAT,
+        immediate_danger=False,
+        **extra,
+    )
 
 
 def _task(concern):
@@ -46,27 +53,40 @@ def test_the_lead_organisations_worker_reaches_its_own_safeguarding_team(world):
     case = CaseFactory(person=world.person)
     concern = _raise(world.practitioner, world.person, case)
     assert (concern.routing, concern.routed_to_team, concern.routed_to_organisation) == (
-        "own_team", world.safeguarding_team, world.county)
+        "own_team",
+        world.safeguarding_team,
+        world.county,
+    )
     assert (concern.organisation, concern.raised_by_organisation) == (world.county, world.county)
     task = _task(concern)
     assert (task.assigned_to_team, task.organisation, task.due_date) == (
-        world.safeguarding_team, world.county, clock.today())
+        world.safeguarding_team,
+        world.county,
+        clock.today(),
+    )
     assert concern.routing_notice == (
-        "The concern has been sent to Safeguarding Team, Test County Council, due today.")
+        "The concern has been sent to Safeguarding Team, Test County Council, due today."
+    )
 
 
 def test_a_responsible_organisation_with_its_own_team_keeps_the_concern(world, district_safeguarding):
     case = CaseFactory(person=world.district_person)
     concern = _raise(world.district_worker, world.district_person, case)
     assert (concern.routing, concern.routed_to_team, concern.routed_to_organisation) == (
-        "own_team", district_safeguarding, world.district)
+        "own_team",
+        district_safeguarding,
+        world.district,
+    )
     assert _task(concern).organisation == world.district
 
 
 def test_a_responsible_organisation_without_a_team_sends_the_concern_to_the_leads(world, housing):
     concern = _raise(world.housing_worker, world.tenant, world.tenancy_case)
     assert (concern.routing, concern.routed_to_team, concern.routed_to_organisation) == (
-        "lead_team", world.safeguarding_team, world.county)
+        "lead_team",
+        world.safeguarding_team,
+        world.county,
+    )
     # Still the housing association's concern (its case): its managers see it; the county's team acts on it.
     assert (concern.organisation, concern.raised_by_organisation) == (world.housing, world.housing)
     task = _task(concern)
@@ -76,7 +96,8 @@ def test_a_responsible_organisation_without_a_team_sends_the_concern_to_the_lead
     assert task in team_tasks(user=world.safeguarder)
     assert concern.routing_notice == (
         "Your organisation has no safeguarding team, so the concern has been sent to the lead "
-        "organisation's: Safeguarding Team, Test County Council, due today.")
+        "organisation's: Safeguarding Team, Test County Council, due today."
+    )
 
 
 def test_a_team_with_nobody_in_it_is_passed_over_for_the_leads(world, district_safeguarding):
@@ -101,7 +122,10 @@ def test_with_no_team_anywhere_the_concern_is_recorded_and_the_leads_managers_al
     _no_team_anywhere(world)
     concern = _raise(world.housing_worker, world.tenant, world.tenancy_case)
     assert (concern.routing, concern.routed_to_team, concern.routed_to_organisation) == (
-        "no_team", None, world.county)
+        "no_team",
+        None,
+        world.county,
+    )
     assert not Task.objects.filter(kind="safeguarding").exists()
     alerts = Message.objects.filter(body__contains=f"/safeguarding/{concern.pk}/")
     assert {m.to_user for m in alerts} == {world.team_manager, world.org_admin}
@@ -109,7 +133,8 @@ def test_with_no_team_anywhere_the_concern_is_recorded_and_the_leads_managers_al
     assert "there is no safeguarding team to receive it" in alerts[0].body
     assert concern.routing_notice == (
         "No safeguarding team could be found, so the concern has been recorded and sent to the managers and "
-        "organisation admins of Test County Council. Phone your safeguarding lead now as well.")
+        "organisation admins of Test County Council. Phone your safeguarding lead now as well."
+    )
     # The county's managers may open it (they were sent it); its organisation admins set up the team.
     assert policies.can_view_concern(world.team_manager, concern)
     assert policies.can_view_concern(world.case_manager, concern)
@@ -126,8 +151,10 @@ def test_the_routing_is_audited_with_why(world, housing):
     assert event.changes["raised_by_organisation"]["after"] == world.housing.pk
     assert event.changes["routed_to_organisation"]["after"] == world.county.pk
     assert event.changes["routed_to_team"]["after"] == world.safeguarding_team.pk
-    assert event.reason == ("Routed to Safeguarding Team, Test County Council: Test Housing Association has "
-                            "no safeguarding team, so the lead organisation's")
+    assert event.reason == (
+        "Routed to Safeguarding Team, Test County Council: Test Housing Association has "
+        "no safeguarding team, so the lead organisation's"
+    )
     assert WHAT not in str(event.changes) and WHAT not in event.reason
 
 
@@ -144,9 +171,21 @@ def test_the_fallback_is_audited_with_who_was_alerted(world, housing):
 # Who sees a concern that went to another organisation's team.
 
 SEES_HOUSING_CONCERN = {"safeguarder", "housing_manager"}
-OTHERS = ["housing_worker", "practitioner", "practitioner2", "team_manager", "duty_officer", "case_manager",
-          "auditor", "org_admin", "initiative_admin", "district_worker", "delivery_worker", "outsider",
-          "no_roles"]
+OTHERS = [
+    "housing_worker",
+    "practitioner",
+    "practitioner2",
+    "team_manager",
+    "duty_officer",
+    "case_manager",
+    "auditor",
+    "org_admin",
+    "initiative_admin",
+    "district_worker",
+    "delivery_worker",
+    "outsider",
+    "no_roles",
+]
 
 
 @pytest.mark.parametrize("name", sorted(SEES_HOUSING_CONCERN) + OTHERS)
@@ -157,16 +196,30 @@ def test_the_leads_team_sees_the_concern_and_nobody_new_does(world, housing, nam
     assert policies.can_view_concern(user, concern) is visible is (name in SEES_HOUSING_CONCERN)
 
 
-@pytest.mark.parametrize("name", ["team_manager", "case_manager", "housing_manager", "safeguarder",
-                                  "org_admin", "practitioner", "housing_worker", "district_worker",
-                                  "outsider"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "team_manager",
+        "case_manager",
+        "housing_manager",
+        "safeguarder",
+        "org_admin",
+        "practitioner",
+        "housing_worker",
+        "district_worker",
+        "outsider",
+    ],
+)
 def test_with_no_team_the_leads_managers_see_it_and_nobody_else_new(world, housing, name):
     _no_team_anywhere(world)
     concern = _raise(world.housing_worker, world.tenant, world.tenancy_case)
     user = getattr(world, name)
     visible = selectors.concern_list_visible(user=user).filter(pk=concern.pk).exists()
-    assert policies.can_view_concern(user, concern) is visible is (
-        name in {"team_manager", "case_manager", "housing_manager"})
+    assert (
+        policies.can_view_concern(user, concern)
+        is visible
+        is (name in {"team_manager", "case_manager", "housing_manager"})
+    )
 
 
 def test_the_leads_team_opens_the_concern_but_not_the_record(login, api, world, housing):
@@ -177,8 +230,9 @@ def test_the_leads_team_opens_the_concern_but_not_the_record(login, api, world, 
     assert "The lead organisation&#x27;s safeguarding team (the raiser&#x27;s organisation has none)" in page
     assert client.get(world.tenant.get_absolute_url()).status_code == 404
     assert client.get(world.tenancy_case.get_absolute_url()).status_code == 404
-    assert AccessEvent.objects.filter(verb="safeguarding.concern_viewed", actor=world.safeguarder,
-                                      person_id=world.tenant.pk).exists()
+    assert AccessEvent.objects.filter(
+        verb="safeguarding.concern_viewed", actor=world.safeguarder, person_id=world.tenant.pk
+    ).exists()
     for user in (world.practitioner2, world.team_manager, world.housing_worker, world.district_worker):
         assert login(user).get(reverse("safeguarding:concern_detail", args=[concern.pk])).status_code == 404
         assert api(user).get(f"/safeguarding/{concern.pk}").status_code == 404
@@ -192,15 +246,21 @@ def test_with_no_team_the_leads_manager_opens_it_and_unrelated_users_get_404(log
     page = login(world.team_manager).get(url).content.decode()
     assert WHAT in page and "No safeguarding team anywhere" in page
     assert "Tess" in login(world.team_manager).get(reverse("safeguarding:concern_list")).content.decode()
-    for user in (world.org_admin, world.practitioner, world.safeguarder, world.district_worker,
-                 world.outsider):
+    for user in (
+        world.org_admin,
+        world.practitioner,
+        world.safeguarder,
+        world.district_worker,
+        world.outsider,
+    ):
         assert login(user).get(url).status_code == 404
         assert api(user).get(f"/safeguarding/{concern.pk}").status_code == 404
 
 
 def test_a_restricted_record_reaches_the_leads_team_and_stays_restricted(login, world, housing):
-    person = PersonFactory(created_by_organisation=world.housing, given_name="Rhoda", family_name="Brook",
-                           is_restricted=True)
+    person = PersonFactory(
+        created_by_organisation=world.housing, given_name="Rhoda", family_name="Brook", is_restricted=True
+    )
     person.restricted_access.create(user=world.housing_worker, granted_by=world.housing_manager)
     client = login(world.housing_worker)
     url = reverse("safeguarding:concern_raise") + f"?person={person.pk}"
@@ -225,13 +285,16 @@ def test_the_page_says_where_the_concern_will_go_and_where_it_went(login, world,
     client = login(world.housing_worker)
     url = reverse("safeguarding:concern_raise") + f"?case={world.tenancy_case.pk}"
     page = client.get(url).content.decode()
-    assert ("This concern will go to Safeguarding Team, Test County Council: Test Housing Association has no "
-            "safeguarding team, so it goes to the lead organisation's.") in page
+    assert (
+        "This concern will go to Safeguarding Team, Test County Council: Test Housing Association has no "
+        "safeguarding team, so it goes to the lead organisation's."
+    ) in page
     response = client.post(url, FORM, follow=True)
     assert response.redirect_chain[-1][0] == world.tenancy_case.get_absolute_url()
-    assert ("Your organisation has no safeguarding team, so the concern has been sent to the lead "
-            "organisation&#x27;s: Safeguarding Team, Test County Council, due today.") in (
-        response.content.decode())
+    assert (
+        "Your organisation has no safeguarding team, so the concern has been sent to the lead "
+        "organisation&#x27;s: Safeguarding Team, Test County Council, due today."
+    ) in (response.content.decode())
 
 
 def test_the_page_with_no_team_anywhere_still_records_the_concern(login, world, housing):
@@ -242,17 +305,22 @@ def test_the_page_with_no_team_anywhere_still_records_the_concern(login, world, 
     response = client.post(url, FORM, follow=True)
     assert response.status_code == 200
     assert "No safeguarding team could be found, so the concern has been recorded" in (
-        response.content.decode())
+        response.content.decode()
+    )
     assert SafeguardingConcern.objects.get().routing == "no_team"
 
 
 def test_the_api_says_where_the_concern_went(api, world, housing):
-    response = api(world.housing_worker).post("/safeguarding", {
-        "person_id": world.tenant.pk, "case_id": world.tenancy_case.pk, **BODY})
+    response = api(world.housing_worker).post(
+        "/safeguarding", {"person_id": world.tenant.pk, "case_id": world.tenancy_case.pk, **BODY}
+    )
     assert response.status_code == 201
     body = response.json()
     assert (body["routing"], body["routed_to_team_id"], body["routed_to_organisation_id"]) == (
-        "lead_team", world.safeguarding_team.pk, world.county.pk)
+        "lead_team",
+        world.safeguarding_team.pk,
+        world.county.pk,
+    )
     assert body["raised_by_organisation_id"] == world.housing.pk
     assert body["routed_to"] == "Safeguarding Team, Test County Council"
     assert body["routing_notice"].startswith("Your organisation has no safeguarding team")
@@ -264,7 +332,10 @@ def test_the_api_with_no_team_anywhere_answers_201_not_409(api, world, housing):
     assert response.status_code == 201
     body = response.json()
     assert (body["routing"], body["routed_to_team_id"], body["routed_to_organisation_id"]) == (
-        "no_team", None, world.county.pk)
+        "no_team",
+        None,
+        world.county.pk,
+    )
     assert body["routed_to"] == "the managers and organisation admins of Test County Council"
 
 
@@ -282,14 +353,21 @@ def test_a_delivery_worker_raises_a_concern_from_the_referral_page(login, world,
     response = client.post(url, FORM, follow=True)
     assert response.redirect_chain[-1][0] == referral.get_absolute_url()
     assert "sent to the lead organisation&#x27;s: Safeguarding Team, Test County Council" in (
-        response.content.decode())
+        response.content.decode()
+    )
     concern = SafeguardingConcern.objects.get()
     assert (concern.referral, concern.case, concern.person) == (referral, referral.case, referral.case.person)
-    assert "Raised from" in login(world.safeguarder).get(
-        reverse("safeguarding:concern_detail", args=[concern.pk])).content.decode()
+    assert (
+        "Raised from"
+        in login(world.safeguarder)
+        .get(reverse("safeguarding:concern_detail", args=[concern.pk]))
+        .content.decode()
+    )
     # The case's holder sees the offer on the case, not on the referral.
-    assert f"?referral={referral.pk}" not in login(world.practitioner).get(
-        referral.get_absolute_url()).content.decode()
+    assert (
+        f"?referral={referral.pk}"
+        not in login(world.practitioner).get(referral.get_absolute_url()).content.decode()
+    )
 
 
 def test_a_delivery_worker_raises_one_through_the_api_without_the_case(api, world, referral, debt_advice):
@@ -297,10 +375,18 @@ def test_a_delivery_worker_raises_one_through_the_api_without_the_case(api, worl
     assert response.status_code == 201
     body = response.json()
     assert (body["routing"], body["referral_id"], body["person_id"], body["case_id"]) == (
-        "lead_team", referral.pk, None, None)
+        "lead_team",
+        referral.pk,
+        None,
+        None,
+    )
     # Only through the referral: not the person's record, and not another organisation's referral.
-    assert api(world.delivery_worker).post("/safeguarding", {
-        "person_id": referral.case.person_id, **BODY}).status_code == 404
+    assert (
+        api(world.delivery_worker)
+        .post("/safeguarding", {"person_id": referral.case.person_id, **BODY})
+        .status_code
+        == 404
+    )
     other = api(world.debt_worker).post("/safeguarding", {"referral_id": referral.pk, **BODY})
     assert other.status_code == 404
     assert SafeguardingConcern.objects.count() == 1
@@ -317,8 +403,10 @@ def test_the_safeguarding_list_shows_the_teams_concerns_newest_first(login, worl
     assert reverse("safeguarding:concern_list") in home
     page = client.get(reverse("safeguarding:concern_list")).content.decode()
     assert page.index("Tess Durbeyfield") < page.index("Margaret Thornton")
-    assert AccessEvent.objects.get(verb="safeguarding.concern_list_viewed").details["concerns"] == [newer.pk,
-                                                                                                    older.pk]
+    assert AccessEvent.objects.get(verb="safeguarding.concern_list_viewed").details["concerns"] == [
+        newer.pk,
+        older.pk,
+    ]
     assert login(world.practitioner).get(reverse("safeguarding:concern_list")).status_code == 403
     assert "Tess" not in login(world.team_manager).get(reverse("safeguarding:concern_list")).content.decode()
 

@@ -121,11 +121,19 @@ def subject_cases(world, case):
     for person in (world.person, world.restricted_person):
         HouseholdMembership.objects.create(household=household, person=person, start_date=TODAY)
     restricted = CaseFactory(person=world.restricted_person)
-    household_case = CaseFactory(person=None, household=household, initiative=world.initiative,
-                                 raised_by_organisation=world.county, responsible_organisation=world.county,
-                                 area="RG40")
-    return {"person": case, "restricted": allocation.case_accept(user=world.practitioner, case=restricted),
-            "household": allocation.case_accept(user=world.practitioner, case=household_case)}
+    household_case = CaseFactory(
+        person=None,
+        household=household,
+        initiative=world.initiative,
+        raised_by_organisation=world.county,
+        responsible_organisation=world.county,
+        area="RG40",
+    )
+    return {
+        "person": case,
+        "restricted": allocation.case_accept(user=world.practitioner, case=restricted),
+        "household": allocation.case_accept(user=world.practitioner, case=household_case),
+    }
 
 
 def test_a_cases_tasks_are_those_the_policy_lets_each_persona_see(persona, world, subject_cases, make_task):

@@ -401,27 +401,53 @@ def test_a_transferred_cases_open_tasks_go_to_the_new_organisations_team(world, 
 
     district_team = TeamFactory(organisation=world.district, name="Housing Team")
     TeamFactory(organisation=world.district, name="A Safeguarding Team", is_safeguarding=True)
-    open_task = services.task_create(user=world.practitioner, case=case, title="Ring the GP",
-                                     due_date=today, assigned_to_user=world.practitioner, kind="follow_up")
-    done = services.task_create(user=world.practitioner, case=case, title="Done already",
-                                due_date=today, assigned_to_user=world.practitioner, kind="follow_up")
+    open_task = services.task_create(
+        user=world.practitioner,
+        case=case,
+        title="Ring the GP",
+        due_date=today,
+        assigned_to_user=world.practitioner,
+        kind="follow_up",
+    )
+    done = services.task_create(
+        user=world.practitioner,
+        case=case,
+        title="Done already",
+        due_date=today,
+        assigned_to_user=world.practitioner,
+        kind="follow_up",
+    )
     services.task_complete(user=world.practitioner, task=done, version=done.version)
-    concern = services.task_create(user=world.practitioner, case=case, title="Safeguarding concern",
-                                   due_date=today, assigned_to_team=world.safeguarding_team, kind="safeguarding")
+    concern = services.task_create(
+        user=world.practitioner,
+        case=case,
+        title="Safeguarding concern",
+        due_date=today,
+        assigned_to_team=world.safeguarding_team,
+        kind="safeguarding",
+    )
 
-    case_transfer(user=world.team_manager, case=case, organisation=world.district,
-                  reason="They hold the tenancy")
+    case_transfer(
+        user=world.team_manager, case=case, organisation=world.district, reason="They hold the tenancy"
+    )
 
     moved = _reload(open_task)
     assert (moved.organisation, moved.assigned_to_team, moved.assigned_to_user) == (
-        world.district, district_team, None)
+        world.district,
+        district_team,
+        None,
+    )
     assert _reload(done).organisation == world.county
-    assert (_reload(concern).organisation, _reload(concern).assigned_to_team) == (world.county,
-                                                                                 world.safeguarding_team)
+    assert (_reload(concern).organisation, _reload(concern).assigned_to_team) == (
+        world.county,
+        world.safeguarding_team,
+    )
     [event] = _events("tasks.task_handed_over")
     assert event.object_id == str(open_task.pk) and "transferred to Test District Council" in event.reason
     housing_worker = UserFactory(username="housing_worker")
-    MembershipFactory(user=housing_worker, organisation=world.district, role="practitioner", team=district_team)
+    MembershipFactory(
+        user=housing_worker, organisation=world.district, role="practitioner", team=district_team
+    )
     assert moved in selectors.team_tasks(user=housing_worker)
     assert open_task not in selectors.my_tasks(user=world.practitioner)
 
@@ -430,8 +456,14 @@ def test_transfer_is_refused_when_nobody_there_could_take_the_open_tasks(world, 
     from casework.allocation.services import case_transfer
     from casework.cases.models import Case
 
-    services.task_create(user=world.practitioner, case=case, title="Ring the GP", due_date=today,
-                         assigned_to_user=world.practitioner, kind="follow_up")
+    services.task_create(
+        user=world.practitioner,
+        case=case,
+        title="Ring the GP",
+        due_date=today,
+        assigned_to_user=world.practitioner,
+        kind="follow_up",
+    )
     with pytest.raises(ValidationFailed, match="no team to take over"):
         case_transfer(user=world.team_manager, case=case, organisation=world.district, reason="Tenancy")
     assert Case.objects.get(pk=case.pk).responsible_organisation == world.county
@@ -442,8 +474,12 @@ def test_transfer_is_refused_when_nobody_there_could_take_the_open_tasks(world, 
 
 
 def test_a_jobs_tasks_are_made_together_once_each_and_audited_each(world, case, today):
-    specs = [services.JobTask(case=case, title="Check in", due_date=today, effect_key=f"job:{n}",
-                              assigned_to_team=world.team) for n in range(3)]
+    specs = [
+        services.JobTask(
+            case=case, title="Check in", due_date=today, effect_key=f"job:{n}", assigned_to_team=world.team
+        )
+        for n in range(3)
+    ]
     made = services.tasks_create_for_job(tasks=specs + [specs[0]])
     assert sorted(made) == ["job:0", "job:1", "job:2"]
     assert {t.organisation_id for t in made.values()} == {world.county.pk}
@@ -451,19 +487,37 @@ def test_a_jobs_tasks_are_made_together_once_each_and_audited_each(world, case, 
     again = services.tasks_create_for_job(tasks=specs)
     assert {k: t.pk for k, t in again.items()} == {k: t.pk for k, t in made.items()}
     assert Task.objects.count() == 3
-    assert sorted(int(e.object_id) for e in _events("tasks.task_created")) == sorted(t.pk for t in made.values())
+    assert sorted(int(e.object_id) for e in _events("tasks.task_created")) == sorted(
+        t.pk for t in made.values()
+    )
 
 
 def test_a_jobs_tasks_are_refused_together_when_one_could_not_be_done(world, case, today):
     elsewhere = TeamFactory(organisation=world.district, name="District team")
-    specs = [services.JobTask(case=case, title="Check in", due_date=today, effect_key="job:ok",
-                              assigned_to_team=world.team),
-             services.JobTask(case=case, title="Check in", due_date=today, effect_key="job:elsewhere",
-                              assigned_to_team=elsewhere)]
+    specs = [
+        services.JobTask(
+            case=case, title="Check in", due_date=today, effect_key="job:ok", assigned_to_team=world.team
+        ),
+        services.JobTask(
+            case=case,
+            title="Check in",
+            due_date=today,
+            effect_key="job:elsewhere",
+            assigned_to_team=elsewhere,
+        ),
+    ]
     with pytest.raises(ValidationFailed, match="District team is not a team of the organisation holding"):
         services.tasks_create_for_job(tasks=specs)
     with pytest.raises(ValidationFailed, match="could not see case"):
-        services.tasks_create_for_job(tasks=[services.JobTask(
-            case=case, title="Check in", due_date=today, effect_key="job:outsider",
-            assigned_to_user=world.district_worker)])
+        services.tasks_create_for_job(
+            tasks=[
+                services.JobTask(
+                    case=case,
+                    title="Check in",
+                    due_date=today,
+                    effect_key="job:outsider",
+                    assigned_to_user=world.district_worker,
+                )
+            ]
+        )
     assert not Task.objects.exists() and not _events("tasks.task_created")

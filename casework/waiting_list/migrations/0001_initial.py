@@ -6,105 +6,314 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0003_closing_outcomes'),
+        ("accounts", "0001_initial"),
+        ("cases", "0003_closing_outcomes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WaitingListEntry',
+            name="WaitingListEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('list_kind', models.CharField(choices=[('assessment', 'Waiting for an assessment'), ('service', 'Waiting for a service'), ('review', 'Waiting for a review'), ('hospital_discharge', 'Hospital discharge pathway')], max_length=24)),
-                ('priority', models.CharField(choices=[('urgent', 'Urgent'), ('normal', 'Normal'), ('low', 'Low')], max_length=10)),
-                ('rag', models.CharField(choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green')], max_length=8)),
-                ('rag_reason', models.TextField()),
-                ('crisis', models.BooleanField(default=False, help_text='Respond within 24 to 48 hours')),
-                ('can_report_changes', models.BooleanField(default=True)),
-                ('area', models.CharField(blank=True, max_length=8)),
-                ('received_on', models.DateField()),
-                ('due_on', models.DateField()),
-                ('triaged_at', models.DateTimeField()),
-                ('exited_on', models.DateField(blank=True, null=True)),
-                ('exit_reason', models.CharField(blank=True, choices=[('allocated', 'Allocated to a worker'), ('service_started', 'Service started'), ('reviewed', 'Reviewed'), ('no_longer_needed', 'No longer needed'), ('case_closed', 'Case closed')], max_length=24)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='waiting_entries', to='cases.case')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
-                ('triaged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "list_kind",
+                    models.CharField(
+                        choices=[
+                            ("assessment", "Waiting for an assessment"),
+                            ("service", "Waiting for a service"),
+                            ("review", "Waiting for a review"),
+                            ("hospital_discharge", "Hospital discharge pathway"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("urgent", "Urgent"), ("normal", "Normal"), ("low", "Low")], max_length=10
+                    ),
+                ),
+                (
+                    "rag",
+                    models.CharField(
+                        choices=[("red", "Red"), ("amber", "Amber"), ("green", "Green")], max_length=8
+                    ),
+                ),
+                ("rag_reason", models.TextField()),
+                ("crisis", models.BooleanField(default=False, help_text="Respond within 24 to 48 hours")),
+                ("can_report_changes", models.BooleanField(default=True)),
+                ("area", models.CharField(blank=True, max_length=8)),
+                ("received_on", models.DateField()),
+                ("due_on", models.DateField()),
+                ("triaged_at", models.DateTimeField()),
+                ("exited_on", models.DateField(blank=True, null=True)),
+                (
+                    "exit_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("allocated", "Allocated to a worker"),
+                            ("service_started", "Service started"),
+                            ("reviewed", "Reviewed"),
+                            ("no_longer_needed", "No longer needed"),
+                            ("case_closed", "Case closed"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="waiting_entries",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "triaged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Reprioritisation',
+            name="Reprioritisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trigger', models.CharField(choices=[('concern', 'A concern was raised'), ('call', 'The person or their representative called'), ('list_review', 'A review of the waiting list'), ('other', 'Something else')], max_length=16)),
-                ('reason', models.TextField()),
-                ('old_priority', models.CharField(choices=[('urgent', 'Urgent'), ('normal', 'Normal'), ('low', 'Low')], max_length=10)),
-                ('new_priority', models.CharField(choices=[('urgent', 'Urgent'), ('normal', 'Normal'), ('low', 'Low')], max_length=10)),
-                ('old_rag', models.CharField(choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green')], max_length=8)),
-                ('new_rag', models.CharField(choices=[('red', 'Red'), ('amber', 'Amber'), ('green', 'Green')], max_length=8)),
-                ('old_due_on', models.DateField()),
-                ('new_due_on', models.DateField()),
-                ('changed_at', models.DateTimeField()),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reprioritisations', to='waiting_list.waitinglistentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("concern", "A concern was raised"),
+                            ("call", "The person or their representative called"),
+                            ("list_review", "A review of the waiting list"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("reason", models.TextField()),
+                (
+                    "old_priority",
+                    models.CharField(
+                        choices=[("urgent", "Urgent"), ("normal", "Normal"), ("low", "Low")], max_length=10
+                    ),
+                ),
+                (
+                    "new_priority",
+                    models.CharField(
+                        choices=[("urgent", "Urgent"), ("normal", "Normal"), ("low", "Low")], max_length=10
+                    ),
+                ),
+                (
+                    "old_rag",
+                    models.CharField(
+                        choices=[("red", "Red"), ("amber", "Amber"), ("green", "Green")], max_length=8
+                    ),
+                ),
+                (
+                    "new_rag",
+                    models.CharField(
+                        choices=[("red", "Red"), ("amber", "Amber"), ("green", "Green")], max_length=8
+                    ),
+                ),
+                ("old_due_on", models.DateField()),
+                ("new_due_on", models.DateField()),
+                ("changed_at", models.DateTimeField()),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reprioritisations",
+                        to="waiting_list.waitinglistentry",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'id'],
+                "ordering": ["changed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Timescale',
+            name="Timescale",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('list_kind', models.CharField(choices=[('assessment', 'Waiting for an assessment'), ('service', 'Waiting for a service'), ('review', 'Waiting for a review'), ('hospital_discharge', 'Hospital discharge pathway')], max_length=24)),
-                ('priority', models.CharField(choices=[('urgent', 'Urgent'), ('normal', 'Normal'), ('low', 'Low')], max_length=10)),
-                ('working_days', models.PositiveSmallIntegerField()),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timescales', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "list_kind",
+                    models.CharField(
+                        choices=[
+                            ("assessment", "Waiting for an assessment"),
+                            ("service", "Waiting for a service"),
+                            ("review", "Waiting for a review"),
+                            ("hospital_discharge", "Hospital discharge pathway"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("urgent", "Urgent"), ("normal", "Normal"), ("low", "Low")], max_length=10
+                    ),
+                ),
+                ("working_days", models.PositiveSmallIntegerField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="timescales",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('organisation', 'list_kind', 'priority'), name='timescale_unique'), models.CheckConstraint(condition=models.Q(('working_days__gte', 1), ('working_days__lte', 365)), name='timescale_days_range')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organisation", "list_kind", "priority"), name="timescale_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("working_days__gte", 1), ("working_days__lte", 365)),
+                        name="timescale_days_range",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='waitinglistentry',
-            index=models.Index(condition=models.Q(('exited_on__isnull', True)), fields=['organisation', 'due_on', 'id'], name='waiting_open_idx'),
+            model_name="waitinglistentry",
+            index=models.Index(
+                condition=models.Q(("exited_on__isnull", True)),
+                fields=["organisation", "due_on", "id"],
+                name="waiting_open_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='waitinglistentry',
-            index=models.Index(fields=['case', 'exited_on'], name='waiting_case_idx'),
+            model_name="waitinglistentry",
+            index=models.Index(fields=["case", "exited_on"], name="waiting_case_idx"),
         ),
         migrations.AddConstraint(
-            model_name='waitinglistentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('exited_on__isnull', True)), fields=('case', 'list_kind'), name='one_open_entry_per_list'),
+            model_name="waitinglistentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("exited_on__isnull", True)),
+                fields=("case", "list_kind"),
+                name="one_open_entry_per_list",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='waitinglistentry',
-            constraint=models.CheckConstraint(condition=models.Q(('rag__in', ['red', 'amber', 'green'])), name='waiting_rag'),
+            model_name="waitinglistentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rag__in", ["red", "amber", "green"])), name="waiting_rag"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='waitinglistentry',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('received_on'))), name='waiting_due_after_receipt'),
+            model_name="waitinglistentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due_on__gte", models.F("received_on"))), name="waiting_due_after_receipt"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='waitinglistentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('exit_reason', ''), ('exited_on__isnull', True)), models.Q(('exited_on__isnull', False), models.Q(('exit_reason', ''), _negated=True)), _connector='OR'), name='waiting_exit_reason'),
+            model_name="waitinglistentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("exit_reason", ""), ("exited_on__isnull", True)),
+                    models.Q(("exited_on__isnull", False), models.Q(("exit_reason", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="waiting_exit_reason",
+            ),
         ),
     ]

@@ -6,48 +6,138 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('tasks', '0001_initial'),
-        ('waiting_list', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("tasks", "0001_initial"),
+        ("waiting_list", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Escalation',
+            name="Escalation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField()),
-                ('breached_due_on', models.DateField(help_text='The due date that passed: a new due date is a new breach')),
-                ('raised_at', models.DateTimeField()),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='escalations', to='waiting_list.waitinglistentry')),
-                ('notified', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='tasks.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.PositiveSmallIntegerField()),
+                (
+                    "breached_due_on",
+                    models.DateField(help_text="The due date that passed: a new due date is a new breach"),
+                ),
+                ("raised_at", models.DateTimeField()),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="escalations",
+                        to="waiting_list.waitinglistentry",
+                    ),
+                ),
+                (
+                    "notified",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="tasks.task",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['raised_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('entry', 'level', 'breached_due_on'), name='escalation_once_per_breach'), models.CheckConstraint(condition=models.Q(('level__in', [1, 2])), name='escalation_level')],
+                "ordering": ["raised_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("entry", "level", "breached_due_on"), name="escalation_once_per_breach"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("level__in", [1, 2])), name="escalation_level"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WaitingListSettings',
+            name="WaitingListSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('second_level_working_days', models.PositiveSmallIntegerField(default=5)),
-                ('still_waiting_letter_days', models.PositiveSmallIntegerField(default=28)),
-                ('active_review_days', models.PositiveSmallIntegerField(default=14)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('escalation_contact', models.ForeignKey(blank=True, help_text='Alerted when a breach is still waiting after the second period', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='waiting_list_settings', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("second_level_working_days", models.PositiveSmallIntegerField(default=5)),
+                ("still_waiting_letter_days", models.PositiveSmallIntegerField(default=28)),
+                ("active_review_days", models.PositiveSmallIntegerField(default=14)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "escalation_contact",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Alerted when a breach is still waiting after the second period",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="waiting_list_settings",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'waiting list settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('second_level_working_days__gte', 1)), name='second_level_positive'), models.CheckConstraint(condition=models.Q(('still_waiting_letter_days__gte', 7)), name='letter_interval_week'), models.CheckConstraint(condition=models.Q(('active_review_days__gte', 1)), name='review_interval_positive')],
+                "verbose_name_plural": "waiting list settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("second_level_working_days__gte", 1)),
+                        name="second_level_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("still_waiting_letter_days__gte", 7)), name="letter_interval_week"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("active_review_days__gte", 1)), name="review_interval_positive"
+                    ),
+                ],
             },
         ),
     ]

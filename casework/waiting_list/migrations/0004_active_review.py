@@ -5,22 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0003_closing_outcomes'),
-        ('waiting_list', '0003_letters'),
+        ("accounts", "0001_initial"),
+        ("cases", "0003_closing_outcomes"),
+        ("waiting_list", "0003_letters"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='waitinglistentry',
-            name='next_review_on',
+            model_name="waitinglistentry",
+            name="next_review_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='waitinglistentry',
-            index=models.Index(condition=models.Q(('exited_on__isnull', True)), fields=['next_review_on'], name='waiting_review_idx'),
+            model_name="waitinglistentry",
+            index=models.Index(
+                condition=models.Q(("exited_on__isnull", True)),
+                fields=["next_review_on"],
+                name="waiting_review_idx",
+            ),
         ),
     ]

@@ -5,21 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('cases', '0003_closing_outcomes'),
-        ('waiting_list', '0004_active_review'),
+        ("accounts", "0001_initial"),
+        ("cases", "0003_closing_outcomes"),
+        ("waiting_list", "0004_active_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='waitinglistentry',
-            name='waiting_open_idx',
+            model_name="waitinglistentry",
+            name="waiting_open_idx",
         ),
         migrations.AddIndex(
-            model_name='waitinglistentry',
-            index=models.Index(condition=models.Q(('exited_on__isnull', True)), fields=['organisation', 'due_on', 'id'], include=('priority',), name='waiting_open_idx'),
+            model_name="waitinglistentry",
+            index=models.Index(
+                condition=models.Q(("exited_on__isnull", True)),
+                fields=["organisation", "due_on", "id"],
+                include=("priority",),
+                name="waiting_open_idx",
+            ),
         ),
     ]

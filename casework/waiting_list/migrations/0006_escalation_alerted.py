@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('waiting_list', '0005_counts_from_the_index'),
+        ("waiting_list", "0005_counts_from_the_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='escalation',
-            name='alerted',
-            field=models.CharField(blank=True, help_text='Who was told, as the case says it', max_length=500),
+            model_name="escalation",
+            name="alerted",
+            field=models.CharField(blank=True, help_text="Who was told, as the case says it", max_length=500),
         ),
     ]

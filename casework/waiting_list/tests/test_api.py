@@ -14,8 +14,13 @@ def wednesday():
 
 
 def _triage(client, case, **kwargs):
-    body = {"case_id": case.pk, "list_kind": "assessment", "priority": "normal", "rag": "amber",
-            "rag_reason": "Managing"} | kwargs
+    body = {
+        "case_id": case.pk,
+        "list_kind": "assessment",
+        "priority": "normal",
+        "rag": "amber",
+        "rag_reason": "Managing",
+    } | kwargs
     return client.post("/waiting-list", body)
 
 
@@ -27,12 +32,21 @@ def test_triage_read_and_reprioritise(world, api, unallocated, wednesday):
     assert (entry["due_on"], entry["overdue"]) == ("2026-12-04", False)
     listed = client.get("/waiting-list", {"priority": "urgent"}).json()
     assert [e["id"] for e in listed["items"]] == [entry["id"]]
-    moved = client.post(f"/waiting-list/{entry['id']}/reprioritise", {
-        "priority": "low", "rag": "green", "reason": "Family moved in", "trigger": "call",
-        "version": entry["version"]})
+    moved = client.post(
+        f"/waiting-list/{entry['id']}/reprioritise",
+        {
+            "priority": "low",
+            "rag": "green",
+            "reason": "Family moved in",
+            "trigger": "call",
+            "version": entry["version"],
+        },
+    )
     assert moved.status_code == 200 and moved.json()["due_on"] == "2027-03-01"
-    stale = client.post(f"/waiting-list/{entry['id']}/reprioritise", {
-        "priority": "normal", "rag": "amber", "reason": "x", "version": entry["version"]})
+    stale = client.post(
+        f"/waiting-list/{entry['id']}/reprioritise",
+        {"priority": "normal", "rag": "amber", "reason": "x", "version": entry["version"]},
+    )
     assert stale.status_code == 409
 
 
@@ -46,8 +60,13 @@ def test_other_organisations_get_404(world, api, unallocated, name):
     entry = _triage(api(world.duty_officer), unallocated).json()
     client = api(getattr(world, name))
     assert client.get(f"/waiting-list/{entry['id']}").status_code == 404
-    assert client.post(f"/waiting-list/{entry['id']}/reprioritise", {
-        "priority": "low", "rag": "green", "reason": "x", "version": 1}).status_code == 404
+    assert (
+        client.post(
+            f"/waiting-list/{entry['id']}/reprioritise",
+            {"priority": "low", "rag": "green", "reason": "x", "version": 1},
+        ).status_code
+        == 404
+    )
     assert _triage(client, unallocated, list_kind="service").status_code == 404
 
 
@@ -66,12 +85,20 @@ def test_an_entry_the_person_has_left_can_still_be_read_but_not_changed(world, a
 
     client = api(world.duty_officer)
     entry = _triage(client, unallocated).json()
-    services.waiting_list_exit(user=world.team_manager, entry=WaitingListEntry.objects.get(pk=entry["id"]),
-                               reason="no_longer_needed")
+    services.waiting_list_exit(
+        user=world.team_manager, entry=WaitingListEntry.objects.get(pk=entry["id"]), reason="no_longer_needed"
+    )
     read = client.get(f"/waiting-list/{entry['id']}")
     assert read.status_code == 200
     assert read.json()["exit_reason"] == "no_longer_needed" and read.json()["exited_on"]
-    assert AccessEvent.objects.filter(verb="waiting_list.entry_read_by_api", object_id=str(entry["id"])).exists()
-    assert client.post(f"/waiting-list/{entry['id']}/reprioritise", {
-        "priority": "low", "rag": "green", "reason": "x", "version": read.json()["version"]}).status_code == 404
+    assert AccessEvent.objects.filter(
+        verb="waiting_list.entry_read_by_api", object_id=str(entry["id"])
+    ).exists()
+    assert (
+        client.post(
+            f"/waiting-list/{entry['id']}/reprioritise",
+            {"priority": "low", "rag": "green", "reason": "x", "version": read.json()["version"]},
+        ).status_code
+        == 404
+    )
     assert api(world.district_worker).get(f"/waiting-list/{entry['id']}").status_code == 404

@@ -17,8 +17,14 @@ WEDNESDAY = datetime.datetime(2026, 12, 2, 10, tzinfo=datetime.UTC)
 @pytest.fixture
 def entry(world, unallocated):
     with clock.frozen_at(WEDNESDAY):
-        return services.waiting_list_add(user=world.duty_officer, case=unallocated, list_kind="assessment",
-                                         priority="urgent", rag="red", rag_reason="No heating")  # due Fri 4 Dec
+        return services.waiting_list_add(
+            user=world.duty_officer,
+            case=unallocated,
+            list_kind="assessment",
+            priority="urgent",
+            rag="red",
+            rag_reason="No heating",
+        )  # due Fri 4 Dec
 
 
 def _on(day):
@@ -47,8 +53,9 @@ def test_the_second_level_goes_to_the_escalation_contact_after_the_further_perio
 
     head = UserFactory(username="head_of_service")
     MembershipFactory(user=head, organisation=world.county, role="team_manager")
-    WaitingListSettings.objects.create(organisation=world.county, escalation_contact=head,
-                                       second_level_working_days=2)
+    WaitingListSettings.objects.create(
+        organisation=world.county, escalation_contact=head, second_level_working_days=2
+    )
     with _on(datetime.date(2026, 12, 7)):
         assert escalation_sweep() == {"level_1": 1, "level_2": 0}
     # 2 working days after Friday 4th is Tuesday 8th; still waiting on Wednesday 9th.
@@ -69,7 +76,10 @@ def test_with_no_escalation_contact_the_second_level_tells_the_organisation_admi
         assert escalation_sweep() == {"level_1": 0, "level_2": 1}
     second = Escalation.objects.get(level=2)
     assert second.notified == world.org_admin
-    assert second.alerted == f"the organisation admins, as no escalation contact is set ({world.org_admin.display_name})"
+    assert (
+        second.alerted
+        == f"the organisation admins, as no escalation contact is set ({world.org_admin.display_name})"
+    )
     assert Message.objects.filter(to_user=world.org_admin, body__contains="needs a decision").count() == 1
     first = Escalation.objects.get(level=1)
     assert first.alerted == f"the team managers ({world.team_manager.display_name})"
@@ -80,8 +90,15 @@ def test_with_no_escalation_contact_the_second_level_tells_the_organisation_admi
 def test_a_new_due_date_is_a_new_breach_and_leaving_the_list_stops_it(world, entry):
     with _on(datetime.date(2026, 12, 5)):
         escalation_sweep()
-    services.waiting_list_reprioritise(user=world.team_manager, entry=entry, version=entry.version,
-                                       priority="normal", rag="amber", reason="Heater delivered", trigger="call")
+    services.waiting_list_reprioritise(
+        user=world.team_manager,
+        entry=entry,
+        version=entry.version,
+        priority="normal",
+        rag="amber",
+        reason="Heater delivered",
+        trigger="call",
+    )
     entry.refresh_from_db()  # normal: 20 working days from 2 December
     with _on(entry.due_on + datetime.timedelta(days=1)):
         assert escalation_sweep()["level_1"] == 1
@@ -112,9 +129,17 @@ def _waiting(world, risk, people, *, team=None):
     from tests.factories import CaseFactory
 
     with clock.frozen_at(WEDNESDAY):
-        return [services.waiting_list_add(
-            user=world.duty_officer, case=CaseFactory(person=person, risk_category=risk["high"], allocated_team=team),
-            list_kind="assessment", priority="urgent", rag="red", rag_reason="No heating") for person in people]
+        return [
+            services.waiting_list_add(
+                user=world.duty_officer,
+                case=CaseFactory(person=person, risk_category=risk["high"], allocated_team=team),
+                list_kind="assessment",
+                priority="urgent",
+                rag="red",
+                rag_reason="No heating",
+            )
+            for person in people
+        ]
 
 
 def test_a_sweep_writes_a_table_at_a_time_so_its_queries_do_not_grow_with_the_breaches(world, risk):
@@ -125,8 +150,12 @@ def test_a_sweep_writes_a_table_at_a_time_so_its_queries_do_not_grow_with_the_br
     from tests.factories import PersonFactory
 
     def sweep_queries(count, day):
-        _waiting(world, risk, [PersonFactory(created_by_organisation=world.county) for _ in range(count)],
-                 team=world.team)
+        _waiting(
+            world,
+            risk,
+            [PersonFactory(created_by_organisation=world.county) for _ in range(count)],
+            team=world.team,
+        )
         with _on(day), CaptureQueriesContext(connection) as queries:
             assert escalation_sweep()["level_1"] == count
         return len(queries)
@@ -134,13 +163,17 @@ def test_a_sweep_writes_a_table_at_a_time_so_its_queries_do_not_grow_with_the_br
     few, many = sweep_queries(2, datetime.date(2026, 12, 5)), sweep_queries(20, datetime.date(2026, 12, 5))
     assert many == few
     assert Escalation.objects.count() == Task.objects.filter(kind="escalation").count() == 22
-    assert set(Task.objects.filter(kind="escalation").values_list("assigned_to_team", flat=True)) == {world.team.pk}
+    assert set(Task.objects.filter(kind="escalation").values_list("assigned_to_team", flat=True)) == {
+        world.team.pk
+    }
     assert Message.objects.filter(to_user=world.team_manager).count() == 22
     from casework.audit.models import AuditEvent
 
     assert AuditEvent.objects.filter(verb="waiting_list.escalated").count() == 22
     assert AuditEvent.objects.filter(verb="tasks.task_created", object_type="tasks.task").count() >= 22
-    assert all(report.problem is None for report in audit_verify_all())  # the events written together are chained as one at a time would be
+    assert all(
+        report.problem is None for report in audit_verify_all()
+    )  # the events written together are chained as one at a time would be
 
 
 def test_a_restricted_persons_breach_is_never_given_to_a_team_that_cannot_see_it(world, risk):
@@ -157,15 +190,19 @@ def test_when_another_sweep_escalated_one_first_the_rest_are_still_escalated_onc
     from casework.waiting_list import escalation as module
     from tests.factories import PersonFactory
 
-    entries = _waiting(world, risk, [PersonFactory(created_by_organisation=world.county) for _ in range(3)],
-                       team=world.team)
+    entries = _waiting(
+        world, risk, [PersonFactory(created_by_organisation=world.county) for _ in range(3)], team=world.team
+    )
     real = module._recipients
     raced = []
 
     def racing(entry, level, cache):
         if not raced:  # between our look-up and our insert, another sweep escalates the second entry
-            raced.append(Escalation.objects.create(entry=entries[1], level=1, breached_due_on=entries[1].due_on,
-                                                   raised_at=clock.now()))
+            raced.append(
+                Escalation.objects.create(
+                    entry=entries[1], level=1, breached_due_on=entries[1].due_on, raised_at=clock.now()
+                )
+            )
         return real(entry, level, cache)
 
     monkeypatch.setattr(module, "_recipients", racing)

@@ -16,10 +16,18 @@ WEDNESDAY = datetime.datetime(2026, 12, 2, 10, tzinfo=datetime.UTC)
 @pytest.fixture
 def entries(world, risk):
     with clock.frozen_at(WEDNESDAY):
+
         def add(**kwargs):
-            values = {"list_kind": "assessment", "priority": "normal", "rag": "amber", "rag_reason": "r"} | kwargs
-            return services.waiting_list_add(user=world.duty_officer, case=CaseFactory(person=world.person),
-                                             **values)
+            values = {
+                "list_kind": "assessment",
+                "priority": "normal",
+                "rag": "amber",
+                "rag_reason": "r",
+            } | kwargs
+            return services.waiting_list_add(
+                user=world.duty_officer, case=CaseFactory(person=world.person), **values
+            )
+
         return {"red": add(rag="red"), "silent": add(can_report_changes=False), "amber": add()}
 
 
@@ -39,10 +47,24 @@ def test_only_red_and_those_who_cannot_report_changes_are_reviewed(world, entrie
 def test_reprioritising_to_red_starts_reviews_and_away_from_red_stops_them(world, entries):
     amber = entries["amber"]
     with clock.frozen_at(WEDNESDAY + datetime.timedelta(days=1)):
-        services.waiting_list_reprioritise(user=world.team_manager, entry=amber, version=amber.version,
-                                           priority="urgent", rag="red", reason="Fall", trigger="call")
+        services.waiting_list_reprioritise(
+            user=world.team_manager,
+            entry=amber,
+            version=amber.version,
+            priority="urgent",
+            rag="red",
+            reason="Fall",
+            trigger="call",
+        )
     assert amber.next_review_on == datetime.date(2026, 12, 17)
     red = entries["red"]
-    services.waiting_list_reprioritise(user=world.team_manager, entry=red, version=red.version, priority="normal",
-                                       rag="green", reason="Family staying", trigger="call")
+    services.waiting_list_reprioritise(
+        user=world.team_manager,
+        entry=red,
+        version=red.version,
+        priority="normal",
+        rag="green",
+        reason="Family staying",
+        trigger="call",
+    )
     assert red.next_review_on is None

@@ -15,10 +15,18 @@ WEDNESDAY = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=datetime.UTC)
 
 
 def _add(world, case, **kwargs):
-    values = {"list_kind": "assessment", "priority": "normal", "rag": "amber", "rag_reason": "Managing for now"}
+    values = {
+        "list_kind": "assessment",
+        "priority": "normal",
+        "rag": "amber",
+        "rag_reason": "Managing for now",
+    }
     values.update(kwargs)
-    return services.waiting_list_add(user=kwargs.pop("user", world.duty_officer), case=case,
-                                     **{k: v for k, v in values.items() if k != "user"})
+    return services.waiting_list_add(
+        user=kwargs.pop("user", world.duty_officer),
+        case=case,
+        **{k: v for k, v in values.items() if k != "user"},
+    )
 
 
 @pytest.fixture
@@ -37,15 +45,30 @@ def test_triage_on_receipt_sets_the_due_date_in_working_days(world, unallocated,
 
 
 def test_the_organisations_timescales_are_used(world, unallocated, wednesday):
-    services.timescale_set(user=world.org_admin, organisation_id=world.county.pk, list_kind="assessment",
-                           priority="normal", working_days=5)
+    services.timescale_set(
+        user=world.org_admin,
+        organisation_id=world.county.pk,
+        list_kind="assessment",
+        priority="normal",
+        working_days=5,
+    )
     assert _add(world, unallocated).due_on == datetime.date(2026, 12, 9)
     with pytest.raises(PermissionRefused):
-        services.timescale_set(user=world.team_manager, organisation_id=world.county.pk, list_kind="assessment",
-                               priority="normal", working_days=5)
+        services.timescale_set(
+            user=world.team_manager,
+            organisation_id=world.county.pk,
+            list_kind="assessment",
+            priority="normal",
+            working_days=5,
+        )
     with pytest.raises(ValidationFailed):
-        services.timescale_set(user=world.org_admin, organisation_id=world.county.pk, list_kind="assessment",
-                               priority="normal", working_days=0)
+        services.timescale_set(
+            user=world.org_admin,
+            organisation_id=world.county.pk,
+            list_kind="assessment",
+            priority="normal",
+            working_days=0,
+        )
 
 
 def test_a_crisis_is_due_within_two_days_whatever_the_list(world, unallocated):
@@ -58,33 +81,69 @@ def test_a_crisis_is_due_within_two_days_whatever_the_list(world, unallocated):
 def test_reprioritising_records_old_and_new_and_recomputes_the_due_date(world, unallocated, wednesday):
     entry = _add(world, unallocated, priority="low", rag="green", rag_reason="Stable")
     assert entry.due_on == datetime.date(2027, 3, 1)  # 60 working days, over Christmas and New Year
-    services.waiting_list_reprioritise(user=world.team_manager, entry=entry, version=entry.version,
-                                       priority="urgent", rag="red", reason="Fell at home last night",
-                                       trigger="call")
+    services.waiting_list_reprioritise(
+        user=world.team_manager,
+        entry=entry,
+        version=entry.version,
+        priority="urgent",
+        rag="red",
+        reason="Fell at home last night",
+        trigger="call",
+    )
     entry.refresh_from_db()
     assert (entry.priority, entry.rag, entry.due_on) == ("urgent", "red", datetime.date(2026, 12, 4))
     change = selectors.reprioritisations_for(entry=entry).get()
     assert (change.old_priority, change.new_priority, change.old_due_on, change.trigger) == (
-        "low", "urgent", datetime.date(2027, 3, 1), "call")
+        "low",
+        "urgent",
+        datetime.date(2027, 3, 1),
+        "call",
+    )
     assert Case.objects.get(pk=unallocated.pk).priority == "urgent"
 
 
 def test_a_stale_or_empty_reprioritisation_is_refused(world, unallocated, wednesday):
     entry = _add(world, unallocated)
     version = entry.version
-    services.waiting_list_reprioritise(user=world.team_manager, entry=entry, version=version, priority="urgent",
-                                       rag="red", reason="Concern from GP", trigger="concern")
+    services.waiting_list_reprioritise(
+        user=world.team_manager,
+        entry=entry,
+        version=version,
+        priority="urgent",
+        rag="red",
+        reason="Concern from GP",
+        trigger="concern",
+    )
     with pytest.raises(ConflictError):
-        services.waiting_list_reprioritise(user=world.duty_officer, entry=WaitingListEntry.objects.get(),
-                                           version=version, priority="low", rag="green", reason="x")
+        services.waiting_list_reprioritise(
+            user=world.duty_officer,
+            entry=WaitingListEntry.objects.get(),
+            version=version,
+            priority="low",
+            rag="green",
+            reason="x",
+        )
     with pytest.raises(ValidationFailed, match="Change the priority"):
-        services.waiting_list_reprioritise(user=world.duty_officer, entry=entry, version=entry.version,
-                                           priority="urgent", rag="red", reason="Same")
+        services.waiting_list_reprioritise(
+            user=world.duty_officer,
+            entry=entry,
+            version=entry.version,
+            priority="urgent",
+            rag="red",
+            reason="Same",
+        )
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"priority": "high"}, "priority"), ({"rag": "blue"}, "rag"), ({"rag_reason": " "}, "rag_reason"),
-    ({"list_kind": "queue"}, "list_kind"), ({"received_on": datetime.date(2099, 1, 1)}, "received_on")])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"priority": "high"}, "priority"),
+        ({"rag": "blue"}, "rag"),
+        ({"rag_reason": " "}, "rag_reason"),
+        ({"list_kind": "queue"}, "list_kind"),
+        ({"received_on": datetime.date(2099, 1, 1)}, "received_on"),
+    ],
+)
 def test_bad_triage_is_refused_and_nothing_saved(world, unallocated, kwargs, field):
     with pytest.raises(ValidationFailed) as refused:
         _add(world, unallocated, **kwargs)
@@ -108,12 +167,15 @@ def test_the_list_is_scoped_filtered_counted_and_ordered_by_due_date(world, risk
     low = _add(world, CaseFactory(person=world.person), priority="low", rag="green", rag_reason="g")
     normal = _add(world, CaseFactory(person=world.person), rag_reason="a")
     assert list(selectors.waiting_list_for_user(user=world.team_manager)) == [urgent, normal, low]
-    only_red = selectors.waiting_list_for_user(user=world.team_manager, filters=selectors.WaitingFilters(rag="red"))
+    only_red = selectors.waiting_list_for_user(
+        user=world.team_manager, filters=selectors.WaitingFilters(rag="red")
+    )
     assert list(only_red) == [urgent]
     with clock.frozen_at(WEDNESDAY + datetime.timedelta(days=3)):  # Saturday: urgent is overdue
         counts = selectors.waiting_counts(selectors.waiting_list_for_user(user=world.team_manager))
-        overdue = selectors.waiting_list_for_user(user=world.team_manager,
-                                                  filters=selectors.WaitingFilters(due="overdue"))
+        overdue = selectors.waiting_list_for_user(
+            user=world.team_manager, filters=selectors.WaitingFilters(due="overdue")
+        )
         assert list(overdue) == [urgent]
     assert counts == {"total": 3, "urgent": 1, "normal": 1, "low": 1, "overdue": 1, "due_soon": 0}
     for name in ("district_worker", "delivery_worker", "outsider", "initiative_admin", "no_roles"):

@@ -5,7 +5,9 @@ from casework.accounts.tokens import api_token_revoke
 
 
 class Command(BaseCommand):
-    help = "Revoke API tokens: one by its prefix (the 8 characters after 'cw_'), or all of a user's with --user."
+    help = (
+        "Revoke API tokens: one by its prefix (the 8 characters after 'cw_'), or all of a user's with --user."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("prefix", nargs="?")

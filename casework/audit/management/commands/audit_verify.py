@@ -22,4 +22,6 @@ class Command(BaseCommand):
                 failed = True
                 self.stdout.write(f"TAMPERED {report.problem}")
         if failed:
-            raise CommandError("The audit trail has been tampered with; see above for the first event that fails.")
+            raise CommandError(
+                "The audit trail has been tampered with; see above for the first event that fails."
+            )

@@ -6,12 +6,18 @@ from casework.audit.services import chain_pending_access_events
 
 
 class Command(BaseCommand):
-    help = ("Add the access events recorded since the last run to the access hash chain, in the order "
-            "recorded. Run it every minute (cron or a timer), or keep it running with --every SECONDS.")
+    help = (
+        "Add the access events recorded since the last run to the access hash chain, in the order "
+        "recorded. Run it every minute (cron or a timer), or keep it running with --every SECONDS."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--every", type=float, default=0,
-                            help="Keep running, chaining every this many seconds (0: once, then exit)")
+        parser.add_argument(
+            "--every",
+            type=float,
+            default=0,
+            help="Keep running, chaining every this many seconds (0: once, then exit)",
+        )
 
     def handle(self, *args, every: float = 0, **options):
         while True:

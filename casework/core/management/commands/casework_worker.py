@@ -15,16 +15,24 @@ from casework.core import jobs
 
 
 class Command(BaseCommand):
-    help = ("Run queued background jobs (letters, escalation sweeps, re-contact dates, reminders) and enqueue "
-            "scheduled ones when they are due. Stop with Ctrl+C or SIGTERM: the job in hand finishes first.")
+    help = (
+        "Run queued background jobs (letters, escalation sweeps, re-contact dates, reminders) and enqueue "
+        "scheduled ones when they are due. Stop with Ctrl+C or SIGTERM: the job in hand finishes first."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=1.0, help="Seconds to wait when there is no work")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds to wait when there is no work"
+        )
         parser.add_argument("--batch", action="store_true", help="Run what is ready (and due) now, then exit")
         parser.add_argument("--no-schedule", action="store_true", help="Do not enqueue scheduled jobs")
-        parser.add_argument("--stale-after", type=float, default=None,
-                            help="Seconds after which a job still marked running is run again (its worker died); "
-                                 "default CASEWORK_JOB_STALE_SECONDS")
+        parser.add_argument(
+            "--stale-after",
+            type=float,
+            default=None,
+            help="Seconds after which a job still marked running is run again (its worker died); "
+            "default CASEWORK_JOB_STALE_SECONDS",
+        )
 
     def handle(self, *args, interval=1.0, batch=False, no_schedule=False, stale_after=None, **options):
         self.stopping = False

@@ -23,15 +23,20 @@ class Command(BaseCommand):
         if username not in DEMO_USERNAMES:
             raise CommandError(f"{username} is not a demo login ({', '.join(DEMO_USERNAMES)})")
         # Only the demo key made from the username: never a code of an app someone set up themselves.
-        device = TOTPDevice.objects.filter(user__username=username, confirmed=True,
-                                           key=demo_mfa_key(username)).first()
+        device = TOTPDevice.objects.filter(
+            user__username=username, confirmed=True, key=demo_mfa_key(username)
+        ).first()
         if device is None:
-            raise CommandError(f"{username} has no demo authenticator: it signs in with the password alone, "
-                               f"or set up its own app.")
+            raise CommandError(
+                f"{username} has no demo authenticator: it signs in with the password alone, "
+                f"or set up its own app."
+            )
         now = time.time()
         left = int(device.step - (now - device.t0) % device.step)
         # The code alone on stdout, for scripts; the rest on stderr.
         self.stdout.write(totp_code(device, at=now))
-        self.stderr.write(f"A new code comes every {device.step} seconds (this one changes in {left}); "
-                          f"each works once. To use an app instead, add this key to it: "
-                          f"{Enrolment(device).secret}")
+        self.stderr.write(
+            f"A new code comes every {device.step} seconds (this one changes in {left}); "
+            f"each works once. To use an app instead, add this key to it: "
+            f"{Enrolment(device).secret}"
+        )

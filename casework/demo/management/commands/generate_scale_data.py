@@ -6,8 +6,10 @@ from casework.demo.scale import generate_scale_data
 
 
 class Command(BaseCommand):
-    help = ("Fill the database with made-up data at council scale for benchmarks "
-            "(COPY on PostgreSQL). Never runs in production mode.")
+    help = (
+        "Fill the database with made-up data at council scale for benchmarks "
+        "(COPY on PostgreSQL). Never runs in production mode."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--people", type=int, default=10000)
@@ -20,10 +22,13 @@ class Command(BaseCommand):
             raise CommandError("Numbers must not be negative, and cases need people")
         started = time.monotonic()
         try:
-            counts = generate_scale_data(people=people, cases=cases, contacts=contacts, seed=seed,
-                                         stream=self.stderr._out)
+            counts = generate_scale_data(
+                people=people, cases=cases, contacts=contacts, seed=seed, stream=self.stderr._out
+            )
         except PermissionError as error:
             raise CommandError(str(error)) from None
         seconds = time.monotonic() - started
-        self.stdout.write(f"Generated {counts['people']:,} people, {counts['cases']:,} cases and "
-                          f"{counts['contacts']:,} contacts in {seconds:.1f} s")
+        self.stdout.write(
+            f"Generated {counts['people']:,} people, {counts['cases']:,} cases and "
+            f"{counts['contacts']:,} contacts in {seconds:.1f} s"
+        )

@@ -18,5 +18,6 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("The scale data generator never runs in production mode (DEBUG is off).")
         counts = generate_scale_waiting_lists(seed=seed, stream=sys.stderr)
-        self.stdout.write(f"{counts['waiting_entries']:,} waiting list entries, {counts['escalations']:,} "
-                          "escalations")
+        self.stdout.write(
+            f"{counts['waiting_entries']:,} waiting list entries, {counts['escalations']:,} escalations"
+        )
