@@ -326,12 +326,7 @@ def _case(request, case_id: Id) -> Case:
 
 def _case_for_action(request, case_id: Id) -> Case:
     """The case for an action: 404 unless the user may see it at least on the index."""
-    case = Case.objects.select_related("person", "household", "risk_category").filter(pk=case_id).first()
-    if case is None:
-        raise Http404
-    if not can_view_case(request.user, case):
-        selectors.case_index_get_for_user(user=request.user, case_id=case_id)  # 404 if not on their index
-    return case
+    return selectors.case_get_for_action(user=request.user, case_id=case_id)
 
 
 def _row(request, case: Case, response: HttpResponse) -> dict:

@@ -131,6 +131,25 @@ def case_index_get_for_user(*, user, case_id: int) -> Case:
     return case
 
 
+def case_get_for_action(*, user, case_id: int) -> Case:
+    """The case an action is asked on, read scoped: one the user may open, else one on their case index (to
+    allocate or accept it); Http404 otherwise, as for no such case. The action records itself, and the answer's
+    read is recorded by case_get_for_user or case_index_get_for_user."""
+    case = (
+        _with_people(case_list_visible(user=user)).select_related("risk_category").filter(pk=case_id).first()
+    )
+    if case is None:
+        case = (
+            case_list_index(user=user)
+            .select_related("person", "household", "risk_category")
+            .filter(pk=case_id)
+            .first()
+        )
+    if case is None:
+        raise Http404("No case found")
+    return case
+
+
 def risk_categories_for(*, initiative_id: int) -> QuerySet[RiskCategory]:
     return RiskCategory.objects.filter(initiative_id=initiative_id, is_active=True).order_by("rank", "label")
 

@@ -356,12 +356,10 @@ class DutyCallOut(Schema):
 
 
 def _duty_person(request, person_id: int):
-    from casework.people.models import Person
-    from casework.people.selectors import person_index_card_get
+    from casework.people.selectors import person_index_card_get_with_subject
 
     _require_duty(request)
-    card = person_index_card_get(user=request.user, person_id=person_id)
-    return Person.objects.get(pk=card.person_id)
+    return person_index_card_get_with_subject(user=request.user, person_id=person_id)[1]
 
 
 def _user_or_team(request, user_id: int | None, team_id: int | None, user_field: str, team_field: str):

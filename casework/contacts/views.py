@@ -93,8 +93,11 @@ def duty_desk(request):
     from casework.contacts.forms import NamedRequestForm
     from casework.contacts.selectors import duty_addressees
     from casework.people.forms import PersonSearchForm
-    from casework.people.models import Person
-    from casework.people.selectors import person_index_card_get, person_index_search
+    from casework.people.selectors import (
+        person_index_card_get_with_subject,
+        person_index_search,
+        person_index_subjects,
+    )
 
     _require_duty(request)
     form = PersonSearchForm(request.GET or None)
@@ -106,7 +109,7 @@ def duty_desk(request):
         except DomainError as error:
             apply_service_error(form, error)
         else:
-            people = Person.objects.in_bulk([c.person_id for c in cards])
+            people = person_index_subjects(cards=cards)
             results = [
                 (
                     card,
@@ -127,11 +130,11 @@ def duty_desk(request):
             query["named"] = f"user:{query['named_worker']}"  # the link form of the question
         named_form = NamedRequestForm(query, addressees=addressees, auto_id=f"named-{named_person}-%s")
         if named_form.is_valid():
-            card = person_index_card_get(user=request.user, person_id=named_form.cleaned_data["named_person"])
-            worker, team = named_form.cleaned_data["named"]
-            named = named_request_check(
-                person=Person.objects.get(pk=card.person_id), worker=worker, team=team
+            _card, person = person_index_card_get_with_subject(
+                user=request.user, person_id=named_form.cleaned_data["named_person"]
             )
+            worker, team = named_form.cleaned_data["named"]
+            named = named_request_check(person=person, worker=worker, team=team)
         # The question, and its answer or error, stay with the person it is about.
         results = [(c, r, named_form if str(c.person_id) == named_person else f) for c, r, f in results or []]
     return render(
@@ -154,12 +157,10 @@ def duty_call(request, person_id: int):
     from casework.contacts.duty import duty_call_record, duty_route
     from casework.contacts.forms import DutyCallForm
     from casework.contacts.selectors import duty_addressees
-    from casework.people.models import Person
-    from casework.people.selectors import person_index_card_get
+    from casework.people.selectors import person_index_card_get_with_subject
 
     _require_duty(request)
-    card = person_index_card_get(user=request.user, person_id=person_id)
-    person = Person.objects.get(pk=card.person_id)
+    card, person = person_index_card_get_with_subject(user=request.user, person_id=person_id)
     routes = duty_route(person=person)
     form = DutyCallForm(request.POST or None, addressees=duty_addressees(user=request.user))
     if request.method == "POST" and form.is_valid():

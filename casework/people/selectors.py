@@ -267,6 +267,13 @@ def person_index_card_get(*, user, person_id: int) -> IndexCard:
 
     Audited. Raises Http404 otherwise, and PermissionRefused when the user may not search the index at all.
     """
+    return person_index_card_get_with_subject(user=user, person_id=person_id)[0]
+
+
+def person_index_card_get_with_subject(*, user, person_id: int) -> tuple[IndexCard, Person]:
+    """The index card, and the person it is about for the services that route a contact (the duty desk,
+    break-glass): read once, by the same rule and the same audited read as the card. The person is for routing
+    and permission checks; what is shown of them is the card."""
     _require_index(user)
     found = IndexSearchResult.objects.filter(
         user_id=user.pk, person_id=OuterRef("pk"), expires_at__gt=clock.now()
@@ -279,7 +286,27 @@ def person_index_card_get(*, user, person_id: int) -> IndexCard:
     if person is None:
         raise Http404("No person found")
     access_record(user=user, verb="people.index_card_viewed", obj=person, person_id=person.pk)
-    return _cards(user, [person])[0]
+    return _cards(user, [person])[0], person
+
+
+def person_index_subjects(*, cards: list[IndexCard]) -> dict[int, Person]:
+    """The people behind a search's cards (person_index_search scoped and recorded the search), by id, for
+    routing each result; one query."""
+    return Person.objects.in_bulk([card.person_id for card in cards])
+
+
+def person_get_for_restriction(*, user, person_id: int) -> Person:
+    """The person whose restriction and named users the user keeps (people.manage_restriction_person), else
+    Http404 as for no such person. Writes an AccessEvent "people.restriction_opened"."""
+    person = (
+        Person.objects.filter(pk=person_id, initiative_id__in=actor_for(user).initiative_ids)
+        .select_related("created_by_organisation")
+        .first()
+    )
+    if person is None or not policies.can_manage_restriction(user, person):
+        raise Http404("No person found")
+    access_record(user=user, verb="people.restriction_opened", obj=person, person_id=person.pk)
+    return person
 
 
 @dataclass(frozen=True)

@@ -130,10 +130,9 @@ def person_edit(request, person_id: int):
 
 def person_break_glass(request, person_id: int):
     try:
-        card = selectors.person_index_card_get(user=request.user, person_id=person_id)
+        card, person = selectors.person_index_card_get_with_subject(user=request.user, person_id=person_id)
     except PermissionRefused as error:
         _refuse(error)
-    person = Person.objects.get(pk=card.person_id)
     if not has_perm(request.user, "people.break_glass_person", person):
         if card.can_open:
             return redirect(person)
@@ -159,9 +158,7 @@ def person_break_glass(request, person_id: int):
 
 
 def person_restriction(request, person_id: int):
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None or not has_perm(request.user, "people.manage_restriction_person", person):
-        raise Http404("No person found")
+    person = selectors.person_get_for_restriction(user=request.user, person_id=person_id)
     form = RestrictionForm(
         request.POST if request.POST.get("action") == "restriction" else None,
         initial={"restricted": "yes" if person.is_restricted else "no"},

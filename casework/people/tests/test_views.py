@@ -279,6 +279,17 @@ def test_restriction_page(login, world):
     assert login(world.practitioner2).get(url).status_code == 404
 
 
+def test_opening_the_restriction_page_is_recorded_and_refused_ones_are_not(login, world):
+    from casework.audit.models import AccessEvent
+
+    url = reverse("people:person_restriction", args=[world.person.pk])
+    assert login(world.district_worker).get(url).status_code == 404
+    assert not AccessEvent.objects.filter(verb="people.restriction_opened").exists()
+    assert login(world.team_manager).get(url).status_code == 200
+    event = AccessEvent.objects.get(verb="people.restriction_opened")
+    assert (event.actor_id, event.person_id) == (world.team_manager.pk, world.person.pk)
+
+
 def test_index_card_shows_who_is_responsible_for_open_cases(login, world):
     from casework.allocation.services import case_accept
     from tests.factories import CaseFactory
