@@ -114,7 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "casework.core.context_processors.casework",
+                "casework.accounts.context_processors.casework",
             ],
             "builtins": ["casework.core.templatetags.govuk"],
         },

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from django.db.models import F, QuerySet
 
-from casework.accounts.choices import CASEWORK_ROLES, EDITING_ROLES, Role
+from casework.accounts.choices import CASE_HOLDING_KINDS, CASEWORK_ROLES, EDITING_ROLES, Role
 from casework.accounts.models import Membership, Organisation, Team, User
 from casework.core.compiled_queries import CompiledRows
 
@@ -56,6 +56,16 @@ class Actor:
     def casework_organisation_ids(self) -> frozenset[int]:
         """Organisations in which the user does casework (and so may see people's records)."""
         return self.organisations_with_role(*CASEWORK_ROLES)
+
+    @property
+    def case_holding_organisation_ids(self) -> frozenset[int]:
+        """Organisations in which the user does casework and that hold cases: the initiative's lead and its
+        responsible organisations. A delivery organisation works referrals, not cases."""
+        return frozenset(
+            org
+            for org in self.casework_organisation_ids
+            if self.organisation_kinds.get(org, frozenset()) & CASE_HOLDING_KINDS
+        )
 
     @property
     def editing_organisation_ids(self) -> frozenset[int]:

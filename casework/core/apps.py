@@ -17,3 +17,5 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("policies")
+        # And its navigation.py what it adds to the navigation and the home page (core/navigation.py).
+        autodiscover_modules("navigation")

@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from casework.accounts.selectors import actor_for
+from casework.core.navigation import home_panels
 
 
 @require_GET
@@ -29,14 +29,8 @@ def healthz(request):
 
 
 def home(request):
-    from casework.contacts.selectors import unread_message_count
-
-    actor = actor_for(request.user)
-    return render(
-        request,
-        "core/home.html",
-        {"roles": sorted(actor.roles), "unread_messages": unread_message_count(user=request.user)},
-    )
+    """A worker's day: what each app registered for the home page that the user has (core/navigation.py)."""
+    return render(request, "core/home.html", {"panels": home_panels(request)})
 
 
 def bad_request(request, exception=None):

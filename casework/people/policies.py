@@ -69,19 +69,11 @@ def reading_organisation_ids(user) -> frozenset[int]:
     return actor.casework_organisation_ids | actor.auditing_organisation_ids
 
 
-# Break-glass is for those who may come to hold a person's case: casework in a lead or responsible organisation.
-# A delivery organisation sees only what a referral's consent covers, always.
-BREAK_GLASS_KINDS = frozenset({"lead", "responsible"})
-
-
 def break_glass_organisation_ids(user) -> frozenset[int]:
-    """The organisations in which the user may use (and so holds any) break-glass access."""
-    actor = actor_for(user)
-    return frozenset(
-        org
-        for org in actor.casework_organisation_ids
-        if actor.organisation_kinds.get(org, frozenset()) & BREAK_GLASS_KINDS
-    )
+    """The organisations in which the user may use (and so holds any) break-glass access: those who may come to
+    hold a person's case, casework in a lead or responsible organisation. A delivery organisation sees only what
+    a referral's consent covers, always."""
+    return actor_for(user).case_holding_organisation_ids
 
 
 def _is_named_on(person: Person, user) -> bool:

@@ -1,0 +1,37 @@
+"""Referrals in the navigation, and the new ones on a delivery worker's home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from casework.core.navigation import home_register, nav_register
+from casework.core.permissions import has_perm
+
+
+def referrals_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """How many referrals sent to the user's organisations wait to be accepted or declined, and how many are
+    being worked."""
+    from django.db.models import Count, Q
+
+    from casework.referrals.choices import ReferralStatus
+    from casework.referrals.selectors import referral_worklist
+
+    if not has_perm(request.user, "referrals.view_worklist"):
+        return None
+    counts = (
+        referral_worklist(user=request.user)
+        .order_by()
+        .aggregate(
+            new=Count("id", filter=Q(status=ReferralStatus.SENT)),
+            open=Count("id"),
+        )
+    )
+    return {"counts": counts}
+
+
+nav_register(
+    "Referrals", "referrals:worklist", order=90, shown=lambda user: has_perm(user, "referrals.view_worklist")
+)
+home_register("referrals", order=25, template="referrals/home/_referrals.html", context=referrals_panel)

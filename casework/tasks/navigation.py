@@ -1,0 +1,36 @@
+"""Tasks in the navigation, and the user's tasks due on the home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from casework.core import clock
+from casework.core.navigation import home_register, nav_register
+from casework.core.permissions import has_perm
+
+HOME_TASKS = 5
+
+
+def tasks_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """The user's open tasks, the earliest due first, with how many are overdue and due today."""
+    from django.db.models import Count, Q
+
+    from casework.tasks.selectors import my_tasks
+
+    user = request.user
+    if not has_perm(user, "tasks.view_my_tasks"):
+        return None
+    mine = my_tasks(user=user)
+    today = clock.today()
+    counts = mine.order_by().aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=Q(due_date__lt=today)),
+        due_today=Count("id", filter=Q(due_date=today)),
+    )
+    return {"tasks": list(mine[:HOME_TASKS]), "counts": counts, "today": today}
+
+
+nav_register("Tasks", "tasks:my_tasks", order=70, shown=lambda user: has_perm(user, "tasks.view_my_tasks"))
+home_register("tasks", order=30, template="tasks/home/_tasks.html", context=tasks_panel)

@@ -1,0 +1,39 @@
+"""The waiting list in the navigation, and its breaches on a team manager's home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from casework.accounts.choices import Role
+from casework.cases.navigation import holds_cases_as
+from casework.core.navigation import home_register, nav_register
+from casework.core.permissions import has_perm
+
+
+def breaches_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """For team managers: how many on their lists are past their due date, and how many are due soon."""
+    from casework.waiting_list.selectors import waiting_counts, waiting_list_visible
+
+    if not holds_cases_as(request.user, Role.TEAM_MANAGER):
+        return None
+    counts = waiting_counts(waiting_list_visible(user=request.user))
+    return {"counts": counts}
+
+
+nav_register(
+    "Waiting list",
+    "waiting_list:waiting_list",
+    order=50,
+    shown=lambda user: holds_cases_as(user, Role.TEAM_MANAGER, Role.DUTY_OFFICER, Role.PRACTITIONER),
+)
+nav_register(
+    "Timescales",
+    "waiting_list:timescales",
+    order=160,
+    shown=lambda user: has_perm(user, "waiting_list.manage_timescales"),
+)
+home_register(
+    "waiting_breaches", order=40, template="waiting_list/home/_breaches.html", context=breaches_panel
+)
