@@ -209,6 +209,10 @@ class StageProgress(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        state = "reset" if self.reset_at else "completed" if self.completed_at else "started"
+        return f"{self.get_stage_display()} of case {self.case_id}, {state}"
+
 
 class CaseNote(TimeStampedModel):
     """A worker's note on a case, often about the stage being amended."""

@@ -12,7 +12,7 @@ from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.contacts.choices import WRITTEN_METHODS, ContactMethod, ContactOutcome, ContactRole, Direction
 from casework.contacts.errors import ContactInvalid
-from casework.contacts.models import ContactEvent
+from casework.contacts.models import ContactEvent, Message, WorkerAbsence
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
@@ -308,7 +308,6 @@ def absence_record(
     """Record a worker's absence: their own, or a team member's by their team manager."""
     from casework.accounts.choices import Role
     from casework.contacts.choices import AbsenceKind
-    from casework.contacts.models import WorkerAbsence
     from casework.core.errors import PermissionRefused
 
     actor = actor_for(user)
@@ -355,7 +354,6 @@ def message_send(
 ) -> Message:
     """Leave a worker a message about a contact: what happened, what was done, what the person was told."""
     from casework.cases.policies import can_view_case
-    from casework.contacts.models import Message
 
     if case is not None:
         require_perm(
@@ -391,7 +389,6 @@ def message_send(
 
 
 def message_mark_read(*, user, message) -> None:
-    from casework.contacts.models import Message
     from casework.core.errors import PermissionRefused
 
     if message.to_user_id != user.pk:
@@ -411,7 +408,6 @@ def message_mark_read(*, user, message) -> None:
 
 def message_alert(*, to_user, body: str, case: Case | None = None) -> Message:
     """A message from Casework itself (an escalation, a reminder): no sender, no permission to check."""
-    from casework.contacts.models import Message
 
     with transaction.atomic():
         message = Message.objects.create(

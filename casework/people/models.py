@@ -58,7 +58,9 @@ class Person(TimeStampedModel, VersionedModel, Address):
     family_name_key = models.CharField(max_length=20, blank=True, editable=False)
     date_of_birth = models.DateField(null=True, blank=True)
     date_of_death = models.DateField(null=True, blank=True)
-    nhs_number = models.CharField(
+    # NULL means "not known": the unique constraint below holds only for known numbers, so many people
+    # may have none, where "" would collide.
+    nhs_number = models.CharField(  # noqa: DJ001 (NULL is "unknown", exempt from the unique constraint)
         "NHS number", max_length=10, null=True, blank=True, validators=[validate_nhs_number]
     )
     local_identifier = models.CharField(max_length=64, blank=True)
@@ -163,6 +165,9 @@ class PersonRestrictedAccess(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "user"], name="restricted_access_unique")]
 
+    def __str__(self) -> str:
+        return f"User {self.user_id} named on restricted person {self.person_id}"
+
 
 class Household(TimeStampedModel, VersionedModel, Address):
     initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="households")
@@ -261,6 +266,10 @@ class BreakGlassGrant(models.Model):
             models.Index(fields=["organisation", "reviewed_at"], name="break_glass_review_idx"),
         ]
 
+    def __str__(self) -> str:
+        until = f" until {self.expires_at:%Y-%m-%d %H:%M}" if self.expires_at else ""
+        return f"Break-glass access by user {self.user_id} to person {self.person_id}{until}"
+
 
 class IndexSearchResult(models.Model):
     """A person shown to a user in an index search, whose card that user may open until expires_at.
@@ -274,3 +283,6 @@ class IndexSearchResult(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "person"], name="index_search_result_unique")]
+
+    def __str__(self) -> str:
+        return f"Person {self.person_id} found by user {self.user_id}"
