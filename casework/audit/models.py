@@ -1,4 +1,5 @@
-"""Append-only, hash-chained records of every change (AuditEvent) and every view of personal data (AccessEvent)."""
+"""Append-only, hash-chained records of every change (AuditEvent) and every view of personal data
+(AccessEvent)."""
 
 from django.conf import settings
 from django.db import models

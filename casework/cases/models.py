@@ -77,7 +77,8 @@ class Case(TimeStampedModel, VersionedModel):
         "allocation.AllocationRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
     allocation_explanation = models.TextField(blank=True)
-    # Closing: the outcome (a code from the initiative's list, see closing.py), a note, and a planned re-contact.
+    # Closing: the outcome (a code from the initiative's list, see closing.py), a note, and a planned
+    # re-contact.
     outcome = models.CharField(max_length=40, blank=True)
     closure_note = models.TextField(blank=True)
     recontact_on = models.DateField(null=True, blank=True)

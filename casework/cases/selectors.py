@@ -255,8 +255,8 @@ def case_history_for_subject(*, user, case: Case) -> list[Case]:
 
 
 def my_cases(*, user) -> QuerySet[Case]:
-    """Open cases the user is primary or secondary worker on, or case manager of (oversight), dormant (on hold)
-    ones included."""
+    """Open cases the user is primary or secondary worker on, or case manager of (oversight), dormant (on
+    hold) ones included."""
     mine = CaseAssignment.objects.filter(
         case=OuterRef("pk"),
         user_id=user.pk,

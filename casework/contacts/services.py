@@ -52,7 +52,8 @@ def contact_record(
     follow_up_by: str = "",
     original_held_at: str = "",
 ) -> ContactEvent:
-    """Record a contact on a case (and its person) or on a person alone. Audited as "contacts.contact_recorded".
+    """Record a contact on a case (and its person) or on a person alone. Audited as
+    "contacts.contact_recorded".
 
     signposted_service_ids name directory services: each is kept as a snapshot of the service as it is today
     (feeds change, records must not); signposted takes services outside the directory as {name, contact}.
@@ -275,8 +276,8 @@ def _follow_up_task(
     due: datetime.date,
     assignee: tuple | None = None,
 ):
-    """A task from a contact: for `assignee` (user, team) when given, else the allocated worker, else the case's
-    team, else the person who recorded it."""
+    """A task from a contact: for `assignee` (user, team) when given, else the allocated worker, else the
+    case's team, else the person who recorded it."""
     from casework.tasks.services import task_create
 
     if assignee is not None:
@@ -430,7 +431,8 @@ def message_alert(*, to_user, body: str, case: Case | None = None) -> Message:
 
 
 def advice_check_record(*, user, task, outcome: str, note: str = "", version: int):
-    """Record whether the information and advice given helped, completing the check task made with the contact.
+    """Record whether the information and advice given helped, completing the check task made with the
+    contact.
 
     The outcome, who found it out and when go on the contact the advice was given at (a check added by hand
     has no contact: its outcome is in its completion note and the audit event). Audited as

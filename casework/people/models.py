@@ -114,8 +114,9 @@ class Person(TimeStampedModel, VersionedModel, Address):
 
     @property
     def name_withheld(self) -> bool:
-        """A restricted person's name is withheld wherever their case or household is shown, unless the selector
-        that loaded them found the user named on the restriction (people.selectors.person_names_reveal)."""
+        """A restricted person's name is withheld wherever their case or household is shown, unless the
+        selector that loaded them found the user named on the restriction
+        (people.selectors.person_names_reveal)."""
         return self.is_restricted and not getattr(self, "name_revealed", False)
 
     @property
@@ -215,7 +216,8 @@ class HouseholdMembership(TimeStampedModel):
 
 
 class PersonRelationship(TimeStampedModel):
-    """`related_person` is `person`'s carer, family member, advocate, appropriate person, attorney or other."""
+    """`related_person` is `person`'s carer, family member, advocate, appropriate person, attorney or
+    other."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
     related_person = models.ForeignKey(
@@ -243,7 +245,8 @@ class PersonRelationship(TimeStampedModel):
 
 
 class BreakGlassGrant(models.Model):
-    """Time-limited access to a full record without a relationship, given on a stated reason and reviewed later."""
+    """Time-limited access to a full record without a relationship, given on a stated reason and reviewed
+    later."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="break_glass_grants")
     user = models.ForeignKey(

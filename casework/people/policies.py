@@ -69,8 +69,8 @@ def reading_organisation_ids(user) -> frozenset[int]:
     return actor.casework_organisation_ids | actor.auditing_organisation_ids
 
 
-# Break-glass is for those who may come to hold a person's case: casework in a lead or responsible organisation.
-# A delivery organisation sees only what a referral's consent covers, always.
+# Break-glass is for those who may come to hold a person's case: casework in a lead or responsible
+# organisation. A delivery organisation sees only what a referral's consent covers, always.
 BREAK_GLASS_KINDS = frozenset({"lead", "responsible"})
 
 
