@@ -9,13 +9,14 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: setup run worker serve migrate demo test test-postgres test-e2e lint bench clean help
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/casework_bench
+LINT_PATHS := casework config tests bench conftest.py manage.py
 
 help:
 	@echo "make run            set up, migrate, load demo data on a new database, serve http://$(HOST):$(PORT)"
 	@echo "make test           set up and run the whole test suite on SQLite"
 	@echo "make test-postgres  the suite on PostgreSQL (DATABASE_URL, default $(POSTGRES_URL))"
 	@echo "make bench          benchmarks at council scale on PostgreSQL (DATABASE_URL, default $(BENCH_DATABASE_URL))"
-	@echo "make lint           ruff"
+	@echo "make lint           ruff check and ruff format --check (no findings allowed)"
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,8 +61,9 @@ test-e2e: setup
 bench: setup
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(PY) bench/run.py
 
-lint: setup
-	$(VENV)/bin/ruff check casework config tests
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 
 clean:
 	rm -rf $(VENV) node_modules var/build

@@ -401,10 +401,10 @@ def main() -> int:
     with CaptureQueriesContext(connection) as queries:
         manager_client.get("/waiting-list/")
     measure("waiting_list_page_queries", len(queries), "queries", 40)
-    for name, url, rows in [
-        ("worklist_page_queries", "/cases/worklist", None),
-        ("my_cases_page_queries", "/cases/mine", None),
-    ] + ([("case_page_queries", f"/cases/{my_case.pk}/", None)] if my_case else []):
+    for name, url in [
+        ("worklist_page_queries", "/cases/worklist"),
+        ("my_cases_page_queries", "/cases/mine"),
+    ] + ([("case_page_queries", f"/cases/{my_case.pk}/")] if my_case else []):
         client.get(url)
         with CaptureQueriesContext(connection) as queries:
             client.get(url)

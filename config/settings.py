@@ -128,7 +128,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers carry on while one writer writes; IMMEDIATE avoids lock upgrades failing mid-transaction.
+        # WAL lets readers carry on while one writer writes; IMMEDIATE avoids lock upgrades failing
+        # mid-transaction.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -142,13 +143,15 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c max_parallel_workers_per_gather={_parallel}"
     )
-    # Set, so that the few statements core.compiled_queries runs prepared can be (ADR 11); Django's own cursors
-    # bind client-side and prepare nothing whatever it says. Off (None) behind a pooler in transaction mode.
+    # Set, so that the few statements core.compiled_queries runs prepared can be (ADR 11); Django's own
+    # cursors bind client-side and prepare nothing whatever it says. Off (None) behind a pooler in transaction
+    # mode.
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 
 # Background work: django-tasks, stored in the database (no broker to install); `manage.py casework_worker`
-# runs it and the schedule. A job enqueued inside a service's transaction exists only if the transaction commits.
+# runs it and the schedule. A job enqueued inside a service's transaction exists only if the transaction
+# commits.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A job found running for longer than this (its worker died) is run again; effects are idempotent.
 CASEWORK_JOB_STALE_SECONDS = int(os.environ.get("CASEWORK_JOB_STALE_SECONDS", "600"))

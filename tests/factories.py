@@ -119,7 +119,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
 
 def found_in_search(user, *people) -> None:
-    """Search the index for each person as `user` does at the front door, so their cards may be opened (ADR 3)."""
+    """Search the index for each person as `user` does at the front door, so their cards may be opened
+    (ADR 3)."""
     from casework.people.selectors import person_index_search
 
     for person in people:

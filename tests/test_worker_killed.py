@@ -1,7 +1,8 @@
 """A real worker process killed half-way through sending a letter, then run again: exactly one letter.
 
-The worker runs against a scratch database of its own (SQLite file, or a PostgreSQL database when the suite runs
-on PostgreSQL), set up with migrate, so that it is a separate process seeing committed data only, like production.
+The worker runs against a scratch database of its own (SQLite file, or a PostgreSQL database when the suite
+runs on PostgreSQL), set up with migrate, so that it is a separate process seeing committed data only, like
+production.
 """
 
 import os

@@ -40,6 +40,6 @@ CASEWORK_ROLES = frozenset({Role.DUTY_OFFICER, Role.PRACTITIONER, Role.TEAM_MANA
 # Roles that may change person records (case managers read only).
 EDITING_ROLES = frozenset({Role.DUTY_OFFICER, Role.PRACTITIONER, Role.TEAM_MANAGER})
 
-# The kinds of organisation that hold cases (the initiative's lead and its responsible organisations); a delivery
-# organisation works the referrals sent to it.
+# The kinds of organisation that hold cases (the initiative's lead and its responsible organisations); a
+# delivery organisation works the referrals sent to it.
 CASE_HOLDING_KINDS = frozenset({"lead", "responsible"})

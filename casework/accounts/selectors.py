@@ -151,8 +151,8 @@ def team_list_for_organisation(*, organisation_id: int) -> QuerySet[Team]:
 
 
 def organisation_list_responsible(*, initiative_id: int, exclude_id: int | None = None) -> list[Organisation]:
-    """The initiative's responsible organisations, by name. (`kinds` is a JSON list: filtered here, not in SQL,
-    so that SQLite and PostgreSQL agree; an initiative has a handful of organisations.)"""
+    """The initiative's responsible organisations, by name. (`kinds` is a JSON list: filtered here, not in
+    SQL, so that SQLite and PostgreSQL agree; an initiative has a handful of organisations.)"""
     return [
         org
         for org in Organisation.objects.filter(initiative_id=initiative_id).order_by("name")

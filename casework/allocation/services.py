@@ -350,7 +350,8 @@ def _require_rules_admin(user, initiative_id: int) -> None:
 def allocation_rule_save(
     *, user, initiative_id: int, data: dict, rule: AllocationRule | None = None, version: int | None = None
 ) -> AllocationRule:
-    """Create or change a rule. Needs a target organisation, or capabilities to choose one, or relationships."""
+    """Create or change a rule. Needs a target organisation, or capabilities to choose one, or
+    relationships."""
     _require_rules_admin(user, initiative_id)
     name = (data.get("name") or "").strip()
     if not name:

@@ -1,5 +1,6 @@
 """Assessing in the API: need definitions (read), assessment forms and versions, situation assessments with
-answers checked against their form version, needs and their statuses. The same services and rules as the pages."""
+answers checked against their form version, needs and their statuses. The same services and rules as the
+pages."""
 
 from __future__ import annotations
 

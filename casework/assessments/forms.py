@@ -60,8 +60,8 @@ class AssessmentFormEditForm(forms.Form):
         label="Sections and questions",
         max_length=limits.DOCUMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"}),
-        help_text="Written as JSON: sections, each with an id, a title and questions; each question with an id, "
-        "a label, a type (text, long_text, choice, date, yes_no), and optionally required, hint, options "
+        help_text="Written as JSON: sections, each with an id, a title and questions; each question with an "
+        "id, a label, a type (text, long_text, choice, date, yes_no), and optionally required, hint, options "
         "(for a choice) and show_if (asked only when an earlier question has a given answer).",
         error_messages={"required": "Enter the sections and questions"},
     )

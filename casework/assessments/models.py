@@ -71,7 +71,8 @@ class AssessmentForm(TimeStampedModel):
 
 
 class AssessmentFormVersion(models.Model):
-    """One version of a form's schema (see schema.py). Never changed once written: a change is a new version."""
+    """One version of a form's schema (see schema.py). Never changed once written: a change is a new
+    version."""
 
     form = models.ForeignKey(AssessmentForm, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()

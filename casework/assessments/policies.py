@@ -1,4 +1,5 @@
-"""Who keeps the need definitions: the lead organisation's initiative admins. Everyone in the initiative reads."""
+"""Who keeps the need definitions: the lead organisation's initiative admins. Everyone in the initiative
+reads."""
 
 from casework.accounts.choices import Role
 from casework.accounts.selectors import actor_for
@@ -24,8 +25,8 @@ def can_manage_forms(user, organisation_id: int | None = None) -> bool:
 
 @register("assessments.view_assessment")
 def can_view_assessment(user, case) -> bool:
-    """Situation assessments and needs are private to the organisation holding the case (never the lead's, never a
-    delivery organisation's: they see what a consent shares)."""
+    """Situation assessments and needs are private to the organisation holding the case (never the lead's,
+    never a delivery organisation's: they see what a consent shares)."""
     return has_perm(user, "cases.view_case", case)
 
 
@@ -37,7 +38,8 @@ def can_work_assessment(user, case) -> bool:
 
 @register("assessments.view_need_counts")
 def can_view_need_counts(user, initiative_id: int | None = None) -> bool:
-    """The lead organisation sees counts of needs by definition across its initiative (no people, no cases)."""
+    """The lead organisation sees counts of needs by definition across its initiative (no people, no
+    cases)."""
     actor = actor_for(user)
     initiatives = actor.lead_of_initiative_ids if initiative_id is None else {initiative_id}
     return any(i in actor.lead_of_initiative_ids for i in initiatives)

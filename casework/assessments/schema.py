@@ -32,7 +32,8 @@ class SchemaProblem:
 
 
 def schema_problems(schema: Any) -> list[SchemaProblem]:
-    """Everything wrong with a form schema, each said where it is ("Section 2, question 3"). Empty if valid."""
+    """Everything wrong with a form schema, each said where it is ("Section 2, question 3"). Empty if
+    valid."""
     problems: list[SchemaProblem] = []
     if not isinstance(schema, dict) or not isinstance(schema.get("sections"), list) or not schema["sections"]:
         return [SchemaProblem("", "A form needs a list of sections, with at least one section")]
@@ -164,7 +165,8 @@ def clean_answers(schema: dict, answers: Any, *, complete: bool) -> tuple[dict[s
     """The answers kept (stripped text; unasked and blank questions dropped) and the problems, by question id.
 
     Questions are checked in form order, so a condition sees the cleaned answer it depends on. Required
-    questions must be answered only when the assessment is being completed (`complete`); a draft may be partial.
+    questions must be answered only when the assessment is being completed (`complete`); a draft may be
+    partial.
     """
     if not isinstance(answers, dict):
         return {}, {"answers": "Answers must be an object of question ids and answers"}

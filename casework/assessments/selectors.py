@@ -84,7 +84,8 @@ def assessment_forms_for_case(*, case) -> QuerySet[AssessmentForm]:
 
 
 def assessment_list_for_case(*, user, case) -> QuerySet[Assessment]:
-    """The case's situation assessments, newest first; none unless the user may see them (the holder's staff)."""
+    """The case's situation assessments, newest first; none unless the user may see them (the holder's
+    staff)."""
     if not has_perm(user, "assessments.view_assessment", case):
         return Assessment.objects.none()
     return Assessment.objects.filter(case=case).select_related(
@@ -93,8 +94,9 @@ def assessment_list_for_case(*, user, case) -> QuerySet[Assessment]:
 
 
 def assessment_lines_for_case(*, user, case, limit: int = 20) -> list[Assessment]:
-    """The case page's list of assessments (as assessment_list_for_case, newest first): only what a line shows,
-    the form's name as `form_name`, the status and dates; not the answers, the form's schema or the users."""
+    """The case page's list of assessments (as assessment_list_for_case, newest first): only what a line
+    shows, the form's name as `form_name`, the status and dates; not the answers, the form's schema or the
+    users."""
     return list(
         assessment_list_for_case(user=user, case=case)
         .select_related(None)

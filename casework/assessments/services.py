@@ -104,7 +104,8 @@ def need_definition_update(
 ) -> NeedDefinition:
     """Change the name, category or description; the code stays, so exports and counts stay comparable.
 
-    Audited as "assessments.need_definition_changed". Raises PermissionRefused, ValidationFailed, ConflictError.
+    Audited as "assessments.need_definition_changed". Raises PermissionRefused, ValidationFailed,
+    ConflictError.
     """
     require_perm(user, "assessments.manage_need_definitions", definition.initiative_id, REFUSED)
     name = _clean(
@@ -120,7 +121,8 @@ def need_definition_update(
 
 
 def need_definition_retire(*, user, definition: NeedDefinition, version: int) -> NeedDefinition:
-    """Stop offering the need for new records; needs already recorded keep it. Audited; DomainError if retired."""
+    """Stop offering the need for new records; needs already recorded keep it. Audited; DomainError if
+    retired."""
     require_perm(user, "assessments.manage_need_definitions", definition.initiative_id, REFUSED)
     if definition.is_retired:
         raise DomainError(f"‘{definition.name}’ is already retired.")
@@ -243,15 +245,16 @@ def assessment_form_create(
 
 
 def assessment_forms_install_standard(*, user, organisation_id: int) -> list[AssessmentForm]:
-    """Add the shipped forms (strengths-based assessment, carer's assessment, short needs check) the organisation
-    does not have yet, by code. Returns those added; adding twice adds nothing."""
+    """Add the shipped forms (strengths-based assessment, carer's assessment, short needs check) the
+    organisation does not have yet, by code. Returns those added; adding twice adds nothing."""
     require_perm(user, "assessments.manage_forms", organisation_id, FORMS_REFUSED)
     return standard_forms_install(organisation_id=organisation_id, user=user)
 
 
 def standard_forms_install(*, organisation_id: int, user=None) -> list[AssessmentForm]:
     """The shipped forms an organisation lacks, added without a permission check: for the organisation admin's
-    service above, and for set-up by IT (`manage.py install_assessment_forms`, the demo), audited as the system."""
+    service above, and for set-up by IT (`manage.py install_assessment_forms`, the demo), audited as the
+    system."""
     have = set(AssessmentForm.objects.filter(organisation_id=organisation_id).values_list("code", flat=True))
     added = []
     now = clock.now()
@@ -300,8 +303,8 @@ def assessment_form_revise(
 ) -> AssessmentFormVersion:
     """Save a new version of the form. Assessments made with earlier versions keep theirs and stay readable.
 
-    `based_on` is the version number the admin started from: if someone has saved a newer one since, nothing is
-    saved (ConflictError). Audited as "assessments.form_revised".
+    `based_on` is the version number the admin started from: if someone has saved a newer one since, nothing
+    is saved (ConflictError). Audited as "assessments.form_revised".
     """
     from casework.core.errors import ConflictError
 
@@ -612,7 +615,8 @@ def need_status_record(
 ) -> Need:
     """Change a need's status and keep the history. For callers that have checked the user's permission
     themselves: need_update (the responsible organisation) and the referrals services (a delivery organisation
-    working the need). Raises ValidationFailed, ConflictError. Audited as "assessments.need_status_changed"."""
+    working the need). Raises ValidationFailed, ConflictError. Audited as
+    "assessments.need_status_changed"."""
     if status not in NeedStatus.values:
         raise ValidationFailed("Select the status of the need", field="status")
     note = (note or "").strip()

@@ -288,7 +288,7 @@ def assessment_form_retire(request, form_id: int):
     return redirect("assessments:assessment_forms")
 
 
-# Situation assessments on a case -----------------------------------------------------------------------------
+# Situation assessments on a case ----------------------------------------------------------------------------
 
 
 def _case(request, case_id: int):

@@ -1,4 +1,5 @@
-"""Append-only, hash-chained records of every change (AuditEvent) and every view of personal data (AccessEvent)."""
+"""Append-only, hash-chained records of every change (AuditEvent) and every view of personal data
+(AccessEvent)."""
 
 from django.conf import settings
 from django.db import models
@@ -61,6 +62,9 @@ class AuditEvent(ChainedEvent):
             models.Index(fields=["object_type", "object_id", "sequence"]),
         ]
 
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.verb} {self.object_type} {self.object_id}".rstrip()
+
 
 class AccessEvent(ChainedEvent):
     """A view of personal data: a full record, an index card, a search, an API read.
@@ -95,6 +99,10 @@ class AccessEvent(ChainedEvent):
             ),
         ]
 
+    def __str__(self) -> str:
+        place = f"#{self.sequence}" if self.sequence is not None else f"pending {self.pk}"
+        return f"{place} {self.verb} {self.object_type} {self.object_id}".rstrip()
+
 
 class ChainHead(models.Model):
     """The last link of each chain; locked while an event is appended so the chain never forks."""
@@ -102,3 +110,6 @@ class ChainHead(models.Model):
     name = models.CharField(max_length=32, primary_key=True)
     last_sequence = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"{self.name} chain, last #{self.last_sequence}"

@@ -97,7 +97,8 @@ def audit_record(
     reason: str = "",
     organisation_id: int | None = None,
 ) -> AuditEvent:
-    """Append an AuditEvent for a create, change or state change. `changes` is {field: {"before": x, "after": y}}."""
+    """Append an AuditEvent for a create, change or state change. `changes` is {field: {"before": x, "after":
+    y}}."""
     return _append(
         AuditEvent,
         user=user,
@@ -208,7 +209,8 @@ def _fill_chain_fields(events: list[AccessEvent]) -> None:
     any update). One statement per event, sent together; bulk_update's CASE expressions cost 50 times more."""
     table, quote = AccessEvent._meta.db_table, connection.ops.quote_name
     sql = (
-        f"UPDATE {quote(table)} SET {quote('sequence')} = %s, {quote('prev_hash')} = %s, {quote('hash')} = %s "
+        f"UPDATE {quote(table)} "
+        f"SET {quote('sequence')} = %s, {quote('prev_hash')} = %s, {quote('hash')} = %s "
         f"WHERE {quote('id')} = %s AND {quote('sequence')} IS NULL"
     )
     with connection.cursor() as cursor:

@@ -1,9 +1,11 @@
-"""Closing a case: with an outcome from the initiative's list, a note, and optionally a planned re-contact date.
+"""Closing a case: with an outcome from the initiative's list, a note, and optionally a planned re-contact
+date.
 
 The list of outcomes is the initiative's own (kept by its lead organisation's initiative admins, so that every
-partner closes cases the same way and the initiative can count them). Until an admin changes it, the initiative
-uses DEFAULT_OUTCOMES. A case is closed only when its needs are finished with (none found, or all resolved, no
-longer relevant or rejected). Closing marks the hit-rate flag for someone the risk index had not picked out.
+partner closes cases the same way and the initiative can count them). Until an admin changes it, the
+initiative uses DEFAULT_OUTCOMES. A case is closed only when its needs are finished with (none found, or all
+resolved, no longer relevant or rejected). Closing marks the hit-rate flag for someone the risk index had not
+picked out.
 """
 
 from __future__ import annotations
@@ -172,8 +174,8 @@ def case_close(
 ) -> Case:
     """Close an active case with an outcome: it moves to Closing (if not there) and is finished.
 
-    Refused (nothing changed) while any need is still open, for an outcome not on the initiative's list, or for a
-    re-contact date that is not in the future. Raises PermissionRefused, ValidationFailed, DomainError,
+    Refused (nothing changed) while any need is still open, for an outcome not on the initiative's list, or
+    for a re-contact date that is not in the future. Raises PermissionRefused, ValidationFailed, DomainError,
     ConflictError. Audited as "cases.closed".
     """
     from casework.assessments.selectors import needs_found_on_case, needs_open_on_case
@@ -232,8 +234,8 @@ def case_close(
 
 
 def recontact_tasks_raise(*, today: datetime.date | None = None) -> int:
-    """A task for the responsible organisation on the re-contact date of each closed case (once per case and date:
-    the task's effect key). Goes to the case's team, else its last worker, else a team manager."""
+    """A task for the responsible organisation on the re-contact date of each closed case (once per case and
+    date: the task's effect key). Goes to the case's team, else its last worker, else a team manager."""
     from casework.accounts.choices import Role
     from casework.accounts.models import Membership, User
     from casework.accounts.selectors import actor_for

@@ -77,7 +77,8 @@ class Case(TimeStampedModel, VersionedModel):
         "allocation.AllocationRule", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
     allocation_explanation = models.TextField(blank=True)
-    # Closing: the outcome (a code from the initiative's list, see closing.py), a note, and a planned re-contact.
+    # Closing: the outcome (a code from the initiative's list, see closing.py), a note, and a planned
+    # re-contact.
     outcome = models.CharField(max_length=40, blank=True)
     closure_note = models.TextField(blank=True)
     recontact_on = models.DateField(null=True, blank=True)
@@ -208,6 +209,10 @@ class StageProgress(models.Model):
                 name="one_live_progress_per_stage",
             ),
         ]
+
+    def __str__(self) -> str:
+        state = "reset" if self.reset_at else "completed" if self.completed_at else "started"
+        return f"{self.get_stage_display()} of case {self.case_id}, {state}"
 
 
 class CaseNote(TimeStampedModel):

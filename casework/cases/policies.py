@@ -114,7 +114,8 @@ def can_raise_case(user) -> bool:
 
 @register("cases.accept_case")
 def can_accept_case(user, case: Case) -> bool:
-    """Take an unallocated case from the team worklist: practitioners and team managers of the organisation."""
+    """Take an unallocated case from the team worklist: practitioners and team managers of the
+    organisation."""
     org = case.responsible_organisation_id
     if (
         case.status != CaseStatus.PLANNED

@@ -133,8 +133,8 @@ def case_index_get_for_user(*, user, case_id: int) -> Case:
 
 def case_get_for_action(*, user, case_id: int) -> Case:
     """The case an action is asked on, read scoped: one the user may open, else one on their case index (to
-    allocate or accept it); Http404 otherwise, as for no such case. The action records itself, and the answer's
-    read is recorded by case_get_for_user or case_index_get_for_user."""
+    allocate or accept it); Http404 otherwise, as for no such case. The action records itself, and the
+    answer's read is recorded by case_get_for_user or case_index_get_for_user."""
     case = (
         _with_people(case_list_visible(user=user)).select_related("risk_category").filter(pk=case_id).first()
     )
@@ -274,8 +274,8 @@ def case_history_for_subject(*, user, case: Case) -> list[Case]:
 
 
 def my_cases(*, user) -> QuerySet[Case]:
-    """Open cases the user is primary or secondary worker on, or case manager of (oversight), dormant (on hold)
-    ones included."""
+    """Open cases the user is primary or secondary worker on, or case manager of (oversight), dormant (on
+    hold) ones included."""
     mine = CaseAssignment.objects.filter(
         case=OuterRef("pk"),
         user_id=user.pk,

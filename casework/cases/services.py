@@ -257,7 +257,8 @@ def case_restart_from(*, user, case: Case, stage: str, reason: str, version: int
 def case_change_status(
     *, user, case: Case, status: str, reason: str = "", version: int | None = None
 ) -> Case:
-    """Put on hold, resume or cancel a case, as the lifecycle table allows. Finishing is closing.case_close."""
+    """Put on hold, resume or cancel a case, as the lifecycle table allows. Finishing is
+    closing.case_close."""
     _require_work(user, case)
     if status == CaseStatus.ACTIVE and case.status == CaseStatus.PLANNED:
         raise LifecycleRefused("A planned case becomes active when a worker accepts it.", field="status")

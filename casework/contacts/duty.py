@@ -96,7 +96,8 @@ def named_request_check(
     *, person: Person, worker: User | None = None, team: Team | None = None
 ) -> NamedRequest:
     """May a contact asking for a named worker or team be passed to them? Only when that worker is allocated
-    to the person, or that team is responsible; otherwise say so and offer who is (Wokingham duty procedure)."""
+    to the person, or that team is responsible; otherwise say so and offer who is (Wokingham duty
+    procedure)."""
     routes = duty_route(person=person)
     allocated = {u.pk: u for r in routes for u, _role, _a in r.workers}
     teams = {r.case.allocated_team_id for r in routes if r.case.allocated_team_id}
@@ -239,8 +240,8 @@ def duty_self_contact(
     addressed_to_team: Team | None = None,
 ) -> DutyOutcome:
     """A person contacts us themselves. With an open case the contact goes on it; without one, a new case is
-    raised with origin self-referral and the receiving organisation becomes responsible (SAVVI).
-    A letter or email addressed to a named worker or team is passed on only as written_contact_pass_on says."""
+    raised with origin self-referral and the receiving organisation becomes responsible (SAVVI). A letter or
+    email addressed to a named worker or team is passed on only as written_contact_pass_on says."""
     with transaction.atomic():
         case = Case.objects.filter(person=person, status__in=OPEN_STATUSES).order_by("-raised_at").first()
         raised = case is None

@@ -165,6 +165,10 @@ class Message(models.Model):
         ordering = ["-sent_at", "-id"]
         indexes = [models.Index(fields=["to_user", "read_at"], name="message_inbox_idx")]
 
+    def __str__(self) -> str:
+        sent = f" on {self.sent_at:%Y-%m-%d %H:%M}" if self.sent_at else ""
+        return f"Message to user {self.to_user_id}{sent}"
+
 
 class OnBehalfAction(TimeStampedModel):
     """Something done for the allocated worker while they were away; they are alerted by a message.

@@ -232,7 +232,8 @@ def _duty_addressee_querysets(user):
 
 
 def duty_addressees(*, user) -> tuple[list, list]:
-    """The workers and teams of the user's organisations that a caller may ask for or a letter be addressed to."""
+    """The workers and teams of the user's organisations that a caller may ask for or a letter be addressed
+    to."""
     users, teams = _duty_addressee_querysets(user)
     return list(users.order_by("first_name", "last_name", "id")), list(teams.order_by("name", "id"))
 

@@ -12,7 +12,7 @@ from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.contacts.choices import WRITTEN_METHODS, ContactMethod, ContactOutcome, ContactRole, Direction
 from casework.contacts.errors import ContactInvalid
-from casework.contacts.models import ContactEvent
+from casework.contacts.models import ContactEvent, Message, WorkerAbsence
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
@@ -52,7 +52,8 @@ def contact_record(
     follow_up_by: str = "",
     original_held_at: str = "",
 ) -> ContactEvent:
-    """Record a contact on a case (and its person) or on a person alone. Audited as "contacts.contact_recorded".
+    """Record a contact on a case (and its person) or on a person alone. Audited as
+    "contacts.contact_recorded".
 
     signposted_service_ids name directory services: each is kept as a snapshot of the service as it is today
     (feeds change, records must not); signposted takes services outside the directory as {name, contact}.
@@ -275,8 +276,8 @@ def _follow_up_task(
     due: datetime.date,
     assignee: tuple | None = None,
 ):
-    """A task from a contact: for `assignee` (user, team) when given, else the allocated worker, else the case's
-    team, else the person who recorded it."""
+    """A task from a contact: for `assignee` (user, team) when given, else the allocated worker, else the
+    case's team, else the person who recorded it."""
     from casework.tasks.services import task_create
 
     if assignee is not None:
@@ -308,7 +309,6 @@ def absence_record(
     """Record a worker's absence: their own, or a team member's by their team manager."""
     from casework.accounts.choices import Role
     from casework.contacts.choices import AbsenceKind
-    from casework.contacts.models import WorkerAbsence
     from casework.core.errors import PermissionRefused
 
     actor = actor_for(user)
@@ -355,7 +355,6 @@ def message_send(
 ) -> Message:
     """Leave a worker a message about a contact: what happened, what was done, what the person was told."""
     from casework.cases.policies import can_view_case
-    from casework.contacts.models import Message
 
     if case is not None:
         require_perm(
@@ -391,7 +390,6 @@ def message_send(
 
 
 def message_mark_read(*, user, message) -> None:
-    from casework.contacts.models import Message
     from casework.core.errors import PermissionRefused
 
     if message.to_user_id != user.pk:
@@ -411,7 +409,6 @@ def message_mark_read(*, user, message) -> None:
 
 def message_alert(*, to_user, body: str, case: Case | None = None) -> Message:
     """A message from Casework itself (an escalation, a reminder): no sender, no permission to check."""
-    from casework.contacts.models import Message
 
     with transaction.atomic():
         message = Message.objects.create(
@@ -434,7 +431,8 @@ def message_alert(*, to_user, body: str, case: Case | None = None) -> Message:
 
 
 def advice_check_record(*, user, task, outcome: str, note: str = "", version: int):
-    """Record whether the information and advice given helped, completing the check task made with the contact.
+    """Record whether the information and advice given helped, completing the check task made with the
+    contact.
 
     The outcome, who found it out and when go on the contact the advice was given at (a check added by hand
     has no contact: its outcome is in its completion note and the audit event). Audited as

@@ -358,7 +358,8 @@ def absences(request):
 
 
 def actions_on_behalf(request, case_id: int):
-    """The case's actions on behalf of the allocated worker: service changes, respite, referrals, for review."""
+    """The case's actions on behalf of the allocated worker: service changes, respite, referrals, for
+    review."""
     from casework.contacts.selectors import actions_on_behalf_for_case
     from casework.core.pages import paginate
 

@@ -90,7 +90,8 @@ class Page(Schema, Generic[T]):
 
 
 def paginate(qs: QuerySet, params: PageParams) -> tuple[list, dict]:
-    """One page of a queryset, and whether there is a next; the total only when asked for (it costs a count)."""
+    """One page of a queryset, and whether there is a next; the total only when asked for (it costs a
+    count)."""
     start = (params.page - 1) * params.page_size
     rows = list(qs[start : start + params.page_size + 1])
     has_next = len(rows) > params.page_size

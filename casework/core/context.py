@@ -1,4 +1,5 @@
-"""Who is acting, for whom and in which request: read by the audit trail without threading it through every call."""
+"""Who is acting, for whom and in which request: read by the audit trail without threading it through every
+call."""
 
 from __future__ import annotations
 

@@ -62,6 +62,9 @@ class ReferenceCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["name", "year"], name="reference_counter_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}: {self.last_value}"
+
 
 class ScheduledJob(models.Model):
     """When a scheduled job is next due. The worker that takes the row (locked) enqueues the job once."""

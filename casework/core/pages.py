@@ -51,8 +51,8 @@ def run_form_service(request, form, call: Callable[[dict], Any], success: str | 
 
 
 def admin_organisation_id(user, message: str) -> int:
-    """The organisation an organisation admin is managing (their primary one, if they administer several); a 403
-    page with `message` for anyone else."""
+    """The organisation an organisation admin is managing (their primary one, if they administer several); a
+    403 page with `message` for anyone else."""
     from casework.accounts.choices import Role
     from casework.accounts.selectors import actor_for
 

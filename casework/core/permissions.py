@@ -1,4 +1,5 @@
-"""The registry of permission predicates, named "<app>.<verb>_<entity>". Each app registers its own in policies.py."""
+"""The registry of permission predicates, named "<app>.<verb>_<entity>". Each app registers its own in
+policies.py."""
 
 from __future__ import annotations
 

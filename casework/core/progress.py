@@ -1,4 +1,5 @@
-"""A plain progress bar for long commands: on a terminal it redraws in place, elsewhere it prints now and then."""
+"""A plain progress bar for long commands: on a terminal it redraws in place, elsewhere it prints now and
+then."""
 
 from __future__ import annotations
 

@@ -792,7 +792,7 @@ class Generator:
             return row
 
         def rows():
-            for case_id, person_id, status, stage, raised, allocated, closed, org, worker in plan:
+            for case_id, person_id, status, _stage, raised, allocated, closed, org, worker in plan:
                 yield event(
                     raised,
                     None,

@@ -1,10 +1,10 @@
 """Reading Open Referral UK 3.0 JSON: fetch a file or URL, recognise each record, check it, plan the rows.
 
-Accepts what ORUK directories publish: a single record (service, organization, service_at_location,
-taxonomy or taxonomy_term, nested as the standard's examples are) or a page of them ({"contents": [...]});
-an http(s) feed is followed page by page. Each record is validated against the official ORUK 3.0 schemas
-(vendored in oruk_standard/schema/) and against the directory (dates, ages, references to records that exist). Nothing
-here writes: the plan goes to services.directory_import, which saves it all or, if any record is bad, nothing.
+Accepts what ORUK directories publish: a single record (service, organization, service_at_location, taxonomy
+or taxonomy_term, nested as the standard's examples are) or a page of them ({"contents": [...]}); an http(s)
+feed is followed page by page. Each record is validated against the official ORUK 3.0 schemas (vendored in
+oruk_standard/schema/) and against the directory (dates, ages, references to records that exist). Nothing here
+writes: the plan goes to services.directory_import, which saves it all or, if any record is bad, nothing.
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ from casework.directory.models import (
 )
 from casework.people.identifiers import normalise_postcode, postcode_district
 
-# The Open Referral UK 3.0 standard, vendored whole with its licence (oruk_standard/README.md): the entity schemas the
-# importer validates against, the compiled documents and the example payloads the tests check against.
+# The Open Referral UK 3.0 standard, vendored whole with its licence (oruk_standard/README.md): the entity
+# schemas the importer validates against, the compiled documents and the example payloads the tests check
+# against.
 ORUK_DIR = Path(__file__).resolve().parent / "oruk_standard"
 SCHEMA_DIR = ORUK_DIR / "schema"
 

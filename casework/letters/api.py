@@ -1,5 +1,5 @@
-"""Letters in the API: a case's letters, downloading one as sent, and sending one. The same rules as the pages:
-the letters of a case the user may open; sending by the case's workers."""
+"""Letters in the API: a case's letters, downloading one as sent, and sending one. The same rules as the
+pages: the letters of a case the user may open; sending by the case's workers."""
 
 from __future__ import annotations
 

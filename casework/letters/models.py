@@ -24,7 +24,8 @@ class LetterTemplate(TimeStampedModel):
 
 
 class LetterTemplateVersion(models.Model):
-    """One version of a template: a subject and an HTML body with {{ placeholders }}. Never changed once written."""
+    """One version of a template: a subject and an HTML body with {{ placeholders }}. Never changed once
+    written."""
 
     template = models.ForeignKey(LetterTemplate, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()

@@ -1,7 +1,7 @@
 """Writes for letters: templates (shipped, revised by organisation admins) and sending a letter, idempotently.
 
-A letter is sent once per effect key: the Letter row (unique key) and the hand-over to the backend happen in one
-transaction, so a job retried, run twice or killed half-way sends one letter.
+A letter is sent once per effect key: the Letter row (unique key) and the hand-over to the backend happen in
+one transaction, so a job retried, run twice or killed half-way sends one letter.
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ def letter_templates_install_standard(*, organisation_id: int, user=None) -> lis
 def letter_template_revise(
     *, user, template: LetterTemplate, based_on: int, subject: str, body: str
 ) -> LetterTemplateVersion:
-    """Save new wording as a new version; letters already sent keep theirs. ConflictError if `based_on` is stale."""
+    """Save new wording as a new version; letters already sent keep theirs. ConflictError if `based_on` is
+    stale."""
     require_perm(user, "letters.manage_templates", template.organisation_id, REFUSED)
     problems = rendering.template_problems(subject, body)
     if problems:
@@ -112,8 +113,8 @@ def _values(*, case, person, organisation, extra: dict | None) -> dict[str, str]
 def letter_send(*, kind: str, case, effect_key: str, user=None, extra: dict | None = None) -> Letter:
     """Render the organisation's letter of this kind to the case's person, store it and send it: once per key.
 
-    Returns the letter (the one already sent, for a key seen before). Raises DomainError when the person has no
-    address to post to (the job then retries, and is listed for the organisation admin if it still fails).
+    Returns the letter (the one already sent, for a key seen before). Raises DomainError when the person has
+    no address to post to (the job then retries, and is listed for the organisation admin if it still fails).
     Audited as "letters.sent".
     """
     existing = Letter.objects.filter(effect_key=effect_key).first()

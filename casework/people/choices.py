@@ -18,7 +18,8 @@ class Gender(models.TextChoices):
 
 
 class Ethnicity(models.TextChoices):
-    """Client Level Data (Release 2) ethnicity, 2021 census categories; values are our codes, labels CLD's text."""
+    """Client Level Data (Release 2) ethnicity, 2021 census categories; values are our codes, labels CLD's
+    text."""
 
     WHITE_BRITISH = "white_british", "White: English, Welsh, Scottish, Northern Irish or British"
     WHITE_IRISH = "white_irish", "White: Irish"

@@ -98,7 +98,9 @@ class BreakGlassForm(forms.Form):
         min_length=10,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Your reason is recorded and reviewed by your organisation's information governance auditor.",
+        help_text=(
+            "Your reason is recorded and reviewed by your organisation's information governance auditor."
+        ),
         error_messages={
             "required": "Explain why you need to open this record",
             "min_length": "Explain why you need to open this record (at least 10 characters)",
@@ -175,7 +177,9 @@ NOT_AN_ID = "Casework ID must be a number"
 class RelationshipForm(forms.Form):
     related_person = IdField(
         label="Casework ID of the related person",
-        help_text="Shown as 'Casework ID' on each person's record. Add the person first if they are not known.",
+        help_text=(
+            "Shown as 'Casework ID' on each person's record. Add the person first if they are not known."
+        ),
         error_messages={
             "required": "Enter the Casework ID of the related person",
             "invalid": NOT_AN_ID,

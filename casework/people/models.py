@@ -58,7 +58,9 @@ class Person(TimeStampedModel, VersionedModel, Address):
     family_name_key = models.CharField(max_length=20, blank=True, editable=False)
     date_of_birth = models.DateField(null=True, blank=True)
     date_of_death = models.DateField(null=True, blank=True)
-    nhs_number = models.CharField(
+    # NULL means "not known": the unique constraint below holds only for known numbers, so many people
+    # may have none, where "" would collide.
+    nhs_number = models.CharField(  # noqa: DJ001 (NULL is "unknown", exempt from the unique constraint)
         "NHS number", max_length=10, null=True, blank=True, validators=[validate_nhs_number]
     )
     local_identifier = models.CharField(max_length=64, blank=True)
@@ -112,8 +114,9 @@ class Person(TimeStampedModel, VersionedModel, Address):
 
     @property
     def name_withheld(self) -> bool:
-        """A restricted person's name is withheld wherever their case or household is shown, unless the selector
-        that loaded them found the user named on the restriction (people.selectors.person_names_reveal)."""
+        """A restricted person's name is withheld wherever their case or household is shown, unless the
+        selector that loaded them found the user named on the restriction
+        (people.selectors.person_names_reveal)."""
         return self.is_restricted and not getattr(self, "name_revealed", False)
 
     @property
@@ -163,6 +166,9 @@ class PersonRestrictedAccess(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "user"], name="restricted_access_unique")]
 
+    def __str__(self) -> str:
+        return f"User {self.user_id} named on restricted person {self.person_id}"
+
 
 class Household(TimeStampedModel, VersionedModel, Address):
     initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="households")
@@ -210,7 +216,8 @@ class HouseholdMembership(TimeStampedModel):
 
 
 class PersonRelationship(TimeStampedModel):
-    """`related_person` is `person`'s carer, family member, advocate, appropriate person, attorney or other."""
+    """`related_person` is `person`'s carer, family member, advocate, appropriate person, attorney or
+    other."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
     related_person = models.ForeignKey(
@@ -238,7 +245,8 @@ class PersonRelationship(TimeStampedModel):
 
 
 class BreakGlassGrant(models.Model):
-    """Time-limited access to a full record without a relationship, given on a stated reason and reviewed later."""
+    """Time-limited access to a full record without a relationship, given on a stated reason and reviewed
+    later."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="break_glass_grants")
     user = models.ForeignKey(
@@ -261,6 +269,10 @@ class BreakGlassGrant(models.Model):
             models.Index(fields=["organisation", "reviewed_at"], name="break_glass_review_idx"),
         ]
 
+    def __str__(self) -> str:
+        until = f" until {self.expires_at:%Y-%m-%d %H:%M}" if self.expires_at else ""
+        return f"Break-glass access by user {self.user_id} to person {self.person_id}{until}"
+
 
 class IndexSearchResult(models.Model):
     """A person shown to a user in an index search, whose card that user may open until expires_at.
@@ -274,3 +286,6 @@ class IndexSearchResult(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "person"], name="index_search_result_unique")]
+
+    def __str__(self) -> str:
+        return f"Person {self.person_id} found by user {self.user_id}"

@@ -70,9 +70,9 @@ def reading_organisation_ids(user) -> frozenset[int]:
 
 
 def break_glass_organisation_ids(user) -> frozenset[int]:
-    """The organisations in which the user may use (and so holds any) break-glass access: those who may come to
-    hold a person's case, casework in a lead or responsible organisation. A delivery organisation sees only what
-    a referral's consent covers, always."""
+    """The organisations in which the user may use (and so holds any) break-glass access: those who may come
+    to hold a person's case, casework in a lead or responsible organisation. A delivery organisation sees only
+    what a referral's consent covers, always."""
     return actor_for(user).case_holding_organisation_ids
 
 

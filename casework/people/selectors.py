@@ -118,7 +118,8 @@ def restricted_person_ids_named(*, user, person_ids) -> set[int]:
 
 
 def person_get_for_change(*, user, person_id: int) -> Person:
-    """The person if the user may change it, else 404 if they may not see it and PermissionRefused if read only."""
+    """The person if the user may change it, else 404 if they may not see it and PermissionRefused if read
+    only."""
     person = person_get_for_user(user=user, person_id=person_id, purpose="opened_for_change")
     from casework.core.permissions import require_perm
 
@@ -400,7 +401,8 @@ def person_find_matches(*, user, criteria: MatchCriteria, limit: int = 10) -> li
 
 
 def household_list_visible(*, user) -> QuerySet[Household]:
-    """Households the user may open: created by a reading organisation, or with a current member they may see."""
+    """Households the user may open: created by a reading organisation, or with a current member they may
+    see."""
     actor = actor_for(user)
     readers = policies.reading_organisation_ids(user)
     if not actor.initiative_ids or not readers:

@@ -1,4 +1,5 @@
-"""Writes to people, households, relationships, restrictions and break-glass grants. Each is atomic and audited."""
+"""Writes to people, households, relationships, restrictions and break-glass grants. Each is atomic and
+audited."""
 
 from __future__ import annotations
 
@@ -348,8 +349,8 @@ def break_glass_review(*, user, grant: BreakGlassGrant, note: str) -> BreakGlass
 
 
 def household_name_for(person: Person) -> str:
-    """The name of a household made for the person: never a restricted person's name, which every colleague who
-    may see the household would read."""
+    """The name of a household made for the person: never a restricted person's name, which every colleague
+    who may see the household would read."""
     if person.is_restricted:
         return f"Household in {person.postcode_district}" if person.postcode_district else "Household"
     return f"{person.family_name} household"

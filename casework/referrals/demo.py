@@ -163,7 +163,8 @@ def build_referrals_demo(*, organisations: dict[str, Organisation]) -> int:
 
 
 def _advocacy_decided(*, user, case) -> None:
-    """Whether the person needs an advocate is decided before an assessment (Care Act s67): here, they do not."""
+    """Whether the person needs an advocate is decided before an assessment (Care Act s67): here, they do
+    not."""
     from casework.careact import services as careact
     from casework.careact.selectors import advocacy_decision_current
 

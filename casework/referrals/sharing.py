@@ -271,8 +271,9 @@ def referral_shared(
     )
     if needs_shown:
         common.update(circumstances=referral.circumstances, instructions=referral.instructions)
-    # A restricted person's details are for those named on them: the colleagues of the organisation holding the
-    # case see the referral without them (the delivery organisation sees what the person consented to share).
+    # A restricted person's details are for those named on them: the colleagues of the organisation holding
+    # the case see the referral without them (the delivery organisation sees what the person consented to
+    # share).
     withheld = full and referral.case.person_id is not None and referral.case.person.name_withheld
     if not summary and (full or DataCategory.CONTACT_DETAILS in shared) and not withheld:
         common["subject"] = _subject(referral)

@@ -31,7 +31,8 @@ REASONS = {
 
 
 def build_waiting_lists(*, organisation: Organisation, rng: random.Random) -> int:
-    """Put the organisation's cases awaiting allocation on the assessment list, received over the past weeks."""
+    """Put the organisation's cases awaiting allocation on the assessment list, received over the past
+    weeks."""
     from casework.waiting_list import services
     from casework.waiting_list.escalation import escalation_sweep
 

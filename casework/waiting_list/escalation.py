@@ -70,8 +70,8 @@ def _describe(entry: WaitingListEntry, level: int) -> str:
             f"{waiting}. Allocate it, or reprioritise it with a reason."
         )
     return (
-        f"{case.reference} is still {waiting}, {entry.due_on:%-d %B %Y} having passed; the team managers were "
-        f"alerted. It needs a decision."
+        f"{case.reference} is still {waiting}, {entry.due_on:%-d %B %Y} having passed; "
+        "the team managers were alerted. It needs a decision."
     )
 
 

@@ -1,5 +1,5 @@
-"""Letters to people waiting: on joining a list, and "still waiting" at the organisation's interval, unless the
-person has been allocated a worker (or has left the list) by the time the letter would go."""
+"""Letters to people waiting: on joining a list, and "still waiting" at the organisation's interval, unless
+the person has been allocated a worker (or has left the list) by the time the letter would go."""
 
 from __future__ import annotations
 

@@ -29,7 +29,8 @@ class Timescale(TimeStampedModel):
 
 
 class WaitingListEntry(TimeStampedModel, VersionedModel):
-    """A case (a new request, a request for a review or a service) waiting on one of an organisation's lists."""
+    """A case (a new request, a request for a review or a service) waiting on one of an organisation's
+    lists."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="waiting_entries")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")

@@ -1,5 +1,6 @@
-"""The active review rule: people with a red rating, or who cannot tell us when things change, are reviewed on the
-list at the organisation's interval (a task for the team); others are not, having been told who to contact."""
+"""The active review rule: people with a red rating, or who cannot tell us when things change, are reviewed on
+the list at the organisation's interval (a task for the team); others are not, having been told who to
+contact."""
 
 from __future__ import annotations
 
@@ -57,9 +58,9 @@ def active_review_sweep(*, today: datetime.date | None = None) -> int:
                             case=entry.case,
                             kind=TaskKind.FOLLOW_UP,
                             organisation=entry.organisation,
-                            details=f"{entry.get_list_kind_display()} since {entry.received_on:%-d %B %Y}, due "
-                            f"{entry.due_on:%-d %B %Y}. Check the person is safe and whether the priority "
-                            "or rating should change.",
+                            details=f"{entry.get_list_kind_display()} since "
+                            f"{entry.received_on:%-d %B %Y}, due {entry.due_on:%-d %B %Y}. Check the "
+                            "person is safe and whether the priority or rating should change.",
                             effect_key=f"waiting_list.review:{pk}:{due.isoformat()}",
                             source="waiting_list.review",
                             **assignee,

@@ -1,9 +1,9 @@
 """Waiting lists at council scale, made from cases already generated (demo/scale.py), for the benchmarks.
 
-Every case waiting for a worker is on the assessment list; a quarter of the active ones wait for a service or a
-review; a fifth of the allocated ones waited for an assessment and left the list when a worker took them. Breaches
-before today are escalated as earlier sweeps would have (level 1, and level 2 after the further period), so the
-benchmark's sweep does one day's work over the whole table, as the scheduled sweep does.
+Every case waiting for a worker is on the assessment list; a quarter of the active ones wait for a service or
+a review; a fifth of the allocated ones waited for an assessment and left the list when a worker took them.
+Breaches before today are escalated as earlier sweeps would have (level 1, and level 2 after the further
+period), so the benchmark's sweep does one day's work over the whole table, as the scheduled sweep does.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ def _due(received: datetime.date, days: int) -> datetime.date:
 
 
 def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int]:
-    """Add waiting list entries (and the escalations earlier sweeps made) for the generated cases. Does nothing if
-    there are entries already."""
+    """Add waiting list entries (and the escalations earlier sweeps made) for the generated cases. Does
+    nothing if there are entries already."""
     from casework.demo.scale import Writer, _next_id, _reset_sequences
 
     if WaitingListEntry.objects.exists():

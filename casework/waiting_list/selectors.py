@@ -138,7 +138,8 @@ def waiting_entry_get_for_user(
     *, user, entry_id: int, include_exited: bool = False, purpose: str = "viewed"
 ) -> WaitingListEntry:
     """An entry of the user's organisations' lists, else Http404; an entry the person has left only with
-    `include_exited` (to read its exit, never to change it). Writes an AccessEvent "waiting_list.entry_<purpose>".
+    `include_exited` (to read its exit, never to change it). Writes an AccessEvent
+    "waiting_list.entry_<purpose>".
     """
     from django.http import Http404
 

@@ -313,8 +313,8 @@ def _exit(*, user, entry: WaitingListEntry, reason: str, on: datetime.date | Non
 
 
 def waiting_list_exit_for_case(*, user, case, reason: str, list_kinds: tuple[str, ...] | None = None) -> int:
-    """Take the case off its open lists (of those kinds): called by allocation when a worker is given the case,
-    and by closing. The caller has already checked its own permission. Returns how many entries left."""
+    """Take the case off its open lists (of those kinds): called by allocation when a worker is given the
+    case, and by closing. The caller has already checked its own permission. Returns how many entries left."""
     entries = WaitingListEntry.objects.filter(case=case, exited_on__isnull=True).select_related("case")
     if list_kinds is not None:
         entries = entries.filter(list_kind__in=list_kinds)

@@ -1,5 +1,5 @@
-"""Every operation the contract documents is routed to its own handler (issue 13: a POST answered 405 because a
-GET declared before it on a parametrised path caught it)."""
+"""Every operation the contract documents is routed to its own handler (issue 13: a POST answered 405 because
+a GET declared before it on a parametrised path caught it)."""
 
 import re
 

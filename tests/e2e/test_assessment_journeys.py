@@ -49,7 +49,8 @@ def test_initiative_admin_adds_changes_and_retires_a_need(page, world):
 
 def test_worker_assesses_refers_and_closes_the_case(open_page, world):
     """The whole of assessing (issue 6): a strengths-based assessment with needs, consent, two referrals, the
-    foodbank accepting and meeting its need, and the case closed with an outcome and a date to contact again."""
+    foodbank accepting and meeting its need, and the case closed with an outcome and a date to contact
+    again."""
     import datetime
 
     from casework.allocation import services as allocation

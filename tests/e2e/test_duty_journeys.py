@@ -313,7 +313,8 @@ def test_worker_sees_the_message_and_task_next_morning(page, world, away_case):
 
 
 def test_a_letter_to_a_worker_who_is_not_allocated_goes_to_the_allocated_worker(page, world, away_case):
-    """Her letter names a worker she once spoke to; the desk checks, then passes it to her allocated worker."""
+    """Her letter names a worker she once spoke to; the desk checks, then passes it to her allocated
+    worker."""
     other = world.practitioner2.display_name
     worker = world.practitioner.display_name
 

@@ -1,4 +1,5 @@
-"""Waiting lists: a team manager triages a request, sees it on the list, reprioritises it, downloads the letter."""
+"""Waiting lists: a team manager triages a request, sees it on the list, reprioritises it, downloads the
+letter."""
 
 import datetime
 

@@ -1,5 +1,5 @@
-"""Every page and API operation that takes an id, read from the URL patterns and the OpenAPI contract, so that a
-new endpoint is in the persona matrix without anyone adding it."""
+"""Every page and API operation that takes an id, read from the URL patterns and the OpenAPI contract, so that
+a new endpoint is in the persona matrix without anyone adding it."""
 
 from __future__ import annotations
 

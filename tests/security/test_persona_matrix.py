@@ -3,8 +3,8 @@ records: refused (403 or 404), no personal data in the answer, and nothing writt
 
 The routes come from the URL patterns and the OpenAPI contract (routes.py); each path parameter is filled with
 the id of a county record of the kind it names (KINDS). A parameter with no kind fails the suite, so a new
-endpoint cannot be left out. What a persona may reach by design is in ALLOWED with the reason; leaks being fixed
-elsewhere are in KNOWN_LEAKS, marked xfail(strict) so that the fix turns them into failures to remove.
+endpoint cannot be left out. What a persona may reach by design is in ALLOWED with the reason; leaks being
+fixed elsewhere are in KNOWN_LEAKS, marked xfail(strict) so that the fix turns them into failures to remove.
 """
 
 from __future__ import annotations
@@ -125,8 +125,8 @@ SEARCH_FIRST = frozenset(
     }
 )
 
-# Bodies and query strings that the contract's types alone do not make valid, so that the request is refused for
-# who sends it rather than for what it says.
+# Bodies and query strings that the contract's types alone do not make valid, so that the request is refused
+# for who sends it rather than for what it says.
 BODIES = {"api:/contacts/duty/people/{person_id}/calls": {"who": "person"}}
 # (A query parameter's value is the id of a record of the kind named.)
 QUERY = {"api:/contacts/duty/people/{person_id}/named-check": {"worker_id": "colleague"}}
@@ -134,7 +134,8 @@ QUERY = {"api:/contacts/duty/people/{person_id}/named-check": {"worker_id": "col
 
 @dataclass(frozen=True)
 class Expected:
-    """What a persona may get from a route: the statuses, what of the person may show, the tables it may write."""
+    """What a persona may get from a route: the statuses, what of the person may show, the tables it may
+    write."""
 
     statuses: frozenset[int]
     reason: str
@@ -152,17 +153,19 @@ PUBLIC_DIRECTORY = Expected(
 DIRECTORY = Expected(
     frozenset({200}), "anyone signed in may read the directory's services: no person is in them"
 )
-# A restricted person's case, and what hangs off it, are the holding organisation's: a colleague not named on the
-# person may open them (and that is recorded), but must see nothing of the person. Their own record is refused.
+# A restricted person's case, and what hangs off it, are the holding organisation's: a colleague not named on
+# the person may open them (and that is recorded), but must see nothing of the person. Their own record is
+# refused.
 CASE_OF_A_RESTRICTED_PERSON = Expected(
     frozenset({200, 302, 403, 404, 409, 422}),
-    "a restricted person's case is the holding organisation's: a colleague not named on the person may open it, "
-    "but sees nothing of the person",
+    "a restricted person's case is the holding organisation's: a colleague not named on the person may open "
+    "it, but sees nothing of the person",
     may_write=frozenset({"audit_accessevent"}),
 )
 PERSON_OWN_KINDS = frozenset({"person", "relationship"})
 
-# What a persona may reach by design: (persona or "*", route id, method or "*") -> Expected. The most specific wins.
+# What a persona may reach by design: (persona or "*", route id, method or "*") -> Expected. The most specific
+# wins.
 ALLOWED: dict[tuple[str, str, str], Expected] = {
     **{
         ("*", f"openreferral:{name}", "GET"): PUBLIC_DIRECTORY
@@ -172,9 +175,9 @@ ALLOWED: dict[tuple[str, str, str], Expected] = {
     ("*", "api:/directory/services/{service_id}", "GET"): DIRECTORY,
     ("anonymous", "directory:service_detail", "GET"): SIGN_IN,
     ("anonymous", "api:/directory/services/{service_id}", "GET"): NO_TOKEN,
-    # Break-glass: a caseworker of a responsible organisation may open any unrestricted record of the initiative on
-    # a stated reason (audited, and reviewed by an auditor). The page shows the index card: name, birth year and
-    # postcode district. (A 404 once the card needs a search first: issue 12.)
+    # Break-glass: a caseworker of a responsible organisation may open any unrestricted record of the
+    # initiative on a stated reason (audited, and reviewed by an auditor). The page shows the index card:
+    # name, birth year and postcode district. (A 404 once the card needs a search first: issue 12.)
     ("district_worker", "people:person_break_glass", "*"): Expected(
         frozenset({200, 404}),
         "break-glass is open to caseworkers of the initiative's responsible organisations",
@@ -190,8 +193,8 @@ ALLOWED: dict[tuple[str, str, str], Expected] = {
         )
         for persona in NOT_NAMED
     },
-    # A household is the organisation's record: whoever may see it sees its address; a restricted member's name is
-    # withheld (issue 12).
+    # A household is the organisation's record: whoever may see it sees its address; a restricted member's
+    # name is withheld (issue 12).
     **{
         (persona, route_id, "*"): Expected(
             CASE_OF_A_RESTRICTED_PERSON.statuses,
@@ -202,8 +205,8 @@ ALLOWED: dict[tuple[str, str, str], Expected] = {
         for persona in NOT_NAMED
         for route_id in ("people:household_detail", "people:household_edit")
     },
-    # Anyone who changes records in the holding organisation may record that consent was withdrawn: a person who
-    # withdraws it must not wait for their worker (consent/policies.py).
+    # Anyone who changes records in the holding organisation may record that consent was withdrawn: a person
+    # who withdraws it must not wait for their worker (consent/policies.py).
     **{
         (persona, "api:/consents/{record_id}/withdraw", "POST"): Expected(
             frozenset({200}),
@@ -323,7 +326,7 @@ def _debt_worker(world):
     return user
 
 
-# --- The cases -------------------------------------------------------------------------------------------------
+# --- The cases ----------------------------------------------------------------------------------------------
 
 SHARED_KINDS = frozenset(
     {
@@ -350,9 +353,9 @@ def _kinds(route: Route) -> set[str]:
         kind = KINDS_BY_ROUTE.get((route.name, param), KINDS.get(param))
         if kind is None:
             raise AssertionError(
-                f"{route.id} takes the parameter {param!r}, which names no kind of record in the persona matrix: "
-                "add it to KINDS in tests/security/test_persona_matrix.py (and a record of that kind to "
-                "tests/security/world.py), so that the new endpoint is checked for every persona"
+                f"{route.id} takes the parameter {param!r}, which names no kind of record in the persona "
+                "matrix: add it to KINDS in tests/security/test_persona_matrix.py (and a record of that kind "
+                "to tests/security/world.py), so that the new endpoint is checked for every persona"
             )
         kinds.add(kind)
     return kinds
@@ -384,7 +387,7 @@ def _cases():
 CASES = _cases()
 ROUTES = [pytest.param(route, id=route.id) for route in all_routes()]
 
-# --- What an answer may hold -----------------------------------------------------------------------------------
+# --- What an answer may hold --------------------------------------------------------------------------------
 
 # Tables a refused request may still write: the session (a flash message), a token's last use.
 ALWAYS_WRITTEN = frozenset({"django_session", "accounts_apitoken"})
@@ -396,8 +399,8 @@ def _written(queries) -> set[str]:
 
 
 def _text(response) -> str:
-    """The answer as text: its body and the headers that may carry a name. A PDF is one of the person's letters:
-    its text is the letter as rendered (kept with it), which is what the PDF says."""
+    """The answer as text: its body and the headers that may carry a name. A PDF is one of the person's
+    letters: its text is the letter as rendered (kept with it), which is what the PDF says."""
     from casework.letters.models import Letter
 
     body = b"".join(response.streaming_content) if response.streaming else response.content

@@ -1,4 +1,5 @@
-"""One county world with a record of every kind a page or API operation names by id, made through the services.
+"""One county world with a record of every kind a page or API operation names by id, made through the
+services.
 
 Two people of the county each get the whole set: an ordinary person, and a restricted person on whom only
 world.practitioner (and the colleague who works the case with her) is named. `records` maps each kind to the
@@ -68,7 +69,8 @@ def _personal_data(
     compact_phone = phone.replace(" ", "")
     return PersonalData(
         facets={
-            # The family names are made up to be unlike any word a page has; the given name alone is not enough.
+            # The family names are made up to be unlike any word a page has; the given name alone is not
+            # enough.
             "name": (family,),
             "nhs_number": (nhs, f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}"),
             "date_of_birth": (

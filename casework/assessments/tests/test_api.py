@@ -1,4 +1,5 @@
-"""Assessing in the API: the same services and rules as the pages; answers checked against their form version."""
+"""Assessing in the API: the same services and rules as the pages; answers checked against their form
+version."""
 
 import pytest
 

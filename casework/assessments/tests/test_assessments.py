@@ -1,4 +1,5 @@
-"""Situation assessments and needs: made by the case's workers with a versioned form, private to the holder."""
+"""Situation assessments and needs: made by the case's workers with a versioned form, private to the
+holder."""
 
 import pytest
 

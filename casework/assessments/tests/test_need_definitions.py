@@ -1,4 +1,5 @@
-"""Need definitions: kept by the lead's initiative admins, read by the whole initiative, retired not deleted."""
+"""Need definitions: kept by the lead's initiative admins, read by the whole initiative, retired not
+deleted."""
 
 import pytest
 from django.urls import reverse

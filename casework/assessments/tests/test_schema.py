@@ -1,4 +1,5 @@
-"""Assessment forms as data: the schema is checked where it is wrong, and answers against their form version."""
+"""Assessment forms as data: the schema is checked where it is wrong, and answers against their form
+version."""
 
 import copy
 

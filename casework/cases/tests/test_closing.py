@@ -1,4 +1,5 @@
-"""Closing a case: an outcome from the initiative's list, needs finished with, a re-contact date, the hit rate."""
+"""Closing a case: an outcome from the initiative's list, needs finished with, a re-contact date, the hit
+rate."""
 
 import datetime
 

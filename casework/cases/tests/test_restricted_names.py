@@ -1,4 +1,5 @@
-"""Issue 12: a restricted person's name is withheld wherever their case is shown, to all but the named users."""
+"""Issue 12: a restricted person's name is withheld wherever their case is shown, to all but the named
+users."""
 
 import pytest
 from django.urls import reverse

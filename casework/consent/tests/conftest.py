@@ -1,3 +1,5 @@
+# Fixtures reused from other apps are imported here; a fixture that takes one as an argument shadows
+# its import, hence the F811 noqa on those.
 import datetime
 
 import pytest
@@ -44,6 +46,6 @@ def record_consent(
 
 
 @pytest.fixture
-def consent(world, active_case):
+def consent(world, active_case):  # noqa: F811 (fixture argument)
     """The person's consent on the active case to share contact details and needs with the foodbank."""
     return record_consent(world, active_case, days_ago=10)

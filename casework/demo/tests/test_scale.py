@@ -1,4 +1,5 @@
-"""The scale data generator: counts, histories, a valid audit chain, sequences moved on, production refused."""
+"""The scale data generator: counts, histories, a valid audit chain, sequences moved on, production
+refused."""
 
 import io
 

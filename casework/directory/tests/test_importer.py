@@ -311,7 +311,8 @@ def test_unreadable_feeds_say_why(tmp_path, monkeypatch):
 
 
 def test_the_importer_validates_against_the_vendored_standard():
-    # The repository is self-contained: the importer's schemas are the vendored standard's, inside the repository.
+    # The repository is self-contained: the importer's schemas are the vendored standard's, inside the
+    # repository.
     repository = Path(__file__).resolve().parents[3]
     assert importer.SCHEMA_DIR == STANDARDS_DIR / "schema"
     assert STANDARDS_DIR.is_relative_to(repository)

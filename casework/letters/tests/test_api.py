@@ -1,4 +1,5 @@
-"""Letters in the API (issue 13: they had none): list a case's letters, download one, send one, as on the pages."""
+"""Letters in the API (issue 13: they had none): list a case's letters, download one, send one, as on the
+pages."""
 
 import pytest
 

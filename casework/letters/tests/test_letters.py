@@ -1,4 +1,5 @@
-"""Letters: rendered to PDF in the person's name and address, stored, logged on the case, sent once per key."""
+"""Letters: rendered to PDF in the person's name and address, stored, logged on the case, sent once per
+key."""
 
 import datetime
 from pathlib import Path

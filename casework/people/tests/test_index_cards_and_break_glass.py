@@ -1,4 +1,5 @@
-"""Issue 12: index cards only from the user's own search; break-glass only for lead and responsible organisations."""
+"""Issue 12: index cards only from the user's own search; break-glass only for lead and responsible
+organisations."""
 
 import datetime
 

@@ -1,4 +1,5 @@
-"""Who may see and change people's records: a persona × record matrix, and the predicates agree with their twins."""
+"""Who may see and change people's records: a persona × record matrix, and the predicates agree with their
+twins."""
 
 import datetime
 

@@ -1,4 +1,5 @@
-"""Creating and changing people and households: validation, duplicates, conflicts, and an audit event for each."""
+"""Creating and changing people and households: validation, duplicates, conflicts, and an audit event for
+each."""
 
 import datetime
 

@@ -1,3 +1,5 @@
+# Fixtures reused from other apps are imported here; a fixture that takes one as an argument shadows
+# its import, hence the F811 noqa on those.
 import pytest
 
 from casework.assessments import services as assessments
@@ -22,7 +24,7 @@ RESPONSE = "Food parcels for a month, then a debt advice appointment"
 
 
 @pytest.fixture
-def completed(world, assessment):
+def completed(world, assessment):  # noqa: F811 (fixture argument)
     """The active case's needs check, completed with its situation and response summaries."""
     return assessments.assessment_save(
         user=world.practitioner,
@@ -37,7 +39,7 @@ def completed(world, assessment):
 
 
 @pytest.fixture
-def food(world, active_case, needs, completed):
+def food(world, active_case, needs, completed):  # noqa: F811 (fixture argument)
     return assessments.need_record(
         user=world.practitioner,
         case=active_case,
@@ -48,7 +50,7 @@ def food(world, active_case, needs, completed):
 
 
 @pytest.fixture
-def debt(world, active_case, needs, completed):
+def debt(world, active_case, needs, completed):  # noqa: F811 (fixture argument)
     return assessments.need_record(
         user=world.practitioner,
         case=active_case,
@@ -75,7 +77,7 @@ def refer(world, case, need_list, *, basis, organisation=None, user=None, **kwar
 
 
 @pytest.fixture
-def referral(world, active_case, food, consent):
+def referral(world, active_case, food, consent):  # noqa: F811 (fixture argument)
     """The food need referred to the foodbank under the person's consent (contact details and needs)."""
     food.refresh_from_db()
     return refer(world, active_case, [food], basis=consent)

@@ -207,7 +207,8 @@ def test_when_another_sweep_escalated_one_first_the_rest_are_still_escalated_onc
 
     monkeypatch.setattr(module, "_recipients", racing)
     with _on(datetime.date(2026, 12, 5)):
-        # The batch's insert collides and is rolled back whole, the racing row with it; one by one, each is made.
+        # The batch's insert collides and is rolled back whole, the racing row with it; one by one, each is
+        # made.
         assert escalation_sweep()["level_1"] == 3
         assert escalation_sweep()["level_1"] == 0
     assert sorted(Escalation.objects.values_list("entry_id", flat=True)) == sorted(e.pk for e in entries)

@@ -1,4 +1,5 @@
-"""The active review rule: red ratings and people who cannot tell us of changes are reviewed while they wait."""
+"""The active review rule: red ratings and people who cannot tell us of changes are reviewed while they
+wait."""
 
 import datetime
 

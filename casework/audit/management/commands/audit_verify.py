@@ -8,7 +8,10 @@ from casework.core.progress import ProgressBar
 
 
 class Command(BaseCommand):
-    help = "Check the audit and access hash chains; report the first tampered event and exit non-zero if there is one."
+    help = (
+        "Check the audit and access hash chains; report the first tampered event and exit non-zero if there "
+        "is one."
+    )
 
     def handle(self, *args, **options):
         total = AuditEvent.objects.count() + AccessEvent.objects.count()

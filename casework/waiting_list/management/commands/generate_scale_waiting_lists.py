@@ -1,4 +1,5 @@
-"""Waiting lists for the cases generate_scale_data made (for a benchmark database made before waiting lists)."""
+"""Waiting lists for the cases generate_scale_data made (for a benchmark database made before waiting
+lists)."""
 
 import sys
 
