@@ -22,5 +22,6 @@ urlpatterns = [
     path("mfa/recovery-codes", views.mfa_recovery_codes, name="mfa_recovery_codes"),
     path("security", views.security, name="security"),
     path("security/users", views.mfa_users, name="mfa_users"),
+    path("jobs/failures", views.job_failures, name="job_failures"),
     path("security/users/<id:user_id>/reset", views.mfa_user_reset, name="mfa_user_reset"),
 ]

@@ -171,3 +171,29 @@ def mfa_user_reset(request, user_id: int):
         )
         return redirect("accounts:mfa_users")
     return render(request, "accounts/mfa_user_reset.html", {"target": target})
+
+
+def job_failures(request):
+    """Background jobs that failed on their last try, for the organisation admin: what, when, the error."""
+    from django.contrib import messages
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import redirect
+
+    from casework.core import clock, limits
+    from casework.core.models import JobFailure
+    from casework.core.pages import paginate
+
+    organisations = actor_for(request.user).organisations_with_role(Role.ORG_ADMIN)
+    if not organisations:
+        raise PermissionDenied("Only organisation admins see failed background jobs.")
+    qs = JobFailure.objects.filter(organisation_id__in=organisations)
+    failure_id = limits.id_from(request.POST.get("failure"))
+    if request.method == "POST" and failure_id:
+        failure = qs.filter(pk=failure_id, resolved_at__isnull=True).first()
+        if failure is not None:
+            failure.resolved_at, failure.resolved_by = clock.now(), request.user
+            failure.save(update_fields=["resolved_at", "resolved_by"])
+            messages.success(request, "Marked as dealt with.")
+        return redirect("accounts:job_failures")
+    page, page_range = paginate(request, qs.filter(resolved_at__isnull=True), per_page=25)
+    return render(request, "accounts/job_failures.html", {"page": page, "page_range": page_range})

@@ -22,8 +22,14 @@ from casework.allocation.rules import (
 )
 from casework.audit.services import audit_record
 from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseStage, CaseStatus
-from casework.cases.models import Case, CaseAssignment
-from casework.cases.services import complete_stage, start_stage, update_case
+from casework.cases.models import Case
+from casework.cases.services import (
+    case_assignment_start,
+    case_assignments_end,
+    complete_stage,
+    start_stage,
+    update_case,
+)
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
@@ -211,22 +217,12 @@ def _make_primary(
         or case.allocated_team_id,
     }
     with transaction.atomic():
-        previous = CaseAssignment.objects.filter(
-            case=case, role=AssignmentRole.PRIMARY, ended_at__isnull=True
+        case_assignments_end(
+            user=user, case=case, at=now, reason=reason or "Reassigned", role=AssignmentRole.PRIMARY
         )
-        previous.update(ended_at=now, end_reason=reason or "Reassigned", modified_by=user, modified_at=now)
         # A secondary worker who becomes primary stops being secondary.
-        CaseAssignment.objects.filter(case=case, user=worker, ended_at__isnull=True).update(
-            ended_at=now, end_reason="Became primary worker", modified_by=user, modified_at=now
-        )
-        CaseAssignment.objects.create(
-            case=case,
-            user=worker,
-            role=AssignmentRole.PRIMARY,
-            started_at=now,
-            created_by=user,
-            modified_by=user,
-        )
+        case_assignments_end(user=user, case=case, at=now, reason="Became primary worker", worker=worker)
+        case_assignment_start(user=user, case=case, worker=worker, role=AssignmentRole.PRIMARY, at=now)
         if case.status == CaseStatus.PLANNED:
             complete_stage(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
             start_stage(case=case, stage=CaseStage.CONTACT, user=user, at=now)
@@ -311,12 +307,7 @@ def case_transfer(
         "allocation_explanation": f"Transferred from another organisation: {reason.strip()}",
     }
     with transaction.atomic():
-        CaseAssignment.objects.filter(case=case, ended_at__isnull=True).update(
-            ended_at=now,
-            end_reason="Case transferred to another organisation",
-            modified_by=user,
-            modified_at=now,
-        )
+        case_assignments_end(user=user, case=case, at=now, reason="Case transferred to another organisation")
         if case.status != CaseStatus.PLANNED:
             # Back to the new organisation's worklist; the work done so far stays on the record.
             fields |= {"status": CaseStatus.PLANNED, "stage": CaseStage.AWAITING_ALLOCATION}

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from casework.accounts.pages import admin_organisation_id
 from casework.accounts.selectors import actor_for
 from casework.assessments import selectors, services
 from casework.assessments.choices import FINISHED_NEED_STATUSES
@@ -17,7 +18,7 @@ from casework.assessments.forms import (
     NeedUpdateForm,
 )
 from casework.core import limits
-from casework.core.pages import admin_organisation_id, paginate, require_page_perm, run_form_service
+from casework.core.pages import paginate, require_page_perm, run_form_service
 from casework.core.permissions import has_perm
 
 

@@ -371,3 +371,34 @@ def case_add_note(*, user, case: Case, text: str) -> CaseNote:
             changes={"note": {"before": None, "after": note.pk}},
         )
     return note
+
+
+# Who works a case: the one place CaseAssignment is written (allocation and transfer call these inside their
+# own transaction, which audits the move as a whole).
+
+
+def case_assignments_end(
+    *,
+    user: User | None,
+    case: Case,
+    at: datetime.datetime,
+    reason: str,
+    role: str | None = None,
+    worker: User | None = None,
+) -> int:
+    """End the case's current assignments (of `role`, or of `worker`, when given); how many ended."""
+    current = CaseAssignment.objects.filter(case=case, ended_at__isnull=True)
+    if role is not None:
+        current = current.filter(role=role)
+    if worker is not None:
+        current = current.filter(user=worker)
+    return current.update(ended_at=at, end_reason=reason, modified_by=user, modified_at=at)
+
+
+def case_assignment_start(
+    *, user: User | None, case: Case, worker: User, role: str, at: datetime.datetime
+) -> CaseAssignment:
+    """Start `worker` on the case in `role` from `at`."""
+    return CaseAssignment.objects.create(
+        case=case, user=worker, role=role, started_at=at, created_by=user, modified_by=user
+    )

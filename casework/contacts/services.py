@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.services import audit_record, to_json_safe
 from casework.cases.models import Case
@@ -428,6 +429,19 @@ def message_alert(*, to_user, body: str, case: Case | None = None) -> Message:
             changes={"to": {"before": None, "after": to_user.pk}},
         )
     return message
+
+
+def message_alert_many(*, alerts: list[tuple[User, str, Case]], at: datetime.datetime) -> list[Message]:
+    """Messages from Casework itself to many people at once, each (to_user, body, case): one insert. For a
+    sweep (waiting-list escalations) whose own audit event names who was told."""
+    return Message.objects.bulk_create(
+        [
+            Message(
+                to_user=to_user, from_user=None, case=case, person_id=case.person_id, body=body, sent_at=at
+            )
+            for to_user, body, case in alerts
+        ]
+    )
 
 
 def advice_check_record(*, user, task, outcome: str, note: str = "", version: int):

@@ -48,20 +48,3 @@ def run_form_service(request, form, call: Callable[[dict], Any], success: str | 
         raise PermissionDenied(error.message) from None
     messages.success(request, success() if callable(success) else success)
     return True
-
-
-def admin_organisation_id(user, message: str) -> int:
-    """The organisation an organisation admin is managing (their primary one, if they administer several); a
-    403 page with `message` for anyone else."""
-    from casework.accounts.choices import Role
-    from casework.accounts.selectors import actor_for
-
-    actor = actor_for(user)
-    organisations = actor.organisations_with_role(Role.ORG_ADMIN)
-    if not organisations:
-        raise PermissionDenied(message)
-    return (
-        actor.primary_organisation_id
-        if actor.primary_organisation_id in organisations
-        else min(organisations)
-    )

@@ -5,5 +5,4 @@ from casework.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("jobs/failures", views.job_failures, name="job_failures"),
 ]

@@ -7,7 +7,8 @@ import uuid
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from casework.core.pages import admin_organisation_id, require_page_perm, run_form_service
+from casework.accounts.pages import admin_organisation_id
+from casework.core.pages import require_page_perm, run_form_service
 from casework.letters import rendering, selectors, services
 from casework.letters.forms import SendForm, TemplateForm
 

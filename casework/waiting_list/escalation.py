@@ -135,7 +135,7 @@ def _escalate_together(
 ) -> int:
     """Escalate a batch of breaches at one level in one transaction: their tasks, escalations, alerts and
     audit events written a table at a time. Breaches already escalated are left. Returns how many."""
-    from casework.contacts.models import Message
+    from casework.contacts.services import message_alert_many
     from casework.tasks.choices import TaskKind
     from casework.tasks.services import JobTask, tasks_create_for_job
 
@@ -183,19 +183,13 @@ def _escalate_together(
                 for entry, recipients, told, _ in plans
             ]
         )
-        Message.objects.bulk_create(
-            [
-                Message(
-                    to_user=user,
-                    from_user=None,
-                    case=entry.case,
-                    person_id=entry.case.person_id,
-                    body=_describe(entry, level),
-                    sent_at=now,
-                )
+        message_alert_many(
+            alerts=[
+                (user, _describe(entry, level), entry.case)
                 for entry, recipients, _, _ in plans
                 for user in recipients
-            ]
+            ],
+            at=now,
         )
         audit_record_many(
             [

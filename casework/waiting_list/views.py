@@ -8,11 +8,12 @@ import csv
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 
+from casework.accounts.pages import admin_organisation_id
 from casework.accounts.selectors import actor_for
 from casework.audit.services import access_record
 from casework.cases.choices import Priority
 from casework.core import clock
-from casework.core.pages import admin_organisation_id, paginate, require_page_perm, run_form_service
+from casework.core.pages import paginate, require_page_perm, run_form_service
 from casework.waiting_list import selectors, services
 from casework.waiting_list.choices import DEFAULT_WORKING_DAYS, ListKind
 from casework.waiting_list.forms import (

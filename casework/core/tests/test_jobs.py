@@ -95,10 +95,10 @@ def test_the_org_admin_sees_and_clears_failures(world, login):
         organisation=world.elsewhere,
     )
     client = login(world.org_admin)
-    page = client.get("/jobs/failures").content.decode()
+    page = client.get("/accounts/jobs/failures").content.decode()
     assert "No address for the person" in page and "Elsewhere" not in page
-    client.post("/jobs/failures", {"failure": failure.pk})
+    client.post("/accounts/jobs/failures", {"failure": failure.pk})
     failure.refresh_from_db()
     assert failure.resolved_by == world.org_admin
-    assert "No failed jobs." in client.get("/jobs/failures").content.decode()
-    assert login(world.team_manager).get("/jobs/failures").status_code == 403
+    assert "No failed jobs." in client.get("/accounts/jobs/failures").content.decode()
+    assert login(world.team_manager).get("/accounts/jobs/failures").status_code == 403
