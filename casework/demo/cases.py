@@ -1,7 +1,10 @@
 """Demo cases: risk categories, named areas, allocation rules and about 150 cases with real histories.
 
 Every case is made through the same services as the pages, with the clock moved into the past, so each one
-has a true timeline in the audit trail (raised, allocated, accepted, stages, holds, closures).
+has a true timeline in the audit trail (raised, allocated, accepted, stages, holds, closures) and every record
+on it carries the time of its step. A stage is moved on from only once its work is done (_StageWork): a
+conversation with the person, an assessment and the needs it found, the needs planned, then supported,
+a review.
 """
 
 from __future__ import annotations
