@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from casework.accounts.choices import Capability, OrganisationKind, OrganisationType, Role
-from casework.core.models import TimeStampedModel
+from casework.core.models import ClockDateTimeField, TimeStampedModel
 
 
 class Initiative(TimeStampedModel):
@@ -113,7 +113,7 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=100, blank=True)
     prefix = models.CharField(max_length=12, unique=True)
     token_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = ClockDateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)

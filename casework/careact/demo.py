@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.utils import timezone
+
 from casework.careact import services
 from casework.careact.eligibility import (
     ENDANGERS,
@@ -79,7 +81,10 @@ def record_before_assessment(*, case, worker, manager, rng: random.Random) -> No
         difficulty_communicating=rng.random() < 0.5,
         appropriate_person=False,
         referral_to=rng.choice(ADVOCACY_SERVICES),
-        referral_on=today - datetime.timedelta(days=rng.randint(3, 10)),
+        # Referred in the days before, but not before the case was raised.
+        referral_on=max(
+            today - datetime.timedelta(days=rng.randint(3, 10)), timezone.localdate(case.raised_at)
+        ),
     )
     manages = manager is not None and holding_organisation_id(case) in _team_manager_organisations(manager)
     if manages and roll > 0.95:

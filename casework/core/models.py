@@ -1,12 +1,33 @@
 from django.conf import settings
 from django.db import models
 
+from casework.core import clock
+
+
+class ClockDateTimeField(models.DateTimeField):
+    """A DateTimeField whose auto_now / auto_now_add take the time from casework.core.clock.now(), so that a
+    moved clock (tests, the demo's histories in the past) dates the record as well as its audit event.
+
+    It deconstructs as a plain DateTimeField: the schema and the migrations are the same.
+    """
+
+    def pre_save(self, model_instance, add):
+        if self.auto_now or (self.auto_now_add and add):
+            value = clock.now()
+            setattr(model_instance, self.attname, value)
+            return value
+        return super().pre_save(model_instance, add)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs
+
 
 class TimeStampedModel(models.Model):
     """Created and modified at and by, for every domain record."""
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    modified_at = models.DateTimeField(auto_now=True)
+    created_at = ClockDateTimeField(auto_now_add=True)
+    modified_at = ClockDateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

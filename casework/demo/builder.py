@@ -55,6 +55,9 @@ from casework.people.models import (
 from casework.referrals.demo import build_referrals_demo
 from casework.waiting_list.demo import build_waiting_lists
 
+# How far back the demo's history goes: the set-up, then cases raised over the following months.
+HISTORY_DAYS = 240
+
 PRODUCTION_REFUSAL = "Demo data and demo logins never exist in production mode"
 NOT_EMPTY_REFUSAL = (
     "This database already has organisations in it, so no demo data was added (it would duplicate them). "
@@ -191,7 +194,20 @@ DEMO_LOGINS: list[DemoLogin] = [
         "safeguarding", Role.PRACTITIONER, "county", "Safeguarding Team", "Safeguarding adults practitioner"
     ),
     DemoLogin(
+        "kingsbere.safeguarding",
+        Role.PRACTITIONER,
+        "district",
+        "Community Safety and Safeguarding",
+        "Designated safeguarding lead",
+    ),
+    DemoLogin(
         "partner", Role.PRACTITIONER, "housing", "Tenancy Sustainment Team", "Tenancy sustainment officer"
+    ),
+    DemoLogin(
+        "kingsbere.housing", Role.PRACTITIONER, "district", "Housing Options Team", "Housing options officer"
+    ),
+    DemoLogin(
+        "trust.support", Role.PRACTITIONER, "charity", "Community Support Team", "Community support worker"
     ),
     DemoLogin("foodbank", Role.PRACTITIONER, "foodbank", "Deliveries", "Delivery volunteer coordinator"),
     DemoLogin("adviser", Role.PRACTITIONER, "debt", "Advisers", "Debt adviser"),
@@ -208,23 +224,6 @@ def demo_mfa_key(username: str) -> str:
 def demo_mfa_required(login: DemoLogin) -> bool:
     return settings.MFA_REQUIRED_FOR_ALL or str(login.role) in settings.MFA_REQUIRED_ROLES
 
-
-# Staff of the other organisations: they own records, but cannot sign in (unusable passwords).
-EXTRA_STAFF: list[DemoLogin] = [
-    DemoLogin(
-        "kingsbere.housing", Role.PRACTITIONER, "district", "Housing Options Team", "Housing options officer"
-    ),
-    DemoLogin(
-        "trust.support", Role.PRACTITIONER, "charity", "Community Support Team", "Community support worker"
-    ),
-    DemoLogin(
-        "kingsbere.safeguarding",
-        Role.PRACTITIONER,
-        "district",
-        "Community Safety and Safeguarding",
-        "Designated safeguarding lead",
-    ),
-]
 
 # Which organisations create people's records, and how many: mostly the county.
 CREATOR_WEIGHTS = {"county": 62, "district": 14, "housing": 14, "charity": 10}
@@ -534,15 +533,18 @@ class _Builder:
 
     def build(self, people: int) -> DemoSummary:
         self.say(f"Building the made-up {INITIATIVE_NAME} (seed {self.seed}).")
-        initiative = self._organisations()
-        self._users()
-        counts = self._people(initiative, people)
-        counts |= build_cases(
-            initiative=initiative, organisations=self.orgs, rng=self.rng, total=max(10, people // 2)
-        )
+        # The initiative, its staff, people, needs and forms were set up before the oldest case's history
+        # began: everything made here carries that time, so no page shows set-up "today" for work done in May.
+        with clock.frozen_at(clock.now() - datetime.timedelta(days=HISTORY_DAYS)):
+            initiative = self._organisations()
+            self._users()
+            counts = self._people(initiative, people)
+            needs = build_need_definitions(user=self.users["initiativeadmin"], initiative_id=initiative.pk)
+            build_assessment_forms(organisations=self.orgs.values())
+            counts |= build_cases(
+                initiative=initiative, organisations=self.orgs, rng=self.rng, total=max(10, people // 2)
+            )
         build_directory_demo(stdout=self.stdout)
-        needs = build_need_definitions(user=self.users["initiativeadmin"], initiative_id=initiative.pk)
-        build_assessment_forms(organisations=self.orgs.values())
         counts["waiting"] = build_waiting_lists(organisation=self.orgs["county"], rng=self.rng)
         # Consent and referrals (casework/referrals/demo.py): after the cases, needs and forms they use.
         referrals = build_referrals_demo(organisations=self.orgs)
@@ -595,7 +597,7 @@ class _Builder:
 
     def _users(self) -> None:
         en = self.fake["en_GB"]
-        for login in [*DEMO_LOGINS, *EXTRA_STAFF]:
+        for login in DEMO_LOGINS:
             female = self.rng.random() < 0.6
             first = en.first_name_female() if female else en.first_name_male()
             last = en.last_name()
@@ -614,10 +616,8 @@ class _Builder:
                 job_title=login.job_title,
                 email=f"{_ascii(first)}.{_ascii(last)}@{domain[login.organisation]}.example.org",
             )
-            if login in DEMO_LOGINS:
-                user.set_password(settings.DEMO_PASSWORD)
-            else:
-                user.set_unusable_password()
+            user.set_password(settings.DEMO_PASSWORD)
+            user.date_joined = clock.now()
             user.save()
             Membership.objects.create(
                 user=user,
@@ -625,7 +625,7 @@ class _Builder:
                 role=str(login.role),
                 team=self.teams[(login.organisation, login.team)] if login.team else None,
             )
-            if login in DEMO_LOGINS and demo_mfa_required(login):
+            if demo_mfa_required(login):
                 # Its code comes from `manage.py demo_mfa_code USERNAME` (or any app given the key).
                 TOTPDevice.objects.create(
                     user=user, name=DEMO_MFA_DEVICE_NAME, key=demo_mfa_key(login.username), confirmed=True

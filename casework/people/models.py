@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from casework.core.models import TimeStampedModel, VersionedModel
+from casework.core.models import ClockDateTimeField, TimeStampedModel, VersionedModel
 from casework.people.choices import (
     AccessibleFormat,
     ContactMethod,
@@ -161,7 +161,7 @@ class PersonRestrictedAccess(models.Model):
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
-    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_at = ClockDateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "user"], name="restricted_access_unique")]

@@ -2,18 +2,20 @@
 person's consent to share with the foodbank and the debt-advice charity, and referrals. The foodbank has
 accepted one and is managing the need; the others wait in the foodbank's and the adviser's worklists.
 
-Everything goes through the services, with the clock moved back a few days so the timelines read true.
+Everything goes through the services, with the clock moved to the days after each case's history so far, so
+the timelines read true.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
+from django.db.models import Max
 
 from casework.accounts.models import Organisation, User
 from casework.assessments import services as assessments
 from casework.assessments.models import AssessmentForm, NeedDefinition
+from casework.audit.models import AuditEvent
 from casework.cases.models import Case
 from casework.consent.services import consent_record
 from casework.core import clock
@@ -33,16 +35,28 @@ RESPONSE = "Emergency food for a few weeks while a debt adviser helps with the a
 def build_referrals_demo(*, organisations: dict[str, Organisation]) -> int:
     """Consent and referrals on up to two active county cases; returns how many referrals were made."""
     county, foodbank, debt = organisations["county"], organisations["foodbank"], organisations["debt"]
-    cases = list(
+    # Cases waiting for their assessment, whose history so far ended at least a few days ago: the assessment,
+    # consent and referrals follow on from it, a day apart.
+    now = clock.now()
+    waiting = (
         Case.objects.filter(
             responsible_organisation=county,
             status="active",
+            stage="assessment",
             primary_worker__username__in=["worker", "worker2"],
             person__isnull=False,
         )
+        .exclude(assessments__isnull=False)
         .select_related("primary_worker", "person")
-        .order_by("-primary_worker__username", "pk")[:2]
+        .order_by("-primary_worker__username", "pk")
     )
+    last_events = dict(
+        AuditEvent.objects.filter(case_id__in=[case.pk for case in waiting])
+        .values("case_id")
+        .annotate(last=Max("occurred_at"))
+        .values_list("case_id", "last")
+    )
+    cases = [case for case in waiting if last_events[case.pk] <= now - datetime.timedelta(days=5)][:2]
     definitions = {
         d.code: d
         for d in NeedDefinition.objects.filter(
@@ -53,15 +67,14 @@ def build_referrals_demo(*, organisations: dict[str, Organisation]) -> int:
     if form is None or len(definitions) < 2:
         return 0
     foodbank_worker = User.objects.get(username="foodbank")
-    now = timezone.now()
-
-    def at(days_ago: float):
-        return clock.frozen_at(now - datetime.timedelta(days=days_ago))
-
     made = 0
     for index, case in enumerate(cases):
         worker = case.primary_worker
-        with at(8 - index):
+
+        def at(days_later: float, case=case):
+            return clock.frozen_at(last_events[case.pk] + datetime.timedelta(days=days_later))
+
+        with at(1):
             _advocacy_decided(user=worker, case=case)
             assessment = assessments.assessment_start(user=worker, case=case, form=form, method="phone")
             assessments.assessment_save(
@@ -88,7 +101,7 @@ def build_referrals_demo(*, organisations: dict[str, Organisation]) -> int:
                 assessment=assessment,
                 note="Rent and energy arrears",
             )
-        with at(7 - index):
+        with at(2):
             representative = (
                 {
                     "given_by": "representative",
@@ -134,7 +147,7 @@ def build_referrals_demo(*, organisations: dict[str, Organisation]) -> int:
                 )
                 made += 1
         if index == 0:
-            with at(6):
+            with at(3):
                 services.referral_accept(
                     user=foodbank_worker, referral=food_referral, version=food_referral.version
                 )

@@ -31,8 +31,8 @@ REASONS = {
 
 
 def build_waiting_lists(*, organisation: Organisation, rng: random.Random) -> int:
-    """Put the organisation's cases awaiting allocation on the assessment list, received over the past
-    weeks."""
+    """Put the organisation's cases awaiting allocation on the assessment list when each arrived (over the
+    past weeks, so some are overdue)."""
     from casework.waiting_list import services
     from casework.waiting_list.escalation import escalation_sweep
 
@@ -45,13 +45,16 @@ def build_waiting_lists(*, organisation: Organisation, rng: random.Random) -> in
             stage=CaseStage.AWAITING_ALLOCATION,
         ).order_by("pk")
     )
-    today = clock.today()
-    made = 0
+    now, today = clock.now(), clock.today()
+    made, reprioritised = 0, False
     for n, case in enumerate(waiting):
         rag = rng.choices(["red", "amber", "green"], [2, 5, 3])[0]
         priority = {"red": "urgent", "amber": "normal", "green": rng.choice(["normal", "low"])}[rag]
-        received = today - datetime.timedelta(days=rng.randint(0, 45))
-        at = datetime.datetime.combine(received, datetime.time(10), tzinfo=datetime.UTC)
+        # Triaged within hours of arriving with the county (never before it did, nor after now).
+        arrived = case.stage_progress.get(
+            stage=CaseStage.AWAITING_ALLOCATION, reset_at__isnull=True
+        ).started_at
+        at = min(arrived + datetime.timedelta(hours=rng.uniform(0.5, 6)), now)
         with clock.frozen_at(at):
             entry = services.waiting_list_add(
                 user=duty,
@@ -64,7 +67,8 @@ def build_waiting_lists(*, organisation: Organisation, rng: random.Random) -> in
                 can_report_changes=rng.random() > 0.2,
             )
         made += 1
-        if n == 0:
+        if not reprioritised and rag != "red":  # the first one not already the most urgent
+            reprioritised = True
             case.refresh_from_db()
             services.waiting_list_reprioritise(
                 user=manager,

@@ -96,7 +96,7 @@ def test_the_command_builds_the_initiative_and_prints_the_logins(dev_mode, capsy
     assert f"http://127.0.0.1:{django_settings.PORT}/" in output
 
 
-def test_the_twelve_demo_logins_can_sign_in_with_the_demo_password(demo, client):
+def test_the_fifteen_demo_logins_can_sign_in_with_the_demo_password(demo, client):
     backend = ModelBackend()
     for username in DEMO_USERNAMES:
         assert backend.authenticate(None, username=username, password=django_settings.DEMO_PASSWORD), username
@@ -113,7 +113,10 @@ def test_the_twelve_demo_logins_can_sign_in_with_the_demo_password(demo, client)
         "initiativeadmin": "initiative_admin",
         "auditor": "auditor",
         "safeguarding": "practitioner",
+        "kingsbere.safeguarding": "practitioner",
         "partner": "practitioner",
+        "kingsbere.housing": "practitioner",
+        "trust.support": "practitioner",
         "foodbank": "practitioner",
         "adviser": "practitioner",
     }
@@ -131,9 +134,15 @@ def test_the_twelve_demo_logins_can_sign_in_with_the_demo_password(demo, client)
     foodbank = Membership.objects.get(user__username="foodbank")
     assert (foodbank.organisation.name, foodbank.team.name) == ("Casterbridge Foodbank", "Deliveries")
     assert Membership.objects.get(user__username="adviser").organisation.name == "Wessex Money Advice"
-    # The other staff own records but cannot sign in.
-    others = User.objects.exclude(username__in=DEMO_USERNAMES)
-    assert others.exists() and not any(u.has_usable_password() for u in others)
+    for username, organisation, team in [
+        ("kingsbere.housing", "Kingsbere District Council", "Housing Options Team"),
+        ("kingsbere.safeguarding", "Kingsbere District Council", "Community Safety and Safeguarding"),
+        ("trust.support", "Melchester and Shaston Community Trust", "Community Support Team"),
+    ]:
+        membership = Membership.objects.get(user__username=username)
+        assert (membership.organisation.name, membership.team.name) == (organisation, team)
+    # Everybody the demo makes is a demo login: nobody owns records without being able to sign in as them.
+    assert not User.objects.exclude(username__in=DEMO_USERNAMES).exists()
 
     response = client.post(
         reverse("accounts:login"), {"username": "worker", "password": django_settings.DEMO_PASSWORD}
