@@ -82,7 +82,7 @@ def test_ids_posted_that_are_no_ids_change_nothing(login, world):
     )
     assert response.status_code == 302
     assert world.restricted_person.restricted_access.count() == 1
-    assert client.post("/jobs/failures", {"failure": "²"}).status_code == 200
+    assert client.post("/accounts/jobs/failures", {"failure": "²"}).status_code == 200
 
 
 @pytest.fixture
