@@ -29,12 +29,14 @@ from nhs_number.constants import Range, Region
 
 from casework.accounts.choices import Capability, OrganisationKind, OrganisationType, Role
 from casework.accounts.models import Initiative, Membership, Organisation, Team, User
-from casework.assessments.demo import build_assessment_forms, build_need_definitions
 from casework.audit.services import audit_record
 from casework.core import clock
 from casework.core.progress import ProgressBar
+from casework.demo.assessments import build_assessment_forms, build_need_definitions
 from casework.demo.cases import build_cases
-from casework.directory.demo import build_directory_demo
+from casework.demo.directory import build_directory_demo
+from casework.demo.referrals import build_referrals_demo
+from casework.demo.waiting_lists import build_waiting_lists
 from casework.people.choices import (
     AccessibleFormat,
     ContactMethod,
@@ -52,8 +54,6 @@ from casework.people.models import (
     PersonRelationship,
     PersonRestrictedAccess,
 )
-from casework.referrals.demo import build_referrals_demo
-from casework.waiting_list.demo import build_waiting_lists
 
 # How far back the demo's history goes: the set-up, then cases raised over the following months.
 HISTORY_DAYS = 240
@@ -546,7 +546,7 @@ class _Builder:
             )
         build_directory_demo(stdout=self.stdout)
         counts["waiting"] = build_waiting_lists(organisation=self.orgs["county"], rng=self.rng)
-        # Consent and referrals (casework/referrals/demo.py): after the cases, needs and forms they use.
+        # Consent and referrals (casework/demo/referrals.py): after the cases, needs and forms they use.
         referrals = build_referrals_demo(organisations=self.orgs)
         counts = {
             "organisations": len(self.orgs),

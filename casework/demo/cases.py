@@ -19,7 +19,6 @@ from casework.allocation import services as allocation
 from casework.allocation.models import NamedArea
 from casework.assessments import services as assessments
 from casework.assessments.models import AssessmentForm, Need, NeedDefinition
-from casework.careact import demo as care_act
 from casework.cases import services as cases
 from casework.cases.choices import CaseOrigin, Priority
 from casework.cases.closing import case_close
@@ -29,6 +28,7 @@ from casework.contacts.models import ContactStrategy
 from casework.contacts.services import contact_record
 from casework.core import clock
 from casework.core.errors import DomainError
+from casework.demo import care_act
 from casework.people.models import Person
 
 RISK_CATEGORIES = [("high", "High", 1), ("medium", "Medium", 2), ("low", "Low", 3)]

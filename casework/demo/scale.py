@@ -207,12 +207,12 @@ class Writer:
         return count
 
 
-def _next_id(model) -> int:
+def next_id(model) -> int:
     last = model.objects.order_by("-id").values_list("id", flat=True).first()
     return (last or 0) + 1
 
 
-def _reset_sequences(models) -> None:
+def reset_sequences(models) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -360,7 +360,7 @@ class Generator:
     # People.
 
     def people(self, sk: Skeleton, total: int) -> tuple[int, int]:
-        first_id = _next_id(Person)
+        first_id = next_id(Person)
         existing = Person.objects.filter(initiative=sk.initiative).count()
         nhs = _nhs_numbers(Person.objects.filter(nhs_number__startswith="999").count() * 2 + existing)
         columns = [
@@ -449,7 +449,7 @@ class Generator:
 
     def cases(self, sk: Skeleton, total: int, people: tuple[int, int], contacts: int) -> dict[str, int]:
         first_person, people_count = people
-        first_case = _next_id(Case)
+        first_case = next_id(Case)
         rng, now = self.rng, self.now
         year = now.year
         # A district goes to the partner covering it; the county covers the rest.
@@ -870,8 +870,8 @@ def generate_scale_data(
         counts = (
             generator.cases(skeleton, cases, person_range, contacts) if cases else {"cases": 0, "contacts": 0}
         )
-        _reset_sequences([Person, Case, CaseAssignment, StageProgress, ContactEvent, AuditEvent])
-    from casework.waiting_list.scale import generate_scale_waiting_lists
+        reset_sequences([Person, Case, CaseAssignment, StageProgress, ContactEvent, AuditEvent])
+    from casework.demo.scale_waiting_lists import generate_scale_waiting_lists
 
     counts |= generate_scale_waiting_lists(seed=seed, stream=stream)
     if connection.vendor == "postgresql":

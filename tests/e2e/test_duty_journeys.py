@@ -85,7 +85,7 @@ def route_card(page, case):
 @pytest.fixture
 def directory(settings):
     """The demo service directory (it refuses to load outside development mode)."""
-    from casework.directory.demo import build_directory_demo
+    from casework.demo.directory import build_directory_demo
 
     settings.DEBUG = True
     build_directory_demo()

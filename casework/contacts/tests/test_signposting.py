@@ -9,7 +9,7 @@ from casework.contacts import services
 from casework.contacts.models import ContactEvent
 from casework.core import clock
 from casework.core.errors import ValidationFailed
-from casework.directory.demo import build_directory_demo
+from casework.demo.directory import build_directory_demo
 from casework.directory.models import Service
 from tests.factories import CaseFactory
 

@@ -103,7 +103,7 @@ def uid(*parts: Any) -> str:
 
 
 def needs_taxonomy_record(*extra_terms: dict) -> dict:
-    from casework.directory.demo import needs_taxonomy
+    from casework.demo.directory import needs_taxonomy
 
     record = needs_taxonomy()
     record["taxonomy_terms"].extend(extra_terms)
@@ -207,7 +207,7 @@ def needs(db):
 
 @pytest.fixture
 def demo(db, settings):
-    from casework.directory.demo import build_directory_demo
+    from casework.demo.directory import build_directory_demo
 
     settings.DEBUG = True
     return build_directory_demo()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from casework.demo.directory import TOWNS, build_directory_demo
 from casework.directory.choices import NEEDS_TAXONOMY_ID, Need
-from casework.directory.demo import TOWNS, build_directory_demo
 from casework.directory.models import Address, Phone, Service, TaxonomyTerm
 from casework.directory.selectors import ServiceFilters, service_search
 

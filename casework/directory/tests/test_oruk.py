@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from casework.demo.directory import SERVICES
 from casework.directory.choices import NEEDS_TAXONOMY_ID, need_term_id
-from casework.directory.demo import SERVICES
 
 from .conftest import (
     assert_valid,
@@ -64,7 +64,7 @@ def test_a_service_validates_against_the_compiled_service(client, demo, examples
 
 
 def uid_of_demo(key: str) -> str:
-    from casework.directory.demo import _id
+    from casework.demo.directory import _id
 
     return _id("service", key)
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from casework.directory.demo import _id
+from casework.demo.directory import _id
 
 from .conftest import import_documents, needs_taxonomy_record, page_of, service_record
 

@@ -35,7 +35,7 @@ def _due(received: datetime.date, days: int) -> datetime.date:
 def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int]:
     """Add waiting list entries (and the escalations earlier sweeps made) for the generated cases. Does
     nothing if there are entries already."""
-    from casework.demo.scale import Writer, _next_id, _reset_sequences
+    from casework.demo.scale import Writer, next_id, reset_sequences
 
     if WaitingListEntry.objects.exists():
         return {
@@ -74,7 +74,7 @@ def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int
         "next_letter_on",
         "next_review_on",
     ]
-    first = _next_id(WaitingListEntry)
+    first = next_id(WaitingListEntry)
     escalations: list[tuple] = []
     cases = (
         Case.objects.filter(responsible_organisation__isnull=False)
@@ -170,7 +170,7 @@ def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int
             Writer(Escalation, ["entry_id", "level", "breached_due_on", "raised_at", "alerted"]).write(
                 iter(escalations), bar
             )
-        _reset_sequences([WaitingListEntry, Escalation])
+        reset_sequences([WaitingListEntry, Escalation])
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE waiting_list_waitinglistentry")

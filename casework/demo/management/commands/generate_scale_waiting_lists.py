@@ -6,7 +6,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.waiting_list.scale import generate_scale_waiting_lists
+from casework.demo.scale_waiting_lists import generate_scale_waiting_lists
 
 
 class Command(BaseCommand):

@@ -1,0 +1,124 @@
+"""Issue 14: the floors between apps, read from the source (no import is run).
+
+- core imports no domain app: it is what every app stands on.
+- No app imports another app's private names (a leading underscore): what an app offers others is public.
+- No app writes another app's models: it calls that app's services (the demo and scale-data builder, which
+  makes the whole world at once, and tests are exempt).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import casework
+
+ROOT = Path(casework.__file__).parent
+APPS = sorted(p.name for p in ROOT.iterdir() if (p / "apps.py").exists())
+WRITES = {"create", "bulk_create", "update", "get_or_create", "update_or_create", "bulk_update", "delete"}
+# Building the demo and the scale data writes every app's tables by design.
+WRITERS_OF_EVERYTHING = {"demo"}
+
+
+def _modules() -> Iterator[tuple[str, Path, ast.Module]]:
+    for path in sorted(ROOT.rglob("*.py")):
+        parts = path.relative_to(ROOT).parts
+        if "tests" in parts or "migrations" in parts or len(parts) < 2:
+            continue
+        yield parts[0], path, ast.parse(path.read_text(), filename=str(path))
+
+
+def _imports(tree: ast.Module) -> Iterator[tuple[int, str, list[str]]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.lineno, node.module, [alias.name for alias in node.names]
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name, []
+
+
+def _app_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "casework" and parts[1] in APPS else None
+
+
+def test_the_walk_finds_the_apps():
+    assert {"core", "accounts", "people", "cases", "contacts"} <= set(APPS)
+    assert sum(1 for _ in _modules()) > 100
+
+
+def test_core_imports_no_domain_app():
+    found = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for app, path, tree in _modules()
+        if app == "core"
+        for line, module, _names in _imports(tree)
+        if _app_of(module) not in (None, "core")
+    ]
+    assert found == []
+
+
+def test_no_app_imports_another_apps_private_names():
+    found = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}.{name}"
+        for app, path, tree in _modules()
+        for line, module, names in _imports(tree)
+        if _app_of(module) not in (None, app)
+        for name in names
+        if name.startswith("_")
+    ]
+    assert found == []
+
+
+def _manager_model(node: ast.AST) -> str | None:
+    """The model name at the root of `Model.objects....` (through filters and other calls), if any."""
+    while isinstance(node, ast.Call | ast.Attribute):
+        if isinstance(node, ast.Attribute) and node.attr == "objects" and isinstance(node.value, ast.Name):
+            return node.value.id
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return None
+
+
+def _model_writes(tree: ast.Module, models: set[str]) -> Iterator[tuple[int, str]]:
+    for node in ast.walk(tree):
+        # Model.objects.create(...), Model.objects.filter(...).update(...) and friends
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
+            model = _manager_model(node.func.value)
+            if model in models:
+                yield node.lineno, f"{model}.objects….{node.func.attr}"
+
+
+def test_no_app_writes_another_apps_models():
+    found = []
+    for app, path, tree in _modules():
+        if app in WRITERS_OF_EVERYTHING:
+            continue
+        foreign = {
+            alias
+            for _line, module, names in _imports(tree)
+            if module.endswith(".models") and _app_of(module) not in (None, app)
+            for alias in names
+        }
+        found += [f"{path.relative_to(ROOT)}:{line} {what}" for line, what in _model_writes(tree, foreign)]
+    assert found == []
+
+
+def test_the_write_check_finds_a_foreign_write():
+    tree = ast.parse(
+        "from casework.cases.models import Case\n"
+        "Case.objects.create(reference='x')\n"
+        "Case.objects.filter(pk=1).exclude(pk=2).update(stage='x')\n"
+        "Case.objects.filter(pk=1).count()\n"
+    )
+    assert list(_model_writes(tree, {"Case"})) == [(2, "Case.objects….create"), (3, "Case.objects….update")]
+
+
+def test_demo_and_scale_data_live_in_the_demo_app():
+    """Building the demo and the scale data is the demo app's: no domain app carries that code."""
+    found = [
+        str(path.relative_to(ROOT))
+        for app, path, _tree in _modules()
+        if app != "demo" and ("demo" in path.stem or "scale" in path.stem)
+    ]
+    assert found == []
