@@ -8,6 +8,11 @@ Support is blocked until prevention is recorded and warned when financial inform
 from __future__ import annotations
 
 from casework.careact.choices import AdvocacyActivity
+from casework.careact.current import (
+    advocacy_decision_current,
+    financial_information_current,
+    prevention_current,
+)
 from casework.careact.models import AdvocacyDecision, FinancialInformationRecord, PreventionRecord
 from casework.cases.choices import CaseStage
 from casework.cases.gates import BLOCK, WARN, GateResult, register_stage_gate
@@ -57,8 +62,6 @@ def advocacy_problem_of(decision: AdvocacyDecision | None, *, case: Case, activi
 def advocacy_problem(*, case: Case, activity: str) -> str | None:
     """None when the activity ("assessment", "review", "safeguarding_enquiry") may start as far as independent
     advocacy goes (Care Act s67, s68); otherwise a sentence the worker can act on."""
-    from casework.careact.selectors import advocacy_decision_current
-
     return advocacy_problem_of(
         advocacy_decision_current(case=case, activity=activity), case=case, activity=activity
     )
@@ -101,8 +104,6 @@ def support_results(
 
 def assessment_gate(case: Case) -> list[GateResult]:
     """Stage gate for Assessment: blocked until advocacy for the assessment is decided and met."""
-    from casework.careact.selectors import advocacy_decision_current
-
     status = advocacy_status(
         advocacy_decision_current(case=case, activity=AdvocacyActivity.ASSESSMENT),
         case=case,
@@ -113,8 +114,6 @@ def assessment_gate(case: Case) -> list[GateResult]:
 
 def support_gate(case: Case) -> list[GateResult]:
     """Stage gate for Support (long-term support): prevention first, financial information given."""
-    from casework.careact.selectors import financial_information_current, prevention_current
-
     return support_results(
         case=case,
         prevention=prevention_current(case=case),

@@ -14,6 +14,7 @@ from django.http import Http404
 from casework.accounts.choices import Role
 from casework.accounts.selectors import actor_for
 from casework.audit.services import access_record
+from casework.careact import gates
 from casework.careact.choices import AdvocacyActivity, EligibilityKind
 from casework.careact.models import (
     AdvocacyDecision,
@@ -51,25 +52,6 @@ def case_list_advocacy_exception(*, user):
     return case_list_workable(user=user).filter(holder_q(managing))
 
 
-# Current records, for the gates and the services (no user: callers have checked the case).
-
-
-def advocacy_decision_current(*, case: Case, activity: str) -> AdvocacyDecision | None:
-    return AdvocacyDecision.objects.filter(case=case, activity=activity, superseded_at__isnull=True).first()
-
-
-def prevention_current(*, case: Case) -> PreventionRecord | None:
-    return PreventionRecord.objects.filter(case=case, superseded_at__isnull=True).first()
-
-
-def financial_information_current(*, case: Case) -> FinancialInformationRecord | None:
-    return FinancialInformationRecord.objects.filter(case=case, superseded_at__isnull=True).first()
-
-
-def eligibility_current(*, case: Case, kind: str) -> EligibilityDetermination | None:
-    return EligibilityDetermination.objects.filter(case=case, kind=kind, superseded_at__isnull=True).first()
-
-
 # For the user.
 
 
@@ -105,8 +87,6 @@ def care_act_steps_get_for_user(
     `recorded=False`: the caller has read that the case has no current record (case_has_steps_expression),
     so none is read.
     """
-    from casework.careact import gates
-
     _require_visible(user, case)
     advocacy: dict[str, AdvocacyDecision] = {}
     eligibility: dict[str, EligibilityDetermination] = {}

@@ -233,13 +233,16 @@ def case_close(
     return case
 
 
+# The re-contact job runs hourly; a worker stopped over a long weekend still raises the tasks it missed.
+CATCH_UP_DAYS = 7
+
+
 def recontact_tasks_raise(*, today: datetime.date | None = None) -> int:
     """A task for the responsible organisation on the re-contact date of each closed case (once per case and
     date: the task's effect key). Goes to the case's team, else its last worker, else a team manager."""
     from casework.accounts.choices import Role
     from casework.accounts.models import Membership, User
     from casework.accounts.selectors import actor_for
-    from casework.cases.jobs import CATCH_UP_DAYS
     from casework.tasks.choices import TaskKind
     from casework.tasks.services import task_create
 

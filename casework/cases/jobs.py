@@ -2,13 +2,10 @@
 
 import datetime
 
+from casework.cases.closing import recontact_tasks_raise
 from casework.core.jobs import job
-
-CATCH_UP_DAYS = 7  # a worker stopped over a long weekend still raises the tasks it missed
 
 
 @job("cases.recontact_tasks", every=datetime.timedelta(hours=1))
 def recontact_tasks(today: str | None = None) -> int:
-    from casework.cases.closing import recontact_tasks_raise
-
     return recontact_tasks_raise(today=datetime.date.fromisoformat(today) if today else None)

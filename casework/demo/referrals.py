@@ -179,7 +179,7 @@ def _advocacy_decided(*, user, case) -> None:
     """Whether the person needs an advocate is decided before an assessment (Care Act s67): here, they do
     not."""
     from casework.careact import services as careact
-    from casework.careact.selectors import advocacy_decision_current
+    from casework.careact.current import advocacy_decision_current
 
     if advocacy_decision_current(case=case, activity="assessment") is None:
         careact.advocacy_decision_record(

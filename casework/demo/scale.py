@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import random
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -31,6 +31,8 @@ from casework.cases.models import Case, CaseAssignment, RiskCategory, StageProgr
 from casework.contacts.choices import WRITTEN_METHODS, ContactMethod, ContactOutcome, ContactRole, Direction
 from casework.contacts.models import ContactEvent
 from casework.core.progress import ProgressBar
+from casework.demo.scale_waiting_lists import generate_scale_waiting_lists
+from casework.demo.scale_writing import Writer, next_id, reset_sequences
 from casework.people.identifiers import name_key
 from casework.people.models import Person
 
@@ -165,63 +167,6 @@ class Skeleton:
     workers: dict[int, list[tuple[int, int]]]  # organisation id -> [(user id, team id)]
     risk_ids: list[int]
     bench_users: dict[str, User] = field(default_factory=dict)
-
-
-class Writer:
-    """Append rows to one table: COPY on PostgreSQL, executemany on SQLite."""
-
-    def __init__(self, model, columns: list[str]):
-        self.table = model._meta.db_table
-        self.columns = columns
-        self.vendor = connection.vendor
-
-    def write(self, rows: Iterable[tuple], bar: ProgressBar | None = None, chunk: int = 20000) -> int:
-        count = 0
-        with connection.cursor() as cursor:
-            if self.vendor == "postgresql":
-                cols = ", ".join(self.columns)
-                with cursor.cursor.copy(f"COPY {self.table} ({cols}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                        count += 1
-                        if bar is not None and count % chunk == 0:
-                            bar.advance(chunk)
-            else:
-                sql = (
-                    f"INSERT INTO {self.table} ({', '.join(self.columns)}) "
-                    f"VALUES ({', '.join(['%s'] * len(self.columns))})"
-                )
-                batch: list[tuple] = []
-                for row in rows:
-                    batch.append(row)
-                    count += 1
-                    if len(batch) >= chunk:
-                        cursor.executemany(sql, batch)
-                        batch.clear()
-                        if bar is not None:
-                            bar.advance(chunk)
-                if batch:
-                    cursor.executemany(sql, batch)
-        if bar is not None:
-            bar.advance(count % chunk)
-        return count
-
-
-def next_id(model) -> int:
-    last = model.objects.order_by("-id").values_list("id", flat=True).first()
-    return (last or 0) + 1
-
-
-def reset_sequences(models) -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in models:
-            table = model._meta.db_table
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
-            )
 
 
 def _nhs_numbers(start: int) -> Iterator[str]:
@@ -871,7 +816,6 @@ def generate_scale_data(
             generator.cases(skeleton, cases, person_range, contacts) if cases else {"cases": 0, "contacts": 0}
         )
         reset_sequences([Person, Case, CaseAssignment, StageProgress, ContactEvent, AuditEvent])
-    from casework.demo.scale_waiting_lists import generate_scale_waiting_lists
 
     counts |= generate_scale_waiting_lists(seed=seed, stream=stream)
     if connection.vendor == "postgresql":

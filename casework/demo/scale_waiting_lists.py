@@ -19,6 +19,7 @@ from casework.cases.models import Case
 from casework.core import clock
 from casework.core.progress import ProgressBar
 from casework.core.working_days import add_working_days
+from casework.demo.scale_writing import Writer, next_id, reset_sequences
 from casework.waiting_list.choices import DEFAULT_WORKING_DAYS
 from casework.waiting_list.models import Escalation, WaitingListEntry, WaitingListSettings
 
@@ -35,8 +36,6 @@ def _due(received: datetime.date, days: int) -> datetime.date:
 def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int]:
     """Add waiting list entries (and the escalations earlier sweeps made) for the generated cases. Does
     nothing if there are entries already."""
-    from casework.demo.scale import Writer, next_id, reset_sequences
-
     if WaitingListEntry.objects.exists():
         return {
             "waiting_entries": WaitingListEntry.objects.count(),

@@ -122,3 +122,66 @@ def test_demo_and_scale_data_live_in_the_demo_app():
         if app != "demo" and ("demo" in path.stem or "scale" in path.stem)
     ]
     assert found == []
+
+
+def _module_name(path: Path) -> str:
+    parts = ("casework", *path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Each module's imports of casework modules, function-local ones included (a local import that closes a
+    cycle only hides it): `from casework.x import y` counts as importing casework.x.y when that is a
+    module."""
+    modules = {_module_name(path): tree for _app, path, tree in _modules()}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, tree in modules.items():
+        for _line, module, names in _imports(tree):
+            if not module.startswith("casework."):
+                continue
+            targets = {f"{module}.{n}" for n in names if f"{module}.{n}" in modules} or {module}
+            graph[name] |= {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_no_import_cycles_between_modules():
+    assert _cycles(_import_graph()) == []

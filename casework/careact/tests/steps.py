@@ -11,7 +11,7 @@ from casework.core import clock
 
 def record_no_advocacy_needed(*, user, case, activity: str = "assessment"):
     """No substantial difficulty being involved: the activity may start."""
-    from casework.careact.selectors import advocacy_decision_current
+    from casework.careact.current import advocacy_decision_current
 
     current = advocacy_decision_current(case=case, activity=activity)
     return services.advocacy_decision_record(
