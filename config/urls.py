@@ -21,7 +21,6 @@ urlpatterns = [
     path("letters/", include("casework.letters.urls")),
     path("consent/", include("casework.consent.urls")),
     path("referrals/", include("casework.referrals.urls")),
-    path("audit/", include("casework.audit.urls")),
     path("reports/", include("casework.reporting.urls")),
     path("contacts/", include("casework.contacts.urls")),
     path("tasks/", include("casework.tasks.urls")),

@@ -1,17 +1,18 @@
-"""The people pages in the navigation."""
+"""The people pages in the navigation, and the auditors' break-glass review."""
 
+from casework.accounts.selectors import actor_for
 from casework.core.navigation import nav_register
 from casework.core.permissions import has_perm
 
 nav_register(
-    "Find a person",
-    "people:person_search",
-    order=10,
-    shown=lambda u: has_perm(u, "people.search_index"),
+    "Find a person", "people:person_search", order=10, shown=lambda u: has_perm(u, "people.search_index")
 )
 nav_register(
-    "Add a person",
-    "people:person_create",
-    order=20,
-    shown=lambda u: has_perm(u, "people.create_person"),
+    "Add a person", "people:person_create", order=20, shown=lambda u: has_perm(u, "people.create_person")
+)
+nav_register(
+    "Break-glass review",
+    "people:break_glass_review_list",
+    order=190,
+    shown=lambda user: bool(actor_for(user).auditing_organisation_ids),
 )

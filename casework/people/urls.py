@@ -19,6 +19,8 @@ urlpatterns = [
         views.relationship_end,
         name="relationship_end",
     ),
+    path("break-glass/reviews", views.break_glass_review_list, name="break_glass_review_list"),
+    path("break-glass/reviews/<id:grant_id>", views.break_glass_review, name="break_glass_review"),
     path("households/new", views.household_create, name="household_create"),
     path("households/<id:household_id>/", views.household_detail, name="household_detail"),
     path("households/<id:household_id>/edit", views.household_edit, name="household_edit"),

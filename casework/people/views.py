@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from casework.accounts.models import User
+from casework.accounts.selectors import actor_for
 from casework.cases.selectors import cases_for_person
 from casework.contacts.selectors import PERSON_PAGE_CONTACTS, contacts_for_person
 from casework.core import limits
@@ -26,6 +28,7 @@ from casework.people.forms import (
     PersonSearchForm,
     RelationshipForm,
     RestrictionForm,
+    ReviewForm,
 )
 from casework.people.models import Person, PersonRelationship
 
@@ -360,3 +363,39 @@ def household_edit(request, household_id: int):
             messages.success(request, "The household has been updated.")
             return redirect(household)
     return render(request, "people/household_edit.html", {"household": household, "form": form})
+
+
+# Break-glass review: an auditor checks each use of break-glass on their organisation's people (ADR 3).
+
+
+def break_glass_review_list(request):
+    if not actor_for(request.user).auditing_organisation_ids:
+        raise PermissionDenied("Only auditors can review break-glass access.")
+    show_all = request.GET.get("show") == "all"
+    grants = selectors.break_glass_list_for_review(user=request.user, include_reviewed=show_all)
+    page = Paginator(grants, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/break_glass_review_list.html",
+        {"page": page, "show_all": show_all, "form": ReviewForm()},
+    )
+
+
+def break_glass_review(request, grant_id: int):
+    grant = (
+        selectors.break_glass_list_for_review(user=request.user, include_reviewed=True)
+        .filter(pk=grant_id)
+        .first()
+    )
+    if grant is None:
+        raise Http404("No break-glass access found")
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass_review(user=request.user, grant=grant, note=form.cleaned_data["note"])
+        except DomainError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, "The review has been recorded.")
+            return redirect("people:break_glass_review_list")
+    return render(request, "people/break_glass_review.html", {"grant": grant, "form": form})

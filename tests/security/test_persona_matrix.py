@@ -74,7 +74,7 @@ OWNERS = {
     "assessments:assessment_form_retire": "org_admin",
     "api:/assessments/forms/{form_id}/versions": "org_admin",
     "letters:template_edit": "org_admin",
-    "audit:break_glass_review": "auditor",
+    "people:break_glass_review": "auditor",
     "people:person_audit": "auditor",
     "careact:advocacy_exception": "team_manager",
     "api:/careact/cases/{case_id}/advocacy/{decision_id}/exception": "team_manager",

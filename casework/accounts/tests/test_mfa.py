@@ -56,7 +56,7 @@ PAGES = [
     "/",
     "/people/",
     "/cases/mine",
-    "/audit/break-glass",
+    "/people/break-glass/reviews",
     "/accounts/security",
     "/accounts/security/users",
     "/api/v1/docs",
@@ -167,9 +167,9 @@ def test_signing_in_with_the_app_and_a_replayed_code(client, world):
     device, _codes = enrol(user)
     sign_in(client, user)
     code = code_for(device, steps_ahead=1)
-    response = client.post(VERIFY, {"code": code, "next": "/audit/break-glass"})
-    assert response.status_code == 302 and response.url == "/audit/break-glass"
-    assert client.get("/audit/break-glass").status_code == 200
+    response = client.post(VERIFY, {"code": code, "next": "/people/break-glass/reviews"})
+    assert response.status_code == 302 and response.url == "/people/break-glass/reviews"
+    assert client.get("/people/break-glass/reviews").status_code == 200
     assert len(events("accounts.mfa_verified", user)) == 1
 
     other = client.__class__()

@@ -201,9 +201,9 @@ def test_break_glass_opens_the_record_for_a_while_and_is_listed_for_review(login
     assert viewed.reason.startswith("Break-glass")
     grant = BreakGlassGrant.objects.get()
     client.force_login(world.district_auditor)
-    response = client.get(reverse("audit:break_glass_review_list"))
+    response = client.get(reverse("people:break_glass_review_list"))
     assert b"Urgent call about an eviction" in response.content
-    response = client.post(reverse("audit:break_glass_review", args=[grant.pk]), {"note": "Justified"})
+    response = client.post(reverse("people:break_glass_review", args=[grant.pk]), {"note": "Justified"})
     assert response.status_code == 302
     grant.refresh_from_db()
     assert grant.reviewed_at is not None
@@ -215,8 +215,8 @@ def test_break_glass_review_is_only_for_auditors_of_that_organisation(login, wor
     grant = services.break_glass_open(
         user=world.district_worker, person=world.person, reason="Urgent call about an eviction notice today"
     )
-    assert login(world.practitioner).get(reverse("audit:break_glass_review_list")).status_code == 403
-    assert login(world.auditor).get(reverse("audit:break_glass_review", args=[grant.pk])).status_code == 404
+    assert login(world.practitioner).get(reverse("people:break_glass_review_list")).status_code == 403
+    assert login(world.auditor).get(reverse("people:break_glass_review", args=[grant.pk])).status_code == 404
 
 
 def test_break_glass_refused_for_restricted_people(login, world):
