@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from casework.accounts.models import Organisation
@@ -13,27 +12,8 @@ from casework.consent import selectors, services
 from casework.consent.choices import DATA_CATEGORY_HINTS, BasisKind, DataCategory
 from casework.consent.forms import SERVICE_FIELDS, ConsentRecordForm, ConsentWithdrawForm
 from casework.core import clock
-from casework.core.errors import DomainError, PermissionRefused, ValidationFailed
-from casework.core.pages import require_page_perm
+from casework.core.pages import require_page_perm, run_form_service
 from casework.core.permissions import has_perm
-
-
-def _run(request, form, call, success: str, fields: dict[str, str] | None = None) -> bool:
-    """Call the service; put each field's refusal on the form (GOV.UK error summary). True when it worked."""
-    try:
-        call()
-    except ValidationFailed as error:
-        for field, message in (error.errors or {error.field or "__all__": error.message}).items():
-            field = (fields or {}).get(field, field)
-            form.add_error(field if field in form.fields else None, message)
-        return False
-    except DomainError as error:
-        form.add_error(None, error.message)
-        return False
-    except PermissionRefused as error:
-        raise PermissionDenied(error.message) from None
-    messages.success(request, success)
-    return True
 
 
 def consent_record(request, case_id: int):
@@ -50,10 +30,10 @@ def consent_record(request, case_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_form_service(
             request,
             form,
-            lambda: services.consent_record(user=request.user, case=case, **form.service_arguments()),
+            lambda _data: services.consent_record(user=request.user, case=case, **form.service_arguments()),
             "The basis for sharing has been recorded.",
             SERVICE_FIELDS,
         )
@@ -102,10 +82,10 @@ def consent_withdraw(request, record_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_form_service(
             request,
             form,
-            lambda: services.consent_withdraw(
+            lambda _data: services.consent_withdraw(
                 user=request.user,
                 record=record,
                 version=form.cleaned_data["version"],

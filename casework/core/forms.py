@@ -317,7 +317,11 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-def apply_service_error(form: forms.Form, error) -> None:
-    """Put a DomainError's message on its field when the form has it, else at the top of the form."""
-    field = getattr(error, "field", None)
-    form.add_error(field if field in form.fields else None, ValidationError(str(error)))
+def apply_service_error(form: forms.Form, error, fields: dict[str, str] | None = None) -> None:
+    """Put a DomainError's message on its field when the form has it, else at the top of the form (the GOV.UK
+    error summary). A refusal naming several fields (ValidationFailed.errors) puts each on its own. `fields`
+    maps a service's argument names to the form's field names where they differ."""
+    by_field = getattr(error, "errors", None) or {getattr(error, "field", None): str(error)}
+    for name, message in by_field.items():
+        name = (fields or {}).get(name, name) if name else name
+        form.add_error(name if name in form.fields else None, ValidationError(str(message)))

@@ -37,12 +37,20 @@ def paginate(request, queryset, per_page: int = 25, count: int | None = None) ->
     return page, page_range
 
 
-def run_form_service(request, form, call: Callable[[dict], Any], success: str | Callable[[], str]) -> bool:
-    """Call the service with the form's data; put a refusal on the form. True when it worked."""
+def run_form_service(
+    request,
+    form,
+    call: Callable[[dict], Any],
+    success: str | Callable[[], str],
+    fields: dict[str, str] | None = None,
+) -> bool:
+    """Call the service with the form's data; put a refusal on the form (each field's on its field, `fields`
+    mapping the service's names to the form's), or a 403 page for a refusal of the user. True when it worked,
+    with the success message shown on the next page."""
     try:
         call(form.cleaned_data)
     except DomainError as error:
-        apply_service_error(form, error)
+        apply_service_error(form, error, fields)
         return False
     except PermissionRefused as error:
         raise PermissionDenied(error.message) from None

@@ -9,7 +9,6 @@ open is a 404.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -19,8 +18,8 @@ from casework.cases.policies import holding_organisation_id
 from casework.cases.selectors import case_get_for_user
 from casework.consent.selectors import consent_list_for_case, consent_state
 from casework.core import clock
-from casework.core.errors import DomainError, PermissionRefused, ValidationFailed
-from casework.core.pages import paginate, require_page_perm
+from casework.core.errors import DomainError
+from casework.core.pages import paginate, require_page_perm, run_form_service
 from casework.core.permissions import has_perm
 from casework.core.templatetags.govuk import govuk_date
 from casework.referrals import selectors, services
@@ -38,24 +37,6 @@ from casework.referrals.forms import (
 from casework.referrals.sharing import referral_shared, worklist_rows
 
 PAGE_SIZE = 25
-
-
-def _run(request, form, call, success: str, fields: dict[str, str] | None = None) -> bool:
-    """Call the service; put each field's refusal on the form. True when it worked."""
-    try:
-        call()
-    except ValidationFailed as error:
-        for name, message in (error.errors or {error.field or "__all__": error.message}).items():
-            name = (fields or {}).get(name, name)
-            form.add_error(name if name in form.fields else None, message)
-        return False
-    except DomainError as error:
-        form.add_error(None, error.message)
-        return False
-    except PermissionRefused as error:
-        raise PermissionDenied(error.message) from None
-    messages.success(request, success)
-    return True
 
 
 # The worklist.
@@ -146,10 +127,10 @@ def referral_make(request, case_id: int):
             if data["basis"]
             else None
         )
-        if _run(
+        if run_form_service(
             request,
             form,
-            lambda: made.append(
+            lambda _data: made.append(
                 services.referral_make(
                     user=user,
                     case=case,
@@ -244,10 +225,10 @@ def referral_decline(request, referral_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_form_service(
             request,
             form,
-            lambda: services.referral_decline(
+            lambda _data: services.referral_decline(
                 user=request.user,
                 referral=referral,
                 version=form.cleaned_data["version"],
@@ -273,10 +254,10 @@ def referral_plan(request, referral_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_form_service(
             request,
             form,
-            lambda: services.referral_plan_record(
+            lambda _data: services.referral_plan_record(
                 user=request.user,
                 referral=referral,
                 version=form.cleaned_data["version"],
@@ -295,10 +276,10 @@ def referral_action_add(request, referral_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_form_service(
             request,
             form,
-            lambda: services.referral_action_record(
+            lambda _data: services.referral_action_record(
                 user=request.user,
                 referral=referral,
                 occurred_on=form.cleaned_data["occurred_on"],
@@ -320,10 +301,10 @@ def referral_need_status(request, referral_id: int, need_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_form_service(
             request,
             form,
-            lambda: services.referral_need_status_update(
+            lambda _data: services.referral_need_status_update(
                 user=request.user,
                 referral=referral,
                 need=need,
@@ -351,10 +332,10 @@ def referral_close(request, referral_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_form_service(
             request,
             form,
-            lambda: services.referral_close(
+            lambda _data: services.referral_close(
                 user=request.user,
                 referral=referral,
                 version=form.cleaned_data["version"],
