@@ -118,7 +118,7 @@ def _expand(areas: Iterable[str], named: dict[str, frozenset[str]]) -> frozenset
     return frozenset(districts)
 
 
-def _allocate_with(context: AllocationContext, *, user, case: Case, version: int | None) -> Decision:
+def _allocate_with(context: AllocationContext, *, user: User, case: Case, version: int | None) -> Decision:
     decision = context.decide(case)
     now = clock.now()
     with transaction.atomic():
@@ -142,7 +142,7 @@ def _allocate_with(context: AllocationContext, *, user, case: Case, version: int
     return decision
 
 
-def case_allocate(*, user, case: Case, version: int | None = None) -> Decision:
+def case_allocate(*, user: User, case: Case, version: int | None = None) -> Decision:
     """Apply the initiative's allocation rules to one case and record which rule matched and why."""
     require_perm(
         user, "cases.allocate_case", case, "Only the lead organisation's initiative admins allocate cases."
@@ -151,7 +151,7 @@ def case_allocate(*, user, case: Case, version: int | None = None) -> Decision:
 
 
 def cases_allocate_unallocated(
-    *, user, initiative_id: int, progress: Callable[[int], None] | None = None
+    *, user: User, initiative_id: int, progress: Callable[[int], None] | None = None
 ) -> dict[str, int]:
     """Allocate every open case of the initiative that has no responsible organisation yet.
 
@@ -202,7 +202,7 @@ def _worker_team_id(worker: User, organisation_id: int) -> int | None:
 
 
 def _make_primary(
-    *, user, case: Case, worker: User, version: int | None, verb: str, reason: str = ""
+    *, user: User, case: Case, worker: User, version: int | None, verb: str, reason: str = ""
 ) -> Case:
     now = clock.now()
     fields = {
@@ -239,7 +239,7 @@ def _make_primary(
     return case
 
 
-def case_accept(*, user, case: Case, version: int | None = None) -> Case:
+def case_accept(*, user: User, case: Case, version: int | None = None) -> Case:
     """A practitioner takes an unallocated case from the team worklist: they become its primary worker."""
     require_perm(
         user, "cases.accept_case", case, "This case is not waiting to be accepted by your organisation."
@@ -247,7 +247,7 @@ def case_accept(*, user, case: Case, version: int | None = None) -> Case:
     return _make_primary(user=user, case=case, worker=user, version=version, verb="cases.case_accepted")
 
 
-def case_assign_worker(*, user, case: Case, worker: User, version: int | None = None) -> Case:
+def case_assign_worker(*, user: User, case: Case, worker: User, version: int | None = None) -> Case:
     """A team manager assigns an unallocated case to a practitioner of the responsible organisation."""
     require_perm(
         user, "cases.assign_case", case, "Only team managers of the responsible organisation assign cases."
@@ -260,7 +260,9 @@ def case_assign_worker(*, user, case: Case, worker: User, version: int | None = 
     return _make_primary(user=user, case=case, worker=worker, version=version, verb="cases.worker_assigned")
 
 
-def case_reassign_worker(*, user, case: Case, worker: User, reason: str, version: int | None = None) -> Case:
+def case_reassign_worker(
+    *, user: User, case: Case, worker: User, reason: str, version: int | None = None
+) -> Case:
     """Give the case a new primary worker; the previous one loses editing access, the history stays."""
     require_perm(
         user, "cases.assign_case", case, "Only team managers of the responsible organisation reassign."
@@ -283,7 +285,7 @@ def case_reassign_worker(*, user, case: Case, worker: User, reason: str, version
 
 
 def case_transfer(
-    *, user, case: Case, organisation: Organisation, reason: str, version: int | None = None
+    *, user: User, case: Case, organisation: Organisation, reason: str, version: int | None = None
 ) -> Case:
     """Change the responsible organisation (the lead) or hand the case over (the current one), with a reason.
 
@@ -340,7 +342,7 @@ def case_transfer(
 # The rules themselves, kept by the lead organisation's initiative admins.
 
 
-def _require_rules_admin(user, initiative_id: int) -> None:
+def _require_rules_admin(user: User, initiative_id: int) -> None:
     if not actor_for(user).has_lead_role(Role.INITIATIVE_ADMIN, initiative_id):
         from casework.core.errors import PermissionRefused
 
@@ -348,7 +350,12 @@ def _require_rules_admin(user, initiative_id: int) -> None:
 
 
 def allocation_rule_save(
-    *, user, initiative_id: int, data: dict, rule: AllocationRule | None = None, version: int | None = None
+    *,
+    user: User,
+    initiative_id: int,
+    data: dict,
+    rule: AllocationRule | None = None,
+    version: int | None = None,
 ) -> AllocationRule:
     """Create or change a rule. Needs a target organisation, or capabilities to choose one, or relationships."""
     _require_rules_admin(user, initiative_id)
@@ -423,7 +430,7 @@ def allocation_rule_save(
     return rule
 
 
-def allocation_rule_move(*, user, rule: AllocationRule, direction: int) -> None:
+def allocation_rule_move(*, user: User, rule: AllocationRule, direction: int) -> None:
     """Swap a rule with its neighbour above (-1) or below (+1)."""
     _require_rules_admin(user, rule.initiative_id)
     rules = list(AllocationRule.objects.filter(initiative_id=rule.initiative_id).order_by("position", "id"))
@@ -444,7 +451,7 @@ def allocation_rule_move(*, user, rule: AllocationRule, direction: int) -> None:
 
 
 def allocation_policy_set_fallback(
-    *, user, initiative_id: int, organisation: Organisation
+    *, user: User, initiative_id: int, organisation: Organisation
 ) -> AllocationPolicy:
     _require_rules_admin(user, initiative_id)
     if organisation.initiative_id != initiative_id or "responsible" not in organisation.kinds:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet
 from django.http import Http404
 
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.assessments.choices import FINISHED_NEED_STATUSES, NeedStatus
 from casework.assessments.models import (
@@ -20,13 +21,13 @@ from casework.audit.services import access_record
 from casework.core.permissions import has_perm
 
 
-def need_definition_list_for_user(*, user, include_retired: bool = False) -> QuerySet[NeedDefinition]:
+def need_definition_list_for_user(*, user: User, include_retired: bool = False) -> QuerySet[NeedDefinition]:
     """The need definitions of the initiatives the user's organisations belong to."""
     qs = NeedDefinition.objects.filter(initiative_id__in=actor_for(user).initiative_ids)
     return qs if include_retired else qs.filter(retired_at__isnull=True)
 
 
-def need_definition_get_for_user(*, user, definition_id: int) -> NeedDefinition:
+def need_definition_get_for_user(*, user: User, definition_id: int) -> NeedDefinition:
     """One definition of the user's initiatives, retired or not; Http404 otherwise."""
     definition = (
         need_definition_list_for_user(user=user, include_retired=True).filter(pk=definition_id).first()
@@ -46,7 +47,7 @@ def assessment_form_list_for_organisation(
     return qs if include_retired else qs.filter(retired_at__isnull=True)
 
 
-def assessment_form_list_for_user(*, user, include_retired: bool = False) -> QuerySet[AssessmentForm]:
+def assessment_form_list_for_user(*, user: User, include_retired: bool = False) -> QuerySet[AssessmentForm]:
     """The forms of every organisation the user belongs to (forms hold no personal data)."""
     return (
         AssessmentForm.objects.filter(organisation_id__in=actor_for(user).organisation_ids)
@@ -55,7 +56,7 @@ def assessment_form_list_for_user(*, user, include_retired: bool = False) -> Que
     )
 
 
-def assessment_form_get_for_user(*, user, form_id: int) -> AssessmentForm:
+def assessment_form_get_for_user(*, user: User, form_id: int) -> AssessmentForm:
     form = (
         assessment_form_list_for_user(user=user, include_retired=True)
         .select_related("organisation")
@@ -83,7 +84,7 @@ def assessment_forms_for_case(*, case) -> QuerySet[AssessmentForm]:
     return assessment_form_list_for_organisation(organisation_id=holding_organisation_id(case))
 
 
-def assessment_list_for_case(*, user, case) -> QuerySet[Assessment]:
+def assessment_list_for_case(*, user: User, case) -> QuerySet[Assessment]:
     """The case's situation assessments, newest first; none unless the user may see them (the holder's staff)."""
     if not has_perm(user, "assessments.view_assessment", case):
         return Assessment.objects.none()
@@ -92,7 +93,7 @@ def assessment_list_for_case(*, user, case) -> QuerySet[Assessment]:
     )
 
 
-def assessment_lines_for_case(*, user, case, limit: int = 20) -> list[Assessment]:
+def assessment_lines_for_case(*, user: User, case, limit: int = 20) -> list[Assessment]:
     """The case page's list of assessments (as assessment_list_for_case, newest first): only what a line shows,
     the form's name as `form_name`, the status and dates; not the answers, the form's schema or the users."""
     return list(
@@ -103,12 +104,12 @@ def assessment_lines_for_case(*, user, case, limit: int = 20) -> list[Assessment
     )
 
 
-def need_lines_for_case(*, user, case) -> list[Need]:
+def need_lines_for_case(*, user: User, case) -> list[Need]:
     """The case page's table of needs (as need_list_for_case, oldest first), with their definitions."""
     return list(need_list_for_case(user=user, case=case).select_related(None).select_related("definition"))
 
 
-def assessment_get_for_user(*, user, assessment_id: int, purpose: str = "viewed") -> Assessment:
+def assessment_get_for_user(*, user: User, assessment_id: int, purpose: str = "viewed") -> Assessment:
     """An assessment whose case the user's organisation holds, else Http404. Writes an AccessEvent."""
     from casework.cases.selectors import case_list_visible
 
@@ -137,14 +138,14 @@ def assessment_get_for_user(*, user, assessment_id: int, purpose: str = "viewed"
     return assessment
 
 
-def need_list_for_case(*, user, case) -> QuerySet[Need]:
+def need_list_for_case(*, user: User, case) -> QuerySet[Need]:
     """The needs on a case, oldest first; none unless the user may see the case's assessments."""
     if not has_perm(user, "assessments.view_assessment", case):
         return Need.objects.none()
     return Need.objects.filter(case=case).select_related("definition", "assessment")
 
 
-def need_get_for_user(*, user, need_id: int) -> Need:
+def need_get_for_user(*, user: User, need_id: int) -> Need:
     """A need on a case the user's organisation holds, else Http404."""
     from casework.cases.selectors import case_list_visible
 
@@ -162,7 +163,7 @@ def need_history(*, need: Need) -> QuerySet[NeedStatusChange]:
     return need.status_changes.select_related("changed_by", "organisation")
 
 
-def need_counts_by_definition(*, user, initiative_id: int) -> dict[int, dict[str, int]]:
+def need_counts_by_definition(*, user: User, initiative_id: int) -> dict[int, dict[str, int]]:
     """{definition id: {status: count}} across the initiative's cases: the only view of needs the lead has.
 
     Empty unless the user may see the initiative's counts.

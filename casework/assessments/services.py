@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from casework.accounts.models import User
 from casework.assessments import schema as form_schema
 from casework.assessments.choices import AssessmentMethod, AssessmentStatus, NeedCategory, NeedStatus
 from casework.assessments.models import (
@@ -49,7 +50,7 @@ def _clean(*, initiative_id: int, name: str, category: str, exclude_pk: int | No
 
 
 def need_definition_create(
-    *, user, initiative_id: int, code: str, name: str, category: str, description: str = ""
+    *, user: User, initiative_id: int, code: str, name: str, category: str, description: str = ""
 ) -> NeedDefinition:
     """Add a need definition to the initiative's common list. Audited as "assessments.need_definition_added".
 
@@ -85,7 +86,9 @@ def need_definition_create(
     return definition
 
 
-def _update(*, user, definition: NeedDefinition, version: int, fields: dict, verb: str) -> NeedDefinition:
+def _update(
+    *, user: User, definition: NeedDefinition, version: int, fields: dict, verb: str
+) -> NeedDefinition:
     with transaction.atomic():
         changes = definition.write_if_version(version=version, fields=fields, user=user, stale_message=STALE)
         audit_record(
@@ -100,7 +103,7 @@ def _update(*, user, definition: NeedDefinition, version: int, fields: dict, ver
 
 
 def need_definition_update(
-    *, user, definition: NeedDefinition, version: int, name: str, category: str, description: str = ""
+    *, user: User, definition: NeedDefinition, version: int, name: str, category: str, description: str = ""
 ) -> NeedDefinition:
     """Change the name, category or description; the code stays, so exports and counts stay comparable.
 
@@ -119,7 +122,7 @@ def need_definition_update(
     )
 
 
-def need_definition_retire(*, user, definition: NeedDefinition, version: int) -> NeedDefinition:
+def need_definition_retire(*, user: User, definition: NeedDefinition, version: int) -> NeedDefinition:
     """Stop offering the need for new records; needs already recorded keep it. Audited; DomainError if retired."""
     require_perm(user, "assessments.manage_need_definitions", definition.initiative_id, REFUSED)
     if definition.is_retired:
@@ -133,7 +136,7 @@ def need_definition_retire(*, user, definition: NeedDefinition, version: int) ->
     )
 
 
-def need_definition_reinstate(*, user, definition: NeedDefinition, version: int) -> NeedDefinition:
+def need_definition_reinstate(*, user: User, definition: NeedDefinition, version: int) -> NeedDefinition:
     """Offer a retired need again. Audited; DomainError if it is in use already."""
     require_perm(user, "assessments.manage_need_definitions", definition.initiative_id, REFUSED)
     if not definition.is_retired:
@@ -188,7 +191,7 @@ def _form_fields(*, organisation_id: int, name: str, exclude_pk: int | None = No
 
 def assessment_form_create(
     *,
-    user,
+    user: User,
     organisation_id: int,
     code: str,
     name: str,
@@ -242,14 +245,14 @@ def assessment_form_create(
     return form
 
 
-def assessment_forms_install_standard(*, user, organisation_id: int) -> list[AssessmentForm]:
+def assessment_forms_install_standard(*, user: User, organisation_id: int) -> list[AssessmentForm]:
     """Add the shipped forms (strengths-based assessment, carer's assessment, short needs check) the organisation
     does not have yet, by code. Returns those added; adding twice adds nothing."""
     require_perm(user, "assessments.manage_forms", organisation_id, FORMS_REFUSED)
     return standard_forms_install(organisation_id=organisation_id, user=user)
 
 
-def standard_forms_install(*, organisation_id: int, user=None) -> list[AssessmentForm]:
+def standard_forms_install(*, organisation_id: int, user: User = None) -> list[AssessmentForm]:
     """The shipped forms an organisation lacks, added without a permission check: for the organisation admin's
     service above, and for set-up by IT (`manage.py install_assessment_forms`, the demo), audited as the system."""
     have = set(AssessmentForm.objects.filter(organisation_id=organisation_id).values_list("code", flat=True))
@@ -290,7 +293,7 @@ def standard_forms_install(*, organisation_id: int, user=None) -> list[Assessmen
 
 def assessment_form_revise(
     *,
-    user,
+    user: User,
     form: AssessmentForm,
     based_on: int,
     schema: Any,
@@ -338,7 +341,7 @@ def assessment_form_revise(
     return version
 
 
-def assessment_form_set_retired(*, user, form: AssessmentForm, retired: bool) -> AssessmentForm:
+def assessment_form_set_retired(*, user: User, form: AssessmentForm, retired: bool) -> AssessmentForm:
     """Stop offering a form for new assessments, or offer it again. Assessments made with it are kept."""
     require_perm(user, "assessments.manage_forms", form.organisation_id, FORMS_REFUSED)
     if retired == (form.retired_at is not None):
@@ -365,7 +368,7 @@ ASSESSMENT_STALE = (
 )
 
 
-def _require_assessing(user, case) -> None:
+def _require_assessing(user: User, case) -> None:
     require_perm(
         user,
         "assessments.work_assessment",
@@ -376,7 +379,7 @@ def _require_assessing(user, case) -> None:
     )
 
 
-def assessment_start(*, user, case, form: AssessmentForm, method: str) -> Assessment:
+def assessment_start(*, user: User, case, form: AssessmentForm, method: str) -> Assessment:
     """Start a situation assessment on an active case with the newest version of one of the responsible
     organisation's forms. Audited as "assessments.assessment_started".
 
@@ -471,7 +474,7 @@ def _assessment_fields(
 
 def assessment_save(
     *,
-    user,
+    user: User,
     assessment: Assessment,
     version: int,
     answers: Any,
@@ -541,7 +544,7 @@ NEED_STALE = (
 
 def need_record(
     *,
-    user,
+    user: User,
     case,
     definition: NeedDefinition,
     note: str = "",
@@ -608,7 +611,7 @@ def need_record(
 
 
 def need_status_record(
-    *, user, need: Need, version: int, status: str, note: str = "", organisation_id: int | None
+    *, user: User, need: Need, version: int, status: str, note: str = "", organisation_id: int | None
 ) -> Need:
     """Change a need's status and keep the history. For callers that have checked the user's permission
     themselves: need_update (the responsible organisation) and the referrals services (a delivery organisation
@@ -649,7 +652,7 @@ def need_status_record(
     return need
 
 
-def need_update(*, user, need: Need, version: int, status: str, note: str = "") -> Need:
+def need_update(*, user: User, need: Need, version: int, status: str, note: str = "") -> Need:
     """The responsible organisation changes a need's status, with a note. See need_status_record."""
     from casework.cases.policies import holding_organisation_id
 

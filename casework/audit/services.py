@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.chain import event_hash, normalise_time, to_json_safe
 from casework.audit.models import AccessEvent, AuditEvent, ChainedEvent, ChainHead
@@ -40,7 +41,7 @@ def hashed_fields(event: ChainedEvent) -> dict[str, Any]:
     }
 
 
-def _context(user, organisation_id: int | None) -> dict[str, Any]:
+def _context(user: User, organisation_id: int | None) -> dict[str, Any]:
     ctx = current_request_context()
     signed_in = user is not None and getattr(user, "is_authenticated", False)
     if organisation_id is None and signed_in:
@@ -57,7 +58,7 @@ def _context(user, organisation_id: int | None) -> dict[str, Any]:
 def _append(
     model: type[ChainedEvent],
     *,
-    user,
+    user: User,
     verb: str,
     obj: models.Model | None,
     person_id: int | None,
@@ -88,7 +89,7 @@ def _append(
 
 def audit_record(
     *,
-    user,
+    user: User,
     verb: str,
     obj: models.Model | None = None,
     person_id: int | None = None,
@@ -147,7 +148,7 @@ def audit_record_many(records: list[dict[str, Any]]) -> list[AuditEvent]:
 
 def access_record(
     *,
-    user,
+    user: User,
     verb: str,
     obj: models.Model | None = None,
     person_id: int | None = None,

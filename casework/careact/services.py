@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from casework.accounts.models import User
 from casework.audit.services import audit_record, to_json_safe
 from casework.careact import eligibility as rules
 from casework.careact.choices import AdvocacyActivity, EligibilityKind, FinancialInformationMethod
@@ -41,7 +42,7 @@ STALE = (
 )
 
 
-def _require_record(user, case: Case) -> None:
+def _require_record(user: User, case: Case) -> None:
     require_perm(user, "careact.record_steps_case", case, REFUSED if case.is_open else CLOSED)
 
 
@@ -60,7 +61,7 @@ def _past_date(value: datetime.date | None, *, field: str, label: str) -> dateti
 def _supersede(
     *,
     model: type[CaseStepRecord],
-    user,
+    user: User,
     current: CaseStepRecord | None,
     replaces_id: int | None,
     version: int | None,
@@ -95,7 +96,7 @@ def _supersede(
 
 def _audit(
     *,
-    user,
+    user: User,
     verb: str,
     record: CaseStepRecord,
     case: Case,
@@ -126,7 +127,7 @@ def _locked_current(model: type[CaseStepRecord], case: Case, **filters) -> CaseS
 
 def advocacy_decision_record(
     *,
-    user,
+    user: User,
     case: Case,
     activity: str,
     difficulty_understanding: bool,
@@ -223,7 +224,7 @@ def _current_decision(decision: AdvocacyDecision) -> None:
 
 def advocacy_advocate_record(
     *,
-    user,
+    user: User,
     decision: AdvocacyDecision,
     advocate_name: str,
     advocate_organisation: str = "",
@@ -262,7 +263,7 @@ def advocacy_advocate_record(
 
 
 def advocacy_exception_record(
-    *, user, decision: AdvocacyDecision, reason: str, version: int
+    *, user: User, decision: AdvocacyDecision, reason: str, version: int
 ) -> AdvocacyDecision:
     """A team manager lets the activity start before an advocate is in place, saying why.
 
@@ -306,7 +307,7 @@ def advocacy_exception_record(
 
 def prevention_record(
     *,
-    user,
+    user: User,
     case: Case,
     services_considered: str | Iterable[str] = "",
     directory_service_ids: Iterable[str] = (),
@@ -380,7 +381,7 @@ def prevention_record(
 
 def financial_information_record(
     *,
-    user,
+    user: User,
     case: Case,
     method: str,
     given_on: datetime.date | None,
@@ -427,7 +428,7 @@ def financial_information_record(
 
 def eligibility_determination_record(
     *,
-    user,
+    user: User,
     case: Case,
     kind: str,
     condition_1: bool,

@@ -8,6 +8,7 @@ from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.accounts.choices import Role
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.models import AuditEvent
 from casework.audit.services import access_record
@@ -19,7 +20,7 @@ from casework.core.expressions import ForeignColumn
 from casework.people.selectors import person_names_reveal
 
 
-def case_list_visible(*, user) -> QuerySet[Case]:
+def case_list_visible(*, user: User) -> QuerySet[Case]:
     """Cases whose full record the user may open (twin of policies.can_view_case)."""
     actor = actor_for(user)
     readers = actor.casework_organisation_ids | actor.auditing_organisation_ids
@@ -28,7 +29,7 @@ def case_list_visible(*, user) -> QuerySet[Case]:
     return Case.objects.filter(Q(initiative_id__in=actor.initiative_ids) & holder_q(readers))
 
 
-def case_list_index(*, user) -> QuerySet[Case]:
+def case_list_index(*, user: User) -> QuerySet[Case]:
     """Cases the user may see on the case index (twin of policies.can_view_case_index)."""
     actor = actor_for(user)
     visible = case_list_visible(user=user)
@@ -39,7 +40,7 @@ def case_list_index(*, user) -> QuerySet[Case]:
     )
 
 
-def case_list_workable(*, user) -> QuerySet[Case]:
+def case_list_workable(*, user: User) -> QuerySet[Case]:
     """Open cases the user may change (twin of policies.can_work_case)."""
     actor = actor_for(user)
     managing = actor.organisations_with_role(Role.TEAM_MANAGER)
@@ -63,7 +64,7 @@ def _with_people(qs: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def case_get_for_user(*, user, case_id: int, purpose: str = "viewed") -> Case:
+def case_get_for_user(*, user: User, case_id: int, purpose: str = "viewed") -> Case:
     """The case if the user may open it, else Http404. Writes an AccessEvent."""
     return _get_recorded(
         user,
@@ -88,7 +89,7 @@ CASE_PAGE_NAMES = {
 }
 
 
-def case_get_for_page(*, user, case_id: int, also: dict[str, Expression] | None = None) -> Case:
+def case_get_for_page(*, user: User, case_id: int, also: dict[str, Expression] | None = None) -> Case:
     """The case for its own page, as case_get_for_user ("cases.case_viewed"), with the person and household
     and the names in CASE_PAGE_NAMES (`case.risk_category_label`, ...) instead of the rows they come from.
 
@@ -105,7 +106,7 @@ def case_get_for_page(*, user, case_id: int, also: dict[str, Expression] | None 
     )
 
 
-def _get_recorded(user, case_id: int, purpose: str, qs: QuerySet[Case]) -> Case:
+def _get_recorded(user: User, case_id: int, purpose: str, qs: QuerySet[Case]) -> Case:
     # Ordered by the key it is filtered on, which costs nothing (the cases' default order is a sort).
     case = qs.filter(pk=case_id).order_by("pk").first()
     if case is None:
@@ -118,7 +119,7 @@ def _get_recorded(user, case_id: int, purpose: str, qs: QuerySet[Case]) -> Case:
     return case
 
 
-def case_index_get_for_user(*, user, case_id: int) -> Case:
+def case_index_get_for_user(*, user: User, case_id: int) -> Case:
     """A case as the case index shows it (no personal detail beyond the reference), else Http404."""
     case = (
         case_list_index(user=user)
@@ -241,7 +242,7 @@ def case_timeline(*, case: Case, limit: int = 200) -> list[AuditEvent]:
     )
 
 
-def case_history_for_subject(*, user, case: Case) -> list[Case]:
+def case_history_for_subject(*, user: User, case: Case) -> list[Case]:
     """The subject's other cases that the user may see (assistance history), newest first, with the names of
     their responsible organisation and primary worker (as in CASE_PAGE_NAMES)."""
     qs = case_list_visible(user=user).exclude(pk=case.pk)
@@ -254,7 +255,7 @@ def case_history_for_subject(*, user, case: Case) -> list[Case]:
     )
 
 
-def my_cases(*, user) -> QuerySet[Case]:
+def my_cases(*, user: User) -> QuerySet[Case]:
     """Open cases the user is primary or secondary worker on, or case manager of (oversight), dormant (on hold)
     ones included."""
     mine = CaseAssignment.objects.filter(
@@ -309,7 +310,7 @@ def routing_lines(person_ids: list[int]) -> dict[int, list[str]]:
     return lines
 
 
-def cases_for_person(*, user, person_id: int) -> list[Case]:
+def cases_for_person(*, user: User, person_id: int) -> list[Case]:
     """The cases about a person (or their current household) that the user may open, newest first."""
     return list(
         case_list_visible(user=user)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.services import access_record
 from casework.cases.policies import holder_q
@@ -18,12 +19,12 @@ from casework.core import clock
 from casework.core.permissions import has_perm
 
 
-def consent_list_visible(*, user) -> QuerySet[ConsentRecord]:
+def consent_list_visible(*, user: User) -> QuerySet[ConsentRecord]:
     """Records the user may read (twin of policies.can_view_consent)."""
     return ConsentRecord.objects.filter(case__in=case_list_visible(user=user))
 
 
-def consent_list_withdrawable(*, user) -> QuerySet[ConsentRecord]:
+def consent_list_withdrawable(*, user: User) -> QuerySet[ConsentRecord]:
     """Records the user may withdraw (twin of policies.can_withdraw_consent)."""
     actor = actor_for(user)
     if not actor.editing_organisation_ids:
@@ -34,7 +35,7 @@ def consent_list_withdrawable(*, user) -> QuerySet[ConsentRecord]:
     )
 
 
-def consent_list_for_case(*, user, case) -> QuerySet[ConsentRecord]:
+def consent_list_for_case(*, user: User, case) -> QuerySet[ConsentRecord]:
     """The case's records, newest first, with the organisations they cover; none unless the user may
     open it."""
     if not has_perm(user, "cases.view_case", case):
@@ -47,7 +48,7 @@ def consent_list_for_case(*, user, case) -> QuerySet[ConsentRecord]:
     )
 
 
-def consent_get_for_user(*, user, record_id: int, purpose: str = "viewed") -> ConsentRecord:
+def consent_get_for_user(*, user: User, record_id: int, purpose: str = "viewed") -> ConsentRecord:
     """A record the user may read, else Http404. Writes an AccessEvent "consent.record_<purpose>"."""
     record = (
         consent_list_visible(user=user)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from casework.accounts.models import Organisation
+from casework.accounts.models import Organisation, User
 from casework.audit.services import audit_record, to_json_safe
 from casework.cases.policies import holding_organisation_id
 from casework.consent.choices import BasisKind, DataCategory, GivenBy, LawfulBasis
@@ -41,7 +41,7 @@ def _verb(record: ConsentRecord, action: str) -> str:
 
 def consent_record(
     *,
-    user,
+    user: User,
     case,
     kind: str,
     purpose: str,
@@ -171,7 +171,7 @@ def consent_record(
 
 def consent_withdraw(
     *,
-    user,
+    user: User,
     record: ConsentRecord,
     version: int,
     withdrawn_on: datetime.date | None,

@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.services import audit_record, to_json_safe
 from casework.cases.models import Case
@@ -29,7 +30,7 @@ def _check_choice(value: str, choices, field: str, message: str) -> None:
 
 def contact_record(
     *,
-    user,
+    user: User,
     occurred_at: datetime.datetime,
     direction: str,
     method: str,
@@ -244,7 +245,7 @@ def _advice_check_days(case: Case | None) -> int:
     return ADVICE_CHECK_DAYS.get(case.risk_category.code, ADVICE_CHECK_DEFAULT_DAYS)
 
 
-def _follow_up_assignee(*, user, case: Case | None, by: str) -> tuple | None:
+def _follow_up_assignee(*, user: User, case: Case | None, by: str) -> tuple | None:
     """(user, team) named by FollowUpBy, or None for the default; ValidationFailed when there is nobody so."""
     from casework.contacts.choices import FollowUpBy
 
@@ -266,7 +267,7 @@ def _follow_up_assignee(*, user, case: Case | None, by: str) -> tuple | None:
 
 def _follow_up_task(
     *,
-    user,
+    user: User,
     event: ContactEvent,
     case: Case | None,
     person: Person | None,
@@ -303,7 +304,7 @@ def _follow_up_task(
 
 
 def absence_record(
-    *, user, worker, kind: str, start_date: datetime.date, end_date: datetime.date, note: str = ""
+    *, user: User, worker, kind: str, start_date: datetime.date, end_date: datetime.date, note: str = ""
 ) -> WorkerAbsence:
     """Record a worker's absence: their own, or a team member's by their team manager."""
     from casework.accounts.choices import Role
@@ -345,8 +346,8 @@ def absence_record(
 
 def message_send(
     *,
-    user,
-    to_user,
+    user: User,
+    to_user: User,
     body: str,
     told_person: str = "",
     case: Case | None = None,
@@ -390,7 +391,7 @@ def message_send(
     return message
 
 
-def message_mark_read(*, user, message) -> None:
+def message_mark_read(*, user: User, message) -> None:
     from casework.contacts.models import Message
     from casework.core.errors import PermissionRefused
 
@@ -409,7 +410,7 @@ def message_mark_read(*, user, message) -> None:
             )
 
 
-def message_alert(*, to_user, body: str, case: Case | None = None) -> Message:
+def message_alert(*, to_user: User, body: str, case: Case | None = None) -> Message:
     """A message from Casework itself (an escalation, a reminder): no sender, no permission to check."""
     from casework.contacts.models import Message
 
@@ -433,7 +434,7 @@ def message_alert(*, to_user, body: str, case: Case | None = None) -> Message:
     return message
 
 
-def advice_check_record(*, user, task, outcome: str, note: str = "", version: int):
+def advice_check_record(*, user: User, task, outcome: str, note: str = "", version: int):
     """Record whether the information and advice given helped, completing the check task made with the contact.
 
     The outcome, who found it out and when go on the contact the advice was given at (a check added by hand

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from casework.accounts.models import User
 from casework.audit.services import audit_record
 from casework.core import clock
 from casework.core.errors import ValidationFailed
@@ -69,7 +70,7 @@ def directory_import(
     feed: str,
     kind: str | None = None,
     dry_run: bool = False,
-    user=None,
+    user: User = None,
     progress: Callable[[int], Any] | None = None,
 ) -> ImportResult:
     """Check and save a feed's records in one transaction; re-importing the same ids updates them in place.

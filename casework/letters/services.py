@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Max
 
+from casework.accounts.models import User
 from casework.audit.services import audit_record
 from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, ValidationFailed
@@ -36,7 +37,7 @@ STALE = (
 )
 
 
-def letter_templates_install_standard(*, organisation_id: int, user=None) -> list[LetterTemplate]:
+def letter_templates_install_standard(*, organisation_id: int, user: User = None) -> list[LetterTemplate]:
     """The shipped wording of each kind of letter the organisation does not have yet."""
     have = set(LetterTemplate.objects.filter(organisation_id=organisation_id).values_list("kind", flat=True))
     added = []
@@ -60,7 +61,7 @@ def letter_templates_install_standard(*, organisation_id: int, user=None) -> lis
 
 
 def letter_template_revise(
-    *, user, template: LetterTemplate, based_on: int, subject: str, body: str
+    *, user: User, template: LetterTemplate, based_on: int, subject: str, body: str
 ) -> LetterTemplateVersion:
     """Save new wording as a new version; letters already sent keep theirs. ConflictError if `based_on` is stale."""
     require_perm(user, "letters.manage_templates", template.organisation_id, REFUSED)
@@ -109,7 +110,7 @@ def _values(*, case, person, organisation, extra: dict | None) -> dict[str, str]
     return values
 
 
-def letter_send(*, kind: str, case, effect_key: str, user=None, extra: dict | None = None) -> Letter:
+def letter_send(*, kind: str, case, effect_key: str, user: User = None, extra: dict | None = None) -> Letter:
     """Render the organisation's letter of this kind to the case's person, store it and send it: once per key.
 
     Returns the letter (the one already sent, for a key seen before). Raises DomainError when the person has no

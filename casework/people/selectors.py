@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.accounts.choices import Role
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.models import AccessEvent, AuditEvent
 from casework.audit.services import access_record, chain_pending_access_events
@@ -29,11 +30,11 @@ from casework.people.models import (
 from casework.people.search_limit import index_search_count
 
 
-def _named_on(user) -> Exists:
+def _named_on(user: User) -> Exists:
     return Exists(PersonRestrictedAccess.objects.filter(person=OuterRef("pk"), user_id=user.pk))
 
 
-def person_list_visible(*, user) -> QuerySet[Person]:
+def person_list_visible(*, user: User) -> QuerySet[Person]:
     """Every person whose full record the user may open (twin of policies.can_view_person)."""
     actor = actor_for(user)
     readers = policies.reading_organisation_ids(user)
@@ -50,7 +51,7 @@ def person_list_visible(*, user) -> QuerySet[Person]:
     )
 
 
-def person_list_changeable(*, user) -> QuerySet[Person]:
+def person_list_changeable(*, user: User) -> QuerySet[Person]:
     """Every person whose record the user may change (twin of policies.can_change_person)."""
     actor = actor_for(user)
     editing = actor.editing_organisation_ids
@@ -65,7 +66,7 @@ def person_list_changeable(*, user) -> QuerySet[Person]:
     )
 
 
-def person_get_for_user(*, user, person_id: int, purpose: str = "viewed") -> Person:
+def person_get_for_user(*, user: User, person_id: int, purpose: str = "viewed") -> Person:
     """The person if the user may open the full record, else Http404 (the same as for no such person).
 
     Writes an AccessEvent "people.record_<purpose>".
@@ -93,7 +94,7 @@ def person_get_for_user(*, user, person_id: int, purpose: str = "viewed") -> Per
     return person
 
 
-def person_names_reveal(*, user, people) -> None:
+def person_names_reveal(*, user: User, people) -> None:
     """Show the names of the restricted people among `people` to whom the user is named on (one query, and
     none when nobody is restricted). Everyone else's restricted name stays withheld (Person.shown_name)."""
     restricted = {p.pk: p for p in people if p is not None and p.is_restricted}
@@ -108,7 +109,7 @@ def person_names_reveal(*, user, people) -> None:
         person.name_revealed = pk in named
 
 
-def restricted_person_ids_named(*, user, person_ids) -> set[int]:
+def restricted_person_ids_named(*, user: User, person_ids) -> set[int]:
     """Of these restricted people, those the user is named on."""
     return set(
         PersonRestrictedAccess.objects.filter(user_id=user.pk, person_id__in=list(person_ids)).values_list(
@@ -117,7 +118,7 @@ def restricted_person_ids_named(*, user, person_ids) -> set[int]:
     )
 
 
-def person_get_for_change(*, user, person_id: int) -> Person:
+def person_get_for_change(*, user: User, person_id: int) -> Person:
     """The person if the user may change it, else 404 if they may not see it and PermissionRefused if read only."""
     person = person_get_for_user(user=user, person_id=person_id, purpose="opened_for_change")
     from casework.core.permissions import require_perm
@@ -153,7 +154,7 @@ def register_routing_source(source: Callable[[list[int]], dict[int, list[str]]])
         ROUTING_SOURCES.append(source)
 
 
-def _cards(user, people: list[Person], scores: dict[int, int] | None = None) -> list[IndexCard]:
+def _cards(user: User, people: list[Person], scores: dict[int, int] | None = None) -> list[IndexCard]:
     ids = [p.pk for p in people]
     visible = set(person_list_visible(user=user).filter(pk__in=ids).values_list("pk", flat=True))
     may_break_glass = bool(policies.break_glass_organisation_ids(user))
@@ -181,7 +182,7 @@ def _cards(user, people: list[Person], scores: dict[int, int] | None = None) -> 
     return cards
 
 
-def _require_index(user) -> None:
+def _require_index(user: User) -> None:
     if not policies.can_search_index(user):
         from casework.core.errors import PermissionRefused
 
@@ -190,7 +191,7 @@ def _require_index(user) -> None:
 
 def person_index_search(
     *,
-    user,
+    user: User,
     nhs_number: str = "",
     family_name: str = "",
     given_name: str = "",
@@ -248,7 +249,7 @@ def person_index_search(
     return _cards(user, people, scores)
 
 
-def _remember_results(*, user, person_ids: list[int]) -> None:
+def _remember_results(*, user: User, person_ids: list[int]) -> None:
     """Let the user open the cards of these people, and only these, for INDEX_CARD_MINUTES (ADR 3)."""
     now = clock.now()
     IndexSearchResult.objects.filter(user_id=user.pk, expires_at__lte=now).delete()
@@ -262,7 +263,7 @@ def _remember_results(*, user, person_ids: list[int]) -> None:
         )
 
 
-def person_index_card_get(*, user, person_id: int) -> IndexCard:
+def person_index_card_get(*, user: User, person_id: int) -> IndexCard:
     """One person's index card: only for a person in a recent search result of the same user (no walking ids).
 
     Audited. Raises Http404 otherwise, and PermissionRefused when the user may not search the index at all.
@@ -325,7 +326,7 @@ def _match_score(
     return score
 
 
-def person_find_matches(*, user, criteria: MatchCriteria, limit: int = 10) -> list[IndexCard]:
+def person_find_matches(*, user: User, criteria: MatchCriteria, limit: int = 10) -> list[IndexCard]:
     """People in the user's initiatives who are likely the same as the one described, best first. Audited.
 
     Likely: same NHS number; or a similar-sounding family name with a date of birth within the tolerance;
@@ -372,7 +373,7 @@ def person_find_matches(*, user, criteria: MatchCriteria, limit: int = 10) -> li
 # Households.
 
 
-def household_list_visible(*, user) -> QuerySet[Household]:
+def household_list_visible(*, user: User) -> QuerySet[Household]:
     """Households the user may open: created by a reading organisation, or with a current member they may see."""
     actor = actor_for(user)
     readers = policies.reading_organisation_ids(user)
@@ -388,7 +389,7 @@ def household_list_visible(*, user) -> QuerySet[Household]:
     )
 
 
-def household_get_for_user(*, user, household_id: int) -> Household:
+def household_get_for_user(*, user: User, household_id: int) -> Household:
     household = household_list_visible(user=user).filter(pk=household_id).first()
     if household is None:
         raise Http404("No household found")
@@ -396,7 +397,7 @@ def household_get_for_user(*, user, household_id: int) -> Household:
     return household
 
 
-def household_members(*, user, household: Household, current: bool = True):
+def household_members(*, user: User, household: Household, current: bool = True):
     """Memberships with the person, and whether the user may open each person's record."""
     memberships = list(
         HouseholdMembership.objects.filter(household=household, end_date__isnull=current)
@@ -417,7 +418,7 @@ def household_memberships_for_person(*, person: Person) -> list[HouseholdMembers
     return list(person.household_memberships.select_related("household").order_by("-start_date", "-id"))
 
 
-def relationships_for_person(*, user, person: Person):
+def relationships_for_person(*, user: User, person: Person):
     rows = list(person.relationships.select_related("related_person").order_by("end_date", "kind"))
     rows += list(person.relationships_as_related.select_related("person").order_by("end_date", "kind"))
     visible = set(
@@ -439,7 +440,7 @@ def relationships_for_person(*, user, person: Person):
 # Audit views for information governance.
 
 
-def person_audit_trail(*, user, person: Person, limit: int = 200):
+def person_audit_trail(*, user: User, person: Person, limit: int = 200):
     """Who has changed and who has viewed the person's record, newest first."""
     from casework.core.permissions import require_perm
 
@@ -458,7 +459,7 @@ def person_audit_trail(*, user, person: Person, limit: int = 200):
     return changes, views
 
 
-def break_glass_list_for_review(*, user, include_reviewed: bool = False) -> QuerySet[BreakGlassGrant]:
+def break_glass_list_for_review(*, user: User, include_reviewed: bool = False) -> QuerySet[BreakGlassGrant]:
     actor = actor_for(user)
     qs = BreakGlassGrant.objects.filter(organisation_id__in=actor.organisations_with_role(Role.AUDITOR))
     if not include_reviewed:

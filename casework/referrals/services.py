@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.http import Http404
 
-from casework.accounts.models import Organisation
+from casework.accounts.models import Organisation, User
 from casework.assessments.choices import FINISHED_NEED_STATUSES, NeedStatus
 from casework.assessments.models import Need
 from casework.assessments.services import need_status_record
@@ -64,7 +64,7 @@ def _basis_problem(basis: ConsentRecord, *, organisation: Organisation, day: dat
 
 def referral_make(
     *,
-    user,
+    user: User,
     case,
     delivery_organisation: Organisation | None,
     needs: Iterable[Need],
@@ -193,7 +193,7 @@ def referral_make(
     return referral
 
 
-def _require_work(user, referral: Referral) -> None:
+def _require_work(user: User, referral: Referral) -> None:
     require_perm(user, "referrals.work_referral", referral, WORK_REFUSED)
 
 
@@ -202,7 +202,7 @@ def _require_status(referral: Referral, *allowed: str, doing: str) -> None:
         raise DomainError(f"This referral is {referral.get_status_display().lower()}: it cannot be {doing}.")
 
 
-def _audit(user, referral: Referral, verb: str, changes: dict, reason: str = "") -> None:
+def _audit(user: User, referral: Referral, verb: str, changes: dict, reason: str = "") -> None:
     audit_record(
         user=user,
         verb=verb,
@@ -215,7 +215,7 @@ def _audit(user, referral: Referral, verb: str, changes: dict, reason: str = "")
     )
 
 
-def referral_accept(*, user, referral: Referral, version: int, note: str = "") -> Referral:
+def referral_accept(*, user: User, referral: Referral, version: int, note: str = "") -> Referral:
     """The delivery organisation takes the referral on. Refused once the basis no longer covers it
     (decline it). Audited as "referrals.referral_accepted".
 
@@ -246,7 +246,7 @@ def referral_accept(*, user, referral: Referral, version: int, note: str = "") -
     return referral
 
 
-def referral_decline(*, user, referral: Referral, version: int, reason: str) -> Referral:
+def referral_decline(*, user: User, referral: Referral, version: int, reason: str) -> Referral:
     """The delivery organisation will not take the referral on, and says why. The needs it planned go back to
     identified, so they can be referred elsewhere. Audited as "referrals.referral_declined"."""
     _require_work(user, referral)
@@ -281,7 +281,7 @@ def referral_decline(*, user, referral: Referral, version: int, reason: str) -> 
     return referral
 
 
-def referral_plan_record(*, user, referral: Referral, version: int, plan: str) -> Referral:
+def referral_plan_record(*, user: User, referral: Referral, version: int, plan: str) -> Referral:
     """Record (or change) the delivery organisation's plan for the referral; it may simply say there is one.
     Audited as "referrals.plan_recorded" (saying that it changed, not what it says)."""
     _require_work(user, referral)
@@ -307,7 +307,7 @@ def referral_plan_record(*, user, referral: Referral, version: int, plan: str) -
 
 
 def referral_action_record(
-    *, user, referral: Referral, occurred_on: datetime.date | None, description: str
+    *, user: User, referral: Referral, occurred_on: datetime.date | None, description: str
 ) -> ReferralAction:
     """Record something the delivery organisation did, on a day. Adds to the list (nothing is
     overwritten), so it needs no version. Audited as "referrals.action_recorded"."""
@@ -346,7 +346,7 @@ def referral_action_record(
 
 
 def referral_need_status_update(
-    *, user, referral: Referral, need: Need, version: int, status: str, note: str = ""
+    *, user: User, referral: Referral, need: Need, version: int, status: str, note: str = ""
 ) -> Need:
     """The delivery organisation updates the status of a need it was referred (planned, being managed,
     resolved, no longer relevant, rejected), through assessments.services.need_status_record with its own
@@ -370,7 +370,7 @@ def referral_need_status_update(
     )
 
 
-def referral_close(*, user, referral: Referral, version: int, note: str) -> Referral:
+def referral_close(*, user: User, referral: Referral, version: int, note: str) -> Referral:
     """The delivery organisation has finished with the referral. Refused while a referred need is still
     planned or being managed by it: update each first. Audited as "referrals.referral_closed"."""
     _require_work(user, referral)

@@ -15,7 +15,7 @@ from casework.safeguarding.policies import safeguarding_team_ids
 LIST_RELATED = ("person", "case", "raised_by_organisation", "routed_to_organisation", "routed_to_team")
 
 
-def concern_list_visible(*, user) -> QuerySet[SafeguardingConcern]:
+def concern_list_visible(*, user: User) -> QuerySet[SafeguardingConcern]:
     """Twin of policies.can_view_concern."""
     actor = actor_for(user)
     managing = actor.organisations_with_role(Role.TEAM_MANAGER, Role.CASE_MANAGER)
@@ -29,7 +29,7 @@ def concern_list_visible(*, user) -> QuerySet[SafeguardingConcern]:
     return SafeguardingConcern.objects.filter(q)
 
 
-def concern_get_for_user(*, user, concern_id: int, purpose: str = "viewed") -> SafeguardingConcern:
+def concern_get_for_user(*, user: User, concern_id: int, purpose: str = "viewed") -> SafeguardingConcern:
     """A concern the user may see, else Http404. Writes an AccessEvent "safeguarding.concern_<purpose>".
 
     A restricted person's name shows to those named on them and to the team the concern was sent to (it must
@@ -62,12 +62,12 @@ def concern_get_for_user(*, user, concern_id: int, purpose: str = "viewed") -> S
     return concern
 
 
-def concern_list_for_user(*, user) -> QuerySet[SafeguardingConcern]:
+def concern_list_for_user(*, user: User) -> QuerySet[SafeguardingConcern]:
     """The concerns the user may see, newest first, with what a list row shows."""
     return concern_list_visible(user=user).select_related(*LIST_RELATED).order_by("-raised_at", "-id")
 
 
-def concerns_for_case(*, user, case) -> list[SafeguardingConcern]:
+def concerns_for_case(*, user: User, case) -> list[SafeguardingConcern]:
     return list(
         concern_list_visible(user=user)
         .filter(case=case)
@@ -103,7 +103,7 @@ class Route:
         return routed_to_words(self.team, self.organisation)
 
 
-def concern_raising_organisation_id(*, user, case=None) -> int:
+def concern_raising_organisation_id(*, user: User, case=None) -> int:
     """The organisation the user raises a concern for: the one holding the case if they do casework there,
     else their primary organisation (if they do casework in it), else the first they do casework in."""
     actor = actor_for(user)

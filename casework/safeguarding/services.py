@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from casework.accounts.models import User
 from casework.audit.services import audit_record
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
@@ -28,7 +29,7 @@ from casework.safeguarding.selectors import (
 
 def concern_raise(
     *,
-    user,
+    user: User,
     person: Person,
     at_risk: str,
     what_happened: str,

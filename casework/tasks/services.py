@@ -42,7 +42,12 @@ def _organisation_name(organisation_id: int) -> str:
 
 
 def owning_organisation_id(
-    *, user, case: Case | None, team: Team | None, assignee: User | None, organisation: Organisation | None
+    *,
+    user: User,
+    case: Case | None,
+    team: Team | None,
+    assignee: User | None,
+    organisation: Organisation | None,
 ) -> int | None:
     """Whose work the task is: as given, else the case's holder, else the team's, else the creator's."""
     if organisation is not None:
@@ -295,7 +300,9 @@ def task_create(
     return task
 
 
-def _update(*, user, task: Task, version: int, fields: dict[str, Any], verb: str, reason: str = "") -> Task:
+def _update(
+    *, user: User, task: Task, version: int, fields: dict[str, Any], verb: str, reason: str = ""
+) -> Task:
     """Write `fields` if the task is still at `version`, bump it and audit the change; else ConflictError."""
     with transaction.atomic():
         changes = task.write_if_version(version=version, fields=fields, user=user, stale_message=STALE)
@@ -312,7 +319,7 @@ def _update(*, user, task: Task, version: int, fields: dict[str, Any], verb: str
     return task
 
 
-def _check(user, permission: str, task: Task, message: str) -> None:
+def _check(user: User, permission: str, task: Task, message: str) -> None:
     if user is not None:
         require_perm(user, permission, task, message)
     _require_open(task)

@@ -10,6 +10,7 @@ import datetime
 
 from django.db import transaction
 
+from casework.accounts.models import User
 from casework.audit.services import audit_record, to_json_safe
 from casework.cases.choices import Priority
 from casework.cases.policies import holding_organisation_id
@@ -94,7 +95,7 @@ def _check(*, priority: str, rag: str, reason: str) -> str:
 
 def waiting_list_add(
     *,
-    user,
+    user: User,
     case,
     list_kind: str,
     priority: str,
@@ -195,7 +196,7 @@ def waiting_list_add(
 
 def waiting_list_reprioritise(
     *,
-    user,
+    user: User,
     entry: WaitingListEntry,
     version: int,
     priority: str,
@@ -282,14 +283,16 @@ def waiting_list_reprioritise(
 
 
 def waiting_list_exit(
-    *, user, entry: WaitingListEntry, reason: str, on: datetime.date | None = None
+    *, user: User, entry: WaitingListEntry, reason: str, on: datetime.date | None = None
 ) -> WaitingListEntry:
     """Take the entry off the list (allocated, service started, reviewed, no longer needed, case closed)."""
     require_perm(user, "waiting_list.triage_case", entry.case, REFUSED)
     return _exit(user=user, entry=entry, reason=reason, on=on)
 
 
-def _exit(*, user, entry: WaitingListEntry, reason: str, on: datetime.date | None = None) -> WaitingListEntry:
+def _exit(
+    *, user: User, entry: WaitingListEntry, reason: str, on: datetime.date | None = None
+) -> WaitingListEntry:
     if reason not in ExitReason.values:
         raise ValidationFailed("Select why the case is leaving the list", field="reason")
     if not entry.is_open:
@@ -312,7 +315,9 @@ def _exit(*, user, entry: WaitingListEntry, reason: str, on: datetime.date | Non
     return entry
 
 
-def waiting_list_exit_for_case(*, user, case, reason: str, list_kinds: tuple[str, ...] | None = None) -> int:
+def waiting_list_exit_for_case(
+    *, user: User, case, reason: str, list_kinds: tuple[str, ...] | None = None
+) -> int:
     """Take the case off its open lists (of those kinds): called by allocation when a worker is given the case,
     and by closing. The caller has already checked its own permission. Returns how many entries left."""
     entries = WaitingListEntry.objects.filter(case=case, exited_on__isnull=True).select_related("case")
@@ -325,7 +330,7 @@ def waiting_list_exit_for_case(*, user, case, reason: str, list_kinds: tuple[str
     return count
 
 
-def waiting_list_hand_over(*, user, case, to_organisation_id: int) -> int:
+def waiting_list_hand_over(*, user: User, case, to_organisation_id: int) -> int:
     """The case's open entries move to the organisation now responsible (its team to be chosen again); their
     due dates stand. Called by allocation's case_transfer. Returns how many moved."""
     moved = 0
@@ -350,7 +355,7 @@ def waiting_list_hand_over(*, user, case, to_organisation_id: int) -> int:
 
 
 def timescale_set(
-    *, user, organisation_id: int, list_kind: str, priority: str, working_days: int
+    *, user: User, organisation_id: int, list_kind: str, priority: str, working_days: int
 ) -> Timescale:
     """Set the working days allowed before allocation on one list at one priority. Entries already on the list
     keep their due dates until reprioritised. Audited as "waiting_list.timescale_set"."""
@@ -399,7 +404,7 @@ def waiting_settings_for(*, organisation_id: int):
 
 def waiting_settings_save(
     *,
-    user,
+    user: User,
     organisation_id: int,
     escalation_contact: int | None,
     second_level_working_days: int,
@@ -449,7 +454,7 @@ def waiting_settings_save(
     return row
 
 
-def waiting_list_reprioritise_request(*, user, case, why: str, source: str) -> list:
+def waiting_list_reprioritise_request(*, user: User, case, why: str, source: str) -> list:
     """The person's circumstances changed (a concern raised the case's priority) while the case waits: ask
     whoever holds each open entry to reprioritise it (West Sussex: "reprioritised if their circumstances
     change"). A task per open entry, for its team (else the case's team, else the user who recorded the
