@@ -18,6 +18,7 @@ from casework.assessments.models import (
     NeedStatusChange,
 )
 from casework.audit.services import access_record
+from casework.cases.models import Case
 from casework.core.permissions import has_perm
 
 
@@ -77,14 +78,14 @@ def assessment_form_version(*, form: AssessmentForm, number: int | None = None) 
     return version
 
 
-def assessment_forms_for_case(*, case) -> QuerySet[AssessmentForm]:
+def assessment_forms_for_case(*, case: Case) -> QuerySet[AssessmentForm]:
     """The forms a worker may start on the case: the current forms of the organisation holding it."""
     from casework.cases.policies import holding_organisation_id
 
     return assessment_form_list_for_organisation(organisation_id=holding_organisation_id(case))
 
 
-def assessment_list_for_case(*, user: User, case) -> QuerySet[Assessment]:
+def assessment_list_for_case(*, user: User, case: Case) -> QuerySet[Assessment]:
     """The case's situation assessments, newest first; none unless the user may see them (the holder's staff)."""
     if not has_perm(user, "assessments.view_assessment", case):
         return Assessment.objects.none()
@@ -93,7 +94,7 @@ def assessment_list_for_case(*, user: User, case) -> QuerySet[Assessment]:
     )
 
 
-def assessment_lines_for_case(*, user: User, case, limit: int = 20) -> list[Assessment]:
+def assessment_lines_for_case(*, user: User, case: Case, limit: int = 20) -> list[Assessment]:
     """The case page's list of assessments (as assessment_list_for_case, newest first): only what a line shows,
     the form's name as `form_name`, the status and dates; not the answers, the form's schema or the users."""
     return list(
@@ -104,7 +105,7 @@ def assessment_lines_for_case(*, user: User, case, limit: int = 20) -> list[Asse
     )
 
 
-def need_lines_for_case(*, user: User, case) -> list[Need]:
+def need_lines_for_case(*, user: User, case: Case) -> list[Need]:
     """The case page's table of needs (as need_list_for_case, oldest first), with their definitions."""
     return list(need_list_for_case(user=user, case=case).select_related(None).select_related("definition"))
 
@@ -138,7 +139,7 @@ def assessment_get_for_user(*, user: User, assessment_id: int, purpose: str = "v
     return assessment
 
 
-def need_list_for_case(*, user: User, case) -> QuerySet[Need]:
+def need_list_for_case(*, user: User, case: Case) -> QuerySet[Need]:
     """The needs on a case, oldest first; none unless the user may see the case's assessments."""
     if not has_perm(user, "assessments.view_assessment", case):
         return Need.objects.none()
@@ -182,14 +183,14 @@ def need_counts_by_definition(*, user: User, initiative_id: int) -> dict[int, di
     return counts
 
 
-def needs_open_on_case(*, case) -> list[Need]:
+def needs_open_on_case(*, case: Case) -> list[Need]:
     """The needs on the case not yet finished with (for closing: not for display, so no visibility check)."""
     return list(
         Need.objects.filter(case=case).exclude(status__in=FINISHED_NEED_STATUSES).select_related("definition")
     )
 
 
-def needs_found_on_case(*, case) -> bool:
+def needs_found_on_case(*, case: Case) -> bool:
     """Whether the case found any need (a need recorded and not rejected as not a need)."""
     return Need.objects.filter(case=case).exclude(status=NeedStatus.REJECTED).exists()
 

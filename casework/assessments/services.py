@@ -25,6 +25,7 @@ from casework.assessments.models import (
     NeedStatusChange,
 )
 from casework.audit.services import audit_record, to_json_safe
+from casework.cases.models import Case
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
@@ -252,7 +253,7 @@ def assessment_forms_install_standard(*, user: User, organisation_id: int) -> li
     return standard_forms_install(organisation_id=organisation_id, user=user)
 
 
-def standard_forms_install(*, organisation_id: int, user: User = None) -> list[AssessmentForm]:
+def standard_forms_install(*, organisation_id: int, user: User | None = None) -> list[AssessmentForm]:
     """The shipped forms an organisation lacks, added without a permission check: for the organisation admin's
     service above, and for set-up by IT (`manage.py install_assessment_forms`, the demo), audited as the system."""
     have = set(AssessmentForm.objects.filter(organisation_id=organisation_id).values_list("code", flat=True))
@@ -368,7 +369,7 @@ ASSESSMENT_STALE = (
 )
 
 
-def _require_assessing(user: User, case) -> None:
+def _require_assessing(user: User, case: Case) -> None:
     require_perm(
         user,
         "assessments.work_assessment",
@@ -379,7 +380,7 @@ def _require_assessing(user: User, case) -> None:
     )
 
 
-def assessment_start(*, user: User, case, form: AssessmentForm, method: str) -> Assessment:
+def assessment_start(*, user: User, case: Case, form: AssessmentForm, method: str) -> Assessment:
     """Start a situation assessment on an active case with the newest version of one of the responsible
     organisation's forms. Audited as "assessments.assessment_started".
 
@@ -545,7 +546,7 @@ NEED_STALE = (
 def need_record(
     *,
     user: User,
-    case,
+    case: Case,
     definition: NeedDefinition,
     note: str = "",
     status: str = NeedStatus.IDENTIFIED,

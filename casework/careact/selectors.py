@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.accounts.choices import Role
@@ -31,17 +31,17 @@ from casework.core.related import fill_foreign_keys
 # Queryset twins of the policies.
 
 
-def case_list_steps_visible(*, user: User):
+def case_list_steps_visible(*, user: User) -> QuerySet[Case]:
     """Cases whose Care Act steps the user may read (twin of careact.view_steps_case)."""
     return case_list_visible(user=user)
 
 
-def case_list_steps_recordable(*, user: User):
+def case_list_steps_recordable(*, user: User) -> QuerySet[Case]:
     """Cases the user may record Care Act steps on (twin of careact.record_steps_case)."""
     return case_list_workable(user=user)
 
 
-def case_list_advocacy_exception(*, user: User):
+def case_list_advocacy_exception(*, user: User) -> QuerySet[Case]:
     """Cases on which the user may record an advocacy exception.
 
     The twin of careact.record_advocacy_exception_case.
@@ -228,7 +228,7 @@ def advocacy_decision_get_for_user(*, user: User, case: Case, decision_id: int) 
     return decision
 
 
-def case_has_steps_expression() -> ExpressionWrapper:
+def case_has_steps_expression() -> ExpressionWrapper[Q]:
     """Whether a case has any current Care Act record, as an expression on its row (read with the case by its
     page, which then reads the four kinds only when there is one)."""
     current = {"case_id": OuterRef("pk"), "superseded_at__isnull": True}

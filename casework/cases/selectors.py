@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -208,7 +210,8 @@ def case_reset_history(*, case: Case, progress: list[StageProgress] | None = Non
             StageProgress.objects.filter(case=case, reset_at__isnull=False).select_related("reset_by")
         )
     return sorted(
-        (p for p in progress if p.reset_at is not None), key=lambda p: (-p.reset_at.timestamp(), p.stage)
+        (p for p in progress if p.reset_at is not None),
+        key=lambda p: (-cast(datetime.datetime, p.reset_at).timestamp(), p.stage),
     )
 
 
@@ -246,7 +249,11 @@ def case_history_for_subject(*, user: User, case: Case) -> list[Case]:
     """The subject's other cases that the user may see (assistance history), newest first, with the names of
     their responsible organisation and primary worker (as in CASE_PAGE_NAMES)."""
     qs = case_list_visible(user=user).exclude(pk=case.pk)
-    qs = qs.filter(person_id=case.person_id) if case.person_id else qs.filter(household_id=case.household_id)
+    # A case is about a person or else a household.
+    if case.person_id:
+        qs = qs.filter(person_id=case.person_id)
+    else:
+        qs = qs.filter(household_id=cast(int, case.household_id))
     return list(
         qs.annotate(
             responsible_organisation_name=CASE_PAGE_NAMES["responsible_organisation_name"],
@@ -288,7 +295,7 @@ def cases_for_routing(*, person_ids: list[int]) -> dict[int, list[Case]]:
     )
     found: dict[int, list[Case]] = {}
     for case in cases:
-        found.setdefault(case.person_id, []).append(case)
+        found.setdefault(cast(int, case.person_id), []).append(case)  # filtered on person_id
     return found
 
 
@@ -297,14 +304,15 @@ def routing_lines(person_ids: list[int]) -> dict[int, list[str]]:
     lines: dict[int, list[str]] = {}
     for person_id, cases in cases_for_routing(person_ids=person_ids).items():
         for case in cases:
+            # Each was read with the case (select_related): None where its id is.
             parts = [
                 case.responsible_organisation.name
-                if case.responsible_organisation_id
+                if case.responsible_organisation is not None
                 else f"Not yet allocated (raised by {case.raised_by_organisation.name})"
             ]
-            if case.allocated_team_id:
+            if case.allocated_team is not None:
                 parts.append(case.allocated_team.name)
-            if case.primary_worker_id:
+            if case.primary_worker is not None:
                 parts.append(case.primary_worker.get_full_name() or case.primary_worker.username)
             lines.setdefault(person_id, []).append(f"{case.reference}: " + ", ".join(parts))
     return lines

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from casework.accounts.models import Organisation, User
 from casework.audit.services import audit_record, to_json_safe
+from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.consent.choices import BasisKind, DataCategory, GivenBy, LawfulBasis
 from casework.consent.models import ConsentRecord
@@ -42,7 +43,7 @@ def _verb(record: ConsentRecord, action: str) -> str:
 def consent_record(
     *,
     user: User,
-    case,
+    case: Case,
     kind: str,
     purpose: str,
     organisation_ids: Iterable[int],

@@ -18,6 +18,7 @@ from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
 from casework.people.models import Person
+from casework.tasks.models import Task
 
 # A clock a few minutes fast on a phone or laptop should not stop someone recording a call they just made.
 FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
@@ -304,7 +305,7 @@ def _follow_up_task(
 
 
 def absence_record(
-    *, user: User, worker, kind: str, start_date: datetime.date, end_date: datetime.date, note: str = ""
+    *, user: User, worker: User, kind: str, start_date: datetime.date, end_date: datetime.date, note: str = ""
 ) -> WorkerAbsence:
     """Record a worker's absence: their own, or a team member's by their team manager."""
     from casework.accounts.choices import Role
@@ -434,7 +435,7 @@ def message_alert(*, to_user: User, body: str, case: Case | None = None) -> Mess
     return message
 
 
-def advice_check_record(*, user: User, task, outcome: str, note: str = "", version: int):
+def advice_check_record(*, user: User, task: Task, outcome: str, note: str = "", version: int):
     """Record whether the information and advice given helped, completing the check task made with the contact.
 
     The outcome, who found it out and when go on the contact the advice was given at (a check added by hand

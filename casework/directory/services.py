@@ -70,7 +70,7 @@ def directory_import(
     feed: str,
     kind: str | None = None,
     dry_run: bool = False,
-    user: User = None,
+    user: User | None = None,
     progress: Callable[[int], Any] | None = None,
 ) -> ImportResult:
     """Check and save a feed's records in one transaction; re-importing the same ids updates them in place.
@@ -116,7 +116,9 @@ def _write(plan: Plan, *, feed: str) -> dict[str, Counts]:
     return counts
 
 
-def _upsert(model: type[models.Model], rows: dict[uuid.UUID, dict[str, Any]], *, feed: str, now) -> Counts:
+def _upsert(
+    model: type[models.Model], rows: dict[uuid.UUID, dict[str, Any]], *, feed: str, now: datetime.datetime
+) -> Counts:
     """Create the new rows and update the changed ones, in batches; an unchanged row is not touched."""
     counts = Counts()
     if not rows:

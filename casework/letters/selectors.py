@@ -8,10 +8,11 @@ from django.http import Http404
 from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.services import access_record
+from casework.cases.models import Case
 from casework.letters.models import Letter, LetterTemplate
 
 
-def letters_for_case(*, case) -> QuerySet[Letter]:
+def letters_for_case(*, case: Case) -> QuerySet[Letter]:
     """The case's letters, newest first, without their PDFs (the caller has checked the case is visible)."""
     return Letter.objects.filter(case=case).defer("pdf", "html").select_related("template_version")
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Max
 
-from casework.accounts.models import User
+from casework.accounts.models import Organisation, User
 from casework.audit.services import audit_record
+from casework.cases.models import Case
 from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, ValidationFailed
 from casework.core.jobs import checkpoint
@@ -21,6 +22,7 @@ from casework.letters import rendering
 from casework.letters.backends import letter_backend
 from casework.letters.choices import LetterKind
 from casework.letters.models import Letter, LetterTemplate, LetterTemplateVersion
+from casework.people.models import Person
 
 STANDARD_DIR = Path(__file__).parent / "standard_templates"
 STANDARD_SUBJECTS = {
@@ -37,7 +39,9 @@ STALE = (
 )
 
 
-def letter_templates_install_standard(*, organisation_id: int, user: User = None) -> list[LetterTemplate]:
+def letter_templates_install_standard(
+    *, organisation_id: int, user: User | None = None
+) -> list[LetterTemplate]:
     """The shipped wording of each kind of letter the organisation does not have yet."""
     have = set(LetterTemplate.objects.filter(organisation_id=organisation_id).values_list("kind", flat=True))
     added = []
@@ -91,12 +95,12 @@ def letter_template_revise(
     return version
 
 
-def _address(person) -> str:
+def _address(person: Person) -> str:
     lines = [person.full_name, person.address_line_1, person.address_line_2, person.town, person.postcode]
     return "\n".join(line for line in lines if line)
 
 
-def _values(*, case, person, organisation, extra: dict | None) -> dict[str, str]:
+def _values(*, case: Case, person: Person, organisation: Organisation, extra: dict | None) -> dict[str, str]:
     values = {
         "person.given_name": person.given_name,
         "person.family_name": person.family_name,
@@ -110,7 +114,9 @@ def _values(*, case, person, organisation, extra: dict | None) -> dict[str, str]
     return values
 
 
-def letter_send(*, kind: str, case, effect_key: str, user: User = None, extra: dict | None = None) -> Letter:
+def letter_send(
+    *, kind: str, case: Case, effect_key: str, user: User | None = None, extra: dict | None = None
+) -> Letter:
     """Render the organisation's letter of this kind to the case's person, store it and send it: once per key.
 
     Returns the letter (the one already sent, for a key seen before). Raises DomainError when the person has no

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypedDict, cast
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -25,6 +26,7 @@ from casework.people.models import (
     HouseholdMembership,
     IndexSearchResult,
     Person,
+    PersonRelationship,
     PersonRestrictedAccess,
 )
 from casework.people.search_limit import index_search_count
@@ -42,8 +44,14 @@ def person_list_visible(*, user: User) -> QuerySet[Person]:
         return Person.objects.none()
     unrestricted = policies.relationship_q(readers)
     if policies.break_glass_organisation_ids(user):
-        unrestricted |= Exists(
-            BreakGlassGrant.objects.filter(person=OuterRef("pk"), user_id=user.pk, expires_at__gt=clock.now())
+        unrestricted = cast(
+            Q,
+            unrestricted
+            | Exists(
+                BreakGlassGrant.objects.filter(
+                    person=OuterRef("pk"), user_id=user.pk, expires_at__gt=clock.now()
+                )
+            ),
         )
     return Person.objects.filter(
         Q(initiative_id__in=actor.initiative_ids)
@@ -94,7 +102,7 @@ def person_get_for_user(*, user: User, person_id: int, purpose: str = "viewed") 
     return person
 
 
-def person_names_reveal(*, user: User, people) -> None:
+def person_names_reveal(*, user: User, people: Iterable[Person | None]) -> None:
     """Show the names of the restricted people among `people` to whom the user is named on (one query, and
     none when nobody is restricted). Everyone else's restricted name stays withheld (Person.shown_name)."""
     restricted = {p.pk: p for p in people if p is not None and p.is_restricted}
@@ -109,7 +117,7 @@ def person_names_reveal(*, user: User, people) -> None:
         person.name_revealed = pk in named
 
 
-def restricted_person_ids_named(*, user: User, person_ids) -> set[int]:
+def restricted_person_ids_named(*, user: User, person_ids: Iterable[int]) -> set[int]:
     """Of these restricted people, those the user is named on."""
     return set(
         PersonRestrictedAccess.objects.filter(user_id=user.pk, person_id__in=list(person_ids)).values_list(
@@ -212,7 +220,7 @@ def person_index_search(
         try:
             nhs = normalise_nhs_number(nhs_number)
         except Exception as error:  # noqa: BLE001 - ValidationError carries the message
-            raise ValidationFailed(error.messages[0], field="nhs_number") from None
+            raise ValidationFailed(error.messages[0], field="nhs_number") from None  # type: ignore[attr-defined]  # see above
         people = list(base.filter(nhs_number=nhs)[:limit])
         criteria = {"nhs_number": nhs}
         scores = {p.pk: 100 for p in people}
@@ -397,7 +405,7 @@ def household_get_for_user(*, user: User, household_id: int) -> Household:
     return household
 
 
-def household_members(*, user: User, household: Household, current: bool = True):
+def household_members(*, user: User, household: Household, current: bool = True) -> list[HouseholdMembership]:
     """Memberships with the person, and whether the user may open each person's record."""
     memberships = list(
         HouseholdMembership.objects.filter(household=household, end_date__isnull=current)
@@ -418,7 +426,14 @@ def household_memberships_for_person(*, person: Person) -> list[HouseholdMembers
     return list(person.household_memberships.select_related("household").order_by("-start_date", "-id"))
 
 
-def relationships_for_person(*, user: User, person: Person):
+class RelationshipRow(TypedDict):
+    relationship: PersonRelationship
+    other: Person
+    incoming: bool
+    can_open: bool
+
+
+def relationships_for_person(*, user: User, person: Person) -> list[RelationshipRow]:
     rows = list(person.relationships.select_related("related_person").order_by("end_date", "kind"))
     rows += list(person.relationships_as_related.select_related("person").order_by("end_date", "kind"))
     visible = set(
@@ -426,7 +441,7 @@ def relationships_for_person(*, user: User, person: Person):
         .filter(pk__in=[r.related_person_id for r in rows] + [r.person_id for r in rows])
         .values_list("pk", flat=True)
     )
-    result = []
+    result: list[RelationshipRow] = []
     for rel in rows:
         incoming = rel.related_person_id == person.pk
         other = rel.person if incoming else rel.related_person
@@ -440,7 +455,9 @@ def relationships_for_person(*, user: User, person: Person):
 # Audit views for information governance.
 
 
-def person_audit_trail(*, user: User, person: Person, limit: int = 200):
+def person_audit_trail(
+    *, user: User, person: Person, limit: int = 200
+) -> tuple[list[AuditEvent], list[AccessEvent]]:
     """Who has changed and who has viewed the person's record, newest first."""
     from casework.core.permissions import require_perm
 
@@ -471,7 +488,7 @@ def restricted_access_list(*, person: Person) -> QuerySet[PersonRestrictedAccess
     return person.restricted_access.select_related("user", "granted_by").order_by("user__first_name")
 
 
-def user_list_nameable_for_person(*, person: Person):
+def user_list_nameable_for_person(*, person: Person) -> QuerySet[User]:
     """Active users of organisations related to the person: those who may be named on a restricted record."""
     from casework.accounts.models import Organisation, User
 

@@ -249,7 +249,7 @@ def person_set_restricted(*, user: User, person: Person, restricted: bool, reaso
 
 
 def restricted_access_grant(
-    *, user: User, person: Person, grantee, reason: str = ""
+    *, user: User, person: Person, grantee: User, reason: str = ""
 ) -> PersonRestrictedAccess:
     require_perm(user, "people.manage_restriction_person", person)
     grantee_orgs = actor_for(grantee).organisation_ids
@@ -271,7 +271,7 @@ def restricted_access_grant(
     return access
 
 
-def restricted_access_revoke(*, user: User, person: Person, grantee, reason: str = "") -> None:
+def restricted_access_revoke(*, user: User, person: Person, grantee: User, reason: str = "") -> None:
     require_perm(user, "people.manage_restriction_person", person)
     with transaction.atomic():
         deleted, _ = PersonRestrictedAccess.objects.filter(person=person, user=grantee).delete()

@@ -3,6 +3,8 @@ sharing.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
@@ -10,6 +12,7 @@ from casework.accounts.models import AnyUser, Organisation, User
 from casework.accounts.selectors import actor_for
 from casework.assessments.models import Need, NeedStatusChange
 from casework.audit.services import access_record
+from casework.cases.models import Case as CaseModel
 from casework.cases.selectors import case_list_visible
 from casework.core.permissions import has_perm
 from casework.core.related import fill_foreign_keys
@@ -27,7 +30,7 @@ def delivery_organisation_ids(*, user: AnyUser) -> frozenset[int]:
     )
 
 
-def _delivery_q(org_ids, initiative_ids) -> Q:
+def _delivery_q(org_ids: Iterable[int], initiative_ids: Iterable[int]) -> Q:
     return Q(delivery_organisation_id__in=org_ids, initiative_id__in=initiative_ids)
 
 
@@ -108,7 +111,7 @@ def _full(qs: QuerySet[Referral]) -> QuerySet[Referral]:
     )
 
 
-def referral_list_for_case(*, user: User, case) -> QuerySet[Referral]:
+def referral_list_for_case(*, user: User, case: CaseModel) -> QuerySet[Referral]:
     """The case's referrals, newest first, with their needs (and the needs' history), actions and basis; none
     unless the user may open the case. A fixed number of queries."""
     if not has_perm(user, "cases.view_case", case):
@@ -116,7 +119,7 @@ def referral_list_for_case(*, user: User, case) -> QuerySet[Referral]:
     return _full(Referral.objects.filter(case=case)).order_by("-sent_at", "-id")
 
 
-def referrals_for_case_page(*, user: User, case, limit: int = 50) -> list[Referral]:
+def referrals_for_case_page(*, user: User, case: CaseModel, limit: int = 50) -> list[Referral]:
     """The case's referrals as referral_list_for_case gives them, newest first, for the case's own page: the
     basis joined, the case given, and the organisations and users they name read in one query each (joined,
     the nine-table query cost PostgreSQL 4 ms of planning even for a case with no referrals)."""
@@ -169,7 +172,7 @@ def referral_get_for_user(*, user: User, referral_id: int, purpose: str = "viewe
     return referral
 
 
-def referral_needs_referable(*, case) -> QuerySet[Need]:
+def referral_needs_referable(*, case: CaseModel) -> QuerySet[Need]:
     """The case's needs that may be referred: not finished with, and not out on an open referral."""
     from casework.assessments.choices import FINISHED_NEED_STATUSES
 
@@ -200,7 +203,7 @@ def referral_refresh(*, referral: Referral) -> Referral:
         _full(Referral.objects.filter(pk=referral.pk)).select_related("case__person", "case__household").get()
     )
     fresh.side = getattr(referral, "side", "delivery")
-    if fresh.case.person_id and referral.case.person_id:
+    if fresh.case.person is not None and referral.case.person_id:
         fresh.case.person.name_revealed = getattr(referral.case.person, "name_revealed", False)
     return fresh
 

@@ -15,6 +15,7 @@ from casework.assessments.choices import FINISHED_NEED_STATUSES, NeedStatus
 from casework.assessments.models import Need
 from casework.assessments.services import need_status_record
 from casework.audit.services import audit_record, to_json_safe
+from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.consent import rules
 from casework.consent.choices import BasisState, DataCategory
@@ -65,7 +66,7 @@ def _basis_problem(basis: ConsentRecord, *, organisation: Organisation, day: dat
 def referral_make(
     *,
     user: User,
-    case,
+    case: Case,
     delivery_organisation: Organisation | None,
     needs: Iterable[Need],
     basis: ConsentRecord | None,

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from casework.accounts.choices import EDITING_ROLES, Role
 from casework.accounts.models import Membership, Organisation, Team, User
 from casework.accounts.selectors import actor_for
+from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.safeguarding.choices import Routing
 from casework.safeguarding.models import SafeguardingConcern, routed_to_words
@@ -67,7 +68,7 @@ def concern_list_for_user(*, user: User) -> QuerySet[SafeguardingConcern]:
     return concern_list_visible(user=user).select_related(*LIST_RELATED).order_by("-raised_at", "-id")
 
 
-def concerns_for_case(*, user: User, case) -> list[SafeguardingConcern]:
+def concerns_for_case(*, user: User, case: Case) -> list[SafeguardingConcern]:
     return list(
         concern_list_visible(user=user)
         .filter(case=case)
@@ -75,7 +76,7 @@ def concerns_for_case(*, user: User, case) -> list[SafeguardingConcern]:
     )
 
 
-def case_has_concern(*, case) -> bool:
+def case_has_concern(*, case: Case) -> bool:
     """Whether the case is flagged: everyone who can open the case sees the flag, not the detail."""
     return SafeguardingConcern.objects.filter(case=case).exists()
 
@@ -103,7 +104,7 @@ class Route:
         return routed_to_words(self.team, self.organisation)
 
 
-def concern_raising_organisation_id(*, user: User, case=None) -> int:
+def concern_raising_organisation_id(*, user: User, case: Case | None = None) -> int:
     """The organisation the user raises a concern for: the one holding the case if they do casework there,
     else their primary organisation (if they do casework in it), else the first they do casework in."""
     actor = actor_for(user)
@@ -135,7 +136,7 @@ def concern_route(*, organisation_id: int) -> Route:
     managers and admins are alerted. An organisation in no initiative is its own lead.
     """
     raised_by = Organisation.objects.select_related("initiative__lead_organisation").get(pk=organisation_id)
-    lead = raised_by.initiative.lead_organisation if raised_by.initiative_id else raised_by
+    lead = raised_by.initiative.lead_organisation if raised_by.initiative is not None else raised_by
     teams: dict[int, Team] = {}
     for team in (
         Team.objects.filter(is_safeguarding=True, organisation_id__in={raised_by.pk, lead.pk})

@@ -13,10 +13,12 @@ from casework.accounts.models import User
 from casework.audit.services import audit_record
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
+from casework.contacts.models import ContactEvent
 from casework.core import clock
 from casework.core.errors import ValidationFailed
 from casework.core.permissions import require_perm
 from casework.people.models import Person
+from casework.referrals.models import Referral
 from casework.safeguarding.choices import AbuseType, AtRisk, Routing
 from casework.safeguarding.models import SafeguardingConcern
 from casework.safeguarding.selectors import (
@@ -38,8 +40,8 @@ def concern_raise(
     abuse_types: list[str] | None = None,
     case: Case | None = None,
     at_risk_name: str = "",
-    contact=None,
-    referral=None,
+    contact: ContactEvent | None = None,
+    referral: Referral | None = None,
 ) -> SafeguardingConcern:
     """Raise a concern about a person (and their case). In immediate danger, 999 must have been called first.
 

@@ -181,7 +181,7 @@ def task_get_for_user(*, user: User, task_id: int, purpose: str = "viewed") -> T
     )
     if task is None:
         raise Http404("No task found")
-    person_id = task.person_id or (task.case.person_id if task.case_id else None)
+    person_id = task.person_id or (task.case.person_id if task.case is not None else None)
     access_record(
         user=user,
         verb=f"tasks.task_{purpose}",
@@ -200,9 +200,10 @@ def case_task_assignee(*, case: Case) -> tuple[User | None, Team | None]:
     chooses. For the duty desk's review requests and the like.
     """
     holder = holding_organisation_id(case)
-    if case.primary_worker_id and holder in actor_for(case.primary_worker).editing_organisation_ids:
+    # A foreign key whose id is None is None without a query: these read what the ids' checks read.
+    if case.primary_worker is not None and holder in actor_for(case.primary_worker).editing_organisation_ids:
         return case.primary_worker, None
-    if case.allocated_team_id and case.allocated_team.organisation_id == holder:
+    if case.allocated_team is not None and case.allocated_team.organisation_id == holder:
         return None, case.allocated_team
     return None, None
 

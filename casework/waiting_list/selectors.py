@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.services import access_record
+from casework.cases.models import Case
 from casework.core import clock
 from casework.core.working_days import add_working_days
 from casework.waiting_list.choices import DUE_SOON_WORKING_DAYS
@@ -167,7 +168,7 @@ def waiting_entry_get_for_user(
     return entry
 
 
-def waiting_entries_for_case(*, case) -> QuerySet[WaitingListEntry]:
+def waiting_entries_for_case(*, case: Case) -> QuerySet[WaitingListEntry]:
     """Every entry of the case, open first, with its escalations (for the case page; the caller has checked
     the case is visible)."""
     return (

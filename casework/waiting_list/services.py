@@ -13,6 +13,7 @@ from django.db import transaction
 from casework.accounts.models import User
 from casework.audit.services import audit_record, to_json_safe
 from casework.cases.choices import Priority
+from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed
@@ -96,7 +97,7 @@ def _check(*, priority: str, rag: str, reason: str) -> str:
 def waiting_list_add(
     *,
     user: User,
-    case,
+    case: Case,
     list_kind: str,
     priority: str,
     rag: str,
@@ -316,7 +317,7 @@ def _exit(
 
 
 def waiting_list_exit_for_case(
-    *, user: User, case, reason: str, list_kinds: tuple[str, ...] | None = None
+    *, user: User, case: Case, reason: str, list_kinds: tuple[str, ...] | None = None
 ) -> int:
     """Take the case off its open lists (of those kinds): called by allocation when a worker is given the case,
     and by closing. The caller has already checked its own permission. Returns how many entries left."""
@@ -330,7 +331,7 @@ def waiting_list_exit_for_case(
     return count
 
 
-def waiting_list_hand_over(*, user: User, case, to_organisation_id: int) -> int:
+def waiting_list_hand_over(*, user: User, case: Case, to_organisation_id: int) -> int:
     """The case's open entries move to the organisation now responsible (its team to be chosen again); their
     due dates stand. Called by allocation's case_transfer. Returns how many moved."""
     moved = 0
@@ -454,7 +455,7 @@ def waiting_settings_save(
     return row
 
 
-def waiting_list_reprioritise_request(*, user: User, case, why: str, source: str) -> list:
+def waiting_list_reprioritise_request(*, user: User, case: Case, why: str, source: str) -> list:
     """The person's circumstances changed (a concern raised the case's priority) while the case waits: ask
     whoever holds each open entry to reprioritise it (West Sussex: "reprioritised if their circumstances
     change"). A task per open entry, for its team (else the case's team, else the user who recorded the
