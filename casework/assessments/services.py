@@ -24,7 +24,8 @@ from casework.assessments.models import (
     NeedDefinition,
     NeedStatusChange,
 )
-from casework.audit.services import audit_record, to_json_safe
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
 from casework.cases.models import Case
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed

@@ -15,7 +15,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from casework.accounts.models import User
-from casework.audit.services import audit_record, to_json_safe
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
 from casework.careact import eligibility as rules
 from casework.careact.choices import AdvocacyActivity, EligibilityKind, FinancialInformationMethod
 from casework.careact.models import (

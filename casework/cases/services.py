@@ -10,7 +10,8 @@ from django.db import transaction
 
 from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
-from casework.audit.services import audit_record, to_json_safe
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
 from casework.cases import lifecycle
 from casework.cases.choices import AssignmentRole, CaseOrigin, CaseStage, CaseStatus, Priority
 from casework.cases.errors import LifecycleRefused

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from casework.accounts.models import Organisation, User
-from casework.audit.services import audit_record, to_json_safe
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.consent.choices import BasisKind, DataCategory, GivenBy, LawfulBasis

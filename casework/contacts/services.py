@@ -8,7 +8,8 @@ from django.db import transaction
 
 from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
-from casework.audit.services import audit_record, to_json_safe
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.contacts.choices import WRITTEN_METHODS, ContactMethod, ContactOutcome, ContactRole, Direction

@@ -14,7 +14,8 @@ from casework.accounts.models import Organisation, User
 from casework.assessments.choices import FINISHED_NEED_STATUSES, NeedStatus
 from casework.assessments.models import Need
 from casework.assessments.services import need_status_record
-from casework.audit.services import audit_record, to_json_safe
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.consent import rules

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from casework.accounts.models import Organisation, Team, User
 from casework.accounts.selectors import actor_for
-from casework.audit.services import audit_record, audit_record_many, to_json_safe
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record, audit_record_many
 from casework.cases.models import Case
 from casework.cases.policies import can_view_case, holding_organisation_id
 from casework.core import clock

@@ -11,7 +11,8 @@ import datetime
 from django.db import transaction
 
 from casework.accounts.models import User
-from casework.audit.services import audit_record, to_json_safe
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
 from casework.cases.choices import Priority
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
