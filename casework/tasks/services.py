@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -44,7 +44,7 @@ def _organisation_name(organisation_id: int) -> str:
 
 def owning_organisation_id(
     *,
-    user: User,
+    user: User | None,
     case: Case | None,
     team: Team | None,
     assignee: User | None,
@@ -86,7 +86,7 @@ def _check_subject(case: Case | None, person: Person | None) -> None:
                 field="person",
             )
     elif not HouseholdMembership.objects.filter(
-        household_id=case.household_id, person_id=person.pk, end_date__isnull=True
+        household_id=cast(int, case.household_id), person_id=person.pk, end_date__isnull=True
     ).exists():
         raise ValidationFailed(
             f"{person.full_name} is not in the household that case {case.reference} is about", field="person"
@@ -159,7 +159,7 @@ def _check_reason(reason: str, message: str) -> str:
 def _subject_person_id(task: Task) -> int | None:
     if task.person_id is not None:
         return task.person_id
-    return task.case.person_id if task.case_id else None
+    return task.case.person_id if task.case is not None else None
 
 
 def _day(moment: datetime.datetime) -> str:
@@ -169,12 +169,14 @@ def _day(moment: datetime.datetime) -> str:
 
 def _require_open(task: Task) -> None:
     if task.status == TaskStatus.DONE:
-        who = f" by {task.completed_by.display_name}" if task.completed_by_id else ""
+        who = f" by {task.completed_by.display_name}" if task.completed_by is not None else ""
+        completed_at = cast(datetime.datetime, task.completed_at)  # set with the status
         raise TaskClosed(
-            f"This task was already completed on {_day(task.completed_at)}{who}. Nothing has been changed."
+            f"This task was already completed on {_day(completed_at)}{who}. Nothing has been changed."
         )
     if task.status == TaskStatus.CANCELLED:
-        raise TaskClosed(f"This task was cancelled on {_day(task.cancelled_at)}. Nothing has been changed.")
+        cancelled_at = cast(datetime.datetime, task.cancelled_at)  # set with the status
+        raise TaskClosed(f"This task was cancelled on {_day(cancelled_at)}. Nothing has been changed.")
 
 
 def task_create(
@@ -302,7 +304,7 @@ def task_create(
 
 
 def _update(
-    *, user: User, task: Task, version: int, fields: dict[str, Any], verb: str, reason: str = ""
+    *, user: User | None, task: Task, version: int, fields: dict[str, Any], verb: str, reason: str = ""
 ) -> Task:
     """Write `fields` if the task is still at `version`, bump it and audit the change; else ConflictError."""
     with transaction.atomic():
@@ -320,7 +322,7 @@ def _update(
     return task
 
 
-def _check(user: User, permission: str, task: Task, message: str) -> None:
+def _check(user: User | None, permission: str, task: Task, message: str) -> None:
     if user is not None:
         require_perm(user, permission, task, message)
     _require_open(task)
@@ -554,7 +556,7 @@ def _check_job_task(spec: JobTask, organisation_id: int) -> None:
                 field="assigned_to",
             )
         return
-    user = spec.assigned_to_user
+    user = cast(User, spec.assigned_to_user)  # one worker or one team, checked above
     if (
         not user.is_active
         or organisation_id not in actor_for(user).editing_organisation_ids
@@ -579,8 +581,9 @@ def tasks_create_for_job(*, tasks: list[JobTask]) -> dict[str, Task]:
     """
     if not tasks:
         return {}
-    found = {
-        task.effect_key: task for task in Task.objects.filter(effect_key__in=[t.effect_key for t in tasks])
+    # Each of these tasks has the effect key it was found by.
+    found: dict[str, Task] = {
+        cast(str, task.effect_key): task for task in Task.objects.filter(effect_key__in=[t.effect_key for t in tasks])
     }
     new, seen = [], set(found)
     for spec in tasks:
@@ -630,5 +633,5 @@ def tasks_create_for_job(*, tasks: list[JobTask]) -> dict[str, Task]:
                 for task in new
             ]
         )
-    found.update((task.effect_key, task) for task in new)
+    found.update((cast(str, task.effect_key), task) for task in new)
     return found
