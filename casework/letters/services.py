@@ -7,6 +7,7 @@ transaction, so a job retried, run twice or killed half-way sends one letter.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Max
@@ -25,7 +26,7 @@ from casework.letters.models import Letter, LetterTemplate, LetterTemplateVersio
 from casework.people.models import Person
 
 STANDARD_DIR = Path(__file__).parent / "standard_templates"
-STANDARD_SUBJECTS = {
+STANDARD_SUBJECTS: dict[str, str] = {
     LetterKind.ACKNOWLEDGEMENT: "We have received your letter",
     LetterKind.WAITING_LIST_ADDED: "You are on our waiting list",
     LetterKind.STILL_WAITING: "You are still on our waiting list",
@@ -100,7 +101,9 @@ def _address(person: Person) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _values(*, case: Case, person: Person, organisation: Organisation, extra: dict | None) -> dict[str, str]:
+def _values(
+    *, case: Case, person: Person, organisation: Organisation, extra: dict[str, Any] | None
+) -> dict[str, str]:
     values = {
         "person.given_name": person.given_name,
         "person.family_name": person.family_name,
@@ -115,7 +118,7 @@ def _values(*, case: Case, person: Person, organisation: Organisation, extra: di
 
 
 def letter_send(
-    *, kind: str, case: Case, effect_key: str, user: User | None = None, extra: dict | None = None
+    *, kind: str, case: Case, effect_key: str, user: User | None = None, extra: dict[str, Any] | None = None
 ) -> Letter:
     """Render the organisation's letter of this kind to the case's person, store it and send it: once per key.
 
@@ -133,15 +136,17 @@ def letter_send(
     from casework.accounts.models import Organisation
     from casework.cases.policies import holding_organisation_id
 
-    person = case.person
+    person = cast(Person, case.person)  # person_id is set, checked above
     if not (person.address_line_1 and person.postcode):
         raise DomainError(f"{person.full_name} has no postal address: add one, then send the letter again.")
     organisation = Organisation.objects.get(pk=holding_organisation_id(case))
     letter_templates_install_standard(organisation_id=organisation.pk)
-    version = (
+    # There is one: the standard wording was installed just above where there was none.
+    version = cast(
+        LetterTemplateVersion,
         LetterTemplateVersion.objects.filter(template__organisation=organisation, template__kind=kind)
         .order_by("-number")
-        .first()
+        .first(),
     )
     large_print = person.accessible_format == "large_print"
     addressed_to = _address(person)
