@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 
@@ -59,15 +59,18 @@ def _past_date(value: datetime.date | None, *, field: str, label: str) -> dateti
     return value
 
 
+_Record = TypeVar("_Record", bound=CaseStepRecord)
+
+
 def _supersede(
     *,
-    model: type[CaseStepRecord],
+    model: type[_Record],
     user: User,
-    current: CaseStepRecord | None,
+    current: _Record | None,
     replaces_id: int | None,
     version: int | None,
     create: dict[str, Any],
-) -> CaseStepRecord:
+) -> _Record:
     """Create the new record and mark `current` superseded by it, if `current` is what the caller read.
 
     Call inside a transaction. Raises ConflictError when the caller read another record (or none) than the
@@ -119,7 +122,7 @@ def _audit(
     )
 
 
-def _locked_current(model: type[CaseStepRecord], case: Case, **filters) -> CaseStepRecord | None:
+def _locked_current(model: type[_Record], case: Case, **filters: Any) -> _Record | None:
     return model.objects.select_for_update().filter(case=case, superseded_at__isnull=True, **filters).first()
 
 
