@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any, cast
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -116,7 +117,9 @@ def referral_make(
                 break
     if basis is None:
         organisation = (
-            delivery_organisation.name if "delivery_organisation" not in errors else "the organisation"
+            cast(Organisation, delivery_organisation).name
+            if "delivery_organisation" not in errors
+            else "the organisation"
         )
         errors["basis"] = (
             f"There is no live consent or lawful basis for sharing with {organisation}: record one "
@@ -125,10 +128,10 @@ def referral_make(
     elif basis.case_id != case.pk:
         errors["basis"] = "Select a consent or lawful basis recorded on this case"
     elif "delivery_organisation" not in errors:
-        problem = _basis_problem(basis, organisation=delivery_organisation, day=today)
+        problem = _basis_problem(basis, organisation=cast(Organisation, delivery_organisation), day=today)
         if problem:
             errors["basis"] = problem
-    snapshot: dict = {}
+    snapshot: dict[str, str] = {}
     if service_id:
         from casework.directory.selectors import service_signpost_snapshot
 
@@ -143,6 +146,9 @@ def referral_make(
             field=next(iter(errors)),
             errors=errors,
         )
+    # Without errors, both were given.
+    delivery_organisation = cast(Organisation, delivery_organisation)
+    basis = cast(ConsentRecord, basis)
     now = clock.now()
     shared = sorted(
         rules.shared_categories(basis.terms(), day=today, organisation_id=delivery_organisation.pk)
@@ -204,7 +210,7 @@ def _require_status(referral: Referral, *allowed: str, doing: str) -> None:
         raise DomainError(f"This referral is {referral.get_status_display().lower()}: it cannot be {doing}.")
 
 
-def _audit(user: User, referral: Referral, verb: str, changes: dict, reason: str = "") -> None:
+def _audit(user: User, referral: Referral, verb: str, changes: dict[str, Any], reason: str = "") -> None:
     audit_record(
         user=user,
         verb=verb,
@@ -329,6 +335,7 @@ def referral_action_record(
         )
     if errors:
         raise ValidationFailed(next(iter(errors.values())), field=next(iter(errors)), errors=errors)
+    occurred_on = cast(datetime.date, occurred_on)  # without errors, it was given
     with transaction.atomic():
         action = ReferralAction.objects.create(
             referral=referral,
