@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
@@ -90,18 +91,18 @@ class AllocationContext:
         existing_worker = None
         relationships = []
         for other in others:
-            if other.primary_worker_id and other.status in OPEN_STATUSES and existing_worker is None:
+            # Filtered on a responsible organisation; the worker was read with the case (None where its id is).
+            responsible_id = cast(int, other.responsible_organisation_id)
+            if other.primary_worker is not None and other.status in OPEN_STATUSES and existing_worker is None:
                 existing_worker = ExistingRelationship(
-                    other.responsible_organisation_id,
+                    responsible_id,
                     f"worker, {other.primary_worker.display_name}, on case {other.reference}",
                 )
             state = "open" if other.status in OPEN_STATUSES else "recent"
-            relationships.append(
-                ExistingRelationship(other.responsible_organisation_id, f"{state} case {other.reference}")
-            )
+            relationships.append(ExistingRelationship(responsible_id, f"{state} case {other.reference}"))
         return CaseFacts(
             risk_category_id=case.risk_category_id,
-            risk_category_label=case.risk_category.label if case.risk_category_id else "none",
+            risk_category_label=case.risk_category.label if case.risk_category is not None else "none",
             district=case.area,
             existing_worker=existing_worker,
             relationships=tuple(relationships),
@@ -193,9 +194,11 @@ def _check_member(case: Case, worker: User) -> None:
         )
 
 
-def _worker_team_id(worker: User, organisation_id: int) -> int | None:
+def _worker_team_id(worker: User, organisation_id: int | None) -> int | None:
     return (
-        worker.memberships.filter(organisation_id=organisation_id, is_active=True, team__isnull=False)
+        worker.memberships.filter(  # type: ignore[misc]  # no organisation: no membership matches
+            organisation_id=organisation_id, is_active=True, team__isnull=False
+        )
         .values_list("team_id", flat=True)
         .first()
     )
@@ -205,7 +208,7 @@ def _make_primary(
     *, user: User, case: Case, worker: User, version: int | None, verb: str, reason: str = ""
 ) -> Case:
     now = clock.now()
-    fields = {
+    fields: dict[str, Any] = {
         "primary_worker_id": worker.pk,
         "allocated_team_id": _worker_team_id(worker, case.responsible_organisation_id)
         or case.allocated_team_id,
@@ -332,7 +335,11 @@ def case_transfer(
             reason=reason.strip(),
         )
         tasks_hand_over_for_transfer(
-            user=user, case=case, from_organisation_id=from_organisation_id, to_organisation=organisation
+            user=user,
+            case=case,
+            # cases.transfer_case refuses a case with no responsible organisation.
+            from_organisation_id=cast(int, from_organisation_id),
+            to_organisation=organisation,
         )
         waiting_list_hand_over(user=user, case=case, to_organisation_id=organisation.pk)
     case.__dict__.pop("_assignment_roles", None)
@@ -353,7 +360,7 @@ def allocation_rule_save(
     *,
     user: User,
     initiative_id: int,
-    data: dict,
+    data: dict[str, Any],
     rule: AllocationRule | None = None,
     version: int | None = None,
 ) -> AllocationRule:
