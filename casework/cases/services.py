@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -107,7 +107,7 @@ def case_raise(
         raise ValidationFailed("Select where the case came from", field="origin")
     if priority not in Priority.values:
         raise ValidationFailed("Select a priority", field="priority")
-    subject = person or household
+    subject = cast("Person | Household", person or household)  # one of them, checked above
     if risk_category is not None and risk_category.initiative_id != subject.initiative_id:
         raise ValidationFailed("That risk category belongs to another initiative", field="risk_category")
     organisation_id = _acting_organisation_id(user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -68,7 +69,10 @@ def consent_record(
     require_perm(user, "consent.record_consent", case, RECORD_REFUSED)
     today = clock.today()
     errors: dict[str, str] = {}
-    strip = lambda value: " ".join((value or "").split())  # noqa: E731
+
+    def strip(value: str | None) -> str:
+        return " ".join((value or "").split())
+
     purpose = (purpose or "").strip()
     representative_name, representative_authority = (
         strip(representative_name),
@@ -127,6 +131,7 @@ def consent_record(
     elif expires_on is not None and given_on is not None and expires_on <= given_on:
         errors["expires_on"] = "The expiry date must be after the date it was given"
     _raise(errors)
+    given_on = cast(datetime.date, given_on)  # without errors, it was given
     categories = [c for c in DataCategory.values if c in categories]
     with transaction.atomic():
         record = ConsentRecord.objects.create(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
@@ -93,7 +93,7 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _full_clean(instance, exclude: list[str] | None = None) -> None:
+def _full_clean(instance: models.Model, exclude: list[str] | None = None) -> None:
     try:
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
@@ -101,7 +101,9 @@ def _full_clean(instance, exclude: list[str] | None = None) -> None:
 
 
 def _check_nhs_number_free(nhs_number: str | None, *, except_person_id: int | None = None) -> None:
-    if nhs_number and Person.objects.filter(nhs_number=nhs_number).exclude(pk=except_person_id).exists():
+    people = Person.objects.filter(nhs_number=nhs_number)
+    # exclude(pk=None) excludes nobody.
+    if nhs_number and people.exclude(pk=except_person_id).exists():  # type: ignore[misc]
         raise NhsNumberTaken()
 
 

@@ -165,7 +165,7 @@ def _task_for_team(concern: SafeguardingConcern, route: Route) -> None:
     )
 
 
-def _alert_without_team(concern: SafeguardingConcern, route: Route, raised_by_name: str) -> list:
+def _alert_without_team(concern: SafeguardingConcern, route: Route, raised_by_name: str) -> list[User]:
     """No safeguarding team anywhere: alert the lead's team managers (who may open the concern) and
     organisation admins (who can set up a team). The alerts name no one: the detail stays with the concern."""
     from casework.contacts.services import message_alert

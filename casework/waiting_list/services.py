@@ -21,6 +21,7 @@ from casework.core.errors import DomainError, ValidationFailed
 from casework.core.jobs import enqueue
 from casework.core.permissions import require_perm
 from casework.core.working_days import add_working_days
+from casework.tasks.models import Task
 from casework.waiting_list.choices import (
     CRISIS_RESPONSE_DAYS,
     DEFAULT_WORKING_DAYS,
@@ -29,7 +30,7 @@ from casework.waiting_list.choices import (
     Rag,
     Trigger,
 )
-from casework.waiting_list.models import Reprioritisation, Timescale, WaitingListEntry
+from casework.waiting_list.models import Reprioritisation, Timescale, WaitingListEntry, WaitingListSettings
 
 REFUSED = "Only people who work on cases in the organisation responsible can triage this case."
 STALE = (
@@ -396,7 +397,7 @@ def timescale_set(
     return row
 
 
-def waiting_settings_for(*, organisation_id: int):
+def waiting_settings_for(*, organisation_id: int) -> WaitingListSettings:
     from casework.waiting_list.models import WaitingListSettings
 
     return WaitingListSettings.objects.filter(organisation_id=organisation_id).select_related(
@@ -412,7 +413,7 @@ def waiting_settings_save(
     second_level_working_days: int,
     still_waiting_letter_days: int,
     active_review_days: int,
-):
+) -> WaitingListSettings:
     """The organisation's escalation contact and intervals. Audited as "waiting_list.settings_changed"."""
     from casework.accounts.selectors import user_list_assignable
     from casework.waiting_list.models import WaitingListSettings
@@ -456,7 +457,7 @@ def waiting_settings_save(
     return row
 
 
-def waiting_list_reprioritise_request(*, user: User, case: Case, why: str, source: str) -> list:
+def waiting_list_reprioritise_request(*, user: User, case: Case, why: str, source: str) -> list[Task]:
     """The person's circumstances changed (a concern raised the case's priority) while the case waits: ask
     whoever holds each open entry to reprioritise it (West Sussex: "reprioritised if their circumstances
     change"). A task per open entry, for its team (else the case's team, else the user who recorded the
@@ -466,7 +467,7 @@ def waiting_list_reprioritise_request(*, user: User, case: Case, why: str, sourc
     from casework.tasks.services import task_create
 
     tasks = []
-    restricted = case.person_id is not None and case.person.is_restricted
+    restricted = case.person is not None and case.person.is_restricted
     for entry in WaitingListEntry.objects.filter(case=case, exited_on__isnull=True).select_related("team"):
         team = None if restricted else (entry.team or case.allocated_team)
         tasks.append(
