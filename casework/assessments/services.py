@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Max
@@ -46,7 +46,7 @@ def _clean(*, initiative_id: int, name: str, category: str, exclude_pk: int | No
     if category not in NeedCategory.values:
         raise ValidationFailed("Select the category of the need", field="category")
     same = NeedDefinition.objects.filter(initiative_id=initiative_id, name__iexact=name)
-    if same.exclude(pk=exclude_pk).exists():
+    if same.exclude(pk=exclude_pk).exists():  # type: ignore[misc]  # exclude(pk=None) excludes nothing
         raise ValidationFailed(f"There is already a need called ‘{name}’", field="name")
     return name
 
@@ -89,7 +89,7 @@ def need_definition_create(
 
 
 def _update(
-    *, user: User, definition: NeedDefinition, version: int, fields: dict, verb: str
+    *, user: User, definition: NeedDefinition, version: int, fields: dict[str, Any], verb: str
 ) -> NeedDefinition:
     with transaction.atomic():
         changes = definition.write_if_version(version=version, fields=fields, user=user, stale_message=STALE)
@@ -165,7 +165,8 @@ STANDARD_FORM_CODES = ("strengths_based", "carers", "needs_check")
 
 def standard_form(code: str) -> dict[str, Any]:
     """A form shipped with Casework: {"code", "name", "description", "schema"}."""
-    return json.loads((STANDARD_FORMS_DIR / f"{code}.json").read_text())
+    form: dict[str, Any] = json.loads((STANDARD_FORMS_DIR / f"{code}.json").read_text())
+    return form
 
 
 def _check_schema(schema: Any) -> None:
@@ -184,7 +185,7 @@ def _form_fields(*, organisation_id: int, name: str, exclude_pk: int | None = No
         raise ValidationFailed("Enter the name of the form", field="name")
     if (
         AssessmentForm.objects.filter(organisation_id=organisation_id, name__iexact=name)
-        .exclude(pk=exclude_pk)
+        .exclude(pk=exclude_pk)  # type: ignore[misc]  # exclude(pk=None) excludes nothing
         .exists()
     ):
         raise ValidationFailed(f"Your organisation already has a form called ‘{name}’", field="name")
@@ -404,7 +405,8 @@ def assessment_start(*, user: User, case: Case, form: AssessmentForm, method: st
     problem = advocacy_problem(case=case, activity="assessment")
     if problem:
         raise DomainError(problem, field="form")
-    version = form.versions.order_by("-number").first()
+    # A form is made with its first version (assessment_form_create).
+    version = cast(AssessmentFormVersion, form.versions.order_by("-number").first())
     now = clock.now()
     with transaction.atomic():
         assessment = Assessment.objects.create(
@@ -518,7 +520,7 @@ def assessment_save(
         )
         removed = sorted(set(changes["answers"]["before"]) - set(fields["answers"]))
         # The audit names which answers changed, not what they say: the answers are in the assessment itself.
-        summary = {"answers_changed": {"before": None, "after": changed + removed}}
+        summary: dict[str, Any] = {"answers_changed": {"before": None, "after": changed + removed}}
         for name in ("status", "method", "risk_category_id", "privacy_notice_given"):
             if name in changes and changes[name]["before"] != changes[name]["after"]:
                 summary[name] = changes[name]
