@@ -123,7 +123,7 @@ class Case(TimeStampedModel, VersionedModel):
 
     @property
     def subject_name(self) -> str:
-        return self.person.shown_name if self.person_id else str(self.household)
+        return self.person.shown_name if self.person is not None else str(self.household)
 
     @property
     def is_open(self) -> bool:
