@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, cast
 from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Q
@@ -91,7 +91,7 @@ class AllocationContext:
         existing_worker = None
         relationships = []
         for other in others:
-            # Filtered on a responsible organisation; the worker was read with the case (None where its id is).
+            # Filtered on a responsible organisation; the worker was read with the case (None if its id is).
             responsible_id = cast(int, other.responsible_organisation_id)
             if other.primary_worker is not None and other.status in OPEN_STATUSES and existing_worker is None:
                 existing_worker = ExistingRelationship(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import cast
 from collections.abc import Iterable
+from typing import cast
 
 from django.db import transaction
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any, cast
 from collections.abc import Iterable
+from typing import Any, cast
 
 from django.db import transaction
 from django.http import Http404

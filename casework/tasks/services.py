@@ -583,7 +583,8 @@ def tasks_create_for_job(*, tasks: list[JobTask]) -> dict[str, Task]:
         return {}
     # Each of these tasks has the effect key it was found by.
     found: dict[str, Task] = {
-        cast(str, task.effect_key): task for task in Task.objects.filter(effect_key__in=[t.effect_key for t in tasks])
+        cast(str, task.effect_key): task
+        for task in Task.objects.filter(effect_key__in=[t.effect_key for t in tasks])
     }
     new, seen = [], set(found)
     for spec in tasks:
