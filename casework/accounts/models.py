@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 
 from casework.accounts.choices import Capability, OrganisationKind, OrganisationType, Role
@@ -80,6 +80,10 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+# Whoever is asking: a signed-in user, or nobody (policies answer "no" for an anonymous visitor).
+AnyUser = User | AnonymousUser
 
 
 class Membership(TimeStampedModel):

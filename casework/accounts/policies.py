@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from casework.accounts.choices import Role
-from casework.accounts.models import Membership, User
+from casework.accounts.models import AnyUser, Membership, User
 from casework.accounts.selectors import actor_for
 from casework.core.permissions import register
 
 
 @register("accounts.reset_mfa")
-def can_reset_mfa(user, target: User) -> bool:
+def can_reset_mfa(user: AnyUser, target: User) -> bool:
     """An organisation admin may reset the multi-factor sign-in of an active member of their organisation, but
     not their own (another admin does that). Twin: casework.accounts.mfa.user_list_for_mfa_admin."""
     if not getattr(user, "is_authenticated", False) or target.pk == user.pk:

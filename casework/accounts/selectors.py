@@ -8,7 +8,7 @@ from functools import lru_cache
 from django.db.models import F, QuerySet
 
 from casework.accounts.choices import CASE_HOLDING_KINDS, CASEWORK_ROLES, EDITING_ROLES, Role
-from casework.accounts.models import Membership, Organisation, Team, User
+from casework.accounts.models import AnyUser, Membership, Organisation, Team, User
 from casework.core.compiled_queries import CompiledRows
 
 
@@ -98,9 +98,9 @@ def _active_memberships(user_id: int) -> CompiledRows:
     )
 
 
-def actor_for(user: User) -> Actor:
+def actor_for(user: AnyUser) -> Actor:
     """The user's resolved memberships, cached on the user object for the rest of the request."""
-    cached = getattr(user, "_casework_actor", None)
+    cached: Actor | None = getattr(user, "_casework_actor", None)
     if cached is not None:
         return cached
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -127,7 +127,8 @@ def actor_for(user: User) -> Actor:
             },
             safeguarding_team_ids=frozenset(row["team_id"] for row in rows if row["safeguarding_team"]),
         )
-    user._casework_actor = actor
+    # Not a model field (AnonymousUser has none either): the cache lives as long as this user object.
+    setattr(user, "_casework_actor", actor)  # noqa: B010
     return actor
 
 

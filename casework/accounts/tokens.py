@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 
 from casework.accounts.models import ApiToken, User
 from casework.audit.services import audit_record, audit_record_many
@@ -27,7 +27,7 @@ from casework.core.ratelimit import (
 )
 
 TOKEN_PREFIX = "cw"
-PREFIX_MAX_LENGTH = ApiToken._meta.get_field("prefix").max_length
+PREFIX_MAX_LENGTH: int = ApiToken._meta.get_field("prefix").max_length or 0
 
 
 def _hash(secret: str) -> str:
@@ -83,7 +83,7 @@ def _token_with_user(prefix: str, address: str | None) -> CompiledRows:
 
     The row is read afresh on every call: a revoked or expired token, or a deactivated user, fails at once.
     """
-    columns = {f"u_{name}": F(f"user__{name}") for name in _USER_FIELDS}
+    columns: dict[str, F | Subquery] = {f"u_{name}": F(f"user__{name}") for name in _USER_FIELDS}
     if address is not None:
         columns |= rate_limit_columns(_failures_key(address), name="failures")
     return CompiledRows(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from casework.accounts.choices import Role
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.allocation.models import AllocationPolicy, AllocationRule, NamedArea
 from casework.cases.choices import OPEN_STATUSES, CaseStage, CaseStatus
@@ -48,7 +49,7 @@ def apply_filters(qs: QuerySet[Case], filters: WorklistFilters) -> QuerySet[Case
     return qs.order_by(*SORTS.get(filters.sort, SORTS["priority"]))
 
 
-def worklist_organisation_ids(*, user) -> frozenset[int]:
+def worklist_organisation_ids(*, user: User) -> frozenset[int]:
     """Organisations whose team worklists the user works from: as practitioner or team manager."""
     return actor_for(user).organisations_with_role(Role.PRACTITIONER, Role.TEAM_MANAGER)
 
@@ -62,7 +63,7 @@ class WorklistScope:
     managing_organisation_ids: frozenset[int]
 
 
-def worklist_scope(*, user) -> WorklistScope:
+def worklist_scope(*, user: User) -> WorklistScope:
     actor = actor_for(user)
     return WorklistScope(
         organisation_ids=worklist_organisation_ids(user=user),
@@ -71,7 +72,7 @@ def worklist_scope(*, user) -> WorklistScope:
     )
 
 
-def team_worklist(*, user, filters: WorklistFilters = WorklistFilters()) -> QuerySet[Case]:
+def team_worklist(*, user: User, filters: WorklistFilters = WorklistFilters()) -> QuerySet[Case]:
     """Unallocated cases that have cleared intake and belong to the user's organisation, for accepting.
 
     A case allocated to a team shows only on that team's list; one with no team shows to the whole
@@ -103,7 +104,11 @@ def team_worklist_for_scope(
 
 
 def case_index(
-    *, user, filters: WorklistFilters = WorklistFilters(), status: str = "", unallocated_only: bool = False
+    *,
+    user: User,
+    filters: WorklistFilters = WorklistFilters(),
+    status: str = "",
+    unallocated_only: bool = False,
 ) -> QuerySet[Case]:
     """The case index: who is responsible, status, stage, risk category and dates, for each case."""
     qs = case_list_index(user=user)

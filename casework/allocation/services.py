@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Q
@@ -96,18 +97,18 @@ class AllocationContext:
         existing_worker = None
         relationships = []
         for other in others:
-            if other.primary_worker_id and other.status in OPEN_STATUSES and existing_worker is None:
+            # Filtered on a responsible organisation; the worker was read with the case (None if its id is).
+            responsible_id = cast(int, other.responsible_organisation_id)
+            if other.primary_worker is not None and other.status in OPEN_STATUSES and existing_worker is None:
                 existing_worker = ExistingRelationship(
-                    other.responsible_organisation_id,
+                    responsible_id,
                     f"worker, {other.primary_worker.display_name}, on case {other.reference}",
                 )
             state = "open" if other.status in OPEN_STATUSES else "recent"
-            relationships.append(
-                ExistingRelationship(other.responsible_organisation_id, f"{state} case {other.reference}")
-            )
+            relationships.append(ExistingRelationship(responsible_id, f"{state} case {other.reference}"))
         return CaseFacts(
             risk_category_id=case.risk_category_id,
-            risk_category_label=case.risk_category.label if case.risk_category_id else "none",
+            risk_category_label=case.risk_category.label if case.risk_category is not None else "none",
             district=case.area,
             existing_worker=existing_worker,
             relationships=tuple(relationships),
@@ -124,7 +125,7 @@ def _expand(areas: Iterable[str], named: dict[str, frozenset[str]]) -> frozenset
     return frozenset(districts)
 
 
-def _allocate_with(context: AllocationContext, *, user, case: Case, version: int | None) -> Decision:
+def _allocate_with(context: AllocationContext, *, user: User, case: Case, version: int | None) -> Decision:
     decision = context.decide(case)
     now = clock.now()
     with transaction.atomic():
@@ -148,7 +149,7 @@ def _allocate_with(context: AllocationContext, *, user, case: Case, version: int
     return decision
 
 
-def case_allocate(*, user, case: Case, version: int | None = None) -> Decision:
+def case_allocate(*, user: User, case: Case, version: int | None = None) -> Decision:
     """Apply the initiative's allocation rules to one case and record which rule matched and why."""
     require_perm(
         user, "cases.allocate_case", case, "Only the lead organisation's initiative admins allocate cases."
@@ -157,7 +158,7 @@ def case_allocate(*, user, case: Case, version: int | None = None) -> Decision:
 
 
 def cases_allocate_unallocated(
-    *, user, initiative_id: int, progress: Callable[[int], None] | None = None
+    *, user: User, initiative_id: int, progress: Callable[[int], None] | None = None
 ) -> dict[str, int]:
     """Allocate every open case of the initiative that has no responsible organisation yet.
 
@@ -199,19 +200,21 @@ def _check_member(case: Case, worker: User) -> None:
         )
 
 
-def _worker_team_id(worker: User, organisation_id: int) -> int | None:
+def _worker_team_id(worker: User, organisation_id: int | None) -> int | None:
     return (
-        worker.memberships.filter(organisation_id=organisation_id, is_active=True, team__isnull=False)
+        worker.memberships.filter(  # type: ignore[misc]  # no organisation: no membership matches
+            organisation_id=organisation_id, is_active=True, team__isnull=False
+        )
         .values_list("team_id", flat=True)
         .first()
     )
 
 
 def _make_primary(
-    *, user, case: Case, worker: User, version: int | None, verb: str, reason: str = ""
+    *, user: User, case: Case, worker: User, version: int | None, verb: str, reason: str = ""
 ) -> Case:
     now = clock.now()
-    fields = {
+    fields: dict[str, Any] = {
         "primary_worker_id": worker.pk,
         "allocated_team_id": _worker_team_id(worker, case.responsible_organisation_id)
         or case.allocated_team_id,
@@ -235,7 +238,7 @@ def _make_primary(
     return case
 
 
-def case_accept(*, user, case: Case, version: int | None = None) -> Case:
+def case_accept(*, user: User, case: Case, version: int | None = None) -> Case:
     """A practitioner takes an unallocated case from the team worklist: they become its primary worker."""
     require_perm(
         user, "cases.accept_case", case, "This case is not waiting to be accepted by your organisation."
@@ -243,7 +246,7 @@ def case_accept(*, user, case: Case, version: int | None = None) -> Case:
     return _make_primary(user=user, case=case, worker=user, version=version, verb="cases.case_accepted")
 
 
-def case_assign_worker(*, user, case: Case, worker: User, version: int | None = None) -> Case:
+def case_assign_worker(*, user: User, case: Case, worker: User, version: int | None = None) -> Case:
     """A team manager assigns an unallocated case to a practitioner of the responsible organisation."""
     require_perm(
         user, "cases.assign_case", case, "Only team managers of the responsible organisation assign cases."
@@ -256,7 +259,9 @@ def case_assign_worker(*, user, case: Case, worker: User, version: int | None = 
     return _make_primary(user=user, case=case, worker=worker, version=version, verb="cases.worker_assigned")
 
 
-def case_reassign_worker(*, user, case: Case, worker: User, reason: str, version: int | None = None) -> Case:
+def case_reassign_worker(
+    *, user: User, case: Case, worker: User, reason: str, version: int | None = None
+) -> Case:
     """Give the case a new primary worker; the previous one loses editing access, the history stays."""
     require_perm(
         user, "cases.assign_case", case, "Only team managers of the responsible organisation reassign."
@@ -279,7 +284,7 @@ def case_reassign_worker(*, user, case: Case, worker: User, reason: str, version
 
 
 def case_transfer(
-    *, user, case: Case, organisation: Organisation, reason: str, version: int | None = None
+    *, user: User, case: Case, organisation: Organisation, reason: str, version: int | None = None
 ) -> Case:
     """Change the responsible organisation (the lead) or hand the case over (the current one), with a reason.
 
@@ -321,7 +326,11 @@ def case_transfer(
             reason=reason.strip(),
         )
         tasks_hand_over_for_transfer(
-            user=user, case=case, from_organisation_id=from_organisation_id, to_organisation=organisation
+            user=user,
+            case=case,
+            # cases.transfer_case refuses a case with no responsible organisation.
+            from_organisation_id=cast(int, from_organisation_id),
+            to_organisation=organisation,
         )
         waiting_list_hand_over(user=user, case=case, to_organisation_id=organisation.pk)
     case.__dict__.pop("_assignment_roles", None)
@@ -331,7 +340,7 @@ def case_transfer(
 # The rules themselves, kept by the lead organisation's initiative admins.
 
 
-def _require_rules_admin(user, initiative_id: int) -> None:
+def _require_rules_admin(user: User, initiative_id: int) -> None:
     if not actor_for(user).has_lead_role(Role.INITIATIVE_ADMIN, initiative_id):
         from casework.core.errors import PermissionRefused
 
@@ -339,7 +348,12 @@ def _require_rules_admin(user, initiative_id: int) -> None:
 
 
 def allocation_rule_save(
-    *, user, initiative_id: int, data: dict, rule: AllocationRule | None = None, version: int | None = None
+    *,
+    user: User,
+    initiative_id: int,
+    data: dict[str, Any],
+    rule: AllocationRule | None = None,
+    version: int | None = None,
 ) -> AllocationRule:
     """Create or change a rule. Needs a target organisation, or capabilities to choose one, or
     relationships."""
@@ -413,7 +427,7 @@ def allocation_rule_save(
     return rule
 
 
-def allocation_rule_move(*, user, rule: AllocationRule, direction: int) -> None:
+def allocation_rule_move(*, user: User, rule: AllocationRule, direction: int) -> None:
     """Swap a rule with its neighbour above (-1) or below (+1)."""
     _require_rules_admin(user, rule.initiative_id)
     rules = list(AllocationRule.objects.filter(initiative_id=rule.initiative_id).order_by("position", "id"))
@@ -434,7 +448,7 @@ def allocation_rule_move(*, user, rule: AllocationRule, direction: int) -> None:
 
 
 def allocation_policy_set_fallback(
-    *, user, initiative_id: int, organisation: Organisation
+    *, user: User, initiative_id: int, organisation: Organisation
 ) -> AllocationPolicy:
     _require_rules_admin(user, initiative_id)
     if organisation.initiative_id != initiative_id or "responsible" not in organisation.kinds:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet
 from django.http import Http404
 
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.assessments.choices import FINISHED_NEED_STATUSES, NeedStatus
 from casework.assessments.models import (
@@ -17,16 +18,17 @@ from casework.assessments.models import (
     NeedStatusChange,
 )
 from casework.audit.services import access_record
+from casework.cases.models import Case
 from casework.core.permissions import has_perm
 
 
-def need_definition_list_for_user(*, user, include_retired: bool = False) -> QuerySet[NeedDefinition]:
+def need_definition_list_for_user(*, user: User, include_retired: bool = False) -> QuerySet[NeedDefinition]:
     """The need definitions of the initiatives the user's organisations belong to."""
     qs = NeedDefinition.objects.filter(initiative_id__in=actor_for(user).initiative_ids)
     return qs if include_retired else qs.filter(retired_at__isnull=True)
 
 
-def need_definition_get_for_user(*, user, definition_id: int) -> NeedDefinition:
+def need_definition_get_for_user(*, user: User, definition_id: int) -> NeedDefinition:
     """One definition of the user's initiatives, retired or not; Http404 otherwise."""
     definition = (
         need_definition_list_for_user(user=user, include_retired=True).filter(pk=definition_id).first()
@@ -46,7 +48,7 @@ def assessment_form_list_for_organisation(
     return qs if include_retired else qs.filter(retired_at__isnull=True)
 
 
-def assessment_form_list_for_user(*, user, include_retired: bool = False) -> QuerySet[AssessmentForm]:
+def assessment_form_list_for_user(*, user: User, include_retired: bool = False) -> QuerySet[AssessmentForm]:
     """The forms of every organisation the user belongs to (forms hold no personal data)."""
     return (
         AssessmentForm.objects.filter(organisation_id__in=actor_for(user).organisation_ids)
@@ -55,7 +57,7 @@ def assessment_form_list_for_user(*, user, include_retired: bool = False) -> Que
     )
 
 
-def assessment_form_get_for_user(*, user, form_id: int) -> AssessmentForm:
+def assessment_form_get_for_user(*, user: User, form_id: int) -> AssessmentForm:
     form = (
         assessment_form_list_for_user(user=user, include_retired=True)
         .select_related("organisation")
@@ -76,14 +78,14 @@ def assessment_form_version(*, form: AssessmentForm, number: int | None = None) 
     return version
 
 
-def assessment_forms_for_case(*, case) -> QuerySet[AssessmentForm]:
+def assessment_forms_for_case(*, case: Case) -> QuerySet[AssessmentForm]:
     """The forms a worker may start on the case: the current forms of the organisation holding it."""
     from casework.cases.policies import holding_organisation_id
 
     return assessment_form_list_for_organisation(organisation_id=holding_organisation_id(case))
 
 
-def assessment_list_for_case(*, user, case) -> QuerySet[Assessment]:
+def assessment_list_for_case(*, user: User, case: Case) -> QuerySet[Assessment]:
     """The case's situation assessments, newest first; none unless the user may see them (the holder's
     staff)."""
     if not has_perm(user, "assessments.view_assessment", case):
@@ -93,7 +95,7 @@ def assessment_list_for_case(*, user, case) -> QuerySet[Assessment]:
     )
 
 
-def assessment_lines_for_case(*, user, case, limit: int = 20) -> list[Assessment]:
+def assessment_lines_for_case(*, user: User, case: Case, limit: int = 20) -> list[Assessment]:
     """The case page's list of assessments (as assessment_list_for_case, newest first): only what a line
     shows, the form's name as `form_name`, the status and dates; not the answers, the form's schema or the
     users."""
@@ -105,12 +107,12 @@ def assessment_lines_for_case(*, user, case, limit: int = 20) -> list[Assessment
     )
 
 
-def need_lines_for_case(*, user, case) -> list[Need]:
+def need_lines_for_case(*, user: User, case: Case) -> list[Need]:
     """The case page's table of needs (as need_list_for_case, oldest first), with their definitions."""
     return list(need_list_for_case(user=user, case=case).select_related(None).select_related("definition"))
 
 
-def assessment_get_for_user(*, user, assessment_id: int, purpose: str = "viewed") -> Assessment:
+def assessment_get_for_user(*, user: User, assessment_id: int, purpose: str = "viewed") -> Assessment:
     """An assessment whose case the user's organisation holds, else Http404. Writes an AccessEvent."""
     from casework.cases.selectors import case_list_visible
 
@@ -139,14 +141,14 @@ def assessment_get_for_user(*, user, assessment_id: int, purpose: str = "viewed"
     return assessment
 
 
-def need_list_for_case(*, user, case) -> QuerySet[Need]:
+def need_list_for_case(*, user: User, case: Case) -> QuerySet[Need]:
     """The needs on a case, oldest first; none unless the user may see the case's assessments."""
     if not has_perm(user, "assessments.view_assessment", case):
         return Need.objects.none()
     return Need.objects.filter(case=case).select_related("definition", "assessment")
 
 
-def need_get_for_user(*, user, need_id: int) -> Need:
+def need_get_for_user(*, user: User, need_id: int) -> Need:
     """A need on a case the user's organisation holds, else Http404."""
     from casework.cases.selectors import case_list_visible
 
@@ -164,7 +166,7 @@ def need_history(*, need: Need) -> QuerySet[NeedStatusChange]:
     return need.status_changes.select_related("changed_by", "organisation")
 
 
-def need_counts_by_definition(*, user, initiative_id: int) -> dict[int, dict[str, int]]:
+def need_counts_by_definition(*, user: User, initiative_id: int) -> dict[int, dict[str, int]]:
     """{definition id: {status: count}} across the initiative's cases: the only view of needs the lead has.
 
     Empty unless the user may see the initiative's counts.
@@ -183,14 +185,14 @@ def need_counts_by_definition(*, user, initiative_id: int) -> dict[int, dict[str
     return counts
 
 
-def needs_open_on_case(*, case) -> list[Need]:
+def needs_open_on_case(*, case: Case) -> list[Need]:
     """The needs on the case not yet finished with (for closing: not for display, so no visibility check)."""
     return list(
         Need.objects.filter(case=case).exclude(status__in=FINISHED_NEED_STATUSES).select_related("definition")
     )
 
 
-def needs_found_on_case(*, case) -> bool:
+def needs_found_on_case(*, case: Case) -> bool:
     """Whether the case found any need (a need recorded and not rejected as not a need)."""
     return Need.objects.filter(case=case).exclude(status=NeedStatus.REJECTED).exists()
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Max
 
+from casework.accounts.models import User
 from casework.assessments import schema as form_schema
 from casework.assessments.choices import AssessmentMethod, AssessmentStatus, NeedCategory, NeedStatus
 from casework.assessments.models import (
@@ -23,7 +24,9 @@ from casework.assessments.models import (
     NeedDefinition,
     NeedStatusChange,
 )
-from casework.audit.services import audit_record, to_json_safe
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
+from casework.cases.models import Case
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
@@ -40,13 +43,13 @@ def _clean(*, initiative_id: int, name: str, category: str, exclude_pk: int | No
     if category not in NeedCategory.values:
         raise ValidationFailed("Select the category of the need", field="category")
     same = NeedDefinition.objects.filter(initiative_id=initiative_id, name__iexact=name)
-    if same.exclude(pk=exclude_pk).exists():
+    if same.exclude(pk=exclude_pk).exists():  # type: ignore[misc]  # exclude(pk=None) excludes nothing
         raise ValidationFailed(f"There is already a need called ‘{name}’", field="name")
     return name
 
 
 def need_definition_create(
-    *, user, initiative_id: int, code: str, name: str, category: str, description: str = ""
+    *, user: User, initiative_id: int, code: str, name: str, category: str, description: str = ""
 ) -> NeedDefinition:
     """Add a need definition to the initiative's common list. Audited as "assessments.need_definition_added".
 
@@ -82,7 +85,9 @@ def need_definition_create(
     return definition
 
 
-def _update(*, user, definition: NeedDefinition, version: int, fields: dict, verb: str) -> NeedDefinition:
+def _update(
+    *, user: User, definition: NeedDefinition, version: int, fields: dict[str, Any], verb: str
+) -> NeedDefinition:
     with transaction.atomic():
         changes = definition.write_if_version(version=version, fields=fields, user=user, stale_message=STALE)
         audit_record(
@@ -97,7 +102,7 @@ def _update(*, user, definition: NeedDefinition, version: int, fields: dict, ver
 
 
 def need_definition_update(
-    *, user, definition: NeedDefinition, version: int, name: str, category: str, description: str = ""
+    *, user: User, definition: NeedDefinition, version: int, name: str, category: str, description: str = ""
 ) -> NeedDefinition:
     """Change the name, category or description; the code stays, so exports and counts stay comparable.
 
@@ -117,7 +122,7 @@ def need_definition_update(
     )
 
 
-def need_definition_retire(*, user, definition: NeedDefinition, version: int) -> NeedDefinition:
+def need_definition_retire(*, user: User, definition: NeedDefinition, version: int) -> NeedDefinition:
     """Stop offering the need for new records; needs already recorded keep it. Audited; DomainError if
     retired."""
     require_perm(user, "assessments.manage_need_definitions", definition.initiative_id, REFUSED)
@@ -132,7 +137,7 @@ def need_definition_retire(*, user, definition: NeedDefinition, version: int) ->
     )
 
 
-def need_definition_reinstate(*, user, definition: NeedDefinition, version: int) -> NeedDefinition:
+def need_definition_reinstate(*, user: User, definition: NeedDefinition, version: int) -> NeedDefinition:
     """Offer a retired need again. Audited; DomainError if it is in use already."""
     require_perm(user, "assessments.manage_need_definitions", definition.initiative_id, REFUSED)
     if not definition.is_retired:
@@ -158,7 +163,8 @@ STANDARD_FORM_CODES = ("strengths_based", "carers", "needs_check")
 
 def standard_form(code: str) -> dict[str, Any]:
     """A form shipped with Casework: {"code", "name", "description", "schema"}."""
-    return json.loads((STANDARD_FORMS_DIR / f"{code}.json").read_text())
+    form: dict[str, Any] = json.loads((STANDARD_FORMS_DIR / f"{code}.json").read_text())
+    return form
 
 
 def _check_schema(schema: Any) -> None:
@@ -177,7 +183,7 @@ def _form_fields(*, organisation_id: int, name: str, exclude_pk: int | None = No
         raise ValidationFailed("Enter the name of the form", field="name")
     if (
         AssessmentForm.objects.filter(organisation_id=organisation_id, name__iexact=name)
-        .exclude(pk=exclude_pk)
+        .exclude(pk=exclude_pk)  # type: ignore[misc]  # exclude(pk=None) excludes nothing
         .exists()
     ):
         raise ValidationFailed(f"Your organisation already has a form called ‘{name}’", field="name")
@@ -186,7 +192,7 @@ def _form_fields(*, organisation_id: int, name: str, exclude_pk: int | None = No
 
 def assessment_form_create(
     *,
-    user,
+    user: User,
     organisation_id: int,
     code: str,
     name: str,
@@ -240,14 +246,14 @@ def assessment_form_create(
     return form
 
 
-def assessment_forms_install_standard(*, user, organisation_id: int) -> list[AssessmentForm]:
+def assessment_forms_install_standard(*, user: User, organisation_id: int) -> list[AssessmentForm]:
     """Add the shipped forms (strengths-based assessment, carer's assessment, short needs check) the
     organisation does not have yet, by code. Returns those added; adding twice adds nothing."""
     require_perm(user, "assessments.manage_forms", organisation_id, FORMS_REFUSED)
     return standard_forms_install(organisation_id=organisation_id, user=user)
 
 
-def standard_forms_install(*, organisation_id: int, user=None) -> list[AssessmentForm]:
+def standard_forms_install(*, organisation_id: int, user: User | None = None) -> list[AssessmentForm]:
     """The shipped forms an organisation lacks, added without a permission check: for the organisation admin's
     service above, and for set-up by IT (`manage.py install_assessment_forms`, the demo), audited as the
     system."""
@@ -289,7 +295,7 @@ def standard_forms_install(*, organisation_id: int, user=None) -> list[Assessmen
 
 def assessment_form_revise(
     *,
-    user,
+    user: User,
     form: AssessmentForm,
     based_on: int,
     schema: Any,
@@ -337,7 +343,7 @@ def assessment_form_revise(
     return version
 
 
-def assessment_form_set_retired(*, user, form: AssessmentForm, retired: bool) -> AssessmentForm:
+def assessment_form_set_retired(*, user: User, form: AssessmentForm, retired: bool) -> AssessmentForm:
     """Stop offering a form for new assessments, or offer it again. Assessments made with it are kept."""
     require_perm(user, "assessments.manage_forms", form.organisation_id, FORMS_REFUSED)
     if retired == (form.retired_at is not None):
@@ -361,7 +367,7 @@ def assessment_form_set_retired(*, user, form: AssessmentForm, retired: bool) ->
 ASSESSMENT_STALE = stale_message("this assessment", did="saved", then="check their changes and try again")
 
 
-def _require_assessing(user, case) -> None:
+def _require_assessing(user: User, case: Case) -> None:
     require_perm(
         user,
         "assessments.work_assessment",
@@ -372,7 +378,7 @@ def _require_assessing(user, case) -> None:
     )
 
 
-def assessment_start(*, user, case, form: AssessmentForm, method: str) -> Assessment:
+def assessment_start(*, user: User, case: Case, form: AssessmentForm, method: str) -> Assessment:
     """Start a situation assessment on an active case with the newest version of one of the responsible
     organisation's forms. Audited as "assessments.assessment_started".
 
@@ -395,7 +401,8 @@ def assessment_start(*, user, case, form: AssessmentForm, method: str) -> Assess
     problem = advocacy_problem(case=case, activity="assessment")
     if problem:
         raise DomainError(problem, field="form")
-    version = form.versions.order_by("-number").first()
+    # A form is made with its first version (assessment_form_create).
+    version = cast(AssessmentFormVersion, form.versions.order_by("-number").first())
     now = clock.now()
     with transaction.atomic():
         assessment = Assessment.objects.create(
@@ -467,7 +474,7 @@ def _assessment_fields(
 
 def assessment_save(
     *,
-    user,
+    user: User,
     assessment: Assessment,
     version: int,
     answers: Any,
@@ -509,7 +516,7 @@ def assessment_save(
         )
         removed = sorted(set(changes["answers"]["before"]) - set(fields["answers"]))
         # The audit names which answers changed, not what they say: the answers are in the assessment itself.
-        summary = {"answers_changed": {"before": None, "after": changed + removed}}
+        summary: dict[str, Any] = {"answers_changed": {"before": None, "after": changed + removed}}
         for name in ("status", "method", "risk_category_id", "privacy_notice_given"):
             if name in changes and changes[name]["before"] != changes[name]["after"]:
                 summary[name] = changes[name]
@@ -534,8 +541,8 @@ NEED_STALE = stale_message("this need")
 
 def need_record(
     *,
-    user,
-    case,
+    user: User,
+    case: Case,
     definition: NeedDefinition,
     note: str = "",
     status: str = NeedStatus.IDENTIFIED,
@@ -601,7 +608,7 @@ def need_record(
 
 
 def need_status_record(
-    *, user, need: Need, version: int, status: str, note: str = "", organisation_id: int | None
+    *, user: User, need: Need, version: int, status: str, note: str = "", organisation_id: int | None
 ) -> Need:
     """Change a need's status and keep the history. For callers that have checked the user's permission
     themselves: need_update (the responsible organisation) and the referrals services (a delivery organisation
@@ -643,7 +650,7 @@ def need_status_record(
     return need
 
 
-def need_update(*, user, need: Need, version: int, status: str, note: str = "") -> Need:
+def need_update(*, user: User, need: Need, version: int, status: str, note: str = "") -> Need:
     """The responsible organisation changes a need's status, with a note. See need_status_record."""
     from casework.cases.policies import holding_organisation_id
 

@@ -1,6 +1,8 @@
 """Append-only, hash-chained records of every change (AuditEvent) and every view of personal data
 (AccessEvent)."""
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 
@@ -40,12 +42,12 @@ class ChainedEvent(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise TypeError("Audit events are append-only: they cannot be changed once written.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("Audit events are append-only: they cannot be deleted.")
 
 
@@ -73,11 +75,14 @@ class AccessEvent(ChainedEvent):
     gives it its sequence and hashes, in id order, before anything verifies or reads the trail.
     """
 
-    # Empty until the event is chained; then set once and never changed.
-    sequence = models.BigIntegerField(unique=True, null=True, blank=True)
+    # Empty until the event is chained; then set once and never changed. (Nullable here, unlike on the base
+    # class: hence the ignores.)
+    sequence = models.BigIntegerField(unique=True, null=True, blank=True)  # type: ignore[assignment]
     # NULL, not "", while pending: many pending events share no value, and unique ignores NULLs.
-    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
-    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)  # noqa: DJ001
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # type: ignore[assignment]  # noqa: DJ001
+    hash = models.CharField(  # type: ignore[assignment]  # noqa: DJ001
+        max_length=64, unique=True, null=True, blank=True
+    )
     details = models.JSONField(default=dict, blank=True)
 
     class Meta:

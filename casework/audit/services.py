@@ -5,10 +5,11 @@ Change events are chained as they are written; access events are chained afterwa
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
+from casework.accounts.models import AnyUser
 from casework.accounts.selectors import actor_for
 from casework.audit.chain import event_hash, normalise_time, to_json_safe
 from casework.audit.models import AccessEvent, AuditEvent, ChainedEvent, ChainHead
@@ -40,24 +41,27 @@ def hashed_fields(event: ChainedEvent) -> dict[str, Any]:
     }
 
 
-def _context(user, organisation_id: int | None) -> dict[str, Any]:
+def _context(user: AnyUser | None, organisation_id: int | None) -> dict[str, Any]:
     ctx = current_request_context()
     signed_in = user is not None and getattr(user, "is_authenticated", False)
-    if organisation_id is None and signed_in:
+    if organisation_id is None and signed_in and user is not None:
         organisation_id = actor_for(user).primary_organisation_id
     return {
         "occurred_at": clock.now(),
-        "actor_id": user.pk if signed_in else None,
+        "actor_id": user.pk if signed_in and user is not None else None,
         "organisation_id": organisation_id,
         "request_id": ctx.request_id,
         "channel": ctx.channel,
     }
 
 
+_Event = TypeVar("_Event", bound=ChainedEvent)
+
+
 def _append(
-    model: type[ChainedEvent],
+    model: type[_Event],
     *,
-    user,
+    user: AnyUser | None,
     verb: str,
     obj: models.Model | None,
     person_id: int | None,
@@ -65,7 +69,7 @@ def _append(
     reason: str,
     payload: dict[str, Any],
     organisation_id: int | None,
-) -> ChainedEvent:
+) -> _Event:
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(name=_CHAINS[model])
         event = model(
@@ -88,7 +92,7 @@ def _append(
 
 def audit_record(
     *,
-    user,
+    user: AnyUser | None,
     verb: str,
     obj: models.Model | None = None,
     person_id: int | None = None,
@@ -148,7 +152,7 @@ def audit_record_many(records: list[dict[str, Any]]) -> list[AuditEvent]:
 
 def access_record(
     *,
-    user,
+    user: AnyUser | None,
     verb: str,
     obj: models.Model | None = None,
     person_id: int | None = None,
@@ -256,8 +260,9 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, di
 
 def snapshot(instance: models.Model, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
     """The current values of some fields, by attribute name (foreign keys as ids)."""
-    values = {}
+    values: dict[str, Any] = {}
     for name in fields:
-        field = instance._meta.get_field(name)
+        field = cast("models.Field[Any, Any]", instance._meta.get_field(name))
         values[name] = getattr(instance, field.attname)
-    return to_json_safe(values)
+    safe: dict[str, Any] = to_json_safe(values)
+    return safe

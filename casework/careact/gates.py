@@ -23,7 +23,7 @@ ADVOCATE_NOT_IN_PLACE = "advocate_not_in_place"
 PREVENTION_NOT_RECORDED = "prevention_not_recorded"
 FINANCIAL_INFORMATION_NOT_GIVEN = "financial_information_not_given"
 
-_ACTIVITY_WORDS = {
+_ACTIVITY_WORDS: dict[str, str] = {
     AdvocacyActivity.ASSESSMENT: "the assessment",
     AdvocacyActivity.REVIEW: "the review",
     AdvocacyActivity.SAFEGUARDING_ENQUIRY: "the safeguarding enquiry",
@@ -32,7 +32,7 @@ _ACTIVITY_WORDS = {
 
 def subject_first_name(case: Case) -> str:
     """How a sentence to the worker names the person: their given name, or "the household"."""
-    return case.person.given_name if case.person_id else "the household"
+    return case.person.given_name if case.person is not None else "the household"
 
 
 def advocacy_status(

@@ -4,6 +4,8 @@ Every record is kept. A later record of the same kind supersedes the current one
 superseded_by are set, nothing is deleted), so the case keeps the history of each decision.
 """
 
+from typing import TYPE_CHECKING, ClassVar, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -20,6 +22,10 @@ class CaseStepRecord(TimeStampedModel, VersionedModel):
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    if TYPE_CHECKING:
+        # Each concrete kind has Django's default manager; an abstract model has none to infer it from.
+        objects: ClassVar[models.Manager[Self]]
 
     class Meta:
         abstract = True

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.accounts.choices import Role
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.services import access_record
 from casework.careact import gates
@@ -31,17 +32,17 @@ from casework.core.related import fill_foreign_keys
 # Queryset twins of the policies.
 
 
-def case_list_steps_visible(*, user):
+def case_list_steps_visible(*, user: User) -> QuerySet[Case]:
     """Cases whose Care Act steps the user may read (twin of careact.view_steps_case)."""
     return case_list_visible(user=user)
 
 
-def case_list_steps_recordable(*, user):
+def case_list_steps_recordable(*, user: User) -> QuerySet[Case]:
     """Cases the user may record Care Act steps on (twin of careact.record_steps_case)."""
     return case_list_workable(user=user)
 
 
-def case_list_advocacy_exception(*, user):
+def case_list_advocacy_exception(*, user: User) -> QuerySet[Case]:
     """Cases on which the user may record an advocacy exception.
 
     The twin of careact.record_advocacy_exception_case.
@@ -55,7 +56,7 @@ def case_list_advocacy_exception(*, user):
 # For the user.
 
 
-def _require_visible(user, case: Case) -> None:
+def _require_visible(user: User, case: Case) -> None:
     if not has_perm(user, "careact.view_steps_case", case):
         raise Http404("No case found")
 
@@ -79,7 +80,7 @@ class CareActSteps:
 
 
 def care_act_steps_get_for_user(
-    *, user, case: Case, purpose: str = "viewed", recorded: bool = True
+    *, user: User, case: Case, purpose: str = "viewed", recorded: bool = True
 ) -> CareActSteps:
     """The current steps of a case the user may open, else Http404. A fixed number of queries; writes an
     AccessEvent ("careact.steps_<purpose>") naming the records shown.
@@ -147,7 +148,7 @@ class CareActHistory:
 HISTORY_LIMIT = 100
 
 
-def care_act_history_get_for_user(*, user, case: Case) -> CareActHistory:
+def care_act_history_get_for_user(*, user: User, case: Case) -> CareActHistory:
     """All the records of a case the user may open (at most 100 of each kind), else Http404. Writes an
     AccessEvent ("careact.history_viewed")."""
     _require_visible(user, case)
@@ -189,7 +190,7 @@ def care_act_history_get_for_user(*, user, case: Case) -> CareActHistory:
     return history
 
 
-def advocacy_decision_get_for_user(*, user, case: Case, decision_id: int) -> AdvocacyDecision:
+def advocacy_decision_get_for_user(*, user: User, case: Case, decision_id: int) -> AdvocacyDecision:
     """One advocacy decision of a case the user may open, else Http404. Writes an AccessEvent."""
     _require_visible(user, case)
     decision = (
@@ -207,7 +208,7 @@ def advocacy_decision_get_for_user(*, user, case: Case, decision_id: int) -> Adv
     return decision
 
 
-def case_has_steps_expression() -> ExpressionWrapper:
+def case_has_steps_expression() -> ExpressionWrapper[Q]:
     """Whether a case has any current Care Act record, as an expression on its row (read with the case by its
     page, which then reads the four kinds only when there is one)."""
     current = {"case_id": OuterRef("pk"), "superseded_at__isnull": True}

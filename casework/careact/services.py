@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 
-from casework.audit.services import audit_record, to_json_safe
+from casework.accounts.models import User
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
 from casework.careact import eligibility as rules
 from casework.careact.choices import AdvocacyActivity, EligibilityKind, FinancialInformationMethod
 from casework.careact.models import (
@@ -38,7 +40,7 @@ EXCEPTION_REFUSED = (
 STALE = stale_message("this", did="recorded", then="check what they recorded and try again")
 
 
-def _require_record(user, case: Case) -> None:
+def _require_record(user: User, case: Case) -> None:
     require_perm(user, "careact.record_steps_case", case, REFUSED if case.is_open else CLOSED)
 
 
@@ -54,15 +56,18 @@ def _past_date(value: datetime.date | None, *, field: str, label: str) -> dateti
     return value
 
 
+_Record = TypeVar("_Record", bound=CaseStepRecord)
+
+
 def _supersede(
     *,
-    model: type[CaseStepRecord],
-    user,
-    current: CaseStepRecord | None,
+    model: type[_Record],
+    user: User,
+    current: _Record | None,
     replaces_id: int | None,
     version: int | None,
     create: dict[str, Any],
-) -> CaseStepRecord:
+) -> _Record:
     """Create the new record and mark `current` superseded by it, if `current` is what the caller read.
 
     Call inside a transaction. Raises ConflictError when the caller read another record (or none) than the
@@ -92,7 +97,7 @@ def _supersede(
 
 def _audit(
     *,
-    user,
+    user: User,
     verb: str,
     record: CaseStepRecord,
     case: Case,
@@ -114,7 +119,7 @@ def _audit(
     )
 
 
-def _locked_current(model: type[CaseStepRecord], case: Case, **filters) -> CaseStepRecord | None:
+def _locked_current(model: type[_Record], case: Case, **filters: Any) -> _Record | None:
     return model.objects.select_for_update().filter(case=case, superseded_at__isnull=True, **filters).first()
 
 
@@ -123,7 +128,7 @@ def _locked_current(model: type[CaseStepRecord], case: Case, **filters) -> CaseS
 
 def advocacy_decision_record(
     *,
-    user,
+    user: User,
     case: Case,
     activity: str,
     difficulty_understanding: bool,
@@ -220,7 +225,7 @@ def _current_decision(decision: AdvocacyDecision) -> None:
 
 def advocacy_advocate_record(
     *,
-    user,
+    user: User,
     decision: AdvocacyDecision,
     advocate_name: str,
     advocate_organisation: str = "",
@@ -259,7 +264,7 @@ def advocacy_advocate_record(
 
 
 def advocacy_exception_record(
-    *, user, decision: AdvocacyDecision, reason: str, version: int
+    *, user: User, decision: AdvocacyDecision, reason: str, version: int
 ) -> AdvocacyDecision:
     """A team manager lets the activity start before an advocate is in place, saying why.
 
@@ -303,7 +308,7 @@ def advocacy_exception_record(
 
 def prevention_record(
     *,
-    user,
+    user: User,
     case: Case,
     services_considered: str | Iterable[str] = "",
     directory_service_ids: Iterable[str] = (),
@@ -377,7 +382,7 @@ def prevention_record(
 
 def financial_information_record(
     *,
-    user,
+    user: User,
     case: Case,
     method: str,
     given_on: datetime.date | None,
@@ -424,7 +429,7 @@ def financial_information_record(
 
 def eligibility_determination_record(
     *,
-    user,
+    user: User,
     case: Case,
     kind: str,
     condition_1: bool,

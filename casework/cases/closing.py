@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 
-from casework.audit.services import audit_record, to_json_safe
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
 from casework.cases.choices import CaseOrigin, CaseStage, CaseStatus
 from casework.cases.models import Case, CaseOutcome
 from casework.core import clock

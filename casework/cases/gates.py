@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from casework.cases import lifecycle
 from casework.cases.errors import LifecycleRefused, WarningsNotAcknowledged
@@ -17,7 +17,8 @@ from casework.cases.errors import LifecycleRefused, WarningsNotAcknowledged
 if TYPE_CHECKING:
     from casework.cases.models import Case
 
-BLOCK, WARN = "block", "warn"
+BLOCK: Final = "block"
+WARN: Final = "warn"
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,9 @@ class RiskCategory(models.Model):
 class Case(TimeStampedModel, VersionedModel):
     """A discrete episode of work about one person or one household."""
 
+    # Not a field: {user id: assignment role} remembered by cases.policies.remember_assignment_roles.
+    _assignment_roles: dict[int, str]
+
     reference = models.CharField(max_length=20, unique=True)
     initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="cases")
     person = models.ForeignKey(
@@ -121,7 +124,7 @@ class Case(TimeStampedModel, VersionedModel):
 
     @property
     def subject_name(self) -> str:
-        return self.person.shown_name if self.person_id else str(self.household)
+        return self.person.shown_name if self.person is not None else str(self.household)
 
     @property
     def is_open(self) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from casework.accounts.choices import Role
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
@@ -39,15 +40,14 @@ def my_cases_panel(request: HttpRequest) -> dict[str, Any] | None:
     from casework.people.selectors import person_names_reveal
 
     user = request.user
-    if not shows_my_cases(user):
+    if not isinstance(user, User) or not shows_my_cases(user):
         return None
     mine = selectors.my_cases(user=user)
     cases = list(mine[:HOME_CASES])
     person_names_reveal(user=user, people=[case.person for case in cases if case.person_id])
-    for case in cases:
-        case.next_step = lifecycle.NEXT_STEP[case.stage]
+    rows = [(case, lifecycle.NEXT_STEP[case.stage]) for case in cases]
     total = mine.count() if len(cases) == HOME_CASES else len(cases)
-    return {"cases": cases, "total": total}
+    return {"rows": rows, "total": total}
 
 
 nav_register("My cases", "cases:my_cases", order=30, shown=shows_my_cases)

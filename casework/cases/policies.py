@@ -9,14 +9,17 @@ case; case managers read it. Nobody else sees anything.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q
 
 from casework.accounts.choices import Role
+from casework.accounts.models import AnyUser
 from casework.accounts.selectors import actor_for
 from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseStage, CaseStatus
 from casework.cases.models import Case, CaseAssignment
 from casework.core.permissions import register
-from casework.people.models import HouseholdMembership
+from casework.people.models import HouseholdMembership, Person
 from casework.people.policies import RelationshipSource
 
 
@@ -24,7 +27,7 @@ def holding_organisation_id(case: Case) -> int:
     return case.responsible_organisation_id or case.raised_by_organisation_id
 
 
-def holder_q(org_ids, prefix: str = "") -> Q:
+def holder_q(org_ids: Iterable[int], prefix: str = "") -> Q:
     """Cases held by one of the organisations (responsible, or raised by them while unallocated)."""
     return Q(**{f"{prefix}responsible_organisation_id__in": org_ids}) | Q(
         **{
@@ -34,7 +37,7 @@ def holder_q(org_ids, prefix: str = "") -> Q:
     )
 
 
-def _person_q(org_ids) -> Q:
+def _person_q(org_ids: Iterable[int]) -> Q:
     held = Case.objects.filter(holder_q(org_ids))
     # Driven from the person's own current household membership, so each check is two index lookups.
     household_held = HouseholdMembership.objects.filter(
@@ -44,7 +47,7 @@ def _person_q(org_ids) -> Q:
     return Q(Exists(held.filter(person_id=OuterRef("pk")))) | Q(Exists(household_held))
 
 
-def _person_holds(person, org_ids) -> bool:
+def _person_holds(person: Person, org_ids: Iterable[int]) -> bool:
     held = Case.objects.filter(holder_q(org_ids))
     if held.filter(person_id=person.pk).exists():
         return True
@@ -63,18 +66,18 @@ def remember_assignment_roles(case: Case, roles: dict[int, str]) -> None:
     case._assignment_roles = roles
 
 
-def current_assignment_role(user, case: Case) -> str | None:
-    cache = getattr(case, "_assignment_roles", None)
+def current_assignment_role(user: AnyUser, case: Case) -> str | None:
+    cache: dict[int, str] | None = getattr(case, "_assignment_roles", None)
     if cache is None:
         cache = dict(
             CaseAssignment.objects.filter(case=case, ended_at__isnull=True).values_list("user_id", "role")
         )
         case._assignment_roles = cache
-    return cache.get(user.pk)
+    return None if user.pk is None else cache.get(user.pk)
 
 
 @register("cases.view_case")
-def can_view_case(user, case: Case) -> bool:
+def can_view_case(user: AnyUser, case: Case) -> bool:
     actor = actor_for(user)
     return case.initiative_id in actor.initiative_ids and holding_organisation_id(case) in (
         actor.casework_organisation_ids | actor.auditing_organisation_ids
@@ -82,13 +85,13 @@ def can_view_case(user, case: Case) -> bool:
 
 
 @register("cases.view_case_index")
-def can_view_case_index(user, case: Case) -> bool:
+def can_view_case_index(user: AnyUser, case: Case) -> bool:
     actor = actor_for(user)
     return case.initiative_id in actor.lead_of_initiative_ids or can_view_case(user, case)
 
 
 @register("cases.work_case")
-def can_work_case(user, case: Case) -> bool:
+def can_work_case(user: AnyUser, case: Case) -> bool:
     """Change the case: move stages, record notes. Assigned workers and the holder's team managers."""
     if case.status not in OPEN_STATUSES or not can_view_case(user, case):
         return False
@@ -101,19 +104,19 @@ def can_work_case(user, case: Case) -> bool:
 
 
 @register("cases.list_my_cases")
-def can_list_my_cases(user) -> bool:
+def can_list_my_cases(user: AnyUser) -> bool:
     """My cases: for those who work on cases, and case managers overseeing them."""
     actor = actor_for(user)
     return bool(actor.editing_organisation_ids) or bool(actor.organisations_with_role(Role.CASE_MANAGER))
 
 
 @register("cases.raise_case")
-def can_raise_case(user) -> bool:
+def can_raise_case(user: AnyUser) -> bool:
     return bool(actor_for(user).editing_organisation_ids)
 
 
 @register("cases.accept_case")
-def can_accept_case(user, case: Case) -> bool:
+def can_accept_case(user: AnyUser, case: Case) -> bool:
     """Take an unallocated case from the team worklist: practitioners and team managers of the
     organisation."""
     org = case.responsible_organisation_id
@@ -129,7 +132,7 @@ def can_accept_case(user, case: Case) -> bool:
 
 
 @register("cases.assign_case")
-def can_assign_case(user, case: Case) -> bool:
+def can_assign_case(user: AnyUser, case: Case) -> bool:
     """Assign or reassign workers: team managers of the responsible organisation."""
     return (
         case.status in OPEN_STATUSES
@@ -139,7 +142,7 @@ def can_assign_case(user, case: Case) -> bool:
 
 
 @register("cases.manage_workers_case")
-def can_manage_workers(user, case: Case) -> bool:
+def can_manage_workers(user: AnyUser, case: Case) -> bool:
     """Add or remove secondary workers and case managers: the primary worker and team managers."""
     return can_assign_case(user, case) or (
         case.status in OPEN_STATUSES
@@ -149,7 +152,7 @@ def can_manage_workers(user, case: Case) -> bool:
 
 
 @register("cases.allocate_case")
-def can_allocate_case(user, case: Case) -> bool:
+def can_allocate_case(user: AnyUser, case: Case) -> bool:
     """Apply the allocation rules: the lead organisation's initiative admins, before a worker has the case."""
     return (
         actor_for(user).has_lead_role(Role.INITIATIVE_ADMIN, case.initiative_id)
@@ -159,7 +162,7 @@ def can_allocate_case(user, case: Case) -> bool:
 
 
 @register("cases.transfer_case")
-def can_transfer_case(user, case: Case) -> bool:
+def can_transfer_case(user: AnyUser, case: Case) -> bool:
     """Change the responsible organisation: the lead's initiative admins, or a team manager handing over."""
     if case.status not in OPEN_STATUSES or case.responsible_organisation_id is None:
         return False
@@ -170,13 +173,13 @@ def can_transfer_case(user, case: Case) -> bool:
 
 
 @register("cases.manage_allocation_rules")
-def can_manage_allocation_rules(user) -> bool:
+def can_manage_allocation_rules(user: AnyUser) -> bool:
     actor = actor_for(user)
     return any(actor.has_lead_role(Role.INITIATIVE_ADMIN, i) for i in actor.lead_of_initiative_ids)
 
 
 @register("cases.manage_outcomes")
-def can_manage_outcomes(user, initiative_id: int | None = None) -> bool:
+def can_manage_outcomes(user: AnyUser, initiative_id: int | None = None) -> bool:
     """The list of closing outcomes is the initiative's: its lead organisation's initiative admins keep it."""
     actor = actor_for(user)
     initiatives = actor.lead_of_initiative_ids if initiative_id is None else {initiative_id}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.accounts.choices import Role
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.models import AuditEvent
 from casework.audit.services import access_record
@@ -19,7 +22,7 @@ from casework.core.expressions import ForeignColumn
 from casework.people.selectors import person_names_reveal
 
 
-def case_list_visible(*, user) -> QuerySet[Case]:
+def case_list_visible(*, user: User) -> QuerySet[Case]:
     """Cases whose full record the user may open (twin of policies.can_view_case)."""
     actor = actor_for(user)
     readers = actor.casework_organisation_ids | actor.auditing_organisation_ids
@@ -28,7 +31,7 @@ def case_list_visible(*, user) -> QuerySet[Case]:
     return Case.objects.filter(Q(initiative_id__in=actor.initiative_ids) & holder_q(readers))
 
 
-def case_list_index(*, user) -> QuerySet[Case]:
+def case_list_index(*, user: User) -> QuerySet[Case]:
     """Cases the user may see on the case index (twin of policies.can_view_case_index)."""
     actor = actor_for(user)
     visible = case_list_visible(user=user)
@@ -39,7 +42,7 @@ def case_list_index(*, user) -> QuerySet[Case]:
     )
 
 
-def case_list_workable(*, user) -> QuerySet[Case]:
+def case_list_workable(*, user: User) -> QuerySet[Case]:
     """Open cases the user may change (twin of policies.can_work_case)."""
     actor = actor_for(user)
     managing = actor.organisations_with_role(Role.TEAM_MANAGER)
@@ -63,7 +66,7 @@ def _with_people(qs: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def case_get_for_user(*, user, case_id: int, purpose: str = "viewed") -> Case:
+def case_get_for_user(*, user: User, case_id: int, purpose: str = "viewed") -> Case:
     """The case if the user may open it, else Http404. Writes an AccessEvent."""
     return _get_recorded(
         user,
@@ -88,7 +91,7 @@ CASE_PAGE_NAMES = {
 }
 
 
-def case_get_for_page(*, user, case_id: int, also: dict[str, Expression] | None = None) -> Case:
+def case_get_for_page(*, user: User, case_id: int, also: dict[str, Expression] | None = None) -> Case:
     """The case for its own page, as case_get_for_user ("cases.case_viewed"), with the person and household
     and the names in CASE_PAGE_NAMES (`case.risk_category_label`, ...) instead of the rows they come from.
 
@@ -105,7 +108,7 @@ def case_get_for_page(*, user, case_id: int, also: dict[str, Expression] | None 
     )
 
 
-def _get_recorded(user, case_id: int, purpose: str, qs: QuerySet[Case]) -> Case:
+def _get_recorded(user: User, case_id: int, purpose: str, qs: QuerySet[Case]) -> Case:
     # Ordered by the key it is filtered on, which costs nothing (the cases' default order is a sort).
     case = qs.filter(pk=case_id).order_by("pk").first()
     if case is None:
@@ -118,7 +121,7 @@ def _get_recorded(user, case_id: int, purpose: str, qs: QuerySet[Case]) -> Case:
     return case
 
 
-def case_index_get_for_user(*, user, case_id: int) -> Case:
+def case_index_get_for_user(*, user: User, case_id: int) -> Case:
     """A case as the case index shows it (no personal detail beyond the reference), else Http404."""
     case = (
         case_list_index(user=user)
@@ -131,7 +134,7 @@ def case_index_get_for_user(*, user, case_id: int) -> Case:
     return case
 
 
-def case_get_for_action(*, user, case_id: int) -> Case:
+def case_get_for_action(*, user: User, case_id: int) -> Case:
     """The case an action is asked on, read scoped: one the user may open, else one on their case index (to
     allocate or accept it); Http404 otherwise, as for no such case. The action records itself, and the
     answer's read is recorded by case_get_for_user or case_index_get_for_user."""
@@ -226,7 +229,8 @@ def case_reset_history(*, case: Case, progress: list[StageProgress] | None = Non
             StageProgress.objects.filter(case=case, reset_at__isnull=False).select_related("reset_by")
         )
     return sorted(
-        (p for p in progress if p.reset_at is not None), key=lambda p: (-p.reset_at.timestamp(), p.stage)
+        (p for p in progress if p.reset_at is not None),
+        key=lambda p: (-cast(datetime.datetime, p.reset_at).timestamp(), p.stage),
     )
 
 
@@ -260,11 +264,15 @@ def case_timeline(*, case: Case, limit: int = 200) -> list[AuditEvent]:
     )
 
 
-def case_history_for_subject(*, user, case: Case) -> list[Case]:
+def case_history_for_subject(*, user: User, case: Case) -> list[Case]:
     """The subject's other cases that the user may see (assistance history), newest first, with the names of
     their responsible organisation and primary worker (as in CASE_PAGE_NAMES)."""
     qs = case_list_visible(user=user).exclude(pk=case.pk)
-    qs = qs.filter(person_id=case.person_id) if case.person_id else qs.filter(household_id=case.household_id)
+    # A case is about a person or else a household.
+    if case.person_id:
+        qs = qs.filter(person_id=case.person_id)
+    else:
+        qs = qs.filter(household_id=cast(int, case.household_id))
     return list(
         qs.annotate(
             responsible_organisation_name=CASE_PAGE_NAMES["responsible_organisation_name"],
@@ -273,7 +281,7 @@ def case_history_for_subject(*, user, case: Case) -> list[Case]:
     )
 
 
-def my_cases(*, user) -> QuerySet[Case]:
+def my_cases(*, user: User) -> QuerySet[Case]:
     """Open cases the user is primary or secondary worker on, or case manager of (oversight), dormant (on
     hold) ones included."""
     mine = CaseAssignment.objects.filter(
@@ -306,7 +314,7 @@ def cases_for_routing(*, person_ids: list[int]) -> dict[int, list[Case]]:
     )
     found: dict[int, list[Case]] = {}
     for case in cases:
-        found.setdefault(case.person_id, []).append(case)
+        found.setdefault(cast(int, case.person_id), []).append(case)  # filtered on person_id
     return found
 
 
@@ -315,20 +323,21 @@ def routing_lines(person_ids: list[int]) -> dict[int, list[str]]:
     lines: dict[int, list[str]] = {}
     for person_id, cases in cases_for_routing(person_ids=person_ids).items():
         for case in cases:
+            # Each was read with the case (select_related): None where its id is.
             parts = [
                 case.responsible_organisation.name
-                if case.responsible_organisation_id
+                if case.responsible_organisation is not None
                 else f"Not yet allocated (raised by {case.raised_by_organisation.name})"
             ]
-            if case.allocated_team_id:
+            if case.allocated_team is not None:
                 parts.append(case.allocated_team.name)
-            if case.primary_worker_id:
+            if case.primary_worker is not None:
                 parts.append(case.primary_worker.get_full_name() or case.primary_worker.username)
             lines.setdefault(person_id, []).append(f"{case.reference}: " + ", ".join(parts))
     return lines
 
 
-def cases_for_person(*, user, person_id: int) -> list[Case]:
+def cases_for_person(*, user: User, person_id: int) -> list[Case]:
     """The cases about a person (or their current household) that the user may open, newest first."""
     return list(
         case_list_visible(user=user)

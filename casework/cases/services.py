@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
 from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
-from casework.audit.services import audit_record, to_json_safe
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
 from casework.cases import lifecycle
 from casework.cases.choices import AssignmentRole, CaseOrigin, CaseStage, CaseStatus, Priority
 from casework.cases.errors import LifecycleRefused
@@ -29,7 +30,7 @@ STALE = stale_message("this case", then="check the case and try again")
 
 def update_case(
     *,
-    user,
+    user: User,
     case: Case,
     version: int | None,
     fields: dict[str, Any],
@@ -57,21 +58,21 @@ def update_case(
     return case
 
 
-def start_stage(*, case: Case, stage: str, user, at: datetime.datetime) -> StageProgress:
+def start_stage(*, case: Case, stage: str, user: User, at: datetime.datetime) -> StageProgress:
     progress = StageProgress.objects.filter(case=case, stage=stage, reset_at__isnull=True).first()
     if progress is None:
         progress = StageProgress.objects.create(case=case, stage=stage, started_at=at, started_by=user)
     return progress
 
 
-def complete_stage(*, case: Case, stage: str, user, at: datetime.datetime) -> None:
+def complete_stage(*, case: Case, stage: str, user: User, at: datetime.datetime) -> None:
     start_stage(case=case, stage=stage, user=user, at=at)
     StageProgress.objects.filter(
         case=case, stage=stage, reset_at__isnull=True, completed_at__isnull=True
     ).update(completed_at=at, completed_by=user)
 
 
-def _acting_organisation_id(user) -> int:
+def _acting_organisation_id(user: User) -> int:
     actor = actor_for(user)
     if actor.primary_organisation_id in actor.editing_organisation_ids:
         return actor.primary_organisation_id
@@ -82,7 +83,7 @@ def _acting_organisation_id(user) -> int:
 
 def case_raise(
     *,
-    user,
+    user: User,
     person: Person | None = None,
     household: Household | None = None,
     origin: str,
@@ -103,7 +104,7 @@ def case_raise(
         raise ValidationFailed("Select where the case came from", field="origin")
     if priority not in Priority.values:
         raise ValidationFailed("Select a priority", field="priority")
-    subject = person or household
+    subject = cast("Person | Household", person or household)  # one of them, checked above
     if risk_category is not None and risk_category.initiative_id != subject.initiative_id:
         raise ValidationFailed("That risk category belongs to another initiative", field="risk_category")
     organisation_id = _acting_organisation_id(user)
@@ -152,7 +153,7 @@ def case_raise(
     return case
 
 
-def _require_work(user, case: Case) -> None:
+def _require_work(user: User, case: Case) -> None:
     require_perm(
         user,
         "cases.work_case",
@@ -165,7 +166,7 @@ def _require_work(user, case: Case) -> None:
 
 def case_move_stage(
     *,
-    user,
+    user: User,
     case: Case,
     stage: str,
     version: int | None = None,
@@ -219,7 +220,7 @@ def case_move_stage(
     return case
 
 
-def case_restart_from(*, user, case: Case, stage: str, reason: str, version: int | None = None) -> Case:
+def case_restart_from(*, user: User, case: Case, stage: str, reason: str, version: int | None = None) -> Case:
     """Restart the work from a stage: that stage's and every later stage's progress is reset, not deleted."""
     _require_work(user, case)
     if not reason or not reason.strip():
@@ -252,7 +253,7 @@ def case_restart_from(*, user, case: Case, stage: str, reason: str, version: int
 
 
 def case_change_status(
-    *, user, case: Case, status: str, reason: str = "", version: int | None = None
+    *, user: User, case: Case, status: str, reason: str = "", version: int | None = None
 ) -> Case:
     """Put on hold, resume or cancel a case, as the lifecycle table allows. Finishing is
     closing.case_close."""
@@ -293,7 +294,7 @@ def _check_worker_in_organisation(case: Case, worker: User) -> None:
 
 
 def case_add_worker(
-    *, user, case: Case, worker: User, role: str = AssignmentRole.SECONDARY
+    *, user: User, case: Case, worker: User, role: str = AssignmentRole.SECONDARY
 ) -> CaseAssignment:
     """Add a secondary worker (they see and work the case) or a case manager (read-only oversight)."""
     require_perm(user, "cases.manage_workers_case", case)
@@ -322,7 +323,7 @@ def case_add_worker(
     return assignment
 
 
-def case_remove_worker(*, user, case: Case, worker: User, reason: str = "") -> None:
+def case_remove_worker(*, user: User, case: Case, worker: User, reason: str = "") -> None:
     require_perm(user, "cases.manage_workers_case", case)
     with transaction.atomic():
         assignment = (
@@ -351,7 +352,7 @@ def case_remove_worker(*, user, case: Case, worker: User, reason: str = "") -> N
     case.__dict__.pop("_assignment_roles", None)
 
 
-def case_add_note(*, user, case: Case, text: str) -> CaseNote:
+def case_add_note(*, user: User, case: Case, text: str) -> CaseNote:
     _require_work(user, case)
     if not text.strip():
         raise ValidationFailed("Enter the note", field="text")

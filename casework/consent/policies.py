@@ -7,24 +7,27 @@ or one they are not assigned to: a person who withdraws consent must not wait fo
 
 from __future__ import annotations
 
+from casework.accounts.models import AnyUser
 from casework.accounts.selectors import actor_for
+from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
+from casework.consent.models import ConsentRecord
 from casework.core.permissions import has_perm, register
 
 
 @register("consent.view_consent")
-def can_view_consent(user, record) -> bool:
+def can_view_consent(user: AnyUser, record: ConsentRecord) -> bool:
     return has_perm(user, "cases.view_case", record.case)
 
 
 @register("consent.record_consent")
-def can_record_consent(user, case) -> bool:
+def can_record_consent(user: AnyUser, case: Case) -> bool:
     """Record consent or a lawful basis on a case: its workers and the holder's team managers."""
     return has_perm(user, "cases.work_case", case)
 
 
 @register("consent.withdraw_consent")
-def can_withdraw_consent(user, record) -> bool:
+def can_withdraw_consent(user: AnyUser, record: ConsentRecord) -> bool:
     case = record.case
     actor = actor_for(user)
     return (

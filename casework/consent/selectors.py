@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TypedDict
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.services import access_record
+from casework.cases.models import Case
 from casework.cases.policies import holder_q
 from casework.cases.selectors import case_list_visible
 from casework.consent import rules
@@ -18,12 +21,12 @@ from casework.core import clock
 from casework.core.permissions import has_perm
 
 
-def consent_list_visible(*, user) -> QuerySet[ConsentRecord]:
+def consent_list_visible(*, user: User) -> QuerySet[ConsentRecord]:
     """Records the user may read (twin of policies.can_view_consent)."""
     return ConsentRecord.objects.filter(case__in=case_list_visible(user=user))
 
 
-def consent_list_withdrawable(*, user) -> QuerySet[ConsentRecord]:
+def consent_list_withdrawable(*, user: User) -> QuerySet[ConsentRecord]:
     """Records the user may withdraw (twin of policies.can_withdraw_consent)."""
     actor = actor_for(user)
     if not actor.editing_organisation_ids:
@@ -34,7 +37,7 @@ def consent_list_withdrawable(*, user) -> QuerySet[ConsentRecord]:
     )
 
 
-def consent_list_for_case(*, user, case) -> QuerySet[ConsentRecord]:
+def consent_list_for_case(*, user: User, case: Case) -> QuerySet[ConsentRecord]:
     """The case's records, newest first, with the organisations they cover; none unless the user may
     open it."""
     if not has_perm(user, "cases.view_case", case):
@@ -47,7 +50,7 @@ def consent_list_for_case(*, user, case) -> QuerySet[ConsentRecord]:
     )
 
 
-def consent_get_for_user(*, user, record_id: int, purpose: str = "viewed") -> ConsentRecord:
+def consent_get_for_user(*, user: User, record_id: int, purpose: str = "viewed") -> ConsentRecord:
     """A record the user may read, else Http404. Writes an AccessEvent "consent.record_<purpose>"."""
     record = (
         consent_list_visible(user=user)
@@ -71,7 +74,7 @@ def consent_get_for_user(*, user, record_id: int, purpose: str = "viewed") -> Co
 
 
 def consent_bases_covering(
-    *, case, organisation_id: int, categories: Iterable[str], day: datetime.date | None = None
+    *, case: Case, organisation_id: int, categories: Iterable[str], day: datetime.date | None = None
 ) -> list[ConsentRecord]:
     """The case's records that are live on the day (today by default) and cover the organisation and every one
     of the categories, newest first. No visibility check: for services that have checked their own."""
@@ -89,7 +92,14 @@ def consent_bases_covering(
     ]
 
 
-def consent_state(*, record: ConsentRecord, day: datetime.date | None = None) -> dict:
+class ConsentState(TypedDict):
+    state: str
+    label: str
+    colour: str
+    ended_on: datetime.date | None
+
+
+def consent_state(*, record: ConsentRecord, day: datetime.date | None = None) -> ConsentState:
     """Where the record stands on the day (today by default), for a tag.
 
     {"state", "label", "colour", "ended_on"}.

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import cast
 
 from django.db import transaction
 
-from casework.accounts.models import Organisation
-from casework.audit.services import audit_record, to_json_safe
+from casework.accounts.models import Organisation, User
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
+from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.consent.choices import BasisKind, DataCategory, GivenBy, LawfulBasis
 from casework.consent.models import ConsentRecord
@@ -38,8 +41,8 @@ def _verb(record: ConsentRecord, action: str) -> str:
 
 def consent_record(
     *,
-    user,
-    case,
+    user: User,
+    case: Case,
     kind: str,
     purpose: str,
     organisation_ids: Iterable[int],
@@ -63,7 +66,10 @@ def consent_record(
     require_perm(user, "consent.record_consent", case, RECORD_REFUSED)
     today = clock.today()
     errors: dict[str, str] = {}
-    strip = lambda value: " ".join((value or "").split())  # noqa: E731
+
+    def strip(value: str | None) -> str:
+        return " ".join((value or "").split())
+
     purpose = (purpose or "").strip()
     representative_name, representative_authority = (
         strip(representative_name),
@@ -122,6 +128,7 @@ def consent_record(
     elif expires_on is not None and given_on is not None and expires_on <= given_on:
         errors["expires_on"] = "The expiry date must be after the date it was given"
     _raise(errors)
+    given_on = cast(datetime.date, given_on)  # without errors, it was given
     categories = [c for c in DataCategory.values if c in categories]
     with transaction.atomic():
         record = ConsentRecord.objects.create(
@@ -168,7 +175,7 @@ def consent_record(
 
 def consent_withdraw(
     *,
-    user,
+    user: User,
     record: ConsentRecord,
     version: int,
     withdrawn_on: datetime.date | None,

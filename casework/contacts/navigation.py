@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
@@ -29,9 +30,10 @@ def messages_label(user: Any) -> str:
 def messages_panel(request: HttpRequest) -> dict[str, Any] | None:
     from casework.contacts.selectors import unread_message_count
 
-    if not shows_messages(request.user):
+    user = request.user
+    if not isinstance(user, User) or not shows_messages(user):
         return None
-    unread = unread_message_count(user=request.user)
+    unread = unread_message_count(user=user)
     return {"unread_messages": unread} if unread else None
 
 

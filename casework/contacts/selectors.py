@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from casework.accounts.models import Team, User
 from casework.cases.models import Case
-from casework.contacts.models import ContactEvent, ContactStrategy
+from casework.contacts.models import ContactEvent, ContactStrategy, Message, OnBehalfAction, WorkerAbsence
 from casework.core import clock
+from casework.tasks.models import Task
 
 
 def contacts_for_case(*, case: Case) -> QuerySet[ContactEvent]:
@@ -21,7 +24,7 @@ def contacts_for_case(*, case: Case) -> QuerySet[ContactEvent]:
 PERSON_PAGE_CONTACTS = 20  # the newest shown on the person page; the rest a page at a time
 
 
-def contacts_for_person(*, user, person_id: int) -> QuerySet[ContactEvent]:
+def contacts_for_person(*, user: User, person_id: int) -> QuerySet[ContactEvent]:
     """A person's contacts that the viewer may see, newest first: those on cases they may open, and those on
     the person alone that one of their organisations recorded (a concern taken at another organisation's
     duty desk is that organisation's record, not shared by the person's record being open).
@@ -43,7 +46,7 @@ def contacts_for_person(*, user, person_id: int) -> QuerySet[ContactEvent]:
     )
 
 
-def contact_get_for_user(*, user, contact_id: int, purpose: str = "viewed") -> ContactEvent:
+def contact_get_for_user(*, user: User, contact_id: int, purpose: str = "viewed") -> ContactEvent:
     """A contact the user may see (as contacts_for_person decides), else Http404.
 
     Opening it opens its case (or its person), which writes the AccessEvent.
@@ -63,7 +66,8 @@ def contact_get_for_user(*, user, contact_id: int, purpose: str = "viewed") -> C
 
     if contact.organisation_id not in actor_for(user).casework_organisation_ids:
         raise Http404("No contact found")
-    contact.person = person_get_for_user(user=user, person_id=contact.person_id, purpose=purpose)
+    # A contact is about a case or else a person.
+    contact.person = person_get_for_user(user=user, person_id=cast(int, contact.person_id), purpose=purpose)
     return contact
 
 
@@ -71,7 +75,7 @@ def contact_get_for_user(*, user, contact_id: int, purpose: str = "viewed") -> C
 _ADVICE_CHECK_KEY = re.compile(r"contact:(\d+):advice_check")
 
 
-def advice_check_contact(*, task) -> ContactEvent | None:
+def advice_check_contact(*, task: Task) -> ContactEvent | None:
     """The contact whose advice a check task is about; None for a check someone added by hand."""
     match = _ADVICE_CHECK_KEY.fullmatch(task.effect_key or "")
     return ContactEvent.objects.filter(pk=int(match[1])).first() if match else None
@@ -136,7 +140,7 @@ def contact_strategy_for(*, case: Case) -> ContactStrategy | None:
     ).first()
 
 
-def messages_for(*, user, limit: int = 100):
+def messages_for(*, user: User, limit: int = 100) -> list[Message]:
     """The user's messages, unread first then newest, with the case and sender."""
     from casework.contacts.models import Message
 
@@ -147,7 +151,7 @@ def messages_for(*, user, limit: int = 100):
     )
 
 
-def messages_get_for_user(*, user, purpose: str = "viewed", limit: int = 100):
+def messages_get_for_user(*, user: User, purpose: str = "viewed", limit: int = 100) -> list[Message]:
     """messages_for, recorded as a view of the people the messages are about: one AccessEvent
     "contacts.messages_<purpose>" naming each message, person and case."""
     from casework.audit.services import access_record
@@ -165,7 +169,7 @@ def messages_get_for_user(*, user, purpose: str = "viewed", limit: int = 100):
     return inbox
 
 
-def absences_upcoming(*, user, days: int = 60, limit: int = 100) -> QuerySet:
+def absences_upcoming(*, user: User, days: int = 60, limit: int = 100) -> QuerySet[WorkerAbsence]:
     """Absences of people in the user's organisations that have not ended and start within `days`."""
     from casework.accounts.selectors import actor_for
     from casework.contacts.models import WorkerAbsence
@@ -186,7 +190,7 @@ def absences_upcoming(*, user, days: int = 60, limit: int = 100) -> QuerySet:
     )
 
 
-def unread_message_count(*, user, case: Case | None = None) -> int:
+def unread_message_count(*, user: User, case: Case | None = None) -> int:
     """How many of the user's messages are unread: all of them, or those about one case."""
     from casework.contacts.models import Message
 
@@ -194,7 +198,7 @@ def unread_message_count(*, user, case: Case | None = None) -> int:
     return (qs.filter(case_id=case.pk) if case is not None else qs).count()
 
 
-def unread_message_count_expression(*, user) -> Coalesce:
+def unread_message_count_expression(*, user: User) -> Coalesce:
     """unread_message_count for one case as an expression on its row, to read with the case (`also` of
     case_get_for_page)."""
     from casework.contacts.models import Message
@@ -209,14 +213,14 @@ def unread_message_count_expression(*, user) -> Coalesce:
     return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
 
 
-def actions_on_behalf_for_case(*, case: Case) -> QuerySet:
+def actions_on_behalf_for_case(*, case: Case) -> QuerySet[OnBehalfAction]:
     """What others did for the allocated worker on this case, newest first, with who did it and for whom."""
     from casework.contacts.models import OnBehalfAction
 
     return OnBehalfAction.objects.filter(case=case).select_related("created_by", "for_worker")
 
 
-def _duty_addressee_querysets(user):
+def _duty_addressee_querysets(user: User) -> tuple[QuerySet[User], QuerySet[Team]]:
     from casework.accounts.choices import EDITING_ROLES
     from casework.accounts.models import Team, User
     from casework.accounts.selectors import actor_for
@@ -231,14 +235,16 @@ def _duty_addressee_querysets(user):
     return users, Team.objects.filter(organisation_id__in=organisations)
 
 
-def duty_addressees(*, user) -> tuple[list, list]:
+def duty_addressees(*, user: User) -> tuple[list[User], list[Team]]:
     """The workers and teams of the user's organisations that a caller may ask for or a letter be addressed
     to."""
     users, teams = _duty_addressee_querysets(user)
     return list(users.order_by("first_name", "last_name", "id")), list(teams.order_by("name", "id"))
 
 
-def duty_addressee_get(*, user, worker_id: int | None = None, team_id: int | None = None) -> tuple:
+def duty_addressee_get(
+    *, user: User, worker_id: int | None = None, team_id: int | None = None
+) -> tuple[User | None, Team | None]:
     """(worker, team) by id, each only if duty_addressees offers it; None for an id not given or not offered
     (so that nobody learns the name of a worker or team outside their organisations)."""
     users, teams = _duty_addressee_querysets(user)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import uuid
+from typing import cast
 
-from django.db import transaction
+from django.db import models, transaction
 
-from casework.accounts.models import User
+from casework.accounts.models import Team, User
 from casework.accounts.selectors import actor_for
-from casework.audit.services import audit_record, to_json_safe
-from casework.cases.models import Case
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
+from casework.cases.models import Case, RiskCategory
 from casework.cases.policies import holding_organisation_id
 from casework.contacts.choices import WRITTEN_METHODS, ContactMethod, ContactOutcome, ContactRole, Direction
 from casework.contacts.errors import ContactInvalid
@@ -18,19 +21,20 @@ from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
 from casework.people.models import Person
+from casework.tasks.models import Task
 
 # A clock a few minutes fast on a phone or laptop should not stop someone recording a call they just made.
 FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
 
 
-def _check_choice(value: str, choices, field: str, message: str) -> None:
+def _check_choice(value: str, choices: type[models.TextChoices], field: str, message: str) -> None:
     if value not in choices.values:
         raise ValidationFailed(message, field=field)
 
 
 def contact_record(
     *,
-    user,
+    user: User,
     occurred_at: datetime.datetime,
     direction: str,
     method: str,
@@ -44,8 +48,8 @@ def contact_record(
     is_scheduling_attempt: bool = False,
     next_attempt_at: datetime.datetime | None = None,
     advice_given: str = "",
-    signposted: list[dict] | None = None,
-    signposted_service_ids: list | None = None,
+    signposted: list[dict[str, str]] | None = None,
+    signposted_service_ids: list[uuid.UUID | str] | None = None,
     resolved_at_first_contact: bool = False,
     financial_information_given: bool = False,
     follow_up: str = "",
@@ -191,7 +195,7 @@ def contact_record(
                 person=person,
                 kind="follow_up",
                 title=follow_up.strip()[:200],
-                due=follow_up_due,
+                due=cast(datetime.date, follow_up_due),  # required with a follow-up, checked above
                 assignee=follow_up_assignee,
             )
         if (
@@ -218,7 +222,7 @@ def contact_record(
     return event
 
 
-def _signposted_snapshots(service_ids: list) -> list[dict]:
+def _signposted_snapshots(service_ids: list[uuid.UUID | str]) -> list[dict[str, str]]:
     from django.http import Http404
 
     from casework.directory.selectors import service_signpost_snapshot
@@ -243,10 +247,10 @@ ADVICE_CHECK_DEFAULT_DAYS = 7
 def _advice_check_days(case: Case | None) -> int:
     if case is None or case.risk_category_id is None:
         return ADVICE_CHECK_DEFAULT_DAYS
-    return ADVICE_CHECK_DAYS.get(case.risk_category.code, ADVICE_CHECK_DEFAULT_DAYS)
+    return ADVICE_CHECK_DAYS.get(cast(RiskCategory, case.risk_category).code, ADVICE_CHECK_DEFAULT_DAYS)
 
 
-def _follow_up_assignee(*, user, case: Case | None, by: str) -> tuple | None:
+def _follow_up_assignee(*, user: User, case: Case | None, by: str) -> tuple[User | None, Team | None] | None:
     """(user, team) named by FollowUpBy, or None for the default; ValidationFailed when there is nobody so."""
     from casework.contacts.choices import FollowUpBy
 
@@ -268,32 +272,34 @@ def _follow_up_assignee(*, user, case: Case | None, by: str) -> tuple | None:
 
 def _follow_up_task(
     *,
-    user,
+    user: User,
     event: ContactEvent,
     case: Case | None,
     person: Person | None,
     kind: str,
     title: str,
     due: datetime.date,
-    assignee: tuple | None = None,
-):
+    assignee: tuple[User | None, Team | None] | None = None,
+) -> Task:
     """A task from a contact: for `assignee` (user, team) when given, else the allocated worker, else the
     case's team, else the person who recorded it."""
     from casework.tasks.services import task_create
 
+    worker: User | None
+    team: Team | None
     if assignee is not None:
-        assignee, team = assignee
+        worker, team = assignee
     else:
-        assignee, team = user, None
+        worker, team = user, None
         if case is not None and case.primary_worker_id:
-            assignee = case.primary_worker
+            worker = case.primary_worker
         elif case is not None and case.allocated_team_id:
-            assignee, team = None, case.allocated_team
+            worker, team = None, case.allocated_team
     return task_create(
         user=user,
         title=title,
         due_date=due,
-        assigned_to_user=assignee,
+        assigned_to_user=worker,
         assigned_to_team=team,
         case=case,
         person=person if case is None else None,
@@ -305,7 +311,7 @@ def _follow_up_task(
 
 
 def absence_record(
-    *, user, worker, kind: str, start_date: datetime.date, end_date: datetime.date, note: str = ""
+    *, user: User, worker: User, kind: str, start_date: datetime.date, end_date: datetime.date, note: str = ""
 ) -> WorkerAbsence:
     """Record a worker's absence: their own, or a team member's by their team manager."""
     from casework.accounts.choices import Role
@@ -346,8 +352,8 @@ def absence_record(
 
 def message_send(
     *,
-    user,
-    to_user,
+    user: User,
+    to_user: User,
     body: str,
     told_person: str = "",
     case: Case | None = None,
@@ -390,7 +396,8 @@ def message_send(
     return message
 
 
-def message_mark_read(*, user, message) -> None:
+def message_mark_read(*, user: User, message: Message) -> None:
+    from casework.contacts.models import Message
     from casework.core.errors import PermissionRefused
 
     if message.to_user_id != user.pk:
@@ -408,7 +415,7 @@ def message_mark_read(*, user, message) -> None:
             )
 
 
-def message_alert(*, to_user, body: str, case: Case | None = None) -> Message:
+def message_alert(*, to_user: User, body: str, case: Case | None = None) -> Message:
     """A message from Casework itself (an escalation, a reminder): no sender, no permission to check."""
 
     with transaction.atomic():
@@ -444,7 +451,9 @@ def message_alert_many(*, alerts: list[tuple[User, str, Case]], at: datetime.dat
     )
 
 
-def advice_check_record(*, user, task, outcome: str, note: str = "", version: int):
+def advice_check_record(
+    *, user: User, task: Task, outcome: str, note: str = "", version: int
+) -> ContactEvent | None:
     """Record whether the information and advice given helped, completing the check task made with the
     contact.
 
@@ -453,8 +462,7 @@ def advice_check_record(*, user, task, outcome: str, note: str = "", version: in
     "contacts.advice_check_recorded" with the outcome, in the same transaction as the task's completion.
     Raises PermissionRefused (only those who may complete the task), DomainError for a task that is not an
     advice check, ValidationFailed (no outcome, or no note when it did not simply help), TaskClosed,
-    ConflictError when stale.
-    """
+    ConflictError when stale."""
     from casework.contacts.choices import AdviceOutcome
     from casework.contacts.selectors import advice_check_contact
     from casework.tasks.choices import TaskKind
@@ -494,7 +502,7 @@ def advice_check_record(*, user, task, outcome: str, note: str = "", version: in
             verb="contacts.advice_check_recorded",
             obj=event if event is not None else task,
             case_id=task.case_id,
-            person_id=task.person_id or (task.case.person_id if task.case_id else None),
+            person_id=task.person_id or (task.case.person_id if task.case is not None else None),
             organisation_id=task.organisation_id,
             reason=note,
             changes={

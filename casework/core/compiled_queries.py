@@ -47,7 +47,7 @@ class CompiledRows:
             return
         connection = connections[self.db]
         if connection.vendor == "postgresql":
-            self.statement = connection.ops.compose_sql(self.sql, self.params)
+            self.statement = connection.ops.compose_sql(self.sql, self.params)  # type: ignore[attr-defined]  # PostgreSQL only
         # What values() would do to each column on the way out (e.g. SQLite's text to datetime).
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
         self.converters = list(compiler.get_converters(fields).items())
@@ -93,7 +93,7 @@ class _PreparingCursor(psycopg.Cursor):
     def __init__(self, connection, *, utc: bool):
         super().__init__(connection)
         if utc:
-            self.adapters.register_loader(_TIMESTAMPTZ, _TIMESTAMPTZ_LOADER)
+            self.adapters.register_loader(_TIMESTAMPTZ, _TIMESTAMPTZ_LOADER)  # type: ignore[arg-type]  # psycopg has one
 
     def execute(self, query, params=None, **kwargs):
         return super().execute(query, params, prepare=True)

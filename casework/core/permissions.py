@@ -4,16 +4,22 @@ policies.py."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from casework.core.errors import PermissionRefused
 
+if TYPE_CHECKING:
+    from casework.accounts.models import AnyUser
+
 Predicate = Callable[..., bool]
+_P = TypeVar("_P", bound=Predicate)
 _REGISTRY: dict[str, Predicate] = {}
 
 
-def register(name: str) -> Callable[[Predicate], Predicate]:
-    def decorator(func: Predicate) -> Predicate:
+def register(name: str) -> Callable[[_P], _P]:
+    """Register the predicate under `name`; the function itself is returned unchanged (and keeps its type)."""
+
+    def decorator(func: _P) -> _P:
         if name in _REGISTRY and _REGISTRY[name] is not func:
             raise ValueError(f"Permission {name} is registered twice")
         _REGISTRY[name] = func
@@ -22,7 +28,7 @@ def register(name: str) -> Callable[[Predicate], Predicate]:
     return decorator
 
 
-def has_perm(user, name: str, obj: Any = None) -> bool:
+def has_perm(user: AnyUser, name: str, obj: Any = None) -> bool:
     try:
         predicate = _REGISTRY[name]
     except KeyError:
@@ -30,7 +36,7 @@ def has_perm(user, name: str, obj: Any = None) -> bool:
     return predicate(user) if obj is None else predicate(user, obj)
 
 
-def require_perm(user, name: str, obj: Any = None, message: str | None = None) -> None:
+def require_perm(user: AnyUser, name: str, obj: Any = None, message: str | None = None) -> None:
     """Raise PermissionRefused (403) unless the user holds the permission."""
     if not has_perm(user, name, obj):
         raise PermissionRefused(message or "You do not have permission to do that.")

@@ -13,9 +13,10 @@ import datetime
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Subquery
+from django.db.models import Field, Subquery
 
 from casework.core import clock
 from casework.core.compiled_queries import prepared_cursor
@@ -31,8 +32,9 @@ class Window:
 def _names() -> tuple[str, str, str, str]:
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
     meta = RateLimitWindow._meta
-    columns = (meta.get_field(name).column for name in ("key", "count", "ends_at"))
-    return (quote(meta.db_table), *(quote(column) for column in columns))
+    fields = [cast(Field, meta.get_field(name)) for name in ("key", "count", "ends_at")]
+    key, count, ends_at = (quote(field.column) for field in fields)
+    return quote(meta.db_table), key, count, ends_at
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +86,8 @@ def rate_limit_hit(key: str, *, window: datetime.timedelta) -> Window:
     One UPSERT, in the caller's transaction if there is one (committed at once otherwise).
     """
     now = clock.now()
-    count, ends_at = _run(_hit_sql(), [key, now + window, now, now])
+    # An UPSERT with RETURNING always returns its row.
+    count, ends_at = cast(tuple, _run(_hit_sql(), [key, now + window, now, now]))
     return Window(count=count, ends_at=_as_datetime(ends_at))
 
 

@@ -9,6 +9,7 @@ and rows that point to it, and nothing when there are no rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -20,7 +21,7 @@ def fill_foreign_keys(rows: Iterable[models.Model], *names: str) -> None:
 
     One query per model pointed to; none for no rows, or when no row has any of the keys set.
     """
-    pairs: dict[type[models.Model], list[tuple[models.Model, models.ForeignKey]]] = {}
+    pairs: dict[Any, list[tuple[models.Model, Any]]] = {}
     for row in rows:
         for name in names:
             try:

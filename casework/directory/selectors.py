@@ -294,7 +294,7 @@ def service_signpost_snapshot(*, service_id: uuid.UUID | str) -> dict[str, str]:
     return {
         "service_id": str(service.pk),
         "name": service.name,
-        "organisation": service.organization.name if service.organization_id else "",
+        "organisation": service.organization.name if service.organization is not None else "",
         "contact": " / ".join(filter(None, [phones[0] if phones else "", service.email])),
         "address": addresses[0] if addresses else "Countywide",
         "feed": service.feed,
@@ -321,7 +321,7 @@ def service_choices_for_signposting(
             continue
 
     def label(service: Service) -> str:
-        organisation = service.organization.name if service.organization_id else ""
+        organisation = service.organization.name if service.organization is not None else ""
         return (
             f"{service.name}{f' ({organisation})' if organisation and organisation != service.name else ''}"
         )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import models, transaction
 
+from casework.accounts.models import User
 from casework.audit.services import audit_record
 from casework.core import clock
 from casework.core.errors import ValidationFailed
@@ -69,7 +71,7 @@ def directory_import(
     feed: str,
     kind: str | None = None,
     dry_run: bool = False,
-    user=None,
+    user: User | None = None,
     progress: Callable[[int], Any] | None = None,
 ) -> ImportResult:
     """Check and save a feed's records in one transaction; re-importing the same ids updates them in place.
@@ -115,8 +117,12 @@ def _write(plan: Plan, *, feed: str) -> dict[str, Counts]:
     return counts
 
 
-def _upsert(model: type[models.Model], rows: dict[uuid.UUID, dict[str, Any]], *, feed: str, now) -> Counts:
-    """Create the new rows and update the changed ones, in batches; an unchanged row is not touched."""
+def _upsert(
+    model: type[models.Model], rows: dict[uuid.UUID, dict[str, Any]], *, feed: str, now: datetime.datetime
+) -> Counts:
+    """Create the new rows and update the changed ones, in batches; an unchanged row is not touched.
+
+    (`_default_manager`: the directory's models have only Django's own `objects`.)"""
     counts = Counts()
     if not rows:
         return counts
@@ -124,7 +130,9 @@ def _upsert(model: type[models.Model], rows: dict[uuid.UUID, dict[str, Any]], *,
     existing: dict[uuid.UUID, models.Model] = {}
     ids = list(rows)
     for start in range(0, len(ids), BATCH_SIZE):
-        existing.update({obj.pk: obj for obj in model.objects.filter(pk__in=ids[start : start + BATCH_SIZE])})
+        existing.update(
+            {obj.pk: obj for obj in model._default_manager.filter(pk__in=ids[start : start + BATCH_SIZE])}
+        )
     to_create, to_update, changed_fields = [], [], set()
     for pk, row in rows.items():
         values = {**row, **provenance}
@@ -139,13 +147,13 @@ def _upsert(model: type[models.Model], rows: dict[uuid.UUID, dict[str, Any]], *,
         for name in changed:
             setattr(obj, name, values[name])
         if provenance:
-            obj.imported_at = now
+            cast(FeedRecord, obj).imported_at = now  # provenance: a FeedRecord
             changed.append("imported_at")
         changed_fields.update(changed)
         to_update.append(obj)
-    model.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    model._default_manager.bulk_create(to_create, batch_size=BATCH_SIZE)
     if to_update:
-        model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=BATCH_SIZE)
+        model._default_manager.bulk_update(to_update, sorted(changed_fields), batch_size=BATCH_SIZE)
     counts.created, counts.updated = len(to_create), len(to_update)
     return counts
 
@@ -160,11 +168,11 @@ def _remove_unlisted_children(plan: Plan) -> dict[type[models.Model], int]:
         parent_ids = list(parents)
         stale = []
         for start in range(0, len(parent_ids), BATCH_SIZE):
-            rows = model.objects.filter(**{f"{fk}__in": parent_ids[start : start + BATCH_SIZE]}).values_list(
-                "pk", fk
-            )
+            rows = model._default_manager.filter(
+                **{f"{fk}__in": parent_ids[start : start + BATCH_SIZE]}
+            ).values_list("pk", fk)
             stale += [pk for pk, parent in rows if pk not in parents[parent]]
         for start in range(0, len(stale), BATCH_SIZE):
-            model.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
+            model._default_manager.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
         removed[model] += len(stale)
     return removed

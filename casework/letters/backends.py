@@ -59,7 +59,7 @@ class NotifyBackend:
         return response["id"]
 
 
-def letter_backend():
+def letter_backend() -> FolderBackend | NotifyBackend:
     if settings.CASEWORK_LETTER_BACKEND == "notify":
         return NotifyBackend()
     return FolderBackend()

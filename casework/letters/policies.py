@@ -1,12 +1,15 @@
 """Who changes letter templates (organisation admins) and who reads letters (those who may see the case)."""
 
 from casework.accounts.choices import Role
+from casework.accounts.models import AnyUser
 from casework.accounts.selectors import actor_for
+from casework.cases.models import Case
 from casework.core.permissions import has_perm, register
+from casework.letters.models import Letter
 
 
 @register("letters.manage_templates")
-def can_manage_templates(user, organisation_id: int | None = None) -> bool:
+def can_manage_templates(user: AnyUser, organisation_id: int | None = None) -> bool:
     actor = actor_for(user)
     if organisation_id is None:
         return bool(actor.organisations_with_role(Role.ORG_ADMIN))
@@ -14,7 +17,7 @@ def can_manage_templates(user, organisation_id: int | None = None) -> bool:
 
 
 @register("letters.view_letter")
-def can_view_letter(user, letter) -> bool:
+def can_view_letter(user: AnyUser, letter: Letter) -> bool:
     """Those who may see the case; a restricted person's letter (their name and address), only those named."""
     return (
         letter.case is not None
@@ -24,5 +27,5 @@ def can_view_letter(user, letter) -> bool:
 
 
 @register("letters.send_letter")
-def can_send_letter(user, case) -> bool:
+def can_send_letter(user: AnyUser, case: Case) -> bool:
     return has_perm(user, "cases.work_case", case)

@@ -5,17 +5,19 @@ from __future__ import annotations
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.services import access_record
+from casework.cases.models import Case
 from casework.letters.models import Letter, LetterTemplate
 
 
-def letters_for_case(*, case) -> QuerySet[Letter]:
+def letters_for_case(*, case: Case) -> QuerySet[Letter]:
     """The case's letters, newest first, without their PDFs (the caller has checked the case is visible)."""
     return Letter.objects.filter(case=case).defer("pdf", "html").select_related("template_version")
 
 
-def letter_get_for_user(*, user, letter_id: int) -> Letter:
+def letter_get_for_user(*, user: User, letter_id: int) -> Letter:
     """A letter on a case the user may open, else Http404 (twin of policies.can_view_letter). A restricted
     person's letter only for those who may open their record: it carries their name and address.
     Writes an AccessEvent (it is personal data)."""
@@ -51,7 +53,7 @@ def letter_templates_for_organisation(*, organisation_id: int) -> QuerySet[Lette
     )
 
 
-def letter_template_get_for_user(*, user, template_id: int) -> LetterTemplate:
+def letter_template_get_for_user(*, user: User, template_id: int) -> LetterTemplate:
     template = LetterTemplate.objects.filter(
         pk=template_id, organisation_id__in=actor_for(user).organisation_ids
     ).first()

@@ -7,11 +7,14 @@ one transaction, so a job retried, run twice or killed half-way sends one letter
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Max
 
+from casework.accounts.models import Organisation, User
 from casework.audit.services import audit_record
+from casework.cases.models import Case
 from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, ValidationFailed, stale_message
 from casework.core.jobs import checkpoint
@@ -20,9 +23,10 @@ from casework.letters import rendering
 from casework.letters.backends import letter_backend
 from casework.letters.choices import LetterKind
 from casework.letters.models import Letter, LetterTemplate, LetterTemplateVersion
+from casework.people.models import Person
 
 STANDARD_DIR = Path(__file__).parent / "standard_templates"
-STANDARD_SUBJECTS = {
+STANDARD_SUBJECTS: dict[str, str] = {
     LetterKind.ACKNOWLEDGEMENT: "We have received your letter",
     LetterKind.WAITING_LIST_ADDED: "You are on our waiting list",
     LetterKind.STILL_WAITING: "You are still on our waiting list",
@@ -35,7 +39,9 @@ STALE = stale_message(
 )
 
 
-def letter_templates_install_standard(*, organisation_id: int, user=None) -> list[LetterTemplate]:
+def letter_templates_install_standard(
+    *, organisation_id: int, user: User | None = None
+) -> list[LetterTemplate]:
     """The shipped wording of each kind of letter the organisation does not have yet."""
     have = set(LetterTemplate.objects.filter(organisation_id=organisation_id).values_list("kind", flat=True))
     added = []
@@ -59,7 +65,7 @@ def letter_templates_install_standard(*, organisation_id: int, user=None) -> lis
 
 
 def letter_template_revise(
-    *, user, template: LetterTemplate, based_on: int, subject: str, body: str
+    *, user: User, template: LetterTemplate, based_on: int, subject: str, body: str
 ) -> LetterTemplateVersion:
     """Save new wording as a new version; letters already sent keep theirs. ConflictError if `based_on` is
     stale."""
@@ -90,12 +96,14 @@ def letter_template_revise(
     return version
 
 
-def _address(person) -> str:
+def _address(person: Person) -> str:
     lines = [person.full_name, person.address_line_1, person.address_line_2, person.town, person.postcode]
     return "\n".join(line for line in lines if line)
 
 
-def _values(*, case, person, organisation, extra: dict | None) -> dict[str, str]:
+def _values(
+    *, case: Case, person: Person, organisation: Organisation, extra: dict[str, Any] | None
+) -> dict[str, str]:
     values = {
         "person.given_name": person.given_name,
         "person.family_name": person.family_name,
@@ -109,7 +117,9 @@ def _values(*, case, person, organisation, extra: dict | None) -> dict[str, str]
     return values
 
 
-def letter_send(*, kind: str, case, effect_key: str, user=None, extra: dict | None = None) -> Letter:
+def letter_send(
+    *, kind: str, case: Case, effect_key: str, user: User | None = None, extra: dict[str, Any] | None = None
+) -> Letter:
     """Render the organisation's letter of this kind to the case's person, store it and send it: once per key.
 
     Returns the letter (the one already sent, for a key seen before). Raises DomainError when the person has
@@ -126,15 +136,17 @@ def letter_send(*, kind: str, case, effect_key: str, user=None, extra: dict | No
     from casework.accounts.models import Organisation
     from casework.cases.policies import holding_organisation_id
 
-    person = case.person
+    person = cast(Person, case.person)  # person_id is set, checked above
     if not (person.address_line_1 and person.postcode):
         raise DomainError(f"{person.full_name} has no postal address: add one, then send the letter again.")
     organisation = Organisation.objects.get(pk=holding_organisation_id(case))
     letter_templates_install_standard(organisation_id=organisation.pk)
-    version = (
+    # There is one: the standard wording was installed just above where there was none.
+    version = cast(
+        LetterTemplateVersion,
         LetterTemplateVersion.objects.filter(template__organisation=organisation, template__kind=kind)
         .order_by("-number")
-        .first()
+        .first(),
     )
     large_print = person.accessible_format == "large_print"
     addressed_to = _address(person)

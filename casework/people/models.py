@@ -44,6 +44,10 @@ RESTRICTED_NAME = "Restricted record"
 
 
 class Person(TimeStampedModel, VersionedModel, Address):
+    # Not fields: set by the people selectors for the user reading the record (shown_name reads the first).
+    name_revealed: bool
+    break_glass_grant: "BreakGlassGrant | None"
+
     initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="people")
     created_by_organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="people_created"
@@ -189,6 +193,9 @@ class Household(TimeStampedModel, VersionedModel, Address):
 
 class HouseholdMembership(TimeStampedModel):
     """A person living in a household from start_date until end_date (open while they still live there)."""
+
+    # Not a field: whether the reading user may open the person's record (people.selectors.household_members).
+    can_open: bool
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="household_memberships")

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from django.db.models import Q
 
 from casework.accounts.choices import Role
+from casework.accounts.models import AnyUser
 from casework.accounts.selectors import actor_for
 from casework.core import clock
 from casework.core.permissions import register
@@ -64,39 +65,43 @@ def organisations_hold_relationship(person: Person, org_ids: Iterable[int]) -> b
     return bool(org_ids) and any(source.holds(person, org_ids) for source in RELATIONSHIP_SOURCES)
 
 
-def reading_organisation_ids(user) -> frozenset[int]:
+def reading_organisation_ids(user: AnyUser) -> frozenset[int]:
     actor = actor_for(user)
     return actor.casework_organisation_ids | actor.auditing_organisation_ids
 
 
-def break_glass_organisation_ids(user) -> frozenset[int]:
+def break_glass_organisation_ids(user: AnyUser) -> frozenset[int]:
     """The organisations in which the user may use (and so holds any) break-glass access: those who may come
     to hold a person's case, casework in a lead or responsible organisation. A delivery organisation sees only
     what a referral's consent covers, always."""
     return actor_for(user).case_holding_organisation_ids
 
 
-def _is_named_on(person: Person, user) -> bool:
-    return PersonRestrictedAccess.objects.filter(person=person, user_id=user.pk).exists()
+def _is_named_on(person: Person, user: AnyUser) -> bool:
+    return PersonRestrictedAccess.objects.filter(  # type: ignore[misc]  # anonymous: pk None, no row
+        person=person, user_id=user.pk
+    ).exists()
 
 
-def _has_break_glass(person: Person, user) -> bool:
-    return BreakGlassGrant.objects.filter(person=person, user_id=user.pk, expires_at__gt=clock.now()).exists()
+def _has_break_glass(person: Person, user: AnyUser) -> bool:
+    return BreakGlassGrant.objects.filter(  # type: ignore[misc]  # anonymous: pk None, no row
+        person=person, user_id=user.pk, expires_at__gt=clock.now()
+    ).exists()
 
 
 @register("people.search_index")
-def can_search_index(user) -> bool:
+def can_search_index(user: AnyUser) -> bool:
     actor = actor_for(user)
     return bool(actor.casework_organisation_ids) and bool(actor.initiative_ids)
 
 
 @register("people.view_index_card")
-def can_view_index_card(user, person: Person) -> bool:
+def can_view_index_card(user: AnyUser, person: Person) -> bool:
     return can_search_index(user) and person.initiative_id in actor_for(user).initiative_ids
 
 
 @register("people.view_person")
-def can_view_person(user, person: Person) -> bool:
+def can_view_person(user: AnyUser, person: Person) -> bool:
     actor = actor_for(user)
     if person.initiative_id not in actor.initiative_ids:
         return False
@@ -108,7 +113,7 @@ def can_view_person(user, person: Person) -> bool:
 
 
 @register("people.change_person")
-def can_change_person(user, person: Person) -> bool:
+def can_change_person(user: AnyUser, person: Person) -> bool:
     actor = actor_for(user)
     editing = actor.editing_organisation_ids
     if not editing or person.initiative_id not in actor.initiative_ids:
@@ -119,13 +124,13 @@ def can_change_person(user, person: Person) -> bool:
 
 
 @register("people.create_person")
-def can_create_person(user) -> bool:
+def can_create_person(user: AnyUser) -> bool:
     actor = actor_for(user)
     return bool(actor.editing_organisation_ids) and bool(actor.initiative_ids)
 
 
 @register("people.break_glass_person")
-def can_break_glass(user, person: Person) -> bool:
+def can_break_glass(user: AnyUser, person: Person) -> bool:
     """A caseworker of a lead or responsible organisation without a relationship may open an unrestricted
     record on a stated reason."""
     return (
@@ -137,7 +142,7 @@ def can_break_glass(user, person: Person) -> bool:
 
 
 @register("people.manage_restriction_person")
-def can_manage_restriction(user, person: Person) -> bool:
+def can_manage_restriction(user: AnyUser, person: Person) -> bool:
     """Named users, and managers and admins of an organisation related to the person, keep the named list."""
     actor = actor_for(user)
     if person.initiative_id not in actor.initiative_ids:
@@ -149,7 +154,7 @@ def can_manage_restriction(user, person: Person) -> bool:
 
 
 @register("people.view_audit_person")
-def can_view_person_audit(user, person: Person) -> bool:
+def can_view_person_audit(user: AnyUser, person: Person) -> bool:
     actor = actor_for(user)
     auditing = actor.auditing_organisation_ids
     if not auditing or person.initiative_id not in actor.initiative_ids:
@@ -160,12 +165,12 @@ def can_view_person_audit(user, person: Person) -> bool:
 
 
 @register("people.review_break_glass")
-def can_review_break_glass(user, grant: BreakGlassGrant) -> bool:
+def can_review_break_glass(user: AnyUser, grant: BreakGlassGrant) -> bool:
     return grant.organisation_id in actor_for(user).auditing_organisation_ids
 
 
 @register("people.view_household")
-def can_view_household(user, household: Household) -> bool:
+def can_view_household(user: AnyUser, household: Household) -> bool:
     actor = actor_for(user)
     if household.initiative_id not in actor.initiative_ids:
         return False
@@ -179,7 +184,7 @@ def can_view_household(user, household: Household) -> bool:
 
 
 @register("people.change_household")
-def can_change_household(user, household: Household) -> bool:
+def can_change_household(user: AnyUser, household: Household) -> bool:
     actor = actor_for(user)
     if not actor.editing_organisation_ids or household.initiative_id not in actor.initiative_ids:
         return False

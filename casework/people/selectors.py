@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypedDict, cast
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.accounts.choices import Role
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.models import AccessEvent, AuditEvent
 from casework.audit.services import access_record, chain_pending_access_events
@@ -24,16 +26,17 @@ from casework.people.models import (
     HouseholdMembership,
     IndexSearchResult,
     Person,
+    PersonRelationship,
     PersonRestrictedAccess,
 )
 from casework.people.search_limit import index_search_count
 
 
-def _named_on(user) -> Exists:
+def _named_on(user: User) -> Exists:
     return Exists(PersonRestrictedAccess.objects.filter(person=OuterRef("pk"), user_id=user.pk))
 
 
-def person_list_visible(*, user) -> QuerySet[Person]:
+def person_list_visible(*, user: User) -> QuerySet[Person]:
     """Every person whose full record the user may open (twin of policies.can_view_person)."""
     actor = actor_for(user)
     readers = policies.reading_organisation_ids(user)
@@ -41,8 +44,14 @@ def person_list_visible(*, user) -> QuerySet[Person]:
         return Person.objects.none()
     unrestricted = policies.relationship_q(readers)
     if policies.break_glass_organisation_ids(user):
-        unrestricted |= Exists(
-            BreakGlassGrant.objects.filter(person=OuterRef("pk"), user_id=user.pk, expires_at__gt=clock.now())
+        unrestricted = cast(
+            Q,
+            unrestricted
+            | Exists(
+                BreakGlassGrant.objects.filter(
+                    person=OuterRef("pk"), user_id=user.pk, expires_at__gt=clock.now()
+                )
+            ),
         )
     return Person.objects.filter(
         Q(initiative_id__in=actor.initiative_ids)
@@ -50,7 +59,7 @@ def person_list_visible(*, user) -> QuerySet[Person]:
     )
 
 
-def person_list_changeable(*, user) -> QuerySet[Person]:
+def person_list_changeable(*, user: User) -> QuerySet[Person]:
     """Every person whose record the user may change (twin of policies.can_change_person)."""
     actor = actor_for(user)
     editing = actor.editing_organisation_ids
@@ -65,7 +74,7 @@ def person_list_changeable(*, user) -> QuerySet[Person]:
     )
 
 
-def person_get_for_user(*, user, person_id: int, purpose: str = "viewed") -> Person:
+def person_get_for_user(*, user: User, person_id: int, purpose: str = "viewed") -> Person:
     """The person if the user may open the full record, else Http404 (the same as for no such person).
 
     Writes an AccessEvent "people.record_<purpose>".
@@ -93,7 +102,7 @@ def person_get_for_user(*, user, person_id: int, purpose: str = "viewed") -> Per
     return person
 
 
-def person_names_reveal(*, user, people) -> None:
+def person_names_reveal(*, user: User, people: Iterable[Person | None]) -> None:
     """Show the names of the restricted people among `people` to whom the user is named on (one query, and
     none when nobody is restricted). Everyone else's restricted name stays withheld (Person.shown_name)."""
     restricted = {p.pk: p for p in people if p is not None and p.is_restricted}
@@ -108,7 +117,7 @@ def person_names_reveal(*, user, people) -> None:
         person.name_revealed = pk in named
 
 
-def restricted_person_ids_named(*, user, person_ids) -> set[int]:
+def restricted_person_ids_named(*, user: User, person_ids: Iterable[int]) -> set[int]:
     """Of these restricted people, those the user is named on."""
     return set(
         PersonRestrictedAccess.objects.filter(user_id=user.pk, person_id__in=list(person_ids)).values_list(
@@ -117,7 +126,7 @@ def restricted_person_ids_named(*, user, person_ids) -> set[int]:
     )
 
 
-def person_get_for_change(*, user, person_id: int) -> Person:
+def person_get_for_change(*, user: User, person_id: int) -> Person:
     """The person if the user may change it, else 404 if they may not see it and PermissionRefused if read
     only."""
     person = person_get_for_user(user=user, person_id=person_id, purpose="opened_for_change")
@@ -154,7 +163,7 @@ def register_routing_source(source: Callable[[list[int]], dict[int, list[str]]])
         ROUTING_SOURCES.append(source)
 
 
-def _cards(user, people: list[Person], scores: dict[int, int] | None = None) -> list[IndexCard]:
+def _cards(user: User, people: list[Person], scores: dict[int, int] | None = None) -> list[IndexCard]:
     ids = [p.pk for p in people]
     visible = set(person_list_visible(user=user).filter(pk__in=ids).values_list("pk", flat=True))
     may_break_glass = bool(policies.break_glass_organisation_ids(user))
@@ -182,7 +191,7 @@ def _cards(user, people: list[Person], scores: dict[int, int] | None = None) -> 
     return cards
 
 
-def _require_index(user) -> None:
+def _require_index(user: User) -> None:
     if not policies.can_search_index(user):
         from casework.core.errors import PermissionRefused
 
@@ -191,7 +200,7 @@ def _require_index(user) -> None:
 
 def person_index_search(
     *,
-    user,
+    user: User,
     nhs_number: str = "",
     family_name: str = "",
     given_name: str = "",
@@ -212,7 +221,7 @@ def person_index_search(
         try:
             nhs = normalise_nhs_number(nhs_number)
         except Exception as error:  # noqa: BLE001 - ValidationError carries the message
-            raise ValidationFailed(error.messages[0], field="nhs_number") from None
+            raise ValidationFailed(error.messages[0], field="nhs_number") from None  # type: ignore[attr-defined]  # see above
         people = list(base.filter(nhs_number=nhs)[:limit])
         criteria = {"nhs_number": nhs}
         scores = {p.pk: 100 for p in people}
@@ -249,7 +258,7 @@ def person_index_search(
     return _cards(user, people, scores)
 
 
-def _remember_results(*, user, person_ids: list[int]) -> None:
+def _remember_results(*, user: User, person_ids: list[int]) -> None:
     """Let the user open the cards of these people, and only these, for INDEX_CARD_MINUTES (ADR 3)."""
     now = clock.now()
     IndexSearchResult.objects.filter(user_id=user.pk, expires_at__lte=now).delete()
@@ -263,7 +272,7 @@ def _remember_results(*, user, person_ids: list[int]) -> None:
         )
 
 
-def person_index_card_get(*, user, person_id: int) -> IndexCard:
+def person_index_card_get(*, user: User, person_id: int) -> IndexCard:
     """One person's index card: only for a person in a recent search result of the same user (no walking ids).
 
     Audited. Raises Http404 otherwise, and PermissionRefused when the user may not search the index at all.
@@ -271,7 +280,7 @@ def person_index_card_get(*, user, person_id: int) -> IndexCard:
     return person_index_card_get_with_subject(user=user, person_id=person_id)[0]
 
 
-def person_index_card_get_with_subject(*, user, person_id: int) -> tuple[IndexCard, Person]:
+def person_index_card_get_with_subject(*, user: User, person_id: int) -> tuple[IndexCard, Person]:
     """The index card, and the person it is about for the services that route a contact (the duty desk,
     break-glass): read once, by the same rule and the same audited read as the card. The person is for routing
     and permission checks; what is shown of them is the card."""
@@ -296,7 +305,7 @@ def person_index_subjects(*, cards: list[IndexCard]) -> dict[int, Person]:
     return Person.objects.in_bulk([card.person_id for card in cards])
 
 
-def person_get_for_restriction(*, user, person_id: int) -> Person:
+def person_get_for_restriction(*, user: User, person_id: int) -> Person:
     """The person whose restriction and named users the user keeps (people.manage_restriction_person), else
     Http404 as for no such person. Writes an AccessEvent "people.restriction_opened"."""
     person = (
@@ -353,7 +362,7 @@ def _match_score(
     return score
 
 
-def person_find_matches(*, user, criteria: MatchCriteria, limit: int = 10) -> list[IndexCard]:
+def person_find_matches(*, user: User, criteria: MatchCriteria, limit: int = 10) -> list[IndexCard]:
     """People in the user's initiatives who are likely the same as the one described, best first. Audited.
 
     Likely: same NHS number; or a similar-sounding family name with a date of birth within the tolerance;
@@ -400,7 +409,7 @@ def person_find_matches(*, user, criteria: MatchCriteria, limit: int = 10) -> li
 # Households.
 
 
-def household_list_visible(*, user) -> QuerySet[Household]:
+def household_list_visible(*, user: User) -> QuerySet[Household]:
     """Households the user may open: created by a reading organisation, or with a current member they may
     see."""
     actor = actor_for(user)
@@ -417,7 +426,7 @@ def household_list_visible(*, user) -> QuerySet[Household]:
     )
 
 
-def household_get_for_user(*, user, household_id: int) -> Household:
+def household_get_for_user(*, user: User, household_id: int) -> Household:
     household = household_list_visible(user=user).filter(pk=household_id).first()
     if household is None:
         raise Http404("No household found")
@@ -425,7 +434,7 @@ def household_get_for_user(*, user, household_id: int) -> Household:
     return household
 
 
-def household_members(*, user, household: Household, current: bool = True):
+def household_members(*, user: User, household: Household, current: bool = True) -> list[HouseholdMembership]:
     """Memberships with the person, and whether the user may open each person's record."""
     memberships = list(
         HouseholdMembership.objects.filter(household=household, end_date__isnull=current)
@@ -446,7 +455,14 @@ def household_memberships_for_person(*, person: Person) -> list[HouseholdMembers
     return list(person.household_memberships.select_related("household").order_by("-start_date", "-id"))
 
 
-def relationships_for_person(*, user, person: Person):
+class RelationshipRow(TypedDict):
+    relationship: PersonRelationship
+    other: Person
+    incoming: bool
+    can_open: bool
+
+
+def relationships_for_person(*, user: User, person: Person) -> list[RelationshipRow]:
     rows = list(person.relationships.select_related("related_person").order_by("end_date", "kind"))
     rows += list(person.relationships_as_related.select_related("person").order_by("end_date", "kind"))
     visible = set(
@@ -454,7 +470,7 @@ def relationships_for_person(*, user, person: Person):
         .filter(pk__in=[r.related_person_id for r in rows] + [r.person_id for r in rows])
         .values_list("pk", flat=True)
     )
-    result = []
+    result: list[RelationshipRow] = []
     for rel in rows:
         incoming = rel.related_person_id == person.pk
         other = rel.person if incoming else rel.related_person
@@ -468,7 +484,9 @@ def relationships_for_person(*, user, person: Person):
 # Audit views for information governance.
 
 
-def person_audit_trail(*, user, person: Person, limit: int = 200):
+def person_audit_trail(
+    *, user: User, person: Person, limit: int = 200
+) -> tuple[list[AuditEvent], list[AccessEvent]]:
     """Who has changed and who has viewed the person's record, newest first."""
     from casework.core.permissions import require_perm
 
@@ -487,7 +505,7 @@ def person_audit_trail(*, user, person: Person, limit: int = 200):
     return changes, views
 
 
-def break_glass_list_for_review(*, user, include_reviewed: bool = False) -> QuerySet[BreakGlassGrant]:
+def break_glass_list_for_review(*, user: User, include_reviewed: bool = False) -> QuerySet[BreakGlassGrant]:
     actor = actor_for(user)
     qs = BreakGlassGrant.objects.filter(organisation_id__in=actor.organisations_with_role(Role.AUDITOR))
     if not include_reviewed:
@@ -499,7 +517,7 @@ def restricted_access_list(*, person: Person) -> QuerySet[PersonRestrictedAccess
     return person.restricted_access.select_related("user", "granted_by").order_by("user__first_name")
 
 
-def user_list_nameable_for_person(*, person: Person):
+def user_list_nameable_for_person(*, person: Person) -> QuerySet[User]:
     """Active users of organisations related to the person: those who may be named on a restricted record."""
     from casework.accounts.models import Organisation, User
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.services import audit_record, field_changes, snapshot
 from casework.core import clock
@@ -99,7 +100,7 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _full_clean(instance, exclude: list[str] | None = None) -> None:
+def _full_clean(instance: models.Model, exclude: list[str] | None = None) -> None:
     try:
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
@@ -107,11 +108,13 @@ def _full_clean(instance, exclude: list[str] | None = None) -> None:
 
 
 def _check_nhs_number_free(nhs_number: str | None, *, except_person_id: int | None = None) -> None:
-    if nhs_number and Person.objects.filter(nhs_number=nhs_number).exclude(pk=except_person_id).exists():
+    people = Person.objects.filter(nhs_number=nhs_number)
+    # exclude(pk=None) excludes nobody.
+    if nhs_number and people.exclude(pk=except_person_id).exists():  # type: ignore[misc]
         raise NhsNumberTaken()
 
 
-def _acting_organisation_id(user) -> int:
+def _acting_organisation_id(user: User) -> int:
     actor = actor_for(user)
     editing = [org for org in actor.roles_by_organisation if org in actor.editing_organisation_ids]
     if actor.primary_organisation_id in actor.editing_organisation_ids:
@@ -121,7 +124,7 @@ def _acting_organisation_id(user) -> int:
     raise PermissionRefused("You need a casework role to create records.")
 
 
-def _initiative_for(user, organisation_id: int) -> int:
+def _initiative_for(user: User, organisation_id: int) -> int:
     from casework.accounts.models import Organisation
 
     initiative_id = (
@@ -132,7 +135,7 @@ def _initiative_for(user, organisation_id: int) -> int:
     return initiative_id
 
 
-def person_create(*, user, data: dict[str, Any], confirmed_new: bool = False) -> Person:
+def person_create(*, user: User, data: dict[str, Any], confirmed_new: bool = False) -> Person:
     """Create a person for the user's organisation after checking for likely matches.
 
     Raises PossibleDuplicates (with index-card candidates) unless `confirmed_new`; NhsNumberTaken whatever
@@ -182,7 +185,9 @@ def person_create(*, user, data: dict[str, Any], confirmed_new: bool = False) ->
     return person
 
 
-def person_update(*, user, person: Person, version: int, data: dict[str, Any], reason: str = "") -> Person:
+def person_update(
+    *, user: User, person: Person, version: int, data: dict[str, Any], reason: str = ""
+) -> Person:
     """Change a person's details if nobody else has since the given version.
 
     Raises ConflictError for a stale version, NhsNumberTaken, ValidationFailed. Audited with before and after.
@@ -224,7 +229,7 @@ def person_update(*, user, person: Person, version: int, data: dict[str, Any], r
     return person
 
 
-def person_set_restricted(*, user, person: Person, restricted: bool, reason: str) -> Person:
+def person_set_restricted(*, user: User, person: Person, restricted: bool, reason: str) -> Person:
     """Mark or unmark a person as needing extra protection; marking names the user so they keep access."""
     require_perm(user, "people.manage_restriction_person", person)
     if not reason.strip():
@@ -251,7 +256,9 @@ def person_set_restricted(*, user, person: Person, restricted: bool, reason: str
     return person
 
 
-def restricted_access_grant(*, user, person: Person, grantee, reason: str = "") -> PersonRestrictedAccess:
+def restricted_access_grant(
+    *, user: User, person: Person, grantee: User, reason: str = ""
+) -> PersonRestrictedAccess:
     require_perm(user, "people.manage_restriction_person", person)
     grantee_orgs = actor_for(grantee).organisation_ids
     if person.initiative_id not in actor_for(grantee).initiative_ids or not grantee_orgs:
@@ -272,7 +279,7 @@ def restricted_access_grant(*, user, person: Person, grantee, reason: str = "") 
     return access
 
 
-def restricted_access_revoke(*, user, person: Person, grantee, reason: str = "") -> None:
+def restricted_access_revoke(*, user: User, person: Person, grantee: User, reason: str = "") -> None:
     require_perm(user, "people.manage_restriction_person", person)
     with transaction.atomic():
         deleted, _ = PersonRestrictedAccess.objects.filter(person=person, user=grantee).delete()
@@ -287,7 +294,7 @@ def restricted_access_revoke(*, user, person: Person, grantee, reason: str = "")
             )
 
 
-def break_glass_open(*, user, person: Person, reason: str) -> BreakGlassGrant:
+def break_glass_open(*, user: User, person: Person, reason: str) -> BreakGlassGrant:
     """Give the user time-limited access to a record they have no relationship with, on a stated reason.
 
     Refused for restricted people and for users who already have access. Flagged for the auditor's review.
@@ -331,7 +338,7 @@ def break_glass_open(*, user, person: Person, reason: str) -> BreakGlassGrant:
     return grant
 
 
-def break_glass_review(*, user, grant: BreakGlassGrant, note: str) -> BreakGlassGrant:
+def break_glass_review(*, user: User, grant: BreakGlassGrant, note: str) -> BreakGlassGrant:
     require_perm(user, "people.review_break_glass", grant)
     if grant.reviewed_at:
         raise DomainError("This break-glass access has already been reviewed.")
@@ -361,7 +368,7 @@ def household_name_for(person: Person) -> str:
     return f"{person.family_name} household"
 
 
-def household_create(*, user, data: dict[str, Any]) -> Household:
+def household_create(*, user: User, data: dict[str, Any]) -> Household:
     require_perm(user, "people.create_person")
     data = _normalise({k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
     organisation_id = _acting_organisation_id(user)
@@ -384,7 +391,7 @@ def household_create(*, user, data: dict[str, Any]) -> Household:
     return household
 
 
-def household_update(*, user, household: Household, version: int, data: dict[str, Any]) -> Household:
+def household_update(*, user: User, household: Household, version: int, data: dict[str, Any]) -> Household:
     require_perm(user, "people.change_household", household)
     data = _normalise({k: v for k, v in data.items() if k in HOUSEHOLD_FIELDS})
     before = snapshot(household, HOUSEHOLD_FIELDS)
@@ -410,7 +417,7 @@ def household_update(*, user, household: Household, version: int, data: dict[str
 
 
 def household_move_person(
-    *, user, person: Person, household: Household, role: str, start_date: datetime.date | None = None
+    *, user: User, person: Person, household: Household, role: str, start_date: datetime.date | None = None
 ) -> HouseholdMembership:
     """Move a person into a household from a date, ending their current household membership the day before.
 
@@ -453,7 +460,9 @@ def household_move_person(
     return membership
 
 
-def household_leave(*, user, person: Person, end_date: datetime.date | None = None) -> HouseholdMembership:
+def household_leave(
+    *, user: User, person: Person, end_date: datetime.date | None = None
+) -> HouseholdMembership:
     require_perm(user, "people.change_person", person, "You can read this record but not change it.")
     end = end_date or clock.today()
     with transaction.atomic():
@@ -484,7 +493,7 @@ def household_leave(*, user, person: Person, end_date: datetime.date | None = No
 
 def relationship_create(
     *,
-    user,
+    user: User,
     person: Person,
     related_person: Person,
     kind: str,
@@ -524,7 +533,7 @@ def relationship_create(
 
 
 def relationship_end(
-    *, user, relationship: PersonRelationship, end_date: datetime.date | None = None
+    *, user: User, relationship: PersonRelationship, end_date: datetime.date | None = None
 ) -> None:
     require_perm(
         user, "people.change_person", relationship.person, "You can read this record but not change it."

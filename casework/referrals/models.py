@@ -13,6 +13,9 @@ class Referral(TimeStampedModel, VersionedModel):
     that record each time it looks (sharing.py), never copied here. The delivery organisation answers with a
     plan and actions (SAVVI Plan and Action) and need status updates."""
 
+    # Not a field: "responsible" or "delivery", the side the reading user is on (referrals.selectors).
+    side: str
+
     reference = models.CharField(max_length=20, unique=True)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="referrals")
     initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="+")

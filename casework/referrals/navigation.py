@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from casework.accounts.models import User
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
 
@@ -18,10 +19,11 @@ def referrals_panel(request: HttpRequest) -> dict[str, Any] | None:
     from casework.referrals.choices import ReferralStatus
     from casework.referrals.selectors import referral_worklist
 
-    if not has_perm(request.user, "referrals.view_worklist"):
+    user = request.user
+    if not isinstance(user, User) or not has_perm(user, "referrals.view_worklist"):
         return None
     counts = (
-        referral_worklist(user=request.user)
+        referral_worklist(user=user)
         .order_by()
         .aggregate(
             new=Count("id", filter=Q(status=ReferralStatus.SENT)),

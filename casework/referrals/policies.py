@@ -10,16 +10,19 @@ relationship with the person (it is not registered as one in people/policies.py)
 
 from __future__ import annotations
 
+from casework.accounts.models import AnyUser
 from casework.accounts.selectors import actor_for
+from casework.cases.models import Case
 from casework.core.permissions import has_perm, register
+from casework.referrals.models import Referral
 
 
 @register("referrals.make_referral")
-def can_make_referral(user, case) -> bool:
+def can_make_referral(user: AnyUser, case: Case) -> bool:
     return has_perm(user, "cases.work_case", case)
 
 
-def is_delivery_reader(user, referral) -> bool:
+def is_delivery_reader(user: AnyUser, referral: Referral) -> bool:
     """A casework member of the organisation the referral was sent to."""
     actor = actor_for(user)
     return (
@@ -29,12 +32,12 @@ def is_delivery_reader(user, referral) -> bool:
 
 
 @register("referrals.view_referral")
-def can_view_referral(user, referral) -> bool:
+def can_view_referral(user: AnyUser, referral: Referral) -> bool:
     return is_delivery_reader(user, referral) or has_perm(user, "cases.view_case", referral.case)
 
 
 @register("referrals.work_referral")
-def can_work_referral(user, referral) -> bool:
+def can_work_referral(user: AnyUser, referral: Referral) -> bool:
     """Accept, decline, record the plan and actions, update the needs, close: the delivery organisation's
     staff who change records."""
     actor = actor_for(user)
@@ -45,7 +48,7 @@ def can_work_referral(user, referral) -> bool:
 
 
 @register("referrals.view_worklist")
-def can_view_worklist(user) -> bool:
+def can_view_worklist(user: AnyUser) -> bool:
     """The referrals worklist: casework staff of a delivery organisation."""
     from casework.referrals.selectors import delivery_organisation_ids
 

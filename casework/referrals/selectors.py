@@ -3,13 +3,16 @@ sharing.py."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
-from casework.accounts.models import Organisation
+from casework.accounts.models import AnyUser, Organisation, User
 from casework.accounts.selectors import actor_for
 from casework.assessments.models import Need, NeedStatusChange
 from casework.audit.services import access_record
+from casework.cases.models import Case as CaseModel
 from casework.cases.selectors import case_list_visible
 from casework.core.permissions import has_perm
 from casework.core.related import fill_foreign_keys
@@ -19,7 +22,7 @@ from casework.referrals.models import Referral, ReferralAction
 NEEDS = Prefetch("needs", queryset=Need.objects.select_related("definition").order_by("created_at", "id"))
 
 
-def delivery_organisation_ids(*, user) -> frozenset[int]:
+def delivery_organisation_ids(*, user: AnyUser) -> frozenset[int]:
     """The delivery organisations the user does casework in (from the user's memberships, no query)."""
     actor = actor_for(user)
     return frozenset(
@@ -27,11 +30,11 @@ def delivery_organisation_ids(*, user) -> frozenset[int]:
     )
 
 
-def _delivery_q(org_ids, initiative_ids) -> Q:
+def _delivery_q(org_ids: Iterable[int], initiative_ids: Iterable[int]) -> Q:
     return Q(delivery_organisation_id__in=org_ids, initiative_id__in=initiative_ids)
 
 
-def referral_list_visible(*, user) -> QuerySet[Referral]:
+def referral_list_visible(*, user: User) -> QuerySet[Referral]:
     """Referrals the user may open (twin of policies.can_view_referral): sent to their organisation, or on
     a case they may open."""
     actor = actor_for(user)
@@ -41,7 +44,7 @@ def referral_list_visible(*, user) -> QuerySet[Referral]:
     return Referral.objects.filter(q)
 
 
-def referral_list_workable(*, user) -> QuerySet[Referral]:
+def referral_list_workable(*, user: User) -> QuerySet[Referral]:
     """Referrals the user may accept, decline and work (twin of policies.can_work_referral)."""
     actor = actor_for(user)
     if not actor.editing_organisation_ids:
@@ -49,7 +52,7 @@ def referral_list_workable(*, user) -> QuerySet[Referral]:
     return Referral.objects.filter(_delivery_q(actor.editing_organisation_ids, actor.initiative_ids))
 
 
-def referral_list_received(*, user) -> QuerySet[Referral]:
+def referral_list_received(*, user: User) -> QuerySet[Referral]:
     """Referrals sent to the user's organisations (the delivery side of referral_list_visible)."""
     actor = actor_for(user)
     if not actor.casework_organisation_ids:
@@ -57,7 +60,7 @@ def referral_list_received(*, user) -> QuerySet[Referral]:
     return Referral.objects.filter(_delivery_q(actor.casework_organisation_ids, actor.initiative_ids))
 
 
-def referral_worklist(*, user, status: str = "open") -> QuerySet[Referral]:
+def referral_worklist(*, user: User, status: str = "open") -> QuerySet[Referral]:
     """The referrals sent to the user's organisations: new ones first, then newest first. `status` is a
     ReferralStatus, "open" (new and accepted) or "all". A fixed number of queries for any page of it."""
     qs = referral_list_received(user=user)
@@ -108,7 +111,7 @@ def _full(qs: QuerySet[Referral]) -> QuerySet[Referral]:
     )
 
 
-def referral_list_for_case(*, user, case) -> QuerySet[Referral]:
+def referral_list_for_case(*, user: User, case: CaseModel) -> QuerySet[Referral]:
     """The case's referrals, newest first, with their needs (and the needs' history), actions and basis; none
     unless the user may open the case. A fixed number of queries."""
     if not has_perm(user, "cases.view_case", case):
@@ -116,7 +119,7 @@ def referral_list_for_case(*, user, case) -> QuerySet[Referral]:
     return _full(Referral.objects.filter(case=case)).order_by("-sent_at", "-id")
 
 
-def referrals_for_case_page(*, user, case, limit: int = 50) -> list[Referral]:
+def referrals_for_case_page(*, user: User, case: CaseModel, limit: int = 50) -> list[Referral]:
     """The case's referrals as referral_list_for_case gives them, newest first, for the case's own page: the
     basis joined, the case given, and the organisations and users they name read in one query each (joined,
     the nine-table query cost PostgreSQL 4 ms of planning even for a case with no referrals)."""
@@ -137,7 +140,7 @@ def referrals_for_case_page(*, user, case, limit: int = 50) -> list[Referral]:
     return referrals
 
 
-def referral_get_for_user(*, user, referral_id: int, purpose: str = "viewed") -> Referral:
+def referral_get_for_user(*, user: User, referral_id: int, purpose: str = "viewed") -> Referral:
     """A referral the user may open, else Http404, with `side` set: "responsible" for those who may open
     its case, "delivery" for the organisation it was sent to.
 
@@ -169,7 +172,7 @@ def referral_get_for_user(*, user, referral_id: int, purpose: str = "viewed") ->
     return referral
 
 
-def referral_needs_referable(*, case) -> QuerySet[Need]:
+def referral_needs_referable(*, case: CaseModel) -> QuerySet[Need]:
     """The case's needs that may be referred: not finished with, and not out on an open referral."""
     from casework.assessments.choices import FINISHED_NEED_STATUSES
 
@@ -200,7 +203,7 @@ def referral_refresh(*, referral: Referral) -> Referral:
         _full(Referral.objects.filter(pk=referral.pk)).select_related("case__person", "case__household").get()
     )
     fresh.side = getattr(referral, "side", "delivery")
-    if fresh.case.person_id and referral.case.person_id:
+    if fresh.case.person is not None and referral.case.person_id:
         fresh.case.person.name_revealed = getattr(referral.case.person, "name_revealed", False)
     return fresh
 

@@ -6,15 +6,18 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterable
+from typing import Any, cast
 
 from django.db import transaction
 from django.http import Http404
 
-from casework.accounts.models import Organisation
+from casework.accounts.models import Organisation, User
 from casework.assessments.choices import FINISHED_NEED_STATUSES, NeedStatus
 from casework.assessments.models import Need
 from casework.assessments.services import need_status_record
-from casework.audit.services import audit_record, to_json_safe
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
+from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.consent import rules
 from casework.consent.choices import BasisState, DataCategory
@@ -61,8 +64,8 @@ def _basis_problem(basis: ConsentRecord, *, organisation: Organisation, day: dat
 
 def referral_make(
     *,
-    user,
-    case,
+    user: User,
+    case: Case,
     delivery_organisation: Organisation | None,
     needs: Iterable[Need],
     basis: ConsentRecord | None,
@@ -111,7 +114,9 @@ def referral_make(
                 break
     if basis is None:
         organisation = (
-            delivery_organisation.name if "delivery_organisation" not in errors else "the organisation"
+            cast(Organisation, delivery_organisation).name
+            if "delivery_organisation" not in errors
+            else "the organisation"
         )
         errors["basis"] = (
             f"There is no live consent or lawful basis for sharing with {organisation}: record one "
@@ -120,10 +125,10 @@ def referral_make(
     elif basis.case_id != case.pk:
         errors["basis"] = "Select a consent or lawful basis recorded on this case"
     elif "delivery_organisation" not in errors:
-        problem = _basis_problem(basis, organisation=delivery_organisation, day=today)
+        problem = _basis_problem(basis, organisation=cast(Organisation, delivery_organisation), day=today)
         if problem:
             errors["basis"] = problem
-    snapshot: dict = {}
+    snapshot: dict[str, str] = {}
     if service_id:
         from casework.directory.selectors import service_signpost_snapshot
 
@@ -138,6 +143,9 @@ def referral_make(
             field=next(iter(errors)),
             errors=errors,
         )
+    # Without errors, both were given.
+    delivery_organisation = cast(Organisation, delivery_organisation)
+    basis = cast(ConsentRecord, basis)
     now = clock.now()
     shared = sorted(
         rules.shared_categories(basis.terms(), day=today, organisation_id=delivery_organisation.pk)
@@ -190,7 +198,7 @@ def referral_make(
     return referral
 
 
-def _require_work(user, referral: Referral) -> None:
+def _require_work(user: User, referral: Referral) -> None:
     require_perm(user, "referrals.work_referral", referral, WORK_REFUSED)
 
 
@@ -199,7 +207,7 @@ def _require_status(referral: Referral, *allowed: str, doing: str) -> None:
         raise DomainError(f"This referral is {referral.get_status_display().lower()}: it cannot be {doing}.")
 
 
-def _audit(user, referral: Referral, verb: str, changes: dict, reason: str = "") -> None:
+def _audit(user: User, referral: Referral, verb: str, changes: dict[str, Any], reason: str = "") -> None:
     audit_record(
         user=user,
         verb=verb,
@@ -212,7 +220,7 @@ def _audit(user, referral: Referral, verb: str, changes: dict, reason: str = "")
     )
 
 
-def referral_accept(*, user, referral: Referral, version: int, note: str = "") -> Referral:
+def referral_accept(*, user: User, referral: Referral, version: int, note: str = "") -> Referral:
     """The delivery organisation takes the referral on. Refused once the basis no longer covers it
     (decline it). Audited as "referrals.referral_accepted".
 
@@ -243,7 +251,7 @@ def referral_accept(*, user, referral: Referral, version: int, note: str = "") -
     return referral
 
 
-def referral_decline(*, user, referral: Referral, version: int, reason: str) -> Referral:
+def referral_decline(*, user: User, referral: Referral, version: int, reason: str) -> Referral:
     """The delivery organisation will not take the referral on, and says why. The needs it planned go back to
     identified, so they can be referred elsewhere. Audited as "referrals.referral_declined"."""
     _require_work(user, referral)
@@ -278,7 +286,7 @@ def referral_decline(*, user, referral: Referral, version: int, reason: str) -> 
     return referral
 
 
-def referral_plan_record(*, user, referral: Referral, version: int, plan: str) -> Referral:
+def referral_plan_record(*, user: User, referral: Referral, version: int, plan: str) -> Referral:
     """Record (or change) the delivery organisation's plan for the referral; it may simply say there is one.
     Audited as "referrals.plan_recorded" (saying that it changed, not what it says)."""
     _require_work(user, referral)
@@ -304,7 +312,7 @@ def referral_plan_record(*, user, referral: Referral, version: int, plan: str) -
 
 
 def referral_action_record(
-    *, user, referral: Referral, occurred_on: datetime.date | None, description: str
+    *, user: User, referral: Referral, occurred_on: datetime.date | None, description: str
 ) -> ReferralAction:
     """Record something the delivery organisation did, on a day. Adds to the list (nothing is
     overwritten), so it needs no version. Audited as "referrals.action_recorded"."""
@@ -324,6 +332,7 @@ def referral_action_record(
         )
     if errors:
         raise ValidationFailed(next(iter(errors.values())), field=next(iter(errors)), errors=errors)
+    occurred_on = cast(datetime.date, occurred_on)  # without errors, it was given
     with transaction.atomic():
         action = ReferralAction.objects.create(
             referral=referral,
@@ -343,7 +352,7 @@ def referral_action_record(
 
 
 def referral_need_status_update(
-    *, user, referral: Referral, need: Need, version: int, status: str, note: str = ""
+    *, user: User, referral: Referral, need: Need, version: int, status: str, note: str = ""
 ) -> Need:
     """The delivery organisation updates the status of a need it was referred (planned, being managed,
     resolved, no longer relevant, rejected), through assessments.services.need_status_record with its own
@@ -367,7 +376,7 @@ def referral_need_status_update(
     )
 
 
-def referral_close(*, user, referral: Referral, version: int, note: str) -> Referral:
+def referral_close(*, user: User, referral: Referral, version: int, note: str) -> Referral:
     """The delivery organisation has finished with the referral. Refused while a referred need is still
     planned or being managed by it: update each first. Audited as "referrals.referral_closed"."""
     _require_work(user, referral)

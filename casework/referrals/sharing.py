@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from casework.assessments.choices import AssessmentStatus
 from casework.assessments.models import Assessment
@@ -19,6 +20,7 @@ from casework.consent import rules
 from casework.consent.choices import BasisKind, BasisState, DataCategory
 from casework.core import clock
 from casework.core.templatetags.govuk import govuk_date
+from casework.people.models import Household
 from casework.referrals.choices import ReferralStatus
 from casework.referrals.models import Referral
 
@@ -155,8 +157,8 @@ def notice_for(referral: Referral, day: datetime.date | None = None) -> str:
 
 def _subject(referral: Referral) -> SharedSubject:
     case = referral.case
-    if case.person_id:
-        person = case.person
+    person = case.person  # None, with no query, for a household's case
+    if person is not None:
         return SharedSubject(
             name=person.full_name,
             address_lines=person.address_lines,
@@ -168,7 +170,8 @@ def _subject(referral: Referral) -> SharedSubject:
             communication_needs=person.communication_needs,
             accessible_format=person.get_accessible_format_display() if person.accessible_format else "",
         )
-    return SharedSubject(name=str(case.household), address_lines=case.household.address_lines)
+    household = cast(Household, case.household)  # a case is about a person or else a household
+    return SharedSubject(name=str(household), address_lines=household.address_lines)
 
 
 def _assessment(referral: Referral) -> SharedAssessment | None:
@@ -223,7 +226,7 @@ def referral_shared(
     full = side == "responsible"
     needs_shown = full or DataCategory.NEEDS in shared
     needs = list(referral.needs.all())
-    common = dict(
+    common: dict[str, Any] = dict(
         id=referral.pk,
         reference=referral.reference,
         version=referral.version,
@@ -274,7 +277,7 @@ def referral_shared(
     # A restricted person's details are for those named on them: the colleagues of the organisation holding
     # the case see the referral without them (the delivery organisation sees what the person consented to
     # share).
-    withheld = full and referral.case.person_id is not None and referral.case.person.name_withheld
+    withheld = full and referral.case.person is not None and referral.case.person.name_withheld
     if not summary and (full or DataCategory.CONTACT_DETAILS in shared) and not withheld:
         common["subject"] = _subject(referral)
     if not summary and (full or DataCategory.ASSESSMENT_SUMMARY in shared):
@@ -299,7 +302,7 @@ def need_updates(referral: Referral) -> list[SharedNeedUpdate]:
             note=change.note,
             changed_at=change.changed_at,
             changed_by=_name(change.changed_by),
-            organisation=change.organisation.name if change.organisation_id else "",
+            organisation=change.organisation.name if change.organisation is not None else "",
         )
         for need in referral.needs.all()
         for change in need.status_changes.all()

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from casework.accounts.choices import EDITING_ROLES, Role
 from casework.accounts.models import Membership, Organisation, Team, User
 from casework.accounts.selectors import actor_for, users_with_role
+from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.safeguarding.choices import Routing
 from casework.safeguarding.models import SafeguardingConcern, routed_to_words
@@ -15,7 +16,7 @@ from casework.safeguarding.policies import safeguarding_team_ids
 LIST_RELATED = ("person", "case", "raised_by_organisation", "routed_to_organisation", "routed_to_team")
 
 
-def concern_list_visible(*, user) -> QuerySet[SafeguardingConcern]:
+def concern_list_visible(*, user: User) -> QuerySet[SafeguardingConcern]:
     """Twin of policies.can_view_concern."""
     actor = actor_for(user)
     managing = actor.organisations_with_role(Role.TEAM_MANAGER, Role.CASE_MANAGER)
@@ -29,7 +30,7 @@ def concern_list_visible(*, user) -> QuerySet[SafeguardingConcern]:
     return SafeguardingConcern.objects.filter(q)
 
 
-def concern_get_for_user(*, user, concern_id: int, purpose: str = "viewed") -> SafeguardingConcern:
+def concern_get_for_user(*, user: User, concern_id: int, purpose: str = "viewed") -> SafeguardingConcern:
     """A concern the user may see, else Http404. Writes an AccessEvent "safeguarding.concern_<purpose>".
 
     A restricted person's name shows to those named on them and to the team the concern was sent to (it must
@@ -62,12 +63,12 @@ def concern_get_for_user(*, user, concern_id: int, purpose: str = "viewed") -> S
     return concern
 
 
-def concern_list_for_user(*, user) -> QuerySet[SafeguardingConcern]:
+def concern_list_for_user(*, user: User) -> QuerySet[SafeguardingConcern]:
     """The concerns the user may see, newest first, with what a list row shows."""
     return concern_list_visible(user=user).select_related(*LIST_RELATED).order_by("-raised_at", "-id")
 
 
-def concerns_for_case(*, user, case) -> list[SafeguardingConcern]:
+def concerns_for_case(*, user: User, case: Case) -> list[SafeguardingConcern]:
     return list(
         concern_list_visible(user=user)
         .filter(case=case)
@@ -75,7 +76,7 @@ def concerns_for_case(*, user, case) -> list[SafeguardingConcern]:
     )
 
 
-def case_has_concern(*, case) -> bool:
+def case_has_concern(*, case: Case) -> bool:
     """Whether the case is flagged: everyone who can open the case sees the flag, not the detail."""
     return SafeguardingConcern.objects.filter(case=case).exists()
 
@@ -103,7 +104,7 @@ class Route:
         return routed_to_words(self.team, self.organisation)
 
 
-def concern_raising_organisation_id(*, user, case=None) -> int:
+def concern_raising_organisation_id(*, user: User, case: Case | None = None) -> int:
     """The organisation the user raises a concern for: the one holding the case if they do casework there,
     else their primary organisation (if they do casework in it), else the first they do casework in."""
     actor = actor_for(user)
@@ -135,7 +136,7 @@ def concern_route(*, organisation_id: int) -> Route:
     managers and admins are alerted. An organisation in no initiative is its own lead.
     """
     raised_by = Organisation.objects.select_related("initiative__lead_organisation").get(pk=organisation_id)
-    lead = raised_by.initiative.lead_organisation if raised_by.initiative_id else raised_by
+    lead = raised_by.initiative.lead_organisation if raised_by.initiative is not None else raised_by
     teams: dict[int, Team] = {}
     for team in (
         Team.objects.filter(is_safeguarding=True, organisation_id__in={raised_by.pk, lead.pk})

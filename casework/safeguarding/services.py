@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from casework.accounts.models import User
 from casework.audit.services import audit_record
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
+from casework.contacts.models import ContactEvent
 from casework.core import clock
 from casework.core.errors import ValidationFailed
 from casework.core.permissions import require_perm
 from casework.people.models import Person
+from casework.referrals.models import Referral
 from casework.safeguarding.choices import AbuseType, AtRisk, Routing
 from casework.safeguarding.models import SafeguardingConcern
 from casework.safeguarding.selectors import (
@@ -28,7 +31,7 @@ from casework.safeguarding.selectors import (
 
 def concern_raise(
     *,
-    user,
+    user: User,
     person: Person,
     at_risk: str,
     what_happened: str,
@@ -37,8 +40,8 @@ def concern_raise(
     abuse_types: list[str] | None = None,
     case: Case | None = None,
     at_risk_name: str = "",
-    contact=None,
-    referral=None,
+    contact: ContactEvent | None = None,
+    referral: Referral | None = None,
 ) -> SafeguardingConcern:
     """Raise a concern about a person (and their case). In immediate danger, 999 must have been called first.
 
@@ -162,7 +165,7 @@ def _task_for_team(concern: SafeguardingConcern, route: Route) -> None:
     )
 
 
-def _alert_without_team(concern: SafeguardingConcern, route: Route, raised_by_name: str) -> list:
+def _alert_without_team(concern: SafeguardingConcern, route: Route, raised_by_name: str) -> list[User]:
     """No safeguarding team anywhere: alert the lead's team managers (who may open the concern) and
     organisation admins (who can set up a team). The alerts name no one: the detail stays with the concern."""
     from casework.contacts.services import message_alert

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -6,6 +8,9 @@ from django.urls import reverse
 from casework.core import clock
 from casework.core.models import TimeStampedModel, VersionedModel
 from casework.tasks.choices import TaskKind, TaskStatus
+
+if TYPE_CHECKING:
+    from casework.accounts.models import Team
 
 
 class Task(TimeStampedModel, VersionedModel):
@@ -115,15 +120,16 @@ class Task(TimeStampedModel, VersionedModel):
 
     @property
     def assignee_name(self) -> str:
-        if self.assigned_to_user_id:
+        # A foreign key whose id is None is None, without a query.
+        if self.assigned_to_user is not None:
             return self.assigned_to_user.display_name
-        return self.assigned_to_team.name
+        return cast("Team", self.assigned_to_team).name  # a task is given to a worker or else a team
 
     @property
     def subject_name(self) -> str:
         """Who the task is about, for lists: the person, else the case's subject, else nobody."""
-        if self.person_id:
+        if self.person is not None:
             return self.person.full_name
-        if self.case_id:
+        if self.case is not None:
             return self.case.subject_name
         return ""

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from casework.accounts.models import User
 from casework.core import clock
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
@@ -20,7 +21,7 @@ def tasks_panel(request: HttpRequest) -> dict[str, Any] | None:
     from casework.tasks.selectors import my_tasks
 
     user = request.user
-    if not has_perm(user, "tasks.view_my_tasks"):
+    if not isinstance(user, User) or not has_perm(user, "tasks.view_my_tasks"):
         return None
     mine = my_tasks(user=user)
     today = clock.today()

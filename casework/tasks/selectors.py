@@ -24,7 +24,7 @@ from casework.tasks.models import Task
 LIST_RELATED = ("case", "case__person", "case__household", "person", "assigned_to_user", "assigned_to_team")
 
 
-def _responsible_q(user) -> Q:
+def _responsible_q(user: User) -> Q:
     actor = actor_for(user)
     q = Q(assigned_to_user_id=user.pk)
     if actor.team_ids:
@@ -35,14 +35,14 @@ def _responsible_q(user) -> Q:
     return q
 
 
-def _subject_visible_q(user) -> Q:
+def _subject_visible_q(user: User) -> Q:
     """The task's case and person, whichever it has, are visible to the user (one EXISTS each, by key)."""
     cases = case_list_visible(user=user).filter(pk=OuterRef("case_id"))
     people = person_list_visible(user=user).filter(pk=OuterRef("person_id"))
     return (Q(case__isnull=True) | Q(Exists(cases))) & (Q(person__isnull=True) | Q(Exists(people)))
 
 
-def task_list_visible(*, user) -> QuerySet[Task]:
+def task_list_visible(*, user: User) -> QuerySet[Task]:
     """Tasks the user may open (twin of policies.can_view_task)."""
     actor = actor_for(user)
     if not actor.casework_organisation_ids:
@@ -54,7 +54,7 @@ def task_list_visible(*, user) -> QuerySet[Task]:
     )
 
 
-def task_list_actionable(*, user) -> QuerySet[Task]:
+def task_list_actionable(*, user: User) -> QuerySet[Task]:
     """Tasks the user may complete, reassign or reschedule (twin of policies.can_complete_task)."""
     editing = actor_for(user).editing_organisation_ids
     if not editing:
@@ -62,7 +62,7 @@ def task_list_actionable(*, user) -> QuerySet[Task]:
     return task_list_visible(user=user).filter(organisation_id__in=editing)
 
 
-def task_list_cancellable(*, user) -> QuerySet[Task]:
+def task_list_cancellable(*, user: User) -> QuerySet[Task]:
     """Tasks the user may cancel (twin of policies.can_cancel_task)."""
     actor = actor_for(user)
     managing = actor.organisations_with_role(Role.TEAM_MANAGER)
@@ -84,13 +84,13 @@ def order_overdue_first(qs: QuerySet[Task], status: str = TaskStatus.OPEN) -> Qu
     ).order_by("overdue_rank", "due_date", "id")
 
 
-def my_tasks(*, user, status: str = TaskStatus.OPEN) -> QuerySet[Task]:
+def my_tasks(*, user: User, status: str = TaskStatus.OPEN) -> QuerySet[Task]:
     """Tasks assigned to the user, overdue first, then by due date."""
     qs = task_list_visible(user=user).filter(assigned_to_user_id=user.pk)
     return order_overdue_first(_by_status(qs, status), status).select_related(*LIST_RELATED)
 
 
-def team_list_for_tasks(*, user) -> list[Team]:
+def team_list_for_tasks(*, user: User) -> list[Team]:
     """The teams whose tasks the user may list: their own, and every team of organisations they manage."""
     actor = actor_for(user)
     managing = actor.organisations_with_role(Role.TEAM_MANAGER)
@@ -100,7 +100,7 @@ def team_list_for_tasks(*, user) -> list[Team]:
     return list(Team.objects.filter(q).select_related("organisation").order_by("organisation__name", "name"))
 
 
-def team_tasks(*, user, team_id: int | None = None, status: str = TaskStatus.OPEN) -> QuerySet[Task]:
+def team_tasks(*, user: User, team_id: int | None = None, status: str = TaskStatus.OPEN) -> QuerySet[Task]:
     """The tasks of the user's teams, overdue first, then by due date.
 
     Everyone sees the tasks given to their teams. Team managers also see what was given to each member of
@@ -127,7 +127,7 @@ def team_tasks(*, user, team_id: int | None = None, status: str = TaskStatus.OPE
     return order_overdue_first(_by_status(qs, status), status).select_related(*LIST_RELATED)
 
 
-def tasks_for_case(*, user, case: Case, status: str = TaskStatus.OPEN) -> QuerySet[Task]:
+def tasks_for_case(*, user: User, case: Case, status: str = TaskStatus.OPEN) -> QuerySet[Task]:
     """The case's tasks that the user may see, overdue first, with their assignees (for the case page).
 
     The rule of task_list_visible for one case, decided for the case and its person by their policies rather
@@ -153,13 +153,13 @@ def tasks_for_case(*, user, case: Case, status: str = TaskStatus.OPEN) -> QueryS
     )
 
 
-def tasks_for_person(*, user, person: Person, status: str = TaskStatus.OPEN) -> QuerySet[Task]:
+def tasks_for_person(*, user: User, person: Person, status: str = TaskStatus.OPEN) -> QuerySet[Task]:
     """Tasks about the person, directly or through a case about them, that the user may see."""
     qs = task_list_visible(user=user).filter(Q(person_id=person.pk) | Q(case__person_id=person.pk))
     return order_overdue_first(_by_status(qs, status), status).select_related(*LIST_RELATED)
 
 
-def task_count_overdue(*, user) -> int:
+def task_count_overdue(*, user: User) -> int:
     """How many of the user's own open tasks are overdue (for the navigation, one query)."""
     return (
         task_list_visible(user=user)
@@ -168,7 +168,7 @@ def task_count_overdue(*, user) -> int:
     )
 
 
-def task_get_for_user(*, user, task_id: int, purpose: str = "viewed") -> Task:
+def task_get_for_user(*, user: User, task_id: int, purpose: str = "viewed") -> Task:
     """The task if the user may see it, else Http404 (the same as for no such task).
 
     A task about a person shows their name, so opening it writes an AccessEvent "tasks.task_<purpose>".
@@ -181,7 +181,7 @@ def task_get_for_user(*, user, task_id: int, purpose: str = "viewed") -> Task:
     )
     if task is None:
         raise Http404("No task found")
-    person_id = task.person_id or (task.case.person_id if task.case_id else None)
+    person_id = task.person_id or (task.case.person_id if task.case is not None else None)
     access_record(
         user=user,
         verb=f"tasks.task_{purpose}",
@@ -200,9 +200,10 @@ def case_task_assignee(*, case: Case) -> tuple[User | None, Team | None]:
     chooses. For the duty desk's review requests and the like.
     """
     holder = holding_organisation_id(case)
-    if case.primary_worker_id and holder in actor_for(case.primary_worker).editing_organisation_ids:
+    # A foreign key whose id is None is None without a query: these read what the ids' checks read.
+    if case.primary_worker is not None and holder in actor_for(case.primary_worker).editing_organisation_ids:
         return case.primary_worker, None
-    if case.allocated_team_id and case.allocated_team.organisation_id == holder:
+    if case.allocated_team is not None and case.allocated_team.organisation_id == holder:
         return None, case.allocated_team
     return None, None
 

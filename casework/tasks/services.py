@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from casework.accounts.models import Organisation, Team, User
 from casework.accounts.selectors import actor_for
-from casework.audit.services import audit_record, audit_record_many, to_json_safe
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record, audit_record_many
 from casework.cases.models import Case
 from casework.cases.policies import can_view_case, holding_organisation_id
 from casework.core import clock
@@ -39,7 +40,12 @@ def _organisation_name(organisation_id: int) -> str:
 
 
 def owning_organisation_id(
-    *, user, case: Case | None, team: Team | None, assignee: User | None, organisation: Organisation | None
+    *,
+    user: User | None,
+    case: Case | None,
+    team: Team | None,
+    assignee: User | None,
+    organisation: Organisation | None,
 ) -> int | None:
     """Whose work the task is: as given, else the case's holder, else the team's, else the creator's."""
     if organisation is not None:
@@ -77,7 +83,7 @@ def _check_subject(case: Case | None, person: Person | None) -> None:
                 field="person",
             )
     elif not HouseholdMembership.objects.filter(
-        household_id=case.household_id, person_id=person.pk, end_date__isnull=True
+        household_id=cast(int, case.household_id), person_id=person.pk, end_date__isnull=True
     ).exists():
         raise ValidationFailed(
             f"{person.full_name} is not in the household that case {case.reference} is about", field="person"
@@ -150,7 +156,7 @@ def _check_reason(reason: str, message: str) -> str:
 def _subject_person_id(task: Task) -> int | None:
     if task.person_id is not None:
         return task.person_id
-    return task.case.person_id if task.case_id else None
+    return task.case.person_id if task.case is not None else None
 
 
 def _day(moment: datetime.datetime) -> str:
@@ -160,12 +166,14 @@ def _day(moment: datetime.datetime) -> str:
 
 def _require_open(task: Task) -> None:
     if task.status == TaskStatus.DONE:
-        who = f" by {task.completed_by.display_name}" if task.completed_by_id else ""
+        who = f" by {task.completed_by.display_name}" if task.completed_by is not None else ""
+        completed_at = cast(datetime.datetime, task.completed_at)  # set with the status
         raise TaskClosed(
-            f"This task was already completed on {_day(task.completed_at)}{who}. Nothing has been changed."
+            f"This task was already completed on {_day(completed_at)}{who}. Nothing has been changed."
         )
     if task.status == TaskStatus.CANCELLED:
-        raise TaskClosed(f"This task was cancelled on {_day(task.cancelled_at)}. Nothing has been changed.")
+        cancelled_at = cast(datetime.datetime, task.cancelled_at)  # set with the status
+        raise TaskClosed(f"This task was cancelled on {_day(cancelled_at)}. Nothing has been changed.")
 
 
 def task_create(
@@ -292,7 +300,9 @@ def task_create(
     return task
 
 
-def _update(*, user, task: Task, version: int, fields: dict[str, Any], verb: str, reason: str = "") -> Task:
+def _update(
+    *, user: User | None, task: Task, version: int, fields: dict[str, Any], verb: str, reason: str = ""
+) -> Task:
     """Write `fields` if the task is still at `version`, bump it and audit the change; else ConflictError."""
     with transaction.atomic():
         changes = task.write_if_version(version=version, fields=fields, user=user, stale_message=STALE)
@@ -309,7 +319,7 @@ def _update(*, user, task: Task, version: int, fields: dict[str, Any], verb: str
     return task
 
 
-def _check(user, permission: str, task: Task, message: str) -> None:
+def _check(user: User | None, permission: str, task: Task, message: str) -> None:
     if user is not None:
         require_perm(user, permission, task, message)
     _require_open(task)
@@ -543,7 +553,7 @@ def _check_job_task(spec: JobTask, organisation_id: int) -> None:
                 field="assigned_to",
             )
         return
-    user = spec.assigned_to_user
+    user = cast(User, spec.assigned_to_user)  # one worker or one team, checked above
     if (
         not user.is_active
         or organisation_id not in actor_for(user).editing_organisation_ids
@@ -568,8 +578,10 @@ def tasks_create_for_job(*, tasks: list[JobTask]) -> dict[str, Task]:
     """
     if not tasks:
         return {}
-    found = {
-        task.effect_key: task for task in Task.objects.filter(effect_key__in=[t.effect_key for t in tasks])
+    # Each of these tasks has the effect key it was found by.
+    found: dict[str, Task] = {
+        cast(str, task.effect_key): task
+        for task in Task.objects.filter(effect_key__in=[t.effect_key for t in tasks])
     }
     new, seen = [], set(found)
     for spec in tasks:
@@ -619,5 +631,5 @@ def tasks_create_for_job(*, tasks: list[JobTask]) -> dict[str, Task]:
                 for task in new
             ]
         )
-    found.update((task.effect_key, task) for task in new)
+    found.update((cast(str, task.effect_key), task) for task in new)
     return found

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from casework.accounts.choices import Role
+from casework.accounts.models import User
 from casework.cases.navigation import holds_cases_as
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
@@ -16,9 +17,10 @@ def breaches_panel(request: HttpRequest) -> dict[str, Any] | None:
     """For team managers: how many on their lists are past their due date, and how many are due soon."""
     from casework.waiting_list.selectors import waiting_counts, waiting_list_visible
 
-    if not holds_cases_as(request.user, Role.TEAM_MANAGER):
+    user = request.user
+    if not isinstance(user, User) or not holds_cases_as(user, Role.TEAM_MANAGER):
         return None
-    counts = waiting_counts(waiting_list_visible(user=request.user))
+    counts = waiting_counts(waiting_list_visible(user=user))
     return {"counts": counts}
 
 

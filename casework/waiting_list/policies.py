@@ -1,13 +1,15 @@
 """Who triages, reprioritises and reads waiting lists, and who sets their timescales."""
 
 from casework.accounts.choices import Role
+from casework.accounts.models import AnyUser
 from casework.accounts.selectors import actor_for
+from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.core.permissions import register
 
 
 @register("waiting_list.triage_case")
-def can_triage_case(user, case) -> bool:
+def can_triage_case(user: AnyUser, case: Case) -> bool:
     """Put an open case on a waiting list, or reprioritise it: anyone who changes records in the organisation
     holding it (duty officers triage on receipt, practitioners and team managers after a call or a review)."""
     return (
@@ -18,12 +20,12 @@ def can_triage_case(user, case) -> bool:
 
 
 @register("waiting_list.view_waiting_list")
-def can_view_waiting_list(user) -> bool:
+def can_view_waiting_list(user: AnyUser) -> bool:
     return bool(actor_for(user).casework_organisation_ids)
 
 
 @register("waiting_list.manage_timescales")
-def can_manage_timescales(user, organisation_id: int | None = None) -> bool:
+def can_manage_timescales(user: AnyUser, organisation_id: int | None = None) -> bool:
     """An organisation admin sets the organisation's allocation timescales."""
     actor = actor_for(user)
     if organisation_id is None:

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
+from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.audit.services import access_record
+from casework.cases.models import Case
 from casework.core import clock
 from casework.core.working_days import add_working_days
 from casework.waiting_list.choices import DUE_SOON_WORKING_DAYS
@@ -25,7 +27,7 @@ class WaitingFilters:
     due: str = ""  # "overdue", "due_soon" or ""
 
 
-def waiting_list_visible(*, user) -> QuerySet[WaitingListEntry]:
+def waiting_list_visible(*, user: User) -> QuerySet[WaitingListEntry]:
     """Open entries on the lists of the organisations the user does casework in (twin of view_waiting_list).
 
     An entry's organisation is always the one holding its case (set on triage, moved on transfer), so the
@@ -41,7 +43,9 @@ def due_soon_limit(today: datetime.date | None = None) -> datetime.date:
     return add_working_days(today or clock.today(), DUE_SOON_WORKING_DAYS)
 
 
-def waiting_list_filtered(*, user, filters: WaitingFilters = WaitingFilters()) -> QuerySet[WaitingListEntry]:
+def waiting_list_filtered(
+    *, user: User, filters: WaitingFilters = WaitingFilters()
+) -> QuerySet[WaitingListEntry]:
     """The user's open entries matching the filters, unordered (for counting)."""
     qs = waiting_list_visible(user=user)
     if filters.list_kind:
@@ -62,7 +66,9 @@ def waiting_list_filtered(*, user, filters: WaitingFilters = WaitingFilters()) -
     return qs
 
 
-def waiting_list_for_user(*, user, filters: WaitingFilters = WaitingFilters()) -> QuerySet[WaitingListEntry]:
+def waiting_list_for_user(
+    *, user: User, filters: WaitingFilters = WaitingFilters()
+) -> QuerySet[WaitingListEntry]:
     """The user's waiting lists, filtered, by due date (so overdue, then due soon, come first)."""
     qs = waiting_list_filtered(user=user, filters=filters)
     # The highest level this breach has been escalated to, for the list to show: a subquery per row shown
@@ -116,7 +122,9 @@ LIST_COLUMNS = (
 )
 
 
-def waiting_list_rows(*, user, filters: WaitingFilters = WaitingFilters()) -> QuerySet[WaitingListEntry]:
+def waiting_list_rows(
+    *, user: User, filters: WaitingFilters = WaitingFilters()
+) -> QuerySet[WaitingListEntry]:
     """waiting_list_for_user with only the columns the list shows."""
     return waiting_list_for_user(user=user, filters=filters).only(*LIST_COLUMNS)
 
@@ -135,7 +143,7 @@ def waiting_counts(qs: QuerySet[WaitingListEntry]) -> dict[str, int]:
 
 
 def waiting_entry_get_for_user(
-    *, user, entry_id: int, include_exited: bool = False, purpose: str = "viewed"
+    *, user: User, entry_id: int, include_exited: bool = False, purpose: str = "viewed"
 ) -> WaitingListEntry:
     """An entry of the user's organisations' lists, else Http404; an entry the person has left only with
     `include_exited` (to read its exit, never to change it). Writes an AccessEvent
@@ -161,7 +169,7 @@ def waiting_entry_get_for_user(
     return entry
 
 
-def waiting_entries_for_case(*, case) -> QuerySet[WaitingListEntry]:
+def waiting_entries_for_case(*, case: Case) -> QuerySet[WaitingListEntry]:
     """Every entry of the case, open first, with its escalations (for the case page; the caller has checked
     the case is visible)."""
     return (

@@ -10,14 +10,18 @@ import datetime
 
 from django.db import transaction
 
-from casework.audit.services import audit_record, to_json_safe
+from casework.accounts.models import User
+from casework.audit.chain import to_json_safe
+from casework.audit.services import audit_record
 from casework.cases.choices import Priority
+from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed, stale_message
 from casework.core.jobs import enqueue
 from casework.core.permissions import require_perm
 from casework.core.working_days import add_working_days
+from casework.tasks.models import Task
 from casework.waiting_list.choices import (
     CRISIS_RESPONSE_DAYS,
     DEFAULT_WORKING_DAYS,
@@ -26,7 +30,7 @@ from casework.waiting_list.choices import (
     Rag,
     Trigger,
 )
-from casework.waiting_list.models import Reprioritisation, Timescale, WaitingListEntry
+from casework.waiting_list.models import Reprioritisation, Timescale, WaitingListEntry, WaitingListSettings
 
 REFUSED = "Only people who work on cases in the organisation responsible can triage this case."
 STALE = stale_message("this waiting list entry")
@@ -91,8 +95,8 @@ def _check(*, priority: str, rag: str, reason: str) -> str:
 
 def waiting_list_add(
     *,
-    user,
-    case,
+    user: User,
+    case: Case,
     list_kind: str,
     priority: str,
     rag: str,
@@ -192,7 +196,7 @@ def waiting_list_add(
 
 def waiting_list_reprioritise(
     *,
-    user,
+    user: User,
     entry: WaitingListEntry,
     version: int,
     priority: str,
@@ -279,14 +283,16 @@ def waiting_list_reprioritise(
 
 
 def waiting_list_exit(
-    *, user, entry: WaitingListEntry, reason: str, on: datetime.date | None = None
+    *, user: User, entry: WaitingListEntry, reason: str, on: datetime.date | None = None
 ) -> WaitingListEntry:
     """Take the entry off the list (allocated, service started, reviewed, no longer needed, case closed)."""
     require_perm(user, "waiting_list.triage_case", entry.case, REFUSED)
     return _exit(user=user, entry=entry, reason=reason, on=on)
 
 
-def _exit(*, user, entry: WaitingListEntry, reason: str, on: datetime.date | None = None) -> WaitingListEntry:
+def _exit(
+    *, user: User, entry: WaitingListEntry, reason: str, on: datetime.date | None = None
+) -> WaitingListEntry:
     if reason not in ExitReason.values:
         raise ValidationFailed("Select why the case is leaving the list", field="reason")
     if not entry.is_open:
@@ -309,7 +315,9 @@ def _exit(*, user, entry: WaitingListEntry, reason: str, on: datetime.date | Non
     return entry
 
 
-def waiting_list_exit_for_case(*, user, case, reason: str, list_kinds: tuple[str, ...] | None = None) -> int:
+def waiting_list_exit_for_case(
+    *, user: User, case: Case, reason: str, list_kinds: tuple[str, ...] | None = None
+) -> int:
     """Take the case off its open lists (of those kinds): called by allocation when a worker is given the
     case, and by closing. The caller has already checked its own permission. Returns how many entries left."""
     entries = WaitingListEntry.objects.filter(case=case, exited_on__isnull=True).select_related("case")
@@ -322,7 +330,7 @@ def waiting_list_exit_for_case(*, user, case, reason: str, list_kinds: tuple[str
     return count
 
 
-def waiting_list_hand_over(*, user, case, to_organisation_id: int) -> int:
+def waiting_list_hand_over(*, user: User, case: Case, to_organisation_id: int) -> int:
     """The case's open entries move to the organisation now responsible (its team to be chosen again); their
     due dates stand. Called by allocation's case_transfer. Returns how many moved."""
     moved = 0
@@ -347,7 +355,7 @@ def waiting_list_hand_over(*, user, case, to_organisation_id: int) -> int:
 
 
 def timescale_set(
-    *, user, organisation_id: int, list_kind: str, priority: str, working_days: int
+    *, user: User, organisation_id: int, list_kind: str, priority: str, working_days: int
 ) -> Timescale:
     """Set the working days allowed before allocation on one list at one priority. Entries already on the list
     keep their due dates until reprioritised. Audited as "waiting_list.timescale_set"."""
@@ -386,7 +394,7 @@ def timescale_set(
     return row
 
 
-def waiting_settings_for(*, organisation_id: int):
+def waiting_settings_for(*, organisation_id: int) -> WaitingListSettings:
     from casework.waiting_list.models import WaitingListSettings
 
     return WaitingListSettings.objects.filter(organisation_id=organisation_id).select_related(
@@ -396,13 +404,13 @@ def waiting_settings_for(*, organisation_id: int):
 
 def waiting_settings_save(
     *,
-    user,
+    user: User,
     organisation_id: int,
     escalation_contact: int | None,
     second_level_working_days: int,
     still_waiting_letter_days: int,
     active_review_days: int,
-):
+) -> WaitingListSettings:
     """The organisation's escalation contact and intervals. Audited as "waiting_list.settings_changed"."""
     from casework.accounts.selectors import user_list_assignable
     from casework.waiting_list.models import WaitingListSettings
@@ -446,7 +454,7 @@ def waiting_settings_save(
     return row
 
 
-def waiting_list_reprioritise_request(*, user, case, why: str, source: str) -> list:
+def waiting_list_reprioritise_request(*, user: User, case: Case, why: str, source: str) -> list[Task]:
     """The person's circumstances changed (a concern raised the case's priority) while the case waits: ask
     whoever holds each open entry to reprioritise it (West Sussex: "reprioritised if their circumstances
     change"). A task per open entry, for its team (else the case's team, else the user who recorded the
@@ -456,7 +464,7 @@ def waiting_list_reprioritise_request(*, user, case, why: str, source: str) -> l
     from casework.tasks.services import task_create
 
     tasks = []
-    restricted = case.person_id is not None and case.person.is_restricted
+    restricted = case.person is not None and case.person.is_restricted
     for entry in WaitingListEntry.objects.filter(case=case, exited_on__isnull=True).select_related("team"):
         team = None if restricted else (entry.team or case.allocated_team)
         tasks.append(

@@ -217,7 +217,7 @@ def _choice_items(bound_field: BoundField, field_id: str, kind: str) -> list[dic
     field = bound_field.field
     widget = field.widget
     value = widget.format_value(bound_field.value())
-    items = []
+    items: list[dict] = []
     for _group, options, _index in widget.optgroups(bound_field.html_name, value):
         for option in options:
             option_value = "" if option["value"] is None else str(option["value"])
