@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from casework.core.errors import PermissionRefused
 
 if TYPE_CHECKING:
-    from casework.accounts.models import AnyUser
+    # Django's own user types: core knows no app (tests/architecture), accounts.models.User among them.
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
 
 Predicate = Callable[..., bool]
 _P = TypeVar("_P", bound=Predicate)
