@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from casework.accounts.models import Organisation
 from casework.cases.policies import holding_organisation_id
@@ -58,7 +59,7 @@ def consent_record(request, case_id: int):
             SERVICE_FIELDS,
         )
     ):
-        return redirect(f"{case.get_absolute_url()}#consent")
+        return redirect(reverse("cases:case_sharing", args=[case.pk]) + "#consent")
     return render(
         request,
         "consent/consent_record.html",

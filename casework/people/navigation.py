@@ -1,5 +1,6 @@
 """The people pages in the navigation."""
 
+from casework.cases.workspace import value_register
 from casework.core.navigation import nav_register
 from casework.core.permissions import has_perm
 
@@ -15,3 +16,13 @@ nav_register(
     order=20,
     shown=lambda u: has_perm(u, "people.create_person"),
 )
+
+
+def _break_glass_active(user):
+    from casework.people.selectors import break_glass_active_expression
+
+    return break_glass_active_expression(user=user)
+
+
+# The case header flags a case whose person the user holds break-glass access to.
+value_register("break_glass_active", _break_glass_active, header=True)
