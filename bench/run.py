@@ -287,6 +287,7 @@ def main() -> int:
     from casework.accounts.tokens import api_token_issue
     from casework.allocation.selectors import WorklistFilters, team_worklist
     from casework.cases.selectors import my_cases
+    from casework.cases.workspace import sections as case_sections
     from casework.people.models import Person
 
     worker = User.objects.get(username="bench.worker")
@@ -375,6 +376,11 @@ def main() -> int:
             case_page = stats(timed(f"/cases/{my_case.pk}/", session))
             measure("case_page_p50_ms", case_page["p50"], "ms")
             measure("case_page_p95_ms", case_page["p95"], "ms", 50)
+            # Each section of the case (cases/workspace.py): /cases/<id>/ above is the one its stage opens at.
+            for section in case_sections():
+                section_page = stats(timed(section.url(my_case), session))
+                measure(f"case_{section.key}_page_p50_ms", section_page["p50"], "ms")
+                measure(f"case_{section.key}_page_p95_ms", section_page["p95"], "ms", 50)
         say("Measuring person search")
         by_name, by_nhs = [], []
         duty = {"Authorization": f"Bearer {duty_token}"}
@@ -404,7 +410,12 @@ def main() -> int:
     for name, url in [
         ("worklist_page_queries", "/cases/worklist"),
         ("my_cases_page_queries", "/cases/mine"),
-    ] + ([("case_page_queries", f"/cases/{my_case.pk}/")] if my_case else []):
+    ] + (
+        [("case_page_queries", f"/cases/{my_case.pk}/")]
+        + [(f"case_{section.key}_page_queries", section.url(my_case)) for section in case_sections()]
+        if my_case
+        else []
+    ):
         client.get(url)
         with CaptureQueriesContext(connection) as queries:
             client.get(url)

@@ -1,5 +1,5 @@
-"""The case page with something in every panel: each panel shows it, and the page's queries stay the same
-however many rows the panels have (issue 4: council scale)."""
+"""The case's sections with something in every panel: each section shows its rows, and its queries stay the
+same however many rows the panels have (issue 4: council scale; issue 14: the case workspace)."""
 
 import datetime
 import itertools
@@ -7,6 +7,7 @@ import itertools
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from casework.assessments import services as assessments
 from casework.careact import services as careact
@@ -36,12 +37,31 @@ from casework.waiting_list import services as waiting
 from casework.waiting_list.models import Escalation
 from tests.factories import CaseFactory, MembershipFactory, UserFactory
 
-# The most the page may take, whatever is on the case (45 with a row in every panel before the panels' reads
-# were folded together; on PostgreSQL the session's save is a transaction, BEGIN and COMMIT, not a savepoint).
-CASE_PAGE_QUERIES = 38
+# The most each section of the case may take, whatever is on the case ("opens": /cases/<id>/, which shows the
+# section the case's stage is at). The one page with every panel took 38 with a row in each (45 before the
+# panels' reads were folded together); on PostgreSQL the session's save is a transaction, BEGIN and COMMIT,
+# not a savepoint.
+SECTION_QUERIES = {
+    "overview": 14,
+    "contacts": 12,
+    "assessment": 12,
+    "care_act": 15,
+    "sharing": 19,
+    "waiting": 13,
+    "timeline": 12,
+    "opens": 12,
+}
 
 # A case with nothing in its panels (no task, Care Act record, letter, ...): that is read with the case.
-EMPTY_CASE_PAGE_QUERIES = 17
+EMPTY_SECTION_QUERIES = {
+    "overview": 12,
+    "contacts": 11,
+    "assessment": 10,
+    "care_act": 10,
+    "sharing": 10,
+    "waiting": 10,
+    "timeline": 12,
+}
 
 _serial = itertools.count(1)
 
@@ -116,6 +136,24 @@ def _fill(world, case, form, n):
             )
 
 
+# What each section shows of the rows _fill makes, and what the header shows on every section.
+SHOWN = {
+    "overview": [
+        "Chase the OT 4",  # tasks
+        "Safeguarding concern, ",
+        "Helper 4",  # workers before
+        "Stages reset when the work restarted",
+    ],
+    "contacts": ["Spoke about the shopping 4", "Scheduling log: 4 attempts"],
+    "assessment": ["Need number 4"],
+    "care_act": ["Eligible", "Not enough because"],
+    "sharing": ["Purpose 4", "Test Foodbank"],  # consent, referrals
+    "waiting": ["(PDF)</a>", "Waiting for a service", "Escalated"],  # letters, waiting lists
+    "timeline": ["Assistance history", "Restarted from Contact"],
+}
+HEADER_SHOWS = ["4 unread messages about this case", "Safeguarding concern</strong>"]
+
+
 def _queries(client, url):
     client.get(url)  # the first request of a session reads what later ones have cached
     with CaptureQueriesContext(connection) as queries:
@@ -157,33 +195,38 @@ def test_every_panel_shows_its_rows_and_the_queries_do_not_grow_with_them(login,
     cases.case_move_stage(user=world.practitioner, case=case, stage="assessment")
     cases.case_restart_from(user=world.practitioner, case=case, stage="contact", reason="Wrong address")
     client = login(world.practitioner)
-    url = case.get_absolute_url()
+    urls = {key: reverse(f"cases:case_{key}", args=[case.pk]) for key in SHOWN}
+    urls["opens"] = case.get_absolute_url()
 
     _fill(world, case, forms["needs_check"], 1)
-    one, page = _queries(client, url)
+    one = {key: _queries(client, url) for key, url in urls.items()}
     _fill(world, case, forms["needs_check"], 3)
-    many, page = _queries(client, url)
+    many = {key: _queries(client, url) for key, url in urls.items()}
 
-    assert many == one <= CASE_PAGE_QUERIES
-    for shown in [
-        "Spoke about the shopping 4",  # contacts
-        "Scheduling log: 4 attempts",
-        "4 unread messages about this case",
-        "Chase the OT 4",  # tasks
-        "Safeguarding concern, ",
-        "(PDF)</a>",  # letters
-        "Need number 4",  # needs
-        "Purpose 4",  # consent
-        "Test Foodbank",  # referrals
-        "Helper 4",  # workers before
-        "Stages reset when the work restarted",
-        "Waiting for a service",
-        "Escalated",
-        "Eligible",  # Care Act steps
-        "Not enough because",
-        "Assistance history",
-    ]:
-        assert shown in page, shown
+    for key in urls:
+        assert many[key][0] == one[key][0] <= SECTION_QUERIES[key], (key, one[key][0], many[key][0])
+    # The case opens at the section its stage is at: Contact, after the restart.
+    assert many["opens"][1].count('aria-current="page"') == 1
+    assert 'aria-current="page"\n         hx-get="' + urls["contacts"] in many["opens"][1]
+    for key, shown in SHOWN.items():
+        page = many[key][1]
+        for text in [*shown, *HEADER_SHOWS]:
+            assert text in page, (key, text)
+
+
+EMPTY = {
+    "overview": ["No open tasks you can see."],
+    "contacts": ["No contacts recorded."],
+    "assessment": ["No assessments yet.", "No needs recorded."],
+    "care_act": [
+        "Not decided",  # advocacy
+        "Not recorded",  # prevention
+        "Not given",  # information about charging
+    ],
+    "sharing": ["No consent or lawful basis recorded", "No referrals made."],
+    "waiting": ["Not on a waiting list.", "No letters sent."],
+    "timeline": ["No earlier cases that you can see."],
+}
 
 
 @pytest.mark.django_db
@@ -192,21 +235,9 @@ def test_a_case_with_empty_panels_shows_each_one_and_reads_none_of_them(login, w
 
     case = allocation.case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
     client = login(world.practitioner)
-    count, page = _queries(client, case.get_absolute_url())
-    for empty in [
-        "No contacts recorded.",
-        "No open tasks you can see.",
-        "Not on a waiting list.",
-        "No letters sent.",
-        "No assessments yet.",
-        "No needs recorded.",
-        "No consent or lawful basis recorded",
-        "No referrals made.",
-        "No earlier cases that you can see.",
-        "Not decided",  # Care Act: advocacy
-        "Not recorded",  # Care Act: prevention
-        "Not given",  # Care Act: information about charging
-    ]:
-        assert empty in page, empty
-    assert "Safeguarding concern raised" not in page
-    assert count <= EMPTY_CASE_PAGE_QUERIES
+    for key, empties in EMPTY.items():
+        count, page = _queries(client, reverse(f"cases:case_{key}", args=[case.pk]))
+        for empty in empties:
+            assert empty in page, (key, empty)
+        assert "Safeguarding concern" not in page
+        assert count <= EMPTY_SECTION_QUERIES[key], (key, count)

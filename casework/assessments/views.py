@@ -486,7 +486,7 @@ def need_edit(request, need_id: int):
             ),
             f"‘{need.definition.name}’ has been updated.",
         ):
-            return redirect(need.case)
+            return redirect("cases:case_assessment", need.case_id)
     return render(
         request,
         "assessments/need_edit.html",

@@ -88,6 +88,28 @@ def care_act_steps_get_for_user(
     `recorded=False`: the caller has read that the case has no current record (case_has_steps_expression),
     so none is read.
     """
+    steps, shown = _care_act_steps(user=user, case=case, recorded=recorded)
+    access_record(
+        user=user,
+        verb=f"careact.steps_{purpose}",
+        obj=case,
+        case_id=case.pk,
+        person_id=case.person_id,
+        details=shown,
+    )
+    return steps
+
+
+def care_act_steps_for_case_section(*, user: User, case: Case, recorded: bool = True) -> CareActSteps:
+    """The current steps for the case's Care Act section, as care_act_steps_get_for_user, without an
+    AccessEvent of their own: the section's read of the case records the access, naming the section
+    (cases.selectors.case_get_for_section; one event per request)."""
+    return _care_act_steps(user=user, case=case, recorded=recorded)[0]
+
+
+def _care_act_steps(
+    *, user: User, case: Case, recorded: bool
+) -> tuple[CareActSteps, dict[str, list[int] | int | None]]:
     _require_visible(user, case)
     advocacy: dict[str, AdvocacyDecision] = {}
     eligibility: dict[str, EligibilityDetermination] = {}
@@ -119,20 +141,13 @@ def care_act_steps_get_for_user(
         can_record=has_perm(user, "careact.record_steps_case", case),
         can_record_exception=has_perm(user, "careact.record_advocacy_exception_case", case),
     )
-    access_record(
-        user=user,
-        verb=f"careact.steps_{purpose}",
-        obj=case,
-        case_id=case.pk,
-        person_id=case.person_id,
-        details={
-            "advocacy_decisions": sorted(d.pk for d in advocacy.values()),
-            "eligibility_determinations": sorted(d.pk for d in eligibility.values()),
-            "prevention": prevention.pk if prevention else None,
-            "financial_information": financial.pk if financial else None,
-        },
-    )
-    return steps
+    shown = {
+        "advocacy_decisions": sorted(d.pk for d in advocacy.values()),
+        "eligibility_determinations": sorted(d.pk for d in eligibility.values()),
+        "prevention": prevention.pk if prevention else None,
+        "financial_information": financial.pk if financial else None,
+    }
+    return steps, shown
 
 
 @dataclass

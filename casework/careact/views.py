@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from casework.careact import eligibility as rules
 from casework.careact import selectors, services
@@ -38,7 +39,7 @@ def _case_for_recording(request, case_id: int):
 
 
 def _back(case) -> str:
-    return f"{case.get_absolute_url()}#care-act"
+    return reverse("cases:case_care_act", args=[case.pk]) + "#care-act"
 
 
 def _replaces(record) -> dict:

@@ -9,6 +9,8 @@ from django.http import HttpRequest
 from casework.accounts.choices import Role
 from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
+from casework.cases.choices import CaseStage
+from casework.cases.workspace import section_register, value_register
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
 
@@ -62,3 +64,47 @@ nav_register(
     "Closing outcomes", "cases:case_outcomes", order=140, shown=lambda u: has_perm(u, "cases.manage_outcomes")
 )
 home_register("my_cases", order=20, template="cases/home/_my_cases.html", context=my_cases_panel)
+
+
+# The case workspace (cases/workspace.py): the overview and the timeline are the cases app's own sections.
+
+
+def overview_context(request: HttpRequest, case: Any, header: dict[str, Any]) -> dict[str, Any]:
+    from casework.cases.views import overview_context
+
+    return overview_context(request, case, header)
+
+
+def timeline_context(request: HttpRequest, case: Any, header: dict[str, Any]) -> dict[str, Any]:
+    from casework.cases.views import timeline_context
+
+    return timeline_context(request, case, header)
+
+
+def _stage_reached(user: Any):
+    from casework.cases.selectors import case_stage_reached_expression
+
+    return case_stage_reached_expression()
+
+
+value_register("stage_reached", _stage_reached, header=True)
+section_register(
+    "overview",
+    "Overview",
+    path="overview",
+    order=10,
+    template="cases/workspace/_overview.html",
+    context=overview_context,
+    # Before a worker holds the case, and once the support is reviewed or the case closes, what is next is
+    # on the overview: the stages, the moves and who holds the case.
+    opens_at=(CaseStage.INTAKE, CaseStage.AWAITING_ALLOCATION, CaseStage.REVIEW, CaseStage.CLOSING),
+    values=("has_open_tasks",),
+)
+section_register(
+    "timeline",
+    "Timeline",
+    path="timeline",
+    order=90,
+    template="cases/workspace/_timeline.html",
+    context=timeline_context,
+)

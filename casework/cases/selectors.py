@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Exists, Expression, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from casework.accounts.choices import Role
@@ -105,6 +107,55 @@ def case_get_for_page(*, user: User, case_id: int, also: dict[str, Expression] |
         case_list_visible(user=user)
         .select_related("person", "household")
         .annotate(**CASE_PAGE_NAMES, **(also or {})),
+    )
+
+
+def case_get_for_section(
+    *,
+    user: User,
+    case_id: int,
+    section: str | Callable[[Case], str],
+    also: dict[str, Expression] | None = None,
+) -> Case:
+    """The case for one section of its workspace (cases/workspace.py), read as case_get_for_page reads it
+    and recorded once, "cases.case_viewed" naming the section shown (`section`, or what it says for the case
+    read when the case decides it): the section's own reads record nothing more."""
+    case = (
+        case_list_visible(user=user)
+        .select_related("person", "household")
+        .annotate(**CASE_PAGE_NAMES, **(also or {}))
+        .filter(pk=case_id)
+        .order_by("pk")
+        .first()
+    )
+    if case is None:
+        raise Http404("No case found")
+    access_record(
+        user=user,
+        verb="cases.case_viewed",
+        obj=case,
+        case_id=case.pk,
+        person_id=case.person_id,
+        details={"section": section(case) if callable(section) else section},
+    )
+    if case.person_id:
+        person_names_reveal(user=user, people=[case.person])
+    return case
+
+
+def case_stage_reached_expression() -> Subquery:
+    """The furthest stage the case's live progress has been at, as its place in lifecycle.STAGE_ORDER (None
+    without progress): an expression on the case's row, for case_get_for_section's `also`."""
+    rank = DbCase(
+        *(When(stage=stage, then=Value(index)) for index, stage in enumerate(lifecycle.STAGE_ORDER)),
+        output_field=IntegerField(),
+    )
+    return Subquery(
+        StageProgress.objects.filter(case=OuterRef("pk"), reset_at__isnull=True)
+        .annotate(rank=rank)
+        .order_by("-rank")
+        .values("rank")[:1],
+        output_field=IntegerField(),
     )
 
 

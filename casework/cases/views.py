@@ -26,10 +26,8 @@ from casework.accounts.selectors import (
 )
 from casework.allocation import selectors as allocation_selectors
 from casework.allocation import services as allocation_services
-from casework.assessments import selectors as assessment_selectors
-from casework.careact import selectors as careact_selectors
-from casework.cases import gates, lifecycle, selectors, services
-from casework.cases.choices import CaseStage, CaseStatus
+from casework.cases import gates, lifecycle, selectors, services, workspace
+from casework.cases.choices import CaseStatus
 from casework.cases.forms import (
     AssignForm,
     CaseCloseForm,
@@ -46,22 +44,16 @@ from casework.cases.forms import (
     WorkerRemoveForm,
     WorklistFilterForm,
 )
+from casework.cases.header import STATUS_PAGES
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
-from casework.consent import selectors as consent_selectors
-from casework.contacts import selectors as contact_selectors
 from casework.core import limits
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.pages import paginate as _paginate
 from casework.core.pages import require_page_perm as _require
 from casework.core.pages import run_form_service as _run
 from casework.core.permissions import has_perm
-from casework.letters import selectors as letter_selectors
 from casework.people import selectors as people_selectors
-from casework.referrals import selectors as referral_selectors
-from casework.safeguarding import selectors as safeguarding_selectors
-from casework.tasks import selectors as task_selectors
-from casework.waiting_list import selectors as waiting_selectors
 
 MY_CASES_PAGE_SIZE = 25
 WORKLIST_PAGE_SIZE = 25
@@ -90,37 +82,6 @@ EVENT_WORDS = {
     "cases.worker_removed": "Worker removed",
     "cases.note_added": "Note added",
 }
-
-# The status actions: the page each one has, and what it says.
-STATUS_PAGES: dict[str, dict[str, str]] = {
-    CaseStatus.ON_HOLD: {
-        "action": "Put on hold",
-        "heading": "Put the case on hold",
-        "submit": "Put the case on hold",
-        "reason_label": "Why is the case on hold?",
-        "reason_hint": "For example, the person is in hospital. The case shows as dormant on your list.",
-        "success": "The case is on hold.",
-    },
-    CaseStatus.ACTIVE: {
-        "action": "Resume",
-        "heading": "Resume the case",
-        "submit": "Resume the case",
-        "reason_label": "Note (optional)",
-        "reason_hint": "",
-        "success": "The case is active again.",
-    },
-    CaseStatus.CANCELLED: {
-        "action": "Cancel the case",
-        "heading": "Cancel the case",
-        "submit": "Cancel the case",
-        "reason_label": "Why is the case being cancelled?",
-        "reason_hint": "",
-        "warning": "A cancelled case cannot be reopened. If more work is needed later, raise a new case.",
-        "button_class": "govuk-button--warning",
-        "success": "The case is cancelled.",
-    },
-}
-
 
 # Helpers: refusals, pagination, and what the user may do.
 
@@ -169,7 +130,7 @@ def _after(request, case: Case, return_to: str | None = None):
     if return_to in RETURN_TO:
         return redirect(RETURN_TO[return_to])
     if has_perm(request.user, "cases.view_case", case):
-        return redirect(case)
+        return redirect(_overview_url(case))
     if has_perm(request.user, "cases.view_case_index", case):
         return redirect("cases:case_index")
     return redirect("core:home")
@@ -221,36 +182,6 @@ def _restart_choices(case: Case) -> list[tuple[str, str]]:
         for stage in lifecycle.WORK_STAGES
         if lifecycle.restart_problem(case.stage, stage) is None
     ]
-
-
-def _status_actions(case: Case) -> list[dict[str, str]]:
-    """The status changes the lifecycle allows from here, for a user who may work the case."""
-    actions = []
-    for status, page in STATUS_PAGES.items():
-        if lifecycle.status_move_problem(case.status, status):
-            continue
-        if status == CaseStatus.ACTIVE and case.status == CaseStatus.PLANNED:
-            continue  # a planned case becomes active when a worker accepts it
-        # Resuming needs no reason, so it is one button; the others ask for a reason on their own page.
-        actions.append(
-            {
-                "status": status,
-                "label": page["action"],
-                "inline": status == CaseStatus.ACTIVE,
-                "url": reverse("cases:case_change_status", args=[case.pk, status]),
-            }
-        )
-    if case.status == CaseStatus.ACTIVE:
-        actions.insert(
-            0,
-            {
-                "status": CaseStatus.FINISHED,
-                "label": "Close the case",
-                "inline": False,
-                "url": reverse("cases:case_close", args=[case.pk]),
-            },
-        )
-    return actions
 
 
 def _event_words(event) -> str:
@@ -343,95 +274,52 @@ def case_index(request):
 
 
 def case_detail(request, case_id: int):
+    """/cases/<id>/: the case opens at the section its stage is at (cases/workspace.py)."""
+    return workspace.case_workspace(request, case_id)
+
+
+def _overview_url(case: Case) -> str:
+    return reverse("cases:case_overview", args=[case.pk])
+
+
+def overview_context(request, case: Case, header: dict) -> dict:
+    """The overview section: what is next, the stages as a task list (move on, go back, restart), the case's
+    details, responsibility and workers. The workers come with the header."""
     user = request.user
-    case = selectors.case_get_for_page(user=user, case_id=case_id, also=_case_page_also(user))
-    # Read once and shared: the workers (which also tell the policies the current roles) and every stage
-    # progress row (the task list, the moves offered and the reset history).
-    current_workers, past_workers = selectors.case_workers(case=case)
+    # Every stage progress row, read once: the task list, the moves offered and the reset history.
     progress = selectors.case_stage_progress(case=case)
-    can_work = has_perm(user, "cases.work_case", case)
-    can_assign = has_perm(user, "cases.assign_case", case)
+    can_work = header["can_work"]
     can_manage_workers = has_perm(user, "cases.manage_workers_case", case)
     stages = _stage_choices(case, progress) if can_work else []
     worker_form = None
     if can_manage_workers:
         users = user_list_assignable(
             organisation_id=holding_organisation_id(case), team_id=case.allocated_team_id
-        ).exclude(pk__in=[assignment.user_id for assignment in current_workers])
+        ).exclude(pk__in=[assignment.user_id for assignment in header["current_workers"]])
         worker_form = WorkerAddForm(initial={"version": case.version}, users=users, auto_id="worker-%s")
-    contacts, scheduling = contact_selectors.contacts_for_case_page(case=case)
+    return {
+        "next_step": lifecycle.NEXT_STEP[case.stage],
+        "steps": selectors.case_stage_steps(case=case, progress=progress),
+        "move_form": StageMoveForm(initial={"version": case.version}, stages=stages, auto_id="move-%s")
+        if stages
+        else None,
+        "can_work": can_work,
+        "can_restart": can_work and case.status == CaseStatus.ACTIVE and bool(_restart_choices(case)),
+        "resets": selectors.case_reset_history(case=case, progress=progress),
+        "current_workers": header["current_workers"],
+        "past_workers": header["past_workers"],
+        "can_manage_workers": can_manage_workers,
+        "worker_form": worker_form,
+        "outcome_label": _outcome_label(case),
+    }
+
+
+def timeline_context(request, case: Case, header: dict) -> dict:
+    """The timeline section: everything recorded about the case, and the other cases about its subject."""
     timeline = selectors.case_timeline(case=case)
     for event in timeline:
         event.words = _event_words(event)
-    return render(
-        request,
-        "cases/case_detail.html",
-        {
-            "case": case,
-            "next_step": lifecycle.NEXT_STEP[case.stage],
-            "steps": selectors.case_stage_steps(case=case, progress=progress),
-            "move_form": StageMoveForm(initial={"version": case.version}, stages=stages, auto_id="move-%s")
-            if stages
-            else None,
-            "can_work": can_work,
-            "can_restart": can_work and case.status == CaseStatus.ACTIVE and bool(_restart_choices(case)),
-            "status_actions": _status_actions(case) if can_work else [],
-            "resets": selectors.case_reset_history(case=case, progress=progress),
-            "current_workers": current_workers,
-            "past_workers": past_workers,
-            "can_manage_workers": can_manage_workers,
-            "worker_form": worker_form,
-            "can_accept": has_perm(user, "cases.accept_case", case),
-            "can_assign": can_assign
-            and case.primary_worker_id is None
-            and case.stage == CaseStage.AWAITING_ALLOCATION,
-            "can_reassign": can_assign and case.primary_worker_id is not None,
-            "can_transfer": has_perm(user, "cases.transfer_case", case),
-            "can_allocate": has_perm(user, "cases.allocate_case", case),
-            "history": selectors.case_history_for_subject(user=user, case=case),
-            "contacts": contacts,
-            "scheduling": scheduling,
-            "strategy": contact_selectors.contact_strategy_for(case=case),
-            "can_record_contact": has_perm(user, "contacts.record_contact_case", case),
-            "unread_messages": case.unread_messages,
-            "tasks": list(task_selectors.tasks_for_case(user=user, case=case)[:20])
-            if case.has_open_tasks
-            else [],
-            "task_add_url": f"{reverse('tasks:task_add')}?case={case.pk}"
-            if has_perm(user, "tasks.add_task_case", case)
-            else "",
-            "care_act": careact_selectors.care_act_steps_get_for_user(
-                user=user, case=case, recorded=case.has_care_act_records
-            ),
-            "safeguarding_flag": case.safeguarding_flag,
-            # No concern on the case, none to list.
-            "safeguarding_concerns": safeguarding_selectors.concerns_for_case(user=user, case=case)
-            if case.safeguarding_flag
-            else [],
-            "can_raise_concern": case.person_id is not None and has_perm(user, "safeguarding.raise_concern"),
-            "timeline": timeline,
-            "outcome_label": _outcome_label(case),
-        },
-    )
-
-
-def _case_page_also(user) -> dict:
-    """What the case page reads with the case (case_get_for_page `also`), an expression each: the user's
-    unread messages about it, and whether each panel has anything. A panel with nothing reads nothing more
-    (most cases have no letters, referrals or concerns): an index probe in the case's query costs far less
-    than a query. With something in every panel, the page makes the same queries as without these."""
-    return {
-        "unread_messages": contact_selectors.unread_message_count_expression(user=user),
-        "safeguarding_flag": safeguarding_selectors.case_has_concern_expression(),
-        "has_open_tasks": task_selectors.case_has_open_tasks_expression(),
-        "has_care_act_records": careact_selectors.case_has_steps_expression(),
-        "has_waiting_entries": waiting_selectors.case_has_waiting_entries_expression(),
-        "has_letters": letter_selectors.case_has_letters_expression(),
-        "has_assessments": assessment_selectors.case_has_assessments_expression(),
-        "has_needs": assessment_selectors.case_has_needs_expression(),
-        "has_consents": consent_selectors.case_has_consents_expression(),
-        "has_referrals": referral_selectors.case_has_referrals_expression(),
-    }
+    return {"timeline": timeline, "history": selectors.case_history_for_subject(user=request.user, case=case)}
 
 
 def _outcome_label(case: Case) -> str:
@@ -472,7 +360,7 @@ def case_move_stage(request, case_id: int):
             lambda: f"The case is now at {lifecycle.label(case.stage)}.",
         )
     ):
-        return redirect(case)
+        return redirect(_overview_url(case))
     return _action_page(
         request,
         case,
@@ -507,7 +395,7 @@ def case_restart(request, case_id: int):
             lambda: f"The work restarts from {lifecycle.label(case.stage)}.",
         )
     ):
-        return redirect(case)
+        return redirect(_overview_url(case))
     return _action_page(
         request,
         case,
@@ -546,7 +434,7 @@ def case_change_status(request, case_id: int, status: str):
             page["success"],
         )
     ):
-        return redirect(case)
+        return redirect(_overview_url(case))
     return _action_page(
         request,
         case,
@@ -584,7 +472,7 @@ def case_worker_add(request, case_id: int):
             lambda: f"{form.cleaned_data['user'].display_name} has been added to the case.",
         )
     ):
-        return redirect(case)
+        return redirect(_overview_url(case))
     return _action_page(request, case, form, heading="Add a worker", submit_label="Add the worker")
 
 
@@ -610,7 +498,7 @@ def case_worker_remove(request, case_id: int, user_id: int):
         f"{assignment.user.display_name} has been removed from the case.",
         form=form,
     )
-    return redirect(case)
+    return redirect(_overview_url(case))
 
 
 @require_POST
@@ -623,7 +511,7 @@ def case_accept(request, case_id: int):
         lambda version: allocation_services.case_accept(user=request.user, case=case, version=version),
         lambda: f"You have accepted case {case.reference}. {lifecycle.NEXT_STEP[case.stage]}.",
     ):
-        return redirect(case)
+        return redirect(_overview_url(case))
     return _after(request, case, return_to)
 
 
@@ -665,7 +553,7 @@ def case_assign(request, case_id: int):
             lambda: f"Case {case.reference} is assigned to {case.primary_worker.display_name}.",
         )
     ):
-        return redirect(case)
+        return redirect(_overview_url(case))
     return _action_page(
         request,
         case,
@@ -700,7 +588,7 @@ def case_reassign(request, case_id: int):
             lambda: f"Case {case.reference} is reassigned to {case.primary_worker.display_name}.",
         )
     ):
-        return redirect(case)
+        return redirect(_overview_url(case))
     current = case.primary_worker.display_name if case.primary_worker_id else "nobody"
     return _action_page(
         request,
@@ -849,7 +737,7 @@ def case_close(request, case_id: int):
             "The case is closed.",
         )
     ):
-        return redirect(case)
+        return redirect(_overview_url(case))
     open_needs = needs_open_on_case(case=case)
     warning = (
         "Update these needs before closing: "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from casework.accounts.models import Organisation
 from casework.cases.policies import holding_organisation_id
@@ -38,7 +39,7 @@ def consent_record(request, case_id: int):
             SERVICE_FIELDS,
         )
     ):
-        return redirect(f"{case.get_absolute_url()}#consent")
+        return redirect(reverse("cases:case_sharing", args=[case.pk]) + "#consent")
     return render(
         request,
         "consent/consent_record.html",

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 
 from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
+from casework.cases.choices import CaseStage
+from casework.cases.workspace import reached_from, section_register, value_register
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
 
@@ -40,3 +42,39 @@ def messages_panel(request: HttpRequest) -> dict[str, Any] | None:
 nav_register("Duty desk", "contacts:duty_desk", order=100, shown=shows_duty_desk)
 nav_register("Messages", "contacts:inbox", order=200, shown=shows_messages, label_for=messages_label)
 home_register("messages", order=10, template="contacts/home/_messages.html", context=messages_panel)
+
+
+# The case workspace (cases/workspace.py): the case's contacts, its scheduling log and the actions taken for
+# its allocated worker; the header says how many unread messages the user has about the case.
+
+
+def case_contacts_context(request: HttpRequest, case: Any, header: dict[str, Any]) -> dict[str, Any]:
+    from casework.contacts import selectors
+
+    contacts, scheduling = selectors.contacts_for_case_page(case=case)
+    return {
+        "contacts": contacts,
+        "scheduling": scheduling,
+        "strategy": selectors.contact_strategy_for(case=case),
+        "can_record_contact": has_perm(request.user, "contacts.record_contact_case", case),
+    }
+
+
+def _unread_messages(user: Any):
+    from casework.contacts.selectors import unread_message_count_expression
+
+    return unread_message_count_expression(user=user)
+
+
+value_register("unread_messages", _unread_messages, header=True)
+section_register(
+    "contacts",
+    "Contacts",
+    path="contacts",
+    order=20,
+    template="contacts/_case_contacts.html",
+    context=case_contacts_context,
+    reached=reached_from(CaseStage.CONTACT),
+    unlocks="Contact starts when a worker accepts the case or is assigned to it.",
+    opens_at=(CaseStage.CONTACT,),
+)

@@ -58,7 +58,7 @@ def contact_record(request):
             messages.success(request, "The contact has been recorded.")
             if form.cleaned_data.get("safeguarding_next"):
                 return _raise_concern_next(event)
-            return redirect(case or person)
+            return redirect("cases:case_contacts", case.pk) if case else redirect(person)
     return render(
         request,
         "contacts/contact_record.html",
@@ -315,7 +315,7 @@ def act_on_behalf(request, case_id: int):
             raise PermissionDenied(error.message) from None
         else:
             messages.success(request, "Recorded, and the allocated worker has been sent a message.")
-            return redirect(case)
+            return redirect("cases:case_contacts", case.pk)
     return render(request, "contacts/act_on_behalf.html", {"case": case, "form": form})
 
 

@@ -88,7 +88,7 @@ def letter_send(request, case_id: int):
             "The letter has been sent. It is listed on the case.",
         )
     ):
-        return redirect(case)
+        return redirect("cases:case_waiting", case.pk)
     return render(request, "letters/send.html", {"case": case, "form": form})
 
 

@@ -1,6 +1,7 @@
 """The people pages in the navigation, and the auditors' break-glass review."""
 
 from casework.accounts.selectors import actor_for
+from casework.cases.workspace import value_register
 from casework.core.navigation import nav_register
 from casework.core.permissions import has_perm
 
@@ -16,3 +17,13 @@ nav_register(
     order=190,
     shown=lambda user: bool(actor_for(user).auditing_organisation_ids),
 )
+
+
+def _break_glass_active(user):
+    from casework.people.selectors import break_glass_active_expression
+
+    return break_glass_active_expression(user=user)
+
+
+# The case header flags a case whose person the user holds break-glass access to.
+value_register("break_glass_active", _break_glass_active, header=True)

@@ -533,3 +533,13 @@ def user_list_nameable_for_person(*, person: Person) -> QuerySet[User]:
         .distinct()
         .order_by("first_name", "last_name")
     )
+
+
+def break_glass_active_expression(*, user: User) -> Exists:
+    """Whether the user holds break-glass access to the case's person now, as an expression on a case's row
+    (read with the case by its header: the header flags it)."""
+    return Exists(
+        BreakGlassGrant.objects.filter(
+            person=OuterRef("person_id"), user_id=user.pk, expires_at__gt=clock.now()
+        )
+    )

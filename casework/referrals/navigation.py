@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from casework.accounts.models import User
+from casework.cases.choices import CaseStage
+from casework.cases.workspace import reached_from, section_register, value_register
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
 
@@ -37,3 +39,28 @@ nav_register(
     "Referrals", "referrals:worklist", order=90, shown=lambda user: has_perm(user, "referrals.view_worklist")
 )
 home_register("referrals", order=25, template="referrals/home/_referrals.html", context=referrals_panel)
+
+
+# The case workspace (cases/workspace.py): consent to share and the referrals that rely on it, together.
+
+
+def _case_has_referrals(user: Any):
+    from casework.referrals.selectors import case_has_referrals_expression
+
+    return case_has_referrals_expression()
+
+
+value_register("has_referrals", _case_has_referrals)
+section_register(
+    "sharing",
+    "Consent and referrals",
+    path="consent-and-referrals",
+    order=50,
+    template="referrals/case_section.html",
+    context=lambda request, case, header: {},
+    # Referrals pass on the needs the assessment found; they deliver the support.
+    reached=reached_from(CaseStage.ASSESSMENT),
+    unlocks="Referrals pass on the needs found, so they start with the assessment.",
+    opens_at=(CaseStage.SUPPORT,),
+    values=("has_consents", "has_referrals"),
+)

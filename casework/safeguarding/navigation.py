@@ -1,6 +1,7 @@
 """Safeguarding concerns in the navigation, for the members of a safeguarding team."""
 
 from casework.accounts.selectors import actor_for
+from casework.cases.workspace import value_register
 from casework.core.navigation import nav_register
 
 nav_register(
@@ -9,3 +10,14 @@ nav_register(
     order=80,
     shown=lambda user: bool(actor_for(user).safeguarding_team_ids),
 )
+
+
+def _case_has_concern(user):
+    from casework.safeguarding.selectors import case_has_concern_expression
+
+    return case_has_concern_expression()
+
+
+# The case header flags a case with a safeguarding concern (everyone who may open the case sees the flag,
+# not the detail).
+value_register("safeguarding_flag", _case_has_concern, header=True)

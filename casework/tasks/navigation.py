@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from casework.accounts.models import User
+from casework.cases.workspace import value_register
 from casework.core import clock
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
@@ -35,3 +36,13 @@ def tasks_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 nav_register("Tasks", "tasks:my_tasks", order=70, shown=lambda user: has_perm(user, "tasks.view_my_tasks"))
 home_register("tasks", order=30, template="tasks/home/_tasks.html", context=tasks_panel)
+
+
+def _case_has_open_tasks(user: Any):
+    from casework.tasks.selectors import case_has_open_tasks_expression
+
+    return case_has_open_tasks_expression()
+
+
+# The case's open tasks are on its overview (cases/workspace.py): a case without any reads none.
+value_register("has_open_tasks", _case_has_open_tasks)

@@ -333,7 +333,7 @@ def task_add(request):
     ):
         return redirect(created[0])
     if case is not None:
-        back_url = case.get_absolute_url()
+        back_url = reverse("cases:case_overview", args=[case.pk])  # the case's tasks are on its overview
     elif person is not None:
         back_url = person.get_absolute_url()
     else:

@@ -8,7 +8,9 @@ from django.http import HttpRequest
 
 from casework.accounts.choices import Role
 from casework.accounts.models import User
+from casework.cases.choices import CaseStage
 from casework.cases.navigation import holds_cases_as
+from casework.cases.workspace import reached_from, section_register, value_register
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
 
@@ -38,4 +40,27 @@ nav_register(
 )
 home_register(
     "waiting_breaches", order=40, template="waiting_list/home/_breaches.html", context=breaches_panel
+)
+
+
+# The case workspace (cases/workspace.py): the case's waiting lists and the letters sent about it.
+
+
+def _case_has_waiting_entries(user: Any):
+    from casework.waiting_list.selectors import case_has_waiting_entries_expression
+
+    return case_has_waiting_entries_expression()
+
+
+value_register("has_waiting_entries", _case_has_waiting_entries)
+section_register(
+    "waiting",
+    "Waiting lists and letters",
+    path="waiting-lists-and-letters",
+    order=60,
+    template="waiting_list/case_section.html",
+    context=lambda request, case, header: {},
+    reached=reached_from(CaseStage.CONTACT),
+    unlocks="Waiting lists and letters start with contact, when a worker accepts the case.",
+    values=("has_waiting_entries", "has_letters"),
 )

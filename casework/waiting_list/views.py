@@ -164,7 +164,7 @@ def waiting_list_add(request, case_id: int):
             ),
         )
     ):
-        return redirect(case)
+        return redirect("cases:case_waiting", case.pk)
     return render(request, "waiting_list/triage.html", {"case": case, "form": form})
 
 
@@ -201,7 +201,7 @@ def waiting_list_reprioritise(request, entry_id: int):
             lambda: f"{entry.case.reference} is now due on {entry.due_on:%-d %B %Y}.",
         )
     ):
-        return redirect(entry.case)
+        return redirect("cases:case_waiting", entry.case_id)
     return render(
         request,
         "waiting_list/reprioritise.html",

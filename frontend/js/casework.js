@@ -23,3 +23,16 @@ document.addEventListener('htmx:load', (event) => {
     initComponents(element)
   }
 })
+
+// The case's sections (cases/workspace.py): after htmx swaps a section in, move
+// focus to its heading, so that keyboard and screen reader users start there as
+// they would on the section's own page.
+document.addEventListener('htmx:afterSwap', (event) => {
+  const target = event.detail && event.detail.target
+  if (target instanceof Element && target.id === 'case-section') {
+    const heading = target.querySelector('#case-section-heading')
+    if (heading) {
+      heading.focus()
+    }
+  }
+})

@@ -44,3 +44,14 @@ def refer(page, organisation: str, need: str) -> None:
     )
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"to {organisation}")
     assert_accessible(page)
+
+
+def open_case_section(page, label: str) -> None:
+    """On a case: open one of its sections through the sub navigation (htmx swaps it in under the header, and
+    the address becomes the section's), and check it."""
+    page.get_by_role("navigation", name="Case sections").get_by_role("link", name=label).click()
+    expect(page.locator("#case-section-heading")).to_have_text(label)
+    expect(
+        page.get_by_role("navigation", name="Case sections").locator('[aria-current="page"]')
+    ).to_contain_text(label)
+    assert_accessible(page)

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from casework.assessments.models import NeedDefinition
 from tests.e2e.conftest import assert_accessible, main_navigation, sign_in
-from tests.e2e.steps import record_consent, refer
+from tests.e2e.steps import open_case_section, record_consent, refer
 
 pytestmark = pytest.mark.e2e
 
@@ -81,6 +81,7 @@ def test_worker_assesses_refers_and_closes_the_case(open_page, world):
     sign_in(page, "practitioner")
     page.goto(case.get_absolute_url())
     assert_accessible(page)
+    open_case_section(page, "Assessment and needs")
     page.get_by_role("button", name="Start an assessment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Start an assessment")
     assert_accessible(page)
@@ -138,6 +139,7 @@ def test_worker_assesses_refers_and_closes_the_case(open_page, world):
     # Consent to share with the foodbank and the debt advice service, and a referral to each.
     page.get_by_role("link", name=f"Back to {case.reference}").click()
     assert_accessible(page)
+    open_case_section(page, "Consent and referrals")
     record_consent(
         page,
         purpose="To arrange food deliveries and debt advice",
@@ -173,6 +175,7 @@ def test_worker_assesses_refers_and_closes_the_case(open_page, world):
     page.get_by_role("link", name=f"Back to {case.reference}").click()
     expect(page.get_by_role("region", name="Referrals")).to_contain_text("Four weeks of parcels delivered")
     assert_accessible(page)
+    open_case_section(page, "Assessment and needs")
     for name in ("Debt advice",):
         page.get_by_role("table", name="Needs").get_by_role("link", name=name).click()
         assert_accessible(page)

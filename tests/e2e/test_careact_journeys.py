@@ -4,6 +4,7 @@ charging information not given."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from casework.allocation import services as allocation
@@ -12,6 +13,7 @@ from casework.careact.tests.steps import record_no_advocacy_needed, record_preve
 from casework.cases import services as case_services
 from casework.cases.models import Case
 from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.steps import open_case_section
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.e2e
@@ -26,12 +28,15 @@ def case(world):
 
 
 def open_case(page, case) -> None:
-    page.goto(case.get_absolute_url())
+    """The case's Care Act section."""
+    page.goto(reverse("cases:case_care_act", args=[case.pk]))
     expect(page.get_by_role("heading", level=1)).to_have_text(case.reference)
     assert_accessible(page)
 
 
 def move_case(page, choice: str) -> None:
+    """From the case's overview, where the stages are."""
+    open_case_section(page, "Overview")
     page.get_by_role("group", name="Move the case to").get_by_label(choice, exact=True).check()
     page.get_by_role("button", name="Move the case", exact=True).click()
 

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from casework.careact.tests.steps import record_no_advocacy_needed
 from casework.cases.models import Case
 from tests.e2e.conftest import assert_accessible, main_navigation, sign_in
+from tests.e2e.steps import open_case_section
 from tests.factories import CaseFactory, RiskCategoryFactory
 
 pytestmark = pytest.mark.e2e
@@ -78,7 +79,8 @@ def test_team_manager_assigns_a_case_from_the_worklist(page, world, waiting_case
     expect(page.get_by_role("heading", level=1)).to_have_text(waiting_case.reference)
     expect(summary_value(page, "Primary worker")).to_have_text("Nobody yet")
     assert_accessible(page)
-    page.get_by_role("complementary", name="What is next").get_by_role("link", name="Assign a worker").click()
+    # The case's actions are in its header, on every section.
+    page.get_by_role("group", name="Case actions").get_by_role("link", name="Assign a worker").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Assign the case")
     assert_accessible(page)
@@ -139,11 +141,13 @@ def test_practitioner_works_a_case_through_its_stages(page, world, waiting_case)
     move_case(page, "Go back to amend Assessment", note="The carer's needs were not assessed.")
     expect_success(page, "The case is now at Assessment.")
     expect_stage(page, "Assessment")
+    open_case_section(page, "Timeline")
     timeline = page.get_by_role("table", name="Everything recorded about the case, newest first")
     expect(timeline.get_by_role("row").filter(has_text="Went back to amend Assessment")).to_contain_text(
         "The carer's needs were not assessed."
     )
     assert_accessible(page)
+    open_case_section(page, "Overview")
     move_case(page, "Move to Planning")
     expect_success(page, "The case is now at Planning.")
     expect_stage(page, "Planning")

@@ -14,6 +14,7 @@ from casework.core import clock
 from casework.core.templatetags.govuk import govuk_date
 from casework.tasks.models import Task
 from tests.e2e.conftest import assert_accessible, main_navigation, sign_in
+from tests.e2e.steps import open_case_section
 from tests.factories import CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.e2e
@@ -242,6 +243,9 @@ def test_neighbours_concern_about_an_unknown_person_raises_a_case(page, world):
     expect(summary_value(page, "Where it came from")).to_have_text("Concern raised by someone else")
     expect(page.get_by_role("list", name="Case status")).to_contain_text("Priority: Urgent")
     expect(summary_value(page, "Organisation")).to_have_text(world.county.name)
+    assert_accessible(page)
+    # A new case opens at its overview: its contacts are a section of their own.
+    open_case_section(page, "Contacts")
     contacts = page.get_by_role("table", name="Contact events, newest first")
     expect(contacts).to_contain_text("Inbound phone, member of the public (Pat Lowe, next door)")
     assert_accessible(page)

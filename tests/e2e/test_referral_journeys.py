@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, main_navigation, sign_in
-from tests.e2e.steps import record_consent, refer
+from tests.e2e.steps import open_case_section, record_consent, refer
 
 pytestmark = pytest.mark.e2e
 
@@ -69,6 +69,7 @@ def test_consent_referrals_and_the_foodbanks_update(open_page, world, assessed_c
     sign_in(worker, "practitioner")
     worker.goto(assessed_case.get_absolute_url())
     assert_accessible(worker)
+    open_case_section(worker, "Consent and referrals")
 
     # Referring before there is consent is refused, and says why.
     worker.get_by_role("button", name="Refer to a delivery organisation").click()

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, main_navigation, sign_in
+from tests.e2e.steps import open_case_section
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +26,7 @@ def test_team_manager_triages_reprioritises_and_downloads_the_letter(page, world
     sign_in(page, "team_manager")
     page.goto(case.get_absolute_url())
     assert_accessible(page)
+    open_case_section(page, "Waiting lists and letters")
     page.get_by_role("button", name="Add to a waiting list").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add to a waiting list")
     assert_accessible(page)

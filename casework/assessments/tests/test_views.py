@@ -9,7 +9,8 @@ from casework.assessments.tests.conftest import NEEDS_CHECK_ANSWERS
 
 
 def _case_page(case):
-    return reverse("cases:case_detail", args=[case.pk])
+    # The case's assessments and needs are its "Assessment and needs" section.
+    return reverse("cases:case_assessment", args=[case.pk])
 
 
 def test_a_worker_starts_fills_in_and_completes_an_assessment(world, login, forms, active_case):

@@ -54,20 +54,21 @@ NO_DIFFICULTY = {
 
 
 def test_the_case_page_shows_the_care_act_steps_with_links_to_record(login, world, case):
-    content = login(world.practitioner).get(case.get_absolute_url()).content.decode()
+    content = login(world.practitioner).get(reverse("cases:case_care_act", args=[case.pk])).content.decode()
     assert "Care Act steps" in content
     assert "Before the assessment: Record whether Margaret needs an independent advocate" in content
     assert _url("advocacy_decide", case, "assessment") in content
     assert _url("prevention", case) in content and _url("financial_information", case) in content
     assert _url("eligibility", case, "adult") in content
+    # The section's one access event names what it showed: the case's Care Act steps.
     assert AccessEvent.objects.filter(
-        verb="careact.steps_viewed", case_id=case.pk, actor=world.practitioner
+        verb="cases.case_viewed", case_id=case.pk, actor=world.practitioner, details__section="care_act"
     ).exists()
 
 
 def test_the_case_page_offers_a_case_manager_no_recording(login, world, case):
     _needs_advocate(world, case)
-    content = login(world.case_manager).get(case.get_absolute_url()).content.decode()
+    content = login(world.case_manager).get(reverse("cases:case_care_act", args=[case.pk])).content.decode()
     assert "Waiting for an advocate" in content
     assert _url("advocacy_decide", case, "assessment") not in content
     assert "Record an exception" not in content
@@ -75,11 +76,11 @@ def test_the_case_page_offers_a_case_manager_no_recording(login, world, case):
 
 def test_the_team_manager_is_offered_the_exception(login, world, case):
     decision = _needs_advocate(world, case)
-    content = login(world.team_manager).get(case.get_absolute_url()).content.decode()
+    content = login(world.team_manager).get(reverse("cases:case_care_act", args=[case.pk])).content.decode()
     assert _url("advocacy_exception", case, decision.pk) in content
     assert (
         _url("advocacy_exception", case, decision.pk)
-        not in login(world.practitioner).get(case.get_absolute_url()).content.decode()
+        not in login(world.practitioner).get(reverse("cases:case_care_act", args=[case.pk])).content.decode()
     )
 
 
@@ -290,7 +291,7 @@ def test_record_financial_information(login, world, case):
     response = client.post(url, {"method": "letter", **_date("given_on", clock.today())})
     assert response.status_code == 302
     assert FinancialInformationRecord.objects.get().method == "letter"
-    assert "Given on" in client.get(case.get_absolute_url()).content.decode()
+    assert "Given on" in client.get(reverse("cases:case_care_act", args=[case.pk])).content.decode()
 
 
 # Eligibility.

@@ -246,7 +246,8 @@ def test_accept_from_the_worklist(login, world, unallocated):
         _url("case_accept", unallocated), {"version": unallocated.version, "return_to": "worklist"}
     )
     assert response.status_code == 302
-    assert response["Location"] == unallocated.get_absolute_url()
+    # The case's own actions come back to its overview (the stages and who holds it).
+    assert response["Location"] == reverse("cases:case_overview", args=[unallocated.pk])
     case = _reload(unallocated)
     assert (case.primary_worker, case.status, case.stage) == (world.practitioner, "active", "contact")
 
@@ -274,7 +275,8 @@ def test_accept_refused_to_read_only_roles_and_hidden_from_others(login, world, 
 
 
 def test_case_page_shows_the_case(login, world, active_case):
-    response = login(world.practitioner).get(active_case.get_absolute_url())
+    client = login(world.practitioner)
+    response = client.get(_url("case_overview", active_case))
     content = response.content.decode()
     assert response.status_code == 200
     assert active_case.reference in content
@@ -283,7 +285,8 @@ def test_case_page_shows_the_case(login, world, active_case):
     assert world.practitioner.display_name in content
     assert "govuk-task-list" in content
     assert "Move to Assessment" in content and "Move to Closing" in content
-    assert "Accepted" in content  # the timeline, in plain English
+    # The timeline is a section of its own.
+    assert "Accepted" in client.get(_url("case_timeline", active_case)).content.decode()  # in plain English
     assert "Put on hold" in content
 
 
@@ -302,11 +305,12 @@ def test_case_page_names_who_holds_the_case_and_how_it_was_chosen(login, world, 
         allocation_explanation="It is high risk.",
     )
     case = allocation.case_accept(user=world.practitioner, case=case)
-    content = login(world.practitioner).get(case.get_absolute_url()).content.decode()
+    content = login(world.practitioner).get(_url("case_overview", case)).content.decode()
     assert "High risk</strong>" in content
     assert "by Test District Council" in content
     assert "Rule 3, ‘High risk to the county’<br>It is high risk." in content
-    responsibility = content[content.index(">Responsibility<") : content.index('id="stages"')]
+    # Who holds the case is in the case header, on every section.
+    responsibility = content[content.index('id="case-heading"') : content.index('aria-label="Case sections"')]
     assert "Test County Council" in responsibility and "Locality Team North" in responsibility
     assert world.practitioner.display_name in responsibility
 
@@ -327,7 +331,7 @@ def test_case_page_offers_no_changes_to_a_case_manager(login, world, active_case
 def test_case_page_shows_the_assistance_history(login, world, active_case):
     earlier = _cases(world, 1)[0]
     Case.objects.filter(pk=earlier.pk).update(person=world.person)
-    content = login(world.practitioner).get(active_case.get_absolute_url()).content.decode()
+    content = login(world.practitioner).get(_url("case_timeline", active_case)).content.decode()
     assert "Assistance history" in content
     assert earlier.reference in content
 
@@ -344,9 +348,9 @@ def test_move_stage_forward_then_go_back_to_amend(login, world, assessable_case)
     assert response.status_code == 302
     case = _reload(assessable_case)
     assert case.stage == "assessment"
-    content = client.get(case.get_absolute_url()).content.decode()
+    content = client.get(_url("case_overview", case)).content.decode()
     assert "Go back to amend Contact" in content
-    assert "Moved to Assessment" in content
+    assert "Moved to Assessment" in client.get(_url("case_timeline", case)).content.decode()
     response = client.post(_url("case_move_stage", case), {"stage": "contact", "version": case.version})
     assert response.status_code == 302
     assert _reload(case).stage == "contact"
@@ -406,7 +410,7 @@ def test_restart_from_a_stage_needs_a_reason(login, world, assessable_case):
     response = client.post(url, {"stage": "contact", "reason": "Wrong address used", "version": case.version})
     assert response.status_code == 302
     assert _reload(case).stage == "contact"
-    content = client.get(case.get_absolute_url()).content.decode()
+    content = client.get(_url("case_overview", case)).content.decode()
     assert "Stages reset when the work restarted" in content
     assert "Wrong address used" in content
 
@@ -469,7 +473,7 @@ def test_primary_worker_adds_and_removes_a_secondary_worker(login, world, active
     assert CaseAssignment.objects.filter(
         case=active_case, user=world.practitioner2, ended_at__isnull=True
     ).exists()
-    content = client.get(active_case.get_absolute_url()).content.decode()
+    content = client.get(_url("case_overview", active_case)).content.decode()
     assert f'Remove<span class="govuk-visually-hidden"> {world.practitioner2.display_name}</span>' in content
     response = client.post(
         _url("case_worker_remove", active_case, world.practitioner2.pk), {"version": active_case.version}
@@ -478,7 +482,7 @@ def test_primary_worker_adds_and_removes_a_secondary_worker(login, world, active
     assert not CaseAssignment.objects.filter(
         case=active_case, user=world.practitioner2, ended_at__isnull=True
     ).exists()
-    assert "Who worked on the case before" in client.get(active_case.get_absolute_url()).content.decode()
+    assert "Who worked on the case before" in client.get(_url("case_overview", active_case)).content.decode()
 
 
 def test_adding_a_worker_from_another_organisation_shows_the_problem(login, world, active_case):

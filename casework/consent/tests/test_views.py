@@ -44,7 +44,7 @@ def test_the_worker_records_consent_from_the_case(login, world, active_case):
         "person",
         ["contact_details", "needs"],
     )
-    panel = client.get(active_case.get_absolute_url()).content.decode()
+    panel = client.get(reverse("cases:case_sharing", args=[active_case.pk])).content.decode()
     assert "Consent given by the person" in panel and "Live" in panel
 
 

@@ -124,7 +124,7 @@ def test_contact_strategy_suggests_the_first_contact(world, case):
 def test_case_page_shows_the_log_and_the_record_page_works(login, world, case):
     client = login(world.practitioner)
     _attempt(world.practitioner, case)
-    page = client.get(case.get_absolute_url()).content.decode()
+    page = client.get(reverse("cases:case_contacts", args=[case.pk])).content.decode()
     assert "Scheduling log: 1 attempt" in page
     url = reverse("contacts:contact_record") + f"?case={case.pk}&attempt=1"
     assert client.get(url).status_code == 200

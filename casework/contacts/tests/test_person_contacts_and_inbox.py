@@ -143,14 +143,15 @@ def test_the_case_page_suggests_the_first_contact_for_its_risk_category(login, w
     high = RiskCategoryFactory(initiative=world.initiative, code="high", label="High")
     case = CaseFactory(person=world.person, risk_category=high)
     client = login(world.practitioner)
-    assert "Suggested first contact" not in client.get(case.get_absolute_url()).content.decode()
+    contacts = reverse("cases:case_contacts", args=[case.pk])
+    assert "Suggested first contact" not in client.get(contacts).content.decode()
     ContactStrategy.objects.create(
         initiative=world.initiative,
         risk_category=high,
         method="home_visit",
         guidance="Visit within two working days",
     )
-    page = client.get(case.get_absolute_url()).content.decode()
+    page = client.get(contacts).content.decode()
     assert "Suggested first contact for high risk: <strong>home visit</strong>" in page
     assert "Visit within two working days" in page
 

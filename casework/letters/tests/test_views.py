@@ -15,7 +15,7 @@ def test_a_worker_sends_a_letter_from_the_case_and_downloads_it(world, login, ac
     assert client.post(url, {"kind": "appointment", "appointment_at": "Tuesday at 10am"}).status_code == 302
     letter = Letter.objects.get()
     assert "Tuesday at 10am" in letter.html and letter.sent_by == world.practitioner
-    page = client.get(active_case.get_absolute_url()).content.decode()
+    page = client.get(reverse("cases:case_waiting", args=[active_case.pk])).content.decode()
     assert "Appointment confirmation" in page and "Download" in page
     pdf = client.get(reverse("letters:letter_download", args=[letter.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")

@@ -316,7 +316,8 @@ def test_the_case_page_shows_the_delivery_organisations_updates(login, world, re
         status="being_managed",
         note="Parcels started",
     )
-    page = login(world.practitioner).get(referral.case.get_absolute_url()).content.decode()
+    sharing = reverse("cases:case_sharing", args=[referral.case.pk])
+    page = login(world.practitioner).get(sharing).content.decode()
     panel = page[page.index('id="referrals"') :]
     assert referral.reference in panel and "Accepted" in panel and "Weekly parcels" in panel
     assert "Access to food: <strong>Being managed</strong>" in panel and "Parcels started" in panel

@@ -99,7 +99,7 @@ def test_raise_page(login, world, case):
 def test_the_case_flag_shows_to_colleagues_without_the_detail(login, world, case):
     _raise(world, case)
     assert selectors.case_has_concern(case=case)
-    page = login(world.practitioner2).get(case.get_absolute_url()).content.decode()
+    page = login(world.practitioner2).get(reverse("cases:case_overview", args=[case.pk])).content.decode()
     assert "Safeguarding concern raised" in page
     assert "Bruises" not in page
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from casework.contacts.models import Message
 from casework.core import clock, jobs
@@ -83,7 +84,7 @@ def test_with_no_escalation_contact_the_second_level_tells_the_organisation_admi
     assert Message.objects.filter(to_user=world.org_admin, body__contains="needs a decision").count() == 1
     first = Escalation.objects.get(level=1)
     assert first.alerted == f"the team managers ({world.team_manager.display_name})"
-    page = login(world.team_manager).get(entry.case.get_absolute_url()).content.decode()
+    page = login(world.team_manager).get(reverse("cases:case_waiting", args=[entry.case.pk])).content.decode()
     assert "to the organisation admins, as no escalation contact is set" in page
 
 
@@ -121,7 +122,7 @@ def test_escalations_show_on_the_case_and_the_list(world, login, entry):
         escalation_sweep()
         client = login(world.team_manager)
         assert "Escalated</strong>" in client.get("/waiting-list/").content.decode()
-        page = client.get(entry.case.get_absolute_url()).content.decode()
+        page = client.get(reverse("cases:case_waiting", args=[entry.case.pk])).content.decode()
         assert f"to the team managers ({world.team_manager.display_name}), due date 4 Dec 2026 passed" in page
 
 

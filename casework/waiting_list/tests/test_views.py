@@ -23,7 +23,7 @@ def _add(world, case, **kwargs):
 
 def test_triage_from_the_case_page(world, login, unallocated):
     client = login(world.team_manager)
-    page = client.get(unallocated.get_absolute_url()).content.decode()
+    page = client.get(reverse("cases:case_waiting", args=[unallocated.pk])).content.decode()
     assert "Add to a waiting list" in page
     url = reverse("waiting_list:waiting_list_add", args=[unallocated.pk])
     missing = client.post(url, {"rag_reason": ""})
@@ -49,7 +49,7 @@ def test_triage_from_the_case_page(world, login, unallocated):
         True,
         False,
     )
-    assert "Crisis" in client.get(unallocated.get_absolute_url()).content.decode()
+    assert "Crisis" in client.get(reverse("cases:case_waiting", args=[unallocated.pk])).content.decode()
 
 
 def test_the_list_page_filters_counts_and_exports(world, login, risk, django_assert_max_num_queries):

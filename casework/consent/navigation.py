@@ -1,0 +1,13 @@
+"""What the case workspace reads of consent (cases/workspace.py): the section is referrals' (Consent and
+referrals)."""
+
+from casework.cases.workspace import value_register
+
+
+def _case_has_consents(user):
+    from casework.consent.selectors import case_has_consents_expression
+
+    return case_has_consents_expression()
+
+
+value_register("has_consents", _case_has_consents)
