@@ -515,3 +515,18 @@ def user_list_nameable_for_person(*, person: Person):
         .distinct()
         .order_by("first_name", "last_name")
     )
+
+
+def person_ids_by_nhs_number(*, initiative_id: int, nhs_numbers) -> dict[str, int]:
+    """{NHS number: person id} for the initiative's people with one of the numbers (valid, normalised numbers:
+    an NHS number belongs to one person only). A system read for matching imported records: it shows no
+    user anything, so it records no access; whoever later opens a person goes through person_get_for_user."""
+    numbers = sorted({number for number in nhs_numbers if number})
+    found: dict[str, int] = {}
+    for start in range(0, len(numbers), 500):
+        found.update(
+            Person.objects.filter(initiative_id=initiative_id, nhs_number__in=numbers[start : start + 500])
+            .values_list("nhs_number", "pk")
+            .iterator()
+        )
+    return found

@@ -1,0 +1,443 @@
+"""Identify's writes: sources, imports (with the deterministic first matching pass), and the risk model.
+
+Every write checks its policy, records its audit event in the same transaction, and changes nothing when it
+refuses. An import of a file already imported for its source (the same SHA-256) changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from casework.audit.services import audit_record
+from casework.core import clock
+from casework.core.errors import ValidationFailed
+from casework.core.jobs import enqueue
+from casework.core.permissions import require_perm
+from casework.people.selectors import person_ids_by_nhs_number
+from casework.risk import importing
+from casework.risk.choices import ImportStatus, Resolution, SourceFormat
+from casework.risk.models import (
+    RiskFactor,
+    RiskImport,
+    RiskImportProblem,
+    RiskSource,
+    SourceRecord,
+)
+
+logger = logging.getLogger("casework.risk")
+BATCH_ROWS = 1000
+REFUSED = "Only the lead organisation's initiative admins and risk analysts work on Identify."
+
+# --- Sources ---------------------------------------------------------------------------------------------
+
+SOURCE_FIELDS = ("name", "owner", "lawful_basis", "file_format", "column_mapping", "fixed_values")
+
+
+def _clean_source(data: dict[str, Any]) -> dict[str, Any]:
+    cleaned = {
+        "name": (data.get("name") or "").strip(),
+        "owner": (data.get("owner") or "").strip(),
+        "lawful_basis": (data.get("lawful_basis") or "").strip(),
+        "file_format": data.get("file_format") or "",
+        "column_mapping": {
+            k: v.strip() for k, v in (data.get("column_mapping") or {}).items() if v and v.strip()
+        },
+        "fixed_values": {
+            k: v.strip() for k, v in (data.get("fixed_values") or {}).items() if v and v.strip()
+        },
+    }
+    errors = {}
+    for name, label in (("name", "Name"), ("owner", "Owner"), ("lawful_basis", "Lawful basis")):
+        if not cleaned[name]:
+            errors[name] = f"Enter the source’s {label.lower()}"
+    if cleaned["file_format"] not in SourceFormat.values:
+        errors["file_format"] = "Choose the format of the source’s files"
+    else:
+        for name, message in importing.mapping_problems(
+            cleaned["file_format"], cleaned["column_mapping"], cleaned["fixed_values"]
+        ).items():
+            errors[f"column_mapping.{name}"] = message
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), errors=errors)
+    return cleaned
+
+
+def risk_source_create(*, user, initiative_id: int, data: dict[str, Any]) -> RiskSource:
+    """Register a source of the initiative. Raises PermissionRefused, or ValidationFailed naming fields."""
+    require_perm(user, "risk.use_identify", initiative_id, REFUSED)
+    cleaned = _clean_source(data)
+    if RiskSource.objects.filter(initiative_id=initiative_id, name=cleaned["name"]).exists():
+        raise ValidationFailed("There is a source of that name already", field="name")
+    with transaction.atomic():
+        source = RiskSource.objects.create(
+            initiative_id=initiative_id, created_by=user, modified_by=user, **cleaned
+        )
+        audit_record(
+            user=user,
+            verb="risk.source_registered",
+            obj=source,
+            changes={name: {"before": None, "after": cleaned[name]} for name in SOURCE_FIELDS},
+        )
+    return source
+
+
+def risk_source_change(*, user, source: RiskSource, version: int, data: dict[str, Any]) -> RiskSource:
+    """Change a source's owner, lawful basis or mapping (imports already made keep what they read).
+    Raises PermissionRefused, ValidationFailed, or ConflictError if somebody changed it first."""
+    require_perm(user, "risk.view_source", source, REFUSED)
+    cleaned = _clean_source(data)
+    clash = RiskSource.objects.filter(initiative_id=source.initiative_id, name=cleaned["name"]).exclude(
+        pk=source.pk
+    )
+    if clash.exists():
+        raise ValidationFailed("There is a source of that name already", field="name")
+    changed = {name: value for name, value in cleaned.items() if getattr(source, name) != value}
+    if not changed:
+        return source
+    with transaction.atomic():
+        changes = source.write_if_version(
+            version=version,
+            fields=changed,
+            user=user,
+            stale_message="Somebody else changed the source first: check it and try again.",
+        )
+        audit_record(user=user, verb="risk.source_changed", obj=source, changes=changes)
+    return source
+
+
+# --- Imports ---------------------------------------------------------------------------------------------
+
+
+def uploads_dir() -> Path:
+    path = Path(settings.CASEWORK_RISK_UPLOADS_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _existing_import(source: RiskSource, sha256: str) -> RiskImport | None:
+    return RiskImport.objects.filter(source=source, file_sha256=sha256).first()
+
+
+def _new_import(
+    *, user, source: RiskSource, file_name: str, sha256: str, size: int, extracted_on, stored_path: str
+) -> RiskImport | None:
+    """The import's row, audited; None if the same file was registered at that moment by someone else."""
+    try:
+        with transaction.atomic():
+            risk_import = RiskImport.objects.create(
+                source=source,
+                file_name=file_name[:255],
+                file_sha256=sha256,
+                file_size=size,
+                extracted_on=extracted_on,
+                stored_path=stored_path,
+                created_by=user,
+                modified_by=user,
+            )
+            audit_record(
+                user=user,
+                verb="risk.import_started",
+                obj=risk_import,
+                changes={
+                    "source": {"before": None, "after": source.pk},
+                    "file_name": {"before": None, "after": risk_import.file_name},
+                    "file_sha256": {"before": None, "after": sha256},
+                },
+            )
+            if stored_path:
+                enqueue(
+                    "risk.import_run",
+                    import_id=risk_import.pk,
+                    organisation_id=source.initiative.lead_organisation_id,
+                )
+    except IntegrityError:
+        return None
+    return risk_import
+
+
+def _check_extracted_on(extracted_on: datetime.date | None) -> None:
+    if extracted_on is not None and extracted_on > clock.today():
+        raise ValidationFailed(
+            "The date the data was extracted must be today or in the past", field="extracted_on"
+        )
+
+
+def risk_import_upload(
+    *, user, source: RiskSource, upload: IO[bytes], file_name: str, extracted_on: datetime.date | None = None
+) -> tuple[RiskImport, bool]:
+    """Keep an uploaded file (copied a megabyte at a time, hashing it) and queue its import as a background
+    job. Returns (the import, True), or (the earlier import, False) for a file already imported for the
+    source: then nothing is kept or changed. Raises PermissionRefused or ValidationFailed."""
+    require_perm(user, "risk.view_source", source, REFUSED)
+    _check_extracted_on(extracted_on)
+    directory = uploads_dir()
+    partial = directory / f"{uuid.uuid4().hex}.part"
+    with open(partial, "wb") as destination:
+        sha256, size = importing.hashing_copy(upload, destination)
+    existing = _existing_import(source, sha256)
+    if existing is not None:
+        partial.unlink(missing_ok=True)
+        return existing, False
+    stored = directory / f"{source.pk}-{sha256}.upload"
+    os.replace(partial, stored)
+    risk_import = _new_import(
+        user=user,
+        source=source,
+        file_name=file_name,
+        sha256=sha256,
+        size=size,
+        extracted_on=extracted_on,
+        stored_path=str(stored),
+    )
+    if risk_import is None:
+        return _existing_import(source, sha256), False
+    return risk_import, True
+
+
+def risk_import_file(
+    *,
+    user,
+    source: RiskSource,
+    path: Path,
+    extracted_on: datetime.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[RiskImport, bool]:
+    """Import a file where it lies (the command line), now. Returns (the import, True), or (the earlier
+    import, False) when the source already has this file: then nothing changes."""
+    require_perm(user, "risk.view_source", source, REFUSED)
+    _check_extracted_on(extracted_on)
+    sha256, size = importing.file_sha256(path)
+    existing = _existing_import(source, sha256)
+    if existing is not None:
+        return existing, False
+    risk_import = _new_import(
+        user=user,
+        source=source,
+        file_name=path.name,
+        sha256=sha256,
+        size=size,
+        extracted_on=extracted_on,
+        stored_path="",
+    )
+    if risk_import is None:
+        return _existing_import(source, sha256), False
+    return risk_import_run(import_id=risk_import.pk, path=path, progress=progress), True
+
+
+@dataclass
+class _Reading:
+    """What an import run carries from batch to batch: the records made so far, by PersonReference."""
+
+    risk_import: RiskImport
+    record_ids: dict[str, int]
+
+
+def _clear(risk_import: RiskImport) -> None:
+    """Remove what a run that did not finish wrote (its worker died): the import starts again from nothing."""
+    RiskFactor.objects.filter(risk_import=risk_import).delete()
+    SourceRecord.objects.filter(risk_import=risk_import).delete()
+    RiskImportProblem.objects.filter(risk_import=risk_import).delete()
+
+
+def _write_batch(reading: _Reading, checked: list) -> None:
+    risk_import = reading.risk_import
+    source = risk_import.source
+    problems, rows = [], []
+    for item in checked:
+        if isinstance(item, importing.CheckedRow):
+            rows.append(item)
+        else:
+            problems.extend(item)
+    rejected_lines = len({problem.line for problem in problems})
+    with transaction.atomic():
+        RiskImportProblem.objects.bulk_create(
+            RiskImportProblem(risk_import=risk_import, line=p.line, field=p.field, reason=p.reason[:300])
+            for p in problems
+        )
+        new_records = {}
+        for row in rows:
+            if row.person_reference not in reading.record_ids and row.person_reference not in new_records:
+                new_records[row.person_reference] = SourceRecord(
+                    risk_import=risk_import,
+                    source=source,
+                    initiative_id=source.initiative_id,
+                    line=row.line,
+                    person_reference=row.person_reference,
+                    nhs_number=row.nhs_number,
+                    given_names=row.given_names,
+                    family_name=row.family_name,
+                    alias=row.alias,
+                    birth_date=row.birth_date,
+                    gender=row.gender,
+                    uprn=row.uprn,
+                    address=row.address,
+                    postcode=row.postcode,
+                    created_by=risk_import.created_by,
+                )
+        for record in SourceRecord.objects.bulk_create(new_records.values()):
+            reading.record_ids[record.person_reference] = record.pk
+        RiskFactor.objects.bulk_create(
+            (
+                RiskFactor(
+                    record_id=reading.record_ids[row.person_reference],
+                    source=source,
+                    risk_import=risk_import,
+                    attribute_type=row.attribute_type,
+                    scheme=row.scheme,
+                    term=row.term,
+                    factor_date=row.attribute_date,
+                    source_system=row.source_system,
+                    extracted_on=row.extracted_on or risk_import.extracted_on,
+                    line=row.line,
+                )
+                for row in rows
+            ),
+            # The same factor twice for one person (a repeated row) is kept once.
+            ignore_conflicts=True,
+        )
+        RiskImport.objects.filter(pk=risk_import.pk).update(
+            rows_read=F("rows_read") + len(rows) + rejected_lines,
+            rows_imported=F("rows_imported") + len(rows),
+            rows_rejected=F("rows_rejected") + rejected_lines,
+            records_created=F("records_created") + len(new_records),
+        )
+
+
+def risk_import_run(
+    *, import_id: int, path: Path | None = None, progress: Callable[[int], None] | None = None
+) -> RiskImport:
+    """Read the import's file a batch of rows at a time: each good row becomes (part of) a source record and
+    a factor, each bad one a problem with its line; then link records by NHS number. The import job's body.
+
+    Run twice (a retried job, a worker killed half-way), it starts again from nothing; run after it finished,
+    it does nothing. A file that cannot be read at all fails the import with the reason, and imports nothing.
+    Any other error puts the import back to waiting (with the error) and is raised, for the job to retry."""
+    risk_import = RiskImport.objects.select_related("source", "source__initiative", "created_by").get(
+        pk=import_id
+    )
+    if risk_import.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        return risk_import
+    source = risk_import.source
+    path = Path(path or risk_import.stored_path)
+    with transaction.atomic():
+        _clear(risk_import)
+        RiskImport.objects.filter(pk=risk_import.pk).update(
+            status=ImportStatus.RUNNING,
+            started_at=clock.now(),
+            rows_read=0,
+            rows_imported=0,
+            rows_rejected=0,
+            records_created=0,
+            factors_created=0,
+            records_linked=0,
+            failure="",
+        )
+    reading = _Reading(risk_import=risk_import, record_ids={})
+    mapping = importing.mapping_for(source.file_format, source.column_mapping)
+    try:
+        with open(path, "rb") as handle:
+            batch: list = []
+            for line, values in importing.raw_rows(handle, source.file_format, mapping):
+                batch.append(
+                    importing.check_row(
+                        line, values, file_format=source.file_format, fixed_values=source.fixed_values
+                    )
+                )
+                if len(batch) >= BATCH_ROWS:
+                    _write_batch(reading, batch)
+                    if progress:
+                        progress(len(batch))
+                    batch = []
+            _write_batch(reading, batch)
+            if progress:
+                progress(len(batch))
+    except (importing.FileUnreadable, FileNotFoundError) as error:
+        message = (
+            error.message if isinstance(error, importing.FileUnreadable) else "The file is no longer there"
+        )
+        with transaction.atomic():
+            _clear(risk_import)
+            _finish(risk_import, status=ImportStatus.FAILED, failure=message)
+        return RiskImport.objects.get(pk=risk_import.pk)
+    except Exception as error:
+        RiskImport.objects.filter(pk=risk_import.pk).update(
+            status=ImportStatus.QUEUED, failure=f"Stopped, to be tried again: {error}"[:2000]
+        )
+        raise
+    with transaction.atomic():
+        linked = source_records_link_by_nhs_number(risk_import=risk_import)
+        _finish(risk_import, status=ImportStatus.DONE, linked=linked)
+    return RiskImport.objects.get(pk=risk_import.pk)
+
+
+def _finish(risk_import: RiskImport, *, status: str, failure: str = "", linked: int = 0) -> None:
+    factors = RiskFactor.objects.filter(risk_import=risk_import).count()
+    RiskImport.objects.filter(pk=risk_import.pk).update(
+        status=status,
+        failure=failure,
+        finished_at=clock.now(),
+        factors_created=factors,
+        records_linked=linked,
+    )
+    counts = RiskImport.objects.filter(pk=risk_import.pk).values(
+        "rows_read", "rows_imported", "rows_rejected", "records_created", "factors_created", "records_linked"
+    )[0]
+    # Counts only: an import's audit event names nobody.
+    audit_record(
+        user=None,
+        verb="risk.import_failed" if status == ImportStatus.FAILED else "risk.import_finished",
+        obj=risk_import,
+        changes={
+            "status": {"before": ImportStatus.RUNNING, "after": status},
+            **{name: {"before": None, "after": value} for name, value in counts.items()},
+        },
+        reason=failure,
+        organisation_id=risk_import.source.initiative.lead_organisation_id,
+    )
+    if risk_import.stored_path:
+        stored = Path(risk_import.stored_path)
+        transaction.on_commit(lambda: stored.unlink(missing_ok=True))
+
+
+def source_records_link_by_nhs_number(*, risk_import: RiskImport) -> int:
+    """The deterministic first matching pass: an unresolved record whose (valid) NHS number is an existing
+    person's of the initiative is linked to that person. Returns how many were linked. The others stay
+    unresolved for the probabilistic pass."""
+    now = clock.now()
+    linked = 0
+    pending = SourceRecord.objects.filter(risk_import=risk_import, resolution=Resolution.UNRESOLVED).exclude(
+        nhs_number=""
+    )
+    last_id = 0
+    while True:
+        chunk = list(pending.filter(pk__gt=last_id).order_by("pk").only("pk", "nhs_number")[:BATCH_ROWS])
+        if not chunk:
+            return linked
+        last_id = chunk[-1].pk
+        people = person_ids_by_nhs_number(
+            initiative_id=risk_import.source.initiative_id,
+            nhs_numbers=[record.nhs_number for record in chunk],
+        )
+        matched = []
+        for record in chunk:
+            if record.nhs_number in people:
+                record.person_id = people[record.nhs_number]
+                record.resolution = Resolution.LINKED
+                record.resolved_at = now
+                record.resolved_by = "nhs_number"
+                matched.append(record)
+        SourceRecord.objects.bulk_update(
+            matched, ["person", "resolution", "resolved_at", "resolved_by"], batch_size=BATCH_ROWS
+        )
+        linked += len(matched)
