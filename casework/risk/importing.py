@@ -173,7 +173,7 @@ def mapping_problems(file_format: str, column_mapping: dict, fixed_values: dict)
         problems["attribute_type"] = "The attribute type must be Circumstance, Event, Service or Risk"
     for name in ("attribute_scheme", "attribute"):
         value = fixed_values.get(name)
-        if isinstance(value, str) and value and _code(value) is None:
+        if isinstance(value, str) and value and code_for(value) is None:
             problems[name] = f"{FIELD_LABELS[name]} must be letters, digits, _ . + or - (no spaces or /)"
     return problems
 
@@ -262,7 +262,7 @@ def _json_rows(text: io.TextIOWrapper, mapping: dict[str, str]):
             yield line, values
 
 
-def _code(value: str) -> str | None:
+def code_for(value: str) -> str | None:
     """A scheme or a term in normal form (lower case, spaces as _), or None if it cannot be one."""
     code = re.sub(r"\s+", "_", value.strip().lower())
     return code if code and len(code) <= MAX_CODE and _CODE.match(code) else None
@@ -360,7 +360,7 @@ def check_row(
     scheme = term = ""
     for name in ("attribute_scheme", "attribute"):
         if merged.get(name):
-            code = _code(merged[name])
+            code = code_for(merged[name])
             if code is None:
                 bad(name, f"{FIELD_LABELS[name]} must be letters, digits, _ . + or - (no /)")
             elif name == "attribute":

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from casework.audit.services import access_record
 from casework.cases.models import RiskCategory
+from casework.cases.selectors import risk_categories_for
 from casework.risk.choices import Resolution
 from casework.risk.models import (
     RiskImport,
@@ -137,10 +138,8 @@ def risk_models_for_user(*, user) -> QuerySet[RiskModel]:
 
 def risk_categories_available(*, model_version: RiskModelVersion) -> QuerySet[RiskCategory]:
     """The initiative's active risk categories that the version does not rank yet."""
-    return (
-        RiskCategory.objects.filter(initiative_id=model_version.model.initiative_id, is_active=True)
-        .exclude(pk__in=model_version.categories.values("category_id"))
-        .order_by("rank", "label")
+    return risk_categories_for(initiative_id=model_version.model.initiative_id).exclude(
+        pk__in=model_version.categories.values("category_id")
     )
 
 

@@ -17,20 +17,27 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 
 from casework.audit.services import audit_record
+from casework.cases.selectors import risk_categories_for
 from casework.core import clock
-from casework.core.errors import ValidationFailed
+from casework.core.errors import DomainError, ValidationFailed
 from casework.core.jobs import enqueue
 from casework.core.permissions import require_perm
 from casework.people.selectors import person_ids_by_nhs_number
 from casework.risk import importing
 from casework.risk.choices import ImportStatus, Resolution, SourceFormat
+from casework.risk.errors import RiskModelFrozen
 from casework.risk.models import (
     RiskFactor,
+    RiskFactorDefinition,
     RiskImport,
     RiskImportProblem,
+    RiskModel,
+    RiskModelCategory,
+    RiskModelVersion,
+    RiskRule,
     RiskSource,
     SourceRecord,
 )
@@ -441,3 +448,229 @@ def source_records_link_by_nhs_number(*, risk_import: RiskImport) -> int:
             matched, ["person", "resolution", "resolved_at", "resolved_by"], batch_size=BATCH_ROWS
         )
         linked += len(matched)
+
+
+# --- The risk model --------------------------------------------------------------------------------------
+
+MODEL_TEXT_FIELDS = ("purpose", "legal_basis", "area")
+STALE_MODEL = "Somebody else changed this version of the risk model first: check it and try again."
+
+
+def _clean_model_text(data: dict[str, Any]) -> dict[str, str]:
+    cleaned = {name: (data.get(name) or "").strip() for name in MODEL_TEXT_FIELDS}
+    labels = {"purpose": "purpose", "legal_basis": "legal basis", "area": "area"}
+    errors = {name: f"Enter the model’s {labels[name]}" for name, value in cleaned.items() if not value}
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), errors=errors)
+    return cleaned
+
+
+def _require_changeable(user, model_version: RiskModelVersion) -> RiskModelVersion:
+    """The version, read again and locked for the change: refused when the user may not see it, or when it
+    has run (RiskModelFrozen), whatever the caller's copy says."""
+    require_perm(user, "risk.view_risk_model", model_version, REFUSED)
+    locked = RiskModelVersion.objects.select_for_update().select_related("model").get(pk=model_version.pk)
+    if locked.has_run:
+        raise RiskModelFrozen(locked)
+    return locked
+
+
+def risk_model_create(*, user, initiative_id: int, name: str, data: dict[str, Any]) -> RiskModelVersion:
+    """A new risk model of the initiative, with its first version (no categories, factors or rules yet)."""
+    require_perm(user, "risk.use_identify", initiative_id, REFUSED)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("Enter the model’s name", field="name")
+    cleaned = _clean_model_text(data)
+    if RiskModel.objects.filter(initiative_id=initiative_id, name=name).exists():
+        raise ValidationFailed("There is a risk model of that name already", field="name")
+    with transaction.atomic():
+        model = RiskModel.objects.create(
+            initiative_id=initiative_id, name=name, created_by=user, modified_by=user
+        )
+        model_version = RiskModelVersion.objects.create(
+            model=model, number=1, created_by=user, modified_by=user, **cleaned
+        )
+        audit_record(
+            user=user,
+            verb="risk.model_created",
+            obj=model_version,
+            changes={"name": {"before": None, "after": name}}
+            | {field: {"before": None, "after": value} for field, value in cleaned.items()},
+        )
+    return model_version
+
+
+def risk_model_version_change(
+    *, user, model_version: RiskModelVersion, version: int, data: dict[str, Any]
+) -> RiskModelVersion:
+    """Change a version's purpose, legal basis or area. Raises RiskModelFrozen once it has run."""
+    cleaned = _clean_model_text(data)
+    with transaction.atomic():
+        locked = _require_changeable(user, model_version)
+        changed = {name: value for name, value in cleaned.items() if getattr(locked, name) != value}
+        if not changed:
+            return locked
+        changes = locked.write_if_version(
+            version=version, fields=changed, user=user, stale_message=STALE_MODEL
+        )
+        audit_record(user=user, verb="risk.model_changed", obj=locked, changes=changes)
+    return locked
+
+
+def risk_model_version_copy(*, user, model_version: RiskModelVersion) -> RiskModelVersion:
+    """A new version of the model: a copy of this one (its categories and ranks, factors, and rules with the
+    same ids), numbered after the model's latest, which may then be changed until it runs."""
+    require_perm(user, "risk.view_risk_model", model_version, REFUSED)
+    with transaction.atomic():
+        model = RiskModel.objects.select_for_update().get(pk=model_version.model_id)
+        number = (model.versions.aggregate(latest=Max("number"))["latest"] or 0) + 1
+        copy = RiskModelVersion.objects.create(
+            model=model,
+            number=number,
+            purpose=model_version.purpose,
+            legal_basis=model_version.legal_basis,
+            area=model_version.area,
+            copied_from=model_version,
+            created_by=user,
+            modified_by=user,
+        )
+        RiskModelCategory.objects.bulk_create(
+            RiskModelCategory(model_version=copy, category_id=row.category_id, rank=row.rank)
+            for row in model_version.categories.all()
+        )
+        RiskFactorDefinition.objects.bulk_create(
+            RiskFactorDefinition(model_version=copy, scheme=row.scheme, term=row.term, label=row.label)
+            for row in model_version.factor_definitions.all()
+        )
+        RiskRule.objects.bulk_create(
+            RiskRule(
+                model_version=copy,
+                rule_id=row.rule_id,
+                category_id=row.category_id,
+                when=row.when,
+                description=row.description,
+                position=row.position,
+            )
+            for row in model_version.rules.all()
+        )
+        audit_record(
+            user=user,
+            verb="risk.model_version_copied",
+            obj=copy,
+            changes={
+                "copied_from": {"before": None, "after": model_version.pk},
+                "number": {"before": None, "after": number},
+            },
+        )
+    return copy
+
+
+def risk_model_category_add(
+    *, user, model_version: RiskModelVersion, category_id: int, rank: int
+) -> RiskModelCategory:
+    """Rank one of the initiative's risk categories in the version (1 is the highest)."""
+    with transaction.atomic():
+        locked = _require_changeable(user, model_version)
+        categories = risk_categories_for(initiative_id=locked.model.initiative_id)
+        category = categories.filter(pk=category_id).first()
+        if category is None:
+            raise ValidationFailed("Choose one of the initiative’s risk categories", field="category")
+        if rank < 1 or rank > 100:
+            raise ValidationFailed(
+                "The rank must be a whole number from 1 (the highest) to 100", field="rank"
+            )
+        if locked.categories.filter(category=category).exists():
+            raise ValidationFailed(f"{category.label} is in the model already", field="category")
+        if locked.categories.filter(rank=rank).exists():
+            raise ValidationFailed(f"Another category has rank {rank}: give each its own", field="rank")
+        row = RiskModelCategory.objects.create(model_version=locked, category=category, rank=rank)
+        audit_record(
+            user=user,
+            verb="risk.model_category_added",
+            obj=locked,
+            changes={
+                "category": {"before": None, "after": category.code},
+                "rank": {"before": None, "after": rank},
+            },
+        )
+    return row
+
+
+def risk_model_category_remove(*, user, model_category: RiskModelCategory) -> None:
+    """Take a category out of the version; refused while a rule gives it."""
+    with transaction.atomic():
+        locked = _require_changeable(user, model_category.model_version)
+        if locked.rules.filter(category_id=model_category.category_id).exists():
+            raise DomainError("A rule gives this category: change or remove the rule first.")
+        model_category.delete()
+        audit_record(
+            user=user,
+            verb="risk.model_category_removed",
+            obj=locked,
+            changes={"category": {"before": model_category.category.code, "after": None}},
+        )
+
+
+def risk_factor_definition_add(
+    *, user, model_version: RiskModelVersion, scheme: str, term: str, label: str
+) -> RiskFactorDefinition:
+    """Add a risk factor (a scheme and a term, in normal form) the version's rules may use."""
+    errors = {}
+    codes = {}
+    for name, value in (("scheme", scheme), ("term", term)):
+        codes[name] = importing.code_for(value or "")
+        if codes[name] is None:
+            errors[name] = f"The {name} must be letters, digits, _ . + or - (no /)"
+    label = (label or "").strip()
+    if not label:
+        errors["label"] = "Say what the factor means, in plain English"
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), errors=errors)
+    with transaction.atomic():
+        locked = _require_changeable(user, model_version)
+        if locked.factor_definitions.filter(scheme=codes["scheme"], term=codes["term"]).exists():
+            raise ValidationFailed(f"{codes['scheme']}/{codes['term']} is in the model already", field="term")
+        row = RiskFactorDefinition.objects.create(
+            model_version=locked, scheme=codes["scheme"], term=codes["term"], label=label
+        )
+        audit_record(
+            user=user,
+            verb="risk.model_factor_added",
+            obj=locked,
+            changes={
+                "factor": {"before": None, "after": row.code},
+                "label": {"before": None, "after": label},
+            },
+        )
+    return row
+
+
+def risk_factor_definition_remove(*, user, factor: RiskFactorDefinition) -> None:
+    """Take a factor out of the version; refused while a rule uses it."""
+    with transaction.atomic():
+        locked = _require_changeable(user, factor.model_version)
+        using = [rule.rule_id for rule in locked.rules.all() if factor.code in factors_named(rule.when)]
+        if using:
+            raise DomainError(f"Rule {', '.join(using)} uses {factor.code}: change or remove it first.")
+        factor.delete()
+        audit_record(
+            user=user,
+            verb="risk.model_factor_removed",
+            obj=locked,
+            changes={"factor": {"before": factor.code, "after": None}},
+        )
+
+
+def factors_named(when: Any) -> set[str]:
+    """Every "scheme/term" a rule's expression names (its {"factor": ...} leaves), however deep."""
+    found: set[str] = set()
+    if isinstance(when, dict):
+        if isinstance(when.get("factor"), str):
+            found.add(when["factor"])
+        for value in when.values():
+            found |= factors_named(value)
+    elif isinstance(when, list):
+        for value in when:
+            found |= factors_named(value)
+    return found
