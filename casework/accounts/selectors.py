@@ -171,3 +171,26 @@ def user_list_assignable(*, organisation_id: int, team_id: int | None = None) ->
     if team_id is not None:
         memberships["memberships__team_id"] = team_id
     return User.objects.filter(is_active=True, **memberships).distinct().order_by("first_name", "last_name")
+
+
+def users_with_role(
+    *, organisation_id: int, roles: tuple[Role, ...], team_id: int | None = None
+) -> list[User]:
+    """The active users holding one of the roles in the organisation, by name; with `team_id`, those in that
+    team when it has any, else the organisation's. The one place "who manages this" (team managers, and
+    organisation admins who can set things up) is asked: escalations, re-contact tasks, safeguarding."""
+    holders = Membership.objects.filter(
+        organisation_id=organisation_id,
+        role__in=[str(r) for r in roles],
+        is_active=True,
+        user__is_active=True,
+    )
+    if team_id is not None and holders.filter(team_id=team_id).exists():
+        holders = holders.filter(team_id=team_id)
+    ids = holders.values_list("user_id", flat=True)
+    return list(User.objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk"))
+
+
+def team_managers_of(*, organisation_id: int, team_id: int | None = None) -> list[User]:
+    """The team managers of the team (when it has any), else of the organisation."""
+    return users_with_role(organisation_id=organisation_id, roles=(Role.TEAM_MANAGER,), team_id=team_id)

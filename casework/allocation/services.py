@@ -31,7 +31,7 @@ from casework.cases.services import (
     update_case,
 )
 from casework.core import clock
-from casework.core.errors import DomainError, ValidationFailed
+from casework.core.errors import DomainError, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
 from casework.tasks.services import tasks_hand_over_for_transfer
 from casework.waiting_list.choices import ALLOCATION_LISTS, ExitReason
@@ -391,9 +391,7 @@ def allocation_rule_save(
             if not updated:
                 from casework.core.errors import ConflictError
 
-                raise ConflictError(
-                    "Somebody else changed this rule while you were editing it. Nothing was saved."
-                )
+                raise ConflictError(stale_message("this rule"))
             rule.refresh_from_db()
             verb = "allocation.rule_changed"
         rule.risk_categories.set(data.get("risk_categories", []))

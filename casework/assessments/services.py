@@ -25,14 +25,11 @@ from casework.assessments.models import (
 )
 from casework.audit.services import audit_record, to_json_safe
 from casework.core import clock
-from casework.core.errors import DomainError, ValidationFailed
+from casework.core.errors import DomainError, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
 
 REFUSED = "Only the lead organisation's initiative admins keep the need definitions."
-STALE = (
-    "Somebody else changed this need definition while you were working on it. Nothing has been saved: "
-    "check it and try again."
-)
+STALE = stale_message("this need definition")
 _CODE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 
 
@@ -152,9 +149,8 @@ def need_definition_reinstate(*, user, definition: NeedDefinition, version: int)
 # Assessment forms ------------------------------------------------------------------------------------------
 
 FORMS_REFUSED = "Only your organisation's admins can change its assessment forms."
-FORM_STALE = (
-    "Somebody else saved a new version of this form while you were working on it. Nothing has been "
-    "saved: look at their version and make your change again."
+FORM_STALE = stale_message(
+    "a new version of this form", did="saved", then="look at their version and make your change again"
 )
 STANDARD_FORMS_DIR = Path(__file__).parent / "standard_forms"
 STANDARD_FORM_CODES = ("strengths_based", "carers", "needs_check")
@@ -362,10 +358,7 @@ def assessment_form_set_retired(*, user, form: AssessmentForm, retired: bool) ->
 
 # Situation assessments -------------------------------------------------------------------------------------
 
-ASSESSMENT_STALE = (
-    "Somebody else saved this assessment while you were working on it. Nothing has been saved: "
-    "check their changes and try again."
-)
+ASSESSMENT_STALE = stale_message("this assessment", did="saved", then="check their changes and try again")
 
 
 def _require_assessing(user, case) -> None:
@@ -536,10 +529,7 @@ def assessment_save(
 
 # Needs -----------------------------------------------------------------------------------------------------
 
-NEED_STALE = (
-    "Somebody else changed this need while you were working on it. Nothing has been saved: check it "
-    "and try again."
-)
+NEED_STALE = stale_message("this need")
 
 
 def need_record(

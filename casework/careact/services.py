@@ -26,7 +26,7 @@ from casework.careact.models import (
 )
 from casework.cases.models import Case
 from casework.core import clock
-from casework.core.errors import ConflictError, DomainError, ValidationFailed
+from casework.core.errors import ConflictError, DomainError, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
 
 REFUSED = "Only the case's workers and team managers can record the Care Act steps."
@@ -35,10 +35,7 @@ EXCEPTION_REFUSED = (
     "Only a team manager of the organisation holding the case can record an exception to waiting "
     "for an advocate."
 )
-STALE = (
-    "Somebody else recorded this while you were working on it. Nothing has been saved: check what they "
-    "recorded and try again."
-)
+STALE = stale_message("this", did="recorded", then="check what they recorded and try again")
 
 
 def _require_record(user, case: Case) -> None:

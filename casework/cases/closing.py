@@ -240,9 +240,7 @@ CATCH_UP_DAYS = 7
 def recontact_tasks_raise(*, today: datetime.date | None = None) -> int:
     """A task for the responsible organisation on the re-contact date of each closed case (once per case and
     date: the task's effect key). Goes to the case's team, else its last worker, else a team manager."""
-    from casework.accounts.choices import Role
-    from casework.accounts.models import Membership, User
-    from casework.accounts.selectors import actor_for
+    from casework.accounts.selectors import actor_for, team_managers_of
     from casework.tasks.choices import TaskKind
     from casework.tasks.services import task_create
 
@@ -268,16 +266,10 @@ def recontact_tasks_raise(*, today: datetime.date | None = None) -> int:
         ):
             assignee = {"assigned_to_user": case.primary_worker}
         else:
-            manager = (
-                Membership.objects.filter(
-                    organisation_id=organisation_id, role=Role.TEAM_MANAGER, is_active=True
-                )
-                .values_list("user_id", flat=True)
-                .first()
-            )
-            if manager is None:
+            managers = team_managers_of(organisation_id=organisation_id)
+            if not managers:
                 continue
-            assignee = {"assigned_to_user": User.objects.get(pk=manager)}
+            assignee = {"assigned_to_user": managers[0]}
         closed_with = outcome_label(initiative_id=case.initiative_id, code=case.outcome)
         task_create(
             user=None,

@@ -18,16 +18,13 @@ from casework.cases.gates import stage_gates_check
 from casework.cases.models import Case, CaseAssignment, CaseNote, RiskCategory, StageProgress
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
-from casework.core.errors import DomainError, PermissionRefused, ValidationFailed
+from casework.core.errors import DomainError, PermissionRefused, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
 from casework.core.references import next_reference
 from casework.people.identifiers import postcode_district
 from casework.people.models import Household, Person
 
-STALE = (
-    "Somebody else changed this case while you were working on it. "
-    "Nothing has been saved: check the case and try again."
-)
+STALE = stale_message("this case", then="check the case and try again")
 
 
 def update_case(

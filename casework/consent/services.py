@@ -13,16 +13,13 @@ from casework.cases.policies import holding_organisation_id
 from casework.consent.choices import BasisKind, DataCategory, GivenBy, LawfulBasis
 from casework.consent.models import ConsentRecord
 from casework.core import clock
-from casework.core.errors import DomainError, ValidationFailed
+from casework.core.errors import DomainError, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
 from casework.core.templatetags.govuk import govuk_date
 
 RECORD_REFUSED = "Only the case's workers and team managers can record consent on it."
 WITHDRAW_REFUSED = "Only staff of the organisation holding the case can record a withdrawal."
-STALE = (
-    "Somebody else changed this record while you were working on it. Nothing has been saved: check it and "
-    "try again."
-)
+STALE = stale_message("this record")
 
 
 def _raise(errors: dict[str, str]) -> None:

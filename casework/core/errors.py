@@ -28,7 +28,7 @@ class ValidationFailed(DomainError):
 
 
 class ConflictError(DomainError):
-    """Somebody else changed the record since it was read; nothing was changed."""
+    """Somebody else changed the record since it was read; nothing was changed (stale_message says so)."""
 
     status_code = 409
 
@@ -53,3 +53,9 @@ class RateLimited(DomainError):
     @property
     def retry_after_seconds(self) -> int:
         return max(1, math.ceil((self.until - clock.now()).total_seconds()))
+
+
+def stale_message(what: str, *, did: str = "changed", then: str = "check it and try again") -> str:
+    """The one way to say that a versioned write lost the race (ConflictError): who did what, that nothing was
+    saved, and what to do now."""
+    return f"Somebody else {did} {what} while you were working on it. Nothing has been saved: {then}."

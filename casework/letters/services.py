@@ -13,7 +13,7 @@ from django.db.models import Max
 
 from casework.audit.services import audit_record
 from casework.core import clock
-from casework.core.errors import ConflictError, DomainError, ValidationFailed
+from casework.core.errors import ConflictError, DomainError, ValidationFailed, stale_message
 from casework.core.jobs import checkpoint
 from casework.core.permissions import require_perm
 from casework.letters import rendering
@@ -30,9 +30,8 @@ STANDARD_SUBJECTS = {
     LetterKind.APPOINTMENT: "Your appointment",
 }
 REFUSED = "Only your organisation's admins change its letters."
-STALE = (
-    "Somebody else saved a new version of this letter while you were working on it. Nothing has been saved: "
-    "look at their version and make your change again."
+STALE = stale_message(
+    "a new version of this letter", did="saved", then="look at their version and make your change again"
 )
 
 

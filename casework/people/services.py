@@ -13,7 +13,13 @@ from django.db import IntegrityError, transaction
 from casework.accounts.selectors import actor_for
 from casework.audit.services import audit_record, field_changes, snapshot
 from casework.core import clock
-from casework.core.errors import ConflictError, DomainError, PermissionRefused, ValidationFailed
+from casework.core.errors import (
+    ConflictError,
+    DomainError,
+    PermissionRefused,
+    ValidationFailed,
+    stale_message,
+)
 from casework.core.permissions import require_perm
 from casework.people.errors import NhsNumberTaken, PossibleDuplicates
 from casework.people.identifiers import name_key, normalise_nhs_number, normalise_postcode
@@ -204,8 +210,7 @@ def person_update(*, user, person: Person, version: int, data: dict[str, Any], r
         updated = Person.objects.filter(pk=person.pk, version=version).update(**update)
         if not updated:
             raise ConflictError(
-                "Somebody else changed this record while you were editing it. "
-                "Your changes have not been saved: check the record and make them again."
+                stale_message("this record", then="check the record and make your changes again")
             )
         audit_record(
             user=user,
@@ -398,10 +403,7 @@ def household_update(*, user, household: Household, version: int, data: dict[str
             modified_at=clock.now(),
         )
         if not updated:
-            raise ConflictError(
-                "Somebody else changed this household while you were editing it. "
-                "Your changes have not been saved: check it and make them again."
-            )
+            raise ConflictError(stale_message("this household", then="check it and make your changes again"))
         audit_record(user=user, verb="people.household_changed", obj=household, changes=changes)
     household.refresh_from_db()
     return household

@@ -20,7 +20,7 @@ from casework.consent import rules
 from casework.consent.choices import BasisState, DataCategory
 from casework.consent.models import ConsentRecord
 from casework.core import clock
-from casework.core.errors import DomainError, ValidationFailed
+from casework.core.errors import DomainError, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
 from casework.core.references import next_reference
 from casework.core.templatetags.govuk import govuk_date
@@ -29,10 +29,7 @@ from casework.referrals.models import Referral, ReferralAction
 
 MAKE_REFUSED = "Only the case's workers and team managers can refer it."
 WORK_REFUSED = "Only staff of the organisation the referral was sent to can do that."
-STALE = (
-    "Somebody else changed this referral while you were working on it. Nothing has been saved: check it and "
-    "try again."
-)
+STALE = stale_message("this referral")
 
 
 def _basis_problem(basis: ConsentRecord, *, organisation: Organisation, day: datetime.date) -> str | None:

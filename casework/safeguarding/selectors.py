@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from casework.accounts.choices import EDITING_ROLES, Role
 from casework.accounts.models import Membership, Organisation, Team, User
-from casework.accounts.selectors import actor_for
+from casework.accounts.selectors import actor_for, users_with_role
 from casework.cases.policies import holding_organisation_id
 from casework.safeguarding.choices import Routing
 from casework.safeguarding.models import SafeguardingConcern, routed_to_words
@@ -153,13 +153,4 @@ def concern_route(*, organisation_id: int) -> Route:
 def concern_fallback_recipients(*, organisation_id: int) -> list[User]:
     """Who is alerted to a concern that reached no safeguarding team: the organisation's active team managers
     (who may open it) and organisation admins (who can set up the team)."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=organisation_id,
-            memberships__is_active=True,
-            memberships__role__in=[Role.TEAM_MANAGER, Role.ORG_ADMIN],
-        )
-        .distinct()
-        .order_by("id")
-    )
+    return users_with_role(organisation_id=organisation_id, roles=(Role.TEAM_MANAGER, Role.ORG_ADMIN))

@@ -19,7 +19,7 @@ from casework.audit.services import audit_record, audit_record_many, to_json_saf
 from casework.cases.models import Case
 from casework.cases.policies import can_view_case, holding_organisation_id
 from casework.core import clock
-from casework.core.errors import DomainError, PermissionRefused, ValidationFailed
+from casework.core.errors import DomainError, PermissionRefused, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
 from casework.people.models import HouseholdMembership, Person
 from casework.people.policies import can_view_person, organisations_hold_relationship
@@ -27,10 +27,7 @@ from casework.tasks.choices import URGENT_KINDS, TaskKind, TaskStatus
 from casework.tasks.errors import TaskClosed
 from casework.tasks.models import Task
 
-STALE = (
-    "Somebody else changed this task while you were working on it. "
-    "Nothing has been saved: check the task and try again."
-)
+STALE = stale_message("this task", then="check the task and try again")
 TITLE_MAX = 200
 
 

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
 from casework.accounts.choices import Role
-from casework.accounts.models import Membership, User
-from casework.accounts.selectors import actor_for
+from casework.accounts.models import User
+from casework.accounts.selectors import actor_for, team_managers_of, users_with_role
 from casework.audit.services import audit_record_many
 from casework.cases.policies import can_view_case
 from casework.core import clock
@@ -46,13 +46,7 @@ def _team_managers(entry: WaitingListEntry, cache: dict | None = None) -> list[U
     key = (entry.organisation_id, entry.team_id)
     if cache is not None and key in cache:
         return cache[key]
-    managers = Membership.objects.filter(
-        organisation_id=entry.organisation_id, role=Role.TEAM_MANAGER, is_active=True, user__is_active=True
-    )
-    if entry.team_id and managers.filter(team_id=entry.team_id).exists():
-        managers = managers.filter(team_id=entry.team_id)
-    ids = managers.values_list("user_id", flat=True).distinct()
-    found = list(User.objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk"))
+    found = team_managers_of(organisation_id=entry.organisation_id, team_id=entry.team_id)
     if cache is not None:
         cache[key] = found
     return found
@@ -78,10 +72,7 @@ def _describe(entry: WaitingListEntry, level: int) -> str:
 def _org_admins(organisation_id: int, cache: dict) -> list[User]:
     key = ("admins", organisation_id)
     if key not in cache:
-        ids = Membership.objects.filter(
-            organisation_id=organisation_id, role=Role.ORG_ADMIN, is_active=True, user__is_active=True
-        ).values_list("user_id", flat=True)
-        cache[key] = list(User.objects.filter(pk__in=ids).order_by("first_name", "last_name", "pk"))
+        cache[key] = users_with_role(organisation_id=organisation_id, roles=(Role.ORG_ADMIN,))
     return cache[key]
 
 

@@ -14,7 +14,7 @@ from casework.audit.services import audit_record, to_json_safe
 from casework.cases.choices import Priority
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
-from casework.core.errors import DomainError, ValidationFailed
+from casework.core.errors import DomainError, ValidationFailed, stale_message
 from casework.core.jobs import enqueue
 from casework.core.permissions import require_perm
 from casework.core.working_days import add_working_days
@@ -29,10 +29,7 @@ from casework.waiting_list.choices import (
 from casework.waiting_list.models import Reprioritisation, Timescale, WaitingListEntry
 
 REFUSED = "Only people who work on cases in the organisation responsible can triage this case."
-STALE = (
-    "Somebody else changed this waiting list entry while you were working on it. Nothing has been saved: "
-    "check it and try again."
-)
+STALE = stale_message("this waiting list entry")
 
 
 def timescale_days(*, organisation_id: int, list_kind: str, priority: str) -> int:
