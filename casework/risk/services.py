@@ -22,7 +22,7 @@ from django.db.models import F, Max
 from casework.audit.services import audit_record
 from casework.cases.selectors import risk_categories_for
 from casework.core import clock
-from casework.core.errors import DomainError, ValidationFailed
+from casework.core.errors import DomainError, ValidationFailed, stale_message
 from casework.core.jobs import enqueue
 from casework.core.permissions import require_perm
 from casework.people.selectors import person_ids_by_nhs_number
@@ -117,7 +117,7 @@ def risk_source_change(*, user, source: RiskSource, version: int, data: dict[str
             version=version,
             fields=changed,
             user=user,
-            stale_message="Somebody else changed the source first: check it and try again.",
+            stale_message=stale_message("the source"),
         )
         audit_record(user=user, verb="risk.source_changed", obj=source, changes=changes)
     return source
@@ -453,7 +453,7 @@ def source_records_link_by_nhs_number(*, risk_import: RiskImport) -> int:
 # --- The risk model --------------------------------------------------------------------------------------
 
 MODEL_TEXT_FIELDS = ("purpose", "legal_basis", "area")
-STALE_MODEL = "Somebody else changed this version of the risk model first: check it and try again."
+STALE_MODEL = stale_message("this version of the risk model")
 
 
 def _clean_model_text(data: dict[str, Any]) -> dict[str, str]:
