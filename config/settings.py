@@ -167,6 +167,8 @@ CASEWORK_JOB_PAUSE_AT = os.environ.get("CASEWORK_JOB_PAUSE_AT", "")
 # Identify: a source file uploaded on the risk pages is kept here until its import job has read it (the
 # file's SHA-256 names it; the command line reads its file where it is).
 CASEWORK_RISK_UPLOADS_DIR = os.environ.get("CASEWORK_RISK_UPLOADS_DIR", str(VAR_DIR / "risk" / "uploads"))
+# The largest file an upload may be (streamed to disk, never held in memory); larger files: risk_import.
+CASEWORK_RISK_UPLOAD_MAX_BYTES = int(os.environ.get("CASEWORK_RISK_UPLOAD_MAX_BYTES", str(2 * 1024**3)))
 
 # A request body over 1 MB is refused (the API answers 413); casework/core/limits.py has the other limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
