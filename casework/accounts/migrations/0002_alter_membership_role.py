@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('duty_officer', 'Duty officer'), ('practitioner', 'Practitioner'), ('team_manager', 'Team manager'), ('case_manager', 'Case manager (oversight)'), ('org_admin', 'Organisation admin'), ('initiative_admin', 'Initiative admin'), ('auditor', 'Auditor (information governance)'), ('risk_analyst', 'Risk analyst')], max_length=32),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("duty_officer", "Duty officer"),
+                    ("practitioner", "Practitioner"),
+                    ("team_manager", "Team manager"),
+                    ("case_manager", "Case manager (oversight)"),
+                    ("org_admin", "Organisation admin"),
+                    ("initiative_admin", "Initiative admin"),
+                    ("auditor", "Auditor (information governance)"),
+                    ("risk_analyst", "Risk analyst"),
+                ],
+                max_length=32,
+            ),
         ),
     ]
