@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "casework.letters",
     "casework.consent",
     "casework.referrals",
+    "casework.risk",
     "casework.demo",
 ]
 
@@ -162,6 +163,12 @@ CASEWORK_LETTERS_DIR = os.environ.get("CASEWORK_LETTERS_DIR", str(VAR_DIR / "let
 CASEWORK_NOTIFY_API_KEY = os.environ.get("CASEWORK_NOTIFY_API_KEY", "")
 # Fault injection for the tests of a worker killed half-way: the named checkpoint sleeps for an hour.
 CASEWORK_JOB_PAUSE_AT = os.environ.get("CASEWORK_JOB_PAUSE_AT", "")
+
+# Identify: a source file uploaded on the risk pages is kept here until its import job has read it (the
+# file's SHA-256 names it; the command line reads its file where it is).
+CASEWORK_RISK_UPLOADS_DIR = os.environ.get("CASEWORK_RISK_UPLOADS_DIR", str(VAR_DIR / "risk" / "uploads"))
+# The largest file an upload may be (streamed to disk, never held in memory); larger files: risk_import.
+CASEWORK_RISK_UPLOAD_MAX_BYTES = int(os.environ.get("CASEWORK_RISK_UPLOAD_MAX_BYTES", str(2 * 1024**3)))
 
 # A request body over 1 MB is refused (the API answers 413); casework/core/limits.py has the other limits.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
@@ -281,9 +288,10 @@ API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
 # Multi-factor sign-in (django-otp, ADR 12): an authenticator app (TOTP) with single-use recovery codes.
 # Required for the roles named here (comma-separated Role values), and for every user with
 # MFA_REQUIRED_FOR_ALL; anyone else may set it up. API bearer tokens are not affected.
+_MFA_ROLES_DEFAULT = "org_admin,auditor,initiative_admin,risk_analyst"
 MFA_REQUIRED_ROLES = frozenset(
     role.strip()
-    for role in os.environ.get("MFA_REQUIRED_ROLES", "org_admin,auditor,initiative_admin").split(",")
+    for role in os.environ.get("MFA_REQUIRED_ROLES", _MFA_ROLES_DEFAULT).split(",")
     if role.strip()
 )
 if MFA_REQUIRED_ROLES - set(_Role.values):

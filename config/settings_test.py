@@ -14,3 +14,5 @@ import tempfile  # noqa: E402
 
 # Letters the tests send go to a folder of their own, never var/.
 CASEWORK_LETTERS_DIR = tempfile.mkdtemp(prefix="casework-letters-")
+# Source files the risk tests upload, likewise.
+CASEWORK_RISK_UPLOADS_DIR = tempfile.mkdtemp(prefix="casework-risk-uploads-")

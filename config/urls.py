@@ -25,6 +25,7 @@ urlpatterns = [
     path("contacts/", include("casework.contacts.urls")),
     path("tasks/", include("casework.tasks.urls")),
     path("safeguarding/", include("casework.safeguarding.urls")),
+    path("risk/", include("casework.risk.urls")),
     path("openreferral/", include("casework.directory.urls")),
     path("directory/", include("casework.directory.page_urls")),
     path("", include("casework.core.urls")),

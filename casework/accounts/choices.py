@@ -33,6 +33,8 @@ class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", "Organisation admin"
     INITIATIVE_ADMIN = "initiative_admin", "Initiative admin"
     AUDITOR = "auditor", "Auditor (information governance)"
+    # At the lead organisation: imports source data, keeps the risk model, reviews matches, reads the cohort.
+    RISK_ANALYST = "risk_analyst", "Risk analyst"
 
 
 # Roles that do casework with people's records (as opposed to administering or auditing).

@@ -543,3 +543,17 @@ def break_glass_active_expression(*, user: User) -> Exists:
             person=OuterRef("person_id"), user_id=user.pk, expires_at__gt=clock.now()
         )
     )
+
+
+def person_ids_by_nhs_number(*, initiative_id: int, nhs_numbers: Iterable[str | None]) -> dict[str, int]:
+    """{NHS number: person id} for the initiative's people with one of the numbers (valid, normalised numbers:
+    an NHS number belongs to one person only). A system read for matching imported records: it shows no
+    user anything, so it records no access; whoever later opens a person goes through person_get_for_user."""
+    numbers = sorted({number for number in nhs_numbers if number})
+    found: dict[str, int] = {}
+    for start in range(0, len(numbers), 500):
+        rows = Person.objects.filter(
+            initiative_id=initiative_id, nhs_number__in=numbers[start : start + 500]
+        ).values_list("nhs_number", "pk")
+        found.update((number, pk) for number, pk in rows.iterator() if number)
+    return found

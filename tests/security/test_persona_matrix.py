@@ -49,6 +49,11 @@ KINDS = {
     "number": "assessment_form_version",
     "template_id": "letter_template",
     "service_id": "directory_service",
+    "source_id": "risk_source",
+    "import_id": "risk_import",
+    "version_id": "risk_model_version",
+    "model_category_id": "risk_model_category",
+    "factor_definition_id": "risk_factor_definition",
 }
 # A parameter whose name alone does not say the kind: the Open Referral API's `pk`.
 KINDS_BY_ROUTE = {
@@ -106,6 +111,34 @@ OWNERS = {
     "api:/referrals/{referral_id}/close": "debt_worker",
     "safeguarding:concern_detail": "safeguarding_lead",
     "api:/safeguarding/{concern_id}": "safeguarding_lead",
+    # Identify: the lead's initiative admins (and risk analysts, whom the world does not need).
+    **{
+        route: "initiative_admin"
+        for route in (
+            "risk:source_detail",
+            "risk:source_edit",
+            "risk:import_upload",
+            "risk:import_detail",
+            "risk:import_report",
+            "risk:import_records",
+            "risk:version_detail",
+            "risk:version_edit",
+            "risk:version_copy",
+            "risk:version_category_add",
+            "risk:version_category_remove",
+            "risk:version_factor_add",
+            "risk:version_factor_remove",
+            "api:/risk/sources/{source_id}",
+            "api:/risk/sources/{source_id}/imports",
+            "api:/risk/imports/{import_id}",
+            "api:/risk/imports/{import_id}/problems",
+            "api:/risk/models/{version_id}",
+            "api:/risk/models/{version_id}/change",
+            "api:/risk/models/{version_id}/copy",
+            "api:/risk/models/{version_id}/categories",
+            "api:/risk/models/{version_id}/factors",
+        )
+    },  # fmt: skip
 }
 
 # Routes whose owner the world's state refuses (403 after the record is found): why.
@@ -339,6 +372,13 @@ SHARED_KINDS = frozenset(
         "directory_service_at_location",
         "directory_taxonomy",
         "directory_taxonomy_term",
+        # Identify's records are the initiative's (an import names many people: the world's is about the
+        # plain person, whose name must not show to anyone else).
+        "risk_source",
+        "risk_import",
+        "risk_model_version",
+        "risk_model_category",
+        "risk_factor_definition",
     }
 )
 # Kinds a restricted person cannot have: break-glass is refused for them.

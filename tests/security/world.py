@@ -345,4 +345,55 @@ def build_matrix_world():
         "directory_taxonomy_term": TaxonomyTerm.objects.order_by("pk").first().pk,
     }
     w.subjects = {key: _subject(w, key, risk, food, debt, forms, debt_advice) for key in PEOPLE}
+    w.shared.update(_risk_records(w, risk))
     return w
+
+
+def _risk_records(w, risk) -> dict[str, int]:
+    """Identify's records: a source, an import of a file about the plain person (linked to her by NHS
+    number), and a risk model version with a category and a factor."""
+    import tempfile
+    from pathlib import Path
+
+    from casework.risk import services as risk_services
+
+    source = risk_services.risk_source_create(
+        user=w.initiative_admin,
+        initiative_id=w.initiative.pk,
+        data={"name": "Council tax reduction", "owner": "Revenues", "lawful_basis": "Public task",
+              "file_format": "savvi_csv"},
+    )  # fmt: skip
+    plain = PEOPLE["plain"]
+    row = ",".join([
+        "CTR-1", plain["given_name"], plain["family_name"], plain["date_of_birth"].isoformat(),
+        "100060009999", plain["postcode"], "Circumstance", "council_tax_reduction", "arrears",
+        plain["nhs_number"],
+    ])  # fmt: skip
+    header = "PersonReference,GivenNames,FamilyName,BirthDate,UPRN,Postcode,AttributeType,AttributeScheme,"
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "ctr.csv"
+        path.write_text(f"{header}Attribute,NHSNumber\n{row}\nBAD,,,,,,,,,\n")
+        risk_import, _ = risk_services.risk_import_file(user=w.initiative_admin, source=source, path=path)
+    version = risk_services.risk_model_create(
+        user=w.initiative_admin,
+        initiative_id=w.initiative.pk,
+        name="Winter",
+        data={
+            "purpose": "Find people at risk this winter",
+            "legal_basis": "Care Act 2014 s.2",
+            "area": "Test",
+        },
+    )
+    category = risk_services.risk_model_category_add(
+        user=w.initiative_admin, model_version=version, category_id=risk.pk, rank=1
+    )
+    factor = risk_services.risk_factor_definition_add(
+        user=w.initiative_admin, model_version=version, scheme="nhs", term="shielded", label="Shielded"
+    )
+    return {
+        "risk_source": source.pk,
+        "risk_import": risk_import.pk,
+        "risk_model_version": version.pk,
+        "risk_model_category": category.pk,
+        "risk_factor_definition": factor.pk,
+    }

@@ -112,7 +112,8 @@ def test_production_settings_turn_on_hsts_and_keep_the_api_docs_private():
         "settings.SECURE_HSTS_PRELOAD, settings.API_DOCS_PUBLIC, "
         "sorted(settings.MFA_REQUIRED_ROLES), settings.MFA_REQUIRED_FOR_ALL"
     )
-    assert values == "31536000 True False False ['auditor', 'initiative_admin', 'org_admin'] False"
+    roles = "['auditor', 'initiative_admin', 'org_admin', 'risk_analyst']"
+    assert values == f"31536000 True False False {roles} False"
     configured = _production_settings(
         "settings.SECURE_HSTS_SECONDS, settings.API_DOCS_PUBLIC, sorted(settings.MFA_REQUIRED_ROLES), "
         "settings.MFA_REQUIRED_FOR_ALL",

@@ -1,0 +1,347 @@
+"""Identify in the API (/api/v1/risk): sources, imports (upload, status, the rows not imported) and the risk
+model. The same services and rules as the pages: only the lead's initiative admins and risk analysts, 404 for
+anyone else's record."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from casework.core.api import (
+    Code,
+    EventDate,
+    Id,
+    InputSchema,
+    Name,
+    Note,
+    Page,
+    PageParams,
+    Text,
+    Version,
+    expected_version,
+    paginate,
+)
+from casework.core.errors import PermissionRefused, ValidationFailed
+from casework.risk import selectors, services
+from casework.risk.choices import SourceFormat
+from casework.risk.models import RiskImport, RiskModelVersion
+
+router = Router(tags=["risk"])
+
+Column = Name  # a column's name in a source's file
+
+
+class RiskSourceIn(InputSchema):
+    name: Name
+    owner: Name
+    lawful_basis: Note
+    file_format: SourceFormat
+    column_mapping: dict[Code, Column] = Field(
+        default_factory=dict, max_length=30, description="{field: column} for a council extract"
+    )
+    fixed_values: dict[Code, Name] = Field(
+        default_factory=dict, max_length=30, description="{field: value} given to every row"
+    )
+
+
+class RiskSourceOut(Schema):
+    id: int
+    name: str
+    owner: str
+    lawful_basis: str
+    file_format: str
+    column_mapping: dict[str, str]
+    fixed_values: dict[str, str]
+    version: int
+
+
+class RiskImportOut(Schema):
+    id: int
+    source_id: int
+    file_name: str
+    file_sha256: str
+    extracted_on: datetime.date | None
+    status: str = Field(description="queued, running, done or failed")
+    rows_read: int
+    rows_imported: int
+    rows_rejected: int
+    records_created: int
+    factors_created: int
+    records_linked: int = Field(description="Records linked to a known person by NHS number")
+    failure: str
+    created: bool = Field(False, description="False: the source had this file already, and nothing changed")
+
+
+class RiskImportProblemOut(Schema):
+    line: int
+    field: str
+    reason: str
+
+
+class ImportQuery(InputSchema):
+    extracted_on: EventDate | None = Field(None, description="When the source extracted the data")
+
+
+class RiskModelIn(InputSchema):
+    name: Name
+    purpose: Text
+    legal_basis: Note
+    area: Name
+
+
+class RiskModelTextIn(InputSchema):
+    purpose: Text
+    legal_basis: Note
+    area: Name
+    version: Version | None = Field(None, description="The version last read (or send If-Match)")
+
+
+class RiskModelCategoryIn(InputSchema):
+    category_id: Id
+    rank: int = Field(ge=1, le=100, description="1 is the highest")
+
+
+class RiskFactorDefinitionIn(InputSchema):
+    scheme: Code
+    term: Code
+    label: Name
+
+
+class RiskModelCategoryOut(Schema):
+    id: int
+    category_id: int
+    code: str
+    label: str
+    rank: int
+
+    @staticmethod
+    def resolve_code(row) -> str:
+        return row.category.code
+
+    @staticmethod
+    def resolve_label(row) -> str:
+        return row.category.label
+
+
+class RiskFactorDefinitionOut(Schema):
+    id: int
+    scheme: str
+    term: str
+    label: str
+
+
+class RiskRuleOut(Schema):
+    rule_id: str
+    category_id: int
+    when: dict
+    description: str
+
+
+class RiskModelVersionOut(Schema):
+    id: int
+    model_id: int
+    name: str
+    number: int
+    purpose: str
+    legal_basis: str
+    area: str
+    copied_from_id: int | None
+    first_run_at: datetime.datetime | None = Field(description="Set by the first run: it never changes after")
+    version: int
+
+    @staticmethod
+    def resolve_name(model_version) -> str:
+        return model_version.model.name
+
+
+class RiskModelVersionDetailOut(RiskModelVersionOut):
+    categories: list[RiskModelCategoryOut]
+    factors: list[RiskFactorDefinitionOut]
+    rules: list[RiskRuleOut]
+
+    @staticmethod
+    def resolve_categories(model_version):
+        return list(model_version.categories.all())
+
+    @staticmethod
+    def resolve_factors(model_version):
+        return list(model_version.factor_definitions.all())
+
+    @staticmethod
+    def resolve_rules(model_version):
+        return list(model_version.rules.all())
+
+
+def _initiative_id(request) -> int:
+    initiative_id = selectors.identify_initiative_for(user=request.user)
+    if initiative_id is None:
+        raise PermissionRefused(services.REFUSED)
+    return initiative_id
+
+
+# --- Sources and imports ---------------------------------------------------------------------------------
+
+
+@router.get("/sources", response=Page[RiskSourceOut], summary="The initiative's sources of risk factor data")
+def source_list(request, page: Query[PageParams]):
+    rows, meta = paginate(selectors.source_list_for_user(user=request.user), page)
+    return {"items": rows, **meta}
+
+
+@router.post("/sources", response={201: RiskSourceOut}, summary="Register a source")
+def source_create(request, payload: RiskSourceIn):
+    source = services.risk_source_create(
+        user=request.user, initiative_id=_initiative_id(request), data=payload.model_dump()
+    )
+    return Status(201, source)
+
+
+@router.get("/sources/{source_id}", response=RiskSourceOut, summary="A source and its column mapping")
+def source_get(request, source_id: Id):
+    return selectors.source_get_for_user(user=request.user, source_id=source_id)
+
+
+def _import_out(risk_import: RiskImport, created: bool = False) -> dict:
+    return {**RiskImportOut.model_validate(risk_import).model_dump(), "created": created}
+
+
+@router.post(
+    "/sources/{source_id}/imports",
+    response={200: RiskImportOut, 202: RiskImportOut},
+    summary="Upload a file of the source, imported in the background (202); the same file again is 200",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {
+                                "type": "string",
+                                "format": "binary",
+                                "maxLength": settings.CASEWORK_RISK_UPLOAD_MAX_BYTES,
+                                "description": "The SAVVI attribute CSV, or the source's CSV or JSON Lines",
+                            }
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+def import_upload(request, source_id: Id, query: Query[ImportQuery]):
+    source = selectors.source_get_for_user(user=request.user, source_id=source_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationFailed("Send the file as multipart/form-data, in the field ‘file’", field="file")
+    if upload.size > settings.CASEWORK_RISK_UPLOAD_MAX_BYTES:
+        raise ValidationFailed("The file is larger than an upload may be: use risk_import", field="file")
+    risk_import, created = services.risk_import_upload(
+        user=request.user,
+        source=source,
+        upload=upload,
+        file_name=upload.name,
+        extracted_on=query.extracted_on,
+    )
+    return Status(202 if created else 200, _import_out(risk_import, created))
+
+
+@router.get("/imports/{import_id}", response=RiskImportOut, summary="An import's status and counts")
+def import_get(request, import_id: Id):
+    return _import_out(selectors.import_get_for_user(user=request.user, import_id=import_id))
+
+
+@router.get(
+    "/imports/{import_id}/problems",
+    response=Page[RiskImportProblemOut],
+    summary="The rows not imported: line, field and reason (never the values)",
+)
+def import_problems(request, import_id: Id, page: Query[PageParams]):
+    risk_import = selectors.import_get_for_user(user=request.user, import_id=import_id)
+    rows, meta = paginate(selectors.import_problems(risk_import=risk_import), page)
+    return {"items": rows, **meta}
+
+
+# --- The risk model --------------------------------------------------------------------------------------
+
+
+@router.get("/models", response=Page[RiskModelVersionOut], summary="Every version of the initiative's models")
+def model_list(request, page: Query[PageParams]):
+    rows, meta = paginate(selectors.risk_model_version_list_for_user(user=request.user), page)
+    return {"items": rows, **meta}
+
+
+@router.post(
+    "/models", response={201: RiskModelVersionDetailOut}, summary="Make a risk model (its version 1)"
+)
+def model_create(request, payload: RiskModelIn):
+    data = payload.model_dump()
+    made = services.risk_model_create(
+        user=request.user, initiative_id=_initiative_id(request), name=data.pop("name"), data=data
+    )
+    return Status(201, selectors.risk_model_version_get_for_user(user=request.user, version_id=made.pk))
+
+
+def _version(request, version_id: int) -> RiskModelVersion:
+    return selectors.risk_model_version_get_for_user(user=request.user, version_id=version_id)
+
+
+@router.get("/models/{version_id}", response=RiskModelVersionDetailOut, summary="A version, in full")
+def model_get(request, version_id: Id):
+    return _version(request, version_id)
+
+
+@router.post(
+    "/models/{version_id}/change",
+    response=RiskModelVersionDetailOut,
+    summary="Change a version's purpose, legal basis or area (409 once it has run)",
+)
+def model_change(request, version_id: Id, payload: RiskModelTextIn):
+    model_version = _version(request, version_id)
+    services.risk_model_version_change(
+        user=request.user,
+        model_version=model_version,
+        version=expected_version(request, payload.version),
+        data=payload.model_dump(),
+    )
+    return _version(request, version_id)
+
+
+@router.post(
+    "/models/{version_id}/copy", response={201: RiskModelVersionDetailOut}, summary="A new version: a copy"
+)
+def model_copy(request, version_id: Id):
+    copy = services.risk_model_version_copy(user=request.user, model_version=_version(request, version_id))
+    return Status(201, _version(request, copy.pk))
+
+
+@router.post(
+    "/models/{version_id}/categories",
+    response={201: RiskModelVersionDetailOut},
+    summary="Rank one of the initiative's risk categories in the version",
+)
+def model_category_add(request, version_id: Id, payload: RiskModelCategoryIn):
+    services.risk_model_category_add(
+        user=request.user,
+        model_version=_version(request, version_id),
+        category_id=payload.category_id,
+        rank=payload.rank,
+    )
+    return Status(201, _version(request, version_id))
+
+
+@router.post(
+    "/models/{version_id}/factors",
+    response={201: RiskModelVersionDetailOut},
+    summary="Add a risk factor (a scheme and a term) the version's rules may use",
+)
+def model_factor_add(request, version_id: Id, payload: RiskFactorDefinitionIn):
+    services.risk_factor_definition_add(
+        user=request.user, model_version=_version(request, version_id), **payload.model_dump()
+    )
+    return Status(201, _version(request, version_id))

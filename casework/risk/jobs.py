@@ -1,0 +1,10 @@
+"""Background work for Identify: import an uploaded source file (an id in, a service call, nothing else)."""
+
+from casework.core.jobs import job
+
+
+@job("risk.import_run")
+def import_run(*, import_id: int, organisation_id: int | None = None) -> int:
+    from casework.risk.services import risk_import_run
+
+    return risk_import_run(import_id=import_id).rows_imported

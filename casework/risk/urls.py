@@ -1,0 +1,31 @@
+from django.urls import path
+
+from casework.risk import views
+
+app_name = "risk"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sources/new", views.source_add, name="source_add"),
+    path("sources/<id:source_id>", views.source_detail, name="source_detail"),
+    path("sources/<id:source_id>/edit", views.source_edit, name="source_edit"),
+    path("sources/<id:source_id>/upload", views.import_upload, name="import_upload"),
+    path("imports/<id:import_id>", views.import_detail, name="import_detail"),
+    path("imports/<id:import_id>/problems.csv", views.import_report, name="import_report"),
+    path("imports/<id:import_id>/records", views.import_records, name="import_records"),
+    path("models/new", views.model_add, name="model_add"),
+    path("models/<id:version_id>", views.version_detail, name="version_detail"),
+    path("models/<id:version_id>/edit", views.version_edit, name="version_edit"),
+    path("models/<id:version_id>/copy", views.version_copy, name="version_copy"),
+    path("models/<id:version_id>/categories/new", views.version_category_add, name="version_category_add"),
+    path(
+        "models/<id:version_id>/categories/<id:model_category_id>/remove",
+        views.version_category_remove,
+        name="version_category_remove",
+    ),
+    path("models/<id:version_id>/factors/new", views.version_factor_add, name="version_factor_add"),
+    path(
+        "models/<id:version_id>/factors/<id:factor_definition_id>/remove",
+        views.version_factor_remove,
+        name="version_factor_remove",
+    ),
+]
