@@ -270,9 +270,9 @@ def code_for(value: str) -> str | None:
 
 def _partial_date(value: str) -> str | None:
     """A date of birth as SAVVI allows it ("YYYY-MM-DD", "YYYY-MM", "YYYY"; also "DD/MM/YYYY"), plausible."""
-    if match := _UK_DATE.match(value):
-        day, month, year = (int(part) for part in match.groups())
-        value = f"{year:04d}-{month:02d}-{day:02d}"
+    if uk_match := _UK_DATE.match(value):
+        uk_day, uk_month, uk_year = (int(part) for part in uk_match.groups())
+        value = f"{uk_year:04d}-{uk_month:02d}-{uk_day:02d}"
     match = _PARTIAL_DATE.match(value)
     if not match:
         return None
@@ -292,10 +292,10 @@ def _date(value: str, *, allow_future: bool) -> datetime.date | None:
         day, month, year = (int(part) for part in match.groups())
         value = f"{year:04d}-{month:02d}-{day:02d}"
     try:
-        day = datetime.date.fromisoformat(value[:10])
+        whole = datetime.date.fromisoformat(value[:10])
     except ValueError:
         return None
-    return None if limits.date_problem(day, allow_future=allow_future) else day
+    return None if limits.date_problem(whole, allow_future=allow_future) else whole
 
 
 def check_row(

@@ -9,6 +9,7 @@ policies); everyone else sees nothing here.
 from __future__ import annotations
 
 from casework.accounts.choices import Role
+from casework.accounts.models import AnyUser
 from casework.accounts.selectors import actor_for
 from casework.core.permissions import register
 from casework.risk.models import RiskImport, RiskModelVersion, RiskSource, SourceRecord
@@ -16,7 +17,7 @@ from casework.risk.models import RiskImport, RiskModelVersion, RiskSource, Sourc
 IDENTIFY_ROLES = (Role.INITIATIVE_ADMIN, Role.RISK_ANALYST)
 
 
-def identify_initiative_ids(user) -> frozenset[int]:
+def identify_initiative_ids(user: AnyUser) -> frozenset[int]:
     """The initiatives whose Identify the user works on: led by an organisation where they are an initiative
     admin or a risk analyst."""
     actor = actor_for(user)
@@ -28,7 +29,7 @@ def identify_initiative_ids(user) -> frozenset[int]:
 
 
 @register("risk.use_identify")
-def can_use_identify(user, initiative_id: int | None = None) -> bool:
+def can_use_identify(user: AnyUser, initiative_id: int | None = None) -> bool:
     """Work on Identify at all (without an initiative), or on the initiative's (sources, imports, models).
     Twin: identify_initiative_ids."""
     ids = identify_initiative_ids(user)
@@ -36,30 +37,30 @@ def can_use_identify(user, initiative_id: int | None = None) -> bool:
 
 
 @register("risk.view_source")
-def can_view_source(user, source: RiskSource) -> bool:
+def can_view_source(user: AnyUser, source: RiskSource) -> bool:
     """Twin: selectors.source_list_for_user."""
     return source.initiative_id in identify_initiative_ids(user)
 
 
 @register("risk.view_import")
-def can_view_import(user, risk_import: RiskImport) -> bool:
+def can_view_import(user: AnyUser, risk_import: RiskImport) -> bool:
     """Twin: selectors.import_list_for_user."""
     return risk_import.source.initiative_id in identify_initiative_ids(user)
 
 
 @register("risk.view_source_record")
-def can_view_source_record(user, record: SourceRecord) -> bool:
+def can_view_source_record(user: AnyUser, record: SourceRecord) -> bool:
     """An imported record, names and all. Twin: selectors.source_record_list_for_user."""
     return record.initiative_id in identify_initiative_ids(user)
 
 
 @register("risk.view_risk_model")
-def can_view_risk_model(user, model_version: RiskModelVersion) -> bool:
+def can_view_risk_model(user: AnyUser, model_version: RiskModelVersion) -> bool:
     """Twin: selectors.risk_model_version_list_for_user."""
     return model_version.model.initiative_id in identify_initiative_ids(user)
 
 
 @register("risk.change_risk_model")
-def can_change_risk_model(user, model_version: RiskModelVersion) -> bool:
+def can_change_risk_model(user: AnyUser, model_version: RiskModelVersion) -> bool:
     """Change a version: one that has never run. Twin: selectors.risk_model_version_list_changeable."""
     return not model_version.has_run and can_view_risk_model(user, model_version)

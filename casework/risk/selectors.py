@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
+from casework.accounts.models import User
 from casework.audit.services import access_record
 from casework.cases.models import RiskCategory
 from casework.cases.selectors import risk_categories_for
@@ -23,17 +24,17 @@ from casework.risk.models import (
 from casework.risk.policies import identify_initiative_ids
 
 
-def identify_initiative_for(*, user) -> int | None:
+def identify_initiative_for(*, user: User) -> int | None:
     """The initiative the user works on Identify for (the first, where they lead several), or None."""
     ids = identify_initiative_ids(user)
     return min(ids) if ids else None
 
 
-def source_list_for_user(*, user) -> QuerySet[RiskSource]:
+def source_list_for_user(*, user: User) -> QuerySet[RiskSource]:
     return RiskSource.objects.filter(initiative_id__in=identify_initiative_ids(user)).order_by("name", "id")
 
 
-def source_get_for_user(*, user, source_id: int) -> RiskSource:
+def source_get_for_user(*, user: User, source_id: int) -> RiskSource:
     """The source, or Http404 whether it does not exist or the user may not see it."""
     source = source_list_for_user(user=user).filter(pk=source_id).first()
     if source is None:
@@ -41,7 +42,7 @@ def source_get_for_user(*, user, source_id: int) -> RiskSource:
     return source
 
 
-def import_list_for_user(*, user) -> QuerySet[RiskImport]:
+def import_list_for_user(*, user: User) -> QuerySet[RiskImport]:
     return (
         RiskImport.objects.filter(source__initiative_id__in=identify_initiative_ids(user))
         .select_related("source", "created_by")
@@ -49,7 +50,7 @@ def import_list_for_user(*, user) -> QuerySet[RiskImport]:
     )
 
 
-def import_get_for_user(*, user, import_id: int) -> RiskImport:
+def import_get_for_user(*, user: User, import_id: int) -> RiskImport:
     risk_import = import_list_for_user(user=user).filter(pk=import_id).first()
     if risk_import is None:
         raise Http404("No import found")
@@ -61,12 +62,12 @@ def import_problems(*, risk_import: RiskImport) -> QuerySet[RiskImportProblem]:
     return RiskImportProblem.objects.filter(risk_import=risk_import).order_by("line", "id")
 
 
-def source_record_list_for_user(*, user) -> QuerySet[SourceRecord]:
+def source_record_list_for_user(*, user: User) -> QuerySet[SourceRecord]:
     return SourceRecord.objects.filter(initiative_id__in=identify_initiative_ids(user))
 
 
 def source_records_for_import(
-    *, user, risk_import: RiskImport, resolution: str = ""
+    *, user: User, risk_import: RiskImport, resolution: str = ""
 ) -> QuerySet[SourceRecord]:
     """The import's records with their factors (for a page of them: the caller slices, then
     source_records_viewed records who saw which)."""
@@ -76,7 +77,7 @@ def source_records_for_import(
     return records.prefetch_related("factors").order_by("line", "id")
 
 
-def source_records_viewed(*, user, risk_import: RiskImport, records: list[SourceRecord]) -> None:
+def source_records_viewed(*, user: User, risk_import: RiskImport, records: list[SourceRecord]) -> None:
     """Record that the user saw the names of these imported records (one AccessEvent for the page)."""
     if records:
         access_record(
@@ -98,7 +99,7 @@ def resolution_counts(*, risk_import: RiskImport) -> dict[str, int]:
     return {value: counts.get(value, 0) for value in Resolution.values}
 
 
-def risk_model_version_list_for_user(*, user) -> QuerySet[RiskModelVersion]:
+def risk_model_version_list_for_user(*, user: User) -> QuerySet[RiskModelVersion]:
     return (
         RiskModelVersion.objects.filter(model__initiative_id__in=identify_initiative_ids(user))
         .select_related("model")
@@ -106,11 +107,11 @@ def risk_model_version_list_for_user(*, user) -> QuerySet[RiskModelVersion]:
     )
 
 
-def risk_model_version_list_changeable(*, user) -> QuerySet[RiskModelVersion]:
+def risk_model_version_list_changeable(*, user: User) -> QuerySet[RiskModelVersion]:
     return risk_model_version_list_for_user(user=user).filter(first_run_at__isnull=True)
 
 
-def risk_model_version_get_for_user(*, user, version_id: int) -> RiskModelVersion:
+def risk_model_version_get_for_user(*, user: User, version_id: int) -> RiskModelVersion:
     """The version with its categories, factors and rules (one query each), or Http404."""
     version = (
         risk_model_version_list_for_user(user=user)
@@ -127,7 +128,7 @@ def risk_model_version_get_for_user(*, user, version_id: int) -> RiskModelVersio
     return version
 
 
-def risk_models_for_user(*, user) -> QuerySet[RiskModel]:
+def risk_models_for_user(*, user: User) -> QuerySet[RiskModel]:
     """The models of the user's initiatives, each with its versions newest first."""
     return (
         RiskModel.objects.filter(initiative_id__in=identify_initiative_ids(user))
@@ -143,6 +144,6 @@ def risk_categories_available(*, model_version: RiskModelVersion) -> QuerySet[Ri
     )
 
 
-def import_summary_for_user(*, user) -> list[RiskImport]:
+def import_summary_for_user(*, user: User) -> list[RiskImport]:
     """The latest imports, for the Identify home page."""
     return list(import_list_for_user(user=user)[:10])

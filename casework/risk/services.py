@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
+from casework.accounts.models import User
 from casework.audit.services import audit_record
 from casework.cases.selectors import risk_categories_for
 from casework.core import clock
@@ -52,35 +53,36 @@ SOURCE_FIELDS = ("name", "owner", "lawful_basis", "file_format", "column_mapping
 
 
 def _clean_source(data: dict[str, Any]) -> dict[str, Any]:
-    cleaned = {
+    file_format: str = data.get("file_format") or ""
+    column_mapping: dict[str, str] = {
+        k: v.strip() for k, v in (data.get("column_mapping") or {}).items() if v and v.strip()
+    }
+    fixed_values: dict[str, str] = {
+        k: v.strip() for k, v in (data.get("fixed_values") or {}).items() if v and v.strip()
+    }
+    cleaned: dict[str, Any] = {
         "name": (data.get("name") or "").strip(),
         "owner": (data.get("owner") or "").strip(),
         "lawful_basis": (data.get("lawful_basis") or "").strip(),
-        "file_format": data.get("file_format") or "",
-        "column_mapping": {
-            k: v.strip() for k, v in (data.get("column_mapping") or {}).items() if v and v.strip()
-        },
-        "fixed_values": {
-            k: v.strip() for k, v in (data.get("fixed_values") or {}).items() if v and v.strip()
-        },
+        "file_format": file_format,
+        "column_mapping": column_mapping,
+        "fixed_values": fixed_values,
     }
-    errors = {}
+    errors: dict[str, str] = {}
     for name, label in (("name", "Name"), ("owner", "Owner"), ("lawful_basis", "Lawful basis")):
         if not cleaned[name]:
             errors[name] = f"Enter the source’s {label.lower()}"
-    if cleaned["file_format"] not in SourceFormat.values:
+    if file_format not in SourceFormat.values:
         errors["file_format"] = "Choose the format of the source’s files"
     else:
-        for name, message in importing.mapping_problems(
-            cleaned["file_format"], cleaned["column_mapping"], cleaned["fixed_values"]
-        ).items():
+        for name, message in importing.mapping_problems(file_format, column_mapping, fixed_values).items():
             errors[f"column_mapping.{name}"] = message
     if errors:
         raise ValidationFailed(next(iter(errors.values())), errors=errors)
     return cleaned
 
 
-def risk_source_create(*, user, initiative_id: int, data: dict[str, Any]) -> RiskSource:
+def risk_source_create(*, user: User, initiative_id: int, data: dict[str, Any]) -> RiskSource:
     """Register a source of the initiative. Raises PermissionRefused, or ValidationFailed naming fields."""
     require_perm(user, "risk.use_identify", initiative_id, REFUSED)
     cleaned = _clean_source(data)
@@ -99,7 +101,7 @@ def risk_source_create(*, user, initiative_id: int, data: dict[str, Any]) -> Ris
     return source
 
 
-def risk_source_change(*, user, source: RiskSource, version: int, data: dict[str, Any]) -> RiskSource:
+def risk_source_change(*, user: User, source: RiskSource, version: int, data: dict[str, Any]) -> RiskSource:
     """Change a source's owner, lawful basis or mapping (imports already made keep what they read).
     Raises PermissionRefused, ValidationFailed, or ConflictError if somebody changed it first."""
     require_perm(user, "risk.view_source", source, REFUSED)
@@ -136,8 +138,20 @@ def _existing_import(source: RiskSource, sha256: str) -> RiskImport | None:
     return RiskImport.objects.filter(source=source, file_sha256=sha256).first()
 
 
+def _earlier_import(source: RiskSource, sha256: str) -> RiskImport:
+    """The import of the file that another request registered first (its row made _new_import's clash)."""
+    return RiskImport.objects.get(source=source, file_sha256=sha256)
+
+
 def _new_import(
-    *, user, source: RiskSource, file_name: str, sha256: str, size: int, extracted_on, stored_path: str
+    *,
+    user: User,
+    source: RiskSource,
+    file_name: str,
+    sha256: str,
+    size: int,
+    extracted_on: datetime.date | None,
+    stored_path: str,
 ) -> RiskImport | None:
     """The import's row, audited; None if the same file was registered at that moment by someone else."""
     try:
@@ -181,7 +195,12 @@ def _check_extracted_on(extracted_on: datetime.date | None) -> None:
 
 
 def risk_import_upload(
-    *, user, source: RiskSource, upload: IO[bytes], file_name: str, extracted_on: datetime.date | None = None
+    *,
+    user: User,
+    source: RiskSource,
+    upload: IO[bytes],
+    file_name: str,
+    extracted_on: datetime.date | None = None,
 ) -> tuple[RiskImport, bool]:
     """Keep an uploaded file (copied a megabyte at a time, hashing it) and queue its import as a background
     job. Returns (the import, True), or (the earlier import, False) for a file already imported for the
@@ -208,13 +227,13 @@ def risk_import_upload(
         stored_path=str(stored),
     )
     if risk_import is None:
-        return _existing_import(source, sha256), False
+        return _earlier_import(source, sha256), False
     return risk_import, True
 
 
 def risk_import_file(
     *,
-    user,
+    user: User,
     source: RiskSource,
     path: Path,
     extracted_on: datetime.date | None = None,
@@ -238,7 +257,7 @@ def risk_import_file(
         stored_path="",
     )
     if risk_import is None:
-        return _existing_import(source, sha256), False
+        return _earlier_import(source, sha256), False
     return risk_import_run(import_id=risk_import.pk, path=path, progress=progress), True
 
 
@@ -257,7 +276,7 @@ def _clear(risk_import: RiskImport) -> None:
     RiskImportProblem.objects.filter(risk_import=risk_import).delete()
 
 
-def _write_batch(reading: _Reading, checked: list) -> None:
+def _write_batch(reading: _Reading, checked: list[importing.CheckedRow | list[importing.Problem]]) -> None:
     risk_import = reading.risk_import
     source = risk_import.source
     problems, rows = [], []
@@ -354,7 +373,7 @@ def risk_import_run(
     mapping = importing.mapping_for(source.file_format, source.column_mapping)
     try:
         with open(path, "rb") as handle:
-            batch: list = []
+            batch: list[importing.CheckedRow | list[importing.Problem]] = []
             for line, values in importing.raw_rows(handle, source.file_format, mapping):
                 batch.append(
                     importing.check_row(
@@ -465,7 +484,7 @@ def _clean_model_text(data: dict[str, Any]) -> dict[str, str]:
     return cleaned
 
 
-def _require_changeable(user, model_version: RiskModelVersion) -> RiskModelVersion:
+def _require_changeable(user: User, model_version: RiskModelVersion) -> RiskModelVersion:
     """The version, read again and locked for the change: refused when the user may not see it, or when it
     has run (RiskModelFrozen), whatever the caller's copy says."""
     require_perm(user, "risk.view_risk_model", model_version, REFUSED)
@@ -475,7 +494,7 @@ def _require_changeable(user, model_version: RiskModelVersion) -> RiskModelVersi
     return locked
 
 
-def risk_model_create(*, user, initiative_id: int, name: str, data: dict[str, Any]) -> RiskModelVersion:
+def risk_model_create(*, user: User, initiative_id: int, name: str, data: dict[str, Any]) -> RiskModelVersion:
     """A new risk model of the initiative, with its first version (no categories, factors or rules yet)."""
     require_perm(user, "risk.use_identify", initiative_id, REFUSED)
     name = (name or "").strip()
@@ -502,7 +521,7 @@ def risk_model_create(*, user, initiative_id: int, name: str, data: dict[str, An
 
 
 def risk_model_version_change(
-    *, user, model_version: RiskModelVersion, version: int, data: dict[str, Any]
+    *, user: User, model_version: RiskModelVersion, version: int, data: dict[str, Any]
 ) -> RiskModelVersion:
     """Change a version's purpose, legal basis or area. Raises RiskModelFrozen once it has run."""
     cleaned = _clean_model_text(data)
@@ -518,7 +537,7 @@ def risk_model_version_change(
     return locked
 
 
-def risk_model_version_copy(*, user, model_version: RiskModelVersion) -> RiskModelVersion:
+def risk_model_version_copy(*, user: User, model_version: RiskModelVersion) -> RiskModelVersion:
     """A new version of the model: a copy of this one (its categories and ranks, factors, and rules with the
     same ids), numbered after the model's latest, which may then be changed until it runs."""
     require_perm(user, "risk.view_risk_model", model_version, REFUSED)
@@ -567,7 +586,7 @@ def risk_model_version_copy(*, user, model_version: RiskModelVersion) -> RiskMod
 
 
 def risk_model_category_add(
-    *, user, model_version: RiskModelVersion, category_id: int, rank: int
+    *, user: User, model_version: RiskModelVersion, category_id: int, rank: int
 ) -> RiskModelCategory:
     """Rank one of the initiative's risk categories in the version (1 is the highest)."""
     with transaction.atomic():
@@ -597,7 +616,7 @@ def risk_model_category_add(
     return row
 
 
-def risk_model_category_remove(*, user, model_category: RiskModelCategory) -> None:
+def risk_model_category_remove(*, user: User, model_category: RiskModelCategory) -> None:
     """Take a category out of the version; refused while a rule gives it."""
     with transaction.atomic():
         locked = _require_changeable(user, model_category.model_version)
@@ -613,26 +632,26 @@ def risk_model_category_remove(*, user, model_category: RiskModelCategory) -> No
 
 
 def risk_factor_definition_add(
-    *, user, model_version: RiskModelVersion, scheme: str, term: str, label: str
+    *, user: User, model_version: RiskModelVersion, scheme: str, term: str, label: str
 ) -> RiskFactorDefinition:
     """Add a risk factor (a scheme and a term, in normal form) the version's rules may use."""
-    errors = {}
-    codes = {}
-    for name, value in (("scheme", scheme), ("term", term)):
-        codes[name] = importing.code_for(value or "")
-        if codes[name] is None:
+    errors: dict[str, str] = {}
+    scheme_code = importing.code_for(scheme or "")
+    term_code = importing.code_for(term or "")
+    for name, code in (("scheme", scheme_code), ("term", term_code)):
+        if code is None:
             errors[name] = f"The {name} must be letters, digits, _ . + or - (no /)"
     label = (label or "").strip()
     if not label:
         errors["label"] = "Say what the factor means, in plain English"
-    if errors:
+    if errors or scheme_code is None or term_code is None:
         raise ValidationFailed(next(iter(errors.values())), errors=errors)
     with transaction.atomic():
         locked = _require_changeable(user, model_version)
-        if locked.factor_definitions.filter(scheme=codes["scheme"], term=codes["term"]).exists():
-            raise ValidationFailed(f"{codes['scheme']}/{codes['term']} is in the model already", field="term")
+        if locked.factor_definitions.filter(scheme=scheme_code, term=term_code).exists():
+            raise ValidationFailed(f"{scheme_code}/{term_code} is in the model already", field="term")
         row = RiskFactorDefinition.objects.create(
-            model_version=locked, scheme=codes["scheme"], term=codes["term"], label=label
+            model_version=locked, scheme=scheme_code, term=term_code, label=label
         )
         audit_record(
             user=user,
@@ -646,7 +665,7 @@ def risk_factor_definition_add(
     return row
 
 
-def risk_factor_definition_remove(*, user, factor: RiskFactorDefinition) -> None:
+def risk_factor_definition_remove(*, user: User, factor: RiskFactorDefinition) -> None:
     """Take a factor out of the version; refused while a rule uses it."""
     with transaction.atomic():
         locked = _require_changeable(user, factor.model_version)

@@ -33,6 +33,8 @@ import splink
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import ColumnExpression, Linker, SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
+from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.duckdb.database_api import DuckDBAPI
 
 RECORD_COLUMNS = (
@@ -60,7 +62,7 @@ BLOCKING_RULES = (
     block_on("uprn", "substr(given_name, 1, 1)"),
     block_on("postcode", "date_of_birth"),
     block_on("given_name", "family_name"),
-    "l.given_name = r.family_name and l.family_name = r.given_name",
+    CustomRule("l.given_name = r.family_name and l.family_name = r.given_name"),
 )
 
 # Standardisation, in DuckDB SQL, from the imported strings to what the model compares.
@@ -99,7 +101,7 @@ def _name_comparison(col: str, other: str) -> cl.CustomComparison:
     )
 
 
-def comparisons() -> list[cl.ComparisonCreator]:
+def comparisons() -> list[ComparisonCreator]:
     dob = "date_of_birth"
     return [
         cl.CustomComparison(
@@ -163,7 +165,7 @@ def settings() -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
+        comparisons=list(comparisons()),
         blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=True,

@@ -24,6 +24,7 @@ import random
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from faker.providers.person.en_GB import Provider as _Names
 
@@ -158,7 +159,8 @@ def corrupt(
     held = frozenset(fields) or SOURCE_FIELDS.get(source, frozenset(RECORD_COLUMNS))
     out = []
     for record in records:
-        r = {col: record.get(col) for col in RECORD_COLUMNS}
+        # A clean record holds every column it is given (strings), so the errors below have text to work on.
+        r: dict[str, Any] = {col: record.get(col) for col in RECORD_COLUMNS}
         given, family = r["given_name"], r["family_name"]
         if rng.random() < rate:
             given = _typo(rng, given)
