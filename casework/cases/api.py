@@ -24,6 +24,7 @@ from casework.core import limits
 from casework.core.api import (
     BodyWriter,
     Code,
+    ErrorOut,
     Id,
     InputSchema,
     Note,
@@ -307,6 +308,14 @@ def case_index(request, params: Query[IndexParams]):
     "/snapshot",
     summary="The case index you may see, streamed as JSON Lines (one case per line)",
     response={200: None},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "One case of the index, as JSON, on each line",
+                "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+            }
+        }
+    },
 )
 def snapshot(request, scope: Literal["organisation", "initiative"] = "organisation"):
     from django.http import StreamingHttpResponse
@@ -450,10 +459,13 @@ class GateWarningOut(Schema):
     message: str
 
 
-class WarningsOut(Schema):
-    detail: str
-    errors: list[dict]
-    warnings: list[GateWarningOut]
+class WarningsOut(ErrorOut):
+    """A 409 of a stage move: a stale version, a move the lifecycle refuses, or warnings not acknowledged,
+    when `warnings` lists them (send their codes back as `acknowledge`)."""
+
+    warnings: list[GateWarningOut] = Field(
+        default_factory=list, description="Only when the move has warnings not acknowledged"
+    )
 
 
 class RestartIn(VersionIn):

@@ -115,9 +115,11 @@ class PersonUpdateIn(PersonFields):
     reason: str = Field("", max_length=500)
 
 
-class DuplicatesOut(Schema):
-    detail: str
-    candidates: list[IndexCardOut]
+class DuplicatesOut(ErrorOut):
+    """A 409 of creating a person: likely matches, when `candidates` lists them (look, then send
+    confirmed_new), or another conflict."""
+
+    candidates: list[IndexCardOut] = Field(default_factory=list, description="The likely matches, if any")
 
 
 class SearchParams(InputSchema):
@@ -175,7 +177,8 @@ def create_person(request, payload: PersonCreateIn, response: HttpResponse):
             user=request.user, data=_fields(payload), confirmed_new=payload.confirmed_new
         )
     except PossibleDuplicates as error:
-        return Status(409, {"detail": error.message, "candidates": [_card(c) for c in error.candidates]})
+        candidates = [_card(c) for c in error.candidates]
+        return Status(409, {"detail": error.message, "errors": [], "candidates": candidates})
     response["ETag"] = etag(person.version)
     return Status(201, person)
 
