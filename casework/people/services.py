@@ -1,4 +1,4 @@
-"""Writes to people, households, relationships, restrictions and break-glass grants. Each is atomic and audited."""
+"""Writes to people, households, relationships, restrictions and break-glass grants: atomic, audited."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from casework.accounts.selectors import actor_for
 from casework.audit.services import audit_record, field_changes, snapshot
@@ -195,7 +196,9 @@ def person_update(*, user, person: Person, version: int, data: dict[str, Any], r
     update |= {
         "given_name_key": name_key(candidate.given_name),
         "family_name_key": name_key(candidate.family_name),
-        "version": version + 1,
+        # Counted on in the database: the version the client sent may be the largest a version can be, and
+        # one more would not fit the column (PostgreSQL refuses the statement even when no row matches).
+        "version": F("version") + 1,
         "modified_by": user,
         "modified_at": clock.now(),
     }
@@ -348,8 +351,8 @@ def break_glass_review(*, user, grant: BreakGlassGrant, note: str) -> BreakGlass
 
 
 def household_name_for(person: Person) -> str:
-    """The name of a household made for the person: never a restricted person's name, which every colleague who
-    may see the household would read."""
+    """The name of a household made for the person: never a restricted person's name, which every colleague
+    who may see the household would read."""
     if person.is_restricted:
         return f"Household in {person.postcode_district}" if person.postcode_district else "Household"
     return f"{person.family_name} household"
@@ -392,7 +395,7 @@ def household_update(*, user, household: Household, version: int, data: dict[str
     with transaction.atomic():
         updated = Household.objects.filter(pk=household.pk, version=version).update(
             **{name: getattr(candidate, name) for name in changes},
-            version=version + 1,
+            version=F("version") + 1,
             modified_by=user,
             modified_at=clock.now(),
         )
