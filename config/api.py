@@ -1,6 +1,7 @@
 """The API root: /api/v1, django-ninja. Each app contributes a router from its api.py."""
 
 from functools import wraps
+from http import HTTPStatus
 
 import pydantic_core
 from axes.helpers import get_client_ip_address
@@ -9,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
@@ -40,8 +41,73 @@ TOKEN_LOCKOUT = (
 )
 
 
+def _authenticated(operation: dict, schema: dict) -> bool:
+    return any(BearerToken.__name__ in needs for needs in operation.get("security", ()))
+
+
+def _takes_a_body(operation: dict, schema: dict) -> bool:
+    return "requestBody" in operation
+
+
+def _takes_input(operation: dict, schema: dict) -> bool:
+    return bool(operation.get("parameters")) or "requestBody" in operation
+
+
+def _writes(operation: dict, schema: dict) -> bool:
+    return operation["method"] != "get"
+
+
+def _names_a_record(operation: dict, schema: dict) -> bool:
+    """Whether the operation is about records the client names: in its path, or by ids (`…_id`, `…_ids`) in
+    its query or body, which it may not find or may not be allowed to know exist."""
+    named = [(p["name"], p["in"] == "path") for p in operation.get("parameters", ())]
+    for content in operation.get("requestBody", {}).get("content", {}).values():
+        named += [(name, False) for name in _property_names(schema, content.get("schema", {}), set())]
+    return any(in_path or name.endswith(("_id", "_ids")) for name, in_path in named)
+
+
+def _property_names(schema: dict, node: dict, seen: set) -> list[str]:
+    ref = node.get("$ref")
+    if ref:
+        if ref in seen:
+            return []
+        seen.add(ref)
+        node = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    names = list(node.get("properties", {}))
+    children = [*node.get("properties", {}).values(), *node.get("anyOf", ()), *node.get("allOf", ())]
+    if isinstance(node.get("items"), dict):
+        children.append(node["items"])
+    for child in children:
+        names += _property_names(schema, child, seen)
+    return names
+
+
+# The error answers an operation may give, each with the one error body (ErrorOut), and which operations may
+# give it: (status, description, applies(operation, schema)). An operation's own documented answer of a status
+# keeps its description and schema (tests/api/test_api_error_contract.py checks it is the error body too).
+ERROR_ANSWERS = (
+    (400, "The body is not JSON: nothing was read or changed.", _takes_a_body),
+    (401, "No token, or not a live one: send `Authorization: Bearer <token>`.", _authenticated),
+    (403, "You may see the record but may not do this to it; the detail says why.", _authenticated),
+    (404, "No such record, or none you may know exists (the same answer for both).", _names_a_record),
+    (
+        409,
+        "A conflict, nothing changed: the record changed since you read it (send its current version), or "
+        "its state refuses the change; the detail says which.",
+        _writes,
+    ),
+    (
+        413,
+        "The body is larger than the server takes (DATA_UPLOAD_MAX_MEMORY_SIZE): nothing was read.",
+        _takes_a_body,
+    ),
+    (422, "Invalid input, nothing changed: `errors` names each field at fault.", _takes_input),
+)
+
+
 class CaseworkAPI(NinjaAPI):
-    """The API root; its contract gives every operation a token may call the 429 of a locked-out address."""
+    """The API root; its contract gives every operation each error answer it may give (ERROR_ANSWERS), all
+    with the one error body, and every operation a token may call the 429 of a locked-out address."""
 
     def get_openapi_schema(self, **kwargs):
         schema = super().get_openapi_schema(**kwargs)
@@ -49,24 +115,38 @@ class CaseworkAPI(NinjaAPI):
         schema["components"]["schemas"].update({**error.pop("$defs", {}), "ErrorOut": error})
         content = {self.renderer.media_type: {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
         for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                described = {**operation, "method": method}
+                for status, description, applies in ERROR_ANSWERS:
+                    if applies(described, schema):
+                        answer = operation["responses"].setdefault(status, {"content": content})
+                        # ninja describes an answer an operation declares by its reason phrase alone.
+                        if answer.get("description", HTTPStatus(status).phrase) == HTTPStatus(status).phrase:
+                            answer["description"] = description
+                        answer.setdefault("content", content)
+                if _authenticated(operation, schema):
+                    self._locked_out_answer(operation, content)
+            # A path's operations are sorted by status, as ninja writes its own.
             for operation in operations.values():
-                if not any(BearerToken.__name__ in needs for needs in operation.get("security", ())):
-                    continue
-                response = operation["responses"].setdefault(429, {"content": content})
-                # An operation's own 429 (too many searches) keeps its description and gains this one; an
-                # operation serving two methods is one dict, met twice.
-                said = response.get("description", "Too Many Requests")
-                if TOKEN_LOCKOUT not in said:
-                    response["description"] = (
-                        TOKEN_LOCKOUT if said == "Too Many Requests" else (f"{said}\n\n{TOKEN_LOCKOUT}")
-                    )
-                response["headers"] = {
-                    "Retry-After": {
-                        "description": "Seconds to wait before asking again",
-                        "schema": {"type": "integer"},
-                    }
-                }
+                operation["responses"] = dict(sorted(operation["responses"].items(), key=lambda i: int(i[0])))
         return schema
+
+    @staticmethod
+    def _locked_out_answer(operation: dict, content: dict) -> None:
+        response = operation["responses"].setdefault(429, {"content": content})
+        # An operation's own 429 (too many searches) keeps its description and gains this one; an
+        # operation serving two methods is one dict, met twice.
+        said = response.get("description", "Too Many Requests")
+        if TOKEN_LOCKOUT not in said:
+            response["description"] = (
+                TOKEN_LOCKOUT if said == "Too Many Requests" else (f"{said}\n\n{TOKEN_LOCKOUT}")
+            )
+        response["headers"] = {
+            "Retry-After": {
+                "description": "Seconds to wait before asking again",
+                "schema": {"type": "integer"},
+            }
+        }
 
 
 class SignedInSession(SessionAuth):
@@ -166,6 +246,12 @@ def not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return _error(request, 401, "Send a valid token: Authorization: Bearer <token>")
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # ninja's own refusals (a body that is not JSON: 400), in the one error body rather than ninja's.
+    return _error(request, exc.status_code, exc.message)
 
 
 @api.exception_handler(RequestDataTooBig)

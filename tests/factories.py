@@ -6,6 +6,7 @@ import factory
 from django.conf import settings
 
 from casework.accounts.models import Initiative, Membership, Organisation, Team, User
+from casework.core.references import next_reference
 from casework.people.identifiers import name_key
 from casework.people.models import Household, Person
 
@@ -106,7 +107,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "cases.Case"
 
-    reference = factory.Sequence(lambda n: f"CW-2026-{n:06d}")
+    # From the counter the services take references from: a case raised later never takes one of these.
+    reference = factory.LazyFunction(lambda: next_reference(name="case", prefix="CW"))
     person = factory.SubFactory(PersonFactory)
     initiative = factory.LazyAttribute(lambda c: c.person.initiative)
     raised_by_organisation = factory.LazyAttribute(lambda c: c.person.created_by_organisation)
@@ -119,8 +121,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
 
 def found_in_search(user, *people) -> None:
-    """Search the index for each person as `user` does at the front door, so their cards may be opened
-    (ADR 3)."""
+    """Search the index for each person as `user` does at the front door, so their cards may open (ADR 3)."""
     from casework.people.selectors import person_index_search
 
     for person in people:

@@ -10,8 +10,18 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from casework.assessments import selectors, services
+from casework.assessments.choices import AssessmentMethod, NeedStatus
 from casework.core import limits
-from casework.core.api import Code, Id, InputSchema, Note, Text, Version, etag, expected_version
+from casework.core.api import (
+    Id,
+    InputSchema,
+    Note,
+    Text,
+    Version,
+    etag,
+    expected_version,
+    one_of,
+)
 from casework.core.errors import PermissionRefused, ValidationFailed
 from casework.core.permissions import has_perm
 
@@ -217,7 +227,7 @@ class AssessmentOut(Schema):
 
 class AssessmentStartIn(InputSchema):
     form_id: Id
-    method: Code
+    method: one_of(AssessmentMethod)
 
 
 class AnswersIn(InputSchema):
@@ -228,7 +238,7 @@ class AnswersIn(InputSchema):
     )
     situation: Text = ""
     response: Text = ""
-    method: Code | None = None
+    method: one_of(AssessmentMethod, blank=True) | None = Field(None, description="Unchanged if not given")
     risk_category_id: Id | None = None
     privacy_notice_given: bool = False
     version: Version | None = Field(None, description="The version you last read (or send If-Match)")
@@ -352,12 +362,12 @@ class NeedOut(Schema):
 class NeedIn(InputSchema):
     definition_id: Id
     note: Note = ""
-    status: Code = "identified"
+    status: one_of(NeedStatus) = "identified"
     assessment_id: Id | None = None
 
 
 class NeedStatusIn(InputSchema):
-    status: Code
+    status: one_of(NeedStatus)
     note: Note = ""
     version: Version | None = None
 

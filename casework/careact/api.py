@@ -17,10 +17,23 @@ from pydantic import Field
 
 from casework.careact import eligibility as rules
 from casework.careact import selectors, services
+from casework.careact.choices import AdvocacyActivity, EligibilityKind, FinancialInformationMethod
 from casework.careact.models import AdvocacyDecision
 from casework.cases.selectors import case_get_for_user
 from casework.core import limits
-from casework.core.api import Code, EventDate, Id, InputSchema, Name, Note, Version, etag, expected_version
+from casework.core.api import (
+    Code,
+    EventDate,
+    Id,
+    InputSchema,
+    Name,
+    Note,
+    SaidNote,
+    Version,
+    etag,
+    expected_version,
+    one_of,
+)
 
 router = Router(tags=["careact"])
 
@@ -161,7 +174,7 @@ class ReplacesIn(InputSchema):
 
 
 class AdvocacyIn(ReplacesIn):
-    activity: Code
+    activity: one_of(AdvocacyActivity)
     difficulty_understanding: bool
     difficulty_retaining: bool
     difficulty_using_or_weighing: bool
@@ -218,7 +231,7 @@ def advocate(request, case_id: Id, decision_id: Id, payload: AdvocateIn, respons
 
 
 class ExceptionIn(InputSchema):
-    reason: Note
+    reason: SaidNote
     version: Version | None = None
 
 
@@ -247,7 +260,7 @@ class PreventionIn(ReplacesIn):
         max_length=limits.MAX_CHOSEN,
         description="Directory services considered (ids from /api/v1/directory)",
     )
-    why_not_enough: Note
+    why_not_enough: SaidNote
 
 
 @router.post(
@@ -269,7 +282,7 @@ def prevention(request, case_id: Id, payload: PreventionIn):
 
 
 class FinancialInformationIn(ReplacesIn):
-    method: Code
+    method: one_of(FinancialInformationMethod)
     given_on: EventDate
     notes: Note = ""
 
@@ -293,7 +306,7 @@ class OutcomeIn(InputSchema):
 
 
 class EligibilityIn(ReplacesIn):
-    kind: Code
+    kind: one_of(EligibilityKind)
     condition_1: bool = Field(
         description="Adults: needs arise from or relate to a physical or mental impairment "
         "or illness. Carers: needs arise from providing necessary care"
@@ -331,7 +344,7 @@ def eligibility(request, case_id: Id, payload: EligibilityIn):
 
 
 class EligibilityCheckIn(InputSchema):
-    kind: Code
+    kind: one_of(EligibilityKind)
     condition_1: bool
     health_deteriorating: bool = False
     outcomes: list[OutcomeIn] = Field(default_factory=list, max_length=limits.MAX_CHOSEN)

@@ -1,3 +1,6 @@
+# mypy: disable-error-code="valid-type"
+# (the contract's code lists are built by core.api.one_of, a call in an annotation that pydantic reads at run
+# time and mypy cannot.)
 """Cases in the API: lists as the worklists show them, the case, raising, and every action as a POST."""
 
 from __future__ import annotations
@@ -18,20 +21,24 @@ from casework.allocation import services as allocation
 from casework.allocation.selectors import WorklistFilters, WorklistScope
 from casework.audit.services import access_record
 from casework.cases import selectors, services
+from casework.cases.choices import CaseOrigin, CaseStage, CaseStatus
 from casework.cases.models import Case, RiskCategory
 from casework.cases.policies import can_view_case
 from casework.core import limits
 from casework.core.api import (
     BodyWriter,
     Code,
+    ErrorOut,
     Id,
     InputSchema,
     Note,
     PageParams,
     PlannedDate,
+    SaidNote,
     Version,
     etag,
     expected_version,
+    one_of,
 )
 from casework.core.compiled_queries import CompiledRows
 from casework.core.errors import ValidationFailed
@@ -307,6 +314,14 @@ def case_index(request, params: Query[IndexParams]):
     "/snapshot",
     summary="The case index you may see, streamed as JSON Lines (one case per line)",
     response={200: None},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "One case of the index, as JSON, on each line",
+                "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
+            }
+        }
+    },
 )
 def snapshot(request, scope: Literal["organisation", "initiative"] = "organisation"):
     from django.http import StreamingHttpResponse
@@ -381,9 +396,9 @@ def get_case(request, case_id: Id, response: HttpResponse):
 
 
 class CaseRaiseIn(InputSchema):
-    person_id: Id | None = None
-    household_id: Id | None = None
-    origin: Code
+    person_id: Id | None = Field(None, description="The person the case is about; or household_id, not both")
+    household_id: Id | None = Field(None, description="The household the case is about; or person_id")
+    origin: one_of(CaseOrigin)
     risk_category_id: Id | None = None
     priority: Literal["urgent", "normal", "low"] = "normal"
     summary: Note = ""
@@ -426,11 +441,11 @@ class WorkerIn(VersionIn):
 
 
 class ReassignIn(WorkerIn):
-    reason: Note
+    reason: SaidNote
 
 
 class StageIn(VersionIn):
-    stage: Code
+    stage: one_of(CaseStage)
     note: Note = ""
     acknowledge: list[Code] = Field(
         default_factory=list,
@@ -445,19 +460,22 @@ class GateWarningOut(Schema):
     message: str
 
 
-class WarningsOut(Schema):
-    detail: str
-    errors: list[dict]
-    warnings: list[GateWarningOut]
+class WarningsOut(ErrorOut):
+    """A 409 of a stage move: a stale version, a move the lifecycle refuses, or warnings not acknowledged,
+    when `warnings` lists them (send their codes back as `acknowledge`)."""
+
+    warnings: list[GateWarningOut] = Field(
+        default_factory=list, description="Only when the move has warnings not acknowledged"
+    )
 
 
 class RestartIn(VersionIn):
-    stage: Code
-    reason: Note
+    stage: one_of(CaseStage)
+    reason: SaidNote
 
 
 class StatusIn(VersionIn):
-    status: Code
+    status: one_of(CaseStatus)
     reason: Note = ""
 
 
@@ -473,13 +491,13 @@ class RemoveWorkerIn(InputSchema):
 
 class TransferIn(VersionIn):
     organisation_id: Id
-    reason: Note
+    reason: SaidNote
 
 
-def _user(user_id: int) -> User:
+def _user(user_id: int, field: str = "worker_id") -> User:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise ValidationFailed("No such user", field="worker_id")
+        raise ValidationFailed("No such user", field=field)
     return user
 
 
@@ -573,7 +591,9 @@ def change_status(request, case_id: Id, payload: StatusIn, response: HttpRespons
 @router.post("/{case_id}/workers", response=CaseOut, summary="Add a secondary worker or a case manager")
 def add_worker(request, case_id: Id, payload: AddWorkerIn, response: HttpResponse):
     case = _case(request, case_id)
-    services.case_add_worker(user=request.user, case=case, worker=_user(payload.user_id), role=payload.role)
+    services.case_add_worker(
+        user=request.user, case=case, worker=_user(payload.user_id, "user_id"), role=payload.role
+    )
     return _done(request, case, response)
 
 
@@ -583,7 +603,7 @@ def add_worker(request, case_id: Id, payload: AddWorkerIn, response: HttpRespons
 def remove_worker(request, case_id: Id, payload: RemoveWorkerIn, response: HttpResponse):
     case = _case(request, case_id)
     services.case_remove_worker(
-        user=request.user, case=case, worker=_user(payload.user_id), reason=payload.reason
+        user=request.user, case=case, worker=_user(payload.user_id, "user_id"), reason=payload.reason
     )
     return _done(request, case, response)
 

@@ -12,6 +12,14 @@ from pydantic import Field
 
 from casework.cases.selectors import case_get_for_user
 from casework.contacts import selectors, services
+from casework.contacts.choices import (
+    AbsenceKind,
+    AdviceOutcome,
+    ContactMethod,
+    ContactOutcome,
+    ContactRole,
+    Direction,
+)
 from casework.core import limits
 from casework.core.api import (
     Code,
@@ -22,8 +30,10 @@ from casework.core.api import (
     PageParams,
     PlannedDate,
     PlausibleDateTime,
+    SaidText,
     Text,
     Version,
+    one_of,
     paginate,
 )
 from casework.people.selectors import person_get_for_user
@@ -81,13 +91,13 @@ class SignpostedIn(InputSchema):
 
 
 class ContactIn(InputSchema):
-    case_id: Id | None = None
-    person_id: Id | None = None
+    case_id: Id | None = Field(None, description="The case the contact is on; or person_id")
+    person_id: Id | None = Field(None, description="The person the contact is about, without a case")
     occurred_at: PlausibleDateTime
-    direction: Code
-    method: Code
-    contact_role: Code
-    outcome: Code
+    direction: one_of(Direction)
+    method: one_of(ContactMethod)
+    contact_role: one_of(ContactRole)
+    outcome: one_of(ContactOutcome)
     contact_name: str = Field("", max_length=200)
     contact_details: str = Field("", max_length=300)
     summary: Text = ""
@@ -164,7 +174,7 @@ def _require_duty(request) -> None:
 
 class AbsenceIn(InputSchema):
     worker_id: Id | None = Field(None, description="Yourself if not given")
-    kind: Code
+    kind: one_of(AbsenceKind)
     start_date: PlannedDate
     end_date: PlannedDate
     note: str = Field("", max_length=200)
@@ -182,7 +192,7 @@ class AbsenceOut(Schema):
 class MessageIn(InputSchema):
     case_id: Id
     to_user_id: Id
-    body: Text
+    body: SaidText
     told_person: str = Field("", max_length=300)
 
 
@@ -274,7 +284,7 @@ def read_message(request, message_id: Id):
 
 
 class AdviceCheckIn(InputSchema):
-    outcome: Code = Field(description="helped, partly or did_not_help")
+    outcome: one_of(AdviceOutcome) = Field(description="helped, partly or did_not_help")
     note: str = Field("", max_length=4000, description="Needed unless it helped: what did not, and what next")
     version: Version | None = Field(None, description="The task's version you read; or send If-Match")
 
@@ -307,8 +317,10 @@ def advice_check(request, task_id: Id, payload: AdviceCheckIn):
 
 
 class DutyCallIn(InputSchema):
-    who: Code = Field(description="person: the person themselves; other: a concern from someone else")
-    method: Code = "phone"
+    who: one_of(("person", "other")) = Field(
+        description="person: the person themselves; other: a concern from someone else"
+    )
+    method: one_of(ContactMethod) = "phone"
     summary: Text
     contact_role: Code = Field(
         "",

@@ -6,12 +6,23 @@ from __future__ import annotations
 import datetime
 import re
 from functools import cache
-from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
+from types import UnionType
+from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from ninja import Schema
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, TypeAdapter, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
@@ -31,6 +42,33 @@ Code = Annotated[str, StringConstraints(max_length=limits.CODE_LENGTH)]  # a cho
 Name = Annotated[str, StringConstraints(max_length=limits.NAME_LENGTH)]  # a name or a short line
 Note = Annotated[str, StringConstraints(max_length=limits.NOTE_LENGTH)]  # a note or a reason
 Text = Annotated[str, StringConstraints(max_length=limits.TEXT_LENGTH)]  # longer free text
+
+# Text the contract says is free of NUL characters (InputSchema refuses them), and text that must say
+# something: not only the characters str.strip() takes away, which the services refuse with a message.
+NUL_FREE = r"^[^\x00]*$"
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
+
+
+def said(max_length: int):
+    """Text that must be given, not blank: the contract says so, the service's message says it to people."""
+    schema = {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": NOT_BLANK}
+    return Annotated[str, StringConstraints(max_length=max_length), WithJsonSchema(schema)]
+
+
+SaidName = said(limits.NAME_LENGTH)
+SaidNote = said(limits.NOTE_LENGTH)
+SaidText = said(limits.TEXT_LENGTH)
+
+
+def one_of(choices, *, blank: bool = False):
+    """A code of a fixed list (Django choices, or the codes themselves), with "" too when `blank` (not given).
+
+    The contract lists the codes; the service refuses any other, with a message saying what to choose.
+    """
+    codes = [str(code) for code in getattr(choices, "values", choices)]
+    schema = {"type": "string", "enum": [""] * blank + codes}
+    return Annotated[str, StringConstraints(max_length=limits.CODE_LENGTH), WithJsonSchema(schema)]
 
 
 class FieldErrorOut(Schema):
@@ -61,9 +99,64 @@ PlannedDate = Annotated[datetime.date, _plausible(allow_future=True)]  # due or 
 PlausibleDateTime = Annotated[datetime.datetime, _plausible(allow_future=True)]
 
 
+DATE_TIME_MESSAGE = "Enter a date and time as YYYY-MM-DDThh:mm:ss with its offset (Z or +01:00)"
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+@cache
+def _kinds(annotation) -> frozenset:
+    """The plain types a field's annotation takes: through Annotated, unions and Optional."""
+    if get_origin(annotation) is Annotated:
+        return _kinds(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        return frozenset().union(*(_kinds(arg) for arg in get_args(annotation)))
+    return frozenset({annotation}) if isinstance(annotation, type) else frozenset()
+
+
+def _nul_free(schema: dict) -> None:
+    """Every string of the schema NUL-free (a pattern), unless a pattern, format or enum says more."""
+    if schema.get("type") == "string" and not {"pattern", "enum", "const", "format"} & set(schema):
+        schema["pattern"] = NUL_FREE
+    for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+        for option in schema.get(key, ()):
+            _nul_free(option)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            _nul_free(schema[key])
+    for prop in schema.get("properties", {}).values():
+        _nul_free(prop)
+
+
 class InputSchema(Schema):
     """What every request body and query schema is built on: text holding a NUL character is refused
-    (PostgreSQL cannot store it), with the field named, wherever it is (in a list, in a free-form object)."""
+    (PostgreSQL cannot store it), with the field named, wherever it is (in a list, in a free-form object), and
+    the contract says so of every string."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema, model: _nul_free(schema))
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_the_contract_says(cls, value, info: ValidationInfo):
+        """Yes/no as true or false (or their words in a query string), never a number; dates and times as the
+        contract's formats say (RFC 3339), never a number or another way of writing them."""
+        field = cls.model_fields.get(info.field_name or "")
+        annotation: Any = field.annotation if field is not None else None  # hashable: types and their forms
+        kinds = _kinds(annotation) if annotation is not None else frozenset()
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if bool in kinds and number and not kinds & {int, float}:
+            raise PydanticCustomError("bool_type", "Input should be true or false")
+        if datetime.datetime in kinds and not (isinstance(value, str) and _DATE_TIME.fullmatch(value)):
+            if isinstance(value, str) or number:
+                raise PydanticCustomError(
+                    "datetime_format",
+                    "Enter a date and time as YYYY-MM-DDThh:mm:ss with its offset (Z or +01:00)",
+                )
+        elif datetime.date in kinds and (number or (isinstance(value, str) and not _DATE.fullmatch(value))):
+            raise PydanticCustomError("date_format", "Enter a date as YYYY-MM-DD")
+        return value
 
     @field_validator("*", mode="after")
     @classmethod
@@ -90,8 +183,7 @@ class Page(Schema, Generic[T]):
 
 
 def paginate(qs: QuerySet, params: PageParams) -> tuple[list, dict]:
-    """One page of a queryset, and whether there is a next; the total only when asked for (it costs a
-    count)."""
+    """One page of a queryset, and whether there is a next; the total only when asked (it costs a count)."""
     start = (params.page - 1) * params.page_size
     rows = list(qs[start : start + params.page_size + 1])
     has_next = len(rows) > params.page_size

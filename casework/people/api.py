@@ -1,15 +1,18 @@
+# mypy: disable-error-code="valid-type"
+# (the contract's code lists are built by core.api.one_of, a call in an annotation that pydantic reads at run
+# time and mypy cannot.)
 """People in the API: index-card search, the full record, create (with the duplicate check), update."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StringConstraints, WithJsonSchema
 
 from casework.core.api import (
-    Code,
     ErrorOut,
     EventDate,
     Id,
@@ -19,8 +22,11 @@ from casework.core.api import (
     Version,
     etag,
     expected_version,
+    one_of,
+    said,
 )
 from casework.people import selectors, services
+from casework.people.choices import AccessibleFormat, ContactMethod, Ethnicity, Gender, Sex
 from casework.people.errors import PossibleDuplicates
 
 router = Router(tags=["people"])
@@ -77,21 +83,30 @@ class PersonOut(Schema):
         return grant.expires_at if grant is not None else None
 
 
+# Ten digits, with spaces or hyphens between them if you like (or none at all, where it may be left out); the
+# check digit is the service's to check.
+NhsNumber = Annotated[
+    str,
+    StringConstraints(max_length=20),
+    WithJsonSchema({"type": "string", "maxLength": 20, "pattern": r"^(([\s-]*[0-9]){10}[\s-]*)?$"}),
+]
+
+
 class PersonFields(InputSchema):
-    given_name: str | None = Field(None, max_length=100)
-    family_name: str | None = Field(None, max_length=100)
+    given_name: said(100) | None = None
+    family_name: said(100) | None = None
     other_names: str | None = Field(None, max_length=200)
     date_of_birth: EventDate | None = None
     date_of_death: EventDate | None = None
-    nhs_number: str | None = Field(None, max_length=20)
+    nhs_number: NhsNumber | None = None
     local_identifier: str | None = Field(None, max_length=64)
-    sex: Code | None = None
-    gender: Code | None = None
-    ethnicity: Code | None = None
+    sex: one_of(Sex, blank=True) | None = None
+    gender: one_of(Gender, blank=True) | None = None
+    ethnicity: one_of(Ethnicity, blank=True) | None = None
     preferred_language: str | None = Field(None, max_length=60)
     interpreter_needed: bool | None = None
     communication_needs: Text | None = None
-    accessible_format: Code | None = None
+    accessible_format: one_of(AccessibleFormat, blank=True) | None = None
     address_line_1: str | None = Field(None, max_length=200)
     address_line_2: str | None = Field(None, max_length=200)
     town: str | None = Field(None, max_length=100)
@@ -99,12 +114,12 @@ class PersonFields(InputSchema):
     uprn: Uprn | None = None
     phone: str | None = Field(None, max_length=30)
     email: str | None = Field(None, max_length=254)
-    preferred_contact_method: Code | None = None
+    preferred_contact_method: one_of(ContactMethod, blank=True) | None = None
 
 
 class PersonCreateIn(PersonFields):
-    given_name: str = Field(..., min_length=1, max_length=100)
-    family_name: str = Field(..., min_length=1, max_length=100)
+    given_name: said(100)
+    family_name: said(100)
     confirmed_new: bool = Field(
         False, description="Create even though likely matches exist (after checking them)"
     )
@@ -115,13 +130,15 @@ class PersonUpdateIn(PersonFields):
     reason: str = Field("", max_length=500)
 
 
-class DuplicatesOut(Schema):
-    detail: str
-    candidates: list[IndexCardOut]
+class DuplicatesOut(ErrorOut):
+    """A 409 of creating a person: likely matches, when `candidates` lists them (look, then send
+    confirmed_new), or another conflict."""
+
+    candidates: list[IndexCardOut] = Field(default_factory=list, description="The likely matches, if any")
 
 
 class SearchParams(InputSchema):
-    nhs_number: str = Field("", max_length=20)
+    nhs_number: NhsNumber = ""
     family_name: str = Field("", max_length=100)
     given_name: str = Field("", max_length=100)
     date_of_birth: datetime.date | None = None
@@ -129,10 +146,12 @@ class SearchParams(InputSchema):
 
 def _fields(payload: PersonFields) -> dict:
     data = payload.dict(exclude_unset=True, exclude={"confirmed_new", "version", "reason"})
-    # Text fields sent as null mean "empty"; dates and numbers keep None.
+    # Text fields sent as null mean "empty"; dates and numbers keep None; the names (which cannot be empty)
+    # and yes/no sent as null are not given.
     return {
         k: ("" if v is None and k not in {"date_of_birth", "date_of_death", "uprn", "nhs_number"} else v)
         for k, v in data.items()
+        if not (v is None and k in {"given_name", "family_name", "interpreter_needed"})
     }
 
 
@@ -175,7 +194,8 @@ def create_person(request, payload: PersonCreateIn, response: HttpResponse):
             user=request.user, data=_fields(payload), confirmed_new=payload.confirmed_new
         )
     except PossibleDuplicates as error:
-        return Status(409, {"detail": error.message, "candidates": [_card(c) for c in error.candidates]})
+        candidates = [_card(c) for c in error.candidates]
+        return Status(409, {"detail": error.message, "errors": [], "candidates": candidates})
     response["ETag"] = etag(person.version)
     return Status(201, person)
 

@@ -1,5 +1,4 @@
-"""Writes to people, households, relationships, restrictions and break-glass grants. Each is atomic and
-audited."""
+"""Writes to people, households, relationships, restrictions and break-glass grants: atomic, audited."""
 
 from __future__ import annotations
 
@@ -9,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
 
 from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
@@ -207,7 +207,9 @@ def person_update(
     update |= {
         "given_name_key": name_key(candidate.given_name),
         "family_name_key": name_key(candidate.family_name),
-        "version": version + 1,
+        # Counted on in the database: the version the client sent may be the largest a version can be, and
+        # one more would not fit the column (PostgreSQL refuses the statement even when no row matches).
+        "version": F("version") + 1,
         "modified_by": user,
         "modified_at": clock.now(),
     }
@@ -405,7 +407,7 @@ def household_update(*, user: User, household: Household, version: int, data: di
     with transaction.atomic():
         updated = Household.objects.filter(pk=household.pk, version=version).update(
             **{name: getattr(candidate, name) for name in changes},
-            version=version + 1,
+            version=F("version") + 1,
             modified_by=user,
             modified_at=clock.now(),
         )

@@ -19,10 +19,11 @@ from casework.cases import selectors as case_selectors
 from casework.core.api import (
     Id,
     InputSchema,
-    Name,
     Note,
     PageParams,
     PlannedDate,
+    SaidName,
+    SaidNote,
     Version,
     etag,
     expected_version,
@@ -122,7 +123,7 @@ def get_task(request, task_id: Id, response: HttpResponse):
 
 
 class TaskCreateIn(InputSchema):
-    title: Name
+    title: SaidName
     details: Note = ""
     kind: Literal["follow_up", "review_request", "advice_check", "recontact", "other"] = TaskKind.OTHER.value
     due_date: PlannedDate
@@ -187,16 +188,16 @@ class CompleteIn(VersionIn):
 class TaskReassignIn(VersionIn):
     to_user_id: Id | None = None
     to_team_id: Id | None = None
-    reason: Note
+    reason: SaidNote
 
 
 class DueIn(VersionIn):
     due_date: PlannedDate
-    reason: Note
+    reason: SaidNote
 
 
 class CancelIn(VersionIn):
-    reason: Note
+    reason: SaidNote
 
 
 @router.post("/{task_id}/complete", response=TaskOut, summary="Mark the task done")

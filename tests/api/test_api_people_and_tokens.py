@@ -139,3 +139,13 @@ def test_restricted_person_is_404_to_colleagues_over_the_api(api, world):
 def test_unknown_person_in_another_initiative(api, world):
     other = PersonFactory(created_by_organisation=world.elsewhere)
     assert api(world.practitioner).get(f"/people/{other.pk}").status_code == 404
+
+
+def test_a_change_sent_with_the_largest_version_is_a_409_not_a_server_error(api, world):
+    # The next version is counted in the database: one more than the largest would not fit the column.
+    from casework.core import limits
+
+    response = api(world.practitioner).patch(
+        f"/people/{world.person.pk}", {"given_name": "Peggy", "version": limits.MAX_VERSION}
+    )
+    assert response.status_code == 409, response.content

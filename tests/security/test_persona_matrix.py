@@ -250,6 +250,25 @@ ALLOWED: dict[tuple[str, str, str], Expected] = {
         )
         for persona in ("practitioner2", "duty_officer")
     },
+    # Anyone who changes records in the holding organisation triages and reprioritises its waiting list, a
+    # restricted person's entry too (waiting_list/policies.py): the entry shows nothing of the person. (Found
+    # once the contract listed the priorities, making the matrix's example body a valid one: issue 13.)
+    **{
+        (persona, "api:/waiting-list/{entry_id}/reprioritise", "POST"): Expected(
+            frozenset({200}),
+            "anyone who changes records in the holding organisation reprioritises its waiting list",
+            may_write=frozenset(
+                {
+                    "audit_accessevent",
+                    "audit_auditevent",
+                    "audit_chainhead",
+                    "waiting_list_reprioritisation",
+                    "waiting_list_waitinglistentry",
+                }
+            ),
+        )
+        for persona in ("practitioner2", "duty_officer")
+    },
 }
 
 
