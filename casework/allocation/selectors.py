@@ -45,7 +45,10 @@ def apply_filters(qs: QuerySet[Case], filters: WorklistFilters) -> QuerySet[Case
         qs = qs.filter(raised_at__date__gte=filters.raised_from)
     if filters.raised_to:
         qs = qs.filter(raised_at__date__lte=filters.raised_to)
-    return qs.order_by(*SORTS.get(filters.sort, SORTS["priority"]))
+    qs = qs.order_by(*SORTS.get(filters.sort, SORTS["priority"]))
+    # By risk, the order comes from another table: a page's cases are chosen by key before anything is joined
+    # to them (see PagesByKeyQuerySet; on the worklist the choice reads case_worklist_idx alone).
+    return qs.pages_by_key() if filters.sort == "risk" else qs
 
 
 def worklist_organisation_ids(*, user) -> frozenset[int]:
