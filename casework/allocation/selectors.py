@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Q, QuerySet
 
@@ -14,6 +15,9 @@ from casework.allocation.models import AllocationPolicy, AllocationRule, NamedAr
 from casework.cases.choices import OPEN_STATUSES, CaseStage, CaseStatus
 from casework.cases.models import Case
 from casework.cases.selectors import case_list_index
+
+if TYPE_CHECKING:
+    from casework.core.querysets import PagesByKeyQuerySet
 
 SORTS = {
     "priority": ("-priority", "raised_at", "id"),  # urgent > normal > low, oldest first
@@ -46,7 +50,11 @@ def apply_filters(qs: QuerySet[Case], filters: WorklistFilters) -> QuerySet[Case
         qs = qs.filter(raised_at__date__gte=filters.raised_from)
     if filters.raised_to:
         qs = qs.filter(raised_at__date__lte=filters.raised_to)
-    return qs.order_by(*SORTS.get(filters.sort, SORTS["priority"]))
+    qs = qs.order_by(*SORTS.get(filters.sort, SORTS["priority"]))
+    # By risk, the order comes from another table: a page's cases are chosen by key before anything is joined
+    # to them (see PagesByKeyQuerySet; on the worklist the choice reads case_worklist_idx alone).
+    # (Case.objects is a PagesByKeyQuerySet's manager: every case queryset has pages_by_key.)
+    return cast("PagesByKeyQuerySet[Case]", qs).pages_by_key() if filters.sort == "risk" else qs
 
 
 def worklist_organisation_ids(*, user: User) -> frozenset[int]:

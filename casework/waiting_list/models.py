@@ -81,7 +81,8 @@ class WaitingListEntry(TimeStampedModel, VersionedModel):
             models.Index(
                 fields=["organisation", "due_on", "id"],
                 condition=Q(exited_on__isnull=True),
-                include=["priority"],
+                # Every filter of the list's form: its counts, filtered, read the index alone (issue 14).
+                include=["priority", "rag", "list_kind", "team", "area"],
                 name="waiting_open_idx",
             ),
             models.Index(fields=["case", "exited_on"], name="waiting_case_idx"),
