@@ -364,6 +364,7 @@ def measure_lists(
     say: Callable[[str], None],
     show_sql: bool = False,
     budget_ms: float = 5000,
+    reference_floor_ms: float | None = None,
 ) -> None:
     """Each figure's p95 over HTTP beside the p95 of its own floor, timed one straight after the other."""
     for figure in figures:
@@ -392,4 +393,7 @@ def measure_lists(
             floor_p50_ms=round(floor["p50"], 2),
             floor_statements=len(statements),
             samples=n,
+            # Beside the ratio to its own SQL, the ratio to the floor (the team worklist's raw SQL): where a
+            # list's own SQL takes under a millisecond, its ratio is mostly the fixed cost of any request.
+            ratio_to_floor=round(got["p95"] / reference_floor_ms, 2) if reference_floor_ms else None,
         )
