@@ -161,6 +161,8 @@ SEARCH_FIRST = frozenset(
 # Bodies and query strings that the contract's types alone do not make valid, so that the request is refused
 # for who sends it rather than for what it says.
 BODIES = {"api:/contacts/duty/people/{person_id}/calls": {"who": "person"}}
+# (A body field's value is the id of a record of the kind named.)
+BODY_RECORDS = {"api:/cases/{case_id}/transfer": {"organisation_id": "responsible_organisation"}}
 # (A query parameter's value is the id of a record of the kind named.)
 QUERY = {"api:/contacts/duty/people/{person_id}/named-check": {"worker_id": "colleague"}}
 
@@ -323,6 +325,8 @@ class Matrix:
         body = example(route.body_schema)
         if route.id in BODIES:
             body = {**body, **BODIES[route.id]}
+        if route.id in BODY_RECORDS:
+            body = {**body, **{name: records[kind] for name, kind in BODY_RECORDS[route.id].items()}}
         return client.generic(
             method,
             url,

@@ -334,6 +334,9 @@ def build_matrix_world():
         data={"name": "High risk to the county", "organisation": w.county, "risk_categories": [risk]},
     )
     w.shared = {
+        # A responsible organisation to transfer a case to (by its own id: sequences are not rolled back on
+        # PostgreSQL, so an example id of 1 names whatever came first in the run).
+        "responsible_organisation": w.district.pk,
         "allocation_rule": rule.pk,
         "need_definition": debt.pk,
         "assessment_form": forms["needs_check"].pk,
