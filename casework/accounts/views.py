@@ -27,9 +27,7 @@ from casework.accounts.mfa import (
 )
 from casework.accounts.middleware import mfa_pending_step
 from casework.accounts.selectors import actor_for
-from casework.core.errors import DomainError
-from casework.core.forms import apply_service_error
-from casework.core.pages import require_page_perm
+from casework.core.pages import require_page_perm, run_action_service, run_form_service
 
 # New recovery codes wait here between the action that made them and the one page that shows them.
 RECOVERY_CODES_SESSION_KEY = "casework_mfa_new_recovery_codes"
@@ -66,15 +64,21 @@ def mfa_setup(request):
     request.casework_mfa_pending = step is not None
     enrolment = mfa_enrolment_start(user=request.user)
     form = MfaCodeForm(request.POST or None, numeric=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            device, codes = mfa_enrolment_confirm(user=request.user, code=form.cleaned_data["code"])
-        except DomainError as error:
-            apply_service_error(form, error)
-        else:
-            _signed_in_with(request, device)
-            request.session[RECOVERY_CODES_SESSION_KEY] = {"codes": codes, "replaced": False}
-            return redirect(_with_next("accounts:mfa_recovery_codes", next_url))
+    confirmed = []
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: confirmed.append(mfa_enrolment_confirm(user=request.user, code=d["code"])),
+            None,
+        )
+    ):
+        device, codes = confirmed[0]
+        _signed_in_with(request, device)
+        request.session[RECOVERY_CODES_SESSION_KEY] = {"codes": codes, "replaced": False}
+        return redirect(_with_next("accounts:mfa_recovery_codes", next_url))
     return render(
         request,
         "accounts/mfa_setup.html",
@@ -92,21 +96,24 @@ def mfa_verify_code(request):
         return redirect(_with_next(step, next_url))
     request.casework_mfa_pending = True
     form = MfaCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            verified = mfa_verify(user=request.user, code=form.cleaned_data["code"])
-        except DomainError as error:
-            apply_service_error(form, error)
-        else:
-            _signed_in_with(request, verified.device)
-            if verified.recovery_codes_left is not None:
-                left = verified.recovery_codes_left
-                messages.warning(
-                    request,
-                    f"You used a recovery code: it will not work again. You have "
-                    f"{left} left. Get a new set from Sign-in security.",
-                )
-            return redirect(next_url)
+    checked = []
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request, form, lambda d: checked.append(mfa_verify(user=request.user, code=d["code"])), None
+        )
+    ):
+        verified = checked[0]
+        _signed_in_with(request, verified.device)
+        if verified.recovery_codes_left is not None:
+            left = verified.recovery_codes_left
+            messages.warning(
+                request,
+                f"You used a recovery code: it will not work again. You have "
+                f"{left} left. Get a new set from Sign-in security.",
+            )
+        return redirect(next_url)
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": next_url})
 
 
@@ -126,12 +133,12 @@ def security(request):
     """The user's own sign-in security: their authenticator app, recovery codes left, new recovery codes."""
     user = request.user
     if request.method == "POST":
-        try:
-            codes = mfa_recovery_codes_regenerate(user=user)
-        except DomainError as error:
-            messages.error(request, str(error))
+        made = []
+        if not run_action_service(
+            request, lambda: made.append(mfa_recovery_codes_regenerate(user=user)), None
+        ):
             return redirect("accounts:security")
-        request.session[RECOVERY_CODES_SESSION_KEY] = {"codes": codes, "replaced": True}
+        request.session[RECOVERY_CODES_SESSION_KEY] = {"codes": made[0], "replaced": True}
         return redirect(_with_next("accounts:mfa_recovery_codes", reverse("accounts:security")))
     device = mfa_device_get(user=user)
     return render(

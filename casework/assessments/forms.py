@@ -243,11 +243,6 @@ class AssessmentAnswersForm(forms.Form):
             answers[qid] = value
         return answers
 
-    def add_service_errors(self, errors: dict[str, str]) -> None:
-        for key, message in errors.items():
-            name = ANSWER_PREFIX + key if ANSWER_PREFIX + key in self.fields else key
-            self.add_error(name if name in self.fields else None, message)
-
 
 class NeedRecordForm(forms.Form):
     definition = forms.TypedChoiceField(

@@ -25,7 +25,7 @@ from casework.assessments.models import (
     NeedStatusChange,
 )
 from casework.audit.chain import to_json_safe
-from casework.audit.services import audit_record
+from casework.audit.services import audit_record, audited_write_if_version
 from casework.cases.models import Case
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed, stale_message
@@ -85,22 +85,6 @@ def need_definition_create(
     return definition
 
 
-def _update(
-    *, user: User, definition: NeedDefinition, version: int, fields: dict[str, Any], verb: str
-) -> NeedDefinition:
-    with transaction.atomic():
-        changes = definition.write_if_version(version=version, fields=fields, user=user, stale_message=STALE)
-        audit_record(
-            user=user,
-            verb=verb,
-            obj=definition,
-            changes=to_json_safe(
-                {name: change for name, change in changes.items() if change["before"] != change["after"]}
-            ),
-        )
-    return definition
-
-
 def need_definition_update(
     *, user: User, definition: NeedDefinition, version: int, name: str, category: str, description: str = ""
 ) -> NeedDefinition:
@@ -113,13 +97,16 @@ def need_definition_update(
     name = _clean(
         initiative_id=definition.initiative_id, name=name, category=category, exclude_pk=definition.pk
     )
-    return _update(
+    audited_write_if_version(
         user=user,
-        definition=definition,
+        obj=definition,
         version=version,
+        stale_message=STALE,
         verb="assessments.need_definition_changed",
         fields={"name": name, "category": category, "description": description.strip()},
+        changed_only=True,
     )
+    return definition
 
 
 def need_definition_retire(*, user: User, definition: NeedDefinition, version: int) -> NeedDefinition:
@@ -128,13 +115,16 @@ def need_definition_retire(*, user: User, definition: NeedDefinition, version: i
     require_perm(user, "assessments.manage_need_definitions", definition.initiative_id, REFUSED)
     if definition.is_retired:
         raise DomainError(f"‘{definition.name}’ is already retired.")
-    return _update(
+    audited_write_if_version(
         user=user,
-        definition=definition,
+        obj=definition,
         version=version,
+        stale_message=STALE,
         verb="assessments.need_definition_retired",
         fields={"retired_at": clock.now()},
+        changed_only=True,
     )
+    return definition
 
 
 def need_definition_reinstate(*, user: User, definition: NeedDefinition, version: int) -> NeedDefinition:
@@ -142,13 +132,16 @@ def need_definition_reinstate(*, user: User, definition: NeedDefinition, version
     require_perm(user, "assessments.manage_need_definitions", definition.initiative_id, REFUSED)
     if not definition.is_retired:
         raise DomainError(f"‘{definition.name}’ is in use already.")
-    return _update(
+    audited_write_if_version(
         user=user,
-        definition=definition,
+        obj=definition,
         version=version,
+        stale_message=STALE,
         verb="assessments.need_definition_reinstated",
         fields={"retired_at": None},
+        changed_only=True,
     )
+    return definition
 
 
 # Assessment forms ------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from casework.assessments.forms import (
     NeedUpdateForm,
 )
 from casework.core import limits
-from casework.core.pages import paginate, require_page_perm, run_form_service
+from casework.core.pages import paginate, require_page_perm, run_action_service, run_form_service
 from casework.core.permissions import has_perm
 
 
@@ -110,10 +110,6 @@ def need_definition_edit(request, definition_id: int):
 
 @require_POST
 def need_definition_retire(request, definition_id: int):
-    from django.contrib import messages
-
-    from casework.core.errors import DomainError, PermissionRefused
-
     definition = selectors.need_definition_get_for_user(user=request.user, definition_id=definition_id)
     version = limits.id_from(request.POST.get("version")) or 0
     service = (
@@ -121,16 +117,11 @@ def need_definition_retire(request, definition_id: int):
         if request.POST.get("action") == "reinstate"
         else services.need_definition_retire
     )
-    try:
-        service(user=request.user, definition=definition, version=version)
-    except PermissionRefused as error:
-        raise PermissionDenied(error.message) from None
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, f"‘{definition.name}’ has been {'retired' if definition.is_retired else 'reinstated'}."
-        )
+    run_action_service(
+        request,
+        lambda: service(user=request.user, definition=definition, version=version),
+        lambda: f"‘{definition.name}’ has been {'retired' if definition.is_retired else 'reinstated'}.",
+    )
     return redirect("assessments:need_definitions")
 
 
@@ -270,22 +261,13 @@ def assessment_form_edit(request, form_id: int):
 
 @require_POST
 def assessment_form_retire(request, form_id: int):
-    from django.contrib import messages
-
-    from casework.core.errors import DomainError, PermissionRefused
-
     assessment_form = selectors.assessment_form_get_for_user(user=request.user, form_id=form_id)
     retire = request.POST.get("action") != "reinstate"
-    try:
-        services.assessment_form_set_retired(user=request.user, form=assessment_form, retired=retire)
-    except PermissionRefused as error:
-        raise PermissionDenied(error.message) from None
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, f"‘{assessment_form.name}’ has been {'retired' if retire else 'reinstated'}."
-        )
+    run_action_service(
+        request,
+        lambda: services.assessment_form_set_retired(user=request.user, form=assessment_form, retired=retire),
+        f"‘{assessment_form.name}’ has been {'retired' if retire else 'reinstated'}.",
+    )
     return redirect("assessments:assessment_forms")
 
 
@@ -340,9 +322,7 @@ def _answers_form(request, assessment, data=None):
 
 
 def assessment_edit(request, assessment_id: int):
-    from django.contrib import messages
-
-    from casework.core.errors import DomainError, PermissionRefused, ValidationFailed
+    from casework.assessments.forms import ANSWER_PREFIX
 
     assessment = selectors.assessment_get_for_user(user=request.user, assessment_id=assessment_id)
     require_page_perm(
@@ -354,35 +334,38 @@ def assessment_edit(request, assessment_id: int):
     if assessment.is_completed:
         return redirect(assessment)
     form = _answers_form(request, assessment, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        complete = request.POST.get("action") == "complete"
-        try:
-            services.assessment_save(
+    complete = request.POST.get("action") == "complete"
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: services.assessment_save(
                 user=request.user,
                 assessment=assessment,
-                version=form.cleaned_data["version"],
+                version=d["version"],
                 answers=form.answers(),
-                situation=form.cleaned_data["situation"],
-                response=form.cleaned_data["response"],
-                method=form.cleaned_data["method"],
-                risk_category_id=form.cleaned_data["risk_category"],
-                privacy_notice_given=form.cleaned_data["privacy_notice_given"],
+                situation=d["situation"],
+                response=d["response"],
+                method=d["method"],
+                risk_category_id=d["risk_category"],
+                privacy_notice_given=d["privacy_notice_given"],
                 complete=complete,
-            )
-        except ValidationFailed as error:
-            form.add_service_errors(error.errors or {error.field or "__all__": error.message})
-        except DomainError as error:
-            form.add_error(None, error.message)
-        except PermissionRefused as error:
-            raise PermissionDenied(error.message) from None
-        else:
-            messages.success(
-                request, "The assessment is complete." if complete else "Your answers have been saved."
-            )
-            return redirect(
-                assessment if complete else "assessments:assessment_edit",
-                **({} if complete else {"assessment_id": assessment.pk}),
-            )
+            ),
+            "The assessment is complete." if complete else "Your answers have been saved.",
+            # The service names an answer by its key; the form's field for it carries a prefix.
+            {
+                name.removeprefix(ANSWER_PREFIX): name
+                for name in form.fields
+                if name.startswith(ANSWER_PREFIX)
+            },
+        )
+    ):
+        return redirect(
+            assessment if complete else "assessments:assessment_edit",
+            **({} if complete else {"assessment_id": assessment.pk}),
+        )
     return render(
         request,
         "assessments/assessment_edit.html",

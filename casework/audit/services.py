@@ -16,6 +16,7 @@ from casework.audit.models import AccessEvent, AuditEvent, ChainedEvent, ChainHe
 from casework.core import clock
 from casework.core.compiled_queries import prepared_cursor
 from casework.core.context import current_request_context
+from casework.core.models import VersionedModel
 
 _CHAINS: dict[type[ChainedEvent], str] = {AuditEvent: "audit", AccessEvent: "access"}
 _PAYLOAD_FIELD = {AuditEvent: "changes", AccessEvent: "details"}
@@ -114,6 +115,51 @@ def audit_record(
         payload=changes or {},
         organisation_id=organisation_id,
     )
+
+
+def audited_write_if_version(
+    *,
+    user: AnyUser | None,
+    obj: VersionedModel,
+    version: int,
+    fields: dict[str, Any],
+    stale_message: str,
+    verb: str,
+    reason: str = "",
+    person_id: int | None = None,
+    case_id: int | None = None,
+    organisation_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    extra_changes: dict[str, Any] | None = None,
+    changed_only: bool = False,
+) -> dict[str, dict[str, Any]]:
+    """The optimistic-concurrency write and its AuditEvent, in one transaction: write `fields` to `obj` only
+    if it is still at `version`, bump the version, and record `verb`.
+
+    The event's changes are each written field's before and after (only those that differ with
+    `changed_only`), or `changes` when the caller says them otherwise (derived fields left out), with
+    `extra_changes` added. Returns the written fields' before and after. Raises ConflictError with
+    `stale_message` (core.errors.stale_message), nothing written, when somebody else wrote first.
+    """
+    with transaction.atomic():
+        written = obj.write_if_version(version=version, fields=fields, user=user, stale_message=stale_message)
+        if changes is None:
+            changes = {
+                name: change
+                for name, change in written.items()
+                if not changed_only or change["before"] != change["after"]
+            }
+        audit_record(
+            user=user,
+            verb=verb,
+            obj=obj,
+            person_id=person_id,
+            case_id=case_id,
+            changes={**changes, **(extra_changes or {})},
+            reason=reason,
+            organisation_id=organisation_id,
+        )
+    return written
 
 
 def audit_record_many(records: list[dict[str, Any]]) -> list[AuditEvent]:

@@ -7,7 +7,6 @@ careact.selectors (audited reads), writes through careact.services; a refusal is
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,8 +24,6 @@ from casework.careact.forms import (
 )
 from casework.careact.gates import subject_first_name
 from casework.cases.selectors import case_get_for_user
-from casework.core.errors import DomainError, PermissionRefused, ValidationFailed
-from casework.core.forms import apply_service_error
 from casework.core.pages import require_page_perm, run_form_service
 
 
@@ -291,12 +288,11 @@ def financial_information(request, case_id: int):
 # Eligibility.
 
 
-def _apply_eligibility_error(form: EligibilityForm, error: DomainError) -> None:
+def _outcome_fields(form: EligibilityForm) -> dict[str, str]:
     """An outcome's error ("outcomes.<code>") goes on that outcome's ways."""
-    field = error.field or ""
-    if field.startswith("outcomes."):
-        error = ValidationFailed(error.message, field=f"ways_{field.removeprefix('outcomes.')}")
-    apply_service_error(form, error)
+    return {
+        f"outcomes.{name.removeprefix('ways_')}": name for name in form.fields if name.startswith("ways_")
+    }
 
 
 def eligibility(request, case_id: int, kind: str):
@@ -307,34 +303,37 @@ def eligibility(request, case_id: int, kind: str):
     current = next(record for value, _label, record in steps.eligibility if value == kind)
     name = subject_first_name(case)
     form = EligibilityForm(request.POST or None, kind=kind, name=name, initial=_replaces(current))
-    result = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = rules.eligibility_check(**form.check_args())
-        except ValidationFailed as error:
-            _apply_eligibility_error(form, error)
-        if result is not None and request.POST.get("action") == "record":
-            data = form.cleaned_data
-            try:
-                services.eligibility_determination_record(
-                    user=request.user,
-                    case=case,
-                    cared_for=data.get("cared_for", ""),
-                    confirmed_eligible=data["confirmed_eligible"],
-                    reason=data["reason"],
-                    replaces_id=data["replaces_id"],
-                    version=data["version"],
-                    **form.check_args(),
-                )
-            except DomainError as error:
-                _apply_eligibility_error(form, error)
-            except PermissionRefused as error:
-                raise PermissionDenied(error.message) from None
-            else:
-                from django.contrib import messages
-
-                messages.success(request, "The eligibility determination has been recorded.")
-                return redirect(_back(case))
+    checked = []
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda _d: checked.append(rules.eligibility_check(**form.check_args())),
+            None,
+            _outcome_fields(form),
+        )
+        and request.POST.get("action") == "record"
+        and run_form_service(
+            request,
+            form,
+            lambda d: services.eligibility_determination_record(
+                user=request.user,
+                case=case,
+                cared_for=d.get("cared_for", ""),
+                confirmed_eligible=d["confirmed_eligible"],
+                reason=d["reason"],
+                replaces_id=d["replaces_id"],
+                version=d["version"],
+                **form.check_args(),
+            ),
+            "The eligibility determination has been recorded.",
+            _outcome_fields(form),
+        )
+    ):
+        return redirect(_back(case))
+    result = checked[0] if checked else None
     return render(
         request,
         "careact/eligibility_form.html",

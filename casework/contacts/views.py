@@ -10,6 +10,7 @@ from casework.contacts.forms import ContactForm
 from casework.core import limits
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.forms import apply_service_error
+from casework.core.pages import run_form_service
 from casework.people.selectors import person_get_for_user
 
 
@@ -46,18 +47,17 @@ def contact_record(request):
     if finding:
         form.without_errors()
     elif request.method == "POST" and form.is_valid():
-        try:
-            event = services.contact_record(
-                user=request.user, case=case, person=person, **form.service_fields()
-            )
-        except DomainError as error:
-            apply_service_error(form, error)
-        except PermissionRefused as error:
-            raise PermissionDenied(error.message) from None
-        else:
-            messages.success(request, "The contact has been recorded.")
+        recorded = []
+        if run_form_service(
+            request,
+            form,
+            lambda _d: recorded.append(
+                services.contact_record(user=request.user, case=case, person=person, **form.service_fields())
+            ),
+            "The contact has been recorded.",
+        ):
             if form.cleaned_data.get("safeguarding_next"):
-                return _raise_concern_next(event)
+                return _raise_concern_next(recorded[0])
             return redirect("cases:case_contacts", case.pk) if case else redirect(person)
     return render(
         request,
@@ -103,25 +103,28 @@ def duty_desk(request):
     form = PersonSearchForm(request.GET or None)
     addressees = duty_addressees(user=request.user)
     results = None
-    if request.GET and form.is_valid():
-        try:
-            cards = person_index_search(user=request.user, **form.cleaned_data)
-        except DomainError as error:
-            apply_service_error(form, error)
-        else:
-            people = person_index_subjects(cards=cards)
-            results = [
-                (
-                    card,
-                    duty_route(person=people[card.person_id]),
-                    NamedRequestForm(
-                        initial={"named_person": card.person_id},
-                        addressees=addressees,
-                        auto_id=f"named-{card.person_id}-%s",
-                    ),
-                )
-                for card in cards
-            ]
+    found = []
+    if (
+        request.GET
+        and form.is_valid()
+        and run_form_service(
+            request, form, lambda d: found.append(person_index_search(user=request.user, **d)), None
+        )
+    ):
+        cards = found[0]
+        people = person_index_subjects(cards=cards)
+        results = [
+            (
+                card,
+                duty_route(person=people[card.person_id]),
+                NamedRequestForm(
+                    initial={"named_person": card.person_id},
+                    addressees=addressees,
+                    auto_id=f"named-{card.person_id}-%s",
+                ),
+            )
+            for card in cards
+        ]
     named = None
     named_person = request.GET.get("named_person", "")
     if named_person.isdigit():
@@ -224,7 +227,7 @@ def advice_check(request, task_id: int):
     """Record whether the information and advice given at a contact helped: the outcome of its check task."""
     from casework.contacts.forms import AdviceCheckForm
     from casework.contacts.selectors import advice_check_contact
-    from casework.core.pages import require_page_perm, run_form_service
+    from casework.core.pages import require_page_perm
     from casework.tasks.choices import TaskKind
     from casework.tasks.selectors import task_get_for_user
 
@@ -271,14 +274,17 @@ def message_leave(request, case_id: int, user_id: int):
     if worker is None:
         raise Http404("That worker is not on this case")
     form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.message_send(user=request.user, to_user=worker, case=case, **form.cleaned_data)
-        except DomainError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, f"Your message has been left for {worker.display_name}.")
-            return redirect(case)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: services.message_send(user=request.user, to_user=worker, case=case, **d),
+            f"Your message has been left for {worker.display_name}.",
+        )
+    ):
+        return redirect(case)
     return render(request, "contacts/message_leave.html", {"case": case, "worker": worker, "form": form})
 
 
@@ -306,16 +312,17 @@ def act_on_behalf(request, case_id: int):
     _require_duty(request)
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
     form = OnBehalfForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action_on_behalf(user=request.user, case=case, **form.cleaned_data)
-        except DomainError as error:
-            apply_service_error(form, error)
-        except PermissionRefused as error:
-            raise PermissionDenied(error.message) from None
-        else:
-            messages.success(request, "Recorded, and the allocated worker has been sent a message.")
-            return redirect("cases:case_contacts", case.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: action_on_behalf(user=request.user, case=case, **d),
+            "Recorded, and the allocated worker has been sent a message.",
+        )
+    ):
+        return redirect("cases:case_contacts", case.pk)
     return render(request, "contacts/act_on_behalf.html", {"case": case, "form": form})
 
 
@@ -340,16 +347,17 @@ def absences(request):
             .order_by("first_name", "last_name")
         )
     form = AbsenceForm(request.POST or None, workers=workers, initial={"worker": request.user.pk})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.absence_record(user=request.user, **form.cleaned_data)
-        except DomainError as error:
-            apply_service_error(form, error)
-        except PermissionRefused as error:
-            raise PermissionDenied(error.message) from None
-        else:
-            messages.success(request, "The absence has been recorded.")
-            return redirect("contacts:absences")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: services.absence_record(user=request.user, **d),
+            "The absence has been recorded.",
+        )
+    ):
+        return redirect("contacts:absences")
     return render(
         request,
         "contacts/absences.html",

@@ -1,4 +1,5 @@
-"""What every page view does the same way: refuse with a 403, paginate a list, run a service from a form."""
+"""What every page view does the same way: refuse with a 403, paginate a list, run a service from a form or
+from a button."""
 
 from __future__ import annotations
 
@@ -41,12 +42,14 @@ def run_form_service(
     request,
     form,
     call: Callable[[dict], Any],
-    success: str | Callable[[], str],
+    success: str | Callable[[], str] | None,
     fields: dict[str, str] | None = None,
 ) -> bool:
     """Call the service with the form's data; put a refusal on the form (each field's on its field, `fields`
     mapping the service's names to the form's), or a 403 page for a refusal of the user. True when it worked,
-    with the success message shown on the next page."""
+    with the success message (if any: None for a page that says nothing, a search) shown on the next page.
+
+    A call whose result the page needs keeps it itself: `lambda d: made.append(service(...))`."""
     try:
         call(form.cleaned_data)
     except DomainError as error:
@@ -54,5 +57,22 @@ def run_form_service(
         return False
     except PermissionRefused as error:
         raise PermissionDenied(error.message) from None
-    messages.success(request, success() if callable(success) else success)
+    if success is not None:
+        messages.success(request, success() if callable(success) else success)
+    return True
+
+
+def run_action_service(request, call: Callable[[], Any], success: str | Callable[[], str] | None) -> bool:
+    """A one-button action, with no form to put a refusal on: the refusal becomes an error message on the
+    page the view goes to next, or a 403 page for a refusal of the user. True when it worked, with the
+    success message (if any) shown on the next page."""
+    try:
+        call()
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    except PermissionRefused as error:
+        raise PermissionDenied(error.message) from None
+    if success is not None:
+        messages.success(request, success() if callable(success) else success)
     return True

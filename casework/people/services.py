@@ -8,14 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 
 from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
-from casework.audit.services import audit_record, field_changes, snapshot
+from casework.audit.services import audit_record, audited_write_if_version, field_changes, snapshot
 from casework.core import clock
 from casework.core.errors import (
-    ConflictError,
     DomainError,
     PermissionRefused,
     ValidationFailed,
@@ -203,30 +201,21 @@ def person_update(
     changes = field_changes(before, snapshot(candidate, PERSON_FIELDS))
     if not changes:
         return person
-    update = {name: getattr(candidate, name) for name in changes}
-    update |= {
-        "given_name_key": name_key(candidate.given_name),
-        "family_name_key": name_key(candidate.family_name),
-        # Counted on in the database: the version the client sent may be the largest a version can be, and
-        # one more would not fit the column (PostgreSQL refuses the statement even when no row matches).
-        "version": F("version") + 1,
-        "modified_by": user,
-        "modified_at": clock.now(),
-    }
-    with transaction.atomic():
-        updated = Person.objects.filter(pk=person.pk, version=version).update(**update)
-        if not updated:
-            raise ConflictError(
-                stale_message("this record", then="check the record and make your changes again")
-            )
-        audit_record(
-            user=user,
-            verb="people.person_changed",
-            obj=person,
-            person_id=person.pk,
-            changes=changes,
-            reason=reason,
-        )
+    audited_write_if_version(
+        user=user,
+        obj=person,
+        version=version,
+        fields={
+            **{name: getattr(candidate, name) for name in changes},
+            "given_name_key": name_key(candidate.given_name),
+            "family_name_key": name_key(candidate.family_name),
+        },
+        stale_message=stale_message("this record", then="check the record and make your changes again"),
+        verb="people.person_changed",
+        person_id=person.pk,
+        changes=changes,  # what the user changed, not the search keys that follow from it
+        reason=reason,
+    )
     person.refresh_from_db()
     return person
 
@@ -404,16 +393,14 @@ def household_update(*, user: User, household: Household, version: int, data: di
     changes = field_changes(before, snapshot(candidate, HOUSEHOLD_FIELDS))
     if not changes:
         return household
-    with transaction.atomic():
-        updated = Household.objects.filter(pk=household.pk, version=version).update(
-            **{name: getattr(candidate, name) for name in changes},
-            version=F("version") + 1,
-            modified_by=user,
-            modified_at=clock.now(),
-        )
-        if not updated:
-            raise ConflictError(stale_message("this household", then="check it and make your changes again"))
-        audit_record(user=user, verb="people.household_changed", obj=household, changes=changes)
+    audited_write_if_version(
+        user=user,
+        obj=household,
+        version=version,
+        fields={name: getattr(candidate, name) for name in changes},
+        stale_message=stale_message("this household", then="check it and make your changes again"),
+        verb="people.household_changed",
+    )
     household.refresh_from_db()
     return household
 

@@ -14,6 +14,7 @@ from casework.contacts.selectors import PERSON_PAGE_CONTACTS, contacts_for_perso
 from casework.core import limits
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.forms import apply_service_error
+from casework.core.pages import run_action_service, run_form_service
 from casework.core.permissions import has_perm, require_perm
 from casework.people import selectors, services
 from casework.people.errors import PossibleDuplicates
@@ -43,13 +44,12 @@ def person_search(request):
     except PermissionRefused as error:
         _refuse(error)
     form = PersonSearchForm(request.GET or None)
-    cards = None
+    found = []
     if request.GET and form.is_valid():
-        try:
-            cards = selectors.person_index_search(user=request.user, **form.cleaned_data)
-        except DomainError as error:
-            apply_service_error(form, error)
-    return render(request, "people/person_search.html", {"form": form, "cards": cards})
+        run_form_service(
+            request, form, lambda d: found.append(selectors.person_index_search(user=request.user, **d)), None
+        )
+    return render(request, "people/person_search.html", {"form": form, "cards": found[0] if found else None})
 
 
 def person_index_card(request, person_id: int):
@@ -116,18 +116,23 @@ def person_edit(request, person_id: int):
     form = PersonEditForm(
         request.POST or None, instance=person if not request.POST else None, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version, reason = data.pop("version"), data.pop("reason", "")
-        try:
-            services.person_update(
-                user=request.user, person=person, version=version, data=data, reason=reason
-            )
-        except DomainError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, "The record has been updated.")
-            return redirect(person)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: services.person_update(
+                user=request.user,
+                person=person,
+                version=d["version"],
+                data={k: v for k, v in d.items() if k not in ("version", "reason")},
+                reason=d.get("reason", ""),
+            ),
+            "The record has been updated.",
+        )
+    ):
+        return redirect(person)
     return render(request, "people/person_edit.html", {"person": person, "form": form})
 
 
@@ -141,22 +146,23 @@ def person_break_glass(request, person_id: int):
             return redirect(person)
         raise PermissionDenied("Break-glass access is not available for this record.")
     form = BreakGlassForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            grant = services.break_glass_open(
-                user=request.user, person=person, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as error:
-            apply_service_error(form, error)
-        except PermissionRefused as error:
-            _refuse(error)
-        else:
-            messages.success(
-                request,
-                f"You have access to this record until {grant.expires_at:%H:%M}. "
-                "Your access is flagged for review.",
-            )
-            return redirect(person)
+    granted = []
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: granted.append(
+                services.break_glass_open(user=request.user, person=person, reason=d["reason"])
+            ),
+            lambda: (
+                f"You have access to this record until {granted[0].expires_at:%H:%M}. "
+                "Your access is flagged for review."
+            ),
+        )
+    ):
+        return redirect(person)
     return render(request, "people/person_break_glass.html", {"card": card, "form": form})
 
 
@@ -170,34 +176,40 @@ def person_restriction(request, person_id: int):
         request.POST if request.POST.get("action") == "name" else None,
         users=selectors.user_list_nameable_for_person(person=person),
     )
-    try:
-        if request.method == "POST":
-            action = request.POST.get("action")
-            if action == "restriction" and form.is_valid():
-                services.person_set_restricted(
-                    user=request.user,
-                    person=person,
-                    restricted=form.cleaned_data["restricted"],
-                    reason=form.cleaned_data["reason"],
-                )
-                messages.success(request, "The restriction has been updated.")
-                return redirect("people:person_restriction", person_id=person.pk)
-            if action == "name" and named_form.is_valid():
-                services.restricted_access_grant(
-                    user=request.user, person=person, grantee=named_form.cleaned_data["user"]
-                )
-                messages.success(request, "The user has been named on this record.")
-                return redirect("people:person_restriction", person_id=person.pk)
-            if action == "unname":
-                grantee = User.objects.filter(pk=limits.id_from(request.POST.get("user"))).first()
-                if grantee is not None:
-                    services.restricted_access_revoke(user=request.user, person=person, grantee=grantee)
-                    messages.success(request, "The user is no longer named on this record.")
-                return redirect("people:person_restriction", person_id=person.pk)
-    except DomainError as error:
-        apply_service_error(form if request.POST.get("action") == "restriction" else named_form, error)
-    except PermissionRefused as error:
-        _refuse(error)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if (
+        action == "restriction"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: services.person_set_restricted(
+                user=request.user, person=person, restricted=d["restricted"], reason=d["reason"]
+            ),
+            "The restriction has been updated.",
+        )
+    ):
+        return redirect("people:person_restriction", person_id=person.pk)
+    if (
+        action == "name"
+        and named_form.is_valid()
+        and run_form_service(
+            request,
+            named_form,
+            lambda d: services.restricted_access_grant(user=request.user, person=person, grantee=d["user"]),
+            "The user has been named on this record.",
+        )
+    ):
+        return redirect("people:person_restriction", person_id=person.pk)
+    if action == "unname":
+        grantee = User.objects.filter(pk=limits.id_from(request.POST.get("user"))).first()
+        if grantee is not None:
+            try:  # revoking refuses only a user who may not manage the restriction: a 403, as for the page
+                services.restricted_access_revoke(user=request.user, person=person, grantee=grantee)
+            except PermissionRefused as error:
+                _refuse(error)
+            messages.success(request, "The user is no longer named on this record.")
+        return redirect("people:person_restriction", person_id=person.pk)
     return render(
         request,
         "people/person_restriction.html",
@@ -232,34 +244,38 @@ def person_move_household(request, person_id: int):
             .order_by("name")[:20]
         )
     form = HouseholdMoveForm(request.POST or None, households=households)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if form.cleaned_data["household"] == "new":
-                household = services.household_create(
-                    user=request.user,
-                    data={
-                        "name": services.household_name_for(person),
-                        "address_line_1": person.address_line_1,
-                        "address_line_2": person.address_line_2,
-                        "town": person.town,
-                        "postcode": person.postcode,
-                        "uprn": person.uprn,
-                    },
-                )
-            else:
-                household = next(h for h in households if str(h.pk) == form.cleaned_data["household"])
-            services.household_move_person(
+    moved_to = []
+
+    def move(data: dict) -> None:
+        if data["household"] == "new":
+            household = services.household_create(
                 user=request.user,
-                person=person,
-                household=household,
-                role=form.cleaned_data["role"],
-                start_date=form.cleaned_data["start_date"],
+                data={
+                    "name": services.household_name_for(person),
+                    "address_line_1": person.address_line_1,
+                    "address_line_2": person.address_line_2,
+                    "town": person.town,
+                    "postcode": person.postcode,
+                    "uprn": person.uprn,
+                },
             )
-        except DomainError as error:
-            apply_service_error(form, error)
         else:
-            messages.success(request, f"{person.full_name} now lives in {household}.")
-            return redirect(person)
+            household = next(h for h in households if str(h.pk) == data["household"])
+        services.household_move_person(
+            user=request.user,
+            person=person,
+            household=household,
+            role=data["role"],
+            start_date=data["start_date"],
+        )
+        moved_to.append(household)
+
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(request, form, move, lambda: f"{person.full_name} now lives in {moved_to[0]}.")
+    ):
+        return redirect(person)
     return render(request, "people/person_move_household.html", {"person": person, "form": form})
 
 
@@ -276,20 +292,19 @@ def person_relationship_add(request, person_id: int):
         ).first()
         if related is None:
             form.add_error("related_person", "There is no person with that Casework ID")
-        else:
-            try:
-                services.relationship_create(
-                    user=request.user,
-                    person=person,
-                    related_person=related,
-                    kind=form.cleaned_data["kind"],
-                    description=form.cleaned_data["description"],
-                )
-            except DomainError as error:
-                apply_service_error(form, error)
-            else:
-                messages.success(request, "The relationship has been added.")
-                return redirect(person)
+        elif run_form_service(
+            request,
+            form,
+            lambda d: services.relationship_create(
+                user=request.user,
+                person=person,
+                related_person=related,
+                kind=d["kind"],
+                description=d["description"],
+            ),
+            "The relationship has been added.",
+        ):
+            return redirect(person)
     return render(request, "people/person_relationship_add.html", {"person": person, "form": form})
 
 
@@ -302,12 +317,11 @@ def relationship_end(request, person_id: int, relationship_id: int):
     relationship = PersonRelationship.objects.filter(pk=relationship_id, person=person).first()
     if relationship is None:
         raise Http404("No relationship found")
-    try:
-        services.relationship_end(user=request.user, relationship=relationship)
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The relationship has been ended.")
+    run_action_service(
+        request,
+        lambda: services.relationship_end(user=request.user, relationship=relationship),
+        "The relationship has been ended.",
+    )
     return redirect(person)
 
 
@@ -315,14 +329,18 @@ def household_create(request):
     if not has_perm(request.user, "people.create_person"):
         raise PermissionDenied("Only people doing casework can add households.")
     form = HouseholdForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            household = services.household_create(user=request.user, data=form.cleaned_data)
-        except DomainError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, "The household has been added.")
-            return redirect(household)
+    made = []
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: made.append(services.household_create(user=request.user, data=d)),
+            "The household has been added.",
+        )
+    ):
+        return redirect(made[0])
     return render(request, "people/household_create.html", {"form": form})
 
 
@@ -352,16 +370,22 @@ def household_edit(request, household_id: int):
         instance=household if not request.POST else None,
         initial={"version": household.version},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.household_update(user=request.user, household=household, version=version, data=data)
-        except DomainError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, "The household has been updated.")
-            return redirect(household)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: services.household_update(
+                user=request.user,
+                household=household,
+                version=d["version"],
+                data={k: v for k, v in d.items() if k != "version"},
+            ),
+            "The household has been updated.",
+        )
+    ):
+        return redirect(household)
     return render(request, "people/household_edit.html", {"household": household, "form": form})
 
 
@@ -390,12 +414,15 @@ def break_glass_review(request, grant_id: int):
     if grant is None:
         raise Http404("No break-glass access found")
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.break_glass_review(user=request.user, grant=grant, note=form.cleaned_data["note"])
-        except DomainError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, "The review has been recorded.")
-            return redirect("people:break_glass_review_list")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: services.break_glass_review(user=request.user, grant=grant, note=d["note"]),
+            "The review has been recorded.",
+        )
+    ):
+        return redirect("people:break_glass_review_list")
     return render(request, "people/break_glass_review.html", {"grant": grant, "form": form})

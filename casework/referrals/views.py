@@ -18,8 +18,7 @@ from casework.cases.policies import holding_organisation_id
 from casework.cases.selectors import case_get_for_user
 from casework.consent.selectors import consent_list_for_case, consent_state
 from casework.core import clock
-from casework.core.errors import DomainError
-from casework.core.pages import paginate, require_page_perm, run_form_service
+from casework.core.pages import paginate, require_page_perm, run_action_service, run_form_service
 from casework.core.permissions import has_perm
 from casework.core.templatetags.govuk import govuk_date
 from casework.referrals import selectors, services
@@ -203,17 +202,16 @@ def referral_accept(request, referral_id: int):
     referral = _work(request, referral_id)
     form = AcceptForm(request.POST)
     if form.is_valid():
-        try:
-            services.referral_accept(
+        run_action_service(
+            request,
+            lambda: services.referral_accept(
                 user=request.user,
                 referral=referral,
                 version=form.cleaned_data["version"],
                 note=form.cleaned_data["note"],
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"You have accepted {referral.reference}.")
+            ),
+            f"You have accepted {referral.reference}.",
+        )
     else:
         messages.error(request, next(iter(form.errors.values()))[0])
     return redirect(referral)

@@ -6,9 +6,7 @@ from django.shortcuts import redirect, render
 from casework.audit.services import access_record
 from casework.cases.selectors import case_get_for_user
 from casework.core import limits
-from casework.core.errors import DomainError, PermissionRefused
-from casework.core.forms import apply_service_error
-from casework.core.pages import paginate, require_page_perm
+from casework.core.pages import paginate, require_page_perm, run_form_service
 from casework.core.permissions import has_perm
 from casework.people.selectors import person_get_for_user
 from casework.safeguarding import selectors, services
@@ -57,25 +55,25 @@ def concern_raise(request):
         )
     person, case, contact, referral = _subject(request)
     form = ConcernForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            concern = services.concern_raise(
-                user=request.user,
-                person=person,
-                case=case,
-                contact=contact,
-                referral=referral,
-                **form.cleaned_data,
-            )
-        except DomainError as error:
-            apply_service_error(form, error)
-        except PermissionRefused as error:
-            raise PermissionDenied(error.message) from None
-        else:
-            # Reaching no team is recorded, but is a warning: the raiser phones their safeguarding lead too.
-            notify = messages.warning if concern.routing == Routing.NO_TEAM else messages.success
-            notify(request, concern.routing_notice)
-            return redirect(referral or case or person)
+    raised = []
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: raised.append(
+                services.concern_raise(
+                    user=request.user, person=person, case=case, contact=contact, referral=referral, **d
+                )
+            ),
+            None,
+        )
+    ):
+        # Reaching no team is recorded, but is a warning: the raiser phones their safeguarding lead too.
+        notify = messages.warning if raised[0].routing == Routing.NO_TEAM else messages.success
+        notify(request, raised[0].routing_notice)
+        return redirect(referral or case or person)
     raising_for = selectors.concern_raising_organisation_id(user=request.user, case=case)
     route = selectors.concern_route(organisation_id=raising_for)
     return render(

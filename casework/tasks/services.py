@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils import timezone
 from casework.accounts.models import Organisation, Team, User
 from casework.accounts.selectors import actor_for
 from casework.audit.chain import to_json_safe
-from casework.audit.services import audit_record, audit_record_many
+from casework.audit.services import audit_record, audit_record_many, audited_write_if_version
 from casework.cases.models import Case
 from casework.cases.policies import can_view_case, holding_organisation_id
 from casework.core import clock
@@ -300,25 +300,6 @@ def task_create(
     return task
 
 
-def _update(
-    *, user: User | None, task: Task, version: int, fields: dict[str, Any], verb: str, reason: str = ""
-) -> Task:
-    """Write `fields` if the task is still at `version`, bump it and audit the change; else ConflictError."""
-    with transaction.atomic():
-        changes = task.write_if_version(version=version, fields=fields, user=user, stale_message=STALE)
-        audit_record(
-            user=user,
-            verb=verb,
-            obj=task,
-            case_id=task.case_id,
-            person_id=_subject_person_id(task),
-            organisation_id=task.organisation_id,
-            changes=to_json_safe(changes),
-            reason=reason,
-        )
-    return task
-
-
 def _check(user: User | None, permission: str, task: Task, message: str) -> None:
     if user is not None:
         require_perm(user, permission, task, message)
@@ -343,11 +324,15 @@ def task_complete(
     if task.kind == TaskKind.ADVICE_CHECK and not outcome_recorded:
         raise ValidationFailed("Record whether the advice helped: that completes the check", field="outcome")
     note = (note or "").strip()
-    _update(
+    audited_write_if_version(
         user=user,
-        task=task,
+        obj=task,
         version=version,
+        stale_message=STALE,
         verb="tasks.task_completed",
+        case_id=task.case_id,
+        person_id=_subject_person_id(task),
+        organisation_id=task.organisation_id,
         reason=note,
         fields={
             "status": TaskStatus.DONE,
@@ -392,11 +377,15 @@ def task_reassign(
         case=task.case,
         person=task.person,
     )
-    _update(
+    audited_write_if_version(
         user=user,
-        task=task,
+        obj=task,
         version=version,
+        stale_message=STALE,
         verb="tasks.task_reassigned",
+        case_id=task.case_id,
+        person_id=_subject_person_id(task),
+        organisation_id=task.organisation_id,
         reason=reason,
         fields={
             "assigned_to_user_id": to_user.pk if to_user else None,
@@ -425,14 +414,19 @@ def task_update_due(
     if due_date == task.due_date:
         raise ValidationFailed("The task is already due on that date", field="due_date")
     reason = _check_reason(reason, "Enter why the due date is changing")
-    return _update(
+    audited_write_if_version(
         user=user,
-        task=task,
+        obj=task,
         version=version,
+        stale_message=STALE,
         verb="tasks.due_date_changed",
+        case_id=task.case_id,
+        person_id=_subject_person_id(task),
+        organisation_id=task.organisation_id,
         reason=reason,
         fields={"due_date": due_date},
     )
+    return task
 
 
 def task_cancel(*, user: User | None, task: Task, reason: str, version: int) -> Task:
@@ -445,11 +439,15 @@ def task_cancel(*, user: User | None, task: Task, reason: str, version: int) -> 
         user, "tasks.cancel_task", task, "Only a team manager or the person who added the task can cancel it."
     )
     reason = _check_reason(reason, "Enter why the task no longer needs doing")
-    _update(
+    audited_write_if_version(
         user=user,
-        task=task,
+        obj=task,
         version=version,
+        stale_message=STALE,
         verb="tasks.task_cancelled",
+        case_id=task.case_id,
+        person_id=_subject_person_id(task),
+        organisation_id=task.organisation_id,
         reason=reason,
         fields={
             "status": TaskStatus.CANCELLED,
@@ -491,12 +489,16 @@ def tasks_hand_over_for_transfer(
             field="organisation",
         )
     reason = f"Case {case.reference} transferred to {to_organisation.name}"
-    return [
-        _update(
+    for task in tasks:
+        audited_write_if_version(
             user=user,
-            task=task,
+            obj=task,
             version=task.version,
+            stale_message=STALE,
             verb="tasks.task_handed_over",
+            case_id=task.case_id,
+            person_id=_subject_person_id(task),
+            organisation_id=to_organisation.pk,  # the event is the receiving organisation's, as the task is
             reason=reason,
             fields={
                 "organisation_id": to_organisation.pk,
@@ -504,8 +506,7 @@ def tasks_hand_over_for_transfer(
                 "assigned_to_team_id": team.pk,
             },
         )
-        for task in tasks
-    ]
+    return tasks
 
 
 @dataclass(frozen=True)

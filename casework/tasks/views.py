@@ -19,7 +19,7 @@ from casework.cases import selectors as case_selectors
 from casework.core import clock, limits
 from casework.core.pages import paginate as _paginate
 from casework.core.pages import require_page_perm as _require
-from casework.core.pages import run_form_service as _run
+from casework.core.pages import run_form_service
 from casework.core.permissions import has_perm
 from casework.people import selectors as people_selectors
 from casework.tasks import selectors, services
@@ -162,7 +162,7 @@ def task_complete(request, task_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_form_service(
             request,
             form,
             lambda d: services.task_complete(
@@ -186,7 +186,7 @@ def task_reassign(request, task_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_form_service(
             request,
             form,
             lambda d: services.task_reassign(
@@ -220,7 +220,7 @@ def task_change_due(request, task_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_form_service(
             request,
             form,
             lambda d: services.task_update_due(
@@ -247,7 +247,7 @@ def task_cancel(request, task_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_form_service(
             request,
             form,
             lambda d: services.task_cancel(
@@ -311,7 +311,7 @@ def task_add(request):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_form_service(
             request,
             form,
             lambda d: created.append(
