@@ -4,6 +4,7 @@ from casework.accounts.choices import Role
 from casework.accounts.models import AnyUser
 from casework.accounts.selectors import actor_for
 from casework.core.permissions import register
+from casework.risk.policies import identify_initiative_ids
 
 SCOPES = ("organisation", "initiative")
 
@@ -18,3 +19,17 @@ def can_export_case_snapshot(user: AnyUser, scope: str) -> bool:
     if scope == "initiative":
         return any(actor.has_lead_role(Role.INITIATIVE_ADMIN, i) for i in actor.lead_of_initiative_ids)
     return False
+
+
+@register("reporting.view_hit_rate")
+def can_view_hit_rate(user: AnyUser, initiative_id: int | None = None) -> bool:
+    """The risk index's hit rate and its pseudonymised export: the lead's initiative admins and risk analysts
+    (those who work on Identify), for their initiatives; without one, for any.
+    Twin: hit_rate_initiative_ids."""
+    ids = hit_rate_initiative_ids(user)
+    return bool(ids) if initiative_id is None else initiative_id in ids
+
+
+def hit_rate_initiative_ids(user: AnyUser) -> frozenset[int]:
+    """The initiatives whose hit rate the user sees (the queryset twin of reporting.view_hit_rate)."""
+    return identify_initiative_ids(user)

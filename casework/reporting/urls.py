@@ -3,4 +3,8 @@ from django.urls import path
 from casework.reporting import views
 
 app_name = "reporting"
-urlpatterns = [path("case-index.csv", views.case_snapshot_csv, name="case_snapshot_csv")]
+urlpatterns = [
+    path("case-index.csv", views.case_snapshot_csv, name="case_snapshot_csv"),
+    path("hit-rate", views.hit_rate, name="hit_rate"),
+    path("hit-rate.csv", views.hit_rate_export, name="hit_rate_export"),
+]

@@ -1,9 +1,15 @@
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from casework.cases.selectors import risk_categories_for
+from casework.core.charts import chart_context
 from casework.core.errors import PermissionRefused
+from casework.reporting import hit_rate as hit_rate_module
 from casework.reporting.exports import stream_csv
+from casework.reporting.forms import HitRateFilterForm
+from casework.reporting.policies import hit_rate_initiative_ids
 
 
 @require_GET
@@ -16,5 +22,77 @@ def case_snapshot_csv(request):
         raise PermissionDenied(error.message) from None
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _hit_rate_initiative(request) -> int:
+    ids = hit_rate_initiative_ids(request.user)
+    if not ids:
+        raise PermissionDenied(
+            "Only the lead organisation's initiative admins and risk analysts see the hit rate."
+        )
+    return min(ids)
+
+
+def _hit_rate_form(request, initiative_id: int) -> HitRateFilterForm:
+    return HitRateFilterForm(request.GET or None, categories=risk_categories_for(initiative_id=initiative_id))
+
+
+@require_GET
+def hit_rate(request):
+    """The risk index's hit rate and miss rate, overall, over time (chart and table), by category and area."""
+    initiative_id = _hit_rate_initiative(request)
+    form = _hit_rate_form(request, initiative_id)
+    try:
+        report = hit_rate_module.hit_rate_for_user(
+            user=request.user, initiative_id=initiative_id, filters=form.filters()
+        )
+    except PermissionRefused as error:
+        raise PermissionDenied(error.message) from None
+    chart = chart_context(
+        chart_id="hit-rate-chart",
+        caption="Hit rate and miss rate by the month cases were raised",
+        labels=[month for month, _ in report.by_month],
+        series=[
+            ("Hit rate", [_pct(f.hit_rate) for _, f in report.by_month]),
+            ("Miss rate", [_pct(f.miss_rate) for _, f in report.by_month]),
+        ],
+        first_column="Month raised",
+        unit="%",
+    )
+    return render(
+        request,
+        "reporting/hit_rate.html",
+        {
+            "form": form,
+            "report": report,
+            "chart": chart,
+            "breakdowns": [
+                ("By risk category", report.by_category, "Risk category"),
+                ("By area", report.by_area, "Area"),
+            ],
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _pct(rate: float | None) -> float | None:
+    return None if rate is None else round(rate * 100, 1)
+
+
+@require_GET
+def hit_rate_export(request):
+    """The pseudonymised export behind the figures, streamed as CSV."""
+    initiative_id = _hit_rate_initiative(request)
+    form = _hit_rate_form(request, initiative_id)
+    try:
+        lines = hit_rate_module.export_csv(
+            user=request.user, initiative_id=initiative_id, filters=form.filters()
+        )
+    except PermissionRefused as error:
+        raise PermissionDenied(error.message) from None
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="hit-rate-pseudonymised.csv"'
     response["Cache-Control"] = "no-store"
     return response
