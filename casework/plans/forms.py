@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from casework.core.forms import IdField, VersionField
 from casework.plans.charging.calculator import (
     AssessmentInput,
     CapitalItem,
@@ -133,3 +134,75 @@ class WhatMightIPayForm(forms.Form):
             housing_costs=data["housing_costs"] or Decimal("0"),
             weekly_cost_of_care=data["weekly_cost_of_care"],
         )
+
+
+class FinancialAssessmentForm(WhatMightIPayForm):
+    """A worker's financial assessment: the public calculator's questions, light-touch, notional capital and
+    the main home's disregard in a care home, and the version the worker read."""
+
+    path = forms.ChoiceField(
+        label="Which assessment?",
+        widget=forms.RadioSelect,
+        choices=[
+            (Path.NON_RESIDENTIAL.value, "Care at home or in the community"),
+            (Path.RESIDENTIAL.value, "Permanent residential care"),
+            (
+                Path.LIGHT_TOUCH.value,
+                "Light-touch: capital over the limit, or the person chooses not to disclose",
+            ),
+        ],
+        error_messages={"required": "Select which assessment"},
+    )
+    notional_capital = _money("Notional capital: capital deprived of (£)")
+    main_home_disregarded = forms.BooleanField(
+        label="In a care home: the home is disregarded",
+        help_text="A partner or a relative over 60 lives there, or it is the first 12 weeks",
+        required=False,
+    )
+    version = VersionField(widget=forms.HiddenInput)
+
+    def assessment_input(self) -> AssessmentInput:
+        data = self.cleaned_data
+        base = super().assessment_input()
+        return AssessmentInput(
+            path=base.path,
+            household=base.household,
+            capital=base.capital,
+            notional_capital=data["notional_capital"] or Decimal("0"),
+            income=base.income,
+            housing_costs=base.housing_costs,
+            weekly_cost_of_care=base.weekly_cost_of_care,
+            main_home_disregarded=data["main_home_disregarded"],
+        )
+
+    @classmethod
+    def initial_from(cls, inputs: AssessmentInput) -> dict:
+        """The form's answers from an earlier assessment's inputs."""
+        household = inputs.household
+        initial: dict = {
+            "path": inputs.path.value,
+            "age": household.age,
+            "couple": household.couple,
+            "disability_premium": household.disability_premium,
+            "enhanced_disability_premium": household.enhanced_disability_premium,
+            "carer_premium": household.carer_premium,
+            "night_care": household.receives_night_care,
+            "housing_costs": inputs.housing_costs or None,
+            "weekly_cost_of_care": inputs.weekly_cost_of_care,
+            "notional_capital": inputs.notional_capital or None,
+            "main_home_disregarded": inputs.main_home_disregarded,
+        }
+        by_capital = {kind: name for name, kind in CAPITAL_FIELDS.items()}
+        by_income = {kind: name for name, kind in INCOME_FIELDS.items()}
+        for item in inputs.capital:
+            if item.kind in by_capital:
+                initial[by_capital[item.kind]] = item.amount
+        for income_item in inputs.income:
+            if income_item.kind in by_income:
+                initial[by_income[income_item.kind]] = income_item.weekly
+        return initial
+
+
+class FinancialAssessmentStartForm(forms.Form):
+    # The assessment the worker saw as current (empty: none), so two people starting at once are told.
+    replaces_id = IdField(required=False, widget=forms.HiddenInput)
