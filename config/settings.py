@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "casework.allocation",
     "casework.contacts",
     "casework.reporting",
+    "casework.plans",
     "casework.tasks",
     "casework.safeguarding",
     "casework.directory",

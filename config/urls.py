@@ -28,5 +28,6 @@ urlpatterns = [
     path("risk/", include("casework.risk.urls")),
     path("openreferral/", include("casework.directory.urls")),
     path("directory/", include("casework.directory.page_urls")),
+    path("", include("casework.plans.urls")),
     path("", include("casework.core.urls")),
 ]
