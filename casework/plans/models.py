@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from casework.core import clock
 from casework.core.models import TimeStampedModel, VersionedModel
 from casework.plans.choices import AssessmentPath, FinancialAssessmentStatus
 
@@ -63,3 +64,8 @@ class FinancialAssessment(TimeStampedModel, VersionedModel):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Started and past its due date (the organisation's working days from starting)."""
+        return self.status == FinancialAssessmentStatus.STARTED and self.due_on < clock.today()

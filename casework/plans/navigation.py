@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from casework.accounts.models import User
 from casework.cases.choices import CaseStage
 from casework.cases.workspace import reached_from, section_register
-from casework.core import clock
 from casework.core.permissions import has_perm
 
 
@@ -28,9 +27,6 @@ def case_money_context(request: HttpRequest, case: Any, header: dict[str, Any]) 
     return {
         "assessment": current,
         "assessment_sections": sections,
-        "assessment_overdue": current is not None
-        and current.status == "started"
-        and current.due_on < clock.today(),
         "can_record_assessment": case.is_open
         and has_perm(user, "plans.record_financial_assessment_case", case),
     }

@@ -176,3 +176,14 @@ def test_today_outside_every_table_is_a_clear_refusal(world, case):
             services.financial_assessment_complete(
                 user=world.practitioner, assessment=record, version=record.version, data=INPUTS
             )
+
+
+def test_an_assessment_past_its_due_date_shows_as_overdue(client, world, case):
+    record = services.financial_assessment_start(user=world.practitioner, case=case)
+    assert record.is_overdue is False
+    day_after = record.due_on + datetime.timedelta(days=1)
+    later = datetime.datetime.combine(day_after, datetime.time(12), datetime.UTC)
+    client.force_login(world.practitioner)
+    with clock.frozen_at(later):
+        assert FinancialAssessment.objects.get(pk=record.pk).is_overdue is True
+        assert "Overdue" in client.get(f"/cases/{case.pk}/money").content.decode()
