@@ -140,14 +140,17 @@ class InputSchema(Schema):
     @field_validator("*", mode="before")
     @classmethod
     def _as_the_contract_says(cls, value, info: ValidationInfo):
-        """Yes/no as true or false (or their words in a query string), never a number; dates and times as the
-        contract's formats say (RFC 3339), never a number or another way of writing them."""
+        """Yes/no as true or false (or their words in a query string), never a number, and a number never true
+        or false; dates and times as the contract's formats say (RFC 3339), never a number or another way of
+        writing them."""
         field = cls.model_fields.get(info.field_name or "")
         annotation: Any = field.annotation if field is not None else None  # hashable: types and their forms
         kinds = _kinds(annotation) if annotation is not None else frozenset()
         number = isinstance(value, int | float) and not isinstance(value, bool)
         if bool in kinds and number and not kinds & {int, float}:
             raise PydanticCustomError("bool_type", "Input should be true or false")
+        if isinstance(value, bool) and kinds & {int, float} and bool not in kinds:
+            raise PydanticCustomError("int_type", "Input should be a number, not true or false")
         if datetime.datetime in kinds and not (isinstance(value, str) and _DATE_TIME.fullmatch(value)):
             if isinstance(value, str) or number:
                 raise PydanticCustomError(

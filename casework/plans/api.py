@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from casework.cases.selectors import case_get_for_user
 from casework.core import limits
@@ -30,7 +30,12 @@ from casework.plans.models import FinancialAssessment
 
 router = Router(tags=["plans"])
 
-Money = Annotated[Decimal, Field(ge=0, le=99_999_999, max_digits=10, decimal_places=2)]
+# Money as text ("150" or "150.50"), so the contract bounds it exactly and nothing is lost to floating point.
+Money = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{1,8}(\.[0-9]{1,2})?$", max_length=11),
+    Field(description="Pounds, up to 99999999.99, as text: 150 or 150.50"),
+]
 
 
 class LineOut(Schema):
@@ -58,26 +63,26 @@ class FinancialAssessmentOut(Schema):
     lines: list[LineOut]
 
 
-class StartIn(InputSchema):
-    replaces_id: Id | None = Field(None, description="The current assessment you read, if any")
+class FinancialAssessmentStartIn(InputSchema):
+    replaces_id: Id | None = Field(description="The current assessment you read (null: none)")
 
 
-class CapitalIn(InputSchema):
+class AssessmentCapitalIn(InputSchema):
     kind: CapitalKind
     amount: Money
 
 
-class IncomeIn(InputSchema):
+class AssessmentIncomeIn(InputSchema):
     kind: IncomeKind
     weekly: Money
 
 
-class DreIn(InputSchema):
+class AssessmentDreIn(InputSchema):
     label: Name
     weekly: Money
 
 
-class HouseholdIn(InputSchema):
+class AssessmentHouseholdIn(InputSchema):
     age: int = Field(ge=18, le=130)
     couple: bool = False
     lone_parent: bool = False
@@ -89,15 +94,15 @@ class HouseholdIn(InputSchema):
     receives_savings_credit: bool = False
 
 
-class CompleteIn(InputSchema):
+class FinancialAssessmentCompleteIn(InputSchema):
     version: Version = Field(description="The version of the assessment in progress you read")
     path: Path
-    household: HouseholdIn
-    capital: list[CapitalIn] = Field(default_factory=list, max_length=limits.MAX_CHOSEN)
-    notional_capital: Money = Decimal("0")
-    income: list[IncomeIn] = Field(default_factory=list, max_length=limits.MAX_CHOSEN)
-    housing_costs: Money = Decimal("0")
-    dre_itemised: list[DreIn] | None = Field(
+    household: AssessmentHouseholdIn
+    capital: list[AssessmentCapitalIn] = Field(default_factory=list, max_length=limits.MAX_CHOSEN)
+    notional_capital: Money = "0"
+    income: list[AssessmentIncomeIn] = Field(default_factory=list, max_length=limits.MAX_CHOSEN)
+    housing_costs: Money = "0"
+    dre_itemised: list[AssessmentDreIn] | None = Field(
         None,
         max_length=limits.MAX_CHOSEN,
         description="Itemised disability-related expenditure; null: standard",
@@ -109,14 +114,16 @@ class CompleteIn(InputSchema):
         return AssessmentInput(
             path=self.path,
             household=Household(**self.household.model_dump()),
-            capital=tuple(CapitalItem(i.kind, i.amount) for i in self.capital),
-            notional_capital=self.notional_capital,
-            income=tuple(IncomeItem(i.kind, i.weekly) for i in self.income),
-            housing_costs=self.housing_costs,
+            capital=tuple(CapitalItem(i.kind, Decimal(i.amount)) for i in self.capital),
+            notional_capital=Decimal(self.notional_capital),
+            income=tuple(IncomeItem(i.kind, Decimal(i.weekly)) for i in self.income),
+            housing_costs=Decimal(self.housing_costs),
             dre_itemised=None
             if self.dre_itemised is None
-            else tuple(DreItem(i.label, i.weekly) for i in self.dre_itemised),
-            weekly_cost_of_care=self.weekly_cost_of_care,
+            else tuple(DreItem(i.label, Decimal(i.weekly)) for i in self.dre_itemised),
+            weekly_cost_of_care=None
+            if self.weekly_cost_of_care is None
+            else Decimal(self.weekly_cost_of_care),
             main_home_disregarded=self.main_home_disregarded,
         )
 
@@ -127,14 +134,14 @@ def _case(request, case_id: int, purpose: str = "read_by_api"):
 
 @router.get(
     "/cases/{case_id}/financial-assessment",
-    response={200: FinancialAssessmentOut, 204: None},
-    summary="The case's current financial assessment (204: none started)",
+    response=FinancialAssessmentOut | None,
+    summary="The case's current financial assessment (null: none started)",
 )
 def financial_assessment_get(request, case_id: Id):
     current = selectors.financial_assessment_current_get_for_user(
         user=request.user, case=_case(request, case_id), purpose="read_by_api"
     )
-    return current if current is not None else Status(204, None)
+    return current
 
 
 @router.post(
@@ -142,7 +149,7 @@ def financial_assessment_get(request, case_id: Id):
     response={201: FinancialAssessmentOut},
     summary="Start a financial assessment, due in 20 working days (a new one replaces a completed one)",
 )
-def financial_assessment_start(request, case_id: Id, payload: StartIn):
+def financial_assessment_start(request, case_id: Id, payload: FinancialAssessmentStartIn):
     record = services.financial_assessment_start(
         user=request.user, case=_case(request, case_id, "opened_for_change"), replaces_id=payload.replaces_id
     )
@@ -154,7 +161,7 @@ def financial_assessment_start(request, case_id: Id, payload: StartIn):
     response=FinancialAssessmentOut,
     summary="Complete the assessment in progress with the evidence: the calculator gives the charge",
 )
-def financial_assessment_complete(request, case_id: Id, payload: CompleteIn):
+def financial_assessment_complete(request, case_id: Id, payload: FinancialAssessmentCompleteIn):
     case = _case(request, case_id, "opened_for_change")
     current: FinancialAssessment | None = selectors.financial_assessment_current_get_for_user(
         user=request.user, case=case, purpose="opened_for_change"

@@ -23,6 +23,7 @@ from casework.directory.tests.conftest import import_documents, needs_taxonomy_r
 from casework.letters import services as letters
 from casework.people import services as people
 from casework.people.models import BreakGlassGrant
+from casework.plans import services as plans
 from casework.referrals import services as referrals
 from casework.safeguarding import services as safeguarding
 from casework.tasks.models import Task
@@ -192,6 +193,8 @@ def _subject(w, key: str, risk, food_need, debt_need, forms, debt_advice) -> Sub
         referral_on=clock.today(),
     ).pk
     record_ready_for_support(user=w.practitioner, case=case)
+    # A financial assessment in progress (so its form opens for the one who works on the case).
+    r["financial_assessment"] = plans.financial_assessment_start(user=w.practitioner, case=case).pk
 
     assessment = assessments.assessment_start(
         user=w.practitioner, case=case, form=forms["needs_check"], method="phone"

@@ -147,8 +147,9 @@ def test_a_viewer_who_may_not_record_sees_no_buttons_and_is_refused(client, worl
 
 def test_the_api_starts_reads_and_completes(api, world, case):
     worker = api(world.practitioner)
-    assert worker.get(f"/plans/cases/{case.pk}/financial-assessment").status_code == 204
-    started = worker.post(f"/plans/cases/{case.pk}/financial-assessment/start", {})
+    none = worker.get(f"/plans/cases/{case.pk}/financial-assessment")
+    assert none.status_code == 200 and none.json() is None
+    started = worker.post(f"/plans/cases/{case.pk}/financial-assessment/start", {"replaces_id": None})
     assert started.status_code == 201
     body = {
         "version": started.json()["version"],
@@ -164,8 +165,15 @@ def test_the_api_starts_reads_and_completes(api, world, case):
     assert again.status_code == 409
     bad = worker.post(f"/plans/cases/{case.pk}/financial-assessment/start", {"replaces_id": 0})
     assert bad.status_code == 422
+    assert worker.post(f"/plans/cases/{case.pk}/financial-assessment/start", [None, None]).status_code == 422
+    money = worker.post(
+        f"/plans/cases/{case.pk}/financial-assessment/complete", {**body, "housing_costs": "1.234"}
+    )
+    assert money.status_code == 422 and "housing_costs" in money.content.decode()
     assert api(world.outsider).get(f"/plans/cases/{case.pk}/financial-assessment").status_code == 404
-    refused = api(world.auditor).post(f"/plans/cases/{case.pk}/financial-assessment/start", {})
+    refused = api(world.auditor).post(
+        f"/plans/cases/{case.pk}/financial-assessment/start", {"replaces_id": None}
+    )
     assert refused.status_code == 403
 
 
