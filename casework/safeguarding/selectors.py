@@ -9,6 +9,7 @@ from casework.accounts.models import Membership, Organisation, Team, User
 from casework.accounts.selectors import actor_for, users_with_role
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
+from casework.core.querysets import Pager, Shown
 from casework.safeguarding.choices import Routing
 from casework.safeguarding.models import SafeguardingConcern, routed_to_words
 from casework.safeguarding.policies import safeguarding_team_ids
@@ -20,11 +21,9 @@ def concern_list_visible(*, user: User) -> QuerySet[SafeguardingConcern]:
     """Twin of policies.can_view_concern."""
     actor = actor_for(user)
     managing = actor.organisations_with_role(Role.TEAM_MANAGER, Role.CASE_MANAGER)
-    q = (
-        Q(routed_to_team_id__in=safeguarding_team_ids(user))
-        | Q(organisation_id__in=managing)
-        | Q(case__primary_worker_id=user.pk)
-    )
+    q = Q(routed_to_team_id__in=safeguarding_team_ids(user)) | Q(organisation_id__in=managing)
+    if user.pk is not None:  # filtering on None would mean IS NULL: every concern on a case with no worker
+        q |= Q(case__primary_worker_id=user.pk)
     if managing:
         q |= Q(routed_to_team__isnull=True, routed_to_organisation_id__in=managing)
     return SafeguardingConcern.objects.filter(q)
@@ -63,9 +62,24 @@ def concern_get_for_user(*, user: User, concern_id: int, purpose: str = "viewed"
     return concern
 
 
-def concern_list_for_user(*, user: User) -> QuerySet[SafeguardingConcern]:
+def concern_list_ordered(*, user: User) -> QuerySet[SafeguardingConcern]:
     """The concerns the user may see, newest first, with what a list row shows."""
     return concern_list_visible(user=user).select_related(*LIST_RELATED).order_by("-raised_at", "-id")
+
+
+def concern_list_for_user(*, user: User, pager: Pager, purpose: str = "viewed") -> Shown[SafeguardingConcern]:
+    """The page of the user's concerns that `pager` asks for. A list names the people its concerns are
+    about: when it shows any, one AccessEvent "safeguarding.concern_list_<purpose>" names the page."""
+    from casework.audit.services import access_record
+
+    shown = pager.cut(concern_list_ordered(user=user))
+    if shown.rows:
+        access_record(
+            user=user,
+            verb=f"safeguarding.concern_list_{purpose}",
+            details={"concerns": shown.ids, "page": shown.number},
+        )
+    return shown
 
 
 def concerns_for_case(*, user: User, case: Case) -> list[SafeguardingConcern]:

@@ -12,6 +12,7 @@ from casework.accounts.selectors import actor_for
 from casework.audit.services import access_record
 from casework.cases.models import Case
 from casework.core import clock
+from casework.core.querysets import Pager, Shown
 from casework.core.working_days import add_working_days
 from casework.waiting_list.choices import DUE_SOON_WORKING_DAYS
 from casework.waiting_list.models import Escalation, Reprioritisation, Timescale, WaitingListEntry
@@ -66,7 +67,7 @@ def waiting_list_filtered(
     return qs
 
 
-def waiting_list_for_user(
+def waiting_list_ordered(
     *, user: User, filters: WaitingFilters = WaitingFilters()
 ) -> QuerySet[WaitingListEntry]:
     """The user's waiting lists, filtered, by due date (so overdue, then due soon, come first)."""
@@ -125,8 +126,22 @@ LIST_COLUMNS = (
 def waiting_list_rows(
     *, user: User, filters: WaitingFilters = WaitingFilters()
 ) -> QuerySet[WaitingListEntry]:
-    """waiting_list_for_user with only the columns the list shows."""
-    return waiting_list_for_user(user=user, filters=filters).only(*LIST_COLUMNS)
+    """waiting_list_ordered with only the columns the list shows."""
+    return waiting_list_ordered(user=user, filters=filters).only(*LIST_COLUMNS)
+
+
+def waiting_list_for_user(
+    *, user: User, pager: Pager, filters: WaitingFilters = WaitingFilters(), purpose: str = "viewed"
+) -> Shown[WaitingListEntry]:
+    """The page that `pager` asks for of the user's waiting lists, filtered. A list names the people waiting:
+    one AccessEvent "waiting_list.list_<purpose>" names the entries on the page."""
+    shown = pager.cut(waiting_list_rows(user=user, filters=filters))
+    access_record(
+        user=user,
+        verb=f"waiting_list.list_{purpose}",
+        details={"entries": shown.ids, "rows": len(shown.rows), "page": shown.number},
+    )
+    return shown
 
 
 def waiting_counts(qs: QuerySet[WaitingListEntry]) -> dict[str, int]:
