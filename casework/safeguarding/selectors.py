@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from casework.accounts.choices import EDITING_ROLES, Role
+from casework.accounts.choices import CASEWORK_ROLES, EDITING_ROLES, Role
 from casework.accounts.models import Membership, Organisation, Team, User
-from casework.accounts.selectors import actor_for, users_with_role
+from casework.accounts.selectors import actor_for, organisation_list_with_role, users_with_role
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.core.querysets import Pager, Shown
@@ -27,6 +27,26 @@ def concern_list_visible(*, user: User) -> QuerySet[SafeguardingConcern]:
     if managing:
         q |= Q(routed_to_team__isnull=True, routed_to_organisation_id__in=managing)
     return SafeguardingConcern.objects.filter(q)
+
+
+def concern_raising_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
+    """The organisations the user may raise concerns for: those they do casework in (twin of
+    safeguarding.raise_concern)."""
+    return organisation_list_with_role(user=user, roles=CASEWORK_ROLES)
+
+
+def concern_list_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
+    """The organisations whose concerns list the user reads: where they are in a safeguarding team, or manage
+    (twin of safeguarding.view_concern_list)."""
+    managing = organisation_list_with_role(user=user, roles=[Role.TEAM_MANAGER, Role.CASE_MANAGER])
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return managing
+    in_team = Organisation.objects.filter(
+        teams__is_safeguarding=True,
+        teams__memberships__user_id=user.pk,
+        teams__memberships__is_active=True,
+    )
+    return Organisation.objects.filter(Q(pk__in=managing) | Q(pk__in=in_team))
 
 
 def concern_get_for_user(*, user: User, concern_id: int, purpose: str = "viewed") -> SafeguardingConcern:

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from casework.accounts.models import User
-from casework.accounts.selectors import actor_for
+from casework.accounts.choices import CASEWORK_ROLES, Role
+from casework.accounts.models import Organisation, User
+from casework.accounts.selectors import actor_for, organisation_list_with_role
 from casework.audit.services import access_record
+from casework.cases.choices import OPEN_STATUSES
 from casework.cases.models import Case
+from casework.cases.policies import holder_q
 from casework.core import clock
 from casework.core.querysets import Pager, Shown
 from casework.core.working_days import add_working_days
@@ -38,6 +41,30 @@ def waiting_list_visible(*, user: User) -> QuerySet[WaitingListEntry]:
     if not organisations:
         return WaitingListEntry.objects.none()
     return WaitingListEntry.objects.filter(organisation_id__in=organisations, exited_on__isnull=True)
+
+
+def waiting_list_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
+    """The organisations whose waiting lists the user reads (twin of waiting_list.view_waiting_list: the
+    user may read waiting lists when there is one)."""
+    return organisation_list_with_role(user=user, roles=CASEWORK_ROLES)
+
+
+def case_list_triageable(*, user: User) -> QuerySet[Case]:
+    """Open cases the user may put on a waiting list or reprioritise (twin of waiting_list.triage_case)."""
+    actor = actor_for(user)
+    if not actor.editing_organisation_ids:
+        return Case.objects.none()
+    return Case.objects.filter(
+        holder_q(actor.editing_organisation_ids),
+        status__in=OPEN_STATUSES,
+        initiative_id__in=actor.initiative_ids,
+    )
+
+
+def timescale_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
+    """The organisations whose allocation timescales the user sets (twin of
+    waiting_list.manage_timescales)."""
+    return organisation_list_with_role(user=user, roles=[Role.ORG_ADMIN])
 
 
 def due_soon_limit(today: datetime.date | None = None) -> datetime.date:
