@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
 
 from casework.accounts.models import Initiative, Organisation
 from casework.assessments import selectors as assessments
@@ -20,17 +18,13 @@ from casework.letters import selectors as letters
 from casework.letters.models import Letter
 from casework.people.models import Person
 from casework.safeguarding import selectors as safeguarding
-from casework.safeguarding import services as safeguarding_services
 from casework.safeguarding.models import SafeguardingConcern
 from casework.waiting_list import selectors as waiting
-from conftest import PERSONAS
-from tests.factories import CaseFactory, MembershipFactory, UserFactory
-from tests.security.world import build_matrix_world
+from tests.security.personas import WORLD_PERSONAS, persona_user
 
 pytestmark = pytest.mark.django_db
 
 APPS = ("safeguarding", "waiting_list", "assessments", "letters", "contacts")
-WORLD_PERSONAS = (*PERSONAS, "colleague", "safeguarder", "safeguarding_lead", "debt_worker", "anonymous")
 
 
 @dataclass(frozen=True)
@@ -66,45 +60,10 @@ TWINS = {
 BY_ID = (Organisation, Initiative)
 
 
-@pytest.fixture(scope="module")
-def twin_world(django_db_setup, django_db_blocker):
-    """The persona-matrix world, built once for the module and rolled back at its end, with a concern on a
-    case no worker holds (where a missing worker and a signed-out user must not match)."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            world = build_matrix_world()
-            world.safeguarding_lead = world.safeguarding_team.memberships.order_by("id").first().user
-            world.debt_worker = UserFactory(username="debt_worker")
-            MembershipFactory(user=world.debt_worker, organisation=world.debt_advice, role="practitioner")
-            world.anonymous = AnonymousUser()
-            unallocated = CaseFactory(person=world.person)
-            safeguarding_services.concern_raise(
-                user=world.duty_officer,
-                person=world.person,
-                case=unallocated,
-                at_risk="adult",
-                what_happened="Found on the floor",
-                immediate_danger=False,
-            )
-            yield world
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-def _user(world, persona: str):
-    user = getattr(world, persona)
-    if persona != "anonymous":
-        user = type(user).objects.get(pk=user.pk)  # a fresh object: no actor cached from the building
-    return user
-
-
 def _holdings(world, permission: str, persona: str) -> list[tuple[object, bool, bool]]:
     """(what, the predicate's answer, the twin's) for each record of the kind, or for the whole permission."""
     twin = TWINS[permission]
-    user = _user(world, persona)
+    user = persona_user(world, persona)
     in_twin = set(twin.queryset(user=user).values_list("pk", flat=True))
     if twin.about is None:
         return [(None, has_perm(user, permission), bool(in_twin))]
