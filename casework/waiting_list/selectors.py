@@ -171,6 +171,16 @@ def waiting_list_for_user(
     return shown
 
 
+def waiting_list_export_for_user(
+    *, user: User, filters: WaitingFilters = WaitingFilters()
+) -> QuerySet[WaitingListEntry]:
+    """Every row of the user's waiting lists that the filters match, to stream as a file. A download is
+    recorded as it starts: one AccessEvent "waiting_list.exported" naming the filters (the rows are not read
+    yet)."""
+    access_record(user=user, verb="waiting_list.exported", details={"filters": filters.__dict__})
+    return waiting_list_rows(user=user, filters=filters)
+
+
 def waiting_counts(qs: QuerySet[WaitingListEntry]) -> dict[str, int]:
     """Counts by priority, and how many are overdue and due soon, in one query."""
     today = clock.today()

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 
 from casework.accounts.pages import admin_organisation_id
 from casework.accounts.selectors import actor_for
-from casework.audit.services import access_record
 from casework.cases.choices import Priority
 from casework.core import clock
 from casework.core.pages import require_page_perm, run_form_service
@@ -89,9 +88,8 @@ def waiting_list_export(request):
         request.user, "waiting_list.view_waiting_list", message="Waiting lists are for caseworkers."
     )
     _form, filters = _filters(request)
-    qs = selectors.waiting_list_rows(user=request.user, filters=filters)
+    qs = selectors.waiting_list_export_for_user(user=request.user, filters=filters)
     today = clock.today()
-    access_record(user=request.user, verb="waiting_list.exported", details={"filters": filters.__dict__})
     header = [
         "case",
         "name",

@@ -159,3 +159,14 @@ def test_the_page_and_the_api_name_the_same_rows(world, login, api):
     by_api = AccessEvent.objects.get(verb="tasks.my_tasks_read_by_api")
     assert len(page.details["tasks"]) == 4
     assert page.details["tasks"] == by_api.details["tasks"]
+
+
+def test_the_waiting_list_download_is_recorded_once_by_its_selector(world, login):
+    _entries(world, 2)
+    response = login(world.team_manager).get(
+        reverse("waiting_list:waiting_list_export"), {"priority": "normal"}
+    )
+    body = b"".join(response.streaming_content).decode()
+    assert body.count("\n") == 3  # the header and two rows
+    event = AccessEvent.objects.get(verb="waiting_list.exported", actor=world.team_manager)
+    assert event.details["filters"]["priority"] == "normal"

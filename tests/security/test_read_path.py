@@ -35,10 +35,6 @@ ACCESS_EVENTS: dict[str, str] = {
         "the case list API writes cases.list_read_by_api itself: to move into a case_list_for_user selector "
         "with core.querysets.Pager once allocation has left cases/api.py (another branch)"
     ),
-    "casework/waiting_list/views.py": (
-        "the CSV export streams rows as it writes them and records the filters it ran with "
-        "(waiting_list.exported), not a page of ids"
-    ),
 }
 
 
