@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -130,6 +131,19 @@ def actor_for(user: AnyUser) -> Actor:
     # Not a model field (AnonymousUser has none either): the cache lives as long as this user object.
     setattr(user, "_casework_actor", actor)  # noqa: B010
     return actor
+
+
+def organisation_list_with_role(*, user: AnyUser, roles: Iterable[Role | str]) -> QuerySet[Organisation]:
+    """The organisations in which the user has an active membership with one of the roles, read from the
+    memberships (not the actor): the queryset side of a policy's role check. None for a signed-out or
+    inactive user."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        memberships__user_id=user.pk,
+        memberships__is_active=True,
+        memberships__role__in=[str(role) for role in roles],
+    ).distinct()
 
 
 def organisation_get_primary(*, user: User) -> Organisation | None:

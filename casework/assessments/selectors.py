@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet
 from django.http import Http404
 
-from casework.accounts.models import User
-from casework.accounts.selectors import actor_for
+from casework.accounts.choices import Role
+from casework.accounts.models import Initiative, Organisation, User
+from casework.accounts.selectors import actor_for, organisation_list_with_role
 from casework.assessments.choices import FINISHED_NEED_STATUSES, NeedStatus
 from casework.assessments.models import (
     Assessment,
@@ -19,6 +20,7 @@ from casework.assessments.models import (
 )
 from casework.audit.services import access_record
 from casework.cases.models import Case
+from casework.cases.selectors import case_list_visible, case_list_workable
 from casework.core.permissions import has_perm
 
 
@@ -206,3 +208,35 @@ def case_has_assessments_expression() -> Exists:
 def case_has_needs_expression() -> Exists:
     """Whether a case has any need recorded, as an expression on its row (read with the case by its page)."""
     return Exists(Need.objects.filter(case_id=OuterRef("pk")))
+
+
+# Queryset twins of the policies.
+
+
+def case_list_assessment_visible(*, user: User) -> QuerySet[Case]:
+    """Cases whose assessments and needs the user may read (twin of assessments.view_assessment)."""
+    return case_list_visible(user=user)
+
+
+def case_list_assessment_workable(*, user: User) -> QuerySet[Case]:
+    """Cases the user may assess and record needs on (twin of assessments.work_assessment)."""
+    return case_list_workable(user=user)
+
+
+def assessment_form_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
+    """The organisations whose assessment forms the user keeps (twin of assessments.manage_forms)."""
+    return organisation_list_with_role(user=user, roles=[Role.ORG_ADMIN])
+
+
+def need_definition_initiatives_for_user(*, user: User) -> QuerySet[Initiative]:
+    """The initiatives whose need definitions the user keeps: an initiative admin of the lead organisation
+    (twin of assessments.manage_need_definitions)."""
+    admins = organisation_list_with_role(user=user, roles=[Role.INITIATIVE_ADMIN])
+    return Initiative.objects.filter(lead_organisation__in=admins)
+
+
+def need_count_initiatives_for_user(*, user: User) -> QuerySet[Initiative]:
+    """The initiatives whose need counts the user sees: those their organisation leads, whatever their role
+    (twin of assessments.view_need_counts)."""
+    members = organisation_list_with_role(user=user, roles=Role.values)
+    return Initiative.objects.filter(lead_organisation__in=members)

@@ -10,10 +10,13 @@ from typing import cast
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from casework.accounts.models import Team, User
+from casework.accounts.choices import EDITING_ROLES
+from casework.accounts.models import Organisation, Team, User
+from casework.accounts.selectors import actor_for, organisation_list_with_role
 from casework.cases.models import Case
 from casework.contacts.models import ContactEvent, ContactStrategy, Message, OnBehalfAction, WorkerAbsence
 from casework.core import clock
+from casework.people.models import Person
 from casework.tasks.models import Task
 
 
@@ -251,3 +254,33 @@ def duty_addressee_get(
     worker = users.filter(pk=worker_id).first() if worker_id is not None else None
     team = teams.filter(pk=team_id).first() if team_id is not None else None
     return worker, team
+
+
+# Queryset twins of the policies.
+
+
+def case_list_contact_recordable(*, user: User) -> QuerySet[Case]:
+    """Open cases held by an organisation in which the user changes records (twin of
+    contacts.record_contact_case)."""
+    from casework.cases.choices import OPEN_STATUSES
+    from casework.cases.policies import holder_q
+
+    editing = actor_for(user).editing_organisation_ids
+    if not editing:
+        return Case.objects.none()
+    return Case.objects.filter(holder_q(editing), status__in=OPEN_STATUSES)
+
+
+def person_list_contact_recordable(*, user: User) -> QuerySet[Person]:
+    """People whose record the user may open, for a user who changes records somewhere (twin of
+    contacts.record_contact_person)."""
+    from casework.people.selectors import person_list_visible
+
+    if not actor_for(user).editing_organisation_ids:
+        return Person.objects.none()
+    return person_list_visible(user=user)
+
+
+def duty_desk_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
+    """The organisations at whose duty desk the user takes contacts (twin of contacts.use_duty_desk)."""
+    return organisation_list_with_role(user=user, roles=EDITING_ROLES)

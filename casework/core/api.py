@@ -28,6 +28,7 @@ from typing_extensions import TypedDict
 
 from casework.core import limits
 from casework.core.errors import ValidationFailed
+from casework.core.querysets import Pager
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
@@ -187,16 +188,8 @@ class Page(Schema, Generic[T]):
 
 def paginate(qs: QuerySet, params: PageParams) -> tuple[list, dict]:
     """One page of a queryset, and whether there is a next; the total only when asked (it costs a count)."""
-    start = (params.page - 1) * params.page_size
-    rows = list(qs[start : start + params.page_size + 1])
-    has_next = len(rows) > params.page_size
-    count = qs.count() if params.with_count else None
-    return rows[: params.page_size], {
-        "count": count,
-        "page": params.page,
-        "page_size": params.page_size,
-        "has_next": has_next,
-    }
+    shown = Pager.of_params(params).cut(qs)
+    return shown.rows, shown.meta()
 
 
 _VERSION = re.compile(r"[0-9]{1,10}")

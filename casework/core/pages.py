@@ -4,15 +4,16 @@ from a button."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.forms import apply_service_error
 from casework.core.permissions import require_perm
+from casework.core.querysets import Pager
 
 
 def require_page_perm(user, name: str, obj: Any = None, message: str | None = None) -> None:
@@ -26,16 +27,8 @@ def require_page_perm(user, name: str, obj: Any = None, message: str | None = No
 def paginate(request, queryset, per_page: int = 25, count: int | None = None) -> tuple[Page, list]:
     """The requested page, and the GOV.UK elided page range (empty when there is one page). Give `count` when
     it is already known, to save counting again."""
-    paginator = Paginator(queryset, per_page)
-    if count is not None:
-        paginator.count = count  # a cached property: set, it is not queried
-    page = paginator.get_page(request.GET.get("page"))
-    page_range = (
-        list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
-        if paginator.num_pages > 1
-        else []
-    )
-    return page, page_range
+    shown = Pager.of_request(request, size=per_page, count=count).cut(queryset)
+    return cast(Page, shown.page), shown.page_range
 
 
 def run_form_service(

@@ -1,9 +1,12 @@
-"""Querysets whose pages choose their rows by key first (issue 14)."""
+"""Querysets whose pages choose their rows by key first, and the one way a list is cut into the page shown
+(issue 14)."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 
 _M = TypeVar("_M", bound=Model)
@@ -46,3 +49,73 @@ class PagesByKeyQuerySet(QuerySet[_M]):
             page._pages_by_key = False  # a page is sliced as it stands
             return page
         return super().__getitem__(k)
+
+
+_T = TypeVar("_T")
+
+
+@dataclass
+class Shown(Generic[_T]):
+    """The rows of a list that were shown, and where they sit in it: what a list selector records as read."""
+
+    rows: list[_T]
+    number: int
+    size: int
+    has_next: bool
+    count: int | None
+    # A page's Django Page (its object_list holds `rows`, read once) and GOV.UK elided page range.
+    page: Page | None = None
+    page_range: list = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[Any]:
+        return [row.pk for row in self.rows]  # type: ignore[attr-defined]  # rows of a model
+
+    def meta(self) -> dict[str, Any]:
+        """The API's page fields."""
+        return {"count": self.count, "page": self.number, "page_size": self.size, "has_next": self.has_next}
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Which page of a list to show, asked for by a page (?page=, counted for its page range; a page past the
+    end shows the last) or by the API (page and page_size; counted only when asked, has_next always).
+
+    List selectors take one and give back what they showed, so that the access event they write names exactly
+    the rows on the page, whoever asked.
+    """
+
+    number: int | str | None = 1
+    size: int = 25
+    for_page: bool = False
+    with_count: bool = False
+    count: int | None = None  # the total when already known (a page then does not count again)
+
+    @classmethod
+    def of_request(cls, request: Any, size: int = 25, count: int | None = None) -> Pager:
+        return cls(number=request.GET.get("page"), size=size, for_page=True, count=count)
+
+    @classmethod
+    def of_params(cls, params: Any) -> Pager:
+        """From the API's PageParams (page, page_size, with_count)."""
+        return cls(number=params.page, size=params.page_size, with_count=params.with_count)
+
+    def cut(self, qs: QuerySet[_M]) -> Shown[_M]:
+        """The page of the queryset: a page counts then reads; the API reads (and counts if asked)."""
+        if self.for_page:
+            paginator = Paginator(qs, self.size)
+            if self.count is not None:
+                paginator.count = self.count  # a cached property: set, it is not queried
+            page = paginator.get_page(self.number)
+            rows = list(page.object_list)  # read once: the page's object_list keeps them
+            page_range = (
+                list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+                if paginator.num_pages > 1
+                else []
+            )
+            return Shown(rows, page.number, self.size, page.has_next(), paginator.count, page, page_range)
+        number = int(self.number or 1)
+        start = (number - 1) * self.size
+        rows = list(qs[start : start + self.size + 1])
+        count = self.count if self.count is not None else (qs.count() if self.with_count else None)
+        return Shown(rows[: self.size], number, self.size, len(rows) > self.size, count)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from casework.accounts.models import User
-from casework.accounts.selectors import actor_for
+from casework.accounts.choices import Role
+from casework.accounts.models import Organisation, User
+from casework.accounts.selectors import actor_for, organisation_list_with_role
 from casework.audit.services import access_record
 from casework.cases.models import Case
 from casework.letters.models import Letter, LetterTemplate
@@ -17,22 +18,35 @@ def letters_for_case(*, case: Case) -> QuerySet[Letter]:
     return Letter.objects.filter(case=case).defer("pdf", "html").select_related("template_version")
 
 
+def letter_list_visible(*, user: User) -> QuerySet[Letter]:
+    """Letters on cases the user may open; a restricted person's only for those who may open their record
+    (twin of letters.view_letter)."""
+    from casework.cases.selectors import case_list_visible
+    from casework.people.selectors import person_list_visible
+
+    return Letter.objects.filter(
+        Q(person__is_restricted=False) | Q(person__in=person_list_visible(user=user)),
+        case__in=case_list_visible(user=user),
+    )
+
+
+def case_list_letter_sendable(*, user: User) -> QuerySet[Case]:
+    """Cases the user may send letters about (twin of letters.send_letter)."""
+    from casework.cases.selectors import case_list_workable
+
+    return case_list_workable(user=user)
+
+
+def letter_template_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
+    """The organisations whose letter templates the user changes (twin of letters.manage_templates)."""
+    return organisation_list_with_role(user=user, roles=[Role.ORG_ADMIN])
+
+
 def letter_get_for_user(*, user: User, letter_id: int) -> Letter:
     """A letter on a case the user may open, else Http404 (twin of policies.can_view_letter). A restricted
     person's letter only for those who may open their record: it carries their name and address.
     Writes an AccessEvent (it is personal data)."""
-    from casework.cases.selectors import case_list_visible
-    from casework.people.selectors import person_list_visible
-
-    letter = (
-        Letter.objects.filter(
-            Q(person__is_restricted=False) | Q(person__in=person_list_visible(user=user)),
-            pk=letter_id,
-            case__in=case_list_visible(user=user),
-        )
-        .select_related("template_version")
-        .first()
-    )
+    letter = letter_list_visible(user=user).filter(pk=letter_id).select_related("template_version").first()
     if letter is None:
         raise Http404("No letter found")
     access_record(

@@ -305,6 +305,13 @@ def person_index_subjects(*, cards: list[IndexCard]) -> dict[int, Person]:
     return Person.objects.in_bulk([card.person_id for card in cards])
 
 
+def person_related_get(*, person: Person, related_person_id: int) -> Person | None:
+    """The person a relationship of `person` would be with: anyone on the same initiative's index, else None.
+    No access event: naming a relationship does not open the related person's record (the relationship's
+    creation is audited)."""
+    return Person.objects.filter(pk=related_person_id, initiative_id=person.initiative_id).first()
+
+
 def person_get_for_restriction(*, user: User, person_id: int) -> Person:
     """The person whose restriction and named users the user keeps (people.manage_restriction_person), else
     Http404 as for no such person. Writes an AccessEvent "people.restriction_opened"."""

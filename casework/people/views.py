@@ -31,7 +31,7 @@ from casework.people.forms import (
     RestrictionForm,
     ReviewForm,
 )
-from casework.people.models import Person, PersonRelationship
+from casework.people.models import PersonRelationship
 
 
 def _refuse(error: PermissionRefused):
@@ -287,9 +287,9 @@ def person_relationship_add(request, person_id: int):
     form = RelationshipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # The related person need only be on the index: the relationship does not open their record.
-        related = Person.objects.filter(
-            pk=form.cleaned_data["related_person"], initiative_id=person.initiative_id
-        ).first()
+        related = selectors.person_related_get(
+            person=person, related_person_id=form.cleaned_data["related_person"]
+        )
         if related is None:
             form.add_error("related_person", "There is no person with that Casework ID")
         elif run_form_service(

@@ -22,7 +22,6 @@ from pydantic import Field
 
 from casework.accounts.models import Organisation
 from casework.assessments.models import Need
-from casework.audit.services import access_record
 from casework.cases.selectors import case_get_for_user
 from casework.consent.selectors import consent_list_for_case
 from casework.core import limits
@@ -38,12 +37,12 @@ from casework.core.api import (
     etag,
     expected_version,
     one_of,
-    paginate,
 )
 from casework.core.errors import ValidationFailed
+from casework.core.querysets import Pager
 from casework.referrals import selectors, services
 from casework.referrals.choices import DELIVERY_NEED_STATUSES
-from casework.referrals.sharing import referral_shared, worklist_rows
+from casework.referrals.sharing import referral_shared
 
 router = Router(tags=["referrals"])
 
@@ -175,18 +174,10 @@ def _done(referral, response: HttpResponse) -> dict:
 
 @router.get("", response=WorklistPage, summary="Referrals sent to your organisations, new first")
 def worklist(request, params: Query[WorklistParams]):
-    rows, meta = paginate(selectors.referral_worklist(user=request.user, status=params.status), params)
-    items = worklist_rows(rows)
-    if items:
-        access_record(
-            user=request.user,
-            verb="referrals.worklist_read_by_api",
-            details={
-                "referrals": [i.id for i in items],
-                "names_shown": [i.id for i in items if i.subject_name],
-            },
-        )
-    return {"items": [dataclasses.asdict(i) for i in items], **meta}
+    shown, items = selectors.referral_list_for_user(
+        user=request.user, pager=Pager.of_params(params), status=params.status, purpose="read_by_api"
+    )
+    return {"items": [dataclasses.asdict(i) for i in items], **shown.meta()}
 
 
 @router.get("/cases/{case_id}", response=list[ReferralOut], summary="The referrals made from a case")

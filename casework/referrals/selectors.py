@@ -15,9 +15,11 @@ from casework.audit.services import access_record
 from casework.cases.models import Case as CaseModel
 from casework.cases.selectors import case_list_visible
 from casework.core.permissions import has_perm
+from casework.core.querysets import Pager, Shown
 from casework.core.related import fill_foreign_keys
 from casework.referrals.choices import OPEN_REFERRAL_STATUSES, ReferralStatus
 from casework.referrals.models import Referral, ReferralAction
+from casework.referrals.sharing import WorklistRow, worklist_rows
 
 NEEDS = Prefetch("needs", queryset=Need.objects.select_related("definition").order_by("created_at", "id"))
 
@@ -80,6 +82,26 @@ def referral_worklist(*, user: User, status: str = "open") -> QuerySet[Referral]
         .prefetch_related(NEEDS, "basis__organisations")
         .order_by("new_first", "-sent_at", "-id")
     )
+
+
+def referral_list_for_user(
+    *, user: User, pager: Pager, status: str = "open", purpose: str = "viewed"
+) -> tuple[Shown[Referral], list[WorklistRow]]:
+    """The page of the user's worklist that `pager` asks for, and its rows as each side may see them. When it
+    shows any, one AccessEvent "referrals.worklist_<purpose>" names the referrals on the page and those whose
+    person's name showed."""
+    shown = pager.cut(referral_worklist(user=user, status=status))
+    rows = worklist_rows(shown.rows)
+    if rows:
+        access_record(
+            user=user,
+            verb=f"referrals.worklist_{purpose}",
+            details={
+                "referrals": [row.id for row in rows],
+                "names_shown": [row.id for row in rows if row.subject_name],
+            },
+        )
+    return shown, rows
 
 
 def _full(qs: QuerySet[Referral]) -> QuerySet[Referral]:

@@ -13,13 +13,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from casework.audit.services import access_record
 from casework.cases.policies import holding_organisation_id
 from casework.cases.selectors import case_get_for_user
 from casework.consent.selectors import consent_list_for_case, consent_state
 from casework.core import clock
-from casework.core.pages import paginate, require_page_perm, run_action_service, run_form_service
+from casework.core.pages import require_page_perm, run_action_service, run_form_service
 from casework.core.permissions import has_perm
+from casework.core.querysets import Pager
 from casework.core.templatetags.govuk import govuk_date
 from casework.referrals import selectors, services
 from casework.referrals.choices import ReferralStatus
@@ -33,7 +33,7 @@ from casework.referrals.forms import (
     ReferralMakeForm,
     WorklistFilterForm,
 )
-from casework.referrals.sharing import referral_shared, worklist_rows
+from casework.referrals.sharing import referral_shared
 
 PAGE_SIZE = 25
 
@@ -49,23 +49,13 @@ def worklist(request):
     )
     form = WorklistFilterForm(request.GET)
     form.is_valid()
-    page, page_range = paginate(
-        request, selectors.referral_worklist(user=request.user, status=form.chosen_status()), PAGE_SIZE
+    shown, rows = selectors.referral_list_for_user(
+        user=request.user, pager=Pager.of_request(request, PAGE_SIZE), status=form.chosen_status()
     )
-    rows = worklist_rows(page.object_list)
-    if rows:
-        access_record(
-            user=request.user,
-            verb="referrals.worklist_viewed",
-            details={
-                "referrals": [row.id for row in rows],
-                "names_shown": [row.id for row in rows if row.subject_name],
-            },
-        )
     return render(
         request,
         "referrals/worklist.html",
-        {"form": form, "page": page, "page_range": page_range, "rows": rows},
+        {"form": form, "page": shown.page, "page_range": shown.page_range, "rows": rows},
     )
 
 

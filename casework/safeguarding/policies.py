@@ -31,7 +31,9 @@ def can_view_concern(user: AnyUser, concern: SafeguardingConcern) -> bool:
         return True
     if concern.routed_to_team_id is None and _manages(actor, concern.routed_to_organisation_id):
         return True
-    return concern.case_id is not None and cast(Case, concern.case).primary_worker_id == user.pk
+    # A signed-out user's pk is None, as is a case's with no worker: only a real worker matches.
+    worker_id = cast(Case, concern.case).primary_worker_id if concern.case_id is not None else None
+    return worker_id is not None and worker_id == user.pk
 
 
 @register("safeguarding.raise_concern")

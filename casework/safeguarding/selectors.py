@@ -4,11 +4,12 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from casework.accounts.choices import EDITING_ROLES, Role
+from casework.accounts.choices import CASEWORK_ROLES, EDITING_ROLES, Role
 from casework.accounts.models import Membership, Organisation, Team, User
-from casework.accounts.selectors import actor_for, users_with_role
+from casework.accounts.selectors import actor_for, organisation_list_with_role, users_with_role
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
+from casework.core.querysets import Pager, Shown
 from casework.safeguarding.choices import Routing
 from casework.safeguarding.models import SafeguardingConcern, routed_to_words
 from casework.safeguarding.policies import safeguarding_team_ids
@@ -20,14 +21,32 @@ def concern_list_visible(*, user: User) -> QuerySet[SafeguardingConcern]:
     """Twin of policies.can_view_concern."""
     actor = actor_for(user)
     managing = actor.organisations_with_role(Role.TEAM_MANAGER, Role.CASE_MANAGER)
-    q = (
-        Q(routed_to_team_id__in=safeguarding_team_ids(user))
-        | Q(organisation_id__in=managing)
-        | Q(case__primary_worker_id=user.pk)
-    )
+    q = Q(routed_to_team_id__in=safeguarding_team_ids(user)) | Q(organisation_id__in=managing)
+    if user.pk is not None:  # filtering on None would mean IS NULL: every concern on a case with no worker
+        q |= Q(case__primary_worker_id=user.pk)
     if managing:
         q |= Q(routed_to_team__isnull=True, routed_to_organisation_id__in=managing)
     return SafeguardingConcern.objects.filter(q)
+
+
+def concern_raising_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
+    """The organisations the user may raise concerns for: those they do casework in (twin of
+    safeguarding.raise_concern)."""
+    return organisation_list_with_role(user=user, roles=CASEWORK_ROLES)
+
+
+def concern_list_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
+    """The organisations whose concerns list the user reads: where they are in a safeguarding team, or manage
+    (twin of safeguarding.view_concern_list)."""
+    managing = organisation_list_with_role(user=user, roles=[Role.TEAM_MANAGER, Role.CASE_MANAGER])
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return managing
+    in_team = Organisation.objects.filter(
+        teams__is_safeguarding=True,
+        teams__memberships__user_id=user.pk,
+        teams__memberships__is_active=True,
+    )
+    return Organisation.objects.filter(Q(pk__in=managing) | Q(pk__in=in_team))
 
 
 def concern_get_for_user(*, user: User, concern_id: int, purpose: str = "viewed") -> SafeguardingConcern:
@@ -63,9 +82,24 @@ def concern_get_for_user(*, user: User, concern_id: int, purpose: str = "viewed"
     return concern
 
 
-def concern_list_for_user(*, user: User) -> QuerySet[SafeguardingConcern]:
+def concern_list_ordered(*, user: User) -> QuerySet[SafeguardingConcern]:
     """The concerns the user may see, newest first, with what a list row shows."""
     return concern_list_visible(user=user).select_related(*LIST_RELATED).order_by("-raised_at", "-id")
+
+
+def concern_list_for_user(*, user: User, pager: Pager, purpose: str = "viewed") -> Shown[SafeguardingConcern]:
+    """The page of the user's concerns that `pager` asks for. A list names the people its concerns are
+    about: when it shows any, one AccessEvent "safeguarding.concern_list_<purpose>" names the page."""
+    from casework.audit.services import access_record
+
+    shown = pager.cut(concern_list_ordered(user=user))
+    if shown.rows:
+        access_record(
+            user=user,
+            verb=f"safeguarding.concern_list_{purpose}",
+            details={"concerns": shown.ids, "page": shown.number},
+        )
+    return shown
 
 
 def concerns_for_case(*, user: User, case: Case) -> list[SafeguardingConcern]:

@@ -3,11 +3,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from casework.audit.services import access_record
 from casework.cases.selectors import case_get_for_user
 from casework.core import limits
-from casework.core.pages import paginate, require_page_perm, run_form_service
+from casework.core.pages import require_page_perm, run_form_service
 from casework.core.permissions import has_perm
+from casework.core.querysets import Pager
 from casework.people.selectors import person_get_for_user
 from casework.safeguarding import selectors, services
 from casework.safeguarding.choices import Routing
@@ -97,15 +97,10 @@ def concern_list(request):
         "safeguarding.view_concern_list",
         message="The list of safeguarding concerns is for safeguarding teams and managers.",
     )
-    page, page_range = paginate(request, selectors.concern_list_for_user(user=request.user))
-    if page.object_list:
-        # A list names the people its concerns are about: one access event for the page, naming them.
-        access_record(
-            user=request.user,
-            verb="safeguarding.concern_list_viewed",
-            details={"concerns": [concern.pk for concern in page.object_list], "page": page.number},
-        )
-    return render(request, "safeguarding/concern_list.html", {"page": page, "page_range": page_range})
+    shown = selectors.concern_list_for_user(user=request.user, pager=Pager.of_request(request))
+    return render(
+        request, "safeguarding/concern_list.html", {"page": shown.page, "page_range": shown.page_range}
+    )
 
 
 def concern_detail(request, concern_id: int):

@@ -14,7 +14,6 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from casework.accounts.models import Team, User
-from casework.audit.services import access_record
 from casework.cases import selectors as case_selectors
 from casework.core.api import (
     Id,
@@ -27,9 +26,9 @@ from casework.core.api import (
     Version,
     etag,
     expected_version,
-    paginate,
 )
 from casework.core.errors import ValidationFailed
+from casework.core.querysets import Pager
 from casework.people import selectors as people_selectors
 from casework.tasks import selectors, services
 from casework.tasks.choices import TaskKind
@@ -94,18 +93,15 @@ class TaskListParams(PageParams):
 
 @router.get("", response=TaskPage, summary="Your tasks or your teams' tasks, overdue first")
 def list_tasks(request, params: Query[TaskListParams]):
-    user = request.user
-    if params.scope == "team":
-        qs = selectors.team_tasks(user=user, team_id=params.team_id, status=params.status)
-    else:
-        qs = selectors.my_tasks(user=user, status=params.status)
-    rows, meta = paginate(qs, params)
-    access_record(
-        user=user,
-        verb="tasks.list_read_by_api",
-        details={"scope": params.scope, "tasks": [task.pk for task in rows]},
+    shown = selectors.task_list_for_user(
+        user=request.user,
+        pager=Pager.of_params(params),
+        scope=params.scope,
+        status=params.status,
+        team_id=params.team_id,
+        purpose="read_by_api",
     )
-    return {"items": rows, **meta}
+    return {"items": shown.rows, **shown.meta()}
 
 
 def _task(request, task_id: int, purpose: str = "read_by_api") -> Task:

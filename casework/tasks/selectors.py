@@ -15,6 +15,7 @@ from casework.cases.policies import holding_organisation_id
 from casework.cases.selectors import case_list_visible
 from casework.core import clock
 from casework.core.permissions import has_perm
+from casework.core.querysets import Pager, Shown
 from casework.people.models import Person
 from casework.people.selectors import person_list_visible
 from casework.tasks.choices import TaskStatus
@@ -151,6 +152,35 @@ def tasks_for_case(*, user: User, case: Case, status: str = TaskStatus.OPEN) -> 
     return order_overdue_first(_by_status(qs, status), status).select_related(
         "assigned_to_user", "assigned_to_team"
     )
+
+
+# The lists' access events, by scope: "tasks.my_tasks_viewed", "tasks.team_tasks_read_by_api".
+LIST_VERBS = {"mine": "tasks.my_tasks", "team": "tasks.team_tasks"}
+
+
+def task_list_for_user(
+    *,
+    user: User,
+    pager: Pager,
+    scope: str = "mine",
+    status: str = TaskStatus.OPEN,
+    team_id: int | None = None,
+    purpose: str = "viewed",
+) -> Shown[Task]:
+    """The page that `pager` asks for of the user's tasks (`scope` "mine") or their teams' ("team", narrowed
+    to `team_id`). A list names the people its tasks are about: one AccessEvent "<list>_<purpose>" names the
+    tasks on the page."""
+    if scope == "team":
+        qs = team_tasks(user=user, team_id=team_id, status=status)
+    else:
+        qs = my_tasks(user=user, status=status)
+    shown = pager.cut(qs)
+    access_record(
+        user=user,
+        verb=f"{LIST_VERBS[scope]}_{purpose}",
+        details={"scope": scope, "tasks": shown.ids, "page": shown.number},
+    )
+    return shown
 
 
 def tasks_for_person(*, user: User, person: Person, status: str = TaskStatus.OPEN) -> QuerySet[Task]:

@@ -14,13 +14,12 @@ from django.urls import reverse
 
 from casework.accounts.selectors import team_list_for_organisation, user_list_assignable
 from casework.audit.models import AuditEvent
-from casework.audit.services import access_record
 from casework.cases import selectors as case_selectors
 from casework.core import clock, limits
-from casework.core.pages import paginate as _paginate
 from casework.core.pages import require_page_perm as _require
 from casework.core.pages import run_form_service
 from casework.core.permissions import has_perm
+from casework.core.querysets import Pager
 from casework.people import selectors as people_selectors
 from casework.tasks import selectors, services
 from casework.tasks.choices import TaskKind
@@ -53,26 +52,20 @@ def _task(request, task_id: int, purpose: str = "viewed") -> Task:
 # Lists.
 
 
-def _audit_list(user, verb: str, page) -> None:
-    """A list names the people its tasks are about: one access event for the page, naming its tasks."""
-    access_record(
-        user=user, verb=verb, details={"tasks": [task.pk for task in page.object_list], "page": page.number}
-    )
-
-
 def my_tasks(request):
     _require(request.user, "tasks.view_my_tasks", message="My tasks is for people who work on cases.")
     form = TaskListFilterForm(request.GET)
     form.is_valid()
-    page, page_range = _paginate(request, selectors.my_tasks(user=request.user, status=form.chosen_status()))
-    _audit_list(request.user, "tasks.my_tasks_viewed", page)
+    shown = selectors.task_list_for_user(
+        user=request.user, pager=Pager.of_request(request, PAGE_SIZE), status=form.chosen_status()
+    )
     return render(
         request,
         "tasks/my_tasks.html",
         {
             "form": form,
-            "page": page,
-            "page_range": page_range,
+            "page": shown.page,
+            "page_range": shown.page_range,
             "today": clock.today(),
             "status": form.chosen_status(),
         },
@@ -85,16 +78,20 @@ def team_tasks(request):
     teams = selectors.team_list_for_tasks(user=user)
     form = TaskListFilterForm(request.GET, teams=teams)
     form.is_valid()
-    tasks = selectors.team_tasks(user=user, team_id=form.chosen_team_id(), status=form.chosen_status())
-    page, page_range = _paginate(request, tasks)
-    _audit_list(request.user, "tasks.team_tasks_viewed", page)
+    shown = selectors.task_list_for_user(
+        user=user,
+        pager=Pager.of_request(request, PAGE_SIZE),
+        scope="team",
+        team_id=form.chosen_team_id(),
+        status=form.chosen_status(),
+    )
     return render(
         request,
         "tasks/team_tasks.html",
         {
             "form": form,
-            "page": page,
-            "page_range": page_range,
+            "page": shown.page,
+            "page_range": shown.page_range,
             "today": clock.today(),
             "status": form.chosen_status(),
             "can_add": has_perm(user, "tasks.add_task"),

@@ -24,10 +24,10 @@ from casework.core.api import (
     etag,
     expected_version,
     one_of,
-    paginate,
 )
 from casework.core.errors import PermissionRefused
 from casework.core.permissions import has_perm
+from casework.core.querysets import Pager
 from casework.waiting_list import selectors, services
 from casework.waiting_list.choices import ListKind, Rag, Trigger
 
@@ -114,12 +114,13 @@ def _out(entry) -> dict:
 def waiting_list(request, filters: Query[Filters], page: Query[PageParams]):
     if not has_perm(request.user, "waiting_list.view_waiting_list"):
         raise PermissionRefused("Waiting lists are for caseworkers.")
-    qs = selectors.waiting_list_rows(user=request.user, filters=selectors.WaitingFilters(**filters.dict()))
-    rows, meta = paginate(qs, page)
-    from casework.audit.services import access_record
-
-    access_record(user=request.user, verb="waiting_list.list_read_by_api", details={"rows": len(rows)})
-    return {"items": [_out(e) for e in rows], **meta}
+    shown = selectors.waiting_list_for_user(
+        user=request.user,
+        pager=Pager.of_params(page),
+        filters=selectors.WaitingFilters(**filters.dict()),
+        purpose="read_by_api",
+    )
+    return {"items": [_out(e) for e in shown.rows], **shown.meta()}
 
 
 @router.post(

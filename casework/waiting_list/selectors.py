@@ -7,11 +7,15 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from casework.accounts.models import User
-from casework.accounts.selectors import actor_for
+from casework.accounts.choices import CASEWORK_ROLES, Role
+from casework.accounts.models import Organisation, User
+from casework.accounts.selectors import actor_for, organisation_list_with_role
 from casework.audit.services import access_record
+from casework.cases.choices import OPEN_STATUSES
 from casework.cases.models import Case
+from casework.cases.policies import holder_q
 from casework.core import clock
+from casework.core.querysets import Pager, Shown
 from casework.core.working_days import add_working_days
 from casework.waiting_list.choices import DUE_SOON_WORKING_DAYS
 from casework.waiting_list.models import Escalation, Reprioritisation, Timescale, WaitingListEntry
@@ -37,6 +41,30 @@ def waiting_list_visible(*, user: User) -> QuerySet[WaitingListEntry]:
     if not organisations:
         return WaitingListEntry.objects.none()
     return WaitingListEntry.objects.filter(organisation_id__in=organisations, exited_on__isnull=True)
+
+
+def waiting_list_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
+    """The organisations whose waiting lists the user reads (twin of waiting_list.view_waiting_list: the
+    user may read waiting lists when there is one)."""
+    return organisation_list_with_role(user=user, roles=CASEWORK_ROLES)
+
+
+def case_list_triageable(*, user: User) -> QuerySet[Case]:
+    """Open cases the user may put on a waiting list or reprioritise (twin of waiting_list.triage_case)."""
+    actor = actor_for(user)
+    if not actor.editing_organisation_ids:
+        return Case.objects.none()
+    return Case.objects.filter(
+        holder_q(actor.editing_organisation_ids),
+        status__in=OPEN_STATUSES,
+        initiative_id__in=actor.initiative_ids,
+    )
+
+
+def timescale_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
+    """The organisations whose allocation timescales the user sets (twin of
+    waiting_list.manage_timescales)."""
+    return organisation_list_with_role(user=user, roles=[Role.ORG_ADMIN])
 
 
 def due_soon_limit(today: datetime.date | None = None) -> datetime.date:
@@ -66,7 +94,7 @@ def waiting_list_filtered(
     return qs
 
 
-def waiting_list_for_user(
+def waiting_list_ordered(
     *, user: User, filters: WaitingFilters = WaitingFilters()
 ) -> QuerySet[WaitingListEntry]:
     """The user's waiting lists, filtered, by due date (so overdue, then due soon, come first)."""
@@ -125,8 +153,32 @@ LIST_COLUMNS = (
 def waiting_list_rows(
     *, user: User, filters: WaitingFilters = WaitingFilters()
 ) -> QuerySet[WaitingListEntry]:
-    """waiting_list_for_user with only the columns the list shows."""
-    return waiting_list_for_user(user=user, filters=filters).only(*LIST_COLUMNS)
+    """waiting_list_ordered with only the columns the list shows."""
+    return waiting_list_ordered(user=user, filters=filters).only(*LIST_COLUMNS)
+
+
+def waiting_list_for_user(
+    *, user: User, pager: Pager, filters: WaitingFilters = WaitingFilters(), purpose: str = "viewed"
+) -> Shown[WaitingListEntry]:
+    """The page that `pager` asks for of the user's waiting lists, filtered. A list names the people waiting:
+    one AccessEvent "waiting_list.list_<purpose>" names the entries on the page."""
+    shown = pager.cut(waiting_list_rows(user=user, filters=filters))
+    access_record(
+        user=user,
+        verb=f"waiting_list.list_{purpose}",
+        details={"entries": shown.ids, "rows": len(shown.rows), "page": shown.number},
+    )
+    return shown
+
+
+def waiting_list_export_for_user(
+    *, user: User, filters: WaitingFilters = WaitingFilters()
+) -> QuerySet[WaitingListEntry]:
+    """Every row of the user's waiting lists that the filters match, to stream as a file. A download is
+    recorded as it starts: one AccessEvent "waiting_list.exported" naming the filters (the rows are not read
+    yet)."""
+    access_record(user=user, verb="waiting_list.exported", details={"filters": filters.__dict__})
+    return waiting_list_rows(user=user, filters=filters)
 
 
 def waiting_counts(qs: QuerySet[WaitingListEntry]) -> dict[str, int]:

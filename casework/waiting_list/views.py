@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 
 from casework.accounts.pages import admin_organisation_id
 from casework.accounts.selectors import actor_for
-from casework.audit.services import access_record
 from casework.cases.choices import Priority
 from casework.core import clock
-from casework.core.pages import paginate, require_page_perm, run_form_service
+from casework.core.pages import require_page_perm, run_form_service
+from casework.core.querysets import Pager
 from casework.waiting_list import selectors, services
 from casework.waiting_list.choices import DEFAULT_WORKING_DAYS, ListKind
 from casework.waiting_list.forms import (
@@ -57,22 +57,23 @@ def waiting_list(request):
         request.user, "waiting_list.view_waiting_list", message="Waiting lists are for caseworkers."
     )
     form, filters = _filters(request)
-    qs = selectors.waiting_list_rows(user=request.user, filters=filters)
     counts = selectors.waiting_counts(selectors.waiting_list_filtered(user=request.user, filters=filters))
-    page, page_range = paginate(request, qs, per_page=50, count=counts["total"])
-    today = clock.today()
-    _decorate(page.object_list, today)
-    access_record(
-        user=request.user,
-        verb="waiting_list.list_viewed",
-        details={"rows": len(page.object_list), "page": page.number},
+    shown = selectors.waiting_list_for_user(
+        user=request.user, pager=Pager.of_request(request, 50, count=counts["total"]), filters=filters
     )
+    _decorate(shown.rows, clock.today())
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "waiting_list/waiting_list.html",
-        {"form": form, "page": page, "page_range": page_range, "counts": counts, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": shown.page,
+            "page_range": shown.page_range,
+            "counts": counts,
+            "query": query.urlencode(),
+        },
     )
 
 
@@ -87,9 +88,8 @@ def waiting_list_export(request):
         request.user, "waiting_list.view_waiting_list", message="Waiting lists are for caseworkers."
     )
     _form, filters = _filters(request)
-    qs = selectors.waiting_list_rows(user=request.user, filters=filters)
+    qs = selectors.waiting_list_export_for_user(user=request.user, filters=filters)
     today = clock.today()
-    access_record(user=request.user, verb="waiting_list.exported", details={"filters": filters.__dict__})
     header = [
         "case",
         "name",

@@ -28,7 +28,7 @@ def test_my_tasks_overdue_first(api, world, case, make_task, today):
     assert [item["is_overdue"] for item in body["items"]] == [True, False]
     assert body["count"] == 2 and body["items"][0]["case_reference"] == case.reference
     assert body["items"][0]["subject_name"] == "Margaret Thornton"
-    assert AccessEvent.objects.filter(verb="tasks.list_read_by_api").exists()
+    assert AccessEvent.objects.filter(verb="tasks.my_tasks_read_by_api").exists()
 
 
 def test_team_scope_and_status(api, world, case, make_task):

@@ -166,20 +166,20 @@ def test_the_list_is_scoped_filtered_counted_and_ordered_by_due_date(world, risk
     urgent = _add(world, CaseFactory(person=world.person), priority="urgent", rag="red", rag_reason="r")
     low = _add(world, CaseFactory(person=world.person), priority="low", rag="green", rag_reason="g")
     normal = _add(world, CaseFactory(person=world.person), rag_reason="a")
-    assert list(selectors.waiting_list_for_user(user=world.team_manager)) == [urgent, normal, low]
-    only_red = selectors.waiting_list_for_user(
+    assert list(selectors.waiting_list_ordered(user=world.team_manager)) == [urgent, normal, low]
+    only_red = selectors.waiting_list_ordered(
         user=world.team_manager, filters=selectors.WaitingFilters(rag="red")
     )
     assert list(only_red) == [urgent]
     with clock.frozen_at(WEDNESDAY + datetime.timedelta(days=3)):  # Saturday: urgent is overdue
-        counts = selectors.waiting_counts(selectors.waiting_list_for_user(user=world.team_manager))
-        overdue = selectors.waiting_list_for_user(
+        counts = selectors.waiting_counts(selectors.waiting_list_ordered(user=world.team_manager))
+        overdue = selectors.waiting_list_ordered(
             user=world.team_manager, filters=selectors.WaitingFilters(due="overdue")
         )
         assert list(overdue) == [urgent]
     assert counts == {"total": 3, "urgent": 1, "normal": 1, "low": 1, "overdue": 1, "due_soon": 0}
     for name in ("district_worker", "delivery_worker", "outsider", "initiative_admin", "no_roles"):
-        assert not selectors.waiting_list_for_user(user=getattr(world, name)).exists(), name
+        assert not selectors.waiting_list_ordered(user=getattr(world, name)).exists(), name
 
 
 def test_being_given_a_worker_takes_the_case_off_the_assessment_list(world, unallocated):
