@@ -559,11 +559,16 @@ def person_ids_by_nhs_number(*, initiative_id: int, nhs_numbers: Iterable[str | 
     return found
 
 
-def person_rows_for_matching(*, initiative_id: int) -> Iterator[dict[str, Any]]:
+def person_rows_for_matching(
+    *, initiative_id: int, person_ids: Iterable[int] | None = None
+) -> Iterator[dict[str, Any]]:
     """The initiative's people as record matching compares them (id, NHS number, names, date of birth,
-    postcode, UPRN), a chunk at a time. A system read for Identify's matching run: it shows no user anything,
-    so it records no access; a reviewer who later sees a candidate goes through Identify's selectors, which
-    record it."""
+    postcode, UPRN), a chunk at a time; only those of person_ids when given. A system read for Identify's
+    matching run: it shows no user anything, so it records no access; a reviewer who later sees a candidate
+    goes through Identify's selectors, which record it."""
     fields = ("pk", "nhs_number", "given_name", "family_name", "date_of_birth", "postcode", "uprn")
-    rows = Person.objects.filter(initiative_id=initiative_id).values(*fields).order_by("pk")
+    people = Person.objects.filter(initiative_id=initiative_id)
+    if person_ids is not None:
+        people = people.filter(pk__in=list(person_ids))
+    rows = people.values(*fields).order_by("pk")
     yield from rows.iterator(chunk_size=2000)

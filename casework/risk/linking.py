@@ -97,20 +97,24 @@ _RECORD_FIELDS = (
 )
 
 
+def _person_index_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "unique_id": f"p{row['pk']}",
+        "source": "people",
+        "nhs_number": row["nhs_number"],
+        "given_name": row["given_name"],
+        "family_name": row["family_name"],
+        "date_of_birth": row["date_of_birth"].isoformat() if row["date_of_birth"] else None,
+        "postcode": row["postcode"],
+        "uprn": str(row["uprn"]) if row["uprn"] else None,
+    }
+
+
 def _index_rows(initiative_id: int, person_of: dict[str, int]) -> Iterator[dict[str, Any]]:
     """The initiative's index: its people ("p<id>") and the records already resolved to one ("r<id>")."""
     for row in person_rows_for_matching(initiative_id=initiative_id):
         person_of[f"p{row['pk']}"] = row["pk"]
-        yield {
-            "unique_id": f"p{row['pk']}",
-            "source": "people",
-            "nhs_number": row["nhs_number"],
-            "given_name": row["given_name"],
-            "family_name": row["family_name"],
-            "date_of_birth": row["date_of_birth"].isoformat() if row["date_of_birth"] else None,
-            "postcode": row["postcode"],
-            "uprn": str(row["uprn"]) if row["uprn"] else None,
-        }
+        yield _person_index_row(row)
     resolved = (
         SourceRecord.objects.filter(
             initiative_id=initiative_id, resolution__in=[Resolution.LINKED, Resolution.NEW_PERSON]
@@ -458,7 +462,8 @@ def matching_run_execute(*, run_id: int, progress: Callable[[int], None] | None 
     the review queue; then people are placed in households by UPRN (or normalised address). The job's body.
 
     A run that has finished does nothing; one cut short starts again on the records still unresolved (the
-    decided ones stay decided). An error fails the run with the reason, and is raised for the job to retry."""
+    decided ones stay decided). An error puts the run back to waiting (with the error) and is raised, for the
+    job to retry."""
     run = MatchingRun.objects.select_related(
         "risk_import", "risk_import__source", "matching_model", "created_by"
     ).get(pk=run_id)
@@ -469,13 +474,13 @@ def matching_run_execute(*, run_id: int, progress: Callable[[int], None] | None 
         counts = _match(run, progress)
     except Exception as error:
         MatchingRun.objects.filter(pk=run.pk).update(
-            status=MatchingRunStatus.FAILED, failure=str(error)[:2000], finished_at=clock.now()
+            status=MatchingRunStatus.QUEUED, failure=f"Stopped, to be tried again: {error}"[:2000]
         )
         raise
     risk_import = run.risk_import
     with transaction.atomic():
         MatchingRun.objects.filter(pk=run.pk).update(
-            status=MatchingRunStatus.DONE, finished_at=clock.now(), **counts
+            status=MatchingRunStatus.DONE, finished_at=clock.now(), failure="", **counts
         )
         # Counts only: a run's audit event names nobody.
         audit_record(
@@ -651,13 +656,17 @@ def source_record_link_undo(*, user: User, record: SourceRecord, reason: str) ->
             decided.status = ReviewStatus.UNDONE
             decided.save(update_fields=["status", "modified_at"])
             MatchLabel.objects.filter(review_item=decided, withdrawn_at__isnull=True).update(withdrawn_at=now)
+        if decided is not None:
+            probability, waterfall = decided.probability, decided.waterfall
+        else:
+            probability, waterfall = _score_with_person(locked, person_id)
         item = ReviewItem.objects.create(
             run=decided.run if decided else None,
             initiative_id=locked.initiative_id,
             record=locked,
             candidate_person_id=person_id,
-            probability=decided.probability if decided else 0.0,
-            waterfall=decided.waterfall if decided else [],
+            probability=probability,
+            waterfall=waterfall,
             created_by=user,
             modified_by=user,
         )
@@ -681,3 +690,15 @@ def source_record_link_undo(*, user: User, record: SourceRecord, reason: str) ->
             reason=reason,
         )
     return item
+
+
+def _score_with_person(record: SourceRecord, person_id: int) -> tuple[float, list[dict[str, Any]]]:
+    """How the approved model scores a record against a person (for a pair put back in review by an undo of
+    an automatic link): the probability and the waterfall; (0, []) when no model is approved."""
+    model = matching_model_in_use(initiative_id=record.initiative_id)
+    rows = list(person_rows_for_matching(initiative_id=record.initiative_id, person_ids=[person_id]))
+    if model is None or not rows:
+        return 0.0, []
+    bars = list(matching.waterfall_for(_record_row(record), _person_index_row(rows[0]), model.model_json))
+    weight = sum(float(bar["match_weight"]) for bar in bars)
+    return 1 / (1 + 2**-weight) if weight > -1000 else 0.0, bars

@@ -79,12 +79,26 @@ def matching_settings(request):
 
 def matching_model_detail(request, matching_model_id: int):
     model = link_selectors.matching_model_get_for_user(user=request.user, matching_model_id=matching_model_id)
+    # Levels without both m and u have no weight: the page lists them apart (untrained).
+    weights = [row for row in model_summary(model.model_json) if row["match_weight"] is not None]
     return render(
         request,
         "risk/linking/matching_model_detail.html",
         {
             "model": model,
-            "weights": model_summary(model.model_json),
+            "weights_chart": chart_context(
+                chart_id="weights-chart",
+                caption="Match weight of each comparison level when it applies",
+                labels=[f"{row['comparison'].replace('_', ' ')}: {row['level']}" for row in weights],
+                series=[
+                    (
+                        "Match weight",
+                        [round(row["match_weight"], 2) for row in weights],
+                    )
+                ],
+                first_column="Comparison and level",
+                kind="bar",
+            ),
             "untrained": model.model_json.get("casework", {}).get("untrained", []),
             "prior": model.model_json.get("probability_two_random_records_match"),
         },

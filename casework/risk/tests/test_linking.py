@@ -321,7 +321,32 @@ def test_an_automatic_link_can_be_undone_too(in_review):
     item = linking.source_record_link_undo(user=in_review.initiative_admin, record=record, reason="Not her")
     record.refresh_from_db()
     assert record.resolution == Resolution.IN_REVIEW and item.candidate_person_id is not None
+    # Scored again by the approved model, so that the reviewer sees why it linked.
+    assert item.probability >= 0.99 and item.waterfall[0]["comparison"] == "prior"
+    assert abs(sum(bar["match_weight"] for bar in item.waterfall) - item.match_weight) < 1e-9
     with pytest.raises(PermissionRefused):
         linking.source_record_link_undo(
             user=in_review.district_analyst, record=_by_ref(in_review.second)["B2"], reason="x"
         )
+
+
+def test_a_run_cut_short_waits_to_be_tried_again_and_then_finishes(
+    risk_world, savvi_source, tmp_path, monkeypatch
+):
+    w = risk_world
+    approved_model(w.risk_analyst, w.initiative.pk)
+    risk_import = import_rows(w.risk_analyst, savvi_source, FIRST, tmp_path)
+    run, _ = linking.matching_run_start(user=w.risk_analyst, risk_import=risk_import, queue=False)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(linking.matching, "match_incremental", broken)
+    with pytest.raises(OSError):
+        linking.matching_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == "queued" and "disk full" in run.failure
+    assert not SourceRecord.objects.filter(risk_import=risk_import).exclude(resolution="unresolved").exists()
+    monkeypatch.undo()
+    run = linking.matching_run_execute(run_id=run.pk)
+    assert (run.status, run.people_created, run.failure) == ("done", 3, "")

@@ -195,3 +195,30 @@ def test_an_import_can_be_matched_from_its_page_only_with_an_approved_model(
     client.force_login(risk_world.risk_analyst)
     response = client.post(reverse("risk:import_match", args=[risk_import.pk]), follow=True)
     assert "There is no approved matching model" in response.content.decode()
+
+
+def test_the_review_queue_reads_a_page_in_a_fixed_number_of_queries(
+    linking_records, client, django_assert_max_num_queries
+):
+    w = linking_records
+    record = w.item.record
+    for n in range(12):
+        other = SourceRecord.objects.create(
+            risk_import=record.risk_import, source=record.source, initiative=w.initiative, line=100 + n,
+            person_reference=f"X{n}", given_names="Ann", family_name=f"Smith{n}",
+            resolution=Resolution.IN_REVIEW,
+        )  # fmt: skip
+        ReviewItem.objects.create(
+            run=w.first_run, initiative=w.initiative, record=other, candidate_record=record, probability=0.85
+        )
+    client.force_login(w.risk_analyst)
+    client.get(reverse("risk:review_queue"))  # warm the session and the user's roles
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("risk:review_queue"))
+    assert response.status_code == 200 and response.content.decode().count("/risk/review/") >= 13
+
+
+def test_the_model_page_shows_what_each_agreement_is_worth(linking_records, client):
+    client.force_login(linking_records.risk_analyst)
+    body = client.get(linking_records.model.get_absolute_url()).content.decode()
+    assert "weights-chart" in body and "given name: exact" in body
