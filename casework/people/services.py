@@ -644,15 +644,15 @@ def households_place_from_matching(
     with transaction.atomic():
         uprns = [int(key[5:]) for key in by_key if key.startswith("uprn:")]
         households: dict[str, Household] = {}
-        for household in Household.objects.filter(initiative_id=initiative_id, uprn__in=uprns).order_by("pk"):
-            households.setdefault(f"uprn:{household.uprn}", household)
+        for found in Household.objects.filter(initiative_id=initiative_id, uprn__in=uprns).order_by("pk"):
+            households.setdefault(f"uprn:{found.uprn}", found)
         postcodes = {
             p["postcode"] for key, rows in by_key.items() if key.startswith("address:") for p in rows
         }
-        for household in Household.objects.filter(
+        for found in Household.objects.filter(
             initiative_id=initiative_id, uprn__isnull=True, postcode__in=postcodes
         ).order_by("pk"):
-            households.setdefault(_address_key(None, household.postcode, household.address_line_1), household)
+            households.setdefault(_address_key(None, found.postcode, found.address_line_1), found)
         person_ids = [p["person_id"] for rows in by_key.values() for p in rows]
         current = {
             m.person_id: m

@@ -435,8 +435,8 @@ class _Applier:
                 linked.append(record)
             for record in linked:
                 record.resolution = Resolution.LINKED
-            for record in reviews:
-                record.record.resolution = Resolution.IN_REVIEW
+            for item in reviews:
+                item.record.resolution = Resolution.IN_REVIEW
             changed = [*linked, *new, *(item.record for item in reviews)]
             for record in changed:
                 record.resolved_at = now if record.resolution != Resolution.IN_REVIEW else None

@@ -350,3 +350,30 @@ def test_a_run_cut_short_waits_to_be_tried_again_and_then_finishes(
     monkeypatch.undo()
     run = linking.matching_run_execute(run_id=run.pk)
     assert (run.status, run.people_created, run.failure) == ("done", 3, "")
+
+
+def test_without_a_uprn_people_at_the_same_normalised_address_share_a_household(risk_world):
+    import datetime
+
+    from casework.people.services import households_place_from_matching
+    from tests.factories import PersonFactory
+
+    w = risk_world
+    people = [PersonFactory(initiative=w.initiative, created_by_organisation=w.county) for _ in range(3)]
+    placements = [
+        {"person_id": people[0].pk, "uprn": None, "postcode": "RG40 1AA", "address_line_1": "1 Mill Lane"},
+        {"person_id": people[1].pk, "uprn": None, "postcode": "rg401aa", "address_line_1": "1, MILL LANE"},
+        {"person_id": people[2].pk, "uprn": None, "postcode": "RG40 1AA", "address_line_1": "2 Mill Lane"},
+    ]
+    joined = households_place_from_matching(
+        initiative_id=w.initiative.pk, organisation_id=w.county.pk, created_by=None,
+        placements=placements, start_date=datetime.date(2026, 1, 1),
+    )  # fmt: skip
+    homes = {m.person_id: m.household_id for m in HouseholdMembership.objects.filter(person__in=people)}
+    assert joined == 3 and homes[people[0].pk] == homes[people[1].pk] != homes[people[2].pk]
+    # Placed again: they live there already, nothing changes.
+    again = households_place_from_matching(
+        initiative_id=w.initiative.pk, organisation_id=w.county.pk, created_by=None,
+        placements=placements, start_date=datetime.date(2026, 2, 1),
+    )  # fmt: skip
+    assert again == 0 and HouseholdMembership.objects.filter(person__in=people).count() == 3
