@@ -551,7 +551,9 @@ def review_item_decide(*, user: User, item: ReviewItem, version: int, decision: 
         raise ValidationFailed("Choose link, keep apart or skip", field="decision")
     now = clock.now()
     with transaction.atomic():
-        locked = ReviewItem.objects.select_for_update().select_related("record", "run").get(pk=item.pk)
+        locked = (
+            ReviewItem.objects.select_for_update(of=("self",)).select_related("record", "run").get(pk=item.pk)
+        )
         if locked.status != ReviewStatus.OPEN:
             raise DomainError("This pair has been decided already.")
         record = SourceRecord.objects.select_for_update().get(pk=locked.record_id)
