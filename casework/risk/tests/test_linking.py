@@ -218,11 +218,17 @@ def test_the_train_command_keeps_a_versioned_model_that_waits_for_approval(
     out = io.StringIO()
     call_command("risk_train_model", str(w.initiative.pk), "--user", "risk_analyst", "--seed", "7",
                  "--max-pairs", "20000", stdout=out, stderr=io.StringIO())  # fmt: skip
-    model = MatchingModel.objects.get()
+    model = MatchingModel.objects.get(number=1)
     assert model.number == 1 and model.seed == 7 and not model.is_approved
     assert model.splink_version == "5.0.0" and len(model.training_data_sha256) == 64
     assert model.model_json["casework"]["seed"] == 7 and model.training_records > 0
     assert "waits for approval" in out.getvalue()
+    # A sample of the records: a version of its own, trained on that many, from other data.
+    call_command("risk_train_model", w.initiative.name, "--user", "risk_analyst", "--sample", "150",
+                 "--max-pairs", "20000", stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+    sampled = MatchingModel.objects.get(number=2)
+    assert sampled.training_records == 150 < model.training_records
+    assert sampled.training_data_sha256 != model.training_data_sha256
     with pytest.raises(CommandError):
         call_command("risk_train_model", "999999", "--user", "risk_analyst")
 
