@@ -410,16 +410,16 @@ def _linking_records(w, risk_import) -> dict[str, int]:
     """Record linkage's records: an approved matching model, a queued run of the import, the plain person's
     linked record (to undo), and a pair in the review queue pairing a second record with her."""
     import json
+    from pathlib import Path
 
+    import casework.risk
     from casework.risk import linking
     from casework.risk.linking_models import ReviewItem
     from casework.risk.models import SourceRecord
-    from casework.risk.tests.conftest import FIXTURES
 
+    trained = Path(casework.risk.__file__).parent / "tests" / "fixtures" / "matching_model.json"
     model = linking.matching_model_register(
-        user=w.initiative_admin,
-        initiative_id=w.initiative.pk,
-        model=json.loads((FIXTURES / "matching_model.json").read_text()),
+        user=w.initiative_admin, initiative_id=w.initiative.pk, model=json.loads(trained.read_text())
     )
     linking.matching_model_approve(user=w.initiative_admin, matching_model=model)
     run, _ = linking.matching_run_start(user=w.initiative_admin, risk_import=risk_import, queue=False)
