@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypedDict, cast
+from typing import Any, TypedDict, cast
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -564,3 +564,18 @@ def person_ids_by_nhs_number(*, initiative_id: int, nhs_numbers: Iterable[str | 
         ).values_list("nhs_number", "pk")
         found.update((number, pk) for number, pk in rows.iterator() if number)
     return found
+
+
+def person_rows_for_matching(
+    *, initiative_id: int, person_ids: Iterable[int] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The initiative's people as record matching compares them (id, NHS number, names, date of birth,
+    postcode, UPRN), a chunk at a time; only those of person_ids when given. A system read for Identify's
+    matching run: it shows no user anything, so it records no access; a reviewer who later sees a candidate
+    goes through Identify's selectors, which record it."""
+    fields = ("pk", "nhs_number", "given_name", "family_name", "date_of_birth", "postcode", "uprn")
+    people = Person.objects.filter(initiative_id=initiative_id)
+    if person_ids is not None:
+        people = people.filter(pk__in=list(person_ids))
+    rows = people.values(*fields).order_by("pk")
+    yield from rows.iterator(chunk_size=2000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +12,13 @@ from django.db import IntegrityError, models, transaction
 
 from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
-from casework.audit.services import audit_record, audited_write_if_version, field_changes, snapshot
+from casework.audit.services import (
+    audit_record,
+    audit_record_many,
+    audited_write_if_version,
+    field_changes,
+    snapshot,
+)
 from casework.core import clock
 from casework.core.errors import (
     DomainError,
@@ -540,3 +547,179 @@ def relationship_end(
             person_id=relationship.person_id,
             changes={"end_date": {"before": None, "after": relationship.end_date.isoformat()}},
         )
+
+
+# People and households found by Identify's record matching (risk.linking): written in bulk by a matching run.
+
+
+def people_create_from_matching(
+    *, initiative_id: int, organisation_id: int, created_by: User | None, rows: list[dict[str, Any]]
+) -> list[Person]:
+    """Create the people that record matching found to be new, in one statement, each audited as
+    "people.person_created" (reason: record matching). Each row has given_name, family_name, date_of_birth
+    (a date or None), nhs_number (a valid number or None), postcode, uprn and address_line_1; an NHS number
+    that another person has already is left off (the person is created without it)."""
+    if not rows:
+        return []
+    numbers = {row["nhs_number"] for row in rows if row.get("nhs_number")}
+    taken = set(Person.objects.filter(nhs_number__in=numbers).values_list("nhs_number", flat=True))
+    people = []
+    for row in rows:
+        nhs_number = row.get("nhs_number") or None
+        if nhs_number in taken:
+            nhs_number = None
+        if nhs_number:
+            taken.add(nhs_number)
+        given_name = (row.get("given_name") or "")[:100]
+        family_name = (row.get("family_name") or "")[:100]
+        people.append(
+            Person(
+                initiative_id=initiative_id,
+                created_by_organisation_id=organisation_id,
+                given_name=given_name,
+                family_name=family_name,
+                given_name_key=name_key(given_name),
+                family_name_key=name_key(family_name),
+                date_of_birth=row.get("date_of_birth"),
+                nhs_number=nhs_number,
+                postcode=(row.get("postcode") or "")[:8],
+                uprn=row.get("uprn"),
+                address_line_1=(row.get("address_line_1") or "")[:200],
+                created_by=created_by,
+                modified_by=created_by,
+            )
+        )
+    with transaction.atomic():
+        created = Person.objects.bulk_create(people)
+        audit_record_many(
+            [
+                {
+                    "user": created_by,
+                    "verb": "people.person_created",
+                    "obj": person,
+                    "person_id": person.pk,
+                    "changes": field_changes({}, snapshot(person, PERSON_FIELDS)),
+                    "reason": "Found to be a new person by record matching (Identify)",
+                    "organisation_id": organisation_id,
+                }
+                for person in created
+            ]
+        )
+    return created
+
+
+def _address_key(uprn: int | None, postcode: str, address_line_1: str) -> str:
+    if uprn:
+        return f"uprn:{uprn}"
+    line = re.sub(r"[^A-Z0-9]", "", (address_line_1 or "").upper())
+    compact = re.sub(r"\s+", "", (postcode or "").upper())
+    return f"address:{compact}:{line}" if line and compact else ""
+
+
+def households_place_from_matching(
+    *,
+    initiative_id: int,
+    organisation_id: int,
+    created_by: User | None,
+    placements: list[dict[str, Any]],
+    start_date: datetime.date,
+) -> int:
+    """Put people matched to the same address in the same household: by UPRN, or where there is none by the
+    normalised postcode and first address line. Each placement has person_id, uprn, postcode and
+    address_line_1. A household with the address is reused, else one is made. A person already living
+    there is left alone; a person living elsewhere since before start_date moves (the earlier membership ends
+    the day before); otherwise they are left where they are. Audited as the people services do. Returns how
+    many people joined a household."""
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for placement in placements:
+        key = _address_key(
+            placement.get("uprn"), placement.get("postcode", ""), placement.get("address_line_1", "")
+        )
+        if key:
+            by_key.setdefault(key, []).append(placement)
+    if not by_key:
+        return 0
+    joined = 0
+    events: list[dict[str, Any]] = []
+    with transaction.atomic():
+        uprns = [int(key[5:]) for key in by_key if key.startswith("uprn:")]
+        households: dict[str, Household] = {}
+        for found in Household.objects.filter(initiative_id=initiative_id, uprn__in=uprns).order_by("pk"):
+            households.setdefault(f"uprn:{found.uprn}", found)
+        postcodes = {
+            p["postcode"] for key, rows in by_key.items() if key.startswith("address:") for p in rows
+        }
+        for found in Household.objects.filter(
+            initiative_id=initiative_id, uprn__isnull=True, postcode__in=postcodes
+        ).order_by("pk"):
+            households.setdefault(_address_key(None, found.postcode, found.address_line_1), found)
+        person_ids = [p["person_id"] for rows in by_key.values() for p in rows]
+        current = {
+            m.person_id: m
+            for m in HouseholdMembership.objects.select_for_update().filter(
+                person_id__in=person_ids, end_date__isnull=True
+            )
+        }
+        people = {p.pk: p for p in Person.objects.filter(pk__in=person_ids)}
+        for key, rows in by_key.items():
+            household = households.get(key)
+            if household is None:
+                first = rows[0]
+                person = people[first["person_id"]]
+                household = Household.objects.create(
+                    initiative_id=initiative_id,
+                    created_by_organisation_id=organisation_id,
+                    name=household_name_for(person),
+                    postcode=(first.get("postcode") or "")[:8],
+                    uprn=first.get("uprn"),
+                    address_line_1=(first.get("address_line_1") or "")[:200],
+                    created_by=created_by,
+                    modified_by=created_by,
+                )
+                households[key] = household
+                events.append(
+                    {
+                        "user": created_by,
+                        "verb": "people.household_created",
+                        "obj": household,
+                        "changes": field_changes({}, snapshot(household, HOUSEHOLD_FIELDS)),
+                        "organisation_id": organisation_id,
+                    }
+                )
+            for placement in rows:
+                person_id = placement["person_id"]
+                membership = current.get(person_id)
+                if membership is not None:
+                    if membership.household_id == household.pk or membership.start_date >= start_date:
+                        continue
+                    membership.end_date = start_date - datetime.timedelta(days=1)
+                    membership.modified_by = created_by
+                    membership.save(update_fields=["end_date", "modified_by", "modified_at"])
+                new = HouseholdMembership.objects.create(
+                    household=household,
+                    person_id=person_id,
+                    start_date=start_date,
+                    created_by=created_by,
+                    modified_by=created_by,
+                )
+                current[person_id] = new
+                joined += 1
+                events.append(
+                    {
+                        "user": created_by,
+                        "verb": "people.household_joined",
+                        "obj": new,
+                        "person_id": person_id,
+                        "changes": {
+                            "household": {
+                                "before": membership.household_id if membership else None,
+                                "after": household.pk,
+                            },
+                            "start_date": {"before": None, "after": start_date.isoformat()},
+                        },
+                        "reason": "Matched to the household's address by record matching (Identify)",
+                        "organisation_id": organisation_id,
+                    }
+                )
+        audit_record_many(events)
+    return joined

@@ -345,3 +345,9 @@ def model_factor_add(request, version_id: Id, payload: RiskFactorDefinitionIn):
         user=request.user, model_version=_version(request, version_id), **payload.model_dump()
     )
     return Status(201, _version(request, version_id))
+
+
+# Record linkage (matching models, thresholds, runs, clerical review) under /risk/matching.
+from casework.risk.linking_api import router as linking_router  # noqa: E402
+
+router.add_router("/matching", linking_router)

@@ -288,3 +288,13 @@ class RiskRule(models.Model):
 
     def __str__(self) -> str:
         return self.rule_id
+
+
+# Record linkage (Splink models, thresholds, matching runs, clerical review) lives in its own module.
+from casework.risk.linking_models import (  # noqa: E402, F401 (Django finds the models here)
+    MatchingModel,
+    MatchingRun,
+    MatchingSettings,
+    MatchLabel,
+    ReviewItem,
+)

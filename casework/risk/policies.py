@@ -12,7 +12,15 @@ from casework.accounts.choices import Role
 from casework.accounts.models import AnyUser
 from casework.accounts.selectors import actor_for
 from casework.core.permissions import register
-from casework.risk.models import RiskImport, RiskModelVersion, RiskSource, SourceRecord
+from casework.risk.models import (
+    MatchingModel,
+    MatchingRun,
+    ReviewItem,
+    RiskImport,
+    RiskModelVersion,
+    RiskSource,
+    SourceRecord,
+)
 
 IDENTIFY_ROLES = (Role.INITIATIVE_ADMIN, Role.RISK_ANALYST)
 
@@ -64,3 +72,54 @@ def can_view_risk_model(user: AnyUser, model_version: RiskModelVersion) -> bool:
 def can_change_risk_model(user: AnyUser, model_version: RiskModelVersion) -> bool:
     """Change a version: one that has never run. Twin: selectors.risk_model_version_list_changeable."""
     return not model_version.has_run and can_view_risk_model(user, model_version)
+
+
+# --- Record linkage: matching models, thresholds, runs, clerical review (twins in linking_selectors.py) ---
+
+
+def matching_settings_initiative_ids(user: AnyUser) -> frozenset[int]:
+    """The initiatives whose matching thresholds the user may change: the lead's initiative admins only."""
+    actor = actor_for(user)
+    return frozenset(
+        initiative_id
+        for initiative_id in actor.lead_of_initiative_ids
+        if actor.has_lead_role(Role.INITIATIVE_ADMIN, initiative_id)
+    )
+
+
+@register("risk.change_matching_settings")
+def can_change_matching_settings(user: AnyUser, initiative_id: int) -> bool:
+    """Twin: matching_settings_initiative_ids."""
+    return initiative_id in matching_settings_initiative_ids(user)
+
+
+@register("risk.view_matching_model")
+def can_view_matching_model(user: AnyUser, matching_model: MatchingModel) -> bool:
+    """Twin: linking_selectors.matching_model_list_for_user."""
+    return matching_model.initiative_id in identify_initiative_ids(user)
+
+
+@register("risk.approve_matching_model")
+def can_approve_matching_model(user: AnyUser, matching_model: MatchingModel) -> bool:
+    """A model not yet approved, by an initiative admin or risk analyst at the lead.
+    Twin: linking_selectors.matching_model_list_approvable."""
+    return not matching_model.is_approved and can_view_matching_model(user, matching_model)
+
+
+@register("risk.view_matching_run")
+def can_view_matching_run(user: AnyUser, run: MatchingRun) -> bool:
+    """Twin: linking_selectors.matching_run_list_for_user."""
+    return run.matching_model.initiative_id in identify_initiative_ids(user)
+
+
+@register("risk.review_match")
+def can_review_match(user: AnyUser, item: ReviewItem) -> bool:
+    """See a pair (both records, names and all) and decide it while it is open.
+    Twin: linking_selectors.review_item_list_for_user (open ones: review_item_list_open)."""
+    return item.initiative_id in identify_initiative_ids(user)
+
+
+@register("risk.undo_link")
+def can_undo_link(user: AnyUser, record: SourceRecord) -> bool:
+    """Undo a record's link to a person. Twin: linking_selectors.source_record_list_undoable."""
+    return record.resolution == "linked" and can_view_source_record(user, record)

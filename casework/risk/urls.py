@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework.risk import views
+from casework.risk import linking_views, views
 
 app_name = "risk"
 urlpatterns = [
@@ -28,4 +28,22 @@ urlpatterns = [
         views.version_factor_remove,
         name="version_factor_remove",
     ),
+    # Record linkage: matching models, thresholds, runs, clerical review (linking_views).
+    path("matching/", linking_views.matching_home, name="matching_home"),
+    path("matching/settings", linking_views.matching_settings, name="matching_settings"),
+    path(
+        "matching/models/<id:matching_model_id>",
+        linking_views.matching_model_detail,
+        name="matching_model_detail",
+    ),
+    path(
+        "matching/models/<id:matching_model_id>/approve",
+        linking_views.matching_model_approve,
+        name="matching_model_approve",
+    ),
+    path("matching/runs/<id:run_id>", linking_views.matching_run_detail, name="matching_run_detail"),
+    path("imports/<id:import_id>/match", linking_views.import_match, name="import_match"),
+    path("review/", linking_views.review_queue, name="review_queue"),
+    path("review/<id:item_id>", linking_views.review_item, name="review_item"),
+    path("records/<id:source_record_id>/undo-link", linking_views.record_undo_link, name="record_undo_link"),
 ]

@@ -54,6 +54,10 @@ KINDS = {
     "version_id": "risk_model_version",
     "model_category_id": "risk_model_category",
     "factor_definition_id": "risk_factor_definition",
+    "matching_model_id": "risk_matching_model",
+    "run_id": "risk_matching_run",
+    "item_id": "risk_review_item",
+    "source_record_id": "risk_source_record",
 }
 # A parameter whose name alone does not say the kind: the Open Referral API's `pk`.
 KINDS_BY_ROUTE = {
@@ -137,6 +141,19 @@ OWNERS = {
             "api:/risk/models/{version_id}/copy",
             "api:/risk/models/{version_id}/categories",
             "api:/risk/models/{version_id}/factors",
+            "risk:matching_model_detail",
+            "risk:matching_model_approve",
+            "risk:matching_run_detail",
+            "risk:import_match",
+            "risk:review_item",
+            "risk:record_undo_link",
+            "api:/risk/matching/models/{matching_model_id}",
+            "api:/risk/matching/models/{matching_model_id}/approve",
+            "api:/risk/matching/imports/{import_id}/runs",
+            "api:/risk/matching/runs/{run_id}",
+            "api:/risk/matching/review/{item_id}",
+            "api:/risk/matching/review/{item_id}/decide",
+            "api:/risk/matching/records/{source_record_id}/undo-link",
         )
     },  # fmt: skip
 }
@@ -402,6 +419,10 @@ SHARED_KINDS = frozenset(
         "risk_model_version",
         "risk_model_category",
         "risk_factor_definition",
+        "risk_matching_model",
+        "risk_matching_run",
+        "risk_review_item",
+        "risk_source_record",
     }
 )
 # Kinds a restricted person cannot have: break-glass is refused for them.

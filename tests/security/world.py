@@ -397,9 +397,47 @@ def _risk_records(w, risk) -> dict[str, int]:
         user=w.initiative_admin, model_version=version, scheme="nhs", term="shielded", label="Shielded"
     )
     return {
+        **_linking_records(w, risk_import),
         "risk_source": source.pk,
         "risk_import": risk_import.pk,
         "risk_model_version": version.pk,
         "risk_model_category": category.pk,
         "risk_factor_definition": factor.pk,
+    }
+
+
+def _linking_records(w, risk_import) -> dict[str, int]:
+    """Record linkage's records: an approved matching model, a queued run of the import, the plain person's
+    linked record (to undo), and a pair in the review queue pairing a second record with her."""
+    import json
+    from pathlib import Path
+
+    import casework.risk
+    from casework.risk import linking
+    from casework.risk.linking_models import ReviewItem
+    from casework.risk.models import SourceRecord
+
+    trained = Path(casework.risk.__file__).parent / "tests" / "fixtures" / "matching_model.json"
+    model = linking.matching_model_register(
+        user=w.initiative_admin, initiative_id=w.initiative.pk, model=json.loads(trained.read_text())
+    )
+    linking.matching_model_approve(user=w.initiative_admin, matching_model=model)
+    run, _ = linking.matching_run_start(user=w.initiative_admin, risk_import=risk_import, queue=False)
+    linked = SourceRecord.objects.get(risk_import=risk_import, resolution="linked")
+    plain = PEOPLE["plain"]
+    other = SourceRecord.objects.create(
+        risk_import=risk_import, source=risk_import.source, initiative=w.initiative, line=99,
+        person_reference="CTR-2", given_names=plain["given_name"], family_name=plain["family_name"],
+        postcode=plain["postcode"], resolution="in_review",
+    )  # fmt: skip
+    item = ReviewItem.objects.create(
+        run=run, initiative=w.initiative, record=other, candidate_person_id=linked.person_id, probability=0.9,
+        waterfall=[{"comparison": "prior", "level": "two records picked at random", "match_weight": -10.0},
+                   {"comparison": "family_name", "level": "exact", "match_weight": 12.0}],
+    )  # fmt: skip
+    return {
+        "risk_matching_model": model.pk,
+        "risk_matching_run": run.pk,
+        "risk_source_record": linked.pk,
+        "risk_review_item": item.pk,
     }
