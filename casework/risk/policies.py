@@ -88,9 +88,11 @@ def matching_settings_initiative_ids(user: AnyUser) -> frozenset[int]:
 
 
 @register("risk.change_matching_settings")
-def can_change_matching_settings(user: AnyUser, initiative_id: int) -> bool:
-    """Twin: matching_settings_initiative_ids."""
-    return initiative_id in matching_settings_initiative_ids(user)
+def can_change_matching_settings(user: AnyUser, initiative_id: int | None = None) -> bool:
+    """Change some initiative's thresholds (without an initiative), or the initiative's.
+    Twin: matching_settings_initiative_ids."""
+    ids = matching_settings_initiative_ids(user)
+    return bool(ids) if initiative_id is None else initiative_id in ids
 
 
 @register("risk.view_matching_model")

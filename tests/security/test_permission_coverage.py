@@ -315,6 +315,13 @@ GRANTS: dict[str, Grant] = {
     "risk.view_risk_model": Grant("risk_model_version", ("initiative_admin",)),
     "risk.view_source": Grant("risk_source", ("initiative_admin",)),
     "risk.view_source_record": Grant("source_record", ("initiative_admin",)),
+    "risk.change_matching_settings": Grant("initiative", ("initiative_admin",)),
+    "risk.view_matching_model": Grant("risk_matching_model", ("initiative_admin",)),
+    # The world's model is approved already: nobody may approve it again (a fresh model: risk's own tests).
+    "risk.approve_matching_model": Grant("risk_matching_model", ()),
+    "risk.view_matching_run": Grant("risk_matching_run", ("initiative_admin",)),
+    "risk.review_match": Grant("risk_review_item", ("initiative_admin",)),
+    "risk.undo_link": Grant("risk_source_record", ("initiative_admin",)),
     "tasks.add_task": Grant(
         None,
         (
@@ -401,6 +408,10 @@ MODELS = {
     "risk_import": "risk.RiskImport",
     "risk_model_version": "risk.RiskModelVersion",
     "source_record": "risk.SourceRecord",
+    "risk_source_record": "risk.SourceRecord",
+    "risk_matching_model": "risk.MatchingModel",
+    "risk_matching_run": "risk.MatchingRun",
+    "risk_review_item": "risk.ReviewItem",
 }
 
 
