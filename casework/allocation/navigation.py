@@ -7,5 +7,5 @@ nav_register(
     "Allocation rules",
     "allocation:rules",
     order=120,
-    shown=lambda user: has_perm(user, "cases.manage_allocation_rules"),
+    shown=lambda user: has_perm(user, "allocation.manage_allocation_rules"),
 )
