@@ -1,5 +1,5 @@
 """Who may allocate, accept, assign and transfer cases, and keep the allocation rules. Predicates here; their
-queryset twins are in selectors.py (case_list_acceptable and friends, allocation_rules_initiative_ids).
+queryset twins are in selectors.py (case_list_acceptable and friends, allocation_rule_initiatives_for_user).
 
 The lead organisation's initiative admins keep the rules and apply them to cases nobody works on yet.
 Practitioners and team managers of the responsible organisation take a case from their team worklist; its

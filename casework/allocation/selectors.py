@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 from django.db.models import Q, QuerySet
 
 from casework.accounts.choices import Role
-from casework.accounts.models import User
+from casework.accounts.models import Initiative, User
 from casework.accounts.selectors import actor_for
 from casework.allocation.models import AllocationPolicy, AllocationRule, NamedArea
 from casework.allocation.policies import allocation_admin_initiative_ids
@@ -169,9 +169,9 @@ def case_list_transferable(*, user: User) -> QuerySet[Case]:
     )
 
 
-def allocation_rules_initiative_ids(*, user: User) -> frozenset[int]:
+def allocation_rule_initiatives_for_user(*, user: User) -> QuerySet[Initiative]:
     """The initiatives whose allocation rules the user keeps (twin of allocation.manage_allocation_rules)."""
-    return allocation_admin_initiative_ids(user)
+    return Initiative.objects.filter(pk__in=allocation_admin_initiative_ids(user))
 
 
 def allocation_rules_for(*, initiative_id: int) -> QuerySet[AllocationRule]:

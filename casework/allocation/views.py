@@ -35,10 +35,15 @@ RETURN_TO = {"worklist": "cases:worklist", "index": "cases:case_index", "mine": 
 
 def _lead_initiative_id(user) -> int:
     """The initiative whose rules the user keeps: one where they are an initiative admin of the lead."""
-    initiatives = selectors.allocation_rules_initiative_ids(user=user)
-    if not initiatives:
+    initiative_id = (
+        selectors.allocation_rule_initiatives_for_user(user=user)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if initiative_id is None:
         raise PermissionDenied(REFUSED)
-    return min(initiatives)
+    return initiative_id
 
 
 def _words(values: list[str], joiner: str) -> str:

@@ -79,7 +79,7 @@ def test_manage_allocation_rules_matrix(persona, world):
     name, user = persona
     assert policies.can_manage_allocation_rules(user) is (name == "initiative_admin")
     assert policies.can_manage_allocation_rules(user, world.initiative.pk) is (name == "initiative_admin")
-    assert selectors.allocation_rules_initiative_ids(user=user) == (
+    assert set(selectors.allocation_rule_initiatives_for_user(user=user).values_list("pk", flat=True)) == (
         {world.initiative.pk} if name == "initiative_admin" else set()
     )
 
@@ -90,7 +90,7 @@ def test_predicates_agree_with_queryset_twins(persona, world, cases):
         allowed = set(twin(user=user).values_list("pk", flat=True))
         for key, case in cases.items():
             assert (case.pk in allowed) is has_perm(user, permission, case), (permission, key)
-    initiatives = selectors.allocation_rules_initiative_ids(user=user)
+    initiatives = set(selectors.allocation_rule_initiatives_for_user(user=user).values_list("pk", flat=True))
     for initiative_id in {world.initiative.pk, world.elsewhere_person.initiative_id}:
         assert (initiative_id in initiatives) is has_perm(
             user, "allocation.manage_allocation_rules", initiative_id
