@@ -2,8 +2,8 @@ from django.urls import path
 
 from casework.allocation import views
 
-# Mounted at the root (config/urls.py): the rules live under /allocation/, while the actions on one case keep
-# the paths they had under /cases/<id>/.
+# Mounted at the root (config/urls.py): the rules live under /allocation/, while the team worklist and the
+# actions on one case keep the paths they had under /cases/.
 app_name = "allocation"
 urlpatterns = [
     path("allocation/rules", views.rules, name="rules"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("allocation/rules/<id:rule_id>/move", views.rule_move, name="rule_move"),
     path("allocation/fallback", views.fallback_set, name="fallback_set"),
     path("allocation/allocate-all", views.allocate_all, name="allocate_all"),
+    path("cases/worklist", views.worklist, name="worklist"),
     path("cases/<id:case_id>/accept", views.case_accept, name="case_accept"),
     path("cases/<id:case_id>/allocate", views.case_allocate, name="case_allocate"),
     path("cases/<id:case_id>/assign", views.case_assign, name="case_assign"),

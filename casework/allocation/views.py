@@ -1,8 +1,9 @@
 """Allocation pages: the rules, the fallback and allocating in bulk (the lead's initiative admins), and the
-actions that give a case its organisation and worker: allocate, accept, assign, reassign, transfer.
+team worklist, and the actions that give a case its organisation and worker: allocate, accept, assign,
+reassign, transfer.
 
 Thin: reads through selectors, writes through allocation services, run by core.pages; refusals are 403s.
-The paths of the case actions stay under /cases/<id>/ (allocation/urls.py).
+The worklist and the case actions keep their paths under /cases/ (allocation/urls.py).
 """
 
 from __future__ import annotations
@@ -14,23 +15,41 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from casework.accounts.choices import Capability
-from casework.accounts.selectors import organisation_list_responsible, user_list_assignable
+from casework.accounts.choices import Capability, Role
+from casework.accounts.selectors import (
+    actor_for,
+    organisation_list_responsible,
+    team_list_for_organisation,
+    user_list_assignable,
+)
 from casework.allocation import selectors, services
 from casework.allocation.forms import AllocationRuleForm, FallbackForm
 from casework.allocation.models import AllocationRule
 from casework.cases import lifecycle
-from casework.cases.forms import AssignForm, ReassignForm, TransferForm, VersionForm
+from casework.cases.forms import AssignForm, ReassignForm, TransferForm, VersionForm, WorklistFilterForm
 from casework.cases.models import Case
-from casework.cases.selectors import case_get_for_user, case_index_get_for_user, risk_categories_for
-from casework.core.pages import require_page_perm, run_action_service, run_form_service
+from casework.cases.selectors import (
+    case_get_for_user,
+    case_index_get_for_user,
+    risk_categories_for,
+    risk_categories_for_user,
+)
+from casework.core.pages import (
+    list_filter_data,
+    paginate,
+    render_list,
+    require_page_perm,
+    run_action_service,
+    run_form_service,
+)
 from casework.core.permissions import has_perm
 
 REFUSED = "Only the lead organisation's initiative admins keep the allocation rules."
+WORKLIST_PAGE_SIZE = 25
 STALE_PAGE = "The page was out of date. Check the case and try again."
 
 # Where a button on a list sends the user back to when the action cannot be done.
-RETURN_TO = {"worklist": "cases:worklist", "index": "cases:case_index", "mine": "cases:my_cases"}
+RETURN_TO = {"worklist": "allocation:worklist", "index": "cases:case_index", "mine": "cases:my_cases"}
 
 
 def _lead_initiative_id(user) -> int:
@@ -224,6 +243,44 @@ def _allocated_words(counts: dict[str, int]) -> str:
             "time. Try again, or allocate them one at a time to see why."
         )
     return text
+
+
+# The team worklist.
+
+
+def _teams_managed(user) -> list | None:
+    """The teams a team manager may filter the worklist by; None for everyone else."""
+    managing = actor_for(user).organisations_with_role(Role.TEAM_MANAGER)
+    if not managing:
+        return None
+    return [
+        team
+        for organisation_id in sorted(managing)
+        for team in team_list_for_organisation(organisation_id=organisation_id)
+    ]
+
+
+def worklist(request):
+    """The team worklist: the cases waiting for a worker in the user's organisations, to accept."""
+    user = request.user
+    if not selectors.worklist_organisation_ids(user=user):
+        raise PermissionDenied("The team worklist is for practitioners and team managers.")
+    form = WorklistFilterForm(
+        list_filter_data(request, "priority"),
+        risk_categories=risk_categories_for_user(user=user),
+        teams=_teams_managed(user),
+    )
+    form.is_valid()
+    cases = selectors.team_worklist(user=user, filters=form.filters())
+    page, page_range = paginate(request, cases, WORKLIST_PAGE_SIZE)
+    for case in page:
+        case.can_accept = has_perm(user, "allocation.accept_case", case)
+    return render_list(
+        request,
+        "allocation/worklist.html",
+        "allocation/_worklist_results.html",
+        {"form": form, "page": page, "page_range": page_range},
+    )
 
 
 # The case's organisation and worker.

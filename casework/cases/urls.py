@@ -5,7 +5,6 @@ from casework.cases import views, workspace
 app_name = "cases"
 urlpatterns = [
     path("mine", views.my_cases, name="my_cases"),
-    path("worklist", views.worklist, name="worklist"),
     path("index", views.case_index, name="case_index"),
     path("new", views.case_raise, name="case_raise"),
     path("outcomes", views.case_outcomes, name="case_outcomes"),

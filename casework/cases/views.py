@@ -11,13 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from casework.accounts.choices import Role
 from casework.accounts.selectors import (
     actor_for,
-    team_list_for_organisation,
     user_list_assignable,
 )
 from casework.allocation import selectors as allocation_selectors
@@ -33,21 +30,19 @@ from casework.cases.forms import (
     StatusChangeForm,
     WorkerAddForm,
     WorkerRemoveForm,
-    WorklistFilterForm,
 )
 from casework.cases.header import STATUS_PAGES
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.core import limits
+from casework.core.pages import list_filter_data, render_list, run_action_service
 from casework.core.pages import paginate as _paginate
 from casework.core.pages import require_page_perm as _require
-from casework.core.pages import run_action_service
 from casework.core.pages import run_form_service as _run
 from casework.core.permissions import has_perm
 from casework.people import selectors as people_selectors
 
 MY_CASES_PAGE_SIZE = 25
-WORKLIST_PAGE_SIZE = 25
 INDEX_PAGE_SIZE = 50
 
 # The audit verbs of a case in plain English, for the timeline.
@@ -72,45 +67,6 @@ EVENT_WORDS = {
 }
 
 # Helpers: refusals, pagination, and what the user may do.
-
-
-def _risk_categories(user) -> list:
-    actor = actor_for(user)
-    return [
-        category
-        for initiative_id in sorted(actor.initiative_ids | actor.lead_of_initiative_ids)
-        for category in selectors.risk_categories_for(initiative_id=initiative_id)
-    ]
-
-
-def _teams_managed(user) -> list | None:
-    """The teams a team manager may filter the worklist by; None for everyone else."""
-    managing = actor_for(user).organisations_with_role(Role.TEAM_MANAGER)
-    if not managing:
-        return None
-    return [
-        team
-        for organisation_id in sorted(managing)
-        for team in team_list_for_organisation(organisation_id=organisation_id)
-    ]
-
-
-def _filter_data(request, default_sort: str):
-    data = request.GET.copy()
-    if not data.get("sort"):
-        data["sort"] = default_sort
-    return data
-
-
-def _list_response(request, template: str, partial: str, context: dict):
-    """The whole page, or only the results when htmx asks (the filter form updates the results in place)."""
-    # A history restore (the back button after hx-push-url, cache missed) wants the whole page.
-    is_htmx = bool(request.headers.get("HX-Request")) and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
-    response = render(request, partial if is_htmx else template, {**context, "is_htmx": is_htmx})
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _case(request, case_id: int, purpose: str = "viewed") -> Case:
@@ -165,26 +121,6 @@ def my_cases(request):
     return render(request, "cases/my_cases.html", {"page": page, "page_range": page_range})
 
 
-def worklist(request):
-    user = request.user
-    if not allocation_selectors.worklist_organisation_ids(user=user):
-        raise PermissionDenied("The team worklist is for practitioners and team managers.")
-    form = WorklistFilterForm(
-        _filter_data(request, "priority"), risk_categories=_risk_categories(user), teams=_teams_managed(user)
-    )
-    form.is_valid()
-    cases = allocation_selectors.team_worklist(user=user, filters=form.filters())
-    page, page_range = _paginate(request, cases, WORKLIST_PAGE_SIZE)
-    for case in page:
-        case.can_accept = has_perm(user, "allocation.accept_case", case)
-    return _list_response(
-        request,
-        "cases/worklist.html",
-        "cases/_worklist_results.html",
-        {"form": form, "page": page, "page_range": page_range},
-    )
-
-
 def case_index(request):
     user = request.user
     actor = actor_for(user)
@@ -192,7 +128,9 @@ def case_index(request):
         actor.lead_of_initiative_ids or actor.casework_organisation_ids or actor.auditing_organisation_ids
     ):
         raise PermissionDenied("The case index is for the lead organisation and people who work on cases.")
-    form = CaseIndexFilterForm(_filter_data(request, "newest"), risk_categories=_risk_categories(user))
+    form = CaseIndexFilterForm(
+        list_filter_data(request, "newest"), risk_categories=selectors.risk_categories_for_user(user=user)
+    )
     form.is_valid()
     data = form.cleaned_data
     cases = allocation_selectors.case_index(
@@ -209,7 +147,7 @@ def case_index(request):
             user, "allocation.allocate_case", case
         )
         case.can_transfer = has_perm(user, "allocation.transfer_case", case)
-    return _list_response(
+    return render_list(
         request,
         "cases/case_index.html",
         "cases/_case_index_results.html",

@@ -44,7 +44,7 @@ def test_a_stale_accept_is_refused_with_the_message(login, world, unallocated):
         _url("case_accept", unallocated), {"version": 1, "return_to": "worklist"}, follow=True
     )
     assert b"Somebody else changed this case" in response.content
-    assert response.redirect_chain[-1][0] == reverse("cases:worklist")
+    assert response.redirect_chain[-1][0] == reverse("allocation:worklist")
     assert _reload(unallocated).primary_worker is None
 
 
