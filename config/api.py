@@ -274,6 +274,8 @@ def invalid_input(request, exc: NinjaValidationError):
 
 
 api.add_router("/people", "casework.people.api.router")
+# Allocation acts on cases at their own paths; first, so that /cases/allocate-unallocated is not a case id.
+api.add_router("/cases", "casework.allocation.api.router")
 api.add_router("/cases", "casework.cases.api.router")
 api.add_router("/contacts", "casework.contacts.api.router")
 api.add_router("/tasks", "casework.tasks.api.router")

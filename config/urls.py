@@ -14,7 +14,7 @@ urlpatterns = [
     path("accounts/", include("casework.accounts.urls")),
     path("people/", include("casework.people.urls")),
     path("cases/", include("casework.cases.urls")),
-    path("allocation/", include("casework.allocation.urls")),
+    path("", include("casework.allocation.urls")),
     path("assessments/", include("casework.assessments.urls")),
     path("careact/", include("casework.careact.urls")),
     path("waiting-list/", include("casework.waiting_list.urls")),

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, cast
 from django.db.models import Q, QuerySet
 
 from casework.accounts.choices import Role
-from casework.accounts.models import User
+from casework.accounts.models import Initiative, User
 from casework.accounts.selectors import actor_for
 from casework.allocation.models import AllocationPolicy, AllocationRule, NamedArea
+from casework.allocation.policies import allocation_admin_initiative_ids
 from casework.cases.choices import OPEN_STATUSES, CaseStage, CaseStatus
 from casework.cases.models import Case
 from casework.cases.selectors import case_list_index
@@ -127,6 +128,50 @@ def case_index(
     return apply_filters(qs, filters).select_related(
         "risk_category", "responsible_organisation", "allocated_team", "primary_worker"
     )
+
+
+# Queryset twins of policies.py: each is the set of cases (or initiatives) its predicate allows.
+
+
+def case_list_acceptable(*, user: User) -> QuerySet[Case]:
+    """Cases the user may accept from a team worklist (twin of allocation.accept_case)."""
+    return Case.objects.filter(
+        status=CaseStatus.PLANNED,
+        stage=CaseStage.AWAITING_ALLOCATION,
+        primary_worker__isnull=True,
+        responsible_organisation_id__in=worklist_organisation_ids(user=user),
+    )
+
+
+def case_list_assignable(*, user: User) -> QuerySet[Case]:
+    """Open cases whose primary worker the user may assign or reassign (twin of allocation.assign_case)."""
+    return Case.objects.filter(
+        status__in=OPEN_STATUSES,
+        responsible_organisation_id__in=actor_for(user).organisations_with_role(Role.TEAM_MANAGER),
+    )
+
+
+def case_list_allocatable(*, user: User) -> QuerySet[Case]:
+    """Open cases with no worker that the user may apply the rules to (twin of allocation.allocate_case)."""
+    return Case.objects.filter(
+        initiative_id__in=allocation_admin_initiative_ids(user),
+        primary_worker__isnull=True,
+        status__in=OPEN_STATUSES,
+    )
+
+
+def case_list_transferable(*, user: User) -> QuerySet[Case]:
+    """Open cases the user may hand to another responsible organisation (twin of allocation.transfer_case)."""
+    managing = actor_for(user).organisations_with_role(Role.TEAM_MANAGER)
+    return Case.objects.filter(status__in=OPEN_STATUSES, responsible_organisation__isnull=False).filter(
+        Q(initiative_id__in=allocation_admin_initiative_ids(user))
+        | Q(responsible_organisation_id__in=managing)
+    )
+
+
+def allocation_rule_initiatives_for_user(*, user: User) -> QuerySet[Initiative]:
+    """The initiatives whose allocation rules the user keeps (twin of allocation.manage_allocation_rules)."""
+    return Initiative.objects.filter(pk__in=allocation_admin_initiative_ids(user))
 
 
 def allocation_rules_for(*, initiative_id: int) -> QuerySet[AllocationRule]:

@@ -9,7 +9,6 @@ from typing import Any, cast
 from django.db import transaction
 from django.db.models import Q
 
-from casework.accounts.choices import Role
 from casework.accounts.models import Organisation, User
 from casework.accounts.selectors import actor_for
 from casework.allocation.models import AllocationPolicy, AllocationRule, NamedArea
@@ -27,9 +26,9 @@ from casework.cases.models import Case
 from casework.cases.services import (
     case_assignment_start,
     case_assignments_end,
-    complete_stage,
-    start_stage,
-    update_case,
+    case_stage_complete,
+    case_stage_start,
+    case_update,
 )
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed, stale_message
@@ -130,9 +129,9 @@ def _allocate_with(context: AllocationContext, *, user: User, case: Case, versio
     now = clock.now()
     with transaction.atomic():
         if case.stage == CaseStage.INTAKE:
-            complete_stage(case=case, stage=CaseStage.INTAKE, user=user, at=now)
-            start_stage(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
-        update_case(
+            case_stage_complete(case=case, stage=CaseStage.INTAKE, user=user, at=now)
+            case_stage_start(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
+        case_update(
             user=user,
             case=case,
             version=version,
@@ -152,7 +151,10 @@ def _allocate_with(context: AllocationContext, *, user: User, case: Case, versio
 def case_allocate(*, user: User, case: Case, version: int | None = None) -> Decision:
     """Apply the initiative's allocation rules to one case and record which rule matched and why."""
     require_perm(
-        user, "cases.allocate_case", case, "Only the lead organisation's initiative admins allocate cases."
+        user,
+        "allocation.allocate_case",
+        case,
+        "Only the lead organisation's initiative admins allocate cases.",
     )
     return _allocate_with(AllocationContext(case.initiative_id), user=user, case=case, version=version)
 
@@ -164,10 +166,12 @@ def cases_allocate_unallocated(
 
     Each case commits on its own, so a conflict on one does not undo the others. Returns counts.
     """
-    if not actor_for(user).has_lead_role(Role.INITIATIVE_ADMIN, initiative_id):
-        from casework.core.errors import PermissionRefused
-
-        raise PermissionRefused("Only the lead organisation's initiative admins allocate cases.")
+    require_perm(
+        user,
+        "allocation.manage_allocation_rules",
+        initiative_id,
+        "Only the lead organisation's initiative admins allocate cases.",
+    )
     context = AllocationContext(initiative_id)
     counts = {"allocated": 0, "skipped": 0}
     pending = (
@@ -227,13 +231,13 @@ def _make_primary(
         case_assignments_end(user=user, case=case, at=now, reason="Became primary worker", worker=worker)
         case_assignment_start(user=user, case=case, worker=worker, role=AssignmentRole.PRIMARY, at=now)
         if case.status == CaseStatus.PLANNED:
-            complete_stage(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
-            start_stage(case=case, stage=CaseStage.CONTACT, user=user, at=now)
+            case_stage_complete(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
+            case_stage_start(case=case, stage=CaseStage.CONTACT, user=user, at=now)
             fields |= {"status": CaseStatus.ACTIVE, "stage": CaseStage.CONTACT, "allocated_at": now}
             waiting_list_exit_for_case(
                 user=user, case=case, reason=ExitReason.ALLOCATED, list_kinds=ALLOCATION_LISTS
             )
-        update_case(user=user, case=case, version=version, fields=fields, verb=verb, reason=reason)
+        case_update(user=user, case=case, version=version, fields=fields, verb=verb, reason=reason)
     case.__dict__.pop("_assignment_roles", None)
     return case
 
@@ -241,7 +245,7 @@ def _make_primary(
 def case_accept(*, user: User, case: Case, version: int | None = None) -> Case:
     """A practitioner takes an unallocated case from the team worklist: they become its primary worker."""
     require_perm(
-        user, "cases.accept_case", case, "This case is not waiting to be accepted by your organisation."
+        user, "allocation.accept_case", case, "This case is not waiting to be accepted by your organisation."
     )
     return _make_primary(user=user, case=case, worker=user, version=version, verb="cases.case_accepted")
 
@@ -249,7 +253,10 @@ def case_accept(*, user: User, case: Case, version: int | None = None) -> Case:
 def case_assign_worker(*, user: User, case: Case, worker: User, version: int | None = None) -> Case:
     """A team manager assigns an unallocated case to a practitioner of the responsible organisation."""
     require_perm(
-        user, "cases.assign_case", case, "Only team managers of the responsible organisation assign cases."
+        user,
+        "allocation.assign_case",
+        case,
+        "Only team managers of the responsible organisation assign cases.",
     )
     if case.primary_worker_id is not None:
         raise DomainError("This case already has a worker: reassign it instead, with a reason.")
@@ -264,7 +271,7 @@ def case_reassign_worker(
 ) -> Case:
     """Give the case a new primary worker; the previous one loses editing access, the history stays."""
     require_perm(
-        user, "cases.assign_case", case, "Only team managers of the responsible organisation reassign."
+        user, "allocation.assign_case", case, "Only team managers of the responsible organisation reassign."
     )
     if case.primary_worker_id is None:
         raise DomainError("This case has no worker yet: assign it instead.")
@@ -292,7 +299,7 @@ def case_transfer(
     """
     require_perm(
         user,
-        "cases.transfer_case",
+        "allocation.transfer_case",
         case,
         "Only the lead organisation or the responsible organisation's team managers can do this.",
     )
@@ -316,8 +323,8 @@ def case_transfer(
         if case.status != CaseStatus.PLANNED:
             # Back to the new organisation's worklist; the work done so far stays on the record.
             fields |= {"status": CaseStatus.PLANNED, "stage": CaseStage.AWAITING_ALLOCATION}
-            start_stage(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
-        update_case(
+            case_stage_start(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
+        case_update(
             user=user,
             case=case,
             version=version,
@@ -328,7 +335,7 @@ def case_transfer(
         tasks_hand_over_for_transfer(
             user=user,
             case=case,
-            # cases.transfer_case refuses a case with no responsible organisation.
+            # allocation.transfer_case refuses a case with no responsible organisation.
             from_organisation_id=cast(int, from_organisation_id),
             to_organisation=organisation,
         )
@@ -341,10 +348,12 @@ def case_transfer(
 
 
 def _require_rules_admin(user: User, initiative_id: int) -> None:
-    if not actor_for(user).has_lead_role(Role.INITIATIVE_ADMIN, initiative_id):
-        from casework.core.errors import PermissionRefused
-
-        raise PermissionRefused("Only the lead organisation's initiative admins keep the allocation rules.")
+    require_perm(
+        user,
+        "allocation.manage_allocation_rules",
+        initiative_id,
+        "Only the lead organisation's initiative admins keep the allocation rules.",
+    )
 
 
 def allocation_rule_save(

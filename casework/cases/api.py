@@ -11,13 +11,11 @@ from typing import Literal
 
 from django.db.models import F
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
-from casework.accounts.models import Organisation, User
+from casework.accounts.models import User
 from casework.allocation import selectors as allocation_selectors
-from casework.allocation import services as allocation
 from casework.allocation.selectors import WorklistFilters, WorklistScope
 from casework.audit.services import access_record
 from casework.cases import selectors, services
@@ -339,11 +337,6 @@ def _case(request, case_id: Id) -> Case:
     return selectors.case_get_for_user(user=request.user, case_id=case_id, purpose="read_by_api")
 
 
-def _case_for_action(request, case_id: Id) -> Case:
-    """The case for an action: 404 unless the user may see it at least on the index."""
-    return selectors.case_get_for_action(user=request.user, case_id=case_id)
-
-
 def _row(request, case: Case, response: HttpResponse) -> dict:
     """The case as the API returns it, with its version as the ETag."""
     [row] = case_rows(Case.objects.filter(pk=case.pk), user=request.user)
@@ -351,7 +344,7 @@ def _row(request, case: Case, response: HttpResponse) -> dict:
     return row
 
 
-def _done(request, case: Case, response: HttpResponse) -> dict:
+def case_action_row(request, case: Case, response: HttpResponse) -> dict:
     """The case after an action: in full for those who may open it, else as the index shows it."""
     if can_view_case(request.user, case):
         selectors.case_get_for_user(user=request.user, case_id=case.pk, purpose="read_by_api")
@@ -377,17 +370,6 @@ def outcomes(request, initiative_id: Id, include_retired: bool = False):
     if initiative_id not in actor_for(request.user).initiative_ids:
         raise Http404("No initiative found")
     return [o.__dict__ for o in outcome_list(initiative_id=initiative_id, include_retired=include_retired)]
-
-
-class AllocateAllOut(Schema):
-    allocated: int
-    skipped: int
-
-
-# Declared before "/{case_id}": ninja matches paths in order, and that GET would answer this POST with 405.
-@router.post("/allocate-unallocated", response=AllocateAllOut, summary="Allocate every unallocated case")
-def allocate_all(request, initiative_id: Id):
-    return allocation.cases_allocate_unallocated(user=request.user, initiative_id=initiative_id)
 
 
 @router.get("/{case_id}", response=CaseOut, summary="A case")
@@ -429,19 +411,11 @@ def raise_case(request, payload: CaseRaiseIn, response: HttpResponse):
         summary=payload.summary,
         responsible_now=payload.responsible_now,
     )
-    return Status(201, _done(request, case, response))
+    return Status(201, case_action_row(request, case, response))
 
 
 class VersionIn(InputSchema):
     version: Version | None = Field(None, description="The version you read; or send If-Match")
-
-
-class WorkerIn(VersionIn):
-    worker_id: Id
-
-
-class ReassignIn(WorkerIn):
-    reason: SaidNote
 
 
 class StageIn(VersionIn):
@@ -489,59 +463,12 @@ class RemoveWorkerIn(InputSchema):
     reason: Note = ""
 
 
-class TransferIn(VersionIn):
-    organisation_id: Id
-    reason: SaidNote
-
-
-def _user(user_id: int, field: str = "worker_id") -> User:
+def worker_from_id(user_id: int, field: str = "worker_id") -> User:
+    """The active user a body names as a worker; a 422 on `field` if there is none."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         raise ValidationFailed("No such user", field=field)
     return user
-
-
-@router.post("/{case_id}/allocate", response=CaseIndexOut, summary="Apply the allocation rules to the case")
-def allocate(request, case_id: Id, payload: VersionIn, response: HttpResponse):
-    case = _case_for_action(request, case_id)
-    allocation.case_allocate(user=request.user, case=case, version=expected_version(request, payload.version))
-    return _done(request, case, response)
-
-
-@router.post(
-    "/{case_id}/accept", response=CaseOut, summary="Accept an unallocated case as its primary worker"
-)
-def accept(request, case_id: Id, payload: VersionIn, response: HttpResponse):
-    case = _case(request, case_id)
-    allocation.case_accept(user=request.user, case=case, version=expected_version(request, payload.version))
-    return _done(request, case, response)
-
-
-@router.post("/{case_id}/assign", response=CaseOut, summary="Assign the case to a worker (team managers)")
-def assign(request, case_id: Id, payload: WorkerIn, response: HttpResponse):
-    case = _case(request, case_id)
-    allocation.case_assign_worker(
-        user=request.user,
-        case=case,
-        worker=_user(payload.worker_id),
-        version=expected_version(request, payload.version),
-    )
-    return _done(request, case, response)
-
-
-@router.post(
-    "/{case_id}/reassign", response=CaseOut, summary="Give the case a new primary worker, with a reason"
-)
-def reassign(request, case_id: Id, payload: ReassignIn, response: HttpResponse):
-    case = _case(request, case_id)
-    allocation.case_reassign_worker(
-        user=request.user,
-        case=case,
-        worker=_user(payload.worker_id),
-        reason=payload.reason,
-        version=expected_version(request, payload.version),
-    )
-    return _done(request, case, response)
 
 
 @router.post(
@@ -559,7 +486,7 @@ def move_stage(request, case_id: Id, payload: StageIn, response: HttpResponse):
         version=expected_version(request, payload.version),
         acknowledged=payload.acknowledge,
     )
-    return _done(request, case, response)
+    return case_action_row(request, case, response)
 
 
 @router.post("/{case_id}/restart", response=CaseOut, summary="Restart the work from a stage")
@@ -572,7 +499,7 @@ def restart(request, case_id: Id, payload: RestartIn, response: HttpResponse):
         reason=payload.reason,
         version=expected_version(request, payload.version),
     )
-    return _done(request, case, response)
+    return case_action_row(request, case, response)
 
 
 @router.post("/{case_id}/status", response=CaseOut, summary="Put on hold, resume, cancel or finish the case")
@@ -585,16 +512,16 @@ def change_status(request, case_id: Id, payload: StatusIn, response: HttpRespons
         reason=payload.reason,
         version=expected_version(request, payload.version),
     )
-    return _done(request, case, response)
+    return case_action_row(request, case, response)
 
 
 @router.post("/{case_id}/workers", response=CaseOut, summary="Add a secondary worker or a case manager")
 def add_worker(request, case_id: Id, payload: AddWorkerIn, response: HttpResponse):
     case = _case(request, case_id)
     services.case_add_worker(
-        user=request.user, case=case, worker=_user(payload.user_id, "user_id"), role=payload.role
+        user=request.user, case=case, worker=worker_from_id(payload.user_id, "user_id"), role=payload.role
     )
-    return _done(request, case, response)
+    return case_action_row(request, case, response)
 
 
 @router.post(
@@ -603,23 +530,9 @@ def add_worker(request, case_id: Id, payload: AddWorkerIn, response: HttpRespons
 def remove_worker(request, case_id: Id, payload: RemoveWorkerIn, response: HttpResponse):
     case = _case(request, case_id)
     services.case_remove_worker(
-        user=request.user, case=case, worker=_user(payload.user_id, "user_id"), reason=payload.reason
+        user=request.user, case=case, worker=worker_from_id(payload.user_id, "user_id"), reason=payload.reason
     )
-    return _done(request, case, response)
-
-
-@router.post("/{case_id}/transfer", response=CaseIndexOut, summary="Change the responsible organisation")
-def transfer(request, case_id: Id, payload: TransferIn, response: HttpResponse):
-    case = _case_for_action(request, case_id)
-    organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
-    allocation.case_transfer(
-        user=request.user,
-        case=case,
-        organisation=organisation,
-        reason=payload.reason,
-        version=expected_version(request, payload.version),
-    )
-    return _done(request, case, response)
+    return case_action_row(request, case, response)
 
 
 class CloseIn(InputSchema):
@@ -646,4 +559,4 @@ def close(request, case_id: Id, payload: CloseIn, response: HttpResponse):
         recontact_on=payload.recontact_on,
         version=expected_version(request, payload.version),
     )
-    return _done(request, case, response)
+    return case_action_row(request, case, response)

@@ -180,7 +180,7 @@ def case_close(
     ConflictError. Audited as "cases.closed".
     """
     from casework.assessments.selectors import needs_found_on_case, needs_open_on_case
-    from casework.cases.services import _require_work, complete_stage, start_stage, update_case
+    from casework.cases.services import _require_work, case_stage_complete, case_stage_start, case_update
 
     _require_work(user, case)
     if case.status != CaseStatus.ACTIVE:
@@ -208,14 +208,14 @@ def case_close(
     now = clock.now()
     with transaction.atomic():
         if case.stage != CaseStage.CLOSING:
-            complete_stage(case=case, stage=case.stage, user=user, at=now)
-            start_stage(case=case, stage=CaseStage.CLOSING, user=user, at=now)
-        complete_stage(case=case, stage=CaseStage.CLOSING, user=user, at=now)
+            case_stage_complete(case=case, stage=case.stage, user=user, at=now)
+            case_stage_start(case=case, stage=CaseStage.CLOSING, user=user, at=now)
+        case_stage_complete(case=case, stage=CaseStage.CLOSING, user=user, at=now)
         from casework.waiting_list.choices import ExitReason
         from casework.waiting_list.services import waiting_list_exit_for_case
 
         waiting_list_exit_for_case(user=user, case=case, reason=ExitReason.CASE_CLOSED)
-        update_case(
+        case_update(
             user=user,
             case=case,
             version=version,

@@ -80,20 +80,20 @@ def header_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     user = request.user
     current_workers, past_workers = selectors.case_workers(case=case)
     can_work = has_perm(user, "cases.work_case", case)
-    can_assign = has_perm(user, "cases.assign_case", case)
+    can_assign = has_perm(user, "allocation.assign_case", case)
     person = case.person if case.person_id else None
     header = {
         "current_workers": current_workers,
         "past_workers": past_workers,
         "other_workers": [a for a in current_workers if a.user_id != case.primary_worker_id],
         "can_work": can_work,
-        "can_accept": has_perm(user, "cases.accept_case", case),
-        "can_allocate": has_perm(user, "cases.allocate_case", case),
+        "can_accept": has_perm(user, "allocation.accept_case", case),
+        "can_allocate": has_perm(user, "allocation.allocate_case", case),
         "can_assign": can_assign
         and case.primary_worker_id is None
         and case.stage == CaseStage.AWAITING_ALLOCATION,
         "can_reassign": can_assign and case.primary_worker_id is not None,
-        "can_transfer": has_perm(user, "cases.transfer_case", case),
+        "can_transfer": has_perm(user, "allocation.transfer_case", case),
         "status_actions": status_actions(case) if can_work else [],
         "unread_messages": getattr(case, "unread_messages", 0),
         "safeguarding_flag": bool(getattr(case, "safeguarding_flag", False)),

@@ -53,12 +53,6 @@ def my_cases_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 
 nav_register("My cases", "cases:my_cases", order=30, shown=shows_my_cases)
-nav_register(
-    "Team worklist",
-    "cases:worklist",
-    order=40,
-    shown=lambda user: holds_cases_as(user, Role.PRACTITIONER, Role.TEAM_MANAGER),
-)
 nav_register("Case index", "cases:case_index", order=110, shown=shows_case_index)
 nav_register(
     "Closing outcomes", "cases:case_outcomes", order=140, shown=lambda u: has_perm(u, "cases.manage_outcomes")

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from casework.accounts.choices import Role
 from casework.accounts.models import AnyUser
 from casework.accounts.selectors import actor_for
-from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseStage, CaseStatus
+from casework.cases.choices import OPEN_STATUSES, AssignmentRole
 from casework.cases.models import Case, CaseAssignment
 from casework.core.permissions import register
 from casework.people.models import HouseholdMembership, Person
@@ -115,25 +115,9 @@ def can_raise_case(user: AnyUser) -> bool:
     return bool(actor_for(user).editing_organisation_ids)
 
 
-@register("cases.accept_case")
-def can_accept_case(user: AnyUser, case: Case) -> bool:
-    """Take an unallocated case from the team worklist: practitioners and team managers of the
-    organisation."""
-    org = case.responsible_organisation_id
-    if (
-        case.status != CaseStatus.PLANNED
-        or case.stage != CaseStage.AWAITING_ALLOCATION
-        or case.primary_worker_id is not None
-        or org is None
-    ):
-        return False
-    actor = actor_for(user)
-    return actor.has_role(Role.PRACTITIONER, org) or actor.has_role(Role.TEAM_MANAGER, org)
-
-
-@register("cases.assign_case")
-def can_assign_case(user: AnyUser, case: Case) -> bool:
-    """Assign or reassign workers: team managers of the responsible organisation."""
+def manages_responsible_organisation(user: AnyUser, case: Case) -> bool:
+    """A team manager of the open case's responsible organisation: assigns its workers (allocation) and
+    manages them (cases.manage_workers_case)."""
     return (
         case.status in OPEN_STATUSES
         and case.responsible_organisation_id is not None
@@ -144,38 +128,11 @@ def can_assign_case(user: AnyUser, case: Case) -> bool:
 @register("cases.manage_workers_case")
 def can_manage_workers(user: AnyUser, case: Case) -> bool:
     """Add or remove secondary workers and case managers: the primary worker and team managers."""
-    return can_assign_case(user, case) or (
+    return manages_responsible_organisation(user, case) or (
         case.status in OPEN_STATUSES
         and can_view_case(user, case)
         and current_assignment_role(user, case) == AssignmentRole.PRIMARY
     )
-
-
-@register("cases.allocate_case")
-def can_allocate_case(user: AnyUser, case: Case) -> bool:
-    """Apply the allocation rules: the lead organisation's initiative admins, before a worker has the case."""
-    return (
-        actor_for(user).has_lead_role(Role.INITIATIVE_ADMIN, case.initiative_id)
-        and case.primary_worker_id is None
-        and case.status in OPEN_STATUSES
-    )
-
-
-@register("cases.transfer_case")
-def can_transfer_case(user: AnyUser, case: Case) -> bool:
-    """Change the responsible organisation: the lead's initiative admins, or a team manager handing over."""
-    if case.status not in OPEN_STATUSES or case.responsible_organisation_id is None:
-        return False
-    actor = actor_for(user)
-    return actor.has_lead_role(Role.INITIATIVE_ADMIN, case.initiative_id) or actor.has_role(
-        Role.TEAM_MANAGER, case.responsible_organisation_id
-    )
-
-
-@register("cases.manage_allocation_rules")
-def can_manage_allocation_rules(user: AnyUser) -> bool:
-    actor = actor_for(user)
-    return any(actor.has_lead_role(Role.INITIATIVE_ADMIN, i) for i in actor.lead_of_initiative_ids)
 
 
 @register("cases.manage_outcomes")

@@ -213,6 +213,16 @@ def risk_categories_for(*, initiative_id: int) -> QuerySet[RiskCategory]:
     return RiskCategory.objects.filter(initiative_id=initiative_id, is_active=True).order_by("rank", "label")
 
 
+def risk_categories_for_user(*, user: User) -> list[RiskCategory]:
+    """The active risk categories of every initiative the user works in or leads, for a list's filter."""
+    actor = actor_for(user)
+    return [
+        category
+        for initiative_id in sorted(actor.initiative_ids | actor.lead_of_initiative_ids)
+        for category in risk_categories_for(initiative_id=initiative_id)
+    ]
+
+
 @dataclass(frozen=True)
 class StageStep:
     stage: str

@@ -28,7 +28,7 @@ from casework.people.models import Household, Person
 STALE = stale_message("this case", then="check the case and try again")
 
 
-def update_case(
+def case_update(
     *,
     user: User,
     case: Case,
@@ -58,15 +58,15 @@ def update_case(
     return case
 
 
-def start_stage(*, case: Case, stage: str, user: User, at: datetime.datetime) -> StageProgress:
+def case_stage_start(*, case: Case, stage: str, user: User, at: datetime.datetime) -> StageProgress:
     progress = StageProgress.objects.filter(case=case, stage=stage, reset_at__isnull=True).first()
     if progress is None:
         progress = StageProgress.objects.create(case=case, stage=stage, started_at=at, started_by=user)
     return progress
 
 
-def complete_stage(*, case: Case, stage: str, user: User, at: datetime.datetime) -> None:
-    start_stage(case=case, stage=stage, user=user, at=at)
+def case_stage_complete(*, case: Case, stage: str, user: User, at: datetime.datetime) -> None:
+    case_stage_start(case=case, stage=stage, user=user, at=at)
     StageProgress.objects.filter(
         case=case, stage=stage, reset_at__isnull=True, completed_at__isnull=True
     ).update(completed_at=at, completed_by=user)
@@ -128,10 +128,10 @@ def case_raise(
             created_by=user,
             modified_by=user,
         )
-        start_stage(case=case, stage=CaseStage.INTAKE, user=user, at=now)
+        case_stage_start(case=case, stage=CaseStage.INTAKE, user=user, at=now)
         if responsible_now:
-            complete_stage(case=case, stage=CaseStage.INTAKE, user=user, at=now)
-            start_stage(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
+            case_stage_complete(case=case, stage=CaseStage.INTAKE, user=user, at=now)
+            case_stage_start(case=case, stage=CaseStage.AWAITING_ALLOCATION, user=user, at=now)
             case.allocation_explanation = "The organisation the person contacted became responsible (SAVVI)."
             Case.objects.filter(pk=case.pk).update(allocation_explanation=case.allocation_explanation)
         audit_record(
@@ -202,9 +202,9 @@ def case_move_stage(
     with transaction.atomic():
         previous = case.stage
         if not going_back:
-            complete_stage(case=case, stage=previous, user=user, at=now)
-        start_stage(case=case, stage=stage, user=user, at=now)
-        update_case(
+            case_stage_complete(case=case, stage=previous, user=user, at=now)
+        case_stage_start(case=case, stage=stage, user=user, at=now)
+        case_update(
             user=user,
             case=case,
             version=version,
@@ -236,8 +236,8 @@ def case_restart_from(*, user: User, case: Case, stage: str, reason: str, versio
         reset = StageProgress.objects.filter(case=case, stage__in=later, reset_at__isnull=True).update(
             reset_at=now, reset_by=user, reset_reason=reason.strip()
         )
-        start_stage(case=case, stage=stage, user=user, at=now)
-        update_case(
+        case_stage_start(case=case, stage=stage, user=user, at=now)
+        case_update(
             user=user,
             case=case,
             version=version,
@@ -274,7 +274,7 @@ def case_change_status(
     if status == CaseStatus.CANCELLED:
         fields["closed_at"] = now
     with transaction.atomic():
-        update_case(
+        case_update(
             user=user,
             case=case,
             version=version,

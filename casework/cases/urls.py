@@ -5,7 +5,6 @@ from casework.cases import views, workspace
 app_name = "cases"
 urlpatterns = [
     path("mine", views.my_cases, name="my_cases"),
-    path("worklist", views.worklist, name="worklist"),
     path("index", views.case_index, name="case_index"),
     path("new", views.case_raise, name="case_raise"),
     path("outcomes", views.case_outcomes, name="case_outcomes"),
@@ -16,11 +15,6 @@ urlpatterns = [
     path("<id:case_id>/restart", views.case_restart, name="case_restart"),
     path("<id:case_id>/status/<slug:status>", views.case_change_status, name="case_change_status"),
     path("<id:case_id>/close", views.case_close, name="case_close"),
-    path("<id:case_id>/accept", views.case_accept, name="case_accept"),
-    path("<id:case_id>/allocate", views.case_allocate, name="case_allocate"),
-    path("<id:case_id>/assign", views.case_assign, name="case_assign"),
-    path("<id:case_id>/reassign", views.case_reassign, name="case_reassign"),
-    path("<id:case_id>/transfer", views.case_transfer, name="case_transfer"),
     path("<id:case_id>/workers/add", views.case_worker_add, name="case_worker_add"),
     path("<id:case_id>/workers/<id:user_id>/remove", views.case_worker_remove, name="case_worker_remove"),
 ]

@@ -6,49 +6,36 @@ A DomainError is shown to the user (error summary or notification); a refused pe
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from casework.accounts.choices import Role
 from casework.accounts.selectors import (
     actor_for,
-    organisation_list_responsible,
-    team_list_for_organisation,
     user_list_assignable,
 )
 from casework.allocation import selectors as allocation_selectors
-from casework.allocation import services as allocation_services
 from casework.cases import gates, lifecycle, selectors, services, workspace
 from casework.cases.choices import CaseStatus
 from casework.cases.forms import (
-    AssignForm,
     CaseCloseForm,
     CaseIndexFilterForm,
     CaseRaiseForm,
     OutcomeAddForm,
-    ReassignForm,
     RestartForm,
     StageMoveForm,
     StatusChangeForm,
-    TransferForm,
-    VersionForm,
     WorkerAddForm,
     WorkerRemoveForm,
-    WorklistFilterForm,
 )
 from casework.cases.header import STATUS_PAGES
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.core import limits
-from casework.core.errors import DomainError, PermissionRefused
+from casework.core.pages import list_filter_data, render_list, run_action_service
 from casework.core.pages import paginate as _paginate
 from casework.core.pages import require_page_perm as _require
 from casework.core.pages import run_form_service as _run
@@ -56,11 +43,7 @@ from casework.core.permissions import has_perm
 from casework.people import selectors as people_selectors
 
 MY_CASES_PAGE_SIZE = 25
-WORKLIST_PAGE_SIZE = 25
 INDEX_PAGE_SIZE = 50
-
-# Where a button on a list sends the user back to when the action cannot be done.
-RETURN_TO = {"worklist": "cases:worklist", "index": "cases:case_index", "mine": "cases:my_cases"}
 
 # The audit verbs of a case in plain English, for the timeline.
 EVENT_WORDS = {
@@ -86,56 +69,6 @@ EVENT_WORDS = {
 # Helpers: refusals, pagination, and what the user may do.
 
 
-def _risk_categories(user) -> list:
-    actor = actor_for(user)
-    return [
-        category
-        for initiative_id in sorted(actor.initiative_ids | actor.lead_of_initiative_ids)
-        for category in selectors.risk_categories_for(initiative_id=initiative_id)
-    ]
-
-
-def _teams_managed(user) -> list | None:
-    """The teams a team manager may filter the worklist by; None for everyone else."""
-    managing = actor_for(user).organisations_with_role(Role.TEAM_MANAGER)
-    if not managing:
-        return None
-    return [
-        team
-        for organisation_id in sorted(managing)
-        for team in team_list_for_organisation(organisation_id=organisation_id)
-    ]
-
-
-def _filter_data(request, default_sort: str):
-    data = request.GET.copy()
-    if not data.get("sort"):
-        data["sort"] = default_sort
-    return data
-
-
-def _list_response(request, template: str, partial: str, context: dict):
-    """The whole page, or only the results when htmx asks (the filter form updates the results in place)."""
-    # A history restore (the back button after hx-push-url, cache missed) wants the whole page.
-    is_htmx = bool(request.headers.get("HX-Request")) and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
-    response = render(request, partial if is_htmx else template, {**context, "is_htmx": is_htmx})
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _after(request, case: Case, return_to: str | None = None):
-    """Where to go after an action: the list it came from, the case, or the index once it is out of sight."""
-    if return_to in RETURN_TO:
-        return redirect(RETURN_TO[return_to])
-    if has_perm(request.user, "cases.view_case", case):
-        return redirect(_overview_url(case))
-    if has_perm(request.user, "cases.view_case_index", case):
-        return redirect("cases:case_index")
-    return redirect("core:home")
-
-
 def _case(request, case_id: int, purpose: str = "viewed") -> Case:
     return selectors.case_get_for_user(user=request.user, case_id=case_id, purpose=purpose)
 
@@ -143,29 +76,6 @@ def _case(request, case_id: int, purpose: str = "viewed") -> Case:
 def _action_page(request, case: Case, form, **context):
     context.setdefault("submit_label", "Continue")
     return render(request, "cases/case_action.html", {"case": case, "form": form, **context})
-
-
-def _button(
-    request,
-    case: Case,
-    call: Callable[[int], Any],
-    success: str | Callable[[], str],
-    form: VersionForm | None = None,
-) -> bool:
-    """A one-button action: the posted version goes to the service; a refusal becomes a notification."""
-    form = form or VersionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "The page was out of date. Check the case and try again.")
-        return False
-    try:
-        call(form.cleaned_data["version"])
-    except DomainError as error:
-        messages.error(request, str(error))
-        return False
-    except PermissionRefused as error:
-        raise PermissionDenied(error.message) from None
-    messages.success(request, success() if callable(success) else success)
-    return True
 
 
 def _stage_choices(case: Case, progress: list | None = None) -> list[tuple[str, str]]:
@@ -211,26 +121,6 @@ def my_cases(request):
     return render(request, "cases/my_cases.html", {"page": page, "page_range": page_range})
 
 
-def worklist(request):
-    user = request.user
-    if not allocation_selectors.worklist_organisation_ids(user=user):
-        raise PermissionDenied("The team worklist is for practitioners and team managers.")
-    form = WorklistFilterForm(
-        _filter_data(request, "priority"), risk_categories=_risk_categories(user), teams=_teams_managed(user)
-    )
-    form.is_valid()
-    cases = allocation_selectors.team_worklist(user=user, filters=form.filters())
-    page, page_range = _paginate(request, cases, WORKLIST_PAGE_SIZE)
-    for case in page:
-        case.can_accept = has_perm(user, "cases.accept_case", case)
-    return _list_response(
-        request,
-        "cases/worklist.html",
-        "cases/_worklist_results.html",
-        {"form": form, "page": page, "page_range": page_range},
-    )
-
-
 def case_index(request):
     user = request.user
     actor = actor_for(user)
@@ -238,7 +128,9 @@ def case_index(request):
         actor.lead_of_initiative_ids or actor.casework_organisation_ids or actor.auditing_organisation_ids
     ):
         raise PermissionDenied("The case index is for the lead organisation and people who work on cases.")
-    form = CaseIndexFilterForm(_filter_data(request, "newest"), risk_categories=_risk_categories(user))
+    form = CaseIndexFilterForm(
+        list_filter_data(request, "newest"), risk_categories=selectors.risk_categories_for_user(user=user)
+    )
     form.is_valid()
     data = form.cleaned_data
     cases = allocation_selectors.case_index(
@@ -252,10 +144,10 @@ def case_index(request):
         case.can_view = has_perm(user, "cases.view_case", case)
         # The index offers allocation for unallocated cases only; the case page offers allocating again.
         case.can_allocate = case.responsible_organisation_id is None and has_perm(
-            user, "cases.allocate_case", case
+            user, "allocation.allocate_case", case
         )
-        case.can_transfer = has_perm(user, "cases.transfer_case", case)
-    return _list_response(
+        case.can_transfer = has_perm(user, "allocation.transfer_case", case)
+    return render_list(
         request,
         "cases/case_index.html",
         "cases/_case_index_results.html",
@@ -263,7 +155,7 @@ def case_index(request):
             "form": form,
             "page": page,
             "page_range": page_range,
-            "can_allocate_all": has_perm(user, "cases.manage_allocation_rules"),
+            "can_allocate_all": has_perm(user, "allocation.manage_allocation_rules"),
             "can_export_organisation": has_perm(user, "reporting.export_case_snapshot", "organisation"),
             "can_export_initiative": has_perm(user, "reporting.export_case_snapshot", "initiative"),
         },
@@ -489,164 +381,17 @@ def case_worker_remove(request, case_id: int, user_id: int):
     if assignment is None:
         raise Http404("That person is not working on this case")
     form = WorkerRemoveForm(request.POST)
-    _button(
-        request,
-        case,
-        lambda _version: services.case_remove_worker(
-            user=request.user, case=case, worker=assignment.user, reason=form.cleaned_data["reason"]
-        ),
-        f"{assignment.user.display_name} has been removed from the case.",
-        form=form,
-    )
+    if not form.is_valid():
+        messages.error(request, "The page was out of date. Check the case and try again.")
+    else:
+        run_action_service(
+            request,
+            lambda: services.case_remove_worker(
+                user=request.user, case=case, worker=assignment.user, reason=form.cleaned_data["reason"]
+            ),
+            f"{assignment.user.display_name} has been removed from the case.",
+        )
     return redirect(_overview_url(case))
-
-
-@require_POST
-def case_accept(request, case_id: int):
-    case = _case(request, case_id, purpose="opened_for_change")
-    return_to = request.POST.get("return_to")
-    if _button(
-        request,
-        case,
-        lambda version: allocation_services.case_accept(user=request.user, case=case, version=version),
-        lambda: f"You have accepted case {case.reference}. {lifecycle.NEXT_STEP[case.stage]}.",
-    ):
-        return redirect(_overview_url(case))
-    return _after(request, case, return_to)
-
-
-@require_POST
-def case_allocate(request, case_id: int):
-    # The lead's initiative admins allocate from the case index, where they may not open the case itself.
-    case = selectors.case_index_get_for_user(user=request.user, case_id=case_id)
-    _require(
-        request.user, "cases.allocate_case", case, "Only the lead organisation's initiative admins allocate."
-    )
-    decisions = []
-    _button(
-        request,
-        case,
-        lambda version: decisions.append(
-            allocation_services.case_allocate(user=request.user, case=case, version=version)
-        ),
-        lambda: f"Case {case.reference} allocated. {decisions[0].explanation}",
-    )
-    return _after(request, case, request.POST.get("return_to"))
-
-
-def case_assign(request, case_id: int):
-    case = _case(request, case_id, purpose="opened_for_change")
-    _require(
-        request.user, "cases.assign_case", case, "Only team managers of the responsible organisation assign."
-    )
-    users = user_list_assignable(organisation_id=case.responsible_organisation_id)
-    form = AssignForm(request.POST or None, users=users, initial={"version": case.version})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            request,
-            form,
-            lambda d: allocation_services.case_assign_worker(
-                user=request.user, case=case, worker=d["worker"], version=d["version"]
-            ),
-            lambda: f"Case {case.reference} is assigned to {case.primary_worker.display_name}.",
-        )
-    ):
-        return redirect(_overview_url(case))
-    return _action_page(
-        request,
-        case,
-        form,
-        heading="Assign the case",
-        submit_label="Assign the case",
-        intro="The worker becomes the case's primary worker and the work starts at Contact.",
-    )
-
-
-def case_reassign(request, case_id: int):
-    case = _case(request, case_id, purpose="opened_for_change")
-    _require(
-        request.user,
-        "cases.assign_case",
-        case,
-        "Only team managers of the responsible organisation reassign.",
-    )
-    users = user_list_assignable(organisation_id=case.responsible_organisation_id).exclude(
-        pk=case.primary_worker_id
-    )
-    form = ReassignForm(request.POST or None, users=users, initial={"version": case.version})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            request,
-            form,
-            lambda d: allocation_services.case_reassign_worker(
-                user=request.user, case=case, worker=d["worker"], reason=d["reason"], version=d["version"]
-            ),
-            lambda: f"Case {case.reference} is reassigned to {case.primary_worker.display_name}.",
-        )
-    ):
-        return redirect(_overview_url(case))
-    current = case.primary_worker.display_name if case.primary_worker_id else "nobody"
-    return _action_page(
-        request,
-        case,
-        form,
-        heading="Reassign the case",
-        submit_label="Reassign the case",
-        intro=f"The primary worker is {current}. They stop working on the case; "
-        "what they recorded stays on it.",
-    )
-
-
-def case_transfer(request, case_id: int):
-    # The lead's initiative admins transfer from the case index, so the case is loaded as the index shows it.
-    case = selectors.case_index_get_for_user(user=request.user, case_id=case_id)
-    _require(
-        request.user,
-        "cases.transfer_case",
-        case,
-        "Only the lead organisation or the responsible organisation's team managers can do this.",
-    )
-    organisations = organisation_list_responsible(
-        initiative_id=case.initiative_id, exclude_id=case.responsible_organisation_id
-    )
-    form = TransferForm(request.POST or None, organisations=organisations, initial={"version": case.version})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _run(
-            request,
-            form,
-            lambda d: allocation_services.case_transfer(
-                user=request.user,
-                case=case,
-                organisation=d["organisation"],
-                reason=d["reason"],
-                version=d["version"],
-            ),
-            lambda: (
-                f"Case {case.reference} is now the responsibility of "
-                f"{form.cleaned_data['organisation'].name}."
-            ),
-        )
-    ):
-        return _after(request, case)
-    return _action_page(
-        request,
-        case,
-        form,
-        heading="Transfer to another organisation",
-        submit_label="Transfer the case",
-        back_url=case.get_absolute_url()
-        if has_perm(request.user, "cases.view_case", case)
-        else reverse("cases:case_index"),
-        warning="The case goes back to the new organisation's team worklist. Its workers stop working on it; "
-        "what they recorded stays on the case.",
-        intro=f"{case.responsible_organisation.name} is responsible for the case now.",
-    )
 
 
 # Raising a case.
@@ -789,17 +534,16 @@ def case_outcomes(request):
                 return redirect("cases:case_outcomes")
         else:
             retire = request.POST.get("action") == "retire"
-            try:
-                closing.case_outcome_set_retired(
+            run_action_service(
+                request,
+                lambda: closing.case_outcome_set_retired(
                     user=request.user,
                     initiative_id=initiative_id,
                     code=request.POST.get("code", ""),
                     retired=retire,
-                )
-            except DomainError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, "The outcome has been " + ("retired." if retire else "reinstated."))
+                ),
+                "The outcome has been " + ("retired." if retire else "reinstated."),
+            )
             return redirect("cases:case_outcomes")
     return render(
         request,

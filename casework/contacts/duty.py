@@ -314,7 +314,7 @@ def duty_concern(
         changed = new_priority != case.priority
         asked: tuple = ()
         if changed:
-            case_services.update_case(
+            case_services.case_update(
                 user=user,
                 case=case,
                 version=None,

@@ -1,5 +1,5 @@
-"""What every page view does the same way: refuse with a 403, paginate a list, run a service from a form or
-from a button."""
+"""What every page view does the same way: refuse with a 403, paginate a list and answer htmx with its
+results, run a service from a form or from a button."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.forms import apply_service_error
@@ -29,6 +31,25 @@ def paginate(request, queryset, per_page: int = 25, count: int | None = None) ->
     it is already known, to save counting again."""
     shown = Pager.of_request(request, size=per_page, count=count).cut(queryset)
     return cast(Page, shown.page), shown.page_range
+
+
+def list_filter_data(request, default_sort: str):
+    """The list's filters as the query string gives them, sorted by `default_sort` unless it says."""
+    data = request.GET.copy()
+    if not data.get("sort"):
+        data["sort"] = default_sort
+    return data
+
+
+def render_list(request, template: str, partial: str, context: dict):
+    """The whole page, or only the results when htmx asks (the filter form updates the results in place)."""
+    # A history restore (the back button after hx-push-url, cache missed) wants the whole page.
+    is_htmx = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    response = render(request, partial if is_htmx else template, {**context, "is_htmx": is_htmx})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def run_form_service(

@@ -111,7 +111,7 @@ def waiting_list_add(
     The case's own priority becomes the triaged one. Raises PermissionRefused, ValidationFailed, DomainError
     (already on that list). Audited as "waiting_list.added".
     """
-    from casework.cases.services import update_case
+    from casework.cases.services import case_update
 
     require_perm(user, "waiting_list.triage_case", case, REFUSED)
     if list_kind not in ListKind.values:
@@ -183,7 +183,7 @@ def waiting_list_add(
             reason=reason,
         )
         if case.priority != priority:
-            update_case(
+            case_update(
                 user=user,
                 case=case,
                 version=case.version,
@@ -269,9 +269,9 @@ def waiting_list_reprioritise(
             ),
         )
         if entry.case.priority != priority:
-            from casework.cases.services import update_case
+            from casework.cases.services import case_update
 
-            update_case(
+            case_update(
                 user=user,
                 case=entry.case,
                 version=entry.case.version,

@@ -27,13 +27,7 @@ ALLOWED = {
     "form, where the duty officer can act on it, not on a 403 page",
     "people/views.py:person_create": "PossibleDuplicates is not a refusal: the page lists the likely matches "
     "and asks to confirm",
-    # Owned by the branches renaming cases/, allocation/ and risk/: the lead trims these after merging.
-    "cases/views.py:_button": "cases branch: a private run_action_service that also checks the version",
-    "cases/views.py:case_outcomes": "cases branch: the button shape, run_action_service",
-    "allocation/views.py:_rule_page": "allocation branch: the form shape, run_form_service",
-    "allocation/views.py:rule_move": "allocation branch: the button shape, run_action_service",
-    "allocation/views.py:fallback_set": "allocation branch: the form shape, run_form_service",
-    "allocation/views.py:allocate_all": "allocation branch: the button shape, run_action_service",
+    # Owned by the branch renaming risk/: the lead trims it after merging.
     "risk/views.py:_act": "risk branch: a private run_action_service that returns the result",
 }
 

@@ -50,12 +50,12 @@ GRANTS: dict[str, Grant] = {
             "safeguarding_lead",
         ),
     ),
-    "cases.accept_case": Grant(
+    "allocation.accept_case": Grant(
         "unallocated_case",
         ("practitioner", "practitioner2", "team_manager", "colleague", "safeguarder", "safeguarding_lead"),
     ),
-    "cases.allocate_case": Grant("unallocated_case", ("initiative_admin",)),
-    "cases.assign_case": Grant("case", ("team_manager",)),
+    "allocation.allocate_case": Grant("unallocated_case", ("initiative_admin",)),
+    "allocation.assign_case": Grant("case", ("team_manager",)),
     "cases.list_my_cases": Grant(
         None,
         (
@@ -73,7 +73,7 @@ GRANTS: dict[str, Grant] = {
             "debt_worker",
         ),
     ),
-    "cases.manage_allocation_rules": Grant(None, ("initiative_admin",)),
+    "allocation.manage_allocation_rules": Grant(None, ("initiative_admin",)),
     "cases.manage_outcomes": Grant("initiative", ("initiative_admin",)),
     "cases.manage_workers_case": Grant("case", ("practitioner", "team_manager")),
     "cases.raise_case": Grant(
@@ -92,7 +92,7 @@ GRANTS: dict[str, Grant] = {
             "debt_worker",
         ),
     ),
-    "cases.transfer_case": Grant("case", ("team_manager", "initiative_admin")),
+    "allocation.transfer_case": Grant("case", ("team_manager", "initiative_admin")),
     "cases.view_case": Grant(
         "case",
         (

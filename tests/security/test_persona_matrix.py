@@ -87,13 +87,13 @@ OWNERS = {
     "people:person_audit": "auditor",
     "careact:advocacy_exception": "team_manager",
     "api:/careact/cases/{case_id}/advocacy/{decision_id}/exception": "team_manager",
-    "cases:case_assign": "team_manager",
-    "cases:case_reassign": "team_manager",
-    "cases:case_transfer": "team_manager",
+    "allocation:case_assign": "team_manager",
+    "allocation:case_reassign": "team_manager",
+    "allocation:case_transfer": "team_manager",
     "api:/cases/{case_id}/assign": "team_manager",
     "api:/cases/{case_id}/reassign": "team_manager",
     "api:/cases/{case_id}/transfer": "team_manager",
-    "cases:case_allocate": "initiative_admin",
+    "allocation:case_allocate": "initiative_admin",
     "api:/cases/{case_id}/allocate": "initiative_admin",
     "contacts:duty_call": "duty_officer",
     "api:/contacts/duty/people/{person_id}/calls": "duty_officer",
@@ -160,7 +160,7 @@ OWNERS = {
 
 # Routes whose owner the world's state refuses (403 after the record is found): why.
 OWNER_REFUSED_BY_STATE = {
-    "cases:case_allocate": "the case has a worker: the allocation rules are for unallocated cases",
+    "allocation:case_allocate": "the case has a worker: the allocation rules are for unallocated cases",
     "api:/cases/{case_id}/allocate": "the case has a worker: the allocation rules are for unallocated cases",
     "api:/cases/{case_id}/accept": "the case is accepted already",
 }

@@ -72,20 +72,6 @@ def test_predicates_agree_with_queryset_twins(persona, world, cases):
         assert (case.pk in workable) is policies.can_work_case(user, case)
 
 
-def test_accept_matrix(persona, world, cases):
-    name, user = persona
-    assert policies.can_accept_case(user, cases["unallocated"]) is (
-        name in {"practitioner", "practitioner2", "team_manager"}
-    )
-    assert policies.can_accept_case(user, cases["active"]) is False
-
-
-def test_allocate_and_transfer_matrix(persona, world, cases):
-    name, user = persona
-    assert policies.can_allocate_case(user, cases["intake"]) is (name == "initiative_admin")
-    assert policies.can_transfer_case(user, cases["active"]) is (name in {"initiative_admin", "team_manager"})
-
-
 def test_my_cases_matrix(persona, world):
     name, user = persona
     assert policies.can_list_my_cases(user) is (

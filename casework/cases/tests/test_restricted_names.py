@@ -57,7 +57,7 @@ def test_lists_withhold_the_name_from_colleagues(login, world, risk):
         rag_reason="Managing",
     )
     client = login(world.team_manager)
-    worklist = client.get(reverse("cases:worklist")).content.decode()
+    worklist = client.get(reverse("allocation:worklist")).content.decode()
     waiting = client.get(reverse("waiting_list:waiting_list")).content.decode()
     export = b"".join(client.get(reverse("waiting_list:waiting_list_export")).streaming_content).decode()
     for shown in (worklist, waiting, export):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from casework.allocation import policies as allocation_policies
 from casework.allocation import services as allocation
 from casework.audit.models import AuditEvent
 from casework.careact.tests.steps import record_ready_for_support
@@ -234,7 +235,7 @@ def test_transfer_moves_the_case_and_the_old_organisation_loses_it(world, active
     assert (case.status, case.stage, case.primary_worker) == ("planned", "awaiting_allocation", None)
     assert not policies.can_view_case(world.practitioner, case)
     assert policies.can_view_case(world.district_worker, case)
-    assert policies.can_accept_case(world.district_worker, case)
+    assert allocation_policies.can_accept_case(world.district_worker, case)
 
 
 def test_lead_initiative_admin_sees_the_case_index_but_not_the_case(world, active_case):
