@@ -7,7 +7,7 @@ Keyword-only, atomic and audited; a stale write is refused (ConflictError), neve
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -63,7 +63,7 @@ REASON_LENGTH = 4000
 ROLE_NAMES = {role.value: role.label.lower() for role in Role}
 
 
-def _role_name(role: str) -> str:
+def role_name(role: str) -> str:
     return ROLE_NAMES.get(role, role)
 
 
@@ -306,7 +306,7 @@ def _lines_as_json(result: ras.Indicative) -> list[dict[str, Any]]:
 
 
 def indicative_budget_record(
-    *, user: User, case: Case, questionnaire_id: int, answers: Mapping[str, str]
+    *, user: User, case: Case, questionnaire_id: int, answers: Mapping[str, str] | Sequence[tuple[str, str]]
 ) -> IndicativeBudget:
     """Record the indicative weekly budget from the answers to the organisation's current questionnaire (the
     one the worker answered: `questionnaire_id`); it keeps that version, and supersedes the case's current
@@ -321,8 +321,12 @@ def indicative_budget_record(
             f"Version {questionnaire.number} of the questionnaire has been published since you started: "
             "answer it again."
         )
+    pairs = list(answers.items()) if isinstance(answers, Mapping) else list(answers)
+    chosen = dict(pairs)
+    if len(chosen) != len(pairs):
+        raise ValidationFailed("Answer each question once.", field="answers")
     try:
-        result = ras.indicative_budget(ras.from_json(questionnaire.content), answers)
+        result = ras.indicative_budget(ras.from_json(questionnaire.content), chosen)
     except ras.RasError as error:
         raise ValidationFailed(str(error), field="answers") from None
     with transaction.atomic():
@@ -334,7 +338,7 @@ def indicative_budget_record(
         record = IndicativeBudget.objects.create(
             case=case,
             questionnaire=questionnaire,
-            answers=dict(answers),
+            answers=chosen,
             points=result.points,
             weekly_amount=result.weekly,
             lines=_lines_as_json(result),
@@ -527,7 +531,7 @@ def _approver(user: User, budget: PersonalBudget) -> tuple[money.Level, list[mon
     chain = [level.role for level in money.ordered(levels)]
     if mine is None or chain.index(mine.role) < chain.index(budget.awaiting_role):
         raise DomainError(
-            f"This personal budget is awaiting approval by a {_role_name(budget.awaiting_role)}."
+            f"This personal budget is awaiting approval by a {role_name(budget.awaiting_role)}."
         )
     return mine, levels
 
@@ -584,7 +588,7 @@ def personal_budget_approve(*, user: User, budget: PersonalBudget, version: int)
             f"{_gbp(budget.annual_cost)} a year is over your approval limit of "
             f"{_gbp(level.annual_limit or Decimal())}:"
             + (
-                f" refer it up to a {_role_name(above.role)}."
+                f" refer it up to a {role_name(above.role)}."
                 if above
                 else " nobody above you may approve it."
             )

@@ -208,7 +208,7 @@ def _money(value: Any, what: str) -> Decimal:
         raise RasError(f"{what} must be an amount in pounds.") from None
     if not amount.is_finite() or amount < 0 or amount > MAX_WEEKLY or amount != pounds(amount):
         raise RasError(f"{what} must be between £0 and £{MAX_WEEKLY}, in pounds and pence.")
-    return amount
+    return pounds(amount)
 
 
 def from_json(data: Mapping[str, Any]) -> Questionnaire:
