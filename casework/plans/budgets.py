@@ -236,6 +236,43 @@ def plans_seed_ras(*, organisation_id: int, user: User | None = None) -> RasQues
 # --- The organisation's budget settings ---
 
 
+# The default approval limits a seeded organisation starts with: team managers up to £49,000 a year (as
+# Doncaster set in 2023), case managers (the head of service's level) without a limit.
+DEFAULT_APPROVAL_LIMITS: dict[str, str | None] = {"team_manager": "49000.00", "case_manager": None}
+
+
+def plans_seed_budget_settings(*, organisation_id: int, user: User | None = None) -> BudgetSettings:
+    """Give the organisation the default budget settings (10 %, DEFAULT_APPROVAL_LIMITS) unless it has some;
+    for the demo, a new organisation and tests. Audited as "plans.budget_settings_set"."""
+    with transaction.atomic():
+        row, made = BudgetSettings.objects.get_or_create(
+            organisation_id=organisation_id,
+            defaults={
+                "approval_limits": dict(DEFAULT_APPROVAL_LIMITS),
+                "created_by": user,
+                "modified_by": user,
+            },
+        )
+        if made:
+            audit_record(
+                user=user,
+                verb="plans.budget_settings_set",
+                obj=row,
+                organisation_id=organisation_id,
+                changes=to_json_safe(
+                    {
+                        "difference_threshold_percent": {
+                            "before": None,
+                            "after": row.difference_threshold_percent,
+                        },
+                        "approval_limits": {"before": None, "after": row.approval_limits},
+                        "seeded": {"before": None, "after": True},
+                    }
+                ),
+            )
+    return row
+
+
 def budget_settings_set(
     *,
     user: User,

@@ -412,3 +412,33 @@ def test_the_approvers_worklist(world, case, indicative, limits):
     budgets.personal_budget_refer_up(user=world.team_manager, budget=budget, version=budget.version)
     assert list(selectors.personal_budget_list_awaiting_for_user(user=world.case_manager)) == [budget]
     assert list(selectors.personal_budget_list_awaiting_for_user(user=world.outsider)) == []
+
+
+def test_the_seed_command_gives_case_holding_organisations_a_questionnaire_and_limits(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from casework.plans.budget_models import BudgetSettings
+
+    call_command("plans_seed_ras", stdout=StringIO())
+    seeded = set(RasQuestionnaire.objects.values_list("organisation_id", flat=True))
+    assert seeded == {world.county.pk, world.district.pk, world.elsewhere.pk}  # not the foodbank
+    settings = BudgetSettings.objects.get(organisation=world.county)
+    assert settings.approval_limits == budgets.DEFAULT_APPROVAL_LIMITS
+    call_command("plans_seed_ras", stdout=StringIO())  # again: nothing twice
+    assert RasQuestionnaire.objects.count() == 3 and BudgetSettings.objects.count() == 3
+
+
+def test_the_seeded_settings_never_replace_the_organisations_own(world, limits):
+    budgets.budget_settings_set(
+        user=world.org_admin,
+        organisation_id=world.county.pk,
+        version=limits.version,
+        difference_threshold_percent=D("20"),
+        approval_limits={"team_manager": D("35000")},
+    )
+    kept = budgets.plans_seed_budget_settings(organisation_id=world.county.pk)
+    assert kept.approval_limits == {"team_manager": "35000.00"} and kept.difference_threshold_percent == D(
+        "20"
+    )
