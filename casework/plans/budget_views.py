@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from casework.accounts.pages import admin_organisation_id
 from casework.cases.policies import holding_organisation_id
 from casework.cases.selectors import case_get_for_user
-from casework.core.pages import paginate, require_page_perm, run_form_service
+from casework.core.pages import paginate, require_page_perm, run_action_service, run_form_service
 from casework.plans import budget_selectors as selectors
 from casework.plans import budgets
 from casework.plans.budget_choices import PersonalBudgetStatus
@@ -118,17 +118,16 @@ def ras_question_remove(request):
     if not form.is_valid():
         messages.error(request, "The page was out of date. Try again.")
         return _overview()
-    try:
-        budgets.ras_draft_question_remove(
+    run_action_service(
+        request,
+        lambda: budgets.ras_draft_question_remove(
             user=request.user,
             draft=draft,
             version=form.cleaned_data["version"],
             question=form.cleaned_data["question"],
-        )
-    except budgets.DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "The question has been removed from the draft.")
+        ),
+        "The question has been removed from the draft.",
+    )
     return _overview()
 
 
@@ -162,12 +161,13 @@ def ras_publish(request):
     if not form.is_valid():
         messages.error(request, "The page was out of date. Try again.")
         return _overview()
-    try:
-        budgets.ras_draft_publish(user=request.user, draft=draft, version=form.cleaned_data["version"])
-    except budgets.DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"Version {draft.number} is published: new indicative budgets use it.")
+    run_action_service(
+        request,
+        lambda: budgets.ras_draft_publish(
+            user=request.user, draft=draft, version=form.cleaned_data["version"]
+        ),
+        lambda: f"Version {draft.number} is published: new indicative budgets use it.",
+    )
     return _overview()
 
 
@@ -304,14 +304,13 @@ def personal_budget_submit(request, case_id: int):
     if current is None or not form.is_valid():
         messages.error(request, "There is no draft personal budget to send, or the page was out of date.")
         return redirect(_back(case))
-    try:
-        budgets.personal_budget_submit(
+    run_action_service(
+        request,
+        lambda: budgets.personal_budget_submit(
             user=request.user, budget=current, version=form.cleaned_data["version"]
-        )
-    except budgets.DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "The personal budget has been sent for approval.")
+        ),
+        "The personal budget has been sent for approval.",
+    )
     return redirect(_back(case))
 
 
