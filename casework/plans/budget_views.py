@@ -3,6 +3,8 @@ indicative and personal budgets and their approval (shown in the case workspace'
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -263,7 +265,7 @@ def personal_budget(request, case_id: int):
     found = selectors.case_budget_get_for_user(user=request.user, case=case, purpose="opened_for_change")
     settings = selectors.budget_settings_for(organisation_id=holding_organisation_id(case))
     current = found.personal
-    initial = {"version": current.version if current else None}
+    initial: dict[str, Any] = {"version": current.version if current else None}
     if current is not None:
         initial |= {"weekly_cost": current.weekly_cost, "difference_reason": current.difference_reason}
     elif found.indicative is not None:
@@ -330,26 +332,24 @@ def personal_budget_approve(request, case_id: int):
     awaiting = current is not None and current.status == PersonalBudgetStatus.AWAITING_APPROVAL
     level = budgets.approval_limit_for(user=request.user, organisation_id=holding_organisation_id(case))
     form = ApprovalForm(request.POST or None, initial={"version": current.version if current else None})
-    if (
-        request.method == "POST"
-        and awaiting
-        and form.is_valid()
-        and run_form_service(
+    if request.method == "POST" and current is not None and awaiting and form.is_valid():
+        budget = current
+        decide = (
+            budgets.personal_budget_approve
+            if form.cleaned_data["decision"] == "approve"
+            else budgets.personal_budget_refer_up
+        )
+        if run_form_service(
             request,
             form,
-            lambda data: (
-                budgets.personal_budget_approve
-                if data["decision"] == "approve"
-                else budgets.personal_budget_refer_up
-            )(user=request.user, budget=current, version=data["version"]),
+            lambda data: decide(user=request.user, budget=budget, version=data["version"]),
             lambda: (
                 "The personal budget is approved."
-                if current.status == PersonalBudgetStatus.APPROVED
-                else f"Referred up to a {budgets.role_name(current.awaiting_role)}."
+                if budget.status == PersonalBudgetStatus.APPROVED
+                else f"Referred up to a {budgets.role_name(budget.awaiting_role)}."
             ),
-        )
-    ):
-        return redirect(_back(case))
+        ):
+            return redirect(_back(case))
     within = level is not None and current is not None and level.covers(current.annual_cost)
     return render(
         request,
