@@ -117,7 +117,9 @@ def test_a_worker_takes_a_budget_through_approval_up_the_chain(
     money = f"/cases/{case.pk}/money"
     assert "No indicative budget" in worker.get(money).content.decode()
     form = f"/plans/cases/{case.pk}/budget/indicative"
-    assert worker.get(form).status_code == 200
+    opened = worker.get(form)
+    assert opened.status_code == 200 and "How points become pounds" in opened.content.decode()
+    assert "£9.50" in opened.content.decode()  # the table the worker's answers go through
     missing = worker.post(form, {"questionnaire_id": county_ras.pk, "answer_q1": "q1a2"})
     assert "Select an answer to “Nights”" in missing.content.decode()
     assert worker.post(form, {"questionnaire_id": county_ras.pk, **ANSWERS}).status_code == 302
