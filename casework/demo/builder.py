@@ -33,6 +33,7 @@ from casework.audit.services import audit_record
 from casework.core import clock
 from casework.core.progress import ProgressBar
 from casework.demo.assessments import build_assessment_forms, build_need_definitions
+from casework.demo.budgets import seed_budgets
 from casework.demo.cases import build_cases
 from casework.demo.directory import build_directory_demo
 from casework.demo.referrals import build_referrals_demo
@@ -541,6 +542,7 @@ class _Builder:
             counts = self._people(initiative, people)
             needs = build_need_definitions(user=self.users["initiativeadmin"], initiative_id=initiative.pk)
             build_assessment_forms(organisations=self.orgs.values())
+            seed_budgets(organisations=self.orgs.values())  # plans: RAS questionnaire, approval limits
             counts |= build_cases(
                 initiative=initiative, organisations=self.orgs, rng=self.rng, total=max(10, people // 2)
             )

@@ -171,3 +171,7 @@ def financial_assessment_complete(request, case_id: Id, payload: FinancialAssess
     return services.financial_assessment_complete(
         user=request.user, assessment=current, version=payload.version, data=payload.as_input()
     )
+
+
+# Resource allocation and personal budgets (budget_api.py), under the same /plans prefix.
+router.add_router("", "casework.plans.budget_api.router")

@@ -69,3 +69,12 @@ class FinancialAssessment(TimeStampedModel, VersionedModel):
     def is_overdue(self) -> bool:
         """Started and past its due date (the organisation's working days from starting)."""
         return self.status == FinancialAssessmentStatus.STARTED and self.due_on < clock.today()
+
+
+from casework.plans.budget_models import (  # noqa: E402,F401  (resource allocation and budgets' models)
+    BudgetApproval,
+    BudgetSettings,
+    IndicativeBudget,
+    PersonalBudget,
+    RasQuestionnaire,
+)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from casework.accounts.models import User
 from casework.cases.choices import CaseStage
 from casework.cases.workspace import reached_from, section_register
+from casework.core.navigation import nav_register
 from casework.core.permissions import has_perm
 
 
@@ -24,7 +25,10 @@ def case_money_context(request: HttpRequest, case: Any, header: dict[str, Any]) 
             (title, [line for line in current.lines if line["section"] == key])
             for key, title in titles.items()
         ]
+    from casework.plans.budget_views import budget_money_context
+
     return {
+        **budget_money_context(user, case),
         "assessment": current,
         "assessment_sections": sections,
         "can_record_assessment": case.is_open
@@ -43,4 +47,20 @@ section_register(
     reached=reached_from(CaseStage.ASSESSMENT),
     unlocks="The financial assessment starts with the assessment of the person's needs.",
     opens_at=(),
+)
+
+
+def _approves_budgets(user: Any) -> bool:
+    from casework.accounts.selectors import actor_for
+    from casework.plans.budget_choices import APPROVING_ROLES
+
+    return bool(actor_for(user).organisations_with_role(*APPROVING_ROLES))
+
+
+nav_register("Budget approvals", "plans:budget_approvals", order=75, shown=_approves_budgets)
+nav_register(
+    "Resource allocation",
+    "plans:ras_overview",
+    order=175,
+    shown=lambda user: has_perm(user, "plans.manage_budget_settings"),
 )

@@ -19,3 +19,6 @@ def can_view_financial_assessment(user: AnyUser, case: Case) -> bool:
 @register("plans.record_financial_assessment_case")
 def can_record_financial_assessment(user: AnyUser, case: Case) -> bool:
     return can_work_case(user, case)
+
+
+from casework.plans import budget_policies  # noqa: E402,F401  (registers the budgets' permissions)

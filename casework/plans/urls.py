@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework.plans import views
+from casework.plans import budget_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -15,5 +15,30 @@ urlpatterns = [
         "plans/cases/<id:case_id>/financial-assessment",
         views.financial_assessment_complete,
         name="financial_assessment_complete",
+    ),
+    # Resource allocation and personal budgets (budget_views.py).
+    path("plans/budget/ras", budget_views.ras_overview, name="ras_overview"),
+    path("plans/budget/ras/draft", budget_views.ras_draft_open, name="ras_draft_open"),
+    path("plans/budget/ras/draft/question", budget_views.ras_question_add, name="ras_question_add"),
+    path(
+        "plans/budget/ras/draft/question/remove", budget_views.ras_question_remove, name="ras_question_remove"
+    ),
+    path("plans/budget/ras/draft/bands", budget_views.ras_bands, name="ras_bands"),
+    path("plans/budget/ras/draft/publish", budget_views.ras_publish, name="ras_publish"),
+    path("plans/budget/settings", budget_views.budget_settings, name="budget_settings"),
+    path("plans/budget/approvals", budget_views.approvals, name="budget_approvals"),
+    path(
+        "plans/cases/<id:case_id>/budget/indicative", budget_views.indicative_budget, name="indicative_budget"
+    ),
+    path("plans/cases/<id:case_id>/budget/personal", budget_views.personal_budget, name="personal_budget"),
+    path(
+        "plans/cases/<id:case_id>/budget/submit",
+        budget_views.personal_budget_submit,
+        name="personal_budget_submit",
+    ),
+    path(
+        "plans/cases/<id:case_id>/budget/approve",
+        budget_views.personal_budget_approve,
+        name="personal_budget_approve",
     ),
 ]

@@ -113,6 +113,9 @@ OWNERS = {
     "api:/referrals/{referral_id}/actions": "debt_worker",
     "api:/referrals/{referral_id}/needs/{need_id}/status": "debt_worker",
     "api:/referrals/{referral_id}/close": "debt_worker",
+    "plans:personal_budget_approve": "team_manager",
+    "api:/plans/cases/{case_id}/budget/personal/approve": "team_manager",
+    "api:/plans/cases/{case_id}/budget/personal/refer-up": "team_manager",
     "safeguarding:concern_detail": "safeguarding_lead",
     "api:/safeguarding/{concern_id}": "safeguarding_lead",
     # Identify: the lead's initiative admins (and risk analysts, whom the world does not need).
@@ -177,7 +180,10 @@ SEARCH_FIRST = frozenset(
 
 # Bodies and query strings that the contract's types alone do not make valid, so that the request is refused
 # for who sends it rather than for what it says.
-BODIES = {"api:/contacts/duty/people/{person_id}/calls": {"who": "person"}}
+BODIES = {
+    "api:/contacts/duty/people/{person_id}/calls": {"who": "person"},
+    "api:/plans/cases/{case_id}/budget/personal": {"weekly_cost": "250.00"},
+}
 # (A body field's value is the id of a record of the kind named.)
 BODY_RECORDS = {"api:/cases/{case_id}/transfer": {"organisation_id": "responsible_organisation"}}
 # (A query parameter's value is the id of a record of the kind named.)

@@ -281,3 +281,15 @@ def test_every_demo_organisation_has_a_safeguarding_team_to_raise_concerns_to(de
         "Casterbridge Foodbank": ("lead_team", "Safeguarding Team, Wessex County Council"),
         "Wessex Money Advice": ("lead_team", "Safeguarding Team, Wessex County Council"),
     }
+
+
+def test_every_case_holding_demo_organisation_has_a_questionnaire_and_approval_limits(demo):
+    from casework.plans.budget_models import BudgetSettings, RasQuestionnaire
+
+    holders = [o for o in Organisation.objects.all() if {"lead", "responsible"} & set(o.kinds or [])]
+    assert holders
+    for organisation in holders:
+        assert RasQuestionnaire.objects.filter(
+            organisation=organisation, status="published", number=1
+        ).exists()
+        assert BudgetSettings.objects.filter(organisation=organisation).exists()
