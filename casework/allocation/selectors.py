@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from django.db.models import Q, QuerySet
 
@@ -13,9 +14,20 @@ from casework.accounts.models import Initiative, User
 from casework.accounts.selectors import actor_for
 from casework.allocation.models import AllocationPolicy, AllocationRule, NamedArea
 from casework.allocation.policies import allocation_admin_initiative_ids
+from casework.audit.services import access_record
 from casework.cases.choices import OPEN_STATUSES, CaseStage, CaseStatus
 from casework.cases.models import Case
-from casework.cases.selectors import case_list_index
+from casework.cases.selectors import (
+    case_list_index,
+    case_list_visible,
+    case_row_values,
+    case_rows,
+    case_rows_finish,
+    my_cases,
+)
+from casework.core.compiled_queries import CompiledRows
+from casework.core.querysets import Pager, Shown
+from casework.people.selectors import person_names_reveal
 
 if TYPE_CHECKING:
     from casework.core.querysets import PagesByKeyQuerySet
@@ -128,6 +140,109 @@ def case_index(
     return apply_filters(qs, filters).select_related(
         "risk_category", "responsible_organisation", "allocated_team", "primary_worker"
     )
+
+
+# The case lists, as pages and the API read them: one selector cuts the page and records it.
+
+CaseListScope = Literal["worklist", "mine", "visible", "index"]
+
+
+def _narrowed(qs: QuerySet[Case], status: str, stage: str) -> QuerySet[Case]:
+    if status:
+        qs = qs.filter(status=status)
+    if stage:
+        qs = qs.filter(stage=stage)
+    return qs
+
+
+@lru_cache(maxsize=128)
+def _worklist_page(
+    scope: WorklistScope, filters: WorklistFilters, status: str, stage: str, start: int, stop: int
+) -> CompiledRows:
+    """The SQL of one page of a team worklist's API rows, compiled once per worklist shape (ADR 8).
+
+    Its arguments are all that decides the query: the scope is resolved from the user's memberships on every
+    request, so a membership removed is a different key at once.
+    """
+    qs = _narrowed(team_worklist_for_scope(scope, filters), status, stage)
+    return CompiledRows(case_row_values(qs[start:stop]))
+
+
+def case_list_queryset(
+    *,
+    user: User,
+    scope: CaseListScope,
+    filters: WorklistFilters | None = None,
+    status: str = "",
+    stage: str = "",
+    unallocated_only: bool = False,
+) -> QuerySet[Case]:
+    """One of the user's case lists, unread: the team worklist, their own cases ("mine", in its own order
+    unless `filters` sort it), every case they may open ("visible") or the case index, narrowed by the
+    filters, status and stage."""
+    if scope == "worklist":
+        return _narrowed(team_worklist(user=user, filters=filters or WorklistFilters()), status, stage)
+    if scope == "index":
+        qs = case_index(
+            user=user,
+            filters=filters or WorklistFilters(sort="newest"),
+            status=status,
+            unallocated_only=unallocated_only,
+        )
+        return _narrowed(qs, "", stage)
+    base = my_cases(user=user) if scope == "mine" else case_list_visible(user=user)
+    return _narrowed(apply_filters(base, filters) if filters is not None else base, status, stage)
+
+
+def case_list_for_user(
+    *,
+    user: User,
+    pager: Pager,
+    scope: CaseListScope,
+    filters: WorklistFilters | None = None,
+    status: str = "",
+    stage: str = "",
+    unallocated_only: bool = False,
+    purpose: str = "viewed",
+    as_rows: bool = False,
+) -> Shown[Any]:
+    """The page that `pager` asks for of one of the user's case lists (see case_list_queryset), recorded:
+    one AccessEvent "cases.list_<purpose>" names the cases on the page, whoever asked.
+
+    A page's rows are cases, with the person and household its list reads (restricted names revealed to those
+    named on them); the API's (`as_rows`) are the API's dicts (cases.selectors.case_rows), the team
+    worklist's from SQL compiled once per worklist shape (ADR 8).
+    """
+    if as_rows and scope == "worklist":
+        worklist = worklist_scope(user=user)
+        chosen = filters or WorklistFilters()
+        shown: Shown[Any] = pager.cut_rows(
+            lambda start, stop: case_rows_finish(
+                _worklist_page(worklist, chosen, status, stage, start, stop).rows(), user=user
+            ),
+            lambda: _narrowed(team_worklist_for_scope(worklist, chosen), status, stage).count(),
+        )
+    else:
+        qs = case_list_queryset(
+            user=user,
+            scope=scope,
+            filters=filters,
+            status=status,
+            stage=stage,
+            unallocated_only=unallocated_only,
+        )
+        if as_rows:
+            shown = pager.cut_rows(lambda start, stop: case_rows(qs[start:stop], user=user), qs.count)
+        else:
+            shown = pager.cut(qs)
+            if scope in ("mine", "worklist"):  # the lists that name their people
+                person_names_reveal(user=user, people=[case.person for case in shown.rows if case.person_id])
+    access_record(
+        user=user,
+        verb=f"cases.list_{purpose}",
+        details={"scope": scope, "cases": shown.ids, "page": shown.number},
+    )
+    return shown
 
 
 # Queryset twins of policies.py: each is the set of cases (or initiatives) its predicate allows.

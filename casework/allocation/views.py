@@ -36,13 +36,13 @@ from casework.cases.selectors import (
 )
 from casework.core.pages import (
     list_filter_data,
-    paginate,
     render_list,
     require_page_perm,
     run_action_service,
     run_form_service,
 )
 from casework.core.permissions import has_perm
+from casework.core.querysets import Pager
 
 REFUSED = "Only the lead organisation's initiative admins keep the allocation rules."
 WORKLIST_PAGE_SIZE = 25
@@ -271,15 +271,19 @@ def worklist(request):
         teams=_teams_managed(user),
     )
     form.is_valid()
-    cases = selectors.team_worklist(user=user, filters=form.filters())
-    page, page_range = paginate(request, cases, WORKLIST_PAGE_SIZE)
-    for case in page:
+    shown = selectors.case_list_for_user(
+        user=user,
+        pager=Pager.of_request(request, WORKLIST_PAGE_SIZE),
+        scope="worklist",
+        filters=form.filters(),
+    )
+    for case in shown.rows:
         case.can_accept = has_perm(user, "allocation.accept_case", case)
     return render_list(
         request,
         "allocation/worklist.html",
         "allocation/_worklist_results.html",
-        {"form": form, "page": page, "page_range": page_range},
+        {"form": form, "page": shown.page, "page_range": shown.page_range},
     )
 
 

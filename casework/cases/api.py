@@ -6,18 +6,15 @@
 from __future__ import annotations
 
 import datetime
-from functools import lru_cache
 from typing import Literal
 
-from django.db.models import F
 from django.http import Http404, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from casework.accounts.models import User
 from casework.allocation import selectors as allocation_selectors
-from casework.allocation.selectors import WorklistFilters, WorklistScope
-from casework.audit.services import access_record
+from casework.allocation.selectors import WorklistFilters
 from casework.cases import selectors, services
 from casework.cases.choices import CaseOrigin, CaseStage, CaseStatus
 from casework.cases.models import Case, RiskCategory
@@ -38,11 +35,9 @@ from casework.core.api import (
     expected_version,
     one_of,
 )
-from casework.core.compiled_queries import CompiledRows
 from casework.core.errors import ValidationFailed
-from casework.core.expressions import ForeignColumn
+from casework.core.querysets import Pager
 from casework.people import selectors as people_selectors
-from casework.people.models import RESTRICTED_NAME
 
 router = Router(tags=["cases"])
 
@@ -86,106 +81,6 @@ class CaseOut(CaseIndexOut):
     found_outside_risk_index: bool = Field(
         description="Closed with needs found for someone the risk index had not picked out (the hit rate)"
     )
-
-
-ROW_VALUES = (
-    "id",
-    "reference",
-    "status",
-    "stage",
-    "priority",
-    "origin",
-    "area",
-    "raised_at",
-    "allocated_at",
-    "closed_at",
-    "responsible_organisation_id",
-    "allocated_team_id",
-    "primary_worker_id",
-    "version",
-    "person_id",
-    "household_id",
-    "summary",
-    "raised_by_organisation_id",
-    "allocation_rule_id",
-    "allocation_explanation",
-    "outcome",
-    "closure_note",
-    "recontact_on",
-    "found_outside_risk_index",
-)
-
-
-def case_row_values(qs):
-    """The values() queryset behind every case row (see case_rows).
-
-    The person and household come by join; names from the small tables (organisation, team, worker, risk
-    category) come as scalar subqueries, which PostgreSQL plans in a fraction of the time of more joins.
-    """
-    return qs.values(
-        *ROW_VALUES,
-        risk_category_label=ForeignColumn("risk_category", "label"),
-        organisation_name=ForeignColumn("responsible_organisation", "name"),
-        team_name=ForeignColumn("allocated_team", "name"),
-        worker_name=ForeignColumn("primary_worker", "first_name", "last_name", fallback="username"),
-        given=F("person__given_name"),
-        family=F("person__family_name"),
-        restricted=F("person__is_restricted"),
-        household_name=F("household__name"),
-        household_line=F("household__address_line_1"),
-    )
-
-
-def case_rows_finish(rows: list[dict], *, user) -> list[dict]:
-    """Rename the looked-up names to the API's fields and name the subject, withholding a restricted person's
-    name from a user not named on the restriction (one query, only when a row is restricted); in place."""
-    restricted = {row["person_id"] for row in rows if row["restricted"]}
-    named = (
-        people_selectors.restricted_person_ids_named(user=user, person_ids=restricted)
-        if restricted
-        else set()
-    )
-    for row in rows:
-        if row.pop("restricted") and row["person_id"] not in named:
-            row["given"], row["family"] = RESTRICTED_NAME, ""
-        row["risk_category"] = row.pop("risk_category_label")
-        row["responsible_organisation"] = row.pop("organisation_name")
-        row["allocated_team"] = row.pop("team_name")
-        row["primary_worker"] = row.pop("worker_name")
-        given, family = row.pop("given"), row.pop("family")
-        household_name, household_line = row.pop("household_name"), row.pop("household_line")
-        row["subject_name"] = (
-            f"{given} {family}".strip()
-            if row["person_id"]
-            else household_name or household_line or f"Household {row['household_id']}"
-        )
-    return rows
-
-
-def case_rows(qs, *, user) -> list[dict]:
-    """List rows as plain dicts: one query, no model instances (the API's hot path)."""
-    return case_rows_finish(list(case_row_values(qs)), user=user)
-
-
-@lru_cache(maxsize=128)
-def _worklist_page(
-    scope: WorklistScope, filters: WorklistFilters, status: str, stage: str, start: int, stop: int
-) -> CompiledRows:
-    """The SQL of one page of a team worklist, compiled once per worklist shape (ADR 8).
-
-    Its arguments are all that decides the query: the scope is resolved from the user's memberships on every
-    request, so a membership removed is a different key at once.
-    """
-    qs = _narrowed(allocation_selectors.team_worklist_for_scope(scope, filters), status, stage)
-    return CompiledRows(case_row_values(qs[start:stop]))
-
-
-def _narrowed(qs, status: str, stage: str):
-    if status:
-        qs = qs.filter(status=status)
-    if stage:
-        qs = qs.filter(stage=stage)
-    return qs
 
 
 class CasePage(BaseModel):
@@ -250,62 +145,33 @@ def _filters(params) -> WorklistFilters:
 
 @router.get("", response=CasePage, summary="Cases you can open, as the worklists filter and sort them")
 def list_cases(request, params: Query[CaseListParams]):
-    user = request.user
-    filters = _filters(params)
-    start, stop = (params.page - 1) * params.page_size, params.page * params.page_size + 1
-    if params.scope == "worklist":
-        scope = allocation_selectors.worklist_scope(user=user)
-        page = _worklist_page(scope, filters, params.status, params.stage, start, stop)
-        rows = case_rows_finish(page.rows(), user=user)
-        count = (
-            _narrowed(
-                allocation_selectors.team_worklist_for_scope(scope, filters), params.status, params.stage
-            ).count()
-            if params.with_count
-            else None
-        )
-    else:
-        base = (
-            selectors.my_cases(user=user)
-            if params.scope == "mine"
-            else selectors.case_list_visible(user=user)
-        )
-        qs = _narrowed(allocation_selectors.apply_filters(base, filters), params.status, params.stage)
-        rows = case_rows(qs[start:stop], user=user)
-        count = qs.count() if params.with_count else None
-    meta = {
-        "count": count,
-        "page": params.page,
-        "page_size": params.page_size,
-        "has_next": len(rows) > params.page_size,
-    }
-    rows = rows[: params.page_size]
-    access_record(
-        user=user,
-        verb="cases.list_read_by_api",
-        details={"scope": params.scope, "cases": [c["id"] for c in rows]},
+    shown = allocation_selectors.case_list_for_user(
+        user=request.user,
+        pager=Pager.of_params(params),
+        scope=params.scope,
+        filters=_filters(params),
+        status=params.status,
+        stage=params.stage,
+        purpose="read_by_api",
+        as_rows=True,
     )
-    return _CASE_PAGE.response({"items": rows, **meta})
+    return _CASE_PAGE.response({"items": shown.rows, **shown.meta()})
 
 
 @router.get("/index", response=CaseIndexPage, summary="The case index: who is responsible for each case")
 def case_index(request, params: Query[IndexParams]):
-    qs = allocation_selectors.case_index(
+    # CaseIndexOut keeps only the index fields of each row: no names reach the lead this way.
+    shown = allocation_selectors.case_list_for_user(
         user=request.user,
+        pager=Pager.of_params(params),
+        scope="index",
         filters=_filters(params),
         status=params.status,
         unallocated_only=params.unallocated_only,
+        purpose="read_by_api",
+        as_rows=True,
     )
-    start = (params.page - 1) * params.page_size
-    # CaseIndexOut keeps only the index fields of each row: no names reach the lead this way.
-    rows = case_rows(qs[start : start + params.page_size + 1], user=request.user)
-    return {
-        "items": rows[: params.page_size],
-        "count": qs.count() if params.with_count else None,
-        "page": params.page,
-        "page_size": params.page_size,
-        "has_next": len(rows) > params.page_size,
-    }
+    return {"items": shown.rows, **shown.meta()}
 
 
 @router.get(
@@ -339,7 +205,7 @@ def _case(request, case_id: Id) -> Case:
 
 def _row(request, case: Case, response: HttpResponse) -> dict:
     """The case as the API returns it, with its version as the ETag."""
-    [row] = case_rows(Case.objects.filter(pk=case.pk), user=request.user)
+    row = selectors.case_row_of(user=request.user, case=case)
     response["ETag"] = etag(row["version"])
     return row
 

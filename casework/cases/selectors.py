@@ -5,10 +5,21 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import Case as DbCase
-from django.db.models import Exists, Expression, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Exists,
+    Expression,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from casework.accounts.choices import Role
@@ -21,7 +32,8 @@ from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseStatus
 from casework.cases.models import Case, CaseAssignment, RiskCategory, StageProgress
 from casework.cases.policies import holder_q, remember_assignment_roles
 from casework.core.expressions import ForeignColumn
-from casework.people.selectors import person_names_reveal
+from casework.people.models import RESTRICTED_NAME
+from casework.people.selectors import person_names_reveal, restricted_person_ids_named
 
 
 def case_list_visible(*, user: User) -> QuerySet[Case]:
@@ -415,3 +427,89 @@ def cases_for_person(*, user: User, person_id: int) -> list[Case]:
         .order_by("-raised_at")
         .distinct()[:50]
     )
+
+
+# A case as the API gives it (cases/api.py's CaseOut): one shape, plain dicts, for every case it returns.
+ROW_VALUES = (
+    "id",
+    "reference",
+    "status",
+    "stage",
+    "priority",
+    "origin",
+    "area",
+    "raised_at",
+    "allocated_at",
+    "closed_at",
+    "responsible_organisation_id",
+    "allocated_team_id",
+    "primary_worker_id",
+    "version",
+    "person_id",
+    "household_id",
+    "summary",
+    "raised_by_organisation_id",
+    "allocation_rule_id",
+    "allocation_explanation",
+    "outcome",
+    "closure_note",
+    "recontact_on",
+    "found_outside_risk_index",
+)
+
+
+def case_row_values(qs: QuerySet[Case]) -> QuerySet[Case, dict[str, Any]]:
+    """The values() queryset behind every case row (see case_rows).
+
+    The person and household come by join; names from the small tables (organisation, team, worker, risk
+    category) come as scalar subqueries, which PostgreSQL plans in a fraction of the time of more joins.
+    """
+    rows = qs.values(
+        *ROW_VALUES,
+        risk_category_label=ForeignColumn("risk_category", "label"),
+        organisation_name=ForeignColumn("responsible_organisation", "name"),
+        team_name=ForeignColumn("allocated_team", "name"),
+        worker_name=ForeignColumn("primary_worker", "first_name", "last_name", fallback="username"),
+        given=F("person__given_name"),
+        family=F("person__family_name"),
+        restricted=F("person__is_restricted"),
+        household_name=F("household__name"),
+        household_line=F("household__address_line_1"),
+    )
+    return cast("QuerySet[Case, dict[str, Any]]", rows)  # values() with expressions: Any to django-stubs
+
+
+def case_rows_finish(rows: list[dict[str, Any]], *, user: User) -> list[dict[str, Any]]:
+    """Rename the looked-up names to the API's fields and name the subject, withholding a restricted person's
+    name from a user not named on the restriction (one query, only when a row is restricted); in place."""
+    restricted = {row["person_id"] for row in rows if row["restricted"]}
+    named = restricted_person_ids_named(user=user, person_ids=restricted) if restricted else set()
+    for row in rows:
+        if row.pop("restricted") and row["person_id"] not in named:
+            row["given"], row["family"] = RESTRICTED_NAME, ""
+        row["risk_category"] = row.pop("risk_category_label")
+        row["responsible_organisation"] = row.pop("organisation_name")
+        row["allocated_team"] = row.pop("team_name")
+        row["primary_worker"] = row.pop("worker_name")
+        given, family = row.pop("given"), row.pop("family")
+        household_name, household_line = row.pop("household_name"), row.pop("household_line")
+        row["subject_name"] = (
+            f"{given} {family}".strip()
+            if row["person_id"]
+            else household_name or household_line or f"Household {row['household_id']}"
+        )
+    return rows
+
+
+def case_rows(qs: QuerySet[Case], *, user: User) -> list[dict[str, Any]]:
+    """List rows as plain dicts: one query, no model instances (the API's hot path). `qs` is a scoped list's
+    (case_list_for_user's) page: this reads, it decides nothing about who may see what."""
+    return case_rows_finish(list(case_row_values(qs)), user=user)
+
+
+def case_row_of(*, user: User, case: Case) -> dict[str, Any]:
+    """The API's row of a case the caller has already got through case_get_for_user or
+    case_index_get_for_user (which decided the user may see it and recorded the read): read again in the
+    row's shape, as it stands after any change the caller made to it."""
+    [row] = case_rows(Case.objects.filter(pk=case.pk), user=user)
+    return row

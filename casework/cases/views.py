@@ -36,10 +36,10 @@ from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.core import limits
 from casework.core.pages import list_filter_data, render_list, run_action_service
-from casework.core.pages import paginate as _paginate
 from casework.core.pages import require_page_perm as _require
 from casework.core.pages import run_form_service as _run
 from casework.core.permissions import has_perm
+from casework.core.querysets import Pager
 from casework.people import selectors as people_selectors
 
 MY_CASES_PAGE_SIZE = 25
@@ -112,13 +112,12 @@ def _event_words(event) -> str:
 def my_cases(request):
     if not has_perm(request.user, "cases.list_my_cases"):
         raise PermissionDenied("My cases is for people who work on cases or oversee them.")
-    page, page_range = _paginate(request, selectors.my_cases(user=request.user), MY_CASES_PAGE_SIZE)
-    people_selectors.person_names_reveal(
-        user=request.user, people=[case.person for case in page if case.person_id]
+    shown = allocation_selectors.case_list_for_user(
+        user=request.user, pager=Pager.of_request(request, MY_CASES_PAGE_SIZE), scope="mine"
     )
-    for case in page:
+    for case in shown.rows:
         case.next_step = lifecycle.NEXT_STEP[case.stage]
-    return render(request, "cases/my_cases.html", {"page": page, "page_range": page_range})
+    return render(request, "cases/my_cases.html", {"page": shown.page, "page_range": shown.page_range})
 
 
 def case_index(request):
@@ -133,14 +132,15 @@ def case_index(request):
     )
     form.is_valid()
     data = form.cleaned_data
-    cases = allocation_selectors.case_index(
+    shown = allocation_selectors.case_list_for_user(
         user=user,
+        pager=Pager.of_request(request, INDEX_PAGE_SIZE),
+        scope="index",
         filters=form.filters(default_sort="newest"),
         status=data.get("status") or "",
         unallocated_only=bool(data.get("unallocated_only")),
     )
-    page, page_range = _paginate(request, cases, INDEX_PAGE_SIZE)
-    for case in page:
+    for case in shown.rows:
         case.can_view = has_perm(user, "cases.view_case", case)
         # The index offers allocation for unallocated cases only; the case page offers allocating again.
         case.can_allocate = case.responsible_organisation_id is None and has_perm(
@@ -153,8 +153,8 @@ def case_index(request):
         "cases/_case_index_results.html",
         {
             "form": form,
-            "page": page,
-            "page_range": page_range,
+            "page": shown.page,
+            "page_range": shown.page_range,
             "can_allocate_all": has_perm(user, "allocation.manage_allocation_rules"),
             "can_export_organisation": has_perm(user, "reporting.export_case_snapshot", "organisation"),
             "can_export_initiative": has_perm(user, "reporting.export_case_snapshot", "initiative"),

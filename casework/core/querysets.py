@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -69,7 +70,8 @@ class Shown(Generic[_T]):
 
     @property
     def ids(self) -> list[Any]:
-        return [row.pk for row in self.rows]  # type: ignore[attr-defined]  # rows of a model
+        """The keys of the rows shown: models' pk, or the "id" of rows read as dicts (see Pager.cut_rows)."""
+        return [row["id"] if isinstance(row, dict) else row.pk for row in self.rows]  # type: ignore[attr-defined]  # rows of a model
 
     def meta(self) -> dict[str, Any]:
         """The API's page fields."""
@@ -114,8 +116,16 @@ class Pager:
                 else []
             )
             return Shown(rows, page.number, self.size, page.has_next(), paginator.count, page, page_range)
+        return self.cut_rows(lambda start, stop: list(qs[start:stop]), qs.count)
+
+    def cut_rows(self, read: Callable[[int, int], list[_T]], count: Callable[[], int]) -> Shown[_T]:
+        """The API's page of a list read otherwise than as a queryset's models (rows as dicts, compiled SQL):
+        `read(start, stop)` gives the rows from start to stop (one more than the page, to tell whether there
+        is a next); `count()` is asked only when the total is wanted and not known."""
+        if self.for_page:
+            raise ValueError("A page is cut from a queryset: Pager.cut")
         number = int(self.number or 1)
         start = (number - 1) * self.size
-        rows = list(qs[start : start + self.size + 1])
-        count = self.count if self.count is not None else (qs.count() if self.with_count else None)
-        return Shown(rows[: self.size], number, self.size, len(rows) > self.size, count)
+        rows = read(start, start + self.size + 1)
+        total = self.count if self.count is not None else (count() if self.with_count else None)
+        return Shown(rows[: self.size], number, self.size, len(rows) > self.size, total)
