@@ -170,7 +170,8 @@ CASEWORK_JOB_PAUSE_AT = os.environ.get("CASEWORK_JOB_PAUSE_AT", "")
 CASEWORK_RISK_UPLOADS_DIR = os.environ.get("CASEWORK_RISK_UPLOADS_DIR", str(VAR_DIR / "risk" / "uploads"))
 # The largest file an upload may be (streamed to disk, never held in memory); larger files: risk_import.
 CASEWORK_RISK_UPLOAD_MAX_BYTES = int(os.environ.get("CASEWORK_RISK_UPLOAD_MAX_BYTES", str(2 * 1024**3)))
-# Matching runs and training export records to Parquet here for DuckDB and Splink (a folder per run, removed after).
+# Matching runs and training export records to Parquet here for DuckDB and Splink
+# (a folder per run, removed after).
 CASEWORK_RISK_MATCHING_DIR = os.environ.get("CASEWORK_RISK_MATCHING_DIR", str(VAR_DIR / "risk" / "matching"))
 
 # A request body over 1 MB is refused (the API answers 413); casework/core/limits.py has the other limits.
