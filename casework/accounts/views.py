@@ -27,7 +27,9 @@ from casework.accounts.mfa import (
 )
 from casework.accounts.middleware import mfa_pending_step
 from casework.accounts.selectors import actor_for
-from casework.core.pages import require_page_perm, run_action_service, run_form_service
+from casework.core import clock, limits
+from casework.core.models import JobFailure
+from casework.core.pages import paginate, require_page_perm, run_action_service, run_form_service
 
 # New recovery codes wait here between the action that made them and the one page that shows them.
 RECOVERY_CODES_SESSION_KEY = "casework_mfa_new_recovery_codes"
@@ -182,13 +184,6 @@ def mfa_user_reset(request, user_id: int):
 
 def job_failures(request):
     """Background jobs that failed on their last try, for the organisation admin: what, when, the error."""
-    from django.contrib import messages
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import redirect
-
-    from casework.core import clock, limits
-    from casework.core.models import JobFailure
-    from casework.core.pages import paginate
 
     organisations = actor_for(request.user).organisations_with_role(Role.ORG_ADMIN)
     if not organisations:

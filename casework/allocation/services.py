@@ -31,7 +31,7 @@ from casework.cases.services import (
     case_update,
 )
 from casework.core import clock
-from casework.core.errors import DomainError, ValidationFailed, stale_message
+from casework.core.errors import ConflictError, DomainError, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
 from casework.tasks.services import tasks_hand_over_for_transfer
 from casework.waiting_list.choices import ALLOCATION_LISTS, ExitReason
@@ -412,8 +412,6 @@ def allocation_rule_save(
                 **fields, version=(version or rule.version) + 1, modified_by=user, modified_at=clock.now()
             )
             if not updated:
-                from casework.core.errors import ConflictError
-
                 raise ConflictError(stale_message("this rule"))
             rule.refresh_from_db()
             verb = "allocation.rule_changed"

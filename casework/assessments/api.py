@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from casework.assessments import selectors, services
 from casework.assessments.choices import AssessmentMethod, NeedStatus
+from casework.cases.selectors import case_get_for_user
 from casework.core import limits
 from casework.core.api import (
     Id,
@@ -265,8 +266,6 @@ def _assessment_out(a) -> dict:
 
 
 def _case(request, case_id: int):
-    from casework.cases.selectors import case_get_for_user
-
     return case_get_for_user(user=request.user, case_id=case_id)
 
 

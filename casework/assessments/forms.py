@@ -1,3 +1,6 @@
+import datetime
+import json
+
 from django import forms
 
 from casework.assessments.choices import AssessmentMethod, NeedCategory, NeedStatus
@@ -74,8 +77,6 @@ class AssessmentFormEditForm(forms.Form):
             del self.fields["code"]
 
     def clean_schema(self):
-        import json
-
         try:
             return json.loads(self.cleaned_data["schema"])
         except ValueError as error:
@@ -205,8 +206,6 @@ class AssessmentAnswersForm(forms.Form):
 
     @staticmethod
     def initial_for(assessment) -> dict:
-        import datetime
-
         initial = {
             "method": assessment.method,
             "situation": assessment.situation,

@@ -1,5 +1,6 @@
 """The assessment settings pages in the navigation."""
 
+from casework.assessments import selectors
 from casework.cases.choices import CaseStage
 from casework.cases.workspace import reached_from, section_register, value_register
 from casework.core.navigation import nav_register
@@ -24,8 +25,6 @@ nav_register(
 
 def _value(name: str):
     def expression(user):
-        from casework.assessments import selectors
-
         return getattr(selectors, name)()
 
     return expression

@@ -20,6 +20,7 @@ from casework.assessments.models import (
 )
 from casework.audit.services import access_record
 from casework.cases.models import Case
+from casework.cases.policies import holding_organisation_id
 from casework.cases.selectors import case_list_visible, case_list_workable
 from casework.core.permissions import has_perm
 
@@ -82,7 +83,6 @@ def assessment_form_version(*, form: AssessmentForm, number: int | None = None) 
 
 def assessment_forms_for_case(*, case: Case) -> QuerySet[AssessmentForm]:
     """The forms a worker may start on the case: the current forms of the organisation holding it."""
-    from casework.cases.policies import holding_organisation_id
 
     return assessment_form_list_for_organisation(organisation_id=holding_organisation_id(case))
 
@@ -116,7 +116,6 @@ def need_lines_for_case(*, user: User, case: Case) -> list[Need]:
 
 def assessment_get_for_user(*, user: User, assessment_id: int, purpose: str = "viewed") -> Assessment:
     """An assessment whose case the user's organisation holds, else Http404. Writes an AccessEvent."""
-    from casework.cases.selectors import case_list_visible
 
     assessment = (
         Assessment.objects.filter(pk=assessment_id, case__in=case_list_visible(user=user))
@@ -152,7 +151,6 @@ def need_list_for_case(*, user: User, case: Case) -> QuerySet[Need]:
 
 def need_get_for_user(*, user: User, need_id: int) -> Need:
     """A need on a case the user's organisation holds, else Http404."""
-    from casework.cases.selectors import case_list_visible
 
     need = (
         Need.objects.filter(pk=need_id, case__in=case_list_visible(user=user))

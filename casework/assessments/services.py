@@ -15,7 +15,13 @@ from django.db.models import Max
 
 from casework.accounts.models import User
 from casework.assessments import schema as form_schema
-from casework.assessments.choices import AssessmentMethod, AssessmentStatus, NeedCategory, NeedStatus
+from casework.assessments.choices import (
+    FINISHED_NEED_STATUSES,
+    AssessmentMethod,
+    AssessmentStatus,
+    NeedCategory,
+    NeedStatus,
+)
 from casework.assessments.models import (
     Assessment,
     AssessmentForm,
@@ -26,9 +32,12 @@ from casework.assessments.models import (
 )
 from casework.audit.chain import to_json_safe
 from casework.audit.services import audit_record, audited_write_if_version
-from casework.cases.models import Case
+from casework.careact.gates import advocacy_problem
+from casework.cases.choices import CaseStatus
+from casework.cases.models import Case, RiskCategory
+from casework.cases.policies import holding_organisation_id
 from casework.core import clock
-from casework.core.errors import DomainError, ValidationFailed, stale_message
+from casework.core.errors import ConflictError, DomainError, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
 
 REFUSED = "Only the lead organisation's initiative admins keep the need definitions."
@@ -301,7 +310,6 @@ def assessment_form_revise(
     `based_on` is the version number the admin started from: if someone has saved a newer one since, nothing
     is saved (ConflictError). Audited as "assessments.form_revised".
     """
-    from casework.core.errors import ConflictError
 
     require_perm(user, "assessments.manage_forms", form.organisation_id, FORMS_REFUSED)
     name = _form_fields(organisation_id=form.organisation_id, name=name, exclude_pk=form.pk)
@@ -377,8 +385,6 @@ def assessment_start(*, user: User, case: Case, form: AssessmentForm, method: st
 
     Raises PermissionRefused; DomainError when the case is not active or the form is not offered for it.
     """
-    from casework.cases.choices import CaseStatus
-    from casework.cases.policies import holding_organisation_id
 
     _require_assessing(user, case)
     if case.status != CaseStatus.ACTIVE:
@@ -388,7 +394,6 @@ def assessment_start(*, user: User, case: Case, form: AssessmentForm, method: st
         raise ValidationFailed("Select one of your organisation's assessment forms", field="form")
     if method not in AssessmentMethod.values:
         raise ValidationFailed("Select how the assessment is being carried out", field="method")
-    from casework.careact.gates import advocacy_problem
 
     # Care Act s67: whether the person needs an independent advocate is decided before an assessment starts.
     problem = advocacy_problem(case=case, activity="assessment")
@@ -442,8 +447,6 @@ def _assessment_fields(
     if complete and not privacy_notice_given:
         errors["privacy_notice_given"] = "Confirm the person has been given the privacy notice"
     if risk_category_id is not None:
-        from casework.cases.models import RiskCategory
-
         if not RiskCategory.objects.filter(
             pk=risk_category_id, initiative_id=assessment.case.initiative_id
         ).exists():
@@ -552,7 +555,6 @@ def need_record(
         raise ValidationFailed("Select the status of the need", field="status")
     if assessment is not None and assessment.case_id != case.pk:
         raise ValidationFailed("That assessment is about another case", field="assessment")
-    from casework.assessments.choices import FINISHED_NEED_STATUSES
 
     if (
         Need.objects.filter(case=case, definition=definition)
@@ -563,7 +565,6 @@ def need_record(
             f"‘{definition.name}’ is already recorded on this case: update that need instead",
             field="definition",
         )
-    from casework.cases.policies import holding_organisation_id
 
     now = clock.now()
     with transaction.atomic():
@@ -645,7 +646,6 @@ def need_status_record(
 
 def need_update(*, user: User, need: Need, version: int, status: str, note: str = "") -> Need:
     """The responsible organisation changes a need's status, with a note. See need_status_record."""
-    from casework.cases.policies import holding_organisation_id
 
     _require_assessing(user, need.case)
     return need_status_record(

@@ -1,6 +1,9 @@
 """Assessing pages: need definitions (the lead's initiative admins), assessment forms (organisation admins),
 situation assessments and needs on a case (its workers)."""
 
+import json
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -10,6 +13,7 @@ from casework.accounts.selectors import actor_for
 from casework.assessments import selectors, services
 from casework.assessments.choices import FINISHED_NEED_STATUSES
 from casework.assessments.forms import (
+    ANSWER_PREFIX,
     AssessmentAnswersForm,
     AssessmentFormEditForm,
     AssessmentStartForm,
@@ -17,6 +21,8 @@ from casework.assessments.forms import (
     NeedRecordForm,
     NeedUpdateForm,
 )
+from casework.assessments.schema import answer_display
+from casework.cases.selectors import case_get_for_user, risk_categories_for
 from casework.core import limits
 from casework.core.pages import paginate, require_page_perm, run_action_service, run_form_service
 from casework.core.permissions import has_perm
@@ -146,7 +152,6 @@ def assessment_forms(request):
 @require_POST
 def assessment_forms_install(request):
     organisation_id = _admin_organisation_id(request.user)
-    from django.contrib import messages
 
     added = services.assessment_forms_install_standard(user=request.user, organisation_id=organisation_id)
     messages.success(request, f"Added {len(added)} standard form{'s' if len(added) != 1 else ''}.")
@@ -154,8 +159,6 @@ def assessment_forms_install(request):
 
 
 def _pretty(schema) -> str:
-    import json
-
     return json.dumps(schema, indent=2, ensure_ascii=False)
 
 
@@ -275,8 +278,6 @@ def assessment_form_retire(request, form_id: int):
 
 
 def _case(request, case_id: int):
-    from casework.cases.selectors import case_get_for_user
-
     return case_get_for_user(user=request.user, case_id=case_id)
 
 
@@ -311,8 +312,6 @@ def assessment_start(request, case_id: int):
 
 
 def _answers_form(request, assessment, data=None):
-    from casework.cases.selectors import risk_categories_for
-
     return AssessmentAnswersForm(
         data,
         schema=assessment.form_version.schema,
@@ -322,8 +321,6 @@ def _answers_form(request, assessment, data=None):
 
 
 def assessment_edit(request, assessment_id: int):
-    from casework.assessments.forms import ANSWER_PREFIX
-
     assessment = selectors.assessment_get_for_user(user=request.user, assessment_id=assessment_id)
     require_page_perm(
         request.user,
@@ -374,8 +371,6 @@ def assessment_edit(request, assessment_id: int):
 
 
 def assessment_detail(request, assessment_id: int):
-    from casework.assessments.schema import answer_display
-
     assessment = selectors.assessment_get_for_user(user=request.user, assessment_id=assessment_id)
     answers = assessment.answers
     sections = [

@@ -7,14 +7,13 @@ from typing import Any, cast
 from django.http import HttpRequest
 
 from casework.accounts.models import User
+from casework.careact.selectors import care_act_steps_for_case_section, case_has_steps_expression
 from casework.cases.choices import CaseStage
 from casework.cases.workspace import reached_from, section_register, value_register
 from casework.core.permissions import has_perm
 
 
 def case_care_act_context(request: HttpRequest, case: Any, header: dict[str, Any]) -> dict[str, Any]:
-    from casework.careact.selectors import care_act_steps_for_case_section
-
     return {
         "care_act": care_act_steps_for_case_section(
             user=cast(User, request.user),  # every page needs a sign-in (core middleware)
@@ -25,8 +24,6 @@ def case_care_act_context(request: HttpRequest, case: Any, header: dict[str, Any
 
 
 def _case_has_steps(user: Any):
-    from casework.careact.selectors import case_has_steps_expression
-
     return case_has_steps_expression()
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 
 from casework.accounts.models import User
 from casework.audit.chain import to_json_safe
@@ -30,6 +31,7 @@ from casework.cases.models import Case
 from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
+from casework.directory.selectors import service_signpost_snapshot
 
 REFUSED = "Only the case's workers and team managers can record the Care Act steps."
 CLOSED = "This case is closed: raise a new case instead."
@@ -322,9 +324,6 @@ def prevention_record(
     each kept as a snapshot of the service as it is today. Audited as "careact.prevention_recorded".
     Raises PermissionRefused, ValidationFailed, ConflictError.
     """
-    from django.http import Http404
-
-    from casework.directory.selectors import service_signpost_snapshot
 
     _require_record(user, case)
     lines = (

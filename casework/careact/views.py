@@ -25,6 +25,7 @@ from casework.careact.forms import (
 from casework.careact.gates import subject_first_name
 from casework.cases.selectors import case_get_for_user
 from casework.core.pages import require_page_perm, run_form_service
+from casework.directory.selectors import service_choices_for_signposting
 
 
 def _case_for_recording(request, case_id: int):
@@ -195,8 +196,6 @@ def advocacy_exception(request, case_id: int, decision_id: int):
 
 
 def prevention(request, case_id: int):
-    from casework.directory.selectors import service_choices_for_signposting
-
     case = _case_for_recording(request, case_id)
     steps = selectors.care_act_steps_get_for_user(user=request.user, case=case, purpose="opened_for_change")
     current = steps.prevention

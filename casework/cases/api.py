@@ -8,15 +8,17 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from casework.accounts.models import User
+from casework.accounts.selectors import actor_for
 from casework.allocation import selectors as allocation_selectors
 from casework.allocation.selectors import WorklistFilters
 from casework.cases import selectors, services
 from casework.cases.choices import CaseOrigin, CaseStage, CaseStatus
+from casework.cases.closing import case_close, outcome_list
 from casework.cases.models import Case, RiskCategory
 from casework.cases.policies import can_view_case
 from casework.core import limits
@@ -38,6 +40,7 @@ from casework.core.api import (
 from casework.core.errors import ValidationFailed
 from casework.core.querysets import Pager
 from casework.people import selectors as people_selectors
+from casework.reporting.exports import stream_jsonl
 
 router = Router(tags=["cases"])
 
@@ -188,10 +191,6 @@ def case_index(request, params: Query[IndexParams]):
     },
 )
 def snapshot(request, scope: Literal["organisation", "initiative"] = "organisation"):
-    from django.http import StreamingHttpResponse
-
-    from casework.reporting.exports import stream_jsonl
-
     response = StreamingHttpResponse(
         stream_jsonl(user=request.user, scope=scope), content_type="application/x-ndjson"
     )
@@ -230,9 +229,6 @@ class OutcomeOut(Schema):
     "/outcomes", response=list[OutcomeOut], summary="The outcomes a case of the initiative can close with"
 )
 def outcomes(request, initiative_id: Id, include_retired: bool = False):
-    from casework.accounts.selectors import actor_for
-    from casework.cases.closing import outcome_list
-
     if initiative_id not in actor_for(request.user).initiative_ids:
         raise Http404("No initiative found")
     return [o.__dict__ for o in outcome_list(initiative_id=initiative_id, include_retired=include_retired)]
@@ -414,8 +410,6 @@ class CloseIn(InputSchema):
     summary="Close an active case with an outcome (409 while needs are open), and a re-contact date",
 )
 def close(request, case_id: Id, payload: CloseIn, response: HttpResponse):
-    from casework.cases.closing import case_close
-
     case = _case(request, case_id)
     case_close(
         user=request.user,

@@ -17,13 +17,21 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 
+from casework.accounts.selectors import actor_for, team_managers_of
+from casework.assessments.selectors import needs_found_on_case, needs_open_on_case
 from casework.audit.chain import to_json_safe
 from casework.audit.services import audit_record
 from casework.cases.choices import CaseOrigin, CaseStage, CaseStatus
 from casework.cases.models import Case, CaseOutcome
+from casework.cases.services import _require_work, case_stage_complete, case_stage_start, case_update
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
+from casework.tasks.choices import TaskKind
+from casework.tasks.models import Task
+from casework.tasks.services import task_create
+from casework.waiting_list.choices import ExitReason
+from casework.waiting_list.services import waiting_list_exit_for_case
 
 # (code, label, description): the outcomes an initiative starts with.
 DEFAULT_OUTCOMES: list[tuple[str, str, str]] = [
@@ -179,8 +187,6 @@ def case_close(
     for a re-contact date that is not in the future. Raises PermissionRefused, ValidationFailed, DomainError,
     ConflictError. Audited as "cases.closed".
     """
-    from casework.assessments.selectors import needs_found_on_case, needs_open_on_case
-    from casework.cases.services import _require_work, case_stage_complete, case_stage_start, case_update
 
     _require_work(user, case)
     if case.status != CaseStatus.ACTIVE:
@@ -211,8 +217,6 @@ def case_close(
             case_stage_complete(case=case, stage=case.stage, user=user, at=now)
             case_stage_start(case=case, stage=CaseStage.CLOSING, user=user, at=now)
         case_stage_complete(case=case, stage=CaseStage.CLOSING, user=user, at=now)
-        from casework.waiting_list.choices import ExitReason
-        from casework.waiting_list.services import waiting_list_exit_for_case
 
         waiting_list_exit_for_case(user=user, case=case, reason=ExitReason.CASE_CLOSED)
         case_update(
@@ -241,9 +245,6 @@ CATCH_UP_DAYS = 7
 def recontact_tasks_raise(*, today: datetime.date | None = None) -> int:
     """A task for the responsible organisation on the re-contact date of each closed case (once per case and
     date: the task's effect key). Goes to the case's team, else its last worker, else a team manager."""
-    from casework.accounts.selectors import actor_for, team_managers_of
-    from casework.tasks.choices import TaskKind
-    from casework.tasks.services import task_create
 
     today = today or clock.today()
     due = Case.objects.filter(
@@ -252,7 +253,6 @@ def recontact_tasks_raise(*, today: datetime.date | None = None) -> int:
         recontact_on__gt=today - datetime.timedelta(days=CATCH_UP_DAYS),
     ).select_related("allocated_team", "primary_worker", "responsible_organisation", "person", "household")
     raised = 0
-    from casework.tasks.models import Task
 
     for case in due.iterator(chunk_size=500):
         key = f"cases.recontact:{case.pk}:{case.recontact_on.isoformat()}"

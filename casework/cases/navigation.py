@@ -9,10 +9,14 @@ from django.http import HttpRequest
 from casework.accounts.choices import Role
 from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
+from casework.cases import lifecycle, selectors
 from casework.cases.choices import CaseStage
+from casework.cases.selectors import case_stage_reached_expression
+from casework.cases.views import overview_context, timeline_context
 from casework.cases.workspace import section_register, value_register
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
+from casework.people.selectors import person_names_reveal
 
 HOME_CASES = 5
 
@@ -38,8 +42,6 @@ def shows_case_index(user: Any) -> bool:
 
 def my_cases_panel(request: HttpRequest) -> dict[str, Any] | None:
     """The worker's open cases, the first few, each with what is next."""
-    from casework.cases import lifecycle, selectors
-    from casework.people.selectors import person_names_reveal
 
     user = request.user
     if not isinstance(user, User) or not shows_my_cases(user):
@@ -63,21 +65,7 @@ home_register("my_cases", order=20, template="cases/home/_my_cases.html", contex
 # The case workspace (cases/workspace.py): the overview and the timeline are the cases app's own sections.
 
 
-def overview_context(request: HttpRequest, case: Any, header: dict[str, Any]) -> dict[str, Any]:
-    from casework.cases.views import overview_context
-
-    return overview_context(request, case, header)
-
-
-def timeline_context(request: HttpRequest, case: Any, header: dict[str, Any]) -> dict[str, Any]:
-    from casework.cases.views import timeline_context
-
-    return timeline_context(request, case, header)
-
-
 def _stage_reached(user: Any):
-    from casework.cases.selectors import case_stage_reached_expression
-
     return case_stage_reached_expression()
 
 

@@ -18,6 +18,7 @@ from casework.cases.errors import LifecycleRefused
 from casework.cases.gates import stage_gates_check
 from casework.cases.models import Case, CaseAssignment, CaseNote, RiskCategory, StageProgress
 from casework.cases.policies import holding_organisation_id
+from casework.cases.selectors import case_progress
 from casework.core import clock
 from casework.core.errors import DomainError, PermissionRefused, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
@@ -183,7 +184,6 @@ def case_move_stage(
     _require_work(user, case)
     if stage not in CaseStage.values:
         raise ValidationFailed("Select a stage", field="stage")
-    from casework.cases.selectors import case_progress
 
     completed, visited = case_progress(case=case)
     problem = lifecycle.stage_move_problem(

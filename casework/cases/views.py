@@ -18,8 +18,10 @@ from casework.accounts.selectors import (
     user_list_assignable,
 )
 from casework.allocation import selectors as allocation_selectors
-from casework.cases import gates, lifecycle, selectors, services, workspace
+from casework.assessments.selectors import needs_open_on_case
+from casework.cases import closing, gates, lifecycle, selectors, services, workspace
 from casework.cases.choices import CaseStatus
+from casework.cases.closing import outcome_label
 from casework.cases.forms import (
     CaseCloseForm,
     CaseIndexFilterForm,
@@ -215,8 +217,6 @@ def timeline_context(request, case: Case, header: dict) -> dict:
 
 
 def _outcome_label(case: Case) -> str:
-    from casework.cases.closing import outcome_label
-
     return outcome_label(initiative_id=case.initiative_id, code=case.outcome) if case.outcome else ""
 
 
@@ -455,9 +455,6 @@ def case_raise(request):
 
 
 def case_close(request, case_id: int):
-    from casework.assessments.selectors import needs_open_on_case
-    from casework.cases import closing
-
     case = _case(request, case_id, purpose="opened_for_change")
     _require(request.user, "cases.work_case", case, "Only the case's workers and team managers can close it.")
     form = CaseCloseForm(
@@ -513,7 +510,6 @@ def _outcome_initiative_id(user) -> int:
 
 def case_outcomes(request):
     """The initiative's closing outcomes: add one, retire or reinstate one (initiative admins)."""
-    from casework.cases import closing
 
     initiative_id = _outcome_initiative_id(request.user)
     form = OutcomeAddForm(request.POST or None if request.POST.get("action") == "add" else None)

@@ -26,7 +26,10 @@ from django.urls import URLPattern, path, reverse
 from django.utils.cache import patch_vary_headers
 
 from casework.accounts.models import User
+from casework.cases import lifecycle
+from casework.cases.header import header_context
 from casework.cases.models import Case
+from casework.cases.selectors import case_get_for_section
 
 # The element a section's body is swapped into, and the htmx target that asks for a section alone.
 SECTION_TARGET = "case-section"
@@ -118,7 +121,6 @@ def section_get(key: str) -> CaseSection:
 def reached_from(stage: str) -> Callable[[Case], bool]:
     """A `reached` rule: the case is at `stage` or a later one, or its live progress has been (a case that
     went back to amend keeps the later sections it reached; restarting from a stage resets them)."""
-    from casework.cases import lifecycle
 
     index = lifecycle.stage_index(stage)
 
@@ -135,8 +137,6 @@ def _values_for(user: Any, names: Iterable[str]) -> dict[str, Expression]:
 
 
 def case_for_section(request: HttpRequest, case_id: int, section: CaseSection) -> Case:
-    from casework.cases.selectors import case_get_for_section
-
     return case_get_for_section(
         user=cast(User, request.user),  # every page needs a sign-in (core middleware)
         case_id=case_id,
@@ -194,7 +194,6 @@ def _is_section_request(request: HttpRequest) -> bool:
 def section_response(request: HttpRequest, case: Case, section: CaseSection) -> HttpResponse:
     """The section's page: the case header, the sub navigation and the section; only the section (and the
     sub navigation, out of band) when htmx asks for it."""
-    from casework.cases.header import header_context
 
     user = request.user
     if not section.shown(user, case):
@@ -226,7 +225,6 @@ def section_view(request: HttpRequest, case_id: int, *, key: str) -> HttpRespons
 def case_workspace(request: HttpRequest, case_id: int) -> HttpResponse:
     """/cases/<id>/: the section the case's stage opens at, read with every section's values (the stage is
     known only once the case is read)."""
-    from casework.cases.selectors import case_get_for_section
 
     everything = {name for section in sections() for name in section.values}
     opened: list[CaseSection] = []

@@ -2,11 +2,10 @@
 referrals)."""
 
 from casework.cases.workspace import value_register
+from casework.consent.selectors import case_has_consents_expression
 
 
 def _case_has_consents(user):
-    from casework.consent.selectors import case_has_consents_expression
-
     return case_has_consents_expression()
 
 

@@ -16,6 +16,7 @@ from casework.cases.models import Case
 from casework.cases.policies import holder_q
 from casework.cases.selectors import case_list_visible
 from casework.consent import rules
+from casework.consent.choices import BasisState
 from casework.consent.models import ConsentRecord
 from casework.core import clock
 from casework.core.permissions import has_perm
@@ -104,7 +105,6 @@ def consent_state(*, record: ConsentRecord, day: datetime.date | None = None) ->
 
     {"state", "label", "colour", "ended_on"}.
     """
-    from casework.consent.choices import BasisState
 
     terms = record.terms()
     state = rules.state_on(terms, day or clock.today())

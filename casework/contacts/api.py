@@ -7,9 +7,13 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from casework.accounts.models import User
 from casework.cases.selectors import case_get_for_user
 from casework.contacts import selectors, services
 from casework.contacts.choices import (
@@ -20,6 +24,8 @@ from casework.contacts.choices import (
     ContactRole,
     Direction,
 )
+from casework.contacts.duty import duty_call_record, named_request_check
+from casework.contacts.models import Message
 from casework.core import limits
 from casework.core.api import (
     Code,
@@ -33,10 +39,14 @@ from casework.core.api import (
     SaidText,
     Text,
     Version,
+    expected_version,
     one_of,
     paginate,
 )
-from casework.people.selectors import person_get_for_user
+from casework.core.errors import PermissionRefused, ValidationFailed
+from casework.core.permissions import has_perm
+from casework.people.selectors import person_get_for_user, person_index_card_get_with_subject
+from casework.tasks.selectors import task_get_for_user
 
 router = Router(tags=["contacts"])
 
@@ -165,9 +175,6 @@ def record(request, payload: ContactIn):
 
 
 def _require_duty(request) -> None:
-    from casework.core.errors import PermissionRefused
-    from casework.core.permissions import has_perm
-
     if not has_perm(request.user, "contacts.use_duty_desk"):
         raise PermissionRefused("The duty desk is for duty officers and practitioners.")
 
@@ -210,9 +217,6 @@ class MessageOut(Schema):
 
 @router.post("/absences", response={201: AbsenceOut}, summary="Record an absence (yours, or your team's)")
 def record_absence(request, payload: AbsenceIn):
-    from casework.accounts.models import User
-    from casework.core.errors import ValidationFailed
-
     _require_duty(request)
     worker = request.user
     if payload.worker_id:
@@ -249,10 +253,6 @@ def my_messages(request):
 
 @router.post("/messages", response={201: MessageOut}, summary="Leave a message for a worker on a case")
 def leave_message(request, payload: MessageIn):
-    from django.http import Http404
-
-    from casework.accounts.models import User
-
     case = case_get_for_user(user=request.user, case_id=payload.case_id, purpose="opened_for_change")
     worker = (
         User.objects.filter(
@@ -273,10 +273,6 @@ def leave_message(request, payload: MessageIn):
 
 @router.post("/messages/{message_id}/read", response={204: None}, summary="Mark one of your messages read")
 def read_message(request, message_id: Id):
-    from django.shortcuts import get_object_or_404
-
-    from casework.contacts.models import Message
-
     services.message_mark_read(
         user=request.user, message=get_object_or_404(Message, pk=message_id, to_user=request.user)
     )
@@ -302,9 +298,6 @@ class AdviceCheckOut(Schema):
     summary="Record whether the advice helped, completing its check task",
 )
 def advice_check(request, task_id: Id, payload: AdviceCheckIn):
-    from casework.core.api import expected_version
-    from casework.tasks.selectors import task_get_for_user
-
     task = task_get_for_user(user=request.user, task_id=task_id, purpose="opened_for_change")
     contact = services.advice_check_record(
         user=request.user,
@@ -368,15 +361,12 @@ class DutyCallOut(Schema):
 
 
 def _duty_person(request, person_id: int):
-    from casework.people.selectors import person_index_card_get_with_subject
-
     _require_duty(request)
     return person_index_card_get_with_subject(user=request.user, person_id=person_id)[1]
 
 
 def _user_or_team(request, user_id: int | None, team_id: int | None, user_field: str, team_field: str):
     """The worker and team named by id, from those the duty desk page offers (its own organisations')."""
-    from casework.core.errors import ValidationFailed
 
     worker, team = selectors.duty_addressee_get(user=request.user, worker_id=user_id, team_id=team_id)
     if user_id is not None and worker is None:
@@ -392,11 +382,6 @@ def _user_or_team(request, user_id: int | None, team_id: int | None, user_field:
     summary="A call or written contact at the duty desk: from the person, or a concern from someone else",
 )
 def duty_call(request, person_id: Id, payload: DutyCallIn):
-    from django.utils import timezone
-
-    from casework.contacts.duty import duty_call_record
-    from casework.core.errors import ValidationFailed
-
     person = _duty_person(request, person_id)
     worker, team = _user_or_team(
         request,
@@ -460,9 +445,6 @@ def duty_call(request, person_id: Id, payload: DutyCallIn):
     summary="May a contact asking for this worker or team be passed to them?",
 )
 def named_check(request, person_id: Id, worker_id: Id | None = None, team_id: Id | None = None):
-    from casework.contacts.duty import named_request_check
-    from casework.core.errors import ValidationFailed
-
     person = _duty_person(request, person_id)
     worker, team = _user_or_team(request, worker_id, team_id, "worker_id", "team_id")
     if (worker is None) == (team is None):

@@ -9,17 +9,30 @@ from dataclasses import dataclass, field, replace
 from django.db import transaction
 
 from casework.accounts.models import Team, User
+from casework.accounts.selectors import actor_for
 from casework.audit.services import audit_record
 from casework.cases import services as case_services
 from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseOrigin, Priority
 from casework.cases.models import Case, CaseAssignment
-from casework.contacts.choices import ContactRole, PriorityDecision
-from casework.contacts.models import ContactEvent, WorkerAbsence
-from casework.contacts.services import contact_record
+from casework.cases.policies import holding_organisation_id
+from casework.contacts.choices import (
+    WRITTEN_METHODS,
+    ContactMethod,
+    ContactRole,
+    Direction,
+    OnBehalfKind,
+    PriorityDecision,
+)
+from casework.contacts.models import ContactEvent, OnBehalfAction, WorkerAbsence
+from casework.contacts.services import contact_record, message_send
 from casework.core import clock
-from casework.core.errors import ValidationFailed
+from casework.core.errors import DomainError, ValidationFailed
+from casework.core.permissions import require_perm
 from casework.core.working_days import add_working_days
 from casework.people.models import Person
+from casework.tasks.selectors import case_task_assignee
+from casework.tasks.services import task_create
+from casework.waiting_list.services import waiting_list_reprioritise_request
 
 RAISED_PRIORITY = {
     Priority.LOW: Priority.NORMAL,
@@ -163,8 +176,6 @@ def written_contact_pass_on(
     "contacts.written_contact_routed".
     Raises ValidationFailed for no addressee, two, or a contact that is not a letter or email received.
     """
-    from casework.contacts.choices import WRITTEN_METHODS, ContactMethod, Direction
-    from casework.contacts.services import message_send
 
     if (worker is None) == (team is None):
         raise ValidationFailed("Choose the one worker or team it is addressed to", field="addressed_to")
@@ -215,8 +226,6 @@ def written_contact_pass_on(
             if worker is not None:
                 message_send(user=user, to_user=worker, case=case, contact=contact, body=what)
             else:
-                from casework.tasks.services import task_create
-
                 task_create(
                     user=user,
                     title=f"Deal with the {kind} addressed to the team about {person.full_name}"[:200],
@@ -322,7 +331,6 @@ def duty_concern(
                 verb="cases.priority_raised",
                 reason=reason.strip(),
             )
-            from casework.waiting_list.services import waiting_list_reprioritise_request
 
             asked = tuple(
                 waiting_list_reprioritise_request(
@@ -373,7 +381,6 @@ def duty_call_record(
     stands and the outcome says why no task was made.
     Raises PermissionRefused, ValidationFailed (naming the field).
     """
-    from casework.core.errors import DomainError
 
     if who not in ("person", "other"):
         raise ValidationFailed("Select who is contacting us", field="who")
@@ -415,11 +422,6 @@ def duty_call_record(
 def action_on_behalf(*, user, case: Case, kind: str, details: str, effective_on: datetime.date | None = None):
     """Act for the case's primary worker (suspend or restart a service, arrange agreed respite, make a
     referral), record it, and alert the worker with a message. Audited as "contacts.acted_on_behalf"."""
-    from casework.contacts.choices import OnBehalfKind
-    from casework.contacts.models import OnBehalfAction
-    from casework.contacts.services import message_send
-    from casework.core.errors import DomainError
-    from casework.core.permissions import require_perm
 
     require_perm(
         user,
@@ -479,11 +481,6 @@ def review_request(*, user, case: Case, details: str):
     Raises DomainError when nobody can take it (the recorder does not work at the holding organisation),
     PermissionRefused.
     """
-    from casework.accounts.selectors import actor_for
-    from casework.cases.policies import holding_organisation_id
-    from casework.core.errors import DomainError
-    from casework.tasks.selectors import case_task_assignee
-    from casework.tasks.services import task_create
 
     worker, team = case_task_assignee(case=case)
     if worker is None and team is None:

@@ -10,6 +10,8 @@ from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.cases.choices import CaseStage
 from casework.cases.workspace import reached_from, section_register, value_register
+from casework.contacts import selectors
+from casework.contacts.selectors import unread_message_count, unread_message_count_expression
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
 
@@ -23,15 +25,11 @@ def shows_messages(user: Any) -> bool:
 
 
 def messages_label(user: Any) -> str:
-    from casework.contacts.selectors import unread_message_count
-
     unread = unread_message_count(user=user)
     return f"Messages ({unread} unread)" if unread else "Messages"
 
 
 def messages_panel(request: HttpRequest) -> dict[str, Any] | None:
-    from casework.contacts.selectors import unread_message_count
-
     user = request.user
     if not isinstance(user, User) or not shows_messages(user):
         return None
@@ -49,8 +47,6 @@ home_register("messages", order=10, template="contacts/home/_messages.html", con
 
 
 def case_contacts_context(request: HttpRequest, case: Any, header: dict[str, Any]) -> dict[str, Any]:
-    from casework.contacts import selectors
-
     contacts, scheduling = selectors.contacts_for_case_page(case=case)
     return {
         "contacts": contacts,
@@ -61,8 +57,6 @@ def case_contacts_context(request: HttpRequest, case: Any, header: dict[str, Any
 
 
 def _unread_messages(user: Any):
-    from casework.contacts.selectors import unread_message_count_expression
-
     return unread_message_count_expression(user=user)
 
 

@@ -9,14 +9,20 @@ from typing import cast
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 
 from casework.accounts.choices import EDITING_ROLES
 from casework.accounts.models import Organisation, Team, User
 from casework.accounts.selectors import actor_for, organisation_list_with_role
+from casework.audit.services import access_record
+from casework.cases.choices import OPEN_STATUSES
 from casework.cases.models import Case
+from casework.cases.policies import holder_q
+from casework.cases.selectors import case_get_for_user, case_list_visible
 from casework.contacts.models import ContactEvent, ContactStrategy, Message, OnBehalfAction, WorkerAbsence
 from casework.core import clock
 from casework.people.models import Person
+from casework.people.selectors import person_get_for_user, person_list_visible
 from casework.tasks.models import Task
 
 
@@ -34,8 +40,6 @@ def contacts_for_person(*, user: User, person_id: int) -> QuerySet[ContactEvent]
 
     The caller has loaded the person through person_get_for_user, which wrote the AccessEvent.
     """
-    from casework.accounts.selectors import actor_for
-    from casework.cases.selectors import case_list_visible
 
     organisations = actor_for(user).casework_organisation_ids
     return (
@@ -54,10 +58,6 @@ def contact_get_for_user(*, user: User, contact_id: int, purpose: str = "viewed"
 
     Opening it opens its case (or its person), which writes the AccessEvent.
     """
-    from django.http import Http404
-
-    from casework.cases.selectors import case_get_for_user
-    from casework.people.selectors import person_get_for_user
 
     contact = ContactEvent.objects.filter(pk=contact_id).first()
     if contact is None:
@@ -65,7 +65,6 @@ def contact_get_for_user(*, user: User, contact_id: int, purpose: str = "viewed"
     if contact.case_id is not None:
         contact.case = case_get_for_user(user=user, case_id=contact.case_id, purpose=purpose)
         return contact
-    from casework.accounts.selectors import actor_for
 
     if contact.organisation_id not in actor_for(user).casework_organisation_ids:
         raise Http404("No contact found")
@@ -145,7 +144,6 @@ def contact_strategy_for(*, case: Case) -> ContactStrategy | None:
 
 def messages_for(*, user: User, limit: int = 100) -> list[Message]:
     """The user's messages, unread first then newest, with the case and sender."""
-    from casework.contacts.models import Message
 
     return list(
         Message.objects.filter(to_user_id=user.pk)
@@ -157,7 +155,6 @@ def messages_for(*, user: User, limit: int = 100) -> list[Message]:
 def messages_get_for_user(*, user: User, purpose: str = "viewed", limit: int = 100) -> list[Message]:
     """messages_for, recorded as a view of the people the messages are about: one AccessEvent
     "contacts.messages_<purpose>" naming each message, person and case."""
-    from casework.audit.services import access_record
 
     inbox = messages_for(user=user, limit=limit)
     access_record(
@@ -174,8 +171,6 @@ def messages_get_for_user(*, user: User, purpose: str = "viewed", limit: int = 1
 
 def absences_upcoming(*, user: User, days: int = 60, limit: int = 100) -> QuerySet[WorkerAbsence]:
     """Absences of people in the user's organisations that have not ended and start within `days`."""
-    from casework.accounts.selectors import actor_for
-    from casework.contacts.models import WorkerAbsence
 
     today = clock.today()
     # Only people still working there: a membership that has ended no longer makes them a colleague.
@@ -195,7 +190,6 @@ def absences_upcoming(*, user: User, days: int = 60, limit: int = 100) -> QueryS
 
 def unread_message_count(*, user: User, case: Case | None = None) -> int:
     """How many of the user's messages are unread: all of them, or those about one case."""
-    from casework.contacts.models import Message
 
     qs = Message.objects.filter(to_user_id=user.pk, read_at__isnull=True)
     return (qs.filter(case_id=case.pk) if case is not None else qs).count()
@@ -204,7 +198,6 @@ def unread_message_count(*, user: User, case: Case | None = None) -> int:
 def unread_message_count_expression(*, user: User) -> Coalesce:
     """unread_message_count for one case as an expression on its row, to read with the case (`also` of
     case_get_for_page)."""
-    from casework.contacts.models import Message
 
     unread = (
         Message.objects.filter(to_user_id=user.pk, read_at__isnull=True, case_id=OuterRef("pk"))
@@ -218,16 +211,11 @@ def unread_message_count_expression(*, user: User) -> Coalesce:
 
 def actions_on_behalf_for_case(*, case: Case) -> QuerySet[OnBehalfAction]:
     """What others did for the allocated worker on this case, newest first, with who did it and for whom."""
-    from casework.contacts.models import OnBehalfAction
 
     return OnBehalfAction.objects.filter(case=case).select_related("created_by", "for_worker")
 
 
 def _duty_addressee_querysets(user: User) -> tuple[QuerySet[User], QuerySet[Team]]:
-    from casework.accounts.choices import EDITING_ROLES
-    from casework.accounts.models import Team, User
-    from casework.accounts.selectors import actor_for
-
     organisations = actor_for(user).casework_organisation_ids
     users = User.objects.filter(
         is_active=True,
@@ -262,8 +250,6 @@ def duty_addressee_get(
 def case_list_contact_recordable(*, user: User) -> QuerySet[Case]:
     """Open cases held by an organisation in which the user changes records (twin of
     contacts.record_contact_case)."""
-    from casework.cases.choices import OPEN_STATUSES
-    from casework.cases.policies import holder_q
 
     editing = actor_for(user).editing_organisation_ids
     if not editing:
@@ -274,7 +260,6 @@ def case_list_contact_recordable(*, user: User) -> QuerySet[Case]:
 def person_list_contact_recordable(*, user: User) -> QuerySet[Person]:
     """People whose record the user may open, for a user who changes records somewhere (twin of
     contacts.record_contact_person)."""
-    from casework.people.selectors import person_list_visible
 
     if not actor_for(user).editing_organisation_ids:
         return Person.objects.none()

@@ -7,21 +7,37 @@ import uuid
 from typing import cast
 
 from django.db import models, transaction
+from django.http import Http404
 
+from casework.accounts.choices import Role
 from casework.accounts.models import Team, User
 from casework.accounts.selectors import actor_for
 from casework.audit.chain import to_json_safe
 from casework.audit.services import audit_record
 from casework.cases.models import Case, RiskCategory
-from casework.cases.policies import holding_organisation_id
-from casework.contacts.choices import WRITTEN_METHODS, ContactMethod, ContactOutcome, ContactRole, Direction
+from casework.cases.policies import can_view_case, holding_organisation_id
+from casework.contacts.choices import (
+    WRITTEN_METHODS,
+    AbsenceKind,
+    AdviceOutcome,
+    ContactMethod,
+    ContactOutcome,
+    ContactRole,
+    Direction,
+    FollowUpBy,
+)
 from casework.contacts.errors import ContactInvalid
 from casework.contacts.models import ContactEvent, Message, WorkerAbsence
+from casework.contacts.selectors import advice_check_contact
 from casework.core import clock
-from casework.core.errors import DomainError, ValidationFailed
+from casework.core.errors import DomainError, PermissionRefused, ValidationFailed
+from casework.core.jobs import enqueue
 from casework.core.permissions import require_perm
+from casework.directory.selectors import service_signpost_snapshot
 from casework.people.models import Person
+from casework.tasks.choices import TaskKind
 from casework.tasks.models import Task
+from casework.tasks.services import task_complete, task_create
 
 # A clock a few minutes fast on a phone or laptop should not stop someone recording a call they just made.
 FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
@@ -206,7 +222,6 @@ def contact_record(
             and case.person_id
         ):
             # The person wrote to us: an acknowledgement goes by post once this commits (a queued job).
-            from casework.core.jobs import enqueue
 
             enqueue(
                 "letters.send",
@@ -223,10 +238,6 @@ def contact_record(
 
 
 def _signposted_snapshots(service_ids: list[uuid.UUID | str]) -> list[dict[str, str]]:
-    from django.http import Http404
-
-    from casework.directory.selectors import service_signpost_snapshot
-
     snapshots = []
     for service_id in dict.fromkeys(str(s) for s in service_ids):
         try:
@@ -252,7 +263,6 @@ def _advice_check_days(case: Case | None) -> int:
 
 def _follow_up_assignee(*, user: User, case: Case | None, by: str) -> tuple[User | None, Team | None] | None:
     """(user, team) named by FollowUpBy, or None for the default; ValidationFailed when there is nobody so."""
-    from casework.contacts.choices import FollowUpBy
 
     if not by:
         return None
@@ -283,7 +293,6 @@ def _follow_up_task(
 ) -> Task:
     """A task from a contact: for `assignee` (user, team) when given, else the allocated worker, else the
     case's team, else the person who recorded it."""
-    from casework.tasks.services import task_create
 
     worker: User | None
     team: Team | None
@@ -314,9 +323,6 @@ def absence_record(
     *, user: User, worker: User, kind: str, start_date: datetime.date, end_date: datetime.date, note: str = ""
 ) -> WorkerAbsence:
     """Record a worker's absence: their own, or a team member's by their team manager."""
-    from casework.accounts.choices import Role
-    from casework.contacts.choices import AbsenceKind
-    from casework.core.errors import PermissionRefused
 
     actor = actor_for(user)
     if worker.pk != user.pk:
@@ -361,7 +367,6 @@ def message_send(
     contact: ContactEvent | None = None,
 ) -> Message:
     """Leave a worker a message about a contact: what happened, what was done, what the person was told."""
-    from casework.cases.policies import can_view_case
 
     if case is not None:
         require_perm(
@@ -397,9 +402,6 @@ def message_send(
 
 
 def message_mark_read(*, user: User, message: Message) -> None:
-    from casework.contacts.models import Message
-    from casework.core.errors import PermissionRefused
-
     if message.to_user_id != user.pk:
         raise PermissionRefused("Only the person a message is for can mark it read.")
     if message.read_at is None:
@@ -463,10 +465,6 @@ def advice_check_record(
     Raises PermissionRefused (only those who may complete the task), DomainError for a task that is not an
     advice check, ValidationFailed (no outcome, or no note when it did not simply help), TaskClosed,
     ConflictError when stale."""
-    from casework.contacts.choices import AdviceOutcome
-    from casework.contacts.selectors import advice_check_contact
-    from casework.tasks.choices import TaskKind
-    from casework.tasks.services import task_complete
 
     require_perm(
         user,

@@ -2,16 +2,46 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
+from casework.accounts.choices import Role
+from casework.accounts.models import User
+from casework.accounts.selectors import actor_for
 from casework.cases.selectors import case_get_for_user
 from casework.contacts import selectors, services
-from casework.contacts.forms import ContactForm
-from casework.core import limits
+from casework.contacts.duty import action_on_behalf, duty_call_record, duty_route, named_request_check
+from casework.contacts.forms import (
+    AbsenceForm,
+    AdviceCheckForm,
+    ContactForm,
+    DutyCallForm,
+    MessageForm,
+    NamedRequestForm,
+    OnBehalfForm,
+)
+from casework.contacts.models import Message
+from casework.contacts.selectors import (
+    actions_on_behalf_for_case,
+    advice_check_contact,
+    duty_addressees,
+    messages_get_for_user,
+)
+from casework.core import clock, limits
 from casework.core.errors import DomainError, PermissionRefused
 from casework.core.forms import apply_service_error
-from casework.core.pages import run_form_service
-from casework.people.selectors import person_get_for_user
+from casework.core.pages import paginate, require_page_perm, run_form_service
+from casework.core.permissions import has_perm
+from casework.directory.selectors import service_choices_for_signposting
+from casework.people.forms import PersonSearchForm
+from casework.people.selectors import (
+    person_get_for_user,
+    person_index_card_get_with_subject,
+    person_index_search,
+    person_index_subjects,
+)
+from casework.tasks.choices import TaskKind
+from casework.tasks.selectors import task_get_for_user
 
 
 def contact_record(request):
@@ -29,7 +59,6 @@ def contact_record(request):
     initial = {"date": now.date(), "time": now.strftime("%H:%M"), "is_scheduling_attempt": attempt}
     if attempt:
         initial |= {"direction": "outbound", "contact_role": "worker"}
-    from casework.directory.selectors import service_choices_for_signposting
 
     subject = person or case.person
     search = request.POST.get("signpost_search", "")
@@ -74,14 +103,10 @@ def contact_record(request):
 
 
 def _raise_concern_next(event):
-    from django.urls import reverse
-
     return redirect(f"{reverse('safeguarding:concern_raise')}?contact={event.pk}")
 
 
 def _require_duty(request):
-    from casework.core.permissions import has_perm
-
     if not has_perm(request.user, "contacts.use_duty_desk"):
         raise PermissionDenied("The duty desk is for duty officers and practitioners.")
 
@@ -89,15 +114,6 @@ def _require_duty(request):
 def duty_desk(request):
     """Find the person, see whether they are known, who is responsible and whether their worker is in; check
     whether a contact asking for a named worker or team may be passed to them."""
-    from casework.contacts.duty import duty_route, named_request_check
-    from casework.contacts.forms import NamedRequestForm
-    from casework.contacts.selectors import duty_addressees
-    from casework.people.forms import PersonSearchForm
-    from casework.people.selectors import (
-        person_index_card_get_with_subject,
-        person_index_search,
-        person_index_subjects,
-    )
 
     _require_duty(request)
     form = PersonSearchForm(request.GET or None)
@@ -157,10 +173,6 @@ def duty_desk(request):
 
 def duty_call(request, person_id: int):
     """Record a call or written contact from the person, or a concern from someone else."""
-    from casework.contacts.duty import duty_call_record, duty_route
-    from casework.contacts.forms import DutyCallForm
-    from casework.contacts.selectors import duty_addressees
-    from casework.people.selectors import person_index_card_get_with_subject
 
     _require_duty(request)
     card, person = person_index_card_get_with_subject(user=request.user, person_id=person_id)
@@ -225,11 +237,6 @@ def duty_call(request, person_id: int):
 
 def advice_check(request, task_id: int):
     """Record whether the information and advice given at a contact helped: the outcome of its check task."""
-    from casework.contacts.forms import AdviceCheckForm
-    from casework.contacts.selectors import advice_check_contact
-    from casework.core.pages import require_page_perm
-    from casework.tasks.choices import TaskKind
-    from casework.tasks.selectors import task_get_for_user
 
     task = task_get_for_user(user=request.user, task_id=task_id, purpose="opened_for_change")
     if task.kind != TaskKind.ADVICE_CHECK:
@@ -261,8 +268,6 @@ def advice_check(request, task_id: int):
 
 def message_leave(request, case_id: int, user_id: int):
     """Leave the allocated worker a message about a contact."""
-    from casework.accounts.models import User
-    from casework.contacts.forms import MessageForm
 
     _require_duty(request)
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
@@ -290,12 +295,9 @@ def message_leave(request, case_id: int, user_id: int):
 
 def inbox(request):
     """The user's messages, unread first; opening the page does not mark them read."""
-    from casework.contacts.selectors import messages_get_for_user
 
     message_id = limits.id_from(request.POST.get("message"))
     if request.method == "POST" and message_id:
-        from casework.contacts.models import Message
-
         message = Message.objects.filter(pk=message_id, to_user=request.user).first()
         if message is None:
             raise Http404("No such message")
@@ -306,8 +308,6 @@ def inbox(request):
 
 def act_on_behalf(request, case_id: int):
     """Do something for the allocated worker while they are away; they get a message about it."""
-    from casework.contacts.duty import action_on_behalf
-    from casework.contacts.forms import OnBehalfForm
 
     _require_duty(request)
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
@@ -328,11 +328,6 @@ def act_on_behalf(request, case_id: int):
 
 def absences(request):
     """Record absences (your own, or your team's as a team manager) and see who is away."""
-    from casework.accounts.choices import Role
-    from casework.accounts.models import User
-    from casework.accounts.selectors import actor_for
-    from casework.contacts.forms import AbsenceForm
-    from casework.core import clock
 
     _require_duty(request)
     actor = actor_for(request.user)
@@ -368,8 +363,6 @@ def absences(request):
 def actions_on_behalf(request, case_id: int):
     """The case's actions on behalf of the allocated worker: service changes, respite, referrals, for
     review."""
-    from casework.contacts.selectors import actions_on_behalf_for_case
-    from casework.core.pages import paginate
 
     case = case_get_for_user(user=request.user, case_id=case_id)
     page, page_range = paginate(request, actions_on_behalf_for_case(case=case))
@@ -381,7 +374,6 @@ def actions_on_behalf(request, case_id: int):
 def person_contacts(request, person_id: int):
     """Every contact about a person the user may see, newest first, 50 a page (the person page shows the
     newest)."""
-    from casework.core.pages import paginate
 
     person = person_get_for_user(user=request.user, person_id=person_id, purpose="contacts_viewed")
     page, page_range = paginate(

@@ -26,9 +26,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from casework.core import clock
+from casework.core.models import JobFailure, ScheduledJob
+from casework.core.ratelimit import rate_limits_purge as purge
 
 logger = logging.getLogger("casework.jobs")
 RETRY_DELAYS = (30, 120, 600)  # seconds before the 2nd, 3rd and 4th tries
@@ -63,8 +67,6 @@ def registered_jobs() -> dict[str, JobSpec]:
 
 
 def _autodiscover() -> None:
-    from django.utils.module_loading import autodiscover_modules
-
     autodiscover_modules("jobs")
 
 
@@ -101,8 +103,6 @@ def run_job(name: str, arguments: dict, attempt: int = 1) -> Any:
                 **arguments,
             )
         else:
-            from casework.core.models import JobFailure
-
             JobFailure.objects.create(
                 job=name,
                 arguments=arguments,
@@ -118,7 +118,6 @@ def run_job(name: str, arguments: dict, attempt: int = 1) -> Any:
 
 def schedule_tick(now: datetime.datetime | None = None) -> list[str]:
     """Enqueue every scheduled job that is due, once, however many workers tick at the same time."""
-    from casework.core.models import ScheduledJob
 
     now = now or clock.now()
     enqueued = []
@@ -140,7 +139,6 @@ def schedule_tick(now: datetime.datetime | None = None) -> list[str]:
 
 def recover_stale(stale_after: datetime.timedelta | None = None) -> int:
     """Put back on the queue jobs that have been 'running' too long: their worker was killed or died."""
-    from django_tasks_db.models import DBTaskResult
 
     stale_after = (
         stale_after
@@ -159,7 +157,6 @@ def recover_stale(stale_after: datetime.timedelta | None = None) -> int:
 def run_pending(*, max_tasks: int | None = None, worker_id: str = "in-process") -> int:
     """Run every ready job in this process (what the worker does), and return how many ran. For tests and
     `casework_worker --batch`."""
-    from django_tasks_db.models import DBTaskResult
 
     ran = 0
     while max_tasks is None or ran < max_tasks:
@@ -184,7 +181,5 @@ def _run_claimed(result) -> None:
 
 @job("core.rate_limits_purge", every=datetime.timedelta(hours=1))
 def rate_limits_purge() -> int:
-    from casework.core.ratelimit import rate_limits_purge as purge
-
     # An ended window counts nothing: deleting it only keeps the table small. Safe to run twice or at once.
     return purge()

@@ -6,6 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 
 from casework.core import limits
 from casework.core.context import request_context
+from casework.core.views import bad_request
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -45,8 +46,6 @@ class RefuseNulMiddleware:
             or limits.has_nul(list(request.GET.lists()))
             or (request.method == "POST" and limits.has_nul(list(request.POST.lists())))
         ):
-            from casework.core.views import bad_request
-
             return bad_request(request)
         return self.get_response(request)
 

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 
 from casework.core import clock
+from casework.core.errors import ConflictError
 
 
 class ClockDateTimeField(models.DateTimeField):
@@ -53,10 +55,6 @@ class VersionedModel(models.Model):
         Returns {field: {"before", "after"}} for the audit event, which the caller records in the same
         transaction. Raises ConflictError (nothing written) when somebody else wrote first.
         """
-        from django.db.models import F
-
-        from casework.core import clock
-        from casework.core.errors import ConflictError
 
         changes = {name: {"before": getattr(self, name), "after": value} for name, value in fields.items()}
         now = clock.now()

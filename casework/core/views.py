@@ -1,7 +1,8 @@
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from casework.core.navigation import home_panels
@@ -47,7 +48,5 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # Rendered without the request: the context processors query the database, which may be what failed.
-    from django.http import HttpResponseServerError
-    from django.template.loader import render_to_string
 
     return HttpResponseServerError(render_to_string("500.html"))

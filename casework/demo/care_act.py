@@ -13,6 +13,8 @@ import random
 
 from django.utils import timezone
 
+from casework.accounts.choices import Role
+from casework.accounts.selectors import actor_for
 from casework.careact import services
 from casework.careact.eligibility import (
     ENDANGERS,
@@ -107,9 +109,6 @@ def record_before_assessment(*, case, worker, manager, rng: random.Random) -> No
 
 
 def _team_manager_organisations(user) -> frozenset[int]:
-    from casework.accounts.choices import Role
-    from casework.accounts.selectors import actor_for
-
     return actor_for(user).organisations_with_role(Role.TEAM_MANAGER)
 
 

@@ -16,6 +16,8 @@ from casework.accounts.models import Organisation, User
 from casework.assessments import services as assessments
 from casework.assessments.models import AssessmentForm, NeedDefinition
 from casework.audit.models import AuditEvent
+from casework.careact import services as careact
+from casework.careact.current import advocacy_decision_current
 from casework.cases.models import Case
 from casework.consent.services import consent_record
 from casework.core import clock
@@ -178,8 +180,6 @@ def build_referrals_demo(*, organisations: dict[str, Organisation]) -> int:
 def _advocacy_decided(*, user, case) -> None:
     """Whether the person needs an advocate is decided before an assessment (Care Act s67): here, they do
     not."""
-    from casework.careact import services as careact
-    from casework.careact.current import advocacy_decision_current
 
     if advocacy_decision_current(case=case, activity="assessment") is None:
         careact.advocacy_decision_record(

@@ -14,6 +14,7 @@ from functools import cache
 
 from django.db import connection, transaction
 
+from casework.accounts.models import User
 from casework.cases.choices import CaseStage, CaseStatus
 from casework.cases.models import Case
 from casework.core import clock
@@ -46,8 +47,6 @@ def generate_scale_waiting_lists(*, seed: int = 1, stream=None) -> dict[str, int
     now = clock.now()
     user_id = Case.objects.exclude(created_by__isnull=True).values_list("created_by_id", flat=True).first()
     if user_id is None:
-        from casework.accounts.models import User
-
         user_id = User.objects.order_by("pk").values_list("pk", flat=True).first()
     columns = [
         "id",

@@ -10,6 +10,8 @@ from casework.accounts.models import Organisation, User
 from casework.cases.choices import CaseStage, CaseStatus
 from casework.cases.models import Case
 from casework.core import clock
+from casework.waiting_list import services
+from casework.waiting_list.escalation import escalation_sweep
 
 REASONS = {
     "red": [
@@ -33,8 +35,6 @@ REASONS = {
 def build_waiting_lists(*, organisation: Organisation, rng: random.Random) -> int:
     """Put the organisation's cases awaiting allocation on the assessment list when each arrived (over the
     past weeks, so some are overdue)."""
-    from casework.waiting_list import services
-    from casework.waiting_list.escalation import escalation_sweep
 
     duty = User.objects.get(username="duty")
     manager = User.objects.get(username="manager")

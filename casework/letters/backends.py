@@ -7,10 +7,12 @@ whether a letter with that reference was already sent.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from pathlib import Path
 
 from django.conf import settings
+from notifications_python_client.notifications import NotificationsAPIClient
 
 
 class FolderBackend:
@@ -41,14 +43,10 @@ class NotifyBackend:
 
     def __init__(self, client=None):
         if client is None:
-            from notifications_python_client.notifications import NotificationsAPIClient
-
             client = NotificationsAPIClient(settings.CASEWORK_NOTIFY_API_KEY)
         self.client = client
 
     def send(self, letter) -> str:
-        import io
-
         reference = letter.effect_key[:100]
         sent = self.client.get_all_notifications(template_type="letter", reference=reference)
         if sent.get("notifications"):

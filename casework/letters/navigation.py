@@ -3,6 +3,7 @@
 from casework.cases.workspace import value_register
 from casework.core.navigation import nav_register
 from casework.core.permissions import has_perm
+from casework.letters.selectors import case_has_letters_expression
 
 nav_register(
     "Letters", "letters:templates", order=170, shown=lambda user: has_perm(user, "letters.manage_templates")
@@ -10,8 +11,6 @@ nav_register(
 
 
 def _case_has_letters(user):
-    from casework.letters.selectors import case_has_letters_expression
-
     return case_has_letters_expression()
 
 

@@ -10,7 +10,9 @@ from casework.accounts.models import Organisation, User
 from casework.accounts.selectors import actor_for, organisation_list_with_role
 from casework.audit.services import access_record
 from casework.cases.models import Case
+from casework.cases.selectors import case_list_visible, case_list_workable
 from casework.letters.models import Letter, LetterTemplate
+from casework.people.selectors import person_list_visible
 
 
 def letters_for_case(*, case: Case) -> QuerySet[Letter]:
@@ -21,8 +23,6 @@ def letters_for_case(*, case: Case) -> QuerySet[Letter]:
 def letter_list_visible(*, user: User) -> QuerySet[Letter]:
     """Letters on cases the user may open; a restricted person's only for those who may open their record
     (twin of letters.view_letter)."""
-    from casework.cases.selectors import case_list_visible
-    from casework.people.selectors import person_list_visible
 
     return Letter.objects.filter(
         Q(person__is_restricted=False) | Q(person__in=person_list_visible(user=user)),
@@ -32,7 +32,6 @@ def letter_list_visible(*, user: User) -> QuerySet[Letter]:
 
 def case_list_letter_sendable(*, user: User) -> QuerySet[Case]:
     """Cases the user may send letters about (twin of letters.send_letter)."""
-    from casework.cases.selectors import case_list_workable
 
     return case_list_workable(user=user)
 

@@ -15,6 +15,7 @@ from django.db.models import Max
 from casework.accounts.models import Organisation, User
 from casework.audit.services import audit_record
 from casework.cases.models import Case
+from casework.cases.policies import holding_organisation_id
 from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, ValidationFailed, stale_message
 from casework.core.jobs import checkpoint
@@ -133,8 +134,6 @@ def letter_send(
         raise ValidationFailed("Select the kind of letter", field="kind")
     if case.person_id is None:
         raise DomainError("Letters go to a person: this case is about a household.")
-    from casework.accounts.models import Organisation
-    from casework.cases.policies import holding_organisation_id
 
     person = cast(Person, case.person)  # person_id is set, checked above
     if not (person.address_line_1 and person.postcode):

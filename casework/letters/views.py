@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from casework.accounts.pages import admin_organisation_id
+from casework.cases.selectors import case_get_for_user
 from casework.core.pages import require_page_perm, run_form_service
 from casework.letters import rendering, selectors, services
 from casework.letters.forms import SendForm, TemplateForm
@@ -65,8 +66,6 @@ def template_edit(request, template_id: int):
 
 
 def letter_send(request, case_id: int):
-    from casework.cases.selectors import case_get_for_user
-
     case = case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
     require_page_perm(
         request.user, "letters.send_letter", case, "Only the case's workers send letters about it."

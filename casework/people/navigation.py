@@ -4,6 +4,7 @@ from casework.accounts.selectors import actor_for
 from casework.cases.workspace import value_register
 from casework.core.navigation import nav_register
 from casework.core.permissions import has_perm
+from casework.people.selectors import break_glass_active_expression
 
 nav_register(
     "Find a person", "people:person_search", order=10, shown=lambda u: has_perm(u, "people.search_index")
@@ -20,8 +21,6 @@ nav_register(
 
 
 def _break_glass_active(user):
-    from casework.people.selectors import break_glass_active_expression
-
     return break_glass_active_expression(user=user)
 
 

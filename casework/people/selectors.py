@@ -12,12 +12,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.accounts.choices import Role
-from casework.accounts.models import User
+from casework.accounts.models import Organisation, User
 from casework.accounts.selectors import actor_for
 from casework.audit.models import AccessEvent, AuditEvent
 from casework.audit.services import access_record, chain_pending_access_events
 from casework.core import clock
-from casework.core.errors import ValidationFailed
+from casework.core.errors import PermissionRefused, ValidationFailed
+from casework.core.permissions import require_perm
 from casework.people import policies
 from casework.people.identifiers import name_key, name_similarity, normalise_nhs_number, normalise_postcode
 from casework.people.models import (
@@ -130,7 +131,6 @@ def person_get_for_change(*, user: User, person_id: int) -> Person:
     """The person if the user may change it, else 404 if they may not see it and PermissionRefused if read
     only."""
     person = person_get_for_user(user=user, person_id=person_id, purpose="opened_for_change")
-    from casework.core.permissions import require_perm
 
     require_perm(user, "people.change_person", person, "You can read this record but not change it.")
     return person
@@ -193,8 +193,6 @@ def _cards(user: User, people: list[Person], scores: dict[int, int] | None = Non
 
 def _require_index(user: User) -> None:
     if not policies.can_search_index(user):
-        from casework.core.errors import PermissionRefused
-
         raise PermissionRefused("Only people doing casework in the initiative can search the index.")
 
 
@@ -495,7 +493,6 @@ def person_audit_trail(
     *, user: User, person: Person, limit: int = 200
 ) -> tuple[list[AuditEvent], list[AccessEvent]]:
     """Who has changed and who has viewed the person's record, newest first."""
-    from casework.core.permissions import require_perm
 
     require_perm(user, "people.view_audit_person", person)
     chain_pending_access_events()  # the trail shown is the chained one, up to now
@@ -526,7 +523,6 @@ def restricted_access_list(*, person: Person) -> QuerySet[PersonRestrictedAccess
 
 def user_list_nameable_for_person(*, person: Person) -> QuerySet[User]:
     """Active users of organisations related to the person: those who may be named on a restricted record."""
-    from casework.accounts.models import Organisation, User
 
     related = [
         org.pk

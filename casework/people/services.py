@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from casework.accounts.models import User
+from casework.accounts.models import Organisation, User
 from casework.accounts.selectors import actor_for
 from casework.audit.services import (
     audit_record,
@@ -130,8 +130,6 @@ def _acting_organisation_id(user: User) -> int:
 
 
 def _initiative_for(user: User, organisation_id: int) -> int:
-    from casework.accounts.models import Organisation
-
     initiative_id = (
         Organisation.objects.filter(pk=organisation_id).values_list("initiative_id", flat=True).first()
     )

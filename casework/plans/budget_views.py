@@ -15,6 +15,7 @@ from casework.accounts.pages import admin_organisation_id
 from casework.cases.policies import holding_organisation_id
 from casework.cases.selectors import case_get_for_user
 from casework.core.pages import paginate, require_page_perm, run_action_service, run_form_service
+from casework.core.permissions import has_perm
 from casework.plans import budget_selectors as selectors
 from casework.plans import budgets
 from casework.plans.budget_choices import PersonalBudgetStatus
@@ -376,7 +377,6 @@ def approvals(request):
 
 def budget_money_context(user, case) -> dict:
     """What the case's "Money" section shows of its budget (plans/navigation.py)."""
-    from casework.core.permissions import has_perm
 
     found = selectors.case_budget_get_for_user(user=user, case=case)
     personal = found.personal

@@ -7,15 +7,17 @@ from typing import Any, cast
 from django.http import HttpRequest
 
 from casework.accounts.models import User
+from casework.accounts.selectors import actor_for
 from casework.cases.choices import CaseStage
 from casework.cases.workspace import reached_from, section_register
 from casework.core.navigation import nav_register
 from casework.core.permissions import has_perm
+from casework.plans.budget_choices import APPROVING_ROLES
+from casework.plans.budget_views import budget_money_context
+from casework.plans.selectors import financial_assessment_current_get_for_user
 
 
 def case_money_context(request: HttpRequest, case: Any, header: dict[str, Any]) -> dict[str, Any]:
-    from casework.plans.selectors import financial_assessment_current_get_for_user
-
     user = cast(User, request.user)  # every page needs a sign-in (core middleware)
     current = financial_assessment_current_get_for_user(user=user, case=case)
     sections = []
@@ -25,7 +27,6 @@ def case_money_context(request: HttpRequest, case: Any, header: dict[str, Any]) 
             (title, [line for line in current.lines if line["section"] == key])
             for key, title in titles.items()
         ]
-    from casework.plans.budget_views import budget_money_context
 
     return {
         **budget_money_context(user, case),
@@ -51,9 +52,6 @@ section_register(
 
 
 def _approves_budgets(user: Any) -> bool:
-    from casework.accounts.selectors import actor_for
-    from casework.plans.budget_choices import APPROVING_ROLES
-
     return bool(actor_for(user).organisations_with_role(*APPROVING_ROLES))
 
 

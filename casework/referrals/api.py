@@ -16,7 +16,7 @@ import datetime
 import uuid
 from typing import Literal
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -330,8 +330,6 @@ def action(request, referral_id: Id, payload: ActionIn, response: HttpResponse):
     "rejected)",
 )
 def need_status(request, referral_id: Id, need_id: Id, payload: ReferralNeedStatusIn, response: HttpResponse):
-    from django.http import Http404
-
     referral = _referral(request, referral_id)
     need = next((n for n in referral.needs.all() if n.pk == need_id), None)
     if need is None:

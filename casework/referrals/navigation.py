@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from casework.accounts.models import User
@@ -11,15 +12,13 @@ from casework.cases.choices import CaseStage
 from casework.cases.workspace import reached_from, section_register, value_register
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
+from casework.referrals.choices import ReferralStatus
+from casework.referrals.selectors import case_has_referrals_expression, referral_worklist
 
 
 def referrals_panel(request: HttpRequest) -> dict[str, Any] | None:
     """How many referrals sent to the user's organisations wait to be accepted or declined, and how many are
     being worked."""
-    from django.db.models import Count, Q
-
-    from casework.referrals.choices import ReferralStatus
-    from casework.referrals.selectors import referral_worklist
 
     user = request.user
     if not isinstance(user, User) or not has_perm(user, "referrals.view_worklist"):
@@ -45,8 +44,6 @@ home_register("referrals", order=25, template="referrals/home/_referrals.html", 
 
 
 def _case_has_referrals(user: Any):
-    from casework.referrals.selectors import case_has_referrals_expression
-
     return case_has_referrals_expression()
 
 

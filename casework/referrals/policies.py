@@ -15,6 +15,7 @@ from casework.accounts.selectors import actor_for
 from casework.cases.models import Case
 from casework.core.permissions import has_perm, register
 from casework.referrals.models import Referral
+from casework.referrals.selectors import delivery_organisation_ids
 
 
 @register("referrals.make_referral")
@@ -50,6 +51,5 @@ def can_work_referral(user: AnyUser, referral: Referral) -> bool:
 @register("referrals.view_worklist")
 def can_view_worklist(user: AnyUser) -> bool:
     """The referrals worklist: casework staff of a delivery organisation."""
-    from casework.referrals.selectors import delivery_organisation_ids
 
     return bool(delivery_organisation_ids(user=user))

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from casework.accounts.models import AnyUser, Organisation, User
 from casework.accounts.selectors import actor_for
+from casework.assessments.choices import FINISHED_NEED_STATUSES
 from casework.assessments.models import Need, NeedStatusChange
 from casework.audit.services import access_record
 from casework.cases.models import Case as CaseModel
@@ -17,9 +18,10 @@ from casework.cases.selectors import case_list_visible
 from casework.core.permissions import has_perm
 from casework.core.querysets import Pager, Shown
 from casework.core.related import fill_foreign_keys
+from casework.people.selectors import person_names_reveal
 from casework.referrals.choices import OPEN_REFERRAL_STATUSES, ReferralStatus
 from casework.referrals.models import Referral, ReferralAction
-from casework.referrals.sharing import WorklistRow, worklist_rows
+from casework.referrals.sharing import WorklistRow, shared_categories, worklist_rows
 
 NEEDS = Prefetch("needs", queryset=Need.objects.select_related("definition").order_by("created_at", "id"))
 
@@ -168,7 +170,6 @@ def referral_get_for_user(*, user: User, referral_id: int, purpose: str = "viewe
 
     Writes an AccessEvent "referrals.referral_<purpose>" naming the side and the data shared with it now.
     """
-    from casework.referrals.sharing import shared_categories
 
     referral = (
         _full(referral_list_visible(user=user))
@@ -180,8 +181,6 @@ def referral_get_for_user(*, user: User, referral_id: int, purpose: str = "viewe
         raise Http404("No referral found")
     referral.side = "responsible" if has_perm(user, "cases.view_case", referral.case) else "delivery"
     if referral.case.person_id:
-        from casework.people.selectors import person_names_reveal
-
         person_names_reveal(user=user, people=[referral.case.person])
     access_record(
         user=user,
@@ -196,7 +195,6 @@ def referral_get_for_user(*, user: User, referral_id: int, purpose: str = "viewe
 
 def referral_needs_referable(*, case: CaseModel) -> QuerySet[Need]:
     """The case's needs that may be referred: not finished with, and not out on an open referral."""
-    from casework.assessments.choices import FINISHED_NEED_STATUSES
 
     return (
         Need.objects.filter(case=case)

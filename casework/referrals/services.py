@@ -27,8 +27,11 @@ from casework.core.errors import DomainError, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
 from casework.core.references import next_reference
 from casework.core.templatetags.govuk import govuk_date
+from casework.directory.selectors import service_signpost_snapshot
 from casework.referrals.choices import DELIVERY_NEED_STATUSES, NEEDS_IN_HAND, ReferralStatus
 from casework.referrals.models import Referral, ReferralAction
+from casework.referrals.selectors import referral_needs_referable
+from casework.referrals.sharing import notice_for
 
 MAKE_REFUSED = "Only the case's workers and team managers can refer it."
 WORK_REFUSED = "Only staff of the organisation the referral was sent to can do that."
@@ -82,7 +85,6 @@ def referral_make(
     referred.
     """
     require_perm(user, "referrals.make_referral", case, MAKE_REFUSED)
-    from casework.referrals.selectors import referral_needs_referable
 
     today = clock.today()
     errors: dict[str, str] = {}
@@ -130,8 +132,6 @@ def referral_make(
             errors["basis"] = problem
     snapshot: dict[str, str] = {}
     if service_id:
-        from casework.directory.selectors import service_signpost_snapshot
-
         try:
             snapshot = service_signpost_snapshot(service_id=service_id)
         except Http404:
@@ -230,8 +230,6 @@ def referral_accept(*, user: User, referral: Referral, version: int, note: str =
     _require_status(referral, ReferralStatus.SENT, doing="accepted")
     problem = _basis_problem(referral.basis, organisation=referral.delivery_organisation, day=clock.today())
     if problem:
-        from casework.referrals.sharing import notice_for
-
         raise DomainError(f"{notice_for(referral)} Decline the referral instead of accepting it.")
     with transaction.atomic():
         changes = referral.write_if_version(

@@ -21,6 +21,7 @@ from casework.core.pages import require_page_perm, run_action_service, run_form_
 from casework.core.permissions import has_perm
 from casework.core.querysets import Pager
 from casework.core.templatetags.govuk import govuk_date
+from casework.directory.models import Service
 from casework.referrals import selectors, services
 from casework.referrals.choices import ReferralStatus
 from casework.referrals.forms import (
@@ -81,8 +82,6 @@ def _basis_choices(user, case) -> tuple[list[tuple[int, str]], list[int]]:
 
 
 def _service_choices() -> list[tuple[str, str]]:
-    from casework.directory.models import Service
-
     services_ = Service.objects.filter(status="active").select_related("organization").order_by("name")[:500]
     return [
         (str(s.pk), f"{s.name} ({s.organization.name})" if s.organization_id else s.name) for s in services_

@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from casework.cases.selectors import case_get_for_user
+from casework.contacts.selectors import contact_get_for_user
 from casework.core import limits
 from casework.core.api import (
     Id,
@@ -18,8 +19,10 @@ from casework.core.api import (
     SaidText,
     one_of,
 )
+from casework.core.errors import ValidationFailed
 from casework.core.permissions import has_perm
 from casework.people.selectors import person_get_for_user
+from casework.referrals.selectors import referral_get_for_user
 from casework.safeguarding import selectors, services
 from casework.safeguarding.choices import AbuseType, AtRisk
 
@@ -82,19 +85,13 @@ class ConcernOut(Schema):
 
 @router.post("", response={201: ConcernOut}, summary="Raise a safeguarding concern")
 def raise_concern(request, payload: ConcernIn):
-    from casework.core.errors import ValidationFailed
-
     case = person = contact = referral = None
     if payload.contact_id:
-        from casework.contacts.selectors import contact_get_for_user
-
         contact = contact_get_for_user(
             user=request.user, contact_id=payload.contact_id, purpose="opened_for_change"
         )
         case, person = contact.case, contact.person
     elif payload.referral_id:
-        from casework.referrals.selectors import referral_get_for_user
-
         referral = referral_get_for_user(
             user=request.user, referral_id=payload.referral_id, purpose="opened_for_change"
         )

@@ -3,6 +3,7 @@
 from casework.accounts.selectors import actor_for
 from casework.cases.workspace import value_register
 from casework.core.navigation import nav_register
+from casework.safeguarding.selectors import case_has_concern_expression
 
 nav_register(
     "Safeguarding",
@@ -13,8 +14,6 @@ nav_register(
 
 
 def _case_has_concern(user):
-    from casework.safeguarding.selectors import case_has_concern_expression
-
     return case_has_concern_expression()
 
 

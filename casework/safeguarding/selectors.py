@@ -3,13 +3,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from casework.accounts.choices import CASEWORK_ROLES, EDITING_ROLES, Role
 from casework.accounts.models import Membership, Organisation, Team, User
 from casework.accounts.selectors import actor_for, organisation_list_with_role, users_with_role
+from casework.audit.services import access_record
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.core.querysets import Pager, Shown
+from casework.people.selectors import person_names_reveal
 from casework.safeguarding.choices import Routing
 from casework.safeguarding.models import SafeguardingConcern, routed_to_words
 from casework.safeguarding.policies import safeguarding_team_ids
@@ -55,10 +58,6 @@ def concern_get_for_user(*, user: User, concern_id: int, purpose: str = "viewed"
     A restricted person's name shows to those named on them and to the team the concern was sent to (it must
     act on it); managers who oversee every concern of their organisation see it withheld.
     """
-    from django.http import Http404
-
-    from casework.audit.services import access_record
-    from casework.people.selectors import person_names_reveal
 
     concern = (
         concern_list_visible(user=user)
@@ -90,7 +89,6 @@ def concern_list_ordered(*, user: User) -> QuerySet[SafeguardingConcern]:
 def concern_list_for_user(*, user: User, pager: Pager, purpose: str = "viewed") -> Shown[SafeguardingConcern]:
     """The page of the user's concerns that `pager` asks for. A list names the people its concerns are
     about: when it shows any, one AccessEvent "safeguarding.concern_list_<purpose>" names the page."""
-    from casework.audit.services import access_record
 
     shown = pager.cut(concern_list_ordered(user=user))
     if shown.rows:

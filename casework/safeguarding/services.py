@@ -14,6 +14,7 @@ from casework.audit.services import audit_record
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.contacts.models import ContactEvent
+from casework.contacts.services import message_alert
 from casework.core import clock
 from casework.core.errors import ValidationFailed
 from casework.core.permissions import require_perm
@@ -27,6 +28,7 @@ from casework.safeguarding.selectors import (
     concern_raising_organisation_id,
     concern_route,
 )
+from casework.tasks.services import task_create
 
 
 def concern_raise(
@@ -138,8 +140,6 @@ def _why(route: Route) -> str:
 
 
 def _task_for_team(concern: SafeguardingConcern, route: Route) -> None:
-    from casework.tasks.services import task_create
-
     case = concern.case
     came_here = (
         ""
@@ -168,7 +168,6 @@ def _task_for_team(concern: SafeguardingConcern, route: Route) -> None:
 def _alert_without_team(concern: SafeguardingConcern, route: Route, raised_by_name: str) -> list[User]:
     """No safeguarding team anywhere: alert the lead's team managers (who may open the concern) and
     organisation admins (who can set up a team). The alerts name no one: the detail stays with the concern."""
-    from casework.contacts.services import message_alert
 
     recipients = concern_fallback_recipients(organisation_id=route.organisation.pk)
     body = (

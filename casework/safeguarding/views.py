@@ -4,11 +4,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from casework.cases.selectors import case_get_for_user
+from casework.contacts.selectors import contact_get_for_user
 from casework.core import limits
 from casework.core.pages import require_page_perm, run_form_service
 from casework.core.permissions import has_perm
 from casework.core.querysets import Pager
 from casework.people.selectors import person_get_for_user
+from casework.referrals.selectors import referral_get_for_user
 from casework.safeguarding import selectors, services
 from casework.safeguarding.choices import Routing
 from casework.safeguarding.forms import ConcernForm
@@ -22,8 +24,6 @@ def _subject(request):
         limits.id_from(request.GET.get(name)) for name in ("contact", "case", "referral", "person")
     )
     if contact_id:
-        from casework.contacts.selectors import contact_get_for_user
-
         contact = contact_get_for_user(user=request.user, contact_id=contact_id, purpose="opened_for_change")
         case, person = contact.case, contact.person
     elif case_id:
@@ -32,7 +32,6 @@ def _subject(request):
     elif referral_id:
         # A delivery organisation never opens the case or the person, but may always raise a concern about the
         # person it supports.
-        from casework.referrals.selectors import referral_get_for_user
 
         referral = referral_get_for_user(
             user=request.user, referral_id=referral_id, purpose="opened_for_change"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from casework.accounts.models import User
@@ -11,15 +12,13 @@ from casework.cases.workspace import value_register
 from casework.core import clock
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
+from casework.tasks.selectors import case_has_open_tasks_expression, my_tasks
 
 HOME_TASKS = 5
 
 
 def tasks_panel(request: HttpRequest) -> dict[str, Any] | None:
     """The user's open tasks, the earliest due first, with how many are overdue and due today."""
-    from django.db.models import Count, Q
-
-    from casework.tasks.selectors import my_tasks
 
     user = request.user
     if not isinstance(user, User) or not has_perm(user, "tasks.view_my_tasks"):
@@ -39,8 +38,6 @@ home_register("tasks", order=30, template="tasks/home/_tasks.html", context=task
 
 
 def _case_has_open_tasks(user: Any):
-    from casework.tasks.selectors import case_has_open_tasks_expression
-
     return case_has_open_tasks_expression()
 
 

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from casework.cases.choices import Priority
+from casework.cases.selectors import case_get_for_user
 from casework.core import clock
 from casework.core.api import (
     Code,
@@ -127,8 +128,6 @@ def waiting_list(request, filters: Query[Filters], page: Query[PageParams]):
     "", response={201: EntryOut}, summary="Triage a request on receipt: list, priority, RAG and reason"
 )
 def triage(request, payload: TriageIn, response: HttpResponse):
-    from casework.cases.selectors import case_get_for_user
-
     case = case_get_for_user(user=request.user, case_id=payload.case_id, purpose="read_by_api")
     entry = services.waiting_list_add(
         user=request.user,

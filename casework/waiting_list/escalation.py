@@ -20,9 +20,12 @@ from casework.accounts.models import User
 from casework.accounts.selectors import actor_for, team_managers_of, users_with_role
 from casework.audit.services import audit_record_many
 from casework.cases.policies import can_view_case
+from casework.contacts.services import message_alert_many
 from casework.core import clock
 from casework.core.working_days import add_working_days
 from casework.people.policies import can_view_person
+from casework.tasks.choices import TaskKind
+from casework.tasks.services import JobTask, tasks_create_for_job
 from casework.waiting_list.models import Escalation, WaitingListEntry, WaitingListSettings
 
 SWEEP_CHUNK = 500
@@ -126,9 +129,6 @@ def _escalate_together(
 ) -> int:
     """Escalate a batch of breaches at one level in one transaction: their tasks, escalations, alerts and
     audit events written a table at a time. Breaches already escalated are left. Returns how many."""
-    from casework.contacts.services import message_alert_many
-    from casework.tasks.choices import TaskKind
-    from casework.tasks.services import JobTask, tasks_create_for_job
 
     with transaction.atomic():
         done = set(

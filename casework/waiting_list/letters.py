@@ -9,8 +9,10 @@ from django.db import transaction
 
 from casework.core import clock
 from casework.core.jobs import enqueue
-from casework.waiting_list.choices import ALLOCATION_LISTS
+from casework.letters.services import letter_send
+from casework.waiting_list.choices import ALLOCATION_LISTS, ListKind
 from casework.waiting_list.models import WaitingListEntry
+from casework.waiting_list.services import _letter_interval
 
 SWEEP_CHUNK = 500
 
@@ -21,9 +23,6 @@ def still_waiting(entry: WaitingListEntry) -> bool:
 
 
 def send_waiting_letter(*, entry_id: int, kind: str, effect_key: str):
-    from casework.letters.services import letter_send
-    from casework.waiting_list.choices import ListKind
-
     entry = WaitingListEntry.objects.select_related("case__person").get(pk=entry_id)
     if not still_waiting(entry):
         return None
@@ -45,7 +44,6 @@ def send_waiting_letter(*, entry_id: int, kind: str, effect_key: str):
 def still_waiting_sweep(*, today: datetime.date | None = None) -> int:
     """Queue a "still waiting" letter for every open entry whose next letter is due, and set the next date.
     Each letter's key is the entry and the date it fell due: running the sweep twice queues it once."""
-    from casework.waiting_list.services import _letter_interval
 
     today = today or clock.today()
     queued = 0

@@ -13,11 +13,15 @@ from casework.cases.navigation import holds_cases_as
 from casework.cases.workspace import reached_from, section_register, value_register
 from casework.core.navigation import home_register, nav_register
 from casework.core.permissions import has_perm
+from casework.waiting_list.selectors import (
+    case_has_waiting_entries_expression,
+    waiting_counts,
+    waiting_list_visible,
+)
 
 
 def breaches_panel(request: HttpRequest) -> dict[str, Any] | None:
     """For team managers: how many on their lists are past their due date, and how many are due soon."""
-    from casework.waiting_list.selectors import waiting_counts, waiting_list_visible
 
     user = request.user
     if not isinstance(user, User) or not holds_cases_as(user, Role.TEAM_MANAGER):
@@ -47,8 +51,6 @@ home_register(
 
 
 def _case_has_waiting_entries(user: Any):
-    from casework.waiting_list.selectors import case_has_waiting_entries_expression
-
     return case_has_waiting_entries_expression()
 
 

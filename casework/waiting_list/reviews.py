@@ -9,7 +9,11 @@ import datetime
 from django.db import transaction
 
 from casework.core import clock
+from casework.tasks.choices import TaskKind
+from casework.tasks.services import task_create
+from casework.waiting_list.escalation import _team_managers
 from casework.waiting_list.models import WaitingListEntry
+from casework.waiting_list.services import _review_interval
 
 SWEEP_CHUNK = 500
 
@@ -17,10 +21,6 @@ SWEEP_CHUNK = 500
 def active_review_sweep(*, today: datetime.date | None = None) -> int:
     """Raise a review task for each entry whose review is due, and set the next date. One task per entry and
     date (an effect key), however often the sweep runs."""
-    from casework.tasks.choices import TaskKind
-    from casework.tasks.services import task_create
-    from casework.waiting_list.escalation import _team_managers
-    from casework.waiting_list.services import _review_interval
 
     today = today or clock.today()
     raised, last = 0, 0

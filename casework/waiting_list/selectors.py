@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 
 from casework.accounts.choices import CASEWORK_ROLES, Role
 from casework.accounts.models import Organisation, User
@@ -201,7 +202,6 @@ def waiting_entry_get_for_user(
     `include_exited` (to read its exit, never to change it). Writes an AccessEvent
     "waiting_list.entry_<purpose>".
     """
-    from django.http import Http404
 
     if include_exited:
         organisations = actor_for(user).casework_organisation_ids

@@ -10,18 +10,22 @@ import datetime
 
 from django.db import transaction
 
-from casework.accounts.models import User
+from casework.accounts.models import Team, User
+from casework.accounts.selectors import user_list_assignable
 from casework.audit.chain import to_json_safe
 from casework.audit.services import audit_record
 from casework.cases.choices import Priority
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
+from casework.cases.services import case_update
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed, stale_message
 from casework.core.jobs import enqueue
 from casework.core.permissions import require_perm
 from casework.core.working_days import add_working_days
+from casework.tasks.choices import TaskKind
 from casework.tasks.models import Task
+from casework.tasks.services import task_create
 from casework.waiting_list.choices import (
     CRISIS_RESPONSE_DAYS,
     DEFAULT_WORKING_DAYS,
@@ -54,8 +58,6 @@ def due_date(*, received_on: datetime.date, working_days: int, crisis: bool) -> 
 
 
 def _review_interval(organisation_id: int) -> int:
-    from casework.waiting_list.models import WaitingListSettings
-
     row = (
         WaitingListSettings.objects.filter(organisation_id=organisation_id)
         .values_list("active_review_days", flat=True)
@@ -72,8 +74,6 @@ def next_review_date(entry: WaitingListEntry, today: datetime.date) -> datetime.
 
 
 def _letter_interval(organisation_id: int) -> int:
-    from casework.waiting_list.models import WaitingListSettings
-
     row = (
         WaitingListSettings.objects.filter(organisation_id=organisation_id)
         .values_list("still_waiting_letter_days", flat=True)
@@ -111,7 +111,6 @@ def waiting_list_add(
     The case's own priority becomes the triaged one. Raises PermissionRefused, ValidationFailed, DomainError
     (already on that list). Audited as "waiting_list.added".
     """
-    from casework.cases.services import case_update
 
     require_perm(user, "waiting_list.triage_case", case, REFUSED)
     if list_kind not in ListKind.values:
@@ -128,8 +127,6 @@ def waiting_list_add(
         )
     organisation_id = holding_organisation_id(case)
     if team_id is not None:
-        from casework.accounts.models import Team
-
         if not Team.objects.filter(pk=team_id, organisation_id=organisation_id).exists():
             raise ValidationFailed("Select one of the organisation's teams", field="team")
     days = timescale_days(organisation_id=organisation_id, list_kind=list_kind, priority=priority)
@@ -269,8 +266,6 @@ def waiting_list_reprioritise(
             ),
         )
         if entry.case.priority != priority:
-            from casework.cases.services import case_update
-
             case_update(
                 user=user,
                 case=entry.case,
@@ -395,8 +390,6 @@ def timescale_set(
 
 
 def waiting_settings_for(*, organisation_id: int) -> WaitingListSettings:
-    from casework.waiting_list.models import WaitingListSettings
-
     return WaitingListSettings.objects.filter(organisation_id=organisation_id).select_related(
         "escalation_contact"
     ).first() or WaitingListSettings(organisation_id=organisation_id)
@@ -412,8 +405,6 @@ def waiting_settings_save(
     active_review_days: int,
 ) -> WaitingListSettings:
     """The organisation's escalation contact and intervals. Audited as "waiting_list.settings_changed"."""
-    from casework.accounts.selectors import user_list_assignable
-    from casework.waiting_list.models import WaitingListSettings
 
     require_perm(
         user,
@@ -460,8 +451,6 @@ def waiting_list_reprioritise_request(*, user: User, case: Case, why: str, sourc
     change"). A task per open entry, for its team (else the case's team, else the user who recorded the
     change), due today; `source` keys it, so the same change asks once. Returns the tasks made.
     """
-    from casework.tasks.choices import TaskKind
-    from casework.tasks.services import task_create
 
     tasks = []
     restricted = case.person is not None and case.person.is_restricted

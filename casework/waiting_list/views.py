@@ -8,9 +8,11 @@ import csv
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 
+from casework.accounts.models import Team
 from casework.accounts.pages import admin_organisation_id
-from casework.accounts.selectors import actor_for
+from casework.accounts.selectors import actor_for, user_list_assignable
 from casework.cases.choices import Priority
+from casework.cases.selectors import case_get_for_user
 from casework.core import clock
 from casework.core.pages import require_page_perm, run_form_service
 from casework.core.querysets import Pager
@@ -27,7 +29,6 @@ from casework.waiting_list.forms import (
 
 def _filters(request):
     actor = actor_for(request.user)
-    from casework.accounts.models import Team
 
     teams = Team.objects.filter(organisation_id__in=actor.casework_organisation_ids).order_by("name")
     form = WaitingFilterForm(request.GET or None, teams=teams)
@@ -133,8 +134,6 @@ def waiting_list_export(request):
 
 
 def _case(request, case_id: int):
-    from casework.cases.selectors import case_get_for_user
-
     return case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
 
 
@@ -225,7 +224,6 @@ def timescales(request):
         for priority in Priority.values
     }
     settings_row = services.waiting_settings_for(organisation_id=organisation_id)
-    from casework.accounts.selectors import user_list_assignable
 
     contacts = list(user_list_assignable(organisation_id=organisation_id))
     is_settings = request.method == "POST" and request.POST.get("form") == "settings"

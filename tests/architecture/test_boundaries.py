@@ -185,3 +185,39 @@ def test_the_cycle_check_finds_a_cycle():
 
 def test_no_import_cycles_between_modules():
     assert _cycles(_import_graph()) == []
+
+
+# Function-local imports hide a module's dependencies (and, before, three import cycles). Only these stay:
+# an AppConfig.ready() (it runs once the registry is ready: that is its purpose), and libraries heavy enough
+# to slow every start for the one place that needs them.
+LOCAL_IMPORTS_ALLOWED_FOR = {"weasyprint", "splink", "duckdb", "pyarrow", "playwright"}
+
+
+def _function_local_imports(tree: ast.Module) -> Iterator[tuple[str, int, str]]:
+    def walk(node: ast.AST, function: str | None) -> Iterator[tuple[str, int, str]]:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                yield from walk(child, child.name)
+            elif isinstance(child, ast.Import | ast.ImportFrom) and function is not None:
+                module = child.module if isinstance(child, ast.ImportFrom) else child.names[0].name
+                yield function, child.lineno, module or ""
+            else:
+                yield from walk(child, function)
+
+    yield from walk(tree, None)
+
+
+def test_no_function_local_imports():
+    found = [
+        f"{path.relative_to(ROOT)}:{line} {function}() imports {module}"
+        for _app, path, tree in _modules()
+        for function, line, module in _function_local_imports(tree)
+        if not (path.name == "apps.py" and function == "ready")
+        and module.split(".")[0] not in LOCAL_IMPORTS_ALLOWED_FOR
+    ]
+    assert found == [], "import at the top of the module:\n" + "\n".join(found)
+
+
+def test_the_local_import_check_finds_one():
+    tree = ast.parse("import os\n\ndef f():\n    from casework.cases import services\n    return services\n")
+    assert list(_function_local_imports(tree)) == [("f", 4, "casework.cases")]
