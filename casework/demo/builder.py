@@ -36,6 +36,7 @@ from casework.demo.assessments import build_assessment_forms, build_need_definit
 from casework.demo.budgets import seed_budgets
 from casework.demo.cases import build_cases
 from casework.demo.directory import build_directory_demo
+from casework.demo.identify import build_identify_demo
 from casework.demo.referrals import build_referrals_demo
 from casework.demo.waiting_lists import build_waiting_lists
 from casework.people.choices import (
@@ -191,6 +192,7 @@ DEMO_LOGINS: list[DemoLogin] = [
         "initiativeadmin", Role.INITIATIVE_ADMIN, "county", None, "Vulnerability initiative coordinator"
     ),
     DemoLogin("auditor", Role.AUDITOR, "county", None, "Information governance officer"),
+    DemoLogin("riskanalyst", Role.RISK_ANALYST, "county", None, "Risk and insight analyst"),
     DemoLogin(
         "safeguarding", Role.PRACTITIONER, "county", "Safeguarding Team", "Safeguarding adults practitioner"
     ),
@@ -550,6 +552,8 @@ class _Builder:
         counts["waiting"] = build_waiting_lists(organisation=self.orgs["county"], rng=self.rng)
         # Consent and referrals (casework/demo/referrals.py): after the cases, needs and forms they use.
         referrals = build_referrals_demo(organisations=self.orgs)
+        # Identify (casework/demo/identify.py): sources and imports made from the demo's own people.
+        counts |= build_identify_demo(initiative=initiative, analyst=self.users["riskanalyst"], rng=self.rng)
         counts = {
             "organisations": len(self.orgs),
             "teams": len(self.teams),

@@ -30,9 +30,9 @@ def code(username):
 
 def test_the_admin_and_auditor_logins_have_a_demo_authenticator(demo):
     with_app = set(TOTPDevice.objects.filter(confirmed=True).values_list("user__username", flat=True))
-    assert with_app == {"orgadmin", "initiativeadmin", "auditor"}
+    assert with_app == {"orgadmin", "initiativeadmin", "auditor", "riskanalyst"}
     table = demo_logins_table()
-    assert "auditor, initiativeadmin, orgadmin also enter a code" in table
+    assert "auditor, initiativeadmin, orgadmin, riskanalyst also enter a code" in table
     assert "python manage.py demo_mfa_code USERNAME" in table
 
 

@@ -96,7 +96,7 @@ def test_the_command_builds_the_initiative_and_prints_the_logins(dev_mode, capsy
     assert f"http://127.0.0.1:{django_settings.PORT}/" in output
 
 
-def test_the_fifteen_demo_logins_can_sign_in_with_the_demo_password(demo, client):
+def test_the_sixteen_demo_logins_can_sign_in_with_the_demo_password(demo, client):
     backend = ModelBackend()
     for username in DEMO_USERNAMES:
         assert backend.authenticate(None, username=username, password=django_settings.DEMO_PASSWORD), username
@@ -119,6 +119,7 @@ def test_the_fifteen_demo_logins_can_sign_in_with_the_demo_password(demo, client
         "trust.support": "practitioner",
         "foodbank": "practitioner",
         "adviser": "practitioner",
+        "riskanalyst": "risk_analyst",
     }
     worker = Membership.objects.get(user__username="worker")
     assert (worker.organisation.name, worker.team.name) == ("Wessex County Council", "Locality Team North")
