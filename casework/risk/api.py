@@ -351,3 +351,8 @@ def model_factor_add(request, version_id: Id, payload: RiskFactorDefinitionIn):
 from casework.risk.linking_api import router as linking_router  # noqa: E402
 
 router.add_router("/matching", linking_router)
+
+# The cohort (risk index) under /risk/cohorts.
+from casework.risk.cohort_api import router as cohort_router  # noqa: E402
+
+router.add_router("", cohort_router)

@@ -291,6 +291,7 @@ class RiskRule(models.Model):
 
 
 # Record linkage (Splink models, thresholds, matching runs, clerical review) lives in its own module.
+from casework.risk.cohort_models import Cohort, CohortRow  # noqa: E402, F401
 from casework.risk.linking_models import (  # noqa: E402, F401 (Django finds the models here)
     MatchingModel,
     MatchingRun,

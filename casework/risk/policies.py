@@ -12,6 +12,7 @@ from casework.accounts.choices import Role
 from casework.accounts.models import AnyUser
 from casework.accounts.selectors import actor_for
 from casework.core.permissions import register
+from casework.risk.cohort_models import Cohort
 from casework.risk.models import (
     MatchingModel,
     MatchingRun,
@@ -125,3 +126,13 @@ def can_review_match(user: AnyUser, item: ReviewItem) -> bool:
 def can_undo_link(user: AnyUser, record: SourceRecord) -> bool:
     """Undo a record's link to a person. Twin: linking_selectors.source_record_list_undoable."""
     return record.resolution == "linked" and can_view_source_record(user, record)
+
+
+# --- The cohort (twin in cohort_selectors.py) ---
+
+
+@register("risk.view_cohort")
+def can_view_cohort(user: AnyUser, cohort: Cohort) -> bool:
+    """The cohort with names: the lead's initiative admins and risk analysts.
+    Twin: cohort_selectors.cohort_list_for_user."""
+    return cohort.initiative_id in identify_initiative_ids(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework.risk import linking_views, views
+from casework.risk import cohort_views, linking_views, views
 
 app_name = "risk"
 urlpatterns = [
@@ -28,6 +28,9 @@ urlpatterns = [
         views.version_factor_remove,
         name="version_factor_remove",
     ),
+    # The cohort (cohort_views).
+    path("models/<id:version_id>/cohort", cohort_views.cohort_generate, name="cohort_generate"),
+    path("cohorts/<id:cohort_id>", cohort_views.cohort_detail, name="cohort_detail"),
     # Record linkage: matching models, thresholds, runs, clerical review (linking_views).
     path("matching/", linking_views.matching_home, name="matching_home"),
     path("matching/settings", linking_views.matching_settings, name="matching_settings"),

@@ -339,6 +339,7 @@ GRANTS: dict[str, Grant] = {
     "risk.view_matching_run": Grant("risk_matching_run", ("initiative_admin",)),
     "risk.review_match": Grant("risk_review_item", ("initiative_admin",)),
     "risk.undo_link": Grant("risk_source_record", ("initiative_admin",)),
+    "risk.view_cohort": Grant("risk_cohort", ("initiative_admin",)),
     "tasks.add_task": Grant(
         None,
         (
@@ -429,6 +430,7 @@ MODELS = {
     "risk_matching_model": "risk.MatchingModel",
     "risk_matching_run": "risk.MatchingRun",
     "risk_review_item": "risk.ReviewItem",
+    "risk_cohort": "risk.Cohort",
 }
 
 

@@ -58,6 +58,7 @@ KINDS = {
     "run_id": "risk_matching_run",
     "item_id": "risk_review_item",
     "source_record_id": "risk_source_record",
+    "cohort_id": "risk_cohort",
 }
 # A parameter whose name alone does not say the kind: the Open Referral API's `pk`.
 KINDS_BY_ROUTE = {
@@ -157,6 +158,10 @@ OWNERS = {
             "api:/risk/matching/review/{item_id}",
             "api:/risk/matching/review/{item_id}/decide",
             "api:/risk/matching/records/{source_record_id}/undo-link",
+            "risk:cohort_generate",
+            "risk:cohort_detail",
+            "api:/risk/cohorts/{cohort_id}",
+            "api:/risk/cohorts/{cohort_id}/rows",
         )
     },  # fmt: skip
 }

@@ -396,14 +396,32 @@ def _risk_records(w, risk) -> dict[str, int]:
     factor = risk_services.risk_factor_definition_add(
         user=w.initiative_admin, model_version=version, scheme="nhs", term="shielded", label="Shielded"
     )
+    linking_records = _linking_records(w, risk_import)
     return {
-        **_linking_records(w, risk_import),
+        **linking_records,
+        "risk_cohort": _cohort(w, version, risk),
         "risk_source": source.pk,
         "risk_import": risk_import.pk,
         "risk_model_version": version.pk,
         "risk_model_category": category.pk,
         "risk_factor_definition": factor.pk,
     }
+
+
+def _cohort(w, version, risk) -> int:
+    """The cohort: a copy of the version with a rule (council tax arrears: High), run over the plain person's
+    factor (the version itself stays changeable)."""
+    from casework.risk import cohort_services
+    from casework.risk import services as risk_services
+    from casework.risk.models import RiskRule
+
+    copy = risk_services.risk_model_version_copy(user=w.initiative_admin, model_version=version)
+    RiskRule.objects.create(
+        model_version=copy, rule_id="R1", category=risk, when={"factor": "council_tax_reduction/arrears"},
+        description="council tax arrears", position=1,
+    )  # fmt: skip
+    cohort = cohort_services.cohort_start(user=w.initiative_admin, model_version=copy, queue=False)
+    return cohort_services.cohort_generate(cohort_id=cohort.pk).pk
 
 
 def _linking_records(w, risk_import) -> dict[str, int]:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from casework.risk.pipeline.rules import CompiledRules, Rule, Subject
+from casework.risk.pipeline.rules import CompiledRules, Rule, Subject, describe
 
 
 @dataclass(frozen=True)
@@ -57,3 +57,62 @@ def canonical_json(rows: Sequence[CohortRow]) -> str:
 def fingerprint(rows: Sequence[CohortRow]) -> str:
     """The SHA-256 (hex) of the canonical JSON of the rows."""
     return hashlib.sha256(canonical_json(rows).encode("utf-8")).hexdigest()
+
+
+def factors_in(when: object) -> frozenset[str]:
+    """Every "scheme/term" an expression names (its {"factor": ...} leaves), however deep."""
+    found: set[str] = set()
+    if isinstance(when, dict):
+        if isinstance(when.get("factor"), str):
+            found.add(when["factor"])
+        for value in when.values():
+            found |= factors_in(value)
+    elif isinstance(when, list):
+        for value in when:
+            found |= factors_in(value)
+    return frozenset(found)
+
+
+def evidence(row: CohortRow, subject: Subject, rules: Sequence[Rule]) -> dict[str, tuple[str, ...]]:
+    """{rule id: the subject's factors that rule names, sorted} for each rule that fired for the row: what
+    put the subject in the cohort (a rule over age or area alone has none)."""
+    by_id = {rule.id: rule for rule in rules}
+    return {
+        rule_id: tuple(sorted(factors_in(by_id[rule_id].when) & subject.factors)) for rule_id in row.rule_ids
+    }
+
+
+def not_in_cohort(subject_keys: Iterable[str], rows: Sequence[CohortRow]) -> frozenset[str]:
+    """The subjects that got no category: their factors are deleted when the cohort is generated."""
+    kept = {row.subject_key for row in rows}
+    return frozenset(key for key in subject_keys if key not in kept)
+
+
+def counts(rows: Sequence[CohortRow], areas: Mapping[str, str]) -> dict[str, dict[str, int]]:
+    """{category: {area: rows}} (area "" when not known), keys sorted: the cohort by category and area."""
+    table: dict[str, dict[str, int]] = {}
+    for row in rows:
+        by_area = table.setdefault(row.category, {})
+        area = areas.get(row.subject_key, "")
+        by_area[area] = by_area.get(area, 0) + 1
+    return {category: dict(sorted(table[category].items())) for category in sorted(table)}
+
+
+def explain_row(
+    row: CohortRow,
+    rules: Sequence[Rule],
+    category_rank: Mapping[str, int],
+    category_labels: Mapping[str, str],
+) -> str:
+    """Why the row's subject is in its category, from the rules that fired:
+    "High: R3 council tax arrears + R7 aged 75 or over" ("; also Medium: R5 ..." for lower categories)."""
+    by_id = {rule.id: rule for rule in rules}
+    by_category: dict[str, list[Rule]] = {}
+    for rule_id in row.rule_ids:
+        rule = by_id[rule_id]
+        by_category.setdefault(rule.category, []).append(rule)
+    parts = []
+    for cat in sorted(by_category, key=lambda c: category_rank[c]):
+        reasons = " + ".join(f"{r.id} {r.description or describe(r.when)}" for r in by_category[cat])
+        parts.append(f"{category_labels.get(cat, cat)}: {reasons}")
+    return parts[0] + "".join(f"; also {p}" for p in parts[1:]) if parts else ""

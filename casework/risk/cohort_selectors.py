@@ -1,0 +1,69 @@
+"""Reads of the cohort, visibility applied here (the twin of policies.can_view_cohort). A page of rows, which
+names people, is recorded as an AccessEvent."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from casework.accounts.models import User
+from casework.audit.services import access_record
+from casework.risk.cohort_models import Cohort, CohortRow, CohortStatus
+from casework.risk.policies import identify_initiative_ids
+
+
+def cohort_list_for_user(*, user: User) -> QuerySet[Cohort]:
+    return (
+        Cohort.objects.filter(initiative_id__in=identify_initiative_ids(user))
+        .select_related("model_version__model")
+        .order_by("-created_at", "-id")
+    )
+
+
+def cohort_get_for_user(*, user: User, cohort_id: int) -> Cohort:
+    """The cohort, or Http404 whether it does not exist or the user may not see it."""
+    cohort = cohort_list_for_user(user=user).filter(pk=cohort_id).first()
+    if cohort is None:
+        raise Http404("No cohort found")
+    return cohort
+
+
+def cohort_rows_for_user(
+    *, user: User, cohort: Cohort, category: str = "", area: str = ""
+) -> QuerySet[CohortRow]:
+    """The cohort's rows (people and category), highest category first; the caller slices a page and then
+    calls cohort_rows_viewed."""
+    rows = CohortRow.objects.filter(cohort__in=cohort_list_for_user(user=user), cohort=cohort)
+    if category:
+        rows = rows.filter(category__code=category)
+    if area:
+        rows = rows.filter(area=area)
+    return rows.select_related("person", "category").order_by("category__rank", "area", "person_id")
+
+
+def cohort_rows_viewed(*, user: User, cohort: Cohort, rows: list[CohortRow]) -> None:
+    """Record that the user saw these people in the cohort (one AccessEvent for the page)."""
+    if rows:
+        access_record(
+            user=user,
+            verb="risk.cohort_rows_viewed",
+            obj=cohort,
+            details={"people": [row.person_id for row in rows]},
+        )
+
+
+def cohort_latest(*, initiative_id: int) -> Cohort | None:
+    """The initiative's latest generated cohort (the risk index as it stands), or None."""
+    return (
+        Cohort.objects.filter(initiative_id=initiative_id, status=CohortStatus.DONE)
+        .order_by("-generated_at", "-id")
+        .first()
+    )
+
+
+def cohort_table(*, cohort: Cohort) -> list[tuple[str, list[tuple[str, int]], int]]:
+    """[(category code, [(area, people)], total)] in the order the cohort counted them."""
+    return [
+        (category, list(by_area.items()), sum(by_area.values()))
+        for category, by_area in (cohort.counts or {}).items()
+    ]

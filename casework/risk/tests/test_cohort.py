@@ -1,0 +1,130 @@
+"""The cohort (risk index): generated from a version over matched factors, with reasons, sources and dates;
+the factors of people in no category are deleted; pages and API for the lead only; the command."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+
+from casework.audit.models import AuditEvent
+from casework.core.errors import DomainError, PermissionRefused
+from casework.risk import cohort_services
+from casework.risk.cohort_models import Cohort, CohortRow
+from casework.risk.models import RiskFactor, RiskModelVersion
+from casework.risk.tests.cohort_helpers import cohort_model, matched_people
+from casework.risk.tests.conftest import make_source
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 12, 5)
+
+
+@pytest.fixture
+def setup(risk_world):
+    w = risk_world
+    w.version = cohort_model(w)
+    w.source = make_source(w.risk_analyst, w.initiative.pk)
+    w.people = matched_people(w, w.source)
+    return w
+
+
+def _generate(w):
+    cohort = cohort_services.cohort_start(user=w.risk_analyst, model_version=w.version, queue=False)
+    return cohort_services.cohort_generate(cohort_id=cohort.pk, today=TODAY)
+
+
+def test_the_cohort_has_a_row_per_person_in_a_category_with_rules_sources_and_dates(setup):
+    w = setup
+    cohort = _generate(w)
+    assert (cohort.status, cohort.people_considered, cohort.people_in_cohort) == ("done", 4, 3)
+    rows = {row.person_id: row for row in CohortRow.objects.filter(cohort=cohort).select_related("category")}
+    old = rows[w.people["old"].pk]
+    assert (old.category.code, old.rule_ids, old.area) == ("high", ["R5", "R7"], "RG41")
+    assert old.explanation == "High: R7 aged 75 or over; also Medium: R5 on the shielded list"
+    assert old.reasons[1]["factors"] == [
+        {"code": "nhs/shielded", "source": "Council tax reduction", "extracted_on": "2026-11-01",
+         "factor_date": None}
+    ]  # fmt: skip
+    assert rows[w.people["young"].pk].category.code == "medium"
+    assert rows[w.people["arrears"].pk].explanation == "High: R3 council tax arrears"
+    assert w.people["none"].pk not in rows
+    assert cohort.counts == {"high": {"RG40": 1, "RG41": 1}, "medium": {"RG40": 1}}
+    # The version is frozen by its first run.
+    assert RiskModelVersion.objects.get(pk=w.version.pk).has_run
+
+
+def test_no_orphan_factors_the_people_in_no_category_lose_theirs_audited_as_counts(setup):
+    w = setup
+    cohort = _generate(w)
+    assert cohort.factors_deleted == 1
+    assert not RiskFactor.objects.filter(record__person=w.people["none"]).exists()
+    kept = set(RiskFactor.objects.values_list("record__person_id", flat=True))
+    assert kept == set(CohortRow.objects.filter(cohort=cohort).values_list("person_id", flat=True))
+    event = AuditEvent.objects.get(verb="risk.cohort_generated", object_id=str(cohort.pk))
+    assert event.changes["people_without_category"]["after"] == 1
+    assert w.people["none"].family_name not in str(event.changes)
+
+
+def test_the_same_version_over_the_same_data_gives_the_same_fingerprint(setup):
+    w = setup
+    first = _generate(w)
+    second = _generate(w)
+    assert first.fingerprint == second.fingerprint and first.pk != second.pk
+    # Generating a cohort again is a no-op.
+    assert cohort_services.cohort_generate(cohort_id=first.pk).generated_at == first.generated_at
+
+
+def test_only_the_lead_generates_and_a_version_needs_rules(setup):
+    w = setup
+    with pytest.raises(PermissionRefused):
+        cohort_services.cohort_start(user=w.district_analyst, model_version=w.version, queue=False)
+    w.version.rules.all().delete()
+    with pytest.raises(DomainError):
+        cohort_services.cohort_start(user=w.risk_analyst, model_version=w.version, queue=False)
+    assert not Cohort.objects.exists()
+
+
+def test_the_command_generates_the_cohort_with_a_progress_bar(setup):
+    w = setup
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "risk_cohort", str(w.initiative.pk), "--user", w.risk_analyst.username, stdout=out, stderr=err
+    )
+    assert "3 of 4 people in a category" in out.getvalue()
+    assert "Cohort" in err.getvalue()
+
+
+def test_the_page_shows_the_cohort_by_category_and_area_to_the_lead_only(
+    setup, client, django_assert_max_num_queries
+):
+    w = setup
+    client.force_login(w.risk_analyst)
+    response = client.post(f"/risk/models/{w.version.pk}/cohort")
+    cohort = Cohort.objects.get()
+    assert response.status_code == 302 and response["Location"] == cohort.get_absolute_url()
+    cohort_services.cohort_generate(cohort_id=cohort.pk, today=TODAY)
+    with django_assert_max_num_queries(25):
+        page = client.get(cohort.get_absolute_url() + "?category=high")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "High: R3 council tax arrears" in text and w.people["young"].family_name not in text
+    assert AuditEvent is not None
+    client.force_login(w.district_analyst)
+    assert client.get(cohort.get_absolute_url()).status_code == 404
+
+
+def test_the_api_lists_cohort_rows_for_those_allowed(setup, client):
+    w = setup
+    client.force_login(w.risk_analyst)
+    made = client.post(
+        "/api/v1/risk/cohorts", {"model_version_id": w.version.pk}, content_type="application/json"
+    )
+    assert made.status_code == 202, made.content
+    cohort_services.cohort_generate(cohort_id=made.json()["id"], today=TODAY)
+    rows = client.get(f"/api/v1/risk/cohorts/{made.json()['id']}/rows?category=high").json()["items"]
+    assert sorted(row["rule_ids"] for row in rows) == [["R3"], ["R5", "R7"]]
+    assert rows[0]["reasons"][0]["factors"][0]["source"] == "Council tax reduction"
+    client.force_login(w.district_analyst)
+    assert client.get(f"/api/v1/risk/cohorts/{made.json()['id']}/rows").status_code == 404
