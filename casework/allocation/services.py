@@ -195,6 +195,29 @@ def cases_allocate_unallocated(
     return counts
 
 
+def cases_allocate_new(*, user: User, initiative_id: int, cases: Iterable[Case]) -> dict[str, int]:
+    """Route cases just raised from the risk index by the initiative's allocation rules (each decision
+    recorded on its case, as case_allocate does). Held by those who raise index cases; a case that cannot
+    be routed stays unallocated for the initiative admin. Returns counts."""
+    require_perm(
+        user,
+        "cases.raise_index_case",
+        initiative_id,
+        "Only the lead organisation's initiative admins and risk analysts raise cases from the risk index.",
+    )
+    context = AllocationContext(initiative_id)
+    counts = {"allocated": 0, "skipped": 0}
+    for case in cases:
+        if case.initiative_id != initiative_id:
+            raise ValidationFailed("A case belongs to another initiative", field="case")
+        try:
+            _allocate_with(context, user=user, case=case, version=case.version)
+            counts["allocated"] += 1
+        except DomainError:
+            counts["skipped"] += 1
+    return counts
+
+
 def _check_member(case: Case, worker: User) -> None:
     if case.responsible_organisation_id not in actor_for(worker).casework_organisation_ids or not (
         actor_for(worker).editing_organisation_ids

@@ -110,6 +110,24 @@ def can_list_my_cases(user: AnyUser) -> bool:
     return bool(actor.editing_organisation_ids) or bool(actor.organisations_with_role(Role.CASE_MANAGER))
 
 
+@register("cases.raise_index_case")
+def can_raise_index_case(user: AnyUser, initiative_id: int | None = None) -> bool:
+    """Raise cases from the initiative's risk index (the cohort): its lead's initiative admins and risk
+    analysts. Twin: index_case_initiative_ids."""
+    ids = index_case_initiative_ids(user)
+    return bool(ids) if initiative_id is None else initiative_id in ids
+
+
+def index_case_initiative_ids(user: AnyUser) -> frozenset[int]:
+    actor = actor_for(user)
+    return frozenset(
+        initiative_id
+        for initiative_id in actor.lead_of_initiative_ids
+        if actor.has_lead_role(Role.INITIATIVE_ADMIN, initiative_id)
+        or actor.has_lead_role(Role.RISK_ANALYST, initiative_id)
+    )
+
+
 @register("cases.raise_case")
 def can_raise_case(user: AnyUser) -> bool:
     return bool(actor_for(user).editing_organisation_ids)

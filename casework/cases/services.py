@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import transaction
@@ -13,7 +14,7 @@ from casework.accounts.selectors import actor_for
 from casework.audit.chain import to_json_safe
 from casework.audit.services import audit_record
 from casework.cases import lifecycle
-from casework.cases.choices import AssignmentRole, CaseOrigin, CaseStage, CaseStatus, Priority
+from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseOrigin, CaseStage, CaseStatus, Priority
 from casework.cases.errors import LifecycleRefused
 from casework.cases.gates import stage_gates_check
 from casework.cases.models import Case, CaseAssignment, CaseNote, RiskCategory, StageProgress
@@ -108,7 +109,33 @@ def case_raise(
     subject = cast("Person | Household", person or household)  # one of them, checked above
     if risk_category is not None and risk_category.initiative_id != subject.initiative_id:
         raise ValidationFailed("That risk category belongs to another initiative", field="risk_category")
-    organisation_id = _acting_organisation_id(user)
+    return _case_create(
+        user=user,
+        person=person,
+        household=household,
+        subject=subject,
+        organisation_id=_acting_organisation_id(user),
+        origin=origin,
+        risk_category=risk_category,
+        priority=priority,
+        summary=summary,
+        responsible_now=responsible_now,
+    )
+
+
+def _case_create(
+    *,
+    user: User,
+    person: Person | None,
+    household: Household | None,
+    subject: Person | Household,
+    organisation_id: int,
+    origin: str,
+    risk_category: RiskCategory | None,
+    priority: str,
+    summary: str,
+    responsible_now: bool,
+) -> Case:
     now = clock.now()
     with transaction.atomic():
         case = Case.objects.create(
@@ -152,6 +179,60 @@ def case_raise(
             ),
         )
     return case
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """A person the risk index (the cohort) puts in a category."""
+
+    person: Person
+    risk_category: RiskCategory
+
+
+def cases_raise_from_index(
+    *, user: User, initiative_id: int, raised_by_organisation_id: int, entries: Iterable[IndexEntry]
+) -> dict[int, Case | None]:
+    """Raise a case with origin risk index and its category for each person, at intake (the caller routes
+    them by the allocation rules). A person with an open case is not given a second one.
+
+    Returns {person id: the new case, or None where they had an open case}. Raises PermissionRefused
+    (nothing made) unless the user may raise index cases for the initiative."""
+    require_perm(
+        user,
+        "cases.raise_index_case",
+        initiative_id,
+        "Only the lead organisation's initiative admins and risk analysts raise cases from the risk index.",
+    )
+    entries = list(entries)
+    if any(
+        e.person.initiative_id != initiative_id or e.risk_category.initiative_id != initiative_id
+        for e in entries
+    ):
+        raise ValidationFailed("A person or category belongs to another initiative", field="person")
+    with transaction.atomic():
+        open_ids = set(
+            Case.objects.filter(
+                person_id__in=[e.person.pk for e in entries], status__in=OPEN_STATUSES
+            ).values_list("person_id", flat=True)
+        )
+        made: dict[int, Case | None] = {}
+        for entry in entries:
+            if entry.person.pk in open_ids or entry.person.pk in made:
+                made.setdefault(entry.person.pk, None)
+                continue
+            made[entry.person.pk] = _case_create(
+                user=user,
+                person=entry.person,
+                household=None,
+                subject=entry.person,
+                organisation_id=raised_by_organisation_id,
+                origin=CaseOrigin.RISK_INDEX,
+                risk_category=entry.risk_category,
+                priority=Priority.NORMAL,
+                summary=f"From the risk index: {entry.risk_category.label}",
+                responsible_now=False,
+            )
+    return made
 
 
 def _require_work(user: User, case: Case) -> None:

@@ -103,3 +103,27 @@ def cohort_rows(request, cohort_id: Id, page: Query[PageParams], query: Query[Co
     )
     cohort_selectors.cohort_rows_viewed(user=request.user, cohort=cohort, rows=rows)
     return {"items": rows, **meta}
+
+
+class CohortRaiseIn(InputSchema):
+    category: CategoryCode = Field("", description="Only this category (its code); empty: every category")
+    area: AreaCode = Field("", description="Only this postcode district; empty: every area")
+
+
+class CohortRaisedOut(Schema):
+    raised: int = Field(description="Cases raised (origin risk index, with the person's category)")
+    already_open: int = Field(description="People not given a second case: they have an open one")
+    allocated: int = Field(description="Cases the allocation rules routed to an organisation")
+    not_allocated: int = Field(description="Cases no rule could route: left for the initiative admin")
+
+
+@router.post(
+    "/cohorts/{cohort_id}/raise-cases",
+    response=CohortRaisedOut,
+    summary="Raise cases from a cohort (all, or a category and area); raising again changes nothing",
+)
+def cohort_raise_cases(request, cohort_id: Id, payload: CohortRaiseIn):
+    cohort = cohort_selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    return cohort_services.cohort_raise_cases(
+        user=request.user, cohort=cohort, category=payload.category, area=payload.area
+    )

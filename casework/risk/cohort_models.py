@@ -59,6 +59,8 @@ class CohortRow(models.Model):
     rule_ids = models.JSONField(default=list)
     reasons = models.JSONField(default=list)
     explanation = models.CharField(max_length=500, help_text='"High: R3 council tax arrears + R7 ..."')
+    # The case raised from this row (raising again skips it).
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["id"]

@@ -15,9 +15,13 @@ from casework.risk.policies import identify_initiative_ids
 def cohort_list_for_user(*, user: User) -> QuerySet[Cohort]:
     return (
         Cohort.objects.filter(initiative_id__in=identify_initiative_ids(user))
-        .select_related("model_version__model")
+        .select_related("model_version__model", "initiative")
         .order_by("-created_at", "-id")
     )
+
+
+def cohort_list_raisable(*, user: User) -> QuerySet[Cohort]:
+    return cohort_list_for_user(user=user).filter(status=CohortStatus.DONE)
 
 
 def cohort_get_for_user(*, user: User, cohort_id: int) -> Cohort:

@@ -17,7 +17,9 @@ from typing import Any
 from django.db import transaction
 
 from casework.accounts.models import User
+from casework.allocation import services as allocation_services
 from casework.audit.services import audit_record
+from casework.cases import services as cases_services
 from casework.core import clock
 from casework.core.errors import DomainError
 from casework.core.jobs import enqueue
@@ -32,6 +34,7 @@ from casework.risk.pipeline.rules import Rule, Subject
 
 logger = logging.getLogger("casework.risk")
 REFUSED = "Only the lead organisation's initiative admins and risk analysts generate the cohort."
+REFUSED_RAISE = "Only the lead organisation's initiative admins and risk analysts raise cases from a cohort."
 RESOLVED = (Resolution.LINKED, Resolution.NEW_PERSON)
 BATCH = 1000
 
@@ -86,7 +89,7 @@ def cohort_generate(
 ) -> Cohort:
     """Run the cohort's version over the initiative's matched factors. Idempotent: a cohort already generated
     is returned as it is. On failure the cohort is marked failed and nothing else changes."""
-    cohort = Cohort.objects.select_related("model_version__model").get(pk=cohort_id)
+    cohort = Cohort.objects.select_related("model_version__model", "initiative").get(pk=cohort_id)
     if cohort.status == CohortStatus.DONE:
         return cohort
     reference = today or clock.today()
@@ -211,3 +214,48 @@ def _generate(cohort: Cohort, reference: datetime.date, progress: Callable[[int]
             "factors_deleted": {"before": None, "after": deleted},
         },
     )
+
+
+# --- Raising cases from a cohort -------------------------------------------------------------------------
+
+
+def cohort_raise_cases(*, user: User, cohort: Cohort, category: str = "", area: str = "") -> dict[str, int]:
+    """Raise cases from the cohort (all of it, or one category and/or area): origin risk index, the row's
+    category, routed by the initiative's allocation rules. A person with an open case is not given a second
+    one, and a row that has raised its case is skipped: raising again changes nothing. Audited (counts)."""
+    require_perm(user, "risk.raise_cases", cohort, REFUSED_RAISE)
+    rows = CohortRow.objects.filter(cohort=cohort, case__isnull=True).select_related("person", "category")
+    if category:
+        rows = rows.filter(category__code=category)
+    if area:
+        rows = rows.filter(area=area)
+    with transaction.atomic():
+        chosen = list(rows.select_for_update(of=("self",)).order_by("category__rank", "area", "person_id"))
+        made = cases_services.cases_raise_from_index(
+            user=user,
+            initiative_id=cohort.initiative_id,
+            raised_by_organisation_id=cohort.initiative.lead_organisation_id,
+            entries=[cases_services.IndexEntry(row.person, row.category) for row in chosen],
+        )
+        raised = [case for case in made.values() if case is not None]
+        routed = allocation_services.cases_allocate_new(
+            user=user, initiative_id=cohort.initiative_id, cases=raised
+        )
+        for row in chosen:
+            case = made.get(row.person_id)
+            if case is not None:
+                CohortRow.objects.filter(pk=row.pk).update(case=case)
+        counts = {
+            "raised": len(raised),
+            "already_open": sum(1 for case in made.values() if case is None),
+            "allocated": routed["allocated"],
+            "not_allocated": routed["skipped"],
+        }
+        audit_record(
+            user=user,
+            verb="risk.cohort_cases_raised",
+            obj=cohort,
+            changes={name: {"before": None, "after": value} for name, value in counts.items()}
+            | {"category": {"before": None, "after": category}, "area": {"before": None, "after": area}},
+        )
+    return counts

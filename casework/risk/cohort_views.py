@@ -44,3 +44,27 @@ def cohort_detail(request, cohort_id: int):
             "area": area,
         },
     )
+
+
+@require_POST
+def cohort_raise_cases(request, cohort_id: int):
+    """Raise cases from the cohort (all, or the category and area chosen on the page)."""
+    cohort = cohort_selectors.cohort_get_for_user(user=request.user, cohort_id=cohort_id)
+    category = request.POST.get("category", "")[:40]
+    area = request.POST.get("area", "")[:8]
+    done = {}
+
+    def call() -> None:
+        done.update(
+            cohort_services.cohort_raise_cases(user=request.user, cohort=cohort, category=category, area=area)
+        )
+
+    run_action_service(
+        request,
+        call,
+        lambda: (
+            f"{done['raised']} cases raised ({done['allocated']} routed to an organisation); "
+            f"{done['already_open']} people already had an open case."
+        ),
+    )
+    return redirect(cohort)

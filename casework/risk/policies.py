@@ -136,3 +136,9 @@ def can_view_cohort(user: AnyUser, cohort: Cohort) -> bool:
     """The cohort with names: the lead's initiative admins and risk analysts.
     Twin: cohort_selectors.cohort_list_for_user."""
     return cohort.initiative_id in identify_initiative_ids(user)
+
+
+@register("risk.raise_cases")
+def can_raise_cases(user: AnyUser, cohort: Cohort) -> bool:
+    """Raise cases from a generated cohort. Twin: cohort_selectors.cohort_list_raisable."""
+    return cohort.status == "done" and can_view_cohort(user, cohort)

@@ -31,6 +31,7 @@ urlpatterns = [
     # The cohort (cohort_views).
     path("models/<id:version_id>/cohort", cohort_views.cohort_generate, name="cohort_generate"),
     path("cohorts/<id:cohort_id>", cohort_views.cohort_detail, name="cohort_detail"),
+    path("cohorts/<id:cohort_id>/raise", cohort_views.cohort_raise_cases, name="cohort_raise_cases"),
     # Record linkage: matching models, thresholds, runs, clerical review (linking_views).
     path("matching/", linking_views.matching_home, name="matching_home"),
     path("matching/settings", linking_views.matching_settings, name="matching_settings"),

@@ -340,6 +340,8 @@ GRANTS: dict[str, Grant] = {
     "risk.review_match": Grant("risk_review_item", ("initiative_admin",)),
     "risk.undo_link": Grant("risk_source_record", ("initiative_admin",)),
     "risk.view_cohort": Grant("risk_cohort", ("initiative_admin",)),
+    "risk.raise_cases": Grant("risk_cohort", ("initiative_admin",)),
+    "cases.raise_index_case": Grant("initiative", ("initiative_admin",)),
     "tasks.add_task": Grant(
         None,
         (

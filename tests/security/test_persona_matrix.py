@@ -162,6 +162,8 @@ OWNERS = {
             "risk:cohort_detail",
             "api:/risk/cohorts/{cohort_id}",
             "api:/risk/cohorts/{cohort_id}/rows",
+            "risk:cohort_raise_cases",
+            "api:/risk/cohorts/{cohort_id}/raise-cases",
         )
     },  # fmt: skip
 }

@@ -9,13 +9,16 @@ import io
 import pytest
 from django.core.management import call_command
 
+from casework.allocation import services as allocation_services
 from casework.audit.models import AuditEvent
+from casework.cases.models import Case
 from casework.core.errors import DomainError, PermissionRefused
 from casework.risk import cohort_services
 from casework.risk.cohort_models import Cohort, CohortRow
 from casework.risk.models import RiskFactor, RiskModelVersion
 from casework.risk.tests.cohort_helpers import cohort_model, matched_people
 from casework.risk.tests.conftest import make_source
+from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 12, 5)
@@ -128,3 +131,64 @@ def test_the_api_lists_cohort_rows_for_those_allowed(setup, client):
     assert rows[0]["reasons"][0]["factors"][0]["source"] == "Council tax reduction"
     client.force_login(w.district_analyst)
     assert client.get(f"/api/v1/risk/cohorts/{made.json()['id']}/rows").status_code == 404
+
+
+# --- Raising cases from a cohort ---
+
+
+@pytest.fixture
+def routed(setup):
+    """Allocation: RG41 goes to the district, everyone else to the county (the fallback)."""
+    w = setup
+    w.district.areas = ["RG41"]
+    w.district.save()
+    allocation_services.allocation_policy_set_fallback(
+        user=w.initiative_admin, initiative_id=w.initiative.pk, organisation=w.county
+    )
+    allocation_services.allocation_rule_save(
+        user=w.initiative_admin,
+        initiative_id=w.initiative.pk,
+        data={"name": "RG41 to the district", "areas": ["RG41"], "organisation": w.district},
+    )
+    w.cohort = _generate(w)
+    return w
+
+
+def test_raising_cases_by_category_routes_them_by_the_allocation_rules(routed):
+    w = routed
+    counts = cohort_services.cohort_raise_cases(user=w.risk_analyst, cohort=w.cohort, category="high")
+    assert counts == {"raised": 2, "already_open": 0, "allocated": 2, "not_allocated": 0}
+    cases = {c.person_id: c for c in Case.objects.filter(origin="risk_index").select_related("risk_category")}
+    assert set(cases) == {w.people["arrears"].pk, w.people["old"].pk}
+    assert cases[w.people["old"].pk].responsible_organisation == w.district
+    assert cases[w.people["arrears"].pk].responsible_organisation == w.county
+    assert {c.risk_category.code for c in cases.values()} == {"high"}
+    assert AuditEvent.objects.filter(verb="risk.cohort_cases_raised").count() == 1
+
+
+def test_raising_again_is_a_no_op_and_no_one_gets_a_second_open_case(routed):
+    w = routed
+    CaseFactory(person=w.people["young"], responsible_organisation=w.county, origin="self_referral")
+    first = cohort_services.cohort_raise_cases(user=w.risk_analyst, cohort=w.cohort)
+    assert (first["raised"], first["already_open"]) == (2, 1)
+    again = cohort_services.cohort_raise_cases(user=w.risk_analyst, cohort=w.cohort)
+    assert (again["raised"], again["already_open"]) == (0, 1)
+    assert Case.objects.filter(person=w.people["young"]).count() == 1
+    assert Case.objects.filter(origin="risk_index").count() == 2
+
+
+def test_only_the_lead_raises_cases_from_a_cohort(routed, client):
+    w = routed
+    with pytest.raises(PermissionRefused):
+        cohort_services.cohort_raise_cases(user=w.practitioner, cohort=w.cohort)
+    assert not Case.objects.filter(origin="risk_index").exists()
+    client.force_login(w.district_analyst)
+    assert client.post(f"/risk/cohorts/{w.cohort.pk}/raise").status_code == 404
+    client.force_login(w.risk_analyst)
+    response = client.post(f"/risk/cohorts/{w.cohort.pk}/raise", {"category": "medium"})
+    assert response.status_code == 302
+    assert Case.objects.filter(origin="risk_index", risk_category__code="medium").count() == 1
+    api = client.post(
+        f"/api/v1/risk/cohorts/{w.cohort.pk}/raise-cases", {"area": "RG41"}, content_type="application/json"
+    )
+    assert api.status_code == 200 and api.json()["raised"] == 1
