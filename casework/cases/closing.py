@@ -4,8 +4,8 @@ date.
 The list of outcomes is the initiative's own (kept by its lead organisation's initiative admins, so that every
 partner closes cases the same way and the initiative can count them). Until an admin changes it, the
 initiative uses DEFAULT_OUTCOMES. A case is closed only when its needs are finished with (none found, or all
-resolved, no longer relevant or rejected). Closing marks the hit-rate flag for someone the risk index had not
-picked out.
+resolved, no longer relevant or rejected). Closing marks the hit-rate flag for someone the risk index (the
+latest cohort) had not picked out.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from casework.cases.services import _require_work, case_stage_complete, case_sta
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
+from casework.risk import cohort_selectors
 from casework.tasks.choices import TaskKind
 from casework.tasks.models import Task
 from casework.tasks.services import task_create
@@ -163,13 +164,18 @@ def case_outcome_set_retired(*, user, initiative_id: int, code: str, retired: bo
 
 
 def on_risk_index(case: Case) -> bool:
-    """Whether the risk index had picked the person out: this case or another of theirs came from it, or has a
-    risk category. (The Identify work will read the Risk Index itself.)"""
-    if case.origin == CaseOrigin.RISK_INDEX or case.risk_category_id is not None:
+    """Whether the risk index had picked the person out: the case came from it, or the person (a member of
+    the household, for a household's case) is in the initiative's latest cohort as it stood when the case
+    was raised (a self-referral or a concern is checked against it). A risk category set by hand is not the
+    index."""
+    if case.origin == CaseOrigin.RISK_INDEX:
         return True
-    if case.person_id is None:
-        return Case.objects.filter(household_id=case.household_id, origin=CaseOrigin.RISK_INDEX).exists()
-    return Case.objects.filter(person_id=case.person_id).filter(origin=CaseOrigin.RISK_INDEX).exists()
+    return cohort_selectors.on_risk_index(
+        initiative_id=case.initiative_id,
+        person_id=case.person_id,
+        household_id=case.household_id,
+        at=case.raised_at,
+    )
 
 
 def case_close(

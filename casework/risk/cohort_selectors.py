@@ -3,6 +3,8 @@ names people, is recorded as an AccessEvent."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -71,3 +73,26 @@ def cohort_table(*, cohort: Cohort) -> list[tuple[str, list[tuple[str, int]], in
         (category, list(by_area.items()), sum(by_area.values()))
         for category, by_area in (cohort.counts or {}).items()
     ]
+
+
+def on_risk_index(
+    *,
+    initiative_id: int,
+    person_id: int | None,
+    household_id: int | None,
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Whether the person (or a member of the household) is in the initiative's latest cohort: the one
+    generated last before `at` (when someone came forward), or the latest of all without it."""
+    cohorts = Cohort.objects.filter(initiative_id=initiative_id, status=CohortStatus.DONE)
+    if at is not None:
+        cohorts = cohorts.filter(generated_at__lte=at)
+    latest = cohorts.order_by("-generated_at", "-id").values_list("pk", flat=True).first()
+    if latest is None:
+        return False
+    rows = CohortRow.objects.filter(cohort_id=latest)
+    if person_id is not None:
+        return rows.filter(person_id=person_id).exists()
+    if household_id is not None:
+        return rows.filter(person__household_memberships__household_id=household_id).exists()
+    return False

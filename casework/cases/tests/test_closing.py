@@ -92,7 +92,7 @@ def test_only_an_active_case_is_closed_by_its_workers(world, active_case, unallo
         ("self_referral", False, True, True),  # found by the front door, not the risk index: a miss
         ("self_referral", False, False, False),  # no needs found
         ("risk_index", True, True, False),  # the risk index found them: a hit, not a miss
-        ("third_party_concern", True, True, False),  # they have a risk category: on the index
+        ("third_party_concern", True, True, True),  # a category set by hand is not the index: a miss
     ],
 )
 def test_the_hit_rate_marker(world, food, origin, with_category, resolved, marked, risk):

@@ -11,7 +11,9 @@ from django.core.management import call_command
 
 from casework.allocation import services as allocation_services
 from casework.audit.models import AuditEvent
+from casework.cases import closing
 from casework.cases.models import Case
+from casework.core import clock
 from casework.core.errors import DomainError, PermissionRefused
 from casework.risk import cohort_services
 from casework.risk.cohort_models import Cohort, CohortRow
@@ -192,3 +194,23 @@ def test_only_the_lead_raises_cases_from_a_cohort(routed, client):
         f"/api/v1/risk/cohorts/{w.cohort.pk}/raise-cases", {"area": "RG41"}, content_type="application/json"
     )
     assert api.status_code == 200 and api.json()["raised"] == 1
+
+
+# --- The hit-rate marker reads the latest cohort ---
+
+
+def test_a_self_referral_is_checked_against_the_latest_cohort_as_it_stood(setup):
+    w = setup
+    day = datetime.timedelta(days=1)
+    before = CaseFactory(person=w.people["old"], origin="self_referral", raised_at=clock.now() - day)
+    _generate(w)
+    later = clock.now() + day
+    in_index = CaseFactory(person=w.people["old"], origin="self_referral", raised_at=later)
+    not_in_index = CaseFactory(
+        person=w.people["none"], origin="third_party_concern", risk_category=w.high, raised_at=later
+    )
+    assert closing.on_risk_index(in_index) is True
+    # A category set by hand is not the index; nor is a cohort generated after the person came forward.
+    assert closing.on_risk_index(not_in_index) is False
+    assert closing.on_risk_index(before) is False
+    assert closing.on_risk_index(CaseFactory(person=w.people["none"], origin="risk_index")) is True
