@@ -53,7 +53,15 @@ class RefuseNulMiddleware:
 class LoginRequiredMiddleware:
     """Every page needs a signed-in user except the few that are public by nature."""
 
-    PUBLIC_PREFIXES = ("/accounts/login", "/healthz", "/static/", "/api/", "/openreferral/", "/public/")
+    PUBLIC_PREFIXES = (
+        "/accounts/login",
+        "/healthz",
+        "/static/",
+        "/api/",
+        "/openreferral/",
+        "/public/",
+        "/how-we-identify/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -4,13 +4,16 @@ names people, is recorded as an AccessEvent."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
 
-from casework.accounts.models import User
+from casework.accounts.models import Initiative, User
 from casework.audit.services import access_record
 from casework.risk.cohort_models import Cohort, CohortRow, CohortStatus
+from casework.risk.models import RiskFactorDefinition, RiskModelCategory, RiskModelVersion, RiskSource
+from casework.risk.pipeline.rules import describe
 from casework.risk.policies import identify_initiative_ids
 
 
@@ -96,3 +99,57 @@ def on_risk_index(
     if household_id is not None:
         return rows.filter(person__household_memberships__household_id=household_id).exists()
     return False
+
+
+@dataclass(frozen=True)
+class PublicRule:
+    rule_id: str
+    category: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PublicExplanation:
+    """What the public page of an initiative says: no personal data."""
+
+    initiative_name: str
+    model_version: RiskModelVersion | None
+    sources: list[RiskSource]
+    categories: list[RiskModelCategory]
+    factors: list[RiskFactorDefinition]
+    rules: list[PublicRule]
+
+
+def public_explanation(*, initiative_id: int) -> PublicExplanation:
+    """How the initiative identifies people who may need support: the version of its latest cohort (or,
+    before any, its newest version), its categories, factors and rules, and the sources. Http404 for no
+    initiative."""
+    initiative = Initiative.objects.filter(pk=initiative_id).first()
+    if initiative is None:
+        raise Http404("No initiative found")
+    latest = cohort_latest(initiative_id=initiative_id)
+    version = (
+        latest.model_version
+        if latest is not None
+        else RiskModelVersion.objects.filter(model__initiative_id=initiative_id)
+        .order_by("-created_at")
+        .first()
+    )
+    categories: list[RiskModelCategory] = []
+    factors: list[RiskFactorDefinition] = []
+    rules: list[PublicRule] = []
+    if version is not None:
+        categories = list(version.categories.select_related("category").order_by("rank"))
+        factors = list(version.factor_definitions.order_by("scheme", "term"))
+        rules = [
+            PublicRule(rule.rule_id, rule.category.label, rule.description or describe(rule.when))
+            for rule in version.rules.select_related("category").order_by("position", "id")
+        ]
+    return PublicExplanation(
+        initiative_name=initiative.name,
+        model_version=version,
+        sources=list(RiskSource.objects.filter(initiative_id=initiative_id).order_by("name")),
+        categories=categories,
+        factors=factors,
+        rules=rules,
+    )

@@ -59,6 +59,7 @@ KINDS = {
     "item_id": "risk_review_item",
     "source_record_id": "risk_source_record",
     "cohort_id": "risk_cohort",
+    "initiative_id": "initiative",
 }
 # A parameter whose name alone does not say the kind: the Open Referral API's `pk`.
 KINDS_BY_ROUTE = {
@@ -237,6 +238,9 @@ ALLOWED: dict[tuple[str, str, str], Expected] = {
         for name in ("service", "service_at_location", "taxonomy", "taxonomy_term")
     },
     ("*", "directory:service_detail", "GET"): DIRECTORY,
+    ("*", "risk_public:how_we_identify", "GET"): Expected(
+        frozenset({200}), "how an initiative identifies people is public: no person is in it"
+    ),
     ("*", "api:/directory/services/{service_id}", "GET"): DIRECTORY,
     ("anonymous", "directory:service_detail", "GET"): SIGN_IN,
     ("anonymous", "api:/directory/services/{service_id}", "GET"): NO_TOKEN,
@@ -436,6 +440,8 @@ SHARED_KINDS = frozenset(
         "risk_matching_run",
         "risk_review_item",
         "risk_source_record",
+        "risk_cohort",
+        "initiative",
     }
 )
 # Kinds a restricted person cannot have: break-glass is refused for them.

@@ -400,6 +400,7 @@ def _risk_records(w, risk) -> dict[str, int]:
     return {
         **linking_records,
         "risk_cohort": _cohort(w, version, risk),
+        "initiative": w.initiative.pk,
         "risk_source": source.pk,
         "risk_import": risk_import.pk,
         "risk_model_version": version.pk,

@@ -214,3 +214,19 @@ def test_a_self_referral_is_checked_against_the_latest_cohort_as_it_stood(setup)
     assert closing.on_risk_index(not_in_index) is False
     assert closing.on_risk_index(before) is False
     assert closing.on_risk_index(CaseFactory(person=w.people["none"], origin="risk_index")) is True
+
+
+# --- Explainable to the public ---
+
+
+def test_the_public_page_lists_sources_factors_rules_categories_and_retention_without_sign_in(setup, client):
+    w = setup
+    _generate(w)
+    page = client.get(f"/how-we-identify/{w.initiative.pk}")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for shown in ("Council tax reduction", "R3", "council tax arrears", "High", "Medium", "deleted"):
+        assert shown in text
+    for person in w.people.values():
+        assert person.family_name not in text
+    assert client.get("/how-we-identify/999999").status_code == 404
