@@ -11,6 +11,7 @@ from django.http import Http404
 
 from casework.accounts.models import Initiative, User
 from casework.audit.services import access_record
+from casework.cases.models import Case
 from casework.risk.cohort_models import Cohort, CohortRow, CohortStatus
 from casework.risk.models import RiskFactorDefinition, RiskModelCategory, RiskModelVersion, RiskSource
 from casework.risk.pipeline.rules import describe
@@ -152,4 +153,21 @@ def public_explanation(*, initiative_id: int) -> PublicExplanation:
         categories=categories,
         factors=factors,
         rules=rules,
+    )
+
+
+def case_index_explanation(*, case: Case) -> CohortRow | None:
+    """Why the case's person is on the risk index: the cohort row that raised the case, or else their row in
+    the initiative's latest cohort (None when they are in neither). The caller has read the case through
+    cases.selectors (which records the access) and may see it."""
+    raised = CohortRow.objects.filter(case_id=case.pk).select_related("category", "cohort").first()
+    if raised is not None or case.person_id is None:
+        return raised
+    latest = cohort_latest(initiative_id=case.initiative_id)
+    if latest is None:
+        return None
+    return (
+        CohortRow.objects.filter(cohort=latest, person_id=case.person_id)
+        .select_related("category", "cohort")
+        .first()
     )

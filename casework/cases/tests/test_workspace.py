@@ -21,7 +21,17 @@ from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ["overview", "contacts", "assessment", "care_act", "money", "sharing", "waiting", "timeline"]
+SECTIONS = [
+    "overview",
+    "risk_index",
+    "contacts",
+    "assessment",
+    "care_act",
+    "money",
+    "sharing",
+    "waiting",
+    "timeline",
+]
 
 
 def _url(key, case):

@@ -230,3 +230,21 @@ def test_the_public_page_lists_sources_factors_rules_categories_and_retention_wi
     for person in w.people.values():
         assert person.family_name not in text
     assert client.get("/how-we-identify/999999").status_code == 404
+
+
+# --- Explainable on the cases the responsible organisation holds ---
+
+
+def test_the_holding_organisation_sees_the_category_and_reasons_on_the_case(routed, client):
+    w = routed
+    cohort_services.cohort_raise_cases(user=w.risk_analyst, cohort=w.cohort, category="high")
+    case = Case.objects.get(person=w.people["old"])
+    assert case.responsible_organisation == w.district
+    client.force_login(w.district_worker)
+    page = client.get(f"/cases/{case.pk}/risk-index")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "High: R7 aged 75 or over; also Medium: R5 on the shielded list" in text
+    assert "nhs/shielded" in text and "Council tax reduction" in text
+    client.force_login(w.outsider)
+    assert client.get(f"/cases/{case.pk}/risk-index").status_code == 404
