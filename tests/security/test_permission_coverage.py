@@ -273,6 +273,21 @@ GRANTS: dict[str, Grant] = {
             "safeguarding_lead",
         ),
     ),
+    "plans.record_episode_case": Grant("case", ("practitioner", "team_manager", "colleague")),
+    "plans.view_episodes_case": Grant(
+        "case",
+        (
+            "practitioner",
+            "practitioner2",
+            "team_manager",
+            "duty_officer",
+            "case_manager",
+            "auditor",
+            "colleague",
+            "safeguarder",
+            "safeguarding_lead",
+        ),
+    ),
     "plans.record_financial_assessment_case": Grant("case", ("practitioner", "team_manager", "colleague")),
     "plans.view_financial_assessment_case": Grant(
         "case",
