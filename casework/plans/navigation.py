@@ -62,3 +62,4 @@ nav_register(
     order=175,
     shown=lambda user: has_perm(user, "plans.manage_budget_settings"),
 )
+from casework.plans import episode_navigation  # noqa: E402,F401  (the "Episodes" section)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework.plans import budget_views, views
+from casework.plans import budget_views, episode_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -40,5 +40,27 @@ urlpatterns = [
         "plans/cases/<id:case_id>/budget/approve",
         budget_views.personal_budget_approve,
         name="personal_budget_approve",
+    ),
+    # Crisis and enablement episodes (episode_views.py).
+    path("plans/cases/<id:case_id>/episodes/crisis", episode_views.crisis_record, name="crisis_record"),
+    path(
+        "plans/cases/<id:case_id>/episodes/crisis/<id:episode_id>/close",
+        episode_views.crisis_close,
+        name="crisis_close",
+    ),
+    path(
+        "plans/cases/<id:case_id>/episodes/enablement",
+        episode_views.enablement_start,
+        name="enablement_start",
+    ),
+    path(
+        "plans/cases/<id:case_id>/episodes/enablement/<id:episode_id>/note",
+        episode_views.enablement_note,
+        name="enablement_note",
+    ),
+    path(
+        "plans/cases/<id:case_id>/episodes/enablement/<id:episode_id>/end",
+        episode_views.enablement_end,
+        name="enablement_end",
     ),
 ]
