@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from casework.core import limits
 from casework.core.forms import GovukDateField, VersionField
-from casework.plans.episode_choices import CrisisOutcome, EndedEarlyReason, EnablementOutcome, ReferralSource
+from casework.plans.episode_choices import CrisisOutcome, EnablementOutcome, EndedEarlyReason, ReferralSource
 
 TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 
