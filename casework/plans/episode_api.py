@@ -146,14 +146,14 @@ def crisis_episode_record(request, case_id: Id, payload: CrisisEpisodeIn):
 
 
 @router.post(
-    "/cases/{case_id}/episodes/crisis/{episode_id}/close",
+    "/cases/{case_id}/episodes/crisis/{crisis_id}/close",
     response=CrisisEpisodeOut,
     summary="Close a crisis episode with its outcome",
 )
-def crisis_episode_close(request, case_id: Id, episode_id: Id, payload: CrisisEpisodeCloseIn):
+def crisis_episode_close(request, case_id: Id, crisis_id: Id, payload: CrisisEpisodeCloseIn):
     case = _case(request, case_id, "opened_for_change")
     episode: CrisisEpisode = selectors.crisis_episode_get_for_user(
-        user=request.user, case=case, episode_id=episode_id, purpose="opened_for_change"
+        user=request.user, case=case, episode_id=crisis_id, purpose="opened_for_change"
     )
     return services.crisis_episode_close(user=request.user, episode=episode, **payload.model_dump())
 
@@ -178,21 +178,21 @@ def _enablement(request, case_id: int, episode_id: int) -> EnablementEpisode:
 
 
 @router.post(
-    "/cases/{case_id}/episodes/enablement/{episode_id}/notes",
+    "/cases/{case_id}/episodes/enablement/{enablement_id}/notes",
     response={201: EnablementEpisodeOut},
     summary="Add a weekly progress note to an open enablement episode",
 )
-def enablement_note_add(request, case_id: Id, episode_id: Id, payload: EnablementNoteIn):
-    episode = _enablement(request, case_id, episode_id)
+def enablement_note_add(request, case_id: Id, enablement_id: Id, payload: EnablementNoteIn):
+    episode = _enablement(request, case_id, enablement_id)
     services.enablement_note_add(user=request.user, episode=episode, **payload.model_dump())
-    return Status(201, _enablement(request, case_id, episode_id))
+    return Status(201, _enablement(request, case_id, enablement_id))
 
 
 @router.post(
-    "/cases/{case_id}/episodes/enablement/{episode_id}/end",
+    "/cases/{case_id}/episodes/enablement/{enablement_id}/end",
     response=EnablementEpisodeOut,
     summary="End an enablement episode with its outcome (ended early: with the reason code)",
 )
-def enablement_episode_end(request, case_id: Id, episode_id: Id, payload: EnablementEpisodeEndIn):
-    episode = _enablement(request, case_id, episode_id)
+def enablement_episode_end(request, case_id: Id, enablement_id: Id, payload: EnablementEpisodeEndIn):
+    episode = _enablement(request, case_id, enablement_id)
     return services.enablement_episode_end(user=request.user, episode=episode, **payload.model_dump())

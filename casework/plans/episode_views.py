@@ -69,11 +69,11 @@ def crisis_record(request, case_id: int):
 
 
 @require_http_methods(["GET", "POST"])
-def crisis_close(request, case_id: int, episode_id: int):
+def crisis_close(request, case_id: int, crisis_id: int):
     """Close a crisis episode with its outcome."""
     case = _case_for_recording(request, case_id)
     episode = selectors.crisis_episode_get_for_user(
-        user=request.user, case=case, episode_id=episode_id, purpose="opened_for_change"
+        user=request.user, case=case, episode_id=crisis_id, purpose="opened_for_change"
     )
     form = CrisisCloseForm(request.POST or None, initial={"version": episode.version})
     if (
@@ -130,10 +130,10 @@ def _enablement(request, case, episode_id: int):
 
 
 @require_http_methods(["GET", "POST"])
-def enablement_note(request, case_id: int, episode_id: int):
+def enablement_note(request, case_id: int, enablement_id: int):
     """Add a weekly progress note."""
     case = _case_for_recording(request, case_id)
-    episode = _enablement(request, case, episode_id)
+    episode = _enablement(request, case, enablement_id)
     form = EnablementNoteForm(request.POST or None)
     if (
         request.method == "POST"
@@ -155,10 +155,10 @@ def enablement_note(request, case_id: int, episode_id: int):
 
 
 @require_http_methods(["GET", "POST"])
-def enablement_end(request, case_id: int, episode_id: int):
+def enablement_end(request, case_id: int, enablement_id: int):
     """End an enablement episode with its outcome."""
     case = _case_for_recording(request, case_id)
-    episode = _enablement(request, case, episode_id)
+    episode = _enablement(request, case, enablement_id)
     form = EnablementEndForm(request.POST or None, initial={"version": episode.version})
     if (
         request.method == "POST"

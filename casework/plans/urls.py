@@ -44,7 +44,7 @@ urlpatterns = [
     # Crisis and enablement episodes (episode_views.py).
     path("plans/cases/<id:case_id>/episodes/crisis", episode_views.crisis_record, name="crisis_record"),
     path(
-        "plans/cases/<id:case_id>/episodes/crisis/<id:episode_id>/close",
+        "plans/cases/<id:case_id>/episodes/crisis/<id:crisis_id>/close",
         episode_views.crisis_close,
         name="crisis_close",
     ),
@@ -54,12 +54,12 @@ urlpatterns = [
         name="enablement_start",
     ),
     path(
-        "plans/cases/<id:case_id>/episodes/enablement/<id:episode_id>/note",
+        "plans/cases/<id:case_id>/episodes/enablement/<id:enablement_id>/note",
         episode_views.enablement_note,
         name="enablement_note",
     ),
     path(
-        "plans/cases/<id:case_id>/episodes/enablement/<id:episode_id>/end",
+        "plans/cases/<id:case_id>/episodes/enablement/<id:enablement_id>/end",
         episode_views.enablement_end,
         name="enablement_end",
     ),

@@ -58,6 +58,8 @@ KINDS = {
     "run_id": "risk_matching_run",
     "item_id": "risk_review_item",
     "source_record_id": "risk_source_record",
+    "crisis_id": "crisis_episode",
+    "enablement_id": "enablement_episode",
 }
 # A parameter whose name alone does not say the kind: the Open Referral API's `pk`.
 KINDS_BY_ROUTE = {
