@@ -83,3 +83,4 @@ from casework.plans.episode_models import (  # noqa: E402,F401  (crisis and enab
     EnablementEpisode,
     EnablementNote,
 )
+from casework.plans.figures_models import ChargingFigures  # noqa: E402,F401  (an organisation's figures)

@@ -24,4 +24,5 @@ def can_record_financial_assessment(user: AnyUser, case: Case) -> bool:
 from casework.plans import (  # noqa: E402,F401  (registers the budgets' and episodes' permissions)
     budget_policies,
     episode_policies,
+    figures_policies,
 )

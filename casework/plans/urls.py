@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework.plans import budget_views, episode_views, views
+from casework.plans import budget_views, episode_views, figures_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -63,4 +63,5 @@ urlpatterns = [
         episode_views.enablement_end,
         name="enablement_end",
     ),
+    path("plans/charging/figures", figures_views.charging_figures, name="charging_figures"),
 ]
