@@ -172,7 +172,7 @@ def enablement_episode_start(
         crisis_episode_id is not None
         and not CrisisEpisode.objects.filter(case=case, pk=crisis_episode_id).exists()
     ):
-        raise ValidationFailed("There is no such crisis episode on this case.", field="crisis_episode_id")
+        raise DomainError("There is no such crisis episode on this case.", field="crisis_episode_id")
     reason = over_six_weeks_reason.strip() if planned_end_on > free_until(started_on) else ""
     try:
         with transaction.atomic():
@@ -214,13 +214,13 @@ def enablement_note_add(
     _require_record(user, case)
     if not episode.is_open:
         raise DomainError("This enablement episode has ended: its notes are closed.")
-    errors: dict[str, str] = {}
-    if week_starting < episode.started_on - datetime.timedelta(days=6) or week_starting > clock.today():
-        errors["week_starting"] = "The week must be within the episode, and not ahead."
     if not progress.strip():
-        errors["progress"] = "Enter the progress this week."
-    if errors:
-        raise ValidationFailed(next(iter(errors.values())), errors=errors)
+        raise ValidationFailed("Enter the progress this week.", field="progress")
+    if week_starting > clock.today():
+        raise ValidationFailed("The week must not be ahead.", field="week_starting")
+    if week_starting < episode.started_on - datetime.timedelta(days=6):
+        # A rule against the stored episode, not the input alone: a conflict (409) naming the field.
+        raise DomainError("The week must be within the episode: it started later.", field="week_starting")
     with transaction.atomic():
         note = EnablementNote.objects.create(
             episode=episode,
@@ -255,10 +255,13 @@ def enablement_episode_end(
         errors["outcome"] = "Choose the outcome."
     if outcome == EnablementOutcome.ENDED_EARLY and ended_early_reason not in EndedEarlyReason.values:
         errors["ended_early_reason"] = "Choose why it ended early."
-    if ended_on < episode.started_on or ended_on > clock.today():
-        errors["ended_on"] = "The end must be on or after the start, and not ahead."
+    if ended_on > clock.today():
+        errors["ended_on"] = "The end must not be ahead."
     if errors:
         raise ValidationFailed(next(iter(errors.values())), errors=errors)
+    if ended_on < episode.started_on:
+        # A rule against the stored episode, not the input alone: a conflict (409) naming the field.
+        raise DomainError("The end must be on or after the start of the episode.", field="ended_on")
     fields = {
         "ended_on": ended_on,
         "outcome": outcome,

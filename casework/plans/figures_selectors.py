@@ -46,7 +46,7 @@ def apply_figures(table: RateTable, figures: dict[str, Any]) -> RateTable:
     """The table with the organisation's figures over it: each amount and whether it is still to confirm
     (the citation stays the table's). Names the table does not have are ignored."""
     known = table.figures()
-    changed = {
+    changed: dict[str, Any] = {
         name: dataclasses.replace(
             known[name], amount=Decimal(str(value["amount"])), to_confirm=bool(value.get("to_confirm"))
         )

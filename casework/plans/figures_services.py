@@ -53,7 +53,9 @@ def charging_figures_set(
             errors[name] = "Enter an amount from 0 to 10,000,000, to the penny."
     if errors:
         raise ValidationFailed(next(iter(errors.values())), errors=errors)
-    before = {name: {"amount": str(f.amount), "to_confirm": f.to_confirm} for name, f in known.items()}
+    before: dict[str, dict[str, Any]] = {
+        name: {"amount": str(f.amount), "to_confirm": f.to_confirm} for name, f in known.items()
+    }
     after = dict(before)
     for name, (amount, to_confirm) in figures.items():
         after[name] = {"amount": str(amount.quantize(Decimal("0.01"))), "to_confirm": bool(to_confirm)}
