@@ -3,7 +3,9 @@ twins of episode_policies.py are here."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -14,6 +16,7 @@ from casework.cases.models import Case
 from casework.cases.selectors import case_list_visible, case_list_workable
 from casework.core.errors import PermissionRefused
 from casework.core.permissions import has_perm
+from casework.plans.charging.enablement import EnablementPeriod, weekly_charge_for_week
 from casework.plans.episode_models import CrisisEpisode, EnablementEpisode, EnablementNote
 
 REFUSED_VIEW = "Only those who may open the case can read its crisis and enablement episodes."
@@ -104,3 +107,21 @@ def enablement_episode_get_for_user(
         person_id=case.person_id,
     )
     return episode
+
+
+# --- What charging asks of enablement ---
+
+
+def enablement_periods_for_case(*, case: Case) -> list[EnablementPeriod]:
+    """The dates of the case's enablement episodes (for charging: no personal detail, no AccessEvent)."""
+    return [
+        EnablementPeriod(starts=starts, ends=ends)
+        for starts, ends in EnablementEpisode.objects.filter(case=case).values_list("started_on", "ended_on")
+    ]
+
+
+def weekly_charge_for_case(*, case: Case, week_starts: datetime.date, weekly_charge: Decimal) -> Decimal:
+    """What the person on the case is charged for the week starting `week_starts`, given their assessed
+    weekly charge: nothing for any day within the free 6 weeks of an enablement episode (charging/
+    enablement.py). Every charge for a week goes through here."""
+    return weekly_charge_for_week(weekly_charge, week_starts, enablement_periods_for_case(case=case))

@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from casework.plans.charging.enablement import (
     FREE_DAYS,
     EnablementPeriod,
@@ -55,3 +57,25 @@ def test_days_after_an_early_end_are_chargeable():
 
 def test_no_enablement_charges_the_full_week():
     assert weekly_charge_for_week(Decimal("55.10"), START, []) == Decimal("55.10")
+
+
+@pytest.mark.django_db
+def test_a_case_in_enablement_is_charged_nothing_for_its_first_six_weeks(world, case):
+    from casework.plans import episode_selectors, episode_services
+
+    episode_services.enablement_episode_start(
+        user=world.practitioner,
+        case=case,
+        referral_source="hospital_discharge",
+        started_on=START,
+        planned_end_on=START + datetime.timedelta(weeks=8),
+        goals=["Walk to the shop"],
+        over_six_weeks_reason="A second fall",
+    )
+    charged = [
+        episode_selectors.weekly_charge_for_case(
+            case=case, week_starts=START + datetime.timedelta(weeks=week), weekly_charge=Decimal("90.00")
+        )
+        for week in range(8)
+    ]
+    assert charged == [Decimal("0.00")] * 6 + [Decimal("90.00")] * 2
