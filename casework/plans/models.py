@@ -78,3 +78,9 @@ from casework.plans.budget_models import (  # noqa: E402,F401  (resource allocat
     PersonalBudget,
     RasQuestionnaire,
 )
+from casework.plans.episode_models import (  # noqa: E402,F401  (crisis and enablement episodes' models)
+    CrisisEpisode,
+    EnablementEpisode,
+    EnablementNote,
+)
+from casework.plans.figures_models import ChargingFigures  # noqa: E402,F401  (an organisation's figures)

@@ -62,3 +62,11 @@ nav_register(
     order=175,
     shown=lambda user: has_perm(user, "plans.manage_budget_settings"),
 )
+from casework.plans import episode_navigation  # noqa: E402,F401  (the "Episodes" section)
+
+nav_register(
+    "Charging figures",
+    "plans:charging_figures",
+    order=176,
+    shown=lambda user: has_perm(user, "plans.manage_charging_figures"),
+)

@@ -21,4 +21,8 @@ def can_record_financial_assessment(user: AnyUser, case: Case) -> bool:
     return can_work_case(user, case)
 
 
-from casework.plans import budget_policies  # noqa: E402,F401  (registers the budgets' permissions)
+from casework.plans import (  # noqa: E402,F401  (registers the budgets' and episodes' permissions)
+    budget_policies,
+    episode_policies,
+    figures_policies,
+)

@@ -13,6 +13,7 @@ from casework.accounts.models import User
 from casework.audit.chain import to_json_safe
 from casework.audit.services import audit_record
 from casework.cases.models import Case
+from casework.cases.policies import holding_organisation_id
 from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
@@ -30,8 +31,9 @@ from casework.plans.charging.calculator import (
     Path,
     assess,
 )
-from casework.plans.charging.rates import RateTable, table_for
+from casework.plans.charging.rates import RateTable
 from casework.plans.choices import FinancialAssessmentStatus
+from casework.plans.figures_selectors import rate_table_in_force
 from casework.plans.models import FinancialAssessment
 
 REFUSED = "Only the case's workers and team managers can record its financial assessment."
@@ -46,9 +48,10 @@ def _require_record(user: User, case: Case) -> None:
 
 
 def rates_for(*, case: Case) -> RateTable:
-    """The rate table for an assessment made today. Raises DomainError when no table covers today."""
+    """The rate table for an assessment made today, with the organisation's own figures. Raises DomainError
+    when no table covers today."""
     try:
-        return table_for(clock.today())
+        return rate_table_in_force(organisation_id=holding_organisation_id(case), day=clock.today())
     except LookupError as error:
         raise DomainError(
             f"There are no charging figures for today: {error}. Ask your organisation admin."

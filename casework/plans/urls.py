@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework.plans import budget_views, views
+from casework.plans import budget_views, episode_views, figures_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -41,4 +41,27 @@ urlpatterns = [
         budget_views.personal_budget_approve,
         name="personal_budget_approve",
     ),
+    # Crisis and enablement episodes (episode_views.py).
+    path("plans/cases/<id:case_id>/episodes/crisis", episode_views.crisis_record, name="crisis_record"),
+    path(
+        "plans/cases/<id:case_id>/episodes/crisis/<id:crisis_id>/close",
+        episode_views.crisis_close,
+        name="crisis_close",
+    ),
+    path(
+        "plans/cases/<id:case_id>/episodes/enablement",
+        episode_views.enablement_start,
+        name="enablement_start",
+    ),
+    path(
+        "plans/cases/<id:case_id>/episodes/enablement/<id:enablement_id>/note",
+        episode_views.enablement_note,
+        name="enablement_note",
+    ),
+    path(
+        "plans/cases/<id:case_id>/episodes/enablement/<id:enablement_id>/end",
+        episode_views.enablement_end,
+        name="enablement_end",
+    ),
+    path("plans/charging/figures", figures_views.charging_figures, name="charging_figures"),
 ]

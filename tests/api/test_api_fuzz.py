@@ -76,6 +76,8 @@ DOMAIN_RULES = (
         r"is not one of the specified outcomes for (an adult|a carer)",
         "an adult's and a carer's outcomes differ",
     ),
+    (r"^Choose why it ended early|^Enablement is planned for at most 6 weeks", "needed for some"),
+    (r"^The planned end must be on or after|^The response must start after|must be in the past\.$", "dates"),
     # Ids: a record that is not there, or that does not go with the rest of the request.
     (r"^No such |is not on this case|is about someone else|no longer in the directory", "what the id names"),
     (r"^Select (one of |a consent|a delivery organisation|the needs to refer|needs recorded)", "ditto"),

@@ -257,9 +257,25 @@ GRANTS: dict[str, Grant] = {
         ),
     ),
     "plans.manage_budget_settings": Grant("organisation", ("org_admin",)),
+    "plans.manage_charging_figures": Grant("organisation", ("org_admin",)),
     "plans.record_budget_case": Grant("case", ("practitioner", "team_manager", "colleague")),
     "plans.approve_budget_case": Grant("case", ("team_manager", "case_manager")),
     "plans.view_budget_case": Grant(
+        "case",
+        (
+            "practitioner",
+            "practitioner2",
+            "team_manager",
+            "duty_officer",
+            "case_manager",
+            "auditor",
+            "colleague",
+            "safeguarder",
+            "safeguarding_lead",
+        ),
+    ),
+    "plans.record_episode_case": Grant("case", ("practitioner", "team_manager", "colleague")),
+    "plans.view_episodes_case": Grant(
         "case",
         (
             "practitioner",

@@ -60,6 +60,8 @@ KINDS = {
     "source_record_id": "risk_source_record",
     "cohort_id": "risk_cohort",
     "initiative_id": "initiative",
+    "crisis_id": "crisis_episode",
+    "enablement_id": "enablement_episode",
 }
 # A parameter whose name alone does not say the kind: the Open Referral API's `pk`.
 KINDS_BY_ROUTE = {

@@ -23,6 +23,7 @@ from casework.directory.tests.conftest import import_documents, needs_taxonomy_r
 from casework.letters import services as letters
 from casework.people import services as people
 from casework.people.models import BreakGlassGrant
+from casework.plans import episode_services as episodes
 from casework.plans import services as plans
 from casework.referrals import services as referrals
 from casework.safeguarding import services as safeguarding
@@ -195,6 +196,22 @@ def _subject(w, key: str, risk, food_need, debt_need, forms, debt_advice) -> Sub
     record_ready_for_support(user=w.practitioner, case=case)
     # A financial assessment in progress (so its form opens for the one who works on the case).
     r["financial_assessment"] = plans.financial_assessment_start(user=w.practitioner, case=case).pk
+    # An open crisis episode and an open enablement episode (so their forms open for the case's workers).
+    r["crisis_episode"] = episodes.crisis_episode_record(
+        user=w.practitioner,
+        case=case,
+        requested_at=clock.now() - datetime.timedelta(hours=3),
+        response_started_at=clock.now() - datetime.timedelta(hours=1),
+        responded_by="Rapid response team",
+    ).pk
+    r["enablement_episode"] = episodes.enablement_episode_start(
+        user=w.practitioner,
+        case=case,
+        referral_source="community",
+        started_on=clock.today(),
+        planned_end_on=clock.today(),
+        goals=["Make my own breakfast"],
+    ).pk
 
     assessment = assessments.assessment_start(
         user=w.practitioner, case=case, form=forms["needs_check"], method="phone"

@@ -5,7 +5,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-MODULES = ["casework.plans.charging.rates", "casework.plans.charging.calculator"]
+MODULES = [
+    "casework.plans.charging.rates",
+    "casework.plans.charging.calculator",
+    "casework.plans.charging.enablement",
+]
 
 
 def test_the_modules_exist():
