@@ -48,7 +48,9 @@ def next_working_day(day: datetime.date) -> datetime.date:
     return day
 
 
-def clock_start(*, received_on: datetime.date, identity_verified_on: datetime.date | None = None) -> datetime.date:
+def clock_start(
+    *, received_on: datetime.date, identity_verified_on: datetime.date | None = None
+) -> datetime.date:
     """The day the clock starts: receipt, or identity verified when that came later."""
     if identity_verified_on is not None and identity_verified_on > received_on:
         return identity_verified_on
