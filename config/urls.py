@@ -26,6 +26,7 @@ urlpatterns = [
     path("tasks/", include("casework.tasks.urls")),
     path("safeguarding/", include("casework.safeguarding.urls")),
     path("risk/", include("casework.risk.urls")),
+    path("subject-access/", include("casework.subjectaccess.urls")),
     path("openreferral/", include("casework.directory.urls")),
     path("directory/", include("casework.directory.page_urls")),
     path("", include("casework.plans.urls")),

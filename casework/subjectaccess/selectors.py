@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from casework.accounts.models import User
+from casework.accounts.models import Organisation, User
 from casework.accounts.selectors import actor_for
 from casework.assessments.selectors import assessments_subject_access_sections
 from casework.audit.selectors import audit_subject_access_sections
@@ -18,6 +18,7 @@ from casework.core.export import Section
 from casework.core.querysets import Pager, Shown
 from casework.letters.selectors import letters_subject_access_sections
 from casework.people.models import Person
+from casework.people.policies import organisations_hold_relationship
 from casework.people.selectors import people_subject_access_sections, person_list_audit_visible
 from casework.plans.selectors import plans_subject_access_sections
 from casework.referrals.selectors import referrals_subject_access_sections
@@ -102,3 +103,35 @@ def request_redactions(*, request: SubjectAccessRequest) -> list[Redaction]:
 def subject_access_sections(*, person_id: int) -> list[tuple[str, Section]]:
     """Every app's sections about the person, each read lazily in chunks."""
     return [(app, section) for app, exporter in SOURCES for section in exporter(person_id=person_id)]
+
+
+def person_get_for_request(*, user: User, person_id: int) -> Person:
+    """The person whose request the user handles, or Http404. Writes an AccessEvent."""
+    person = person_list_subject_access_handleable(user=user).filter(pk=person_id).first()
+    if person is None:
+        raise Http404("No person found")
+    access_record(user=user, verb="subjectaccess.person_opened", obj=person, person_id=person.pk)
+    return person
+
+
+def organisation_choices_for_request(*, user: User, person: Person) -> list[tuple[int, str]]:
+    """The user's auditing organisations that hold the person's record: where the request may be made."""
+    auditing = actor_for(user).auditing_organisation_ids
+    return [
+        (org.pk, org.name)
+        for org in Organisation.objects.filter(pk__in=auditing).order_by("name")
+        if organisations_hold_relationship(person, {org.pk})
+    ]
+
+
+def bundle_downloaded(*, user: User, request: SubjectAccessRequest, fmt: str) -> None:
+    """Record that the user downloaded the bundle (raises Http404 when there is none yet)."""
+    if not request.bundle:
+        raise Http404("No bundle prepared yet")
+    access_record(
+        user=user,
+        verb="subjectaccess.bundle_downloaded",
+        obj=request,
+        person_id=request.person_id,
+        details={"format": fmt},
+    )

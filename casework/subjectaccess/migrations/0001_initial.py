@@ -6,112 +6,262 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_alter_membership_role'),
-        ('people', '0002_index_search_result'),
+        ("accounts", "0002_alter_membership_role"),
+        ("people", "0002_index_search_result"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SubjectAccessRequest',
+            name="SubjectAccessRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('requester_name', models.CharField(max_length=200)),
-                ('requested', models.TextField(help_text='What the requester asked for, in their words')),
-                ('received_on', models.DateField()),
-                ('identity_verified_on', models.DateField(blank=True, null=True)),
-                ('identity_evidence', models.CharField(blank=True, max_length=200)),
-                ('status', models.CharField(choices=[('received', 'Received'), ('identity_verified', 'Identity verified'), ('clarification_asked', 'Clarification asked (clock stopped)'), ('extended', 'Extended'), ('bundle_prepared', 'Bundle prepared'), ('released', 'Released')], default='received', max_length=24)),
-                ('extension_months', models.PositiveSmallIntegerField(default=0)),
-                ('extension_reason', models.TextField(blank=True)),
-                ('extension_letter_sent_on', models.DateField(blank=True, null=True)),
-                ('due_on', models.DateField(blank=True, help_text='Empty while the clock is stopped', null=True)),
-                ('bundle', models.JSONField(blank=True, null=True)),
-                ('bundle_prepared_at', models.DateTimeField(blank=True, null=True)),
-                ('released_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subject_access_requests', to='accounts.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subject_access_requests', to='people.person')),
-                ('released_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("requester_name", models.CharField(max_length=200)),
+                ("requested", models.TextField(help_text="What the requester asked for, in their words")),
+                ("received_on", models.DateField()),
+                ("identity_verified_on", models.DateField(blank=True, null=True)),
+                ("identity_evidence", models.CharField(blank=True, max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("identity_verified", "Identity verified"),
+                            ("clarification_asked", "Clarification asked (clock stopped)"),
+                            ("extended", "Extended"),
+                            ("bundle_prepared", "Bundle prepared"),
+                            ("released", "Released"),
+                        ],
+                        default="received",
+                        max_length=24,
+                    ),
+                ),
+                ("extension_months", models.PositiveSmallIntegerField(default=0)),
+                ("extension_reason", models.TextField(blank=True)),
+                ("extension_letter_sent_on", models.DateField(blank=True, null=True)),
+                (
+                    "due_on",
+                    models.DateField(blank=True, help_text="Empty while the clock is stopped", null=True),
+                ),
+                ("bundle", models.JSONField(blank=True, null=True)),
+                ("bundle_prepared_at", models.DateTimeField(blank=True, null=True)),
+                ("released_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subject_access_requests",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subject_access_requests",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "released_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'pk'],
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Redaction',
+            name="Redaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('section', models.CharField(max_length=64)),
-                ('record_id', models.CharField(max_length=64)),
-                ('field', models.CharField(blank=True, help_text='Empty: the whole record', max_length=64)),
-                ('reason', models.CharField(choices=[('third_party', 'Information about another person (third party)'), ('serious_harm', 'Serious harm test (social work exemption)'), ('legal_privilege', 'Legal professional privilege'), ('crime', 'Prevention or detection of crime'), ('other', 'Other exemption (say which)')], max_length=32)),
-                ('explanation', models.TextField()),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redactions', to='subjectaccess.subjectaccessrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                ("section", models.CharField(max_length=64)),
+                ("record_id", models.CharField(max_length=64)),
+                ("field", models.CharField(blank=True, help_text="Empty: the whole record", max_length=64)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("third_party", "Information about another person (third party)"),
+                            ("serious_harm", "Serious harm test (social work exemption)"),
+                            ("legal_privilege", "Legal professional privilege"),
+                            ("crime", "Prevention or detection of crime"),
+                            ("other", "Other exemption (say which)"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("explanation", models.TextField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="redactions",
+                        to="subjectaccess.subjectaccessrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['section', 'record_id', 'field'],
+                "ordering": ["section", "record_id", "field"],
             },
         ),
         migrations.CreateModel(
-            name='ClockPause',
+            name="ClockPause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('asked_on', models.DateField()),
-                ('question', models.TextField()),
-                ('answered_on', models.DateField(blank=True, null=True)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pauses', to='subjectaccess.subjectaccessrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("asked_on", models.DateField()),
+                ("question", models.TextField()),
+                ("answered_on", models.DateField(blank=True, null=True)),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pauses",
+                        to="subjectaccess.subjectaccessrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['asked_on', 'pk'],
+                "ordering": ["asked_on", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='subjectaccessrequest',
-            index=models.Index(fields=['organisation', 'status', 'due_on'], name='sar_org_status_due'),
+            model_name="subjectaccessrequest",
+            index=models.Index(fields=["organisation", "status", "due_on"], name="sar_org_status_due"),
         ),
         migrations.AddConstraint(
-            model_name='subjectaccessrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('extension_months__lte', 2)), name='sar_extension_at_most_two_months'),
+            model_name="subjectaccessrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("extension_months__lte", 2)), name="sar_extension_at_most_two_months"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subjectaccessrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('extension_months', 0), ('extension_letter_sent_on__isnull', False), _connector='OR'), name='sar_extension_has_letter'),
+            model_name="subjectaccessrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("extension_months", 0), ("extension_letter_sent_on__isnull", False), _connector="OR"
+                ),
+                name="sar_extension_has_letter",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subjectaccessrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('identity_verified_on__isnull', True), ('identity_verified_on__gte', models.F('received_on')), _connector='OR'), name='sar_identity_after_receipt'),
+            model_name="subjectaccessrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("identity_verified_on__isnull", True),
+                    ("identity_verified_on__gte", models.F("received_on")),
+                    _connector="OR",
+                ),
+                name="sar_identity_after_receipt",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subjectaccessrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'released'), _negated=True), ('released_at__isnull', False), _connector='OR'), name='sar_released_has_time'),
+            model_name="subjectaccessrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "released"), _negated=True),
+                    ("released_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="sar_released_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='redaction',
-            constraint=models.UniqueConstraint(fields=('request', 'section', 'record_id', 'field'), name='sar_redaction_once'),
+            model_name="redaction",
+            constraint=models.UniqueConstraint(
+                fields=("request", "section", "record_id", "field"), name="sar_redaction_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='redaction',
-            constraint=models.CheckConstraint(condition=models.Q(('explanation', ''), _negated=True), name='sar_redaction_has_explanation'),
+            model_name="redaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("explanation", ""), _negated=True), name="sar_redaction_has_explanation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='clockpause',
-            constraint=models.CheckConstraint(condition=models.Q(('answered_on__isnull', True), ('answered_on__gte', models.F('asked_on')), _connector='OR'), name='sar_pause_ends_after_start'),
+            model_name="clockpause",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("answered_on__isnull", True), ("answered_on__gte", models.F("asked_on")), _connector="OR"
+                ),
+                name="sar_pause_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='clockpause',
-            constraint=models.UniqueConstraint(condition=models.Q(('answered_on__isnull', True)), fields=('request',), name='sar_one_open_pause'),
+            model_name="clockpause",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("answered_on__isnull", True)),
+                fields=("request",),
+                name="sar_one_open_pause",
+            ),
         ),
     ]
