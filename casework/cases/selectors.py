@@ -522,12 +522,11 @@ def cases_subject_access_sections(*, person_id: int) -> list[Section]:
     Reads across organisations by design (the request is the person's, not one organisation's); the caller
     checks subjectaccess.handle_request and audits the export."""
 
-    from casework.cases.models import CaseNote, CaseOutcome
+    from casework.cases.models import CaseNote
 
     cases = Case.objects.filter(person_id=person_id)
     return [
         ("cases", model_rows(cases)),
-        ("case_outcomes", model_rows(CaseOutcome.objects.filter(case__person_id=person_id))),
         ("case_assignments", model_rows(CaseAssignment.objects.filter(case__person_id=person_id))),
         ("case_stages", model_rows(StageProgress.objects.filter(case__person_id=person_id))),
         ("case_notes", model_rows(CaseNote.objects.filter(case__person_id=person_id))),

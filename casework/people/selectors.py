@@ -69,7 +69,10 @@ def person_list_audit_visible(*, user: User) -> QuerySet[Person]:
         return Person.objects.none()
     return Person.objects.filter(
         Q(initiative_id__in=actor.initiative_ids)
-        & ((Q(is_restricted=False) & policies.relationship_q(auditing)) | (Q(is_restricted=True) & _named_on(user)))
+        & (
+            (Q(is_restricted=False) & policies.relationship_q(auditing))
+            | (Q(is_restricted=True) & _named_on(user))
+        )
     )
 
 
