@@ -228,7 +228,8 @@ def sar_prepare_bundle(request, sar_id: Id, payload: SarVersionIn):
 def sar_redact(request, sar_id: Id, payload: SarRedactIn):
     services.request_redact(
         user=request.user, request=_get(request, sar_id), section=payload.section,
-        record_id=payload.record_id, field=payload.field, reason=payload.reason, explanation=payload.explanation,
+        record_id=payload.record_id, field=payload.field, reason=payload.reason,
+        explanation=payload.explanation,
     )  # fmt: skip
     return Status(201, _get(request, sar_id))
 
