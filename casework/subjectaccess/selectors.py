@@ -25,6 +25,7 @@ from casework.referrals.selectors import referrals_subject_access_sections
 from casework.risk.selectors import risk_subject_access_sections
 from casework.safeguarding.selectors import safeguarding_subject_access_sections
 from casework.subjectaccess.choices import OPEN_STATUSES
+from casework.subjectaccess.errors import StepNotAllowed
 from casework.subjectaccess.models import ClockPause, Redaction, SubjectAccessRequest
 from casework.tasks.selectors import tasks_subject_access_sections
 from casework.waiting_list.selectors import waiting_list_subject_access_sections
@@ -125,9 +126,9 @@ def organisation_choices_for_request(*, user: User, person: Person) -> list[tupl
 
 
 def bundle_downloaded(*, user: User, request: SubjectAccessRequest, fmt: str) -> None:
-    """Record that the user downloaded the bundle (raises Http404 when there is none yet)."""
+    """Record that the user downloaded the bundle. Raises StepNotAllowed when none is prepared yet."""
     if not request.bundle:
-        raise Http404("No bundle prepared yet")
+        raise StepNotAllowed("The bundle has not been prepared yet: prepare it first.")
     access_record(
         user=user,
         verb="subjectaccess.bundle_downloaded",
