@@ -29,7 +29,7 @@ from casework.audit.models import AuditEvent
 from casework.audit.services import access_record
 from casework.cases import lifecycle
 from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseStatus
-from casework.cases.models import Case, CaseAssignment, RiskCategory, StageProgress
+from casework.cases.models import Case, CaseAssignment, CaseNote, RiskCategory, StageProgress
 from casework.cases.policies import holder_q, remember_assignment_roles
 from casework.core.export import Section, model_rows
 from casework.core.expressions import ForeignColumn
@@ -521,8 +521,6 @@ def cases_subject_access_sections(*, person_id: int) -> list[Section]:
 
     Reads across organisations by design (the request is the person's, not one organisation's); the caller
     checks subjectaccess.handle_request and audits the export."""
-
-    from casework.cases.models import CaseNote
 
     cases = Case.objects.filter(person_id=person_id)
     return [

@@ -12,6 +12,7 @@ from casework.cases.selectors import case_list_visible, case_list_workable
 from casework.core.errors import PermissionRefused
 from casework.core.export import Section, model_rows
 from casework.core.permissions import has_perm
+from casework.plans.budget_models import IndicativeBudget, PersonalBudget
 from casework.plans.models import FinancialAssessment
 
 REFUSED_VIEW = "Only those who may open the case can read its financial assessment."
@@ -67,8 +68,6 @@ def plans_subject_access_sections(*, person_id: int) -> list[Section]:
 
     Reads across organisations by design (the request is the person's, not one organisation's); the caller
     checks subjectaccess.handle_request and audits the export."""
-
-    from casework.plans.budget_models import IndicativeBudget, PersonalBudget
 
     return [
         ("financial_assessments", model_rows(FinancialAssessment.objects.filter(case__person_id=person_id))),

@@ -13,6 +13,7 @@ from casework.cases.selectors import risk_categories_for
 from casework.core.export import Section, model_rows
 from casework.risk.choices import Resolution
 from casework.risk.models import (
+    RiskFactor,
     RiskImport,
     RiskImportProblem,
     RiskModel,
@@ -155,8 +156,6 @@ def risk_subject_access_sections(*, person_id: int) -> list[Section]:
 
     Reads across organisations by design (the request is the person's, not one organisation's); the caller
     checks subjectaccess.handle_request and audits the export."""
-
-    from casework.risk.models import RiskFactor, SourceRecord
 
     return [
         ("source_records", model_rows(SourceRecord.objects.filter(person_id=person_id))),

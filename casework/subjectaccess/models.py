@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 from casework.core.models import TimeStampedModel, VersionedModel
 from casework.subjectaccess.choices import RedactionReason, RequestStatus
@@ -64,8 +65,6 @@ class SubjectAccessRequest(TimeStampedModel, VersionedModel):
         return f"Subject access request {self.pk}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("subjectaccess:request_detail", args=[self.pk])
 
 

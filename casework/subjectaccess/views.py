@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from casework.core.errors import DomainError
 from casework.core.pages import require_page_perm, run_action_service, run_form_service
 from casework.core.permissions import has_perm
 from casework.core.querysets import Pager
@@ -201,10 +199,9 @@ def request_bundle(request, sar_id: int, fmt: str):
     """The bundle with its redactions applied, as JSON or PDF (each download recorded)."""
     sar = selectors.request_get_for_user(user=request.user, request_id=sar_id)
     require_page_perm(request.user, PERMISSION, sar.person)
-    try:
-        selectors.bundle_downloaded(user=request.user, request=sar, fmt=fmt)
-    except DomainError as error:
-        messages.error(request, error.message)
+    if not run_action_service(
+        request, lambda: selectors.bundle_downloaded(user=request.user, request=sar, fmt=fmt), None
+    ):
         return redirect(sar)
     if fmt == "pdf":
         response = HttpResponse(bundle_pdf(sar), content_type="application/pdf")
