@@ -7,6 +7,7 @@ import json
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.core.pages import require_page_perm, run_action_service, run_form_service
@@ -63,6 +64,15 @@ STEP_FORMS = {
 }
 
 
+# Each step's heading and button on the request's page.
+STEP_WORDS = {
+    "verify_identity": ("Identity verified", "Record identity as verified"),
+    "ask_clarification": ("Ask for clarification (stops the clock)", "Record the question"),
+    "receive_clarification": ("Clarification received (restarts the clock)", "Record the answer"),
+    "extend": ("Extend the time to respond", "Extend"),
+}
+
+
 @require_http_methods(["GET"])
 def request_detail(request, sar_id: int):
     sar = selectors.request_get_for_user(user=request.user, request_id=sar_id)
@@ -71,11 +81,17 @@ def request_detail(request, sar_id: int):
 
 def _detail(request, sar, bound: dict | None = None, status: int = 200):
     actions = lifecycle.actions_from(sar.status)
-    step_forms = {
-        action: (bound or {}).get(action) or form_class(initial={"version": sar.version})
+    step_forms = [
+        {
+            "form": (bound or {}).get(action)
+            or form_class(initial={"version": sar.version}, auto_id=f"{action}-%s"),
+            "url": reverse(f"subjectaccess:request_{action}", args=[sar.pk]),
+            "heading": STEP_WORDS[action][0],
+            "button": STEP_WORDS[action][1],
+        }
         for action, form_class in STEP_FORMS.items()
         if action in actions
-    }
+    ]
     redactions = selectors.request_redactions(request=sar)
     sections = []
     if sar.bundle:
@@ -107,7 +123,7 @@ def request_step(request, sar_id: int, action: str):
     """One step of the workflow from its form on the request's page."""
     sar = selectors.request_get_for_user(user=request.user, request_id=sar_id)
     require_page_perm(request.user, PERMISSION, sar.person)
-    form = STEP_FORMS[action](request.POST)
+    form = STEP_FORMS[action](request.POST, auto_id=f"{action}-%s")
     if form.is_valid():
         calls = {
             "verify_identity": lambda d: services.request_verify_identity(
