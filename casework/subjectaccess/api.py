@@ -123,7 +123,7 @@ class SarRedactIn(InputSchema):
     section: str = Field(max_length=64, pattern=r"^[a-z_]+/[a-z_]+$")
     record_id: str = Field(max_length=64, pattern=r"^[0-9A-Za-z_-]+$")
     field: str = Field("", max_length=64, pattern=r"^[a-z_]*$")
-    reason: one_of(RedactionReason)
+    reason: one_of(RedactionReason)  # type: ignore[valid-type]
     explanation: SaidNote
 
 

@@ -28,7 +28,7 @@ class ReceiveForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = organisations
+        self.fields["organisation"].choices = organisations  # type: ignore[attr-defined]
         if len(organisations) == 1:
             self.fields["organisation"].initial = organisations[0][0]
 
