@@ -11,6 +11,7 @@ from casework.accounts.selectors import actor_for
 from casework.assessments.selectors import assessments_subject_access_sections
 from casework.audit.selectors import audit_subject_access_sections
 from casework.audit.services import access_record
+from casework.careact.selectors import careact_subject_access_sections
 from casework.cases.selectors import cases_subject_access_sections
 from casework.consent.selectors import consents_subject_access_sections
 from casework.contacts.selectors import contacts_subject_access_sections
@@ -36,6 +37,7 @@ SOURCES = (
     ("cases", cases_subject_access_sections),
     ("contacts", contacts_subject_access_sections),
     ("assessments", assessments_subject_access_sections),
+    ("careact", careact_subject_access_sections),
     ("consents", consents_subject_access_sections),
     ("referrals", referrals_subject_access_sections),
     ("plans", plans_subject_access_sections),
