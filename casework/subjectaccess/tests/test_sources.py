@@ -11,7 +11,7 @@ from casework.subjectaccess.selectors import subject_access_sections
 pytestmark = pytest.mark.django_db
 
 LEFT_OUT = {
-    "people.PersonRestrictedAccess": "access control (which staff are named): the views it allowed are in audit",
+    "people.PersonRestrictedAccess": "access control (which staff are named): the views are in audit",
     "people.BreakGlassGrant": "access control: the views it allowed are in the audit sections",
     "people.IndexSearchResult": "a worker's remembered search results, not a record about the person",
     "risk.ReviewItem": "the matching workflow's queue: its outcome is the person's source records",
