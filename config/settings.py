@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "casework.consent",
     "casework.referrals",
     "casework.risk",
+    "casework.subjectaccess",
     "casework.demo",
 ]
 

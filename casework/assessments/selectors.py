@@ -22,6 +22,7 @@ from casework.audit.services import access_record
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.cases.selectors import case_list_visible, case_list_workable
+from casework.core.export import Section, model_rows
 from casework.core.permissions import has_perm
 
 
@@ -238,3 +239,16 @@ def need_count_initiatives_for_user(*, user: User) -> QuerySet[Initiative]:
     (twin of assessments.view_need_counts)."""
     members = organisation_list_with_role(user=user, roles=Role.values)
     return Initiative.objects.filter(lead_organisation__in=members)
+
+
+def assessments_subject_access_sections(*, person_id: int) -> list[Section]:
+    """Everything this app holds about the person, section by section, for a subject access bundle.
+
+    Reads across organisations by design (the request is the person's, not one organisation's); the caller
+    checks subjectaccess.handle_request and audits the export."""
+
+    return [
+        ("assessments", model_rows(Assessment.objects.filter(case__person_id=person_id))),
+        ("needs", model_rows(Need.objects.filter(case__person_id=person_id))),
+        ("need_status_changes", model_rows(NeedStatusChange.objects.filter(need__case__person_id=person_id))),
+    ]

@@ -26,6 +26,7 @@ from casework.careact.models import (
 from casework.cases.models import Case
 from casework.cases.policies import holder_q
 from casework.cases.selectors import case_list_visible, case_list_workable
+from casework.core.export import Section, model_rows
 from casework.core.permissions import has_perm
 from casework.core.related import fill_foreign_keys
 
@@ -234,3 +235,17 @@ def case_has_steps_expression() -> ExpressionWrapper[Q]:
         | Q(Exists(FinancialInformationRecord.objects.filter(**current))),
         output_field=BooleanField(),
     )
+
+
+def careact_subject_access_sections(*, person_id: int) -> list[Section]:
+    """Everything this app holds about the person, section by section, for a subject access bundle.
+
+    Reads across organisations by design (the request is the person's, not one organisation's); the caller
+    checks subjectaccess.handle_request and audits the export."""
+    on_cases = {"case__person_id": person_id}
+    return [
+        ("advocacy_decisions", model_rows(AdvocacyDecision.objects.filter(**on_cases))),
+        ("prevention_records", model_rows(PreventionRecord.objects.filter(**on_cases))),
+        ("financial_information", model_rows(FinancialInformationRecord.objects.filter(**on_cases))),
+        ("eligibility_determinations", model_rows(EligibilityDetermination.objects.filter(**on_cases))),
+    ]

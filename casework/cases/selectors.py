@@ -29,8 +29,9 @@ from casework.audit.models import AuditEvent
 from casework.audit.services import access_record
 from casework.cases import lifecycle
 from casework.cases.choices import OPEN_STATUSES, AssignmentRole, CaseStatus
-from casework.cases.models import Case, CaseAssignment, RiskCategory, StageProgress
+from casework.cases.models import Case, CaseAssignment, CaseNote, RiskCategory, StageProgress
 from casework.cases.policies import holder_q, remember_assignment_roles
+from casework.core.export import Section, model_rows
 from casework.core.expressions import ForeignColumn
 from casework.people.models import RESTRICTED_NAME
 from casework.people.selectors import person_names_reveal, restricted_person_ids_named
@@ -513,3 +514,18 @@ def case_row_of(*, user: User, case: Case) -> dict[str, Any]:
     row's shape, as it stands after any change the caller made to it."""
     [row] = case_rows(Case.objects.filter(pk=case.pk), user=user)
     return row
+
+
+def cases_subject_access_sections(*, person_id: int) -> list[Section]:
+    """Everything this app holds about the person, section by section, for a subject access bundle.
+
+    Reads across organisations by design (the request is the person's, not one organisation's); the caller
+    checks subjectaccess.handle_request and audits the export."""
+
+    cases = Case.objects.filter(person_id=person_id)
+    return [
+        ("cases", model_rows(cases)),
+        ("case_assignments", model_rows(CaseAssignment.objects.filter(case__person_id=person_id))),
+        ("case_stages", model_rows(StageProgress.objects.filter(case__person_id=person_id))),
+        ("case_notes", model_rows(CaseNote.objects.filter(case__person_id=person_id))),
+    ]

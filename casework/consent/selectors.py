@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from typing import TypedDict
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from casework.accounts.models import User
@@ -19,6 +19,7 @@ from casework.consent import rules
 from casework.consent.choices import BasisState
 from casework.consent.models import ConsentRecord
 from casework.core import clock
+from casework.core.export import Section, model_rows
 from casework.core.permissions import has_perm
 
 
@@ -122,3 +123,17 @@ def case_has_consents_expression() -> Exists:
     """Whether a case has any consent record or lawful basis, as an expression on its row (read with the case
     by its page)."""
     return Exists(ConsentRecord.objects.filter(case_id=OuterRef("pk")))
+
+
+def consents_subject_access_sections(*, person_id: int) -> list[Section]:
+    """Everything this app holds about the person, section by section, for a subject access bundle.
+
+    Reads across organisations by design (the request is the person's, not one organisation's); the caller
+    checks subjectaccess.handle_request and audits the export."""
+
+    return [
+        (
+            "consents",
+            model_rows(ConsentRecord.objects.filter(Q(person_id=person_id) | Q(case__person_id=person_id))),
+        )
+    ]

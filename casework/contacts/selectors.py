@@ -21,6 +21,7 @@ from casework.cases.policies import holder_q
 from casework.cases.selectors import case_get_for_user, case_list_visible
 from casework.contacts.models import ContactEvent, ContactStrategy, Message, OnBehalfAction, WorkerAbsence
 from casework.core import clock
+from casework.core.export import Section, model_rows
 from casework.people.models import Person
 from casework.people.selectors import person_get_for_user, person_list_visible
 from casework.tasks.models import Task
@@ -269,3 +270,22 @@ def person_list_contact_recordable(*, user: User) -> QuerySet[Person]:
 def duty_desk_organisations_for_user(*, user: User) -> QuerySet[Organisation]:
     """The organisations at whose duty desk the user takes contacts (twin of contacts.use_duty_desk)."""
     return organisation_list_with_role(user=user, roles=EDITING_ROLES)
+
+
+def contacts_subject_access_sections(*, person_id: int) -> list[Section]:
+    """Everything this app holds about the person, section by section, for a subject access bundle.
+
+    Reads across organisations by design (the request is the person's, not one organisation's); the caller
+    checks subjectaccess.handle_request and audits the export."""
+
+    return [
+        (
+            "contacts",
+            model_rows(ContactEvent.objects.filter(Q(person_id=person_id) | Q(case__person_id=person_id))),
+        ),
+        (
+            "messages",
+            model_rows(Message.objects.filter(Q(person_id=person_id) | Q(case__person_id=person_id))),
+        ),
+        ("on_behalf_actions", model_rows(OnBehalfAction.objects.filter(case__person_id=person_id))),
+    ]

@@ -11,6 +11,7 @@ from casework.accounts.selectors import actor_for, organisation_list_with_role
 from casework.audit.services import access_record
 from casework.cases.models import Case
 from casework.cases.selectors import case_list_visible, case_list_workable
+from casework.core.export import Section, model_rows
 from casework.letters.models import Letter, LetterTemplate
 from casework.people.selectors import person_list_visible
 
@@ -78,3 +79,13 @@ def letter_template_get_for_user(*, user: User, template_id: int) -> LetterTempl
 def case_has_letters_expression() -> Exists:
     """Whether a case has any letter, as an expression on its row (read with the case by its page)."""
     return Exists(Letter.objects.filter(case_id=OuterRef("pk")))
+
+
+def letters_subject_access_sections(*, person_id: int) -> list[Section]:
+    """Everything this app holds about the person, section by section, for a subject access bundle.
+
+    Reads across organisations by design (the request is the person's, not one organisation's); the caller
+    checks subjectaccess.handle_request and audits the export."""
+
+    # The letter as sent is its PDF: the bundle names it; the handler attaches the documents themselves.
+    return [("letters", model_rows(Letter.objects.filter(person_id=person_id)))]

@@ -18,6 +18,7 @@ from casework.audit.models import AccessEvent, AuditEvent
 from casework.audit.services import access_record, chain_pending_access_events
 from casework.core import clock
 from casework.core.errors import PermissionRefused, ValidationFailed
+from casework.core.export import Section, model_rows
 from casework.core.permissions import require_perm
 from casework.people import policies
 from casework.people.identifiers import name_key, name_similarity, normalise_nhs_number, normalise_postcode
@@ -57,6 +58,21 @@ def person_list_visible(*, user: User) -> QuerySet[Person]:
     return Person.objects.filter(
         Q(initiative_id__in=actor.initiative_ids)
         & ((Q(is_restricted=False) & unrestricted) | (Q(is_restricted=True) & _named_on(user)))
+    )
+
+
+def person_list_audit_visible(*, user: User) -> QuerySet[Person]:
+    """People whose audit trail the user may read (twin of policies.can_view_person_audit)."""
+    actor = actor_for(user)
+    auditing = actor.auditing_organisation_ids
+    if not auditing or not actor.initiative_ids:
+        return Person.objects.none()
+    return Person.objects.filter(
+        Q(initiative_id__in=actor.initiative_ids)
+        & (
+            (Q(is_restricted=False) & policies.relationship_q(auditing))
+            | (Q(is_restricted=True) & _named_on(user))
+        )
     )
 
 
@@ -575,3 +591,23 @@ def person_rows_for_matching(
         people = people.filter(pk__in=list(person_ids))
     rows = people.values(*fields).order_by("pk")
     yield from rows.iterator(chunk_size=2000)
+
+
+def people_subject_access_sections(*, person_id: int) -> list[Section]:
+    """Everything this app holds about the person, section by section, for a subject access bundle.
+
+    Reads across organisations by design (the request is the person's, not one organisation's); the caller
+    checks subjectaccess.handle_request and audits the export."""
+
+    households = HouseholdMembership.objects.filter(person_id=person_id).values("household_id")
+    return [
+        ("person", model_rows(Person.objects.filter(pk=person_id))),
+        ("household_memberships", model_rows(HouseholdMembership.objects.filter(person_id=person_id))),
+        ("households", model_rows(Household.objects.filter(pk__in=households))),
+        (
+            "relationships",
+            model_rows(
+                PersonRelationship.objects.filter(Q(person_id=person_id) | Q(related_person_id=person_id))
+            ),
+        ),
+    ]

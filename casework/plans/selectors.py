@@ -10,7 +10,9 @@ from casework.audit.services import access_record
 from casework.cases.models import Case
 from casework.cases.selectors import case_list_visible, case_list_workable
 from casework.core.errors import PermissionRefused
+from casework.core.export import Section, model_rows
 from casework.core.permissions import has_perm
+from casework.plans.budget_models import IndicativeBudget, PersonalBudget
 from casework.plans.models import FinancialAssessment
 
 REFUSED_VIEW = "Only those who may open the case can read its financial assessment."
@@ -59,3 +61,16 @@ def financial_assessment_history_for_user(*, user: User, case: Case) -> list[Fin
             details={"count": len(rows)},
         )
     return rows
+
+
+def plans_subject_access_sections(*, person_id: int) -> list[Section]:
+    """Everything this app holds about the person, section by section, for a subject access bundle.
+
+    Reads across organisations by design (the request is the person's, not one organisation's); the caller
+    checks subjectaccess.handle_request and audits the export."""
+
+    return [
+        ("financial_assessments", model_rows(FinancialAssessment.objects.filter(case__person_id=person_id))),
+        ("indicative_budgets", model_rows(IndicativeBudget.objects.filter(case__person_id=person_id))),
+        ("personal_budgets", model_rows(PersonalBudget.objects.filter(case__person_id=person_id))),
+    ]

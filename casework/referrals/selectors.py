@@ -15,6 +15,7 @@ from casework.assessments.models import Need, NeedStatusChange
 from casework.audit.services import access_record
 from casework.cases.models import Case as CaseModel
 from casework.cases.selectors import case_list_visible
+from casework.core.export import Section, model_rows
 from casework.core.permissions import has_perm
 from casework.core.querysets import Pager, Shown
 from casework.core.related import fill_foreign_keys
@@ -231,3 +232,15 @@ def referral_refresh(*, referral: Referral) -> Referral:
 def case_has_referrals_expression() -> Exists:
     """Whether a case has any referral, as an expression on its row (read with the case by its page)."""
     return Exists(Referral.objects.filter(case_id=OuterRef("pk")))
+
+
+def referrals_subject_access_sections(*, person_id: int) -> list[Section]:
+    """Everything this app holds about the person, section by section, for a subject access bundle.
+
+    Reads across organisations by design (the request is the person's, not one organisation's); the caller
+    checks subjectaccess.handle_request and audits the export."""
+
+    return [
+        ("referrals", model_rows(Referral.objects.filter(case__person_id=person_id))),
+        ("referral_actions", model_rows(ReferralAction.objects.filter(referral__case__person_id=person_id))),
+    ]

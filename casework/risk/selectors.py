@@ -10,8 +10,10 @@ from casework.accounts.models import User
 from casework.audit.services import access_record
 from casework.cases.models import RiskCategory
 from casework.cases.selectors import risk_categories_for
+from casework.core.export import Section, model_rows
 from casework.risk.choices import Resolution
 from casework.risk.models import (
+    RiskFactor,
     RiskImport,
     RiskImportProblem,
     RiskModel,
@@ -147,3 +149,15 @@ def risk_categories_available(*, model_version: RiskModelVersion) -> QuerySet[Ri
 def import_summary_for_user(*, user: User) -> list[RiskImport]:
     """The latest imports, for the Identify home page."""
     return list(import_list_for_user(user=user)[:10])
+
+
+def risk_subject_access_sections(*, person_id: int) -> list[Section]:
+    """Everything this app holds about the person, section by section, for a subject access bundle.
+
+    Reads across organisations by design (the request is the person's, not one organisation's); the caller
+    checks subjectaccess.handle_request and audits the export."""
+
+    return [
+        ("source_records", model_rows(SourceRecord.objects.filter(person_id=person_id))),
+        ("risk_factors", model_rows(RiskFactor.objects.filter(record__person_id=person_id))),
+    ]

@@ -11,6 +11,7 @@ from casework.accounts.selectors import actor_for, organisation_list_with_role, 
 from casework.audit.services import access_record
 from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
+from casework.core.export import Section, model_rows
 from casework.core.querysets import Pager, Shown
 from casework.people.selectors import person_names_reveal
 from casework.safeguarding.choices import Routing
@@ -187,3 +188,19 @@ def concern_fallback_recipients(*, organisation_id: int) -> list[User]:
     """Who is alerted to a concern that reached no safeguarding team: the organisation's active team managers
     (who may open it) and organisation admins (who can set up the team)."""
     return users_with_role(organisation_id=organisation_id, roles=(Role.TEAM_MANAGER, Role.ORG_ADMIN))
+
+
+def safeguarding_subject_access_sections(*, person_id: int) -> list[Section]:
+    """Everything this app holds about the person, section by section, for a subject access bundle.
+
+    Reads across organisations by design (the request is the person's, not one organisation's); the caller
+    checks subjectaccess.handle_request and audits the export."""
+
+    return [
+        (
+            "safeguarding_concerns",
+            model_rows(
+                SafeguardingConcern.objects.filter(Q(person_id=person_id) | Q(case__person_id=person_id))
+            ),
+        )
+    ]

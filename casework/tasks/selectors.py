@@ -14,6 +14,7 @@ from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.cases.selectors import case_list_visible
 from casework.core import clock
+from casework.core.export import Section, model_rows
 from casework.core.permissions import has_perm
 from casework.core.querysets import Pager, Shown
 from casework.people.models import Person
@@ -242,3 +243,12 @@ def case_has_open_tasks_expression() -> Exists:
     """Whether a case has any open task (anyone's), as an expression on its row (read with the case by its
     page)."""
     return Exists(Task.objects.filter(case_id=OuterRef("pk"), status=TaskStatus.OPEN))
+
+
+def tasks_subject_access_sections(*, person_id: int) -> list[Section]:
+    """Everything this app holds about the person, section by section, for a subject access bundle.
+
+    Reads across organisations by design (the request is the person's, not one organisation's); the caller
+    checks subjectaccess.handle_request and audits the export."""
+
+    return [("tasks", model_rows(Task.objects.filter(Q(person_id=person_id) | Q(case__person_id=person_id))))]

@@ -16,6 +16,7 @@ from casework.cases.choices import OPEN_STATUSES
 from casework.cases.models import Case
 from casework.cases.policies import holder_q
 from casework.core import clock
+from casework.core.export import Section, model_rows
 from casework.core.querysets import Pager, Shown
 from casework.core.working_days import add_working_days
 from casework.waiting_list.choices import DUE_SOON_WORKING_DAYS
@@ -247,3 +248,12 @@ def case_has_waiting_entries_expression() -> Exists:
     """Whether a case has ever been on a waiting list, as an expression on its row (read with the case by its
     page)."""
     return Exists(WaitingListEntry.objects.filter(case_id=OuterRef("pk")))
+
+
+def waiting_list_subject_access_sections(*, person_id: int) -> list[Section]:
+    """Everything this app holds about the person, section by section, for a subject access bundle.
+
+    Reads across organisations by design (the request is the person's, not one organisation's); the caller
+    checks subjectaccess.handle_request and audits the export."""
+
+    return [("waiting_list_entries", model_rows(WaitingListEntry.objects.filter(case__person_id=person_id)))]

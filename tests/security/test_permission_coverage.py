@@ -212,6 +212,7 @@ GRANTS: dict[str, Grant] = {
         ),
     ),
     "people.view_audit_person": Grant("person", ("auditor",)),
+    "subjectaccess.handle_request": Grant("person", ("auditor",)),
     "people.view_household": Grant(
         "household",
         (

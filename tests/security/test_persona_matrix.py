@@ -62,6 +62,7 @@ KINDS = {
     "initiative_id": "initiative",
     "crisis_id": "crisis_episode",
     "enablement_id": "enablement_episode",
+    "sar_id": "subject_access_request",
 }
 # A parameter whose name alone does not say the kind: the Open Referral API's `pk`.
 KINDS_BY_ROUTE = {
@@ -89,6 +90,32 @@ OWNERS = {
     "letters:template_edit": "org_admin",
     "people:break_glass_review": "auditor",
     "people:person_audit": "auditor",
+    # Subject access: the county's auditor handles the county person's request.
+    **{
+        route: "auditor"
+        for route in (
+            "subjectaccess:request_new",
+            "subjectaccess:request_detail",
+            "subjectaccess:request_verify_identity",
+            "subjectaccess:request_ask_clarification",
+            "subjectaccess:request_receive_clarification",
+            "subjectaccess:request_extend",
+            "subjectaccess:request_prepare_bundle",
+            "subjectaccess:request_redact",
+            "subjectaccess:request_release",
+            "subjectaccess:request_bundle_json",
+            "subjectaccess:request_bundle_pdf",
+            "api:/subject-access/{sar_id}",
+            "api:/subject-access/{sar_id}/verify-identity",
+            "api:/subject-access/{sar_id}/ask-clarification",
+            "api:/subject-access/{sar_id}/receive-clarification",
+            "api:/subject-access/{sar_id}/extend",
+            "api:/subject-access/{sar_id}/prepare-bundle",
+            "api:/subject-access/{sar_id}/redactions",
+            "api:/subject-access/{sar_id}/release",
+            "api:/subject-access/{sar_id}/bundle",
+        )
+    },  # fmt: skip
     "careact:advocacy_exception": "team_manager",
     "api:/careact/cases/{case_id}/advocacy/{decision_id}/exception": "team_manager",
     "allocation:case_assign": "team_manager",
@@ -193,6 +220,13 @@ SEARCH_FIRST = frozenset(
 BODIES = {
     "api:/contacts/duty/people/{person_id}/calls": {"who": "person"},
     "api:/plans/cases/{case_id}/budget/personal": {"weekly_cost": "250.00"},
+    "api:/subject-access/{sar_id}/redactions": {
+        "section": "people/person",
+        "record_id": "1",
+        "field": "",
+        "reason": "third_party",
+        "explanation": "About her neighbour",
+    },
 }
 # (A body field's value is the id of a record of the kind named.)
 BODY_RECORDS = {"api:/cases/{case_id}/transfer": {"organisation_id": "responsible_organisation"}}

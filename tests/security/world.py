@@ -291,6 +291,16 @@ def _subject(w, key: str, risk, food_need, debt_need, forms, debt_advice) -> Sub
         what_happened="Bruising seen",
         immediate_danger=False,
     ).pk
+    # A subject access request made to the county (made directly: the restricted person's names no auditor).
+    from casework.subjectaccess.models import SubjectAccessRequest
+
+    r["subject_access_request"] = SubjectAccessRequest.objects.create(
+        organisation=w.county,
+        person=person,
+        requester_name=data["given_name"],
+        requested="Everything you hold about me",
+        received_on=clock.today(),
+    ).pk
     if key == "plain":
         # A county duty officer's break-glass grant, as the service would make it for someone without a
         # relationship (a county user always has one with a county person, so the service would refuse).
