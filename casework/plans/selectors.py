@@ -13,6 +13,7 @@ from casework.core.errors import PermissionRefused
 from casework.core.export import Section, model_rows
 from casework.core.permissions import has_perm
 from casework.plans.budget_models import IndicativeBudget, PersonalBudget
+from casework.plans.episode_models import CrisisEpisode, EnablementEpisode, EnablementNote
 from casework.plans.models import FinancialAssessment
 
 REFUSED_VIEW = "Only those who may open the case can read its financial assessment."
@@ -73,4 +74,7 @@ def plans_subject_access_sections(*, person_id: int) -> list[Section]:
         ("financial_assessments", model_rows(FinancialAssessment.objects.filter(case__person_id=person_id))),
         ("indicative_budgets", model_rows(IndicativeBudget.objects.filter(case__person_id=person_id))),
         ("personal_budgets", model_rows(PersonalBudget.objects.filter(case__person_id=person_id))),
+        ("crisis_episodes", model_rows(CrisisEpisode.objects.filter(case__person_id=person_id))),
+        ("enablement_episodes", model_rows(EnablementEpisode.objects.filter(case__person_id=person_id))),
+        ("enablement_notes", model_rows(EnablementNote.objects.filter(episode__case__person_id=person_id))),
     ]

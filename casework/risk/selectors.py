@@ -12,6 +12,7 @@ from casework.cases.models import RiskCategory
 from casework.cases.selectors import risk_categories_for
 from casework.core.export import Section, model_rows
 from casework.risk.choices import Resolution
+from casework.risk.cohort_models import CohortRow
 from casework.risk.models import (
     RiskFactor,
     RiskImport,
@@ -160,4 +161,6 @@ def risk_subject_access_sections(*, person_id: int) -> list[Section]:
     return [
         ("source_records", model_rows(SourceRecord.objects.filter(person_id=person_id))),
         ("risk_factors", model_rows(RiskFactor.objects.filter(record__person_id=person_id))),
+        # The cohort rows say which categories the person was in, by which rules and facts (issue 15).
+        ("cohort_rows", model_rows(CohortRow.objects.filter(person_id=person_id))),
     ]
