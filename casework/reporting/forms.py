@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from casework.core.forms import GovukDateField
+from casework.reporting.dashboard import Filters as DashboardFilters
 from casework.reporting.hit_rate import Filters
 
 
@@ -36,3 +37,47 @@ class HitRateFilterForm(forms.Form):
             raised_from=data.get("raised_from"),
             raised_to=data.get("raised_to"),
         )
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters: which dashboard (of those the user may open), the period, a team, an area."""
+
+    dashboard = forms.ChoiceField(label="Dashboard", required=False)
+    period_from = GovukDateField(label="From", required=False)
+    period_to = GovukDateField(label="To", required=False)
+    team = forms.TypedChoiceField(label="Team", required=False, coerce=int, empty_value=None)
+    area = forms.CharField(label="Area (postcode district)", required=False, max_length=8)
+
+    def __init__(self, *args, scopes=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scopes = list(scopes)
+        self.fields["dashboard"].choices = [(f"{s.kind}:{s.id}", _scope_label(s)) for s in self.scopes]
+        self.fields["team"].choices = [("", "All teams")] + [(t.pk, t.name) for t in teams]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", "The end date must be the same as or after the start date")
+        return data
+
+    def scope(self):
+        """The dashboard chosen, or the first the user may open."""
+        chosen = self.cleaned_data.get("dashboard") if self.is_bound and self.is_valid() else ""
+        return next((s for s in self.scopes if f"{s.kind}:{s.id}" == chosen), self.scopes[0])
+
+    def filters(self) -> DashboardFilters:
+        if not self.is_valid():
+            return DashboardFilters()
+        data = self.cleaned_data
+        return DashboardFilters(
+            period_from=data.get("period_from"),
+            period_to=data.get("period_to"),
+            team_id=data.get("team"),
+            area=(data.get("area") or "").strip().upper(),
+        )
+
+
+def _scope_label(scope) -> str:
+    kind = {"team": "Team", "organisation": "Organisation", "initiative": "Whole initiative"}[scope.kind]
+    return f"{kind}: {scope.name}"

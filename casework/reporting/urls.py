@@ -7,4 +7,6 @@ urlpatterns = [
     path("case-index.csv", views.case_snapshot_csv, name="case_snapshot_csv"),
     path("hit-rate", views.hit_rate, name="hit_rate"),
     path("hit-rate.csv", views.hit_rate_export, name="hit_rate_export"),
+    path("dashboard", views.dashboard, name="dashboard"),
+    path("dashboard/<slug:key>.csv", views.dashboard_csv, name="dashboard_csv"),
 ]

@@ -1,15 +1,24 @@
+import csv
+import io
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from casework.cases.selectors import risk_categories_for
+from casework.core import clock
 from casework.core.charts import chart_context
 from casework.core.errors import PermissionRefused
+from casework.core.permissions import has_perm
+from casework.reporting import dashboard as dashboard_module
 from casework.reporting import hit_rate as hit_rate_module
 from casework.reporting.exports import stream_csv
-from casework.reporting.forms import HitRateFilterForm
+from casework.reporting.forms import DashboardFilterForm, HitRateFilterForm
 from casework.reporting.policies import hit_rate_initiative_ids
+from casework.waiting_list.choices import ListKind
 
 
 @require_GET
@@ -94,5 +103,88 @@ def hit_rate_export(request):
         raise PermissionDenied(error.message) from None
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="hit-rate-pseudonymised.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Dashboards (ADR 24) -----------------------------------------------------------------------------------
+
+
+def _dashboard(request):
+    """The dashboard the GET form asks for (of those the user may open), its form and its figures."""
+    scopes = dashboard_module.dashboard_scopes_for(request.user)
+    if not scopes:
+        raise PermissionDenied(dashboard_module.REFUSED)
+    probe = DashboardFilterForm(request.GET or None, scopes=scopes)
+    scope = probe.scope()
+    form = DashboardFilterForm(
+        request.GET or None, scopes=scopes, teams=dashboard_module.dashboard_teams(scope)
+    )
+    if not request.GET:
+        form.initial["dashboard"] = f"{scope.kind}:{scope.id}"
+    filters = form.filters()
+    try:
+        report = dashboard_module.dashboard_for_user(
+            user=request.user,
+            scope=scope,
+            filters=filters,
+            today=clock.today(),
+            links=_waiting_links(request.user, scope, filters),
+        )
+    except PermissionRefused as error:
+        raise PermissionDenied(error.message) from None
+    return form, report
+
+
+def _waiting_links(user, scope, filters) -> dict[str, str]:
+    """Drill-through to the waiting list page, only for those who may see it (not the lead's whole view)."""
+    if scope.kind == "initiative" or not has_perm(user, "waiting_list.view_waiting_list"):
+        return {}
+    team_id = filters.team_id or (scope.id if scope.kind == "team" else None)
+    base = reverse("waiting_list:waiting_list")
+    links = {}
+    for kind, _label in ListKind.choices:
+        query = {"list_kind": kind, **({"team": team_id} if team_id else {})}
+        if filters.area:
+            query["area"] = filters.area
+        links[kind] = f"{base}?{urlencode(query)}"
+    return links
+
+
+@require_GET
+def dashboard(request):
+    """The dashboard: each figure a Chart.js chart with its data table beside it and its CSV."""
+    form, report = _dashboard(request)
+    query = request.GET.urlencode()
+    figures = []
+    for table in report.tables:
+        chart = chart_context(
+            chart_id=f"dashboard-{table.key.replace('_', '-')}",
+            caption=table.title,
+            labels=[row.label for row in table.rows],
+            series=dashboard_module.chart_series(table),
+            first_column=table.first_column,
+            unit=table.unit,
+            kind=table.kind,
+        )
+        figures.append({"table": table, "chart": chart})
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {"form": form, "report": report, "figures": figures, "query": query},
+    )
+
+
+@require_GET
+def dashboard_csv(request, key: str):
+    """One figure's data table as CSV (the same filters as the page)."""
+    _form, report = _dashboard(request)
+    table = next((t for t in report.tables if t.key == key), None)
+    if table is None:
+        raise Http404("No such figure")
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(table.csv_rows())
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dashboard-{key}.csv"'
     response["Cache-Control"] = "no-store"
     return response
