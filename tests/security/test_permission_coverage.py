@@ -550,6 +550,8 @@ def test_a_signed_out_user_holds_nothing_however_empty_the_record(twin_world):
             asked = [None, twin_world.initiative.pk, twin_world.county.pk]
         elif parameters[0].name == "scope":
             asked = ["organisation", "initiative"]
+        elif parameters[0].name == "team_id":
+            asked = [None, *apps.get_model("accounts.Team").objects.values_list("pk", flat=True)]
         else:
             wanted = parameters[0].annotation
             asked = [r for model, r in records if getattr(wanted, "__name__", wanted) == model.__name__]
