@@ -27,6 +27,7 @@ SECTIONS = [
     "contacts",
     "assessment",
     "care_act",
+    "episodes",
     "money",
     "sharing",
     "waiting",
