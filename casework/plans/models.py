@@ -78,3 +78,8 @@ from casework.plans.budget_models import (  # noqa: E402,F401  (resource allocat
     PersonalBudget,
     RasQuestionnaire,
 )
+from casework.plans.support_models import (  # noqa: E402,F401  (support plans' models)
+    ServiceSuspension,
+    SupportPlan,
+    SupportService,
+)

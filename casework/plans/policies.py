@@ -21,4 +21,5 @@ def can_record_financial_assessment(user: AnyUser, case: Case) -> bool:
     return can_work_case(user, case)
 
 
-from casework.plans import budget_policies  # noqa: E402,F401  (registers the budgets' permissions)
+from casework.plans import budget_policies  # noqa: E402,F401,I001  (registers the budgets' permissions)
+from casework.plans import support_policies  # noqa: E402,F401  (registers the support plans' permissions)
