@@ -175,3 +175,4 @@ def financial_assessment_complete(request, case_id: Id, payload: FinancialAssess
 
 # Resource allocation and personal budgets (budget_api.py), under the same /plans prefix.
 router.add_router("", "casework.plans.budget_api.router")
+router.add_router("", "casework.plans.support_api.router")

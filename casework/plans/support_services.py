@@ -89,28 +89,28 @@ def _check_service(index: int, service: ServiceIn) -> None:
     where = f"services.{index}"
     if not service.service_type.strip() or len(service.service_type) > NAME_LENGTH:
         raise ValidationFailed(
-            f"Service {index + 1}: enter its type in at most {NAME_LENGTH} characters",
+            f"Enter the type of service in at most {NAME_LENGTH} characters",
             field=f"{where}.service_type",
         )
     if service.frequency not in ServiceFrequency.values:
-        raise ValidationFailed(f"Service {index + 1}: choose how often", field=f"{where}.frequency")
+        raise ValidationFailed("Choose how often the service is given", field=f"{where}.frequency")
     if not Decimal("0") < service.units <= MAX_UNITS:
         raise ValidationFailed(
-            f"Service {index + 1}: enter the units, more than 0 and at most {MAX_UNITS}",
+            f"Enter the units, more than 0 and at most {MAX_UNITS}",
             field=f"{where}.units",
         )
     if not Decimal("0") <= service.unit_cost <= MAX_UNIT_COST:
         raise ValidationFailed(
-            f"Service {index + 1}: enter the unit cost, from £0 to {_gbp(MAX_UNIT_COST)}",
+            f"Enter the unit cost, from £0 to {_gbp(MAX_UNIT_COST)}",
             field=f"{where}.unit_cost",
         )
     if service.ends_on is not None and service.ends_on < service.starts_on:
         raise ValidationFailed(
-            f"Service {index + 1}: the end date must be on or after the start date", field=f"{where}.ends_on"
+            "The end date must be the same as or after the first day of the service", field=f"{where}.ends_on"
         )
     if (service.provider_service_id is None) == (service.provider_organisation_id is None):
         raise ValidationFailed(
-            f"Service {index + 1}: choose a provider: a directory service or an organisation",
+            "Choose a provider: a directory service or an organisation, not both",
             field=f"{where}.provider",
         )
     if service.provider_service_id is not None:
@@ -119,16 +119,12 @@ def _check_service(index: int, service: ServiceIn) -> None:
         except (ValueError, ValidationError):  # not a UUID
             found = False
         if not found:
-            raise ValidationFailed(
-                f"Service {index + 1}: no such directory service", field=f"{where}.provider_service_id"
-            )
+            raise ValidationFailed("No such directory service", field=f"{where}.provider_service_id")
     if (
         service.provider_organisation_id is not None
         and not Organisation.objects.filter(pk=service.provider_organisation_id).exists()
     ):
-        raise ValidationFailed(
-            f"Service {index + 1}: no such organisation", field=f"{where}.provider_organisation_id"
-        )
+        raise ValidationFailed("No such organisation", field=f"{where}.provider_organisation_id")
 
 
 def _cost(service: ServiceIn | SupportService) -> charges.ServiceCost:
@@ -425,7 +421,7 @@ def support_service_suspend(
     if starts_on < service.starts_on or (service.ends_on and starts_on > service.ends_on):
         raise ValidationFailed("The suspension must start while the service runs", field="starts_on")
     if ends_on is not None and ends_on < starts_on:
-        raise ValidationFailed("The last day must be on or after the first", field="ends_on")
+        raise ValidationFailed("The last day must be the same as or after the first day", field="ends_on")
     if ServiceSuspension.objects.filter(service=service, ends_on__gte=starts_on).exists():
         raise ValidationFailed("The service is already suspended then", field="starts_on")
     # A suspension with its last day known (respite) leaves the service running around it.
@@ -475,7 +471,7 @@ def support_service_restart(
         raise DomainError("Only a suspended service is restarted.")
     if restarts_on <= open_.starts_on:
         raise ValidationFailed(
-            "The service restarts after the first day it was suspended", field="restarts_on"
+            "The service restarts on a day after the first day it was suspended", field="restarts_on"
         )
     note = _text(note, "note", length=NOTE_LENGTH)
     with transaction.atomic():
