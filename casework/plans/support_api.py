@@ -11,7 +11,6 @@ import uuid
 from decimal import Decimal
 from typing import Annotated
 
-from django.http import Http404
 from ninja import Router, Schema, Status
 from pydantic import Field, StringConstraints
 
@@ -28,7 +27,7 @@ from casework.core.api import (
     Version,
     one_of,
 )
-from casework.core.errors import DomainError
+from casework.core.errors import DomainError, ValidationFailed
 from casework.plans import support_selectors as selectors
 from casework.plans import support_services as services
 from casework.plans.support_choices import BudgetManagement, PersonSigner, ServiceFrequency, SuspensionReason
@@ -146,6 +145,7 @@ class SupportPlanPersonSignIn(InputSchema):
 
 
 class SupportServiceSuspendIn(InputSchema):
+    reference: Reference = Field(description="The service of the active plan")
     version: Version = Field(description="The service's version you read")
     reason: one_of(SuspensionReason)  # type: ignore[valid-type]
     starts_on: PlannedDate
@@ -154,6 +154,7 @@ class SupportServiceSuspendIn(InputSchema):
 
 
 class SupportServiceRestartIn(InputSchema):
+    reference: Reference = Field(description="The service of the active plan")
     version: Version
     restarts_on: PlannedDate
     note: Note = ""
@@ -221,13 +222,13 @@ def case_support_plan_get(request, case_id: Id):
 
 
 @router.get(
-    "/cases/{case_id}/support-plan/versions/{number}",
-    response=SupportPlanOut,
-    summary="One version of the case's support plan, as it was",
+    "/cases/{case_id}/support-plan/versions",
+    response=list[SupportPlanOut],
+    summary="Every version of the case's support plan as it was, newest first",
 )
-def support_plan_version_get(request, case_id: Id, number: Annotated[int, Field(ge=1, le=2**31 - 1)]):
+def support_plan_versions_get(request, case_id: Id):
     case = _case(request, case_id)
-    return _plan_out(selectors.support_plan_version_get_for_user(user=request.user, case=case, number=number))
+    return [_plan_out(p) for p in selectors.support_plan_versions_get_for_user(user=request.user, case=case)]
 
 
 @router.post(
@@ -317,19 +318,19 @@ def _service(request, case, reference: str) -> SupportService:
     for service in found.active.services.all() if found.active else []:
         if service.reference == reference:
             return service
-    raise Http404("No such service in the active support plan")
+    raise ValidationFailed("No such service in the active support plan", field="reference")
 
 
 @router.post(
-    "/cases/{case_id}/support-plan/services/{reference}/suspend",
+    "/cases/{case_id}/support-plan/services/suspend",
     response=CaseSupportPlanOut,
     summary="Suspend a service of the active plan (a hospital admission; respite with its last day)",
 )
-def support_service_suspend(request, case_id: Id, reference: Reference, payload: SupportServiceSuspendIn):
+def support_service_suspend(request, case_id: Id, payload: SupportServiceSuspendIn):
     case = _case(request, case_id, "opened_for_change")
     services.support_service_suspend(
         user=request.user,
-        service=_service(request, case, reference),
+        service=_service(request, case, payload.reference),
         version=payload.version,
         reason=payload.reason,
         starts_on=payload.starts_on,
@@ -340,15 +341,15 @@ def support_service_suspend(request, case_id: Id, reference: Reference, payload:
 
 
 @router.post(
-    "/cases/{case_id}/support-plan/services/{reference}/restart",
+    "/cases/{case_id}/support-plan/services/restart",
     response=CaseSupportPlanOut,
     summary="Restart a suspended service (a discharge from hospital)",
 )
-def support_service_restart(request, case_id: Id, reference: Reference, payload: SupportServiceRestartIn):
+def support_service_restart(request, case_id: Id, payload: SupportServiceRestartIn):
     case = _case(request, case_id, "opened_for_change")
     services.support_service_restart(
         user=request.user,
-        service=_service(request, case, reference),
+        service=_service(request, case, payload.reference),
         version=payload.version,
         restarts_on=payload.restarts_on,
         note=payload.note,

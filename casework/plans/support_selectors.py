@@ -142,3 +142,24 @@ def support_plan_signed(*, case: Case) -> bool:
         worker_signed_at__isnull=False,
         person_signed_at__isnull=False,
     ).exists()
+
+
+def support_plan_versions_get_for_user(*, user: User, case: Case) -> list[SupportPlan]:
+    """Every version of the case's plan, newest first, with services. Raises PermissionRefused; writes an
+    AccessEvent when there is one."""
+    _require_view(user, case)
+    plans = list(
+        SupportPlan.objects.filter(case=case)
+        .select_related("worker_signed_by", "activated_by")
+        .prefetch_related(_with_services())
+        .order_by("-number")
+    )
+    if plans:
+        access_record(
+            user=user,
+            verb="plans.support_plan_versions_viewed",
+            obj=plans[0],
+            case_id=case.pk,
+            person_id=case.person_id,
+        )
+    return plans
