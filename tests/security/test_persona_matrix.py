@@ -116,6 +116,7 @@ OWNERS = {
     "plans:personal_budget_approve": "team_manager",
     "api:/plans/cases/{case_id}/budget/personal/approve": "team_manager",
     "api:/plans/cases/{case_id}/budget/personal/refer-up": "team_manager",
+    "api:/plans/cases/{case_id}/support-plan/activate": "team_manager",
     "safeguarding:concern_detail": "safeguarding_lead",
     "api:/safeguarding/{concern_id}": "safeguarding_lead",
     # Identify: the lead's initiative admins (and risk analysts, whom the world does not need).
@@ -183,6 +184,14 @@ SEARCH_FIRST = frozenset(
 BODIES = {
     "api:/contacts/duty/people/{person_id}/calls": {"who": "person"},
     "api:/plans/cases/{case_id}/budget/personal": {"weekly_cost": "250.00"},
+    "api:/plans/cases/{case_id}/support-plan/services/suspend": {
+        "reference": "ab12",
+        "starts_on": "2026-01-05",
+    },
+    "api:/plans/cases/{case_id}/support-plan/services/restart": {
+        "reference": "ab12",
+        "restarts_on": "2026-01-05",
+    },
 }
 # (A body field's value is the id of a record of the kind named.)
 BODY_RECORDS = {"api:/cases/{case_id}/transfer": {"organisation_id": "responsible_organisation"}}
