@@ -4,6 +4,7 @@ through the case and writing an AccessEvent. The queryset twins of support_polic
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -45,7 +46,7 @@ def case_list_support_plan_activatable(*, user: User) -> QuerySet[Case]:
 # --- A case's plan ---
 
 
-def _with_services() -> Prefetch[SupportService]:
+def _with_services() -> Prefetch[Any]:
     return Prefetch(
         "services",
         queryset=SupportService.objects.select_related("provider_service", "provider_organisation")
