@@ -25,6 +25,7 @@ from casework.careact.eligibility import (
 )
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
+from casework.demo.support_plans import record_signed_plan
 
 ADVOCACY_SERVICES = ["Wessex Advocacy Hub", "Casterbridge Independent Advocacy", "Voiceability Wessex"]
 ADVOCATE_NAMES = ["Priya Natarajan", "Tom Okafor", "Helen Marsh", "Gareth Lloyd"]
@@ -150,6 +151,7 @@ def record_before_support(*, case, worker, rng: random.Random) -> bool:
         services_considered="\n".join(rng.sample(PREVENTION, 2)),
         why_not_enough=rng.choice(WHY_NOT_ENOUGH),
     )
+    record_signed_plan(case=case, worker=worker)  # the support plan's stage gate (casework/plans)
     if rng.random() < 0.85:
         services.financial_information_record(
             user=worker,

@@ -177,3 +177,4 @@ def financial_assessment_complete(request, case_id: Id, payload: FinancialAssess
 router.add_router("", "casework.plans.budget_api.router")
 # Crisis and enablement episodes (episode_api.py), under the same /plans prefix.
 router.add_router("", "casework.plans.episode_api.router")
+router.add_router("", "casework.plans.support_api.router")

@@ -84,3 +84,8 @@ from casework.plans.episode_models import (  # noqa: E402,F401  (crisis and enab
     EnablementNote,
 )
 from casework.plans.figures_models import ChargingFigures  # noqa: E402,F401  (an organisation's figures)
+from casework.plans.support_models import (  # noqa: E402,F401  (support plans' models)
+    ServiceSuspension,
+    SupportPlan,
+    SupportService,
+)

@@ -21,8 +21,9 @@ def can_record_financial_assessment(user: AnyUser, case: Case) -> bool:
     return can_work_case(user, case)
 
 
-from casework.plans import (  # noqa: E402,F401  (registers the budgets' and episodes' permissions)
+from casework.plans import (  # noqa: E402,F401  (registers the budgets', episodes' and support plans' permissions)
     budget_policies,
     episode_policies,
     figures_policies,
+    support_policies,
 )

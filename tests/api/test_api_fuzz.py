@@ -78,6 +78,12 @@ DOMAIN_RULES = (
     ),
     (r"^Choose why it ended early|^Enablement is planned for at most 6 weeks", "needed for some"),
     (r"^The planned end must be on or after|^The response must start after|must be in the past\.$", "dates"),
+    (
+        r"^Choose a provider: |^A service is listed twice|^The suspension must start while the service runs"
+        r"|^The service (is already suspended then|restarts on a day after)|^Say why the service is suspended"
+        r"|^Give the reason the plan was not signed",
+        "support plans: one of two providers, a service against its dates and its suspensions",
+    ),
     # Ids: a record that is not there, or that does not go with the rest of the request.
     (r"^No such |is not on this case|is about someone else|no longer in the directory", "what the id names"),
     (r"^Select (one of |a consent|a delivery organisation|the needs to refer|needs recorded)", "ditto"),

@@ -290,6 +290,22 @@ GRANTS: dict[str, Grant] = {
             "safeguarding_lead",
         ),
     ),
+    "plans.record_support_plan_case": Grant("case", ("practitioner", "team_manager", "colleague")),
+    "plans.activate_support_plan_case": Grant("case", ("team_manager", "case_manager")),
+    "plans.view_support_plan_case": Grant(
+        "case",
+        (
+            "practitioner",
+            "practitioner2",
+            "team_manager",
+            "duty_officer",
+            "case_manager",
+            "auditor",
+            "colleague",
+            "safeguarder",
+            "safeguarding_lead",
+        ),
+    ),
     "plans.record_financial_assessment_case": Grant("case", ("practitioner", "team_manager", "colleague")),
     "plans.view_financial_assessment_case": Grant(
         "case",

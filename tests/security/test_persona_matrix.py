@@ -147,6 +147,7 @@ OWNERS = {
     "plans:personal_budget_approve": "team_manager",
     "api:/plans/cases/{case_id}/budget/personal/approve": "team_manager",
     "api:/plans/cases/{case_id}/budget/personal/refer-up": "team_manager",
+    "api:/plans/cases/{case_id}/support-plan/activate": "team_manager",
     "safeguarding:concern_detail": "safeguarding_lead",
     "api:/safeguarding/{concern_id}": "safeguarding_lead",
     # Identify: the lead's initiative admins (and risk analysts, whom the world does not need).
@@ -226,6 +227,14 @@ BODIES = {
         "field": "",
         "reason": "third_party",
         "explanation": "About her neighbour",
+    },
+    "api:/plans/cases/{case_id}/support-plan/services/suspend": {
+        "reference": "ab12",
+        "starts_on": "2026-01-05",
+    },
+    "api:/plans/cases/{case_id}/support-plan/services/restart": {
+        "reference": "ab12",
+        "restarts_on": "2026-01-05",
     },
 }
 # (A body field's value is the id of a record of the kind named.)

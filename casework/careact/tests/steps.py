@@ -44,6 +44,16 @@ def record_financial_information(*, user, case, given_on: datetime.date | None =
 
 
 def record_ready_for_support(*, user, case) -> None:
-    """Prevention considered and financial information given: long-term support may start with no warning."""
+    """Prevention considered and financial information given, and (the plans app's gate) an eligibility
+    determination and a signed support plan: long-term support may start with no warning."""
+    from casework.plans.tests.steps import record_signed_plan
+
+    record_prevention(user=user, case=case)
+    record_financial_information(user=user, case=case)
+    record_signed_plan(user=user, case=case)
+
+
+def record_ready_for_support_care_act(*, user, case) -> None:
+    """The Care Act steps alone (prevention, financial information), without the support plan's gate."""
     record_prevention(user=user, case=case)
     record_financial_information(user=user, case=case)

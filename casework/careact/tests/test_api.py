@@ -9,6 +9,7 @@ from casework.careact.models import AdvocacyDecision, EligibilityDetermination
 from casework.careact.tests.steps import record_no_advocacy_needed, record_prevention
 from casework.cases import services as case_services
 from casework.core import clock
+from casework.plans.tests.steps import record_signed_plan
 
 TODAY = str(clock.today())
 NEEDS_ADVOCATE = {
@@ -187,6 +188,7 @@ def test_the_eligibility_check_records_nothing(api, world):
 
 def test_moving_to_support_answers_409_with_the_warnings_until_acknowledged(api, world, case):
     record_no_advocacy_needed(user=world.practitioner, case=case)
+    record_signed_plan(user=world.practitioner, case=case)  # the plans app's gate (tested there)
     case_services.case_move_stage(user=world.practitioner, case=case, stage="assessment")
     case_services.case_move_stage(user=world.practitioner, case=case, stage="planning")
     client = api(world.practitioner)

@@ -25,6 +25,7 @@ from casework.cases.errors import LifecycleRefused, WarningsNotAcknowledged
 from casework.cases.models import Case
 from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, PermissionRefused, ValidationFailed
+from casework.plans.tests.steps import record_signed_plan
 
 TODAY = datetime.date(2026, 3, 20)
 
@@ -247,6 +248,7 @@ def _to_planning(world, case):
 
 def test_support_is_blocked_until_prevention_is_recorded(world, case):
     case = _to_planning(world, case)
+    record_signed_plan(user=world.practitioner, case=case)  # the plans app's gate (tested there)
     with pytest.raises(LifecycleRefused) as error:
         _move(world.practitioner, case, "support", acknowledged=["financial_information_not_given"])
     assert error.value.message.startswith(
@@ -268,6 +270,7 @@ def test_support_is_blocked_until_prevention_is_recorded(world, case):
 
 def test_with_financial_information_given_support_starts_without_a_warning(world, case):
     case = _to_planning(world, case)
+    record_signed_plan(user=world.practitioner, case=case)  # the plans app's gate (tested there)
     record_prevention(user=world.practitioner, case=case)
     services.financial_information_record(
         user=world.practitioner,

@@ -25,6 +25,7 @@ from casework.careact.tests.steps import (
 from casework.cases import services as case_services
 from casework.cases.models import Case
 from casework.core import clock
+from casework.plans.tests.steps import record_signed_plan
 
 
 def _url(name, case, *args):
@@ -386,6 +387,7 @@ def test_the_assessment_block_shows_on_the_stage_move_page(login, world, case):
 
 def test_the_financial_information_warning_must_be_acknowledged_on_the_page(login, world, case):
     case = _at_planning(world, case)
+    record_signed_plan(user=world.practitioner, case=case)  # the plans app's gate (tested there)
     client = login(world.practitioner)
     url = reverse("cases:case_move_stage", args=[case.pk])
     blocked = client.post(url, {"stage": "support", "version": case.version}).content.decode()

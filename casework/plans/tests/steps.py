@@ -1,0 +1,78 @@
+"""Record, through the services, what the support plan's stage gate needs (an eligibility determination and a
+signed support plan): for tests in any app that move a case to Support."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from casework.careact import services as careact
+from casework.careact.current import eligibility_current
+from casework.careact.eligibility import WITHOUT_ASSISTANCE, OutcomeFinding
+from casework.cases.policies import holding_organisation_id
+from casework.core import clock
+from casework.plans import support_services
+from casework.plans.support_models import SupportPlan
+from casework.plans.support_services import ServiceIn
+
+
+def record_eligible(*, user, case):
+    """An adult found eligible (unless the case has a determination already)."""
+    current = eligibility_current(case=case, kind="adult")
+    if current is not None:
+        return current
+    return careact.eligibility_determination_record(
+        user=user,
+        case=case,
+        kind="adult",
+        condition_1=True,
+        outcomes=[
+            OutcomeFinding.of("nutrition", WITHOUT_ASSISTANCE),
+            OutcomeFinding.of("personal_hygiene", WITHOUT_ASSISTANCE),
+        ],
+        significant_impact_on_wellbeing=True,
+        confirmed_eligible=True,
+        reason="Needs assessed at a home visit; the determination agrees with the criteria.",
+    )
+
+
+def home_care(provider_organisation_id: int, *, hours: str = "7", rate: str = "25", **more) -> ServiceIn:
+    return ServiceIn(
+        service_type="Home care",
+        frequency=more.pop("frequency", "weekly"),
+        units=Decimal(hours),
+        unit_cost=Decimal(rate),
+        starts_on=more.pop("starts_on", clock.today()),
+        provider_organisation_id=provider_organisation_id,
+        **more,
+    )
+
+
+def record_plan(*, user, case, services=None, **more) -> SupportPlan:
+    latest = SupportPlan.objects.filter(case=case).order_by("-number").first()
+    return support_services.support_plan_save(
+        user=user,
+        case=case,
+        based_on=latest.number if latest else None,
+        outcomes=more.pop("outcomes", "I want to stay in my own home and see my friends at the lunch club."),
+        needs=more.pop("needs", "Washing and meals: a carer each morning."),
+        budget_management=more.pop("budget_management", "council_managed"),
+        services=services if services is not None else [home_care(holding_organisation_id(case))],
+        **more,
+    )
+
+
+def record_signed_plan(*, user, case, not_signed_reason: str = "") -> SupportPlan:
+    """An eligibility determination and a draft plan signed by the worker and by the person (or the reason
+    they did not sign)."""
+    record_eligible(user=user, case=case)
+    plan = record_plan(user=user, case=case)
+    support_services.support_plan_sign_worker(user=user, plan=plan, version=plan.version)
+    if not_signed_reason:
+        support_services.support_plan_sign_person(
+            user=user, plan=plan, version=plan.version, signer="not_signed", reason=not_signed_reason
+        )
+    else:
+        support_services.support_plan_sign_person(
+            user=user, plan=plan, version=plan.version, signer="person", name="Margaret Thornton"
+        )
+    return plan
