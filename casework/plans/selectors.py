@@ -15,6 +15,7 @@ from casework.core.permissions import has_perm
 from casework.plans.budget_models import IndicativeBudget, PersonalBudget
 from casework.plans.episode_models import CrisisEpisode, EnablementEpisode, EnablementNote
 from casework.plans.models import FinancialAssessment
+from casework.plans.support_models import ServiceSuspension, SupportPlan, SupportService
 
 REFUSED_VIEW = "Only those who may open the case can read its financial assessment."
 
@@ -77,4 +78,10 @@ def plans_subject_access_sections(*, person_id: int) -> list[Section]:
         ("crisis_episodes", model_rows(CrisisEpisode.objects.filter(case__person_id=person_id))),
         ("enablement_episodes", model_rows(EnablementEpisode.objects.filter(case__person_id=person_id))),
         ("enablement_notes", model_rows(EnablementNote.objects.filter(episode__case__person_id=person_id))),
+        ("support_plans", model_rows(SupportPlan.objects.filter(case__person_id=person_id))),
+        ("support_services", model_rows(SupportService.objects.filter(plan__case__person_id=person_id))),
+        (
+            "service_suspensions",
+            model_rows(ServiceSuspension.objects.filter(service__plan__case__person_id=person_id)),
+        ),
     ]

@@ -72,7 +72,7 @@ KINDS_BY_ROUTE = {
     ("openreferral:taxonomy_term", "pk"): "directory_taxonomy_term",
 }
 # Parameters that are not ids but one of a fixed list of words: a word the route takes.
-CHOICES = {"status": "on_hold", "activity": "review", "kind": "adult"}
+CHOICES = {"status": "on_hold", "activity": "review", "kind": "adult", "key": "needs"}
 
 # Who must not see the ordinary county person's records, and who must not see the restricted person's.
 OUTSIDERS = ("district_worker", "district_auditor", "delivery_worker", "outsider", "no_roles", "anonymous")
@@ -80,6 +80,7 @@ NOT_NAMED = ("practitioner2", "duty_officer", "case_manager")
 # Who does the work on a route in the world, for the check that each route reaches its record at all.
 OWNERS = {
     "accounts:mfa_user_reset": "org_admin",
+    "reporting:dashboard_csv": "team_manager",
     "allocation:rule_edit": "initiative_admin",
     "allocation:rule_move": "initiative_admin",
     "assessments:need_definition_edit": "initiative_admin",
