@@ -12,6 +12,7 @@ from casework.careact.models import AdvocacyDecision
 from casework.careact.tests.steps import record_no_advocacy_needed, record_prevention
 from casework.cases import services as case_services
 from casework.cases.models import Case
+from casework.plans.tests.steps import record_signed_plan
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.e2e.steps import open_case_section
 from tests.factories import CaseFactory
@@ -134,6 +135,7 @@ def test_moving_to_support_asks_to_acknowledge_that_charging_information_was_not
     case_services.case_move_stage(user=world.practitioner, case=case, stage="assessment")
     case_services.case_move_stage(user=world.practitioner, case=case, stage="planning")
     record_prevention(user=world.practitioner, case=case)
+    record_signed_plan(user=world.practitioner, case=case)
     sign_in(page, "practitioner")
     open_case(page, case)
     expect(
