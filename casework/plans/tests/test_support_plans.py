@@ -18,6 +18,7 @@ from casework.core.permissions import has_perm
 from casework.plans import budgets, support_charges
 from casework.plans import support_selectors as selectors
 from casework.plans import support_services as plans
+from casework.plans.charging_gates import FINANCIAL_ASSESSMENT_NOT_STARTED as FA_NOT_STARTED
 from casework.plans.support_models import ServiceSuspension, SupportPlan, SupportService
 from casework.plans.tests.steps import home_care, record_plan, record_signed_plan
 from conftest import PERSONAS
@@ -323,7 +324,9 @@ def _to_planning(world, case):
     record_no_advocacy_needed(user=world.practitioner, case=case)
     record_ready_for_support_care_act(user=world.practitioner, case=case)
     case_services.case_move_stage(user=world.practitioner, case=case, stage="assessment")
-    case_services.case_move_stage(user=world.practitioner, case=case, stage="planning")
+    case_services.case_move_stage(
+        user=world.practitioner, case=case, stage="planning", acknowledged=[FA_NOT_STARTED]
+    )
     return case
 
 
