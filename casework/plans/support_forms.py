@@ -129,7 +129,9 @@ class SupportServiceForm(forms.Form):
 
     def __init__(self, *args: Any, providers: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = providers or [("", "Choose a provider")]
+        provider = self.fields["provider"]
+        assert isinstance(provider, forms.ChoiceField)
+        provider.choices = providers or [("", "Choose a provider")]
 
     @property
     def is_blank(self) -> bool:
