@@ -288,3 +288,17 @@ def test_the_section_reads_in_constant_queries(login, world, case, limits, djang
     record_plan(user=world.practitioner, case=case, services=[home_care(org) for _ in range(5)])
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(f"/cases/{case.pk}/support-plan").status_code == 200
+
+
+def test_the_versions_page_reads_in_constant_queries(login, world, case, django_assert_max_num_queries):
+    org = holding_organisation_id(case)
+    record_plan(user=world.practitioner, case=case, services=[home_care(org)])
+    client = login(world.practitioner)
+    url = f"/plans/cases/{case.pk}/support-plan/versions"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(3):
+        record_plan(user=world.practitioner, case=case, services=[home_care(org), home_care(org)])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(url).status_code == 200
