@@ -62,7 +62,10 @@ nav_register(
     order=175,
     shown=lambda user: has_perm(user, "plans.manage_budget_settings"),
 )
-from casework.plans import episode_navigation  # noqa: E402,F401  (the "Episodes" section)
+from casework.plans import (  # noqa: E402  (the "Episodes" and "Support plan" sections)
+    episode_navigation,  # noqa: F401
+    support_navigation,  # noqa: F401
+)
 
 nav_register(
     "Charging figures",
