@@ -73,3 +73,9 @@ nav_register(
     order=176,
     shown=lambda user: has_perm(user, "plans.manage_charging_figures"),
 )
+nav_register(
+    "Charges not yet assessed",
+    "plans:charging_backlog",
+    order=76,
+    shown=lambda user: has_perm(user, "plans.view_charging_backlog"),
+)

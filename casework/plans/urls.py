@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework.plans import budget_views, episode_views, figures_views, support_views, views
+from casework.plans import backlog_views, budget_views, episode_views, figures_views, support_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -105,4 +105,5 @@ urlpatterns = [
         name="support_plan_pdf",
     ),
     path("plans/charging/figures", figures_views.charging_figures, name="charging_figures"),
+    path("plans/charging/without-assessment", backlog_views.charging_backlog, name="charging_backlog"),
 ]

@@ -259,6 +259,7 @@ GRANTS: dict[str, Grant] = {
     ),
     "plans.manage_budget_settings": Grant("organisation", ("org_admin",)),
     "plans.manage_charging_figures": Grant("organisation", ("org_admin",)),
+    "plans.view_charging_backlog": Grant("organisation", ("team_manager", "case_manager", "org_admin")),
     "plans.record_budget_case": Grant("case", ("practitioner", "team_manager", "colleague")),
     "plans.approve_budget_case": Grant("case", ("team_manager", "case_manager")),
     "plans.view_budget_case": Grant(
