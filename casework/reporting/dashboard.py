@@ -16,9 +16,11 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.urls import reverse
 
 from casework.accounts.models import Initiative, Organisation, Team, User
 from casework.assessments.choices import NeedStatus
@@ -530,3 +532,19 @@ def _plain(filters: Filters) -> dict[str, Any]:
 def chart_series(table: Table) -> Sequence[tuple[str, Sequence[Value]]]:
     """The table's charted columns as chart series."""
     return [(table.columns[i], [row.values[i] for row in table.rows]) for i in table.charted]
+
+
+def waiting_links(user: User, scope: Scope, filters: Filters) -> dict[str, str]:
+    """Drill-through from the waiting figures to the waiting list page, by list: only for those who may see
+    that page, and never from the lead's whole view (no names there)."""
+    if scope.kind == "initiative" or not has_perm(user, "waiting_list.view_waiting_list"):
+        return {}
+    team_id = filters.team_id or (scope.id if scope.kind == "team" else None)
+    base = reverse("waiting_list:waiting_list")
+    links = {}
+    for kind, _label in ListKind.choices:
+        query: dict[str, Any] = {"list_kind": kind, **({"team": team_id} if team_id else {})}
+        if filters.area:
+            query["area"] = filters.area
+        links[kind] = f"{base}?{urlencode(query)}"
+    return links

@@ -1,24 +1,20 @@
 import csv
 import io
-from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from casework.cases.selectors import risk_categories_for
 from casework.core import clock
 from casework.core.charts import chart_context
 from casework.core.errors import PermissionRefused
-from casework.core.permissions import has_perm
 from casework.reporting import dashboard as dashboard_module
 from casework.reporting import hit_rate as hit_rate_module
 from casework.reporting.exports import stream_csv
 from casework.reporting.forms import DashboardFilterForm, HitRateFilterForm
 from casework.reporting.policies import hit_rate_initiative_ids
-from casework.waiting_list.choices import ListKind
 
 
 @require_GET
@@ -129,26 +125,11 @@ def _dashboard(request):
             scope=scope,
             filters=filters,
             today=clock.today(),
-            links=_waiting_links(request.user, scope, filters),
+            links=dashboard_module.waiting_links(request.user, scope, filters),
         )
     except PermissionRefused as error:
         raise PermissionDenied(error.message) from None
     return form, report
-
-
-def _waiting_links(user, scope, filters) -> dict[str, str]:
-    """Drill-through to the waiting list page, only for those who may see it (not the lead's whole view)."""
-    if scope.kind == "initiative" or not has_perm(user, "waiting_list.view_waiting_list"):
-        return {}
-    team_id = filters.team_id or (scope.id if scope.kind == "team" else None)
-    base = reverse("waiting_list:waiting_list")
-    links = {}
-    for kind, _label in ListKind.choices:
-        query = {"list_kind": kind, **({"team": team_id} if team_id else {})}
-        if filters.area:
-            query["area"] = filters.area
-        links[kind] = f"{base}?{urlencode(query)}"
-    return links
 
 
 @require_GET
