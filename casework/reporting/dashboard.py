@@ -151,7 +151,7 @@ class Dashboard:
 
 # --- Reading the figures ------------------------------------------------------------------------------------
 
-_PERMISSION = {
+PERMISSIONS = {
     "team": "reporting.view_team_dashboard",
     "organisation": "reporting.view_organisation_dashboard",
     "initiative": "reporting.view_initiative_dashboard",
@@ -171,6 +171,11 @@ def _cases(scope: Scope, filters: Filters, prefix: str = "") -> Q:
     if filters.area:
         condition &= Q(**{prefix + "area__iexact": filters.area})
     return condition
+
+
+def cases_in(scope: Scope, filters: Filters, prefix: str = "") -> Q:
+    """The cases in scope, narrowed by the team and area filters (not the period), as a condition."""
+    return _cases(scope, filters, prefix)
 
 
 def _period(lookup: str, filters: Filters) -> Q:
@@ -506,7 +511,7 @@ def dashboard_for_user(
     """Every figure of the scope's dashboard: nine grouped queries, whatever the rows.
 
     Raises PermissionRefused unless the user may see the scope. Recorded as an access event (counts only)."""
-    if scope.kind not in SCOPES or not has_perm(user, _PERMISSION[scope.kind], scope.id):
+    if scope.kind not in SCOPES or not has_perm(user, PERMISSIONS[scope.kind], scope.id):
         raise PermissionRefused(REFUSED)
     filters = filters or Filters()
     tables = [

@@ -319,7 +319,9 @@ def test_api_gives_the_page_figures_for_the_managers_team(api, world, data):
     assert figures["caseload_worker"][world.practitioner.get_full_name()] == [4]
     narrowed = _api_figures(api(world.team_manager).get("/reporting/dashboard?area=ZZ9").json())
     assert narrowed["waiting"] == {}
-    assert AccessEvent.objects.filter(verb="reporting.dashboard_viewed", actor=world.team_manager).count() == 2
+    assert (
+        AccessEvent.objects.filter(verb="reporting.dashboard_viewed", actor=world.team_manager).count() == 2
+    )
 
 
 def test_api_gives_the_lead_the_initiative_without_names_or_links(api, world, data):
@@ -338,7 +340,9 @@ def test_api_refuses_what_the_page_refuses(api, world, data):
     manager = api(world.team_manager)
     chosen = manager.get(f"/reporting/dashboard?scope=initiative&scope_id={world.initiative.pk}")
     assert chosen.status_code == 403
-    assert manager.get(f"/reporting/dashboard?scope=organisation&scope_id={world.county.pk}").status_code == 403
+    assert (
+        manager.get(f"/reporting/dashboard?scope=organisation&scope_id={world.county.pk}").status_code == 403
+    )
     assert manager.get("/reporting/dashboard?scope=team").status_code == 422
     backwards = manager.get("/reporting/dashboard?period_from=2026-11-02&period_to=2026-11-01")
     assert backwards.status_code == 422 and "period_to" in backwards.content.decode()
