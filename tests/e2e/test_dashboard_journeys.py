@@ -54,9 +54,9 @@ def test_manager_filters_the_dashboard_to_their_team_and_downloads_a_chart(open_
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Dashboard: {world.team.name}")
     assert_accessible(page)
 
-    page.get_by_label("Team").select_option(label=world.team.name)
+    page.get_by_label("Team", exact=True).select_option(label=world.team.name)
     page.get_by_role("button", name="Apply filters").click()
-    expect(page.get_by_label("Team")).to_have_value(str(world.team.pk))
+    expect(page.get_by_label("Team", exact=True)).to_have_value(str(world.team.pk))
     figures = page.get_by_role("table", name="People waiting now, by list and priority: the figures")
     expect(figures.get_by_role("row").filter(has_text="Waiting for an assessment, normal")).to_contain_text(
         "20"
