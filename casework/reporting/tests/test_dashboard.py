@@ -347,3 +347,10 @@ def test_api_refuses_what_the_page_refuses(api, world, data):
     backwards = manager.get("/reporting/dashboard?period_from=2026-11-02&period_to=2026-11-01")
     assert backwards.status_code == 422 and "period_to" in backwards.content.decode()
     assert manager.get("/reporting/dashboard?scope=everything&scope_id=1").status_code == 422
+
+
+def test_api_documents_each_answer(client, db):
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/reporting/dashboard"]["get"]
+    assert {"200", "401", "403", "422"} <= set(operation["responses"])
+    params = {p["name"] for p in operation["parameters"]}
+    assert params == {"scope", "scope_id", "period_from", "period_to", "team", "area"}
