@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework.reporting import views
+from casework.reporting import cld_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("ascof", views.ascof, name="ascof"),
     path("ascof.csv", views.ascof_csv, name="ascof_csv"),
     path("ascof/population", views.population, name="population"),
+    path("client-level-data", cld_views.cld_return, name="cld"),
+    path("client-level-data.csv", cld_views.cld_download, name="cld_csv"),
 ]
