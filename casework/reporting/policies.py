@@ -85,6 +85,14 @@ def can_view_initiative_dashboard(user: AnyUser, initiative_id: int | None = Non
     return bool(ids) if initiative_id is None else initiative_id in ids
 
 
+@register("reporting.load_population")
+def can_load_population(user: AnyUser, initiative_id: int | None = None) -> bool:
+    """The ONS population behind ASCOF 2B/2C: the lead's initiative admins, for their initiatives.
+    Twin: dashboard_initiative_ids."""
+    ids = dashboard_initiative_ids(user)
+    return bool(ids) if initiative_id is None else initiative_id in ids
+
+
 # --- The CLD statutory return (ADR 27): the council's organisation admins ----------------------------------
 
 

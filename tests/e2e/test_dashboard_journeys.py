@@ -3,6 +3,7 @@ their team and downloads a chart's figures as CSV; the lead's initiative admin s
 without names, and the ASCOF measures with small numbers hidden. Every page axe-clean."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -53,9 +54,9 @@ def test_manager_filters_the_dashboard_to_their_team_and_downloads_a_chart(open_
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Dashboard: {world.team.name}")
     assert_accessible(page)
 
-    page.get_by_label("Team").select_option(label=world.team.name)
+    page.get_by_label("Team", exact=True).select_option(label=world.team.name)
     page.get_by_role("button", name="Apply filters").click()
-    expect(page.get_by_label("Team")).to_have_value(str(world.team.pk))
+    expect(page.get_by_label("Team", exact=True)).to_have_value(str(world.team.pk))
     figures = page.get_by_role("table", name="People waiting now, by list and priority: the figures")
     expect(figures.get_by_role("row").filter(has_text="Waiting for an assessment, normal")).to_contain_text(
         "20"
@@ -65,7 +66,7 @@ def test_manager_filters_the_dashboard_to_their_team_and_downloads_a_chart(open_
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download “People waiting now, by list and priority” (CSV)").click()
-    lines = open(download.value.path(), encoding="utf-8").read().splitlines()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert (
         lines[0] == "List and priority,People waiting,Median wait (days),90th percentile wait (days),Past due"
     )

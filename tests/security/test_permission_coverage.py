@@ -363,6 +363,7 @@ GRANTS: dict[str, Grant] = {
     "reporting.view_team_dashboard": Grant(None, ("team_manager",)),
     "reporting.view_organisation_dashboard": Grant("organisation", ("case_manager", "org_admin")),
     "reporting.view_initiative_dashboard": Grant("initiative", ("initiative_admin",)),
+    "reporting.load_population": Grant("initiative", ("initiative_admin",)),
     "reporting.export_cld": Grant("organisation", ("org_admin",)),
     "risk.change_risk_model": Grant("risk_model_version", ("initiative_admin",)),
     "risk.use_identify": Grant("initiative", ("initiative_admin",)),
