@@ -24,7 +24,7 @@ from casework.letters import services as letters
 from casework.people import services as people
 from casework.people.models import BreakGlassGrant
 from casework.plans import episode_services as episodes
-from casework.plans import services as plans
+from casework.plans.tests.steps import record_financial_assessment_started
 from casework.referrals import services as referrals
 from casework.safeguarding import services as safeguarding
 from casework.tasks.models import Task
@@ -194,8 +194,9 @@ def _subject(w, key: str, risk, food_need, debt_need, forms, debt_advice) -> Sub
         referral_on=clock.today(),
     ).pk
     record_ready_for_support(user=w.practitioner, case=case)
-    # A financial assessment in progress (so its form opens for the one who works on the case).
-    r["financial_assessment"] = plans.financial_assessment_start(user=w.practitioner, case=case).pk
+    # A financial assessment in progress (so its form opens for the one who works on the case): started above
+    # (Planning warns without one).
+    r["financial_assessment"] = record_financial_assessment_started(user=w.practitioner, case=case).pk
     # An open crisis episode and an open enablement episode (so their forms open for the case's workers).
     r["crisis_episode"] = episodes.crisis_episode_record(
         user=w.practitioner,
