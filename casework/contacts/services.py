@@ -520,5 +520,7 @@ def contacts_dispose(*, case_id: int | None = None, person_id: int | None = None
     if case_id is not None:
         deleted = ContactEvent.objects.filter(case_id=case_id).delete()[0]
         return deleted + Message.objects.filter(case_id=case_id).delete()[0]
+    if person_id is None:
+        raise ValueError("Say whose records: a case or a person")
     deleted = ContactEvent.objects.filter(person_id=person_id, case__isnull=True).delete()[0]
     return deleted + Message.objects.filter(person_id=person_id, case__isnull=True).delete()[0]

@@ -201,4 +201,6 @@ def letters_dispose(*, case_id: int | None = None, person_id: int | None = None)
     disposal; returns rows deleted."""
     if case_id is not None:
         return Letter.objects.filter(case_id=case_id).delete()[0]
+    if person_id is None:
+        raise ValueError("Say whose records: a case or a person")
     return Letter.objects.filter(person_id=person_id, case__isnull=True).delete()[0]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     DateField,
@@ -82,8 +83,8 @@ class ClassQuery:
 
     record_class: RecordClass
     kind: str
-    due: QuerySet  # rows due and not held
-    held: QuerySet  # rows due but held (counted, never listed)
+    due: QuerySet[Any]  # rows due and not held
+    held: QuerySet[Any]  # rows due but held (counted, never listed)
 
 
 def _people_advice_only(organisation_id: int, latest: datetime.date) -> QuerySet[Person]:
@@ -127,7 +128,7 @@ def class_query(record_class: RecordClass, *, organisation_id: int, as_of: datet
     """The records of the organisation due under the class by `as_of` (none for a class kept permanently,
     and none yet for direct payments: casework records no direct payment's end)."""
     latest = latest_trigger(record_class, as_of)
-    rows: QuerySet
+    rows: QuerySet[Any]
     if record_class.covers == Covers.ADVICE_ONLY:
         kind, rows = RecordKind.PERSON, _people_advice_only(organisation_id, latest)
         held = Q(held_q(RecordKind.PERSON))

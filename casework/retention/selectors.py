@@ -11,6 +11,7 @@ from django.http import Http404
 from casework.accounts.models import Organisation, User
 from casework.accounts.selectors import actor_for, organisation_list_with_role
 from casework.audit.services import access_record
+from casework.cases.models import Case
 from casework.core.export import Section, model_rows
 from casework.core.querysets import Pager, Shown
 from casework.retention import rules
@@ -70,7 +71,7 @@ def record_class_get_for_user(*, user: User, class_id: int) -> RecordClass:
     return found
 
 
-def hold_list_for_user(*, user: User, pager: Pager) -> Shown:
+def hold_list_for_user(*, user: User, pager: Pager) -> Shown[LegalHold]:
     holds = LegalHold.objects.filter(organisation_id__in=_ids(user, GOVERNING_ROLES)).select_related(
         "placed_by", "lifted_by"
     )
@@ -88,7 +89,7 @@ def hold_get_for_user(*, user: User, hold_id: int) -> LegalHold:
     return found
 
 
-def run_list_for_user(*, user: User, pager: Pager) -> Shown:
+def run_list_for_user(*, user: User, pager: Pager) -> Shown[DisposalRun]:
     runs = DisposalRun.objects.filter(organisation_id__in=_ids(user, GOVERNING_ROLES)).select_related(
         "created_by"
     )
@@ -113,7 +114,7 @@ def candidate_list(*, run: DisposalRun) -> QuerySet[DisposalCandidate]:
     ).order_by("due_on", "pk")
 
 
-def candidate_list_for_run(*, run: DisposalRun, pager: Pager) -> Shown:
+def candidate_list_for_run(*, run: DisposalRun, pager: Pager) -> Shown[DisposalCandidate]:
     return pager.cut(candidate_list(run=run))
 
 
@@ -150,15 +151,16 @@ def candidates_csv_rows(*, user: User, run: DisposalRun) -> Iterator[tuple[objec
         )
 
 
-def tombstone_list_for_user(*, user: User, pager: Pager) -> Shown:
+def tombstone_list_for_user(*, user: User, pager: Pager) -> Shown[Tombstone]:
     tombstones = Tombstone.objects.filter(organisation_id__in=_ids(user, GOVERNING_ROLES)).select_related(
         "record_class", "disposed_by"
     )
     return pager.cut(tombstones)
 
 
-def retention_subject_access_sections(*, person_id: int, case_ids: list[int]) -> list[Section]:
+def retention_subject_access_sections(*, person_id: int) -> list[Section]:
     """The legal holds and appraisals about the person or their cases, for a subject access bundle."""
+    case_ids = Case.objects.filter(person_id=person_id).values("pk")
     about = Q(kind=RecordKind.PERSON, object_id=person_id) | Q(kind=RecordKind.CASE, object_id__in=case_ids)
     return [
         ("legal_holds", model_rows(LegalHold.objects.filter(about))),

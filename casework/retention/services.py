@@ -493,7 +493,7 @@ def record_dispose(*, user: User, appraisal: Appraisal, run: DisposalRun | None 
                 },
             )
     except ProtectedError as error:
-        held_by = sorted({obj._meta.verbose_name_plural for obj in error.protected_objects})
+        held_by = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
         raise DisposalBlocked(
             f"Other records still refer to this {appraisal.kind} ({', '.join(map(str, held_by))}): "
             "they must be disposed of first."
@@ -536,6 +536,9 @@ def disposal_run_execute(*, run_id: int) -> DisposalRun:
     run = DisposalRun.objects.select_related("created_by").get(pk=run_id, dry_run=False)
     if run.status == RunStatus.DONE:
         return run
+    user = run.created_by
+    if user is None:
+        raise DomainError("A disposal run needs the person who started it.")
     appraisals = list(
         Appraisal.objects.filter(
             candidate__run_id=run.source_run_id, decision=Decision.DESTROY, tombstone__isnull=True
@@ -548,7 +551,7 @@ def disposal_run_execute(*, run_id: int) -> DisposalRun:
     try:
         for done, appraisal in enumerate(appraisals, start=1):
             try:
-                record_dispose(user=run.created_by, appraisal=appraisal, run=run)
+                record_dispose(user=user, appraisal=appraisal, run=run)
                 counts["disposed"] += 1
             except RecordHeld:
                 counts["held"] += 1
@@ -562,7 +565,7 @@ def disposal_run_execute(*, run_id: int) -> DisposalRun:
                 status=RunStatus.DONE, counts=counts, finished_at=clock.now()
             )
             audit_record(
-                user=run.created_by,
+                user=user,
                 verb="retention.disposal_done",
                 obj=run,
                 organisation_id=run.organisation_id,

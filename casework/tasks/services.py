@@ -641,4 +641,6 @@ def tasks_dispose(*, case_id: int | None = None, person_id: int | None = None) -
     has checked retention.govern_records and the appraisal, and audits the disposal; returns rows deleted."""
     if case_id is not None:
         return Task.objects.filter(case_id=case_id).delete()[0]
+    if person_id is None:
+        raise ValueError("Say whose records: a case or a person")
     return Task.objects.filter(person_id=person_id, case__isnull=True).delete()[0]

@@ -82,14 +82,21 @@ def test_holds_are_placed_and_lifted_through_the_pages(world, records, login):
     assert "No case of your organisation has that reference" in refused.content.decode()
     client.post(
         reverse("retention:hold_new"),
-        {"kind": "case", "identifier": records["old_case"].reference, "reason": "inquiry", "reference": "I-1"},
+        {
+            "kind": "case",
+            "identifier": records["old_case"].reference,
+            "reason": "inquiry",
+            "reference": "I-1",
+        },
     )
     hold = LegalHold.objects.get()
     assert "Public inquiry: I-1" in client.get(reverse("retention:hold_list")).content.decode()
     client.post(reverse("retention:hold_lift", args=[hold.pk]), {"reason": "Inquiry closed"})
     hold.refresh_from_db()
     assert not hold.is_active and hold.lifted_by == world.auditor
-    assert login(world.district_auditor).get(reverse("retention:hold_lift", args=[hold.pk])).status_code == 404
+    assert (
+        login(world.district_auditor).get(reverse("retention:hold_lift", args=[hold.pk])).status_code == 404
+    )
 
 
 def test_the_api_runs_classes_holds_and_dry_runs_through_the_same_services(world, records, api):
@@ -105,7 +112,12 @@ def test_the_api_runs_classes_holds_and_dry_runs_through_the_same_services(world
     assert changed.status_code == 200 and changed.json()["organisation_id"] == world.county.pk
     held = client.post(
         "/retention/holds",
-        {"kind": "case", "identifier": records["old_case"].reference, "reason": "litigation", "reference": "C1"},
+        {
+            "kind": "case",
+            "identifier": records["old_case"].reference,
+            "reason": "litigation",
+            "reference": "C1",
+        },
     )
     assert held.status_code == 201
     made = client.post("/retention/dry-runs", {})

@@ -44,7 +44,12 @@ def test_the_default_schedule_is_seeded_by_its_data_migration(db):
         "years",
         "destroy",
     )
-    assert (cases.trigger, cases.period, cases.period_unit, cases.action) == ("closure", 8, "years", "destroy")
+    assert (cases.trigger, cases.period, cases.period_unit, cases.action) == (
+        "closure",
+        8,
+        "years",
+        "destroy",
+    )
 
 
 def test_the_period_counts_from_the_trigger_to_the_corresponding_day():
@@ -168,9 +173,7 @@ def test_nothing_is_disposed_of_without_a_destroy_appraisal_of_a_record_still_du
     with pytest.raises(NotDue):
         services.record_dispose(user=world.auditor, appraisal=keep)
     # Kept records and extended ones are not listed again; the others are.
-    _appraise(
-        world, run, records["old_case2"], Decision.EXTEND, review_on=datetime.date(2027, 1, 1)
-    )
+    _appraise(world, run, records["old_case2"], Decision.EXTEND, review_on=datetime.date(2027, 1, 1))
     again = _dry_run(world)
     assert _listed(again) == {("case", records["dead_case"].pk), ("person", records["advice_old"].pk)}
 
@@ -280,7 +283,9 @@ def test_the_dry_run_page_reads_a_constant_number_of_queries(world, records, cli
 def test_the_command_lists_what_would_go_as_csv(world, records, tmp_path):
     out = tmp_path / "due.csv"
     err = io.StringIO()
-    call_command("retention_dry_run", str(world.county.pk), "--user", "auditor", "--output", str(out), stderr=err)
+    call_command(
+        "retention_dry_run", str(world.county.pk), "--user", "auditor", "--output", str(out), stderr=err
+    )
     lines = out.read_text().splitlines()
     assert lines[0].startswith("kind,id,reference,class") and len(lines) == 5
     assert records["old_case"].reference in out.read_text()
