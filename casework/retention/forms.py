@@ -79,8 +79,16 @@ class HoldLiftForm(forms.Form):
     )
 
 
+class CandidateIdsField(forms.TypedMultipleChoiceField):
+    """The ids of a dry run's records: which exist is the selector's to say (a run may list a million, so they
+    are not offered as choices)."""
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value).isdigit() and 0 < len(str(value)) <= 18
+
+
 class AppraisalForm(forms.Form):
-    candidates = forms.TypedMultipleChoiceField(
+    candidates = CandidateIdsField(
         label="Records",
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
@@ -100,6 +108,3 @@ class AppraisalForm(forms.Form):
     )
     review_on = GovukDateField(label="Review again on (for an extension)", required=False, allow_past=False)
 
-    def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["candidates"].choices = candidates  # type: ignore[attr-defined]

@@ -65,7 +65,7 @@ def run_detail(request, disposal_run_id: int):
 def _detail(request, run, form=None, status: int = 200):
     shown = selectors.candidate_list_for_run(run=run, pager=Pager.of_request(request, size=50))
     if form is None and run.dry_run:
-        form = forms.AppraisalForm(candidates=[(c.pk, str(c.pk)) for c in shown.rows])
+        form = forms.AppraisalForm()
     appraisable = [c for c in shown.rows if getattr(c, "appraisal", None) is None]
     return render(
         request,
@@ -109,8 +109,7 @@ def run_csv(request, disposal_run_id: int):
 @require_POST
 def run_appraise(request, disposal_run_id: int):
     run = _run(request, disposal_run_id)
-    choices = list(selectors.candidate_list(run=run).values_list("pk", "pk"))
-    form = forms.AppraisalForm(request.POST, candidates=[(pk, str(label)) for pk, label in choices])
+    form = forms.AppraisalForm(request.POST)
     if form.is_valid() and run_form_service(
         request,
         form,
