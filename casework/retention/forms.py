@@ -107,4 +107,3 @@ class AppraisalForm(forms.Form):
         error_messages={"required": "Enter the reason for the decision"},
     )
     review_on = GovukDateField(label="Review again on (for an extension)", required=False, allow_past=False)
-

@@ -20,6 +20,7 @@ from casework.retention import rules, services
 from casework.retention.choices import Covers, Decision, RecordKind, RunStatus
 from casework.retention.errors import NotDue, RecordHeld
 from casework.retention.models import Appraisal, DisposalCandidate, RecordClass, Tombstone
+from casework.retention.selectors import retention_subject_access_sections
 from casework.retention.tests.conftest import closed_case
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +292,21 @@ def test_the_command_lists_what_would_go_as_csv(world, records, tmp_path):
     assert records["old_case"].reference in out.read_text()
     assert "4 records due" in err.getvalue()
     assert DisposalCandidate.objects.filter(kind=RecordKind.CASE).count() == 3
+
+
+def test_holds_and_appraisals_about_a_person_are_in_their_subject_access_bundle(world, records):
+    case = records["old_case"]
+    services.hold_place(
+        user=world.auditor,
+        organisation_id=world.county.pk,
+        kind="case",
+        identifier=case.reference,
+        reason="ombudsman",
+        reference="LGSCO 1",
+    )
+    _appraise(world, _dry_run(world), records["old_case2"], Decision.KEEP)
+    sections = dict(retention_subject_access_sections(person_id=case.person_id))
+    assert [row["reference"] for row in sections["legal_holds"]] == ["LGSCO 1"]
+    assert list(sections["appraisals"]) == []
+    other = dict(retention_subject_access_sections(person_id=records["old_case2"].person_id))
+    assert [row["decision"] for row in other["appraisals"]] == ["keep"]
