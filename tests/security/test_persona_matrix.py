@@ -63,6 +63,9 @@ KINDS = {
     "crisis_id": "crisis_episode",
     "enablement_id": "enablement_episode",
     "sar_id": "subject_access_request",
+    "disposal_run_id": "retention_dry_run",
+    "class_id": "record_class",
+    "hold_id": "legal_hold",
 }
 # A parameter whose name alone does not say the kind: the Open Referral API's `pk`.
 KINDS_BY_ROUTE = {
@@ -115,6 +118,25 @@ OWNERS = {
             "api:/subject-access/{sar_id}/redactions",
             "api:/subject-access/{sar_id}/release",
             "api:/subject-access/{sar_id}/bundle",
+        )
+    },  # fmt: skip
+    # Retention: the county's organisation admin keeps its schedule; its auditor governs its records.
+    "retention:class_edit": "org_admin",
+    "api:/retention/classes/{class_id}/change": "org_admin",
+    **{
+        route: "auditor"
+        for route in (
+            "retention:run_detail",
+            "retention:run_status",
+            "retention:run_csv",
+            "retention:run_appraise",
+            "retention:run_dispose",
+            "retention:hold_lift",
+            "api:/retention/holds/{hold_id}/lift",
+            "api:/retention/dry-runs/{disposal_run_id}",
+            "api:/retention/dry-runs/{disposal_run_id}/candidates",
+            "api:/retention/dry-runs/{disposal_run_id}/appraisals",
+            "api:/retention/dry-runs/{disposal_run_id}/dispose",
         )
     },  # fmt: skip
     "careact:advocacy_exception": "team_manager",
@@ -489,6 +511,10 @@ SHARED_KINDS = frozenset(
         "risk_source_record",
         "risk_cohort",
         "initiative",
+        # Retention's records are the organisation's: ids and references, no person's data.
+        "retention_dry_run",
+        "record_class",
+        "legal_hold",
     }
 )
 # Kinds a restricted person cannot have: break-glass is refused for them.

@@ -380,7 +380,27 @@ def build_matrix_world():
     }
     w.subjects = {key: _subject(w, key, risk, food, debt, forms, debt_advice) for key in PEOPLE}
     w.shared.update(_risk_records(w, risk))
+    w.shared.update(_retention_records(w))
     return w
+
+
+def _retention_records(w) -> dict[str, int]:
+    """The county's own closed-case class, a legal hold on the ordinary person, and a finished dry run."""
+    from casework.retention import services as retention
+    from casework.retention.models import RecordClass
+
+    default = RecordClass.objects.get(organisation__isnull=True, covers="closed_case")
+    own = retention.record_class_change(
+        user=w.org_admin, organisation_id=w.county.pk, record_class=default, version=default.version,
+        name="Case records", period=6, period_unit="years", action="destroy", reason="CASE+6",
+    )  # fmt: skip
+    hold = retention.hold_place(
+        user=w.auditor, organisation_id=w.county.pk, kind="person", identifier=str(w.person.pk),
+        reason="inquiry", reference="COVID-19 Inquiry",
+    )  # fmt: skip
+    run = retention.dry_run_start(user=w.auditor, organisation_id=w.county.pk, queue=False)
+    retention.dry_run_execute(run_id=run.pk)
+    return {"record_class": own.pk, "legal_hold": hold.pk, "retention_dry_run": run.pk}
 
 
 def _risk_records(w, risk) -> dict[str, int]:
