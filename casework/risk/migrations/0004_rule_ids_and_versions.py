@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('risk', '0003_cohort'),
+        ("risk", "0003_cohort"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='riskmodel',
-            name='last_rule_number',
+            model_name="riskmodel",
+            name="last_rule_number",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='riskrule',
-            name='version',
+            model_name="riskrule",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
     ]
