@@ -326,7 +326,7 @@ def rule_form_initial(rule) -> dict:
             found["not_factors"].append(arg["factor"])
         elif op in ("age_at_least", "age_under") and op not in found:
             found[op] = arg
-        elif op == "area_in" and "areas" not in found:
+        elif op == "area_in" and isinstance(arg, list) and "areas" not in found:
             found["areas"] = ", ".join(arg)
         else:
             shaped = False

@@ -717,9 +717,10 @@ def _clean_rule(
         where, _, message = problem.partition(": ")
         key = "when" + where.removeprefix("rule")
         errors.setdefault(key, f"The rule’s condition: {message}")
+    labels: dict[str, str] = {}
     if not problems:
-        defined = {factor.code for factor in locked.factor_definitions.all()}
-        unknown = sorted(factors_named(when) - defined)
+        labels = {factor.code: factor.label.lower() for factor in locked.factor_definitions.all()}
+        unknown = sorted(factors_named(when) - set(labels))
         if unknown:
             errors["when"] = (
                 f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among the model’s risk "
@@ -732,7 +733,9 @@ def _clean_rule(
         raise ValidationFailed(next(iter(errors.values())), errors=errors)
     assert isinstance(when, dict) and category_id is not None
     if not description:
-        description = pipeline_rules.describe(when)[:200]
+        # Written from the condition, with the factors' own words: "severe frailty and aged 75 or over".
+        text = pipeline_rules.describe(when, labels)
+        description = (text[1:-1] if text.startswith("(") and text.endswith(")") else text)[:200]
     return category_id, when, description
 
 

@@ -62,7 +62,8 @@ def test_a_rule_is_added_with_the_next_id_and_a_description_and_is_audited(risk_
         category=risk_world.medium,
     )
     assert (first.rule_id, first.position, second.rule_id, second.position) == ("R1", 1, "R2", 2)
-    assert second.description == "(frailty: severe and aged 75 or over)"
+    # Written from the condition in the factors' own words, when the rule is given no description.
+    assert second.description == "severe frailty and aged 75 or over"
     event = AuditEvent.objects.filter(verb="risk.model_rule_added").order_by("pk").last()
     assert event.object_id == str(model_version.pk) and event.changes["rule_id"]["after"] == "R2"
 
