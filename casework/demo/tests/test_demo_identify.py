@@ -75,8 +75,11 @@ def test_the_demo_ships_a_cohort_and_cases_raised_from_it(demo):
 def test_the_risk_analyst_opens_the_cohort(demo):
     client = Client()
     client.force_login(User.objects.get(username="riskanalyst"))
-    response = client.get(reverse("risk:cohort_detail", args=[Cohort.objects.get().pk]))
-    assert response.status_code == 200 and b"High" in response.content
+    cohort = Cohort.objects.get()
+    version_page = client.get(reverse("risk:version_detail", args=[cohort.model_version_id]))
+    assert cohort.get_absolute_url().encode() in version_page.content
+    response = client.get(cohort.get_absolute_url())
+    assert response.status_code == 200 and b"High: R" in response.content
 
 
 def test_the_risk_analyst_opens_the_imports(demo, settings):
