@@ -702,12 +702,25 @@ RULE_ID_PREFIX = "R"
 STALE_RULE = stale_message("the rule")
 
 
+def _described(when: dict[str, Any], labels: dict[str, str]) -> str:
+    """A condition in plain English, with the factors' own words: "severe frailty and aged 75 or over"."""
+    text = pipeline_rules.describe(when, labels)
+    # describe() brackets a top-level all/any as a whole: the brackets always match.
+    return (text[1:-1] if text.startswith("(") and text.endswith(")") else text)[:200]
+
+
 def _clean_rule(
-    locked: RiskModelVersion, *, category_id: int | None, when: Any, description: str
+    locked: RiskModelVersion,
+    *,
+    category_id: int | None,
+    when: Any,
+    description: str,
+    previous: RiskRule | None = None,
 ) -> tuple[int, dict[str, Any], str]:
     """(The category's id, the expression, the description) once the pipeline's rule_errors and the version
     agree with them; else ValidationFailed with a message on each field at fault ("when" for the expression,
-    "when.all[0]" for a part of it)."""
+    "when.all[0]" for a part of it). A description that was written from the previous condition is written
+    again from the new one."""
     errors: dict[str, str] = {}
     ranked = {row.category_id: row.category for row in locked.categories.select_related("category")}
     if category_id not in ranked:
@@ -732,10 +745,15 @@ def _clean_rule(
     if errors:
         raise ValidationFailed(next(iter(errors.values())), errors=errors)
     assert isinstance(when, dict) and category_id is not None
+    if (
+        previous is not None
+        and previous.when != when
+        and not pipeline_rules.rule_errors(previous.when)
+        and description == _described(previous.when, labels)
+    ):
+        description = ""
     if not description:
-        # Written from the condition, with the factors' own words: "severe frailty and aged 75 or over".
-        text = pipeline_rules.describe(when, labels)
-        description = (text[1:-1] if text.startswith("(") and text.endswith(")") else text)[:200]
+        description = _described(when, labels)
     return category_id, when, description
 
 
@@ -824,7 +842,7 @@ def risk_rule_update(
         if current.version != version:
             raise ConflictError(STALE_RULE)
         category, expression, text = _clean_rule(
-            locked, category_id=category_id, when=when, description=description
+            locked, category_id=category_id, when=when, description=description, previous=current
         )
         before = {
             "rule_id": current.rule_id,

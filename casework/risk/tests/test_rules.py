@@ -101,6 +101,17 @@ def test_a_rule_is_changed_keeping_its_id_and_a_stale_change_is_refused(risk_wor
     assert (changed.rule_id, changed.version, changed.category_id) == ("R1", 2, risk_world.medium.pk)
     event = AuditEvent.objects.get(verb="risk.model_rule_changed")
     assert set(event.changes) == {"category", "when", "description"}
+    # The description written from the old condition is written again from the new one.
+    assert changed.description == "council tax arrears or severe frailty"
+    again = services.risk_rule_update(
+        user=risk_world.risk_analyst,
+        rule=rule,
+        version=2,
+        category_id=risk_world.medium.pk,
+        when=ARREARS,
+        description=changed.description,
+    )
+    assert (again.description, again.version) == ("council tax arrears", 3)
     with pytest.raises(ConflictError):
         services.risk_rule_update(
             user=risk_world.initiative_admin,
