@@ -5,6 +5,7 @@ anyone else's record."""
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from django.conf import settings
@@ -154,7 +155,10 @@ RULE_GRAMMAR = (
 
 class RiskRuleIn(InputSchema):
     category_id: Id = Field(description="One of the categories the version ranks")
-    when: dict[Code, Any] = Field(min_length=1, max_length=1, description=RULE_GRAMMAR)
+    # JSON text, not an object: the contract can then say what every string in it may hold (no NUL).
+    when: Note = Field(
+        description=f'{RULE_GRAMMAR} Sent as JSON text, e.g. \'{{"factor": "nhs/shielded"}}\'.'
+    )
     description: str = Field(
         "", max_length=200, description="Plain English; written from the condition if empty"
     )
@@ -378,6 +382,13 @@ def model_factor_add(request, version_id: Id, payload: RiskFactorDefinitionIn):
 # --- Rules -----------------------------------------------------------------------------------------------
 
 
+def _condition(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ValidationFailed("The rule’s condition is not valid JSON", field="when") from None
+
+
 @router.get("/models/{version_id}/rules", response=list[RiskRuleOut], summary="The version's rules, in order")
 def rule_list(request, version_id: Id):
     return list(_version(request, version_id).rules.all())
@@ -389,11 +400,12 @@ def rule_list(request, version_id: Id):
     summary="Add a rule to a version that has not run (409 once it has); it gets the model's next id",
 )
 def rule_add(request, version_id: Id, payload: RiskRuleIn):
+    model_version = _version(request, version_id)
     rule = services.risk_rule_add(
         user=request.user,
-        model_version=_version(request, version_id),
+        model_version=model_version,
         category_id=payload.category_id,
-        when=payload.when,
+        when=_condition(payload.when),
         description=payload.description,
     )
     return Status(201, rule)
@@ -424,7 +436,7 @@ def rule_change(request, version_id: Id, risk_rule_id: Id, payload: RiskRuleChan
         rule=rule,
         version=expected_version(request, payload.version),
         category_id=payload.category_id,
-        when=payload.when,
+        when=_condition(payload.when),
         description=payload.description,
     )
 

@@ -7,6 +7,7 @@ refuses. An import of a file already imported for its source (the same SHA-256) 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import os
 import uuid
@@ -726,6 +727,8 @@ def _clean_rule(
     if category_id not in ranked:
         errors["category"] = "Choose one of the model’s risk categories (add it to the model first)"
     problems = pipeline_rules.rule_errors(when)
+    if not problems and "\\u0000" in json.dumps(when):
+        problems = ["rule: text in a condition cannot hold a NUL character"]
     for problem in problems:
         where, _, message = problem.partition(": ")
         key = "when" + where.removeprefix("rule")

@@ -228,8 +228,8 @@ SEARCH_FIRST = frozenset(
 # Bodies and query strings that the contract's types alone do not make valid, so that the request is refused
 # for who sends it rather than for what it says.
 BODIES = {
-    "api:/risk/models/{version_id}/rules": {"when": {"factor": "nhs/shielded"}},
-    "api:/risk/models/{version_id}/rules/{risk_rule_id}/change": {"when": {"factor": "nhs/shielded"}},
+    "api:/risk/models/{version_id}/rules": {"when": '{"factor": "nhs/shielded"}'},
+    "api:/risk/models/{version_id}/rules/{risk_rule_id}/change": {"when": '{"factor": "nhs/shielded"}'},
     "api:/contacts/duty/people/{person_id}/calls": {"who": "person"},
     "api:/plans/cases/{case_id}/budget/personal": {"weekly_cost": "250.00"},
     "api:/subject-access/{sar_id}/redactions": {

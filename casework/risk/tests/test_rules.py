@@ -1,6 +1,8 @@
 """Rules of a risk model: added, changed and removed on a version that has not run, checked by the pipeline's
 rule_errors (a message on each field at fault), audited, with stable ids; the same on the page and the API."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -289,19 +291,25 @@ def test_the_rule_pages_refuse_a_version_that_has_run_and_anyone_else(risk_world
 def test_the_api_adds_changes_and_removes_rules_with_the_same_checks(risk_world, model_version, api):
     analyst = api(risk_world.risk_analyst)
     base = f"/risk/models/{model_version.pk}/rules"
-    made = analyst.post(base, {"category_id": risk_world.high.pk, "when": ARREARS})
+    made = analyst.post(base, {"category_id": risk_world.high.pk, "when": json.dumps(ARREARS)})
     assert made.status_code == 201 and made.json()["rule_id"] == "R1" and made.json()["version"] == 1
     rule_id = made.json()["id"]
-    bad = analyst.post(base, {"category_id": risk_world.unranked.pk, "when": {"all": []}})
+    bad = analyst.post(base, {"category_id": risk_world.unranked.pk, "when": '{"all": []}'})
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} >= {"category", "when"}
+    not_json = analyst.post(base, {"category_id": risk_world.high.pk, "when": "{nope"})
+    assert not_json.status_code == 422 and not_json.json()["errors"][0]["field"] == "when"
+    # An escaped NUL in the JSON text is refused, never stored.
+    nul = analyst.post(base, {"category_id": risk_world.high.pk, "when": '{"area_in": ["RG40\\u0000"]}'})
+    assert nul.status_code == 422 and "NUL" in nul.content.decode()
     changed = analyst.post(
         f"{base}/{rule_id}/change",
-        {"category_id": risk_world.medium.pk, "when": {"factor": "frailty/severe"}, "version": 1},
+        {"category_id": risk_world.medium.pk, "when": '{"factor": "frailty/severe"}', "version": 1},
     )
     assert changed.status_code == 200 and changed.json()["rule_id"] == "R1" and changed.json()["version"] == 2
     stale = analyst.post(
-        f"{base}/{rule_id}/change", {"category_id": risk_world.high.pk, "when": ARREARS, "version": 1}
+        f"{base}/{rule_id}/change",
+        {"category_id": risk_world.high.pk, "when": json.dumps(ARREARS), "version": 1},
     )
     assert stale.status_code == 409
     assert [r["rule_id"] for r in analyst.get(base).json()] == ["R1"]
@@ -309,7 +317,10 @@ def test_the_api_adds_changes_and_removes_rules_with_the_same_checks(risk_world,
     for user in (risk_world.practitioner, risk_world.district_analyst, risk_world.outsider):
         other = api(user)
         assert other.get(base).status_code == 404
-        assert other.post(base, {"category_id": risk_world.high.pk, "when": ARREARS}).status_code == 404
+        assert (
+            other.post(base, {"category_id": risk_world.high.pk, "when": json.dumps(ARREARS)}).status_code
+            == 404
+        )
         assert other.post(f"{base}/{rule_id}/remove", {"version": 2}).status_code == 404
     RiskModelVersion.objects.filter(pk=model_version.pk).update(first_run_at=clock.now())
     frozen = analyst.post(f"{base}/{rule_id}/remove", {"version": 2})
