@@ -54,6 +54,7 @@ KINDS = {
     "version_id": "risk_model_version",
     "model_category_id": "risk_model_category",
     "factor_definition_id": "risk_factor_definition",
+    "risk_rule_id": "risk_rule",
     "matching_model_id": "risk_matching_model",
     "run_id": "risk_matching_run",
     "item_id": "risk_review_item",
@@ -200,6 +201,13 @@ OWNERS = {
             "api:/risk/models/{version_id}/copy",
             "api:/risk/models/{version_id}/categories",
             "api:/risk/models/{version_id}/factors",
+            "risk:version_rule_add",
+            "risk:version_rule_edit",
+            "risk:version_rule_remove",
+            "api:/risk/models/{version_id}/rules",
+            "api:/risk/models/{version_id}/rules/{risk_rule_id}",
+            "api:/risk/models/{version_id}/rules/{risk_rule_id}/change",
+            "api:/risk/models/{version_id}/rules/{risk_rule_id}/remove",
             "risk:matching_model_detail",
             "risk:matching_model_approve",
             "risk:matching_run_detail",
@@ -243,6 +251,8 @@ SEARCH_FIRST = frozenset(
 # Bodies and query strings that the contract's types alone do not make valid, so that the request is refused
 # for who sends it rather than for what it says.
 BODIES = {
+    "api:/risk/models/{version_id}/rules": {"when": '{"factor": "nhs/shielded"}'},
+    "api:/risk/models/{version_id}/rules/{risk_rule_id}/change": {"when": '{"factor": "nhs/shielded"}'},
     "api:/contacts/duty/people/{person_id}/calls": {"who": "person"},
     "api:/plans/cases/{case_id}/budget/personal": {"weekly_cost": "250.00"},
     "api:/subject-access/{sar_id}/redactions": {

@@ -445,15 +445,21 @@ def _risk_records(w, risk) -> dict[str, int]:
         user=w.initiative_admin, model_version=version, scheme="nhs", term="shielded", label="Shielded"
     )
     linking_records = _linking_records(w, risk_import)
+    cohort = _cohort(w, version, risk)
+    # A rule of the version that has not run (added after the cohort's copy was made).
+    rule = risk_services.risk_rule_add(
+        user=w.initiative_admin, model_version=version, category_id=risk.pk, when={"factor": "nhs/shielded"}
+    )
     return {
         **linking_records,
-        "risk_cohort": _cohort(w, version, risk),
+        "risk_cohort": cohort,
         "initiative": w.initiative.pk,
         "risk_source": source.pk,
         "risk_import": risk_import.pk,
         "risk_model_version": version.pk,
         "risk_model_category": category.pk,
         "risk_factor_definition": factor.pk,
+        "risk_rule": rule.pk,
     }
 
 
