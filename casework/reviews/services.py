@@ -62,7 +62,7 @@ TEXT_LENGTH = 10000
 NAME_LENGTH = 200
 MAX_OUTCOMES = 30
 # How long the allocated worker has to start a review that was asked for (calendar days).
-REQUEST_DAYS = 10
+REQUEST_DAYS = 5
 
 
 @dataclass(frozen=True)
