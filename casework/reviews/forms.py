@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -149,4 +149,5 @@ class WorklistFilterForm(forms.Form):
 
     def __init__(self, *args: Any, teams: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "All teams")] + [(t.pk, t.name) for t in teams]
+        team = cast(forms.TypedChoiceField, self.fields["team"])
+        team.choices = [("", "All teams")] + [(t.pk, t.name) for t in teams]

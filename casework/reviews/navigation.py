@@ -17,7 +17,7 @@ def case_reviews_context(request: HttpRequest, case: Any, header: dict[str, Any]
     user = cast(User, request.user)  # every page needs a sign-in (core middleware)
     reviews = case_reviews_get_for_user(user=user, case=case)
     for review in reviews:
-        review.outcome_rows = review_outcome_rows(review)
+        review.outcome_rows = review_outcome_rows(review)  # type: ignore[attr-defined]  # for the template
     return {
         "reviews": reviews,
         "can_record_review": case.is_open and has_perm(user, "reviews.record_review_case", case),
