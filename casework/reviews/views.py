@@ -11,7 +11,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework.accounts.models import Team
 from casework.accounts.selectors import actor_for
@@ -49,8 +49,8 @@ def _review(request, case_id: int, review_id: int, permission: str, message: str
     return case, review
 
 
-def _page(request, template: str, case, **context: Any):
-    return render(request, f"reviews/{template}", {"case": case, **context})
+def _page(request, template: str, case, status: int = 200, **context: Any):
+    return render(request, f"reviews/{template}", {"case": case, **context}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -220,12 +220,15 @@ def review_sign_person(request, case_id: int, review_id: int):
     return _page(request, "review_sign_person.html", case, form=form, review=review)
 
 
+@require_GET
 def review_copy(request, case_id: int, review_id: int):
-    """The person's copy of the review, as a PDF letter."""
+    """The person's copy of the review, as a PDF letter: once the review is complete."""
     case = case_get_for_user(user=request.user, case_id=case_id)
     review = selectors.review_get_for_user(
         user=request.user, case=case, review_id=review_id, purpose="copied"
     )
+    if review.status != "complete":
+        return _page(request, "review_copy_not_ready.html", case, review=review, status=409)
     html = render_to_string(
         "reviews/review_copy_pdf.html",
         {

@@ -63,6 +63,7 @@ KINDS = {
     "crisis_id": "crisis_episode",
     "enablement_id": "enablement_episode",
     "sar_id": "subject_access_request",
+    "review_id": "review",
 }
 # A parameter whose name alone does not say the kind: the Open Referral API's `pk`.
 KINDS_BY_ROUTE = {
@@ -149,6 +150,7 @@ OWNERS = {
     "api:/plans/cases/{case_id}/budget/personal/approve": "team_manager",
     "api:/plans/cases/{case_id}/budget/personal/refer-up": "team_manager",
     "api:/plans/cases/{case_id}/support-plan/activate": "team_manager",
+    "reviews:review_sign_authority": "team_manager",
     "safeguarding:concern_detail": "safeguarding_lead",
     "api:/safeguarding/{concern_id}": "safeguarding_lead",
     # Identify: the lead's initiative admins (and risk analysts, whom the world does not need).
