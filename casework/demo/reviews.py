@@ -37,6 +37,12 @@ def _no_advocacy_needed(*, worker: User, case) -> None:
     )
 
 
+def _worker(review: Review) -> User:
+    worker = review.case.primary_worker
+    assert worker is not None  # the plans chosen are of cases with a worker
+    return worker
+
+
 def build_reviews_demo(*, organisation: Organisation) -> int:
     """Activate a few signed plans, make their reviews, take one to sign-off and start another; returns how
     many reviews there are."""
@@ -67,7 +73,7 @@ def build_reviews_demo(*, organisation: Organisation) -> int:
     )
     if due:
         review = due[0]
-        worker = review.case.primary_worker
+        worker = _worker(review)
         _no_advocacy_needed(worker=worker, case=review.case)
         reviews.review_start(user=worker, review=review, version=review.version)
         reviews.review_record(
@@ -93,7 +99,7 @@ def build_reviews_demo(*, organisation: Organisation) -> int:
         reviews.review_sign_authority(user=manager, review=review, version=review.version)
     if len(due) > 1:
         review = due[1]
-        worker = review.case.primary_worker
+        worker = _worker(review)
         _no_advocacy_needed(worker=worker, case=review.case)
         reviews.review_start(user=worker, review=review, version=review.version)
     return Review.objects.filter(case__responsible_organisation=organisation).count()
