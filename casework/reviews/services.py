@@ -21,6 +21,7 @@ from casework.accounts.models import User
 from casework.audit.chain import to_json_safe
 from casework.audit.services import audit_record, audit_record_many, audited_write_if_version
 from casework.careact.gates import advocacy_problem
+from casework.cases.choices import OPEN_STATUSES as CASE_OPEN_STATUSES
 from casework.cases.models import Case
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed, stale_message
@@ -92,11 +93,11 @@ def review_intervals_for(*, organisation_id: int) -> ReviewIntervals:
 # --- The daily sweep ---
 
 
-def make_due_reviews(*, today: datetime.date | None = None, batch_size: int = 2000) -> int:
-    """Make the next planned review of every active support plan whose case has no open review: 6 to 8 weeks
-    after the plan started (or changed), else 12 months after the last completed review. Idempotent: a case
-    with an open review is left alone (and the database allows one). Audited as "reviews.review_scheduled"
-    (no user: the sweep). Returns how many were made."""
+def make_due_reviews(*, batch_size: int = 2000) -> int:
+    """Make the next planned review of every active support plan of an open case with no open review: 6 to 8
+    weeks after the plan started (or changed), else 12 months after the last completed review. Idempotent: a
+    case with an open review is left alone (and the database allows one). Audited as
+    "reviews.review_scheduled" (no user: the sweep). Returns how many were made."""
     open_review = Review.objects.filter(case_id=OuterRef("case_id"), status__in=OPEN_STATUSES)
     last_completed = (
         Review.objects.filter(case_id=OuterRef("case_id"), status=ReviewStatus.COMPLETE)
@@ -105,7 +106,7 @@ def make_due_reviews(*, today: datetime.date | None = None, batch_size: int = 20
         .values("last")
     )
     plans = (
-        SupportPlan.objects.filter(status=SupportPlanStatus.ACTIVE)
+        SupportPlan.objects.filter(status=SupportPlanStatus.ACTIVE, case__status__in=CASE_OPEN_STATUSES)
         .exclude(Exists(open_review))
         .annotate(last_reviewed_at=Subquery(last_completed))
         .select_related("case")

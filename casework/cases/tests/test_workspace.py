@@ -29,6 +29,7 @@ SECTIONS = [
     "care_act",
     "episodes",
     "money",
+    "reviews",
     "sharing",
     "waiting",
     "timeline",

@@ -7,22 +7,27 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.timezone import localdate
 
 from casework.allocation import services as allocation
 from casework.audit.models import AuditEvent
 from casework.careact.tests.steps import record_no_advocacy_needed
+from casework.cases.models import Case
 from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, PermissionRefused, ValidationFailed
 from casework.core.permissions import has_perm
+from casework.plans import support_services as plans
 from casework.plans.support_models import SupportPlan
+from casework.plans.tests.steps import record_signed_plan
 from casework.reviews import selectors, services
 from casework.reviews.models import Review, ReviewRequest
 from casework.reviews.tests.steps import finish_review
 from casework.tasks.models import Task
 from casework.waiting_list.models import WaitingListEntry
 from conftest import PERSONAS
+from tests.factories import CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +281,28 @@ def test_each_review_predicate_agrees_with_its_twin(world, case, name):
     assert has_perm(user, "reviews.view_reviews_worklist") == (
         selectors.review_worklist_organisations_for_user(user=user).exists()
     )
+
+
+def _active_plans(world, count: int) -> None:
+    for _ in range(count):
+        case = allocation.case_accept(
+            user=world.practitioner,
+            case=CaseFactory(person=PersonFactory(created_by_organisation=world.county)),
+        )
+        plan = record_signed_plan(user=world.practitioner, case=case)
+        plans.support_plan_activate(user=world.team_manager, plan=plan, version=plan.version)
+
+
+def test_the_sweeps_queries_do_not_grow_with_the_plans(world, risk, limits):
+    _active_plans(world, 1)
+    with CaptureQueriesContext(connection) as one:
+        assert services.make_due_reviews() == 1
+    _active_plans(world, 3)
+    with CaptureQueriesContext(connection) as three:
+        assert services.make_due_reviews() == 3
+    assert len(three) == len(one)
+
+
+def test_a_closed_cases_plan_is_not_reviewed(world, active_plan):
+    Case.objects.filter(pk=active_plan.case_id).update(status="finished")
+    assert services.make_due_reviews() == 0
