@@ -12,7 +12,7 @@ from pydantic import Field
 
 from casework.cases.choices import Priority
 from casework.cases.selectors import case_get_for_user
-from casework.core.api import Id, InputSchema, Name, Note, Page, PageParams, Text, Version, one_of
+from casework.core.api import Code, Id, InputSchema, Name, Note, Page, PageParams, Text, Version, one_of
 from casework.core.errors import PermissionRefused
 from casework.core.permissions import has_perm
 from casework.core.querysets import Pager
@@ -22,7 +22,6 @@ from casework.reviews.choices import (
     PersonSigner,
     RequestedBy,
     ReviewDecision,
-    ReviewKind,
     ReviewReason,
 )
 from casework.reviews.models import Review
@@ -81,8 +80,8 @@ class ReviewRequestOut(Schema):
 
 
 class ReviewWorklistFilters(InputSchema):
-    bucket: one_of(list(selectors.BUCKETS), blank=True) = ""  # type: ignore[valid-type]
-    kind: one_of(ReviewKind, blank=True) = ""  # type: ignore[valid-type]
+    bucket: Code = Field("", description="due, overdue, in_progress, awaiting_sign_off or empty (all open)")
+    kind: Code = Field("", description="planned, requested, unplanned or empty")
     team_id: Id | None = None
 
 

@@ -22,6 +22,7 @@ from casework.audit.chain import to_json_safe
 from casework.audit.services import audit_record, audit_record_many, audited_write_if_version
 from casework.careact.gates import advocacy_problem
 from casework.cases.choices import OPEN_STATUSES as CASE_OPEN_STATUSES
+from casework.cases.choices import Priority
 from casework.cases.models import Case
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed, stale_message
@@ -45,7 +46,7 @@ from casework.reviews.schedule import DEFAULT, ReviewIntervals, review_due
 from casework.tasks.choices import TaskKind
 from casework.tasks.selectors import case_task_assignee
 from casework.tasks.services import task_create
-from casework.waiting_list.choices import ExitReason, ListKind
+from casework.waiting_list.choices import ExitReason, ListKind, Rag
 from casework.waiting_list.models import WaitingListEntry
 from casework.waiting_list.services import waiting_list_add, waiting_list_exit_for_case
 
@@ -195,6 +196,10 @@ def review_request(
         raise ValidationFailed("Choose who asked for the review", field="requested_by")
     if reason not in ReviewReason.values or reason == ReviewReason.PLANNED:
         raise ValidationFailed("Choose the reason for the review", field="reason")
+    if priority not in Priority.values:
+        raise ValidationFailed("Select the priority: urgent, normal or low", field="priority")
+    if rag not in Rag.values:
+        raise ValidationFailed("Select the risk rating: red, amber or green", field="rag")
     requester_name = _text(requester_name, "requester_name", length=NAME_LENGTH)
     if requested_by in (RequestedBy.CARER, RequestedBy.PROVIDER) and not requester_name:
         raise ValidationFailed("Enter the name of who asked for the review", field="requester_name")
