@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "casework.risk",
     "casework.subjectaccess",
     "casework.retention",
+    "casework.reviews",
     "casework.demo",
 ]
 

@@ -34,7 +34,9 @@ from casework.plans import support_services
 from casework.plans.support_choices import SuspensionReason
 from casework.plans.support_display import provider_name
 from casework.plans.support_models import SupportService
-from casework.tasks.selectors import case_task_assignee
+from casework.reviews import services as reviews
+from casework.reviews.choices import RequestedBy, ReviewReason
+from casework.reviews.models import ReviewRequest
 from casework.tasks.services import task_create
 from casework.waiting_list.services import waiting_list_reprioritise_request
 
@@ -164,7 +166,8 @@ class DutyOutcome:
     priority_changed: bool = False
     named: NamedRequest | None = None  # for a letter or email addressed to a named worker or team
     review_task: object | None = None  # the task a review requested at the desk became
-    review_refused: str = ""  # why no review task could be made
+    review_refused: str = ""  # why no review could be requested
+    review_waiting: bool = False  # nobody allocated: the request waits on the list "waiting for a review"
     reprioritise_tasks: tuple = ()  # waiting-list entries of the case someone is asked to reprioritise
 
 
@@ -417,10 +420,10 @@ def duty_call_record(
             "raise a case for the concern if they need one.",
         )
     try:
-        task = review_request(user=user, case=outcome.case, details=contact.get("summary", ""))
+        request = review_request(user=user, case=outcome.case, details=contact.get("summary", ""), who=who)
     except DomainError as error:
         return replace(outcome, review_refused=str(error))
-    return replace(outcome, review_task=task)
+    return replace(outcome, review_task=request.task, review_waiting=request.waiting_entry is not None)
 
 
 REFUSED_ON_BEHALF = "Only the duty desk of the organisation holding this open case can act on it."
@@ -577,34 +580,26 @@ def service_restart_on_behalf(
 
 
 # How long the allocated worker or team has to pick up a review asked for at the duty desk.
-REVIEW_REQUEST_DAYS = 5
+REVIEW_REQUEST_DAYS = reviews.REQUEST_DAYS
 
 
-def review_request(*, user, case: Case, details: str):
-    """A review asked for at the duty desk: a task for the allocated worker, else the responsible team
-    (Wokingham: review requests go to the allocated worker or the team responsible for reviewing the plan),
-    else, with nobody allocated, the duty desk member who took the call: a request is never dropped.
-    Audited through task_create ("tasks.task_created", source "duty:<case>").
-    Raises DomainError when nobody can take it (the recorder does not work at the holding organisation),
-    PermissionRefused.
+def review_request(*, user, case: Case, details: str, who: str = "person") -> ReviewRequest:
+    """A review asked for at the duty desk becomes a review request (reviews.services.review_request): a task
+    for the allocated worker, else the responsible team (Wokingham: review requests go to the allocated worker
+    or the team responsible for reviewing the plan); with nobody allocated the case waits on the list "waiting
+    for a review" (issue 17). Audited as "reviews.review_requested".
+    Raises DomainError when the case is held by another organisation, PermissionRefused.
     """
 
-    worker, team = case_task_assignee(case=case)
-    if worker is None and team is None:
-        if holding_organisation_id(case) not in actor_for(user).editing_organisation_ids:
-            raise DomainError(
-                "Nobody is allocated to this case yet and it is held by another organisation, so no "
-                "review task was made: the request is in the contact's summary."
-            )
-        worker = user
-    return task_create(
+    if holding_organisation_id(case) not in actor_for(user).editing_organisation_ids:
+        raise DomainError(
+            "This case is held by another organisation, so no review was requested: the request is in the "
+            "contact's summary."
+        )
+    return reviews.review_request(
         user=user,
-        title=f"Review requested by {case.subject_name}",
-        due_date=clock.today() + datetime.timedelta(days=REVIEW_REQUEST_DAYS),
-        assigned_to_user=worker,
-        assigned_to_team=team,
         case=case,
-        kind="review_request",
+        requested_by=RequestedBy.PERSON if who == "person" else RequestedBy.DUTY_DESK,
+        reason=ReviewReason.OTHER,
         details=details[:2000],
-        source=f"duty:{case.pk}",
     )

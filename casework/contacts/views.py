@@ -239,6 +239,10 @@ def duty_call(request, person_id: int):
                 messages.info(
                     request, f"The review request is a task for {outcome.review_task.assignee_name}."
                 )
+            elif outcome.review_waiting:
+                messages.info(
+                    request, "Nobody is allocated: the review request waits on the list for a review."
+                )
             elif outcome.review_refused:
                 messages.info(request, outcome.review_refused)
             if data.get("safeguarding_next"):

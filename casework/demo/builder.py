@@ -38,6 +38,7 @@ from casework.demo.cases import build_cases
 from casework.demo.directory import build_directory_demo
 from casework.demo.identify import build_identify_demo
 from casework.demo.referrals import build_referrals_demo
+from casework.demo.reviews import build_reviews_demo
 from casework.demo.waiting_lists import build_waiting_lists
 from casework.people.choices import (
     AccessibleFormat,
@@ -550,6 +551,7 @@ class _Builder:
             )
         build_directory_demo(stdout=self.stdout)
         counts["waiting"] = build_waiting_lists(organisation=self.orgs["county"], rng=self.rng)
+        counts["reviews"] = build_reviews_demo(organisation=self.orgs["county"])
         # Consent and referrals (casework/demo/referrals.py): after the cases, needs and forms they use.
         referrals = build_referrals_demo(organisations=self.orgs)
         # Identify (casework/demo/identify.py): sources and imports made from the demo's own people.

@@ -24,6 +24,7 @@ from casework.people.selectors import people_subject_access_sections, person_lis
 from casework.plans.selectors import plans_subject_access_sections
 from casework.referrals.selectors import referrals_subject_access_sections
 from casework.retention.selectors import retention_subject_access_sections
+from casework.reviews.selectors import reviews_subject_access_sections
 from casework.risk.selectors import risk_subject_access_sections
 from casework.safeguarding.selectors import safeguarding_subject_access_sections
 from casework.subjectaccess.choices import OPEN_STATUSES
@@ -42,6 +43,7 @@ SOURCES = (
     ("consents", consents_subject_access_sections),
     ("referrals", referrals_subject_access_sections),
     ("plans", plans_subject_access_sections),
+    ("reviews", reviews_subject_access_sections),
     ("waiting_list", waiting_list_subject_access_sections),
     ("tasks", tasks_subject_access_sections),
     ("safeguarding", safeguarding_subject_access_sections),

@@ -86,6 +86,12 @@ DOMAIN_RULES = (
         r"|^Give the reason the plan was not signed",
         "support plans: one of two providers, a service against its dates and its suspensions",
     ),
+    (
+        r"^Choose the decision before sending|^Enter the provider who helped"
+        r"|^Give the reason the review was not|^Say whether (each outcome|the outcome is)"
+        r"|^Enter the outcome in at most",
+        "reviews: what finishing a review needs, and a provider's name when one helped",
+    ),
     # Ids: a record that is not there, or that does not go with the rest of the request.
     (r"^No such |is not on this case|is about someone else|no longer in the directory", "what the id names"),
     (r"^Select (one of |a consent|a delivery organisation|the needs to refer|needs recorded)", "ditto"),

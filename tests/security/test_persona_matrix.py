@@ -67,6 +67,7 @@ KINDS = {
     "disposal_run_id": "retention_dry_run",
     "class_id": "record_class",
     "hold_id": "legal_hold",
+    "review_id": "review",
 }
 # A parameter whose name alone does not say the kind: the Open Referral API's `pk`.
 KINDS_BY_ROUTE = {
@@ -173,6 +174,8 @@ OWNERS = {
     "api:/plans/cases/{case_id}/budget/personal/refer-up": "team_manager",
     "api:/plans/cases/{case_id}/support-plan/activate": "team_manager",
     "plans:support_plan_activate": "team_manager",
+    "reviews:review_sign_authority": "team_manager",
+    "api:/reviews/cases/{case_id}/{review_id}/sign-authority": "team_manager",
     "safeguarding:concern_detail": "safeguarding_lead",
     "api:/safeguarding/{concern_id}": "safeguarding_lead",
     # Identify: the lead's initiative admins (and risk analysts, whom the world does not need).
@@ -379,6 +382,25 @@ ALLOWED: dict[tuple[str, str, str], Expected] = {
                     "audit_chainhead",
                     "waiting_list_reprioritisation",
                     "waiting_list_waitinglistentry",
+                }
+            ),
+        )
+        for persona in ("practitioner2", "duty_officer")
+    },
+    # Anyone who changes records in the holding organisation records a review asked for (the duty desk, as for
+    # a task about the case), a restricted person's case too: the request shows nothing of the person.
+    **{
+        (persona, "api:/reviews/cases/{case_id}/requests", "POST"): Expected(
+            frozenset({201}),
+            "anyone who changes records in the holding organisation records a request for a review",
+            may_write=frozenset(
+                {
+                    "audit_accessevent",
+                    "audit_auditevent",
+                    "audit_chainhead",
+                    "reviews_review",
+                    "reviews_reviewrequest",
+                    "tasks_task",
                 }
             ),
         )

@@ -26,6 +26,7 @@ from casework.people.models import BreakGlassGrant
 from casework.plans import episode_services as episodes
 from casework.plans.tests.steps import record_financial_assessment_started
 from casework.referrals import services as referrals
+from casework.reviews import services as reviews
 from casework.safeguarding import services as safeguarding
 from casework.tasks.models import Task
 from casework.waiting_list import services as waiting
@@ -194,6 +195,14 @@ def _subject(w, key: str, risk, food_need, debt_need, forms, debt_advice) -> Sub
         referral_on=clock.today(),
     ).pk
     record_ready_for_support(user=w.practitioner, case=case)
+    # A review asked for by the person's daughter: due, with a task for the worker.
+    r["review"] = reviews.review_request(
+        user=w.practitioner,
+        case=case,
+        requested_by="carer",
+        requester_name=f"Tamsin Relative of {key}",
+        reason="unplanned_carer",
+    ).review_id
     # A financial assessment in progress (so its form opens for the one who works on the case): started above
     # (Planning warns without one).
     r["financial_assessment"] = record_financial_assessment_started(user=w.practitioner, case=case).pk

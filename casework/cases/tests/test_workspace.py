@@ -30,6 +30,7 @@ SECTIONS = [
     "episodes",
     "money",
     "support_plan",
+    "reviews",
     "sharing",
     "waiting",
     "timeline",

@@ -14,6 +14,7 @@ from casework.contacts.models import ContactEvent, Message
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed
 from casework.tasks.models import Task
+from casework.waiting_list.models import WaitingListEntry
 from tests.factories import CaseFactory, PersonFactory, TeamFactory, found_in_search
 
 LETTER = {
@@ -193,7 +194,8 @@ def test_the_duty_desk_says_when_nobody_is_known(login, world):
 
 def test_a_review_asked_for_at_the_desk_goes_to_the_team_when_no_worker_is_allocated(world):
     case = CaseFactory(person=world.person, allocated_team=world.team)
-    task = duty.review_request(user=world.duty_officer, case=case, details="Wants her care looked at again")
+    request = duty.review_request(user=world.duty_officer, case=case, details="Wants it looked at again")
+    task = request.task
     assert (task.assigned_to_user, task.assigned_to_team, task.kind) == (None, world.team, "review_request")
     assert task.due_date == clock.today() + datetime.timedelta(days=duty.REVIEW_REQUEST_DAYS)
 
@@ -215,8 +217,8 @@ def test_the_duty_call_page_makes_the_review_task_or_says_why_not(login, world, 
     task = Task.objects.get(kind="review_request")
     assert (task.assigned_to_user, task.case) == (world.practitioner, allocated)
     assert f"The review request is a task for {world.practitioner.display_name}" in response.content.decode()
-    # A case nobody is allocated to yet: the request is not dropped (issue 13): the duty officer who took the
-    # call has it as a task, and the page says so.
+    # A case nobody is allocated to yet: the request is not dropped (issue 13): it waits on the list "waiting
+    # for a review" (issue 17), and the page says so.
     other = PersonFactory(created_by_organisation=world.county)
     Case.objects.filter(pk=CaseFactory(person=other).pk).update(allocated_team=None)
     found_in_search(world.duty_officer, other)
@@ -231,9 +233,11 @@ def test_the_duty_call_page_makes_the_review_task_or_says_why_not(login, world, 
         {"who": "person", "method": "phone", "summary": "Asks for a review", "review_requested": "on"},
         follow=True,
     )
-    assert f"The review request is a task for {world.duty_officer.display_name}" in response.content.decode()
+    assert "the review request waits on the list for a review" in response.content.decode()
     assert ContactEvent.objects.filter(person=other).count() == 2
-    assert Task.objects.get(kind="review_request", case__person=other).assigned_to_user == world.duty_officer
+    assert not Task.objects.filter(kind="review_request", case__person=other).exists()
+    waiting = WaitingListEntry.objects.filter(case__person=other, list_kind="review", exited_on__isnull=True)
+    assert waiting.exists()
 
 
 def test_a_review_on_another_organisations_unallocated_case_says_why_no_task(world):

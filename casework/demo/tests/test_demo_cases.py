@@ -7,7 +7,9 @@ from casework.audit.models import AuditEvent
 from casework.audit.verify import audit_verify_all
 from casework.cases.choices import CaseStage, CaseStatus
 from casework.cases.models import Case
+from casework.core import clock
 from casework.demo.builder import build_demo
+from casework.reviews.models import Review
 
 
 @pytest.fixture
@@ -80,3 +82,12 @@ def test_two_cases_have_consent_and_referrals_one_accepted_and_managed(demo):
     assert [n.status for n in accepted[0].needs.all()] == ["being_managed"]
     assert all(r.basis.withdrawn_on is None for r in referrals)
     assert demo.counts["referrals"] == 3
+
+
+def test_reviews_are_due_overdue_in_progress_and_signed_off(demo):
+    today = clock.today()
+    assert demo.counts["reviews"] >= 3
+    assert Review.objects.filter(status="complete").exists()
+    assert Review.objects.filter(status="in_progress").exists()
+    assert Review.objects.filter(status="due").exists()
+    assert Review.objects.filter(status__in=["due", "in_progress"], due_on__lt=today).exists()
