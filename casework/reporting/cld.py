@@ -10,7 +10,8 @@ model objects), so a million events export in constant memory.
   financial assessments (which carry no outcome).
 - Services: each service of an active or superseded support plan that has started (its `reference` is the same
   across plan versions, so it is one event), and enablement episodes as ST-Max reablement.
-- Reviews: none yet; the reviews app adds them (issue 17).
+- Reviews: completed reviews of support plans, with their CLD reason, whether the plan's outcomes were
+  met, and the decision as the outcome.
 
 Event references are built from ids that never change (`REQ-<case id>`, `SRV-<case id>-<service reference>`),
 so they are the same in every submission. `cld_validate` names each record to fix; `cld_duplicates` applies
@@ -45,6 +46,7 @@ from casework.plans.models import FinancialAssessment
 from casework.plans.support_models import SupportService
 from casework.reporting import cld_lists as lists
 from casework.reporting.policies import can_export_cld
+from casework.reviews.models import Review
 
 Row = dict[str, str]
 CHUNK = 2000
@@ -472,6 +474,48 @@ def _service_event(group: list[dict[str, Any]], s: Submission) -> Iterator[tuple
     yield latest["plan__case__reference"], latest["plan__case_id"], row
 
 
+def _review_rows(s: Submission) -> Iterator[tuple[str, int, Row]]:
+    reviews = (
+        Review.objects.filter(
+            case__responsible_organisation_id=s.organisation_id,
+            status="complete",
+            completed_at__date__gte=s.start,
+            completed_at__date__lte=s.end,
+        )
+        .annotate(**_case_annotations("case_id", "case__person_id"))
+        .values(
+            "pk",
+            "case_id",
+            "case__reference",
+            "started_at",
+            "due_on",
+            "completed_at",
+            "reason",
+            "decision",
+            "outcomes",
+            "is_carer",
+            "has_carer",
+            "fa_full_cost",
+            "fa_charge",
+            *_person_values("case__person__"),
+        )
+        .order_by("pk")
+    )
+    for v in reviews.iterator(chunk_size=CHUNK):
+        row = _blank_event() | _person_row(v, "case__person__", la_code=s.la_code, start=s.start, end=s.end)
+        row |= {
+            "Event_Type": lists.REVIEW,
+            "Event_Reference": f"REV-{v['pk']}",
+            "Event_Start_Date": _iso(v["started_at"] or v["due_on"]),
+            "Event_End_Date": _iso(v["completed_at"]),
+            "Event_Description": "Review of the support plan",
+            "Event_Outcome": lists.REVIEW_DECISION_TO_CLD.get(v["decision"], ""),
+            "Review_Reason": lists.REVIEW_REASON_TO_CLD.get(v["reason"], ""),
+            "Review_Outcomes_Achieved": lists.outcomes_achieved(v["outcomes"] or []),
+        }
+        yield v["case__reference"], v["case_id"], row
+
+
 @dataclass(frozen=True)
 class Event:
     case_reference: str
@@ -480,8 +524,8 @@ class Event:
 
 
 def cld_events(submission: Submission) -> Iterator[Event]:
-    """Every event of the submission, streamed: requests, assessments, services (reviews when they exist)."""
-    for source in (_request_rows, _assessment_rows, _service_rows):
+    """Every event of the submission, streamed: requests, assessments, services and reviews."""
+    for source in (_request_rows, _assessment_rows, _service_rows, _review_rows):
         for reference, case_id, row in source(submission):
             yield Event(reference, case_id, row)
 
@@ -535,6 +579,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "Service_Component": lists.SERVICE_COMPONENTS,
     "Delivery_Mechanism": lists.DELIVERY_MECHANISMS,
     "Request_Route_of_Access": lists.ROUTES_OF_ACCESS,
+    "Review_Reason": lists.REVIEW_REASONS,
     "Client_Funding_Status": lists.CLIENT_FUNDING,
 }
 

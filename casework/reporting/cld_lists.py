@@ -120,6 +120,7 @@ CLIENT_FUNDING = ("Fully social care funded", "Joint client and social care fund
 
 # The lists whose R2 labels the reference could not confirm (section 5.3 says "check the spec").
 UNVERIFIED_LISTS = (
+    "Review_Outcomes_Achieved",
     "Request_Route_of_Access",
     "Assessment_Type",
     "Method_of_Assessment",
@@ -175,6 +176,45 @@ FREQUENCY_TO_UNIT_TYPE: dict[str, str] = {
     "four_weekly": "Four weekly",
     "one_off": "One off",
 }
+
+REVIEW_REASONS = (
+    "Planned",
+    "Unplanned - Hospital (Planned and unplanned episodes)",
+    "Unplanned - Carer related",
+    "Unplanned - Safeguarding concern",
+    "Unplanned - Other Reason",
+    "Unplanned - Provider Failure",
+    "Unplanned - Change in Commissioning arrangements",
+)
+REVIEW_REASON_TO_CLD: dict[str, str] = {
+    "planned": "Planned",
+    "unplanned_hospital": "Unplanned - Hospital (Planned and unplanned episodes)",
+    "unplanned_carer": "Unplanned - Carer related",
+    "unplanned_safeguarding": "Unplanned - Safeguarding concern",
+    "unplanned_other": "Unplanned - Other Reason",
+    "unplanned_provider_failure": "Unplanned - Provider Failure",
+    "unplanned_commissioning": "Unplanned - Change in Commissioning arrangements",
+}
+# A review's decision as its outcome: the guidance says a review ends in support planning when the package
+# changed, and continues the support when it did not.
+REVIEW_DECISION_TO_CLD: dict[str, str] = {
+    "no_change": "Continuation of support or services",
+    "revise_plan": "Progress to support planning or services",
+    "reassess": "Progress to assessment, review or reassessment",
+    "end_services": "NFA: Support ended for other reason",
+    "close": "NFA: Support ended as planned",
+}
+
+
+def outcomes_achieved(outcomes: list[dict[str, object]]) -> str:
+    """ "Yes" when every outcome of the plan was met, "Partially" when some were, "No" when none were."""
+    found = [str(o.get("met", "")) for o in outcomes if isinstance(o, dict)]
+    if not found:
+        return ""
+    if all(f == "met" for f in found):
+        return "Yes"
+    return "Partially" if any(f in ("met", "partly") for f in found) else "No"
+
 
 ENABLEMENT_OUTCOME_TO_CLD: dict[str, str] = {
     "no_ongoing_needs": "NFA: Support ended as planned",

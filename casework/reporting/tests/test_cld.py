@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.audit.models import AccessEvent
+from casework.careact.tests.steps import record_no_advocacy_needed
 from casework.core import clock
 from casework.core.errors import PermissionRefused
 from casework.plans import budgets
@@ -26,6 +27,9 @@ from casework.plans.tests.steps import home_care, record_eligible, record_plan
 from casework.referrals.tests.conftest import *  # noqa: F403 (the completed assessment and what it needs)
 from casework.reporting import cld
 from casework.reporting.cld_lists import COLUMNS
+from casework.reviews import services as review_services
+from casework.reviews.models import Review
+from casework.reviews.tests.steps import finish_review
 from tests.factories import CaseFactory, PersonFactory
 
 VALID_NHS = "9434765919"
@@ -408,3 +412,36 @@ def test_the_command_writes_the_file_and_the_report(world, records, quarter, tmp
         call_command(
             "cld_export", organisation=str(world.county.pk), quarter_end="2026-02-28", output=str(out)
         )
+
+
+def test_a_completed_review_is_an_event_with_its_reason_outcomes_and_decision(world, records, quarter):
+    case = records
+    record_no_advocacy_needed(user=world.practitioner, case=case, activity="review")
+    requested = review_services.review_request(
+        user=world.practitioner,
+        case=case,
+        requested_by="carer",
+        requester_name="Jo Thornton",
+        reason="unplanned_carer",
+    )
+    review = Review.objects.get(pk=requested.review_id)
+    review = finish_review(user=world.practitioner, review=review, decision="no_change", met="partly")
+    assert f"REV-{review.pk}" not in _rows(world, quarter)  # not complete: not reported
+    review_services.review_sign_authority(user=world.team_manager, review=review, version=review.version)
+    review.refresh_from_db()
+    review_services.review_sign_person(
+        user=world.practitioner,
+        review=review,
+        version=review.version,
+        signer="person",
+        name="Margaret Thornton",
+    )
+    row = _rows(world, quarter)[f"REV-{review.pk}"]
+    assert row["Event_Type"] == "Review"
+    assert row["Review_Reason"] == "Unplanned - Carer related"
+    assert row["Review_Outcomes_Achieved"] == "Partially"
+    assert row["Event_Outcome"] == "Continuation of support or services"
+    assert row["Event_End_Date"] == clock.today().isoformat()
+    assert [
+        f for f, _ in cld.validate_row(row) if f not in ("Primary_Support_Reason", "Gender", "Ethnicity")
+    ] == []
