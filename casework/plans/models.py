@@ -89,3 +89,9 @@ from casework.plans.support_models import (  # noqa: E402,F401  (support plans' 
     SupportPlan,
     SupportService,
 )
+from casework.plans.dp_models import (  # noqa: E402,F401  (direct payments' models)
+    DirectPaymentAgreement,
+    DirectPaymentAuditReturn,
+    DirectPaymentPayment,
+    SurplusRecovery,
+)
