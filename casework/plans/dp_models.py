@@ -54,9 +54,12 @@ class DirectPaymentAgreement(TimeStampedModel, VersionedModel):
                 condition=Q(status__in=["draft", "signed", "active"]),
                 name="dp_agreement_one_current",
             ),
-            models.CheckConstraint(condition=Q(status__in=AgreementStatus.values), name="dp_agreement_status"),
             models.CheckConstraint(
-                condition=Q(recipient="person") | Q(recipient__in=["nominated", "authorised"], recipient_name__gt=""),
+                condition=Q(status__in=AgreementStatus.values), name="dp_agreement_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient="person")
+                | Q(recipient__in=["nominated", "authorised"], recipient_name__gt=""),
                 name="dp_agreement_recipient_named",
             ),
             models.CheckConstraint(
@@ -75,10 +78,12 @@ class DirectPaymentAgreement(TimeStampedModel, VersionedModel):
                 name="dp_agreement_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(signed_on__isnull=False), name="dp_agreement_signed_when_signed"
+                condition=Q(status__in=["draft", "ended"]) | Q(signed_on__isnull=False),
+                name="dp_agreement_signed_when_signed",
             ),
             models.CheckConstraint(
-                condition=~Q(status="active") | Q(started_at__isnull=False), name="dp_agreement_started_when_active"
+                condition=~Q(status="active") | Q(started_at__isnull=False),
+                name="dp_agreement_started_when_active",
             ),
         ]
         indexes = [models.Index(fields=["case", "status"], name="dp_agreement_case_idx")]
@@ -138,7 +143,9 @@ class DirectPaymentAuditReturn(TimeStampedModel):
     class Meta:
         ordering = ["agreement", "-period_starts"]
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "period_starts"], name="dp_audit_return_one_a_period"),
+            models.UniqueConstraint(
+                fields=["agreement", "period_starts"], name="dp_audit_return_one_a_period"
+            ),
             models.CheckConstraint(
                 condition=Q(period_ends__gte=F("period_starts")), name="dp_audit_return_period"
             ),
