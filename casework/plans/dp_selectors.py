@@ -17,7 +17,12 @@ from casework.cases.models import Case
 from casework.core.errors import PermissionRefused
 from casework.core.permissions import has_perm
 from casework.plans.dp_choices import AgreementStatus, PaymentStatus
-from casework.plans.dp_models import DirectPaymentAgreement, DirectPaymentAuditReturn, DirectPaymentPayment
+from casework.plans.dp_models import (
+    DirectPaymentAgreement,
+    DirectPaymentAuditReturn,
+    DirectPaymentPayment,
+    SurplusRecovery,
+)
 from casework.plans.support_selectors import (
     case_list_support_plan_recordable,
     case_list_support_plan_visible,
@@ -54,6 +59,21 @@ class CaseDirectPayments:
     @property
     def ended(self) -> list[DirectPaymentAgreement]:
         return [a for a in self.agreements if not a.is_current]
+
+    @property
+    def audited(self) -> DirectPaymentAgreement | None:
+        """The agreement an audit return is for: the newest that has started (active, else ended)."""
+        return next((a for a in self.agreements if a.status in STARTED), None)
+
+    @property
+    def undecided_surplus(self) -> SurplusRecovery | None:
+        """The surplus waiting for a decision (at most one: a return waits for the last one's decision)."""
+        for agreement in self.agreements:
+            for audit_return in agreement.audit_returns.all():
+                recovery = getattr(audit_return, "surplus_recovery", None)
+                if recovery is not None and not recovery.is_decided:
+                    return recovery
+        return None
 
     @property
     def first_payment_on(self) -> datetime.date | None:

@@ -70,3 +70,4 @@ nav_register(
     order=176,
     shown=lambda user: has_perm(user, "plans.manage_charging_figures"),
 )
+from casework.plans import dp_navigation  # noqa: E402,F401  (the "Direct payments" section)

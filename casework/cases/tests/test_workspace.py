@@ -29,6 +29,7 @@ SECTIONS = [
     "care_act",
     "episodes",
     "money",
+    "direct_payments",
     "sharing",
     "waiting",
     "timeline",
