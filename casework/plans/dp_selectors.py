@@ -70,7 +70,7 @@ class CaseDirectPayments:
         """The surplus waiting for a decision (at most one: a return waits for the last one's decision)."""
         for agreement in self.agreements:
             for audit_return in agreement.audit_returns.all():
-                recovery = getattr(audit_return, "surplus_recovery", None)
+                recovery: SurplusRecovery | None = getattr(audit_return, "surplus_recovery", None)
                 if recovery is not None and not recovery.is_decided:
                     return recovery
         return None
