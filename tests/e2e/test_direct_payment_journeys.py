@@ -86,6 +86,8 @@ def test_a_worker_sets_up_a_direct_payment_and_decides_a_surplus(open_page, worl
     expect(worker.locator("#dp-audit-returns")).to_contain_text("To decide")
     assert_accessible(worker)
     worker.get_by_role("button", name="Decide the surplus of £560.00").click()
+    expect(worker.get_by_role("heading", level=1)).to_have_text("Decide the surplus")
+    assert_accessible(worker)
     worker.get_by_role("group", name="Decision").get_by_label("Let the person keep it").check()
     worker.get_by_role("button", name="Record the decision").click()
     expect(worker.locator(".govuk-error-summary")).to_contain_text("Enter reason for the decision")
