@@ -80,3 +80,13 @@ def test_two_cases_have_consent_and_referrals_one_accepted_and_managed(demo):
     assert [n.status for n in accepted[0].needs.all()] == ["being_managed"]
     assert all(r.basis.withdrawn_on is None for r in referrals)
     assert demo.counts["referrals"] == 3
+
+
+def test_a_case_whose_plan_takes_a_direct_payment_has_one_started_with_payments(demo):
+    from casework.plans.dp_models import DirectPaymentAgreement
+    from casework.plans.dp_selectors import dp_first_payment_date
+
+    agreement = DirectPaymentAgreement.objects.filter(status="active").first()
+    assert agreement is not None and agreement.support_plan.budget_management == "direct_payment"
+    assert agreement.payments.filter(status="paid").exists()
+    assert dp_first_payment_date(agreement.case) == agreement.starts_on
