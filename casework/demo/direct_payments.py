@@ -1,11 +1,9 @@
 """The demo's direct payments: a case whose support plan takes the budget as a direct payment gets an
-agreement, signed and started some weeks ago (its payments scheduled, the past ones paid), and, for some, an
-audit return whose balance is over the contingency with the surplus waiting for a decision. Its own random
-numbers (seeded by the case), so the rest of the demo stays as it was."""
+agreement, signed and started the day the plan is signed (its payments scheduled for 12 months, the first
+paid). Its own random numbers (seeded by the case), so the rest of the demo stays as it was."""
 
 from __future__ import annotations
 
-import datetime
 import random
 from decimal import Decimal
 
@@ -17,11 +15,11 @@ from casework.plans.support_models import SupportPlan
 
 
 def record_direct_payment(*, case, worker, plan: SupportPlan) -> DirectPaymentAgreement | None:
-    """An agreement for the plan (when it takes the budget as a direct payment), started 5 to 20 weeks ago."""
+    """An agreement for the plan, when it takes the budget as a direct payment."""
     if plan.budget_management != "direct_payment" or plan.weekly_cost <= 0:
         return None
     rng = random.Random(case.pk * 7 + 25)
-    starts_on = clock.today() - datetime.timedelta(weeks=rng.randint(5, 20))
+    starts_on = clock.today()  # the day the plan is signed in the case's history
     agreement = dp_services.dp_agreement_create(
         user=worker,
         case=case,
@@ -35,33 +33,15 @@ def record_direct_payment(*, case, worker, plan: SupportPlan) -> DirectPaymentAg
         starts_on=starts_on,
     )
     agreement = dp_services.dp_agreement_sign(
-        user=worker,
-        agreement=agreement,
-        version=agreement.version,
-        signed_on=starts_on - datetime.timedelta(days=3),
+        user=worker, agreement=agreement, version=agreement.version, signed_on=starts_on
     )
     agreement = dp_services.dp_agreement_start(user=worker, agreement=agreement, version=agreement.version)
-    due = DirectPaymentPayment.objects.filter(agreement=agreement, due_on__lte=clock.today()).order_by(
-        "due_on"
+    first = DirectPaymentPayment.objects.get(agreement=agreement, due_on=starts_on)
+    dp_services.dp_payment_mark(
+        user=worker,
+        agreement=agreement,
+        due_on=first.due_on,
+        version=first.version,
+        status=PaymentStatus.PAID,
     )
-    for payment in due:
-        dp_services.dp_payment_mark(
-            user=worker,
-            agreement=agreement,
-            due_on=payment.due_on,
-            version=payment.version,
-            status=PaymentStatus.PAID,
-        )
-    if rng.random() < 0.5:
-        period_ends = min(clock.today(), starts_on + datetime.timedelta(weeks=4, days=-1))
-        dp_services.dp_audit_return_record(
-            user=worker,
-            agreement=agreement,
-            period_starts=starts_on,
-            period_ends=period_ends,
-            spent=(plan.weekly_cost * 2).quantize(Decimal("0.01")),
-            balance_held=(plan.weekly_cost * 10).quantize(Decimal("0.01")),
-            receipts_checked=True,
-            notes="Receipts for the personal assistant's wages and the agency invoice.",
-        )
     return agreement
