@@ -30,6 +30,10 @@ from casework.core.errors import DomainError, ValidationFailed
 from casework.core.permissions import require_perm
 from casework.core.working_days import add_working_days
 from casework.people.models import Person
+from casework.plans import support_services
+from casework.plans.support_choices import SuspensionReason
+from casework.plans.support_display import provider_name
+from casework.plans.support_models import SupportService
 from casework.tasks.selectors import case_task_assignee
 from casework.tasks.services import task_create
 from casework.waiting_list.services import waiting_list_reprioritise_request
@@ -419,54 +423,157 @@ def duty_call_record(
     return replace(outcome, review_task=task)
 
 
-def action_on_behalf(*, user, case: Case, kind: str, details: str, effective_on: datetime.date | None = None):
-    """Act for the case's primary worker (suspend or restart a service, arrange agreed respite, make a
-    referral), record it, and alert the worker with a message. Audited as "contacts.acted_on_behalf"."""
+REFUSED_ON_BEHALF = "Only the duty desk of the organisation holding this open case can act on it."
 
-    require_perm(
-        user,
-        "contacts.record_contact_case",
-        case,
-        "Only the duty desk of the organisation holding this open case can act on it.",
-    )
-    if kind not in OnBehalfKind.values:
-        raise ValidationFailed("Select what you did", field="kind")
-    if not details.strip():
-        raise ValidationFailed("Enter what you did and why", field="details")
+
+def _absent_worker(*, user, case: Case) -> User:
+    """The case's primary worker, for whom the duty desk acts. Raises PermissionRefused, DomainError."""
+    require_perm(user, "contacts.record_contact_case", case, REFUSED_ON_BEHALF)
     if case.primary_worker_id is None:
         raise DomainError("This case has no allocated worker to act for: work on it directly.")
     if case.primary_worker_id == user.pk:
         raise DomainError("You are the allocated worker: record this on the case yourself.")
-    worker = case.primary_worker
+    return case.primary_worker
+
+
+def _record_on_behalf(
+    *, user, case: Case, worker: User, kind: str, details: str, effective_on: datetime.date
+) -> OnBehalfAction:
+    """Record what was done for the worker, audited, and send them a message saying so (in the caller's
+    transaction)."""
+    action = OnBehalfAction.objects.create(
+        case=case,
+        kind=kind,
+        details=details,
+        for_worker=worker,
+        effective_on=effective_on,
+        created_by=user,
+        modified_by=user,
+    )
+    audit_record(
+        user=user,
+        verb="contacts.acted_on_behalf",
+        obj=action,
+        case_id=case.pk,
+        person_id=case.person_id,
+        changes={
+            "kind": {"before": None, "after": kind},
+            "for_worker": {"before": None, "after": worker.pk},
+        },
+        reason=details,
+    )
+    message_send(
+        user=user,
+        to_user=worker,
+        case=case,
+        body=f"Done on your behalf: {OnBehalfKind(kind).label}. {details}",
+    )
+    return action
+
+
+def action_on_behalf(*, user, case: Case, kind: str, details: str, effective_on: datetime.date | None = None):
+    """Act for the case's primary worker (make a referral; a service is suspended or restarted through the
+    support plan: service_suspend_on_behalf), record it, and alert the worker with a message. Audited as
+    "contacts.acted_on_behalf"."""
+
+    require_perm(user, "contacts.record_contact_case", case, REFUSED_ON_BEHALF)
+    if kind not in OnBehalfKind.values:
+        raise ValidationFailed("Select what you did", field="kind")
+    if not details.strip():
+        raise ValidationFailed("Enter what you did and why", field="details")
+    worker = _absent_worker(user=user, case=case)
     with transaction.atomic():
-        action = OnBehalfAction.objects.create(
+        return _record_on_behalf(
+            user=user,
             case=case,
+            worker=worker,
             kind=kind,
             details=details.strip(),
-            for_worker=worker,
             effective_on=effective_on or clock.today(),
-            created_by=user,
-            modified_by=user,
         )
-        audit_record(
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _service_said(service: SupportService, note: str) -> str:
+    provider = provider_name(service)
+    said = f"{service.service_type}" + (f" from {provider}" if provider else "")
+    return f"{said}. {note}".strip() if note.strip() else said + "."
+
+
+def service_suspend_on_behalf(
+    *,
+    user,
+    case: Case,
+    service: SupportService,
+    version: int,
+    reason: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    note: str = "",
+) -> OnBehalfAction:
+    """Suspend a service of the case's active support plan for its absent worker (a hospital admission;
+    respite agreed in the plan, with its last day), through the support plan's service, and tell the worker.
+    Audited as "plans.support_service_suspended" and "contacts.acted_on_behalf". Raises PermissionRefused,
+    ValidationFailed, DomainError, ConflictError."""
+    worker = _absent_worker(user=user, case=case)
+    with transaction.atomic():
+        support_services.support_service_suspend(
             user=user,
-            verb="contacts.acted_on_behalf",
-            obj=action,
-            case_id=case.pk,
-            person_id=case.person_id,
-            changes={
-                "kind": {"before": None, "after": kind},
-                "for_worker": {"before": None, "after": worker.pk},
-            },
-            reason=details.strip(),
+            service=service,
+            version=version,
+            reason=reason,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            note=note,
+            on_behalf_of=worker,
         )
-        message_send(
+        kind = (
+            OnBehalfKind.ARRANGE_RESPITE
+            if reason == SuspensionReason.RESPITE
+            else OnBehalfKind.SUSPEND_SERVICE
+        )
+        until = f" to {_day(ends_on)}" if ends_on else ""
+        return _record_on_behalf(
             user=user,
-            to_user=worker,
             case=case,
-            body=f"Done on your behalf: {OnBehalfKind(kind).label}. {details.strip()}",
+            worker=worker,
+            kind=kind,
+            details=(
+                f"{SuspensionReason(reason).label}: suspended from {_day(starts_on)}{until}: "
+                + _service_said(service, note)
+            ),
+            effective_on=starts_on,
         )
-    return action
+
+
+def service_restart_on_behalf(
+    *, user, case: Case, service: SupportService, version: int, restarts_on: datetime.date, note: str = ""
+) -> OnBehalfAction:
+    """Restart a suspended service of the case's active support plan for its absent worker (a discharge from
+    hospital), through the support plan's service, and tell the worker. Audited as
+    "plans.support_service_restarted" and "contacts.acted_on_behalf". Raises PermissionRefused,
+    ValidationFailed, DomainError, ConflictError."""
+    worker = _absent_worker(user=user, case=case)
+    with transaction.atomic():
+        support_services.support_service_restart(
+            user=user,
+            service=service,
+            version=version,
+            restarts_on=restarts_on,
+            note=note,
+            on_behalf_of=worker,
+        )
+        return _record_on_behalf(
+            user=user,
+            case=case,
+            worker=worker,
+            kind=OnBehalfKind.RESTART_SERVICE,
+            details=f"Restarted on {_day(restarts_on)}: " + _service_said(service, note),
+            effective_on=restarts_on,
+        )
 
 
 # How long the allocated worker or team has to pick up a review asked for at the duty desk.

@@ -357,11 +357,15 @@ class MessageForm(forms.Form):
     )
 
 
+FREE_TEXT_ON_BEHALF = (OnBehalfKind.MAKE_REFERRAL,)
+
+
 class OnBehalfForm(forms.Form):
     kind = forms.ChoiceField(
         label="What did you do?",
         widget=forms.RadioSelect,
-        choices=[(k, label) for k, label in OnBehalfKind.choices],
+        # A service is suspended, restarted or given respite through the support plan (services_on_behalf).
+        choices=[(k, label) for k, label in OnBehalfKind.choices if k in FREE_TEXT_ON_BEHALF],
         error_messages={"required": "Select what you did"},
     )
     details = forms.CharField(

@@ -10,7 +10,15 @@ from casework.accounts.models import User
 from casework.accounts.selectors import actor_for
 from casework.cases.selectors import case_get_for_user
 from casework.contacts import selectors, services
-from casework.contacts.duty import action_on_behalf, duty_call_record, duty_route, named_request_check
+from casework.contacts.duty import (
+    REFUSED_ON_BEHALF,
+    action_on_behalf,
+    duty_call_record,
+    duty_route,
+    named_request_check,
+    service_restart_on_behalf,
+    service_suspend_on_behalf,
+)
 from casework.contacts.forms import (
     AbsenceForm,
     AdviceCheckForm,
@@ -40,6 +48,10 @@ from casework.people.selectors import (
     person_index_search,
     person_index_subjects,
 )
+from casework.plans import support_selectors
+from casework.plans.support_display import plan_rows
+from casework.plans.support_forms import RestartForm, SuspendForm
+from casework.plans.support_views import active_service
 from casework.tasks.choices import TaskKind
 from casework.tasks.selectors import task_get_for_user
 
@@ -324,6 +336,79 @@ def act_on_behalf(request, case_id: int):
     ):
         return redirect("cases:case_contacts", case.pk)
     return render(request, "contacts/act_on_behalf.html", {"case": case, "form": form})
+
+
+def _case_for_service_on_behalf(request, case_id: int):
+    _require_duty(request)
+    case = case_get_for_user(user=request.user, case_id=case_id, purpose="opened_for_change")
+    require_page_perm(request.user, "contacts.record_contact_case", case, REFUSED_ON_BEHALF)
+    found = support_selectors.case_support_plan_get_for_user(
+        user=request.user, case=case, purpose="opened_for_change"
+    )
+    return case, found
+
+
+def services_on_behalf(request, case_id: int):
+    """The services of the case's active support plan, to suspend or restart for the allocated worker."""
+
+    case, found = _case_for_service_on_behalf(request, case_id)
+    rows = plan_rows(found.active) if found.active else None
+    return render(request, "contacts/services_on_behalf.html", {"case": case, "rows": rows})
+
+
+def _service_on_behalf(request, case_id: int, template: str, form_class, call, success: str):
+    case, found = _case_for_service_on_behalf(request, case_id)
+    back = reverse("contacts:services_on_behalf", args=[case.pk])
+    service = active_service(found, request.GET.get("service", ""))
+    if service is None:
+        messages.error(request, "Choose a service of the active support plan.")
+        return redirect(back)
+    form = form_class(request.POST or None, initial={"version": service.version, **form_class.today()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda d: call(user=request.user, case=case, service=service, **d),
+            success,
+        )
+    ):
+        return redirect("cases:case_contacts", case.pk)
+    context = {
+        "case": case,
+        "form": form,
+        "service": service,
+        "for_worker": case.primary_worker,
+        "back_url": back,
+    }
+    return render(request, f"plans/support/{template}", context)
+
+
+def service_suspend_for_worker(request, case_id: int):
+    """Suspend a service for the allocated worker (a hospital admission, respite agreed in the plan)."""
+
+    return _service_on_behalf(
+        request,
+        case_id,
+        "suspend.html",
+        SuspendForm,
+        service_suspend_on_behalf,
+        "The service is suspended, and the allocated worker has been sent a message.",
+    )
+
+
+def service_restart_for_worker(request, case_id: int):
+    """Restart a suspended service for the allocated worker (a discharge from hospital)."""
+
+    return _service_on_behalf(
+        request,
+        case_id,
+        "restart.html",
+        RestartForm,
+        service_restart_on_behalf,
+        "The service has restarted, and the allocated worker has been sent a message.",
+    )
 
 
 def absences(request):

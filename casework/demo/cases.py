@@ -30,6 +30,7 @@ from casework.core import clock
 from casework.core.errors import DomainError
 from casework.demo import care_act
 from casework.people.models import Person
+from casework.plans import services as plans
 
 RISK_CATEGORIES = [("high", "High", 1), ("medium", "Medium", 2), ("low", "Low", 3)]
 NAMED_AREAS = {
@@ -274,6 +275,8 @@ def _build_one(
                 care_act.record_before_assessment(case=case, worker=worker, manager=manager, rng=rng)
             elif stage == "planning":
                 care_act.record_eligibility(case=case, worker=worker, rng=rng)
+                # No surprise bills: a financial assessment starts before planning (plans/charging_gates.py).
+                plans.financial_assessment_start(user=worker, case=case)
             elif stage == "support" and not care_act.record_before_support(case=case, worker=worker, rng=rng):
                 acknowledged = ("financial_information_not_given",)
         with clock.frozen_at(later(1, 12)):

@@ -34,7 +34,7 @@ section_register(
     "direct_payments",
     "Direct payments",
     path="direct-payments",
-    order=46,
+    order=47,
     template="plans/dp/case_section.html",
     context=case_direct_payments_context,
     shown=lambda user, case: has_perm(user, "plans.view_direct_payments_case", case),

@@ -62,12 +62,21 @@ nav_register(
     order=175,
     shown=lambda user: has_perm(user, "plans.manage_budget_settings"),
 )
-from casework.plans import episode_navigation  # noqa: E402,F401  (the "Episodes" section)
+from casework.plans import (  # noqa: E402  (the "Episodes" and "Support plan" sections)
+    episode_navigation,  # noqa: F401
+    support_navigation,  # noqa: F401
+)
 
 nav_register(
     "Charging figures",
     "plans:charging_figures",
     order=176,
     shown=lambda user: has_perm(user, "plans.manage_charging_figures"),
+)
+nav_register(
+    "Charges not yet assessed",
+    "plans:charging_backlog",
+    order=76,
+    shown=lambda user: has_perm(user, "plans.view_charging_backlog"),
 )
 from casework.plans import dp_navigation  # noqa: E402,F401  (the "Direct payments" section)

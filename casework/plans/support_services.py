@@ -23,7 +23,7 @@ from casework.cases.models import Case
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, ValidationFailed, stale_message
-from casework.core.permissions import require_perm
+from casework.core.permissions import has_perm, require_perm
 from casework.directory.models import Service
 from casework.plans import support_charges as charges
 from casework.plans.budgets import approval_limit_for, role_name
@@ -41,6 +41,7 @@ REFUSED_RECORD = "Only the case's workers and team managers can record its suppo
 REFUSED_ACTIVATE = (
     "Only the team managers and case managers of the organisation holding the case activate support plans."
 )
+REFUSED_ON_BEHALF = "Only the duty desk of the organisation holding this open case can act on it."
 CLOSED = "This case is closed: raise a new case instead."
 STALE_PLAN = stale_message("the support plan", did="changed", then="check it and try again")
 STALE_SERVICE = stale_message("this service", did="changed", then="check it and try again")
@@ -74,6 +75,17 @@ def _gbp(amount: Decimal) -> str:
 
 def _require_record(user: User, case: Case) -> None:
     require_perm(user, "plans.record_support_plan_case", case, REFUSED_RECORD if case.is_open else CLOSED)
+
+
+def _require_service_change(user: User, case: Case, on_behalf_of: User | None) -> None:
+    """Whoever records the plan changes its services; the duty desk (who may record contacts on the open case)
+    does so for one of the case's workers who is away, named as `on_behalf_of`."""
+    if on_behalf_of is None or on_behalf_of.pk == user.pk:
+        _require_record(user, case)
+        return
+    require_perm(user, "contacts.record_contact_case", case, REFUSED_ON_BEHALF if case.is_open else CLOSED)
+    if not has_perm(on_behalf_of, "plans.record_support_plan_case", case):
+        raise DomainError("You can only act for one of the case's workers.")
 
 
 def _text(value: str, name: str, *, required: bool = False, length: int = TEXT_LENGTH) -> str:
@@ -407,10 +419,11 @@ def support_service_suspend(
 ) -> ServiceSuspension:
     """Suspend a running service from `starts_on` (a hospital admission; respite agreed in the plan, with its
     last day `ends_on`); nothing is charged for the suspended days. Without `ends_on` the service is suspended
-    until it is restarted. Audited as "plans.support_service_suspended". Raises PermissionRefused,
-    ValidationFailed, DomainError (not running), ConflictError."""
+    until it is restarted. `on_behalf_of`: the case's worker the duty desk acts for. Audited as
+    "plans.support_service_suspended". Raises PermissionRefused, ValidationFailed, DomainError (not running),
+    ConflictError."""
     case = _running(service)
-    _require_record(user, case)
+    _require_service_change(user, case, on_behalf_of)
     if service.status != ServiceStatus.RUNNING:
         raise DomainError("Only a running service is suspended.")
     if reason not in SuspensionReason.values:
@@ -459,13 +472,20 @@ def support_service_suspend(
 
 
 def support_service_restart(
-    *, user: User, service: SupportService, version: int, restarts_on: datetime.date, note: str = ""
+    *,
+    user: User,
+    service: SupportService,
+    version: int,
+    restarts_on: datetime.date,
+    note: str = "",
+    on_behalf_of: User | None = None,
 ) -> SupportService:
     """Restart a suspended service on `restarts_on` (a discharge from hospital): the suspension ends the day
-    before. Audited as "plans.support_service_restarted". Raises PermissionRefused, ValidationFailed,
-    DomainError (not suspended), ConflictError."""
+    before. `on_behalf_of`: the case's worker the duty desk acts for. Audited as
+    "plans.support_service_restarted". Raises PermissionRefused, ValidationFailed, DomainError (not
+    suspended), ConflictError."""
     case = _running(service)
-    _require_record(user, case)
+    _require_service_change(user, case, on_behalf_of)
     open_ = ServiceSuspension.objects.filter(service=service, ends_on__isnull=True).first()
     if service.status != ServiceStatus.SUSPENDED or open_ is None:
         raise DomainError("Only a suspended service is restarted.")
@@ -484,7 +504,12 @@ def support_service_restart(
             verb="plans.support_service_restarted",
             case_id=case.pk,
             person_id=case.person_id,
-            extra_changes=to_json_safe({"restarts_on": {"before": None, "after": restarts_on}}),
+            extra_changes=to_json_safe(
+                {
+                    "restarts_on": {"before": None, "after": restarts_on},
+                    "on_behalf_of": {"before": None, "after": on_behalf_of.pk if on_behalf_of else None},
+                }
+            ),
             reason=note,
         )
         ServiceSuspension.objects.filter(pk=open_.pk).update(

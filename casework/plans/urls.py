@@ -1,6 +1,14 @@
 from django.urls import path
 
-from casework.plans import budget_views, dp_views, episode_views, figures_views, views
+from casework.plans import (
+    backlog_views,
+    budget_views,
+    dp_views,
+    episode_views,
+    figures_views,
+    support_views,
+    views,
+)
 
 app_name = "plans"
 urlpatterns = [
@@ -63,7 +71,49 @@ urlpatterns = [
         episode_views.enablement_end,
         name="enablement_end",
     ),
+    # The support plan (support_views.py; its section is support_navigation.py).
+    path(
+        "plans/cases/<id:case_id>/support-plan/edit",
+        support_views.support_plan_edit,
+        name="support_plan_edit",
+    ),
+    path(
+        "plans/cases/<id:case_id>/support-plan/sign-worker",
+        support_views.support_plan_sign_worker,
+        name="support_plan_sign_worker",
+    ),
+    path(
+        "plans/cases/<id:case_id>/support-plan/sign-person",
+        support_views.support_plan_sign_person,
+        name="support_plan_sign_person",
+    ),
+    path(
+        "plans/cases/<id:case_id>/support-plan/activate",
+        support_views.support_plan_activate,
+        name="support_plan_activate",
+    ),
+    path(
+        "plans/cases/<id:case_id>/support-plan/suspend",
+        support_views.support_service_suspend,
+        name="support_service_suspend",
+    ),
+    path(
+        "plans/cases/<id:case_id>/support-plan/restart",
+        support_views.support_service_restart,
+        name="support_service_restart",
+    ),
+    path(
+        "plans/cases/<id:case_id>/support-plan/versions",
+        support_views.support_plan_versions,
+        name="support_plan_versions",
+    ),
+    path(
+        "plans/cases/<id:case_id>/support-plan/copy.pdf",
+        support_views.support_plan_pdf,
+        name="support_plan_pdf",
+    ),
     path("plans/charging/figures", figures_views.charging_figures, name="charging_figures"),
+    path("plans/charging/without-assessment", backlog_views.charging_backlog, name="charging_backlog"),
     # Direct payments (dp_views.py).
     path("plans/cases/<id:case_id>/direct-payments/new", dp_views.dp_agreement_new, name="dp_agreement_new"),
     path(

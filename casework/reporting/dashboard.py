@@ -16,9 +16,11 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.urls import reverse
 
 from casework.accounts.models import Initiative, Organisation, Team, User
 from casework.assessments.choices import NeedStatus
@@ -149,7 +151,7 @@ class Dashboard:
 
 # --- Reading the figures ------------------------------------------------------------------------------------
 
-_PERMISSION = {
+PERMISSIONS = {
     "team": "reporting.view_team_dashboard",
     "organisation": "reporting.view_organisation_dashboard",
     "initiative": "reporting.view_initiative_dashboard",
@@ -169,6 +171,11 @@ def _cases(scope: Scope, filters: Filters, prefix: str = "") -> Q:
     if filters.area:
         condition &= Q(**{prefix + "area__iexact": filters.area})
     return condition
+
+
+def cases_in(scope: Scope, filters: Filters, prefix: str = "") -> Q:
+    """The cases in scope, narrowed by the team and area filters (not the period), as a condition."""
+    return _cases(scope, filters, prefix)
 
 
 def _period(lookup: str, filters: Filters) -> Q:
@@ -504,7 +511,7 @@ def dashboard_for_user(
     """Every figure of the scope's dashboard: nine grouped queries, whatever the rows.
 
     Raises PermissionRefused unless the user may see the scope. Recorded as an access event (counts only)."""
-    if scope.kind not in SCOPES or not has_perm(user, _PERMISSION[scope.kind], scope.id):
+    if scope.kind not in SCOPES or not has_perm(user, PERMISSIONS[scope.kind], scope.id):
         raise PermissionRefused(REFUSED)
     filters = filters or Filters()
     tables = [
@@ -530,3 +537,19 @@ def _plain(filters: Filters) -> dict[str, Any]:
 def chart_series(table: Table) -> Sequence[tuple[str, Sequence[Value]]]:
     """The table's charted columns as chart series."""
     return [(table.columns[i], [row.values[i] for row in table.rows]) for i in table.charted]
+
+
+def waiting_links(user: User, scope: Scope, filters: Filters) -> dict[str, str]:
+    """Drill-through from the waiting figures to the waiting list page, by list: only for those who may see
+    that page, and never from the lead's whole view (no names there)."""
+    if scope.kind == "initiative" or not has_perm(user, "waiting_list.view_waiting_list"):
+        return {}
+    team_id = filters.team_id or (scope.id if scope.kind == "team" else None)
+    base = reverse("waiting_list:waiting_list")
+    links = {}
+    for kind, _label in ListKind.choices:
+        query: dict[str, Any] = {"list_kind": kind, **({"team": team_id} if team_id else {})}
+        if filters.area:
+            query["area"] = filters.area
+        links[kind] = f"{base}?{urlencode(query)}"
+    return links

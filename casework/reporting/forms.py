@@ -78,6 +78,15 @@ class DashboardFilterForm(forms.Form):
         )
 
 
+class PopulationUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload the ONS population (CSV)",
+        help_text="Columns: year, age_band (18_64 or 65_plus), population; optionally area_code and source. "
+        "A year and band loaded before is replaced.",
+        error_messages={"required": "Choose a CSV file to load", "empty": "The file is empty"},
+    )
+
+
 def _scope_label(scope) -> str:
     kind = {"team": "Team", "organisation": "Organisation", "initiative": "Whole initiative"}[scope.kind]
     return f"{kind}: {scope.name}"

@@ -17,3 +17,10 @@ nav_register(
         )
     ),
 )
+
+nav_register(
+    "Client Level Data",
+    "reporting:cld",
+    order=113,
+    shown=lambda user: has_perm(user, "reporting.export_cld"),
+)

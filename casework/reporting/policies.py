@@ -83,3 +83,27 @@ def can_view_initiative_dashboard(user: AnyUser, initiative_id: int | None = Non
     Twin: dashboard_initiative_ids."""
     ids = dashboard_initiative_ids(user)
     return bool(ids) if initiative_id is None else initiative_id in ids
+
+
+@register("reporting.load_population")
+def can_load_population(user: AnyUser, initiative_id: int | None = None) -> bool:
+    """The ONS population behind ASCOF 2B/2C: the lead's initiative admins, for their initiatives.
+    Twin: dashboard_initiative_ids."""
+    ids = dashboard_initiative_ids(user)
+    return bool(ids) if initiative_id is None else initiative_id in ids
+
+
+# --- The CLD statutory return (ADR 27): the council's organisation admins ----------------------------------
+
+
+def cld_organisation_ids(user: AnyUser) -> frozenset[int]:
+    """The organisations whose CLD return the user may validate and download: where they are an organisation
+    admin (the queryset twin of reporting.export_cld)."""
+    return actor_for(user).organisations_with_role(Role.ORG_ADMIN)
+
+
+@register("reporting.export_cld")
+def can_export_cld(user: AnyUser, organisation_id: int | None = None) -> bool:
+    """The CLD return holds every client's person fields: only the organisation's own admins, for it."""
+    ids = cld_organisation_ids(user)
+    return bool(ids) if organisation_id is None else organisation_id in ids

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework.reporting import views
+from casework.reporting import cld_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -9,4 +9,9 @@ urlpatterns = [
     path("hit-rate.csv", views.hit_rate_export, name="hit_rate_export"),
     path("dashboard", views.dashboard, name="dashboard"),
     path("dashboard/<slug:key>.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("ascof", views.ascof, name="ascof"),
+    path("ascof.csv", views.ascof_csv, name="ascof_csv"),
+    path("ascof/population", views.population, name="population"),
+    path("client-level-data", cld_views.cld_return, name="cld"),
+    path("client-level-data.csv", cld_views.cld_download, name="cld_csv"),
 ]

@@ -1,24 +1,25 @@
 import csv
 import io
-from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from casework.cases.selectors import risk_categories_for
 from casework.core import clock
 from casework.core.charts import chart_context
 from casework.core.errors import PermissionRefused
+from casework.core.pages import run_form_service
 from casework.core.permissions import has_perm
+from casework.reporting import ascof as ascof_module
 from casework.reporting import dashboard as dashboard_module
 from casework.reporting import hit_rate as hit_rate_module
 from casework.reporting.exports import stream_csv
-from casework.reporting.forms import DashboardFilterForm, HitRateFilterForm
+from casework.reporting.forms import DashboardFilterForm, HitRateFilterForm, PopulationUploadForm
+from casework.reporting.models import PopulationEstimate
 from casework.reporting.policies import hit_rate_initiative_ids
-from casework.waiting_list.choices import ListKind
+from casework.reporting.services import population_load
 
 
 @require_GET
@@ -110,8 +111,8 @@ def hit_rate_export(request):
 # --- Dashboards (ADR 24) -----------------------------------------------------------------------------------
 
 
-def _dashboard(request):
-    """The dashboard the GET form asks for (of those the user may open), its form and its figures."""
+def _chosen(request):
+    """The dashboard the GET form asks for (of those the user may open), its form and its filters."""
     scopes = dashboard_module.dashboard_scopes_for(request.user)
     if not scopes:
         raise PermissionDenied(dashboard_module.REFUSED)
@@ -122,33 +123,23 @@ def _dashboard(request):
     )
     if not request.GET:
         form.initial["dashboard"] = f"{scope.kind}:{scope.id}"
-    filters = form.filters()
+    return form, scope, form.filters()
+
+
+def _dashboard(request):
+    """The dashboard chosen, its form and its figures."""
+    form, scope, filters = _chosen(request)
     try:
         report = dashboard_module.dashboard_for_user(
             user=request.user,
             scope=scope,
             filters=filters,
             today=clock.today(),
-            links=_waiting_links(request.user, scope, filters),
+            links=dashboard_module.waiting_links(request.user, scope, filters),
         )
     except PermissionRefused as error:
         raise PermissionDenied(error.message) from None
     return form, report
-
-
-def _waiting_links(user, scope, filters) -> dict[str, str]:
-    """Drill-through to the waiting list page, only for those who may see it (not the lead's whole view)."""
-    if scope.kind == "initiative" or not has_perm(user, "waiting_list.view_waiting_list"):
-        return {}
-    team_id = filters.team_id or (scope.id if scope.kind == "team" else None)
-    base = reverse("waiting_list:waiting_list")
-    links = {}
-    for kind, _label in ListKind.choices:
-        query = {"list_kind": kind, **({"team": team_id} if team_id else {})}
-        if filters.area:
-            query["area"] = filters.area
-        links[kind] = f"{base}?{urlencode(query)}"
-    return links
 
 
 @require_GET
@@ -188,3 +179,95 @@ def dashboard_csv(request, key: str):
     response["Content-Disposition"] = f'attachment; filename="dashboard-{key}.csv"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- ASCOF (ADR 24) -----------------------------------------------------------------------------------------
+
+_PERCENT_MEASURES = ("2A", "2E", "3D1a", "3D2a")
+
+
+def _ascof(request):
+    form, scope, filters = _chosen(request)
+    try:
+        report = ascof_module.ascof_for_user(
+            user=request.user, scope=scope, filters=filters, today=clock.today()
+        )
+    except PermissionRefused as error:
+        raise PermissionDenied(error.message) from None
+    return form, report
+
+
+@require_GET
+def ascof(request):
+    """The ASCOF measures: a table of each with its numerator and denominator, a chart of the percentages
+    with its data table, the CSV, and (`?measure=`) the cases behind one measure the user may open."""
+    form, report = _ascof(request)
+    shown = [m for m in report.measures if m.key in _PERCENT_MEASURES]
+    chart = chart_context(
+        chart_id="ascof-chart",
+        caption="ASCOF measures that are percentages",
+        labels=[f"{m.key}: {m.title}" for m in shown],
+        series=[("Per cent", [m.value for m in shown])],
+        first_column="Measure",
+        unit="%",
+        kind="bar",
+    )
+    chosen = next((m for m in report.measures if m.key == request.GET.get("measure")), None)
+    cases = (
+        ascof_module.drill_through(user=request.user, measure=chosen, scope=report.scope) if chosen else []
+    )
+    query = request.GET.copy()
+    query.pop("measure", None)
+    return render(
+        request,
+        "reporting/ascof.html",
+        {
+            "form": form,
+            "report": report,
+            "chart": chart,
+            "chosen": chosen,
+            "cases": cases,
+            "query": query.urlencode(),
+            "may_load_population": has_perm(request.user, "reporting.load_population"),
+        },
+    )
+
+
+@require_GET
+def ascof_csv(request):
+    """The measures' table as CSV (the same filters as the page)."""
+    _form, report = _ascof(request)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Measure", "Title", "Numerator", "Denominator", "Value", "Unit", "Not computed because"])
+    for m in report.measures:
+        writer.writerow(
+            [m.key, m.title, *("" if v is None else v for v in (m.numerator, m.denominator, m.value)), m.unit,
+             m.missing]
+        )  # fmt: skip
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ascof-{report.start}-{report.end}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def population(request):
+    """The lead's initiative admin loads the ONS population (a CSV) the ASCOF 2B/2C rates are per."""
+    ids = sorted(dashboard_module.dashboard_initiative_ids(request.user))
+    if not ids:
+        raise PermissionDenied("Only the lead organisation's initiative admins load the population.")
+    initiative_id = ids[0]
+    form = PopulationUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+
+        def call(data):
+            text = data["file"].read().decode("utf-8-sig", errors="replace")
+            return population_load(user=request.user, initiative_id=initiative_id, text=text)
+
+        if run_form_service(request, form, call, "The population has been loaded."):
+            return redirect("reporting:population")
+    return render(
+        request,
+        "reporting/population.html",
+        {"form": form, "estimates": PopulationEstimate.objects.filter(initiative_id=initiative_id)},
+    )

@@ -54,6 +54,8 @@ DOMAIN_RULES = (
     (r"^The expiry date must be in the future", "relative to today"),
     # One field against another.
     (r"must be on or after the date it was given|must be the same as or after the first day", "date order"),
+    (r"^The end date must be the same as or after the start date", "date order (the dashboard's period)"),
+    (r"^Give both scope and scope_id, or neither", "two fields given together"),
     (r"^Send the version you last read, as If-Match or a version field", "the body's version, or If-Match"),
     (r"^A case is about one person or one household", "one of two ids"),
     (r"^Record the contact on a case or a person|^Say who the concern is about", "one of two ids"),

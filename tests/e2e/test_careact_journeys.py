@@ -12,6 +12,7 @@ from casework.careact.models import AdvocacyDecision
 from casework.careact.tests.steps import record_no_advocacy_needed, record_prevention
 from casework.cases import services as case_services
 from casework.cases.models import Case
+from casework.plans.charging_gates import FINANCIAL_ASSESSMENT_NOT_STARTED as FA_NOT_STARTED
 from casework.plans.tests.steps import record_signed_plan
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.e2e.steps import open_case_section
@@ -133,7 +134,9 @@ def test_the_assessment_waits_for_advocacy_until_a_team_manager_records_an_excep
 def test_moving_to_support_asks_to_acknowledge_that_charging_information_was_not_given(page, world, case):
     record_no_advocacy_needed(user=world.practitioner, case=case)
     case_services.case_move_stage(user=world.practitioner, case=case, stage="assessment")
-    case_services.case_move_stage(user=world.practitioner, case=case, stage="planning")
+    case_services.case_move_stage(
+        user=world.practitioner, case=case, stage="planning", acknowledged=[FA_NOT_STARTED]
+    )
     record_prevention(user=world.practitioner, case=case)
     record_signed_plan(user=world.practitioner, case=case)
     sign_in(page, "practitioner")

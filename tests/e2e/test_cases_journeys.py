@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from casework.careact.tests.steps import record_no_advocacy_needed
 from casework.cases.models import Case
+from casework.plans.tests.steps import record_financial_assessment_started
 from tests.e2e.conftest import assert_accessible, main_navigation, sign_in
 from tests.e2e.steps import open_case_section
 from tests.factories import CaseFactory, RiskCategoryFactory
@@ -128,6 +129,7 @@ def test_practitioner_works_a_case_through_its_stages(page, world, waiting_case)
 
     # Contact -> Assessment -> Planning, advocacy decided first (the Care Act gate: test_careact_journeys).
     record_no_advocacy_needed(user=world.practitioner, case=waiting_case)
+    record_financial_assessment_started(user=world.practitioner, case=waiting_case)  # no surprise bills
     move_case(page, "Move to Assessment")
     expect_success(page, "The case is now at Assessment.")
     expect_stage(page, "Assessment")

@@ -259,6 +259,7 @@ GRANTS: dict[str, Grant] = {
     ),
     "plans.manage_budget_settings": Grant("organisation", ("org_admin",)),
     "plans.manage_charging_figures": Grant("organisation", ("org_admin",)),
+    "plans.view_charging_backlog": Grant("organisation", ("team_manager", "case_manager", "org_admin")),
     "plans.record_budget_case": Grant("case", ("practitioner", "team_manager", "colleague")),
     "plans.approve_budget_case": Grant("case", ("team_manager", "case_manager")),
     "plans.view_budget_case": Grant(
@@ -377,6 +378,8 @@ GRANTS: dict[str, Grant] = {
     "reporting.view_team_dashboard": Grant(None, ("team_manager",)),
     "reporting.view_organisation_dashboard": Grant("organisation", ("case_manager", "org_admin")),
     "reporting.view_initiative_dashboard": Grant("initiative", ("initiative_admin",)),
+    "reporting.load_population": Grant("initiative", ("initiative_admin",)),
+    "reporting.export_cld": Grant("organisation", ("org_admin",)),
     "risk.change_risk_model": Grant("risk_model_version", ("initiative_admin",)),
     "risk.use_identify": Grant("initiative", ("initiative_admin",)),
     "risk.view_import": Grant("risk_import", ("initiative_admin",)),

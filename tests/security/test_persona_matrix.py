@@ -149,6 +149,7 @@ OWNERS = {
     "api:/plans/cases/{case_id}/budget/personal/approve": "team_manager",
     "api:/plans/cases/{case_id}/budget/personal/refer-up": "team_manager",
     "api:/plans/cases/{case_id}/support-plan/activate": "team_manager",
+    "plans:support_plan_activate": "team_manager",
     "safeguarding:concern_detail": "safeguarding_lead",
     "api:/safeguarding/{concern_id}": "safeguarding_lead",
     # Identify: the lead's initiative admins (and risk analysts, whom the world does not need).
@@ -549,9 +550,24 @@ def _written(queries) -> set[str]:
     return {match.group(1) for query in queries.captured_queries if (match := _WRITE.match(query["sql"]))}
 
 
+def _pdf_templates(response) -> list[str]:
+    """A PDF made from a *_pdf.html template (a support plan's copy): that template rendered again with the
+    context it had, which is what the PDF says."""
+    from django.template.loader import render_to_string
+
+    templates = list(getattr(response, "templates", None) or [])
+    contexts = response.context if isinstance(response.context, list) else [response.context]
+    return [
+        render_to_string(template.name, context.flatten())
+        for template, context in zip(templates, contexts, strict=False)
+        if template.name and template.name.endswith("_pdf.html") and context is not None
+    ]
+
+
 def _text(response) -> str:
     """The answer as text: its body and the headers that may carry a name. A PDF is one of the person's
-    letters: its text is the letter as rendered (kept with it), which is what the PDF says."""
+    letters: its text is the letter as rendered (kept with it), which is what the PDF says; or it is made from
+    a *_pdf.html template, and its text is that template as rendered."""
     from casework.letters.models import Letter
 
     body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -561,8 +577,8 @@ def _text(response) -> str:
             f"{letter.addressed_to} {letter.html}"
             for letter in Letter.objects.all()
             if bytes(letter.pdf) == body
-        ]
-        assert letters, "A PDF that is none of the letters sent"
+        ] or _pdf_templates(response)
+        assert letters, "A PDF that is none of the letters sent, nor made from a *_pdf.html template"
         return " ".join(letters) + " " + headers
     return body.decode("utf-8", "replace") + " " + headers
 

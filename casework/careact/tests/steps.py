@@ -44,12 +44,14 @@ def record_financial_information(*, user, case, given_on: datetime.date | None =
 
 
 def record_ready_for_support(*, user, case) -> None:
-    """Prevention considered and financial information given, and (the plans app's gate) an eligibility
-    determination and a signed support plan: long-term support may start with no warning."""
-    from casework.plans.tests.steps import record_signed_plan
+    """Prevention considered and financial information given, and (the plans app's gates) a financial
+    assessment started, an eligibility determination and a signed support plan: Planning and long-term
+    support may start with no warning."""
+    from casework.plans.tests.steps import record_financial_assessment_started, record_signed_plan
 
     record_prevention(user=user, case=case)
     record_financial_information(user=user, case=case)
+    record_financial_assessment_started(user=user, case=case)
     record_signed_plan(user=user, case=case)
 
 

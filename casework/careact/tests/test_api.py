@@ -9,6 +9,7 @@ from casework.careact.models import AdvocacyDecision, EligibilityDetermination
 from casework.careact.tests.steps import record_no_advocacy_needed, record_prevention
 from casework.cases import services as case_services
 from casework.core import clock
+from casework.plans.charging_gates import FINANCIAL_ASSESSMENT_NOT_STARTED as FA_NOT_STARTED
 from casework.plans.tests.steps import record_signed_plan
 
 TODAY = str(clock.today())
@@ -190,7 +191,9 @@ def test_moving_to_support_answers_409_with_the_warnings_until_acknowledged(api,
     record_no_advocacy_needed(user=world.practitioner, case=case)
     record_signed_plan(user=world.practitioner, case=case)  # the plans app's gate (tested there)
     case_services.case_move_stage(user=world.practitioner, case=case, stage="assessment")
-    case_services.case_move_stage(user=world.practitioner, case=case, stage="planning")
+    case_services.case_move_stage(
+        user=world.practitioner, case=case, stage="planning", acknowledged=[FA_NOT_STARTED]
+    )
     client = api(world.practitioner)
     blocked = client.post(f"/cases/{case.pk}/stage", {"stage": "support", "version": case.version})
     assert blocked.status_code == 409 and blocked.json()["errors"][0]["field"] == "stage"

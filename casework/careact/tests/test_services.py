@@ -25,6 +25,7 @@ from casework.cases.errors import LifecycleRefused, WarningsNotAcknowledged
 from casework.cases.models import Case
 from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, PermissionRefused, ValidationFailed
+from casework.plans.charging_gates import FINANCIAL_ASSESSMENT_NOT_STARTED as FA_NOT_STARTED
 from casework.plans.tests.steps import record_signed_plan
 
 TODAY = datetime.date(2026, 3, 20)
@@ -243,7 +244,7 @@ def test_nothing_is_recorded_on_a_closed_case(world, case):
 def _to_planning(world, case):
     record_no_advocacy_needed(user=world.practitioner, case=case)
     _move(world.practitioner, case, "assessment")
-    return _move(world.practitioner, case, "planning")
+    return _move(world.practitioner, case, "planning", acknowledged=[FA_NOT_STARTED])
 
 
 def test_support_is_blocked_until_prevention_is_recorded(world, case):

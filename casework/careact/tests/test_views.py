@@ -25,6 +25,7 @@ from casework.careact.tests.steps import (
 from casework.cases import services as case_services
 from casework.cases.models import Case
 from casework.core import clock
+from casework.plans.charging_gates import FINANCIAL_ASSESSMENT_NOT_STARTED as FA_NOT_STARTED
 from casework.plans.tests.steps import record_signed_plan
 
 
@@ -371,7 +372,9 @@ def test_a_carers_page_refuses_taking_longer(login, world, case):
 def _at_planning(world, case):
     record_no_advocacy_needed(user=world.practitioner, case=case)
     case_services.case_move_stage(user=world.practitioner, case=case, stage="assessment")
-    return case_services.case_move_stage(user=world.practitioner, case=case, stage="planning")
+    return case_services.case_move_stage(
+        user=world.practitioner, case=case, stage="planning", acknowledged=[FA_NOT_STARTED]
+    )
 
 
 def test_the_assessment_block_shows_on_the_stage_move_page(login, world, case):

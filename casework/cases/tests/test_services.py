@@ -10,6 +10,7 @@ from casework.cases import policies, selectors, services
 from casework.cases.errors import LifecycleRefused
 from casework.cases.models import Case, CaseAssignment, StageProgress
 from casework.core.errors import ConflictError, DomainError, PermissionRefused, ValidationFailed
+from casework.plans.charging_gates import FINANCIAL_ASSESSMENT_NOT_STARTED as FA_NOT_STARTED
 from tests.factories import HouseholdFactory
 
 
@@ -149,11 +150,15 @@ def test_moving_through_stages_going_back_and_forward_again(world, assessable_ca
     case = assessable_case
     record_ready_for_support(user=world.practitioner, case=case)
     services.case_move_stage(user=world.practitioner, case=case, stage="assessment")
-    services.case_move_stage(user=world.practitioner, case=case, stage="planning")
+    services.case_move_stage(
+        user=world.practitioner, case=case, stage="planning", acknowledged=[FA_NOT_STARTED]
+    )
     services.case_move_stage(user=world.practitioner, case=case, stage="assessment", note="Amend needs")
     assert case.stage == "assessment"
     # Later progress is kept, so the worker can return straight to Support's predecessor and on.
-    services.case_move_stage(user=world.practitioner, case=case, stage="planning")
+    services.case_move_stage(
+        user=world.practitioner, case=case, stage="planning", acknowledged=[FA_NOT_STARTED]
+    )
     services.case_move_stage(user=world.practitioner, case=case, stage="support")
     assert Case.objects.get(pk=case.pk).stage == "support"
     verbs = list(AuditEvent.objects.filter(case_id=case.pk).values_list("verb", flat=True))

@@ -29,6 +29,7 @@ SECTIONS = [
     "care_act",
     "episodes",
     "money",
+    "support_plan",
     "direct_payments",
     "sharing",
     "waiting",

@@ -304,9 +304,11 @@ def test_act_on_behalf_page(login, world, allocated):
     client = login(world.duty_officer)
     url = reverse("contacts:act_on_behalf", args=[allocated.pk])
     assert "Act for the allocated worker" in client.get(allocated.get_absolute_url()).content.decode()
-    response = client.post(
-        url, {"kind": "arrange_respite", "details": "Carer in hospital: respite from the plan"}
-    )
+    # A service is suspended, restarted or given respite through the support plan, not as free text.
+    refused = client.post(url, {"kind": "arrange_respite", "details": "Carer in hospital: respite"})
+    assert refused.status_code == 200 and "govuk-error-summary" in refused.content.decode()
+    assert "use the services of the support plan" in refused.content.decode()
+    response = client.post(url, {"kind": "make_referral", "details": "Referred to the falls team today"})
     assert response.status_code == 302
     assert Message.objects.filter(to_user=world.practitioner).exists()
     assert login(world.case_manager).get(url).status_code == 403

@@ -10,9 +10,17 @@ from casework.careact.current import eligibility_current
 from casework.careact.eligibility import WITHOUT_ASSISTANCE, OutcomeFinding
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
+from casework.plans import services as plans_services
 from casework.plans import support_services
+from casework.plans.models import FinancialAssessment
 from casework.plans.support_models import SupportPlan
 from casework.plans.support_services import ServiceIn
+
+
+def record_financial_assessment_started(*, user, case):
+    """A financial assessment started (unless the case has one): Planning's no-surprise-bills warning."""
+    found = FinancialAssessment.objects.filter(case=case, superseded_at__isnull=True).first()
+    return found or plans_services.financial_assessment_start(user=user, case=case)
 
 
 def record_eligible(*, user, case):

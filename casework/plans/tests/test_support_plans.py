@@ -18,6 +18,7 @@ from casework.core.permissions import has_perm
 from casework.plans import budgets, support_charges
 from casework.plans import support_selectors as selectors
 from casework.plans import support_services as plans
+from casework.plans.charging_gates import FINANCIAL_ASSESSMENT_NOT_STARTED as FA_NOT_STARTED
 from casework.plans.support_models import ServiceSuspension, SupportPlan, SupportService
 from casework.plans.tests.steps import home_care, record_plan, record_signed_plan
 from conftest import PERSONAS
@@ -323,7 +324,9 @@ def _to_planning(world, case):
     record_no_advocacy_needed(user=world.practitioner, case=case)
     record_ready_for_support_care_act(user=world.practitioner, case=case)
     case_services.case_move_stage(user=world.practitioner, case=case, stage="assessment")
-    case_services.case_move_stage(user=world.practitioner, case=case, stage="planning")
+    case_services.case_move_stage(
+        user=world.practitioner, case=case, stage="planning", acknowledged=[FA_NOT_STARTED]
+    )
     return case
 
 
@@ -365,3 +368,54 @@ def test_reading_the_plan_is_recorded_and_refused_to_outsiders(world, case):
         selectors.case_support_plan_get_for_user(user=world.outsider, case=case)
     with pytest.raises(PermissionRefused):
         record_plan(user=world.auditor, case=case)
+
+
+def test_the_duty_desk_suspends_only_on_behalf_of_a_worker_of_the_case(world, case, limits):
+    _active(world, case)
+    service = SupportService.objects.get(plan__status="active")
+    today = datetime.date.today()
+    with pytest.raises(PermissionRefused):  # not a worker of the case, acting for nobody
+        plans.support_service_suspend(
+            user=world.duty_officer,
+            service=service,
+            version=service.version,
+            reason="hospital_admission",
+            starts_on=today,
+        )
+    with pytest.raises(DomainError, match="one of the case's workers"):
+        plans.support_service_suspend(
+            user=world.duty_officer,
+            service=service,
+            version=service.version,
+            reason="hospital_admission",
+            starts_on=today,
+            on_behalf_of=world.auditor,
+        )
+    with pytest.raises(PermissionRefused):  # another organisation's worker is no duty desk for this case
+        plans.support_service_suspend(
+            user=world.district_worker,
+            service=service,
+            version=service.version,
+            reason="hospital_admission",
+            starts_on=today,
+            on_behalf_of=world.practitioner,
+        )
+    suspension = plans.support_service_suspend(
+        user=world.duty_officer,
+        service=service,
+        version=service.version,
+        reason="hospital_admission",
+        starts_on=today,
+        on_behalf_of=world.practitioner,
+    )
+    assert suspension.on_behalf_of == world.practitioner
+    service.refresh_from_db()
+    plans.support_service_restart(
+        user=world.duty_officer,
+        service=service,
+        version=service.version,
+        restarts_on=today + DAY,
+        on_behalf_of=world.practitioner,
+    )
+    service.refresh_from_db()
+    assert service.status == "running"

@@ -4,6 +4,7 @@ fixed number of queries, who sees which dashboard, the CSV of one figure and the
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -295,3 +296,61 @@ def test_a_manager_cannot_choose_another_dashboard(client, world, data):
     response = client.get(reverse("reporting:dashboard"), {"dashboard": f"initiative:{world.initiative.pk}"})
     assert response.status_code == 200
     assert "Whole initiative" not in response.content.decode()
+
+
+# --- The API: /api/v1/reporting/dashboard -------------------------------------------------------------------
+
+
+def _api_figures(body):
+    return {f["key"]: {r["label"]: r["values"] for r in f["rows"]} for f in body["figures"]}
+
+
+def test_api_gives_the_page_figures_for_the_managers_team(api, world, data):
+    response = api(world.team_manager).get(f"/reporting/dashboard?team={world.team.pk}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["scope"] == {"kind": "team", "id": world.team.pk, "name": world.team.name}
+    assert [s["kind"] for s in body["scopes"]] == ["team"]
+    assert body["crosses_organisations"] is False
+    figures = _api_figures(body)
+    assert figures["waiting"] == {"Waiting for an assessment, normal": [3, 20, 30, 1]}
+    waiting = next(f for f in body["figures"] if f["key"] == "waiting")
+    assert waiting["rows"][0]["link"].startswith(reverse("waiting_list:waiting_list"))
+    assert figures["caseload_worker"][world.practitioner.get_full_name()] == [4]
+    narrowed = _api_figures(api(world.team_manager).get("/reporting/dashboard?area=ZZ9").json())
+    assert narrowed["waiting"] == {}
+    assert (
+        AccessEvent.objects.filter(verb="reporting.dashboard_viewed", actor=world.team_manager).count() == 2
+    )
+
+
+def test_api_gives_the_lead_the_initiative_without_names_or_links(api, world, data):
+    body = api(world.initiative_admin).get("/reporting/dashboard").json()
+    assert body["scope"]["kind"] == "initiative" and body["crosses_organisations"] is True
+    figures = _api_figures(body)
+    assert "caseload_worker" not in figures
+    assert figures["waiting"]["Waiting for an assessment, normal"] == [None, None, None, None]
+    assert all(r["link"] == "" for f in body["figures"] for r in f["rows"])
+    assert world.practitioner.get_full_name() not in json.dumps(body)
+
+
+def test_api_refuses_what_the_page_refuses(api, world, data):
+    for persona in ("outsider", "practitioner", "delivery_worker", "district_worker"):
+        assert api(getattr(world, persona)).get("/reporting/dashboard").status_code == 403, persona
+    manager = api(world.team_manager)
+    chosen = manager.get(f"/reporting/dashboard?scope=initiative&scope_id={world.initiative.pk}")
+    assert chosen.status_code == 403
+    assert (
+        manager.get(f"/reporting/dashboard?scope=organisation&scope_id={world.county.pk}").status_code == 403
+    )
+    assert manager.get("/reporting/dashboard?scope=team").status_code == 422
+    backwards = manager.get("/reporting/dashboard?period_from=2026-11-02&period_to=2026-11-01")
+    assert backwards.status_code == 422 and "period_to" in backwards.content.decode()
+    assert manager.get("/reporting/dashboard?scope=everything&scope_id=1").status_code == 422
+
+
+def test_api_documents_each_answer(client, db):
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/reporting/dashboard"]["get"]
+    assert {"200", "401", "403", "422"} <= set(operation["responses"])
+    params = {p["name"] for p in operation["parameters"]}
+    assert params == {"scope", "scope_id", "period_from", "period_to", "team", "area"}
