@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "casework.referrals",
     "casework.risk",
     "casework.subjectaccess",
+    "casework.retention",
     "casework.demo",
 ]
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("risk/", include("casework.risk.urls")),
     path("", include("casework.risk.public_urls")),
     path("subject-access/", include("casework.subjectaccess.urls")),
+    path("retention/", include("casework.retention.urls")),
     path("openreferral/", include("casework.directory.urls")),
     path("directory/", include("casework.directory.page_urls")),
     path("", include("casework.plans.urls")),

@@ -481,3 +481,11 @@ def case_assignment_start(
     return CaseAssignment.objects.create(
         case=case, user=worker, role=role, started_at=at, created_by=user, modified_by=user
     )
+
+
+def case_dispose(*, case_id: int) -> int:
+    """Delete a closed case with its notes, assignments and stage progress, once every other app has deleted
+    what it holds on the case (retention). The caller has checked retention.govern_records and the
+    appraisal, and audits the disposal; returns rows deleted. Raises django's ProtectedError while records
+    elsewhere still refer to the case."""
+    return Case.objects.filter(pk=case_id, closed_at__isnull=False).delete()[0]

@@ -511,3 +511,16 @@ def advice_check_record(
     if event is not None:
         event.refresh_from_db()
     return event
+
+
+def contacts_dispose(*, case_id: int | None = None, person_id: int | None = None) -> int:
+    """Delete the contacts, messages and actions on behalf about a case (or a person's own, with no case)
+    whose records are being disposed of (retention). The caller has checked retention.govern_records and the
+    appraisal, and audits the disposal; returns rows deleted (with what they cascade to)."""
+    if case_id is not None:
+        deleted = ContactEvent.objects.filter(case_id=case_id).delete()[0]
+        return deleted + Message.objects.filter(case_id=case_id).delete()[0]
+    if person_id is None:
+        raise ValueError("Say whose records: a case or a person")
+    deleted = ContactEvent.objects.filter(person_id=person_id, case__isnull=True).delete()[0]
+    return deleted + Message.objects.filter(person_id=person_id, case__isnull=True).delete()[0]

@@ -1,6 +1,7 @@
 """Demo Identify (SAVVI): the lead's risk analyst has registered two sources, imported a file from each,
-approved a matching model and drafted a risk model, so that the tour can open the imports, the records waiting
-to be matched and the model.
+approved a matching model, made a risk model with its rules, run it (the cohort) and raised the highest
+category's cases from it, so that the tour can open the imports, the records waiting to be matched, the model,
+the cohort and the cases it raised.
 
 The files are written from the demo's own people (made up), in each source's own shape: the council tax
 reduction extract in the SAVVI attribute CSV, the GP practices' frailty list as a council extract through a
@@ -22,7 +23,7 @@ from casework.accounts.models import Initiative, User
 from casework.cases.models import RiskCategory
 from casework.core import clock
 from casework.people.models import Person
-from casework.risk import linking, services
+from casework.risk import cohort_services, linking, services
 
 DATA = Path(__file__).parent / "data"
 CTR_SOURCE = "Council tax reduction (Wessex revenues and benefits)"
@@ -44,6 +45,42 @@ FACTORS = [
     ("frailty", "severe", "Severe frailty (electronic frailty index)"),
     ("frailty", "moderate", "Moderate frailty (electronic frailty index)"),
 ]
+# The model's rules: (category code, condition, plain English). Made through risk_rule_add, so they get the
+# model's stable ids R1, R2, ... in this order.
+RULES = [
+    (
+        "high",
+        {"all": [{"factor": "frailty/severe"}, {"factor": "council_tax_reduction/arrears"}]},
+        "severe frailty and council tax arrears",
+    ),
+    (
+        "high",
+        {"all": [{"factor": "frailty/severe"}, {"age_at_least": 85}]},
+        "severe frailty, aged 85 or over",
+    ),
+    (
+        "medium",
+        {
+            "all": [
+                {"factor": "council_tax_reduction/arrears"},
+                {"factor": "council_tax_reduction/single_person_discount"},
+            ]
+        },
+        "council tax arrears and lives alone",
+    ),
+    (
+        "medium",
+        {"all": [{"factor": "frailty/moderate"}, {"age_at_least": 80}]},
+        "moderate frailty, aged 80 or over",
+    ),
+    (
+        "low",
+        {"any": [{"factor": "frailty/moderate"}, {"factor": "council_tax_reduction/arrears"}]},
+        "moderate frailty or council tax arrears",
+    ),
+]
+# The category the demo raises cases from (the rest of the cohort waits for the tour to raise them).
+RAISED_CATEGORY = "high"
 SAVVI_HEADER = [
     "PersonReference",
     "GivenNames",
@@ -236,5 +273,22 @@ def build_identify_demo(*, initiative: Initiative, analyst: User, rng: random.Ra
         services.risk_factor_definition_add(
             user=analyst, model_version=version, scheme=scheme, term=term, label=label
         )
+    categories = {
+        category.code: category.pk for category in RiskCategory.objects.filter(initiative=initiative)
+    }
+    for code, when, description in RULES:
+        services.risk_rule_add(
+            user=analyst,
+            model_version=version,
+            category_id=categories[code],
+            when=when,
+            description=description,
+        )
     counts["risk_models"] = 1
+    # The analyst runs the model (which freezes this version) and raises the highest category's cases.
+    cohort = cohort_services.cohort_start(user=analyst, model_version=version, queue=False)
+    cohort = cohort_services.cohort_generate(cohort_id=cohort.pk)
+    raised = cohort_services.cohort_raise_cases(user=analyst, cohort=cohort, category=RAISED_CATEGORY)
+    counts["cohort_people"] = cohort.people_in_cohort
+    counts["cases_from_cohort"] = raised["raised"]
     return counts

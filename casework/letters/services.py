@@ -193,3 +193,14 @@ def letter_send(
             },
         )
     return letter
+
+
+def letters_dispose(*, case_id: int | None = None, person_id: int | None = None) -> int:
+    """Delete the letters (as sent) on a case, or a person's with no case, whose records are being disposed
+    of (retention). The caller has checked retention.govern_records and the appraisal, and audits the
+    disposal; returns rows deleted."""
+    if case_id is not None:
+        return Letter.objects.filter(case_id=case_id).delete()[0]
+    if person_id is None:
+        raise ValueError("Say whose records: a case or a person")
+    return Letter.objects.filter(person_id=person_id, case__isnull=True).delete()[0]

@@ -721,3 +721,13 @@ def households_place_from_matching(
                 )
         audit_record_many(events)
     return joined
+
+
+def person_dispose(*, person_id: int) -> int:
+    """Delete a person's record with their household memberships, relationships and break-glass grants, once
+    every other app has deleted what it holds about them (retention). The caller has checked
+    retention.govern_records and the appraisal, and audits the disposal; returns rows deleted. Raises
+    django's ProtectedError while records elsewhere still refer to the person."""
+    deleted = HouseholdMembership.objects.filter(person_id=person_id).delete()[0]
+    deleted += BreakGlassGrant.objects.filter(person_id=person_id).delete()[0]
+    return deleted + Person.objects.filter(pk=person_id).delete()[0]

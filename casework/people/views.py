@@ -32,6 +32,7 @@ from casework.people.forms import (
     ReviewForm,
 )
 from casework.people.models import PersonRelationship
+from casework.risk.cohort_selectors import person_index_rows_for_user
 
 
 def _refuse(error: PermissionRefused):
@@ -99,6 +100,8 @@ def person_detail(request, person_id: int):
         "can_raise_concern": has_perm(user, "safeguarding.raise_concern"),
         "can_record_contact": has_perm(user, "contacts.record_contact_person", person),
     }
+    # Which risk categories the person is in and why, as far as the user may see it (risk decides; audited).
+    context["risk_index_rows"] = person_index_rows_for_user(user=user, person=person, cases=context["cases"])
     # The newest contacts, and whether there are more (one row more is read, not counted).
     newest = list(contacts_for_person(user=user, person_id=person.pk)[: PERSON_PAGE_CONTACTS + 1])
     context.update(

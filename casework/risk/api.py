@@ -5,6 +5,8 @@ anyone else's record."""
 from __future__ import annotations
 
 import datetime
+import json
+from typing import Any
 
 from django.conf import settings
 from ninja import Query, Router, Schema, Status
@@ -27,7 +29,7 @@ from casework.core.api import (
 from casework.core.errors import PermissionRefused, ValidationFailed
 from casework.risk import selectors, services
 from casework.risk.choices import SourceFormat
-from casework.risk.models import RiskImport, RiskModelVersion
+from casework.risk.models import RiskImport, RiskModelVersion, RiskRule
 
 router = Router(tags=["risk"])
 
@@ -134,10 +136,40 @@ class RiskFactorDefinitionOut(Schema):
 
 
 class RiskRuleOut(Schema):
-    rule_id: str
+    id: int
+    rule_id: str = Field(
+        description="Stable: a copy of the version keeps it, and no other rule of the model gets it"
+    )
     category_id: int
     when: dict
     description: str
+    position: int
+    version: int
+
+
+RULE_GRAMMAR = (
+    'The condition: {"all": [...]}, {"any": [...]}, {"not": ...}, {"factor": "scheme/term"}, '
+    '{"age_at_least": 75}, {"age_under": 18}, {"area_in": ["RG40"]}; the factors must be the version\'s.'
+)
+
+
+class RiskRuleIn(InputSchema):
+    category_id: Id = Field(description="One of the categories the version ranks")
+    # JSON text, not an object: the contract can then say what every string in it may hold (no NUL).
+    when: Note = Field(
+        description=f'{RULE_GRAMMAR} Sent as JSON text, e.g. \'{{"factor": "nhs/shielded"}}\'.'
+    )
+    description: str = Field(
+        "", max_length=200, description="Plain English; written from the condition if empty"
+    )
+
+
+class RiskRuleChangeIn(RiskRuleIn):
+    version: Version | None = Field(None, description="The rule's version last read (or send If-Match)")
+
+
+class RiskRuleRemoveIn(InputSchema):
+    version: Version | None = Field(None, description="The rule's version last read (or send If-Match)")
 
 
 class RiskModelVersionOut(Schema):
@@ -345,6 +377,81 @@ def model_factor_add(request, version_id: Id, payload: RiskFactorDefinitionIn):
         user=request.user, model_version=_version(request, version_id), **payload.model_dump()
     )
     return Status(201, _version(request, version_id))
+
+
+# --- Rules -----------------------------------------------------------------------------------------------
+
+
+def _condition(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ValidationFailed("The rule’s condition is not valid JSON", field="when") from None
+
+
+@router.get("/models/{version_id}/rules", response=list[RiskRuleOut], summary="The version's rules, in order")
+def rule_list(request, version_id: Id):
+    return list(_version(request, version_id).rules.all())
+
+
+@router.post(
+    "/models/{version_id}/rules",
+    response={201: RiskRuleOut},
+    summary="Add a rule to a version that has not run (409 once it has); it gets the model's next id",
+)
+def rule_add(request, version_id: Id, payload: RiskRuleIn):
+    model_version = _version(request, version_id)
+    rule = services.risk_rule_add(
+        user=request.user,
+        model_version=model_version,
+        category_id=payload.category_id,
+        when=_condition(payload.when),
+        description=payload.description,
+    )
+    return Status(201, rule)
+
+
+def _rule(request, version_id: int, risk_rule_id: int) -> RiskRule:
+    return selectors.risk_rule_get_for_user(
+        user=request.user, version_id=version_id, risk_rule_id=risk_rule_id
+    )
+
+
+@router.get(
+    "/models/{version_id}/rules/{risk_rule_id}", response=RiskRuleOut, summary="A rule of the version"
+)
+def rule_get(request, version_id: Id, risk_rule_id: Id):
+    return _rule(request, version_id, risk_rule_id)
+
+
+@router.post(
+    "/models/{version_id}/rules/{risk_rule_id}/change",
+    response=RiskRuleOut,
+    summary="Change a rule of a version that has not run; its id stays (409 if stale or the version has run)",
+)
+def rule_change(request, version_id: Id, risk_rule_id: Id, payload: RiskRuleChangeIn):
+    rule = _rule(request, version_id, risk_rule_id)
+    return services.risk_rule_update(
+        user=request.user,
+        rule=rule,
+        version=expected_version(request, payload.version),
+        category_id=payload.category_id,
+        when=_condition(payload.when),
+        description=payload.description,
+    )
+
+
+@router.post(
+    "/models/{version_id}/rules/{risk_rule_id}/remove",
+    response={204: None},
+    summary="Take a rule out of a version that has not run (its id is never given to another rule)",
+)
+def rule_remove(request, version_id: Id, risk_rule_id: Id, payload: RiskRuleRemoveIn):
+    rule = _rule(request, version_id, risk_rule_id)
+    services.risk_rule_remove(
+        user=request.user, rule=rule, version=expected_version(request, payload.version)
+    )
+    return Status(204, None)
 
 
 # Record linkage (matching models, thresholds, runs, clerical review) under /risk/matching.

@@ -4,14 +4,17 @@ names people, is recorded as an AccessEvent."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from casework.accounts.models import Initiative, User
+from casework.accounts.selectors import actor_for
 from casework.audit.services import access_record
 from casework.cases.models import Case
+from casework.people.models import Person
 from casework.risk.cohort_models import Cohort, CohortRow, CohortStatus
 from casework.risk.models import RiskFactorDefinition, RiskModelCategory, RiskModelVersion, RiskSource
 from casework.risk.pipeline.rules import describe
@@ -171,3 +174,50 @@ def case_index_explanation(*, case: Case) -> CohortRow | None:
         .select_related("category", "cohort")
         .first()
     )
+
+
+def person_index_rows_for_user(*, user: User, person: Person, cases: Sequence[Case]) -> list[CohortRow]:
+    """Which risk categories the person is in and why, as far as the user may see it (the person page), in a
+    fixed number of queries. The caller has read the person (and `cases`, the cases about them the user may
+    open) through their apps' selectors.
+
+    - The lead's initiative admins and risk analysts: the person's row in the initiative's latest cohort,
+      and the rows that raised their cases.
+    - Anyone else: on the cases about the person that the user's organisation holds, what the case's "Risk
+      index" section says (case_index_explanation): the row that raised it, or else the person's row in the
+      latest cohort. Nothing for a case another organisation holds.
+
+    Newest cohort first. Recorded as an AccessEvent when anything is shown."""
+    actor = actor_for(user)
+    full = person.initiative_id in identify_initiative_ids(user)
+    held = [
+        case
+        for case in cases
+        if case.person_id == person.pk
+        and (full or case.responsible_organisation_id in actor.organisation_ids)
+    ]
+    rows: dict[int, CohortRow] = {}
+    if held:
+        for row in CohortRow.objects.filter(case_id__in=[case.pk for case in held]).select_related(
+            "category", "cohort__model_version__model"
+        ):
+            rows[row.pk] = row
+    raised_by = {row.case_id for row in rows.values()}
+    if full or any(case.pk not in raised_by for case in held):
+        latest = cohort_latest(initiative_id=person.initiative_id)
+        if latest is not None:
+            for row in CohortRow.objects.filter(cohort=latest, person_id=person.pk).select_related(
+                "category", "cohort__model_version__model"
+            ):
+                rows[row.pk] = row
+    shown = sorted(rows.values(), key=lambda row: (row.cohort.generated_at or row.cohort.created_at, row.pk))
+    shown.reverse()
+    if shown:
+        access_record(
+            user=user,
+            verb="risk.person_index_viewed",
+            obj=person,
+            person_id=person.pk,
+            details={"cohort_rows": [row.pk for row in shown], "as_lead": full},
+        )
+    return shown

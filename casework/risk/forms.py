@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 
 from casework.cases.forms import ObjectChoiceField
@@ -183,3 +185,151 @@ class FactorDefinitionForm(forms.Form):
         help_text="In plain English, for explanations: ‘council tax arrears’",
         error_messages={"required": "Say what the factor means, in plain English"},
     )
+
+
+class RiskRuleForm(forms.Form):
+    """A rule built from parts: the factors (all or any of them), factors the person must not have, an age
+    band and an area, all of which must hold; or, for any other shape, the expression written as JSON.
+
+    The form only assembles the expression: whether it is a valid rule is risk.services' (and the pipeline's
+    rule_errors') to say."""
+
+    version = VersionField(required=False)
+    category = ObjectChoiceField(
+        label="Risk category it gives",
+        blank_label="Select",
+        error_messages={"required": "Choose the risk category the rule gives"},
+    )
+    match = forms.ChoiceField(
+        label="Which of the factors must the person have?",
+        choices=[("all", "All of them"), ("any", "Any one of them")],
+        initial="all",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    factors = forms.MultipleChoiceField(
+        label="Risk factors the person has",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose factors of the model"},
+    )
+    not_factors = forms.MultipleChoiceField(
+        label="Risk factors the person must not have",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose factors of the model"},
+    )
+    age_at_least = forms.IntegerField(
+        label="Aged at least (years)",
+        required=False,
+        min_value=0,
+        max_value=150,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": "The age must be a whole number of years, like 75",
+            "min_value": "The age must be 0 or more",
+            "max_value": "The age must be 150 or less",
+        },
+    )
+    age_under = forms.IntegerField(
+        label="Aged under (years)",
+        required=False,
+        min_value=1,
+        max_value=150,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": "The age must be a whole number of years, like 18",
+            "min_value": "The age must be 1 or more",
+            "max_value": "The age must be 150 or less",
+        },
+    )
+    areas = forms.CharField(
+        label="Lives in (areas)",
+        required=False,
+        max_length=limits.NAME_LENGTH,
+        help_text="Postcode districts, separated by commas, for example RG40, RG41. Leave empty for anywhere",
+    )
+    expression = forms.CharField(
+        label="Or write the condition as JSON",
+        required=False,
+        max_length=limits.NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text='For example {"all": [{"factor": "frailty/severe"}, {"not": {"factor": "nhs/shielded"}}]}. '
+        "When this is filled in, it is the rule’s condition and the parts above are not used",
+    )
+    description = forms.CharField(
+        label="What the rule means, in plain English (optional)",
+        required=False,
+        max_length=200,
+        help_text="Shown to the person and the public: ‘council tax arrears and aged 75 or over’. "
+        "Left empty, it is written from the condition",
+    )
+
+    def __init__(self, *args, categories, factors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].set_objects(categories, label=lambda row: row.label)
+        choices = [(factor.code, f"{factor.label} ({factor.code})") for factor in factors]
+        self.fields["factors"].choices = choices
+        self.fields["not_factors"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if (data.get("expression") or "").strip():
+            try:
+                data["when"] = json.loads(data["expression"])
+            except ValueError:
+                self.add_error("expression", "The condition is not valid JSON: check its brackets and quotes")
+            return data
+        parts: list[dict] = []
+        factors = data.get("factors") or []
+        if len(factors) == 1:
+            parts.append({"factor": factors[0]})
+        elif factors:
+            parts.append({data.get("match") or "all": [{"factor": code} for code in factors]})
+        parts.extend({"not": {"factor": code}} for code in data.get("not_factors") or [])
+        if data.get("age_at_least") is not None:
+            parts.append({"age_at_least": data["age_at_least"]})
+        if data.get("age_under") is not None:
+            parts.append({"age_under": data["age_under"]})
+        areas = [area.strip() for area in (data.get("areas") or "").split(",") if area.strip()]
+        if areas:
+            parts.append({"area_in": areas})
+        if not parts:
+            self.add_error("factors", "Choose at least one risk factor, or give an age or an area")
+            return data
+        data["when"] = parts[0] if len(parts) == 1 else {"all": parts}
+        return data
+
+
+def rule_form_initial(rule) -> dict:
+    """The form's fields for a rule's expression: its parts when the form can build it again, else the
+    expression as JSON."""
+    initial = {"version": rule.version, "category": rule.category, "description": rule.description}
+    parts = rule.when.get("all", [rule.when]) if isinstance(rule.when, dict) else []
+    found: dict = {"factors": [], "not_factors": [], "match": "all"}
+    shaped = True
+    for part in parts:
+        op, arg = next(iter(part.items())) if isinstance(part, dict) and len(part) == 1 else (None, None)
+        if op == "factor":
+            found["factors"].append(arg)
+        elif (
+            op in ("all", "any")
+            and not found["factors"]
+            and isinstance(arg, list)
+            and all(isinstance(p, dict) and set(p) == {"factor"} for p in arg)
+        ):
+            found["factors"] = [p["factor"] for p in arg]
+            found["match"] = op
+        elif op == "not" and isinstance(arg, dict) and set(arg) == {"factor"}:
+            found["not_factors"].append(arg["factor"])
+        elif op in ("age_at_least", "age_under") and op not in found:
+            found[op] = arg
+        elif op == "area_in" and isinstance(arg, list) and "areas" not in found:
+            found["areas"] = ", ".join(arg)
+        else:
+            shaped = False
+    if shaped and parts:
+        return initial | found
+    return initial | {"expression": json.dumps(rule.when)}

@@ -5,6 +5,8 @@ extracted it. A risk model version that has run is never changed again (services
 is a copy.
 """
 
+import json
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -182,6 +184,8 @@ class RiskModel(TimeStampedModel):
 
     initiative = models.ForeignKey("accounts.Initiative", on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=200)
+    # The number of the last rule id given ("R7": 7), so that a removed rule's id is never given again.
+    last_rule_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["name"]
@@ -279,6 +283,8 @@ class RiskRule(models.Model):
     when = models.JSONField()
     description = models.CharField(max_length=200, blank=True)
     position = models.PositiveIntegerField()
+    # Bumped by every change (risk_rule_update), so that a stale edit is refused instead of lost.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["position", "id"]
@@ -288,6 +294,11 @@ class RiskRule(models.Model):
 
     def __str__(self) -> str:
         return self.rule_id
+
+    @property
+    def when_json(self) -> str:
+        """The expression as its JSON, for the model's page."""
+        return json.dumps(self.when)
 
 
 # Record linkage (Splink models, thresholds, matching runs, clerical review) lives in its own module.

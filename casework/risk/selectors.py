@@ -131,6 +131,23 @@ def risk_model_version_get_for_user(*, user: User, version_id: int) -> RiskModel
     return version
 
 
+def risk_rule_get_for_user(*, user: User, version_id: int, risk_rule_id: int) -> RiskRule:
+    """A rule of the version (with its version and category), or Http404 (another initiative's, or no such
+    rule in the version)."""
+    rule = (
+        RiskRule.objects.filter(
+            model_version__in=risk_model_version_list_for_user(user=user),
+            model_version_id=version_id,
+            pk=risk_rule_id,
+        )
+        .select_related("model_version__model", "category")
+        .first()
+    )
+    if rule is None:
+        raise Http404("No such rule in the risk model")
+    return rule
+
+
 def risk_models_for_user(*, user: User) -> QuerySet[RiskModel]:
     """The models of the user's initiatives, each with its versions newest first."""
     return (

@@ -7,6 +7,7 @@ refuses. An import of a file already imported for its source (the same SHA-256) 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import os
 import uuid
@@ -23,7 +24,7 @@ from casework.accounts.models import User
 from casework.audit.services import audit_record
 from casework.cases.selectors import risk_categories_for
 from casework.core import clock
-from casework.core.errors import DomainError, ValidationFailed, stale_message
+from casework.core.errors import ConflictError, DomainError, ValidationFailed, stale_message
 from casework.core.jobs import enqueue
 from casework.core.permissions import require_perm
 from casework.people.selectors import person_ids_by_nhs_number
@@ -42,6 +43,7 @@ from casework.risk.models import (
     RiskSource,
     SourceRecord,
 )
+from casework.risk.pipeline import rules as pipeline_rules
 
 logger = logging.getLogger("casework.risk")
 BATCH_ROWS = 1000
@@ -693,3 +695,192 @@ def factors_named(when: Any) -> set[str]:
         for value in when:
             found |= factors_named(value)
     return found
+
+
+# --- Rules -----------------------------------------------------------------------------------------------
+
+RULE_ID_PREFIX = "R"
+STALE_RULE = stale_message("the rule")
+
+
+def _described(when: dict[str, Any], labels: dict[str, str]) -> str:
+    """A condition in plain English, with the factors' own words: "severe frailty and aged 75 or over"."""
+    text = pipeline_rules.describe(when, labels)
+    # describe() brackets a top-level all/any as a whole: the brackets always match.
+    return (text[1:-1] if text.startswith("(") and text.endswith(")") else text)[:200]
+
+
+def _clean_rule(
+    locked: RiskModelVersion,
+    *,
+    category_id: int | None,
+    when: Any,
+    description: str,
+    previous: RiskRule | None = None,
+) -> tuple[int, dict[str, Any], str]:
+    """(The category's id, the expression, the description) once the pipeline's rule_errors and the version
+    agree with them; else ValidationFailed with a message on each field at fault ("when" for the expression,
+    "when.all[0]" for a part of it). A description that was written from the previous condition is written
+    again from the new one."""
+    errors: dict[str, str] = {}
+    ranked = {row.category_id: row.category for row in locked.categories.select_related("category")}
+    if category_id not in ranked:
+        errors["category"] = "Choose one of the model’s risk categories (add it to the model first)"
+    problems = pipeline_rules.rule_errors(when)
+    if not problems and "\\u0000" in json.dumps(when):
+        problems = ["rule: text in a condition cannot hold a NUL character"]
+    for problem in problems:
+        where, _, message = problem.partition(": ")
+        key = "when" + where.removeprefix("rule")
+        errors.setdefault(key, f"The rule’s condition: {message}")
+    labels: dict[str, str] = {}
+    if not problems:
+        labels = {factor.code: factor.label.lower() for factor in locked.factor_definitions.all()}
+        unknown = sorted(factors_named(when) - set(labels))
+        if unknown:
+            errors["when"] = (
+                f"{', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not among the model’s risk "
+                "factors: add the factor to the model first"
+            )
+    description = (description or "").strip()
+    if len(description) > 200:
+        errors["description"] = "Say what the rule means in 200 characters or fewer"
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), errors=errors)
+    assert isinstance(when, dict) and category_id is not None
+    if (
+        previous is not None
+        and previous.when != when
+        and not pipeline_rules.rule_errors(previous.when)
+        and description == _described(previous.when, labels)
+    ):
+        description = ""
+    if not description:
+        description = _described(when, labels)
+    return category_id, when, description
+
+
+def _next_rule_id(locked: RiskModelVersion) -> str:
+    """The next id never given by any version of the model (the model row, locked, counts them): a removed
+    R3 is never R3 again with another meaning, so that "R3" means one thing in every cohort of the model."""
+    model = RiskModel.objects.select_for_update().get(pk=locked.model_id)
+    used = RiskRule.objects.filter(model_version__model_id=model.pk).values_list("rule_id", flat=True)
+    numbers = [
+        int(rule_id[len(RULE_ID_PREFIX) :])
+        for rule_id in used
+        if rule_id.startswith(RULE_ID_PREFIX) and rule_id[len(RULE_ID_PREFIX) :].isdigit()
+    ]
+    number = max([model.last_rule_number, *numbers]) + 1
+    RiskModel.objects.filter(pk=model.pk).update(last_rule_number=number)
+    return f"{RULE_ID_PREFIX}{number}"
+
+
+def _rule_changes(rule: RiskRule, before: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    after = {
+        "rule_id": rule.rule_id,
+        "category": rule.category_id,
+        "when": rule.when,
+        "description": rule.description,
+    }
+    if before is None:
+        return {name: {"before": None, "after": value} for name, value in after.items()}
+    return {
+        name: {"before": before[name], "after": value}
+        for name, value in after.items()
+        if before[name] != value
+    }
+
+
+def risk_rule_add(
+    *,
+    user: User,
+    model_version: RiskModelVersion,
+    category_id: int | None,
+    when: Any,
+    description: str = "",
+) -> RiskRule:
+    """Add a rule to a version that has not run: when its expression (risk.pipeline.rules' grammar) holds,
+    the person is in the category. It gets the model's next stable id ("R4") and goes last.
+    Raises PermissionRefused, RiskModelFrozen, or ValidationFailed naming category, when or description."""
+    with transaction.atomic():
+        locked = _require_changeable(user, model_version)
+        category, expression, text = _clean_rule(
+            locked, category_id=category_id, when=when, description=description
+        )
+        position = (locked.rules.aggregate(last=Max("position"))["last"] or 0) + 1
+        rule = RiskRule.objects.create(
+            model_version=locked,
+            rule_id=_next_rule_id(locked),
+            category_id=category,
+            when=expression,
+            description=text,
+            position=position,
+        )
+        audit_record(user=user, verb="risk.model_rule_added", obj=locked, changes=_rule_changes(rule, None))
+    return rule
+
+
+def _locked_rule(locked: RiskModelVersion, rule: RiskRule) -> RiskRule:
+    found = RiskRule.objects.select_for_update().filter(pk=rule.pk, model_version=locked).first()
+    if found is None:
+        raise DomainError("That rule is no longer in this version of the model.")
+    return found
+
+
+def risk_rule_update(
+    *,
+    user: User,
+    rule: RiskRule,
+    version: int,
+    category_id: int | None,
+    when: Any,
+    description: str = "",
+) -> RiskRule:
+    """Change a rule of a version that has not run; its id stays. `version` is the rule's as last read:
+    ConflictError (nothing saved) if somebody changed it since. Raises PermissionRefused, RiskModelFrozen or
+    ValidationFailed as risk_rule_add does."""
+    with transaction.atomic():
+        locked = _require_changeable(user, rule.model_version)
+        current = _locked_rule(locked, rule)
+        if current.version != version:
+            raise ConflictError(STALE_RULE)
+        category, expression, text = _clean_rule(
+            locked, category_id=category_id, when=when, description=description, previous=current
+        )
+        before = {
+            "rule_id": current.rule_id,
+            "category": current.category_id,
+            "when": current.when,
+            "description": current.description,
+        }
+        current.category_id, current.when, current.description = category, expression, text
+        changes = _rule_changes(current, before)
+        if not changes:
+            return current
+        current.version = version + 1
+        current.save(update_fields=["category", "when", "description", "version"])
+        audit_record(user=user, verb="risk.model_rule_changed", obj=locked, changes=changes)
+    return current
+
+
+def risk_rule_remove(*, user: User, rule: RiskRule, version: int) -> None:
+    """Take a rule out of a version that has not run (its id is never given to another rule of the model).
+    ConflictError if somebody changed it since `version`; PermissionRefused, RiskModelFrozen."""
+    with transaction.atomic():
+        locked = _require_changeable(user, rule.model_version)
+        current = _locked_rule(locked, rule)
+        if current.version != version:
+            raise ConflictError(STALE_RULE)
+        before = {
+            "rule_id": current.rule_id,
+            "category": current.category_id,
+            "when": current.when,
+            "description": current.description,
+        }
+        current.delete()
+        audit_record(
+            user=user,
+            verb="risk.model_rule_removed",
+            obj=locked,
+            changes={name: {"before": value, "after": None} for name, value in before.items()},
+        )

@@ -28,6 +28,17 @@ urlpatterns = [
         views.version_factor_remove,
         name="version_factor_remove",
     ),
+    path("models/<id:version_id>/rules/new", views.version_rule_add, name="version_rule_add"),
+    path(
+        "models/<id:version_id>/rules/<id:risk_rule_id>/edit",
+        views.version_rule_edit,
+        name="version_rule_edit",
+    ),
+    path(
+        "models/<id:version_id>/rules/<id:risk_rule_id>/remove",
+        views.version_rule_remove,
+        name="version_rule_remove",
+    ),
     # The cohort (cohort_views).
     path("models/<id:version_id>/cohort", cohort_views.cohort_generate, name="cohort_generate"),
     path("cohorts/<id:cohort_id>", cohort_views.cohort_detail, name="cohort_detail"),

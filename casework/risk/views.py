@@ -24,7 +24,9 @@ from casework.risk.forms import (
     ModelCategoryForm,
     RiskModelCreateForm,
     RiskModelTextForm,
+    RiskRuleForm,
     RiskSourceForm,
+    rule_form_initial,
 )
 from casework.risk.importing import FIELD_LABELS
 from casework.risk.services import REFUSED
@@ -316,6 +318,91 @@ def version_factor_remove(request, version_id: int, factor_definition_id: int):
         request,
         lambda: services.risk_factor_definition_remove(user=request.user, factor=factor),
         f"{factor.code} is no longer in the model.",
+    )
+    return redirect(model_version)
+
+
+def _rule_form(request, model_version, initial=None):
+    return RiskRuleForm(
+        request.POST or None,
+        initial=initial,
+        categories=[row.category for row in model_version.categories.all()],
+        factors=list(model_version.factor_definitions.all()),
+    )
+
+
+def _rule_page(request, model_version, form, rule=None):
+    return render(
+        request, "risk/rule_form.html", {"form": form, "model_version": model_version, "rule": rule}
+    )
+
+
+def version_rule_add(request, version_id: int):
+    model_version = _changeable(request, version_id)
+    form = _rule_form(request, model_version)
+    if request.method == "POST" and form.is_valid():
+        made = []
+
+        def call(data):
+            made.append(
+                services.risk_rule_add(
+                    user=request.user,
+                    model_version=model_version,
+                    category_id=data["category"].pk,
+                    when=data["when"],
+                    description=data["description"],
+                )
+            )
+
+        fields = {"when": "expression"} if form.cleaned_data.get("expression") else RULE_FIELDS
+        if run_form_service(request, form, call, lambda: f"Rule {made[0].rule_id} has been added.", fields):
+            return redirect(model_version)
+    return _rule_page(request, model_version, form)
+
+
+# The service's names for the parts of a rule, and the form's: a fault in the condition shows on the factors
+# (or on the JSON, when the rule was written as JSON).
+RULE_FIELDS = {"when": "factors"}
+
+
+def version_rule_edit(request, version_id: int, risk_rule_id: int):
+    model_version = _changeable(request, version_id)
+    rule = selectors.risk_rule_get_for_user(
+        user=request.user, version_id=version_id, risk_rule_id=risk_rule_id
+    )
+    form = _rule_form(request, model_version, initial=rule_form_initial(rule))
+    if request.method == "POST" and form.is_valid():
+
+        def call(data):
+            services.risk_rule_update(
+                user=request.user,
+                rule=rule,
+                version=data["version"] or 0,
+                category_id=data["category"].pk,
+                when=data["when"],
+                description=data["description"],
+            )
+
+        fields = {"when": "expression"} if form.cleaned_data.get("expression") else RULE_FIELDS
+        if run_form_service(request, form, call, f"Rule {rule.rule_id} has been saved.", fields=fields):
+            return redirect(model_version)
+    return _rule_page(request, model_version, form, rule)
+
+
+@require_POST
+def version_rule_remove(request, version_id: int, risk_rule_id: int):
+    model_version = _changeable(request, version_id)
+    rule = selectors.risk_rule_get_for_user(
+        user=request.user, version_id=version_id, risk_rule_id=risk_rule_id
+    )
+    try:
+        version = int(request.POST.get("version") or 0)
+    except ValueError:
+        version = 0
+    _act(
+        request,
+        lambda: services.risk_rule_remove(user=request.user, rule=rule, version=version),
+        f"Rule {rule.rule_id} is no longer in the model.",
     )
     return redirect(model_version)
 

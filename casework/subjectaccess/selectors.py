@@ -23,6 +23,7 @@ from casework.people.policies import organisations_hold_relationship
 from casework.people.selectors import people_subject_access_sections, person_list_audit_visible
 from casework.plans.selectors import plans_subject_access_sections
 from casework.referrals.selectors import referrals_subject_access_sections
+from casework.retention.selectors import retention_subject_access_sections
 from casework.risk.selectors import risk_subject_access_sections
 from casework.safeguarding.selectors import safeguarding_subject_access_sections
 from casework.subjectaccess.choices import OPEN_STATUSES
@@ -46,6 +47,7 @@ SOURCES = (
     ("safeguarding", safeguarding_subject_access_sections),
     ("letters", letters_subject_access_sections),
     ("risk", risk_subject_access_sections),
+    ("retention", retention_subject_access_sections),
     ("audit", audit_subject_access_sections),
 )
 

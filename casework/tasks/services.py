@@ -634,3 +634,13 @@ def tasks_create_for_job(*, tasks: list[JobTask]) -> dict[str, Task]:
         )
     found.update((cast(str, task.effect_key), task) for task in new)
     return found
+
+
+def tasks_dispose(*, case_id: int | None = None, person_id: int | None = None) -> int:
+    """Delete the tasks about a case or a person whose records are being disposed of (retention). The caller
+    has checked retention.govern_records and the appraisal, and audits the disposal; returns rows deleted."""
+    if case_id is not None:
+        return Task.objects.filter(case_id=case_id).delete()[0]
+    if person_id is None:
+        raise ValueError("Say whose records: a case or a person")
+    return Task.objects.filter(person_id=person_id, case__isnull=True).delete()[0]

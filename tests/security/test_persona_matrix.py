@@ -54,6 +54,7 @@ KINDS = {
     "version_id": "risk_model_version",
     "model_category_id": "risk_model_category",
     "factor_definition_id": "risk_factor_definition",
+    "risk_rule_id": "risk_rule",
     "matching_model_id": "risk_matching_model",
     "run_id": "risk_matching_run",
     "item_id": "risk_review_item",
@@ -63,6 +64,9 @@ KINDS = {
     "crisis_id": "crisis_episode",
     "enablement_id": "enablement_episode",
     "sar_id": "subject_access_request",
+    "disposal_run_id": "retention_dry_run",
+    "class_id": "record_class",
+    "hold_id": "legal_hold",
 }
 # A parameter whose name alone does not say the kind: the Open Referral API's `pk`.
 KINDS_BY_ROUTE = {
@@ -115,6 +119,25 @@ OWNERS = {
             "api:/subject-access/{sar_id}/redactions",
             "api:/subject-access/{sar_id}/release",
             "api:/subject-access/{sar_id}/bundle",
+        )
+    },  # fmt: skip
+    # Retention: the county's organisation admin keeps its schedule; its auditor governs its records.
+    "retention:class_edit": "org_admin",
+    "api:/retention/classes/{class_id}/change": "org_admin",
+    **{
+        route: "auditor"
+        for route in (
+            "retention:run_detail",
+            "retention:run_status",
+            "retention:run_csv",
+            "retention:run_appraise",
+            "retention:run_dispose",
+            "retention:hold_lift",
+            "api:/retention/holds/{hold_id}/lift",
+            "api:/retention/dry-runs/{disposal_run_id}",
+            "api:/retention/dry-runs/{disposal_run_id}/candidates",
+            "api:/retention/dry-runs/{disposal_run_id}/appraisals",
+            "api:/retention/dry-runs/{disposal_run_id}/dispose",
         )
     },  # fmt: skip
     "careact:advocacy_exception": "team_manager",
@@ -178,6 +201,13 @@ OWNERS = {
             "api:/risk/models/{version_id}/copy",
             "api:/risk/models/{version_id}/categories",
             "api:/risk/models/{version_id}/factors",
+            "risk:version_rule_add",
+            "risk:version_rule_edit",
+            "risk:version_rule_remove",
+            "api:/risk/models/{version_id}/rules",
+            "api:/risk/models/{version_id}/rules/{risk_rule_id}",
+            "api:/risk/models/{version_id}/rules/{risk_rule_id}/change",
+            "api:/risk/models/{version_id}/rules/{risk_rule_id}/remove",
             "risk:matching_model_detail",
             "risk:matching_model_approve",
             "risk:matching_run_detail",
@@ -221,6 +251,8 @@ SEARCH_FIRST = frozenset(
 # Bodies and query strings that the contract's types alone do not make valid, so that the request is refused
 # for who sends it rather than for what it says.
 BODIES = {
+    "api:/risk/models/{version_id}/rules": {"when": '{"factor": "nhs/shielded"}'},
+    "api:/risk/models/{version_id}/rules/{risk_rule_id}/change": {"when": '{"factor": "nhs/shielded"}'},
     "api:/contacts/duty/people/{person_id}/calls": {"who": "person"},
     "api:/plans/cases/{case_id}/budget/personal": {"weekly_cost": "250.00"},
     "api:/subject-access/{sar_id}/redactions": {
@@ -491,6 +523,10 @@ SHARED_KINDS = frozenset(
         "risk_source_record",
         "risk_cohort",
         "initiative",
+        # Retention's records are the organisation's: ids and references, no person's data.
+        "retention_dry_run",
+        "record_class",
+        "legal_hold",
     }
 )
 # Kinds a restricted person cannot have: break-glass is refused for them.

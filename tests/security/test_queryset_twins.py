@@ -1,6 +1,7 @@
-"""Issue 14: each permission of safeguarding, waiting lists, assessments, letters and contacts agrees with its
-queryset twin for every persona of the persona-matrix world (tests/security/world.py), signed out included,
-on every record of the kind it is about. A permission of these apps without a twin here fails."""
+"""Issue 14: each permission of safeguarding, waiting lists, assessments, letters, contacts and retention
+agrees with its queryset twin for every persona of the persona-matrix world (tests/security/world.py),
+signed out included, on every record of the kind it is about. A permission of these apps without a twin here
+fails."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from casework.core.permissions import has_perm, registered_permissions
 from casework.letters import selectors as letters
 from casework.letters.models import Letter
 from casework.people.models import Person
+from casework.retention import selectors as retention
 from casework.safeguarding import selectors as safeguarding
 from casework.safeguarding.models import SafeguardingConcern
 from casework.waiting_list import selectors as waiting
@@ -24,7 +26,7 @@ from tests.security.personas import WORLD_PERSONAS, persona_user
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("safeguarding", "waiting_list", "assessments", "letters", "contacts")
+APPS = ("safeguarding", "waiting_list", "assessments", "letters", "contacts", "retention")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ TWINS = {
     "contacts.record_contact_case": Twin(Case, contacts.case_list_contact_recordable),
     "contacts.record_contact_person": Twin(Person, contacts.person_list_contact_recordable),
     "contacts.use_duty_desk": Twin(None, contacts.duty_desk_organisations_for_user),
+    "retention.manage_schedule": Twin(Organisation, retention.schedule_organisations_for_user),
+    "retention.govern_records": Twin(Organisation, retention.governing_organisations_for_user),
 }
 # Permissions held of an organisation or an initiative, asked with its id.
 BY_ID = (Organisation, Initiative)

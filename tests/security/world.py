@@ -24,7 +24,7 @@ from casework.letters import services as letters
 from casework.people import services as people
 from casework.people.models import BreakGlassGrant
 from casework.plans import episode_services as episodes
-from casework.plans import services as plans
+from casework.plans.tests.steps import record_financial_assessment_started
 from casework.referrals import services as referrals
 from casework.safeguarding import services as safeguarding
 from casework.tasks.models import Task
@@ -194,8 +194,9 @@ def _subject(w, key: str, risk, food_need, debt_need, forms, debt_advice) -> Sub
         referral_on=clock.today(),
     ).pk
     record_ready_for_support(user=w.practitioner, case=case)
-    # A financial assessment in progress (so its form opens for the one who works on the case).
-    r["financial_assessment"] = plans.financial_assessment_start(user=w.practitioner, case=case).pk
+    # A financial assessment in progress (so its form opens for the one who works on the case): started above
+    # (Planning warns without one).
+    r["financial_assessment"] = record_financial_assessment_started(user=w.practitioner, case=case).pk
     # An open crisis episode and an open enablement episode (so their forms open for the case's workers).
     r["crisis_episode"] = episodes.crisis_episode_record(
         user=w.practitioner,
@@ -379,7 +380,27 @@ def build_matrix_world():
     }
     w.subjects = {key: _subject(w, key, risk, food, debt, forms, debt_advice) for key in PEOPLE}
     w.shared.update(_risk_records(w, risk))
+    w.shared.update(_retention_records(w))
     return w
+
+
+def _retention_records(w) -> dict[str, int]:
+    """The county's own closed-case class, a legal hold on the ordinary person, and a finished dry run."""
+    from casework.retention import services as retention
+    from casework.retention.models import RecordClass
+
+    default = RecordClass.objects.get(organisation__isnull=True, covers="closed_case")
+    own = retention.record_class_change(
+        user=w.org_admin, organisation_id=w.county.pk, record_class=default, version=default.version,
+        name="Case records", period=6, period_unit="years", action="destroy", reason="CASE+6",
+    )  # fmt: skip
+    hold = retention.hold_place(
+        user=w.auditor, organisation_id=w.county.pk, kind="person", identifier=str(w.person.pk),
+        reason="inquiry", reference="COVID-19 Inquiry",
+    )  # fmt: skip
+    run = retention.dry_run_start(user=w.auditor, organisation_id=w.county.pk, queue=False)
+    retention.dry_run_execute(run_id=run.pk)
+    return {"record_class": own.pk, "legal_hold": hold.pk, "retention_dry_run": run.pk}
 
 
 def _risk_records(w, risk) -> dict[str, int]:
@@ -424,15 +445,21 @@ def _risk_records(w, risk) -> dict[str, int]:
         user=w.initiative_admin, model_version=version, scheme="nhs", term="shielded", label="Shielded"
     )
     linking_records = _linking_records(w, risk_import)
+    cohort = _cohort(w, version, risk)
+    # A rule of the version that has not run (added after the cohort's copy was made).
+    rule = risk_services.risk_rule_add(
+        user=w.initiative_admin, model_version=version, category_id=risk.pk, when={"factor": "nhs/shielded"}
+    )
     return {
         **linking_records,
-        "risk_cohort": _cohort(w, version, risk),
+        "risk_cohort": cohort,
         "initiative": w.initiative.pk,
         "risk_source": source.pk,
         "risk_import": risk_import.pk,
         "risk_model_version": version.pk,
         "risk_model_category": category.pk,
         "risk_factor_definition": factor.pk,
+        "risk_rule": rule.pk,
     }
 
 

@@ -1,16 +1,20 @@
-"""The demo's Identify: two sources imported from the demo's own people, an approved matching model and a
-draft risk model, all made by the risk analyst through the services."""
+"""The demo's Identify: two sources imported from the demo's own people, an approved matching model, a risk
+model with its rules, run into a cohort, and cases raised from it, all made by the risk analyst through the
+services."""
 
 import io
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from casework.accounts.models import User
 from casework.audit.models import AuditEvent
+from casework.cases.choices import CaseOrigin
 from casework.demo.builder import build_demo
-from casework.demo.identify import CTR_SOURCE, FRAILTY_SOURCE
+from casework.demo.identify import CTR_SOURCE, FRAILTY_SOURCE, RAISED_CATEGORY, RULES
 from casework.risk.choices import ImportStatus
+from casework.risk.cohort_models import Cohort, CohortRow, CohortStatus
 from casework.risk.linking_models import MatchingModel
 from casework.risk.models import RiskImport, RiskImportProblem, RiskModelVersion, SourceRecord
 
@@ -41,14 +45,41 @@ def test_some_records_are_linked_by_nhs_number_and_the_rest_wait_for_matching(de
     assert all(r.person.nhs_number == r.nhs_number for r in linked)
 
 
-def test_the_matching_model_is_approved_and_the_risk_model_drafted(demo):
+def test_the_matching_model_is_approved_and_the_risk_model_made_with_its_rules_and_run(demo):
     model = MatchingModel.objects.get()
     assert model.is_approved and model.approved_by.username == "riskanalyst"
     version = RiskModelVersion.objects.get()
-    assert not version.has_run
+    assert version.has_run
     assert version.categories.count() == 3
     assert version.factor_definitions.count() == 4
+    assert [rule.rule_id for rule in version.rules.all()] == [f"R{n}" for n in range(1, len(RULES) + 1)]
+    assert AuditEvent.objects.filter(verb="risk.model_rule_added").count() == len(RULES)
     assert AuditEvent.objects.filter(verb="risk.import_finished").count() == 2
+
+
+def test_the_demo_ships_a_cohort_and_cases_raised_from_it(demo):
+    cohort = Cohort.objects.get()
+    assert cohort.status == CohortStatus.DONE and cohort.people_in_cohort > 0
+    assert {row.category.code for row in cohort.rows.select_related("category")} >= {"high", "low"}
+    raised = CohortRow.objects.filter(cohort=cohort, case__isnull=False).select_related("case", "category")
+    assert raised.count() >= 1
+    assert {row.category.code for row in raised} == {RAISED_CATEGORY}
+    assert all(row.case.origin == CaseOrigin.RISK_INDEX for row in raised)
+    assert all(row.case.risk_category_id == row.category_id for row in raised)
+    # Each row says why ("High: R1 severe frailty and council tax arrears"), with its sources.
+    row = raised.first()
+    assert row.explanation.startswith("High: R")
+    assert row.reasons[0]["factors"][0]["source"] in {CTR_SOURCE, FRAILTY_SOURCE}
+
+
+def test_the_risk_analyst_opens_the_cohort(demo):
+    client = Client()
+    client.force_login(User.objects.get(username="riskanalyst"))
+    cohort = Cohort.objects.get()
+    version_page = client.get(reverse("risk:version_detail", args=[cohort.model_version_id]))
+    assert cohort.get_absolute_url().encode() in version_page.content
+    response = client.get(cohort.get_absolute_url())
+    assert response.status_code == 200 and b"High: R" in response.content
 
 
 def test_the_risk_analyst_opens_the_imports(demo, settings):

@@ -197,10 +197,13 @@ def evaluate(
     return CompiledRules(rules, category_rank).evaluate(subject)
 
 
-def describe(when: dict) -> str:
-    """Plain English for an expression, used when a rule has no description of its own."""
+def describe(when: dict, labels: Mapping[str, str] | None = None) -> str:
+    """Plain English for an expression, used when a rule has no description of its own. `labels` names
+    factors ({"nhs/shielded": "on the shielded list"}); a factor without one is written from its code."""
     ((op, arg),) = when.items()
     if op == "factor":
+        if labels and arg in labels:
+            return labels[arg]
         return arg.replace("_", " ").replace("/", ": ")
     if op == "age_at_least":
         return f"aged {arg} or over"
@@ -209,9 +212,9 @@ def describe(when: dict) -> str:
     if op == "area_in":
         return "lives in " + " or ".join(normalise_area(a) for a in arg)
     if op == "not":
-        return f"not ({describe(arg)})"
+        return f"not ({describe(arg, labels)})"
     joiner = " and " if op == "all" else " or "
-    text = joiner.join(describe(part) for part in arg)
+    text = joiner.join(describe(part, labels) for part in arg)
     return f"({text})" if len(arg) > 1 else text
 
 

@@ -8,9 +8,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from casework.allocation import services as allocation_services
-from casework.audit.models import AuditEvent
+from casework.audit.models import AccessEvent, AuditEvent
 from casework.cases import closing
 from casework.cases.models import Case
 from casework.core import clock
@@ -20,7 +22,7 @@ from casework.risk.cohort_models import Cohort, CohortRow
 from casework.risk.models import RiskFactor, RiskModelVersion
 from casework.risk.tests.cohort_helpers import cohort_model, matched_people
 from casework.risk.tests.conftest import make_source
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 12, 5)
@@ -248,3 +250,71 @@ def test_the_holding_organisation_sees_the_category_and_reasons_on_the_case(rout
     assert "nhs/shielded" in text and "Council tax reduction" in text
     client.force_login(w.outsider)
     assert client.get(f"/cases/{case.pk}/risk-index").status_code == 404
+
+
+# --- The person page: which categories, and why, as far as the user may see ---
+
+
+def test_the_person_page_shows_the_holding_organisation_the_category_and_reasons_audited(routed, client):
+    w = routed
+    cohort_services.cohort_raise_cases(user=w.risk_analyst, cohort=w.cohort, category="high")
+    old, arrears = w.people["old"], w.people["arrears"]
+    client.force_login(w.district_worker)
+    text = client.get(f"/people/{old.pk}/").content.decode()
+    assert "High: R7 aged 75 or over; also Medium: R5 on the shielded list" in text
+    assert "Council tax reduction" in text and "extracted 2026-11-01" in text
+    event = AccessEvent.objects.get(verb="risk.person_index_viewed", actor=w.district_worker)
+    assert event.details["as_lead"] is False
+    # The county holds the other person's case: the district sees nothing of why, if it sees her at all.
+    other = client.get(f"/people/{arrears.pk}/")
+    assert "council tax arrears" not in other.content.decode()
+    assert AccessEvent.objects.filter(verb="risk.person_index_viewed").count() == 1
+
+
+def test_the_person_page_shows_the_lead_the_latest_cohort_row(routed, client):
+    w = routed
+    young = w.people["young"]  # in the cohort (Medium), no case raised from it
+    CaseFactory(person=young, responsible_organisation=w.county, origin="self_referral")
+    # A county team manager who is also the lead's risk analyst sees her row in the latest cohort.
+    MembershipFactory(user=w.team_manager, organisation=w.county, role="risk_analyst")
+    client.force_login(w.team_manager)
+    response = client.get(f"/people/{young.pk}/")
+    assert response.status_code == 200
+    assert "Medium: R5 on the shielded list" in response.content.decode()
+    event = AccessEvent.objects.get(verb="risk.person_index_viewed", actor=w.team_manager)
+    assert event.details["as_lead"] is True and event.person_id == young.pk
+    # Someone who may not see her sees nothing, and nothing is recorded.
+    client.force_login(w.district_worker)
+    assert "on the shielded list" not in client.get(f"/people/{young.pk}/").content.decode()
+    assert not AccessEvent.objects.filter(verb="risk.person_index_viewed", actor=w.district_worker).exists()
+
+
+def test_the_cohort_page_reads_a_fixed_number_of_queries_whatever_its_rows(setup, client):
+    """Rows 10 and 50: the same queries (no query per row)."""
+    w = setup
+    counts = []
+    for extra in (10, 50):
+        CohortRow.objects.all().delete()
+        Cohort.objects.all().delete()
+        RiskModelVersion.objects.filter(pk=w.version.pk).update(first_run_at=None)
+        more = {
+            f"p{extra}-{n}": PersonFactory(created_by_organisation=w.county, postcode="RG40 9ZZ")
+            for n in range(extra)
+        }
+        cohort = _generate(w)
+        CohortRow.objects.bulk_create(
+            CohortRow(
+                cohort=cohort, person=person, category=w.high, area="RG40", rule_ids=["R3"],
+                reasons=[{"rule_id": "R3", "description": "council tax arrears", "category": "high",
+                          "factors": [{"code": "council_tax_reduction/arrears", "source": "CTR",
+                                       "extracted_on": "2026-11-01", "factor_date": None}]}],
+                explanation="High: R3 council tax arrears",
+            )
+            for person in more.values()
+        )  # fmt: skip
+        client.force_login(w.risk_analyst)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(cohort.get_absolute_url())
+        assert page.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
