@@ -25,6 +25,7 @@ from casework.careact.eligibility import (
 )
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
+from casework.demo.direct_payments import record_direct_payment
 from casework.demo.support_plans import record_signed_plan
 
 ADVOCACY_SERVICES = ["Wessex Advocacy Hub", "Casterbridge Independent Advocacy", "Voiceability Wessex"]
@@ -151,7 +152,8 @@ def record_before_support(*, case, worker, rng: random.Random) -> bool:
         services_considered="\n".join(rng.sample(PREVENTION, 2)),
         why_not_enough=rng.choice(WHY_NOT_ENOUGH),
     )
-    record_signed_plan(case=case, worker=worker)  # the support plan's stage gate (casework/plans)
+    plan = record_signed_plan(case=case, worker=worker)  # the support plan's stage gate (casework/plans)
+    record_direct_payment(case=case, worker=worker, plan=plan)  # when the plan takes a direct payment
     if rng.random() < 0.85:
         services.financial_information_record(
             user=worker,

@@ -178,3 +178,5 @@ router.add_router("", "casework.plans.budget_api.router")
 # Crisis and enablement episodes (episode_api.py), under the same /plans prefix.
 router.add_router("", "casework.plans.episode_api.router")
 router.add_router("", "casework.plans.support_api.router")
+# Direct payments (dp_api.py), under the same /plans prefix.
+router.add_router("", "casework.plans.dp_api.router")

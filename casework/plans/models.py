@@ -78,6 +78,12 @@ from casework.plans.budget_models import (  # noqa: E402,F401  (resource allocat
     PersonalBudget,
     RasQuestionnaire,
 )
+from casework.plans.dp_models import (  # noqa: E402,F401  (direct payments' models)
+    DirectPaymentAgreement,
+    DirectPaymentAuditReturn,
+    DirectPaymentPayment,
+    SurplusRecovery,
+)
 from casework.plans.episode_models import (  # noqa: E402,F401  (crisis and enablement episodes' models)
     CrisisEpisode,
     EnablementEpisode,

@@ -79,3 +79,4 @@ nav_register(
     order=76,
     shown=lambda user: has_perm(user, "plans.view_charging_backlog"),
 )
+from casework.plans import dp_navigation  # noqa: E402,F401  (the "Direct payments" section)

@@ -24,6 +24,7 @@ def can_record_financial_assessment(user: AnyUser, case: Case) -> bool:
 from casework.plans import (  # noqa: E402,F401  (registers the budgets', episodes' and support plans' permissions)
     backlog_policies,
     budget_policies,
+    dp_policies,
     episode_policies,
     figures_policies,
     support_policies,

@@ -13,6 +13,12 @@ from casework.core.errors import PermissionRefused
 from casework.core.export import Section, model_rows
 from casework.core.permissions import has_perm
 from casework.plans.budget_models import IndicativeBudget, PersonalBudget
+from casework.plans.dp_models import (
+    DirectPaymentAgreement,
+    DirectPaymentAuditReturn,
+    DirectPaymentPayment,
+    SurplusRecovery,
+)
 from casework.plans.episode_models import CrisisEpisode, EnablementEpisode, EnablementNote
 from casework.plans.models import FinancialAssessment
 from casework.plans.support_models import ServiceSuspension, SupportPlan, SupportService
@@ -83,5 +89,21 @@ def plans_subject_access_sections(*, person_id: int) -> list[Section]:
         (
             "service_suspensions",
             model_rows(ServiceSuspension.objects.filter(service__plan__case__person_id=person_id)),
+        ),
+        (
+            "direct_payment_agreements",
+            model_rows(DirectPaymentAgreement.objects.filter(case__person_id=person_id)),
+        ),
+        (
+            "direct_payments",
+            model_rows(DirectPaymentPayment.objects.filter(agreement__case__person_id=person_id)),
+        ),
+        (
+            "direct_payment_audit_returns",
+            model_rows(DirectPaymentAuditReturn.objects.filter(agreement__case__person_id=person_id)),
+        ),
+        (
+            "direct_payment_surplus_recoveries",
+            model_rows(SurplusRecovery.objects.filter(audit_return__agreement__case__person_id=person_id)),
         ),
     ]

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from casework.plans import backlog_views, budget_views, episode_views, figures_views, support_views, views
+from casework.plans import (
+    backlog_views,
+    budget_views,
+    dp_views,
+    episode_views,
+    figures_views,
+    support_views,
+    views,
+)
 
 app_name = "plans"
 urlpatterns = [
@@ -106,4 +114,35 @@ urlpatterns = [
     ),
     path("plans/charging/figures", figures_views.charging_figures, name="charging_figures"),
     path("plans/charging/without-assessment", backlog_views.charging_backlog, name="charging_backlog"),
+    # Direct payments (dp_views.py).
+    path("plans/cases/<id:case_id>/direct-payments/new", dp_views.dp_agreement_new, name="dp_agreement_new"),
+    path(
+        "plans/cases/<id:case_id>/direct-payments/sign", dp_views.dp_agreement_sign, name="dp_agreement_sign"
+    ),
+    path(
+        "plans/cases/<id:case_id>/direct-payments/start",
+        dp_views.dp_agreement_start,
+        name="dp_agreement_start",
+    ),
+    path("plans/cases/<id:case_id>/direct-payments/end", dp_views.dp_agreement_end, name="dp_agreement_end"),
+    path(
+        "plans/cases/<id:case_id>/direct-payments/payments/generate",
+        dp_views.dp_payments_generate,
+        name="dp_payments_generate",
+    ),
+    path(
+        "plans/cases/<id:case_id>/direct-payments/payments/mark",
+        dp_views.dp_payment_mark,
+        name="dp_payment_mark",
+    ),
+    path(
+        "plans/cases/<id:case_id>/direct-payments/audit-returns/new",
+        dp_views.dp_audit_return_new,
+        name="dp_audit_return_new",
+    ),
+    path(
+        "plans/cases/<id:case_id>/direct-payments/surplus",
+        dp_views.dp_surplus_decide,
+        name="dp_surplus_decide",
+    ),
 ]

@@ -92,6 +92,13 @@ DOMAIN_RULES = (
         r"|^Enter the outcome in at most",
         "reviews: what finishing a review needs, and a provider's name when one helped",
     ),
+    (
+        r"^Enter the name of the nominated or authorised person"
+        r"|^The weekly (amount must be above|contribution cannot be more)"
+        r"|^The end must be on or after the start\.$|^Enter why the payment is held"
+        r"|^The end of the period must be on or after its start",
+        "direct payments: a name for some recipients, amounts and dates against each other",
+    ),
     # Ids: a record that is not there, or that does not go with the rest of the request.
     (r"^No such |is not on this case|is about someone else|no longer in the directory", "what the id names"),
     (r"^Select (one of |a consent|a delivery organisation|the needs to refer|needs recorded)", "ditto"),

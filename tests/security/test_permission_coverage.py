@@ -276,6 +276,21 @@ GRANTS: dict[str, Grant] = {
             "safeguarding_lead",
         ),
     ),
+    "plans.manage_direct_payments_case": Grant("case", ("practitioner", "team_manager", "colleague")),
+    "plans.view_direct_payments_case": Grant(
+        "case",
+        (
+            "practitioner",
+            "practitioner2",
+            "team_manager",
+            "duty_officer",
+            "case_manager",
+            "auditor",
+            "colleague",
+            "safeguarder",
+            "safeguarding_lead",
+        ),
+    ),
     "plans.record_episode_case": Grant("case", ("practitioner", "team_manager", "colleague")),
     "plans.view_episodes_case": Grant(
         "case",

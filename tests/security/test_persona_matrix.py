@@ -265,6 +265,8 @@ BODIES = {
         "reason": "third_party",
         "explanation": "About her neighbour",
     },
+    "api:/plans/cases/{case_id}/direct-payments": {"weekly_amount": "250", "weekly_contribution": "0"},
+    "api:/plans/cases/{case_id}/direct-payments/audit-returns": {"spent": "0", "balance_held": "0"},
     "api:/plans/cases/{case_id}/support-plan/services/suspend": {
         "reference": "ab12",
         "starts_on": "2026-01-05",

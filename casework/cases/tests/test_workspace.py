@@ -30,6 +30,7 @@ SECTIONS = [
     "episodes",
     "money",
     "support_plan",
+    "direct_payments",
     "reviews",
     "sharing",
     "waiting",

@@ -91,3 +91,13 @@ def test_reviews_are_due_overdue_in_progress_and_signed_off(demo):
     assert Review.objects.filter(status="in_progress").exists()
     assert Review.objects.filter(status="due").exists()
     assert Review.objects.filter(status__in=["due", "in_progress"], due_on__lt=today).exists()
+
+
+def test_a_case_whose_plan_takes_a_direct_payment_has_one_started_with_payments(demo):
+    from casework.plans.dp_models import DirectPaymentAgreement
+    from casework.plans.dp_selectors import dp_first_payment_date
+
+    agreement = DirectPaymentAgreement.objects.filter(status="active").first()
+    assert agreement is not None and agreement.support_plan.budget_management == "direct_payment"
+    assert agreement.payments.filter(status="paid").exists()
+    assert dp_first_payment_date(agreement.case) == agreement.starts_on

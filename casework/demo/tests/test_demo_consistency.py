@@ -46,6 +46,7 @@ FORWARD_LOOKING = {
     "next_letter_on",
     "next_review_on",
     "recontact_on",
+    "period_ends",  # the last day a scheduled direct payment covers
 }
 README = Path(__file__).resolve().parents[3] / "README.md"
 
