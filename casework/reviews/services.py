@@ -27,6 +27,7 @@ from casework.cases.models import Case
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
+from casework.plans.dp_selectors import dp_first_payment_dates
 from casework.plans.support_choices import SupportPlanStatus
 from casework.plans.support_models import SupportPlan
 from casework.plans.support_selectors import support_plan_data
@@ -125,12 +126,15 @@ def make_due_reviews(*, batch_size: int = 2000) -> int:
 
 def _schedule(plans: Sequence[SupportPlan]) -> int:
     reviews = []
+    # A direct payment's first review is due within 6 months of its first payment (one query a batch).
+    first_payments = dp_first_payment_dates(case_ids=[plan.case_id for plan in plans])
     for plan in plans:
         started = localdate(plan.activated_at) if plan.activated_at else plan.created_at.date()
         last = plan.last_reviewed_at  # type: ignore[attr-defined]  # annotated by the sweep's query
         due = review_due(
             plan_started_on=started,
             last_reviewed_on=localdate(last) if last else None,
+            first_payment_on=first_payments.get(plan.case_id),
             intervals=review_intervals_for(organisation_id=plan.case.responsible_organisation_id or 0),
         )
         reviews.append(

@@ -19,10 +19,14 @@ from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, PermissionRefused, ValidationFailed
 from casework.core.permissions import has_perm
 from casework.plans import support_services as plans
+from casework.plans import support_services as plans_support
 from casework.plans.support_models import SupportPlan
 from casework.plans.tests.steps import record_signed_plan
+from casework.plans.tests.test_direct_payments import dp_plan
+from casework.plans.tests.test_direct_payments import started as dp_started
 from casework.reviews import selectors, services
 from casework.reviews.models import Review, ReviewRequest
+from casework.reviews.schedule import add_months
 from casework.reviews.tests.steps import finish_review
 from casework.tasks.models import Task
 from casework.waiting_list.models import WaitingListEntry
@@ -306,3 +310,15 @@ def test_the_sweeps_queries_do_not_grow_with_the_plans(world, risk, limits):
 def test_a_closed_cases_plan_is_not_reviewed(world, active_plan):
     Case.objects.filter(pk=active_plan.case_id).update(status="finished")
     assert services.make_due_reviews() == 0
+
+
+def test_a_direct_payment_brings_the_review_forward_to_six_months_after_its_first_payment(
+    world, case, limits
+):
+    plan = dp_plan(world, case)
+    plan = plans_support.support_plan_activate(user=world.team_manager, plan=plan, version=plan.version)
+    first_payment = clock.today() - datetime.timedelta(days=150)
+    dp_started(world, case, starts_on=first_payment)
+    assert services.make_due_reviews() == 1
+    # Six months after the first payment comes before eight weeks after the plan started.
+    assert _due(case).due_on == add_months(first_payment, 6)
