@@ -67,6 +67,8 @@ class Review(TimeStampedModel, VersionedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The due date this review was last escalated for, while overdue (reviews/escalation.py): once per breach.
+    escalated_for_due_on = models.DateField(null=True, blank=True)
     cancelled_reason = models.TextField(blank=True)
 
     class Meta:
