@@ -228,10 +228,41 @@ def hold_lift(*, user: User, hold: LegalHold, reason: str) -> None:
 # Dry runs ---------------------------------------------------------------------------------------------------
 
 
+# The default schedule (also seeded by migration 0002, which must not import this module): put back by
+# record_class_defaults_ensure where a database has lost it (a test database flushed between tests).
+DEFAULT_CLASSES: tuple[tuple[str, str, str, int, str, str], ...] = (
+    # (covers, name, trigger, period, unit, action)
+    ("advice_only", "Information and advice only", "last_contact", 2, "years", "destroy"),
+    ("closed_case", "Case records", "closure", 8, "years", "destroy"),
+    ("deceased", "Case records of people who have died", "death", 8, "years", "review"),
+    ("direct_payment", "Direct payment records", "direct_payment_end", 6, "years", "review"),
+)
+
+
+def record_class_defaults_ensure() -> int:
+    """Make the default classes that are missing (none, normally). Returns how many were made."""
+    made = 0
+    for covers, name, trigger, period, unit, action in DEFAULT_CLASSES:
+        _, created = RecordClass.objects.get_or_create(
+            organisation=None,
+            covers=covers,
+            defaults={
+                "name": name,
+                "trigger": trigger,
+                "period": period,
+                "period_unit": unit,
+                "action": action,
+            },
+        )
+        made += created
+    return made
+
+
 def dry_run_start(*, user: User, organisation_id: int, queue: bool = True) -> DisposalRun:
     """A dry run of the organisation's schedule, waiting for its job (or for the caller: queue=False)."""
     require_perm(user, GOVERN, organisation_id)
     with transaction.atomic():
+        record_class_defaults_ensure()
         run = DisposalRun.objects.create(
             organisation_id=organisation_id,
             dry_run=True,
