@@ -57,6 +57,9 @@ class FinancialAssessmentOut(Schema):
     completed_at: datetime.datetime | None
     path: str
     tax_year: str
+    figures_version: int = Field(
+        description="The organisation's version of the tax year's charging figures used (0: as seeded)"
+    )
     weekly_charge: Decimal | None
     pays_full_cost: bool
     uses_figures_to_confirm: bool

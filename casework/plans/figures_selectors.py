@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from casework.accounts.choices import Role
+from casework.accounts.choices import OrganisationType, Role
 from casework.accounts.models import Organisation, User
 from casework.accounts.selectors import actor_for
 from casework.plans.charging.rates import TABLES, RateTable, table_for
@@ -75,4 +75,24 @@ def rate_table_for_organisation(*, organisation_id: int, tax_year: str) -> tuple
 
 def rate_table_in_force(*, organisation_id: int, day: datetime.date) -> RateTable:
     """The table in force on the day, with the organisation's figures. Raises LookupError."""
-    return rate_table_for_organisation(organisation_id=organisation_id, tax_year=table_for(day).tax_year)[0]
+    return rate_table_in_force_with_version(organisation_id=organisation_id, day=day)[0]
+
+
+def rate_table_in_force_with_version(*, organisation_id: int, day: datetime.date) -> tuple[RateTable, int]:
+    """The table in force on the day with the organisation's figures, and the version of those figures
+    (0: as seeded). Raises LookupError."""
+    return rate_table_for_organisation(organisation_id=organisation_id, tax_year=table_for(day).tax_year)
+
+
+def organisation_list_publishing_figures() -> QuerySet[Organisation]:
+    """The councils whose figures the public calculator offers (local authorities: they charge for care).
+    Names only; no personal data."""
+    return Organisation.objects.filter(organisation_type=OrganisationType.LOCAL_AUTHORITY).order_by("name")
+
+
+def public_rate_table(*, council: Organisation | None, day: datetime.date) -> RateTable:
+    """The table the public calculator uses on the day: the council's figures, or the national ones as
+    seeded when no council is chosen. Raises LookupError when no table covers the day."""
+    if council is None:
+        return table_for(day)
+    return rate_table_in_force(organisation_id=council.pk, day=day)

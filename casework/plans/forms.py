@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from casework.accounts.models import Organisation
 from casework.core.forms import IdField, VersionField
 from casework.plans.charging.calculator import (
     AssessmentInput,
@@ -16,6 +17,7 @@ from casework.plans.charging.calculator import (
     IncomeKind,
     Path,
 )
+from casework.plans.figures_selectors import organisation_list_publishing_figures
 
 MAX_MONEY = Decimal("99999999")
 
@@ -134,6 +136,32 @@ class WhatMightIPayForm(forms.Form):
             housing_costs=data["housing_costs"] or Decimal("0"),
             weekly_cost_of_care=data["weekly_cost_of_care"],
         )
+
+
+class PublicCalculatorForm(WhatMightIPayForm):
+    """The public calculator: the questions, and the council whose figures to use (optional: the national
+    figures as published). `council` in the address (?council=ID) chooses it up front, so a council can link
+    to its own calculator."""
+
+    council = forms.ModelChoiceField(
+        label="Your council",
+        help_text="The council that would arrange your care. It sets some of the figures used.",
+        queryset=organisation_list_publishing_figures(),
+        required=False,
+        empty_label="I’m not sure (use the national figures)",
+        error_messages={"invalid_choice": "Select your council from the list"},
+    )
+    field_order = ["council"]
+
+    def chosen_council(self, requested: str | None) -> Organisation | None:
+        """The council whose figures apply: the valid form's choice, else the one in the address (an unknown
+        or malformed one is ignored)."""
+        if self.is_bound and self.is_valid():
+            council: Organisation | None = self.cleaned_data["council"]
+            return council
+        if requested and requested.isdigit():
+            return organisation_list_publishing_figures().filter(pk=int(requested)).first()
+        return None
 
 
 class FinancialAssessmentForm(WhatMightIPayForm):

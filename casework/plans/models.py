@@ -16,7 +16,8 @@ class FinancialAssessment(TimeStampedModel, VersionedModel):
     """A financial assessment of the person on a case (Care Act s17; SI 2014/2672).
 
     `inputs` are the calculator's inputs and `lines` its result, line by line with citations; `tax_year`
-    names the rate table it used, so the figures can always be explained later."""
+    and `figures_version` name the rate table it used (the organisation's version of the tax year's figures),
+    so the figures can always be explained later."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
@@ -27,6 +28,9 @@ class FinancialAssessment(TimeStampedModel, VersionedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     path = models.CharField(max_length=16, choices=AssessmentPath.choices, blank=True)
     tax_year = models.CharField(max_length=7, blank=True)
+    figures_version = models.PositiveIntegerField(
+        default=0, help_text="The organisation's version of the tax year's figures it used (0: as seeded)"
+    )
     inputs = models.JSONField(default=dict, blank=True)
     lines = models.JSONField(default=list, blank=True)
     weekly_charge = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)

@@ -33,7 +33,7 @@ from casework.plans.charging.calculator import (
 )
 from casework.plans.charging.rates import RateTable
 from casework.plans.choices import FinancialAssessmentStatus
-from casework.plans.figures_selectors import rate_table_in_force
+from casework.plans.figures_selectors import rate_table_in_force_with_version
 from casework.plans.models import FinancialAssessment
 
 REFUSED = "Only the case's workers and team managers can record its financial assessment."
@@ -47,11 +47,13 @@ def _require_record(user: User, case: Case) -> None:
     require_perm(user, "plans.record_financial_assessment_case", case, REFUSED if case.is_open else CLOSED)
 
 
-def rates_for(*, case: Case) -> RateTable:
-    """The rate table for an assessment made today, with the organisation's own figures. Raises DomainError
-    when no table covers today."""
+def rates_and_version_for(*, case: Case) -> tuple[RateTable, int]:
+    """The rate table for an assessment made today and the organisation's version of its figures (0: as
+    seeded). Raises DomainError when no table covers today."""
     try:
-        return rate_table_in_force(organisation_id=holding_organisation_id(case), day=clock.today())
+        return rate_table_in_force_with_version(
+            organisation_id=holding_organisation_id(case), day=clock.today()
+        )
     except LookupError as error:
         raise DomainError(
             f"There are no charging figures for today: {error}. Ask your organisation admin."
@@ -168,7 +170,7 @@ def financial_assessment_complete(
     _require_record(user, case)
     if assessment.status != FinancialAssessmentStatus.STARTED or not assessment.is_current:
         raise DomainError("Only the financial assessment in progress can be completed: start a new one.")
-    table = rates_for(case=case)
+    table, figures_version = rates_and_version_for(case=case)
     try:
         result = assess(data, table)
     except InputError as error:
@@ -178,6 +180,7 @@ def financial_assessment_complete(
         "completed_at": clock.now(),
         "path": data.path.value,
         "tax_year": table.tax_year,
+        "figures_version": figures_version,
         "inputs": inputs_as_json(data),
         "lines": _lines_as_json(result),
         "weekly_charge": result.weekly_charge,

@@ -12,9 +12,9 @@ from casework.core import clock
 from casework.core.pages import require_page_perm, run_form_service
 from casework.plans import selectors, services
 from casework.plans.charging.calculator import assess
-from casework.plans.charging.rates import table_for
 from casework.plans.choices import FinancialAssessmentStatus
-from casework.plans.forms import FinancialAssessmentForm, FinancialAssessmentStartForm, WhatMightIPayForm
+from casework.plans.figures_selectors import public_rate_table
+from casework.plans.forms import FinancialAssessmentForm, FinancialAssessmentStartForm, PublicCalculatorForm
 
 SECTIONS = (
     ("capital", "Your capital"),
@@ -26,9 +26,12 @@ SECTIONS = (
 
 @require_http_methods(["GET", "POST"])
 def what_might_i_pay(request):
-    """The calculator: the same engine and rate table as a worker's financial assessment."""
-    form = WhatMightIPayForm(request.POST or None)
-    table = table_for(clock.today())
+    """The calculator: the same engine and rate table as a worker's financial assessment (with the chosen
+    council's figures)."""
+    requested = request.GET.get("council")
+    form = PublicCalculatorForm(request.POST or None, initial={"council": requested})
+    council = form.chosen_council(requested)
+    table = public_rate_table(council=council, day=clock.today())
     result = None
     if request.method == "POST" and form.is_valid():
         result = assess(form.assessment_input(), table)
@@ -40,7 +43,7 @@ def what_might_i_pay(request):
     return render(
         request,
         "plans/what_might_i_pay.html",
-        {"form": form, "result": result, "sections": sections, "table": table},
+        {"form": form, "result": result, "sections": sections, "table": table, "council": council},
     )
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from casework.accounts.choices import OrganisationType
 from casework.audit.models import AuditEvent
 from casework.core import clock
 from casework.core.errors import ConflictError, PermissionRefused, ValidationFailed
@@ -18,6 +19,7 @@ from casework.plans.figures_models import ChargingFigures
 from casework.plans.models import FinancialAssessment
 
 pytestmark = pytest.mark.django_db
+URL = "/public/what-might-i-pay"
 
 INPUTS = AssessmentInput(
     path=Path.NON_RESIDENTIAL,
@@ -62,6 +64,9 @@ def test_a_changed_figure_is_a_new_version_and_past_assessments_keep_theirs(worl
     second = _assess(world, case)
     first.refresh_from_db()
     assert second.weekly_charge == first.weekly_charge + 10
+    # Each assessment names the version of the figures it used (0: as seeded), in the record and the API.
+    assert (first.figures_version, second.figures_version) == (0, 1)
+    assert first.tax_year == second.tax_year == year
     kept = [line for line in first.lines if "25" in line["label"] and line["section"] == "allowances"]
     assert not kept or all(Decimal(line["amount"]) != seeded - 10 for line in kept)
     with pytest.raises(ConflictError):
@@ -119,3 +124,43 @@ def test_the_admin_page_saves_a_new_version(login, world):
     bad = client.post("/plans/charging/figures", body | {"number": "1", "minimum_charge": "lots"})
     assert bad.status_code == 200 and "govuk-error-summary" in bad.content.decode()
     assert login(world.practitioner).get("/plans/charging/figures").status_code == 403
+
+
+def test_the_public_calculator_uses_the_chosen_councils_figures_and_matches_the_workers_assessment(
+    client, world, case
+):
+    """The same inputs give the same answer in the public calculator (the council chosen) as in the worker's
+    assessment on a case the council holds; with no council chosen, the national figures."""
+    world.county.organisation_type = OrganisationType.LOCAL_AUTHORITY
+    world.county.save()
+    year = table_for(clock.today()).tax_year
+    seeded = table_for(clock.today()).mig_single_25_plus.amount
+    figures_services.charging_figures_set(
+        user=world.org_admin,
+        organisation_id=world.county.pk,
+        tax_year=year,
+        number=0,
+        figures={"mig_single_25_plus": (seeded - 10, False)},
+        reason="Our own guarantee",
+    )
+    worker = _assess(world, case)
+    answers = {
+        "path": "non_residential",
+        "age": "30",
+        "employment_support": "250",
+        "weekly_cost_of_care": "500",
+    }
+    councils = client.get(URL)
+    html = councils.content.decode()
+    assert world.county.name in html and world.district.name not in html  # only local authorities
+    own = client.post(URL, {**answers, "council": str(world.county.pk)}).content.decode()
+    assert f"You might pay £{worker.weekly_charge} a week" in own
+    assert f"{world.county.name}’s financial assessment" in own.replace("&#x27;", "’")
+    national = client.post(URL, answers).content.decode()
+    assert f"You might pay £{worker.weekly_charge - 10} a week" in national
+    # The council in the address chooses it up front; an unknown one is ignored there, refused when posted.
+    linked = client.get(URL, {"council": world.county.pk}).content.decode()
+    assert f'<option value="{world.county.pk}" selected>' in linked
+    assert client.get(URL, {"council": "nonsense"}).status_code == 200
+    refused = client.post(URL, {**answers, "council": str(world.district.pk)}).content.decode()
+    assert "Select your council from the list" in refused and "You might pay" not in refused
