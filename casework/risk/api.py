@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from ninja import Query, Router, Schema, Status
@@ -170,6 +170,11 @@ class RiskRuleChangeIn(RiskRuleIn):
 
 class RiskRuleRemoveIn(InputSchema):
     version: Version | None = Field(None, description="The rule's version last read (or send If-Match)")
+
+
+class RiskRuleMoveIn(InputSchema):
+    version: Version | None = Field(None, description="The rule's version last read (or send If-Match)")
+    direction: Literal["up", "down"] = Field(description="One place earlier (up) or later (down)")
 
 
 class RiskModelVersionOut(Schema):
@@ -452,6 +457,23 @@ def rule_remove(request, version_id: Id, risk_rule_id: Id, payload: RiskRuleRemo
         user=request.user, rule=rule, version=expected_version(request, payload.version)
     )
     return Status(204, None)
+
+
+@router.post(
+    "/models/{version_id}/rules/{risk_rule_id}/move",
+    response=list[RiskRuleOut],
+    summary="Move a rule one place up or down in a version that has not run; the version's rules in their "
+    "new order (409 if stale, already first or last, or the version has run)",
+)
+def rule_move(request, version_id: Id, risk_rule_id: Id, payload: RiskRuleMoveIn):
+    rule = _rule(request, version_id, risk_rule_id)
+    services.risk_rule_move(
+        user=request.user,
+        rule=rule,
+        version=expected_version(request, payload.version),
+        direction=payload.direction,
+    )
+    return list(_version(request, version_id).rules.all())
 
 
 # Record linkage (matching models, thresholds, runs, clerical review) under /risk/matching.

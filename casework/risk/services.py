@@ -863,6 +863,45 @@ def risk_rule_update(
     return current
 
 
+def risk_rule_move(*, user: User, rule: RiskRule, version: int, direction: str) -> RiskRule:
+    """Move a rule of a version that has not run one place "up" or "down" (it swaps places with its
+    neighbour): the order the cohort lists the rules that fired in, and explains them to the person.
+    ConflictError if somebody changed the rule since `version`; DomainError when it is already first or last
+    (nothing changes); PermissionRefused, RiskModelFrozen; ValidationFailed for another direction."""
+    if direction not in ("up", "down"):
+        raise ValidationFailed("Choose up or down", field="direction")
+    with transaction.atomic():
+        locked = _require_changeable(user, rule.model_version)
+        current = _locked_rule(locked, rule)
+        if current.version != version:
+            raise ConflictError(STALE_RULE)
+        ordered = list(
+            RiskRule.objects.select_for_update().filter(model_version=locked).order_by("position", "id")
+        )
+        at = next(index for index, row in enumerate(ordered) if row.pk == current.pk)
+        to = at - 1 if direction == "up" else at + 1
+        if not 0 <= to < len(ordered):
+            raise DomainError(
+                f"Rule {current.rule_id} is already {'first' if direction == 'up' else 'last'}."
+            )
+        before = [row.rule_id for row in ordered]
+        ordered[at], ordered[to] = ordered[to], ordered[at]
+        # Positions renumbered 1..n in the new order (gaps left by removed rules go too).
+        for position, row in enumerate(ordered, start=1):
+            row.position = position
+        current.version = version + 1
+        moved = next(row for row in ordered if row.pk == current.pk)
+        moved.version = current.version
+        RiskRule.objects.bulk_update(ordered, ["position", "version"])
+        audit_record(
+            user=user,
+            verb="risk.model_rule_moved",
+            obj=locked,
+            changes={"order": {"before": before, "after": [row.rule_id for row in ordered]}},
+        )
+    return moved
+
+
 def risk_rule_remove(*, user: User, rule: RiskRule, version: int) -> None:
     """Take a rule out of a version that has not run (its id is never given to another rule of the model).
     ConflictError if somebody changed it since `version`; PermissionRefused, RiskModelFrozen."""

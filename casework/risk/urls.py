@@ -39,6 +39,11 @@ urlpatterns = [
         views.version_rule_remove,
         name="version_rule_remove",
     ),
+    path(
+        "models/<id:version_id>/rules/<id:risk_rule_id>/move",
+        views.version_rule_move,
+        name="version_rule_move",
+    ),
     # The cohort (cohort_views).
     path("models/<id:version_id>/cohort", cohort_views.cohort_generate, name="cohort_generate"),
     path("cohorts/<id:cohort_id>", cohort_views.cohort_detail, name="cohort_detail"),

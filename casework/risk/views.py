@@ -407,6 +407,26 @@ def version_rule_remove(request, version_id: int, risk_rule_id: int):
     return redirect(model_version)
 
 
+@require_POST
+def version_rule_move(request, version_id: int, risk_rule_id: int):
+    """Move a rule one place up or down in a version that has not run."""
+    model_version = _changeable(request, version_id)
+    rule = selectors.risk_rule_get_for_user(
+        user=request.user, version_id=version_id, risk_rule_id=risk_rule_id
+    )
+    try:
+        version = int(request.POST.get("version") or 0)
+    except ValueError:
+        version = 0
+    direction = request.POST.get("direction", "")
+    _act(
+        request,
+        lambda: services.risk_rule_move(user=request.user, rule=rule, version=version, direction=direction),
+        f"Rule {rule.rule_id} moved {direction}.",
+    )
+    return redirect(model_version)
+
+
 def _act(request, call, success: str):
     """Run a one-button action: a refusal of the user is a 403, a refusal of the action a message."""
     try:

@@ -51,7 +51,13 @@ def matched_people(w, source):
     )
     people = {
         key: (
-            PersonFactory(created_by_organisation=w.county, postcode=postcode, date_of_birth=born),
+            # Names nothing else on a page uses, so a test can say one is (or is not) shown.
+            PersonFactory(
+                created_by_organisation=w.county,
+                postcode=postcode,
+                date_of_birth=born,
+                family_name=f"Cohortperson{key.capitalize()}",
+            ),
             codes,
         )
         for key, postcode, born, codes in (

@@ -8,11 +8,14 @@ from django.urls import reverse
 
 from casework.audit.models import AuditEvent
 from casework.core import clock
-from casework.core.errors import ConflictError, PermissionRefused, ValidationFailed
+from casework.core.errors import ConflictError, DomainError, PermissionRefused, ValidationFailed
 from casework.risk import services
+from casework.risk.cohort_services import _model_rules
 from casework.risk.errors import RiskModelFrozen
 from casework.risk.forms import rule_form_initial
 from casework.risk.models import RiskModelVersion, RiskRule
+from casework.risk.pipeline.cohort import generate
+from casework.risk.pipeline.rules import Subject
 from tests.factories import RiskCategoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -328,3 +331,85 @@ def test_the_api_adds_changes_and_removes_rules_with_the_same_checks(risk_world,
     RiskModelVersion.objects.filter(pk=model_version.pk).update(first_run_at=None)
     assert analyst.post(f"{base}/{rule_id}/remove", {"version": 2}).status_code == 204
     assert not RiskRule.objects.exists()
+
+
+# --- Order ----------------------------------------------------------------------------------------------
+
+
+def _order(version):
+    return [rule.rule_id for rule in RiskRule.objects.filter(model_version=version)]
+
+
+def test_a_rule_moves_up_or_down_the_cohort_follows_and_the_ends_refuse(risk_world, model_version):
+    first = _add(risk_world, model_version, description="Arrears")
+    second = _add(risk_world, model_version, when={"factor": "frailty/severe"}, category=risk_world.medium)
+    third = _add(risk_world, model_version, when={"age_at_least": 75}, category=risk_world.medium)
+    services.risk_rule_remove(user=risk_world.risk_analyst, rule=second, version=1)
+    fourth = _add(risk_world, model_version, when={"age_at_least": 80})
+    assert _order(model_version) == ["R1", "R3", "R4"]
+    moved = services.risk_rule_move(user=risk_world.risk_analyst, rule=fourth, version=1, direction="up")
+    assert moved.version == 2 and _order(model_version) == ["R1", "R4", "R3"]
+    assert list(RiskRule.objects.filter(model_version=model_version).values_list("position", flat=True)) == [
+        1,
+        2,
+        3,
+    ]
+    event = AuditEvent.objects.get(verb="risk.model_rule_moved")
+    assert event.changes["order"] == {"before": ["R1", "R3", "R4"], "after": ["R1", "R4", "R3"]}
+    # The cohort lists the rules that fired in the version's order, the explanation with it.
+    rules, rank, _labels, _ids = _model_rules(model_version)
+    subject = Subject(key="p1", factors=frozenset({"council_tax_reduction/arrears"}), age=85, area="RG40")
+    assert generate([subject], rules, rank)[0].rule_ids == ("R1", "R4", "R3")
+    services.risk_rule_move(user=risk_world.risk_analyst, rule=first, version=1, direction="down")
+    assert _order(model_version) == ["R4", "R1", "R3"]
+    with pytest.raises(ConflictError):  # the rule changed (moved) since version 1 was read
+        services.risk_rule_move(user=risk_world.risk_analyst, rule=fourth, version=1, direction="down")
+    for rule, direction, message in (
+        (fourth, "up", "R4 is already first"),
+        (third, "down", "R3 is already last"),
+    ):
+        rule.refresh_from_db()
+        with pytest.raises(DomainError, match=message):
+            services.risk_rule_move(
+                user=risk_world.risk_analyst, rule=rule, version=rule.version, direction=direction
+            )
+    with pytest.raises(ValidationFailed):
+        services.risk_rule_move(user=risk_world.risk_analyst, rule=third, version=1, direction="sideways")
+    assert _order(model_version) == ["R4", "R1", "R3"]
+    for user in (risk_world.practitioner, risk_world.org_admin, risk_world.district_analyst):
+        with pytest.raises(PermissionRefused):
+            services.risk_rule_move(user=user, rule=first, version=2, direction="up")
+    RiskModelVersion.objects.filter(pk=model_version.pk).update(first_run_at=clock.now())
+    with pytest.raises(RiskModelFrozen):
+        services.risk_rule_move(user=risk_world.risk_analyst, rule=first, version=2, direction="up")
+    assert _order(model_version) == ["R4", "R1", "R3"]
+    assert AuditEvent.objects.filter(verb="risk.model_rule_moved").count() == 2
+
+
+def test_the_page_and_the_api_move_rules(risk_world, model_version, analyst, api, client):
+    first = _add(risk_world, model_version)
+    second = _add(risk_world, model_version, when={"factor": "frailty/severe"})
+    move = reverse("risk:version_rule_move", args=[model_version.pk, second.pk])
+    page = analyst.get(model_version.get_absolute_url()).content.decode()
+    assert move in page and "Move up<span" in page and "Move down<span" in page
+    response = analyst.post(move, {"version": 1, "direction": "up"})
+    assert response.status_code == 302 and _order(model_version) == ["R2", "R1"]
+    assert "Rule R2 moved up." in analyst.get(model_version.get_absolute_url()).content.decode()
+    stale = analyst.post(move, {"version": 1, "direction": "down"}, follow=True).content.decode()
+    assert "changed" in stale and _order(model_version) == ["R2", "R1"]
+    client.force_login(risk_world.practitioner)
+    assert client.post(move, {"version": 2, "direction": "down"}).status_code == 404
+    base = f"/risk/models/{model_version.pk}/rules"
+    moved = api(risk_world.risk_analyst).post(f"{base}/{first.pk}/move", {"version": 1, "direction": "up"})
+    assert moved.status_code == 200 and [r["rule_id"] for r in moved.json()] == ["R1", "R2"]
+    ends = api(risk_world.risk_analyst).post(f"{base}/{first.pk}/move", {"version": 2, "direction": "up"})
+    assert ends.status_code == 409 and "already first" in ends.json()["detail"]
+    bad = api(risk_world.risk_analyst).post(f"{base}/{first.pk}/move", {"version": 2, "direction": "left"})
+    assert bad.status_code == 422
+    assert (
+        api(risk_world.outsider)
+        .post(f"{base}/{first.pk}/move", {"version": 2, "direction": "down"})
+        .status_code
+        == 404
+    )
+    assert _order(model_version) == ["R1", "R2"]
