@@ -72,10 +72,13 @@ def review_due(
     last_reviewed_on: datetime.date | None = None,
     first_payment_on: datetime.date | None = None,
     intervals: ReviewIntervals = DEFAULT,
+    changed_since_review: bool = False,
 ) -> datetime.date:
     """When a plan's next planned review is due: the first after it started or changed (no review since),
-    else 12 months after the last; a direct payment's own review, when sooner, aligns the two."""
-    if last_reviewed_on is None or last_reviewed_on < plan_started_on:
+    else 12 months after the last; a direct payment's own review, when sooner, aligns the two.
+    `changed_since_review` says the plan started after the last review on the same day (a review's revision
+    approved that day): dates alone cannot tell."""
+    if last_reviewed_on is None or last_reviewed_on < plan_started_on or changed_since_review:
         due = first_review_due(plan_started_on, intervals)
     else:
         due = next_review_due(last_reviewed_on, intervals)

@@ -202,6 +202,7 @@ def _schedule(plans: Sequence[SupportPlan]) -> int:
             plan_started_on=started,
             last_reviewed_on=localdate(last) if last else None,
             first_payment_on=first_payments.get(plan.case_id),
+            changed_since_review=bool(last and plan.activated_at and plan.activated_at > last),
             intervals=intervals.get(holding_organisation_id(plan.case), DEFAULT),
         )
         reviews.append(
