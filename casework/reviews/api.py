@@ -6,6 +6,7 @@ out of turn, 422 naming the field."""
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
@@ -240,11 +241,15 @@ class ReviewSettingsOut(Schema):
     is_default: bool = Field(description="True while the organisation has not set its own")
 
 
+# Bounded for the contract; the service says the guidance's limits, naming each field.
+Interval = Annotated[int, Field(ge=0, le=999)]
+
+
 class ReviewSettingsIn(InputSchema):
     version: Version | None = Field(None, description="The version read (or If-Match)")
-    first_weeks: int
-    every_months: int
-    direct_payment_first_months: int
+    first_weeks: Interval = Field(description="6 to 8")
+    every_months: Interval = Field(description="1 to 12")
+    direct_payment_first_months: Interval = Field(description="1 to 6")
 
 
 def _settings_out(row) -> dict:
