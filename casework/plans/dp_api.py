@@ -29,6 +29,7 @@ from casework.plans.dp_choices import (
     SurplusDecision,
 )
 from casework.plans.dp_models import DirectPaymentAgreement, DirectPaymentAuditReturn
+from casework.reviews.selectors import dp_first_review_due
 
 router = Router(tags=["plans"])
 
@@ -103,7 +104,9 @@ class CaseDirectPaymentsOut(Schema):
     current: DirectPaymentAgreementOut | None = Field(description="The agreement not ended, if any")
     ended: list[DirectPaymentAgreementOut] = Field(description="Ended agreements, newest first")
     first_payment_on: datetime.date | None
-    first_review_due: datetime.date | None = Field(description="6 months after the first payment")
+    first_review_due: datetime.date | None = Field(
+        description="The organisation's interval (at most 6 months) after the first payment"
+    )
 
 
 class DirectPaymentAgreementIn(InputSchema):
@@ -199,7 +202,7 @@ def _out(request: Any, case: Case) -> dict[str, Any]:
         "current": _agreement_out(found.current) if found.current else None,
         "ended": [_agreement_out(a) for a in found.ended],
         "first_payment_on": first,
-        "first_review_due": dp_schedule.first_review_due(first) if first else None,
+        "first_review_due": dp_first_review_due(case=case, first_payment_on=first) if first else None,
     }
 
 

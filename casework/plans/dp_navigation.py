@@ -14,6 +14,7 @@ from casework.core.permissions import has_perm
 from casework.plans import dp_schedule
 from casework.plans.dp_selectors import case_direct_payments_get_for_user
 from casework.plans.dp_services import dp_support_plan_for
+from casework.reviews.selectors import dp_first_review_due
 
 
 def case_direct_payments_context(request: HttpRequest, case: Any, header: dict[str, Any]) -> dict[str, Any]:
@@ -23,7 +24,7 @@ def case_direct_payments_context(request: HttpRequest, case: Any, header: dict[s
     can_manage = case.is_open and has_perm(user, "plans.manage_direct_payments_case", case)
     return {
         "direct_payments": found,
-        "dp_first_review_due": dp_schedule.first_review_due(first) if first else None,
+        "dp_first_review_due": dp_first_review_due(case=case, first_payment_on=first) if first else None,
         "dp_contingency_weeks": dp_schedule.CONTINGENCY_WEEKS,
         "can_manage_direct_payments": can_manage,
         "dp_plan_ready": can_manage and found.current is None and dp_support_plan_for(case=case) is not None,

@@ -6,13 +6,28 @@ out of turn, 422 naming the field."""
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
+from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from casework.cases.choices import Priority
 from casework.cases.selectors import case_get_for_user
-from casework.core.api import Code, Id, InputSchema, Name, Note, Page, PageParams, Text, Version, one_of
+from casework.core.api import (
+    Code,
+    Id,
+    InputSchema,
+    Name,
+    Note,
+    Page,
+    PageParams,
+    Text,
+    Version,
+    etag,
+    expected_version,
+    one_of,
+)
 from casework.core.errors import PermissionRefused
 from casework.core.permissions import has_perm
 from casework.core.querysets import Pager
@@ -210,3 +225,67 @@ def review_sign_person(request, case_id: Id, review_id: Id, payload: ReviewPerso
     return services.review_sign_person(
         user=request.user, review=_review(request, case_id, review_id), **payload.model_dump()
     )
+
+
+# --- The organisation's review intervals ---
+
+
+class ReviewSettingsOut(Schema):
+    organisation_id: int
+    version: int
+    first_weeks: int = Field(description="The first review, weeks after a plan starts or changes (6 to 8)")
+    every_months: int = Field(description="Then every so many months (1 to 12)")
+    direct_payment_first_months: int = Field(
+        description="A direct payment's first review, months after its first payment (1 to 6)"
+    )
+    is_default: bool = Field(description="True while the organisation has not set its own")
+
+
+# Bounded for the contract; the service says the guidance's limits, naming each field.
+Interval = Annotated[int, Field(ge=0, le=999)]
+
+
+class ReviewSettingsIn(InputSchema):
+    version: Version | None = Field(None, description="The version read (or If-Match)")
+    first_weeks: Interval = Field(description="6 to 8")
+    every_months: Interval = Field(description="1 to 12")
+    direct_payment_first_months: Interval = Field(description="1 to 6")
+
+
+def _settings_out(row) -> dict:
+    return {
+        "organisation_id": row.organisation_id,
+        "version": row.version,
+        "first_weeks": row.first_weeks,
+        "every_months": row.every_months,
+        "direct_payment_first_months": row.direct_payment_first_months,
+        "is_default": row.pk is None,
+    }
+
+
+@router.get(
+    "/settings", response=ReviewSettingsOut, summary="Your organisation's review intervals (its admins only)"
+)
+def review_settings(request, response: HttpResponse):
+    organisation_id = selectors.review_settings_organisation_for_user(user=request.user)
+    row = selectors.review_settings_for(organisation_id=organisation_id)
+    response["ETag"] = etag(row.version)
+    return _settings_out(row)
+
+
+@router.put(
+    "/settings",
+    response=ReviewSettingsOut,
+    summary="Set your organisation's review intervals: 409 if another admin saved them since, 422 per field",
+)
+def review_settings_set(request, payload: ReviewSettingsIn):
+    organisation_id = selectors.review_settings_organisation_for_user(user=request.user)
+    row = services.review_settings_set(
+        user=request.user,
+        organisation_id=organisation_id,
+        version=expected_version(request, payload.version),
+        first_weeks=payload.first_weeks,
+        every_months=payload.every_months,
+        direct_payment_first_months=payload.direct_payment_first_months,
+    )
+    return _settings_out(row)

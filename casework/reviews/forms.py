@@ -17,6 +17,12 @@ from casework.reviews.choices import (
     ReviewKind,
     ReviewReason,
 )
+from casework.reviews.schedule import (
+    MAX_DIRECT_PAYMENT_FIRST_MONTHS,
+    MAX_EVERY_MONTHS,
+    MAX_FIRST_WEEKS,
+    MIN_FIRST_WEEKS,
+)
 from casework.reviews.selectors import BUCKETS
 from casework.reviews.services import OutcomeIn
 from casework.waiting_list.choices import Rag
@@ -151,3 +157,55 @@ class WorklistFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         team = cast(forms.TypedChoiceField, self.fields["team"])
         team.choices = [("", "All teams")] + [(t.pk, t.name) for t in teams]
+
+
+def _whole(label: str, low: int, high: int, unit: str, hint: str) -> forms.IntegerField:
+    message = f"Enter a number of {unit} from {low} to {high}"
+    return forms.IntegerField(
+        label=label,
+        help_text=hint,
+        min_value=low,
+        max_value=high,
+        error_messages={
+            "required": message,
+            "invalid": f"Enter the number of {unit} as a whole number, like {high}",
+            "min_value": message,
+            "max_value": message,
+        },
+    )
+
+
+class ReviewSettingsForm(forms.Form):
+    """The organisation's review intervals (the service checks the limits too)."""
+
+    version = VersionField()
+    first_weeks = _whole(
+        "First review (weeks after a plan starts or changes)",
+        MIN_FIRST_WEEKS,
+        MAX_FIRST_WEEKS,
+        "weeks",
+        f"From {MIN_FIRST_WEEKS} to {MAX_FIRST_WEEKS} weeks.",
+    )
+    every_months = _whole(
+        "Then every (months)",
+        1,
+        MAX_EVERY_MONTHS,
+        "months",
+        f"At least every {MAX_EVERY_MONTHS} months: from 1 to {MAX_EVERY_MONTHS}.",
+    )
+    direct_payment_first_months = _whole(
+        "Direct payments: first review (months after the first payment)",
+        1,
+        MAX_DIRECT_PAYMENT_FIRST_MONTHS,
+        "months",
+        f"Within {MAX_DIRECT_PAYMENT_FIRST_MONTHS} months: from 1 to {MAX_DIRECT_PAYMENT_FIRST_MONTHS}.",
+    )
+
+    @staticmethod
+    def initial_from(settings: Any) -> dict[str, Any]:
+        return {
+            "version": settings.version,
+            "first_weeks": settings.first_weeks,
+            "every_months": settings.every_months,
+            "direct_payment_first_months": settings.direct_payment_first_months,
+        }

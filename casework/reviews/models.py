@@ -17,6 +17,13 @@ from casework.reviews.choices import (
     ReviewReason,
     ReviewStatus,
 )
+from casework.reviews.schedule import (
+    MAX_DIRECT_PAYMENT_FIRST_MONTHS,
+    MAX_EVERY_MONTHS,
+    MAX_FIRST_WEEKS,
+    MIN_FIRST_WEEKS,
+    ReviewIntervals,
+)
 
 
 class Review(TimeStampedModel, VersionedModel):
@@ -150,3 +157,45 @@ class ReviewRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Review requested by {self.get_requested_by_display().lower()} on {self.received_on}"
+
+
+class ReviewSettings(TimeStampedModel, VersionedModel):
+    """The organisation's review intervals, within the guidance's limits (reviews/schedule.py): the first
+    review `first_weeks` after a plan starts or changes, then every `every_months`; a direct payment's first
+    `direct_payment_first_months` after its first payment. No row: the defaults (schedule.DEFAULT)."""
+
+    organisation = models.OneToOneField("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    first_weeks = models.PositiveSmallIntegerField(default=MAX_FIRST_WEEKS)
+    every_months = models.PositiveSmallIntegerField(default=MAX_EVERY_MONTHS)
+    direct_payment_first_months = models.PositiveSmallIntegerField(default=MAX_DIRECT_PAYMENT_FIRST_MONTHS)
+
+    class Meta:
+        verbose_name_plural = "review settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_weeks__gte=MIN_FIRST_WEEKS, first_weeks__lte=MAX_FIRST_WEEKS),
+                name="review_settings_first_weeks",
+            ),
+            models.CheckConstraint(
+                condition=Q(every_months__gte=1, every_months__lte=MAX_EVERY_MONTHS),
+                name="review_settings_every_months",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    direct_payment_first_months__gte=1,
+                    direct_payment_first_months__lte=MAX_DIRECT_PAYMENT_FIRST_MONTHS,
+                ),
+                name="review_settings_direct_payment_first_months",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review settings of {self.organisation_id}"
+
+    @property
+    def intervals(self) -> ReviewIntervals:
+        return ReviewIntervals(
+            first_weeks=self.first_weeks,
+            every_months=self.every_months,
+            direct_payment_first_months=self.direct_payment_first_months,
+        )

@@ -5,7 +5,8 @@ Reading follows reading the case; recording (starting a review, recording what i
 the case; the authority's sign-off is for an approving role (team manager, case manager) at the organisation
 holding the open case, as approving a budget is; a review is requested by anyone who changes records at the
 holding organisation (the duty desk included), as a task about the case is added. The worklist is for the
-practitioners and team managers who do reviews.
+practitioners and team managers who do reviews. The organisation admin sets the organisation's review
+intervals.
 """
 
 from casework.accounts.choices import Role
@@ -43,3 +44,12 @@ def can_request_review(user: AnyUser, case: Case) -> bool:
 @register("reviews.view_reviews_worklist")
 def can_view_reviews_worklist(user: AnyUser) -> bool:
     return bool(actor_for(user).organisations_with_role(*WORKLIST_ROLES))
+
+
+@register("reviews.manage_settings")
+def can_manage_review_settings(user: AnyUser, organisation_id: int | None = None) -> bool:
+    """The organisation admin sets its review intervals (within the guidance's limits)."""
+    actor = actor_for(user)
+    if organisation_id is None:
+        return bool(actor.organisations_with_role(Role.ORG_ADMIN))
+    return actor.has_role(Role.ORG_ADMIN, organisation_id)

@@ -13,20 +13,22 @@ from dataclasses import dataclass
 
 MIN_FIRST_WEEKS = 6
 MAX_FIRST_WEEKS = 8
+MAX_EVERY_MONTHS = 12
+MAX_DIRECT_PAYMENT_FIRST_MONTHS = 6
 
 
 @dataclass(frozen=True)
 class ReviewIntervals:
     first_weeks: int = MAX_FIRST_WEEKS
-    every_months: int = 12
-    direct_payment_first_months: int = 6
+    every_months: int = MAX_EVERY_MONTHS
+    direct_payment_first_months: int = MAX_DIRECT_PAYMENT_FIRST_MONTHS
 
     def __post_init__(self) -> None:
         if not MIN_FIRST_WEEKS <= self.first_weeks <= MAX_FIRST_WEEKS:
             raise ValueError("The first review is due 6 to 8 weeks after a plan starts or changes")
-        if not 1 <= self.every_months <= 12:
+        if not 1 <= self.every_months <= MAX_EVERY_MONTHS:
             raise ValueError("A plan is reviewed at least every 12 months")
-        if not 1 <= self.direct_payment_first_months <= 6:
+        if not 1 <= self.direct_payment_first_months <= MAX_DIRECT_PAYMENT_FIRST_MONTHS:
             raise ValueError("A direct payment is first reviewed within 6 months of the first payment")
 
 
@@ -70,10 +72,13 @@ def review_due(
     last_reviewed_on: datetime.date | None = None,
     first_payment_on: datetime.date | None = None,
     intervals: ReviewIntervals = DEFAULT,
+    changed_since_review: bool = False,
 ) -> datetime.date:
     """When a plan's next planned review is due: the first after it started or changed (no review since),
-    else 12 months after the last; a direct payment's own review, when sooner, aligns the two."""
-    if last_reviewed_on is None or last_reviewed_on < plan_started_on:
+    else 12 months after the last; a direct payment's own review, when sooner, aligns the two.
+    `changed_since_review` says the plan started after the last review on the same day (a review's revision
+    approved that day): dates alone cannot tell."""
+    if last_reviewed_on is None or last_reviewed_on < plan_started_on or changed_since_review:
         due = first_review_due(plan_started_on, intervals)
     else:
         due = next_review_due(last_reviewed_on, intervals)

@@ -5,18 +5,20 @@ access sections. The queryset twins of policies.py are here."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from casework.accounts.choices import Role
 from casework.accounts.models import Organisation, User
 from casework.accounts.selectors import actor_for, organisation_list_with_role
 from casework.audit.services import access_record
 from casework.cases.choices import OPEN_STATUSES as CASE_OPEN_STATUSES
 from casework.cases.models import Case
-from casework.cases.policies import holder_q
+from casework.cases.policies import holder_q, holding_organisation_id
 from casework.cases.selectors import case_list_visible, case_list_workable
 from casework.core import clock
 from casework.core.errors import PermissionRefused
@@ -25,11 +27,13 @@ from casework.core.permissions import has_perm
 from casework.core.querysets import Pager, Shown
 from casework.plans.budget_selectors import case_list_budget_approvable
 from casework.reviews.choices import OPEN_STATUSES, OutcomeMet, ReviewStatus
-from casework.reviews.models import Review, ReviewRequest
+from casework.reviews.models import Review, ReviewRequest, ReviewSettings
 from casework.reviews.policies import WORKLIST_ROLES
+from casework.reviews.schedule import DEFAULT, ReviewIntervals, direct_payment_review_due
 
 REFUSED_VIEW = "Only those who may open the case can read its reviews."
 REFUSED_WORKLIST = "Only practitioners and team managers read the reviews worklist."
+REFUSED_SETTINGS = "Only your organisation's admins set its review intervals."
 
 
 # --- The queryset twins ---
@@ -67,6 +71,67 @@ def review_worklist_organisations_for_user(*, user: User) -> QuerySet[Organisati
     return organisation_list_with_role(user=user, roles=WORKLIST_ROLES)
 
 
+def organisation_list_review_settings_manageable(*, user: User) -> QuerySet[Organisation]:
+    """Organisations whose review intervals the user sets (twin of reviews.manage_settings)."""
+    return organisation_list_with_role(user=user, roles=(Role.ORG_ADMIN,))
+
+
+# --- The organisation's review intervals ---
+
+
+def review_settings_organisation_for_user(*, user: User) -> int:
+    """The organisation whose review intervals the user sets: their primary one when they administer it,
+    else the first they administer. Raises PermissionRefused for anyone who administers none."""
+    actor = actor_for(user)
+    organisations = actor.organisations_with_role(Role.ORG_ADMIN)
+    if not organisations:
+        raise PermissionRefused(REFUSED_SETTINGS)
+    if actor.primary_organisation_id in organisations:
+        return actor.primary_organisation_id
+    return min(organisations)
+
+
+def review_settings_for(*, organisation_id: int) -> ReviewSettings:
+    """The organisation's review settings (unsaved defaults, version 1, when it never set them)."""
+    found = ReviewSettings.objects.filter(organisation_id=organisation_id).first()
+    if found is not None:
+        return found
+    return ReviewSettings(
+        organisation_id=organisation_id,
+        first_weeks=DEFAULT.first_weeks,
+        every_months=DEFAULT.every_months,
+        direct_payment_first_months=DEFAULT.direct_payment_first_months,
+    )
+
+
+def review_intervals_for(*, organisation_id: int | None) -> ReviewIntervals:
+    """The organisation's review intervals (the guidance's longest, DEFAULT, until it sets its own)."""
+    if organisation_id is None:
+        return DEFAULT
+    return review_intervals_for_many(organisation_ids=[organisation_id]).get(organisation_id, DEFAULT)
+
+
+def review_intervals_for_many(*, organisation_ids: Iterable[int | None]) -> dict[int, ReviewIntervals]:
+    """Each organisation's review intervals, in one query (those that never set them are left out: DEFAULT
+    applies)."""
+    wanted = {pk for pk in organisation_ids if pk is not None}
+    if not wanted:
+        return {}
+    rows = ReviewSettings.objects.filter(organisation_id__in=wanted)
+    return {row.organisation_id: row.intervals for row in rows}
+
+
+def case_review_intervals(*, case: Case) -> ReviewIntervals:
+    """The intervals of the organisation responsible for the case (holding it, while unallocated)."""
+    return review_intervals_for(organisation_id=holding_organisation_id(case))
+
+
+def dp_first_review_due(*, case: Case, first_payment_on: datetime.date) -> datetime.date:
+    """A direct payment's first review, by the responsible organisation's interval (at most 6 months after
+    the first payment)."""
+    return direct_payment_review_due(first_payment_on, intervals=case_review_intervals(case=case))
+
+
 # --- A case's reviews ---
 
 
@@ -81,7 +146,7 @@ def case_reviews_get_for_user(*, user: User, case: Case) -> list[Review]:
     _require_view(user, case)
     reviews = list(
         Review.objects.filter(case=case)
-        .select_related("reviewer", "authority_signed_by")
+        .select_related("reviewer", "authority_signed_by", "revised_plan")
         .prefetch_related("requests")
         .order_by("-due_on", "-id")
     )

@@ -24,9 +24,10 @@ from casework.careact.gates import advocacy_problem
 from casework.cases.choices import OPEN_STATUSES as CASE_OPEN_STATUSES
 from casework.cases.choices import Priority
 from casework.cases.models import Case
+from casework.cases.policies import holding_organisation_id
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed, stale_message
-from casework.core.permissions import require_perm
+from casework.core.permissions import has_perm, require_perm
 from casework.plans.dp_selectors import dp_first_payment_dates
 from casework.plans.support_choices import SupportPlanStatus
 from casework.plans.support_models import SupportPlan
@@ -42,8 +43,16 @@ from casework.reviews.choices import (
     ReviewReason,
     ReviewStatus,
 )
-from casework.reviews.models import Review, ReviewRequest
-from casework.reviews.schedule import DEFAULT, ReviewIntervals, review_due
+from casework.reviews.models import Review, ReviewRequest, ReviewSettings
+from casework.reviews.schedule import (
+    DEFAULT,
+    MAX_DIRECT_PAYMENT_FIRST_MONTHS,
+    MAX_EVERY_MONTHS,
+    MAX_FIRST_WEEKS,
+    MIN_FIRST_WEEKS,
+    review_due,
+)
+from casework.reviews.selectors import REFUSED_SETTINGS, review_intervals_for_many
 from casework.tasks.choices import TaskKind
 from casework.tasks.selectors import case_task_assignee
 from casework.tasks.services import task_create
@@ -60,6 +69,20 @@ REFUSED_REQUEST = (
     "Only people who work at the organisation holding this open case can request a review of it."
 )
 STALE = stale_message("the review", did="changed", then="check it and try again")
+STALE_SETTINGS = stale_message("the review intervals", did="changed", then="check them and try again")
+SETTINGS_LIMITS = {
+    "first_weeks": (
+        MIN_FIRST_WEEKS,
+        MAX_FIRST_WEEKS,
+        f"Enter a number of weeks from {MIN_FIRST_WEEKS} to {MAX_FIRST_WEEKS}",
+    ),
+    "every_months": (1, MAX_EVERY_MONTHS, f"Enter a number of months from 1 to {MAX_EVERY_MONTHS}"),
+    "direct_payment_first_months": (
+        1,
+        MAX_DIRECT_PAYMENT_FIRST_MONTHS,
+        f"Enter a number of months from 1 to {MAX_DIRECT_PAYMENT_FIRST_MONTHS}",
+    ),
+}
 SAME_SIGNER = "The authority and the person are signed for by different people: ask a colleague to sign."
 TEXT_LENGTH = 10000
 NAME_LENGTH = 200
@@ -87,9 +110,51 @@ def _text(value: str, name: str, *, required: bool = False, length: int = TEXT_L
     return cleaned
 
 
-def review_intervals_for(*, organisation_id: int) -> ReviewIntervals:
-    """The organisation's review intervals (the guidance's longest until it sets its own)."""
-    return DEFAULT
+# --- The organisation's review intervals ---
+
+
+def review_settings_set(
+    *,
+    user: User,
+    organisation_id: int,
+    version: int,
+    first_weeks: int,
+    every_months: int,
+    direct_payment_first_months: int,
+) -> ReviewSettings:
+    """Set the organisation's review intervals: the first review 6 to 8 weeks after a plan starts or changes,
+    then every 1 to 12 months; a direct payment's first review 1 to 6 months after its first payment. The
+    sweep uses them for the reviews it makes from then on. Audited as "reviews.settings_set" (before and
+    after). Raises PermissionRefused, ValidationFailed (each field's error), ConflictError (another admin
+    saved them since `version` was read)."""
+    require_perm(user, "reviews.manage_settings", organisation_id, REFUSED_SETTINGS)
+    values = {
+        "first_weeks": first_weeks,
+        "every_months": every_months,
+        "direct_payment_first_months": direct_payment_first_months,
+    }
+    errors = {
+        name: message
+        for name, (low, high, message) in SETTINGS_LIMITS.items()
+        if type(values[name]) is not int or not low <= values[name] <= high
+    }
+    if errors:
+        first = next(iter(errors))
+        raise ValidationFailed(errors[first], field=first, errors=errors)
+    with transaction.atomic():
+        row, _ = ReviewSettings.objects.select_for_update().get_or_create(
+            organisation_id=organisation_id, defaults={"created_by": user, "modified_by": user}
+        )
+        audited_write_if_version(
+            user=user,
+            obj=row,
+            version=version,
+            fields=values,
+            stale_message=STALE_SETTINGS,
+            verb="reviews.settings_set",
+            organisation_id=organisation_id,
+        )
+    return row
 
 
 # --- The daily sweep ---
@@ -126,8 +191,10 @@ def make_due_reviews(*, batch_size: int = 2000) -> int:
 
 def _schedule(plans: Sequence[SupportPlan]) -> int:
     reviews = []
-    # A direct payment's first review is due within 6 months of its first payment (one query a batch).
+    # A direct payment's first review is due within 6 months of its first payment (one query a batch), and
+    # each organisation's intervals are read once a batch.
     first_payments = dp_first_payment_dates(case_ids=[plan.case_id for plan in plans])
+    intervals = review_intervals_for_many(organisation_ids={holding_organisation_id(p.case) for p in plans})
     for plan in plans:
         started = localdate(plan.activated_at) if plan.activated_at else plan.created_at.date()
         last = plan.last_reviewed_at  # type: ignore[attr-defined]  # annotated by the sweep's query
@@ -135,7 +202,8 @@ def _schedule(plans: Sequence[SupportPlan]) -> int:
             plan_started_on=started,
             last_reviewed_on=localdate(last) if last else None,
             first_payment_on=first_payments.get(plan.case_id),
-            intervals=review_intervals_for(organisation_id=plan.case.responsible_organisation_id or 0),
+            changed_since_review=bool(last and plan.activated_at and plan.activated_at > last),
+            intervals=intervals.get(holding_organisation_id(plan.case), DEFAULT),
         )
         reviews.append(
             Review(
@@ -490,7 +558,7 @@ def _complete_if_signed(user: User, review: Review) -> None:
     case = review.case
     fields: dict[str, Any] = {"status": ReviewStatus.COMPLETE, "completed_at": clock.now()}
     if review.decision == ReviewDecision.REVISE_PLAN:
-        fields["revised_plan"] = _revise_plan(user, case)
+        fields["revised_plan"] = _revise_plan(_reviser(user, review), case)
     audited_write_if_version(
         user=user,
         obj=review,
@@ -513,9 +581,24 @@ def _complete_if_signed(user: User, review: Review) -> None:
     )
 
 
+def _reviser(user: User, review: Review) -> User:
+    """Who makes the revised plan's draft: the user completing the review when they may write the case's plan
+    (a team manager, the worker), else the reviewer whose decision it was (a case manager signing last for the
+    authority does not write plans). Raises DomainError when neither may."""
+    case = review.case
+    for candidate in (user, review.reviewer):
+        if candidate is not None and has_perm(candidate, "plans.record_support_plan_case", case):
+            return candidate
+    raise DomainError(
+        "The review decided to revise the plan, but neither you nor the reviewer may write the case's "
+        "support plan: ask the case's worker or team manager to complete the sign-off."
+    )
+
+
 def _revise_plan(user: User, case: Case) -> SupportPlan:
     """The plan's next version, a draft copied from the active one (its services continued), for the worker to
-    change and a manager to approve (plans' support services)."""
+    change and sign, the person to sign, and a manager whose approval limit covers its annual cost to activate
+    (plans' support_plan_activate): the active version stays active until then."""
     found = support_plan_data(case=case)
     base = found.active or found.draft
     if base is None:

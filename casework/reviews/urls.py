@@ -6,6 +6,7 @@ app_name = "reviews"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("export", views.worklist_export, name="worklist_export"),
+    path("settings", views.review_settings, name="review_settings"),
     path("cases/<id:case_id>/request", views.review_request, name="review_request"),
     path("cases/<id:case_id>/<id:review_id>/start", views.review_start, name="review_start"),
     path("cases/<id:case_id>/<id:review_id>/record", views.review_record, name="review_record"),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from casework.accounts.models import Team
+from casework.accounts.pages import admin_organisation_id
 from casework.accounts.selectors import actor_for
 from casework.cases.selectors import case_get_for_user
 from casework.core import clock
@@ -26,6 +27,7 @@ from casework.reviews.forms import (
     ReviewActionForm,
     ReviewRecordForm,
     ReviewRequestForm,
+    ReviewSettingsForm,
     WorklistFilterForm,
 )
 from casework.reviews.policies import WORKLIST_ROLES
@@ -166,6 +168,15 @@ def review_record(request, case_id: int, review_id: int):
     return _page(request, "review_record.html", case, form=form, review=review)
 
 
+def _signed_message(review, signed: str) -> str:
+    if review.revised_plan_id is None:
+        return signed
+    return (
+        f"{signed} The review is complete: version {review.revised_plan.number} of the support plan is a "
+        "draft to change, sign and send for a manager's approval."
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def review_sign_authority(request, case_id: int, review_id: int):
     """The authority's sign-off."""
@@ -180,7 +191,7 @@ def review_sign_authority(request, case_id: int, review_id: int):
             lambda data: services.review_sign_authority(
                 user=request.user, review=review, version=data["version"]
             ),
-            "The review is signed off for the authority.",
+            lambda: _signed_message(review, "The review is signed off for the authority."),
         )
     ):
         return redirect(_back(case, review))
@@ -213,7 +224,7 @@ def review_sign_person(request, case_id: int, review_id: int):
                 name=data["name"],
                 reason=data["reason"],
             ),
-            "The person's sign-off is recorded.",
+            lambda: _signed_message(review, "The person's sign-off is recorded."),
         )
     ):
         return redirect(_back(case, review))
@@ -322,3 +333,33 @@ def worklist_export(request):
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="reviews-{today.isoformat()}.csv"'
     return response
+
+
+# --- The organisation's review intervals ---
+
+
+@require_http_methods(["GET", "POST"])
+def review_settings(request):
+    """The organisation admin sets the review intervals; the daily sweep uses them from then on."""
+    organisation_id = admin_organisation_id(request.user, selectors.REFUSED_SETTINGS)
+    settings = selectors.review_settings_for(organisation_id=organisation_id)
+    form = ReviewSettingsForm(request.POST or None, initial=ReviewSettingsForm.initial_from(settings))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_form_service(
+            request,
+            form,
+            lambda data: services.review_settings_set(
+                user=request.user,
+                organisation_id=organisation_id,
+                version=data["version"],
+                first_weeks=data["first_weeks"],
+                every_months=data["every_months"],
+                direct_payment_first_months=data["direct_payment_first_months"],
+            ),
+            "The review intervals have been saved: reviews made from now on use them.",
+        )
+    ):
+        return redirect("reviews:review_settings")
+    return render(request, "reviews/review_settings.html", {"form": form, "settings": settings})

@@ -82,17 +82,39 @@ def test_a_planned_review_is_recorded_signed_off_by_both_and_revises_the_plan(op
     manager.get_by_role("button", name="Sign off the review").click()
     card = manager.locator(".govuk-summary-card").first
     expect(card).to_contain_text("Complete")
-    expect(card).to_contain_text("a new version of the plan awaits approval")
+    expect(card).to_contain_text("a draft awaiting the worker's changes, both sign-offs and a manager's")
     assert_accessible(manager)
-    # The revised plan: the next version, a draft awaiting the manager's approval (signed, then activated).
+    # The revised plan: the next version, a draft. The worker follows the review's link to it, signs it and
+    # records the person's sign-off; the manager approves it within their limit (activates it).
     draft = SupportPlan.objects.get(case=case, status="draft")
     assert draft.number == plan.number + 1
-    plans.support_plan_sign_worker(user=world.practitioner, plan=draft, version=draft.version)
-    plans.support_plan_sign_person(
-        user=world.practitioner, plan=draft, version=draft.version, signer="representative", name="Jo"
+    worker.goto(case.get_absolute_url())
+    open_case_section(worker, "Reviews")
+    worker.get_by_role("link", name="Change the revised plan and send it for approval").click()
+    expect(worker.locator("#draft")).to_contain_text(f"draft version {draft.number}")
+    assert_accessible(worker)
+    worker.get_by_role("button", name="Sign as the worker").click()  # htmx: the section in place
+    expect(worker.locator("#case-section")).to_contain_text("You have signed the support plan.")
+    worker.get_by_role("button", name="Record the person's sign-off").click()
+    assert_accessible(worker)
+    worker.get_by_role("group", name="Who signed the plan?").get_by_label("Their representative").check()
+    worker.get_by_label("Name of who signed").fill("Jo Thornton")
+    worker.get_by_role("button", name="Record the sign-off").click()
+    expect(worker.locator(".govuk-notification-banner--success")).to_contain_text(
+        "The person's sign-off is recorded."
     )
-    plans.support_plan_activate(user=world.team_manager, plan=draft, version=draft.version)
+    assert_accessible(worker)
+    manager.goto(f"/cases/{case.pk}/support-plan")
+    expect(manager.locator("#plan-steps")).to_contain_text("your limit as team manager")
+    manager.get_by_role("button", name="Activate the plan").click()
+    expect(manager.locator("#case-section")).to_contain_text("The support plan is active")
+    assert_accessible(manager)
     assert SupportPlan.objects.get(pk=draft.pk).status == "active"
+    assert SupportPlan.objects.get(pk=plan.pk).status == "superseded"
+    manager.goto(case.get_absolute_url())
+    open_case_section(manager, "Reviews")
+    card = manager.locator(".govuk-summary-card").first
+    expect(card).to_contain_text("approved and active since")
 
     with manager.expect_download() as download:
         card.get_by_role("link", name="Download the person's copy").click()

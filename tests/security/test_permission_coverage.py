@@ -353,6 +353,7 @@ GRANTS: dict[str, Grant] = {
     ),
     "reviews.record_review_case": Grant("case", ("practitioner", "team_manager", "colleague")),
     "reviews.sign_off_review_case": Grant("case", ("team_manager", "case_manager")),
+    "reviews.manage_settings": Grant("organisation", ("org_admin",)),
     "reviews.request_review_case": Grant(
         "case",
         (

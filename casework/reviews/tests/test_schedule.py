@@ -81,3 +81,9 @@ def test_intervals_outside_the_guidance_are_refused():
         ReviewIntervals(every_months=13)
     with pytest.raises(ValueError):
         ReviewIntervals(direct_payment_first_months=7)
+
+
+def test_a_plan_changed_after_a_review_on_the_same_day_is_first_reviewed_in_weeks():
+    day = D(2026, 12, 6)
+    assert review_due(plan_started_on=day, last_reviewed_on=day) == D(2027, 12, 6)
+    assert review_due(plan_started_on=day, last_reviewed_on=day, changed_since_review=True) == D(2027, 1, 31)
