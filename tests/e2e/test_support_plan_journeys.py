@@ -99,6 +99,7 @@ def test_a_plan_is_drafted_signed_activated_and_a_service_suspended_by_the_duty_
     section = f"/cases/{case.pk}/support-plan"
     worker.goto(section)
     expect(worker.locator("#estimate-needed")).to_contain_text("The plan cannot be activated yet")
+    assert_accessible(worker)
     worker.get_by_role("button", name="Send the estimate letter").click()
     expect(worker.locator(".govuk-notification-banner--success")).to_contain_text(
         "will pay has been sent to them."
