@@ -1,15 +1,17 @@
 """The demo's support plans: before a case moves to Support, a plan with a service or two, signed by the
 worker and by the person, their representative, or with the reason they could not sign (the plans app's
-stage gate)."""
+stage gate), and the estimate letter of what the person will pay (no surprise bills)."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 from decimal import Decimal
 
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
-from casework.plans import support_services
+from casework.core.errors import DomainError
+from casework.plans import no_surprise, support_services
 from casework.plans.support_models import SupportPlan
 
 OUTCOMES = [
@@ -62,4 +64,12 @@ def record_signed_plan(*, case, worker) -> SupportPlan:
             signer="not_signed",
             reason="Unable to sign; the plan was read through with them and agreed.",
         )
+    _send_estimate(case=case, worker=worker)
     return plan
+
+
+def _send_estimate(*, case, worker) -> None:
+    """No surprise bills: the person is sent the estimate of what they will pay before the services start
+    (so the demo's plans can be activated); one without a postal address waits for it."""
+    with contextlib.suppress(DomainError):
+        no_surprise.charge_estimate_letter_send(user=worker, case=case)

@@ -9,6 +9,7 @@ class LetterKind(models.TextChoices):
     STILL_WAITING = "still_waiting", "Still waiting"
     INVITE_CONTACT = "invite_contact", "Invitation to make contact"
     APPOINTMENT = "appointment", "Appointment confirmation"
+    CHARGE_ESTIMATE = "charge_estimate", "Estimate of what you will pay for care"
 
 
 class LetterStatus(models.TextChoices):

@@ -24,6 +24,11 @@ PLACEHOLDERS = {
     "contact_method": "letter",
     "appointment_at": "10 December 2026 at 10:30am",
     "worker": "Sam Patel",
+    # The estimate of what the person will pay before a chargeable service starts (plans, no surprise bills).
+    "estimate_weekly": "£45.20",
+    "estimate_cost": "£175.00",
+    "estimate_assessed": "",
+    "estimate_services": "Home care from 5 January 2027 (£175.00 a week)",
 }
 _VARIABLE = re.compile(r"{{\s*([^}|\s]+)")
 # Only the built-in tags and filters (if, for, date...): no loading of other libraries.

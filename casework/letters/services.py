@@ -33,6 +33,7 @@ STANDARD_SUBJECTS: dict[str, str] = {
     LetterKind.STILL_WAITING: "You are still on our waiting list",
     LetterKind.INVITE_CONTACT: "Please get in touch with us",
     LetterKind.APPOINTMENT: "Your appointment",
+    LetterKind.CHARGE_ESTIMATE: "What you are estimated to pay for your care and support",
 }
 REFUSED = "Only your organisation's admins change its letters."
 STALE = stale_message(

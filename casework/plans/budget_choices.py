@@ -21,3 +21,7 @@ class ApprovalDecision(models.TextChoices):
 # organisation's oversight managers (the case managers: the head of service's level). Their annual limits
 # are the organisation admin's to set.
 APPROVING_ROLES = ("team_manager", "case_manager")
+
+# The working days a financial assessment may take from starting, as the organisation admin sets them.
+FA_WORKING_DAYS_MIN = 1
+FA_WORKING_DAYS_MAX = 60

@@ -10,7 +10,7 @@ from django import forms
 
 from casework.core import limits
 from casework.core.forms import IdField, VersionField
-from casework.plans.budget_choices import APPROVING_ROLES
+from casework.plans.budget_choices import APPROVING_ROLES, FA_WORKING_DAYS_MAX, FA_WORKING_DAYS_MIN
 from casework.plans.ras import questionnaire as ras
 
 ROLE_LABELS = {"team_manager": "Team managers", "case_manager": "Case managers (head of service)"}
@@ -77,6 +77,9 @@ class VersionForm(forms.Form):
     version = VersionField()
 
 
+WORKING_DAYS_RANGE = f"Enter a number of working days from {FA_WORKING_DAYS_MIN} to {FA_WORKING_DAYS_MAX}"
+
+
 class BudgetSettingsForm(forms.Form):
     version = VersionField()
     difference_threshold_percent = forms.DecimalField(
@@ -94,6 +97,21 @@ class BudgetSettingsForm(forms.Form):
             "max_decimal_places": "Enter the percentage with at most 2 decimal places",
             "max_digits": "Enter a percentage from 0 to 100",
             "max_whole_digits": "Enter a percentage from 0 to 100",
+        },
+    )
+    financial_assessment_working_days = forms.IntegerField(
+        label="Working days to complete a financial assessment",
+        help_text=(
+            "A financial assessment is due this many working days after it starts. Planning a chargeable "
+            "service starts one, with a task for the case's worker."
+        ),
+        min_value=FA_WORKING_DAYS_MIN,
+        max_value=FA_WORKING_DAYS_MAX,
+        error_messages={
+            "required": "Enter the number of working days",
+            "invalid": "Enter the number of working days as a whole number, like 20",
+            "min_value": WORKING_DAYS_RANGE,
+            "max_value": WORKING_DAYS_RANGE,
         },
     )
 
@@ -125,6 +143,7 @@ class BudgetSettingsForm(forms.Form):
         initial: dict[str, Any] = {
             "version": settings.version,
             "difference_threshold_percent": settings.difference_threshold_percent,
+            "financial_assessment_working_days": settings.financial_assessment_working_days,
         }
         for role, limit in (settings.approval_limits or {}).items():
             if limit is None:

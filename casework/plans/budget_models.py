@@ -54,11 +54,15 @@ class RasQuestionnaire(TimeStampedModel, VersionedModel):
 class BudgetSettings(TimeStampedModel, VersionedModel):
     """The organisation's rules for personal budgets: the difference from the indicative budget above which a
     reason is needed, and the annual limit up to which each approving role approves (`approval_limits`:
-    {role: "49000.00", or null for no limit}; a role not in it does not approve)."""
+    {role: "49000.00", or null for no limit}; a role not in it does not approve); and the working days a
+    financial assessment is due in once started (no surprise bills)."""
 
     organisation = models.OneToOneField("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     difference_threshold_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("10"))
     approval_limits = models.JSONField(default=dict, blank=True)
+    financial_assessment_working_days = models.PositiveSmallIntegerField(
+        default=20, help_text="Working days from starting a financial assessment to its due date (1 to 60)"
+    )
 
     class Meta:
         verbose_name_plural = "budget settings"
@@ -66,7 +70,13 @@ class BudgetSettings(TimeStampedModel, VersionedModel):
             models.CheckConstraint(
                 condition=Q(difference_threshold_percent__gte=0, difference_threshold_percent__lte=100),
                 name="budget_settings_threshold_percent",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    financial_assessment_working_days__gte=1, financial_assessment_working_days__lte=60
+                ),
+                name="budget_settings_fa_working_days",
+            ),
         ]
 
     def __str__(self) -> str:

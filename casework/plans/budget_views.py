@@ -191,6 +191,7 @@ def budget_settings(request):
                 version=data["version"],
                 difference_threshold_percent=data["difference_threshold_percent"],
                 approval_limits=form.approval_limits(),
+                financial_assessment_working_days=data["financial_assessment_working_days"],
             ),
             "The budget settings have been saved.",
         )

@@ -26,6 +26,8 @@ from casework.core.errors import ConflictError, DomainError, ValidationFailed, s
 from casework.core.permissions import require_perm
 from casework.plans.budget_choices import (
     APPROVING_ROLES,
+    FA_WORKING_DAYS_MAX,
+    FA_WORKING_DAYS_MIN,
     ApprovalDecision,
     PersonalBudgetStatus,
     QuestionnaireStatus,
@@ -280,13 +282,22 @@ def budget_settings_set(
     version: int,
     difference_threshold_percent: Decimal,
     approval_limits: Mapping[str, Decimal | None],
+    financial_assessment_working_days: int | None = None,
 ) -> BudgetSettings:
-    """Set the difference threshold (percent of the indicative budget) and the annual approval limit of each
-    approving role (None: no limit; a role left out does not approve). Audited as "plans.budget_settings_set".
+    """Set the difference threshold (percent of the indicative budget), the annual approval limit of each
+    approving role (None: no limit; a role left out does not approve) and the working days a financial
+    assessment is due in (1 to 60; None leaves it as it is). Audited as "plans.budget_settings_set".
     Raises PermissionRefused, ValidationFailed, ConflictError."""
     _require_settings(user, organisation_id)
     if not Decimal("0") <= difference_threshold_percent <= Decimal("100"):
         raise ValidationFailed("Enter a percentage from 0 to 100", field="difference_threshold_percent")
+    if financial_assessment_working_days is not None and not (
+        FA_WORKING_DAYS_MIN <= financial_assessment_working_days <= FA_WORKING_DAYS_MAX
+    ):
+        raise ValidationFailed(
+            f"Enter a number of working days from {FA_WORKING_DAYS_MIN} to {FA_WORKING_DAYS_MAX}",
+            field="financial_assessment_working_days",
+        )
     limits: dict[str, str | None] = {}
     for role, limit in approval_limits.items():
         if role not in APPROVING_ROLES:
@@ -300,11 +311,20 @@ def budget_settings_set(
         row, _ = BudgetSettings.objects.get_or_create(
             organisation_id=organisation_id, defaults={"created_by": user, "modified_by": user}
         )
+        working_days = (
+            row.financial_assessment_working_days
+            if financial_assessment_working_days is None
+            else financial_assessment_working_days
+        )
         audited_write_if_version(
             user=user,
             obj=row,
             version=version,
-            fields={"difference_threshold_percent": difference_threshold_percent, "approval_limits": limits},
+            fields={
+                "difference_threshold_percent": difference_threshold_percent,
+                "approval_limits": limits,
+                "financial_assessment_working_days": working_days,
+            },
             stale_message=STALE_SETTINGS,
             verb="plans.budget_settings_set",
             organisation_id=organisation_id,
@@ -315,6 +335,10 @@ def budget_settings_set(
                         "after": difference_threshold_percent,
                     },
                     "approval_limits": {"before": row.approval_limits, "after": limits},
+                    "financial_assessment_working_days": {
+                        "before": row.financial_assessment_working_days,
+                        "after": working_days,
+                    },
                 }
             ),
         )

@@ -34,12 +34,13 @@ from casework.plans.charging.calculator import (
 from casework.plans.charging.rates import RateTable
 from casework.plans.choices import FinancialAssessmentStatus
 from casework.plans.figures_selectors import rate_table_in_force_with_version
-from casework.plans.models import FinancialAssessment
+from casework.plans.models import BudgetSettings, FinancialAssessment
 
 REFUSED = "Only the case's workers and team managers can record its financial assessment."
 CLOSED = "This case is closed: raise a new case instead."
 STALE = stale_message("this financial assessment", did="changed", then="check it and try again")
-# Working days from starting a financial assessment to its due date (the organisation's setting to come).
+# Working days from starting a financial assessment to its due date, until the organisation sets its own
+# (BudgetSettings.financial_assessment_working_days).
 FINANCIAL_ASSESSMENT_WORKING_DAYS = 20
 
 
@@ -109,15 +110,67 @@ def _lines_as_json(result: Assessment) -> list[dict[str, Any]]:
     ]
 
 
+def financial_assessment_working_days(*, organisation_id: int) -> int:
+    """The organisation's working days from starting a financial assessment to its due date (its budget
+    settings; FINANCIAL_ASSESSMENT_WORKING_DAYS until it sets them)."""
+    found = (
+        BudgetSettings.objects.filter(organisation_id=organisation_id)
+        .values_list("financial_assessment_working_days", flat=True)
+        .first()
+    )
+    return found or FINANCIAL_ASSESSMENT_WORKING_DAYS
+
+
+def open_financial_assessment(
+    *, user: User, case: Case, current: FinancialAssessment | None, because: str = ""
+) -> FinancialAssessment:
+    """Start a financial assessment superseding `current` (read under select_for_update by the caller, in its
+    transaction), due in the organisation's working days. No permission check: the callers make it. Audited
+    as "plans.financial_assessment_started" (`because`: what started it, when not the worker by hand)."""
+    today = clock.today()
+    working_days = financial_assessment_working_days(organisation_id=holding_organisation_id(case))
+    try:
+        with transaction.atomic():
+            if current is not None:
+                FinancialAssessment.objects.filter(pk=current.pk).update(superseded_at=clock.now())
+            record = FinancialAssessment.objects.create(
+                case=case,
+                started_on=today,
+                due_on=add_working_days(today, working_days),
+                created_by=user,
+                modified_by=user,
+            )
+    except IntegrityError:
+        raise ConflictError(STALE) from None
+    if current is not None:
+        FinancialAssessment.objects.filter(pk=current.pk).update(superseded_by=record)
+    changes: dict[str, Any] = {
+        "due_on": {"before": None, "after": record.due_on},
+        "working_days": {"before": None, "after": working_days},
+        "supersedes": {"before": None, "after": current.pk if current else None},
+    }
+    if because:
+        changes["started_because"] = {"before": None, "after": because}
+    audit_record(
+        user=user,
+        verb="plans.financial_assessment_started",
+        obj=record,
+        case_id=case.pk,
+        person_id=case.person_id,
+        changes=to_json_safe(changes),
+    )
+    return record
+
+
 def financial_assessment_start(
     *, user: User, case: Case, replaces_id: int | None = None
 ) -> FinancialAssessment:
-    """Start a financial assessment, due in FINANCIAL_ASSESSMENT_WORKING_DAYS working days; it supersedes the
-    current one (a reassessment). `replaces_id` is the current one the caller saw (None: none).
+    """Start a financial assessment, due in the organisation's working days (its budget settings, 20 by
+    default); it supersedes the current one (a reassessment). `replaces_id` is the current one the caller saw
+    (None: none).
 
     Audited as "plans.financial_assessment_started". Raises PermissionRefused, ConflictError."""
     _require_record(user, case)
-    today = clock.today()
     with transaction.atomic():
         current = (
             FinancialAssessment.objects.select_for_update()
@@ -128,35 +181,7 @@ def financial_assessment_start(
             raise ConflictError(STALE)
         if current is not None and current.status == FinancialAssessmentStatus.STARTED:
             raise DomainError("A financial assessment is already in progress: complete it first.")
-        try:
-            with transaction.atomic():
-                if current is not None:
-                    FinancialAssessment.objects.filter(pk=current.pk).update(superseded_at=clock.now())
-                record = FinancialAssessment.objects.create(
-                    case=case,
-                    started_on=today,
-                    due_on=add_working_days(today, FINANCIAL_ASSESSMENT_WORKING_DAYS),
-                    created_by=user,
-                    modified_by=user,
-                )
-        except IntegrityError:
-            raise ConflictError(STALE) from None
-        if current is not None:
-            FinancialAssessment.objects.filter(pk=current.pk).update(superseded_by=record)
-        audit_record(
-            user=user,
-            verb="plans.financial_assessment_started",
-            obj=record,
-            case_id=case.pk,
-            person_id=case.person_id,
-            changes=to_json_safe(
-                {
-                    "due_on": {"before": None, "after": record.due_on},
-                    "supersedes": {"before": None, "after": current.pk if current else None},
-                }
-            ),
-        )
-    return record
+        return open_financial_assessment(user=user, case=case, current=current)
 
 
 def financial_assessment_complete(

@@ -28,6 +28,7 @@ from casework.core.api import (
     one_of,
 )
 from casework.core.errors import DomainError, ValidationFailed
+from casework.plans import no_surprise
 from casework.plans import support_selectors as selectors
 from casework.plans import support_services as services
 from casework.plans.support_choices import BudgetManagement, PersonSigner, ServiceFrequency, SuspensionReason
@@ -282,6 +283,23 @@ def support_plan_sign_worker(request, case_id: Id, payload: SupportPlanVersionIn
     case = _case(request, case_id, "opened_for_change")
     services.support_plan_sign_worker(user=request.user, plan=_draft(request, case), version=payload.version)
     return _out(request, case)
+
+
+class EstimateLetterOut(Schema):
+    id: int = Field(description="The letter (read it at /letters/{letter_id})")
+    subject: str
+    sent_at: datetime.datetime
+
+
+@router.post(
+    "/cases/{case_id}/support-plan/estimate-letter",
+    response={201: EstimateLetterOut},
+    summary="Send the person the estimate of what they will pay a week before a chargeable service starts",
+)
+def charge_estimate_letter_send(request, case_id: Id):
+    case = _case(request, case_id, "opened_for_change")
+    letter = no_surprise.charge_estimate_letter_send(user=request.user, case=case)
+    return Status(201, EstimateLetterOut(id=letter.pk, subject=letter.subject, sent_at=letter.sent_at))
 
 
 @router.post(

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from casework.plans.charging.enablement import EnablementPeriod, is_free_enablement_day
+
 PENNY = Decimal("0.01")
 WEEKS_A_YEAR = 52
 WEEKLY = "weekly"
@@ -88,3 +90,22 @@ def service_charge(
         return pounds(service.units * service.unit_cost) if due else Decimal("0.00")
     charged = _days(first, last) - len(off)
     return pounds(weekly_cost(service) * charged / 7)
+
+
+def is_chargeable(service: ServiceCost, enablement: Sequence[EnablementPeriod] = ()) -> bool:
+    """No surprise bills: a service the person may be charged for. That is one that costs something (units
+    and unit cost above nothing) and has at least one day outside free enablement (the first 6 weeks of an
+    enablement episode, SI 2014/2672 reg 3(3)(b)). An open-ended service always has such a day; one lying
+    wholly within free enablement never charges, so it needs no financial assessment or estimate letter."""
+    if service.units <= 0 or service.unit_cost <= 0:
+        return False
+    if not enablement:
+        return True
+    if service.ends_on is None:
+        return True
+    day = service.starts_on
+    while day <= service.ends_on:
+        if not is_free_enablement_day(day, enablement):
+            return True
+        day += datetime.timedelta(days=1)
+    return False

@@ -11,6 +11,7 @@ from casework.cases.choices import CaseStage
 from casework.cases.policies import holding_organisation_id
 from casework.cases.workspace import reached_from, section_register
 from casework.core.permissions import has_perm
+from casework.plans import no_surprise
 from casework.plans.budgets import approval_limit_for, role_name
 from casework.plans.support_display import plan_rows
 from casework.plans.support_selectors import case_support_plan_get_for_user
@@ -23,8 +24,15 @@ def case_support_plan_context(request: HttpRequest, case: Any, header: dict[str,
     level = None
     if can_activate and found.draft is not None:
         level = approval_limit_for(user=user, organisation_id=holding_organisation_id(case))
+    awaiting = (
+        no_surprise.services_awaiting_estimate(case=case, plan=found.draft, before=found.active)
+        if found.draft is not None
+        else []
+    )
     return {
         "support": found,
+        "estimate_sent_on": no_surprise.first_estimate_sent_on(case) if found.draft or found.active else None,
+        "awaiting_estimate": awaiting,
         "draft": plan_rows(found.draft) if found.draft else None,
         "active": plan_rows(found.active) if found.active else None,
         "can_record_plan": case.is_open and has_perm(user, "plans.record_support_plan_case", case),

@@ -25,6 +25,7 @@ from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, ValidationFailed, stale_message
 from casework.core.permissions import has_perm, require_perm
 from casework.directory.models import Service
+from casework.plans import no_surprise
 from casework.plans import support_charges as charges
 from casework.plans.budgets import approval_limit_for, role_name
 from casework.plans.support_choices import (
@@ -224,6 +225,7 @@ def support_plan_save(
             )
             for s in services
         )
+        no_surprise.financial_assessment_for_plan(user=user, case=case, plan=plan, services=services)
         audit_record(
             user=user,
             verb="plans.support_plan_saved",
@@ -316,8 +318,9 @@ def support_plan_activate(*, user: User, plan: SupportPlan, version: int) -> Sup
     """Activate the signed draft: only within the activator's approval limit (the organisation's budget
     approval limits). The active version it replaces is superseded; its services' state and suspensions
     carry on in the services of the same reference. Audited as "plans.support_plan_activated" with who, their
-    role and limit, and the annual cost. Raises PermissionRefused, DomainError (not signed, over the limit),
-    ConflictError."""
+    role and limit, and the annual cost. A chargeable service new in this version starts only when an estimate
+    letter went to the person on or before its first day (no surprise bills). Raises PermissionRefused,
+    DomainError (not signed, over the limit, no estimate letter), ConflictError."""
     case = plan.case
     require_perm(user, "plans.activate_support_plan_case", case, REFUSED_ACTIVATE if case.is_open else CLOSED)
     _draft(plan)
@@ -343,6 +346,7 @@ def support_plan_activate(*, user: User, plan: SupportPlan, version: int) -> Sup
             .prefetch_related("services__suspensions")
             .first()
         )
+        no_surprise.require_estimate_sent(case=case, plan=plan, before=before)
         if before is not None:
             SupportPlan.objects.filter(pk=before.pk).update(
                 status=SupportPlanStatus.SUPERSEDED, superseded_at=now

@@ -18,6 +18,7 @@ from casework.cases.selectors import case_get_for_user
 from casework.core import clock
 from casework.core.pages import require_page_perm, run_action_service, run_form_service
 from casework.letters.rendering import html_to_pdf
+from casework.plans import no_surprise
 from casework.plans import support_selectors as selectors
 from casework.plans import support_services as services
 from casework.plans.support_display import plan_rows
@@ -154,6 +155,19 @@ def support_plan_activate(request, case_id: int):
         "The support plan is active and its services are running.",
         permission="plans.activate_support_plan_case",
     )
+
+
+@require_POST
+def charge_estimate_letter_send(request, case_id: int):
+    """Send the person the estimate of what they will pay for the plan's chargeable services (no surprise
+    bills): a chargeable service does not start without it."""
+    case = _case_for_recording(request, case_id)
+    run_action_service(
+        request,
+        lambda: no_surprise.charge_estimate_letter_send(user=request.user, case=case),
+        f"The estimate of what {case.subject_name} will pay has been sent to them.",
+    )
+    return redirect(section_url(case, "estimate"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -93,6 +93,11 @@ urlpatterns = [
         name="support_plan_activate",
     ),
     path(
+        "plans/cases/<id:case_id>/support-plan/estimate-letter",
+        support_views.charge_estimate_letter_send,
+        name="charge_estimate_letter_send",
+    ),
+    path(
         "plans/cases/<id:case_id>/support-plan/suspend",
         support_views.support_service_suspend,
         name="support_service_suspend",

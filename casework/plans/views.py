@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from casework.cases.policies import holding_organisation_id
 from casework.cases.selectors import case_get_for_user
 from casework.core import clock
 from casework.core.pages import require_page_perm, run_form_service
@@ -100,7 +101,9 @@ def financial_assessment_start(request, case_id: int):
             "case": case,
             "form": form,
             "current": current,
-            "working_days": services.FINANCIAL_ASSESSMENT_WORKING_DAYS,
+            "working_days": services.financial_assessment_working_days(
+                organisation_id=holding_organisation_id(case)
+            ),
         },
     )
 

@@ -1,7 +1,8 @@
-"""The support plan in the browser: a worker drafts a plan with two services, signs it and records the
-person's sign-off; a team manager's activation over their approval limit is refused, a case manager activates
-it; the duty officer, acting for the absent worker, suspends one service for a hospital admission and restarts
-it on discharge. Every page is checked with axe."""
+"""The support plan in the browser: a worker drafts a plan with two services, signs it, records the
+person's sign-off and sends the estimate of what they will pay; a team manager's activation over their
+approval limit is refused, a case manager activates it; the duty officer, acting for the absent worker,
+suspends one service for a hospital admission and restarts it on discharge. Every page is checked with
+axe."""
 
 import datetime
 from decimal import Decimal
@@ -33,6 +34,7 @@ def _fill_service(page, index: int, *, kind: str, provider: str, units: str, cos
 def test_a_plan_is_drafted_signed_activated_and_a_service_suspended_by_the_duty_desk(open_page, world):
     from casework.allocation import services as allocation
     from casework.core import clock
+    from casework.people.models import Person
     from casework.plans import budgets
     from casework.plans.support_models import SupportPlan, SupportService
     from tests.e2e.steps import open_case_section
@@ -45,6 +47,7 @@ def test_a_plan_is_drafted_signed_activated_and_a_service_suspended_by_the_duty_
         difference_threshold_percent=Decimal("10"),
         approval_limits={"team_manager": Decimal("10000"), "case_manager": None},
     )
+    Person.objects.filter(pk=world.person.pk).update(address_line_1="4 Mill Lane", postcode="DT1 1AA")
     case = allocation.case_accept(user=world.practitioner, case=CaseFactory(person=world.person))
     today = clock.today()
 
@@ -92,7 +95,18 @@ def test_a_plan_is_drafted_signed_activated_and_a_service_suspended_by_the_duty_
     )
     assert_accessible(worker)
 
+    # No surprise bills: the services are chargeable, so the person is sent the estimate before they start.
     section = f"/cases/{case.pk}/support-plan"
+    worker.goto(section)
+    expect(worker.locator("#estimate-needed")).to_contain_text("The plan cannot be activated yet")
+    assert_accessible(worker)
+    worker.get_by_role("button", name="Send the estimate letter").click()
+    expect(worker.locator(".govuk-notification-banner--success")).to_contain_text(
+        "will pay has been sent to them."
+    )
+    expect(worker.locator("#case-section")).to_contain_text("The estimate of what they will pay was sent on")
+    assert_accessible(worker)
+
     manager = open_page()
     sign_in(manager, "team_manager")
     manager.goto(section)

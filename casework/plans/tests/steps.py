@@ -1,17 +1,22 @@
 """Record, through the services, what the support plan's stage gate needs (an eligibility determination and a
-signed support plan): for tests in any app that move a case to Support."""
+signed support plan, with the estimate letter its chargeable services need to start): for tests in any app
+that move a case to Support."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
+
+from django.utils import timezone
 
 from casework.careact import services as careact
 from casework.careact.current import eligibility_current
 from casework.careact.eligibility import WITHOUT_ASSISTANCE, OutcomeFinding
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
+from casework.people.models import Person
+from casework.plans import no_surprise, support_services
 from casework.plans import services as plans_services
-from casework.plans import support_services
 from casework.plans.models import FinancialAssessment
 from casework.plans.support_models import SupportPlan
 from casework.plans.support_services import ServiceIn
@@ -69,11 +74,34 @@ def record_plan(*, user, case, services=None, **more) -> SupportPlan:
     )
 
 
+def record_estimate_sent(*, user, case):
+    """The estimate letter (no surprise bills), sent on the first day of the earliest chargeable service of
+    the plan's draft when that day is already past (as it would have been, before the service started), else
+    today. The person is given a postal address if they have none."""
+    person = case.person
+    if not (person.address_line_1 and person.postcode):
+        Person.objects.filter(pk=person.pk).update(
+            address_line_1="4 Mill Lane", town="Casterbridge", postcode="DT1 1AA"
+        )
+        case.person.refresh_from_db()
+    plan = SupportPlan.objects.filter(case=case, status="draft").first() or SupportPlan.objects.get(
+        case=case, status="active"
+    )
+    services = no_surprise.chargeable(plan.services.all(), no_surprise.enablement_periods(case))
+    first = min((s.starts_on for s in services), default=clock.today())
+    if first >= clock.today():
+        return no_surprise.charge_estimate_letter_send(user=user, case=case)
+    moment = datetime.datetime.combine(first, datetime.time(9), tzinfo=timezone.get_current_timezone())
+    with clock.frozen_at(moment):
+        return no_surprise.charge_estimate_letter_send(user=user, case=case)
+
+
 def record_signed_plan(*, user, case, not_signed_reason: str = "") -> SupportPlan:
     """An eligibility determination and a draft plan signed by the worker and by the person (or the reason
     they did not sign)."""
     record_eligible(user=user, case=case)
     plan = record_plan(user=user, case=case)
+    record_estimate_sent(user=user, case=case)
     support_services.support_plan_sign_worker(user=user, plan=plan, version=plan.version)
     if not_signed_reason:
         support_services.support_plan_sign_person(

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from casework.audit.models import AuditEvent
 from casework.plans import budgets
 from casework.plans.budget_models import BudgetSettings, IndicativeBudget, PersonalBudget, RasQuestionnaire
 from conftest import PERSONAS
@@ -74,6 +75,7 @@ def test_the_admin_sets_the_threshold_and_limits(login, world):
         {
             "version": 1,
             "difference_threshold_percent": "15",
+            "financial_assessment_working_days": "20",
             "limit_team_manager": "49000",
             "unlimited_case_manager": "on",
         },
@@ -83,6 +85,30 @@ def test_the_admin_sets_the_threshold_and_limits(login, world):
     assert settings.approval_limits == {"team_manager": "49000.00", "case_manager": None}
     page = client.get("/plans/budget/ras").content.decode()
     assert "up to £49000.00 a year" in page and "any amount" in page
+
+
+@pytest.mark.parametrize("days", ["0", "61", "twenty", ""])
+def test_the_financial_assessment_working_days_are_1_to_60(login, world, days):
+    client = login(world.org_admin)
+    data = {"version": 1, "difference_threshold_percent": "10", "financial_assessment_working_days": days}
+    bad = client.post("/plans/budget/settings", data)
+    assert bad.status_code == 200 and "govuk-error-summary" in bad.content.decode()
+    assert not BudgetSettings.objects.filter(organisation=world.county).exists()
+
+
+def test_the_admin_sets_the_financial_assessment_working_days(login, world):
+    client = login(world.org_admin)
+    page = client.get("/plans/budget/settings").content.decode()
+    assert 'name="financial_assessment_working_days"' in page and 'value="20"' in page
+    done = client.post(
+        "/plans/budget/settings",
+        {"version": 1, "difference_threshold_percent": "10", "financial_assessment_working_days": "35"},
+    )
+    assert done.status_code == 302
+    settings = BudgetSettings.objects.get(organisation=world.county)
+    assert settings.financial_assessment_working_days == 35
+    event = AuditEvent.objects.filter(verb="plans.budget_settings_set").latest("id")
+    assert event.changes["financial_assessment_working_days"] == {"before": 20, "after": 35}
 
 
 @pytest.mark.parametrize("name", [p for p in PERSONAS if p != "org_admin"])

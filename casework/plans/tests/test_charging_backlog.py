@@ -18,7 +18,8 @@ from casework.plans import services as fa
 from casework.plans import support_services as plans
 from casework.plans.backlog_selectors import charging_backlog_list_for_user
 from casework.plans.charging.calculator import AssessmentInput, Household, IncomeItem, IncomeKind, Path
-from casework.plans.tests.steps import home_care, record_eligible, record_plan
+from casework.plans.models import FinancialAssessment
+from casework.plans.tests.steps import home_care, record_eligible, record_estimate_sent, record_plan
 from conftest import PERSONAS
 
 D = Decimal
@@ -26,6 +27,7 @@ D = Decimal
 
 def _activate(world, case, services):
     plan = record_plan(user=world.practitioner, case=case, services=services)
+    record_estimate_sent(user=world.practitioner, case=case)
     plans.support_plan_sign_worker(user=world.practitioner, plan=plan, version=plan.version)
     plan.refresh_from_db()
     plans.support_plan_sign_person(
@@ -63,9 +65,12 @@ def _listed(user):
 
 
 def test_running_services_without_a_completed_assessment_are_listed_oldest_first(world, case, running):
-    assert _listed(world.team_manager) == [("Home care", None), ("Day centre", None)]
-    started = fa.financial_assessment_start(user=world.practitioner, case=case)
+    # Planning the chargeable services started the assessment: listed, due on its date.
+    started = FinancialAssessment.objects.get(case=case)
     assert _listed(world.team_manager) == [("Home care", started.due_on), ("Day centre", started.due_on)]
+    # A plan activated before planning started assessments (none at all) is listed as not started.
+    FinancialAssessment.objects.filter(case=case).delete()
+    assert _listed(world.team_manager) == [("Home care", None), ("Day centre", None)]
     assert (
         AccessEvent.objects.filter(verb="plans.charging_backlog_viewed", actor=world.team_manager).count()
         == 2
@@ -73,7 +78,8 @@ def test_running_services_without_a_completed_assessment_are_listed_oldest_first
 
 
 def test_a_completed_assessment_takes_the_case_off_the_list(world, case, running):
-    started = fa.financial_assessment_start(user=world.practitioner, case=case)
+    started = FinancialAssessment.objects.get(case=case)  # started by planning the services
+    assert _listed(world.org_admin)
     fa.financial_assessment_complete(
         user=world.practitioner,
         assessment=started,
@@ -104,9 +110,7 @@ def test_the_page_lists_them_in_a_fixed_number_of_queries(client, world, case, r
     with CaptureQueriesContext(connection) as two:
         page = client.get(url)
     html = page.content.decode()
-    assert (
-        page.status_code == 200 and "2 services." in html and case.reference in html and "Not started" in html
-    )
+    assert page.status_code == 200 and "2 services." in html and case.reference in html and "Started" in html
     org = world.county.pk
     _activate(world, case, [home_care(org, hours=str(n)) for n in range(1, 7)])
     with CaptureQueriesContext(connection) as again:

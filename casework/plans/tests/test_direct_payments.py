@@ -18,7 +18,7 @@ from casework.plans import dp_selectors as selectors
 from casework.plans import dp_services as dp
 from casework.plans import support_services
 from casework.plans.dp_models import DirectPaymentPayment, SurplusRecovery
-from casework.plans.tests.steps import record_plan
+from casework.plans.tests.steps import record_estimate_sent, record_plan
 from conftest import PERSONAS
 
 D = Decimal
@@ -28,6 +28,7 @@ DAY = datetime.timedelta(days=1)
 def dp_plan(world, case):
     """A draft support plan that takes the budget as a direct payment, signed off by both."""
     plan = record_plan(user=world.practitioner, case=case, budget_management="direct_payment")
+    record_estimate_sent(user=world.practitioner, case=case)
     support_services.support_plan_sign_worker(user=world.practitioner, plan=plan, version=plan.version)
     support_services.support_plan_sign_person(
         user=world.practitioner, plan=plan, version=plan.version, signer="person", name="Margaret Thornton"

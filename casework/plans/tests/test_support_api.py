@@ -13,6 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from casework.cases.policies import holding_organisation_id
 from casework.core import clock
+from casework.letters.models import Letter
+from casework.people.models import Person
 from casework.plans import budgets
 from casework.plans.support_models import SupportPlan
 
@@ -71,6 +73,15 @@ def test_the_api_takes_a_plan_from_saving_to_a_suspended_service(api, world, cas
     assert worker.post(f"{base}/activate", {"version": version}).status_code == 403
     over = api(world.team_manager).post(f"{base}/activate", {"version": version})
     assert over.status_code == 409 and "over your approval limit" in over.json()["detail"]
+    # No surprise bills: the chargeable service does not start before the person is sent the estimate.
+    early = api(world.case_manager).post(f"{base}/activate", {"version": version})
+    assert early.status_code == 409 and "Send the person the estimate" in early.json()["detail"]
+    Person.objects.filter(pk=case.person_id).update(address_line_1="4 Mill Lane", postcode="DT1 1AA")
+    assert api(world.auditor).post(f"{base}/estimate-letter", {}).status_code == 403
+    sent = worker.post(f"{base}/estimate-letter", {})
+    assert sent.status_code == 201, sent.content
+    letter = Letter.objects.get(pk=sent.json()["id"])
+    assert letter.kind == "charge_estimate" and letter.case_id == case.pk
     active = api(world.case_manager).post(f"{base}/activate", {"version": version})
     assert active.status_code == 200 and active.json()["active"]["status"] == "active"
     service = active.json()["active"]["services"][0]

@@ -18,10 +18,12 @@ from casework.audit.models import AccessEvent, AuditEvent
 from casework.cases.policies import holding_organisation_id
 from casework.contacts.models import Message, OnBehalfAction
 from casework.core import clock
+from casework.letters.models import Letter
+from casework.people.models import Person
 from casework.plans import budgets
 from casework.plans import support_services as plans
 from casework.plans.support_models import ServiceSuspension, SupportPlan, SupportService
-from casework.plans.tests.steps import home_care, record_plan
+from casework.plans.tests.steps import home_care, record_estimate_sent, record_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +70,7 @@ def limits(world):
 
 def _signed(world, case, **more) -> SupportPlan:
     plan = record_plan(user=world.practitioner, case=case, **more)
+    record_estimate_sent(user=world.practitioner, case=case)
     plans.support_plan_sign_worker(user=world.practitioner, plan=plan, version=plan.version)
     plans.support_plan_sign_person(
         user=world.practitioner, plan=plan, version=plan.version, signer="person", name="Margaret Thornton"
@@ -132,6 +135,25 @@ def test_a_worker_writes_signs_and_a_manager_activates_the_plan(login, world, ca
     assert "over your approval limit" in over.content.decode()
     assert SupportPlan.objects.get().status == "draft"
     head = login(world.case_manager)
+    # No surprise bills: the section says why it cannot be activated yet; the manager is refused.
+    page = head.get(section).content.decode()
+    assert "The plan cannot be activated yet" in page and "Activate the plan" not in page
+    refused = head.post(activate, {"version": version}, follow=True).content.decode()
+    assert "Send the person the estimate of what they will pay" in refused
+    assert SupportPlan.objects.get().status == "draft"
+    # The worker is offered the letter and sends it.
+    Person.objects.filter(pk=case.person_id).update(address_line_1="4 Mill Lane", postcode="DT1 1AA")
+    client = login(world.practitioner)
+    assert "Send the estimate letter" in client.get(section).content.decode()
+    sent = client.post(f"/plans/cases/{case.pk}/support-plan/estimate-letter")
+    assert sent.status_code == 302 and sent["Location"].endswith("#estimate")
+    assert Letter.objects.filter(case=case, kind="charge_estimate").count() == 1
+    head = login(world.case_manager)
+    page = head.get(section).content.decode()
+    assert (
+        "The plan cannot be activated yet" not in page
+        and "The estimate of what they will pay was sent" in page
+    )
     assert head.post(activate, {"version": version}).status_code == 302
     plan.refresh_from_db()
     assert plan.status == "active" and plan.activated_by == world.case_manager

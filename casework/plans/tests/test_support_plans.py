@@ -20,7 +20,7 @@ from casework.plans import support_selectors as selectors
 from casework.plans import support_services as plans
 from casework.plans.charging_gates import FINANCIAL_ASSESSMENT_NOT_STARTED as FA_NOT_STARTED
 from casework.plans.support_models import ServiceSuspension, SupportPlan, SupportService
-from casework.plans.tests.steps import home_care, record_plan, record_signed_plan
+from casework.plans.tests.steps import home_care, record_estimate_sent, record_plan, record_signed_plan
 from conftest import PERSONAS
 
 D = Decimal
@@ -41,6 +41,7 @@ def limits(world):
 
 def _signed(world, case, **more):
     plan = record_plan(user=world.practitioner, case=case, **more)
+    record_estimate_sent(user=world.practitioner, case=case)
     plans.support_plan_sign_worker(user=world.practitioner, plan=plan, version=plan.version)
     plans.support_plan_sign_person(
         user=world.practitioner, plan=plan, version=plan.version, signer="representative", name="Jo Thornton"

@@ -23,7 +23,7 @@ from casework.core.errors import PermissionRefused
 from casework.plans import budgets
 from casework.plans import episode_services as episodes
 from casework.plans import support_services as plans
-from casework.plans.tests.steps import home_care, record_eligible, record_plan
+from casework.plans.tests.steps import home_care, record_eligible, record_estimate_sent, record_plan
 from casework.referrals.tests.conftest import *  # noqa: F403 (the completed assessment and what it needs)
 from casework.reporting import cld
 from casework.reporting.cld_lists import COLUMNS
@@ -217,6 +217,7 @@ def records(world, active_case, completed):
             ),
         ]
         plan = record_plan(user=world.practitioner, case=case, services=services)
+        record_estimate_sent(user=world.practitioner, case=case)
         plans.support_plan_sign_worker(user=world.practitioner, plan=plan, version=plan.version)
         plan.refresh_from_db()
         plans.support_plan_sign_person(
