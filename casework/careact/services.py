@@ -513,7 +513,7 @@ def careact_dispose(*, case_id: int) -> int:
     disposal. Returns rows deleted, in a constant number of queries."""
     deleted = 0
     for model in (AdvocacyDecision, PreventionRecord, FinancialInformationRecord, EligibilityDetermination):
-        rows = model.objects.filter(case_id=case_id)  # type: ignore[attr-defined]
+        rows = model.objects.filter(case_id=case_id)
         rows.filter(superseded_by__isnull=False).update(superseded_by=None)
         deleted += rows.delete()[0]
     return deleted

@@ -234,10 +234,10 @@ def plans_dispose(*, case_id: int) -> int:
     assessments = FinancialAssessment.objects.filter(case_id=case_id)
     assessments.filter(superseded_by__isnull=False).update(superseded_by=None)
     deleted += assessments.delete()[0]
-    for rows in (
+    for episodes in (
         EnablementNote.objects.filter(episode__case_id=case_id),
         EnablementEpisode.objects.filter(case_id=case_id),
         CrisisEpisode.objects.filter(case_id=case_id),
     ):
-        deleted += rows.delete()[0]
+        deleted += episodes.delete()[0]
     return deleted
