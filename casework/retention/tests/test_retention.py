@@ -18,10 +18,11 @@ from casework.core.errors import ConflictError, PermissionRefused, ValidationFai
 from casework.people.models import Person
 from casework.retention import rules, services
 from casework.retention.choices import Covers, Decision, RecordKind, RunStatus
-from casework.retention.errors import NotDue, RecordHeld
+from casework.retention.errors import DisposalBlocked, NotDue, RecordHeld
 from casework.retention.models import Appraisal, DisposalCandidate, RecordClass, Tombstone
 from casework.retention.selectors import retention_subject_access_sections
-from casework.retention.tests.conftest import closed_case
+from casework.retention.tests import every_app
+from casework.retention.tests.conftest import advice_only_person, closed_case
 
 pytestmark = pytest.mark.django_db
 
@@ -318,8 +319,6 @@ def test_holds_and_appraisals_about_a_person_are_in_their_subject_access_bundle(
 def _dispose_case_with_every_record(world, n: int):
     """A closed case past its period with `n` records of every kind in every app; appraised and disposed of.
     Returns the case's former id and person, the tombstone and the disposal's queries."""
-    from casework.retention.tests import every_app
-
     case = closed_case(world.county, years=9)
     every_app.fill_case(world, case, every_app.shared(world), n)
     run = _dry_run(world)
@@ -330,8 +329,6 @@ def _dispose_case_with_every_record(world, n: int):
 
 
 def test_a_case_with_records_in_every_app_is_disposed_of_leaving_a_tombstone_and_one_event(world, frozen):
-    from casework.retention.tests import every_app
-
     case, tombstone, _ = _dispose_case_with_every_record(world, 1)
     assert not Case.objects.filter(pk=case.pk).exists()
     left = {
@@ -364,8 +361,6 @@ def test_disposing_of_a_case_takes_the_same_queries_with_one_or_five_records_of_
 
 
 def test_a_held_case_with_records_in_every_app_is_not_touched(world, frozen):
-    from casework.retention.tests import every_app
-
     case = closed_case(world.county, years=9)
     every_app.fill_case(world, case, every_app.shared(world))
     run = _dry_run(world)
@@ -386,9 +381,6 @@ def test_a_held_case_with_records_in_every_app_is_not_touched(world, frozen):
 
 
 def _dispose_person_with_every_record(world, n: int):
-    from casework.retention.tests import every_app
-    from casework.retention.tests.conftest import advice_only_person
-
     person = advice_only_person(world.county, years=3)
     every_app.fill_person(world, person, every_app.shared(world), n)
     run = _dry_run(world)
@@ -399,8 +391,6 @@ def _dispose_person_with_every_record(world, n: int):
 
 
 def test_an_advice_only_person_with_records_in_every_app_is_disposed_of(world, frozen):
-    from casework.retention.tests import every_app
-
     person, tombstone, one = _dispose_person_with_every_record(world, 1)
     assert not Person.objects.filter(pk=person.pk).exists()
     assert {m.__name__: m.objects.count() for m in every_app.PERSON_MODELS if m.objects.exists()} == {}
@@ -412,10 +402,6 @@ def test_an_advice_only_person_with_records_in_every_app_is_disposed_of(world, f
 
 
 def test_a_person_who_made_a_subject_access_request_is_kept_with_the_reason(world, frozen):
-    from casework.retention.errors import DisposalBlocked
-    from casework.retention.tests import every_app
-    from casework.retention.tests.conftest import advice_only_person
-
     person = advice_only_person(world.county, years=3)
     every_app.subject_access_request(world, person)
     run = _dry_run(world)
