@@ -503,3 +503,17 @@ def eligibility_determination_record(
             reason=reason,
         )
     return record
+
+
+def careact_dispose(*, case_id: int) -> int:
+    """Delete a case's Care Act records (advocacy decisions, prevention, financial information, eligibility
+    determinations, each with the versions it superseded) whose records are being disposed of (retention).
+    The chain of versions is unlinked first, in one update per kind, so that no version protects another.
+    Only retention calls it, having checked the permission, the appraisal and holds, and it audits the
+    disposal. Returns rows deleted, in a constant number of queries."""
+    deleted = 0
+    for model in (AdvocacyDecision, PreventionRecord, FinancialInformationRecord, EligibilityDetermination):
+        rows = model.objects.filter(case_id=case_id)
+        rows.filter(superseded_by__isnull=False).update(superseded_by=None)
+        deleted += rows.delete()[0]
+    return deleted

@@ -231,3 +231,11 @@ def consent_withdraw(
             ),
         )
     return record
+
+
+def consent_dispose(*, case_id: int) -> int:
+    """Delete a case's consent records whose records are being disposed of (retention), once the referrals
+    made on them are (referrals_dispose).
+    Only retention calls it, having checked the permission, the appraisal and holds, and it audits the
+    disposal. Returns rows deleted, in a constant number of queries."""
+    return ConsentRecord.objects.filter(case_id=case_id).delete()[0]

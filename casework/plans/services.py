@@ -18,6 +18,7 @@ from casework.core import clock
 from casework.core.errors import ConflictError, DomainError, ValidationFailed, stale_message
 from casework.core.permissions import require_perm
 from casework.core.working_days import add_working_days
+from casework.plans.budget_models import BudgetApproval, IndicativeBudget, PersonalBudget
 from casework.plans.charging.calculator import (
     Assessment,
     AssessmentInput,
@@ -33,8 +34,16 @@ from casework.plans.charging.calculator import (
 )
 from casework.plans.charging.rates import RateTable
 from casework.plans.choices import FinancialAssessmentStatus
+from casework.plans.dp_models import (
+    DirectPaymentAgreement,
+    DirectPaymentAuditReturn,
+    DirectPaymentPayment,
+    SurplusRecovery,
+)
+from casework.plans.episode_models import CrisisEpisode, EnablementEpisode, EnablementNote
 from casework.plans.figures_selectors import rate_table_in_force_with_version
 from casework.plans.models import BudgetSettings, FinancialAssessment
+from casework.plans.support_models import ServiceSuspension, SupportPlan, SupportService
 
 REFUSED = "Only the case's workers and team managers can record its financial assessment."
 CLOSED = "This case is closed: raise a new case instead."
@@ -223,3 +232,37 @@ def financial_assessment_complete(
             changes=to_json_safe({k: v for k, v in changes.items() if k not in ("inputs", "lines")}),
         )
     return assessment
+
+
+def plans_dispose(*, case_id: int) -> int:
+    """Delete what plans holds on a case whose records are being disposed of (retention): support plans with
+    their services and suspensions, direct payment agreements with their payments, audit returns and
+    recoveries, budgets with their approvals, financial assessments (the chain of versions unlinked first)
+    and crisis and enablement episodes with their notes. Each table in one statement, the rows that refer to
+    others first; the case's reviews go before (reviews_dispose: a review refers to the plan it reviewed).
+    Only retention calls it, having checked the permission, the appraisal and holds, and it audits the
+    disposal. Returns rows deleted, in a constant number of queries."""
+    deleted = 0
+    for rows in (
+        ServiceSuspension.objects.filter(service__plan__case_id=case_id),
+        SupportService.objects.filter(plan__case_id=case_id),
+        SurplusRecovery.objects.filter(audit_return__agreement__case_id=case_id),
+        DirectPaymentAuditReturn.objects.filter(agreement__case_id=case_id),
+        DirectPaymentPayment.objects.filter(agreement__case_id=case_id),
+        DirectPaymentAgreement.objects.filter(case_id=case_id),
+        SupportPlan.objects.filter(case_id=case_id),
+        BudgetApproval.objects.filter(budget__case_id=case_id),
+        PersonalBudget.objects.filter(case_id=case_id),
+        IndicativeBudget.objects.filter(case_id=case_id),
+    ):
+        deleted += rows.delete()[0]
+    assessments = FinancialAssessment.objects.filter(case_id=case_id)
+    assessments.filter(superseded_by__isnull=False).update(superseded_by=None)
+    deleted += assessments.delete()[0]
+    for episodes in (
+        EnablementNote.objects.filter(episode__case_id=case_id),
+        EnablementEpisode.objects.filter(case_id=case_id),
+        CrisisEpisode.objects.filter(case_id=case_id),
+    ):
+        deleted += episodes.delete()[0]
+    return deleted

@@ -404,3 +404,12 @@ def referral_close(*, user: User, referral: Referral, version: int, note: str) -
         )
         _audit(user, referral, "referrals.referral_closed", {"status": changes["status"]}, reason=note)
     return referral
+
+
+def referrals_dispose(*, case_id: int) -> int:
+    """Delete a case's referrals with the actions recorded on them, whose records are being disposed of
+    (retention).
+    Only retention calls it, having checked the permission, the appraisal and holds, and it audits the
+    disposal. Returns rows deleted, in a constant number of queries."""
+    deleted = ReferralAction.objects.filter(referral__case_id=case_id).delete()[0]
+    return deleted + Referral.objects.filter(case_id=case_id).delete()[0]

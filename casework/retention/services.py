@@ -15,10 +15,13 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from casework.accounts.models import User
+from casework.assessments.services import assessments_dispose
 from casework.audit.services import audit_record, audit_record_many, audited_write_if_version
+from casework.careact.services import careact_dispose
 from casework.cases.models import Case
 from casework.cases.policies import holder_q
 from casework.cases.services import case_dispose
+from casework.consent.services import consent_dispose
 from casework.contacts.services import contacts_dispose
 from casework.core import clock
 from casework.core.errors import DomainError, ValidationFailed, stale_message
@@ -28,6 +31,8 @@ from casework.letters.services import letters_dispose
 from casework.people.models import Person
 from casework.people.policies import organisations_hold_relationship
 from casework.people.services import person_dispose
+from casework.plans.services import plans_dispose
+from casework.referrals.services import referrals_dispose
 from casework.retention import rules
 from casework.retention.choices import Action, Decision, HoldReason, PeriodUnit, RecordKind, RunStatus
 from casework.retention.errors import (
@@ -45,7 +50,12 @@ from casework.retention.models import (
     RecordClass,
     Tombstone,
 )
+from casework.reviews.services import reviews_dispose
+from casework.risk.services import risk_dispose
+from casework.safeguarding.services import safeguarding_dispose
+from casework.subjectaccess.selectors import subject_access_requests_exist
 from casework.tasks.services import tasks_dispose
+from casework.waiting_list.services import waiting_list_dispose
 
 logger = logging.getLogger(__name__)
 
@@ -445,7 +455,18 @@ def appraisal_record(
 
 
 def _delete_case(case_id: int) -> dict[str, int]:
+    """Each app deletes what it holds on the case, those whose rows refer to others' first: a review refers to
+    a support plan, a referral to the consent it was made on, a need to its assessment; everything to the
+    case, which goes last (ADR 23)."""
     return {
+        "safeguarding": safeguarding_dispose(case_id=case_id),
+        "reviews": reviews_dispose(case_id=case_id),
+        "waiting_list": waiting_list_dispose(case_id=case_id),
+        "referrals": referrals_dispose(case_id=case_id),
+        "consent": consent_dispose(case_id=case_id),
+        "plans": plans_dispose(case_id=case_id),
+        "careact": careact_dispose(case_id=case_id),
+        "assessments": assessments_dispose(case_id=case_id),
         "tasks": tasks_dispose(case_id=case_id),
         "contacts": contacts_dispose(case_id=case_id),
         "letters": letters_dispose(case_id=case_id),
@@ -454,7 +475,10 @@ def _delete_case(case_id: int) -> dict[str, int]:
 
 
 def _delete_person(person_id: int) -> dict[str, int]:
+    """A person with no case left: what apps hold about them alone, then their own record."""
     return {
+        "safeguarding": safeguarding_dispose(person_id=person_id),
+        "risk": risk_dispose(person_id=person_id),
         "tasks": tasks_dispose(person_id=person_id),
         "contacts": contacts_dispose(person_id=person_id),
         "letters": letters_dispose(person_id=person_id),
@@ -483,6 +507,11 @@ def record_dispose(*, user: User, appraisal: Appraisal, run: DisposalRun | None 
         raise NotDue("This record is no longer due for disposal under the schedule.")
     reference = ""
     person_id: int | None = appraisal.object_id if appraisal.kind == RecordKind.PERSON else None
+    if person_id is not None and subject_access_requests_exist(person_id=person_id):
+        raise DisposalBlocked(
+            "This person made a subject access request, kept as the log of requests answered: the person's "
+            "record stays until the request is disposed of under its own retention."
+        )
     if appraisal.kind == RecordKind.CASE:
         case = Case.objects.values("reference", "person_id").get(pk=appraisal.object_id)
         reference, person_id = case["reference"], case["person_id"]

@@ -628,3 +628,12 @@ def _revise_plan(user: User, case: Case) -> SupportPlan:
             for s in base.services.all()
         ],
     )
+
+
+def reviews_dispose(*, case_id: int) -> int:
+    """Delete a case's review requests and reviews, whose records are being disposed of (retention), before
+    the support plans they reviewed (plans_dispose).
+    Only retention calls it, having checked the permission, the appraisal and holds, and it audits the
+    disposal. Returns rows deleted, in a constant number of queries."""
+    deleted = ReviewRequest.objects.filter(case_id=case_id).delete()[0]
+    return deleted + Review.objects.filter(case_id=case_id).delete()[0]

@@ -179,3 +179,16 @@ def _alert_without_team(concern: SafeguardingConcern, route: Route, raised_by_na
     for recipient in recipients:
         message_alert(to_user=recipient, body=body)
     return recipients
+
+
+def safeguarding_dispose(*, case_id: int | None = None, person_id: int | None = None) -> int:
+    """Delete the safeguarding concerns on a case, or about a person with no case, whose records are being
+    disposed of (retention). A legal hold on the case or the person stops disposal before this is reached
+    (ADR 23).
+    Only retention calls it, having checked the permission, the appraisal and holds, and it audits the
+    disposal. Returns rows deleted, in a constant number of queries."""
+    if case_id is not None:
+        return SafeguardingConcern.objects.filter(case_id=case_id).delete()[0]
+    if person_id is None:
+        raise ValueError("Say whose records: a case or a person")
+    return SafeguardingConcern.objects.filter(person_id=person_id, case__isnull=True).delete()[0]

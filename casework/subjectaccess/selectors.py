@@ -142,3 +142,10 @@ def bundle_downloaded(*, user: User, request: SubjectAccessRequest, fmt: str) ->
         person_id=request.person_id,
         details={"format": fmt},
     )
+
+
+def subject_access_requests_exist(*, person_id: int) -> bool:
+    """Whether the person made a subject access request (of any organisation, in any state): retention keeps
+    such a person's record, since the request is the log of what was answered (ADR 23). Reads no personal
+    data: no access event."""
+    return SubjectAccessRequest.objects.filter(person_id=person_id).exists()

@@ -473,3 +473,11 @@ def waiting_list_reprioritise_request(*, user: User, case: Case, why: str, sourc
             )
         )
     return tasks
+
+
+def waiting_list_dispose(*, case_id: int) -> int:
+    """Delete a case's waiting-list entries with their reprioritisations and escalations, whose records are
+    being disposed of (retention).
+    Only retention calls it, having checked the permission, the appraisal and holds, and it audits the
+    disposal. Returns rows deleted, in a constant number of queries."""
+    return WaitingListEntry.objects.filter(case_id=case_id).delete()[0]

@@ -221,3 +221,38 @@ def test_no_function_local_imports():
 def test_the_local_import_check_finds_one():
     tree = ast.parse("import os\n\ndef f():\n    from casework.cases import services\n    return services\n")
     assert list(_function_local_imports(tree)) == [("f", 4, "casework.cases")]
+
+
+def _dispose_calls(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name and name.endswith("_dispose") and not name.startswith(("record_", "run_")):
+                yield node.lineno, name
+
+
+def test_only_retention_calls_the_apps_dispose_services():
+    """Each app's `*_dispose` deletes a case's or a person's records with no permission check and no audit
+    event of its own: retention checks the permission, the appraisal and the holds, and audits (ADR 23)."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line} {name}"
+        for app, path, tree in _modules()
+        if app != "retention"
+        for line, name in _dispose_calls(tree)
+    ]
+    assert found == []
+    retention = ast.parse((ROOT / "retention" / "services.py").read_text())
+    called = {name for _line, name in _dispose_calls(retention)}
+    defined = {
+        node.name
+        for _app, _path, tree in _modules()
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name.endswith("_dispose")
+        and not node.name.startswith(("record_", "run_"))
+    }  # fmt: skip
+    assert called == defined and len(defined) >= 14
+
+
+def test_the_dispose_check_finds_a_call():
+    tree = ast.parse("from casework.plans.services import plans_dispose\nplans_dispose(case_id=1)\n")
+    assert list(_dispose_calls(tree)) == [(2, "plans_dispose")]

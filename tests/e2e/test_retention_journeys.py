@@ -1,6 +1,6 @@
 """Retention in the browser: an organisation admin runs a dry run, places a legal hold on one of the records
-it lists, appraises two for destruction and disposes of them: the held one stays, the other leaves a
-tombstone."""
+it lists, appraises two for destruction and disposes of them: the held one stays, the other (with records in
+every app) leaves a tombstone."""
 
 import datetime
 
@@ -13,8 +13,10 @@ pytestmark = pytest.mark.e2e
 
 
 def test_an_admin_runs_a_dry_run_places_a_hold_appraises_and_disposes(page, world, live_server):
+    from casework.assessments.models import Assessment
     from casework.cases.models import Case
     from casework.core import clock, jobs
+    from casework.retention.tests import every_app
     from tests.factories import CaseFactory, PersonFactory
 
     closed = clock.now() - datetime.timedelta(days=9 * 366)
@@ -28,6 +30,8 @@ def test_an_admin_runs_a_dry_run_places_a_hold_appraises_and_disposes(page, worl
         )
         for _ in range(2)
     )
+    for case in (old, held):
+        every_app.fill_case(world, case, every_app.shared(world))
 
     sign_in(page, "org_admin")
     page.goto("/retention/")
@@ -86,6 +90,7 @@ def test_an_admin_runs_a_dry_run_places_a_hold_appraises_and_disposes(page, worl
     assert_accessible(page)
     assert not Case.objects.filter(pk=old.pk).exists()
     assert Case.objects.filter(pk=held.pk).exists()
+    assert list(Assessment.objects.values_list("case_id", flat=True)) == [held.pk]
 
     page.goto("/retention/disposed/")
     expect(page.get_by_role("cell", name=f"Case {old.reference}")).to_be_visible()

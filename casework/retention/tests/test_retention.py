@@ -18,10 +18,11 @@ from casework.core.errors import ConflictError, PermissionRefused, ValidationFai
 from casework.people.models import Person
 from casework.retention import rules, services
 from casework.retention.choices import Covers, Decision, RecordKind, RunStatus
-from casework.retention.errors import NotDue, RecordHeld
+from casework.retention.errors import DisposalBlocked, NotDue, RecordHeld
 from casework.retention.models import Appraisal, DisposalCandidate, RecordClass, Tombstone
 from casework.retention.selectors import retention_subject_access_sections
-from casework.retention.tests.conftest import closed_case
+from casework.retention.tests import every_app
+from casework.retention.tests.conftest import advice_only_person, closed_case
 
 pytestmark = pytest.mark.django_db
 
@@ -310,3 +311,100 @@ def test_holds_and_appraisals_about_a_person_are_in_their_subject_access_bundle(
     assert list(sections["appraisals"]) == []
     other = dict(retention_subject_access_sections(person_id=records["old_case2"].person_id))
     assert [row["decision"] for row in other["appraisals"]] == ["keep"]
+
+
+# Disposal through every app ---------------------------------------------------------------------------------
+
+
+def _dispose_case_with_every_record(world, n: int):
+    """A closed case past its period with `n` records of every kind in every app; appraised and disposed of.
+    Returns the case's former id and person, the tombstone and the disposal's queries."""
+    case = closed_case(world.county, years=9)
+    every_app.fill_case(world, case, every_app.shared(world), n)
+    run = _dry_run(world)
+    appraisal = _appraise(world, run, case)
+    with CaptureQueriesContext(connection) as queries:
+        tombstone = services.record_dispose(user=world.auditor, appraisal=appraisal)
+    return case, tombstone, len(queries)
+
+
+def test_a_case_with_records_in_every_app_is_disposed_of_leaving_a_tombstone_and_one_event(world, frozen):
+    case, tombstone, _ = _dispose_case_with_every_record(world, 1)
+    assert not Case.objects.filter(pk=case.pk).exists()
+    left = {
+        model.__name__: model.objects.count() for model in every_app.CASE_MODELS if model.objects.exists()
+    }
+    assert left == {}
+    assert Person.objects.filter(pk=case.person_id).exists()  # the person is disposed of on their own
+    assert tombstone.rows_deleted["plans"] == 15 and tombstone.rows_deleted["careact"] == 5
+    apps = [
+        "safeguarding",
+        "reviews",
+        "waiting_list",
+        "referrals",
+        "consent",
+        "careact",
+        "assessments",
+        "tasks",
+    ]
+    assert all(tombstone.rows_deleted[app] >= 1 for app in apps)
+    event = AuditEvent.objects.filter(verb="retention.disposed").get()
+    assert event.case_id == case.pk and event.changes["rows_deleted"]["after"] == tombstone.rows_deleted
+    assert all(report.problem is None for report in audit_verify_all())
+
+
+def test_disposing_of_a_case_takes_the_same_queries_with_one_or_five_records_of_each_kind(world, frozen):
+    _, _, one = _dispose_case_with_every_record(world, 1)
+    _, tombstone, five = _dispose_case_with_every_record(world, 5)
+    assert tombstone.rows_deleted["referrals"] == 10  # five referrals, each with its action
+    assert one == five
+
+
+def test_a_held_case_with_records_in_every_app_is_not_touched(world, frozen):
+    case = closed_case(world.county, years=9)
+    every_app.fill_case(world, case, every_app.shared(world))
+    run = _dry_run(world)
+    appraisal = _appraise(world, run, case)
+    counts = {model: model.objects.count() for model in every_app.CASE_MODELS}
+    services.hold_place(
+        user=world.auditor,
+        organisation_id=world.county.pk,
+        kind="case",
+        identifier=case.reference,
+        reason="inquiry",
+        reference="COVID-19 Inquiry",
+    )
+    with pytest.raises(RecordHeld):
+        services.record_dispose(user=world.auditor, appraisal=appraisal)
+    assert Case.objects.filter(pk=case.pk).exists() and not Tombstone.objects.exists()
+    assert {model: model.objects.count() for model in every_app.CASE_MODELS} == counts
+
+
+def _dispose_person_with_every_record(world, n: int):
+    person = advice_only_person(world.county, years=3)
+    every_app.fill_person(world, person, every_app.shared(world), n)
+    run = _dry_run(world)
+    appraisal = _appraise(world, run, person)
+    with CaptureQueriesContext(connection) as queries:
+        tombstone = services.record_dispose(user=world.auditor, appraisal=appraisal)
+    return person, tombstone, len(queries)
+
+
+def test_an_advice_only_person_with_records_in_every_app_is_disposed_of(world, frozen):
+    person, tombstone, one = _dispose_person_with_every_record(world, 1)
+    assert not Person.objects.filter(pk=person.pk).exists()
+    assert {m.__name__: m.objects.count() for m in every_app.PERSON_MODELS if m.objects.exists()} == {}
+    assert tombstone.rows_deleted["safeguarding"] == 1 and tombstone.rows_deleted["risk"] == 5
+    assert AuditEvent.objects.filter(verb="retention.disposed", person_id=person.pk).count() == 1
+    assert all(report.problem is None for report in audit_verify_all())
+    _, _, five = _dispose_person_with_every_record(world, 5)
+    assert one == five
+
+
+def test_a_person_who_made_a_subject_access_request_is_kept_with_the_reason(world, frozen):
+    person = advice_only_person(world.county, years=3)
+    every_app.subject_access_request(world, person)
+    run = _dry_run(world)
+    with pytest.raises(DisposalBlocked, match="subject access request"):
+        services.record_dispose(user=world.auditor, appraisal=_appraise(world, run, person))
+    assert Person.objects.filter(pk=person.pk).exists() and not Tombstone.objects.exists()
